@@ -1,0 +1,53 @@
+// Throughput of the CPU GEMM backend on square matrices, in GFLOP/s, to compare with the machine's
+// peak and PyTorch's matmul (PERFORMANCE.md). Runs on one thread unless OMP_NUM_THREADS is set,
+// since two-thread figures collapse whenever anything else runs on the machine.
+#include <benchmark/benchmark.h>
+#include <omp.h>
+
+#include <cstdint>
+#include <cstdlib>
+#include <vector>
+
+#include "ember/backend/cpu/gemm.h"
+
+namespace {
+
+void one_thread_unless_asked(const benchmark::State&) {
+  if (std::getenv("OMP_NUM_THREADS") == nullptr) omp_set_num_threads(1);
+}
+
+template <typename T, auto Gemm>
+void square_gemm(benchmark::State& state) {
+  const int64_t n = state.range(0);
+  const std::vector<T> a(static_cast<size_t>(n * n), T(0.5));
+  const std::vector<T> b(static_cast<size_t>(n * n), T(0.25));
+  std::vector<T> c(static_cast<size_t>(n * n), T(0));
+  for (auto _ : state) {
+    Gemm(false, false, n, n, n, T(1), a.data(), n, b.data(), n, T(0), c.data(), n);
+    benchmark::DoNotOptimize(c.data());
+    benchmark::ClobberMemory();
+  }
+  state.counters["GFLOP/s"] = benchmark::Counter(
+      2e-9 * static_cast<double>(n * n * n) * static_cast<double>(state.iterations()),
+      benchmark::Counter::kIsRate);
+  state.counters["threads"] = omp_get_max_threads();
+}
+
+void gemm_f32(benchmark::State& state) { square_gemm<float, &ember::cpu::gemm_f32>(state); }
+void gemm_f64(benchmark::State& state) { square_gemm<double, &ember::cpu::gemm_f64>(state); }
+
+// Wall time, because the library's worker threads do the work when threads > 1.
+BENCHMARK(gemm_f32)
+    ->RangeMultiplier(2)
+    ->Range(256, 2048)
+    ->Setup(one_thread_unless_asked)
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK(gemm_f64)
+    ->RangeMultiplier(2)
+    ->Range(256, 2048)
+    ->Setup(one_thread_unless_asked)
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
+
+}  // namespace

@@ -1,0 +1,113 @@
+// eval_cpu of the elementwise primitives: build the plan, pick the loop for the dtype, run.
+#include "ember/backend/cpu/dtype_dispatch.h"
+#include "ember/backend/cpu/kernel_table.h"
+#include "ember/base/error.h"
+
+namespace ember {
+namespace {
+
+template <typename T>
+void where_loop(char** data, const int64_t* strides, int64_t n, LoopArgs) {
+  for (int64_t i = 0; i < n; ++i) {
+    const bool take_x = *reinterpret_cast<const bool*>(data[1] + i * strides[1]);
+    const char* source = take_x ? data[2] + i * strides[2] : data[3] + i * strides[3];
+    *reinterpret_cast<T*>(data[0] + i * strides[0]) = *reinterpret_cast<const T*>(source);
+  }
+}
+
+template <typename To, typename From>
+void cast_loop(char** data, const int64_t* strides, int64_t n, LoopArgs) {
+  if (strides[0] == sizeof(To) && strides[1] == sizeof(From)) {
+    To* out = reinterpret_cast<To*>(data[0]);
+    const From* in = reinterpret_cast<const From*>(data[1]);
+    for (int64_t i = 0; i < n; ++i) out[i] = cpu::convert<To>(in[i]);
+    return;
+  }
+  for (int64_t i = 0; i < n; ++i) {
+    *reinterpret_cast<To*>(data[0] + i * strides[0]) =
+        cpu::convert<To>(*reinterpret_cast<const From*>(data[1] + i * strides[1]));
+  }
+}
+
+template <typename T>
+void fill_loop(char** data, const int64_t* strides, int64_t n, LoopArgs args) {
+  const T value = *static_cast<const T*>(args.context);
+  if (strides[0] == sizeof(T)) {
+    T* out = reinterpret_cast<T*>(data[0]);
+    for (int64_t i = 0; i < n; ++i) out[i] = value;
+    return;
+  }
+  for (int64_t i = 0; i < n; ++i) *reinterpret_cast<T*>(data[0] + i * strides[0]) = value;
+}
+
+struct RangeParameters {
+  double start, step;
+};
+
+template <typename T>
+void range_loop(char** data, const int64_t* strides, int64_t n, LoopArgs args) {
+  const auto& range = *static_cast<const RangeParameters*>(args.context);
+  for (int64_t i = 0; i < n; ++i) {
+    const double value = range.start + static_cast<double>(args.first + i) * range.step;
+    *reinterpret_cast<T*>(data[0] + i * strides[0]) = cpu::convert<T>(value);
+  }
+}
+
+}  // namespace
+
+void UnaryPrimitive::eval_cpu(TensorSpan inputs, TensorSpan outputs) const {
+  const Tensor& x = inputs[0];
+  const Tensor& y = outputs[0];
+  ElementwiseLoop loop = cpu::kernels().unary[static_cast<int>(op_)][static_cast<int>(x.dtype())];
+  EMBER_CHECK(loop != nullptr, "[", name(), "] not implemented for '", x.dtype(), "'");
+  ElementwisePlan({&y, &x}).run(loop, cpu::kElementwiseGrain);
+}
+
+void BinaryPrimitive::eval_cpu(TensorSpan inputs, TensorSpan outputs) const {
+  const Tensor& a = inputs[0];
+  const Tensor& b = inputs[1];
+  const Tensor& y = outputs[0];
+  ElementwiseLoop loop = cpu::kernels().binary[static_cast<int>(op_)][static_cast<int>(a.dtype())];
+  EMBER_CHECK(loop != nullptr, "[", name(), "] not implemented for '", a.dtype(), "'");
+  ElementwisePlan({&y, &a, &b}).run(loop, cpu::kElementwiseGrain);
+}
+
+void Where::eval_cpu(TensorSpan inputs, TensorSpan outputs) const {
+  const Tensor& y = outputs[0];
+  ElementwiseLoop loop = cpu::visit_dtype(y.dtype(), [](auto tag) -> ElementwiseLoop {
+    return &where_loop<typename decltype(tag)::type>;
+  });
+  ElementwisePlan({&y, &inputs[0], &inputs[1], &inputs[2]}).run(loop, cpu::kElementwiseGrain);
+}
+
+void Copy::eval_cpu(TensorSpan inputs, TensorSpan outputs) const {
+  const Tensor& src = inputs[0];
+  const Tensor& dst = outputs[0];
+  ElementwiseLoop loop = cpu::visit_dtype(dst.dtype(), [&](auto to_tag) {
+    return cpu::visit_dtype(src.dtype(), [](auto from_tag) -> ElementwiseLoop {
+      return &cast_loop<typename decltype(to_tag)::type, typename decltype(from_tag)::type>;
+    });
+  });
+  ElementwisePlan({&dst, &src}).run(loop, cpu::kElementwiseGrain);
+}
+
+void Fill::eval_cpu(TensorSpan, TensorSpan outputs) const {
+  const Tensor& out = outputs[0];
+  cpu::visit_dtype(out.dtype(), [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    const T value = value_.is_floating_point() ? cpu::convert<T>(value_.to_double())
+                                               : cpu::convert<T>(value_.to_int64());
+    ElementwisePlan({&out}).run(&fill_loop<T>, cpu::kElementwiseGrain, &value);
+  });
+}
+
+void Range::eval_cpu(TensorSpan, TensorSpan outputs) const {
+  const Tensor& out = outputs[0];
+  const RangeParameters range{start_, step_};
+  ElementwiseLoop loop = cpu::visit_dtype(out.dtype(), [](auto tag) -> ElementwiseLoop {
+    return &range_loop<typename decltype(tag)::type>;
+  });
+  ElementwisePlan({&out}).run(loop, cpu::kElementwiseGrain, &range);
+}
+
+}  // namespace ember

@@ -1,0 +1,75 @@
+// eval_cpu of Matmul: one GEMM call per matrix of the batch, with each operand's layout passed
+// as a transpose flag and leading dimension instead of being copied.
+#include "ember/backend/cpu/gemm.h"
+#include "ember/base/error.h"
+#include "ember/ops/primitives.h"
+
+namespace ember {
+namespace {
+
+struct MatrixLayout {
+  bool transposed;
+  int64_t leading;
+};
+
+// Row-major with unit column stride, or column-major (a transpose) with unit row stride.
+MatrixLayout layout_of(const Tensor& t, int64_t rows, int64_t columns) {
+  const int64_t row_stride = t.stride(-2), column_stride = t.stride(-1);
+  const int64_t min_rows = rows > 1 ? rows : 1, min_columns = columns > 1 ? columns : 1;
+  if (column_stride == 1 && (row_stride >= min_columns || rows <= 1)) {
+    return {false, rows <= 1 ? min_columns : row_stride};
+  }
+  if (row_stride == 1 && (column_stride >= min_rows || columns <= 1)) {
+    return {true, columns <= 1 ? min_rows : column_stride};
+  }
+  detail::raise<RuntimeError>("[matmul] internal: operand layout is not GEMM-compatible");
+}
+
+template <typename T, typename Scale, typename Gemm>
+void batched(const Tensor& a, const Tensor& b, const Tensor& c, Scale alpha, Scale beta,
+             Gemm gemm) {
+  const int64_t m = c.size(-2), n = c.size(-1), k = a.size(-1);
+  const MatrixLayout layout_a = layout_of(a, m, k);
+  const MatrixLayout layout_b = layout_of(b, k, n);
+  const int64_t batch_dims = c.dim() - 2;
+  int64_t batch = 1;
+  for (int64_t d = 0; d < batch_dims; ++d) batch *= c.size(d);
+  for (int64_t index = 0; index < batch; ++index) {
+    int64_t offset_a = 0, offset_b = 0, remainder = index;
+    for (int64_t d = batch_dims - 1; d >= 0; --d) {
+      const int64_t position = remainder % c.size(d);
+      remainder /= c.size(d);
+      offset_a += position * a.stride(d);
+      offset_b += position * b.stride(d);
+    }
+    gemm(layout_a.transposed, layout_b.transposed, m, n, k, alpha,
+         a.data_ptr<T>() + offset_a, layout_a.leading, b.data_ptr<T>() + offset_b,
+         layout_b.leading, beta, c.data_ptr<T>() + index * m * n, n);
+  }
+}
+
+}  // namespace
+
+void Matmul::eval_cpu(TensorSpan inputs, TensorSpan outputs) const {
+  const Tensor& a = inputs[0];
+  const Tensor& b = inputs[1];
+  const Tensor& c = outputs[0];
+  const float alpha_f = static_cast<float>(alpha_), beta_f = static_cast<float>(beta_);
+  const auto alpha_i = static_cast<int64_t>(alpha_), beta_i = static_cast<int64_t>(beta_);
+  switch (c.dtype()) {
+    case ScalarType::Float32: return batched<float>(a, b, c, alpha_f, beta_f, cpu::gemm_f32);
+    case ScalarType::Float64: return batched<double>(a, b, c, alpha_, beta_, cpu::gemm_f64);
+    case ScalarType::Float16: return batched<Half>(a, b, c, alpha_f, beta_f, cpu::gemm_f16);
+    case ScalarType::BFloat16:
+      return batched<BFloat16>(a, b, c, alpha_f, beta_f, cpu::gemm_bf16);
+    case ScalarType::Int64: return batched<int64_t>(a, b, c, alpha_i, beta_i, cpu::gemm_i64);
+    case ScalarType::Int32: return batched<int32_t>(a, b, c, alpha_i, beta_i, cpu::gemm_i32);
+    case ScalarType::Int16: return batched<int16_t>(a, b, c, alpha_i, beta_i, cpu::gemm_i16);
+    case ScalarType::Int8: return batched<int8_t>(a, b, c, alpha_i, beta_i, cpu::gemm_i8);
+    case ScalarType::UInt8: return batched<uint8_t>(a, b, c, alpha_i, beta_i, cpu::gemm_u8);
+    case ScalarType::Bool: break;
+  }
+  detail::raise<RuntimeError>("[matmul] not implemented for 'bool'");
+}
+
+}  // namespace ember

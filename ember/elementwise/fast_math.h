@@ -1,0 +1,301 @@
+// Branch-free float32 transcendental functions shared by the CPU SIMD loops and CUDA kernels.
+// They are plain scalar code on purpose: selects instead of branches, integer bit tricks instead of
+// libm calls, so GCC auto-vectorizes a loop that calls them (AVX-512, AVX2, SSE2) and nvcc compiles
+// the very same definitions for the device.
+//
+// Accuracy, measured by fast_math_test.cpp against float64 libm rounded to float over the whole
+// float range, including subnormals and IEEE special values, is stated per function. Polynomial
+// coefficients are Cephes minimax fits unless a comment says they were fitted for ember.
+#pragma once
+
+#include <cstdint>
+
+#include "ember/base/half.h"
+
+namespace ember::fast_math {
+
+namespace detail {
+
+using ember::detail::bits_float;
+using ember::detail::float_bits;
+
+EMBER_INLINE float infinity() { return bits_float(0x7f800000u); }
+EMBER_INLINE float quiet_nan() { return bits_float(0x7fc00000u); }
+EMBER_INLINE float abs(float x) { return bits_float(float_bits(x) & 0x7fffffffu); }
+
+// condition ? a : b, with both sides always computed. Given a plain ?:, GCC sinks the computation
+// of each side into its own conditional block, and under -ftrapping-math (the default) it then
+// cannot if-convert them back, so the loop stays scalar.
+EMBER_INLINE float select(bool condition, float a, float b) {
+  const uint32_t mask = 0u - static_cast<uint32_t>(condition);
+  return bits_float((float_bits(a) & mask) | (float_bits(b) & ~mask));
+}
+
+EMBER_INLINE uint32_t select(bool condition, uint32_t a, uint32_t b) {
+  const uint32_t mask = 0u - static_cast<uint32_t>(condition);
+  return (a & mask) | (b & ~mask);
+}
+
+// x limited to [lo, hi]; NaN passes through. Built on select, as a plain ?: (or min/max) lets GCC
+// fold the whole function for the constant bounds into branches of their own.
+EMBER_INLINE float clamp(float x, float lo, float hi) {
+  return select(x < lo, lo, select(x > hi, hi, x));
+}
+
+// 2^n for n in [-126, 127], built directly from the exponent field.
+EMBER_INLINE float pow2i(int32_t n) { return bits_float(static_cast<uint32_t>(n + 127) << 23); }
+
+struct ExpReduced {
+  float r;
+  uint32_t biased;  // n + 254 in the low 9 bits, under bits that a shift left by 23 drops
+};
+
+// x = n ln2 + r with |r| <= ln2/2, for x in [-104, 89]. Adding 1.5 * 2^23 + 254 rounds x/ln2 to an
+// integer and leaves n + 254 in the low mantissa bits, so no float-to-int conversion (undefined
+// for NaN in C++) is needed. ln2 is split Cody-Waite style: n * kLn2Hi is exact for |n| < 2^15.
+EMBER_INLINE ExpReduced exp_reduce(float x) {
+  constexpr float kShifter = 0x1.8p23f + 254.0f;
+  constexpr float kLn2Hi = 0.693359375f;
+  constexpr float kLn2Lo = -2.12194440e-4f;
+  const float shifted = x * 1.44269504f + kShifter;
+  const float n = shifted - kShifter;
+  const float r = (x - n * kLn2Hi) - n * kLn2Lo;
+  return {r, float_bits(shifted)};
+}
+
+// expm1(r) for |r| <= ln2/2, relative error 1.8e-8. Coefficients fitted for ember (near-minimax,
+// Lawson): one degree lower than Cephes', which matters in the loops that are compute-bound.
+EMBER_INLINE float expm1_reduced(float r) {
+  float p = 1.38822675e-3f;
+  p = p * r + 8.36785417e-3f;
+  p = p * r + 4.16672453e-2f;
+  p = p * r + 1.66665331e-1f;
+  p = p * r + 4.99999970e-1f;
+  return r + r * r * p;
+}
+
+// log(m * 2^(e + exponent_offset)) + tail for the bits of a positive, finite, normal float. The
+// mantissa is taken in [sqrt(1/2), sqrt(2)) so that f = m - 1 is small and exact; tail is a
+// correction far below f that joins the small terms before the final roundings.
+EMBER_INLINE float log_normal(uint32_t bits, float exponent_offset, float tail) {
+  constexpr float kLn2Hi = 0.693359375f;
+  constexpr float kLn2Lo = -2.12194440e-4f;
+  const int32_t e = static_cast<int32_t>(bits - 0x3f3504f3u) >> 23;
+  const float f = bits_float(bits - (static_cast<uint32_t>(e) << 23)) - 1.0f;
+  const float exponent = static_cast<float>(e) + exponent_offset;
+  const float z = f * f;
+  float p = 7.0376836292e-2f;
+  p = p * f - 1.1514610310e-1f;
+  p = p * f + 1.1676998740e-1f;
+  p = p * f - 1.2420140846e-1f;
+  p = p * f + 1.4249322787e-1f;
+  p = p * f - 1.6668057665e-1f;
+  p = p * f + 2.0000714765e-1f;
+  p = p * f - 2.4999993993e-1f;
+  p = p * f + 3.3333331174e-1f;
+  const float small = f * z * p - 0.5f * z + (exponent * kLn2Lo + tail);
+  return (f + small) + exponent * kLn2Hi;
+}
+
+struct TrigReduced {
+  float r;
+  float r_tail;  // r rounded to float misses this much; it would cost sin and cos an extra ulp
+  uint32_t quadrant;
+};
+
+// Bits 32..95 of hi:lo shifted left by `shift` (< 32): one 32-bit word of an unaligned window.
+EMBER_INLINE uint64_t funnel_word(uint32_t hi, uint32_t lo, uint32_t shift) {
+  return static_cast<uint32_t>((((static_cast<uint64_t>(hi) << 32) | lo) << shift) >> 32);
+}
+
+// The entry at `index` (at most 4) of {w0, ..., w4}. Selects instead of an array load: GCC emulates
+// a vector gather with scalar inserts, which would cost more than this.
+EMBER_INLINE uint32_t pick(uint32_t index, uint32_t w0, uint32_t w1, uint32_t w2, uint32_t w3,
+                           uint32_t w4) {
+  return select(index >= 4u, w4,
+                select(index >= 3u, w3, select(index >= 2u, w2, select(index >= 1u, w1, w0))));
+}
+
+// |x| = (quadrant + 4k) pi/2 + r with |r| <= pi/4, for every finite float (Payne-Hanek), so that
+// sin and cos stay accurate for huge arguments too. For x = m 2^e (m a 24-bit integer) the bits of
+// 2/pi at weights 2^(1-e) .. 2^(-94-e) decide x 2/pi mod 4 to 2^-70: earlier bits only add
+// multiples of 4, later ones add less than m 2^-94. That 96-bit window W is cut out of a table and
+// m W mod 2^96 is formed from three 32x32-bit products.
+EMBER_INLINE TrigReduced trig_reduce(uint32_t abs_bits) {
+  // 2/pi = 0.a2f9836e 4e441529 ... (hex), after a zero word for the bits before the binary
+  // point, where the window starts when |x| < 2^26.
+  constexpr uint32_t k0 = 0x00000000u, k1 = 0xa2f9836eu, k2 = 0x4e441529u, k3 = 0xfc2757d1u,
+                     k4 = 0xf534ddc0u, k5 = 0xdb629599u, k6 = 0x3c439041u, k7 = 0xfe5163abu;
+  // Below 1/2 the reduction is done for 1/2 instead, which gives quadrant 0 as every |x| < pi/4
+  // needs, and keeps the window inside the table; r is then |x| itself.
+  const uint32_t bits = abs_bits < 0x3f000000u ? 0x3f000000u : abs_bits;
+  const uint64_t mantissa = (bits & 0x7fffffu) | 0x800000u;
+  const uint32_t start = (bits >> 23) - 120u;  // e + 30, with x = mantissa 2^e
+  const uint32_t word = start >> 5;  // at most 4
+  const uint32_t shift = start & 31u;
+  const uint32_t t0 = pick(word, k0, k1, k2, k3, k4);
+  const uint32_t t1 = pick(word, k1, k2, k3, k4, k5);
+  const uint32_t t2 = pick(word, k2, k3, k4, k5, k6);
+  const uint32_t t3 = pick(word, k3, k4, k5, k6, k7);
+  const uint64_t p0 = mantissa * funnel_word(t0, t1, shift);
+  const uint64_t p1 = mantissa * funnel_word(t1, t2, shift);
+  const uint64_t p2 = mantissa * funnel_word(t2, t3, shift);
+  // Bits 32..95 of m W: 2 integer bits (the quadrant mod 4) and 62 fraction bits.
+  const uint64_t top = (p0 << 32) + p1 + (p2 >> 32);
+  const uint64_t quadrant = (top + (uint64_t{1} << 61)) >> 62;
+  // The fraction in [-1/2, 1/2) quadrants, as a two's complement multiple of 2^-62, converted in
+  // float64 in two halves (int64 -> double does not vectorize without AVX-512DQ).
+  const uint64_t fraction = top - (quadrant << 62);
+  const int32_t fraction_hi = static_cast<int32_t>(static_cast<uint32_t>(fraction >> 32));
+  const int32_t fraction_lo = static_cast<int32_t>(static_cast<uint32_t>(fraction) >> 1);
+  const double r = static_cast<double>(fraction_hi) * 0x1.921fb54442d18p-30 +
+                   static_cast<double>(fraction_lo) * 0x1.921fb54442d18p-61;
+  const float r_head = static_cast<float>(r);
+  const float r_tail = static_cast<float>(r - static_cast<double>(r_head));
+  const float x = bits_float(abs_bits);
+  const bool small = x < 0.785398f;
+  return {select(small, x, r_head), select(small, 0.0f, r_tail), static_cast<uint32_t>(quadrant)};
+}
+
+// sin(r + r_tail + quadrant pi/2) for |r| <= pi/4 and |r_tail| <= ulp(r) / 2.
+EMBER_INLINE float sin_quadrant(float r, float r_tail, uint32_t quadrant) {
+  const float z = r * r;
+  float s = -1.9515295891e-4f;
+  s = s * z + 8.3321608736e-3f;
+  s = s * z - 1.6666654611e-1f;
+  const float sin_r = r + (r * z * s + r_tail);
+  float c = 2.443315711809948e-5f;
+  c = c * z - 1.388731625493765e-3f;
+  c = c * z + 4.166664568298827e-2f;
+  const float cos_r = 1.0f - 0.5f * z + (z * z * c - r * r_tail);
+  const float value = select((quadrant & 1u) != 0u, cos_r, sin_r);
+  return bits_float(float_bits(value) ^ ((quadrant & 2u) << 30));
+}
+
+}  // namespace detail
+
+// e^x. Max error 1 ulp; overflows to inf above 88.7228, rounds into subnormals below -87.34.
+EMBER_INLINE float exp(float x) {
+  // Outside [-104, 89] the result is already 0 or inf; clamping keeps n in [-150, 128].
+  const auto [r, biased] = detail::exp_reduce(detail::clamp(x, -104.0f, 89.0f));
+  // 2^n as 2^(k1 - 127) 2^(k2 - 127) with k1 + k2 = n + 254 and both in [52, 191]: each factor is
+  // a normal float, so subnormal results are rounded once, by the second. Shifting the exponent
+  // fields into place drops the shifter's upper bits.
+  const uint32_t k1 = biased >> 1;
+  const float scale1 = detail::bits_float(k1 << 23);
+  const float scale2 = detail::bits_float((biased - k1) << 23);
+  return (detail::expm1_reduced(r) * scale1 + scale1) * scale2;
+}
+
+// e^x - 1, accurate near 0. Max error 1 ulp.
+EMBER_INLINE float expm1(float x) {
+  // expm1 rounds to -1 below -17.4 and overflows above 88.73: clamping keeps n in [-44, 128].
+  const auto [r, biased] = detail::exp_reduce(detail::clamp(x, -30.0f, 89.0f));
+  const int32_t n = static_cast<int32_t>(biased & 0x1ffu) - 254;
+  // 2^n expm1(r) + (2^n - 1): both terms are exact where they are of similar size, so the sum
+  // rounds once. n = 128 is applied as 2^127 * 2 to stay representable.
+  const int32_t n_low = n > 127 ? 127 : n;
+  const float scale = detail::pow2i(n_low);
+  const float result =
+      (scale * detail::expm1_reduced(r) + (scale - 1.0f)) * detail::pow2i(n - n_low);
+  return detail::select(x == 0.0f, x, result);  // keeps the sign of -0
+}
+
+// Natural logarithm. Max error 1 ulp; log(0) = -inf, log(x < 0) = NaN.
+EMBER_INLINE float log(float x) {
+  // Subnormals are scaled by 2^23 into the normal range; the exponent offset undoes it.
+  const bool subnormal = x < 0x1p-126f;
+  const float scaled = detail::select(subnormal, x * 0x1p23f, x);
+  float result = detail::log_normal(detail::float_bits(scaled), subnormal ? -23.0f : 0.0f, 0.0f);
+  result = detail::select(x == detail::infinity(), x, result);
+  result = detail::select(x == 0.0f, -detail::infinity(), result);
+  return detail::select(x >= 0.0f, result, detail::quiet_nan());
+}
+
+// log(1 + x), accurate near 0. Max error 1 ulp.
+EMBER_INLINE float log1p(float x) {
+  const float u = 1.0f + x;
+  // The rounding error of 1 + x, exact by Fast2Sum (the larger operand is subtracted first);
+  // log1p(x) = log(u) + c/u to first order.
+  const float c = detail::select(x > 1.0f, 1.0f - (u - x), x - (u - 1.0f));
+  float result = detail::log_normal(detail::float_bits(u), 0.0f, c / u);
+  result = detail::select(x == detail::infinity(), x, result);
+  result = detail::select(x == -1.0f, -detail::infinity(), result);
+  result = detail::select(x == 0.0f, x, result);  // keeps the sign of -0
+  return detail::select(x >= -1.0f, result, detail::quiet_nan());
+}
+
+// Hyperbolic tangent. Max error 2 ulp.
+EMBER_INLINE float tanh(float x) {
+  const uint32_t sign = detail::float_bits(x) & 0x80000000u;
+  const float a = detail::bits_float(detail::float_bits(x) ^ sign);
+  const float z = a * a;
+  float p = -5.70498872745e-3f;
+  p = p * z + 2.06390887954e-2f;
+  p = p * z - 5.37397155531e-2f;
+  p = p * z + 1.33314422036e-1f;
+  p = p * z - 3.33332819422e-1f;
+  const float small = a + a * z * p;
+  // From |x| = 0.625 on, the subtracted term is below 0.45, so its error costs under half an ulp of
+  // the result; exp overflowing to inf gives exactly 1.
+  const float large = 1.0f - 2.0f / (exp(2.0f * a) + 1.0f);
+  return detail::bits_float(detail::float_bits(detail::select(a < 0.625f, small, large)) | sign);
+}
+
+// Logistic function 1 / (1 + e^-x). Max error 2 ulp.
+EMBER_INLINE float sigmoid(float x) {
+  // e^-|x| never overflows; for x < 0 the form e^x / (1 + e^x) keeps tiny results accurate down
+  // into the subnormals instead of flushing to 0.
+  const float e = exp(-detail::abs(x));
+  return detail::select(x >= 0.0f, 1.0f, e) / (1.0f + e);
+}
+
+// Error function. Max error 2 ulp. Coefficients were fitted for ember (near-minimax, Lawson).
+EMBER_INLINE float erf(float x) {
+  const uint32_t sign = detail::float_bits(x) & 0x80000000u;
+  const float a = detail::bits_float(detail::float_bits(x) ^ sign);
+  // |x| < 0.9: erf(x) / x - 1 as a polynomial in x^2 (relative error 1.2e-8); adding x last keeps
+  // the rounding of the leading coefficient 2/sqrt(pi) out of the result.
+  const float s = a * a;
+  float p = -6.09039853e-4f;
+  p = p * s + 5.01197157e-3f;
+  p = p * s - 2.67789159e-2f;
+  p = p * s + 1.12821408e-1f;
+  p = p * s - 3.76125246e-1f;
+  p = p * s + 1.28379154e-1f;
+  const float small = a + a * p;
+  // 0.9 <= |x|: erf = 1 - exp(q(x) - x^2), q = log(erfc(x) e^(x^2)) as a polynomial in x - 2.4,
+  // absolute error 8e-9 on [0.9, 3.92]. Beyond 3.92, erfc is below half an ulp of 1.
+  const float b = detail::clamp(a, 0.0f, 3.92f);
+  const float t = b - 2.4f;
+  float q = 1.63254981e-6f;
+  q = q * t - 1.45848753e-5f;
+  q = q * t + 8.70829026e-5f;
+  q = q * t - 4.69523511e-4f;
+  q = q * t + 2.38742516e-3f;
+  q = q * t - 1.17681334e-2f;
+  q = q * t + 5.94981015e-2f;
+  q = q * t - 3.64236593e-1f;
+  q = q * t - 1.52097511f;
+  const float large = 1.0f - exp(q - b * b);
+  return detail::bits_float(detail::float_bits(detail::select(a < 0.9f, small, large)) | sign);
+}
+
+// Sine, with full range reduction. Max error 1 ulp for every finite float.
+EMBER_INLINE float sin(float x) {
+  const uint32_t abs_bits = detail::float_bits(x) & 0x7fffffffu;
+  const auto [r, r_tail, quadrant] = detail::trig_reduce(abs_bits);
+  const float result = detail::bits_float(detail::float_bits(detail::sin_quadrant(r, r_tail, quadrant)) ^
+                                  (detail::float_bits(x) & 0x80000000u));
+  return detail::select(abs_bits >= 0x7f800000u, x - x, result);  // sin(inf), sin(NaN): NaN
+}
+
+// Cosine, with full range reduction. Max error 1 ulp for every finite float.
+EMBER_INLINE float cos(float x) {
+  const uint32_t abs_bits = detail::float_bits(x) & 0x7fffffffu;
+  const auto [r, r_tail, quadrant] = detail::trig_reduce(abs_bits);
+  const float result = detail::sin_quadrant(r, r_tail, quadrant + 1u);
+  return detail::select(abs_bits >= 0x7f800000u, x - x, result);
+}
+
+}  // namespace ember::fast_math

@@ -1,0 +1,356 @@
+// The math of every elementwise op, defined once as a host/device functor named like its .def
+// row. The CPU loops (backend/cpu), the CUDA kernels and the kernel-emulation test all call these.
+// Functors see the "opmath" type: float for float16/bfloat16, the storage type otherwise.
+// Signed integer arithmetic wraps (two's complement), as PyTorch's does, without UB.
+#pragma once
+
+#include <cmath>
+#include <cstdint>
+#include <type_traits>
+
+#include "ember/base/host_device.h"
+#include "ember/elementwise/fast_math.h"
+
+namespace ember::math {
+
+template <typename T>
+inline constexpr bool is_signed_int_v = std::is_integral_v<T> && std::is_signed_v<T>;
+
+template <typename T>
+EMBER_INLINE T wrapping_add(T a, T b) {
+  if constexpr (is_signed_int_v<T>) {
+    using U = std::make_unsigned_t<T>;
+    return static_cast<T>(static_cast<U>(static_cast<U>(a) + static_cast<U>(b)));
+  } else {
+    return static_cast<T>(a + b);
+  }
+}
+template <typename T>
+EMBER_INLINE T wrapping_sub(T a, T b) {
+  if constexpr (is_signed_int_v<T>) {
+    using U = std::make_unsigned_t<T>;
+    return static_cast<T>(static_cast<U>(static_cast<U>(a) - static_cast<U>(b)));
+  } else {
+    return static_cast<T>(a - b);
+  }
+}
+template <typename T>
+EMBER_INLINE T wrapping_mul(T a, T b) {
+  if constexpr (is_signed_int_v<T>) {
+    using U = std::make_unsigned_t<T>;
+    return static_cast<T>(static_cast<U>(static_cast<U>(a) * static_cast<U>(b)));
+  } else if constexpr (std::is_same_v<T, bool>) {
+    return a && b;
+  } else {
+    return static_cast<T>(a * b);
+  }
+}
+
+// ---------------------------------------------------------------- unary
+
+// y = -x
+struct Neg {
+  template <typename T>
+  EMBER_INLINE T operator()(T x) const {
+    return wrapping_sub(T(0), x);
+  }
+};
+// y = |x|
+struct Abs {
+  template <typename T>
+  EMBER_INLINE T operator()(T x) const {
+    if constexpr (std::is_floating_point_v<T>) return std::fabs(x);
+    else if constexpr (std::is_unsigned_v<T>) return x;
+    else return x < 0 ? wrapping_sub(T(0), x) : x;
+  }
+};
+// y = (x > 0) - (x < 0); NaN gives 0 as in PyTorch
+struct Sign {
+  template <typename T>
+  EMBER_INLINE T operator()(T x) const {
+    return static_cast<T>((T(0) < x) - (x < T(0)));
+  }
+};
+// y = e^x
+struct Exp {
+  EMBER_INLINE float operator()(float x) const { return fast_math::exp(x); }
+  EMBER_INLINE double operator()(double x) const { return std::exp(x); }
+};
+// y = ln x
+struct Log {
+  EMBER_INLINE float operator()(float x) const { return fast_math::log(x); }
+  EMBER_INLINE double operator()(double x) const { return std::log(x); }
+};
+// y = ln(1 + x)
+struct Log1p {
+  EMBER_INLINE float operator()(float x) const { return fast_math::log1p(x); }
+  EMBER_INLINE double operator()(double x) const { return std::log1p(x); }
+};
+// y = e^x - 1
+struct Expm1 {
+  EMBER_INLINE float operator()(float x) const { return fast_math::expm1(x); }
+  EMBER_INLINE double operator()(double x) const { return std::expm1(x); }
+};
+// y = sqrt(x)
+struct Sqrt {
+  template <typename T>
+  EMBER_INLINE T operator()(T x) const {
+    return std::sqrt(x);
+  }
+};
+// y = 1 / sqrt(x)
+struct Rsqrt {
+  template <typename T>
+  EMBER_INLINE T operator()(T x) const {
+    return T(1) / std::sqrt(x);
+  }
+};
+// y = sin x
+struct Sin {
+  EMBER_INLINE float operator()(float x) const { return fast_math::sin(x); }
+  EMBER_INLINE double operator()(double x) const { return std::sin(x); }
+};
+// y = cos x
+struct Cos {
+  EMBER_INLINE float operator()(float x) const { return fast_math::cos(x); }
+  EMBER_INLINE double operator()(double x) const { return std::cos(x); }
+};
+// y = tanh x
+struct Tanh {
+  EMBER_INLINE float operator()(float x) const { return fast_math::tanh(x); }
+  EMBER_INLINE double operator()(double x) const { return std::tanh(x); }
+};
+// y = 1 / (1 + e^-x)
+struct Sigmoid {
+  EMBER_INLINE float operator()(float x) const { return fast_math::sigmoid(x); }
+  EMBER_INLINE double operator()(double x) const { return 1.0 / (1.0 + std::exp(-x)); }
+};
+// y = max(x, 0), NaN kept
+struct Relu {
+  template <typename T>
+  EMBER_INLINE T operator()(T x) const {
+    return x < T(0) ? T(0) : x;
+  }
+};
+// y = erf x
+struct Erf {
+  EMBER_INLINE float operator()(float x) const { return fast_math::erf(x); }
+  EMBER_INLINE double operator()(double x) const { return std::erf(x); }
+};
+// y = floor x
+struct Floor {
+  template <typename T>
+  EMBER_INLINE T operator()(T x) const {
+    if constexpr (std::is_floating_point_v<T>) return std::floor(x);
+    else return x;
+  }
+};
+// y = ceil x
+struct Ceil {
+  template <typename T>
+  EMBER_INLINE T operator()(T x) const {
+    if constexpr (std::is_floating_point_v<T>) return std::ceil(x);
+    else return x;
+  }
+};
+// y = x rounded half to even (torch.round)
+struct Round {
+  template <typename T>
+  EMBER_INLINE T operator()(T x) const {
+    if constexpr (std::is_floating_point_v<T>) return std::nearbyint(x);
+    else return x;
+  }
+};
+// y = trunc x
+struct Trunc {
+  template <typename T>
+  EMBER_INLINE T operator()(T x) const {
+    if constexpr (std::is_floating_point_v<T>) return std::trunc(x);
+    else return x;
+  }
+};
+// y = 1 / x
+struct Reciprocal {
+  template <typename T>
+  EMBER_INLINE T operator()(T x) const {
+    return T(1) / x;
+  }
+};
+// y = x * x
+struct Square {
+  template <typename T>
+  EMBER_INLINE T operator()(T x) const {
+    return wrapping_mul(x, x);
+  }
+};
+
+// ---------------------------------------------------------------- binary
+
+// y = a + b
+struct Add {
+  template <typename T>
+  EMBER_INLINE T operator()(T a, T b) const {
+    if constexpr (std::is_same_v<T, bool>) return a || b;
+    else return wrapping_add(a, b);
+  }
+};
+// y = a - b
+struct Sub {
+  template <typename T>
+  EMBER_INLINE T operator()(T a, T b) const {
+    return wrapping_sub(a, b);
+  }
+};
+// y = a * b
+struct Mul {
+  template <typename T>
+  EMBER_INLINE T operator()(T a, T b) const {
+    return wrapping_mul(a, b);
+  }
+};
+// y = a / b (floating point only: integers are promoted first)
+struct Div {
+  template <typename T>
+  EMBER_INLINE T operator()(T a, T b) const {
+    return a / b;
+  }
+};
+// y = trunc(a / b); integer division by zero is rejected before the kernel runs
+struct DivTrunc {
+  template <typename T>
+  EMBER_INLINE T operator()(T a, T b) const {
+    if constexpr (std::is_floating_point_v<T>) return std::trunc(a / b);
+    else if constexpr (is_signed_int_v<T>) return b == T(-1) ? wrapping_sub(T(0), a) : T(a / b);
+    else return static_cast<T>(a / b);
+  }
+};
+// y = floor(a / b), computed from fmod so that exact quotients are not lost to rounding
+struct FloorDivide {
+  template <typename T>
+  EMBER_INLINE T operator()(T a, T b) const {
+    if constexpr (std::is_floating_point_v<T>) {
+      if (b == T(0)) return a / b;
+      const T mod = std::fmod(a, b);
+      T quotient = (a - mod) / b;
+      if (mod != T(0) && ((b < T(0)) != (mod < T(0)))) quotient -= T(1);
+      if (quotient == T(0)) return std::copysign(T(0), a / b);
+      const T floored = std::floor(quotient);
+      return quotient - floored > T(0.5) ? floored + T(1) : floored;
+    } else if constexpr (is_signed_int_v<T>) {
+      if (b == T(-1)) return wrapping_sub(T(0), a);
+      const T quotient = static_cast<T>(a / b);
+      return (a % b != 0 && ((a < 0) != (b < 0))) ? T(quotient - 1) : quotient;
+    } else {
+      return static_cast<T>(a / b);
+    }
+  }
+};
+// y = a - floor(a / b) * b: the result takes the divisor's sign (Python's %)
+struct Remainder {
+  template <typename T>
+  EMBER_INLINE T operator()(T a, T b) const {
+    if constexpr (std::is_floating_point_v<T>) {
+      T mod = std::fmod(a, b);
+      if (mod != T(0) && ((b < T(0)) != (mod < T(0)))) mod += b;
+      return mod;
+    } else if constexpr (is_signed_int_v<T>) {
+      if (b == T(-1)) return T(0);
+      T mod = static_cast<T>(a % b);
+      if (mod != 0 && ((b < 0) != (mod < 0))) mod = static_cast<T>(mod + b);
+      return mod;
+    } else {
+      return static_cast<T>(a % b);
+    }
+  }
+};
+// y = a ^ b; integer powers by squaring, negative integer exponents give 0 unless |a| == 1
+struct Pow {
+  template <typename T>
+  EMBER_INLINE T operator()(T a, T b) const {
+    if constexpr (std::is_floating_point_v<T>) {
+      return std::pow(a, b);
+    } else {
+      if constexpr (std::is_signed_v<T>) {
+        if (b < 0) return a == T(1) ? T(1) : (a == T(-1) ? T((b & 1) ? -1 : 1) : T(0));
+      }
+      T result = 1, base = a;
+      for (T exponent = b; exponent != 0; exponent = static_cast<T>(exponent >> 1)) {
+        if (exponent & 1) result = wrapping_mul(result, base);
+        base = wrapping_mul(base, base);
+      }
+      return result;
+    }
+  }
+};
+// y = max(a, b), NaN if either is NaN
+struct Maximum {
+  template <typename T>
+  EMBER_INLINE T operator()(T a, T b) const {
+    return (a > b || a != a) ? a : b;
+  }
+};
+// y = min(a, b), NaN if either is NaN
+struct Minimum {
+  template <typename T>
+  EMBER_INLINE T operator()(T a, T b) const {
+    return (a < b || a != a) ? a : b;
+  }
+};
+// y = a == b (and likewise for the other comparisons)
+struct Eq {
+  template <typename T>
+  EMBER_INLINE bool operator()(T a, T b) const {
+    return a == b;
+  }
+};
+struct Ne {
+  template <typename T>
+  EMBER_INLINE bool operator()(T a, T b) const {
+    return a != b;
+  }
+};
+struct Lt {
+  template <typename T>
+  EMBER_INLINE bool operator()(T a, T b) const {
+    return a < b;
+  }
+};
+struct Le {
+  template <typename T>
+  EMBER_INLINE bool operator()(T a, T b) const {
+    return a <= b;
+  }
+};
+struct Gt {
+  template <typename T>
+  EMBER_INLINE bool operator()(T a, T b) const {
+    return a > b;
+  }
+};
+struct Ge {
+  template <typename T>
+  EMBER_INLINE bool operator()(T a, T b) const {
+    return a >= b;
+  }
+};
+// y = bool(a) and bool(b) (and likewise or, xor)
+struct LogicalAnd {
+  template <typename T>
+  EMBER_INLINE bool operator()(T a, T b) const {
+    return (a != T(0)) && (b != T(0));
+  }
+};
+struct LogicalOr {
+  template <typename T>
+  EMBER_INLINE bool operator()(T a, T b) const {
+    return (a != T(0)) || (b != T(0));
+  }
+};
+struct LogicalXor {
+  template <typename T>
+  EMBER_INLINE bool operator()(T a, T b) const {
+    return (a != T(0)) != (b != T(0));
+  }
+};
+
+}  // namespace ember::math

@@ -1,0 +1,105 @@
+#include "ember/elementwise/plan.h"
+
+#include <algorithm>
+
+#include "ember/base/error.h"
+#include "ember/base/parallel.h"
+
+namespace ember {
+
+ElementwisePlan::ElementwisePlan(std::initializer_list<const Tensor*> operands) {
+  EMBER_CHECK(operands.size() >= 1 && operands.size() <= kMaxElementwiseOperands,
+              "[elementwise] unsupported operand count ", operands.size());
+  const Tensor& output = **operands.begin();
+  const Shape& full_shape = output.shape();
+  const int64_t full_ndim = static_cast<int64_t>(full_shape.size());
+  numel_ = output.numel();
+  num_operands_ = static_cast<int>(operands.size());
+
+  // Byte strides of every operand over the output's dims; broadcast dims get stride 0.
+  Strides full_strides[kMaxElementwiseOperands];
+  int index = 0;
+  for (const Tensor* operand : operands) {
+    const int64_t offset = full_ndim - operand->dim();
+    const int64_t bytes = static_cast<int64_t>(operand->element_size());
+    full_strides[index].resize(full_ndim, 0);
+    for (int64_t d = 0; d < operand->dim(); ++d) {
+      if (operand->shape()[d] != 1) full_strides[index][offset + d] = operand->stride(d) * bytes;
+    }
+    data_[index] = static_cast<char*>(operand->data_ptr());
+    ++index;
+  }
+
+  // Keep dims of size > 1, merging each into the previous kept dim when every operand steps
+  // through both as one (outer stride == inner stride * inner size).
+  for (int64_t d = 0; d < full_ndim; ++d) {
+    const int64_t size = full_shape[d];
+    if (size == 1) continue;
+    bool mergeable = !shape_.empty();
+    for (int i = 0; i < num_operands_ && mergeable; ++i) {
+      mergeable = strides_[i].back() == full_strides[i][d] * size;
+    }
+    if (mergeable) {
+      shape_.back() *= size;
+      for (int i = 0; i < num_operands_; ++i) strides_[i].back() = full_strides[i][d];
+    } else {
+      shape_.push_back(size);
+      for (int i = 0; i < num_operands_; ++i) strides_[i].push_back(full_strides[i][d]);
+    }
+  }
+  if (shape_.empty()) {
+    shape_.push_back(1);
+    for (int i = 0; i < num_operands_; ++i) strides_[i].push_back(0);
+  }
+}
+
+void ElementwisePlan::run(ElementwiseLoop loop, int64_t grain, const void* context) const {
+  if (numel_ == 0) return;
+  if (shape_.size() == 1 && numel_ < grain) {
+    int64_t inner_strides[kMaxElementwiseOperands];
+    char* data[kMaxElementwiseOperands];
+    for (int i = 0; i < num_operands_; ++i) {
+      inner_strides[i] = strides_[i][0];
+      data[i] = data_[i];
+    }
+    loop(data, inner_strides, numel_, LoopArgs{context, 0});
+    return;
+  }
+  parallel_for(0, numel_, grain,
+               [&](int64_t begin, int64_t end) { run_range(loop, begin, end, context); });
+}
+
+void ElementwisePlan::run_range(ElementwiseLoop loop, int64_t begin, int64_t end,
+                                const void* context) const {
+  const int ndim = static_cast<int>(shape_.size());
+  const int64_t inner_size = shape_[ndim - 1];
+  int64_t inner_strides[kMaxElementwiseOperands];
+  for (int i = 0; i < num_operands_; ++i) inner_strides[i] = strides_[i][ndim - 1];
+
+  // Multi-index of `begin` over the outer dims, then walk row by row like an odometer.
+  Shape position(ndim, 0);
+  int64_t remainder = begin;
+  for (int d = ndim - 1; d >= 0; --d) {
+    position[d] = remainder % shape_[d];
+    remainder /= shape_[d];
+  }
+  char* data[kMaxElementwiseOperands];
+  int64_t linear = begin;
+  while (linear < end) {
+    for (int i = 0; i < num_operands_; ++i) {
+      int64_t offset = 0;
+      for (int d = 0; d < ndim; ++d) offset += position[d] * strides_[i][d];
+      data[i] = data_[i] + offset;
+    }
+    const int64_t count = std::min(inner_size - position[ndim - 1], end - linear);
+    loop(data, inner_strides, count, LoopArgs{context, linear});
+    linear += count;
+    position[ndim - 1] += count;
+    for (int d = ndim - 1; d > 0 && position[d] == shape_[d]; --d) {
+      position[d] = 0;
+      ++position[d - 1];
+    }
+  }
+}
+
+}  // namespace ember

@@ -1,0 +1,266 @@
+// Elementwise op functions: type rules (.def TypeRule), broadcasting, in-place checks, and the
+// composites built on them (clamp, masked_fill, div rounding modes).
+#include <cstring>
+
+#include "ember/base/error.h"
+#include "ember/ops/dispatch.h"
+#include "ember/ops/inplace.h"
+#include "ember/ops/ops.h"
+#include "ember/ops/primitives.h"
+
+namespace ember {
+namespace {
+
+enum class TypeRule { Floating, Numeric, Arithmetic, ArithmeticNoBool, TrueDivide, Comparison, Logical };
+
+Tensor wrap(const Scalar& value) { return scalar_tensor(value, std::nullopt, /*wrapped=*/true); }
+
+Tensor as_dtype(const Tensor& t, ScalarType dtype) {
+  return t.dtype() == dtype ? t : to(t, std::nullopt, dtype);
+}
+
+ScalarType unary_compute_type(const Primitive& primitive, TypeRule rule, ScalarType input) {
+  if (rule == TypeRule::Floating) return is_floating_point(input) ? input : default_dtype();
+  EMBER_CHECK(input != kBool, "[", primitive.name(), "] not supported for bool tensors; got a ",
+              input, " tensor");
+  return input;
+}
+
+Tensor unary(const UnaryPrimitive& primitive, TypeRule rule, const Tensor& x) {
+  const ScalarType compute = unary_compute_type(primitive, rule, x.dtype());
+  Tensor input = as_dtype(x, compute);
+  Tensor result = empty(x.shape(), TensorOptions(compute).device(x.device()));
+  if (result.numel() > 0) run(primitive, {input}, {result});
+  return result;
+}
+
+Tensor& unary_(const UnaryPrimitive& primitive, TypeRule rule, Tensor& x) {
+  const ScalarType compute = unary_compute_type(primitive, rule, x.dtype());
+  check_inplace_cast(primitive.name(), compute, x.dtype());
+  check_no_internal_overlap(primitive.name(), x);
+  if (compute == x.dtype()) {
+    if (x.numel() > 0) run(primitive, {x}, {x});
+  } else {
+    Tensor result = unary(primitive, rule, x);
+    if (x.numel() > 0) run(Copy(), {result}, {x});
+  }
+  mark_modified(x);
+  return x;
+}
+
+struct BinaryTypes {
+  ScalarType compute;
+  ScalarType result;
+};
+
+BinaryTypes binary_types(const Primitive& primitive, TypeRule rule, const Tensor& a,
+                         const Tensor& b) {
+  const ScalarType common = result_type(a, b);
+  switch (rule) {
+    case TypeRule::ArithmeticNoBool:
+      EMBER_CHECK(common != kBool, "[", primitive.name(),
+                  "] not supported for two bool tensors; for bools use logical_xor / "
+                  "logical_and instead");
+      return {common, common};
+    case TypeRule::TrueDivide: {
+      const ScalarType compute = is_floating_point(common) ? common : default_dtype();
+      return {compute, compute};
+    }
+    case TypeRule::Comparison:
+    case TypeRule::Logical:
+      return {common, kBool};
+    default:
+      return {common, common};
+  }
+}
+
+// Integer division by zero traps (SIGFPE) in hardware: refuse it before the kernel (B13).
+void check_integer_divisor(const Primitive& primitive, BinaryOp op, ScalarType compute,
+                           const Tensor& divisor) {
+  if (is_floating_point(compute)) return;
+  if (op != BinaryOp::FloorDivide && op != BinaryOp::Remainder && op != BinaryOp::DivTrunc) return;
+  Tensor values = to(divisor, std::nullopt, kInt64, /*copy=*/true);
+  const int64_t* data = values.data_ptr<int64_t>();
+  for (int64_t i = 0; i < values.numel(); ++i) {
+    EMBER_CHECK(data[i] != 0, "[", primitive.name(), "] ZeroDivisionError: integer division by zero");
+  }
+}
+
+Tensor binary(const BinaryPrimitive& primitive, TypeRule rule, const Tensor& a, const Tensor& b) {
+  check_same_device(primitive.name(), {&a, &b});
+  const BinaryTypes types = binary_types(primitive, rule, a, b);
+  const Shape shape = broadcast_shapes(a.shape(), b.shape(), primitive.name());
+  check_integer_divisor(primitive, primitive.op(), types.compute, b);
+  Tensor left = as_dtype(a, types.compute);
+  Tensor right = as_dtype(b, types.compute);
+  Tensor result = empty(shape, TensorOptions(types.result).device(a.device()));
+  if (result.numel() > 0) run(primitive, {left, right}, {result});
+  return result;
+}
+
+Tensor& binary_(const BinaryPrimitive& primitive, TypeRule rule, Tensor& a, const Tensor& b) {
+  check_same_device(primitive.name(), {&a, &b});
+  const BinaryTypes types = binary_types(primitive, rule, a, b);
+  const Shape shape = broadcast_shapes(a.shape(), b.shape(), primitive.name());
+  EMBER_CHECK(shape == a.shape(), "[", primitive.name(), "] output with shape ", a.shape(),
+              " doesn't match the broadcast shape ", shape);
+  check_inplace_cast(primitive.name(), types.result, a.dtype());
+  check_no_internal_overlap(primitive.name(), a);
+  check_no_partial_overlap(primitive.name(), a, b);
+  check_integer_divisor(primitive, primitive.op(), types.compute, b);
+  if (a.numel() > 0) {
+    if (types.compute == a.dtype() && types.result == a.dtype()) {
+      run(primitive, {a, as_dtype(b, types.compute)}, {a});
+    } else {
+      Tensor result = binary(primitive, rule, a, b);
+      run(Copy(), {result}, {a});
+    }
+  }
+  mark_modified(a);
+  return a;
+}
+
+}  // namespace
+
+ScalarType result_type(const Tensor& a, const Tensor& b) {
+  ResultType state;
+  state.add(a.dtype(), a.dim() == 0, a.impl()->is_wrapped_number());
+  state.add(b.dtype(), b.dim() == 0, b.impl()->is_wrapped_number());
+  return state.result();
+}
+
+#define EMBER_UNARY_OP(name, Name, rule)                                            \
+  Tensor name(const Tensor& x) { return unary(Name(), TypeRule::rule, x); }         \
+  Tensor& name##_(Tensor& x) { return unary_(Name(), TypeRule::rule, x); }
+#include "ember/elementwise/unary_ops.def"
+#undef EMBER_UNARY_OP
+
+#define EMBER_BINARY_OP(name, Name, rule)                                                     \
+  Tensor name(const Tensor& a, const Tensor& b) { return binary(Name(), TypeRule::rule, a, b); } \
+  Tensor name(const Tensor& a, const Scalar& b) {                                             \
+    return binary(Name(), TypeRule::rule, a, wrap(b));                                        \
+  }                                                                                           \
+  Tensor name(const Scalar& a, const Tensor& b) {                                             \
+    return binary(Name(), TypeRule::rule, wrap(a), b);                                        \
+  }                                                                                           \
+  Tensor& name##_(Tensor& a, const Tensor& b) { return binary_(Name(), TypeRule::rule, a, b); } \
+  Tensor& name##_(Tensor& a, const Scalar& b) {                                               \
+    return binary_(Name(), TypeRule::rule, a, wrap(b));                                       \
+  }
+#include "ember/elementwise/binary_ops.def"
+#undef EMBER_BINARY_OP
+
+namespace {
+// alpha * b, skipped when alpha is 1 (the common case costs nothing extra).
+Tensor scaled(const Tensor& b, const Scalar& alpha) {
+  const bool is_one = alpha.is_floating_point() ? alpha.to_double() == 1.0 : alpha.to_int64() == 1;
+  return is_one ? b : mul(b, alpha);
+}
+}  // namespace
+
+Tensor add(const Tensor& a, const Tensor& b, const Scalar& alpha) { return add(a, scaled(b, alpha)); }
+Tensor sub(const Tensor& a, const Tensor& b, const Scalar& alpha) { return sub(a, scaled(b, alpha)); }
+Tensor& add_(Tensor& a, const Tensor& b, const Scalar& alpha) { return add_(a, scaled(b, alpha)); }
+Tensor& sub_(Tensor& a, const Tensor& b, const Scalar& alpha) { return sub_(a, scaled(b, alpha)); }
+
+Tensor div(const Tensor& a, const Tensor& b, std::optional<std::string_view> rounding_mode) {
+  if (!rounding_mode) return div(a, b);
+  if (*rounding_mode == "floor") return floor_divide(a, b);
+  EMBER_CHECK_VALUE(*rounding_mode == "trunc",
+                    "[div] expected rounding_mode to be one of None, 'trunc', or 'floor' but found '",
+                    *rounding_mode, "'");
+  return binary(DivTrunc(), TypeRule::ArithmeticNoBool, a, b);
+}
+
+Tensor& div_(Tensor& a, const Tensor& b, std::optional<std::string_view> rounding_mode) {
+  if (!rounding_mode) return div_(a, b);
+  if (*rounding_mode == "floor") return floor_divide_(a, b);
+  EMBER_CHECK_VALUE(*rounding_mode == "trunc",
+                    "[div_] expected rounding_mode to be one of None, 'trunc', or 'floor' but found '",
+                    *rounding_mode, "'");
+  return binary_(DivTrunc(), TypeRule::ArithmeticNoBool, a, b);
+}
+
+Tensor true_divide(const Tensor& a, const Tensor& b) { return div(a, b); }
+
+Tensor clamp(const Tensor& x, std::optional<Scalar> min, std::optional<Scalar> max) {
+  EMBER_CHECK(min || max, "[clamp] At least one of 'min' or 'max' must not be None");
+  Tensor result = min ? maximum(x, wrap(*min)) : x;
+  return max ? minimum(result, wrap(*max)) : (min ? result : clone(x));
+}
+
+Tensor clamp(const Tensor& x, const std::optional<Tensor>& min, const std::optional<Tensor>& max) {
+  EMBER_CHECK(min || max, "[clamp] At least one of 'min' or 'max' must not be None");
+  Tensor result = min ? maximum(x, *min) : x;
+  return max ? minimum(result, *max) : result;
+}
+
+Tensor& clamp_(Tensor& x, std::optional<Scalar> min, std::optional<Scalar> max) {
+  Tensor result = clamp(x, min, max);
+  check_inplace_cast("clamp_", result.dtype(), x.dtype());
+  return copy_(x, result);
+}
+
+Tensor where(const Tensor& condition, const Tensor& x, const Tensor& y) {
+  check_same_device("where", {&condition, &x, &y});
+  EMBER_CHECK(condition.dtype() == kBool || condition.dtype() == kUInt8,
+              "[where] where expected condition to be a boolean tensor, but got a tensor with "
+              "dtype ",
+              condition.dtype());
+  const ScalarType common = result_type(x, y);
+  const Shape shape = broadcast_shapes(broadcast_shapes(condition.shape(), x.shape(), "where"),
+                                       y.shape(), "where");
+  Tensor result = empty(shape, TensorOptions(common).device(x.device()));
+  if (result.numel() > 0) {
+    run(Where(), {as_dtype(condition, kBool), as_dtype(x, common), as_dtype(y, common)}, {result});
+  }
+  return result;
+}
+Tensor where(const Tensor& condition, const Scalar& x, const Tensor& y) {
+  return where(condition, wrap(x), y);
+}
+Tensor where(const Tensor& condition, const Tensor& x, const Scalar& y) {
+  return where(condition, x, wrap(y));
+}
+
+Tensor logical_not(const Tensor& x) { return eq(x, wrap(0)); }
+
+Tensor masked_fill(const Tensor& self, const Tensor& mask, const Scalar& value) {
+  EMBER_CHECK(mask.dtype() == kBool, "[masked_fill] expected a bool mask; got ", mask.dtype());
+  Tensor result = where(mask, scalar_tensor(value, self.dtype()), self);
+  EMBER_CHECK(result.shape() == self.shape(), "[masked_fill] mask of shape ", mask.shape(),
+              " is not broadcastable to self of shape ", self.shape());
+  return result;
+}
+
+Tensor& masked_fill_(Tensor& self, const Tensor& mask, const Scalar& value) {
+  return copy_(self, masked_fill(self, mask, value));
+}
+
+Tensor operator-(const Tensor& x) { return neg(x); }
+Tensor operator+(const Tensor& a, const Tensor& b) { return add(a, b); }
+Tensor operator-(const Tensor& a, const Tensor& b) { return sub(a, b); }
+Tensor operator*(const Tensor& a, const Tensor& b) { return mul(a, b); }
+Tensor operator/(const Tensor& a, const Tensor& b) { return div(a, b); }
+Tensor operator+(const Tensor& a, const Scalar& b) { return add(a, b); }
+Tensor operator-(const Tensor& a, const Scalar& b) { return sub(a, b); }
+Tensor operator*(const Tensor& a, const Scalar& b) { return mul(a, b); }
+Tensor operator/(const Tensor& a, const Scalar& b) { return div(a, b); }
+Tensor operator+(const Scalar& a, const Tensor& b) { return add(a, b); }
+Tensor operator-(const Scalar& a, const Tensor& b) { return sub(a, b); }
+Tensor operator*(const Scalar& a, const Tensor& b) { return mul(a, b); }
+Tensor operator/(const Scalar& a, const Tensor& b) { return div(a, b); }
+Tensor operator==(const Tensor& a, const Tensor& b) { return eq(a, b); }
+Tensor operator!=(const Tensor& a, const Tensor& b) { return ne(a, b); }
+Tensor operator<(const Tensor& a, const Tensor& b) { return lt(a, b); }
+Tensor operator<=(const Tensor& a, const Tensor& b) { return le(a, b); }
+Tensor operator>(const Tensor& a, const Tensor& b) { return gt(a, b); }
+Tensor operator>=(const Tensor& a, const Tensor& b) { return ge(a, b); }
+Tensor operator==(const Tensor& a, const Scalar& b) { return eq(a, b); }
+Tensor operator!=(const Tensor& a, const Scalar& b) { return ne(a, b); }
+Tensor operator<(const Tensor& a, const Scalar& b) { return lt(a, b); }
+Tensor operator<=(const Tensor& a, const Scalar& b) { return le(a, b); }
+Tensor operator>(const Tensor& a, const Scalar& b) { return gt(a, b); }
+Tensor operator>=(const Tensor& a, const Scalar& b) { return ge(a, b); }
+
+}  // namespace ember

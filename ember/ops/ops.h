@@ -1,0 +1,198 @@
+// The public op API: free functions named as in PyTorch (ember::exp(x) == torch.exp(x)).
+// Tensor methods (tensor.h) forward here. Each family is implemented in its own .cpp.
+#pragma once
+
+#include <optional>
+#include <string_view>
+#include <tuple>
+#include <vector>
+
+#include "ember/tensor/tensor.h"
+
+namespace ember {
+
+// ---------------------------------------------------------------- creation (creation.cpp)
+Tensor empty(IntArrayRef shape, TensorOptions options = {});
+Tensor zeros(IntArrayRef shape, TensorOptions options = {});
+Tensor ones(IntArrayRef shape, TensorOptions options = {});
+Tensor full(IntArrayRef shape, const Scalar& value, TensorOptions options = {});
+// dtype defaults: int64 when every bound is integral, else the default float type.
+Tensor arange(const Scalar& end, std::optional<TensorOptions> options = std::nullopt);
+Tensor arange(const Scalar& start, const Scalar& end, const Scalar& step = 1,
+              std::optional<TensorOptions> options = std::nullopt);
+Tensor linspace(const Scalar& start, const Scalar& end, int64_t steps, TensorOptions options = {});
+Tensor eye(int64_t n, std::optional<int64_t> m = std::nullopt, TensorOptions options = {});
+Tensor empty_like(const Tensor& like, std::optional<TensorOptions> options = std::nullopt);
+Tensor zeros_like(const Tensor& like, std::optional<TensorOptions> options = std::nullopt);
+Tensor ones_like(const Tensor& like, std::optional<TensorOptions> options = std::nullopt);
+Tensor full_like(const Tensor& like, const Scalar& value,
+                 std::optional<TensorOptions> options = std::nullopt);
+// A 0-d tensor holding a Python-like number; `wrapped` marks it as a weak scalar for promotion.
+Tensor scalar_tensor(const Scalar& value, std::optional<ScalarType> dtype = std::nullopt,
+                     bool wrapped = false);
+// Copies `count` elements of `dtype` from `data` into a new tensor of `shape`.
+Tensor from_blob_copy(const void* data, IntArrayRef shape, ScalarType dtype);
+// Wraps memory the caller owns without copying; deleter runs when the last view is gone.
+Tensor from_blob(void* data, IntArrayRef shape, IntArrayRef strides, ScalarType dtype,
+                 Storage::Deleter deleter = nullptr, void* context = nullptr,
+                 size_t storage_nbytes = 0);
+Tensor tensor(std::initializer_list<double> values, TensorOptions options = {});
+Tensor tensor(std::initializer_list<std::initializer_list<double>> values,
+              TensorOptions options = {});
+
+// ---------------------------------------------------------------- random (random.cpp)
+void manual_seed(uint64_t seed);
+uint64_t initial_seed();
+Tensor rand(IntArrayRef shape, TensorOptions options = {});
+Tensor randn(IntArrayRef shape, TensorOptions options = {});
+Tensor randint(int64_t low, int64_t high, IntArrayRef shape, TensorOptions options = kInt64);
+Tensor rand_like(const Tensor& like);
+Tensor randn_like(const Tensor& like);
+Tensor bernoulli(const Tensor& probabilities);
+Tensor normal(double mean, double std, IntArrayRef shape, TensorOptions options = {});
+
+// ---------------------------------------------------------------- views (view.cpp)
+Tensor as_strided(const Tensor& self, IntArrayRef size, IntArrayRef stride,
+                  std::optional<int64_t> storage_offset = std::nullopt);
+Tensor view(const Tensor& self, IntArrayRef shape);
+Tensor reshape(const Tensor& self, IntArrayRef shape);
+Tensor permute(const Tensor& self, IntArrayRef dims);
+Tensor transpose(const Tensor& self, int64_t dim0, int64_t dim1);
+Tensor t(const Tensor& self);
+Tensor expand(const Tensor& self, IntArrayRef shape);
+Tensor broadcast_to(const Tensor& self, IntArrayRef shape);
+Tensor squeeze(const Tensor& self);
+Tensor squeeze(const Tensor& self, int64_t dim);
+Tensor unsqueeze(const Tensor& self, int64_t dim);
+Tensor narrow(const Tensor& self, int64_t dim, int64_t start, int64_t length);
+Tensor select(const Tensor& self, int64_t dim, int64_t index);
+Tensor slice(const Tensor& self, int64_t dim, std::optional<int64_t> start,
+             std::optional<int64_t> end, int64_t step = 1);
+Tensor flatten(const Tensor& self, int64_t start_dim = 0, int64_t end_dim = -1);
+Tensor unflatten(const Tensor& self, int64_t dim, IntArrayRef sizes);
+Tensor contiguous(const Tensor& self);
+
+// ---------------------------------------------------------------- copy and cast (copy.cpp)
+// Copies src into dst, broadcasting src and casting to dst's dtype (B16/B17 overlap checks).
+Tensor& copy_(Tensor& dst, const Tensor& src);
+Tensor clone(const Tensor& self);
+Tensor to(const Tensor& self, std::optional<Device> device, std::optional<ScalarType> dtype,
+          bool copy = false);
+// Throws B4 when a `from` result cannot be stored into `to` in place.
+void check_inplace_cast(std::string_view op, ScalarType from, ScalarType to);
+
+// ---------------------------------------------------------------- elementwise (elementwise.cpp)
+#define EMBER_UNARY_OP(name, Name, rule) \
+  Tensor name(const Tensor& x);          \
+  Tensor& name##_(Tensor& x);
+#include "ember/elementwise/unary_ops.def"
+#undef EMBER_UNARY_OP
+#define EMBER_BINARY_OP(name, Name, rule)         \
+  Tensor name(const Tensor& a, const Tensor& b);  \
+  Tensor name(const Tensor& a, const Scalar& b);  \
+  Tensor name(const Scalar& a, const Tensor& b);  \
+  Tensor& name##_(Tensor& a, const Tensor& b);    \
+  Tensor& name##_(Tensor& a, const Scalar& b);
+#include "ember/elementwise/binary_ops.def"
+#undef EMBER_BINARY_OP
+Tensor add(const Tensor& a, const Tensor& b, const Scalar& alpha);
+Tensor sub(const Tensor& a, const Tensor& b, const Scalar& alpha);
+Tensor& add_(Tensor& a, const Tensor& b, const Scalar& alpha);
+Tensor& sub_(Tensor& a, const Tensor& b, const Scalar& alpha);
+// rounding_mode: none (true division), "trunc" or "floor".
+Tensor div(const Tensor& a, const Tensor& b, std::optional<std::string_view> rounding_mode);
+Tensor& div_(Tensor& a, const Tensor& b, std::optional<std::string_view> rounding_mode);
+Tensor true_divide(const Tensor& a, const Tensor& b);
+Tensor clamp(const Tensor& x, std::optional<Scalar> min, std::optional<Scalar> max);
+Tensor clamp(const Tensor& x, const std::optional<Tensor>& min, const std::optional<Tensor>& max);
+Tensor& clamp_(Tensor& x, std::optional<Scalar> min, std::optional<Scalar> max);
+Tensor where(const Tensor& condition, const Tensor& x, const Tensor& y);
+Tensor where(const Tensor& condition, const Scalar& x, const Tensor& y);
+Tensor where(const Tensor& condition, const Tensor& x, const Scalar& y);
+Tensor logical_not(const Tensor& x);
+Tensor masked_fill(const Tensor& self, const Tensor& mask, const Scalar& value);
+Tensor& masked_fill_(Tensor& self, const Tensor& mask, const Scalar& value);
+// torch.result_type for two operands (a wrapped-number tensor counts as a weak scalar).
+ScalarType result_type(const Tensor& a, const Tensor& b);
+
+Tensor operator-(const Tensor& x);
+Tensor operator+(const Tensor& a, const Tensor& b);
+Tensor operator-(const Tensor& a, const Tensor& b);
+Tensor operator*(const Tensor& a, const Tensor& b);
+Tensor operator/(const Tensor& a, const Tensor& b);
+Tensor operator+(const Tensor& a, const Scalar& b);
+Tensor operator-(const Tensor& a, const Scalar& b);
+Tensor operator*(const Tensor& a, const Scalar& b);
+Tensor operator/(const Tensor& a, const Scalar& b);
+Tensor operator+(const Scalar& a, const Tensor& b);
+Tensor operator-(const Scalar& a, const Tensor& b);
+Tensor operator*(const Scalar& a, const Tensor& b);
+Tensor operator/(const Scalar& a, const Tensor& b);
+Tensor operator==(const Tensor& a, const Tensor& b);
+Tensor operator!=(const Tensor& a, const Tensor& b);
+Tensor operator<(const Tensor& a, const Tensor& b);
+Tensor operator<=(const Tensor& a, const Tensor& b);
+Tensor operator>(const Tensor& a, const Tensor& b);
+Tensor operator>=(const Tensor& a, const Tensor& b);
+Tensor operator==(const Tensor& a, const Scalar& b);
+Tensor operator!=(const Tensor& a, const Scalar& b);
+Tensor operator<(const Tensor& a, const Scalar& b);
+Tensor operator<=(const Tensor& a, const Scalar& b);
+Tensor operator>(const Tensor& a, const Scalar& b);
+Tensor operator>=(const Tensor& a, const Scalar& b);
+
+// ---------------------------------------------------------------- reductions (reduce.cpp)
+// An empty `dims` reduces over every dim. Integer and bool sums/prods accumulate in int64.
+Tensor sum(const Tensor& x, IntArrayRef dims = {}, bool keepdim = false,
+           std::optional<ScalarType> dtype = std::nullopt);
+Tensor mean(const Tensor& x, IntArrayRef dims = {}, bool keepdim = false,
+            std::optional<ScalarType> dtype = std::nullopt);
+Tensor prod(const Tensor& x, std::optional<int64_t> dim = std::nullopt, bool keepdim = false,
+            std::optional<ScalarType> dtype = std::nullopt);
+Tensor amax(const Tensor& x, IntArrayRef dims = {}, bool keepdim = false);
+Tensor amin(const Tensor& x, IntArrayRef dims = {}, bool keepdim = false);
+Tensor max(const Tensor& x);
+Tensor min(const Tensor& x);
+std::tuple<Tensor, Tensor> max(const Tensor& x, int64_t dim, bool keepdim = false);
+std::tuple<Tensor, Tensor> min(const Tensor& x, int64_t dim, bool keepdim = false);
+Tensor argmax(const Tensor& x, std::optional<int64_t> dim = std::nullopt, bool keepdim = false);
+Tensor argmin(const Tensor& x, std::optional<int64_t> dim = std::nullopt, bool keepdim = false);
+Tensor var(const Tensor& x, IntArrayRef dims = {}, double correction = 1, bool keepdim = false);
+Tensor std(const Tensor& x, IntArrayRef dims = {}, double correction = 1, bool keepdim = false);
+// p: 1, 2, any positive number, or +/-infinity.
+Tensor norm(const Tensor& x, double p = 2, IntArrayRef dims = {}, bool keepdim = false);
+Tensor logsumexp(const Tensor& x, IntArrayRef dims, bool keepdim = false);
+Tensor all(const Tensor& x, std::optional<int64_t> dim = std::nullopt, bool keepdim = false);
+Tensor any(const Tensor& x, std::optional<int64_t> dim = std::nullopt, bool keepdim = false);
+
+// ---------------------------------------------------------------- linear algebra (linalg.cpp)
+Tensor mm(const Tensor& a, const Tensor& b);
+Tensor matmul(const Tensor& a, const Tensor& b);
+Tensor bmm(const Tensor& a, const Tensor& b);
+Tensor addmm(const Tensor& input, const Tensor& mat1, const Tensor& mat2, const Scalar& beta = 1,
+             const Scalar& alpha = 1);
+Tensor mv(const Tensor& mat, const Tensor& vec);
+Tensor dot(const Tensor& a, const Tensor& b);
+Tensor outer(const Tensor& a, const Tensor& b);
+
+// ---------------------------------------------------------------- indexing (index.cpp)
+// Elements of self where mask (bool, broadcastable to self) is true, as a 1-D tensor.
+Tensor masked_select(const Tensor& self, const Tensor& mask);
+// self[index] for a 1-D int64 index tensor along dim.
+Tensor index_select(const Tensor& self, int64_t dim, const Tensor& index);
+// Indices of non-zero elements, shape (count, ndim).
+Tensor nonzero(const Tensor& self);
+
+// ---------------------------------------------------------------- printing (print.cpp)
+struct PrintOptions {
+  int precision = 4;
+  int64_t threshold = 1000;
+  int64_t edgeitems = 3;
+  int64_t linewidth = 80;
+};
+void set_printoptions(const PrintOptions& options);
+PrintOptions get_printoptions();
+// The text of repr(tensor) in PyTorch: "tensor([[1., 2.]])", dtype suffix when not default.
+std::string to_string(const Tensor& tensor);
+
+}  // namespace ember

@@ -1,0 +1,22 @@
+// Primitives of the linear-algebra family (see primitives.h for the contract).
+#pragma once
+
+#include "ember/ops/primitive.h"
+
+namespace ember {
+
+// inputs: a (batch..., M, K), b (batch..., K, N) with equal batch shapes (possibly expanded,
+// stride 0); outputs: c (batch..., M, N), contiguous. c = alpha * a @ b + beta * c, so c must
+// hold the addend when beta != 0. Each matrix of a and b has a unit stride in one of its two
+// dims (ops/linalg.cpp copies other layouts first), which the GEMM reads as a transpose flag.
+class Matmul final : public Primitive {
+ public:
+  Matmul(double alpha, double beta) : alpha_(alpha), beta_(beta) {}
+  std::string_view name() const override { return "matmul"; }
+  void eval_cpu(TensorSpan inputs, TensorSpan outputs) const override;
+
+ private:
+  double alpha_, beta_;
+};
+
+}  // namespace ember

@@ -1,0 +1,127 @@
+// Random ops over one global Philox generator: manual_seed(s) restarts the stream, and each fill
+// takes the next offset, so results are reproducible and independent of the thread count.
+#include <cmath>
+#include <mutex>
+
+#include "ember/backend/cpu/random_kernels.h"
+#include "ember/base/error.h"
+#include "ember/ops/dispatch.h"
+#include "ember/ops/inplace.h"
+#include "ember/ops/ops.h"
+#include "ember/ops/primitives.h"
+
+namespace ember {
+namespace {
+
+using Distribution = RandomFill::Distribution;
+
+class Generator {
+ public:
+  void seed(uint64_t value) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    seed_ = value;
+    offset_ = 0;
+  }
+  uint64_t initial_seed() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return seed_;
+  }
+  // Reserves the stream position for one fill of n elements.
+  cpu::PhiloxState take(int64_t n) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    const cpu::PhiloxState state{seed_, offset_};
+    offset_ += cpu::counters_used(n);
+    return state;
+  }
+
+ private:
+  std::mutex mutex_;
+  uint64_t seed_ = 67280421310721ULL;
+  uint64_t offset_ = 0;
+};
+
+Generator& default_generator() {
+  static Generator generator;
+  return generator;
+}
+
+// Fills `target` from the distribution: directly when it is contiguous and of the kernel's
+// type, otherwise through a contiguous buffer of that type and a casting copy.
+Tensor& fill_random(Tensor& target, Distribution distribution, double a, double b,
+                    ScalarType kernel_dtype) {
+  check_no_internal_overlap("random", target);
+  if (target.numel() == 0) return target;
+  const bool direct = target.is_contiguous() && target.dtype() == kernel_dtype;
+  Tensor buffer = direct ? target : empty(target.shape(), kernel_dtype);
+  const cpu::PhiloxState state = default_generator().take(buffer.numel());
+  run(RandomFill(distribution, a, b, state.seed, state.offset), {}, {buffer});
+  if (!direct) run(Copy(), {buffer}, {target});
+  mark_modified(target);
+  return target;
+}
+
+ScalarType float_kernel_type(ScalarType dtype, std::string_view op) {
+  EMBER_CHECK(is_floating_point(dtype), "[", op, "] expects a floating point dtype; got ", dtype);
+  return dtype == kFloat64 ? kFloat64 : kFloat32;
+}
+
+}  // namespace
+
+void manual_seed(uint64_t seed) { default_generator().seed(seed); }
+uint64_t initial_seed() { return default_generator().initial_seed(); }
+
+Tensor rand(IntArrayRef shape, TensorOptions options) {
+  Tensor result = empty(shape, options);
+  return result.uniform_(0.0, 1.0);
+}
+
+Tensor randn(IntArrayRef shape, TensorOptions options) {
+  Tensor result = empty(shape, options);
+  return result.normal_(0.0, 1.0);
+}
+
+Tensor normal(double mean, double std, IntArrayRef shape, TensorOptions options) {
+  Tensor result = empty(shape, options);
+  return result.normal_(mean, std);
+}
+
+Tensor randint(int64_t low, int64_t high, IntArrayRef shape, TensorOptions options) {
+  EMBER_CHECK(low < high, "[randint] random_ expects 'from' to be less than 'to', but got from=",
+              low, " >= to=", high);
+  Tensor result = empty(shape, options);
+  return fill_random(result, Distribution::RandInt, static_cast<double>(low),
+                     static_cast<double>(high), kInt64);
+}
+
+Tensor rand_like(const Tensor& like) { return rand(like.shape(), TensorOptions(like.dtype())); }
+Tensor randn_like(const Tensor& like) { return randn(like.shape(), TensorOptions(like.dtype())); }
+
+Tensor bernoulli(const Tensor& probabilities) {
+  EMBER_CHECK(is_floating_point(probabilities.dtype()),
+              "[bernoulli] expects a floating point tensor of probabilities; got ",
+              probabilities.dtype());
+  Tensor uniform = empty(probabilities.shape(), kFloat32);
+  fill_random(uniform, Distribution::Uniform, 0.0, 1.0, kFloat32);
+  return lt(uniform, probabilities).to(probabilities.dtype());
+}
+
+Tensor& Tensor::uniform_(double from, double to) {
+  EMBER_CHECK(from <= to && std::isfinite(from) && std::isfinite(to),
+              "[uniform_] expects from <= to, both finite; got from=", from, " to=", to);
+  return fill_random(*this, Distribution::Uniform, from, to, float_kernel_type(dtype(), "uniform_"));
+}
+
+Tensor& Tensor::normal_(double mean, double std) {
+  EMBER_CHECK(std >= 0 && std::isfinite(std), "[normal_] expects std >= 0.0, but found std ",
+              std);
+  return fill_random(*this, Distribution::Normal, mean, std, float_kernel_type(dtype(), "normal_"));
+}
+
+Tensor& Tensor::bernoulli_(double p) {
+  EMBER_CHECK(p >= 0 && p <= 1, "[bernoulli_] expects p to be in [0, 1], but got p=", p);
+  return fill_random(*this, Distribution::Bernoulli, p, 0.0, kFloat32);
+}
+
+Tensor Tensor::bernoulli() const { return ember::bernoulli(*this); }
+
+}  // namespace ember

@@ -1,0 +1,72 @@
+// Element types and PyTorch's type-promotion rules, including "weak" Python scalars
+// (Note [type promotion] in docs/architecture.md).
+#pragma once
+
+#include <cstdint>
+#include <iosfwd>
+#include <string_view>
+
+namespace ember {
+
+enum class ScalarType : uint8_t {
+  Bool,
+  UInt8,
+  Int8,
+  Int16,
+  Int32,
+  Int64,
+  Float16,
+  BFloat16,
+  Float32,
+  Float64,
+};
+inline constexpr int kNumScalarTypes = 10;
+
+// libtorch-style short names: ember::kFloat32, ember::kInt64, ...
+inline constexpr ScalarType kBool = ScalarType::Bool;
+inline constexpr ScalarType kUInt8 = ScalarType::UInt8;
+inline constexpr ScalarType kInt8 = ScalarType::Int8;
+inline constexpr ScalarType kInt16 = ScalarType::Int16;
+inline constexpr ScalarType kInt32 = ScalarType::Int32;
+inline constexpr ScalarType kInt64 = ScalarType::Int64;
+inline constexpr ScalarType kFloat16 = ScalarType::Float16;
+inline constexpr ScalarType kBFloat16 = ScalarType::BFloat16;
+inline constexpr ScalarType kFloat32 = ScalarType::Float32;
+inline constexpr ScalarType kFloat64 = ScalarType::Float64;
+inline constexpr ScalarType kFloat = kFloat32;
+inline constexpr ScalarType kDouble = kFloat64;
+inline constexpr ScalarType kHalf = kFloat16;
+inline constexpr ScalarType kLong = kInt64;
+inline constexpr ScalarType kInt = kInt32;
+
+size_t itemsize(ScalarType dtype);
+// PyTorch's name without the "torch." prefix: "float32", "int64", "bool", ...
+std::string_view dtype_name(ScalarType dtype);
+bool is_floating_point(ScalarType dtype);
+bool is_integral(ScalarType dtype, bool include_bool);
+bool is_signed(ScalarType dtype);
+std::ostream& operator<<(std::ostream& stream, ScalarType dtype);
+
+// The smallest type both a and b convert to without loss of category (torch.promote_types).
+ScalarType promote_types(ScalarType a, ScalarType b);
+// Whether a result of type `from` may be written into a tensor of type `to` (torch.can_cast):
+// never to a lower category (float -> int, int -> bool).
+bool can_cast(ScalarType from, ScalarType to);
+
+ScalarType default_dtype();
+void set_default_dtype(ScalarType dtype);
+
+// Accumulates operands into torch.result_type. Dimensioned tensors decide unless a zero-dim
+// tensor or a wrapped Python number belongs to a higher category (bool < integer < float).
+class ResultType {
+ public:
+  void add(ScalarType dtype, bool zero_dim, bool wrapped_number);
+  ScalarType result() const;
+
+ private:
+  bool has_dimensioned_ = false, has_zero_dim_ = false, has_wrapped_ = false;
+  ScalarType dimensioned_ = ScalarType::Bool, zero_dim_ = ScalarType::Bool,
+             wrapped_ = ScalarType::Bool;
+};
+
+}  // namespace ember

@@ -1,0 +1,215 @@
+// ember::Tensor: a cheap value handle (one pointer) to a refcounted TensorImpl. Copying a Tensor
+// shares data, as in libtorch; clone() copies. Op methods are declared here and defined in the
+// ops layer (ops/tensor_methods.cpp), so this header stays free of kernels and templates.
+#pragma once
+
+#include <cstdint>
+#include <iosfwd>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <tuple>
+#include <vector>
+
+#include "ember/base/intrusive_ptr.h"
+#include "ember/tensor/device.h"
+#include "ember/tensor/dtype.h"
+#include "ember/tensor/scalar.h"
+#include "ember/tensor/shape.h"
+#include "ember/tensor/tensor_impl.h"
+
+namespace ember {
+
+// dtype and device of a new tensor; an unset dtype means the default dtype.
+class TensorOptions {
+ public:
+  TensorOptions() = default;
+  TensorOptions(ScalarType dtype) : dtype_(dtype) {}  // NOLINT: implicit like libtorch
+  TensorOptions(Device device) : device_(device) {}  // NOLINT
+  TensorOptions(DeviceType device) : device_(device) {}  // NOLINT
+
+  TensorOptions dtype(ScalarType dtype) const {
+    TensorOptions copy = *this;
+    copy.dtype_ = dtype;
+    return copy;
+  }
+  TensorOptions device(Device device) const {
+    TensorOptions copy = *this;
+    copy.device_ = device;
+    return copy;
+  }
+  ScalarType dtype_or_default() const { return dtype_ ? *dtype_ : default_dtype(); }
+  std::optional<ScalarType> dtype_opt() const { return dtype_; }
+  Device device() const { return device_; }
+
+ private:
+  std::optional<ScalarType> dtype_;
+  Device device_;
+};
+
+class Tensor {
+ public:
+  Tensor() = default;
+  explicit Tensor(IntrusivePtr<TensorImpl> impl) : impl_(std::move(impl)) {}
+
+  // --- metadata ---
+  bool defined() const { return static_cast<bool>(impl_); }
+  TensorImpl* impl() const { return impl_.get(); }
+  const Shape& shape() const { return impl_->shape(); }
+  const Shape& sizes() const { return impl_->shape(); }
+  const Strides& strides() const { return impl_->strides(); }
+  int64_t size(int64_t dim) const;
+  int64_t stride(int64_t dim) const;
+  int64_t dim() const { return static_cast<int64_t>(impl_->shape().size()); }
+  int64_t ndimension() const { return dim(); }
+  int64_t numel() const { return impl_->numel(); }
+  ScalarType dtype() const { return impl_->dtype(); }
+  ScalarType scalar_type() const { return impl_->dtype(); }
+  Device device() const { return impl_->storage()->device(); }
+  bool is_contiguous() const { return impl_->is_contiguous(); }
+  bool is_floating_point() const { return ember::is_floating_point(dtype()); }
+  int64_t storage_offset() const { return impl_->offset(); }
+  size_t element_size() const { return itemsize(dtype()); }
+  size_t nbytes() const { return static_cast<size_t>(numel()) * element_size(); }
+  void* data_ptr() const { return impl_->data(); }
+  template <typename T>
+  T* data_ptr() const {
+    return static_cast<T*>(impl_->data());
+  }
+  const IntrusivePtr<Storage>& storage() const { return impl_->storage(); }
+  uint32_t version() const { return impl_->storage()->version(); }
+  bool is_same(const Tensor& other) const { return impl_ == other.impl_; }
+  std::string str() const;
+
+  // --- element access ---
+  Scalar item() const;
+  template <typename T>
+  T item() const;
+
+  // --- views (share storage) ---
+  Tensor view(IntArrayRef shape) const;
+  Tensor reshape(IntArrayRef shape) const;
+  Tensor permute(IntArrayRef dims) const;
+  Tensor transpose(int64_t dim0, int64_t dim1) const;
+  Tensor t() const;
+  Tensor expand(IntArrayRef shape) const;
+  Tensor expand_as(const Tensor& other) const;
+  Tensor squeeze() const;
+  Tensor squeeze(int64_t dim) const;
+  Tensor unsqueeze(int64_t dim) const;
+  Tensor narrow(int64_t dim, int64_t start, int64_t length) const;
+  Tensor select(int64_t dim, int64_t index) const;
+  Tensor slice(int64_t dim, std::optional<int64_t> start, std::optional<int64_t> end,
+               int64_t step = 1) const;
+  Tensor flatten(int64_t start_dim = 0, int64_t end_dim = -1) const;
+  Tensor unflatten(int64_t dim, IntArrayRef sizes) const;
+  Tensor as_strided(IntArrayRef size, IntArrayRef stride,
+                    std::optional<int64_t> storage_offset = std::nullopt) const;
+  Tensor operator[](int64_t index) const { return select(0, index); }
+
+  // --- copies and conversions ---
+  Tensor contiguous() const;
+  Tensor clone() const;
+  Tensor& copy_(const Tensor& src);
+  Tensor to(ScalarType dtype, bool copy = false) const;
+  Tensor to(Device device, bool copy = false) const;
+  Tensor to(Device device, ScalarType dtype, bool copy = false) const;
+  Tensor type(ScalarType dtype) const { return to(dtype); }
+  Tensor cpu() const;
+  Tensor cuda() const;
+
+  // --- in-place fills and random ---
+  Tensor& fill_(const Scalar& value);
+  Tensor& zero_();
+  Tensor& uniform_(double from = 0.0, double to = 1.0);
+  Tensor& normal_(double mean = 0.0, double std = 1.0);
+  Tensor& bernoulli_(double p = 0.5);
+  Tensor bernoulli() const;
+
+  // --- elementwise (one method per row of elementwise/*.def) ---
+#define EMBER_UNARY_OP(name, Name, rule) \
+  Tensor name() const;             \
+  Tensor& name##_();
+#include "ember/elementwise/unary_ops.def"
+#undef EMBER_UNARY_OP
+#define EMBER_BINARY_OP(name, Name, rule)           \
+  Tensor name(const Tensor& other) const;        \
+  Tensor name(const Scalar& other) const;        \
+  Tensor& name##_(const Tensor& other);          \
+  Tensor& name##_(const Scalar& other);
+#include "ember/elementwise/binary_ops.def"
+#undef EMBER_BINARY_OP
+  Tensor add(const Tensor& other, const Scalar& alpha) const;
+  Tensor add(const Scalar& other, const Scalar& alpha) const;
+  Tensor sub(const Tensor& other, const Scalar& alpha) const;
+  Tensor sub(const Scalar& other, const Scalar& alpha) const;
+  Tensor& add_(const Tensor& other, const Scalar& alpha);
+  Tensor& sub_(const Tensor& other, const Scalar& alpha);
+  Tensor div(const Tensor& other, std::optional<std::string_view> rounding_mode) const;
+  Tensor div(const Scalar& other, std::optional<std::string_view> rounding_mode) const;
+  Tensor& div_(const Tensor& other, std::optional<std::string_view> rounding_mode);
+  Tensor clamp(std::optional<Scalar> min, std::optional<Scalar> max = std::nullopt) const;
+  Tensor clamp(const std::optional<Tensor>& min, const std::optional<Tensor>& max) const;
+  Tensor& clamp_(std::optional<Scalar> min, std::optional<Scalar> max = std::nullopt);
+  Tensor clamp_min(const Scalar& min) const { return clamp(min, std::nullopt); }
+  Tensor clamp_max(const Scalar& max) const { return clamp(std::nullopt, max); }
+  Tensor where(const Tensor& condition, const Tensor& other) const;
+  Tensor logical_not() const;
+  Tensor& logical_not_();
+  Tensor masked_fill(const Tensor& mask, const Scalar& value) const;
+  Tensor& masked_fill_(const Tensor& mask, const Scalar& value);
+
+  // --- reductions (dims empty = all dims) ---
+  Tensor sum(std::optional<ScalarType> dtype = std::nullopt) const;
+  Tensor sum(IntArrayRef dims, bool keepdim = false,
+             std::optional<ScalarType> dtype = std::nullopt) const;
+  Tensor mean(std::optional<ScalarType> dtype = std::nullopt) const;
+  Tensor mean(IntArrayRef dims, bool keepdim = false,
+              std::optional<ScalarType> dtype = std::nullopt) const;
+  Tensor prod(std::optional<ScalarType> dtype = std::nullopt) const;
+  Tensor prod(int64_t dim, bool keepdim = false,
+              std::optional<ScalarType> dtype = std::nullopt) const;
+  Tensor amax(IntArrayRef dims = {}, bool keepdim = false) const;
+  Tensor amin(IntArrayRef dims = {}, bool keepdim = false) const;
+  Tensor max() const;
+  Tensor min() const;
+  std::tuple<Tensor, Tensor> max(int64_t dim, bool keepdim = false) const;
+  std::tuple<Tensor, Tensor> min(int64_t dim, bool keepdim = false) const;
+  Tensor argmax(std::optional<int64_t> dim = std::nullopt, bool keepdim = false) const;
+  Tensor argmin(std::optional<int64_t> dim = std::nullopt, bool keepdim = false) const;
+  Tensor var(IntArrayRef dims = {}, double correction = 1, bool keepdim = false) const;
+  Tensor std(IntArrayRef dims = {}, double correction = 1, bool keepdim = false) const;
+  Tensor norm(double p = 2, IntArrayRef dims = {}, bool keepdim = false) const;
+  Tensor logsumexp(IntArrayRef dims, bool keepdim = false) const;
+  Tensor all() const;
+  Tensor all(int64_t dim, bool keepdim = false) const;
+  Tensor any() const;
+  Tensor any(int64_t dim, bool keepdim = false) const;
+
+  // --- linear algebra ---
+  Tensor mm(const Tensor& other) const;
+  Tensor matmul(const Tensor& other) const;
+  Tensor bmm(const Tensor& other) const;
+  Tensor mv(const Tensor& vec) const;
+  Tensor dot(const Tensor& other) const;
+  Tensor outer(const Tensor& other) const;
+  Tensor addmm(const Tensor& mat1, const Tensor& mat2, const Scalar& beta = 1,
+               const Scalar& alpha = 1) const;
+
+  // --- compound assignment (in place, like libtorch) ---
+  Tensor& operator+=(const Tensor& other) { return add_(other); }
+  Tensor& operator+=(const Scalar& other) { return add_(other); }
+  Tensor& operator-=(const Tensor& other) { return sub_(other); }
+  Tensor& operator-=(const Scalar& other) { return sub_(other); }
+  Tensor& operator*=(const Tensor& other) { return mul_(other); }
+  Tensor& operator*=(const Scalar& other) { return mul_(other); }
+  Tensor& operator/=(const Tensor& other) { return div_(other); }
+  Tensor& operator/=(const Scalar& other) { return div_(other); }
+
+ private:
+  IntrusivePtr<TensorImpl> impl_;
+};
+
+std::ostream& operator<<(std::ostream& stream, const Tensor& tensor);
+
+}  // namespace ember

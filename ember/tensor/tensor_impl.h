@@ -1,0 +1,65 @@
+// The object behind a Tensor handle: which storage, where in it, and how to walk it.
+// Included by tensor.h so that metadata accessors inline; nothing else should need it directly.
+#pragma once
+
+#include <cstdint>
+
+#include "ember/base/intrusive_ptr.h"
+#include "ember/tensor/dtype.h"
+#include "ember/tensor/shape.h"
+#include "ember/tensor/storage.h"
+
+namespace ember {
+
+class TensorImpl final : public RefCounted {
+ public:
+  TensorImpl(IntrusivePtr<Storage> storage, int64_t offset, Shape shape, Strides strides,
+             ScalarType dtype)
+      : storage_(std::move(storage)),
+        offset_(offset),
+        shape_(std::move(shape)),
+        strides_(std::move(strides)),
+        dtype_(dtype) {
+    refresh_metadata();
+  }
+
+  const IntrusivePtr<Storage>& storage() const { return storage_; }
+  int64_t offset() const { return offset_; }
+  const Shape& shape() const { return shape_; }
+  const Strides& strides() const { return strides_; }
+  ScalarType dtype() const { return dtype_; }
+  int64_t numel() const { return numel_; }
+  bool is_contiguous() const { return is_contiguous_; }
+  void* data() const {
+    return static_cast<char*>(storage_->data()) + offset_ * static_cast<int64_t>(itemsize(dtype_));
+  }
+
+  // A Python number turned into a 0-d tensor: it takes part in promotion as a weak scalar.
+  bool is_wrapped_number() const { return is_wrapped_number_; }
+  void set_wrapped_number(bool wrapped) { is_wrapped_number_ = wrapped; }
+
+  // In-place metadata changes (squeeze_, as_strided_, resize) keep the cached fields right.
+  void set_geometry(Shape shape, Strides strides, int64_t offset) {
+    shape_ = std::move(shape);
+    strides_ = std::move(strides);
+    offset_ = offset;
+    refresh_metadata();
+  }
+
+ private:
+  void refresh_metadata() {
+    numel_ = numel_of(shape_);
+    is_contiguous_ = is_contiguous_layout(shape_, strides_);
+  }
+
+  IntrusivePtr<Storage> storage_;
+  int64_t offset_;
+  Shape shape_;
+  Strides strides_;
+  int64_t numel_ = 0;
+  ScalarType dtype_;
+  bool is_contiguous_ = true;
+  bool is_wrapped_number_ = false;
+};
+
+}  // namespace ember

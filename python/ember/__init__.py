@@ -1,0 +1,60 @@
+"""ember: a define-by-run deep-learning framework with a PyTorch-like API.
+
+`import ember as torch` runs typical PyTorch tensor code. All math lives in the C++ core
+(ember._C); this package adds only the Python object model around it.
+"""
+from ember import _C
+from ember._C import *  # noqa: F401,F403  (Tensor, dtypes, ops, factories)
+from ember._C import Tensor, dtype, device, OutOfMemoryError  # noqa: F401
+from ember._size import Size
+from ember import cuda  # noqa: F401
+from ember import _legacy
+
+__version__ = _C.__version__
+
+# Legacy tensor types of the 2017 API: `x.type(ember.FloatTensor)`, `ember.FloatTensor(2, 3)`.
+FloatTensor = _legacy.LegacyTensorType("FloatTensor", float32)
+DoubleTensor = _legacy.LegacyTensorType("DoubleTensor", float64)
+HalfTensor = _legacy.LegacyTensorType("HalfTensor", float16)
+BFloat16Tensor = _legacy.LegacyTensorType("BFloat16Tensor", bfloat16)
+ByteTensor = _legacy.LegacyTensorType("ByteTensor", uint8)
+CharTensor = _legacy.LegacyTensorType("CharTensor", int8)
+ShortTensor = _legacy.LegacyTensorType("ShortTensor", int16)
+IntTensor = _legacy.LegacyTensorType("IntTensor", int32)
+LongTensor = _legacy.LegacyTensorType("LongTensor", int64)
+BoolTensor = _legacy.LegacyTensorType("BoolTensor", bool)
+_legacy_type_by_name = _legacy.type_by_name
+
+# PyTorch's aliases for dtypes.
+float = float32  # noqa: A001
+double = float64
+half = float16
+long = int64
+int = int32  # noqa: A001
+short = int16
+cfloat = None
+del cfloat
+
+
+def is_tensor(obj):
+    return isinstance(obj, Tensor)
+
+
+def numel(input):
+    return input.numel()
+
+
+def _forward_to_method(name):
+    def function(input, *args, **kwargs):
+        return getattr(input, name)(*args, **kwargs)
+
+    function.__name__ = name
+    function.__doc__ = f"ember.{name}(input, ...) is input.{name}(...)."
+    return function
+
+
+for _name in ("sum", "mean", "prod", "amax", "amin", "max", "min", "argmax", "argmin", "var",
+              "std", "norm", "logsumexp", "all", "any", "clamp", "clamp_", "masked_fill"):
+    globals()[_name] = _forward_to_method(_name)
+clip = clamp
+del _name

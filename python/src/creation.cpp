@@ -1,0 +1,195 @@
+// Factories from Python: ember.tensor(nested lists), zeros/ones/empty/full/rand/..., and the
+// *_like family, with PyTorch's `*size` and `dtype=`/`device=` keyword conventions.
+#include <nanobind/nanobind.h>
+#include <nanobind/stl/optional.h>
+
+#include <string>
+
+#include "convert.h"
+
+namespace ember::python {
+namespace {
+
+// The elements of a nested Python sequence, flattened, with the shape and the kind of number.
+struct NestedData {
+  std::vector<int64_t> shape;
+  std::vector<double> floats;
+  std::vector<int64_t> integers;
+  bool any_float = false;
+  bool all_bool = true;
+};
+
+bool is_sequence(nb::handle object) {
+  return PyList_Check(object.ptr()) || PyTuple_Check(object.ptr()) ||
+         (nb::isinstance<Tensor>(object) && nb::cast<const Tensor&>(object).dim() > 0);
+}
+
+void collect(nb::handle object, size_t depth, NestedData& data) {
+  if (!is_sequence(object)) {
+    EMBER_CHECK_VALUE(depth == data.shape.size(), "[tensor] expected a sequence at dim ", depth,
+                      " but got a number");
+    const Scalar value = to_scalar(object);
+    data.all_bool &= value.is_bool();
+    data.any_float |= value.is_floating_point();
+    data.floats.push_back(value.to_double());
+    data.integers.push_back(value.to_int64());
+    return;
+  }
+  const int64_t length = static_cast<int64_t>(nb::len(object));
+  if (depth == data.shape.size()) {
+    EMBER_CHECK_VALUE(data.floats.empty(), "[tensor] expected a number at dim ", depth,
+                      " but got a sequence");
+    data.shape.push_back(length);
+  } else {
+    EMBER_CHECK_VALUE(data.shape[depth] == length, "[tensor] expected sequence of length ",
+                      data.shape[depth], " at dim ", depth, " (got ", length, ")");
+  }
+  for (nb::handle item : object) collect(item, depth + 1, data);
+}
+
+Tensor tensor_from_python(nb::handle data, std::optional<ScalarType> dtype,
+                          std::optional<Device> device) {
+  Tensor result;
+  if (nb::isinstance<Tensor>(data)) {
+    result = nb::cast<const Tensor&>(data).clone();
+  } else if (nb::hasattr(data, "__array_interface__") && !is_python_number(data)) {
+    static nb::object from_numpy = nb::module_::import_("ember").attr("from_numpy");
+    static nb::object as_array = nb::module_::import_("numpy").attr("ascontiguousarray");
+    result = nb::cast<Tensor>(from_numpy(as_array(data))).clone();
+  } else {
+    NestedData nested;
+    collect(data, 0, nested);
+    if (nested.all_bool && !nested.floats.empty()) {
+      std::vector<uint8_t> flags(nested.integers.begin(), nested.integers.end());
+      result = from_blob_copy(flags.data(), nested.shape, kBool);
+    } else if (nested.any_float || nested.floats.empty()) {
+      result = from_blob_copy(nested.floats.data(), nested.shape, kFloat64).to(default_dtype());
+    } else {
+      result = from_blob_copy(nested.integers.data(), nested.shape, kInt64);
+    }
+  }
+  return to(result, device, dtype);
+}
+
+TensorOptions options_from(nb::handle dtype, nb::handle device) {
+  TensorOptions options;
+  if (auto type = to_dtype(dtype)) options = options.dtype(*type);
+  if (auto place = to_device(device)) options = options.device(*place);
+  return options;
+}
+
+std::optional<TensorOptions> like_options(nb::handle dtype, nb::handle device) {
+  if (dtype.is_none() && device.is_none()) return std::nullopt;
+  return options_from(dtype, device);
+}
+
+}  // namespace
+
+void init_creation(nb::module_& module) {
+  module.def("tensor", [](nb::handle data, nb::handle dtype, nb::handle device, bool) {
+    return tensor_from_python(data, to_dtype(dtype), to_device(device));
+  }, nb::arg("data"), nb::kw_only(), nb::arg("dtype") = nb::none(), nb::arg("device") = nb::none(),
+     nb::arg("requires_grad") = false);
+  module.def("as_tensor", [](nb::handle data, nb::handle dtype, nb::handle device) {
+    if (nb::isinstance<Tensor>(data)) {
+      return to(nb::cast<const Tensor&>(data), to_device(device), to_dtype(dtype));
+    }
+    return tensor_from_python(data, to_dtype(dtype), to_device(device));
+  }, nb::arg("data"), nb::arg("dtype") = nb::none(), nb::arg("device") = nb::none());
+  module.def("scalar_tensor", [](nb::handle value, nb::handle dtype) {
+    return scalar_tensor(to_scalar(value), to_dtype(dtype).value_or(default_dtype()));
+  }, nb::arg("s"), nb::kw_only(), nb::arg("dtype") = nb::none());
+
+  // zeros(2, 3), zeros((2, 3)), zeros(size=(2, 3)), each with dtype= and device=.
+#define EMBER_SIZED_FACTORY(name, call)                                                  \
+  module.def(name, [](nb::args size, nb::handle size_keyword, nb::handle dtype,          \
+                      nb::handle device, bool) {                                         \
+    const std::vector<int64_t> shape = to_shape(size, size_keyword);                     \
+    const TensorOptions options = options_from(dtype, device);                           \
+    return call;                                                                         \
+  }, nb::kw_only(), nb::arg("size") = nb::none(), nb::arg("dtype") = nb::none(),         \
+     nb::arg("device") = nb::none(), nb::arg("requires_grad") = false);
+  EMBER_SIZED_FACTORY("empty", ember::empty(shape, options))
+  EMBER_SIZED_FACTORY("zeros", ember::zeros(shape, options))
+  EMBER_SIZED_FACTORY("ones", ember::ones(shape, options))
+  EMBER_SIZED_FACTORY("rand", ember::rand(shape, options))
+  EMBER_SIZED_FACTORY("randn", ember::randn(shape, options))
+#undef EMBER_SIZED_FACTORY
+
+  module.def("full", [](nb::handle size, nb::handle value, nb::handle dtype, nb::handle device,
+                        bool) {
+    const Scalar fill = to_scalar(value);
+    TensorOptions options = options_from(dtype, device);
+    // PyTorch infers full's dtype from the fill value: bool, int64 or the default float.
+    if (!options.dtype_opt()) {
+      options = options.dtype(fill.is_floating_point() ? default_dtype() : fill.dtype());
+    }
+    return ember::full(to_dims(size), fill, options);
+  }, nb::arg("size"), nb::arg("fill_value"), nb::kw_only(), nb::arg("dtype") = nb::none(),
+     nb::arg("device") = nb::none(), nb::arg("requires_grad") = false);
+
+  module.def("randint", [](nb::args args, nb::handle size, nb::handle dtype, nb::handle device,
+                           bool) {
+    // randint(high, size) or randint(low, high, size)
+    EMBER_CHECK_TYPE(args.size() >= 1 && args.size() <= 3,
+                     "[randint] expected randint(high, size) or randint(low, high, size)");
+    nb::handle shape_handle = size;
+    size_t bounds = args.size();
+    if (shape_handle.is_none()) {
+      EMBER_CHECK_TYPE(args.size() >= 2, "[randint] missing the size argument");
+      shape_handle = args[args.size() - 1];
+      bounds = args.size() - 1;
+    }
+    const int64_t low = bounds == 2 ? nb::cast<int64_t>(args[0]) : 0;
+    const int64_t high = nb::cast<int64_t>(args[bounds - 1]);
+    TensorOptions options = options_from(dtype, device);
+    if (!options.dtype_opt()) options = options.dtype(kInt64);
+    return ember::randint(low, high, to_dims(shape_handle), options);
+  }, nb::kw_only(), nb::arg("size") = nb::none(), nb::arg("dtype") = nb::none(),
+     nb::arg("device") = nb::none(), nb::arg("requires_grad") = false);
+
+  module.def("normal", [](double mean, double std, nb::handle size, nb::handle dtype) {
+    return ember::normal(mean, std, to_dims(size), options_from(dtype, nb::none()));
+  }, nb::arg("mean"), nb::arg("std"), nb::arg("size"), nb::kw_only(), nb::arg("dtype") = nb::none());
+
+  module.def("arange", [](nb::handle a, nb::handle b, nb::handle step, nb::handle dtype,
+                          nb::handle device, bool) {
+    std::optional<TensorOptions> options;
+    if (!dtype.is_none() || !device.is_none()) options = options_from(dtype, device);
+    if (b.is_none()) return ember::arange(0, to_scalar(a), to_scalar(step), options);
+    return ember::arange(to_scalar(a), to_scalar(b), to_scalar(step), options);
+  }, nb::arg("start"), nb::arg("end") = nb::none(), nb::arg("step") = 1, nb::kw_only(),
+     nb::arg("dtype") = nb::none(), nb::arg("device") = nb::none(),
+     nb::arg("requires_grad") = false);
+  module.def("linspace", [](nb::handle start, nb::handle end, int64_t steps, nb::handle dtype,
+                            nb::handle device, bool) {
+    return ember::linspace(to_scalar(start), to_scalar(end), steps, options_from(dtype, device));
+  }, nb::arg("start"), nb::arg("end"), nb::arg("steps"), nb::kw_only(),
+     nb::arg("dtype") = nb::none(), nb::arg("device") = nb::none(),
+     nb::arg("requires_grad") = false);
+  module.def("eye", [](int64_t n, std::optional<int64_t> m, nb::handle dtype, nb::handle device,
+                       bool) {
+    return ember::eye(n, m, options_from(dtype, device));
+  }, nb::arg("n"), nb::arg("m") = nb::none(), nb::kw_only(), nb::arg("dtype") = nb::none(),
+     nb::arg("device") = nb::none(), nb::arg("requires_grad") = false);
+
+#define EMBER_LIKE_FACTORY(name, call)                                                     \
+  module.def(name, [](const Tensor& like, nb::handle dtype, nb::handle device, bool) {     \
+    const std::optional<TensorOptions> options = like_options(dtype, device);              \
+    return call;                                                                           \
+  }, nb::arg("input"), nb::kw_only(), nb::arg("dtype") = nb::none(),                       \
+     nb::arg("device") = nb::none(), nb::arg("requires_grad") = false);
+  EMBER_LIKE_FACTORY("empty_like", ember::empty_like(like, options))
+  EMBER_LIKE_FACTORY("zeros_like", ember::zeros_like(like, options))
+  EMBER_LIKE_FACTORY("ones_like", ember::ones_like(like, options))
+  EMBER_LIKE_FACTORY("rand_like", ember::empty_like(like, options).uniform_())
+  EMBER_LIKE_FACTORY("randn_like", ember::empty_like(like, options).normal_())
+#undef EMBER_LIKE_FACTORY
+  module.def("full_like", [](const Tensor& like, nb::handle value, nb::handle dtype,
+                             nb::handle device) {
+    return ember::full_like(like, to_scalar(value), like_options(dtype, device));
+  }, nb::arg("input"), nb::arg("fill_value"), nb::kw_only(), nb::arg("dtype") = nb::none(),
+     nb::arg("device") = nb::none());
+}
+
+}  // namespace ember::python

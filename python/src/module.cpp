@@ -1,0 +1,69 @@
+// ember._C: error translation, global settings, and the init_* of every binding area.
+#include <nanobind/nanobind.h>
+#include <nanobind/stl/string.h>
+
+#include "convert.h"
+#include "ember/base/parallel.h"
+#include "ember/tensor/allocator.h"
+#include "ember/version.h"
+
+namespace nb = nanobind;
+
+NB_MODULE(_C, module) {
+  using namespace ember;
+  using namespace ember::python;
+
+  static nb::object out_of_memory_error = [&] {
+    nb::object builtins = nb::module_::import_("builtins");
+    nb::object error_type = nb::steal(PyErr_NewException("ember.OutOfMemoryError",
+                                                          PyExc_RuntimeError, nullptr));
+    module.attr("OutOfMemoryError") = error_type;
+    return error_type;
+  }();
+  // ember's typed errors become the Python exceptions PyTorch raises for the same mistakes.
+  nb::register_exception_translator([](const std::exception_ptr& failure, void*) {
+    try {
+      std::rethrow_exception(failure);
+    } catch (const ember::IndexError& error) {
+      PyErr_SetString(PyExc_IndexError, error.what());
+    } catch (const ember::ValueError& error) {
+      PyErr_SetString(PyExc_ValueError, error.what());
+    } catch (const ember::TypeError& error) {
+      PyErr_SetString(PyExc_TypeError, error.what());
+    } catch (const ember::NotImplementedError& error) {
+      PyErr_SetString(PyExc_NotImplementedError, error.what());
+    } catch (const ember::OutOfMemoryError& error) {
+      PyErr_SetString(out_of_memory_error.ptr(), error.what());
+    } catch (const ember::Error& error) {
+      PyErr_SetString(PyExc_RuntimeError, error.what());
+    }
+  });
+
+  module.attr("__version__") = ember::version();
+  module.def("set_num_threads", &ember::set_num_threads, nb::arg("threads"),
+             "Sets the number of threads of the intra-op pool.");
+  module.def("get_num_threads", &ember::get_num_threads);
+  module.def("manual_seed", [](int64_t seed) { ember::manual_seed(static_cast<uint64_t>(seed)); },
+             nb::arg("seed"), "Seeds the global Philox generator.");
+  module.def("initial_seed", [] { return static_cast<int64_t>(ember::initial_seed()); });
+  module.def("_empty_cache", &ember::cpu_allocator::empty_cache);
+  module.def("_allocator_stats", [] {
+    const auto stats = ember::cpu_allocator::stats();
+    nb::dict result;
+    result["allocated_bytes"] = stats.allocated_bytes;
+    result["cached_bytes"] = stats.cached_bytes;
+    result["cache_hits"] = stats.cache_hits;
+    result["cache_misses"] = stats.cache_misses;
+    return result;
+  });
+  module.def("_cuda_is_available", &ember::cuda::is_available);
+  module.def("_cuda_device_count", &ember::cuda::device_count);
+
+  init_dtypes(module);
+  auto tensor_class = nb::class_<Tensor>(module, "Tensor");
+  init_tensor(tensor_class);
+  init_indexing(tensor_class);
+  init_numpy(module, tensor_class);
+  init_ops(module);
+  init_creation(module);
+}

@@ -1,0 +1,125 @@
+// Zero-copy NumPy interop: ember.from_numpy(array) views the array's memory (keeping the array
+// alive), and Tensor.numpy() views the tensor's memory (keeping the tensor alive).
+#include <nanobind/nanobind.h>
+#include <nanobind/ndarray.h>
+
+#include <string>
+
+#include "convert.h"
+
+namespace ember::python {
+namespace {
+
+using Array = nb::ndarray<nb::ro, nb::device::cpu>;
+
+std::optional<ScalarType> scalar_type_of(nb::dlpack::dtype dtype) {
+  using Code = nb::dlpack::dtype_code;
+  const auto code = static_cast<Code>(dtype.code);
+  if (dtype.lanes != 1) return std::nullopt;
+  switch (code) {
+    case Code::Bool: return kBool;
+    case Code::UInt: return dtype.bits == 8 ? std::optional(kUInt8) : std::nullopt;
+    case Code::Int:
+      switch (dtype.bits) {
+        case 8: return kInt8;
+        case 16: return kInt16;
+        case 32: return kInt32;
+        case 64: return kInt64;
+      }
+      return std::nullopt;
+    case Code::Float:
+      switch (dtype.bits) {
+        case 16: return kFloat16;
+        case 32: return kFloat32;
+        case 64: return kFloat64;
+      }
+      return std::nullopt;
+    case Code::Bfloat: return dtype.bits == 16 ? std::optional(kBFloat16) : std::nullopt;
+    default: return std::nullopt;
+  }
+}
+
+nb::dlpack::dtype dlpack_dtype_of(ScalarType type) {
+  using Code = nb::dlpack::dtype_code;
+  auto make = [](Code code, int bits) {
+    return nb::dlpack::dtype{static_cast<uint8_t>(code), static_cast<uint8_t>(bits), 1};
+  };
+  switch (type) {
+    case ScalarType::Bool: return make(Code::Bool, 8);
+    case ScalarType::UInt8: return make(Code::UInt, 8);
+    case ScalarType::Int8: return make(Code::Int, 8);
+    case ScalarType::Int16: return make(Code::Int, 16);
+    case ScalarType::Int32: return make(Code::Int, 32);
+    case ScalarType::Int64: return make(Code::Int, 64);
+    case ScalarType::Float16: return make(Code::Float, 16);
+    case ScalarType::BFloat16: return make(Code::Bfloat, 16);
+    case ScalarType::Float32: return make(Code::Float, 32);
+    case ScalarType::Float64: return make(Code::Float, 64);
+  }
+  return make(Code::Float, 32);
+}
+
+// Runs when the last view of a NumPy-backed storage dies, possibly on a thread without the GIL.
+void release_python_owner(void*, size_t, void* owner) {
+  nb::gil_scoped_acquire gil;
+  Py_DECREF(static_cast<PyObject*>(owner));
+}
+
+Tensor from_numpy(nb::handle object) {
+  EMBER_CHECK_TYPE(nb::hasattr(object, "__array_interface__"),
+                   "[from_numpy] expected np.ndarray (got ",
+                   nb::cast<std::string>(nb::str(nb::type_name(object.type()))), ")");
+  Array array = nb::cast<Array>(object);
+  const auto dtype = scalar_type_of(array.dtype());
+  EMBER_CHECK_TYPE(dtype.has_value(),
+                   "[from_numpy] can't convert np.ndarray of this dtype; supported: float64, "
+                   "float32, float16, int64, int32, int16, int8, uint8 and bool");
+  Shape shape;
+  Shape strides;
+  int64_t extent = 1;
+  bool empty = false;
+  for (size_t d = 0; d < array.ndim(); ++d) {
+    shape.push_back(static_cast<int64_t>(array.shape(d)));
+    strides.push_back(array.stride(d));
+    EMBER_CHECK_VALUE(array.stride(d) >= 0,
+                      "[from_numpy] At least one stride in the given numpy array is negative, and "
+                      "tensors with negative strides are not currently supported. (You can "
+                      "probably work around this by making a copy of your array with "
+                      "array.copy().)");
+    if (array.shape(d) == 0) empty = true;
+  }
+  for (size_t d = 0; d < array.ndim() && !empty; ++d) {
+    extent += (shape[d] - 1) * strides[d];
+  }
+  const size_t nbytes = empty ? 0 : static_cast<size_t>(extent) * itemsize(*dtype);
+  object.inc_ref();
+  return ember::from_blob(const_cast<void*>(array.data()), shape, strides, *dtype,
+                          &release_python_owner, object.ptr(), nbytes);
+}
+
+nb::object to_numpy(const Tensor& t) {
+  EMBER_CHECK_TYPE(t.device().is_cpu(),
+                   "[numpy] can't convert a ", t.device(), " tensor to numpy. Use Tensor.cpu() "
+                   "to copy the tensor to host memory first.");
+  EMBER_CHECK_TYPE(t.dtype() != kBFloat16,
+                   "[numpy] Got unsupported ScalarType BFloat16: NumPy has no bfloat16");
+  std::vector<size_t> shape(t.shape().begin(), t.shape().end());
+  std::vector<int64_t> strides(t.strides().begin(), t.strides().end());
+  // The capsule owns a handle to the tensor, so the array keeps the storage alive.
+  nb::capsule owner(new Tensor(t), [](void* held) noexcept { delete static_cast<Tensor*>(held); });
+  nb::ndarray<nb::numpy> array(t.data_ptr(), shape.size(), shape.data(), owner, strides.data(),
+                               dlpack_dtype_of(t.dtype()));
+  return array.cast();
+}
+
+}  // namespace
+
+void init_numpy(nb::module_& module, nb::class_<Tensor>& tensor_class) {
+  module.def("from_numpy", &from_numpy, nb::arg("ndarray"),
+             "A tensor sharing memory with a NumPy array (no copy).");
+  tensor_class.def("numpy", [](const Tensor& t, bool force) {
+    return to_numpy(force ? t.contiguous() : t);
+  }, nb::kw_only(), nb::arg("force") = false);
+}
+
+}  // namespace ember::python
