@@ -6,4 +6,4 @@
 #include "ember/ops/ops.h"
 #include "ember/tensor/allocator.h"
 #include "ember/tensor/tensor.h"
-#include "ember/version.h"
+#include "ember/base/version.h"

@@ -27,7 +27,7 @@ void square_gemm(benchmark::State& state) {
     benchmark::DoNotOptimize(c.data());
     benchmark::ClobberMemory();
   }
-  state.counters["GFLOP/s"] = benchmark::Counter(
+  state.counters["GFLOP"] = benchmark::Counter(
       2e-9 * static_cast<double>(n * n * n) * static_cast<double>(state.iterations()),
       benchmark::Counter::kIsRate);
   state.counters["threads"] = omp_get_max_threads();

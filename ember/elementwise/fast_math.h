@@ -3,9 +3,10 @@
 // libm calls, so GCC auto-vectorizes a loop that calls them (AVX-512, AVX2, SSE2) and nvcc compiles
 // the very same definitions for the device.
 //
-// Accuracy, measured by fast_math_test.cpp against float64 libm rounded to float over the whole
-// float range, including subnormals and IEEE special values, is stated per function. Polynomial
-// coefficients are Cephes minimax fits unless a comment says they were fitted for ember.
+// Accuracy is stated per function as the max error against float64 libm rounded to float, found by
+// checking all 2^32 inputs once (AVX-512 build); fast_math_test.cpp keeps checking a sample of them
+// plus the IEEE special values. Polynomial coefficients are Cephes minimax fits unless a comment
+// says they were fitted for ember.
 #pragma once
 
 #include <cstdint>
@@ -63,15 +64,44 @@ EMBER_INLINE ExpReduced exp_reduce(float x) {
   return {r, float_bits(shifted)};
 }
 
-// expm1(r) for |r| <= ln2/2, relative error 1.8e-8. Coefficients fitted for ember (near-minimax,
-// Lawson): one degree lower than Cephes', which matters in the loops that are compute-bound.
-EMBER_INLINE float expm1_reduced(float r) {
+// expm1(r) - r for |r| <= ln2/2; expm1(r) has relative error 1.8e-8. Coefficients fitted for
+// ember (near-minimax, Lawson): one degree lower than Cephes', which matters in the loops that are
+// compute-bound.
+EMBER_INLINE float expm1_tail(float r) {
   float p = 1.38822675e-3f;
   p = p * r + 8.36785417e-3f;
   p = p * r + 4.16672453e-2f;
   p = p * r + 1.66665331e-1f;
   p = p * r + 4.99999970e-1f;
-  return r + r * r * p;
+  return r * r * p;
+}
+
+// e^x for x in [-104, 89] (or NaN), where 2^n stays within two-step scaling.
+EMBER_INLINE float exp_in_range(float x) {
+  const auto [r, biased] = exp_reduce(x);
+  // 2^n as 2^(k1 - 127) 2^(k2 - 127) with k1 + k2 = n + 254 and both in [52, 191]: each factor is
+  // a normal float, so subnormal results are rounded once, by the second. Shifting the exponent
+  // fields into place drops the shifter's upper bits.
+  const uint32_t k1 = biased >> 1;
+  const float scale1 = bits_float(k1 << 23);
+  const float scale2 = bits_float((biased - k1) << 23);
+  return ((r + expm1_tail(r)) * scale1 + scale1) * scale2;
+}
+
+// e^x for x <= 89 (or NaN). Below -104 the result is 0; it is computed from a stand-in argument
+// so that no multiplication underflows: on x86 each underflowing result costs a microcode assist of
+// over 100 cycles, and arguments far below -104 are common (masked softmax, saturated sigmoid).
+EMBER_INLINE float exp_up_to_89(float x) {
+  const bool zero = x < -104.0f;
+  return select(zero, 0.0f, exp_in_range(select(zero, 0.0f, x)));
+}
+
+// 1/d for d in [1, 2^27] within about 1 ulp: a bit-trick first guess (at most 12% off) refined by
+// three Newton steps. Cheaper than a vector division, which costs as much as ~14 FMAs.
+EMBER_INLINE float reciprocal(float d) {
+  float y = bits_float(0x7ef311c3u - float_bits(d));
+  for (int step = 0; step < 3; ++step) y = y * (1.0f - d * y) + y;
+  return y;
 }
 
 // log(m * 2^(e + exponent_offset)) + tail for the bits of a positive, finite, normal float. The
@@ -103,9 +133,10 @@ struct TrigReduced {
   uint32_t quadrant;
 };
 
-// Bits 32..95 of hi:lo shifted left by `shift` (< 32): one 32-bit word of an unaligned window.
-EMBER_INLINE uint64_t funnel_word(uint32_t hi, uint32_t lo, uint32_t shift) {
-  return static_cast<uint32_t>((((static_cast<uint64_t>(hi) << 32) | lo) << shift) >> 32);
+// The high word of hi:lo shifted left by `shift` (< 32): one word of an unaligned bit window. Kept
+// in 32-bit lanes; lo is shifted in two steps because a shift by 32 is undefined.
+EMBER_INLINE uint32_t funnel_word(uint32_t hi, uint32_t lo, uint32_t shift) {
+  return (hi << shift) | ((lo >> 1) >> (31u - shift));
 }
 
 // The entry at `index` (at most 4) of {w0, ..., w4}. Selects instead of an array load: GCC emulates
@@ -119,8 +150,8 @@ EMBER_INLINE uint32_t pick(uint32_t index, uint32_t w0, uint32_t w1, uint32_t w2
 // |x| = (quadrant + 4k) pi/2 + r with |r| <= pi/4, for every finite float (Payne-Hanek), so that
 // sin and cos stay accurate for huge arguments too. For x = m 2^e (m a 24-bit integer) the bits of
 // 2/pi at weights 2^(1-e) .. 2^(-94-e) decide x 2/pi mod 4 to 2^-70: earlier bits only add
-// multiples of 4, later ones add less than m 2^-94. That 96-bit window W is cut out of a table and
-// m W mod 2^96 is formed from three 32x32-bit products.
+// multiples of 4, later ones add less than m 2^-94. That 96-bit window W is cut out of the bits
+// of 2/pi and m W mod 2^96 is formed from three 32x32-bit products.
 EMBER_INLINE TrigReduced trig_reduce(uint32_t abs_bits) {
   // 2/pi = 0.a2f9836e 4e441529 ... (hex), after a zero word for the bits before the binary
   // point, where the window starts when |x| < 2^26.
@@ -129,19 +160,20 @@ EMBER_INLINE TrigReduced trig_reduce(uint32_t abs_bits) {
   // Below 1/2 the reduction is done for 1/2 instead, which gives quadrant 0 as every |x| < pi/4
   // needs, and keeps the window inside the table; r is then |x| itself.
   const uint32_t bits = abs_bits < 0x3f000000u ? 0x3f000000u : abs_bits;
-  const uint64_t mantissa = (bits & 0x7fffffu) | 0x800000u;
+  const uint32_t mantissa = (bits & 0x7fffffu) | 0x800000u;
   const uint32_t start = (bits >> 23) - 120u;  // e + 30, with x = mantissa 2^e
-  const uint32_t word = start >> 5;  // at most 4
+  const uint32_t word = start >> 5;            // at most 4
   const uint32_t shift = start & 31u;
   const uint32_t t0 = pick(word, k0, k1, k2, k3, k4);
   const uint32_t t1 = pick(word, k1, k2, k3, k4, k5);
   const uint32_t t2 = pick(word, k2, k3, k4, k5, k6);
   const uint32_t t3 = pick(word, k3, k4, k5, k6, k7);
-  const uint64_t p0 = mantissa * funnel_word(t0, t1, shift);
-  const uint64_t p1 = mantissa * funnel_word(t1, t2, shift);
-  const uint64_t p2 = mantissa * funnel_word(t2, t3, shift);
+  // Only the low half of m W0 matters: the rest is a multiple of 2^96.
+  const uint32_t p0 = mantissa * funnel_word(t0, t1, shift);
+  const uint64_t p1 = static_cast<uint64_t>(mantissa) * funnel_word(t1, t2, shift);
+  const uint64_t p2 = static_cast<uint64_t>(mantissa) * funnel_word(t2, t3, shift);
   // Bits 32..95 of m W: 2 integer bits (the quadrant mod 4) and 62 fraction bits.
-  const uint64_t top = (p0 << 32) + p1 + (p2 >> 32);
+  const uint64_t top = (static_cast<uint64_t>(p0) << 32) + p1 + (p2 >> 32);
   const uint64_t quadrant = (top + (uint64_t{1} << 61)) >> 62;
   // The fraction in [-1/2, 1/2) quadrants, as a two's complement multiple of 2^-62, converted in
   // float64 in two halves (int64 -> double does not vectorize without AVX-512DQ).
@@ -176,15 +208,8 @@ EMBER_INLINE float sin_quadrant(float r, float r_tail, uint32_t quadrant) {
 
 // e^x. Max error 1 ulp; overflows to inf above 88.7228, rounds into subnormals below -87.34.
 EMBER_INLINE float exp(float x) {
-  // Outside [-104, 89] the result is already 0 or inf; clamping keeps n in [-150, 128].
-  const auto [r, biased] = detail::exp_reduce(detail::clamp(x, -104.0f, 89.0f));
-  // 2^n as 2^(k1 - 127) 2^(k2 - 127) with k1 + k2 = n + 254 and both in [52, 191]: each factor is
-  // a normal float, so subnormal results are rounded once, by the second. Shifting the exponent
-  // fields into place drops the shifter's upper bits.
-  const uint32_t k1 = biased >> 1;
-  const float scale1 = detail::bits_float(k1 << 23);
-  const float scale2 = detail::bits_float((biased - k1) << 23);
-  return (detail::expm1_reduced(r) * scale1 + scale1) * scale2;
+  // Above 89 the result is already inf.
+  return detail::exp_up_to_89(detail::select(x > 89.0f, 89.0f, x));
 }
 
 // e^x - 1, accurate near 0. Max error 1 ulp.
@@ -192,12 +217,17 @@ EMBER_INLINE float expm1(float x) {
   // expm1 rounds to -1 below -17.4 and overflows above 88.73: clamping keeps n in [-44, 128].
   const auto [r, biased] = detail::exp_reduce(detail::clamp(x, -30.0f, 89.0f));
   const int32_t n = static_cast<int32_t>(biased & 0x1ffu) - 254;
-  // 2^n expm1(r) + (2^n - 1): both terms are exact where they are of similar size, so the sum
-  // rounds once. n = 128 is applied as 2^127 * 2 to stay representable.
+  // (2^n - 1) + 2^n r + 2^n expm1_tail(r). The first two are added exactly, as a rounded sum and
+  // its error (Fast2Sum: |2^n - 1| >= |2^n r| for n != 0, and for n = 0 the sum is r itself), so
+  // the result is rounded about once. n = 128 is applied as 2^127 * 2 to stay representable.
   const int32_t n_low = n > 127 ? 127 : n;
   const float scale = detail::pow2i(n_low);
+  const float scaled_r = scale * r;
+  const float minus_one = scale - 1.0f;
+  const float head = minus_one + scaled_r;
+  const float head_error = scaled_r - (head - minus_one);
   const float result =
-      (scale * detail::expm1_reduced(r) + (scale - 1.0f)) * detail::pow2i(n - n_low);
+      (head + (head_error + scale * detail::expm1_tail(r))) * detail::pow2i(n - n_low);
   return detail::select(x == 0.0f, x, result);  // keeps the sign of -0
 }
 
@@ -225,7 +255,7 @@ EMBER_INLINE float log1p(float x) {
   return detail::select(x >= -1.0f, result, detail::quiet_nan());
 }
 
-// Hyperbolic tangent. Max error 2 ulp.
+// Hyperbolic tangent. Max error 1 ulp.
 EMBER_INLINE float tanh(float x) {
   const uint32_t sign = detail::float_bits(x) & 0x80000000u;
   const float a = detail::bits_float(detail::float_bits(x) ^ sign);
@@ -237,8 +267,9 @@ EMBER_INLINE float tanh(float x) {
   p = p * z - 3.33332819422e-1f;
   const float small = a + a * z * p;
   // From |x| = 0.625 on, the subtracted term is below 0.45, so its error costs under half an ulp of
-  // the result; exp overflowing to inf gives exactly 1.
-  const float large = 1.0f - 2.0f / (exp(2.0f * a) + 1.0f);
+  // the result. Beyond 9.1, tanh rounds to 1; the clamp keeps e^2|x| + 1 within reciprocal's range.
+  const float e = detail::exp_in_range(2.0f * detail::select(a > 9.1f, 9.1f, a));
+  const float large = 1.0f - 2.0f * detail::reciprocal(e + 1.0f);
   return detail::bits_float(detail::float_bits(detail::select(a < 0.625f, small, large)) | sign);
 }
 
@@ -246,11 +277,11 @@ EMBER_INLINE float tanh(float x) {
 EMBER_INLINE float sigmoid(float x) {
   // e^-|x| never overflows; for x < 0 the form e^x / (1 + e^x) keeps tiny results accurate down
   // into the subnormals instead of flushing to 0.
-  const float e = exp(-detail::abs(x));
+  const float e = detail::exp_up_to_89(-detail::abs(x));
   return detail::select(x >= 0.0f, 1.0f, e) / (1.0f + e);
 }
 
-// Error function. Max error 2 ulp. Coefficients were fitted for ember (near-minimax, Lawson).
+// Error function. Max error 1 ulp. Coefficients were fitted for ember (near-minimax, Lawson).
 EMBER_INLINE float erf(float x) {
   const uint32_t sign = detail::float_bits(x) & 0x80000000u;
   const float a = detail::bits_float(detail::float_bits(x) ^ sign);
@@ -266,7 +297,7 @@ EMBER_INLINE float erf(float x) {
   const float small = a + a * p;
   // 0.9 <= |x|: erf = 1 - exp(q(x) - x^2), q = log(erfc(x) e^(x^2)) as a polynomial in x - 2.4,
   // absolute error 8e-9 on [0.9, 3.92]. Beyond 3.92, erfc is below half an ulp of 1.
-  const float b = detail::clamp(a, 0.0f, 3.92f);
+  const float b = detail::select(a > 3.92f, 3.92f, a);
   const float t = b - 2.4f;
   float q = 1.63254981e-6f;
   q = q * t - 1.45848753e-5f;
@@ -277,7 +308,7 @@ EMBER_INLINE float erf(float x) {
   q = q * t + 5.94981015e-2f;
   q = q * t - 3.64236593e-1f;
   q = q * t - 1.52097511f;
-  const float large = 1.0f - exp(q - b * b);
+  const float large = 1.0f - detail::exp_in_range(q - b * b);
   return detail::bits_float(detail::float_bits(detail::select(a < 0.9f, small, large)) | sign);
 }
 
@@ -285,8 +316,9 @@ EMBER_INLINE float erf(float x) {
 EMBER_INLINE float sin(float x) {
   const uint32_t abs_bits = detail::float_bits(x) & 0x7fffffffu;
   const auto [r, r_tail, quadrant] = detail::trig_reduce(abs_bits);
-  const float result = detail::bits_float(detail::float_bits(detail::sin_quadrant(r, r_tail, quadrant)) ^
-                                  (detail::float_bits(x) & 0x80000000u));
+  const float result =
+      detail::bits_float(detail::float_bits(detail::sin_quadrant(r, r_tail, quadrant)) ^
+                         (detail::float_bits(x) & 0x80000000u));
   return detail::select(abs_bits >= 0x7f800000u, x - x, result);  // sin(inf), sin(NaN): NaN
 }
 

@@ -176,12 +176,24 @@ Tensor dot(const Tensor& a, const Tensor& b);
 Tensor outer(const Tensor& a, const Tensor& b);
 
 // ---------------------------------------------------------------- indexing (index.cpp)
-// Elements of self where mask (bool, broadcastable to self) is true, as a 1-D tensor.
+// Elements of self where mask (bool) is true, both broadcast together, as a 1-D tensor.
 Tensor masked_select(const Tensor& self, const Tensor& mask);
-// self[index] for a 1-D int64 index tensor along dim.
+// self[index] along dim for a 1-D (or 0-d) int64/int32 index; as in PyTorch a negative index is
+// out of bounds (IndexError).
 Tensor index_select(const Tensor& self, int64_t dim, const Tensor& index);
-// Indices of non-zero elements, shape (count, ndim).
+// int64 indices of the non-zero elements (NaN counts), shape (count, ndim), row-major order.
 Tensor nonzero(const Tensor& self);
+// self[indices], PyTorch's advanced indexing; always a copy. Entries index self's dims from the
+// left: std::nullopt is ":" for one dim, an int64/int32 tensor picks positions along one dim
+// (negative ones count from the end), a bool tensor with k dims is a mask over the next k dims.
+// The index tensors broadcast together; their shape replaces the indexed dims where the first of
+// them was when they are adjacent, else leads the result. Out-of-range positions: IndexError.
+Tensor index(const Tensor& self, const std::vector<std::optional<Tensor>>& indices);
+// self[indices] = values in place: values broadcast to the shape index() would return and are cast
+// to self's dtype under the in-place rule (B4). Without accumulate the last of repeated positions
+// wins; with it repeated positions add up, in index order.
+Tensor& index_put_(Tensor& self, const std::vector<std::optional<Tensor>>& indices,
+                   const Tensor& values, bool accumulate = false);
 
 // ---------------------------------------------------------------- printing (print.cpp)
 struct PrintOptions {

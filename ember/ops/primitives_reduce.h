@@ -20,14 +20,17 @@ class Reduce final : public Primitive {
  public:
   explicit Reduce(ReduceOp op) : op_(op) {}
   ReduceOp op() const { return op_; }
-  std::string_view name() const override;
+  std::string_view name() const override {
+    constexpr std::string_view kNames[] = {"sum", "prod", "amax", "amin", "all", "any"};
+    return kNames[static_cast<int>(op_)];
+  }
   void eval_cpu(TensorSpan inputs, TensorSpan outputs) const override;
 
  private:
   ReduceOp op_;
 };
 
-// inputs: x (at least 1-d, not bool); outputs: values (x's dtype) and indices (int64), both x's
+// inputs: x (at least 1-d); outputs: values (x's dtype) and indices (int64), both x's
 // shape with `dim` at size 1, x.size(dim) > 0. The first extremum wins ties; NaN counts as the
 // extremum for both argmax and argmin (the first NaN wins), as in PyTorch.
 class ArgReduce final : public Primitive {

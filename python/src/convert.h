@@ -7,6 +7,7 @@
 #include <optional>
 #include <vector>
 
+#include "ember/base/error.h"
 #include "ember/ops/ops.h"
 
 namespace ember::python {

@@ -107,7 +107,7 @@ void init_creation(nb::module_& module) {
     const std::vector<int64_t> shape = to_shape(size, size_keyword);                     \
     const TensorOptions options = options_from(dtype, device);                           \
     return call;                                                                         \
-  }, nb::kw_only(), nb::arg("size") = nb::none(), nb::arg("dtype") = nb::none(),         \
+  }, nb::arg("shape"), nb::arg("size") = nb::none(), nb::arg("dtype") = nb::none(),    \
      nb::arg("device") = nb::none(), nb::arg("requires_grad") = false);
   EMBER_SIZED_FACTORY("empty", ember::empty(shape, options))
   EMBER_SIZED_FACTORY("zeros", ember::zeros(shape, options))
@@ -145,7 +145,7 @@ void init_creation(nb::module_& module) {
     TensorOptions options = options_from(dtype, device);
     if (!options.dtype_opt()) options = options.dtype(kInt64);
     return ember::randint(low, high, to_dims(shape_handle), options);
-  }, nb::kw_only(), nb::arg("size") = nb::none(), nb::arg("dtype") = nb::none(),
+  }, nb::arg("args"), nb::arg("size") = nb::none(), nb::arg("dtype") = nb::none(),
      nb::arg("device") = nb::none(), nb::arg("requires_grad") = false);
 
   module.def("normal", [](double mean, double std, nb::handle size, nb::handle dtype) {

@@ -10,14 +10,18 @@
 namespace ember::python {
 namespace {
 
-std::array<nb::object, kNumScalarTypes>& dtype_objects() {
-  static std::array<nb::object, kNumScalarTypes> objects;
+// Borrowed: the module's attributes (ember.float32, ...) own the objects, so the interpreter
+// can free them at exit.
+std::array<nb::handle, kNumScalarTypes>& dtype_objects() {
+  static std::array<nb::handle, kNumScalarTypes> objects;
   return objects;
 }
 
 }  // namespace
 
-nb::object dtype_object(ScalarType type) { return dtype_objects()[static_cast<int>(type)]; }
+nb::object dtype_object(ScalarType type) {
+  return nb::borrow(dtype_objects()[static_cast<int>(type)]);
+}
 
 std::optional<ScalarType> to_dtype(nb::handle object) {
   if (object.is_none()) return std::nullopt;

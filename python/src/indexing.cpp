@@ -1,153 +1,206 @@
-// Tensor.__getitem__ / __setitem__: ints, slices with steps, None, Ellipsis and boolean masks.
-// Basic keys produce views; a mask gathers (getitem) or fills/scatters (setitem).
+// Tensor.__getitem__ / __setitem__ with PyTorch's rules. Ints, slices (positive steps), None,
+// Ellipsis and Python bools are basic indices and give views; tensors, lists and NumPy arrays of
+// integers or bools are advanced indices: the basic ones are applied first, then ember::index
+// gathers (a copy) or ember::index_put_ writes through the view.
 #include <nanobind/nanobind.h>
 
 #include <string>
+#include <vector>
 
 #include "convert.h"
 
 namespace ember::python {
 namespace {
 
-struct IndexResult {
-  Tensor view;               // the tensor after all basic indexing
-  std::optional<Tensor> mask;  // a boolean mask over dims [mask_dim, mask_dim + mask.dim())
-  int64_t mask_dim = 0;
+// One element of a key. Lists and arrays have already become tensors.
+struct KeyItem {
+  enum class Kind { Ellipsis, None, Bool, Integer, Slice, Tensor };
+  Kind kind;
+  nb::handle object;    // the slice
+  int64_t integer = 0;  // Integer: the position; Bool: 0 or 1
+  Tensor tensor;        // an advanced index
 };
 
-std::vector<nb::handle> key_items(nb::handle key) {
-  std::vector<nb::handle> items;
-  if (PyTuple_Check(key.ptr())) {
-    for (nb::handle item : key) items.push_back(item);
-  } else {
-    items.push_back(key);
+bool is_mask(const Tensor& t) { return t.dtype() == kBool || t.dtype() == kUInt8; }
+
+std::string python_type_name(nb::handle object) {
+  return nb::cast<std::string>(nb::str(nb::type_name(object.type())));
+}
+
+// PyTorch's rule (NumPy's old one) for a list key: a short list holding slices, None, Ellipsis,
+// tensors or sequences is a tuple of indices (x[[0, slice(None)]] is x[0, :]); otherwise the
+// list itself is one integer index. Other sequences, NumPy arrays included, are one index.
+bool treat_as_tuple(nb::handle key) {
+  if (PyTuple_Check(key.ptr())) return true;
+  if (!PyList_Check(key.ptr())) return false;
+  const Py_ssize_t length = PyList_GET_SIZE(key.ptr());
+  if (length >= 32) return false;
+  for (Py_ssize_t i = 0; i < length; ++i) {
+    PyObject* item = PyList_GET_ITEM(key.ptr(), i);
+    if (item == Py_None || item == Py_Ellipsis || PySlice_Check(item) || PySequence_Check(item) ||
+        nb::isinstance<Tensor>(nb::handle(item))) {
+      return true;
+    }
   }
-  return items;
+  return false;
 }
 
-bool is_mask(nb::handle item) {
-  if (!nb::isinstance<Tensor>(item)) return false;
-  const ScalarType type = nb::cast<const Tensor&>(item).dtype();
-  return type == kBool || type == kUInt8;
+// A list, tuple or array index as a tensor: bool stays a mask, an empty list indexes nothing
+// (int64, as in PyTorch); a float index is left for ember::index to reject.
+Tensor index_tensor_from(nb::handle object) {
+  // Never released: a static nb::object would be decref'd after the interpreter is gone.
+  static nb::handle make_tensor =
+      nb::object(nb::module_::import_("ember").attr("tensor")).release();
+  Tensor t = nb::cast<Tensor>(make_tensor(object));
+  if (t.numel() == 0 && t.is_floating_point()) return t.to(kInt64);
+  return t;
 }
 
-// How many dims of the indexed tensor a key item consumes.
-int64_t dims_consumed(nb::handle item) {
-  if (item.is_none() || item.ptr() == Py_Ellipsis) return 0;
-  if (is_mask(item)) return nb::cast<const Tensor&>(item).dim();
-  return 1;
+KeyItem classify(nb::handle item) {
+  using Kind = KeyItem::Kind;
+  PyObject* raw = item.ptr();
+  if (raw == Py_Ellipsis) return {Kind::Ellipsis, item};
+  if (raw == Py_None) return {Kind::None, item};
+  if (PyBool_Check(raw)) return {Kind::Bool, item, raw == Py_True};
+  if (PySlice_Check(raw)) return {Kind::Slice, item};
+  Tensor t;
+  if (nb::isinstance<Tensor>(item)) {
+    t = nb::cast<const Tensor&>(item);
+  } else if (PyList_Check(raw) || PyTuple_Check(raw)) {
+    t = index_tensor_from(item);
+  } else if (nb::hasattr(item, "__array_interface__")) {
+    // NumPy scalars and 0-d arrays index like the Python number they hold.
+    if (nb::cast<int64_t>(item.attr("ndim")) == 0) return classify(item.attr("item")());
+    t = index_tensor_from(item);
+  } else if (PyLong_Check(raw) || PyIndex_Check(raw)) {
+    return {Kind::Integer, item, nb::cast<int64_t>(item)};
+  } else {
+    detail::raise<IndexError>(
+        "only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables are "
+        "valid indices (got ",
+        python_type_name(item), ")");
+  }
+  // A 0-d integer tensor indexes like an int (a view), as in PyTorch; a 0-d mask stays advanced.
+  if (t.dim() == 0 && is_integral(t.dtype(), /*include_bool=*/false) && !is_mask(t)) {
+    return {Kind::Integer, item, t.item<int64_t>()};
+  }
+  return {Kind::Tensor, item, 0, t};
 }
 
-IndexResult apply_key(const Tensor& self, nb::handle key) {
-  const std::vector<nb::handle> items = key_items(key);
+// How many dims of the indexed tensor an item consumes.
+int64_t dims_consumed(const KeyItem& item) {
+  switch (item.kind) {
+    case KeyItem::Kind::Integer:
+    case KeyItem::Kind::Slice:
+      return 1;
+    case KeyItem::Kind::Tensor:
+      return is_mask(item.tensor) ? item.tensor.dim() : 1;
+    default:
+      return 0;
+  }
+}
+
+struct Indexed {
+  Tensor view;                                 // self after the basic indices
+  std::vector<std::optional<Tensor>> indices;  // advanced indices over view's dims; often none
+};
+
+Indexed apply_key(const Tensor& self, nb::handle key) {
+  std::vector<KeyItem> items;
+  if (treat_as_tuple(key)) {
+    items.reserve(nb::len(key));
+    for (nb::handle item : key) items.push_back(classify(item));
+  } else {
+    items.push_back(classify(key));
+  }
   int64_t consumed = 0;
   int ellipses = 0;
-  for (nb::handle item : items) {
+  for (const KeyItem& item : items) {
     consumed += dims_consumed(item);
-    ellipses += item.ptr() == Py_Ellipsis;
+    ellipses += item.kind == KeyItem::Kind::Ellipsis;
   }
   EMBER_CHECK_INDEX(ellipses <= 1, "an index can only have a single ellipsis ('...')");
   EMBER_CHECK_INDEX(consumed <= self.dim(), "too many indices for tensor of dimension ",
                     self.dim());
-  IndexResult result{self, std::nullopt, 0};
-  int64_t dim = 0;
-  for (nb::handle item : items) {
-    Tensor& view = result.view;
-    if (item.ptr() == Py_Ellipsis) {
-      dim += self.dim() - consumed;
-    } else if (item.is_none()) {
-      view = view.unsqueeze(dim);
-      ++dim;
-    } else if (PySlice_Check(item.ptr())) {
-      Py_ssize_t start, stop, step;
-      EMBER_CHECK_TYPE(PySlice_Unpack(item.ptr(), &start, &stop, &step) == 0,
-                       "invalid slice in index");
-      EMBER_CHECK_VALUE(step > 0, "step must be greater than zero");
-      const nb::handle start_item = item.attr("start"), stop_item = item.attr("stop");
-      view = view.slice(dim,
-                        start_item.is_none() ? std::nullopt : std::optional<int64_t>(start),
-                        stop_item.is_none() ? std::nullopt : std::optional<int64_t>(stop), step);
-      ++dim;
-    } else if (is_mask(item)) {
-      EMBER_CHECK_INDEX(!result.mask, "indexing with more than one boolean mask is not supported");
-      const Tensor mask = nb::cast<const Tensor&>(item).to(kBool);
-      for (int64_t d = 0; d < mask.dim(); ++d) {
-        EMBER_CHECK_INDEX(mask.size(d) == view.size(dim + d), "The shape of the mask ",
-                          mask.shape(), " at index ", d,
-                          " does not match the shape of the indexed tensor ", view.shape(),
-                          " at index ", dim + d);
+
+  Indexed result{self, {}};
+  Tensor& view = result.view;
+  int64_t dim = 0;      // the view's dim the next item applies to
+  int64_t covered = 0;  // how many of the view's dims the entries of result.indices stand for
+  auto record = [&](const Tensor& index, int64_t dims_used) {
+    for (; covered < dim; ++covered) result.indices.emplace_back(std::nullopt);
+    result.indices.emplace_back(index);
+    covered += dims_used;
+    dim += dims_used;
+  };
+  for (const KeyItem& item : items) {
+    switch (item.kind) {
+      case KeyItem::Kind::Ellipsis:
+        dim += self.dim() - consumed;
+        break;
+      case KeyItem::Kind::None:
+        view = view.unsqueeze(dim++);
+        break;
+      case KeyItem::Kind::Bool:
+        // x[True] adds a dim (a view); x[False] adds it and then takes nothing from it.
+        view = view.unsqueeze(dim);
+        if (item.integer) {
+          ++dim;
+        } else {
+          record(empty({0}, TensorOptions(kInt64).device(self.device())), 1);
+        }
+        break;
+      case KeyItem::Kind::Integer:
+        view = view.select(dim, item.integer);
+        break;
+      case KeyItem::Kind::Slice: {
+        Py_ssize_t start, stop, step;
+        if (PySlice_Unpack(item.object.ptr(), &start, &stop, &step) != 0) throw nb::python_error();
+        EMBER_CHECK_VALUE(step > 0, "step must be greater than zero");
+        const bool has_start = !item.object.attr("start").is_none();
+        const bool has_stop = !item.object.attr("stop").is_none();
+        view = view.slice(dim, has_start ? std::optional<int64_t>(start) : std::nullopt,
+                          has_stop ? std::optional<int64_t>(stop) : std::nullopt, step);
+        ++dim;
+        break;
       }
-      result.mask = mask;
-      result.mask_dim = dim;
-      dim += mask.dim();
-    } else if (PyLong_Check(item.ptr()) || PyIndex_Check(item.ptr())) {
-      view = view.select(dim, nb::cast<int64_t>(item));
-    } else {
-      detail::raise<IndexError>(
-          "only integers, slices (`:`), ellipsis (`...`), None and boolean tensors are valid "
-          "indices; got ",
-          nb::cast<std::string>(nb::str(nb::type_name(item.type()))));
+      case KeyItem::Kind::Tensor:
+        // A 0-d mask consumes no dim: ember::index inserts its size-1 dim itself.
+        record(item.tensor, dims_consumed(item));
+        break;
     }
   }
   return result;
 }
 
-// The mask broadcast over the dims after it, so it lines up with the indexed view.
-Tensor full_mask(const IndexResult& indexed) {
-  Tensor mask = *indexed.mask;
-  Shape aligned;
-  for (int64_t d = 0; d < indexed.mask_dim; ++d) aligned.push_back(1);
-  for (int64_t size : mask.shape()) aligned.push_back(size);
-  while (static_cast<int64_t>(aligned.size()) < indexed.view.dim()) aligned.push_back(1);
-  return mask.reshape(aligned).expand(indexed.view.shape());
-}
-
 Tensor getitem(const Tensor& self, nb::handle key) {
-  IndexResult indexed = apply_key(self, key);
-  if (!indexed.mask) return indexed.view;
-  const Tensor& view = indexed.view;
-  const Tensor& mask = *indexed.mask;
-  // Merge the masked dims into one, then gather the positions where the mask is true.
-  Shape merged;
-  for (int64_t d = 0; d < indexed.mask_dim; ++d) merged.push_back(view.size(d));
-  merged.push_back(mask.numel());
-  for (int64_t d = indexed.mask_dim + mask.dim(); d < view.dim(); ++d) merged.push_back(view.size(d));
-  const Tensor positions = nonzero(mask.reshape({mask.numel()})).reshape({-1});
-  return index_select(view.reshape(merged), indexed.mask_dim, positions);
+  // The common keys skip the general parse (per-op overhead budget, DESIGN §7).
+  if (PyLong_CheckExact(key.ptr())) return self.select(0, nb::cast<int64_t>(key));
+  Indexed indexed = apply_key(self, key);
+  if (indexed.indices.empty()) return indexed.view;
+  return index(indexed.view, indexed.indices);
 }
 
 void setitem(Tensor& self, nb::handle key, nb::handle value) {
-  IndexResult indexed = apply_key(self, key);
-  if (!indexed.mask) {
-    if (nb::isinstance<Tensor>(value)) {
-      indexed.view.copy_(nb::cast<const Tensor&>(value));
-    } else {
+  Indexed indexed = apply_key(self, key);
+  Tensor values;
+  if (nb::isinstance<Tensor>(value)) {
+    values = nb::cast<const Tensor&>(value);
+    // Leading size-1 dims of the value never matter (x[0] = ones(1, 3) works), as in PyTorch.
+    while (values.dim() > 0 && values.size(0) == 1) values = values.squeeze(0);
+  } else {
+    EMBER_CHECK_TYPE(PyNumber_Check(value.ptr()), "can't assign a ", python_type_name(value),
+                     " to a Tensor");
+    if (indexed.indices.empty()) {
       indexed.view.fill_(to_scalar(value));
+      return;
     }
-    return;
+    values = scalar_tensor(to_scalar(value), self.dtype());
   }
-  const Tensor mask = full_mask(indexed);
-  if (!nb::isinstance<Tensor>(value) || nb::cast<const Tensor&>(value).numel() == 1) {
-    const Scalar fill = nb::isinstance<Tensor>(value) ? nb::cast<const Tensor&>(value).item()
-                                                      : to_scalar(value);
-    Tensor target = indexed.view;
-    target.copy_(masked_fill(target, mask, fill));
-    return;
-  }
-  // x[mask] = values: values fill the true positions in order (masked_scatter).
-  const Tensor& values = nb::cast<const Tensor&>(value);
-  Tensor target = indexed.view;
-  const Tensor positions = nonzero(mask.reshape({mask.numel()})).reshape({-1});
-  EMBER_CHECK(values.numel() == positions.numel(), "shape mismatch: value tensor of shape ",
-              values.shape(), " cannot be broadcast to indexing result of ", positions.numel(),
-              " elements");
-  Tensor flat = target.contiguous().reshape({-1});
-  Tensor source = values.reshape({-1}).to(target.dtype());
-  for (int64_t i = 0; i < positions.numel(); ++i) {
-    flat.select(0, positions.select(0, i).item().to_int64()).copy_(source.select(0, i));
-  }
-  if (!flat.storage().get() || flat.storage().get() != target.storage().get()) {
-    target.copy_(flat.reshape(target.shape()));
+  if (indexed.indices.empty()) {
+    indexed.view.copy_(values);
+  } else {
+    index_put_(indexed.view, indexed.indices, values);
   }
 }
 

@@ -5,7 +5,7 @@
 #include "convert.h"
 #include "ember/base/parallel.h"
 #include "ember/tensor/allocator.h"
-#include "ember/version.h"
+#include "ember/base/version.h"
 
 namespace nb = nanobind;
 

@@ -10,9 +10,11 @@
 // reading it, so NaN in C does not propagate. k == 0 gives C = beta * C. Callers make operands
 // contiguous or transposed first: there is no general-stride entry.
 //
-// Threads: OpenMP's thread count (ember::set_num_threads) governs every entry; a call made inside a
-// parallel region runs on the calling thread. Errors (bad sizes or strides, a failing library
-// call) throw ember::RuntimeError.
+// Threads: the libraries run on OpenMP's thread count (ember::set_num_threads), and on the calling
+// thread alone inside a parallel region; integer products and 16-bit conversions run on the calling
+// thread. Entries may be called from several threads at once. Errors (negative sizes, a leading
+// dimension below the column count, float64 sizes past the BLAS's 32-bit integers, a failing
+// library call) throw ember::RuntimeError.
 #pragma once
 
 #include <cstdint>

@@ -257,6 +257,53 @@ TYPED_TEST(FloatingGemm, ConcurrentCalls) {
 }
 
 template <typename E>
+class ReducedGemm : public testing::Test {};
+using ReducedEntries =
+    testing::Types<Entry<Half, float, &gemm_f16>, Entry<BFloat16, float, &gemm_bf16>>;
+TYPED_TEST_SUITE(ReducedGemm, ReducedEntries);
+
+// The vectorized rounding of C must agree bit for bit with half.h's scalar conversion (NaN
+// payloads aside), in the vector body and the tail. With k = 1 each product is exact in float32,
+// so only that final rounding is under test; inputs avoid subnormals, which bfloat16 dot-product
+// instructions flush.
+TYPED_TEST(ReducedGemm, RoundsCLikeScalarConversion) {
+  using T = typename TypeParam::Elem;
+  const int64_t m = 4, n = 37;
+  const float inf = std::numeric_limits<float>::infinity();
+  const float specials[] = {inf, -inf, std::numeric_limits<float>::quiet_NaN(), 40000.0f, -3e4f};
+  std::mt19937_64 rng(5);
+  std::uniform_real_distribution<float> uniform(-3.0f, 3.0f);
+  std::vector<T> a(m), b(n), c(m * n);
+  // Row 0 overflows float16 (2 * 40000); with beta = 1 and C = 1, row 1 hits exact ties
+  // (1 + ulp / 2, 1 + 3 ulp / 2) in the vector body and in the tail.
+  const float half_ulp = std::is_same_v<T, Half> ? 0x1p-11f : 0x1p-8f;
+  for (int64_t i = 0; i < m; ++i) a[i] = T(i == 0 ? 2.0f : i == 1 ? 1.0f : uniform(rng));
+  for (int64_t j = 0; j < n; ++j) b[j] = T(j < 5 ? specials[j] : uniform(rng));
+  b[5] = b[n - 2] = T(half_ulp);
+  b[6] = b[n - 1] = T(3 * half_ulp);
+  for (float beta : {0.0f, 0.3f, 1.0f}) {
+    for (T& value : c) value = T(beta == 1.0f ? 1.0f : uniform(rng));
+    const std::vector<T> before = c;
+    TypeParam::gemm(false, false, m, n, 1, 1.0f, a.data(), 1, b.data(), n, beta, c.data(), n);
+    for (int64_t i = 0; i < m; ++i) {
+      for (int64_t j = 0; j < n; ++j) {
+        const float product = static_cast<float>(a[i]) * static_cast<float>(b[j]);
+        const float old = static_cast<float>(before[i * n + j]);
+        const T expected = beta == 0.0f ? T(product) : T(product + beta * old);
+        const T actual = c[i * n + j];
+        if (std::isnan(static_cast<float>(expected))) {
+          EXPECT_TRUE(std::isnan(static_cast<float>(actual)))
+              << "beta=" << beta << " C(" << i << ", " << j << ")";
+        } else {
+          EXPECT_EQ(actual.bits, expected.bits)
+              << "beta=" << beta << " C(" << i << ", " << j << ")";
+        }
+      }
+    }
+  }
+}
+
+template <typename E>
 class IntegerGemm : public testing::Test {};
 using IntegerEntries =
     testing::Types<Entry<int64_t, int64_t, &gemm_i64>, Entry<int32_t, int64_t, &gemm_i32>,
@@ -306,6 +353,14 @@ TEST(GemmErrors, RejectsBadSizesAndStrides) {
   EXPECT_THROW(
       gemm_i32(false, false, 2, 2, -3, 1, ints.data(), 2, ints.data(), 2, 0, ints.data(), 2),
       RuntimeError);
+}
+
+// CBLAS takes 32-bit sizes; the check must fire before C (here far too small) is touched.
+TEST(GemmErrors, Float64RejectsSizesPastBlasRange) {
+  std::vector<double> values(4, 1.0);
+  EXPECT_THROW(gemm_f64(false, false, 2, 1, 1, 1, values.data(), 1, values.data(), 1, 0,
+                        values.data(), int64_t{1} << 31),
+               RuntimeError);
 }
 
 TEST(GemmErrors, MessageNamesTheEntryAndStride) {

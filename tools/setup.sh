@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Installs what ember needs on a Debian 12 machine (apt for the toolchain and C++ libraries,
+# PyPI for the Python build tools) and creates the virtual environment .venv. Idempotent: a
+# second run installs nothing. Sourced by run_main.sh and run_tests.sh.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+
+apt_packages=(build-essential cmake ninja-build ccache pkg-config libdnnl-dev libopenblas-dev
+              libgtest-dev libgmock-dev libbenchmark-dev python3-venv)
+missing=()
+for package in "${apt_packages[@]}"; do
+  dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
+done
+if ((${#missing[@]})); then
+  echo "[setup] installing ${missing[*]}"
+  sudo_cmd=""
+  [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+venv="$root/.venv"
+if [ ! -x "$venv/bin/python" ]; then
+  python3 -m venv "$venv"
+fi
+"$venv/bin/python" -m pip install -q --upgrade pip >/dev/null
+"$venv/bin/python" -m pip install -q numpy pytest nanobind scikit-build-core
+
+# The Python package: an incremental build in build/python-* (ccache makes rebuilds cheap).
+"$venv/bin/python" -m pip install -q --no-build-isolation "$root"
+export EMBER_PYTHON="$venv/bin/python"
