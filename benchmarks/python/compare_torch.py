@@ -15,6 +15,7 @@ Without torch (or without ember) the missing library's columns read "n/a".
 
 import argparse
 import contextlib
+import ctypes
 import datetime
 import os
 import platform
@@ -206,6 +207,18 @@ def cell(value, spread_or_reason):
     return text
 
 
+def set_blas_threads(threads):
+    """Sets OpenBLAS's own pool, which torch.set_num_threads does not govern (PyTorch 1.13 with
+    Debian's pthread OpenBLAS); returns the count OpenBLAS reports, or None without OpenBLAS.
+    ember's float32 GEMM is oneDNN's and follows ember.set_num_threads."""
+    try:
+        openblas = ctypes.CDLL("libopenblas.so.0")  # the copy torch already loaded, if any
+    except OSError:
+        return None
+    openblas.openblas_set_num_threads(threads)
+    return openblas.openblas_get_num_threads()
+
+
 def import_library(name):
     try:
         return __import__(name), ""
@@ -221,6 +234,9 @@ def main():
     parser.add_argument("--repeat-seconds", type=float, default=0.2,
                         help="minimum duration of each timed repeat")
     parser.add_argument("--cases", default="", help="run only cases whose name contains this")
+    parser.add_argument("--keep-blas-threads", action="store_true",
+                        help="do not set OpenBLAS's thread count (torch's matmul then uses every"
+                             " core even with torch.set_num_threads(1))")
     parser.add_argument("--markdown", help="also write the tables as markdown to this file")
     args = parser.parse_args()
 
@@ -245,7 +261,12 @@ def main():
         for lib in (ember, torch):
             if lib is not None:
                 lib.set_num_threads(threads)
+        blas_threads = set_blas_threads(threads) if not args.keep_blas_threads else None
         title = f"{threads} thread{'s' if threads > 1 else ''}"
+        if args.keep_blas_threads:
+            title += ", OpenBLAS threads left at their default"
+        elif blas_threads is not None:
+            title += f" (OpenBLAS pool set to {blas_threads})"
         columns = ["case", "unit", "ember", "torch", "ember speedup", "budget (ember)"]
         rows = []
         for case in cases:

@@ -19,15 +19,53 @@ void check_same_device(std::string_view op, std::initializer_list<const Tensor*>
   }
 }
 
+namespace {
+
+AutogradHooks autograd_hooks;
+
+// The recorder is asked only when a tensor of the call takes part in autograd: one byte per
+// tensor on the hot path.
+bool involves_autograd(TensorSpan inputs, TensorSpan outputs) {
+  if (autograd_hooks.begin == nullptr) return false;
+  for (const Tensor& tensor : inputs) {
+    if (tensor.defined() && tensor.impl()->requires_grad()) return true;
+  }
+  for (const Tensor& tensor : outputs) {
+    if (tensor.impl()->requires_grad()) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+void set_autograd_hooks(AutogradHooks hooks) { autograd_hooks = hooks; }
+
 void run(const Primitive& primitive, std::initializer_list<Tensor> inputs,
          std::initializer_list<Tensor> outputs) {
   const TensorSpan input_span(inputs.begin(), inputs.size());
   const TensorSpan output_span(outputs.begin(), outputs.size());
+  std::shared_ptr<autograd::Node> node;
+  if (involves_autograd(input_span, output_span)) {
+    node = autograd_hooks.begin(primitive, input_span, output_span);
+  }
   const Device device = outputs.begin()->device();
   if (device.is_cpu()) {
     primitive.eval_cpu(input_span, output_span);
   } else {
     primitive.eval_cuda(input_span, output_span);
+  }
+  // Every write bumps the version, before autograd saves outputs at their new version.
+  for (const Tensor& output : output_span) output.storage()->bump_version();
+  if (node) autograd_hooks.finish(node, output_span);
+}
+
+void record_only(const Primitive& primitive, std::initializer_list<Tensor> inputs,
+                 std::initializer_list<Tensor> outputs) {
+  const TensorSpan input_span(inputs.begin(), inputs.size());
+  const TensorSpan output_span(outputs.begin(), outputs.size());
+  if (!involves_autograd(input_span, output_span)) return;
+  if (auto node = autograd_hooks.begin(primitive, input_span, output_span)) {
+    autograd_hooks.finish(node, output_span);
   }
 }
 

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <initializer_list>
+#include <memory>
 
 #include "ember/ops/primitive.h"
 
@@ -11,6 +12,19 @@ namespace ember {
 
 void run(const Primitive& primitive, std::initializer_list<Tensor> inputs,
          std::initializer_list<Tensor> outputs);
+// Records a call whose outputs are already computed (views: metadata only, no kernel).
+void record_only(const Primitive& primitive, std::initializer_list<Tensor> inputs,
+                 std::initializer_list<Tensor> outputs);
+
+// Autograd's two calls into the op path (Note [the op call path]), installed by the autograd
+// layer: begin() before the kernel returns the node to finish() after it, or null when the call
+// is not recorded.
+struct AutogradHooks {
+  std::shared_ptr<autograd::Node> (*begin)(const Primitive&, TensorSpan inputs,
+                                           TensorSpan outputs) = nullptr;
+  void (*finish)(const std::shared_ptr<autograd::Node>& node, TensorSpan outputs) = nullptr;
+};
+void set_autograd_hooks(AutogradHooks hooks);
 
 // B5: every tensor of one op call lives on one device.
 void check_same_device(std::string_view op, std::initializer_list<const Tensor*> tensors);

@@ -3,6 +3,8 @@
 // function before run() (ops/dispatch.h); composites build on primitives and need no kernel.
 #pragma once
 
+#include <cstdint>
+#include <memory>
 #include <span>
 #include <string_view>
 
@@ -13,11 +15,34 @@ namespace ember {
 
 using TensorSpan = std::span<const Tensor>;
 
+// Which rule autograd applies (autograd/derivatives.cpp switches over it, without a default,
+// so a new kind without a rule does not compile).
+enum class PrimitiveKind : uint8_t {
+  Unary,
+  Binary,
+  Where,
+  Copy,
+  Fill,
+  Range,
+  RandomFill,
+  Matmul,
+  Reduce,
+  ArgReduce,
+  Index,
+  IndexPut,
+  CountNonzero,
+  Nonzero,
+  View,
+};
+
 class Primitive {
  public:
   virtual ~Primitive() = default;
   // The PyTorch name of the op, used in every error message ("[exp] ...").
   virtual std::string_view name() const = 0;
+  virtual PrimitiveKind kind() const = 0;
+  // A heap copy with the same parameters, kept by the autograd node that records the call.
+  virtual std::unique_ptr<Primitive> clone() const = 0;
   // Fills `outputs` (allocated, right shape and dtype) from `inputs` (already promoted).
   virtual void eval_cpu(TensorSpan inputs, TensorSpan outputs) const = 0;
   // Until CUDA kernels exist every primitive reports that it has none.
@@ -25,3 +50,10 @@ class Primitive {
 };
 
 }  // namespace ember
+
+// Declares kind() and clone() for a primitive class.
+#define EMBER_PRIMITIVE(Class, Kind)                                                     \
+  ::ember::PrimitiveKind kind() const override { return ::ember::PrimitiveKind::Kind; } \
+  std::unique_ptr<::ember::Primitive> clone() const override {                           \
+    return std::make_unique<Class>(*this);                                               \
+  }

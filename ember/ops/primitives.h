@@ -38,6 +38,7 @@ inline constexpr int kNumBinaryOps = 0
 class UnaryPrimitive : public Primitive {
  public:
   explicit UnaryPrimitive(UnaryOp op) : op_(op) {}
+  PrimitiveKind kind() const override { return PrimitiveKind::Unary; }
   UnaryOp op() const { return op_; }
   void eval_cpu(TensorSpan inputs, TensorSpan outputs) const override;
 
@@ -49,6 +50,7 @@ class UnaryPrimitive : public Primitive {
 class BinaryPrimitive : public Primitive {
  public:
   explicit BinaryPrimitive(BinaryOp op) : op_(op) {}
+  PrimitiveKind kind() const override { return PrimitiveKind::Binary; }
   BinaryOp op() const { return op_; }
   void eval_cpu(TensorSpan inputs, TensorSpan outputs) const override;
 
@@ -62,6 +64,9 @@ class BinaryPrimitive : public Primitive {
    public:                                                          \
     Name() : UnaryPrimitive(UnaryOp::Name) {}                       \
     std::string_view name() const override { return #op_name; }     \
+    std::unique_ptr<Primitive> clone() const override {             \
+      return std::make_unique<Name>(*this);                         \
+    }                                                               \
   };
 #include "ember/elementwise/unary_ops.def"
 #undef EMBER_UNARY_OP
@@ -70,6 +75,9 @@ class BinaryPrimitive : public Primitive {
    public:                                                          \
     Name() : BinaryPrimitive(BinaryOp::Name) {}                     \
     std::string_view name() const override { return #op_name; }     \
+    std::unique_ptr<Primitive> clone() const override {             \
+      return std::make_unique<Name>(*this);                         \
+    }                                                               \
   };
 #define EMBER_BINARY_KERNEL_ONLY(op_name, Name, rule) EMBER_BINARY_OP(op_name, Name, rule)
 #include "ember/elementwise/binary_ops.def"
@@ -79,6 +87,7 @@ class BinaryPrimitive : public Primitive {
 // inputs: condition (bool), x, y (same type); outputs: the selection.
 class Where final : public Primitive {
  public:
+  EMBER_PRIMITIVE(Where, Where)
   std::string_view name() const override { return "where"; }
   void eval_cpu(TensorSpan inputs, TensorSpan outputs) const override;
 };
@@ -86,6 +95,7 @@ class Where final : public Primitive {
 // inputs: src; outputs: dst (any dtype, src broadcastable to it). Casts while copying.
 class Copy final : public Primitive {
  public:
+  EMBER_PRIMITIVE(Copy, Copy)
   std::string_view name() const override { return "copy_"; }
   void eval_cpu(TensorSpan inputs, TensorSpan outputs) const override;
 };
@@ -93,6 +103,7 @@ class Copy final : public Primitive {
 // outputs: the tensor to fill with one value.
 class Fill final : public Primitive {
  public:
+  EMBER_PRIMITIVE(Fill, Fill)
   explicit Fill(Scalar value) : value_(value) {}
   std::string_view name() const override { return "fill_"; }
   void eval_cpu(TensorSpan inputs, TensorSpan outputs) const override;
@@ -104,6 +115,7 @@ class Fill final : public Primitive {
 // outputs: a 1-D tensor with out[i] = start + i * step (arange, and linspace's body).
 class Range final : public Primitive {
  public:
+  EMBER_PRIMITIVE(Range, Range)
   Range(double start, double step) : start_(start), step_(step) {}
   std::string_view name() const override { return "arange"; }
   void eval_cpu(TensorSpan inputs, TensorSpan outputs) const override;
@@ -120,6 +132,7 @@ namespace ember {
 // (seed, offset); element i depends only on (seed, offset, i), never on the thread count.
 class RandomFill final : public Primitive {
  public:
+  EMBER_PRIMITIVE(RandomFill, RandomFill)
   enum class Distribution : uint8_t { Uniform, Normal, Bernoulli, RandInt };
   RandomFill(Distribution distribution, double a, double b, uint64_t seed, uint64_t offset)
       : distribution_(distribution), a_(a), b_(b), seed_(seed), offset_(offset) {}
@@ -138,3 +151,65 @@ class RandomFill final : public Primitive {
 #include "ember/ops/primitives_linalg.h"
 #include "ember/ops/primitives_reduce.h"
 #include "ember/ops/primitives_index.h"
+
+namespace ember {
+
+// A view op: it has no kernel (a view only computes new metadata over the same storage), but it
+// is recorded like any primitive so that autograd can route gradients back through it.
+class View final : public Primitive {
+ public:
+  enum class Kind : uint8_t { Reshape, Permute, Expand, Select, Slice, AsStrided };
+  EMBER_PRIMITIVE(View, View)
+
+  View(std::string_view op, Kind kind) : op_(op), kind_(kind) {}
+  static View permute(std::string_view op, Shape dims) {
+    View view(op, Kind::Permute);
+    view.dims_ = std::move(dims);
+    return view;
+  }
+  static View select(int64_t dim, int64_t index) {
+    View view("select", Kind::Select);
+    view.dim_ = dim;
+    view.start_ = index;
+    return view;
+  }
+  static View slice(std::string_view op, int64_t dim, int64_t start, int64_t step) {
+    View view(op, Kind::Slice);
+    view.dim_ = dim;
+    view.start_ = start;
+    view.step_ = step;
+    return view;
+  }
+  // The view's geometry and its input's, both in elements of the shared storage.
+  static View as_strided(Strides strides, int64_t offset, Strides input_strides,
+                         int64_t input_offset) {
+    View view("as_strided", Kind::AsStrided);
+    view.strides_ = std::move(strides);
+    view.offset_ = offset;
+    view.input_strides_ = std::move(input_strides);
+    view.input_offset_ = input_offset;
+    return view;
+  }
+
+  std::string_view name() const override { return op_; }
+  void eval_cpu(TensorSpan, TensorSpan) const override { raise_no_kernel(op_, "CPU"); }
+  Kind view_kind() const { return kind_; }
+  const Shape& dims() const { return dims_; }
+  int64_t dim() const { return dim_; }
+  int64_t start() const { return start_; }
+  int64_t step() const { return step_; }
+  const Strides& strides() const { return strides_; }
+  int64_t offset() const { return offset_; }
+  const Strides& input_strides() const { return input_strides_; }
+  int64_t input_offset() const { return input_offset_; }
+
+ private:
+  std::string_view op_;
+  Kind kind_;
+  Shape dims_;
+  int64_t dim_ = 0, start_ = 0, step_ = 1;
+  Strides strides_, input_strides_;
+  int64_t offset_ = 0, input_offset_ = 0;
+};
+
+}  // namespace ember

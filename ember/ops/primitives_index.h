@@ -29,6 +29,7 @@ struct IndexLayout {
 // inputs: self (any layout), indices; outputs: the result (self's dtype), shaped as above.
 class Index final : public Primitive {
  public:
+  EMBER_PRIMITIVE(Index, Index)
   Index(std::string_view op, IndexLayout layout) : op_(op), layout_(std::move(layout)) {}
   std::string_view name() const override { return op_; }
   const IndexLayout& layout() const { return layout_; }
@@ -44,6 +45,7 @@ class Index final : public Primitive {
 // repeated positions add up, in index order; without it the last one wins.
 class IndexPut final : public Primitive {
  public:
+  EMBER_PRIMITIVE(IndexPut, IndexPut)
   IndexPut(IndexLayout layout, bool accumulate)
       : layout_(std::move(layout)), accumulate_(accumulate) {}
   std::string_view name() const override { return "index_put_"; }
@@ -60,6 +62,7 @@ class IndexPut final : public Primitive {
 // (NaN counts).
 class CountNonzero final : public Primitive {
  public:
+  EMBER_PRIMITIVE(CountNonzero, CountNonzero)
   std::string_view name() const override { return "nonzero"; }
   void eval_cpu(TensorSpan inputs, TensorSpan outputs) const override;
 };
@@ -68,6 +71,7 @@ class CountNonzero final : public Primitive {
 // elements in row-major order; count comes from CountNonzero.
 class Nonzero final : public Primitive {
  public:
+  EMBER_PRIMITIVE(Nonzero, Nonzero)
   std::string_view name() const override { return "nonzero"; }
   void eval_cpu(TensorSpan inputs, TensorSpan outputs) const override;
 };

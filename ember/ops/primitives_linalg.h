@@ -11,7 +11,10 @@ namespace ember {
 // dims (ops/linalg.cpp copies other layouts first), which the GEMM reads as a transpose flag.
 class Matmul final : public Primitive {
  public:
+  EMBER_PRIMITIVE(Matmul, Matmul)
   Matmul(double alpha, double beta) : alpha_(alpha), beta_(beta) {}
+  double alpha() const { return alpha_; }
+  double beta() const { return beta_; }
   std::string_view name() const override { return "matmul"; }
   void eval_cpu(TensorSpan inputs, TensorSpan outputs) const override;
 

@@ -18,6 +18,7 @@ enum class ReduceOp : uint8_t { Sum, Prod, Amax, Amin, All, Any };
 // zero elements stores the identity; amax/amin propagate NaN.
 class Reduce final : public Primitive {
  public:
+  EMBER_PRIMITIVE(Reduce, Reduce)
   explicit Reduce(ReduceOp op) : op_(op) {}
   ReduceOp op() const { return op_; }
   std::string_view name() const override {
@@ -35,6 +36,7 @@ class Reduce final : public Primitive {
 // extremum for both argmax and argmin (the first NaN wins), as in PyTorch.
 class ArgReduce final : public Primitive {
  public:
+  EMBER_PRIMITIVE(ArgReduce, ArgReduce)
   ArgReduce(bool is_max, int64_t dim) : is_max_(is_max), dim_(dim) {}
   bool is_max() const { return is_max_; }
   int64_t dim() const { return dim_; }

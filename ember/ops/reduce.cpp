@@ -151,16 +151,12 @@ Tensor extremum(std::string_view op, ReduceOp reduce_op, const Tensor& x) {
   return reduce(reduce_op, x, reduced_dims(op, x, {}), false, x.dtype());
 }
 
-void check_floating(std::string_view op, const Tensor& x) {
-  EMBER_CHECK(is_floating_point(x.dtype()), "[", op,
-              "] std and var only support floating point and complex dtypes; got ", x.dtype());
-}
-
 // var with PyTorch's correction: sum((x - mean)^2) / max(0, N - correction), two passes so that
 // a large mean does not cancel the variance. float16/bfloat16 compute in float32.
 Tensor variance(std::string_view op, const Tensor& x, IntArrayRef dims, double correction,
                 bool keepdim) {
-  check_floating(op, x);
+  EMBER_CHECK(is_floating_point(x.dtype()), "[", op,
+              "] std and var only support floating point and complex dtypes; got ", x.dtype());
   const DimMask mask = reduced_dims(op, x, dims);
   const Tensor input = reduced_precision(x.dtype()) ? to(x, std::nullopt, kFloat32) : x;
   const auto count = static_cast<double>(reduced_numel(x, mask));
@@ -283,7 +279,7 @@ Tensor norm(const Tensor& x, double p, IntArrayRef dims, bool keepdim) {
 // float type; float16/bfloat16 in float32.
 Tensor logsumexp(const Tensor& x, IntArrayRef dims, bool keepdim) {
   const DimMask mask = reduced_dims("logsumexp", x, dims);
-  ScalarType dtype = is_floating_point(x.dtype()) ? x.dtype() : default_dtype();
+  const ScalarType dtype = is_floating_point(x.dtype()) ? x.dtype() : default_dtype();
   const ScalarType compute = reduced_precision(dtype) ? kFloat32 : dtype;
   const Tensor input = x.dtype() == compute ? x : to(x, std::nullopt, compute);
   Tensor result;

@@ -258,6 +258,7 @@ TEST(Sum, ResultsDoNotDependOnThreadCount) {
   Tensor flat = rand({3000017});
   Tensor wide = rand({1024, 2053});
   Tensor tall = rand({70001, 9});
+  Tensor grouped = rand({70000, 3, 2});
   const auto run_all = [&] {
     return std::vector<Tensor>{flat.sum(),
                                flat.mean(),
@@ -272,7 +273,8 @@ TEST(Sum, ResultsDoNotDependOnThreadCount) {
                                std::get<1>(wide.min(1)),
                                flat.var(),
                                flat.norm(),
-                               wide.logsumexp({1})};
+                               wide.logsumexp({1}),
+                               grouped.sum({0, 2})};
   };
   const int saved = get_num_threads();
   set_num_threads(1);
@@ -293,6 +295,12 @@ TEST(Sum, LargeOuterAndInnerReductionsMatchReference) {
   Tensor y = randn({40, 50, 60}).permute({1, 2, 0});
   expect_near_all(values(y.sum({0, 2}, true)), reference(y, {true, false, true}, 0, add), 1e-5);
   expect_near_all(values(y.sum({1}, true)), reference(y, {false, true, false}, 0, add), 1e-5);
+  // Many short rows per output: rows are grouped into chunks that fold in parallel.
+  Tensor grouped = randn({70000, 3, 2});
+  expect_near_all(values(grouped.sum({0, 2}, true)),
+                  reference(grouped, {true, false, true}, 0, add), 1e-5);
+  EXPECT_EQ(values(grouped.amax({0, 2}, true)),
+            reference(grouped, {true, false, true}, -kInf, maximum));
 }
 
 // ---------------------------------------------------------------- mean

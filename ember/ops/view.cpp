@@ -3,15 +3,31 @@
 #include <algorithm>
 
 #include "ember/base/error.h"
+#include "ember/ops/dispatch.h"
 #include "ember/ops/ops.h"
+#include "ember/ops/primitives.h"
+#include "ember/tensor/autograd_meta.h"
 
 namespace ember {
 namespace {
 
-Tensor make_view(const Tensor& self, Shape shape, Strides strides, int64_t offset) {
-  return Tensor(IntrusivePtr<TensorImpl>::make(self.storage(), offset, std::move(shape),
+// The view over self's storage, recorded for autograd as `view` describes it.
+Tensor make_view(const Tensor& self, Shape shape, Strides strides, int64_t offset,
+                 const View& view) {
+  Tensor result(IntrusivePtr<TensorImpl>::make(self.storage(), offset, std::move(shape),
                                                std::move(strides), self.dtype()));
+  record_only(view, {self}, {result});
+  if (result.requires_grad()) {
+    const AutogradMeta* input_meta = self.impl()->autograd_meta();
+    AutogradMeta& meta = result.impl()->ensure_autograd_meta();
+    meta.is_view = true;
+    meta.view_of_leaf = (input_meta != nullptr && !input_meta->grad_fn) ||
+                        (input_meta != nullptr && input_meta->view_of_leaf);
+  }
+  return result;
 }
+
+View reshape_view(std::string_view op) { return View(op, View::Kind::Reshape); }
 
 // Strides that let `shape` view the memory of (old_shape, old_strides), if any exist
 // (the rule torch.view uses: split or merge only dims that are contiguous with each other).
@@ -79,7 +95,8 @@ Tensor as_strided(const Tensor& self, IntArrayRef size_ref, IntArrayRef stride_r
                 offset, " require a storage of at least ", last + 1,
                 " elements, but the storage holds only ", capacity);
   }
-  return make_view(self, std::move(size), std::move(strides), offset);
+  return make_view(self, size, strides, offset,
+                   View::as_strided(strides, offset, self.strides(), self.storage_offset()));
 }
 
 Tensor view(const Tensor& self, IntArrayRef shape_ref) {
@@ -90,13 +107,15 @@ Tensor view(const Tensor& self, IntArrayRef shape_ref) {
               "one dimension spans across two contiguous subspaces); input shape ",
               self.shape(), ", strides ", Shape(self.strides().begin(), self.strides().end()),
               ", requested ", shape, ". Use .reshape(...) instead.");
-  return make_view(self, std::move(shape), std::move(*strides), self.storage_offset());
+  return make_view(self, std::move(shape), std::move(*strides), self.storage_offset(),
+                   reshape_view("view"));
 }
 
 Tensor reshape(const Tensor& self, IntArrayRef shape_ref) {
   Shape shape = infer_size(shape_ref.to_shape(), self.numel(), "reshape");
   if (auto strides = compute_view_strides(self.shape(), self.strides(), shape)) {
-    return make_view(self, std::move(shape), std::move(*strides), self.storage_offset());
+    return make_view(self, std::move(shape), std::move(*strides), self.storage_offset(),
+                     reshape_view("reshape"));
   }
   return self.contiguous().view(shape);
 }
@@ -108,32 +127,44 @@ Tensor permute(const Tensor& self, IntArrayRef dims) {
   Shape shape(ndim, 0);
   Strides strides(ndim, 0);
   SmallVector<bool, 6> seen(ndim, false);
+  Shape wrapped(ndim, 0);
   for (int64_t i = 0; i < ndim; ++i) {
     const int64_t d = wrap_dim(dims[i], ndim, "permute");
     EMBER_CHECK(!seen[d], "[permute] repeated dim ", dims[i], " in permute");
     seen[d] = true;
     shape[i] = self.shape()[d];
     strides[i] = self.strides()[d];
+    wrapped[i] = d;
   }
-  return make_view(self, std::move(shape), std::move(strides), self.storage_offset());
+  return make_view(self, std::move(shape), std::move(strides), self.storage_offset(),
+                   View::permute("permute", std::move(wrapped)));
 }
 
 Tensor transpose(const Tensor& self, int64_t dim0, int64_t dim1) {
   const int64_t ndim = self.dim();
   const int64_t a = wrap_dim(dim0, ndim, "transpose"), b = wrap_dim(dim1, ndim, "transpose");
-  if (ndim == 0) return make_view(self, self.shape(), self.strides(), self.storage_offset());
+  if (ndim == 0) {
+    return make_view(self, self.shape(), self.strides(), self.storage_offset(),
+                     reshape_view("transpose"));
+  }
   Shape shape = self.shape();
   Strides strides = self.strides();
   std::swap(shape[a], shape[b]);
   std::swap(strides[a], strides[b]);
-  return make_view(self, std::move(shape), std::move(strides), self.storage_offset());
+  Shape order(ndim, 0);
+  for (int64_t d = 0; d < ndim; ++d) order[d] = d;
+  std::swap(order[a], order[b]);
+  return make_view(self, std::move(shape), std::move(strides), self.storage_offset(),
+                   View::permute("transpose", std::move(order)));
 }
 
 Tensor t(const Tensor& self) {
   EMBER_CHECK(self.dim() <= 2, "[t] t() expects a tensor with <= 2 dimensions, but self is ",
               self.dim(), "D");
-  return self.dim() < 2 ? make_view(self, self.shape(), self.strides(), self.storage_offset())
-                        : transpose(self, 0, 1);
+  if (self.dim() < 2) {
+    return make_view(self, self.shape(), self.strides(), self.storage_offset(), reshape_view("t"));
+  }
+  return transpose(self, 0, 1);
 }
 
 Tensor expand(const Tensor& self, IntArrayRef sizes) {
@@ -165,7 +196,8 @@ Tensor expand(const Tensor& self, IntArrayRef sizes) {
       strides[d] = 0;
     }
   }
-  return make_view(self, std::move(shape), std::move(strides), self.storage_offset());
+  return make_view(self, std::move(shape), std::move(strides), self.storage_offset(),
+                   View("expand", View::Kind::Expand));
 }
 
 Tensor broadcast_to(const Tensor& self, IntArrayRef shape) { return expand(self, shape); }
@@ -179,7 +211,8 @@ Tensor squeeze(const Tensor& self) {
       strides.push_back(self.strides()[d]);
     }
   }
-  return make_view(self, std::move(shape), std::move(strides), self.storage_offset());
+  return make_view(self, std::move(shape), std::move(strides), self.storage_offset(),
+                   reshape_view("squeeze"));
 }
 
 Tensor squeeze(const Tensor& self, int64_t dim) {
@@ -190,7 +223,8 @@ Tensor squeeze(const Tensor& self, int64_t dim) {
     shape.erase(d);
     strides.erase(d);
   }
-  return make_view(self, std::move(shape), std::move(strides), self.storage_offset());
+  return make_view(self, std::move(shape), std::move(strides), self.storage_offset(),
+                   reshape_view("squeeze"));
 }
 
 Tensor unsqueeze(const Tensor& self, int64_t dim) {
@@ -200,7 +234,8 @@ Tensor unsqueeze(const Tensor& self, int64_t dim) {
   const int64_t stride = d < self.dim() ? shape[d] * strides[d] : 1;
   shape.insert(d, 1);
   strides.insert(d, stride);
-  return make_view(self, std::move(shape), std::move(strides), self.storage_offset());
+  return make_view(self, std::move(shape), std::move(strides), self.storage_offset(),
+                   reshape_view("unsqueeze"));
 }
 
 Tensor narrow(const Tensor& self, int64_t dim, int64_t start, int64_t length) {
@@ -227,7 +262,7 @@ Tensor select(const Tensor& self, int64_t dim, int64_t index) {
   const int64_t offset = self.storage_offset() + index * strides[d];
   shape.erase(d);
   strides.erase(d);
-  return make_view(self, std::move(shape), std::move(strides), offset);
+  return make_view(self, std::move(shape), std::move(strides), offset, View::select(d, index));
 }
 
 Tensor slice(const Tensor& self, int64_t dim, std::optional<int64_t> start_opt,
@@ -248,7 +283,8 @@ Tensor slice(const Tensor& self, int64_t dim, std::optional<int64_t> start_opt,
   shape[d] = (end - start + step - 1) / step;
   const int64_t offset = self.storage_offset() + start * strides[d];
   strides[d] *= step;
-  return make_view(self, std::move(shape), std::move(strides), offset);
+  return make_view(self, std::move(shape), std::move(strides), offset,
+                   View::slice("slice", d, start, step));
 }
 
 Tensor flatten(const Tensor& self, int64_t start_dim, int64_t end_dim) {

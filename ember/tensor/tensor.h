@@ -4,7 +4,9 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <iosfwd>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -17,6 +19,10 @@
 #include "ember/tensor/scalar.h"
 #include "ember/tensor/shape.h"
 #include "ember/tensor/tensor_impl.h"
+
+namespace ember::autograd {
+class Node;
+}  // namespace ember::autograd
 
 namespace ember {
 
@@ -195,6 +201,30 @@ class Tensor {
   Tensor outer(const Tensor& other) const;
   Tensor addmm(const Tensor& mat1, const Tensor& mat2, const Scalar& beta = 1,
                const Scalar& alpha = 1) const;
+
+  // --- autograd (defined in ember/autograd/tensor_methods.cpp) ---
+  bool requires_grad() const { return impl_->requires_grad(); }
+  // Only floating-point tensors can require grad; a non-leaf cannot stop requiring it.
+  Tensor& requires_grad_(bool requires_grad = true);
+  void set_requires_grad(bool requires_grad) { requires_grad_(requires_grad); }
+  // The accumulated gradient of a leaf (or of a non-leaf after retain_grad()); undefined if none.
+  Tensor grad() const;
+  void set_grad(const Tensor& grad) const;
+  std::shared_ptr<autograd::Node> grad_fn() const;
+  bool is_leaf() const;
+  uint32_t output_nr() const;
+  // gradient: dL/dself (implicit 1 for a scalar); retain_graph defaults to create_graph.
+  void backward(const Tensor& gradient = Tensor(), std::optional<bool> retain_graph = std::nullopt,
+                bool create_graph = false, const std::vector<Tensor>& inputs = {}) const;
+  void retain_grad() const;
+  bool retains_grad() const;
+  // hook(grad) runs when the gradient w.r.t. this tensor is computed; returning a defined tensor
+  // replaces the gradient. Returns a handle for remove_hook.
+  int64_t register_hook(std::function<Tensor(const Tensor&)> hook) const;
+  void remove_hook(int64_t handle) const;
+  // A tensor sharing this one's data with no history (requires_grad false).
+  Tensor detach() const;
+  Tensor& detach_();
 
   // --- compound assignment (in place, like libtorch) ---
   Tensor& operator+=(const Tensor& other) { return add_(other); }

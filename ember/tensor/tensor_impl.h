@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 
 #include "ember/base/intrusive_ptr.h"
 #include "ember/tensor/dtype.h"
@@ -11,17 +12,12 @@
 
 namespace ember {
 
+struct AutogradMeta;
+
 class TensorImpl final : public RefCounted {
  public:
   TensorImpl(IntrusivePtr<Storage> storage, int64_t offset, Shape shape, Strides strides,
-             ScalarType dtype)
-      : storage_(std::move(storage)),
-        offset_(offset),
-        shape_(std::move(shape)),
-        strides_(std::move(strides)),
-        dtype_(dtype) {
-    refresh_metadata();
-  }
+             ScalarType dtype);
 
   const IntrusivePtr<Storage>& storage() const { return storage_; }
   int64_t offset() const { return offset_; }
@@ -37,6 +33,19 @@ class TensorImpl final : public RefCounted {
   // A Python number turned into a 0-d tensor: it takes part in promotion as a weak scalar.
   bool is_wrapped_number() const { return is_wrapped_number_; }
   void set_wrapped_number(bool wrapped) { is_wrapped_number_ = wrapped; }
+
+  // Autograd's record of this tensor; null until it first requires grad or gets a grad_fn.
+  AutogradMeta* autograd_meta() const { return autograd_meta_.get(); }
+  AutogradMeta& ensure_autograd_meta();
+  bool requires_grad() const { return requires_grad_; }
+  // Kept beside the meta so that the hot path (does any input require grad?) reads one byte.
+  void set_requires_grad_flag(bool requires_grad) { requires_grad_ = requires_grad; }
+
+  // The Python object wrapping this tensor, if any (borrowed; see Note [Python objects]).
+  void* python_object() const { return python_object_; }
+  void set_python_object(void* object) { python_object_ = object; }
+
+  ~TensorImpl();
 
   // In-place metadata changes (squeeze_, as_strided_, resize) keep the cached fields right.
   void set_geometry(Shape shape, Strides strides, int64_t offset) {
@@ -60,6 +69,9 @@ class TensorImpl final : public RefCounted {
   ScalarType dtype_;
   bool is_contiguous_ = true;
   bool is_wrapped_number_ = false;
+  bool requires_grad_ = false;
+  std::unique_ptr<AutogradMeta> autograd_meta_;
+  void* python_object_ = nullptr;
 };
 
 }  // namespace ember

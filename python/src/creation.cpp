@@ -53,8 +53,10 @@ Tensor tensor_from_python(nb::handle data, std::optional<ScalarType> dtype,
   if (nb::isinstance<Tensor>(data)) {
     result = nb::cast<const Tensor&>(data).clone();
   } else if (nb::hasattr(data, "__array_interface__") && !is_python_number(data)) {
-    static nb::object from_numpy = nb::module_::import_("ember").attr("from_numpy");
-    static nb::object as_array = nb::module_::import_("numpy").attr("ascontiguousarray");
+    static nb::handle from_numpy =
+        nb::object(nb::module_::import_("ember").attr("from_numpy")).release();
+    static nb::handle as_array =
+        nb::object(nb::module_::import_("numpy").attr("ascontiguousarray")).release();
     result = nb::cast<Tensor>(from_numpy(as_array(data))).clone();
   } else {
     NestedData nested;
@@ -86,29 +88,40 @@ std::optional<TensorOptions> like_options(nb::handle dtype, nb::handle device) {
 }  // namespace
 
 void init_creation(nb::module_& module) {
-  module.def("tensor", [](nb::handle data, nb::handle dtype, nb::handle device, bool) {
-    return tensor_from_python(data, to_dtype(dtype), to_device(device));
-  }, nb::arg("data"), nb::kw_only(), nb::arg("dtype") = nb::none(), nb::arg("device") = nb::none(),
-     nb::arg("requires_grad") = false);
-  module.def("as_tensor", [](nb::handle data, nb::handle dtype, nb::handle device) {
-    if (nb::isinstance<Tensor>(data)) {
-      return to(nb::cast<const Tensor&>(data), to_device(device), to_dtype(dtype));
-    }
-    return tensor_from_python(data, to_dtype(dtype), to_device(device));
-  }, nb::arg("data"), nb::arg("dtype") = nb::none(), nb::arg("device") = nb::none());
-  module.def("scalar_tensor", [](nb::handle value, nb::handle dtype) {
-    return scalar_tensor(to_scalar(value), to_dtype(dtype).value_or(default_dtype()));
-  }, nb::arg("s"), nb::kw_only(), nb::arg("dtype") = nb::none());
+  module.def(
+      "tensor",
+      [](nb::handle data, nb::handle dtype, nb::handle device, bool) {
+        return tensor_from_python(data, to_dtype(dtype), to_device(device));
+      },
+      nb::arg("data"), nb::kw_only(), nb::arg("dtype") = nb::none(), nb::arg("device") = nb::none(),
+      nb::arg("requires_grad") = false);
+  module.def(
+      "as_tensor",
+      [](nb::handle data, nb::handle dtype, nb::handle device) {
+        if (nb::isinstance<Tensor>(data)) {
+          return to(nb::cast<const Tensor&>(data), to_device(device), to_dtype(dtype));
+        }
+        return tensor_from_python(data, to_dtype(dtype), to_device(device));
+      },
+      nb::arg("data"), nb::arg("dtype") = nb::none(), nb::arg("device") = nb::none());
+  module.def(
+      "scalar_tensor",
+      [](nb::handle value, nb::handle dtype) {
+        return scalar_tensor(to_scalar(value), to_dtype(dtype).value_or(default_dtype()));
+      },
+      nb::arg("s"), nb::kw_only(), nb::arg("dtype") = nb::none());
 
   // zeros(2, 3), zeros((2, 3)), zeros(size=(2, 3)), each with dtype= and device=.
-#define EMBER_SIZED_FACTORY(name, call)                                                  \
-  module.def(name, [](nb::args size, nb::handle size_keyword, nb::handle dtype,          \
-                      nb::handle device, bool) {                                         \
-    const std::vector<int64_t> shape = to_shape(size, size_keyword);                     \
-    const TensorOptions options = options_from(dtype, device);                           \
-    return call;                                                                         \
-  }, nb::arg("shape"), nb::arg("size") = nb::none(), nb::arg("dtype") = nb::none(),    \
-     nb::arg("device") = nb::none(), nb::arg("requires_grad") = false);
+#define EMBER_SIZED_FACTORY(name, call)                                                       \
+  module.def(                                                                                 \
+      name,                                                                                   \
+      [](nb::args size, nb::handle size_keyword, nb::handle dtype, nb::handle device, bool) { \
+        const std::vector<int64_t> shape = to_shape(size, size_keyword);                      \
+        const TensorOptions options = options_from(dtype, device);                            \
+        return call;                                                                          \
+      },                                                                                      \
+      nb::arg("shape"), nb::arg("size") = nb::none(), nb::arg("dtype") = nb::none(),          \
+      nb::arg("device") = nb::none(), nb::arg("requires_grad") = false);
   EMBER_SIZED_FACTORY("empty", ember::empty(shape, options))
   EMBER_SIZED_FACTORY("zeros", ember::zeros(shape, options))
   EMBER_SIZED_FACTORY("ones", ember::ones(shape, options))
@@ -116,80 +129,101 @@ void init_creation(nb::module_& module) {
   EMBER_SIZED_FACTORY("randn", ember::randn(shape, options))
 #undef EMBER_SIZED_FACTORY
 
-  module.def("full", [](nb::handle size, nb::handle value, nb::handle dtype, nb::handle device,
-                        bool) {
-    const Scalar fill = to_scalar(value);
-    TensorOptions options = options_from(dtype, device);
-    // PyTorch infers full's dtype from the fill value: bool, int64 or the default float.
-    if (!options.dtype_opt()) {
-      options = options.dtype(fill.is_floating_point() ? default_dtype() : fill.dtype());
-    }
-    return ember::full(to_dims(size), fill, options);
-  }, nb::arg("size"), nb::arg("fill_value"), nb::kw_only(), nb::arg("dtype") = nb::none(),
-     nb::arg("device") = nb::none(), nb::arg("requires_grad") = false);
+  module.def(
+      "full",
+      [](nb::handle size, nb::handle value, nb::handle dtype, nb::handle device, bool) {
+        const Scalar fill = to_scalar(value);
+        TensorOptions options = options_from(dtype, device);
+        // PyTorch infers full's dtype from the fill value: bool, int64 or the default float.
+        if (!options.dtype_opt()) {
+          options = options.dtype(fill.is_floating_point() ? default_dtype() : fill.dtype());
+        }
+        return ember::full(to_dims(size), fill, options);
+      },
+      nb::arg("size"), nb::arg("fill_value"), nb::kw_only(), nb::arg("dtype") = nb::none(),
+      nb::arg("device") = nb::none(), nb::arg("requires_grad") = false);
 
-  module.def("randint", [](nb::args args, nb::handle size, nb::handle dtype, nb::handle device,
-                           bool) {
-    // randint(high, size) or randint(low, high, size)
-    EMBER_CHECK_TYPE(args.size() >= 1 && args.size() <= 3,
-                     "[randint] expected randint(high, size) or randint(low, high, size)");
-    nb::handle shape_handle = size;
-    size_t bounds = args.size();
-    if (shape_handle.is_none()) {
-      EMBER_CHECK_TYPE(args.size() >= 2, "[randint] missing the size argument");
-      shape_handle = args[args.size() - 1];
-      bounds = args.size() - 1;
-    }
-    const int64_t low = bounds == 2 ? nb::cast<int64_t>(args[0]) : 0;
-    const int64_t high = nb::cast<int64_t>(args[bounds - 1]);
-    TensorOptions options = options_from(dtype, device);
-    if (!options.dtype_opt()) options = options.dtype(kInt64);
-    return ember::randint(low, high, to_dims(shape_handle), options);
-  }, nb::arg("args"), nb::arg("size") = nb::none(), nb::arg("dtype") = nb::none(),
-     nb::arg("device") = nb::none(), nb::arg("requires_grad") = false);
+  module.def(
+      "randint",
+      [](nb::args args, nb::handle size, nb::handle dtype, nb::handle device, bool) {
+        // randint(high, size) or randint(low, high, size)
+        EMBER_CHECK_TYPE(args.size() >= 1 && args.size() <= 3,
+                         "[randint] expected randint(high, size) or randint(low, high, size)");
+        nb::handle shape_handle = size;
+        size_t bounds = args.size();
+        if (shape_handle.is_none()) {
+          EMBER_CHECK_TYPE(args.size() >= 2, "[randint] missing the size argument");
+          shape_handle = args[args.size() - 1];
+          bounds = args.size() - 1;
+        }
+        const int64_t low = bounds == 2 ? nb::cast<int64_t>(args[0]) : 0;
+        const int64_t high = nb::cast<int64_t>(args[bounds - 1]);
+        TensorOptions options = options_from(dtype, device);
+        if (!options.dtype_opt()) options = options.dtype(kInt64);
+        return ember::randint(low, high, to_dims(shape_handle), options);
+      },
+      nb::arg("args"), nb::arg("size") = nb::none(), nb::arg("dtype") = nb::none(),
+      nb::arg("device") = nb::none(), nb::arg("requires_grad") = false);
 
-  module.def("normal", [](double mean, double std, nb::handle size, nb::handle dtype) {
-    return ember::normal(mean, std, to_dims(size), options_from(dtype, nb::none()));
-  }, nb::arg("mean"), nb::arg("std"), nb::arg("size"), nb::kw_only(), nb::arg("dtype") = nb::none());
+  module.def(
+      "normal",
+      [](double mean, double std, nb::handle size, nb::handle dtype) {
+        return ember::normal(mean, std, to_dims(size), options_from(dtype, nb::none()));
+      },
+      nb::arg("mean"), nb::arg("std"), nb::arg("size"), nb::kw_only(),
+      nb::arg("dtype") = nb::none());
 
-  module.def("arange", [](nb::handle a, nb::handle b, nb::handle step, nb::handle dtype,
-                          nb::handle device, bool) {
-    std::optional<TensorOptions> options;
-    if (!dtype.is_none() || !device.is_none()) options = options_from(dtype, device);
-    if (b.is_none()) return ember::arange(0, to_scalar(a), to_scalar(step), options);
-    return ember::arange(to_scalar(a), to_scalar(b), to_scalar(step), options);
-  }, nb::arg("start"), nb::arg("end") = nb::none(), nb::arg("step") = 1, nb::kw_only(),
-     nb::arg("dtype") = nb::none(), nb::arg("device") = nb::none(),
-     nb::arg("requires_grad") = false);
-  module.def("linspace", [](nb::handle start, nb::handle end, int64_t steps, nb::handle dtype,
-                            nb::handle device, bool) {
-    return ember::linspace(to_scalar(start), to_scalar(end), steps, options_from(dtype, device));
-  }, nb::arg("start"), nb::arg("end"), nb::arg("steps"), nb::kw_only(),
-     nb::arg("dtype") = nb::none(), nb::arg("device") = nb::none(),
-     nb::arg("requires_grad") = false);
-  module.def("eye", [](int64_t n, std::optional<int64_t> m, nb::handle dtype, nb::handle device,
-                       bool) {
-    return ember::eye(n, m, options_from(dtype, device));
-  }, nb::arg("n"), nb::arg("m") = nb::none(), nb::kw_only(), nb::arg("dtype") = nb::none(),
-     nb::arg("device") = nb::none(), nb::arg("requires_grad") = false);
+  module.def(
+      "arange",
+      [](nb::handle a, nb::handle b, nb::handle step, nb::handle dtype, nb::handle device, bool) {
+        std::optional<TensorOptions> options;
+        if (!dtype.is_none() || !device.is_none()) options = options_from(dtype, device);
+        if (b.is_none()) return ember::arange(0, to_scalar(a), to_scalar(step), options);
+        return ember::arange(to_scalar(a), to_scalar(b), to_scalar(step), options);
+      },
+      nb::arg("start"), nb::arg("end") = nb::none(), nb::arg("step") = 1, nb::kw_only(),
+      nb::arg("dtype") = nb::none(), nb::arg("device") = nb::none(),
+      nb::arg("requires_grad") = false);
+  module.def(
+      "linspace",
+      [](nb::handle start, nb::handle end, int64_t steps, nb::handle dtype, nb::handle device,
+         bool) {
+        return ember::linspace(to_scalar(start), to_scalar(end), steps,
+                               options_from(dtype, device));
+      },
+      nb::arg("start"), nb::arg("end"), nb::arg("steps"), nb::kw_only(),
+      nb::arg("dtype") = nb::none(), nb::arg("device") = nb::none(),
+      nb::arg("requires_grad") = false);
+  module.def(
+      "eye",
+      [](int64_t n, std::optional<int64_t> m, nb::handle dtype, nb::handle device, bool) {
+        return ember::eye(n, m, options_from(dtype, device));
+      },
+      nb::arg("n"), nb::arg("m") = nb::none(), nb::kw_only(), nb::arg("dtype") = nb::none(),
+      nb::arg("device") = nb::none(), nb::arg("requires_grad") = false);
 
-#define EMBER_LIKE_FACTORY(name, call)                                                     \
-  module.def(name, [](const Tensor& like, nb::handle dtype, nb::handle device, bool) {     \
-    const std::optional<TensorOptions> options = like_options(dtype, device);              \
-    return call;                                                                           \
-  }, nb::arg("input"), nb::kw_only(), nb::arg("dtype") = nb::none(),                       \
-     nb::arg("device") = nb::none(), nb::arg("requires_grad") = false);
+#define EMBER_LIKE_FACTORY(name, call)                                            \
+  module.def(                                                                     \
+      name,                                                                       \
+      [](const Tensor& like, nb::handle dtype, nb::handle device, bool) {         \
+        const std::optional<TensorOptions> options = like_options(dtype, device); \
+        return call;                                                              \
+      },                                                                          \
+      nb::arg("input"), nb::kw_only(), nb::arg("dtype") = nb::none(),             \
+      nb::arg("device") = nb::none(), nb::arg("requires_grad") = false);
   EMBER_LIKE_FACTORY("empty_like", ember::empty_like(like, options))
   EMBER_LIKE_FACTORY("zeros_like", ember::zeros_like(like, options))
   EMBER_LIKE_FACTORY("ones_like", ember::ones_like(like, options))
   EMBER_LIKE_FACTORY("rand_like", ember::empty_like(like, options).uniform_())
   EMBER_LIKE_FACTORY("randn_like", ember::empty_like(like, options).normal_())
 #undef EMBER_LIKE_FACTORY
-  module.def("full_like", [](const Tensor& like, nb::handle value, nb::handle dtype,
-                             nb::handle device) {
-    return ember::full_like(like, to_scalar(value), like_options(dtype, device));
-  }, nb::arg("input"), nb::arg("fill_value"), nb::kw_only(), nb::arg("dtype") = nb::none(),
-     nb::arg("device") = nb::none());
+  module.def(
+      "full_like",
+      [](const Tensor& like, nb::handle value, nb::handle dtype, nb::handle device) {
+        return ember::full_like(like, to_scalar(value), like_options(dtype, device));
+      },
+      nb::arg("input"), nb::arg("fill_value"), nb::kw_only(), nb::arg("dtype") = nb::none(),
+      nb::arg("device") = nb::none());
 }
 
 }  // namespace ember::python

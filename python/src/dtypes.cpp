@@ -44,8 +44,7 @@ std::optional<Device> to_device(nb::handle object) {
 }
 
 bool is_python_number(nb::handle object) {
-  return PyBool_Check(object.ptr()) || PyLong_Check(object.ptr()) ||
-         PyFloat_Check(object.ptr());
+  return PyBool_Check(object.ptr()) || PyLong_Check(object.ptr()) || PyFloat_Check(object.ptr());
 }
 
 Scalar to_scalar(nb::handle object) {
@@ -97,7 +96,8 @@ std::vector<int64_t> to_shape(const nb::args& args, nb::handle size_keyword) {
 }
 
 nb::object shape_to_python(const Shape& shape) {
-  static nb::object size_type = nb::module_::import_("ember._size").attr("Size");
+  static nb::handle size_type =
+      nb::object(nb::module_::import_("ember._size").attr("Size")).release();
   nb::list dims;
   for (int64_t size : shape) dims.append(size);
   return size_type(nb::tuple(dims));
@@ -109,9 +109,10 @@ void init_dtypes(nb::module_& module) {
       .def_prop_ro("is_signed", [](const DType& d) { return is_signed(d.type); })
       .def_prop_ro("itemsize", [](const DType& d) { return itemsize(d.type); })
       .def("__repr__", [](const DType& d) { return "ember." + std::string(dtype_name(d.type)); })
-      .def("__eq__", [](const DType& a, nb::handle b) {
-        return nb::isinstance<DType>(b) && nb::cast<DType>(b).type == a.type;
-      })
+      .def("__eq__",
+           [](const DType& a, nb::handle b) {
+             return nb::isinstance<DType>(b) && nb::cast<DType>(b).type == a.type;
+           })
       .def("__hash__", [](const DType& d) { return static_cast<int>(d.type); })
       .def("__reduce__", [](const DType& d) { return std::string(dtype_name(d.type)); });
   for (int i = 0; i < kNumScalarTypes; ++i) {
@@ -121,8 +122,8 @@ void init_dtypes(nb::module_& module) {
     module.attr(std::string(dtype_name(type)).c_str()) = object;
   }
   module.def("get_default_dtype", [] { return dtype_object(default_dtype()); });
-  module.def("set_default_dtype",
-             [](nb::handle d) { set_default_dtype(*to_dtype(d)); }, nb::arg("d"));
+  module.def(
+      "set_default_dtype", [](nb::handle d) { set_default_dtype(*to_dtype(d)); }, nb::arg("d"));
   module.def("promote_types", [](nb::handle a, nb::handle b) {
     return dtype_object(promote_types(*to_dtype(a), *to_dtype(b)));
   });
@@ -134,28 +135,33 @@ void init_dtypes(nb::module_& module) {
   });
 
   nb::class_<Device>(module, "device")
-      .def("__init__", [](Device* self, nb::handle spec, std::optional<int> index) {
-        Device parsed = *to_device(spec);
-        if (index) parsed.index = static_cast<int8_t>(*index);
-        new (self) Device(parsed);
-      }, nb::arg("type"), nb::arg("index") = nb::none())
+      .def(
+          "__init__",
+          [](Device* self, nb::handle spec, std::optional<int> index) {
+            Device parsed = *to_device(spec);
+            if (index) parsed.index = static_cast<int8_t>(*index);
+            new (self) Device(parsed);
+          },
+          nb::arg("type"), nb::arg("index") = nb::none())
       .def_prop_ro("type", [](const Device& d) { return d.is_cpu() ? "cpu" : "cuda"; })
-      .def_prop_ro("index", [](const Device& d) -> std::optional<int> {
-        if (d.index < 0) return std::nullopt;
-        return d.index;
-      })
-      .def("__repr__", [](const Device& d) {
-        std::string text = "device(type='" + std::string(d.is_cpu() ? "cpu" : "cuda") + "'";
-        if (d.index >= 0) text += ", index=" + std::to_string(d.index);
-        return text + ")";
-      })
+      .def_prop_ro("index",
+                   [](const Device& d) -> std::optional<int> {
+                     if (d.index < 0) return std::nullopt;
+                     return d.index;
+                   })
+      .def("__repr__",
+           [](const Device& d) {
+             std::string text = "device(type='" + std::string(d.is_cpu() ? "cpu" : "cuda") + "'";
+             if (d.index >= 0) text += ", index=" + std::to_string(d.index);
+             return text + ")";
+           })
       .def("__str__", &Device::str)
-      .def("__eq__", [](const Device& a, nb::handle b) {
-        auto other = nb::isinstance<Device>(b) || nb::isinstance<nb::str>(b)
-                         ? to_device(b)
-                         : std::nullopt;
-        return other && *other == a;
-      })
+      .def("__eq__",
+           [](const Device& a, nb::handle b) {
+             auto other = nb::isinstance<Device>(b) || nb::isinstance<nb::str>(b) ? to_device(b)
+                                                                                  : std::nullopt;
+             return other && *other == a;
+           })
       .def("__hash__", [](const Device& d) { return static_cast<int>(d.type) * 256 + d.index; });
 }
 

@@ -100,6 +100,18 @@ int64_t dims_consumed(const KeyItem& item) {
   }
 }
 
+// view sliced along dim. ":" leaves view as it is, sparing a view per full slice.
+Tensor apply_slice(const Tensor& view, int64_t dim, PyObject* raw) {
+  const auto* slice = reinterpret_cast<const PySliceObject*>(raw);
+  const bool has_start = slice->start != Py_None, has_stop = slice->stop != Py_None;
+  if (!has_start && !has_stop && slice->step == Py_None) return view;
+  Py_ssize_t start, stop, step;
+  if (PySlice_Unpack(raw, &start, &stop, &step) != 0) throw nb::python_error();
+  EMBER_CHECK_VALUE(step > 0, "step must be greater than zero");
+  return view.slice(dim, has_start ? std::optional<int64_t>(start) : std::nullopt,
+                    has_stop ? std::optional<int64_t>(stop) : std::nullopt, step);
+}
+
 struct Indexed {
   Tensor view;                                 // self after the basic indices
   std::vector<std::optional<Tensor>> indices;  // advanced indices over view's dims; often none
@@ -153,17 +165,9 @@ Indexed apply_key(const Tensor& self, nb::handle key) {
       case KeyItem::Kind::Integer:
         view = view.select(dim, item.integer);
         break;
-      case KeyItem::Kind::Slice: {
-        Py_ssize_t start, stop, step;
-        if (PySlice_Unpack(item.object.ptr(), &start, &stop, &step) != 0) throw nb::python_error();
-        EMBER_CHECK_VALUE(step > 0, "step must be greater than zero");
-        const bool has_start = !item.object.attr("start").is_none();
-        const bool has_stop = !item.object.attr("stop").is_none();
-        view = view.slice(dim, has_start ? std::optional<int64_t>(start) : std::nullopt,
-                          has_stop ? std::optional<int64_t>(stop) : std::nullopt, step);
-        ++dim;
+      case KeyItem::Kind::Slice:
+        view = apply_slice(view, dim++, item.object.ptr());
         break;
-      }
       case KeyItem::Kind::Tensor:
         // A 0-d mask consumes no dim: ember::index inserts its size-1 dim itself.
         record(item.tensor, dims_consumed(item));
@@ -177,8 +181,11 @@ Tensor getitem(const Tensor& self, nb::handle key) {
   // The common keys skip the general parse (per-op overhead budget, DESIGN §7).
   if (PyLong_CheckExact(key.ptr())) return self.select(0, nb::cast<int64_t>(key));
   Indexed indexed = apply_key(self, key);
-  if (indexed.indices.empty()) return indexed.view;
-  return index(indexed.view, indexed.indices);
+  if (!indexed.indices.empty()) return index(indexed.view, indexed.indices);
+  // x[:] and x[...] are new tensors sharing x's memory, never x itself (PyTorch's alias).
+  const Tensor& view = indexed.view;
+  if (view.is_same(self)) return self.as_strided(self.shape(), self.strides());
+  return view;
 }
 
 void setitem(Tensor& self, nb::handle key, nb::handle value) {
@@ -207,8 +214,8 @@ void setitem(Tensor& self, nb::handle key, nb::handle value) {
 }  // namespace
 
 void init_indexing(nb::class_<Tensor>& tensor_class) {
-  tensor_class.def("__getitem__", &getitem, nb::arg("key"));
-  tensor_class.def("__setitem__", &setitem, nb::arg("key"), nb::arg("value"));
+  tensor_class.def("__getitem__", &getitem, nb::arg("key").none());
+  tensor_class.def("__setitem__", &setitem, nb::arg("key").none(), nb::arg("value").none());
 }
 
 }  // namespace ember::python

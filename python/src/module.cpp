@@ -4,8 +4,8 @@
 
 #include "convert.h"
 #include "ember/base/parallel.h"
-#include "ember/tensor/allocator.h"
 #include "ember/base/version.h"
+#include "ember/tensor/allocator.h"
 
 namespace nb = nanobind;
 
@@ -13,12 +13,13 @@ NB_MODULE(_C, module) {
   using namespace ember;
   using namespace ember::python;
 
-  static nb::object out_of_memory_error = [&] {
-    nb::object builtins = nb::module_::import_("builtins");
-    nb::object error_type = nb::steal(PyErr_NewException("ember.OutOfMemoryError",
-                                                          PyExc_RuntimeError, nullptr));
+  // Statics that hold Python objects keep handles: a static nb::object would be released after
+  // the interpreter has shut down. The module attribute owns the exception type.
+  static nb::handle out_of_memory_error = [&] {
+    nb::object error_type =
+        nb::steal(PyErr_NewException("ember.OutOfMemoryError", PyExc_RuntimeError, nullptr));
     module.attr("OutOfMemoryError") = error_type;
-    return error_type;
+    return error_type.ptr();
   }();
   // ember's typed errors become the Python exceptions PyTorch raises for the same mistakes.
   nb::register_exception_translator([](const std::exception_ptr& failure, void*) {
@@ -43,8 +44,9 @@ NB_MODULE(_C, module) {
   module.def("set_num_threads", &ember::set_num_threads, nb::arg("threads"),
              "Sets the number of threads of the intra-op pool.");
   module.def("get_num_threads", &ember::get_num_threads);
-  module.def("manual_seed", [](int64_t seed) { ember::manual_seed(static_cast<uint64_t>(seed)); },
-             nb::arg("seed"), "Seeds the global Philox generator.");
+  module.def(
+      "manual_seed", [](int64_t seed) { ember::manual_seed(static_cast<uint64_t>(seed)); },
+      nb::arg("seed"), "Seeds the global Philox generator.");
   module.def("initial_seed", [] { return static_cast<int64_t>(ember::initial_seed()); });
   module.def("_empty_cache", &ember::cpu_allocator::empty_cache);
   module.def("_allocator_stats", [] {

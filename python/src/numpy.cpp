@@ -17,25 +17,36 @@ std::optional<ScalarType> scalar_type_of(nb::dlpack::dtype dtype) {
   const auto code = static_cast<Code>(dtype.code);
   if (dtype.lanes != 1) return std::nullopt;
   switch (code) {
-    case Code::Bool: return kBool;
-    case Code::UInt: return dtype.bits == 8 ? std::optional(kUInt8) : std::nullopt;
+    case Code::Bool:
+      return kBool;
+    case Code::UInt:
+      return dtype.bits == 8 ? std::optional(kUInt8) : std::nullopt;
     case Code::Int:
       switch (dtype.bits) {
-        case 8: return kInt8;
-        case 16: return kInt16;
-        case 32: return kInt32;
-        case 64: return kInt64;
+        case 8:
+          return kInt8;
+        case 16:
+          return kInt16;
+        case 32:
+          return kInt32;
+        case 64:
+          return kInt64;
       }
       return std::nullopt;
     case Code::Float:
       switch (dtype.bits) {
-        case 16: return kFloat16;
-        case 32: return kFloat32;
-        case 64: return kFloat64;
+        case 16:
+          return kFloat16;
+        case 32:
+          return kFloat32;
+        case 64:
+          return kFloat64;
       }
       return std::nullopt;
-    case Code::Bfloat: return dtype.bits == 16 ? std::optional(kBFloat16) : std::nullopt;
-    default: return std::nullopt;
+    case Code::Bfloat:
+      return dtype.bits == 16 ? std::optional(kBFloat16) : std::nullopt;
+    default:
+      return std::nullopt;
   }
 }
 
@@ -45,16 +56,26 @@ nb::dlpack::dtype dlpack_dtype_of(ScalarType type) {
     return nb::dlpack::dtype{static_cast<uint8_t>(code), static_cast<uint8_t>(bits), 1};
   };
   switch (type) {
-    case ScalarType::Bool: return make(Code::Bool, 8);
-    case ScalarType::UInt8: return make(Code::UInt, 8);
-    case ScalarType::Int8: return make(Code::Int, 8);
-    case ScalarType::Int16: return make(Code::Int, 16);
-    case ScalarType::Int32: return make(Code::Int, 32);
-    case ScalarType::Int64: return make(Code::Int, 64);
-    case ScalarType::Float16: return make(Code::Float, 16);
-    case ScalarType::BFloat16: return make(Code::Bfloat, 16);
-    case ScalarType::Float32: return make(Code::Float, 32);
-    case ScalarType::Float64: return make(Code::Float, 64);
+    case ScalarType::Bool:
+      return make(Code::Bool, 8);
+    case ScalarType::UInt8:
+      return make(Code::UInt, 8);
+    case ScalarType::Int8:
+      return make(Code::Int, 8);
+    case ScalarType::Int16:
+      return make(Code::Int, 16);
+    case ScalarType::Int32:
+      return make(Code::Int, 32);
+    case ScalarType::Int64:
+      return make(Code::Int, 64);
+    case ScalarType::Float16:
+      return make(Code::Float, 16);
+    case ScalarType::BFloat16:
+      return make(Code::Bfloat, 16);
+    case ScalarType::Float32:
+      return make(Code::Float, 32);
+    case ScalarType::Float64:
+      return make(Code::Float, 64);
   }
   return make(Code::Float, 32);
 }
@@ -98,8 +119,8 @@ Tensor from_numpy(nb::handle object) {
 }
 
 nb::object to_numpy(const Tensor& t) {
-  EMBER_CHECK_TYPE(t.device().is_cpu(),
-                   "[numpy] can't convert a ", t.device(), " tensor to numpy. Use Tensor.cpu() "
+  EMBER_CHECK_TYPE(t.device().is_cpu(), "[numpy] can't convert a ", t.device(),
+                   " tensor to numpy. Use Tensor.cpu() "
                    "to copy the tensor to host memory first.");
   EMBER_CHECK_TYPE(t.dtype() != kBFloat16,
                    "[numpy] Got unsupported ScalarType BFloat16: NumPy has no bfloat16");
@@ -117,9 +138,9 @@ nb::object to_numpy(const Tensor& t) {
 void init_numpy(nb::module_& module, nb::class_<Tensor>& tensor_class) {
   module.def("from_numpy", &from_numpy, nb::arg("ndarray"),
              "A tensor sharing memory with a NumPy array (no copy).");
-  tensor_class.def("numpy", [](const Tensor& t, bool force) {
-    return to_numpy(force ? t.contiguous() : t);
-  }, nb::kw_only(), nb::arg("force") = false);
+  tensor_class.def(
+      "numpy", [](const Tensor& t, bool force) { return to_numpy(force ? t.contiguous() : t); },
+      nb::kw_only(), nb::arg("force") = false);
 }
 
 }  // namespace ember::python

@@ -218,7 +218,7 @@ class OpInfo:
 
 UNARY_SHAPES = [(3, 5), (2, 3, 4), (7,), (1, 4), (33, 17), (0, 3), (2, 0), ()]
 # Above the kernels' parallel grain (2**17 elements), for the multi-threaded paths.
-LARGE = (300, 513)
+LARGE = (257, 513)
 
 
 def unary_samples(domain):
@@ -290,23 +290,22 @@ REDUCTION_CASES = [((3, 5), None), ((3, 5), 0), ((3, 5), 1), ((3, 5), -1), ((2, 
                    ((0, 3), None), ((0, 3), 1), ((2, 0, 3), 0), ((), None), ((), 0)]
 
 
-def reduction_samples(domain="real", multi_dim=True, dim_required=False, kwargs_list=({},),
-                      dim_keyword="dim"):
+def reduction_samples(dim_required=False, kwargs_list=({},)):
+    """REDUCTION_CASES with keepdim False and True, once per extra kwargs."""
+
     def samples(rng, dtype):
         found = []
         for shape, dims in REDUCTION_CASES:
             if dims is None and dim_required:
                 continue
-            if isinstance(dims, tuple) and not multi_dim:
-                continue
-            values = Input(make_values(rng, shape, dtype, domain), dtype)
+            values = Input(make_values(rng, shape, dtype), dtype)
             k = reduction_length(shape, dims)
             for extra in kwargs_list:
                 if dims is None:
                     found.append(Sample((values,), dict(extra), shape_tag(shape), k))
                     continue
                 for keepdim in (False, True):
-                    kwargs = {dim_keyword: dims, "keepdim": keepdim, **extra}
+                    kwargs = {"dim": dims, "keepdim": keepdim, **extra}
                     found.append(Sample((values,), kwargs, shape_tag(shape), k))
         return found
 
@@ -317,8 +316,7 @@ def nonempty(samples_function):
     """Drops the samples that reduce over zero elements (for ops without an identity)."""
 
     def samples(rng, dtype):
-        return [sample for sample in samples_function(rng, dtype)
-                if sample.tensors[0].values.size > 0 and not empty_reduction(sample)]
+        return [sample for sample in samples_function(rng, dtype) if not empty_reduction(sample)]
 
     return samples
 
@@ -335,24 +333,27 @@ def empty_reduction(sample):
 # ---------------------------------------------------------------- numpy references
 
 
-def axis_of(dim):
+def axis_of(x, dim):
+    """numpy's axis for PyTorch's dim; a 0-d tensor accepts dim 0 and -1 as "all"."""
+    if x.ndim == 0:
+        return None
     return tuple(dim) if isinstance(dim, list) else dim
 
 
 def ref_reduction(function):
     def ref(x, dim=None, keepdim=False, **kwargs):
-        return function(x, axis=axis_of(dim), keepdims=keepdim, **kwargs)
+        return function(x, axis=axis_of(x, dim), keepdims=keepdim, **kwargs)
 
     return ref
 
 
 def ref_sum(x, dim=None, keepdim=False, dtype=None):
-    result = np.sum(x, axis=axis_of(dim), keepdims=keepdim)
+    result = np.sum(x, axis=axis_of(x, dim), keepdims=keepdim)
     return result if x.dtype.kind == "f" else result.astype(np.int64)
 
 
 def ref_prod(x, dim=None, keepdim=False):
-    result = np.prod(x, axis=dim, keepdims=keepdim)
+    result = np.prod(x, axis=axis_of(x, dim), keepdims=keepdim)
     return result if x.dtype.kind == "f" else result.astype(np.int64)
 
 
@@ -360,14 +361,14 @@ def ref_variance(take_sqrt):
     def ref(x, dim=None, keepdim=False, correction=1, unbiased=None):
         if unbiased is not None:
             correction = 1 if unbiased else 0
-        result = np.var(x, axis=axis_of(dim), ddof=correction, keepdims=keepdim)
+        result = np.var(x, axis=axis_of(x, dim), ddof=correction, keepdims=keepdim)
         return np.sqrt(result) if take_sqrt else result
 
     return ref
 
 
 def ref_norm(x, p=2, dim=None, keepdim=False):
-    axis = axis_of(dim)
+    axis = axis_of(x, dim)
     magnitude = np.abs(x)
     if p == math.inf:
         return np.max(magnitude, axis=axis, keepdims=keepdim)
@@ -379,7 +380,7 @@ def ref_norm(x, p=2, dim=None, keepdim=False):
 
 
 def ref_logsumexp(x, dim, keepdim=False):
-    return np.log(np.sum(np.exp(x), axis=axis_of(dim), keepdims=keepdim))
+    return np.log(np.sum(np.exp(x), axis=axis_of(x, dim), keepdims=keepdim))
 
 
 def ref_arg(function):
@@ -405,7 +406,7 @@ def ref_max_dim(values_function, index_function):
 
 def ref_all_any(function):
     def ref(x, dim=None, keepdim=False):
-        return function(x != 0, axis=dim, keepdims=keepdim)
+        return function(x != 0, axis=axis_of(x, dim), keepdims=keepdim)
 
     return ref
 
@@ -582,7 +583,6 @@ def where_samples(rng, dtype):
     cond = Input(make_values(rng, (3, 5), ember.bool), ember.bool)
     x = Input(make_values(rng, (3, 5), dtype), dtype)
     found.append(Sample((cond, x, python_scalar(dtype, "real"))))
-    found.append(Sample((cond, python_scalar(dtype, "real"), x)))
     return found
 
 
@@ -643,7 +643,7 @@ add(
     OpInfo("clamp_tensor", ember.clamp, ref_clamp, clamp_tensor_samples, dtypes=NUMERIC,
            kind="unary", method="clamp", inplace="clamp_", functions=()),
     OpInfo("where", ember.where, np.where, where_samples, dtypes=ALL,
-           method=lambda cond, x, y: x.where(cond, y)),
+           method=lambda cond, x, y: x.where(cond, y), methods=("where",)),
     OpInfo("masked_fill", ember.masked_fill, lambda x, mask, value: np.where(mask, value, x),
            masked_fill_samples, dtypes=ALL, method="masked_fill", inplace="masked_fill_"),
     OpInfo("masked_select", ember.masked_select, ref_masked_select, masked_select_samples,
@@ -734,6 +734,10 @@ def large_reductions(dims=(None, 0, 1), kwargs_list=({},)):
     return samples
 
 
+def logical_reduction_result(dtype):
+    return ember.uint8 if dtype == ember.uint8 else ember.bool  # PyTorch keeps uint8
+
+
 def index_result(dtype):
     return ember.int64
 
@@ -777,9 +781,9 @@ add(
     reduction("logsumexp", ref_logsumexp, reduction_samples(dim_required=True),
               dtypes=FLOATING, large=large_reductions((0, 1))),
     reduction("all", ref_all_any(np.all), single_dim(reduction_samples()),
-              out_dtype=bool_result, large=large_reductions()),
+              out_dtype=logical_reduction_result, large=large_reductions()),
     reduction("any", ref_all_any(np.any), single_dim(reduction_samples()),
-              out_dtype=bool_result, large=large_reductions()),
+              out_dtype=logical_reduction_result, large=large_reductions()),
 )
 
 # ---------------------------------------------------------------- linear algebra
@@ -815,7 +819,7 @@ def addmm_samples(rng, dtype):
     if dtype.is_floating_point:
         scalings = [{}, {"beta": 0.5, "alpha": 2.0}, {"beta": 0, "alpha": -1.5}]
     else:
-        scalings = [{}, {"beta": 2, "alpha": 3}, {"beta": 0, "alpha": -1}]
+        scalings = [{}, {"beta": 2, "alpha": 3}, {"beta": 0, "alpha": 2}]
     found = []
     for bias_shape, shape_a, shape_b in [((3, 4), (3, 5), (5, 4)), ((4,), (3, 5), (5, 4)),
                                          ((1, 4), (3, 17), (17, 4)), ((), (2, 3), (3, 2)),
@@ -1022,7 +1026,7 @@ add(
     like_op("expand_as", lambda x, other: np.broadcast_to(x, other.shape), is_view=True),
     view_op("permute", np.transpose, [((2, 3, 4), [(2, 0, 1)]), ((3, 5), [(1, 0)]),
                                       ((2, 3, 4), [(-1, 0, 1)]), ((0, 3), [(1, 0)]), ((), [()])]),
-    view_op("transpose", np.swapaxes, [((2, 3, 4), [0, 2]), ((3, 5), [1, 0]), ((3, 5), [-1, -2]),
+    view_op("transpose", lambda x, dim0, dim1: np.swapaxes(x, dim0, dim1) if x.ndim else x, [((2, 3, 4), [0, 2]), ((3, 5), [1, 0]), ((3, 5), [-1, -2]),
                                        ((2, 3, 4), [1, 1]), ((0, 3), [0, 1]), ((), [0, -1])],
             methods=("swapaxes",)),
     view_op("t", np.transpose, [((3, 5), []), ((4,), []), ((0, 3), []), ((), [])]),
@@ -1148,12 +1152,14 @@ def eye_samples(rng, dtype):
     return found
 
 
-def like_creation_samples(extra=()):
+def like_creation_samples(extra=(), targets=(ember.float64, ember.int32)):
+    """Tensors to take the shape of, and one call with dtype= (a different target dtype)."""
+
     def samples(rng, dtype):
         found = [Sample((Input(make_values(rng, shape, dtype), dtype),) + tuple(extra),
                         tag=shape_tag(shape)) for shape in [(3, 4), (2, 3, 4), (0, 3), ()]]
         values = Input(make_values(rng, (2, 3), dtype), dtype)
-        target = ember.float64 if dtype != ember.float64 else ember.int32
+        target = targets[0] if dtype != targets[0] else targets[1]
         found.append(Sample((values,) + tuple(extra), {"dtype": target}, out_dtype=target))
         return found
 
@@ -1368,6 +1374,7 @@ def check_uniform(result, x, low, high):
     assert ((values >= low) & (values < high)).all()
 
 
+FLOAT_TARGETS = (ember.float64, ember.float32)
 RANDOM_SIZED = {"dtypes": FLOATING, "kind": "exact", "layouts": ("contiguous",)}
 
 add(
@@ -1376,10 +1383,10 @@ add(
     OpInfo("randint", ember.randint, None, randint_samples, dtypes=NUMERIC, kind="exact",
            layouts=("contiguous",), check=check_randint),
     OpInfo("normal", ember.normal, None, normal_samples, check=check_normal, **RANDOM_SIZED),
-    OpInfo("rand_like", ember.rand_like, None, like_creation_samples(), dtypes=FLOATING,
-           check=check_rand_like),
-    OpInfo("randn_like", ember.randn_like, None, like_creation_samples(), dtypes=FLOATING,
-           check=check_randn_like),
+    OpInfo("rand_like", ember.rand_like, None, like_creation_samples(targets=FLOAT_TARGETS),
+           dtypes=FLOATING, check=check_rand_like),
+    OpInfo("randn_like", ember.randn_like, None, like_creation_samples(targets=FLOAT_TARGETS),
+           dtypes=FLOATING, check=check_randn_like),
     OpInfo("bernoulli_", method("bernoulli_"), lambda x, p: np.full(x.shape, p),
            probability_samples, kind="exact", functions=(), methods=("bernoulli_",),
            layouts=WRITABLE),

@@ -107,8 +107,9 @@ void store_scalar(const float* acc, float beta, T* out, int64_t count) {
 }
 
 #if defined(__x86_64__)
+// Every AVX2 CPU has F16C, which clang's __builtin_cpu_supports cannot name.
 bool has_f16c() {
-  static const bool supported = __builtin_cpu_supports("avx") && __builtin_cpu_supports("f16c");
+  static const bool supported = __builtin_cpu_supports("avx2");
   return supported;
 }
 
@@ -147,7 +148,9 @@ __attribute__((target("avx,f16c"))) void store_half_f16c(const float* acc, float
 // GCC 12's AVX-512 intrinsics trip -Wmaybe-uninitialized on their own placeholder operands
 // (GCC bug 105593).
 #pragma GCC diagnostic push
+#if !defined(__clang__)
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
 __attribute__((target("avx512f"))) void store_bfloat16_avx512(const float* acc, float beta,
                                                               BFloat16* out, int64_t count) {
   const __m512 scale = _mm512_set1_ps(beta);

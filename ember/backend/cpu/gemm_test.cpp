@@ -34,13 +34,10 @@ const Shape kShapes[] = {{0, 3, 4}, {3, 0, 4}, {3, 4, 0}, {0, 0, 0},   {1, 1, 1}
 // so that reading it (A, B) or writing it (C) shows up.
 template <typename T>
 struct Matrix {
-  int64_t rows = 0, cols = 0, ld = 0;
+  int64_t ld = 0;
   std::vector<T> data;
-  Matrix(int64_t rows_in, int64_t cols_in, int64_t ld_in, T fill)
-      : rows(rows_in),
-        cols(cols_in),
-        ld(ld_in),
-        data(rows_in == 0 ? 1 : static_cast<size_t>((rows_in - 1) * ld_in + cols_in), fill) {}
+  Matrix(int64_t rows, int64_t cols, int64_t ld_in, T fill)
+      : ld(ld_in), data(rows == 0 ? 1 : static_cast<size_t>((rows - 1) * ld_in + cols), fill) {}
   T& at(int64_t r, int64_t c) { return data[static_cast<size_t>(r * ld + c)]; }
   const T& at(int64_t r, int64_t c) const { return data[static_cast<size_t>(r * ld + c)]; }
 };

@@ -34,7 +34,8 @@ constexpr int64_t kChunk = int64_t{1} << 16;
 constexpr int64_t kRowBlock = 16;
 // Widest run of outputs one task of the outer layout accumulates (accumulators stay in cache).
 constexpr int64_t kMaxWidth = 1024;
-// Runs at least this long use the vector clones; shorter rows and runs fold inline.
+// Rows and runs at least this long use the lane loops and vector clones; shorter ones fold in
+// order, inline.
 constexpr int64_t kWideRun = 16;
 
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
@@ -94,7 +95,8 @@ struct ProdFold {
   }
 };
 
-// NaN is sticky: once an accumulator holds NaN, nothing replaces it.
+// NaN is sticky: once an accumulator holds NaN, nothing replaces it. Folds use | and & rather
+// than || and && so that the loops have no branches and vectorize.
 template <typename T>
 struct MaxFold {
   using In = T;
@@ -107,7 +109,7 @@ struct MaxFold {
     }
   }
   static Acc load(T x) { return static_cast<Acc>(x); }
-  static Acc fold(Acc a, Acc b) { return (b > a || is_nan(b)) ? b : a; }
+  static Acc fold(Acc a, Acc b) { return ((b > a) | is_nan(b)) ? b : a; }
 };
 
 template <typename T>
@@ -122,7 +124,7 @@ struct MinFold {
     }
   }
   static Acc load(T x) { return static_cast<Acc>(x); }
-  static Acc fold(Acc a, Acc b) { return (b < a || is_nan(b)) ? b : a; }
+  static Acc fold(Acc a, Acc b) { return ((b < a) | is_nan(b)) ? b : a; }
 };
 
 template <typename T>
@@ -131,7 +133,7 @@ struct AllFold {
   using Acc = bool;
   static Acc identity() { return true; }
   static Acc load(T x) { return cpu::convert<bool>(x); }
-  static Acc fold(Acc a, Acc b) { return a && b; }
+  static Acc fold(Acc a, Acc b) { return a & b; }
 };
 
 template <typename T>
@@ -140,7 +142,7 @@ struct AnyFold {
   using Acc = bool;
   static Acc identity() { return false; }
   static Acc load(T x) { return cpu::convert<bool>(x); }
-  static Acc fold(Acc a, Acc b) { return a || b; }
+  static Acc fold(Acc a, Acc b) { return a | b; }
 };
 
 template <typename T, bool kContiguous>
@@ -233,11 +235,22 @@ typename F::Acc combine_all(const typename F::Acc* partials, int64_t count) {
   return combiner.result();
 }
 
+// A row this short has no long chain to split: folding it in order costs the fewest instructions.
+template <typename F>
+typename F::Acc fold_short(const char* data, int64_t n, int64_t stride) {
+  typename F::Acc acc = F::identity();
+  for (int64_t i = 0; i < n; ++i) {
+    acc = F::fold(acc, F::load(element<typename F::In, false>(data, i, stride)));
+  }
+  return acc;
+}
+
 // Folds n elements `stride` bytes apart. A row longer than kChunk is folded chunk by chunk (in
 // parallel unless the caller already runs in parallel), with chunk borders fixed by n alone.
 template <typename F>
 typename F::Acc fold_row(const char* data, int64_t n, int64_t stride) {
   using A = typename F::Acc;
+  if (n < kWideRun) return fold_short<F>(data, n, stride);
   const bool contiguous = stride == static_cast<int64_t>(sizeof(typename F::In));
   const auto fold_range = [&](const char* first, int64_t count) {
     return contiguous ? fold_pairwise<F, true>(first, count, stride)
@@ -352,14 +365,6 @@ int64_t run_width(int64_t columns, int64_t outer_count) {
 // ---------------------------------------------------------------- Reduce
 
 template <typename A>
-void store(char* out, ScalarType dtype, int64_t index, A value) {
-  cpu::visit_dtype(dtype, [&](auto tag) {
-    using O = typename decltype(tag)::type;
-    reinterpret_cast<O*>(out)[index] = cpu::convert<O>(value);
-  });
-}
-
-template <typename A>
 void store_run(char* out, ScalarType dtype, int64_t index, int64_t stride, const A* values,
                int64_t count) {
   cpu::visit_dtype(dtype, [&](auto tag) {
@@ -369,21 +374,27 @@ void store_run(char* out, ScalarType dtype, int64_t index, int64_t stride, const
   });
 }
 
+// fold_short over `count` rows `step` bytes apart, in a loop of a few instructions per output.
+template <typename F>
+void fold_short_rows(const char* data, int64_t step, int64_t n, int64_t stride, int64_t count,
+                     typename F::Acc* results) {
+  for (int64_t j = 0; j < count; ++j) results[j] = fold_short<F>(data + j * step, n, stride);
+}
+
 // Inner layout: each output folds `rows` rows of reduced[0]; many rows are grouped into chunks
-// of about kChunk elements that fold in parallel when there are few outputs.
+// of about kChunk elements that fold in parallel when there are few outputs. Outputs are walked
+// in runs along kept[0] and stored a run at a time.
 template <typename F>
 void reduce_inner(const Layout& layout, const char* in, char* out, ScalarType dtype) {
   using A = typename F::Acc;
   const Dim& row = layout.reduced[0];
-  const Dim* outer = layout.reduced.data() + 1;
-  const size_t outer_ndim = layout.reduced.size() - 1;
   const int64_t rows = layout.folded / row.size;
   const int64_t group = std::max<int64_t>(1, kChunk / row.size);
   const int64_t groups = ceil_div(rows, group);
 
   const auto fold_group = [&](const char* base, int64_t first) {
     PairwiseCombiner<F> combiner;
-    Odometer position(outer, outer_ndim, first);
+    Odometer position(layout.reduced.data() + 1, layout.reduced.size() - 1, first);
     const int64_t last = std::min(rows, first + group);
     for (int64_t r = first; r < last; ++r, position.next()) {
       combiner.push(fold_row<F>(base + position.in(), row.size, row.in_stride));
@@ -391,14 +402,6 @@ void reduce_inner(const Layout& layout, const char* in, char* out, ScalarType dt
     return combiner.result();
   };
   const auto fold_output = [&](const char* base) -> A {
-    if (rows == 1 && row.size < kWideRun) {
-      // A few elements per output (e.g. the last dim of an (N, 3) tensor): a short serial fold.
-      A acc = F::identity();
-      for (int64_t i = 0; i < row.size; ++i) {
-        acc = F::fold(acc, F::load(element<typename F::In, false>(base, i, row.in_stride)));
-      }
-      return acc;
-    }
     if (rows == 1) return fold_row<F>(base, row.size, row.in_stride);
     if (groups == 1) return fold_group(base, 0);
     std::unique_ptr<A[]> partials(new A[groups]);
@@ -408,11 +411,32 @@ void reduce_inner(const Layout& layout, const char* in, char* out, ScalarType dt
                  });
     return combine_all<F>(partials.get(), groups);
   };
+
+  const bool has_kept = !layout.kept.empty();
+  const Dim column = has_kept ? layout.kept[0] : Dim{1, 0, 0};
+  const Dim* outer = has_kept ? layout.kept.data() + 1 : nullptr;
+  const size_t outer_ndim = has_kept ? layout.kept.size() - 1 : 0;
+  const bool short_rows = rows == 1 && row.size < kWideRun;
   parallel_for(0, layout.outputs, std::max<int64_t>(1, kGrain / layout.folded),
                [&](int64_t begin, int64_t end) {
-                 Odometer position(layout.kept.data(), layout.kept.size(), begin);
-                 for (int64_t o = begin; o < end; ++o, position.next()) {
-                   store(out, dtype, position.out(), fold_output(in + position.in()));
+                 constexpr int64_t kRun = 256;
+                 A results[kRun];
+                 for (int64_t o = begin; o < end;) {
+                   const int64_t first_column = o % column.size;
+                   const int64_t count = std::min({kRun, column.size - first_column, end - o});
+                   const Odometer position(outer, outer_ndim, o / column.size);
+                   const char* base = in + position.in() + first_column * column.in_stride;
+                   if (short_rows) {
+                     fold_short_rows<F>(base, column.in_stride, row.size, row.in_stride, count,
+                                        results);
+                   } else {
+                     for (int64_t j = 0; j < count; ++j) {
+                       results[j] = fold_output(base + j * column.in_stride);
+                     }
+                   }
+                   store_run(out, dtype, position.out() + first_column * column.out_stride,
+                             column.out_stride, results, count);
+                   o += count;
                  }
                });
 }
@@ -501,9 +525,10 @@ void reduce_kernel(const Tensor& x, const Tensor& y) {
   const auto* in = static_cast<const char*>(x.data_ptr());
   auto* out = static_cast<char*>(y.data_ptr());
   if (layout.folded == 0) {
+    const typename F::Acc identity = F::identity();
     Odometer position(layout.kept.data(), layout.kept.size(), 0);
     for (int64_t o = 0; o < layout.outputs; ++o, position.next()) {
-      store(out, y.dtype(), position.out(), F::identity());
+      store_run(out, y.dtype(), position.out(), 0, &identity, 1);
     }
     return;
   }
@@ -529,31 +554,38 @@ bool better(opmath_t<T> candidate, opmath_t<T> best) {
   return beats || (is_nan(candidate) && !is_nan(best));
 }
 
+// Position of the first element equal to target (of the first NaN when target is NaN), scanned in
+// blocks whose test vectorizes; target occurs in x[0, n).
+template <typename T>
+EMBER_REDUCE_CLONES int64_t first_match(const T* x, int64_t n, opmath_t<T> target) {
+  using A = opmath_t<T>;
+  constexpr int64_t kScan = 256;
+  const bool find_nan = is_nan(target);
+  for (int64_t first = 0; first < n; first += kScan) {
+    const int64_t last = std::min(n, first + kScan);
+    bool found = false;
+    if (find_nan) {
+      for (int64_t i = first; i < last; ++i) found |= is_nan(static_cast<A>(x[i]));
+    } else {
+      for (int64_t i = first; i < last; ++i) found |= static_cast<A>(x[i]) == target;
+    }
+    if (!found) continue;
+    for (int64_t i = first; i < last; ++i) {
+      const A value = static_cast<A>(x[i]);
+      if (find_nan ? is_nan(value) : value == target) return i;
+    }
+  }
+  return 0;
+}
+
 // Position of the first extremum among n elements `stride` bytes apart.
 template <typename T, bool kMax>
 int64_t arg_row(const char* data, int64_t n, int64_t stride) {
   using A = opmath_t<T>;
-  if (stride == static_cast<int64_t>(sizeof(T))) {
+  if (stride == static_cast<int64_t>(sizeof(T)) && n >= kWideRun) {
     // Two passes that vectorize: the extremum (NaN-propagating), then where it first occurs.
     using F = std::conditional_t<kMax, MaxFold<T>, MinFold<T>>;
-    const A target = fold_row<F>(data, n, stride);
-    const bool find_nan = is_nan(target);
-    const T* x = reinterpret_cast<const T*>(data);
-    const auto matches = [&](int64_t i) {
-      const A value = static_cast<A>(x[i]);
-      return find_nan ? is_nan(value) : value == target;
-    };
-    constexpr int64_t kScan = 64;
-    for (int64_t first = 0; first < n; first += kScan) {
-      const int64_t last = std::min(n, first + kScan);
-      bool found = false;
-      for (int64_t i = first; i < last; ++i) found |= matches(i);
-      if (!found) continue;
-      for (int64_t i = first; i < last; ++i) {
-        if (matches(i)) return i;
-      }
-    }
-    return 0;
+    return first_match<T>(reinterpret_cast<const T*>(data), n, fold_row<F>(data, n, stride));
   }
   A best = static_cast<A>(element<T, false>(data, 0, stride));
   int64_t index = 0;

@@ -1,0 +1,35 @@
+// The contract between the recorder/engine and the gradient rules of derivatives.cpp.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "ember/autograd/node.h"
+#include "ember/ops/primitive.h"
+
+namespace ember::autograd {
+
+// Which forward values a primitive's rule reads: bit i for input i, kSaveOutputs for outputs.
+using SaveMask = uint32_t;
+inline constexpr SaveMask kSaveOutputs = 1u << 31;
+
+// What a rule sees. Saved values are defined only where the SaveMask asked for them.
+struct BackwardContext {
+  const TensorList& inputs;
+  const TensorList& outputs;
+  const TensorList& grads;  // one per forward output; undefined where none arrived
+  const std::vector<Shape>& input_shapes;
+  const std::vector<ScalarType>& input_dtypes;
+  const std::vector<bool>& needs_input_grad;
+};
+
+// False for primitives whose outputs carry no gradient (comparisons, argmax, nonzero, RNG).
+bool is_differentiable(const Primitive& primitive);
+SaveMask saved_for_backward(const Primitive& primitive);
+// True when the kernel reads its output's old value (index_put_, addmm with beta != 0): that
+// value's history becomes one more input of the node.
+bool reads_output(const Primitive& primitive);
+// Gradients w.r.t. each forward input (undefined where not needed).
+TensorList vjp(const Primitive& primitive, const BackwardContext& context);
+
+}  // namespace ember::autograd

@@ -1,0 +1,187 @@
+#include "ember/autograd/engine.h"
+
+#include <cmath>
+#include <queue>
+#include <sstream>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "ember/autograd/grad_mode.h"
+#include "ember/base/error.h"
+#include "ember/ops/ops.h"
+#include "ember/tensor/autograd_meta.h"
+
+namespace ember::autograd {
+namespace {
+
+struct ByLatestFirst {
+  bool operator()(const Node* a, const Node* b) const { return a->sequence_nr() < b->sequence_nr(); }
+};
+
+std::string size_str(const Shape& shape) {
+  std::ostringstream text;
+  text << "ember.Size(" << shape << ")";
+  return text.str();
+}
+
+// The root gradients: given ones, or an implicit 1 for scalar outputs (B22).
+TensorList root_gradients(const TensorList& outputs, const TensorList& grad_outputs) {
+  EMBER_CHECK(grad_outputs.empty() || grad_outputs.size() == outputs.size(),
+              "[backward] got ", grad_outputs.size(), " gradients for ", outputs.size(),
+              " outputs");
+  TensorList grads;
+  for (size_t i = 0; i < outputs.size(); ++i) {
+    const Tensor& output = outputs[i];
+    EMBER_CHECK(output.requires_grad(), "[backward] element ", i,
+                " of tensors does not require grad and does not have a grad_fn");
+    Tensor grad = grad_outputs.empty() ? Tensor() : grad_outputs[i];
+    if (!grad.defined()) {
+      EMBER_CHECK(output.numel() == 1,
+                  "[backward] grad can be implicitly created only for scalar outputs; got an "
+                  "output of shape ", output.shape());
+      grad = ones_like(output);
+    }
+    EMBER_CHECK(grad.shape() == output.shape(), "[backward] Mismatch in shape: grad_output[", i,
+                "] has a shape of ", size_str(grad.shape()), " and output[", i,
+                "] has a shape of ", size_str(output.shape()), ".");
+    grads.push_back(grad);
+  }
+  return grads;
+}
+
+void check_anomaly(const Node& node, const TensorList& produced) {
+  for (size_t i = 0; i < produced.size(); ++i) {
+    const Tensor& grad = produced[i];
+    if (!grad.defined() || !grad.is_floating_point()) continue;
+    const bool has_nan = ne(grad, grad).any().item().to_int64() != 0;
+    if (has_nan) {
+      detail::raise<RuntimeError>(
+          "[backward] Function '", node.name(), "' returned nan values in its ", i,
+          "th output.", node.creation_trace().empty() ? "" : " The forward call that created it: ",
+          node.creation_trace());
+    }
+  }
+}
+
+// Runs the graph from `roots`. When `captures` is non-empty (autograd.grad), the gradients
+// reaching those edges are returned and no AccumulateGrad runs.
+TensorList execute(const std::vector<Edge>& roots, const TensorList& root_grads, bool keep_graph,
+                   bool create_graph, const std::vector<Edge>& captures) {
+  GradModeGuard mode(create_graph);
+  const bool capturing = !captures.empty();
+
+  // Dependency counts: how many edges point at each node.
+  std::unordered_map<Node*, int64_t> dependencies;
+  std::unordered_set<Node*> seen;
+  std::vector<Node*> stack;
+  for (const Edge& root : roots) {
+    if (root.valid() && seen.insert(root.function.get()).second) stack.push_back(root.function.get());
+  }
+  while (!stack.empty()) {
+    Node* node = stack.back();
+    stack.pop_back();
+    for (const Edge& edge : node->next_edges()) {
+      if (!edge.valid()) continue;
+      ++dependencies[edge.function.get()];
+      if (seen.insert(edge.function.get()).second) stack.push_back(edge.function.get());
+    }
+  }
+
+  std::unordered_map<Node*, TensorList> buffers;
+  std::unordered_map<Node*, std::shared_ptr<Node>> keep_alive;
+  auto accumulate = [&](const Edge& edge, const Tensor& grad) {
+    TensorList& buffer = buffers[edge.function.get()];
+    if (buffer.size() < edge.function->num_outputs()) buffer.resize(edge.function->num_outputs());
+    Tensor& slot = buffer[edge.input_nr];
+    slot = slot.defined() ? slot + grad : grad;
+    keep_alive.emplace(edge.function.get(), edge.function);
+  };
+  for (size_t i = 0; i < roots.size(); ++i) {
+    if (roots[i].valid()) accumulate(roots[i], root_grads[i]);
+  }
+
+  TensorList captured(captures.size());
+  std::priority_queue<Node*, std::vector<Node*>, ByLatestFirst> ready;
+  for (const auto& [node, buffer] : buffers) {
+    if (dependencies[node] == 0) ready.push(node);
+  }
+  while (!ready.empty()) {
+    Node* node = ready.top();
+    ready.pop();
+    TensorList grads = std::move(buffers[node]);
+    grads.resize(node->num_outputs());
+    node->run_pre_hooks(grads);
+    for (size_t c = 0; c < captures.size(); ++c) {
+      if (captures[c].function.get() == node) captured[c] = grads[captures[c].input_nr];
+    }
+    const bool is_accumulator = dynamic_cast<AccumulateGrad*>(node) != nullptr;
+    TensorList produced;
+    if (!(capturing && is_accumulator)) {
+      produced = node->apply(std::move(grads));
+      if (is_anomaly_enabled()) check_anomaly(*node, produced);
+    }
+    if (!keep_graph) node->release_saved();
+    const auto& edges = node->next_edges();
+    for (size_t i = 0; i < edges.size(); ++i) {
+      const Edge& edge = edges[i];
+      if (!edge.valid()) continue;
+      if (i < produced.size() && produced[i].defined()) accumulate(edge, produced[i]);
+      if (--dependencies[edge.function.get()] == 0) {
+        buffers.try_emplace(edge.function.get());
+        keep_alive.emplace(edge.function.get(), edge.function);
+        ready.push(edge.function.get());
+      }
+    }
+  }
+  return captured;
+}
+
+std::vector<Edge> edges_of(const TensorList& tensors) {
+  std::vector<Edge> edges;
+  for (const Tensor& tensor : tensors) edges.push_back(gradient_edge(tensor));
+  return edges;
+}
+
+}  // namespace
+
+void backward(const TensorList& outputs, const TensorList& grad_outputs,
+              std::optional<bool> retain_graph, bool create_graph, const TensorList& inputs) {
+  const TensorList grads = root_gradients(outputs, grad_outputs);
+  const bool keep_graph = retain_graph.value_or(create_graph);
+  if (inputs.empty()) {
+    execute(edges_of(outputs), grads, keep_graph, create_graph, {});
+    return;
+  }
+  // backward(inputs=...): gradients reach only the named tensors' .grad.
+  for (const Tensor& input : inputs) {
+    EMBER_CHECK(input.requires_grad(), "[backward] One of the differentiated Tensors does not require grad");
+  }
+  const TensorList captured =
+      execute(edges_of(outputs), grads, keep_graph, create_graph, edges_of(inputs));
+  GradModeGuard mode(create_graph);
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    if (!captured[i].defined()) continue;
+    Tensor current = inputs[i].grad();
+    inputs[i].set_grad(current.defined() ? current + captured[i]
+                                         : (create_graph ? captured[i] : captured[i].detach()));
+  }
+}
+
+TensorList grad(const TensorList& outputs, const TensorList& inputs, const TensorList& grad_outputs,
+                std::optional<bool> retain_graph, bool create_graph, bool allow_unused) {
+  const TensorList grads = root_gradients(outputs, grad_outputs);
+  for (const Tensor& input : inputs) {
+    EMBER_CHECK(input.requires_grad(), "[grad] One of the differentiated Tensors does not require grad");
+  }
+  TensorList captured = execute(edges_of(outputs), grads, retain_graph.value_or(create_graph),
+                                create_graph, edges_of(inputs));
+  for (size_t i = 0; i < captured.size(); ++i) {
+    EMBER_CHECK(captured[i].defined() || allow_unused, "[grad] One of the differentiated Tensors "
+                "appears to not have been used in the graph. Set allow_unused=True if this is the "
+                "desired behavior.");
+    if (captured[i].defined() && !create_graph) captured[i] = captured[i].detach();
+  }
+  return captured;
+}
+
+}  // namespace ember::autograd

@@ -1,0 +1,195 @@
+// Step 5 of the op call path: recording. Before a kernel runs, begin() creates the node (edges
+// to the inputs' history, saved inputs, the in-place checks B21); after it, finish() saves the
+// outputs and makes the node their grad_fn. Both are installed into ops/dispatch.cpp.
+#include <atomic>
+#include <cctype>
+
+#include "ember/autograd/derivatives.h"
+#include "ember/autograd/grad_mode.h"
+#include "ember/autograd/record.h"
+#include "ember/base/error.h"
+#include "ember/ops/dispatch.h"
+#include "ember/ops/ops.h"
+#include "ember/tensor/autograd_meta.h"
+
+namespace ember::autograd {
+namespace {
+
+// "mul" -> "MulBackward0", "masked_select" -> "MaskedSelectBackward0".
+std::string backward_name(std::string_view op) {
+  std::string name;
+  bool upper = true;
+  for (char c : op) {
+    if (c == '_') {
+      upper = true;
+      continue;
+    }
+    name += upper ? static_cast<char>(std::toupper(static_cast<unsigned char>(c))) : c;
+    upper = false;
+  }
+  return name + "Backward0";
+}
+
+class PrimitiveNode final : public Node {
+ public:
+  PrimitiveNode(std::unique_ptr<Primitive> primitive, SaveMask mask)
+      : primitive_(std::move(primitive)), mask_(mask) {}
+
+  std::string name() const override { return backward_name(primitive_->name()); }
+
+  TensorList apply(TensorList&& grads) override {
+    if (!grads[0].defined() && grads.size() == 1) return TensorList(next_edges().size());
+    auto self = shared_from_this();
+    TensorList inputs, outputs;
+    for (const SavedTensor& saved : saved_inputs_) inputs.push_back(saved.unpack(self));
+    for (const SavedTensor& saved : saved_outputs_) outputs.push_back(saved.unpack(self));
+    std::vector<bool> needs(next_edges().size());
+    for (size_t i = 0; i < needs.size(); ++i) needs[i] = next_edges()[i].valid();
+    for (size_t i = 0; i < grads.size(); ++i) {
+      if (!grads[i].defined() && i < output_shapes_.size()) {
+        grads[i] = zeros(output_shapes_[i], TensorOptions(output_dtypes_[i]));
+      }
+    }
+    const BackwardContext context{inputs, outputs, grads, input_shapes_, input_dtypes_, needs};
+    TensorList result = vjp(*primitive_, context);
+    result.resize(needs.size());
+    for (size_t i = 0; i < result.size(); ++i) {
+      if (!needs[i] || !result[i].defined()) {
+        result[i] = Tensor();
+        continue;
+      }
+      EMBER_CHECK(result[i].shape() == input_shapes_[i], "[", name(),
+                  "] internal error: gradient of shape ", result[i].shape(), " for input ", i,
+                  " of shape ", input_shapes_[i]);
+      if (result[i].dtype() != input_dtypes_[i]) result[i] = result[i].to(input_dtypes_[i]);
+    }
+    return result;
+  }
+
+  void release_saved() override {
+    for (SavedTensor& saved : saved_inputs_) {
+      if (saved.defined()) saved.reset();
+    }
+    for (SavedTensor& saved : saved_outputs_) {
+      if (saved.defined()) saved.reset();
+    }
+  }
+
+  const Primitive& primitive() const { return *primitive_; }
+  SaveMask mask() const { return mask_; }
+  std::vector<SavedTensor>& saved_inputs() { return saved_inputs_; }
+  std::vector<SavedTensor>& saved_outputs() { return saved_outputs_; }
+  std::vector<Shape>& input_shapes() { return input_shapes_; }
+  std::vector<ScalarType>& input_dtypes() { return input_dtypes_; }
+  std::vector<Shape>& output_shapes() { return output_shapes_; }
+  std::vector<ScalarType>& output_dtypes() { return output_dtypes_; }
+
+ private:
+  std::unique_ptr<Primitive> primitive_;
+  SaveMask mask_;
+  std::vector<SavedTensor> saved_inputs_, saved_outputs_;
+  std::vector<Shape> input_shapes_, output_shapes_;
+  std::vector<ScalarType> input_dtypes_, output_dtypes_;
+};
+
+bool has_history(const Tensor& t) {
+  const AutogradMeta* meta = t.impl()->autograd_meta();
+  return meta != nullptr && meta->grad_fn;
+}
+
+void check_inplace_target(const Primitive& primitive, const Tensor& output) {
+  if (!output.requires_grad()) return;
+  const AutogradMeta* meta = output.impl()->autograd_meta();
+  EMBER_CHECK(meta == nullptr || !meta->view_of_leaf, "[", primitive.name(),
+              "] a view of a leaf Variable that requires grad is being used in an in-place "
+              "operation.");
+  EMBER_CHECK(has_history(output), "[", primitive.name(),
+              "] a leaf Variable that requires grad is being used in an in-place operation.");
+  EMBER_CHECK_TYPED(!meta->is_view, NotImplementedError, "[", primitive.name(),
+                    "] in-place modification of a view of a tensor that requires grad is not "
+                    "supported yet; clone() the view, or modify the base tensor instead");
+}
+
+std::shared_ptr<Node> begin(const Primitive& primitive, TensorSpan inputs, TensorSpan outputs) {
+  if (!is_grad_enabled()) return nullptr;
+  for (const Tensor& output : outputs) check_inplace_target(primitive, output);
+  bool any_input = false;
+  for (const Tensor& input : inputs) any_input |= input.defined() && input.requires_grad();
+  if (!any_input || !is_differentiable(primitive)) {
+    // The outputs' old history (if they were written in place) is overwritten by values that
+    // carry no gradient.
+    for (const Tensor& output : outputs) {
+      if (AutogradMeta* meta = output.impl()->autograd_meta()) {
+        meta->grad_fn.reset();
+        meta->requires_grad = false;
+        output.impl()->set_requires_grad_flag(false);
+      }
+    }
+    return nullptr;
+  }
+  const SaveMask mask = saved_for_backward(primitive);
+  auto node = std::make_shared<PrimitiveNode>(primitive.clone(), mask);
+  auto& edges = node->mutable_next_edges();
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    const Tensor& input = inputs[i];
+    edges.push_back(input.defined() && input.requires_grad() ? gradient_edge(input) : Edge{});
+    node->input_shapes().push_back(input.defined() ? input.shape() : Shape());
+    node->input_dtypes().push_back(input.defined() ? input.dtype() : kFloat32);
+    bool aliased = false;
+    for (const Tensor& output : outputs) aliased |= output.is_same(input);
+    if (mask & (1u << i)) {
+      // An input the kernel is about to overwrite is saved as a copy of its old value.
+      node->saved_inputs().emplace_back(aliased ? input.clone() : input, false);
+    } else {
+      node->saved_inputs().emplace_back();
+    }
+  }
+  // A primitive that updates its output in place (index_put_, addmm with beta) reads the old
+  // value, so the old value's history is one more input.
+  if (reads_output(primitive)) {
+    const Tensor& output = outputs[0];
+    edges.push_back(output.requires_grad() ? gradient_edge(output) : Edge{});
+    node->input_shapes().push_back(output.shape());
+    node->input_dtypes().push_back(output.dtype());
+    node->saved_inputs().emplace_back();
+  }
+  node->set_num_outputs(static_cast<uint32_t>(outputs.size()));
+  for (const Tensor& output : outputs) {
+    node->output_shapes().push_back(output.shape());
+    node->output_dtypes().push_back(output.dtype());
+  }
+  if (is_anomaly_enabled()) node->set_creation_trace(current_creation_trace());
+  return node;
+}
+
+void finish(const std::shared_ptr<Node>& token, TensorSpan outputs) {
+  auto* node = static_cast<PrimitiveNode*>(token.get());
+  for (size_t i = 0; i < outputs.size(); ++i) {
+    const Tensor& output = outputs[i];
+    if (!output.is_floating_point()) continue;  // indices, masks: no gradient
+    AutogradMeta& meta = output.impl()->ensure_autograd_meta();
+    meta.grad_fn = token;
+    meta.output_nr = static_cast<uint32_t>(i);
+    meta.requires_grad = true;
+    meta.retained_grad.reset();
+    output.impl()->set_requires_grad_flag(true);
+  }
+  for (const Tensor& output : outputs) {
+    node->saved_outputs().emplace_back(node->mask() & kSaveOutputs ? output : Tensor(), true);
+  }
+}
+
+std::atomic<CreationTraceProvider> trace_provider{nullptr};
+
+}  // namespace
+
+void set_creation_trace_provider(CreationTraceProvider provider) { trace_provider.store(provider); }
+
+std::string current_creation_trace() {
+  const CreationTraceProvider provider = trace_provider.load();
+  return provider ? provider() : std::string();
+}
+
+void install_recorder() { set_autograd_hooks(AutogradHooks{&begin, &finish}); }
+
+}  // namespace ember::autograd

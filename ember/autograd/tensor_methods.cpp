@@ -1,0 +1,124 @@
+// Tensor's autograd methods (declared in tensor/tensor.h). This file also installs the
+// recorder into the op call path: any program that makes a tensor require grad links it.
+#include "ember/autograd/engine.h"
+#include "ember/autograd/grad_mode.h"
+#include "ember/autograd/node.h"
+#include "ember/autograd/record.h"
+#include "ember/base/error.h"
+#include "ember/ops/ops.h"
+#include "ember/tensor/autograd_meta.h"
+
+namespace ember {
+namespace {
+const bool recorder_installed = (autograd::install_recorder(), true);
+}  // namespace
+
+Tensor& Tensor::requires_grad_(bool requires_grad) {
+  (void)recorder_installed;
+  AutogradMeta* meta = impl_->autograd_meta();
+  if (!requires_grad && meta != nullptr && meta->grad_fn) {
+    detail::raise<RuntimeError>(
+        "[requires_grad_] you can only change requires_grad flags of leaf variables. If you want "
+        "to use a computed variable in a subgraph that doesn't require differentiation use "
+        "var_no_grad = var.detach().");
+  }
+  EMBER_CHECK(!requires_grad || is_floating_point(), "[requires_grad_] only Tensors of floating "
+              "point dtype can require gradients; got ", dtype());
+  impl_->ensure_autograd_meta().requires_grad = requires_grad;
+  impl_->set_requires_grad_flag(requires_grad);
+  return *this;
+}
+
+Tensor Tensor::grad() const {
+  const AutogradMeta* meta = impl_->autograd_meta();
+  if (meta == nullptr) return Tensor();
+  if (meta->retained_grad) return *meta->retained_grad;
+  return meta->grad;
+}
+
+void Tensor::set_grad(const Tensor& grad) const {
+  if (grad.defined()) {
+    EMBER_CHECK(grad.shape() == shape(), "[grad] assigned grad has data of a different size: ",
+                grad.shape(), " vs the tensor's ", shape());
+    EMBER_CHECK(grad.dtype() == dtype(), "[grad] assigned grad has data of a different type: ",
+                grad.dtype(), " vs the tensor's ", dtype());
+  }
+  AutogradMeta& meta = impl_->ensure_autograd_meta();
+  if (meta.retained_grad) {
+    *meta.retained_grad = grad;
+  } else {
+    meta.grad = grad;
+  }
+}
+
+std::shared_ptr<autograd::Node> Tensor::grad_fn() const {
+  const AutogradMeta* meta = impl_->autograd_meta();
+  return meta == nullptr ? nullptr : meta->grad_fn;
+}
+
+bool Tensor::is_leaf() const { return grad_fn() == nullptr; }
+
+uint32_t Tensor::output_nr() const {
+  const AutogradMeta* meta = impl_->autograd_meta();
+  return meta == nullptr ? 0 : meta->output_nr;
+}
+
+void Tensor::backward(const Tensor& gradient, std::optional<bool> retain_graph, bool create_graph,
+                      const std::vector<Tensor>& inputs) const {
+  autograd::backward({*this}, {gradient}, retain_graph, create_graph, inputs);
+}
+
+void Tensor::retain_grad() const {
+  EMBER_CHECK(requires_grad(), "[retain_grad] can't retain_grad on Tensor that has requires_grad=False");
+  AutogradMeta& meta = impl_->ensure_autograd_meta();
+  if (!meta.grad_fn || meta.retained_grad) return;  // leaves keep .grad anyway
+  auto cell = std::make_shared<Tensor>();
+  meta.retained_grad = cell;
+  meta.grad_fn->add_pre_hook(meta.output_nr, [cell](const Tensor& grad) {
+    *cell = cell->defined() ? *cell + grad : (autograd::is_grad_enabled() ? grad : grad.detach().clone());
+    return Tensor();
+  });
+}
+
+bool Tensor::retains_grad() const {
+  const AutogradMeta* meta = impl_->autograd_meta();
+  return meta != nullptr && meta->retained_grad != nullptr;
+}
+
+int64_t Tensor::register_hook(std::function<Tensor(const Tensor&)> hook) const {
+  EMBER_CHECK(requires_grad(), "[register_hook] cannot register a hook on a tensor that doesn't "
+              "require gradient");
+  AutogradMeta& meta = impl_->ensure_autograd_meta();
+  if (meta.grad_fn) return meta.grad_fn->add_pre_hook(meta.output_nr, std::move(hook));
+  static std::atomic<int64_t> next_leaf_handle{-1};
+  const int64_t handle = next_leaf_handle.fetch_sub(1);
+  meta.hooks.emplace_back(handle, std::move(hook));
+  return handle;
+}
+
+void Tensor::remove_hook(int64_t handle) const {
+  AutogradMeta* meta = impl_->autograd_meta();
+  if (meta == nullptr) return;
+  if (handle < 0) {
+    std::erase_if(meta->hooks, [handle](const auto& entry) { return entry.first == handle; });
+  } else if (meta->grad_fn) {
+    meta->grad_fn->remove_pre_hook(handle);
+  }
+}
+
+Tensor Tensor::detach() const {
+  return Tensor(IntrusivePtr<TensorImpl>::make(storage(), storage_offset(), shape(), strides(),
+                                               dtype()));
+}
+
+Tensor& Tensor::detach_() {
+  if (AutogradMeta* meta = impl_->autograd_meta()) {
+    meta->grad_fn.reset();
+    meta->requires_grad = false;
+    meta->is_view = false;
+  }
+  impl_->set_requires_grad_flag(false);
+  return *this;
+}
+
+}  // namespace ember

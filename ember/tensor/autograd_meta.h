@@ -1,0 +1,40 @@
+// What autograd knows about one tensor: whether it requires grad, its accumulated .grad, the
+// node that produced it (grad_fn) and hooks. It lives in the tensor layer so that a TensorImpl
+// can own it; the autograd layer (ember/autograd) gives it meaning. Node is only declared here.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <vector>
+
+#include "ember/tensor/tensor.h"
+
+namespace ember::autograd {
+class Node;
+}  // namespace ember::autograd
+
+namespace ember {
+
+// A gradient hook: returns a replacement gradient, or an undefined tensor to keep it.
+using GradHook = std::function<Tensor(const Tensor&)>;
+
+struct AutogradMeta {
+  bool requires_grad = false;
+  bool retains_grad = false;
+  Tensor grad;
+  // The node whose output `output_nr` this tensor is; null for leaves.
+  std::shared_ptr<autograd::Node> grad_fn;
+  uint32_t output_nr = 0;
+  // A leaf's AccumulateGrad node, shared by every graph that uses the leaf.
+  std::weak_ptr<autograd::Node> grad_accumulator;
+  std::vector<std::pair<int64_t, GradHook>> hooks;
+  // A non-leaf's gradient after retain_grad(): shared with the hook on grad_fn that fills it,
+  // so the hook holds no reference to the tensor (which would keep its graph alive).
+  std::shared_ptr<Tensor> retained_grad;
+  // Set on views recorded by autograd: in-place writes through them need the base's history.
+  bool is_view = false;
+  bool view_of_leaf = false;
+};
+
+}  // namespace ember
