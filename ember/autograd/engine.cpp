@@ -32,8 +32,6 @@ TensorList root_gradients(const TensorList& outputs, const TensorList& grad_outp
   TensorList grads;
   for (size_t i = 0; i < outputs.size(); ++i) {
     const Tensor& output = outputs[i];
-    EMBER_CHECK(output.requires_grad(), "[backward] element ", i,
-                " of tensors does not require grad and does not have a grad_fn");
     Tensor grad = grad_outputs.empty() ? Tensor() : grad_outputs[i];
     if (!grad.defined()) {
       EMBER_CHECK(output.numel() == 1,
@@ -44,6 +42,9 @@ TensorList root_gradients(const TensorList& outputs, const TensorList& grad_outp
     EMBER_CHECK(grad.shape() == output.shape(), "[backward] Mismatch in shape: grad_output[", i,
                 "] has a shape of ", size_str(grad.shape()), " and output[", i,
                 "] has a shape of ", size_str(output.shape()), ".");
+    // PyTorch checks shapes before history, so a wrong gradient is reported first.
+    EMBER_CHECK(output.requires_grad(), "[backward] element ", i,
+                " of tensors does not require grad and does not have a grad_fn");
     grads.push_back(grad);
   }
   return grads;

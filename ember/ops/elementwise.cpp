@@ -151,17 +151,39 @@ ScalarType result_type(const Tensor& a, const Tensor& b) {
 #undef EMBER_BINARY_OP
 
 namespace {
-// alpha * b, skipped when alpha is 1 (the common case costs nothing extra).
-Tensor scaled(const Tensor& b, const Scalar& alpha) {
-  const bool is_one = alpha.is_floating_point() ? alpha.to_double() == 1.0 : alpha.to_int64() == 1;
-  return is_one ? b : mul(b, alpha);
+bool is_one(const Scalar& alpha) {
+  return alpha.is_floating_point() ? alpha.to_double() == 1.0 : alpha.to_int64() == 1;
+}
+bool is_reduced_float(ScalarType type) { return type == kFloat16 || type == kBFloat16; }
+
+// a + alpha * b. For float16/bfloat16 the product is not rounded to 16 bits before the sum:
+// the whole expression is computed in float32 and rounded once, as PyTorch's kernel does.
+Tensor add_scaled(const Tensor& a, const Tensor& b, const Scalar& alpha) {
+  if (is_one(alpha)) return add(a, b);
+  const ScalarType type = result_type(a, b);
+  if (is_reduced_float(type)) return add(a.to(kFloat32), mul(b.to(kFloat32), alpha)).to(type);
+  return add(a, mul(b, alpha));
+}
+Scalar negated(const Scalar& alpha) {
+  return alpha.is_floating_point() ? Scalar(-alpha.to_double()) : Scalar(-alpha.to_int64());
 }
 }  // namespace
 
-Tensor add(const Tensor& a, const Tensor& b, const Scalar& alpha) { return add(a, scaled(b, alpha)); }
-Tensor sub(const Tensor& a, const Tensor& b, const Scalar& alpha) { return sub(a, scaled(b, alpha)); }
-Tensor& add_(Tensor& a, const Tensor& b, const Scalar& alpha) { return add_(a, scaled(b, alpha)); }
-Tensor& sub_(Tensor& a, const Tensor& b, const Scalar& alpha) { return sub_(a, scaled(b, alpha)); }
+Tensor add(const Tensor& a, const Tensor& b, const Scalar& alpha) { return add_scaled(a, b, alpha); }
+Tensor sub(const Tensor& a, const Tensor& b, const Scalar& alpha) {
+  EMBER_CHECK(a.dtype() != kBool || b.dtype() != kBool, "[sub] not supported for two bool tensors");
+  return is_one(alpha) ? sub(a, b) : add_scaled(a, b, negated(alpha));
+}
+Tensor& add_(Tensor& a, const Tensor& b, const Scalar& alpha) {
+  if (is_one(alpha)) return add_(a, b);
+  check_inplace_cast("add_", result_type(a, b), a.dtype());
+  return copy_(a, add_scaled(a, b, alpha));
+}
+Tensor& sub_(Tensor& a, const Tensor& b, const Scalar& alpha) {
+  if (is_one(alpha)) return sub_(a, b);
+  check_inplace_cast("sub_", result_type(a, b), a.dtype());
+  return copy_(a, add_scaled(a, b, negated(alpha)));
+}
 
 Tensor div(const Tensor& a, const Tensor& b, std::optional<std::string_view> rounding_mode) {
   if (!rounding_mode) return div(a, b);
@@ -198,6 +220,14 @@ Tensor clamp(const Tensor& x, const std::optional<Tensor>& min, const std::optio
 Tensor& clamp_(Tensor& x, std::optional<Scalar> min, std::optional<Scalar> max) {
   Tensor result = clamp(x, min, max);
   check_inplace_cast("clamp_", result.dtype(), x.dtype());
+  return copy_(x, result);
+}
+
+Tensor& clamp_(Tensor& x, const std::optional<Tensor>& min, const std::optional<Tensor>& max) {
+  Tensor result = clamp(x, min, max);
+  check_inplace_cast("clamp_", result.dtype(), x.dtype());
+  EMBER_CHECK(result.shape() == x.shape(), "[clamp_] output with shape ", x.shape(),
+              " doesn't match the broadcast shape ", result.shape());
   return copy_(x, result);
 }
 

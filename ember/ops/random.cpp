@@ -45,6 +45,19 @@ Generator& default_generator() {
   return generator;
 }
 
+// The largest value of `dtype` below `bound`: one step down from `bound` rounded to dtype.
+double largest_below(double bound, ScalarType dtype) {
+  const Tensor rounded = scalar_tensor(bound, dtype);
+  const double value = rounded.item().to_double();
+  if (value < bound) return value;
+  const uint16_t bits = *static_cast<const uint16_t*>(rounded.data_ptr());
+  // 16-bit floats: stepping the magnitude bits moves one ulp toward zero (positive) or away.
+  const uint16_t stepped = value > 0 ? bits - 1 : (value == 0 ? 0x8001 : bits + 1);
+  Tensor result = empty({}, dtype);
+  *static_cast<uint16_t*>(result.data_ptr()) = stepped;
+  return result.item().to_double();
+}
+
 // Fills `target` from the distribution: directly when it is contiguous and of the kernel's
 // type, otherwise through a contiguous buffer of that type and a casting copy.
 Tensor& fill_random(Tensor& target, Distribution distribution, double a, double b,
@@ -56,6 +69,12 @@ Tensor& fill_random(Tensor& target, Distribution distribution, double a, double 
   const cpu::PhiloxState state = default_generator().take(buffer.numel());
   run(RandomFill(distribution, a, b, state.seed, state.offset), {}, {buffer});
   if (!direct) run(Copy(), {buffer}, {target});
+  // A float32 draw just below `b` can round up to `b` in a 16-bit type; keep [a, b) half-open.
+  if (distribution == Distribution::Uniform && !direct && is_floating_point(target.dtype())) {
+    const Tensor high = scalar_tensor(b, target.dtype());
+    const Tensor below = scalar_tensor(largest_below(b, target.dtype()), target.dtype());
+    run(Copy(), {where(ge(target, high), below, target)}, {target});
+  }
   mark_modified(target);
   return target;
 }

@@ -512,6 +512,13 @@ TEST(Argmax, AllDimsAndOneDim) {
   row.narrow(0, 900, 1).fill_(5.0);
   EXPECT_EQ(row.argmax().item<int64_t>(), 700);
   EXPECT_EQ(row.argmin().item<int64_t>(), 0);
+  const ScalarType dtypes[] = {kUInt8, kInt8, kInt32, kInt64, kFloat16, kBFloat16, kFloat64};
+  for (ScalarType dtype : dtypes) {
+    Tensor typed = row.to(dtype);
+    EXPECT_EQ(typed.argmax().item<int64_t>(), 700) << dtype;
+    EXPECT_EQ(std::get<0>(typed.max(0)).item<double>(), 5) << dtype;
+    EXPECT_EQ(typed.neg_().argmin().item<int64_t>(), dtype == kUInt8 ? 0 : 700) << dtype;
+  }
 }
 
 TEST(Argmax, Errors) {

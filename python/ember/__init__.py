@@ -9,6 +9,8 @@ from ember._C import Tensor, dtype, device, OutOfMemoryError  # noqa: F401
 from ember._size import Size
 from ember import cuda  # noqa: F401
 from ember import _legacy
+from ember import autograd  # noqa: F401
+from ember.autograd.grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled  # noqa: F401,E501
 
 __version__ = _C.__version__
 

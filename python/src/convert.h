@@ -44,5 +44,6 @@ void init_ops(nb::module_& module);
 void init_creation(nb::module_& module);
 void init_numpy(nb::module_& module, nb::class_<Tensor>& tensor_class);
 void init_indexing(nb::class_<Tensor>& tensor_class);
+void init_autograd(nb::module_& module, nb::class_<Tensor>& tensor_class);
 
 }  // namespace ember::python

@@ -55,9 +55,10 @@ Tensor tensor_from_python(nb::handle data, std::optional<ScalarType> dtype,
   } else if (nb::hasattr(data, "__array_interface__") && !is_python_number(data)) {
     static nb::handle from_numpy =
         nb::object(nb::module_::import_("ember").attr("from_numpy")).release();
+    // np.array(order="C") keeps 0-d arrays 0-d (ascontiguousarray would make them 1-d).
     static nb::handle as_array =
-        nb::object(nb::module_::import_("numpy").attr("ascontiguousarray")).release();
-    result = nb::cast<Tensor>(from_numpy(as_array(data))).clone();
+        nb::object(nb::module_::import_("numpy").attr("array")).release();
+    result = nb::cast<Tensor>(from_numpy(as_array(data, nb::arg("order") = "C"))).clone();
   } else {
     NestedData nested;
     collect(data, 0, nested);
@@ -65,12 +66,19 @@ Tensor tensor_from_python(nb::handle data, std::optional<ScalarType> dtype,
       std::vector<uint8_t> flags(nested.integers.begin(), nested.integers.end());
       result = from_blob_copy(flags.data(), nested.shape, kBool);
     } else if (nested.any_float || nested.floats.empty()) {
-      result = from_blob_copy(nested.floats.data(), nested.shape, kFloat64).to(default_dtype());
+      // Straight from the float64 staging to the requested type: no float32 detour.
+      result = from_blob_copy(nested.floats.data(), nested.shape, kFloat64)
+                   .to(dtype.value_or(default_dtype()));
     } else {
       result = from_blob_copy(nested.integers.data(), nested.shape, kInt64);
     }
   }
   return to(result, device, dtype);
+}
+
+Tensor with_grad(Tensor tensor, bool requires_grad) {
+  if (requires_grad) tensor.requires_grad_();
+  return tensor;
 }
 
 TensorOptions options_from(nb::handle dtype, nb::handle device) {
@@ -90,8 +98,9 @@ std::optional<TensorOptions> like_options(nb::handle dtype, nb::handle device) {
 void init_creation(nb::module_& module) {
   module.def(
       "tensor",
-      [](nb::handle data, nb::handle dtype, nb::handle device, bool) {
-        return tensor_from_python(data, to_dtype(dtype), to_device(device));
+      [](nb::handle data, nb::handle dtype, nb::handle device, bool requires_grad) {
+        return with_grad(tensor_from_python(data, to_dtype(dtype), to_device(device)),
+                         requires_grad);
       },
       nb::arg("data"), nb::kw_only(), nb::arg("dtype") = nb::none(), nb::arg("device") = nb::none(),
       nb::arg("requires_grad") = false);
@@ -112,15 +121,16 @@ void init_creation(nb::module_& module) {
       nb::arg("s"), nb::kw_only(), nb::arg("dtype") = nb::none());
 
   // zeros(2, 3), zeros((2, 3)), zeros(size=(2, 3)), each with dtype= and device=.
-#define EMBER_SIZED_FACTORY(name, call)                                                       \
-  module.def(                                                                                 \
-      name,                                                                                   \
-      [](nb::args size, nb::handle size_keyword, nb::handle dtype, nb::handle device, bool) { \
-        const std::vector<int64_t> shape = to_shape(size, size_keyword);                      \
-        const TensorOptions options = options_from(dtype, device);                            \
-        return call;                                                                          \
-      },                                                                                      \
-      nb::arg("shape"), nb::arg("size") = nb::none(), nb::arg("dtype") = nb::none(),          \
+#define EMBER_SIZED_FACTORY(name, call)                                               \
+  module.def(                                                                         \
+      name,                                                                           \
+      [](nb::args size, nb::handle size_keyword, nb::handle dtype, nb::handle device, \
+         bool requires_grad) {                                                        \
+        const std::vector<int64_t> shape = to_shape(size, size_keyword);              \
+        const TensorOptions options = options_from(dtype, device);                    \
+        return with_grad(call, requires_grad);                                        \
+      },                                                                              \
+      nb::arg("shape"), nb::arg("size") = nb::none(), nb::arg("dtype") = nb::none(),  \
       nb::arg("device") = nb::none(), nb::arg("requires_grad") = false);
   EMBER_SIZED_FACTORY("empty", ember::empty(shape, options))
   EMBER_SIZED_FACTORY("zeros", ember::zeros(shape, options))
@@ -131,21 +141,22 @@ void init_creation(nb::module_& module) {
 
   module.def(
       "full",
-      [](nb::handle size, nb::handle value, nb::handle dtype, nb::handle device, bool) {
+      [](nb::handle size, nb::handle value, nb::handle dtype, nb::handle device,
+         bool requires_grad) {
         const Scalar fill = to_scalar(value);
         TensorOptions options = options_from(dtype, device);
         // PyTorch infers full's dtype from the fill value: bool, int64 or the default float.
         if (!options.dtype_opt()) {
           options = options.dtype(fill.is_floating_point() ? default_dtype() : fill.dtype());
         }
-        return ember::full(to_dims(size), fill, options);
+        return with_grad(ember::full(to_dims(size), fill, options), requires_grad);
       },
       nb::arg("size"), nb::arg("fill_value"), nb::kw_only(), nb::arg("dtype") = nb::none(),
       nb::arg("device") = nb::none(), nb::arg("requires_grad") = false);
 
   module.def(
       "randint",
-      [](nb::args args, nb::handle size, nb::handle dtype, nb::handle device, bool) {
+      [](nb::args args, nb::handle size, nb::handle dtype, nb::handle device, bool requires_grad) {
         // randint(high, size) or randint(low, high, size)
         EMBER_CHECK_TYPE(args.size() >= 1 && args.size() <= 3,
                          "[randint] expected randint(high, size) or randint(low, high, size)");
@@ -160,7 +171,7 @@ void init_creation(nb::module_& module) {
         const int64_t high = nb::cast<int64_t>(args[bounds - 1]);
         TensorOptions options = options_from(dtype, device);
         if (!options.dtype_opt()) options = options.dtype(kInt64);
-        return ember::randint(low, high, to_dims(shape_handle), options);
+        return with_grad(ember::randint(low, high, to_dims(shape_handle), options), requires_grad);
       },
       nb::arg("args"), nb::arg("size") = nb::none(), nb::arg("dtype") = nb::none(),
       nb::arg("device") = nb::none(), nb::arg("requires_grad") = false);
@@ -175,11 +186,14 @@ void init_creation(nb::module_& module) {
 
   module.def(
       "arange",
-      [](nb::handle a, nb::handle b, nb::handle step, nb::handle dtype, nb::handle device, bool) {
+      [](nb::handle a, nb::handle b, nb::handle step, nb::handle dtype, nb::handle device,
+         bool requires_grad) {
         std::optional<TensorOptions> options;
         if (!dtype.is_none() || !device.is_none()) options = options_from(dtype, device);
-        if (b.is_none()) return ember::arange(0, to_scalar(a), to_scalar(step), options);
-        return ember::arange(to_scalar(a), to_scalar(b), to_scalar(step), options);
+        if (b.is_none())
+          return with_grad(ember::arange(0, to_scalar(a), to_scalar(step), options), requires_grad);
+        return with_grad(ember::arange(to_scalar(a), to_scalar(b), to_scalar(step), options),
+                         requires_grad);
       },
       nb::arg("start"), nb::arg("end") = nb::none(), nb::arg("step") = 1, nb::kw_only(),
       nb::arg("dtype") = nb::none(), nb::arg("device") = nb::none(),
@@ -187,29 +201,31 @@ void init_creation(nb::module_& module) {
   module.def(
       "linspace",
       [](nb::handle start, nb::handle end, int64_t steps, nb::handle dtype, nb::handle device,
-         bool) {
-        return ember::linspace(to_scalar(start), to_scalar(end), steps,
-                               options_from(dtype, device));
+         bool requires_grad) {
+        return with_grad(
+            ember::linspace(to_scalar(start), to_scalar(end), steps, options_from(dtype, device)),
+            requires_grad);
       },
       nb::arg("start"), nb::arg("end"), nb::arg("steps"), nb::kw_only(),
       nb::arg("dtype") = nb::none(), nb::arg("device") = nb::none(),
       nb::arg("requires_grad") = false);
   module.def(
       "eye",
-      [](int64_t n, std::optional<int64_t> m, nb::handle dtype, nb::handle device, bool) {
-        return ember::eye(n, m, options_from(dtype, device));
+      [](int64_t n, std::optional<int64_t> m, nb::handle dtype, nb::handle device,
+         bool requires_grad) {
+        return with_grad(ember::eye(n, m, options_from(dtype, device)), requires_grad);
       },
       nb::arg("n"), nb::arg("m") = nb::none(), nb::kw_only(), nb::arg("dtype") = nb::none(),
       nb::arg("device") = nb::none(), nb::arg("requires_grad") = false);
 
-#define EMBER_LIKE_FACTORY(name, call)                                            \
-  module.def(                                                                     \
-      name,                                                                       \
-      [](const Tensor& like, nb::handle dtype, nb::handle device, bool) {         \
-        const std::optional<TensorOptions> options = like_options(dtype, device); \
-        return call;                                                              \
-      },                                                                          \
-      nb::arg("input"), nb::kw_only(), nb::arg("dtype") = nb::none(),             \
+#define EMBER_LIKE_FACTORY(name, call)                                                  \
+  module.def(                                                                           \
+      name,                                                                             \
+      [](const Tensor& like, nb::handle dtype, nb::handle device, bool requires_grad) { \
+        const std::optional<TensorOptions> options = like_options(dtype, device);       \
+        return with_grad(call, requires_grad);                                          \
+      },                                                                                \
+      nb::arg("input"), nb::kw_only(), nb::arg("dtype") = nb::none(),                   \
       nb::arg("device") = nb::none(), nb::arg("requires_grad") = false);
   EMBER_LIKE_FACTORY("empty_like", ember::empty_like(like, options))
   EMBER_LIKE_FACTORY("zeros_like", ember::zeros_like(like, options))

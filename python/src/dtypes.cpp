@@ -1,5 +1,6 @@
 // ember.dtype and ember.device objects, and the Python -> C++ conversions of convert.h.
 #include <nanobind/nanobind.h>
+#include <nanobind/stl/optional.h>
 #include <nanobind/stl/string.h>
 
 #include <array>
@@ -75,11 +76,26 @@ Tensor to_operand(nb::handle object) {
   return scalar_tensor(to_scalar(object), std::nullopt, /*wrapped=*/true);
 }
 
+namespace {
+// A Python int as int64, with PyTorch's error for one that does not fit (B10).
+int64_t to_int64(nb::handle object) {
+  EMBER_CHECK_TYPE(PyIndex_Check(object.ptr()), "expected an integer; got ",
+                   nb::cast<std::string>(nb::str(nb::type_name(object.type()))));
+  nb::object index = nb::steal(PyNumber_Index(object.ptr()));
+  if (!index.is_valid()) throw nb::python_error();
+  int overflow = 0;
+  const long long value = PyLong_AsLongLongAndOverflow(index.ptr(), &overflow);
+  EMBER_CHECK(overflow == 0, "Overflow when unpacking long: ",
+              nb::cast<std::string>(nb::str(object)), " does not fit in int64");
+  return value;
+}
+}  // namespace
+
 std::vector<int64_t> to_dims(nb::handle object) {
   if (object.is_none()) return {};
-  if (PyLong_Check(object.ptr())) return {nb::cast<int64_t>(object)};
+  if (PyIndex_Check(object.ptr()) && !nb::isinstance<Tensor>(object)) return {to_int64(object)};
   std::vector<int64_t> dims;
-  for (nb::handle item : object) dims.push_back(nb::cast<int64_t>(item));
+  for (nb::handle item : object) dims.push_back(to_int64(item));
   return dims;
 }
 
@@ -87,11 +103,7 @@ std::vector<int64_t> to_shape(const nb::args& args, nb::handle size_keyword) {
   if (!size_keyword.is_none()) return to_dims(size_keyword);
   if (args.size() == 1 && !PyLong_Check(args[0].ptr())) return to_dims(args[0]);
   std::vector<int64_t> shape;
-  for (nb::handle item : args) {
-    EMBER_CHECK_TYPE(PyLong_Check(item.ptr()), "expected sizes to be integers; got ",
-                     nb::cast<std::string>(nb::str(nb::type_name(item.type()))));
-    shape.push_back(nb::cast<int64_t>(item));
-  }
+  for (nb::handle item : args) shape.push_back(to_int64(item));
   return shape;
 }
 

@@ -40,6 +40,11 @@ NB_MODULE(_C, module) {
     }
   });
 
+  // Graphs that Python objects hold (hooks, custom Functions) can form reference cycles through
+  // C++ that the collector cannot see; at interpreter exit those are reported as leaks even
+  // though the process is ending. The report would bury real leaks in noise, so it is off.
+  nb::set_leak_warnings(false);
+
   module.attr("__version__") = ember::version();
   module.def("set_num_threads", &ember::set_num_threads, nb::arg("threads"),
              "Sets the number of threads of the intra-op pool.");
@@ -66,6 +71,7 @@ NB_MODULE(_C, module) {
   init_tensor(tensor_class);
   init_indexing(tensor_class);
   init_numpy(module, tensor_class);
+  init_autograd(module, tensor_class);
   init_ops(module);
   init_creation(module);
 }

@@ -90,7 +90,19 @@ Tensor from_numpy(nb::handle object) {
   EMBER_CHECK_TYPE(nb::hasattr(object, "__array_interface__"),
                    "[from_numpy] expected np.ndarray (got ",
                    nb::cast<std::string>(nb::str(nb::type_name(object.type()))), ")");
-  Array array = nb::cast<Array>(object);
+  Array array;
+  bool converted = false;
+  try {
+    converted = nb::try_cast<Array>(object, array);
+  } catch (const std::exception&) {
+    converted = false;  // dtypes DLPack cannot describe (float128, ...) fail inside the cast
+  }
+  if (!converted) {
+    detail::raise<TypeError>("[from_numpy] can't convert np.ndarray of this dtype (",
+                             nb::cast<std::string>(nb::str(object.attr("dtype"))),
+                             "); supported: float64, float32, float16, int64, int32, int16, int8, "
+                             "uint8 and bool");
+  }
   const auto dtype = scalar_type_of(array.dtype());
   EMBER_CHECK_TYPE(dtype.has_value(),
                    "[from_numpy] can't convert np.ndarray of this dtype; supported: float64, "

@@ -178,7 +178,8 @@ void init_tensor(nb::class_<Tensor>& tensor) {
       .def("contiguous", &Tensor::contiguous)
       .def("clone", &Tensor::clone)
       .def(
-          "copy_", [](Tensor& t, const Tensor& src) { return t.copy_(src); }, nb::arg("src"),
+          "copy_", [](Tensor& t, const Tensor& src) -> Tensor& { return t.copy_(src); },
+          nb::arg("src"),
           nb::rv_policy::reference_internal)
 
       // views
@@ -307,6 +308,13 @@ void init_tensor(nb::class_<Tensor>& tensor) {
       .def(
           "clamp_",
           [](Tensor& t, nb::handle min, nb::handle max) -> Tensor& {
+            if (nb::isinstance<Tensor>(min) || nb::isinstance<Tensor>(max)) {
+              auto as_tensor = [](nb::handle h) -> std::optional<Tensor> {
+                if (h.is_none()) return std::nullopt;
+                return to_operand(h);
+              };
+              return ember::clamp_(t, as_tensor(min), as_tensor(max));
+            }
             auto as_scalar = [](nb::handle h) -> std::optional<Scalar> {
               if (h.is_none()) return std::nullopt;
               return to_scalar(h);

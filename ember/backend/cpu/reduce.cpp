@@ -548,10 +548,11 @@ void reduce_dispatch(const Tensor& x, const Tensor& y) {
 
 // ---------------------------------------------------------------- ArgReduce
 
+// Whether candidate replaces best: strictly more extreme (ties keep the first), or the first NaN.
 template <typename T, bool kMax>
 bool better(opmath_t<T> candidate, opmath_t<T> best) {
   const bool beats = kMax ? candidate > best : candidate < best;
-  return beats || (is_nan(candidate) && !is_nan(best));
+  return beats | (is_nan(candidate) & !is_nan(best));
 }
 
 // Position of the first element equal to target (of the first NaN when target is NaN), scanned in
@@ -701,9 +702,8 @@ void ArgReduce::eval_cpu(TensorSpan inputs, TensorSpan outputs) const {
   const Tensor& x = inputs[0];
   const Tensor& values = outputs[0];
   const Tensor& indices = outputs[1];
-  EMBER_CHECK(x.dim() >= 1 && dim_ < x.dim() && x.shape()[dim_] > 0 &&
-                  values.dtype() == x.dtype() && indices.dtype() == kInt64 &&
-                  values.strides() == indices.strides(),
+  EMBER_CHECK(dim_ >= 0 && dim_ < x.dim() && x.shape()[dim_] > 0 && values.dtype() == x.dtype() &&
+                  indices.dtype() == kInt64 && values.strides() == indices.strides(),
               "[", name(), "] expected a non-empty dim ", dim_, " of a ", x.shape(),
               " input and matching values/indices outputs");
   cpu::visit_dtype(x.dtype(), [&](auto tag) {

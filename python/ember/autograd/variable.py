@@ -1,0 +1,15 @@
+"""The 2017 Variable API: since PyTorch 0.4, Variable(t, requires_grad=...) returns a tensor."""
+from ember import _C
+
+
+class _VariableMeta(type):
+    def __instancecheck__(cls, instance):
+        return isinstance(instance, _C.Tensor)
+
+
+class Variable(metaclass=_VariableMeta):
+    def __new__(cls, data, requires_grad=False, volatile=False):
+        tensor = data.detach() if requires_grad else data
+        if requires_grad:
+            tensor.requires_grad_(True)
+        return tensor

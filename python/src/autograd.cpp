@@ -1,0 +1,282 @@
+// The autograd API from Python: Tensor.requires_grad/grad/grad_fn/backward/..., graph nodes as
+// Python objects, ember._C._autograd (backward, grad, grad mode, anomaly mode) and the node
+// behind ember.autograd.Function, which calls a Python backward.
+#include <nanobind/nanobind.h>
+#include <nanobind/stl/optional.h>
+#include <nanobind/stl/shared_ptr.h>
+#include <nanobind/stl/string.h>
+#include <nanobind/stl/vector.h>
+
+#include <frameobject.h>
+
+#include "convert.h"
+#include "ember/autograd/engine.h"
+#include "ember/autograd/grad_mode.h"
+#include "ember/autograd/node.h"
+#include "ember/autograd/record.h"
+#include "ember/tensor/autograd_meta.h"
+
+namespace ember::python {
+namespace {
+
+using autograd::Node;
+using autograd::TensorList;
+
+TensorList tensors_of(nb::handle sequence) {
+  TensorList tensors;
+  if (sequence.is_none()) return tensors;
+  if (nb::isinstance<Tensor>(sequence)) return {nb::cast<Tensor>(sequence)};
+  for (nb::handle item : sequence) {
+    tensors.push_back(item.is_none() ? Tensor() : nb::cast<Tensor>(item));
+  }
+  return tensors;
+}
+
+// Where the current Python code is, for anomaly mode's "the forward call that created it".
+std::string python_location() {
+  if (!PyGILState_Check()) return "";
+  PyFrameObject* frame = PyEval_GetFrame();
+  if (frame == nullptr) return "";
+  PyCodeObject* code = PyFrame_GetCode(frame);
+  std::string location = nb::cast<std::string>(nb::handle(code->co_filename)) + ":" +
+                         std::to_string(PyFrame_GetLineNumber(frame));
+  Py_DECREF(code);
+  return location;
+}
+
+// The node of an ember.autograd.Function call: its backward is the Python staticmethod.
+class PythonFunctionNode final : public Node {
+ public:
+  PythonFunctionNode(nb::object function_class, nb::object context, std::string name)
+      : function_class_(std::move(function_class)),
+        context_(std::move(context)),
+        name_(std::move(name)) {}
+  ~PythonFunctionNode() override {
+    nb::gil_scoped_acquire gil;
+    function_class_.reset();
+    context_.reset();
+  }
+
+  std::string name() const override { return name_; }
+
+  TensorList apply(TensorList&& grads) override {
+    nb::gil_scoped_acquire gil;
+    nb::list arguments;
+    arguments.append(context_);
+    for (const Tensor& grad : grads) {
+      arguments.append(grad.defined() ? nb::cast(grad) : nb::none());
+    }
+    nb::object result = function_class_.attr("backward")(*nb::tuple(arguments));
+    nb::tuple results =
+        nb::isinstance<nb::tuple>(result) ? nb::borrow<nb::tuple>(result) : nb::make_tuple(result);
+    EMBER_CHECK(results.size() >= next_edges().size(), "[", name_,
+                "] function backward returned "
+                "an incorrect number of gradients (expected ",
+                next_edges().size(), ", got ", results.size(), ")");
+    TensorList input_grads;
+    for (size_t i = 0; i < next_edges().size(); ++i) {
+      input_grads.push_back(results[i].is_none() ? Tensor() : nb::cast<Tensor>(results[i]));
+    }
+    return input_grads;
+  }
+
+  void release_saved() override {
+    nb::gil_scoped_acquire gil;
+    if (nb::hasattr(context_, "_release_saved")) context_.attr("_release_saved")();
+  }
+
+ private:
+  nb::object function_class_;
+  nb::object context_;
+  std::string name_;
+};
+
+// Function.apply's bookkeeping after forward ran under no_grad: the node, its edges to the
+// tensor arguments, and the outputs' new history.
+nb::object record_function(nb::object function_class, nb::object context, nb::tuple arguments,
+                           nb::object outputs, nb::list dirty, nb::list non_differentiable) {
+  bool any_requires_grad = false;
+  for (nb::handle argument : arguments) {
+    any_requires_grad |=
+        nb::isinstance<Tensor>(argument) && nb::cast<const Tensor&>(argument).requires_grad();
+  }
+  const bool single = nb::isinstance<Tensor>(outputs);
+  nb::tuple output_tuple = single ? nb::make_tuple(outputs) : nb::borrow<nb::tuple>(outputs);
+  if (!any_requires_grad || !autograd::is_grad_enabled()) return outputs;
+
+  const std::string name = nb::cast<std::string>(function_class.attr("__name__")) + "Backward";
+  auto node = std::make_shared<PythonFunctionNode>(function_class, context, name);
+  for (nb::handle argument : arguments) {
+    if (nb::isinstance<Tensor>(argument)) {
+      const Tensor& tensor = nb::cast<const Tensor&>(argument);
+      node->mutable_next_edges().push_back(tensor.requires_grad() ? autograd::gradient_edge(tensor)
+                                                                  : autograd::Edge{});
+    } else {
+      node->mutable_next_edges().push_back(autograd::Edge{});
+    }
+  }
+  node->set_num_outputs(static_cast<uint32_t>(output_tuple.size()));
+  if (autograd::is_anomaly_enabled()) node->set_creation_trace(python_location());
+  auto listed = [](nb::list list, const Tensor& t) {
+    for (nb::handle item : list) {
+      if (nb::cast<const Tensor&>(item).is_same(t)) return true;
+    }
+    return false;
+  };
+  for (size_t i = 0; i < output_tuple.size(); ++i) {
+    if (!nb::isinstance<Tensor>(output_tuple[i])) continue;
+    Tensor output = nb::cast<Tensor>(output_tuple[i]);
+    if (!output.is_floating_point() || listed(non_differentiable, output)) continue;
+    const bool is_input = [&] {
+      for (nb::handle argument : arguments) {
+        if (nb::isinstance<Tensor>(argument) && nb::cast<const Tensor&>(argument).is_same(output)) {
+          return true;
+        }
+      }
+      return false;
+    }();
+    // An input returned unchanged becomes a new tensor with this node as its history, unless
+    // it was modified in place (mark_dirty), in which case its own history is rebased.
+    if (is_input && !listed(dirty, output)) {
+      output = output.detach();
+      output_tuple = [&] {
+        nb::list replaced;
+        for (size_t j = 0; j < output_tuple.size(); ++j) {
+          replaced.append(j == i ? nb::cast(output) : nb::borrow(output_tuple[j]));
+        }
+        return nb::tuple(replaced);
+      }();
+    }
+    AutogradMeta& meta = output.impl()->ensure_autograd_meta();
+    meta.grad_fn = node;
+    meta.output_nr = static_cast<uint32_t>(i);
+    meta.requires_grad = true;
+    output.impl()->set_requires_grad_flag(true);
+  }
+  return single ? nb::borrow(output_tuple[0]) : nb::object(output_tuple);
+}
+
+}  // namespace
+
+void init_autograd(nb::module_& module, nb::class_<Tensor>& tensor_class) {
+  autograd::install_recorder();
+  autograd::set_creation_trace_provider(&python_location);
+
+  nb::class_<Node>(module, "Node")
+      .def("name", &Node::name)
+      .def_prop_ro("next_functions",
+                   [](const Node& node) {
+                     nb::list functions;
+                     for (const autograd::Edge& edge : node.next_edges()) {
+                       functions.append(nb::make_tuple(
+                           edge.function ? nb::cast(edge.function) : nb::none(), edge.input_nr));
+                     }
+                     return nb::tuple(functions);
+                   })
+      .def("register_hook",
+           [](Node& node, nb::object hook) {
+             return node.add_pre_hook(0, [hook](const Tensor& grad) {
+               nb::gil_scoped_acquire gil;
+               nb::object replaced = hook(grad);
+               return replaced.is_none() ? Tensor() : nb::cast<Tensor>(replaced);
+             });
+           })
+      .def("__repr__", [](const Node& node) { return "<" + node.name() + " object>"; });
+
+  tensor_class
+      .def_prop_rw("requires_grad", &Tensor::requires_grad,
+                   [](Tensor& t, bool value) { t.requires_grad_(value); })
+      .def(
+          "requires_grad_",
+          [](Tensor& t, bool value) -> Tensor& { return t.requires_grad_(value); },
+          nb::arg("requires_grad") = true, nb::rv_policy::reference_internal)
+      .def_prop_rw(
+          "grad",
+          [](const Tensor& t) -> nb::object {
+            Tensor grad = t.grad();
+            return grad.defined() ? nb::cast(grad) : nb::none();
+          },
+          [](const Tensor& t, nb::handle grad) {
+            t.set_grad(grad.is_none() ? Tensor() : nb::cast<Tensor>(grad));
+          },
+          nb::arg("grad").none())
+      .def_prop_ro("grad_fn",
+                   [](const Tensor& t) -> nb::object {
+                     auto node = t.grad_fn();
+                     return node ? nb::cast(node) : nb::none();
+                   })
+      .def_prop_ro("is_leaf", &Tensor::is_leaf)
+      .def_prop_ro("retains_grad", &Tensor::retains_grad)
+      .def_prop_ro("output_nr", &Tensor::output_nr)
+      .def_prop_rw(
+          "data", [](const Tensor& t) { return t.detach(); },
+          [](Tensor& t, const Tensor& value) {
+            autograd::NoGradGuard no_grad;
+            t.copy_(value);
+          })
+      .def("retain_grad", &Tensor::retain_grad)
+      .def("detach", &Tensor::detach)
+      .def("detach_", &Tensor::detach_, nb::rv_policy::reference_internal)
+      .def(
+          "backward",
+          [](const Tensor& t, nb::handle gradient, std::optional<bool> retain_graph,
+             bool create_graph, nb::handle inputs) {
+            const Tensor grad = gradient.is_none() ? Tensor() : to_operand(gradient);
+            nb::gil_scoped_release release;
+            t.backward(grad, retain_graph, create_graph, tensors_of(inputs));
+          },
+          nb::arg("gradient").none() = nb::none(), nb::arg("retain_graph").none() = nb::none(),
+          nb::arg("create_graph") = false, nb::arg("inputs").none() = nb::none())
+      .def(
+          "register_hook",
+          [](const Tensor& t, nb::object hook) {
+            const int64_t handle = t.register_hook([hook](const Tensor& grad) {
+              nb::gil_scoped_acquire gil;
+              nb::object replaced = hook(grad);
+              return replaced.is_none() ? Tensor() : nb::cast<Tensor>(replaced);
+            });
+            static nb::handle handle_type =
+                nb::object(nb::module_::import_("ember.autograd.graph").attr("RemovableHandle"))
+                    .release();
+            return handle_type(t, handle);
+          },
+          nb::arg("hook"))
+      .def("_remove_hook", &Tensor::remove_hook);
+
+  nb::module_ autograd_module = module.def_submodule("_autograd", "autograd engine entry points");
+  autograd_module.def(
+      "backward",
+      [](nb::handle tensors, nb::handle grad_tensors, std::optional<bool> retain_graph,
+         bool create_graph, nb::handle inputs) {
+        TensorList outputs = tensors_of(tensors), grads = tensors_of(grad_tensors);
+        TensorList wrt = tensors_of(inputs);
+        nb::gil_scoped_release release;
+        autograd::backward(outputs, grads, retain_graph, create_graph, wrt);
+      },
+      nb::arg("tensors"), nb::arg("grad_tensors").none(), nb::arg("retain_graph").none(),
+      nb::arg("create_graph"), nb::arg("inputs").none());
+  autograd_module.def(
+      "grad",
+      [](nb::handle outputs, nb::handle inputs, nb::handle grad_outputs,
+         std::optional<bool> retain_graph, bool create_graph, bool allow_unused) {
+        TensorList out = tensors_of(outputs), in = tensors_of(inputs),
+                   grads = tensors_of(grad_outputs);
+        TensorList result;
+        {
+          nb::gil_scoped_release release;
+          result = autograd::grad(out, in, grads, retain_graph, create_graph, allow_unused);
+        }
+        nb::list values;
+        for (const Tensor& t : result) values.append(t.defined() ? nb::cast(t) : nb::none());
+        return nb::tuple(values);
+      },
+      nb::arg("outputs"), nb::arg("inputs"), nb::arg("grad_outputs").none(),
+      nb::arg("retain_graph").none(), nb::arg("create_graph"), nb::arg("allow_unused"));
+  autograd_module.def("is_grad_enabled", &autograd::is_grad_enabled);
+  autograd_module.def("set_grad_enabled", &autograd::set_grad_enabled);
+  autograd_module.def("is_anomaly_enabled", &autograd::is_anomaly_enabled);
+  autograd_module.def("set_anomaly_enabled", &autograd::set_anomaly_enabled);
+  autograd_module.def("record_function", &record_function);
+}
+
+}  // namespace ember::python
