@@ -90,19 +90,19 @@ Tensor from_numpy(nb::handle object) {
   EMBER_CHECK_TYPE(nb::hasattr(object, "__array_interface__"),
                    "[from_numpy] expected np.ndarray (got ",
                    nb::cast<std::string>(nb::str(nb::type_name(object.type()))), ")");
-  Array array;
-  bool converted = false;
-  try {
-    converted = nb::try_cast<Array>(object, array);
-  } catch (const std::exception&) {
-    converted = false;  // dtypes DLPack cannot describe (float128, ...) fail inside the cast
-  }
-  if (!converted) {
-    detail::raise<TypeError>("[from_numpy] can't convert np.ndarray of this dtype (",
-                             nb::cast<std::string>(nb::str(object.attr("dtype"))),
-                             "); supported: float64, float32, float16, int64, int32, int16, int8, "
-                             "uint8 and bool");
-  }
+  // Checked on NumPy's own dtype first: a dtype DLPack cannot describe (float128, complex)
+  // fails inside the conversion with no useful message.
+  const nb::object numpy_dtype = object.attr("dtype");
+  const std::string kind = nb::cast<std::string>(numpy_dtype.attr("kind"));
+  const int64_t size = nb::cast<int64_t>(numpy_dtype.attr("itemsize"));
+  const bool supported = (kind == "b" && size == 1) || (kind == "u" && size == 1) ||
+                         (kind == "i" && (size == 1 || size == 2 || size == 4 || size == 8)) ||
+                         (kind == "f" && (size == 2 || size == 4 || size == 8));
+  EMBER_CHECK_TYPE(supported, "[from_numpy] can't convert np.ndarray of this dtype (",
+                   nb::cast<std::string>(nb::str(numpy_dtype)),
+                   "); supported: float64, float32, float16, int64, int32, int16, int8, uint8 "
+                   "and bool");
+  Array array = nb::cast<Array>(object);
   const auto dtype = scalar_type_of(array.dtype());
   EMBER_CHECK_TYPE(dtype.has_value(),
                    "[from_numpy] can't convert np.ndarray of this dtype; supported: float64, "
