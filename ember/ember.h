@@ -1,6 +1,10 @@
 // The umbrella header for users: #include <ember/ember.h> and use ember::Tensor, ember::mm, ...
 #pragma once
 
+#include "ember/autograd/engine.h"
+#include "ember/autograd/grad_mode.h"
+#include "ember/autograd/gradcheck.h"
+#include "ember/autograd/node.h"
 #include "ember/base/error.h"
 #include "ember/base/parallel.h"
 #include "ember/ops/ops.h"
