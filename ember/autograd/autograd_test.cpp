@@ -7,6 +7,7 @@
 #include <string>
 
 #include "ember/autograd/engine.h"
+#include "ember/autograd/function.h"
 #include "ember/autograd/grad_mode.h"
 #include "ember/autograd/gradcheck.h"
 #include "ember/autograd/node.h"
@@ -147,6 +148,41 @@ TEST(AutogradErrors, InPlaceOnNonLeafIsDifferentiated) {
   y.mul_(y.detach().clone());
   y.sum().backward();  // d/dx ((3x + 1) * c) = 3c with c = 3x + 1
   EXPECT_EQ(values(x.grad()), (std::vector<double>{12, 21}));
+}
+
+// A custom function: y = x^3 with a hand-written backward that also works with create_graph.
+struct Cube : autograd::Function<Cube> {
+  static const char* name() { return "Cube"; }
+  static Tensor forward(autograd::FunctionContext* context, const Tensor& x) {
+    context->save_for_backward({x});
+    return x * x * x;
+  }
+  static autograd::TensorList backward(autograd::FunctionContext* context,
+                                       autograd::TensorList grads) {
+    const Tensor x = context->saved_tensors()[0];
+    return {grads[0] * 3 * x * x};
+  }
+};
+
+TEST(CustomFunction, ForwardBackwardAndDoubleBackward) {
+  Tensor x = tensor({1.0, 2.0}, kFloat64).requires_grad_();
+  Tensor y = Cube::apply(x);
+  EXPECT_EQ(y.grad_fn()->name(), "CubeBackward");
+  auto first = autograd::grad({y.sum()}, {x}, {}, std::nullopt, /*create_graph=*/true);
+  EXPECT_EQ(values(first[0]), (std::vector<double>{3, 12}));
+  auto second = autograd::grad({first[0].sum()}, {x});
+  EXPECT_EQ(values(second[0]), (std::vector<double>{6, 12}));
+  EXPECT_EQ(gradcheck([](const std::vector<Tensor>& in) { return Cube::apply(in[0]); }, {leaf({3})}),
+            "");
+}
+
+TEST(CustomFunction, SavedInputModifiedInPlaceIsReported) {
+  Tensor x = tensor({1.0, 2.0}, kFloat64).requires_grad_();
+  Tensor input = x * 1;
+  Tensor y = Cube::apply(input);
+  input.mul_(2);
+  EXPECT_NE(message_of([&] { y.sum().backward(); }).find("modified by an inplace operation"),
+            std::string::npos);
 }
 
 struct RuleCase {

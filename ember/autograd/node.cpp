@@ -39,15 +39,16 @@ Tensor SavedTensor::unpack(const std::shared_ptr<Node>& owner) const {
   }
   if (!data_.defined()) return data_;
   if (data_.version() != saved_version_) {
+    const std::string owner_name = owner ? owner->name() : std::string("a custom Function");
     std::ostringstream shape;
     shape << data_.shape();
     detail::raise<RuntimeError>(
         "[backward] one of the variables needed for gradient computation has been modified by "
         "an inplace operation: [", data_.dtype(), " ", shape.str(), "]",
-        is_output_ ? ", which is output " + std::to_string(output_nr_) + " of " + owner->name()
-                   : std::string(", an input of ") + owner->name(),
+        is_output_ ? ", which is output " + std::to_string(output_nr_) + " of " + owner_name
+                   : ", an input of " + owner_name,
         ", is at version ", data_.version(), "; expected version ", saved_version_,
-        " instead. Hint: the operation that failed to compute its gradient is ", owner->name(),
+        " instead. Hint: the operation that failed to compute its gradient is ", owner_name,
         "; clone() the tensor before modifying it in place.");
   }
   if (!is_output_ || !requires_grad_) return data_;

@@ -11,6 +11,7 @@
 
 #include "convert.h"
 #include "ember/autograd/engine.h"
+#include "ember/autograd/function.h"
 #include "ember/autograd/grad_mode.h"
 #include "ember/autograd/node.h"
 #include "ember/autograd/record.h"
@@ -92,68 +93,34 @@ class PythonFunctionNode final : public Node {
 };
 
 // Function.apply's bookkeeping after forward ran under no_grad: the node, its edges to the
-// tensor arguments, and the outputs' new history.
+// tensor arguments and the outputs' new history (shared with C++ custom functions).
 nb::object record_function(nb::object function_class, nb::object context, nb::tuple arguments,
                            nb::object outputs, nb::list dirty, nb::list non_differentiable) {
+  TensorList inputs;
   bool any_requires_grad = false;
   for (nb::handle argument : arguments) {
-    any_requires_grad |=
-        nb::isinstance<Tensor>(argument) && nb::cast<const Tensor&>(argument).requires_grad();
+    if (!nb::isinstance<Tensor>(argument)) continue;
+    inputs.push_back(nb::cast<Tensor>(argument));
+    any_requires_grad |= inputs.back().requires_grad();
   }
+  if (!any_requires_grad || !autograd::is_grad_enabled()) return outputs;
   const bool single = nb::isinstance<Tensor>(outputs);
   nb::tuple output_tuple = single ? nb::make_tuple(outputs) : nb::borrow<nb::tuple>(outputs);
-  if (!any_requires_grad || !autograd::is_grad_enabled()) return outputs;
-
+  TensorList output_tensors;
+  for (nb::handle output : output_tuple) {
+    output_tensors.push_back(nb::isinstance<Tensor>(output) ? nb::cast<Tensor>(output) : Tensor());
+  }
   const std::string name = nb::cast<std::string>(function_class.attr("__name__")) + "Backward";
   auto node = std::make_shared<PythonFunctionNode>(function_class, context, name);
-  for (nb::handle argument : arguments) {
-    if (nb::isinstance<Tensor>(argument)) {
-      const Tensor& tensor = nb::cast<const Tensor&>(argument);
-      node->mutable_next_edges().push_back(tensor.requires_grad() ? autograd::gradient_edge(tensor)
-                                                                  : autograd::Edge{});
-    } else {
-      node->mutable_next_edges().push_back(autograd::Edge{});
-    }
-  }
-  node->set_num_outputs(static_cast<uint32_t>(output_tuple.size()));
   if (autograd::is_anomaly_enabled()) node->set_creation_trace(python_location());
-  auto listed = [](nb::list list, const Tensor& t) {
-    for (nb::handle item : list) {
-      if (nb::cast<const Tensor&>(item).is_same(t)) return true;
-    }
-    return false;
-  };
-  for (size_t i = 0; i < output_tuple.size(); ++i) {
-    if (!nb::isinstance<Tensor>(output_tuple[i])) continue;
-    Tensor output = nb::cast<Tensor>(output_tuple[i]);
-    if (!output.is_floating_point() || listed(non_differentiable, output)) continue;
-    const bool is_input = [&] {
-      for (nb::handle argument : arguments) {
-        if (nb::isinstance<Tensor>(argument) && nb::cast<const Tensor&>(argument).is_same(output)) {
-          return true;
-        }
-      }
-      return false;
-    }();
-    // An input returned unchanged becomes a new tensor with this node as its history, unless
-    // it was modified in place (mark_dirty), in which case its own history is rebased.
-    if (is_input && !listed(dirty, output)) {
-      output = output.detach();
-      output_tuple = [&] {
-        nb::list replaced;
-        for (size_t j = 0; j < output_tuple.size(); ++j) {
-          replaced.append(j == i ? nb::cast(output) : nb::borrow(output_tuple[j]));
-        }
-        return nb::tuple(replaced);
-      }();
-    }
-    AutogradMeta& meta = output.impl()->ensure_autograd_meta();
-    meta.grad_fn = node;
-    meta.output_nr = static_cast<uint32_t>(i);
-    meta.requires_grad = true;
-    output.impl()->set_requires_grad_flag(true);
+  autograd::attach_function_node(node, inputs, output_tensors, tensors_of(dirty),
+                                 tensors_of(non_differentiable));
+  nb::list results;
+  for (size_t i = 0; i < output_tensors.size(); ++i) {
+    results.append(output_tensors[i].defined() ? nb::cast(output_tensors[i])
+                                               : nb::borrow(output_tuple[i]));
   }
-  return single ? nb::borrow(output_tuple[0]) : nb::object(output_tuple);
+  return single ? nb::borrow(results[0]) : nb::object(nb::tuple(results));
 }
 
 }  // namespace

@@ -15,6 +15,7 @@ class FunctionCtx:
         self._released = False
         self.needs_input_grad = tuple(isinstance(arg, _C.Tensor) and arg.requires_grad
                                       for arg in inputs)
+        self._tensor_arguments = tuple(isinstance(arg, _C.Tensor) for arg in inputs)
         self.materialize_grads = True
 
     def save_for_backward(self, *tensors):
