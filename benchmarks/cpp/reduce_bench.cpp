@@ -59,5 +59,3 @@ void BM_Argmax(benchmark::State& state) {
 BENCHMARK(BM_Argmax)->Arg(1)->Arg(0)->ArgName("threads")->UseRealTime();
 
 }  // namespace
-
-BENCHMARK_MAIN();

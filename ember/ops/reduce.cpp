@@ -240,8 +240,7 @@ Tensor std(const Tensor& x, IntArrayRef dims, double correction, bool keepdim) {
 // (sum |x|^p)^(1/p) otherwise, with p = 1 and 2 spelled without pow.
 Tensor norm(const Tensor& x, double p, IntArrayRef dims, bool keepdim) {
   EMBER_CHECK(is_floating_point(x.dtype()),
-              "[norm] Expected a floating point or complex tensor "
-              "as input. Got ",
+              "[norm] Expected a floating point or complex tensor as input. Got ",
               torch_type_name(x.dtype()));
   EMBER_CHECK_VALUE(!std::isnan(p), "[norm] expected p to be a number or +/-inf; got nan");
   const DimMask mask = reduced_dims("norm", x, dims);
@@ -250,11 +249,8 @@ Tensor norm(const Tensor& x, double p, IntArrayRef dims, bool keepdim) {
                 " norm on an empty tensor because the operation does not have an identity");
     for (int64_t d = 0; d < x.dim(); ++d) {
       EMBER_CHECK(!is_reduced(mask, d) || x.shape()[d] != 0,
-                  "[norm] linalg.vector_norm cannot "
-                  "compute the ",
-                  p, " norm on the dimension ", d,
-                  " because this dimension is "
-                  "empty and the operation does not have an identity");
+                  "[norm] linalg.vector_norm cannot compute the ", p, " norm on the dimension ", d,
+                  " because this dimension is empty and the operation does not have an identity");
     }
   }
   const Tensor input = reduced_precision(x.dtype()) ? to(x, std::nullopt, kFloat32) : x;

@@ -31,7 +31,10 @@ Device::Device(std::string_view spec) {
 
 std::string Device::str() const {
   std::string text = type == DeviceType::CPU ? "cpu" : "cuda";
-  if (index >= 0) text += ":" + std::to_string(index);
+  if (index >= 0) {
+    text += ':';
+    text += std::to_string(index);
+  }
   return text;
 }
 

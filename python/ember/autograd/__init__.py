@@ -3,10 +3,12 @@ from ember import _C
 from ember.autograd.anomaly_mode import detect_anomaly, set_detect_anomaly
 from ember.autograd.function import Function, FunctionCtx
 from ember.autograd.grad_mode import enable_grad, no_grad, set_grad_enabled
+from ember.autograd.gradcheck import gradcheck, gradgradcheck
 from ember.autograd.variable import Variable
 
 __all__ = ["Function", "FunctionCtx", "Variable", "backward", "detect_anomaly", "enable_grad",
-           "grad", "no_grad", "set_detect_anomaly", "set_grad_enabled"]
+           "grad", "gradcheck", "gradgradcheck", "no_grad", "set_detect_anomaly",
+           "set_grad_enabled"]
 
 
 def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, inputs=None):
