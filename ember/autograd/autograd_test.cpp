@@ -278,3 +278,42 @@ TEST(Gradcheck, EveryRuleSecondOrder) {
 
 }  // namespace
 }  // namespace ember
+
+namespace ember {
+namespace {
+
+TEST(InPlaceOnViews, WritingThroughAViewRebasesTheBase) {
+  Tensor x = tensor({1.0, 2.0, 3.0}, kFloat64).requires_grad_();
+  Tensor y = x * 2;
+  y.select(0, 1).mul_(10);  // y = [2x0, 20x1, 2x2]
+  (y * y).sum().backward();  // d/dx = 2y * dy/dx
+  EXPECT_EQ(values(x.grad()), (std::vector<double>{8, 1600, 24}));
+}
+
+TEST(InPlaceOnViews, CopyIntoASliceOfAFreshTensor) {
+  Tensor x = tensor({1.0, 2.0}, kFloat64).requires_grad_();
+  Tensor y = zeros({4}, kFloat64);
+  y.slice(0, 1, 3).copy_(x * 3);
+  EXPECT_TRUE(y.requires_grad());
+  (y * tensor({1.0, 2.0, 3.0, 4.0}, kFloat64)).sum().backward();
+  EXPECT_EQ(values(x.grad()), (std::vector<double>{6, 9}));
+}
+
+TEST(InPlaceOnViews, ViewOfALeafIsRejected) {
+  Tensor w = tensor({1.0, 2.0}, kFloat64).requires_grad_();
+  EXPECT_NE(message_of([&] { w.select(0, 0).add_(1); }).find("a view of a leaf Variable"),
+            std::string::npos);
+}
+
+TEST(InPlaceOnViews, Gradcheck) {
+  const auto function = [](const std::vector<Tensor>& in) {
+    Tensor y = in[0] * 1;
+    y.slice(1, 0, 3, 2).mul_(in[1]);
+    return y.exp();
+  };
+  EXPECT_EQ(gradcheck(function, {leaf({2, 4}), leaf({2, 2})}), "");
+  EXPECT_EQ(gradgradcheck(function, {leaf({2, 4}), leaf({2, 2})}), "");
+}
+
+}  // namespace
+}  // namespace ember

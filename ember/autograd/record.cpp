@@ -10,6 +10,7 @@
 #include "ember/base/error.h"
 #include "ember/ops/dispatch.h"
 #include "ember/ops/ops.h"
+#include "ember/ops/primitives.h"
 #include "ember/tensor/autograd_meta.h"
 
 namespace ember::autograd {
@@ -92,6 +93,48 @@ class PrimitiveNode final : public Node {
   std::vector<ScalarType> input_dtypes_, output_dtypes_;
 };
 
+// Storage-relative geometry of a tensor, so a gradient shaped like the base can be cut the way
+// the view cuts the base's memory.
+struct Geometry {
+  Shape shape;
+  Strides strides;
+  int64_t offset;
+  explicit Geometry(const Tensor& t) : shape(t.shape()), strides(t.strides()), offset(t.storage_offset()) {}
+};
+
+// For each element of `view`, its position among the base's elements (row-major order of the
+// base), as an int64 tensor of the view's shape. Both must index the same storage.
+Tensor view_positions(const Geometry& base, const Geometry& view) {
+  int64_t extent = 1;
+  for (size_t d = 0; d < base.shape.size(); ++d) extent += (base.shape[d] - 1) * base.strides[d];
+  // storage slot -> base element number; slots the base does not cover stay -1.
+  Tensor slot_to_element = full({extent}, -1, kInt64);
+  const Tensor numbers = arange(numel_of(base.shape)).reshape(base.shape);
+  slot_to_element.as_strided(base.shape, base.strides, 0).copy_(numbers);
+  return slot_to_element.as_strided(view.shape, view.strides, view.offset - base.offset);
+}
+
+// Note [in-place on views]: after `op` wrote into a view of `base`, the base's new gradient
+// is its old one except on the view's elements, which come from the op's node instead.
+class CopySlices final : public Node {
+ public:
+  CopySlices(Shape base_shape, Tensor positions)
+      : base_shape_(std::move(base_shape)), positions_(std::move(positions)) {}
+  std::string name() const override { return "CopySlices"; }
+  TensorList apply(TensorList&& grads) override {
+    const Tensor& grad = grads[0];
+    const Tensor flat_positions = positions_.reshape({-1});
+    Tensor outside = grad.contiguous().reshape({-1}).clone();
+    index_put_(outside, {flat_positions}, zeros({flat_positions.numel()}, grad.dtype()));
+    Tensor inside = index(grad.reshape({-1}), {flat_positions}).reshape(positions_.shape());
+    return {outside.reshape(base_shape_), inside};
+  }
+
+ private:
+  Shape base_shape_;
+  Tensor positions_;
+};
+
 bool has_history(const Tensor& t) {
   const AutogradMeta* meta = t.impl()->autograd_meta();
   return meta != nullptr && meta->grad_fn;
@@ -105,9 +148,6 @@ void check_inplace_target(const Primitive& primitive, const Tensor& output) {
               "operation.");
   EMBER_CHECK(has_history(output), "[", primitive.name(),
               "] a leaf Variable that requires grad is being used in an in-place operation.");
-  EMBER_CHECK_TYPED(!meta->is_view, NotImplementedError, "[", primitive.name(),
-                    "] in-place modification of a view of a tensor that requires grad is not "
-                    "supported yet; clone() the view, or modify the base tensor instead");
 }
 
 std::shared_ptr<Node> begin(const Primitive& primitive, TensorSpan inputs, TensorSpan outputs) {
@@ -115,6 +155,8 @@ std::shared_ptr<Node> begin(const Primitive& primitive, TensorSpan inputs, Tenso
   for (const Tensor& output : outputs) check_inplace_target(primitive, output);
   bool any_input = false;
   for (const Tensor& input : inputs) any_input |= input.defined() && input.requires_grad();
+  // A kernel that reads its output's old value (index_put_) keeps that value's history.
+  if (reads_output(primitive)) any_input |= outputs[0].requires_grad();
   if (!any_input || !is_differentiable(primitive)) {
     // The outputs' old history (if they were written in place) is overwritten by values that
     // carry no gradient.
@@ -162,6 +204,40 @@ std::shared_ptr<Node> begin(const Primitive& primitive, TensorSpan inputs, Tenso
   return node;
 }
 
+// The base of a view written in place takes a CopySlices node as its history, and the view
+// becomes a fresh view of the rebased base.
+void rebase_view_base(const Tensor& view, const std::shared_ptr<Node>& node) {
+  AutogradMeta& view_meta = *view.impl()->autograd_meta();
+  const Tensor base(IntrusivePtr<TensorImpl>(view.impl()->view_base()));
+  const Geometry base_geometry(base), view_geometry(view);
+  Tensor positions;
+  {
+    GradModeGuard no_grad(false);
+    positions = view_positions(base_geometry, view_geometry);
+  }
+  auto copy_slices = std::make_shared<CopySlices>(base.shape(), positions);
+  copy_slices->mutable_next_edges() = {gradient_edge(base), Edge{node, view.output_nr()}};
+  AutogradMeta& base_meta = base.impl()->ensure_autograd_meta();
+  base_meta.grad_fn = copy_slices;
+  base_meta.output_nr = 0;
+  base_meta.requires_grad = true;
+  base.impl()->set_requires_grad_flag(true);
+
+  auto view_node = std::make_shared<PrimitiveNode>(
+      std::make_unique<View>(View::as_strided(view.strides(), view.storage_offset(),
+                                              base.strides(), base.storage_offset())),
+      0);
+  view_node->mutable_next_edges().push_back(Edge{copy_slices, 0});
+  view_node->input_shapes().push_back(base.shape());
+  view_node->input_dtypes().push_back(base.dtype());
+  view_node->saved_inputs().emplace_back();
+  view_node->output_shapes().push_back(view.shape());
+  view_node->output_dtypes().push_back(view.dtype());
+  view_node->saved_outputs().emplace_back();
+  view_meta.grad_fn = view_node;
+  view_meta.output_nr = 0;
+}
+
 void finish(const std::shared_ptr<Node>& token, TensorSpan outputs) {
   auto* node = static_cast<PrimitiveNode*>(token.get());
   for (size_t i = 0; i < outputs.size(); ++i) {
@@ -176,6 +252,12 @@ void finish(const std::shared_ptr<Node>& token, TensorSpan outputs) {
   }
   for (const Tensor& output : outputs) {
     node->saved_outputs().emplace_back(node->mask() & kSaveOutputs ? output : Tensor(), true);
+  }
+  for (const Tensor& output : outputs) {
+    const AutogradMeta* meta = output.impl()->autograd_meta();
+    if (output.impl()->view_base() != nullptr && meta != nullptr && meta->grad_fn.get() == node) {
+      rebase_view_base(output, token);
+    }
   }
 }
 

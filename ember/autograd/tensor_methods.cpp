@@ -115,7 +115,6 @@ Tensor& Tensor::detach_() {
   if (AutogradMeta* meta = impl_->autograd_meta()) {
     meta->grad_fn.reset();
     meta->requires_grad = false;
-    meta->is_view = false;
   }
   impl_->set_requires_grad_flag(false);
   return *this;

@@ -17,12 +17,14 @@ Tensor make_view(const Tensor& self, Shape shape, Strides strides, int64_t offse
   Tensor result(IntrusivePtr<TensorImpl>::make(self.storage(), offset, std::move(shape),
                                                std::move(strides), self.dtype()));
   record_only(view, {self}, {result});
+  // Set after recording: the view's own creation is not a write into it. A view of a view
+  // shares the first base, as geometry is storage-relative either way.
+  TensorImpl* base = self.impl()->view_base() != nullptr ? self.impl()->view_base() : self.impl();
+  result.impl()->set_view_base(IntrusivePtr<TensorImpl>(base));
   if (result.requires_grad()) {
     const AutogradMeta* input_meta = self.impl()->autograd_meta();
-    AutogradMeta& meta = result.impl()->ensure_autograd_meta();
-    meta.is_view = true;
-    meta.view_of_leaf = (input_meta != nullptr && !input_meta->grad_fn) ||
-                        (input_meta != nullptr && input_meta->view_of_leaf);
+    result.impl()->ensure_autograd_meta().view_of_leaf =
+        input_meta != nullptr && (!input_meta->grad_fn || input_meta->view_of_leaf);
   }
   return result;
 }

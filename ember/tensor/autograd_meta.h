@@ -32,8 +32,7 @@ struct AutogradMeta {
   // A non-leaf's gradient after retain_grad(): shared with the hook on grad_fn that fills it,
   // so the hook holds no reference to the tensor (which would keep its graph alive).
   std::shared_ptr<Tensor> retained_grad;
-  // Set on views recorded by autograd: in-place writes through them need the base's history.
-  bool is_view = false;
+  // A view of a leaf that requires grad may not be written in place (B21).
   bool view_of_leaf = false;
 };
 

@@ -41,6 +41,11 @@ class TensorImpl final : public RefCounted {
   // Kept beside the meta so that the hot path (does any input require grad?) reads one byte.
   void set_requires_grad_flag(bool requires_grad) { requires_grad_ = requires_grad; }
 
+  // For a view: the tensor whose memory it views (never itself a view), so that an in-place
+  // write through the view can update the base's autograd history.
+  TensorImpl* view_base() const { return view_base_.get(); }
+  void set_view_base(IntrusivePtr<TensorImpl> base) { view_base_ = std::move(base); }
+
   // The Python object wrapping this tensor, if any (borrowed; see Note [Python objects]).
   void* python_object() const { return python_object_; }
   void set_python_object(void* object) { python_object_ = object; }
@@ -71,6 +76,7 @@ class TensorImpl final : public RefCounted {
   bool is_wrapped_number_ = false;
   bool requires_grad_ = false;
   std::unique_ptr<AutogradMeta> autograd_meta_;
+  IntrusivePtr<TensorImpl> view_base_;
   void* python_object_ = nullptr;
 };
 
