@@ -147,8 +147,10 @@ TensorList reduce_vjp(const Reduce& reduce, const BackwardContext& c) {
     case ReduceOp::Prod: {
       const Tensor& x = c.inputs[0];
       const Tensor& out = c.outputs[0];
-      // Elements that are zero: the product of the others is the product over the non-zero
-      // elements when this is the only zero, else 0. Elsewhere it is out / x.
+      // d out / d x_i is the product of the other elements: out / x_i where x_i != 0 (which
+      // stays differentiable w.r.t. a zero elsewhere), and for the zero element the product of
+      // the non-zero ones when it is the only zero, else 0. With two or more zeros the second
+      // derivative is not exact (PyTorch uses exclusive cumulative products there).
       const Tensor is_zero = eq(x, 0);
       std::vector<int64_t> dims;
       for (int64_t d = 0; d < static_cast<int64_t>(shape.size()); ++d) {
@@ -157,9 +159,8 @@ TensorList reduce_vjp(const Reduce& reduce, const BackwardContext& c) {
       if (dims.empty()) return {grad.expand(shape).clone()};
       const Tensor zeros_count = sum(is_zero, dims, true);
       const Tensor product_of_nonzero = prod_over(where(is_zero, 1, x), dims);
-      const Tensor others = where(eq(zeros_count, 0), out / where(is_zero, 1, x),
-                                  where(logical_and(is_zero, eq(zeros_count, 1)),
-                                        product_of_nonzero, 0));
+      const Tensor others = where(is_zero, where(eq(zeros_count, 1), product_of_nonzero, 0),
+                                  out / where(is_zero, 1, x));
       return {grad * others};
     }
     case ReduceOp::Amax:

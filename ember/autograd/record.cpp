@@ -39,7 +39,11 @@ class PrimitiveNode final : public Node {
   std::string name() const override { return backward_name(primitive_->name()); }
 
   TensorList apply(TensorList&& grads) override {
-    if (!grads[0].defined() && grads.size() == 1) return TensorList(next_edges().size());
+    bool any_edge = false;
+    for (const Edge& edge : next_edges()) any_edge |= edge.valid();
+    if (!any_edge || (!grads[0].defined() && grads.size() == 1)) {
+      return TensorList(next_edges().size());
+    }
     auto self = shared_from_this();
     TensorList inputs, outputs;
     for (const SavedTensor& saved : saved_inputs_) inputs.push_back(saved.unpack(self));
@@ -157,24 +161,21 @@ std::shared_ptr<Node> begin(const Primitive& primitive, TensorSpan inputs, Tenso
   for (const Tensor& input : inputs) any_input |= input.defined() && input.requires_grad();
   // A kernel that reads its output's old value (index_put_) keeps that value's history.
   if (reads_output(primitive)) any_input |= outputs[0].requires_grad();
-  if (!any_input || !is_differentiable(primitive)) {
-    // The outputs' old history (if they were written in place) is overwritten by values that
-    // carry no gradient.
-    for (const Tensor& output : outputs) {
-      if (AutogradMeta* meta = output.impl()->autograd_meta()) {
-        meta->grad_fn.reset();
-        meta->requires_grad = false;
-        output.impl()->set_requires_grad_flag(false);
-      }
-    }
-    return nullptr;
-  }
-  const SaveMask mask = saved_for_backward(primitive);
+  bool overwrites_history = false;
+  for (const Tensor& output : outputs) overwrites_history |= output.requires_grad();
+  const bool differentiable = any_input && is_differentiable(primitive);
+  // Nothing to record, unless a tensor with history is overwritten (y.fill_(0), y[1:] = 5):
+  // then it keeps requiring grad, through a node that passes no gradient on, so that its
+  // base (for a view) is rebased and later uses see zero gradient for the old values.
+  if (!differentiable && !overwrites_history) return nullptr;
+  const SaveMask mask = differentiable ? saved_for_backward(primitive) : 0;
   auto node = std::make_shared<PrimitiveNode>(primitive.clone(), mask);
   auto& edges = node->mutable_next_edges();
   for (size_t i = 0; i < inputs.size(); ++i) {
     const Tensor& input = inputs[i];
-    edges.push_back(input.defined() && input.requires_grad() ? gradient_edge(input) : Edge{});
+    edges.push_back(differentiable && input.defined() && input.requires_grad()
+                        ? gradient_edge(input)
+                        : Edge{});
     node->input_shapes().push_back(input.defined() ? input.shape() : Shape());
     node->input_dtypes().push_back(input.defined() ? input.dtype() : kFloat32);
     bool aliased = false;
@@ -190,7 +191,7 @@ std::shared_ptr<Node> begin(const Primitive& primitive, TensorSpan inputs, Tenso
   // value, so the old value's history is one more input.
   if (reads_output(primitive)) {
     const Tensor& output = outputs[0];
-    edges.push_back(output.requires_grad() ? gradient_edge(output) : Edge{});
+    edges.push_back(differentiable && output.requires_grad() ? gradient_edge(output) : Edge{});
     node->input_shapes().push_back(output.shape());
     node->input_dtypes().push_back(output.dtype());
     node->saved_inputs().emplace_back();

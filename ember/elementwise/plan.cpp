@@ -16,6 +16,25 @@ ElementwisePlan::ElementwisePlan(std::initializer_list<const Tensor*> operands) 
   numel_ = output.numel();
   num_operands_ = static_cast<int>(operands.size());
 
+  // Fast path, the common case of small ops: every operand is contiguous in the output's shape
+  // or a single broadcast element, so the walk is one flat row.
+  bool flat = output.is_contiguous();
+  for (const Tensor* operand : operands) {
+    flat = flat && ((operand->is_contiguous() && operand->shape() == full_shape) ||
+                    operand->numel() == 1);
+  }
+  if (flat) {
+    int index = 0;
+    shape_.push_back(numel_ > 0 ? numel_ : 1);
+    for (const Tensor* operand : operands) {
+      const bool scalar = operand->numel() == 1 && numel_ != 1;
+      strides_[index].push_back(scalar ? 0 : static_cast<int64_t>(operand->element_size()));
+      data_[index] = static_cast<char*>(operand->data_ptr());
+      ++index;
+    }
+    return;
+  }
+
   // Byte strides of every operand over the output's dims; broadcast dims get stride 0.
   Strides full_strides[kMaxElementwiseOperands];
   int index = 0;

@@ -66,8 +66,6 @@ void check_no_partial_overlap(std::string_view op, const Tensor& written, const 
               "performing the operation.");
 }
 
-void mark_modified(const Tensor& written) { written.storage()->bump_version(); }
-
 Tensor& copy_(Tensor& dst, const Tensor& src) {
   check_same_device("copy_", {&dst, &src});
   const Shape broadcast = broadcast_shapes(dst.shape(), src.shape(), "copy_");
@@ -77,7 +75,6 @@ Tensor& copy_(Tensor& dst, const Tensor& src) {
   check_no_internal_overlap("copy_", dst);
   check_no_partial_overlap("copy_", dst, src);
   if (!dst.is_same(src)) run(Copy(), {src}, {dst});
-  mark_modified(dst);
   return dst;
 }
 

@@ -44,7 +44,6 @@ Tensor& unary_(const UnaryPrimitive& primitive, TypeRule rule, Tensor& x) {
     Tensor result = unary(primitive, rule, x);
     if (x.numel() > 0) run(Copy(), {result}, {x});
   }
-  mark_modified(x);
   return x;
 }
 
@@ -116,7 +115,6 @@ Tensor& binary_(const BinaryPrimitive& primitive, TypeRule rule, Tensor& a, cons
       run(Copy(), {result}, {a});
     }
   }
-  mark_modified(a);
   return a;
 }
 
@@ -217,14 +215,16 @@ Tensor clamp(const Tensor& x, const std::optional<Tensor>& min, const std::optio
   return max ? minimum(result, *max) : result;
 }
 
+// The in-place forms compute out of place and copy back. When x has history, the composite
+// reads a copy, so the values its backward saves are not the ones overwritten here.
 Tensor& clamp_(Tensor& x, std::optional<Scalar> min, std::optional<Scalar> max) {
-  Tensor result = clamp(x, min, max);
+  Tensor result = clamp(x.requires_grad() ? x.clone() : x, min, max);
   check_inplace_cast("clamp_", result.dtype(), x.dtype());
   return copy_(x, result);
 }
 
 Tensor& clamp_(Tensor& x, const std::optional<Tensor>& min, const std::optional<Tensor>& max) {
-  Tensor result = clamp(x, min, max);
+  Tensor result = clamp(x.requires_grad() ? x.clone() : x, min, max);
   check_inplace_cast("clamp_", result.dtype(), x.dtype());
   EMBER_CHECK(result.shape() == x.shape(), "[clamp_] output with shape ", x.shape(),
               " doesn't match the broadcast shape ", result.shape());

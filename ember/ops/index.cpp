@@ -180,7 +180,6 @@ Tensor& index_put_(Tensor& self, const std::vector<std::optional<Tensor>>& indic
         source.to(self.dtype()).expand(info.result_shape).reshape(info.kernel_shape);
     run(IndexPut(info.layout, accumulate), {expanded, info.positions}, {info.self});
   }
-  mark_modified(self);
   return self;
 }
 

@@ -11,7 +11,5 @@ namespace ember {
 void check_no_internal_overlap(std::string_view op, const Tensor& written);
 // B17: an input may alias the written tensor exactly, or not at all.
 void check_no_partial_overlap(std::string_view op, const Tensor& written, const Tensor& input);
-// Bumps the storage's version counter so autograd can detect stale saved tensors.
-void mark_modified(const Tensor& written);
 
 }  // namespace ember

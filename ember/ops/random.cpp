@@ -75,7 +75,6 @@ Tensor& fill_random(Tensor& target, Distribution distribution, double a, double 
     const Tensor below = scalar_tensor(largest_below(b, target.dtype()), target.dtype());
     run(Copy(), {where(ge(target, high), below, target)}, {target});
   }
-  mark_modified(target);
   return target;
 }
 

@@ -90,7 +90,6 @@ Tensor Tensor::cuda() const { return to(Device(kCUDA)); }
 Tensor& Tensor::fill_(const Scalar& value) {
   check_no_internal_overlap("fill_", *this);
   if (numel() > 0) run(Fill(value), {}, {*this});
-  mark_modified(*this);
   return *this;
 }
 Tensor& Tensor::zero_() { return fill_(0); }

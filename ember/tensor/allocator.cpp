@@ -31,10 +31,10 @@ class CachingAllocator {
     const size_t rounded = size_class(nbytes == 0 ? 1 : nbytes);
     {
       std::lock_guard<std::mutex> lock(mutex_);
-      auto found = free_blocks_.find(rounded);
-      if (found != free_blocks_.end() && !found->second.empty()) {
-        void* block = found->second.back();
-        found->second.pop_back();
+      std::vector<void*>& blocks = free_list(rounded);
+      if (!blocks.empty()) {
+        void* block = blocks.back();
+        blocks.pop_back();
         cached_bytes_ -= rounded;
         allocated_bytes_ += rounded;
         ++hits_;
@@ -62,7 +62,7 @@ class CachingAllocator {
       std::lock_guard<std::mutex> lock(mutex_);
       allocated_bytes_ -= rounded;
       if (cached_bytes_ + rounded <= cache_limit_) {
-        free_blocks_[rounded].push_back(block);
+        free_list(rounded).push_back(block);
         cached_bytes_ += rounded;
         return;
       }
@@ -72,11 +72,17 @@ class CachingAllocator {
 
   void empty_cache() {
     std::unordered_map<size_t, std::vector<void*>> released;
+    std::vector<void*> released_small;
     {
       std::lock_guard<std::mutex> lock(mutex_);
       released.swap(free_blocks_);
+      for (std::vector<void*>& blocks : small_blocks_) {
+        released_small.insert(released_small.end(), blocks.begin(), blocks.end());
+        blocks.clear();
+      }
       cached_bytes_ = 0;
     }
+    for (void* block : released_small) std::free(block);
     for (auto& [size, blocks] : released) {
       for (void* block : blocks) std::free(block);
     }
@@ -104,7 +110,14 @@ class CachingAllocator {
     return block;
   }
 
+  // Small classes (the many tiny tensors of dynamic graphs) index an array; large ones hash.
+  std::vector<void*>& free_list(size_t rounded) {
+    if (rounded <= kSmallLimit) return small_blocks_[rounded / kAlignment];
+    return free_blocks_[rounded];
+  }
+
   std::mutex mutex_;
+  std::vector<void*> small_blocks_[kSmallLimit / kAlignment + 1];
   std::unordered_map<size_t, std::vector<void*>> free_blocks_;
   size_t allocated_bytes_ = 0;
   size_t cached_bytes_ = 0;

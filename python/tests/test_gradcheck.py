@@ -455,7 +455,7 @@ ADVANCED_INDEX = ("advanced indexing (integer arrays, bool masks) and masked_sel
                   "Index node on a temporary view of the result")
 NO_GRAD_AFTER_FILL = ("fill_/zero_ on a tensor that requires grad drop requires_grad (PyTorch "
                       "keeps it, with a zero gradient)")
-KNOWN_FAILURES = {
+KNOWN_FAILURES_OLD = {
     **{("setitem", note): VIEW_INPLACE for note, _, _ in SETITEM_BASIC},
     ("setitem", "slice-scalar"): VIEW_INPLACE,
     **{("getitem", note): ADVANCED_INDEX for note in INDEX_KEYS},
@@ -463,6 +463,7 @@ KNOWN_FAILURES = {
     **{("masked_select", note): ADVANCED_INDEX
        for note in ("full", "broadcast-mask", "broadcast-input")},
 }
+KNOWN_FAILURES = {}
 # Cases whose first-order check passes but whose double backward fails.
 KNOWN_GRADGRAD_FAILURES = {}
 KNOWN_ZERO_FAILURES = {"fill_": NO_GRAD_AFTER_FILL, "zero_": NO_GRAD_AFTER_FILL}
