@@ -13,11 +13,11 @@ from typing import Callable
 
 import numpy as np
 import pytest
+from ember.autograd.gradcheck import GradcheckError
 from op_db import OP_DB, OPS_BY_NAME
 
 import ember
 from ember.autograd import gradcheck, gradgradcheck
-from ember.autograd.gradcheck import GradcheckError
 
 F64 = ember.float64
 
@@ -202,6 +202,7 @@ add("where", "method", lambda x, y: x.where(COND_34, y), real(3, 4), real(4))
 add("masked_fill", "3x4", lambda x: ember.masked_fill(x, COND_34, 1.5), real(3, 4))
 add("masked_fill", "broadcast-mask", lambda x: x.masked_fill(MASK_4, -2.0), real(3, 4))
 add("masked_fill", "inplace", lambda x: x.clone().masked_fill_(COND_34, 0.25), real(3, 4))
+add("masked_fill", "0-d-tensor-value", lambda x, v: x.masked_fill(MASK_4, v), real(3, 4), real())
 
 # ---------------------------------------------------------------- reductions
 
@@ -396,6 +397,11 @@ SETITEM_ADVANCED = [("int-array", ember.tensor([0, 2]), (2, 3)),
 for _note, _key, _shape in SETITEM_ADVANCED:
     add("setitem", _note, assign(_key), real(4, 3), real(*_shape))
 add("setitem", "mask-scalar", assign_scalar(MASK_43, -1.5), real(4, 3))
+# Constant tensors written over part of a non-leaf: no gradient flows to what they replace.
+add("setitem", "row-constant", assign_scalar(1, ember.tensor([5.0, 6.0, 7.0], dtype=F64)),
+    real(4, 3))
+add("setitem", "int-array-constant",
+    assign_scalar(ember.tensor([0, 3]), ember.zeros(2, 3, dtype=F64)), real(4, 3))
 
 INDEX_03 = ember.tensor([3, 0, 3])
 add("index_select", "dim0-repeats", lambda x: ember.index_select(x, 0, INDEX_03), real(4, 3))
@@ -448,25 +454,19 @@ NON_DIFFERENTIABLE = {
 
 # ---------------------------------------------------------------- known ember bugs (strict)
 
-VIEW_INPLACE = ("ember raises NotImplementedError for in-place writes into a view of a non-leaf "
-                "that requires grad (PyTorch: CopySlices)")
-ADVANCED_INDEX = ("advanced indexing (integer arrays, bool masks) and masked_select return a "
-                  "result with requires_grad=False: ember/ops/index.cpp index() records the "
-                  "Index node on a temporary view of the result")
-NO_GRAD_AFTER_FILL = ("fill_/zero_ on a tensor that requires grad drop requires_grad (PyTorch "
-                      "keeps it, with a zero gradient)")
-KNOWN_FAILURES_OLD = {
-    **{("setitem", note): VIEW_INPLACE for note, _, _ in SETITEM_BASIC},
-    ("setitem", "slice-scalar"): VIEW_INPLACE,
-    **{("getitem", note): ADVANCED_INDEX for note in INDEX_KEYS},
-    **{("getitem_mask", note): ADVANCED_INDEX for note in ("full", "rows", "leading-dims")},
-    **{("masked_select", note): ADVANCED_INDEX
-       for note in ("full", "broadcast-mask", "broadcast-input")},
+# (op, note) -> reason, for the first-order and the second-order test separately.
+KNOWN_FAILURES = {
+    ("masked_fill", "0-d-tensor-value"): "masked_fill takes its value as a Scalar: a 0-d tensor "
+                                         "value that requires grad gets no gradient (PyTorch "
+                                         "differentiates w.r.t. it)",
 }
-KNOWN_FAILURES = {}
-# Cases whose first-order check passes but whose double backward fails.
-KNOWN_GRADGRAD_FAILURES = {}
-KNOWN_ZERO_FAILURES = {"fill_": NO_GRAD_AFTER_FILL, "zero_": NO_GRAD_AFTER_FILL}
+PROD_ZEROS = ("prod's gradient is not differentiable where two or more elements are zero: the "
+              "rule returns a constant 0 there, so d2/dx_i dx_j (i, j zero) is 0 instead of the "
+              "product of the other elements (PyTorch uses exclusive cumulative products)")
+KNOWN_GRADGRAD_FAILURES = {("prod", "two-zeros"): PROD_ZEROS, ("prod", "all-two-zeros"): PROD_ZEROS}
+FILL_EDGE = ("FillBackward0 keeps no edge to the overwritten tensor, so autograd.grad gives None "
+             "(allow_unused) where PyTorch gives zeros")
+KNOWN_ZERO_FAILURES = {"fill_": FILL_EDGE, "zero_": FILL_EDGE}
 
 
 def case_params(known):
@@ -476,7 +476,7 @@ def case_params(known):
             if layout not in case.layouts or not applies(layout, case.specs):
                 continue
             marks = ()
-            reason = known.get((case.op, case.note)) or KNOWN_FAILURES.get((case.op, case.note))
+            reason = known.get((case.op, case.note))
             if reason:
                 marks = (pytest.mark.xfail(strict=True, reason=reason),)
             params.append(pytest.param(case, layout, id=f"{case.op}-{case.note}-{layout}",
@@ -492,7 +492,7 @@ def make_inputs(case, layout):
 # ---------------------------------------------------------------- the checks
 
 
-@pytest.mark.parametrize("case,layout", case_params({}))
+@pytest.mark.parametrize("case,layout", case_params(KNOWN_FAILURES))
 def test_gradcheck(case, layout):
     inputs = make_inputs(case, layout)
     assert gradcheck(case.fn, inputs)
@@ -510,11 +510,11 @@ def outputs_of(result):
             if isinstance(o, ember.Tensor) and o.dtype.is_floating_point]
 
 
-@pytest.mark.parametrize("name", sorted(ZERO_GRADIENT))
+@pytest.mark.parametrize("name", [
+    pytest.param(name, marks=pytest.mark.xfail(strict=True, reason=KNOWN_ZERO_FAILURES[name]))
+    if name in KNOWN_ZERO_FAILURES else name for name in sorted(ZERO_GRADIENT)])
 def test_zero_gradient(name):
     """Piecewise-constant ops keep requires_grad and give a zero gradient, as in PyTorch."""
-    if name in KNOWN_ZERO_FAILURES:
-        pytest.xfail(KNOWN_ZERO_FAILURES[name])
     for case in (c for c in CASES if c.op == name):
         inputs = make_inputs(case, "contiguous")
         output = case.fn(*inputs)
@@ -538,12 +538,11 @@ def test_op_db_is_covered():
     assert len(notes) == len(set(notes)), "case notes must be unique per op"
 
 
-@pytest.mark.parametrize("name", sorted(NON_DIFFERENTIABLE))
+@pytest.mark.parametrize("name", sorted(name for name, reason in NON_DIFFERENTIABLE.items()
+                                         if reason in (BOOL_RESULT, INTEGER_RESULT)))
 def test_non_differentiable_results_do_not_require_grad(name):
     """Ops with bool / integer results never produce a tensor that requires grad."""
     info = OPS_BY_NAME[name]
-    if NON_DIFFERENTIABLE[name] not in (BOOL_RESULT, INTEGER_RESULT):
-        pytest.skip(NON_DIFFERENTIABLE[name])
     for sample in info.sample_inputs(F64)[:3]:
         args = [ember.from_numpy(np.array(arg.values, dtype=np.float64)).requires_grad_()
                 if hasattr(arg, "values") and arg.dtype == F64 else
