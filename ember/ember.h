@@ -8,7 +8,7 @@
 #include "ember/autograd/node.h"
 #include "ember/base/error.h"
 #include "ember/base/parallel.h"
+#include "ember/base/version.h"
 #include "ember/ops/ops.h"
 #include "ember/tensor/allocator.h"
 #include "ember/tensor/tensor.h"
-#include "ember/base/version.h"

@@ -5,7 +5,8 @@ PyTorch in the same interpreter, and prints a table (case, ember, torch, ember's
 Each figure is the median of repeats timed with time.perf_counter after warm-up calls; every
 repeat runs the statement enough times to last --repeat-seconds. The thread count is set with
 set_num_threads in both libraries (default 1: two-thread figures collapse whenever anything else
-runs on a 2-vCPU machine). A benchmark, never a test: nothing here asserts a time.
+runs on a 2-vCPU machine), and in OpenBLAS's own pool too, which torch's float32 matmul uses and
+torch.set_num_threads leaves alone. A benchmark, never a test: nothing here asserts a time.
 
 PyTorch is Debian's python3-torch for /usr/bin/python3; run both in one interpreter with
     /usr/bin/python3 -m venv --system-site-packages .venv-bench

@@ -70,7 +70,8 @@ TEST(Autograd, DynamicControlFlow) {
   Tensor y = x;
   for (int i = 0; i < 5; ++i) y = (y.item<double>() > 0.1) ? y * 0.5 : y + 1;
   y.sum().backward();
-  EXPECT_NEAR(values(x.grad())[0], std::pow(0.5, 4), 1e-12);  // 0.5 -> .25 -> .125 -> .0625 -> +1 -> *0.5
+  EXPECT_NEAR(values(x.grad())[0], std::pow(0.5, 4),
+              1e-12);  // 0.5 -> .25 -> .125 -> .0625 -> +1 -> *0.5
 }
 
 TEST(Autograd, GradOfGradient) {
@@ -112,8 +113,9 @@ TEST(AutogradErrors, BackwardTwiceThroughFreedGraph) {  // B18
   Tensor x = leaf({3});
   Tensor y = (x.exp() * 2).sum();
   y.backward();
-  EXPECT_NE(message_of([&] { y.backward(); }).find("Trying to backward through the graph a second time"),
-            std::string::npos);
+  EXPECT_NE(
+      message_of([&] { y.backward(); }).find("Trying to backward through the graph a second time"),
+      std::string::npos);
 }
 
 TEST(AutogradErrors, SavedTensorModifiedInPlace) {  // B20
@@ -133,11 +135,15 @@ TEST(AutogradErrors, InPlaceOnLeafAndNonScalarBackward) {  // B21, B22
     autograd::NoGradGuard guard;
     EXPECT_NO_THROW(w.add_(1));
   }
-  EXPECT_NE(message_of([&] { (w * 2).backward(); }).find("grad can be implicitly created only for scalar outputs"),
+  EXPECT_NE(message_of([&] {
+              (w * 2).backward();
+            }).find("grad can be implicitly created only for scalar outputs"),
             std::string::npos);
   EXPECT_NE(message_of([] { zeros({1}).backward(); }).find("does not require grad"),
             std::string::npos);
-  EXPECT_NE(message_of([&] { (w * 2).backward(ones({1, 2})); }).find("Mismatch in shape"),
+  EXPECT_NE(message_of([&] {
+              (w * 2).backward(ones({1, 2}));
+            }).find("Mismatch in shape"),
             std::string::npos);
 }
 
@@ -172,8 +178,8 @@ TEST(CustomFunction, ForwardBackwardAndDoubleBackward) {
   EXPECT_EQ(values(first[0]), (std::vector<double>{3, 12}));
   auto second = autograd::grad({first[0].sum()}, {x});
   EXPECT_EQ(values(second[0]), (std::vector<double>{6, 12}));
-  EXPECT_EQ(gradcheck([](const std::vector<Tensor>& in) { return Cube::apply(in[0]); }, {leaf({3})}),
-            "");
+  EXPECT_EQ(
+      gradcheck([](const std::vector<Tensor>& in) { return Cube::apply(in[0]); }, {leaf({3})}), "");
 }
 
 TEST(CustomFunction, SavedInputModifiedInPlaceIsReported) {
@@ -194,11 +200,14 @@ struct RuleCase {
 std::vector<RuleCase> rule_cases() {
   manual_seed(42);
   std::vector<RuleCase> cases;
-  auto unary = [&](const char* name, Tensor (*op)(const Tensor&), double low = -1, double high = 1) {
-    cases.push_back({name, [op](const std::vector<Tensor>& in) { return op(in[0]); },
+  auto unary = [&](const char* name, Tensor (*op)(const Tensor&), double low = -1,
+                   double high = 1) {
+    cases.push_back({name,
+                     [op](const std::vector<Tensor>& in) { return op(in[0]); },
                      {leaf({2, 3}, low, high)}});
     // non-contiguous: a transposed input
-    cases.push_back({name, [op](const std::vector<Tensor>& in) { return op(in[0].t()); },
+    cases.push_back({name,
+                     [op](const std::vector<Tensor>& in) { return op(in[0].t()); },
                      {leaf({3, 2}, low, high)}});
   };
   unary("neg", &neg);
@@ -219,10 +228,12 @@ std::vector<RuleCase> rule_cases() {
   unary("square", &square);
   auto binary = [&](const char* name, Tensor (*op)(const Tensor&, const Tensor&), double low = -1,
                     double high = 1) {
-    cases.push_back({name, [op](const std::vector<Tensor>& in) { return op(in[0], in[1]); },
+    cases.push_back({name,
+                     [op](const std::vector<Tensor>& in) { return op(in[0], in[1]); },
                      {leaf({2, 3}, low, high), leaf({2, 3}, low, high)}});
     // broadcast: (2, 3) with (3,)
-    cases.push_back({name, [op](const std::vector<Tensor>& in) { return op(in[0], in[1]); },
+    cases.push_back({name,
+                     [op](const std::vector<Tensor>& in) { return op(in[0], in[1]); },
                      {leaf({2, 3}, low, high), leaf({3}, low, high)}});
   };
   binary("add", static_cast<Tensor (*)(const Tensor&, const Tensor&)>(&add));
@@ -232,34 +243,61 @@ std::vector<RuleCase> rule_cases() {
   binary("pow", static_cast<Tensor (*)(const Tensor&, const Tensor&)>(&pow), 0.5, 2);
   binary("maximum", static_cast<Tensor (*)(const Tensor&, const Tensor&)>(&maximum));
   binary("minimum", static_cast<Tensor (*)(const Tensor&, const Tensor&)>(&minimum));
-  cases.push_back({"where", [](const std::vector<Tensor>& in) { return where(in[0] > 0, in[0], in[1]); },
+  cases.push_back({"where",
+                   [](const std::vector<Tensor>& in) { return where(in[0] > 0, in[0], in[1]); },
                    {leaf({4}), leaf({4})}});
-  cases.push_back({"clamp", [](const std::vector<Tensor>& in) { return in[0].clamp(-0.5, 0.5); },
-                   {leaf({5})}});
-  cases.push_back({"sum_dims", [](const std::vector<Tensor>& in) { return in[0].sum({0, 2}, true); },
-                   {leaf({2, 3, 2})}});
-  cases.push_back({"mean", [](const std::vector<Tensor>& in) { return in[0].mean({1}); }, {leaf({2, 3})}});
-  cases.push_back({"prod", [](const std::vector<Tensor>& in) { return in[0].prod(1); }, {leaf({2, 3}, 0.5, 1.5)}});
-  cases.push_back({"amax", [](const std::vector<Tensor>& in) { return in[0].amax({1}); }, {leaf({2, 3})}});
-  cases.push_back({"max_dim", [](const std::vector<Tensor>& in) { return std::get<0>(in[0].max(0)); }, {leaf({3, 2})}});
-  cases.push_back({"var", [](const std::vector<Tensor>& in) { return in[0].var({1}); }, {leaf({2, 4})}});
-  cases.push_back({"logsumexp", [](const std::vector<Tensor>& in) { return in[0].logsumexp({1}); }, {leaf({2, 3})}});
-  cases.push_back({"norm", [](const std::vector<Tensor>& in) { return in[0].norm(2); }, {leaf({4})}});
-  cases.push_back({"mm", [](const std::vector<Tensor>& in) { return in[0].mm(in[1]); }, {leaf({2, 3}), leaf({3, 4})}});
-  cases.push_back({"mm_t", [](const std::vector<Tensor>& in) { return in[0].t().mm(in[1]); }, {leaf({3, 2}), leaf({3, 4})}});
-  cases.push_back({"matmul_batched", [](const std::vector<Tensor>& in) { return in[0].matmul(in[1]); },
-                   {leaf({2, 2, 3}), leaf({3, 2})}});
-  cases.push_back({"addmm", [](const std::vector<Tensor>& in) { return in[0].addmm(in[1], in[2], 0.5, 2); },
-                   {leaf({2}), leaf({2, 3}), leaf({3, 2})}});
-  cases.push_back({"views", [](const std::vector<Tensor>& in) {
-                     return in[0].permute({1, 0}).reshape({6}).unsqueeze(0).expand({2, 6}).select(1, 2);
+  cases.push_back(
+      {"clamp", [](const std::vector<Tensor>& in) { return in[0].clamp(-0.5, 0.5); }, {leaf({5})}});
+  cases.push_back({"sum_dims",
+                   [](const std::vector<Tensor>& in) {
+                     return in[0].sum({0, 2}, true);
                    },
+                   {leaf({2, 3, 2})}});
+  cases.push_back(
+      {"mean", [](const std::vector<Tensor>& in) { return in[0].mean({1}); }, {leaf({2, 3})}});
+  cases.push_back({"prod",
+                   [](const std::vector<Tensor>& in) { return in[0].prod(1); },
+                   {leaf({2, 3}, 0.5, 1.5)}});
+  cases.push_back(
+      {"amax", [](const std::vector<Tensor>& in) { return in[0].amax({1}); }, {leaf({2, 3})}});
+  cases.push_back({"max_dim",
+                   [](const std::vector<Tensor>& in) { return std::get<0>(in[0].max(0)); },
+                   {leaf({3, 2})}});
+  cases.push_back(
+      {"var", [](const std::vector<Tensor>& in) { return in[0].var({1}); }, {leaf({2, 4})}});
+  cases.push_back({"logsumexp",
+                   [](const std::vector<Tensor>& in) { return in[0].logsumexp({1}); },
                    {leaf({2, 3})}});
-  cases.push_back({"slice_step", [](const std::vector<Tensor>& in) { return in[0].slice(1, 1, 6, 2); },
+  cases.push_back(
+      {"norm", [](const std::vector<Tensor>& in) { return in[0].norm(2); }, {leaf({4})}});
+  cases.push_back({"mm",
+                   [](const std::vector<Tensor>& in) { return in[0].mm(in[1]); },
+                   {leaf({2, 3}), leaf({3, 4})}});
+  cases.push_back({"mm_t",
+                   [](const std::vector<Tensor>& in) { return in[0].t().mm(in[1]); },
+                   {leaf({3, 2}), leaf({3, 4})}});
+  cases.push_back({"matmul_batched",
+                   [](const std::vector<Tensor>& in) { return in[0].matmul(in[1]); },
+                   {leaf({2, 2, 3}), leaf({3, 2})}});
+  cases.push_back({"addmm",
+                   [](const std::vector<Tensor>& in) { return in[0].addmm(in[1], in[2], 0.5, 2); },
+                   {leaf({2}), leaf({2, 3}), leaf({3, 2})}});
+  cases.push_back(
+      {"views",
+       [](const std::vector<Tensor>& in) {
+         return in[0].permute({1, 0}).reshape({6}).unsqueeze(0).expand({2, 6}).select(1, 2);
+       },
+       {leaf({2, 3})}});
+  cases.push_back({"slice_step",
+                   [](const std::vector<Tensor>& in) { return in[0].slice(1, 1, 6, 2); },
                    {leaf({2, 6})}});
-  cases.push_back({"as_strided", [](const std::vector<Tensor>& in) { return in[0].as_strided({2, 2}, {1, 2}, 1); },
+  cases.push_back({"as_strided",
+                   [](const std::vector<Tensor>& in) {
+                     return in[0].as_strided({2, 2}, {1, 2}, 1);
+                   },
                    {leaf({6})}});
-  cases.push_back({"masked_fill", [](const std::vector<Tensor>& in) { return in[0].masked_fill(in[0] > 0, 1.5); },
+  cases.push_back({"masked_fill",
+                   [](const std::vector<Tensor>& in) { return in[0].masked_fill(in[0] > 0, 1.5); },
                    {leaf({5})}});
   return cases;
 }
@@ -285,7 +323,7 @@ namespace {
 TEST(InPlaceOnViews, WritingThroughAViewRebasesTheBase) {
   Tensor x = tensor({1.0, 2.0, 3.0}, kFloat64).requires_grad_();
   Tensor y = x * 2;
-  y.select(0, 1).mul_(10);  // y = [2x0, 20x1, 2x2]
+  y.select(0, 1).mul_(10);   // y = [2x0, 20x1, 2x2]
   (y * y).sum().backward();  // d/dx = 2y * dy/dx
   EXPECT_EQ(values(x.grad()), (std::vector<double>{8, 1600, 24}));
 }

@@ -49,27 +49,44 @@ TensorList unary_vjp(UnaryOp op, const BackwardContext& c) {
   const Tensor& x = c.inputs[0];
   const Tensor& out = c.outputs[0];
   switch (op) {
-    case UnaryOp::Neg: return {neg(grad)};
-    case UnaryOp::Abs: return {grad * sign(x)};
+    case UnaryOp::Neg:
+      return {neg(grad)};
+    case UnaryOp::Abs:
+      return {grad * sign(x)};
     case UnaryOp::Sign:
     case UnaryOp::Floor:
     case UnaryOp::Ceil:
     case UnaryOp::Round:
-    case UnaryOp::Trunc: return {zeros_like(grad)};
-    case UnaryOp::Exp: return {grad * out};
-    case UnaryOp::Log: return {grad / x};
-    case UnaryOp::Log1p: return {grad / (x + 1)};
-    case UnaryOp::Expm1: return {grad * (out + 1)};
-    case UnaryOp::Sqrt: return {grad / (2 * out)};
-    case UnaryOp::Rsqrt: return {grad * (-0.5) * out * out * out};
-    case UnaryOp::Sin: return {grad * cos(x)};
-    case UnaryOp::Cos: return {neg(grad) * sin(x)};
-    case UnaryOp::Tanh: return {grad * (1 - out * out)};
-    case UnaryOp::Sigmoid: return {grad * out * (1 - out)};
-    case UnaryOp::Relu: return {where(gt(out, 0), grad, 0)};
-    case UnaryOp::Erf: return {grad * (2.0 / std::sqrt(std::numbers::pi)) * exp(neg(x * x))};
-    case UnaryOp::Reciprocal: return {neg(grad) * out * out};
-    case UnaryOp::Square: return {grad * 2 * x};
+    case UnaryOp::Trunc:
+      return {zeros_like(grad)};
+    case UnaryOp::Exp:
+      return {grad * out};
+    case UnaryOp::Log:
+      return {grad / x};
+    case UnaryOp::Log1p:
+      return {grad / (x + 1)};
+    case UnaryOp::Expm1:
+      return {grad * (out + 1)};
+    case UnaryOp::Sqrt:
+      return {grad / (2 * out)};
+    case UnaryOp::Rsqrt:
+      return {grad * (-0.5) * out * out * out};
+    case UnaryOp::Sin:
+      return {grad * cos(x)};
+    case UnaryOp::Cos:
+      return {neg(grad) * sin(x)};
+    case UnaryOp::Tanh:
+      return {grad * (1 - out * out)};
+    case UnaryOp::Sigmoid:
+      return {grad * out * (1 - out)};
+    case UnaryOp::Relu:
+      return {where(gt(out, 0), grad, 0)};
+    case UnaryOp::Erf:
+      return {grad * (2.0 / std::sqrt(std::numbers::pi)) * exp(neg(x * x))};
+    case UnaryOp::Reciprocal:
+      return {neg(grad) * out * out};
+    case UnaryOp::Square:
+      return {grad * 2 * x};
   }
   return {};
 }
@@ -143,7 +160,8 @@ TensorList reduce_vjp(const Reduce& reduce, const BackwardContext& c) {
   const Tensor& grad = c.grads[0];  // keepdim-shaped, like the output
   const Shape& shape = c.input_shapes[0];
   switch (reduce.op()) {
-    case ReduceOp::Sum: return {grad.expand(shape)};
+    case ReduceOp::Sum:
+      return {grad.expand(shape)};
     case ReduceOp::Prod: {
       const Tensor& x = c.inputs[0];
       const Tensor& out = c.outputs[0];
@@ -176,7 +194,8 @@ TensorList reduce_vjp(const Reduce& reduce, const BackwardContext& c) {
       return {where(hits, grad / count, 0)};
     }
     case ReduceOp::All:
-    case ReduceOp::Any: return {Tensor()};
+    case ReduceOp::Any:
+      return {Tensor()};
   }
   return {};
 }
@@ -189,17 +208,19 @@ TensorList view_vjp(const View& view, const BackwardContext& c) {
   const Tensor& grad = c.grads[0];
   const Shape& shape = c.input_shapes[0];
   switch (view.view_kind()) {
-    case View::Kind::Reshape: return {grad.reshape(shape)};
+    case View::Kind::Reshape:
+      return {grad.reshape(shape)};
     case View::Kind::Permute: {
       std::vector<int64_t> inverse(view.dims().size());
       for (size_t i = 0; i < inverse.size(); ++i) inverse[view.dims()[i]] = static_cast<int64_t>(i);
       return {grad.permute(inverse)};
     }
-    case View::Kind::Expand: return {sum_to(grad, shape)};
+    case View::Kind::Expand:
+      return {sum_to(grad, shape)};
     case View::Kind::Select: {
       const Tensor index = scalar_tensor(view.start(), kInt64);
-      return {where(one_hot_along(shape, view.dim(), index), grad.unsqueeze(view.dim()).expand(shape),
-                    0)};
+      return {where(one_hot_along(shape, view.dim(), index),
+                    grad.unsqueeze(view.dim()).expand(shape), 0)};
     }
     case View::Kind::Slice: {
       const int64_t count = grad.size(view.dim());
@@ -226,7 +247,8 @@ TensorList view_vjp(const View& view, const BackwardContext& c) {
       };
       grow(grad.shape(), view.strides(), view.offset());
       grow(shape, input_strides, view.input_offset());
-      Tensor positions = arange(extent).as_strided(grad.shape(), view.strides(), view.offset() - base);
+      Tensor positions =
+          arange(extent).as_strided(grad.shape(), view.strides(), view.offset() - base);
       Tensor buffer = zeros_for(grad, {extent});
       index_put_(buffer, {positions.reshape({-1})}, grad.reshape({-1}), /*accumulate=*/true);
       return {buffer.as_strided(shape, input_strides, view.input_offset() - base)};
@@ -235,7 +257,9 @@ TensorList view_vjp(const View& view, const BackwardContext& c) {
   return {};
 }
 
-Tensor allocate_like_shape(const Tensor& like, const Shape& shape) { return zeros_for(like, shape); }
+Tensor allocate_like_shape(const Tensor& like, const Shape& shape) {
+  return zeros_for(like, shape);
+}
 
 }  // namespace
 
@@ -248,7 +272,8 @@ bool is_differentiable(const Primitive& primitive) {
     case PrimitiveKind::ArgReduce:
     case PrimitiveKind::Index:
     case PrimitiveKind::IndexPut:
-    case PrimitiveKind::View: return true;
+    case PrimitiveKind::View:
+      return true;
     case PrimitiveKind::Binary:
       switch (static_cast<const BinaryPrimitive&>(primitive).op()) {
         case BinaryOp::Eq:
@@ -259,8 +284,10 @@ bool is_differentiable(const Primitive& primitive) {
         case BinaryOp::Ge:
         case BinaryOp::LogicalAnd:
         case BinaryOp::LogicalOr:
-        case BinaryOp::LogicalXor: return false;
-        default: return true;
+        case BinaryOp::LogicalXor:
+          return false;
+        default:
+          return true;
       }
     case PrimitiveKind::Reduce: {
       const ReduceOp op = static_cast<const Reduce&>(primitive).op();
@@ -270,7 +297,8 @@ bool is_differentiable(const Primitive& primitive) {
     case PrimitiveKind::Range:
     case PrimitiveKind::RandomFill:
     case PrimitiveKind::CountNonzero:
-    case PrimitiveKind::Nonzero: return false;
+    case PrimitiveKind::Nonzero:
+      return false;
   }
   return false;
 }
@@ -286,7 +314,8 @@ SaveMask saved_for_backward(const Primitive& primitive) {
         case UnaryOp::Sin:
         case UnaryOp::Cos:
         case UnaryOp::Erf:
-        case UnaryOp::Square: return kInput0;
+        case UnaryOp::Square:
+          return kInput0;
         case UnaryOp::Exp:
         case UnaryOp::Expm1:
         case UnaryOp::Sqrt:
@@ -294,32 +323,41 @@ SaveMask saved_for_backward(const Primitive& primitive) {
         case UnaryOp::Tanh:
         case UnaryOp::Sigmoid:
         case UnaryOp::Relu:
-        case UnaryOp::Reciprocal: return kSaveOutputs;
-        default: return 0;
+        case UnaryOp::Reciprocal:
+          return kSaveOutputs;
+        default:
+          return 0;
       }
     case PrimitiveKind::Binary:
       switch (static_cast<const BinaryPrimitive&>(primitive).op()) {
         case BinaryOp::Add:
         case BinaryOp::Sub:
         case BinaryOp::FloorDivide:
-        case BinaryOp::DivTrunc: return 0;
-        default: return kBoth;
+        case BinaryOp::DivTrunc:
+          return 0;
+        default:
+          return kBoth;
       }
     case PrimitiveKind::Reduce:
       return static_cast<const Reduce&>(primitive).op() == ReduceOp::Sum ? 0
                                                                          : kInput0 | kSaveOutputs;
-    case PrimitiveKind::ArgReduce: return kSaveOutputs;
-    case PrimitiveKind::Where: return kInput0;
-    case PrimitiveKind::Matmul: return kBoth;
+    case PrimitiveKind::ArgReduce:
+      return kSaveOutputs;
+    case PrimitiveKind::Where:
+      return kInput0;
+    case PrimitiveKind::Matmul:
+      return kBoth;
     case PrimitiveKind::Index:
-    case PrimitiveKind::IndexPut: return kInput1;
+    case PrimitiveKind::IndexPut:
+      return kInput1;
     case PrimitiveKind::Copy:
     case PrimitiveKind::View:
     case PrimitiveKind::Fill:
     case PrimitiveKind::Range:
     case PrimitiveKind::RandomFill:
     case PrimitiveKind::CountNonzero:
-    case PrimitiveKind::Nonzero: return 0;
+    case PrimitiveKind::Nonzero:
+      return 0;
   }
   return 0;
 }
@@ -333,10 +371,12 @@ bool reads_output(const Primitive& primitive) {
 TensorList vjp(const Primitive& primitive, const BackwardContext& c) {
   const Tensor& grad = c.grads[0];
   switch (primitive.kind()) {
-    case PrimitiveKind::Unary: return unary_vjp(static_cast<const UnaryPrimitive&>(primitive).op(), c);
+    case PrimitiveKind::Unary:
+      return unary_vjp(static_cast<const UnaryPrimitive&>(primitive).op(), c);
     case PrimitiveKind::Binary:
       return binary_vjp(static_cast<const BinaryPrimitive&>(primitive).op(), c);
-    case PrimitiveKind::Reduce: return reduce_vjp(static_cast<const Reduce&>(primitive), c);
+    case PrimitiveKind::Reduce:
+      return reduce_vjp(static_cast<const Reduce&>(primitive), c);
     case PrimitiveKind::ArgReduce: {
       const auto& arg = static_cast<const ArgReduce&>(primitive);
       const Tensor& indices = c.outputs[1];
@@ -349,14 +389,17 @@ TensorList vjp(const Primitive& primitive, const BackwardContext& c) {
       if (c.needs_input_grad[2]) grads[2] = sum_to(where(condition, 0, grad), c.input_shapes[2]);
       return grads;
     }
-    case PrimitiveKind::Copy: return {sum_to(grad.to(c.input_dtypes[0]), c.input_shapes[0])};
+    case PrimitiveKind::Copy:
+      return {sum_to(grad.to(c.input_dtypes[0]), c.input_shapes[0])};
     case PrimitiveKind::Matmul: {
       const auto& matmul_primitive = static_cast<const Matmul&>(primitive);
       const Tensor& a = c.inputs[0];
       const Tensor& b = c.inputs[1];
       TensorList grads(c.needs_input_grad.size());
-      if (c.needs_input_grad[0]) grads[0] = matmul(grad, b.transpose(-1, -2)) * matmul_primitive.alpha();
-      if (c.needs_input_grad[1]) grads[1] = matmul(a.transpose(-1, -2), grad) * matmul_primitive.alpha();
+      if (c.needs_input_grad[0])
+        grads[0] = matmul(grad, b.transpose(-1, -2)) * matmul_primitive.alpha();
+      if (c.needs_input_grad[1])
+        grads[1] = matmul(a.transpose(-1, -2), grad) * matmul_primitive.alpha();
       if (grads.size() > 2 && c.needs_input_grad[2]) grads[2] = grad * matmul_primitive.beta();
       return grads;
     }
@@ -378,18 +421,20 @@ TensorList vjp(const Primitive& primitive, const BackwardContext& c) {
           grads[2] = grad;
         } else {
           grads[2] = grad.clone();
-          run(IndexPut(put.layout(), false), {allocate_like_shape(grad, c.input_shapes[0]), c.inputs[1]},
-              {grads[2]});
+          run(IndexPut(put.layout(), false),
+              {allocate_like_shape(grad, c.input_shapes[0]), c.inputs[1]}, {grads[2]});
         }
       }
       return grads;
     }
-    case PrimitiveKind::View: return view_vjp(static_cast<const View&>(primitive), c);
+    case PrimitiveKind::View:
+      return view_vjp(static_cast<const View&>(primitive), c);
     case PrimitiveKind::Fill:
     case PrimitiveKind::Range:
     case PrimitiveKind::RandomFill:
     case PrimitiveKind::CountNonzero:
-    case PrimitiveKind::Nonzero: break;
+    case PrimitiveKind::Nonzero:
+      break;
   }
   detail::raise<RuntimeError>("[", primitive.name(), "] is not differentiable");
 }

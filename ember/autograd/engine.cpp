@@ -15,7 +15,9 @@ namespace ember::autograd {
 namespace {
 
 struct ByLatestFirst {
-  bool operator()(const Node* a, const Node* b) const { return a->sequence_nr() < b->sequence_nr(); }
+  bool operator()(const Node* a, const Node* b) const {
+    return a->sequence_nr() < b->sequence_nr();
+  }
 };
 
 std::string size_str(const Shape& shape) {
@@ -26,9 +28,8 @@ std::string size_str(const Shape& shape) {
 
 // The root gradients: given ones, or an implicit 1 for scalar outputs (B22).
 TensorList root_gradients(const TensorList& outputs, const TensorList& grad_outputs) {
-  EMBER_CHECK(grad_outputs.empty() || grad_outputs.size() == outputs.size(),
-              "[backward] got ", grad_outputs.size(), " gradients for ", outputs.size(),
-              " outputs");
+  EMBER_CHECK(grad_outputs.empty() || grad_outputs.size() == outputs.size(), "[backward] got ",
+              grad_outputs.size(), " gradients for ", outputs.size(), " outputs");
   TensorList grads;
   for (size_t i = 0; i < outputs.size(); ++i) {
     const Tensor& output = outputs[i];
@@ -36,12 +37,13 @@ TensorList root_gradients(const TensorList& outputs, const TensorList& grad_outp
     if (!grad.defined()) {
       EMBER_CHECK(output.numel() == 1,
                   "[backward] grad can be implicitly created only for scalar outputs; got an "
-                  "output of shape ", output.shape());
+                  "output of shape ",
+                  output.shape());
       grad = ones_like(output);
     }
     EMBER_CHECK(grad.shape() == output.shape(), "[backward] Mismatch in shape: grad_output[", i,
-                "] has a shape of ", size_str(grad.shape()), " and output[", i,
-                "] has a shape of ", size_str(output.shape()), ".");
+                "] has a shape of ", size_str(grad.shape()), " and output[", i, "] has a shape of ",
+                size_str(output.shape()), ".");
     // PyTorch checks shapes before history, so a wrong gradient is reported first.
     EMBER_CHECK(output.requires_grad(), "[backward] element ", i,
                 " of tensors does not require grad and does not have a grad_fn");
@@ -57,8 +59,8 @@ void check_anomaly(const Node& node, const TensorList& produced) {
     const bool has_nan = ne(grad, grad).any().item().to_int64() != 0;
     if (has_nan) {
       detail::raise<RuntimeError>(
-          "[backward] Function '", node.name(), "' returned nan values in its ", i,
-          "th output.", node.creation_trace().empty() ? "" : " The forward call that created it: ",
+          "[backward] Function '", node.name(), "' returned nan values in its ", i, "th output.",
+          node.creation_trace().empty() ? "" : " The forward call that created it: ",
           node.creation_trace());
     }
   }
@@ -76,7 +78,8 @@ TensorList execute(const std::vector<Edge>& roots, const TensorList& root_grads,
   std::unordered_set<Node*> seen;
   std::vector<Node*> stack;
   for (const Edge& root : roots) {
-    if (root.valid() && seen.insert(root.function.get()).second) stack.push_back(root.function.get());
+    if (root.valid() && seen.insert(root.function.get()).second)
+      stack.push_back(root.function.get());
   }
   while (!stack.empty()) {
     Node* node = stack.back();
@@ -155,7 +158,8 @@ void backward(const TensorList& outputs, const TensorList& grad_outputs,
   }
   // backward(inputs=...): gradients reach only the named tensors' .grad.
   for (const Tensor& input : inputs) {
-    EMBER_CHECK(input.requires_grad(), "[backward] One of the differentiated Tensors does not require grad");
+    EMBER_CHECK(input.requires_grad(),
+                "[backward] One of the differentiated Tensors does not require grad");
   }
   const TensorList captured =
       execute(edges_of(outputs), grads, keep_graph, create_graph, edges_of(inputs));
@@ -172,12 +176,14 @@ TensorList grad(const TensorList& outputs, const TensorList& inputs, const Tenso
                 std::optional<bool> retain_graph, bool create_graph, bool allow_unused) {
   const TensorList grads = root_gradients(outputs, grad_outputs);
   for (const Tensor& input : inputs) {
-    EMBER_CHECK(input.requires_grad(), "[grad] One of the differentiated Tensors does not require grad");
+    EMBER_CHECK(input.requires_grad(),
+                "[grad] One of the differentiated Tensors does not require grad");
   }
   TensorList captured = execute(edges_of(outputs), grads, retain_graph.value_or(create_graph),
                                 create_graph, edges_of(inputs));
   for (size_t i = 0; i < captured.size(); ++i) {
-    EMBER_CHECK(captured[i].defined() || allow_unused, "[grad] One of the differentiated Tensors "
+    EMBER_CHECK(captured[i].defined() || allow_unused,
+                "[grad] One of the differentiated Tensors "
                 "appears to not have been used in the graph. Set allow_unused=True if this is the "
                 "desired behavior.");
     if (captured[i].defined() && !create_graph) captured[i] = captured[i].detach();

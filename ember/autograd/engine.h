@@ -16,7 +16,8 @@ void backward(const TensorList& outputs, const TensorList& grad_outputs,
 
 // torch.autograd.grad: returns d(outputs)/d(inputs) without touching any .grad.
 TensorList grad(const TensorList& outputs, const TensorList& inputs,
-                const TensorList& grad_outputs = {}, std::optional<bool> retain_graph = std::nullopt,
-                bool create_graph = false, bool allow_unused = false);
+                const TensorList& grad_outputs = {},
+                std::optional<bool> retain_graph = std::nullopt, bool create_graph = false,
+                bool allow_unused = false);
 
 }  // namespace ember::autograd

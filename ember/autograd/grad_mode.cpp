@@ -11,6 +11,8 @@ std::atomic<bool> anomaly_enabled{false};
 bool is_grad_enabled() { return grad_enabled; }
 void set_grad_enabled(bool enabled) { grad_enabled = enabled; }
 bool is_anomaly_enabled() { return anomaly_enabled.load(std::memory_order_relaxed); }
-void set_anomaly_enabled(bool enabled) { anomaly_enabled.store(enabled, std::memory_order_relaxed); }
+void set_anomaly_enabled(bool enabled) {
+  anomaly_enabled.store(enabled, std::memory_order_relaxed);
+}
 
 }  // namespace ember::autograd

@@ -48,7 +48,8 @@ std::string gradcheck(const DifferentiableFunction& function, const std::vector<
     EMBER_CHECK(input.dtype() == kFloat64 && input.is_contiguous(),
                 "[gradcheck] inputs must be contiguous float64 tensors");
     double* data = input.data_ptr<double>();
-    const Tensor expected = analytical[k].defined() ? analytical[k].contiguous() : zeros_like(input);
+    const Tensor expected =
+        analytical[k].defined() ? analytical[k].contiguous() : zeros_like(input);
     const double* expected_data = expected.data_ptr<double>();
     for (int64_t i = 0; i < input.numel(); ++i) {
       const double original = data[i];
@@ -68,8 +69,8 @@ std::string gradcheck(const DifferentiableFunction& function, const std::vector<
   return report.str();
 }
 
-std::string gradgradcheck(const DifferentiableFunction& function,
-                          const std::vector<Tensor>& inputs, const GradcheckOptions& options) {
+std::string gradgradcheck(const DifferentiableFunction& function, const std::vector<Tensor>& inputs,
+                          const GradcheckOptions& options) {
   std::vector<Tensor> checked;
   for (const Tensor& input : inputs) {
     if (input.requires_grad()) checked.push_back(input);

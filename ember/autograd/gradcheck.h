@@ -24,7 +24,7 @@ struct GradcheckOptions {
 // agree, else a report naming the input, element, analytical and numerical values.
 std::string gradcheck(const DifferentiableFunction& function, const std::vector<Tensor>& inputs,
                       const GradcheckOptions& options = {});
-std::string gradgradcheck(const DifferentiableFunction& function,
-                          const std::vector<Tensor>& inputs, const GradcheckOptions& options = {});
+std::string gradgradcheck(const DifferentiableFunction& function, const std::vector<Tensor>& inputs,
+                          const GradcheckOptions& options = {});
 
 }  // namespace ember::autograd

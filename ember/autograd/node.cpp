@@ -44,7 +44,8 @@ Tensor SavedTensor::unpack(const std::shared_ptr<Node>& owner) const {
     shape << data_.shape();
     detail::raise<RuntimeError>(
         "[backward] one of the variables needed for gradient computation has been modified by "
-        "an inplace operation: [", data_.dtype(), " ", shape.str(), "]",
+        "an inplace operation: [",
+        data_.dtype(), " ", shape.str(), "]",
         is_output_ ? ", which is output " + std::to_string(output_nr_) + " of " + owner_name
                    : ", an input of " + owner_name,
         ", is at version ", data_.version(), "; expected version ", saved_version_,
@@ -70,7 +71,8 @@ int64_t Node::add_pre_hook(uint32_t output_nr, PreHook hook) {
 }
 
 void Node::remove_pre_hook(int64_t handle) {
-  std::erase_if(pre_hooks_, [handle](const RegisteredPreHook& hook) { return hook.handle == handle; });
+  std::erase_if(pre_hooks_,
+                [handle](const RegisteredPreHook& hook) { return hook.handle == handle; });
 }
 
 void Node::run_pre_hooks(TensorList& grads) const {

@@ -37,7 +37,10 @@ class SavedTensor {
   SavedTensor(const Tensor& tensor, bool is_output);
   // owner: the node unpacking (for messages and to re-attach an output's history).
   Tensor unpack(const std::shared_ptr<Node>& owner) const;
-  void reset() { data_ = Tensor(); was_freed_ = true; }
+  void reset() {
+    data_ = Tensor();
+    was_freed_ = true;
+  }
   bool defined() const { return data_.defined() || was_freed_; }
 
  private:

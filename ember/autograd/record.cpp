@@ -103,7 +103,8 @@ struct Geometry {
   Shape shape;
   Strides strides;
   int64_t offset;
-  explicit Geometry(const Tensor& t) : shape(t.shape()), strides(t.strides()), offset(t.storage_offset()) {}
+  explicit Geometry(const Tensor& t)
+      : shape(t.shape()), strides(t.strides()), offset(t.storage_offset()) {}
 };
 
 // For each element of `view`, its position among the base's elements (row-major order of the
@@ -173,9 +174,8 @@ std::shared_ptr<Node> begin(const Primitive& primitive, TensorSpan inputs, Tenso
   auto& edges = node->mutable_next_edges();
   for (size_t i = 0; i < inputs.size(); ++i) {
     const Tensor& input = inputs[i];
-    edges.push_back(differentiable && input.defined() && input.requires_grad()
-                        ? gradient_edge(input)
-                        : Edge{});
+    edges.push_back(
+        differentiable && input.defined() && input.requires_grad() ? gradient_edge(input) : Edge{});
     node->input_shapes().push_back(input.defined() ? input.shape() : Shape());
     node->input_dtypes().push_back(input.defined() ? input.dtype() : kFloat32);
     bool aliased = false;
@@ -225,8 +225,8 @@ void rebase_view_base(const Tensor& view, const std::shared_ptr<Node>& node) {
   base.impl()->set_requires_grad_flag(true);
 
   auto view_node = std::make_shared<PrimitiveNode>(
-      std::make_unique<View>(View::as_strided(view.strides(), view.storage_offset(),
-                                              base.strides(), base.storage_offset())),
+      std::make_unique<View>(View::as_strided(view.strides(), view.storage_offset(), base.strides(),
+                                              base.storage_offset())),
       0);
   view_node->mutable_next_edges().push_back(Edge{copy_slices, 0});
   view_node->input_shapes().push_back(base.shape());

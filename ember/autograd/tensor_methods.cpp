@@ -22,8 +22,10 @@ Tensor& Tensor::requires_grad_(bool requires_grad) {
         "to use a computed variable in a subgraph that doesn't require differentiation use "
         "var_no_grad = var.detach().");
   }
-  EMBER_CHECK(!requires_grad || is_floating_point(), "[requires_grad_] only Tensors of floating "
-              "point dtype can require gradients; got ", dtype());
+  EMBER_CHECK(!requires_grad || is_floating_point(),
+              "[requires_grad_] only Tensors of floating "
+              "point dtype can require gradients; got ",
+              dtype());
   impl_->ensure_autograd_meta().requires_grad = requires_grad;
   impl_->set_requires_grad_flag(requires_grad);
   return *this;
@@ -38,10 +40,12 @@ Tensor Tensor::grad() const {
 
 void Tensor::set_grad(const Tensor& grad) const {
   if (grad.defined()) {
-    EMBER_CHECK(grad.shape() == shape(), "[grad] assigned grad has data of a different size: ",
-                grad.shape(), " vs the tensor's ", shape());
-    EMBER_CHECK(grad.dtype() == dtype(), "[grad] assigned grad has data of a different type: ",
-                grad.dtype(), " vs the tensor's ", dtype());
+    EMBER_CHECK(grad.shape() == shape(),
+                "[grad] assigned grad has data of a different size: ", grad.shape(),
+                " vs the tensor's ", shape());
+    EMBER_CHECK(grad.dtype() == dtype(),
+                "[grad] assigned grad has data of a different type: ", grad.dtype(),
+                " vs the tensor's ", dtype());
   }
   AutogradMeta& meta = impl_->ensure_autograd_meta();
   if (meta.retained_grad) {
@@ -69,13 +73,15 @@ void Tensor::backward(const Tensor& gradient, std::optional<bool> retain_graph, 
 }
 
 void Tensor::retain_grad() const {
-  EMBER_CHECK(requires_grad(), "[retain_grad] can't retain_grad on Tensor that has requires_grad=False");
+  EMBER_CHECK(requires_grad(),
+              "[retain_grad] can't retain_grad on Tensor that has requires_grad=False");
   AutogradMeta& meta = impl_->ensure_autograd_meta();
   if (!meta.grad_fn || meta.retained_grad) return;  // leaves keep .grad anyway
   auto cell = std::make_shared<Tensor>();
   meta.retained_grad = cell;
   meta.grad_fn->add_pre_hook(meta.output_nr, [cell](const Tensor& grad) {
-    *cell = cell->defined() ? *cell + grad : (autograd::is_grad_enabled() ? grad : grad.detach().clone());
+    *cell = cell->defined() ? *cell + grad
+                            : (autograd::is_grad_enabled() ? grad : grad.detach().clone());
     return Tensor();
   });
 }
@@ -86,7 +92,8 @@ bool Tensor::retains_grad() const {
 }
 
 int64_t Tensor::register_hook(std::function<Tensor(const Tensor&)> hook) const {
-  EMBER_CHECK(requires_grad(), "[register_hook] cannot register a hook on a tensor that doesn't "
+  EMBER_CHECK(requires_grad(),
+              "[register_hook] cannot register a hook on a tensor that doesn't "
               "require gradient");
   AutogradMeta& meta = impl_->ensure_autograd_meta();
   if (meta.grad_fn) return meta.grad_fn->add_pre_hook(meta.output_nr, std::move(hook));
@@ -107,8 +114,8 @@ void Tensor::remove_hook(int64_t handle) const {
 }
 
 Tensor Tensor::detach() const {
-  return Tensor(IntrusivePtr<TensorImpl>::make(storage(), storage_offset(), shape(), strides(),
-                                               dtype()));
+  return Tensor(
+      IntrusivePtr<TensorImpl>::make(storage(), storage_offset(), shape(), strides(), dtype()));
 }
 
 Tensor& Tensor::detach_() {

@@ -69,11 +69,11 @@ template <typename ErrorType, typename... Args>
 // EMBER_CHECK(cond, "[op] message parts", ...) throws ember::RuntimeError when cond is false.
 #define EMBER_CHECK(cond, ...) EMBER_CHECK_TYPED(cond, ::ember::RuntimeError, __VA_ARGS__)
 
-#define EMBER_CHECK_TYPED(cond, ErrorType, ...)                   \
-  do {                                                            \
-    if (__builtin_expect(!(cond), 0)) {                           \
-      ::ember::detail::raise<ErrorType>(__VA_ARGS__);             \
-    }                                                             \
+#define EMBER_CHECK_TYPED(cond, ErrorType, ...)       \
+  do {                                                \
+    if (__builtin_expect(!(cond), 0)) {               \
+      ::ember::detail::raise<ErrorType>(__VA_ARGS__); \
+    }                                                 \
   } while (0)
 
 #define EMBER_CHECK_INDEX(cond, ...) EMBER_CHECK_TYPED(cond, ::ember::IndexError, __VA_ARGS__)

@@ -24,14 +24,15 @@ void parallel_for(int64_t begin, int64_t end, int64_t grain,
   const int64_t range = end - begin;
   if (range <= 0) return;
   const int max_threads = omp_in_parallel() ? 1 : omp_get_max_threads();
-  const int64_t useful = std::min<int64_t>(max_threads, (range + grain - 1) / std::max<int64_t>(grain, 1));
+  const int64_t useful =
+      std::min<int64_t>(max_threads, (range + grain - 1) / std::max<int64_t>(grain, 1));
   if (useful <= 1) {
     body(begin, end);
     return;
   }
   // An exception may not cross an OpenMP region: keep the first and rethrow it afterwards.
   std::exception_ptr failure;
-#pragma omp parallel num_threads(static_cast<int>(useful))
+#pragma omp parallel num_threads(static_cast <int>(useful))
   {
     const int64_t threads = omp_get_num_threads();
     const int64_t chunk = (range + threads - 1) / threads;

@@ -89,7 +89,8 @@ class SmallVector {
   void clear() { size_ = 0; }
 
   friend bool operator==(const SmallVector& a, const SmallVector& b) {
-    return a.size_ == b.size_ && (a.size_ == 0 || std::memcmp(a.data_, b.data_, a.size_ * sizeof(T)) == 0);
+    return a.size_ == b.size_ &&
+           (a.size_ == 0 || std::memcmp(a.data_, b.data_, a.size_ * sizeof(T)) == 0);
   }
   friend bool operator!=(const SmallVector& a, const SmallVector& b) { return !(a == b); }
 

@@ -14,7 +14,7 @@
 namespace ember::math {
 
 template <typename T>
-inline constexpr bool is_signed_int_v = std::is_integral_v<T> && std::is_signed_v<T>;
+inline constexpr bool is_signed_int_v = std::is_integral_v<T>&& std::is_signed_v<T>;
 
 template <typename T>
 EMBER_INLINE T wrapping_add(T a, T b) {
@@ -59,9 +59,12 @@ struct Neg {
 struct Abs {
   template <typename T>
   EMBER_INLINE T operator()(T x) const {
-    if constexpr (std::is_floating_point_v<T>) return std::fabs(x);
-    else if constexpr (std::is_unsigned_v<T>) return x;
-    else return x < 0 ? wrapping_sub(T(0), x) : x;
+    if constexpr (std::is_floating_point_v<T>)
+      return std::fabs(x);
+    else if constexpr (std::is_unsigned_v<T>)
+      return x;
+    else
+      return x < 0 ? wrapping_sub(T(0), x) : x;
   }
 };
 // y = (x > 0) - (x < 0); NaN gives 0 as in PyTorch
@@ -141,32 +144,40 @@ struct Erf {
 struct Floor {
   template <typename T>
   EMBER_INLINE T operator()(T x) const {
-    if constexpr (std::is_floating_point_v<T>) return std::floor(x);
-    else return x;
+    if constexpr (std::is_floating_point_v<T>)
+      return std::floor(x);
+    else
+      return x;
   }
 };
 // y = ceil x
 struct Ceil {
   template <typename T>
   EMBER_INLINE T operator()(T x) const {
-    if constexpr (std::is_floating_point_v<T>) return std::ceil(x);
-    else return x;
+    if constexpr (std::is_floating_point_v<T>)
+      return std::ceil(x);
+    else
+      return x;
   }
 };
 // y = x rounded half to even (torch.round)
 struct Round {
   template <typename T>
   EMBER_INLINE T operator()(T x) const {
-    if constexpr (std::is_floating_point_v<T>) return std::nearbyint(x);
-    else return x;
+    if constexpr (std::is_floating_point_v<T>)
+      return std::nearbyint(x);
+    else
+      return x;
   }
 };
 // y = trunc x
 struct Trunc {
   template <typename T>
   EMBER_INLINE T operator()(T x) const {
-    if constexpr (std::is_floating_point_v<T>) return std::trunc(x);
-    else return x;
+    if constexpr (std::is_floating_point_v<T>)
+      return std::trunc(x);
+    else
+      return x;
   }
 };
 // y = 1 / x
@@ -190,8 +201,10 @@ struct Square {
 struct Add {
   template <typename T>
   EMBER_INLINE T operator()(T a, T b) const {
-    if constexpr (std::is_same_v<T, bool>) return a || b;
-    else return wrapping_add(a, b);
+    if constexpr (std::is_same_v<T, bool>)
+      return a || b;
+    else
+      return wrapping_add(a, b);
   }
 };
 // y = a - b
@@ -219,9 +232,12 @@ struct Div {
 struct DivTrunc {
   template <typename T>
   EMBER_INLINE T operator()(T a, T b) const {
-    if constexpr (std::is_floating_point_v<T>) return std::trunc(a / b);
-    else if constexpr (is_signed_int_v<T>) return b == T(-1) ? wrapping_sub(T(0), a) : T(a / b);
-    else return static_cast<T>(a / b);
+    if constexpr (std::is_floating_point_v<T>)
+      return std::trunc(a / b);
+    else if constexpr (is_signed_int_v<T>)
+      return b == T(-1) ? wrapping_sub(T(0), a) : T(a / b);
+    else
+      return static_cast<T>(a / b);
   }
 };
 // y = floor(a / b), computed from fmod so that exact quotients are not lost to rounding

@@ -20,8 +20,8 @@ ElementwisePlan::ElementwisePlan(std::initializer_list<const Tensor*> operands) 
   // or a single broadcast element, so the walk is one flat row.
   bool flat = output.is_contiguous();
   for (const Tensor* operand : operands) {
-    flat = flat && ((operand->is_contiguous() && operand->shape() == full_shape) ||
-                    operand->numel() == 1);
+    flat = flat &&
+           ((operand->is_contiguous() && operand->shape() == full_shape) || operand->numel() == 1);
   }
   if (flat) {
     int index = 0;

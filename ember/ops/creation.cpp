@@ -44,8 +44,8 @@ Tensor arange(const Scalar& start, const Scalar& end, const Scalar& step,
               " -> ", last);
   EMBER_CHECK((increment > 0 && last >= first) || (increment < 0 && last <= first),
               "[arange] upper bound and larger bound inconsistent with step sign");
-  const bool all_integral = !start.is_floating_point() && !end.is_floating_point() &&
-                            !step.is_floating_point();
+  const bool all_integral =
+      !start.is_floating_point() && !end.is_floating_point() && !step.is_floating_point();
   TensorOptions chosen = options.value_or(TensorOptions());
   if (!chosen.dtype_opt()) chosen = chosen.dtype(all_integral ? kInt64 : default_dtype());
   const int64_t length = static_cast<int64_t>(std::ceil((last - first) / increment));
@@ -58,8 +58,8 @@ Tensor linspace(const Scalar& start, const Scalar& end, int64_t steps, TensorOpt
   EMBER_CHECK(steps >= 0, "[linspace] number of steps must be non-negative; got ", steps);
   Tensor result = empty({steps}, options);
   const double first = start.to_double();
-  const double increment = steps > 1 ? (end.to_double() - first) / static_cast<double>(steps - 1)
-                                     : 0.0;
+  const double increment =
+      steps > 1 ? (end.to_double() - first) / static_cast<double>(steps - 1) : 0.0;
   run(Range(first, increment), {}, {result});
   // The last element is exactly `end`, not start + (steps - 1) * step with its rounding error.
   if (steps > 1) result.select(0, steps - 1).fill_(end);
@@ -114,8 +114,10 @@ Tensor from_blob(void* data, IntArrayRef shape_ref, IntArrayRef strides_ref, Sca
                  Storage::Deleter deleter, void* context, size_t storage_nbytes) {
   Shape shape = shape_ref.to_shape();
   checked_numel(shape, "from_blob");
-  Strides strides = strides_ref.empty() ? contiguous_strides(shape) : Strides(strides_ref.begin(), strides_ref.end());
-  EMBER_CHECK(strides.size() == shape.size(), "[from_blob] mismatch in length of strides and shape");
+  Strides strides = strides_ref.empty() ? contiguous_strides(shape)
+                                        : Strides(strides_ref.begin(), strides_ref.end());
+  EMBER_CHECK(strides.size() == shape.size(),
+              "[from_blob] mismatch in length of strides and shape");
   if (storage_nbytes == 0) {
     int64_t extent = 1;
     for (size_t d = 0; d < shape.size(); ++d) {
@@ -144,7 +146,8 @@ Tensor tensor(std::initializer_list<std::initializer_list<double>> rows, TensorO
                       row.size());
     flat.insert(flat.end(), row.begin(), row.end());
   }
-  Tensor staged = from_blob_copy(flat.data(), {static_cast<int64_t>(rows.size()), columns}, kFloat64);
+  Tensor staged =
+      from_blob_copy(flat.data(), {static_cast<int64_t>(rows.size()), columns}, kFloat64);
   return staged.to(options.dtype_or_default());
 }
 

@@ -11,7 +11,15 @@
 namespace ember {
 namespace {
 
-enum class TypeRule { Floating, Numeric, Arithmetic, ArithmeticNoBool, TrueDivide, Comparison, Logical };
+enum class TypeRule {
+  Floating,
+  Numeric,
+  Arithmetic,
+  ArithmeticNoBool,
+  TrueDivide,
+  Comparison,
+  Logical
+};
 
 Tensor wrap(const Scalar& value) { return scalar_tensor(value, std::nullopt, /*wrapped=*/true); }
 
@@ -81,7 +89,8 @@ void check_integer_divisor(const Primitive& primitive, BinaryOp op, ScalarType c
   Tensor values = to(divisor, std::nullopt, kInt64, /*copy=*/true);
   const int64_t* data = values.data_ptr<int64_t>();
   for (int64_t i = 0; i < values.numel(); ++i) {
-    EMBER_CHECK(data[i] != 0, "[", primitive.name(), "] ZeroDivisionError: integer division by zero");
+    EMBER_CHECK(data[i] != 0, "[", primitive.name(),
+                "] ZeroDivisionError: integer division by zero");
   }
 }
 
@@ -127,23 +136,23 @@ ScalarType result_type(const Tensor& a, const Tensor& b) {
   return state.result();
 }
 
-#define EMBER_UNARY_OP(name, Name, rule)                                            \
-  Tensor name(const Tensor& x) { return unary(Name(), TypeRule::rule, x); }         \
+#define EMBER_UNARY_OP(name, Name, rule)                                    \
+  Tensor name(const Tensor& x) { return unary(Name(), TypeRule::rule, x); } \
   Tensor& name##_(Tensor& x) { return unary_(Name(), TypeRule::rule, x); }
 #include "ember/elementwise/unary_ops.def"
 #undef EMBER_UNARY_OP
 
-#define EMBER_BINARY_OP(name, Name, rule)                                                     \
+#define EMBER_BINARY_OP(name, Name, rule)                                                        \
   Tensor name(const Tensor& a, const Tensor& b) { return binary(Name(), TypeRule::rule, a, b); } \
-  Tensor name(const Tensor& a, const Scalar& b) {                                             \
-    return binary(Name(), TypeRule::rule, a, wrap(b));                                        \
-  }                                                                                           \
-  Tensor name(const Scalar& a, const Tensor& b) {                                             \
-    return binary(Name(), TypeRule::rule, wrap(a), b);                                        \
-  }                                                                                           \
-  Tensor& name##_(Tensor& a, const Tensor& b) { return binary_(Name(), TypeRule::rule, a, b); } \
-  Tensor& name##_(Tensor& a, const Scalar& b) {                                               \
-    return binary_(Name(), TypeRule::rule, a, wrap(b));                                       \
+  Tensor name(const Tensor& a, const Scalar& b) {                                                \
+    return binary(Name(), TypeRule::rule, a, wrap(b));                                           \
+  }                                                                                              \
+  Tensor name(const Scalar& a, const Tensor& b) {                                                \
+    return binary(Name(), TypeRule::rule, wrap(a), b);                                           \
+  }                                                                                              \
+  Tensor& name##_(Tensor& a, const Tensor& b) { return binary_(Name(), TypeRule::rule, a, b); }  \
+  Tensor& name##_(Tensor& a, const Scalar& b) {                                                  \
+    return binary_(Name(), TypeRule::rule, a, wrap(b));                                          \
   }
 #include "ember/elementwise/binary_ops.def"
 #undef EMBER_BINARY_OP
@@ -167,7 +176,9 @@ Scalar negated(const Scalar& alpha) {
 }
 }  // namespace
 
-Tensor add(const Tensor& a, const Tensor& b, const Scalar& alpha) { return add_scaled(a, b, alpha); }
+Tensor add(const Tensor& a, const Tensor& b, const Scalar& alpha) {
+  return add_scaled(a, b, alpha);
+}
 Tensor sub(const Tensor& a, const Tensor& b, const Scalar& alpha) {
   EMBER_CHECK(a.dtype() != kBool || b.dtype() != kBool, "[sub] not supported for two bool tensors");
   return is_one(alpha) ? sub(a, b) : add_scaled(a, b, negated(alpha));
@@ -186,18 +197,20 @@ Tensor& sub_(Tensor& a, const Tensor& b, const Scalar& alpha) {
 Tensor div(const Tensor& a, const Tensor& b, std::optional<std::string_view> rounding_mode) {
   if (!rounding_mode) return div(a, b);
   if (*rounding_mode == "floor") return floor_divide(a, b);
-  EMBER_CHECK_VALUE(*rounding_mode == "trunc",
-                    "[div] expected rounding_mode to be one of None, 'trunc', or 'floor' but found '",
-                    *rounding_mode, "'");
+  EMBER_CHECK_VALUE(
+      *rounding_mode == "trunc",
+      "[div] expected rounding_mode to be one of None, 'trunc', or 'floor' but found '",
+      *rounding_mode, "'");
   return binary(DivTrunc(), TypeRule::ArithmeticNoBool, a, b);
 }
 
 Tensor& div_(Tensor& a, const Tensor& b, std::optional<std::string_view> rounding_mode) {
   if (!rounding_mode) return div_(a, b);
   if (*rounding_mode == "floor") return floor_divide_(a, b);
-  EMBER_CHECK_VALUE(*rounding_mode == "trunc",
-                    "[div_] expected rounding_mode to be one of None, 'trunc', or 'floor' but found '",
-                    *rounding_mode, "'");
+  EMBER_CHECK_VALUE(
+      *rounding_mode == "trunc",
+      "[div_] expected rounding_mode to be one of None, 'trunc', or 'floor' but found '",
+      *rounding_mode, "'");
   return binary_(DivTrunc(), TypeRule::ArithmeticNoBool, a, b);
 }
 
@@ -238,8 +251,8 @@ Tensor where(const Tensor& condition, const Tensor& x, const Tensor& y) {
               "dtype ",
               condition.dtype());
   const ScalarType common = result_type(x, y);
-  const Shape shape = broadcast_shapes(broadcast_shapes(condition.shape(), x.shape(), "where"),
-                                       y.shape(), "where");
+  const Shape shape =
+      broadcast_shapes(broadcast_shapes(condition.shape(), x.shape(), "where"), y.shape(), "where");
   Tensor result = empty(shape, TensorOptions(common).device(x.device()));
   if (result.numel() > 0) {
     run(Where(), {as_dtype(condition, kBool), as_dtype(x, common), as_dtype(y, common)}, {result});

@@ -145,7 +145,9 @@ TEST(ElementwiseErrors, BoolSubtractionAndShapeOfInPlace) {
   const std::string message = error_of([] { ones({2}, kBool) - ones({2}, kBool); });
   EXPECT_NE(message.find("[sub]"), std::string::npos);
   Tensor small = zeros({3});
-  EXPECT_NE(error_of([&] { small.add_(zeros({2, 3})); }).find("doesn't match the broadcast shape"),
+  EXPECT_NE(error_of([&] {
+              small.add_(zeros({2, 3}));
+            }).find("doesn't match the broadcast shape"),
             std::string::npos);
 }
 

@@ -19,15 +19,18 @@ std::string matrix_str(const Tensor& t) {
 // A view the GEMM can read in place (unit stride in one of the two matrix dims), else a copy.
 Tensor gemm_operand(const Tensor& t) {
   const int64_t rows = t.size(-2), columns = t.size(-1);
-  const bool row_major = t.stride(-1) == 1 && (t.stride(-2) >= std::max<int64_t>(columns, 1) || rows <= 1);
-  const bool column_major = t.stride(-2) == 1 && (t.stride(-1) >= std::max<int64_t>(rows, 1) || columns <= 1);
+  const bool row_major =
+      t.stride(-1) == 1 && (t.stride(-2) >= std::max<int64_t>(columns, 1) || rows <= 1);
+  const bool column_major =
+      t.stride(-2) == 1 && (t.stride(-1) >= std::max<int64_t>(rows, 1) || columns <= 1);
   return row_major || column_major ? t : t.contiguous();
 }
 
 void check_matmul_dtypes(std::string_view op, const Tensor& a, const Tensor& b) {
   check_same_device(op, {&a, &b});
-  EMBER_CHECK(a.dtype() == b.dtype(), "[", op, "] expected m1 and m2 to have the same dtype, but got: ",
-              a.dtype(), " != ", b.dtype());
+  EMBER_CHECK(a.dtype() == b.dtype(), "[", op,
+              "] expected m1 and m2 to have the same dtype, but got: ", a.dtype(),
+              " != ", b.dtype());
   EMBER_CHECK(a.dtype() != kBool, "[", op, "] not implemented for 'bool'");
 }
 
@@ -69,8 +72,8 @@ Tensor bmm(const Tensor& a, const Tensor& b) {
 Tensor mv(const Tensor& mat, const Tensor& vec) {
   EMBER_CHECK(mat.dim() == 2 && vec.dim() == 1, "[mv] vector + matrix @ vector expected, got ",
               mat.dim(), ", ", vec.dim());
-  EMBER_CHECK(mat.size(1) == vec.size(0), "[mv] size mismatch, got input (", mat.size(0),
-              "x", mat.size(1), "), vec (", vec.size(0), ")");
+  EMBER_CHECK(mat.size(1) == vec.size(0), "[mv] size mismatch, got input (", mat.size(0), "x",
+              mat.size(1), "), vec (", vec.size(0), ")");
   check_matmul_dtypes("mv", mat, vec);
   return batched_matmul(mat, vec.unsqueeze(1)).squeeze(1);
 }
@@ -78,10 +81,10 @@ Tensor mv(const Tensor& mat, const Tensor& vec) {
 Tensor dot(const Tensor& a, const Tensor& b) {
   EMBER_CHECK(a.dim() == 1 && b.dim() == 1, "[dot] 1D tensors expected, but got ", a.dim(),
               "D and ", b.dim(), "D tensors");
-  EMBER_CHECK(a.size(0) == b.size(0),
-              "[dot] inconsistent tensor size, expected tensor [", a.size(0),
-              "] and src [", b.size(0), "] to have the same number of elements, but got ",
-              a.size(0), " and ", b.size(0), " elements respectively");
+  EMBER_CHECK(a.size(0) == b.size(0), "[dot] inconsistent tensor size, expected tensor [",
+              a.size(0), "] and src [", b.size(0),
+              "] to have the same number of elements, but got ", a.size(0), " and ", b.size(0),
+              " elements respectively");
   check_matmul_dtypes("dot", a, b);
   return batched_matmul(a.unsqueeze(0), b.unsqueeze(1)).reshape({});
 }
@@ -93,8 +96,9 @@ Tensor outer(const Tensor& a, const Tensor& b) {
 }
 
 Tensor matmul(const Tensor& a, const Tensor& b) {
-  EMBER_CHECK(a.dim() > 0 && b.dim() > 0, "[matmul] both arguments to matmul need to be at least 1D, but they are ",
-              a.dim(), "D and ", b.dim(), "D");
+  EMBER_CHECK(a.dim() > 0 && b.dim() > 0,
+              "[matmul] both arguments to matmul need to be at least 1D, but they are ", a.dim(),
+              "D and ", b.dim(), "D");
   if (a.dim() == 1 && b.dim() == 1) return dot(a, b);
   if (a.dim() == 2 && b.dim() == 1) return mv(a, b);
   if (a.dim() == 1 && b.dim() == 2) return mm(a.unsqueeze(0), b).squeeze(0);
@@ -127,8 +131,9 @@ Tensor addmm(const Tensor& input, const Tensor& mat1, const Tensor& mat2, const 
   EMBER_CHECK(mat1.size(1) == mat2.size(0), "[addmm] mat1 and mat2 shapes cannot be multiplied (",
               matrix_str(mat1), " and ", matrix_str(mat2), ")");
   check_matmul_dtypes("addmm", mat1, mat2);
-  EMBER_CHECK(input.dtype() == mat1.dtype(), "[addmm] expected input and mat1 to have the same dtype, but got: ",
-              input.dtype(), " != ", mat1.dtype());
+  EMBER_CHECK(input.dtype() == mat1.dtype(),
+              "[addmm] expected input and mat1 to have the same dtype, but got: ", input.dtype(),
+              " != ", mat1.dtype());
   const int64_t rows = mat1.size(0), columns = mat2.size(1);
   Tensor result = empty({rows, columns}, TensorOptions(mat1.dtype()).device(mat1.device()));
   const double beta_value = beta.to_double();

@@ -87,11 +87,11 @@ void check_inplace_cast(std::string_view op, ScalarType from, ScalarType to);
   Tensor& name##_(Tensor& x);
 #include "ember/elementwise/unary_ops.def"
 #undef EMBER_UNARY_OP
-#define EMBER_BINARY_OP(name, Name, rule)         \
-  Tensor name(const Tensor& a, const Tensor& b);  \
-  Tensor name(const Tensor& a, const Scalar& b);  \
-  Tensor name(const Scalar& a, const Tensor& b);  \
-  Tensor& name##_(Tensor& a, const Tensor& b);    \
+#define EMBER_BINARY_OP(name, Name, rule)        \
+  Tensor name(const Tensor& a, const Tensor& b); \
+  Tensor name(const Tensor& a, const Scalar& b); \
+  Tensor name(const Scalar& a, const Tensor& b); \
+  Tensor& name##_(Tensor& a, const Tensor& b);   \
   Tensor& name##_(Tensor& a, const Scalar& b);
 #include "ember/elementwise/binary_ops.def"
 #undef EMBER_BINARY_OP

@@ -52,8 +52,8 @@ class Primitive {
 }  // namespace ember
 
 // Declares kind() and clone() for a primitive class.
-#define EMBER_PRIMITIVE(Class, Kind)                                                     \
+#define EMBER_PRIMITIVE(Class, Kind)                                                    \
   ::ember::PrimitiveKind kind() const override { return ::ember::PrimitiveKind::Kind; } \
-  std::unique_ptr<::ember::Primitive> clone() const override {                           \
-    return std::make_unique<Class>(*this);                                               \
+  std::unique_ptr<::ember::Primitive> clone() const override {                          \
+    return std::make_unique<Class>(*this);                                              \
   }

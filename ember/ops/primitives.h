@@ -59,25 +59,21 @@ class BinaryPrimitive : public Primitive {
 };
 
 // One class per .def row, named as DESIGN §9 asks (exp -> Exp).
-#define EMBER_UNARY_OP(op_name, Name, rule)                         \
-  class Name final : public UnaryPrimitive {                        \
-   public:                                                          \
-    Name() : UnaryPrimitive(UnaryOp::Name) {}                       \
-    std::string_view name() const override { return #op_name; }     \
-    std::unique_ptr<Primitive> clone() const override {             \
-      return std::make_unique<Name>(*this);                         \
-    }                                                               \
+#define EMBER_UNARY_OP(op_name, Name, rule)                                                     \
+  class Name final : public UnaryPrimitive {                                                    \
+   public:                                                                                      \
+    Name() : UnaryPrimitive(UnaryOp::Name) {}                                                   \
+    std::string_view name() const override { return #op_name; }                                 \
+    std::unique_ptr<Primitive> clone() const override { return std::make_unique<Name>(*this); } \
   };
 #include "ember/elementwise/unary_ops.def"
 #undef EMBER_UNARY_OP
-#define EMBER_BINARY_OP(op_name, Name, rule)                        \
-  class Name final : public BinaryPrimitive {                       \
-   public:                                                          \
-    Name() : BinaryPrimitive(BinaryOp::Name) {}                     \
-    std::string_view name() const override { return #op_name; }     \
-    std::unique_ptr<Primitive> clone() const override {             \
-      return std::make_unique<Name>(*this);                         \
-    }                                                               \
+#define EMBER_BINARY_OP(op_name, Name, rule)                                                    \
+  class Name final : public BinaryPrimitive {                                                   \
+   public:                                                                                      \
+    Name() : BinaryPrimitive(BinaryOp::Name) {}                                                 \
+    std::string_view name() const override { return #op_name; }                                 \
+    std::unique_ptr<Primitive> clone() const override { return std::make_unique<Name>(*this); } \
   };
 #define EMBER_BINARY_KERNEL_ONLY(op_name, Name, rule) EMBER_BINARY_OP(op_name, Name, rule)
 #include "ember/elementwise/binary_ops.def"
@@ -148,9 +144,9 @@ class RandomFill final : public Primitive {
 }  // namespace ember
 
 // Families with many primitives keep their classes in their own headers.
+#include "ember/ops/primitives_index.h"
 #include "ember/ops/primitives_linalg.h"
 #include "ember/ops/primitives_reduce.h"
-#include "ember/ops/primitives_index.h"
 
 namespace ember {
 

@@ -104,8 +104,9 @@ Tensor normal(double mean, double std, IntArrayRef shape, TensorOptions options)
 }
 
 Tensor randint(int64_t low, int64_t high, IntArrayRef shape, TensorOptions options) {
-  EMBER_CHECK(low < high, "[randint] random_ expects 'from' to be less than 'to', but got from=",
-              low, " >= to=", high);
+  EMBER_CHECK(low < high,
+              "[randint] random_ expects 'from' to be less than 'to', but got from=", low,
+              " >= to=", high);
   Tensor result = empty(shape, options);
   return fill_random(result, Distribution::RandInt, static_cast<double>(low),
                      static_cast<double>(high), kInt64);
@@ -126,12 +127,12 @@ Tensor bernoulli(const Tensor& probabilities) {
 Tensor& Tensor::uniform_(double from, double to) {
   EMBER_CHECK(from <= to && std::isfinite(from) && std::isfinite(to),
               "[uniform_] expects from <= to, both finite; got from=", from, " to=", to);
-  return fill_random(*this, Distribution::Uniform, from, to, float_kernel_type(dtype(), "uniform_"));
+  return fill_random(*this, Distribution::Uniform, from, to,
+                     float_kernel_type(dtype(), "uniform_"));
 }
 
 Tensor& Tensor::normal_(double mean, double std) {
-  EMBER_CHECK(std >= 0 && std::isfinite(std), "[normal_] expects std >= 0.0, but found std ",
-              std);
+  EMBER_CHECK(std >= 0 && std::isfinite(std), "[normal_] expects std >= 0.0, but found std ", std);
   return fill_random(*this, Distribution::Normal, mean, std, float_kernel_type(dtype(), "normal_"));
 }
 

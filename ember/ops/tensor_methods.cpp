@@ -18,17 +18,22 @@ Scalar Tensor::item() const {
   return cpu::visit_dtype(dtype(), [&](auto tag) -> Scalar {
     using T = typename decltype(tag)::type;
     const T value = *data_ptr<T>();
-    if constexpr (std::is_same_v<T, bool>) return Scalar(value);
-    else if constexpr (std::is_integral_v<T>) return Scalar(static_cast<int64_t>(value));
-    else return Scalar(static_cast<double>(static_cast<opmath_t<T>>(value)));
+    if constexpr (std::is_same_v<T, bool>)
+      return Scalar(value);
+    else if constexpr (std::is_integral_v<T>)
+      return Scalar(static_cast<int64_t>(value));
+    else
+      return Scalar(static_cast<double>(static_cast<opmath_t<T>>(value)));
   });
 }
 
 template <typename T>
 T Tensor::item() const {
   const Scalar value = item();
-  if constexpr (std::is_floating_point_v<T>) return static_cast<T>(value.to_double());
-  else return static_cast<T>(value.to_int64());
+  if constexpr (std::is_floating_point_v<T>)
+    return static_cast<T>(value.to_double());
+  else
+    return static_cast<T>(value.to_int64());
 }
 template float Tensor::item<float>() const;
 template double Tensor::item<double>() const;
@@ -99,10 +104,10 @@ Tensor& Tensor::zero_() { return fill_(0); }
   Tensor& Tensor::name##_() { return ember::name##_(*this); }
 #include "ember/elementwise/unary_ops.def"
 #undef EMBER_UNARY_OP
-#define EMBER_BINARY_OP(name, Name, rule)                                                       \
-  Tensor Tensor::name(const Tensor& other) const { return ember::name(*this, other); }          \
-  Tensor Tensor::name(const Scalar& other) const { return ember::name(*this, other); }          \
-  Tensor& Tensor::name##_(const Tensor& other) { return ember::name##_(*this, other); }         \
+#define EMBER_BINARY_OP(name, Name, rule)                                               \
+  Tensor Tensor::name(const Tensor& other) const { return ember::name(*this, other); }  \
+  Tensor Tensor::name(const Scalar& other) const { return ember::name(*this, other); }  \
+  Tensor& Tensor::name##_(const Tensor& other) { return ember::name##_(*this, other); } \
   Tensor& Tensor::name##_(const Scalar& other) { return ember::name##_(*this, other); }
 #include "ember/elementwise/binary_ops.def"
 #undef EMBER_BINARY_OP

@@ -46,7 +46,8 @@ std::optional<Strides> compute_view_strides(const Shape& old_shape, const Stride
   int64_t tensor_numel = 1, view_numel = 1;
   for (int64_t d = static_cast<int64_t>(old_shape.size()) - 1; d >= 0; --d) {
     tensor_numel *= old_shape[d];
-    if (d == 0 || (old_shape[d - 1] != 1 && old_strides[d - 1] != tensor_numel * chunk_base_stride)) {
+    if (d == 0 ||
+        (old_shape[d - 1] != 1 && old_strides[d - 1] != tensor_numel * chunk_base_stride)) {
       while (view_d >= 0 && (view_numel < tensor_numel || shape[view_d] == 1)) {
         strides[view_d] = view_numel * chunk_base_stride;
         view_numel *= shape[view_d];
@@ -79,7 +80,8 @@ Tensor as_strided(const Tensor& self, IntArrayRef size_ref, IntArrayRef stride_r
   for (size_t d = 0; d < size.size(); ++d) {
     EMBER_CHECK(size[d] >= 0, "[as_strided] Trying to create tensor with negative dimension ",
                 size[d], ": ", size);
-    EMBER_CHECK(strides[d] >= 0, "[as_strided] Negative strides are not supported at the moment, got strides: ",
+    EMBER_CHECK(strides[d] >= 0,
+                "[as_strided] Negative strides are not supported at the moment, got strides: ",
                 Shape(strides.begin(), strides.end()));
     if (size[d] == 0) empty_view = true;
   }
@@ -90,11 +92,10 @@ Tensor as_strided(const Tensor& self, IntArrayRef size_ref, IntArrayRef stride_r
       overflow |= __builtin_mul_overflow(size[d] - 1, strides[d], &span);
       overflow |= __builtin_add_overflow(last, span, &last);
     }
-    const int64_t capacity =
-        static_cast<int64_t>(self.storage()->nbytes() / self.element_size());
-    EMBER_CHECK(!overflow && last < capacity, "[as_strided] setStorage: sizes ", size,
-                ", strides ", Shape(strides.begin(), strides.end()), " and storage offset ",
-                offset, " require a storage of at least ", last + 1,
+    const int64_t capacity = static_cast<int64_t>(self.storage()->nbytes() / self.element_size());
+    EMBER_CHECK(!overflow && last < capacity, "[as_strided] setStorage: sizes ", size, ", strides ",
+                Shape(strides.begin(), strides.end()), " and storage offset ", offset,
+                " require a storage of at least ", last + 1,
                 " elements, but the storage holds only ", capacity);
   }
   return make_view(self, size, strides, offset,
@@ -124,8 +125,9 @@ Tensor reshape(const Tensor& self, IntArrayRef shape_ref) {
 
 Tensor permute(const Tensor& self, IntArrayRef dims) {
   const int64_t ndim = self.dim();
-  EMBER_CHECK(static_cast<int64_t>(dims.size()) == ndim, "[permute] number of dims don't match in permute: input has ",
-              ndim, " dims, got ", dims.size());
+  EMBER_CHECK(static_cast<int64_t>(dims.size()) == ndim,
+              "[permute] number of dims don't match in permute: input has ", ndim, " dims, got ",
+              dims.size());
   Shape shape(ndim, 0);
   Strides strides(ndim, 0);
   SmallVector<bool, 6> seen(ndim, false);
@@ -253,7 +255,9 @@ Tensor narrow(const Tensor& self, int64_t dim, int64_t start, int64_t length) {
 }
 
 Tensor select(const Tensor& self, int64_t dim, int64_t index) {
-  EMBER_CHECK_INDEX(self.dim() > 0, "[select] invalid index of a 0-dim tensor. Use `tensor.item()` to convert a 0-dim tensor to a number");
+  EMBER_CHECK_INDEX(self.dim() > 0,
+                    "[select] invalid index of a 0-dim tensor. Use `tensor.item()` to convert a "
+                    "0-dim tensor to a number");
   const int64_t d = wrap_dim(dim, self.dim(), "select");
   const int64_t size = self.shape()[d];
   EMBER_CHECK_INDEX(index >= -size && index < size, "[select] index ", index,
@@ -293,7 +297,8 @@ Tensor flatten(const Tensor& self, int64_t start_dim, int64_t end_dim) {
   if (self.dim() == 0) return reshape(self, {1});
   const int64_t start = wrap_dim(start_dim, self.dim(), "flatten");
   const int64_t end = wrap_dim(end_dim, self.dim(), "flatten");
-  EMBER_CHECK(start <= end, "[flatten] flatten() has invalid args: start_dim cannot come after end_dim");
+  EMBER_CHECK(start <= end,
+              "[flatten] flatten() has invalid args: start_dim cannot come after end_dim");
   Shape shape;
   for (int64_t d = 0; d < start; ++d) shape.push_back(self.shape()[d]);
   int64_t merged = 1;

@@ -82,7 +82,9 @@ TEST(View, AsStrided) {
   Tensor x = iota({9});
   Tensor windows = x.as_strided({3, 3}, {3, 1}, 0);
   EXPECT_EQ(values(windows.t()), (std::vector<double>{0, 3, 6, 1, 4, 7, 2, 5, 8}));
-  EXPECT_NE(message_of([&] { x.as_strided({4, 4}, {4, 1}); }).find("as_strided"),
+  EXPECT_NE(message_of([&] {
+              x.as_strided({4, 4}, {4, 1});
+            }).find("as_strided"),
             std::string::npos);
   EXPECT_NE(message_of([&] { x.as_strided({3}, {-1}); }).find("Negative strides"),
             std::string::npos);
@@ -102,18 +104,21 @@ TEST(View, CopyCastsAndBroadcasts) {
 
 TEST(ViewErrors, IncompatibleStridesSuggestReshape) {  // B15
   Tensor x = iota({2, 3}).t();
-  EXPECT_NE(message_of([&] { x.view({6}); }).find("Use .reshape(...) instead."),
-            std::string::npos);
+  EXPECT_NE(message_of([&] { x.view({6}); }).find("Use .reshape(...) instead."), std::string::npos);
 }
 
 TEST(ViewErrors, BadDimsAndSizes) {
   Tensor x = iota({2, 3});
   EXPECT_THROW(x.select(0, 2), IndexError);  // B6
-  EXPECT_NE(message_of([&] { x.select(0, 5); }).find("index 5 is out of bounds for dimension 0 with size 2"),
+  EXPECT_NE(message_of([&] {
+              x.select(0, 5);
+            }).find("index 5 is out of bounds for dimension 0 with size 2"),
             std::string::npos);
   EXPECT_THROW(x.transpose(0, 2), IndexError);
   EXPECT_THROW(x.permute({0, 0}), RuntimeError);
-  EXPECT_NE(message_of([&] { x.expand({4, 3}); }).find("must match the existing size (2)"),
+  EXPECT_NE(message_of([&] {
+              x.expand({4, 3});
+            }).find("must match the existing size (2)"),
             std::string::npos);
   EXPECT_NE(message_of([] { zeros({2, -1, 3}); }).find("negative dimension"), std::string::npos);
   EXPECT_NE(message_of([] { iota({3}).t().t().view({4}); }).find("invalid for input of size 3"),

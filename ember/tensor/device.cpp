@@ -22,9 +22,9 @@ Device::Device(std::string_view spec) {
     const std::string_view number = spec.substr(colon + 1);
     int parsed = -1;
     auto [end, error] = std::from_chars(number.data(), number.data() + number.size(), parsed);
-    EMBER_CHECK(error == std::errc() && end == number.data() + number.size() && parsed >= 0 &&
-                    parsed < 128,
-                "[device] invalid device index in '", spec, "'");
+    EMBER_CHECK(
+        error == std::errc() && end == number.data() + number.size() && parsed >= 0 && parsed < 128,
+        "[device] invalid device index in '", spec, "'");
     index = static_cast<int8_t>(parsed);
   }
 }

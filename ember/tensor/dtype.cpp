@@ -39,16 +39,26 @@ size_t itemsize(ScalarType dtype) {
 
 std::string_view dtype_name(ScalarType dtype) {
   switch (dtype) {
-    case ScalarType::Bool: return "bool";
-    case ScalarType::UInt8: return "uint8";
-    case ScalarType::Int8: return "int8";
-    case ScalarType::Int16: return "int16";
-    case ScalarType::Int32: return "int32";
-    case ScalarType::Int64: return "int64";
-    case ScalarType::Float16: return "float16";
-    case ScalarType::BFloat16: return "bfloat16";
-    case ScalarType::Float32: return "float32";
-    case ScalarType::Float64: return "float64";
+    case ScalarType::Bool:
+      return "bool";
+    case ScalarType::UInt8:
+      return "uint8";
+    case ScalarType::Int8:
+      return "int8";
+    case ScalarType::Int16:
+      return "int16";
+    case ScalarType::Int32:
+      return "int32";
+    case ScalarType::Int64:
+      return "int64";
+    case ScalarType::Float16:
+      return "float16";
+    case ScalarType::BFloat16:
+      return "bfloat16";
+    case ScalarType::Float32:
+      return "float32";
+    case ScalarType::Float64:
+      return "float64";
   }
   return "unknown";
 }
@@ -63,9 +73,7 @@ bool is_integral(ScalarType dtype, bool include_bool) {
   return !is_floating_point(dtype);
 }
 
-bool is_signed(ScalarType dtype) {
-  return dtype != ScalarType::Bool && dtype != ScalarType::UInt8;
-}
+bool is_signed(ScalarType dtype) { return dtype != ScalarType::Bool && dtype != ScalarType::UInt8; }
 
 std::ostream& operator<<(std::ostream& stream, ScalarType dtype) {
   return stream << dtype_name(dtype);
@@ -96,8 +104,7 @@ ScalarType default_dtype() { return global_default_dtype.load(std::memory_order_
 
 void set_default_dtype(ScalarType dtype) {
   EMBER_CHECK_TYPE(is_floating_point(dtype),
-                   "[set_default_dtype] only floating-point types can be the default; got ",
-                   dtype);
+                   "[set_default_dtype] only floating-point types can be the default; got ", dtype);
   global_default_dtype.store(dtype, std::memory_order_relaxed);
 }
 

@@ -13,12 +13,12 @@ class Scalar {
   enum class Kind : uint8_t { Bool, Integer, Floating };
 
   Scalar() : Scalar(int64_t{0}) {}
-  Scalar(bool value) : kind_(Kind::Bool), integer_(value) {}  // NOLINT: implicit by design
-  Scalar(int value) : kind_(Kind::Integer), integer_(value) {}  // NOLINT
-  Scalar(long value) : kind_(Kind::Integer), integer_(value) {}  // NOLINT
+  Scalar(bool value) : kind_(Kind::Bool), integer_(value) {}          // NOLINT: implicit by design
+  Scalar(int value) : kind_(Kind::Integer), integer_(value) {}        // NOLINT
+  Scalar(long value) : kind_(Kind::Integer), integer_(value) {}       // NOLINT
   Scalar(long long value) : kind_(Kind::Integer), integer_(value) {}  // NOLINT
-  Scalar(double value) : kind_(Kind::Floating), floating_(value) {}  // NOLINT
-  Scalar(float value) : kind_(Kind::Floating), floating_(value) {}  // NOLINT
+  Scalar(double value) : kind_(Kind::Floating), floating_(value) {}   // NOLINT
+  Scalar(float value) : kind_(Kind::Floating), floating_(value) {}    // NOLINT
 
   Kind kind() const { return kind_; }
   bool is_floating_point() const { return kind_ == Kind::Floating; }
@@ -33,9 +33,12 @@ class Scalar {
   // The dtype a Python number of this kind has as a wrapped tensor: bool, int64 or float64.
   ScalarType dtype() const {
     switch (kind_) {
-      case Kind::Bool: return ScalarType::Bool;
-      case Kind::Integer: return ScalarType::Int64;
-      case Kind::Floating: return ScalarType::Float64;
+      case Kind::Bool:
+        return ScalarType::Bool;
+      case Kind::Integer:
+        return ScalarType::Int64;
+      case Kind::Floating:
+        return ScalarType::Float64;
     }
     return ScalarType::Float64;
   }

@@ -60,8 +60,8 @@ bool is_contiguous_layout(const Shape& shape, const Strides& strides) {
 int64_t wrap_dim(int64_t dim, int64_t ndim, std::string_view op) {
   const int64_t rank = ndim > 0 ? ndim : 1;  // a 0-d tensor accepts dims -1 and 0
   EMBER_CHECK_INDEX(dim >= -rank && dim < rank, "[", op,
-                    "] Dimension out of range (expected to be in range of [", -rank, ", ",
-                    rank - 1, "], but got ", dim, ")");
+                    "] Dimension out of range (expected to be in range of [", -rank, ", ", rank - 1,
+                    "], but got ", dim, ")");
   return dim < 0 ? dim + rank : dim;
 }
 
@@ -71,8 +71,8 @@ Shape broadcast_shapes(const Shape& a, const Shape& b, std::string_view op) {
   for (size_t i = 0; i < ndim; ++i) {
     const int64_t size_a = i < ndim - a.size() ? 1 : a[i - (ndim - a.size())];
     const int64_t size_b = i < ndim - b.size() ? 1 : b[i - (ndim - b.size())];
-    EMBER_CHECK(size_a == size_b || size_a == 1 || size_b == 1, "[", op,
-                "] The size of tensor a (", size_a, ") must match the size of tensor b (", size_b,
+    EMBER_CHECK(size_a == size_b || size_a == 1 || size_b == 1, "[", op, "] The size of tensor a (",
+                size_a, ") must match the size of tensor b (", size_b,
                 ") at non-singleton dimension ", i, "; shapes ", a, " and ", b);
     result[i] = size_a == 1 ? size_b : size_a;
   }

@@ -30,8 +30,8 @@ namespace ember {
 class TensorOptions {
  public:
   TensorOptions() = default;
-  TensorOptions(ScalarType dtype) : dtype_(dtype) {}  // NOLINT: implicit like libtorch
-  TensorOptions(Device device) : device_(device) {}  // NOLINT
+  TensorOptions(ScalarType dtype) : dtype_(dtype) {}     // NOLINT: implicit like libtorch
+  TensorOptions(Device device) : device_(device) {}      // NOLINT
   TensorOptions(DeviceType device) : device_(device) {}  // NOLINT
 
   TensorOptions dtype(ScalarType dtype) const {
@@ -134,14 +134,14 @@ class Tensor {
 
   // --- elementwise (one method per row of elementwise/*.def) ---
 #define EMBER_UNARY_OP(name, Name, rule) \
-  Tensor name() const;             \
+  Tensor name() const;                   \
   Tensor& name##_();
 #include "ember/elementwise/unary_ops.def"
 #undef EMBER_UNARY_OP
-#define EMBER_BINARY_OP(name, Name, rule)           \
-  Tensor name(const Tensor& other) const;        \
-  Tensor name(const Scalar& other) const;        \
-  Tensor& name##_(const Tensor& other);          \
+#define EMBER_BINARY_OP(name, Name, rule) \
+  Tensor name(const Tensor& other) const; \
+  Tensor name(const Scalar& other) const; \
+  Tensor& name##_(const Tensor& other);   \
   Tensor& name##_(const Scalar& other);
 #include "ember/elementwise/binary_ops.def"
 #undef EMBER_BINARY_OP

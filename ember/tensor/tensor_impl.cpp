@@ -4,8 +4,8 @@
 
 namespace ember {
 
-TensorImpl::TensorImpl(IntrusivePtr<Storage> storage, int64_t offset, Shape shape,
-                       Strides strides, ScalarType dtype)
+TensorImpl::TensorImpl(IntrusivePtr<Storage> storage, int64_t offset, Shape shape, Strides strides,
+                       ScalarType dtype)
     : storage_(std::move(storage)),
       offset_(offset),
       shape_(std::move(shape)),

@@ -56,8 +56,7 @@ Tensor tensor_from_python(nb::handle data, std::optional<ScalarType> dtype,
     static nb::handle from_numpy =
         nb::object(nb::module_::import_("ember").attr("from_numpy")).release();
     // np.array(order="C") keeps 0-d arrays 0-d (ascontiguousarray would make them 1-d).
-    static nb::handle as_array =
-        nb::object(nb::module_::import_("numpy").attr("array")).release();
+    static nb::handle as_array = nb::object(nb::module_::import_("numpy").attr("array")).release();
     result = nb::cast<Tensor>(from_numpy(as_array(data, nb::arg("order") = "C"))).clone();
   } else {
     NestedData nested;

@@ -85,8 +85,9 @@ int64_t to_int64(nb::handle object) {
   if (!index.is_valid()) throw nb::python_error();
   int overflow = 0;
   const long long value = PyLong_AsLongLongAndOverflow(index.ptr(), &overflow);
-  EMBER_CHECK(overflow == 0, "Overflow when unpacking long: ",
-              nb::cast<std::string>(nb::str(object)), " does not fit in int64");
+  EMBER_CHECK(overflow == 0,
+              "Overflow when unpacking long: ", nb::cast<std::string>(nb::str(object)),
+              " does not fit in int64");
   return value;
 }
 }  // namespace

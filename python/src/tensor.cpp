@@ -179,8 +179,7 @@ void init_tensor(nb::class_<Tensor>& tensor) {
       .def("clone", &Tensor::clone)
       .def(
           "copy_", [](Tensor& t, const Tensor& src) -> Tensor& { return t.copy_(src); },
-          nb::arg("src"),
-          nb::rv_policy::reference_internal)
+          nb::arg("src"), nb::rv_policy::reference_internal)
 
       // views
       .def("view", [](const Tensor& t, nb::args shape) { return t.view(to_shape(shape)); })

@@ -42,9 +42,9 @@ void batched(const Tensor& a, const Tensor& b, const Tensor& c, Scale alpha, Sca
       offset_a += position * a.stride(d);
       offset_b += position * b.stride(d);
     }
-    gemm(layout_a.transposed, layout_b.transposed, m, n, k, alpha,
-         a.data_ptr<T>() + offset_a, layout_a.leading, b.data_ptr<T>() + offset_b,
-         layout_b.leading, beta, c.data_ptr<T>() + index * m * n, n);
+    gemm(layout_a.transposed, layout_b.transposed, m, n, k, alpha, a.data_ptr<T>() + offset_a,
+         layout_a.leading, b.data_ptr<T>() + offset_b, layout_b.leading, beta,
+         c.data_ptr<T>() + index * m * n, n);
   }
 }
 
@@ -57,17 +57,26 @@ void Matmul::eval_cpu(TensorSpan inputs, TensorSpan outputs) const {
   const float alpha_f = static_cast<float>(alpha_), beta_f = static_cast<float>(beta_);
   const auto alpha_i = static_cast<int64_t>(alpha_), beta_i = static_cast<int64_t>(beta_);
   switch (c.dtype()) {
-    case ScalarType::Float32: return batched<float>(a, b, c, alpha_f, beta_f, cpu::gemm_f32);
-    case ScalarType::Float64: return batched<double>(a, b, c, alpha_, beta_, cpu::gemm_f64);
-    case ScalarType::Float16: return batched<Half>(a, b, c, alpha_f, beta_f, cpu::gemm_f16);
+    case ScalarType::Float32:
+      return batched<float>(a, b, c, alpha_f, beta_f, cpu::gemm_f32);
+    case ScalarType::Float64:
+      return batched<double>(a, b, c, alpha_, beta_, cpu::gemm_f64);
+    case ScalarType::Float16:
+      return batched<Half>(a, b, c, alpha_f, beta_f, cpu::gemm_f16);
     case ScalarType::BFloat16:
       return batched<BFloat16>(a, b, c, alpha_f, beta_f, cpu::gemm_bf16);
-    case ScalarType::Int64: return batched<int64_t>(a, b, c, alpha_i, beta_i, cpu::gemm_i64);
-    case ScalarType::Int32: return batched<int32_t>(a, b, c, alpha_i, beta_i, cpu::gemm_i32);
-    case ScalarType::Int16: return batched<int16_t>(a, b, c, alpha_i, beta_i, cpu::gemm_i16);
-    case ScalarType::Int8: return batched<int8_t>(a, b, c, alpha_i, beta_i, cpu::gemm_i8);
-    case ScalarType::UInt8: return batched<uint8_t>(a, b, c, alpha_i, beta_i, cpu::gemm_u8);
-    case ScalarType::Bool: break;
+    case ScalarType::Int64:
+      return batched<int64_t>(a, b, c, alpha_i, beta_i, cpu::gemm_i64);
+    case ScalarType::Int32:
+      return batched<int32_t>(a, b, c, alpha_i, beta_i, cpu::gemm_i32);
+    case ScalarType::Int16:
+      return batched<int16_t>(a, b, c, alpha_i, beta_i, cpu::gemm_i16);
+    case ScalarType::Int8:
+      return batched<int8_t>(a, b, c, alpha_i, beta_i, cpu::gemm_i8);
+    case ScalarType::UInt8:
+      return batched<uint8_t>(a, b, c, alpha_i, beta_i, cpu::gemm_u8);
+    case ScalarType::Bool:
+      break;
   }
   detail::raise<RuntimeError>("[matmul] not implemented for 'bool'");
 }

@@ -7,10 +7,14 @@ namespace ember {
 
 std::string_view RandomFill::name() const {
   switch (distribution_) {
-    case Distribution::Uniform: return "uniform_";
-    case Distribution::Normal: return "normal_";
-    case Distribution::Bernoulli: return "bernoulli_";
-    case Distribution::RandInt: return "randint";
+    case Distribution::Uniform:
+      return "uniform_";
+    case Distribution::Normal:
+      return "normal_";
+    case Distribution::Bernoulli:
+      return "bernoulli_";
+    case Distribution::RandInt:
+      return "randint";
   }
   return "random";
 }
@@ -23,12 +27,16 @@ void RandomFill::eval_cpu(TensorSpan, TensorSpan outputs) const {
   const ScalarType dtype = out.dtype();
   switch (distribution_) {
     case Distribution::Uniform:
-      if (dtype == kFloat64) cpu::fill_uniform_f64(out.data_ptr<double>(), n, a_, b_, state);
-      else cpu::fill_uniform_f32(out.data_ptr<float>(), n, float(a_), float(b_), state);
+      if (dtype == kFloat64)
+        cpu::fill_uniform_f64(out.data_ptr<double>(), n, a_, b_, state);
+      else
+        cpu::fill_uniform_f32(out.data_ptr<float>(), n, float(a_), float(b_), state);
       return;
     case Distribution::Normal:
-      if (dtype == kFloat64) cpu::fill_normal_f64(out.data_ptr<double>(), n, a_, b_, state);
-      else cpu::fill_normal_f32(out.data_ptr<float>(), n, float(a_), float(b_), state);
+      if (dtype == kFloat64)
+        cpu::fill_normal_f64(out.data_ptr<double>(), n, a_, b_, state);
+      else
+        cpu::fill_normal_f32(out.data_ptr<float>(), n, float(a_), float(b_), state);
       return;
     case Distribution::Bernoulli:
       cpu::fill_bernoulli_f32(out.data_ptr<float>(), n, a_, state);
