@@ -276,6 +276,18 @@ Tensor masked_fill(const Tensor& self, const Tensor& mask, const Scalar& value) 
   return result;
 }
 
+Tensor masked_fill(const Tensor& self, const Tensor& mask, const Tensor& value) {
+  EMBER_CHECK(value.dim() == 0,
+              "[masked_fill] only supports a 0-dimensional value tensor, but got "
+              "tensor with ",
+              value.dim(), " dimension(s).");
+  EMBER_CHECK(mask.dtype() == kBool, "[masked_fill] expected a bool mask; got ", mask.dtype());
+  Tensor result = where(mask, value.to(self.dtype()), self);
+  EMBER_CHECK(result.shape() == self.shape(), "[masked_fill] mask of shape ", mask.shape(),
+              " is not broadcastable to self of shape ", self.shape());
+  return result;
+}
+
 Tensor& masked_fill_(Tensor& self, const Tensor& mask, const Scalar& value) {
   return copy_(self, masked_fill(self, mask, value));
 }

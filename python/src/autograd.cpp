@@ -62,23 +62,43 @@ class PythonFunctionNode final : public Node {
 
   TensorList apply(TensorList&& grads) override {
     nb::gil_scoped_acquire gil;
+    const bool materialize = nb::cast<bool>(context_.attr("materialize_grads"));
     nb::list arguments;
     arguments.append(context_);
-    for (const Tensor& grad : grads) {
+    for (size_t i = 0; i < grads.size(); ++i) {
+      Tensor grad = grads[i];
+      // As in PyTorch, an output that got no gradient is passed as zeros unless the function
+      // asked for None (ctx.set_materialize_grads(False)).
+      if (!grad.defined() && materialize && i < output_shapes_.size()) {
+        grad = zeros(output_shapes_[i], output_dtypes_[i]);
+      }
       arguments.append(grad.defined() ? nb::cast(grad) : nb::none());
     }
     nb::object result = function_class_.attr("backward")(*nb::tuple(arguments));
     nb::tuple results =
         nb::isinstance<nb::tuple>(result) ? nb::borrow<nb::tuple>(result) : nb::make_tuple(result);
-    EMBER_CHECK(results.size() >= next_edges().size(), "[", name_,
-                "] function backward returned "
-                "an incorrect number of gradients (expected ",
-                next_edges().size(), ", got ", results.size(), ")");
+    // backward returns one value per forward argument; the node's edges are the tensor ones.
+    nb::object tensor_arguments = context_.attr("_tensor_arguments");
+    EMBER_CHECK(results.size() == nb::len(tensor_arguments), "[", name_,
+                "] function backward returned an incorrect number of gradients (expected ",
+                nb::len(tensor_arguments), ", got ", results.size(), ")");
     TensorList input_grads;
-    for (size_t i = 0; i < next_edges().size(); ++i) {
-      input_grads.push_back(results[i].is_none() ? Tensor() : nb::cast<Tensor>(results[i]));
+    size_t position = 0;
+    for (nb::handle is_tensor : tensor_arguments) {
+      if (nb::cast<bool>(is_tensor)) {
+        input_grads.push_back(results[position].is_none() ? Tensor()
+                                                          : nb::cast<Tensor>(results[position]));
+      }
+      ++position;
     }
     return input_grads;
+  }
+
+  void set_output_metadata(const TensorList& outputs) {
+    for (const Tensor& output : outputs) {
+      output_shapes_.push_back(output.defined() ? output.shape() : Shape());
+      output_dtypes_.push_back(output.defined() ? output.dtype() : kFloat32);
+    }
   }
 
   void release_saved() override {
@@ -90,6 +110,8 @@ class PythonFunctionNode final : public Node {
   nb::object function_class_;
   nb::object context_;
   std::string name_;
+  std::vector<Shape> output_shapes_;
+  std::vector<ScalarType> output_dtypes_;
 };
 
 // Function.apply's bookkeeping after forward ran under no_grad: the node, its edges to the
@@ -112,6 +134,7 @@ nb::object record_function(nb::object function_class, nb::object context, nb::tu
   }
   const std::string name = nb::cast<std::string>(function_class.attr("__name__")) + "Backward";
   auto node = std::make_shared<PythonFunctionNode>(function_class, context, name);
+  node->set_output_metadata(output_tensors);
   if (autograd::is_anomaly_enabled()) node->set_creation_trace(python_location());
   autograd::attach_function_node(node, inputs, output_tensors, tensors_of(dirty),
                                  tensors_of(non_differentiable));
@@ -189,8 +212,9 @@ void init_autograd(nb::module_& module, nb::class_<Tensor>& tensor_class) {
           [](const Tensor& t, nb::handle gradient, std::optional<bool> retain_graph,
              bool create_graph, nb::handle inputs) {
             const Tensor grad = gradient.is_none() ? Tensor() : to_operand(gradient);
+            const TensorList wrt = tensors_of(inputs);
             nb::gil_scoped_release release;
-            t.backward(grad, retain_graph, create_graph, tensors_of(inputs));
+            t.backward(grad, retain_graph, create_graph, wrt);
           },
           nb::arg("gradient").none() = nb::none(), nb::arg("retain_graph").none() = nb::none(),
           nb::arg("create_graph") = false, nb::arg("inputs").none() = nb::none())

@@ -234,11 +234,13 @@ void init_creation(nb::module_& module) {
 #undef EMBER_LIKE_FACTORY
   module.def(
       "full_like",
-      [](const Tensor& like, nb::handle value, nb::handle dtype, nb::handle device) {
-        return ember::full_like(like, to_scalar(value), like_options(dtype, device));
+      [](const Tensor& like, nb::handle value, nb::handle dtype, nb::handle device,
+         bool requires_grad) {
+        return with_grad(ember::full_like(like, to_scalar(value), like_options(dtype, device)),
+                         requires_grad);
       },
       nb::arg("input"), nb::arg("fill_value"), nb::kw_only(), nb::arg("dtype") = nb::none(),
-      nb::arg("device") = nb::none());
+      nb::arg("device") = nb::none(), nb::arg("requires_grad") = false);
 }
 
 }  // namespace ember::python

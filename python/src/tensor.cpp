@@ -332,6 +332,9 @@ void init_tensor(nb::class_<Tensor>& tensor) {
       .def(
           "masked_fill",
           [](const Tensor& t, const Tensor& mask, nb::handle value) {
+            if (nb::isinstance<Tensor>(value)) {
+              return ember::masked_fill(t, mask, nb::cast<const Tensor&>(value));
+            }
             return ember::masked_fill(t, mask, to_scalar(value));
           },
           nb::arg("mask"), nb::arg("value"))

@@ -50,10 +50,7 @@ FACTORIES = {
 }
 
 
-@pytest.mark.parametrize("name", [
-    pytest.param(name, marks=pytest.mark.xfail(
-        strict=True, reason="ember.full_like does not accept requires_grad=")
-    ) if name == "full_like" else name for name in sorted(FACTORIES)])
+@pytest.mark.parametrize("name", sorted(FACTORIES))
 def test_factories_accept_requires_grad(name):
     leaf = FACTORIES[name](requires_grad=True)
     assert leaf.requires_grad and leaf.is_leaf
@@ -248,11 +245,6 @@ def run_python(code):
     """Runs code in a fresh interpreter (for calls that crash the process)."""
     return subprocess.run([sys.executable, "-c", textwrap.dedent(code)], check=False,
                           capture_output=True, text=True, timeout=60)
-
-
-@pytest.mark.xfail(strict=True, reason="Tensor.backward(inputs=[...]) with a list crashes "
-                                       "(SIGSEGV): python/src/autograd.cpp converts `inputs` with "
-                                       "tensors_of() after releasing the GIL")
 def test_tensor_backward_with_a_list_of_inputs():
     result = run_python("""
         import ember
@@ -673,11 +665,6 @@ def test_function_save_for_backward_and_a_trailing_non_tensor_argument():
     assert values(x.grad) == [6.0, 8.0] and values(y.grad) == [2.0, 4.0]
 
 
-@pytest.mark.xfail(strict=True, reason="Function backward results are matched to the tensor "
-                                       "arguments by position among tensors, not among all "
-                                       "forward arguments: after a non-tensor argument the "
-                                       "gradients shift (python/src/autograd.cpp "
-                                       "PythonFunctionNode::apply)")
 def test_function_non_tensor_argument_between_tensors():
     x, y = t([1.0, 2.0]), t([3.0, 4.0])
     out = MulScale.apply(x, 2.0, y)
@@ -758,9 +745,6 @@ def test_function_mark_non_differentiable():
     assert values(a.grad) == [2.0, 2.0]
 
 
-@pytest.mark.xfail(strict=True, reason="Function.backward receives None for outputs that got no "
-                                       "gradient although ctx.materialize_grads is True (PyTorch "
-                                       "passes zeros)")
 def test_function_materializes_missing_output_grads():
     class Two(Function):
         @staticmethod

@@ -455,11 +455,7 @@ NON_DIFFERENTIABLE = {
 # ---------------------------------------------------------------- known ember bugs (strict)
 
 # (op, note) -> reason, for the first-order and the second-order test separately.
-KNOWN_FAILURES = {
-    ("masked_fill", "0-d-tensor-value"): "masked_fill takes its value as a Scalar: a 0-d tensor "
-                                         "value that requires grad gets no gradient (PyTorch "
-                                         "differentiates w.r.t. it)",
-}
+KNOWN_FAILURES = {}
 PROD_ZEROS = ("prod's gradient is not differentiable where two or more elements are zero: the "
               "rule returns a constant 0 there, so d2/dx_i dx_j (i, j zero) is 0 instead of the "
               "product of the other elements (PyTorch uses exclusive cumulative products)")
