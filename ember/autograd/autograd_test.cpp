@@ -13,27 +13,16 @@
 #include "ember/autograd/node.h"
 #include "ember/base/error.h"
 #include "ember/ops/ops.h"
+#include "tests/test_support.h"
 
 namespace ember {
 namespace {
 
+using testing::message_of;
+using testing::values;
+
 using autograd::gradcheck;
 using autograd::gradgradcheck;
-
-std::vector<double> values(const Tensor& t) {
-  Tensor flat = t.detach().to(kFloat64).contiguous();
-  return std::vector<double>(flat.data_ptr<double>(), flat.data_ptr<double>() + flat.numel());
-}
-
-template <typename Fn>
-std::string message_of(Fn&& fn) {
-  try {
-    fn();
-  } catch (const Error& error) {
-    return error.what();
-  }
-  return "";
-}
 
 Tensor leaf(IntArrayRef shape, double low = -1.0, double high = 1.0) {
   Tensor t = empty(shape, kFloat64);

@@ -6,6 +6,7 @@
 
 #include <cmath>
 #include <numbers>
+#include <string_view>
 
 #include "ember/base/error.h"
 #include "ember/ops/dispatch.h"
@@ -156,6 +157,15 @@ TensorList binary_vjp(BinaryOp op, const BackwardContext& c) {
   return grads;
 }
 
+// The dims a keepdim-shaped reduction output folded: size 1 there, larger in the input.
+std::vector<int64_t> reduced_dims(const Shape& output, const Shape& input) {
+  std::vector<int64_t> dims;
+  for (int64_t d = 0; d < static_cast<int64_t>(input.size()); ++d) {
+    if (output[d] == 1 && input[d] != 1) dims.push_back(d);
+  }
+  return dims;
+}
+
 TensorList reduce_vjp(const Reduce& reduce, const BackwardContext& c) {
   const Tensor& grad = c.grads[0];  // keepdim-shaped, like the output
   const Shape& shape = c.input_shapes[0];
@@ -170,10 +180,7 @@ TensorList reduce_vjp(const Reduce& reduce, const BackwardContext& c) {
       // the non-zero ones when it is the only zero, else 0. With two or more zeros the second
       // derivative is not exact (PyTorch uses exclusive cumulative products there).
       const Tensor is_zero = eq(x, 0);
-      std::vector<int64_t> dims;
-      for (int64_t d = 0; d < static_cast<int64_t>(shape.size()); ++d) {
-        if (out.size(d) == 1 && shape[d] != 1) dims.push_back(d);
-      }
+      const std::vector<int64_t> dims = reduced_dims(out.shape(), shape);
       if (dims.empty()) return {grad.expand(shape).clone()};
       const Tensor zeros_count = sum(is_zero, dims, true);
       const Tensor product_of_nonzero = prod_over(where(is_zero, 1, x), dims);
@@ -186,10 +193,7 @@ TensorList reduce_vjp(const Reduce& reduce, const BackwardContext& c) {
       const Tensor& x = c.inputs[0];
       const Tensor& out = c.outputs[0];
       const Tensor hits = eq(x, out);
-      std::vector<int64_t> dims;
-      for (int64_t d = 0; d < static_cast<int64_t>(shape.size()); ++d) {
-        if (out.size(d) == 1 && shape[d] != 1) dims.push_back(d);
-      }
+      const std::vector<int64_t> dims = reduced_dims(out.shape(), shape);
       const Tensor count = dims.empty() ? ones_like(out) : sum(hits, dims, true).to(grad.dtype());
       return {where(hits, grad / count, 0)};
     }
@@ -261,6 +265,21 @@ Tensor allocate_like_shape(const Tensor& like, const Shape& shape) {
   return zeros_for(like, shape);
 }
 
+// Comparisons and logical ops (TypeRule Comparison/Logical in binary_ops.def) give bools.
+bool has_bool_result(BinaryOp op) {
+  constexpr auto is_bool_rule = [](std::string_view rule) {
+    return rule == "Comparison" || rule == "Logical";
+  };
+  constexpr bool kBoolResult[] = {
+#define EMBER_BINARY_OP(name, Name, rule) is_bool_rule(#rule),
+#define EMBER_BINARY_KERNEL_ONLY(name, Name, rule) is_bool_rule(#rule),
+#include "ember/elementwise/binary_ops.def"
+#undef EMBER_BINARY_OP
+#undef EMBER_BINARY_KERNEL_ONLY
+  };
+  return kBoolResult[static_cast<int>(op)];
+}
+
 }  // namespace
 
 bool is_differentiable(const Primitive& primitive) {
@@ -275,20 +294,7 @@ bool is_differentiable(const Primitive& primitive) {
     case PrimitiveKind::View:
       return true;
     case PrimitiveKind::Binary:
-      switch (static_cast<const BinaryPrimitive&>(primitive).op()) {
-        case BinaryOp::Eq:
-        case BinaryOp::Ne:
-        case BinaryOp::Lt:
-        case BinaryOp::Le:
-        case BinaryOp::Gt:
-        case BinaryOp::Ge:
-        case BinaryOp::LogicalAnd:
-        case BinaryOp::LogicalOr:
-        case BinaryOp::LogicalXor:
-          return false;
-        default:
-          return true;
-      }
+      return !has_bool_result(static_cast<const BinaryPrimitive&>(primitive).op());
     case PrimitiveKind::Reduce: {
       const ReduceOp op = static_cast<const Reduce&>(primitive).op();
       return op != ReduceOp::All && op != ReduceOp::Any;

@@ -7,14 +7,12 @@
 #include "ember/base/error.h"
 #include "ember/base/parallel.h"
 #include "ember/ops/ops.h"
+#include "tests/test_support.h"
 
 namespace ember {
 namespace {
 
-std::vector<double> values(const Tensor& t) {
-  Tensor flat = t.to(kFloat64).contiguous();
-  return std::vector<double>(flat.data_ptr<double>(), flat.data_ptr<double>() + flat.numel());
-}
+using testing::values;
 
 TEST(Creation, FillsAndDtypes) {
   EXPECT_EQ(values(zeros({2})), (std::vector<double>{0, 0}));

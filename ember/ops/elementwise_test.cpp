@@ -7,24 +7,13 @@
 
 #include "ember/base/error.h"
 #include "ember/ops/ops.h"
+#include "tests/test_support.h"
 
 namespace ember {
 namespace {
 
-std::vector<double> values(const Tensor& t) {
-  Tensor flat = t.to(kFloat64).contiguous();
-  return std::vector<double>(flat.data_ptr<double>(), flat.data_ptr<double>() + flat.numel());
-}
-
-template <typename Fn>
-std::string error_of(Fn&& fn) {
-  try {
-    fn();
-  } catch (const Error& error) {
-    return error.what();
-  }
-  return "";
-}
+using testing::message_of;
+using testing::values;
 
 TEST(Elementwise, AddBroadcastsAndPromotes) {
   Tensor a = tensor({{1, 2, 3}, {4, 5, 6}});
@@ -83,7 +72,7 @@ TEST(Elementwise, IntegerDivisionFollowsPython) {
   EXPECT_EQ(div(a, b).dtype(), kFloat32);
   Tensor minimum_int = full({1}, std::numeric_limits<int64_t>::min(), kInt64);
   EXPECT_EQ(floor_divide(minimum_int, -1).item<int64_t>(), std::numeric_limits<int64_t>::min());
-  EXPECT_NE(error_of([&] { floor_divide(a, zeros({4}, kInt64)); }).find("ZeroDivisionError"),
+  EXPECT_NE(message_of([&] { floor_divide(a, zeros({4}, kInt64)); }).find("ZeroDivisionError"),
             std::string::npos);
 }
 
@@ -107,7 +96,7 @@ TEST(Elementwise, InPlaceBumpsVersionAndKeepsIdentity) {
 }
 
 TEST(ElementwiseErrors, BroadcastMismatchNamesBothSizes) {  // B1
-  const std::string message = error_of([] { zeros({2, 3}) + zeros({2, 4}); });
+  const std::string message = message_of([] { zeros({2, 3}) + zeros({2, 4}); });
   EXPECT_NE(message.find("[add]"), std::string::npos) << message;
   EXPECT_NE(message.find("The size of tensor a (3) must match the size of tensor b (4)"),
             std::string::npos)
@@ -116,7 +105,7 @@ TEST(ElementwiseErrors, BroadcastMismatchNamesBothSizes) {  // B1
 
 TEST(ElementwiseErrors, InPlaceCastRule) {  // B4
   Tensor integers = zeros({2}, kInt64);
-  const std::string message = error_of([&] { integers.add_(1.5); });
+  const std::string message = message_of([&] { integers.add_(1.5); });
   EXPECT_NE(message.find("result type float32 can't be cast to the desired output type int64"),
             std::string::npos)
       << message;
@@ -127,13 +116,13 @@ TEST(ElementwiseErrors, InPlaceCastRule) {  // B4
 TEST(ElementwiseErrors, InternalOverlap) {  // B16
   Tensor x = zeros({1});
   Tensor expanded = x.expand({3});
-  const std::string message = error_of([&] { expanded.cos_(); });
+  const std::string message = message_of([&] { expanded.cos_(); });
   EXPECT_NE(message.find("more than one element of the written-to tensor"), std::string::npos);
 }
 
 TEST(ElementwiseErrors, PartialOverlap) {  // B17
   Tensor x = arange(0, 4, 1, TensorOptions(kFloat32)).reshape({2, 2});
-  const std::string message = error_of([&] { x.add_(x.t()); });
+  const std::string message = message_of([&] { x.add_(x.t()); });
   EXPECT_NE(message.find("some elements of the input tensor and the written-to tensor"),
             std::string::npos)
       << message;
@@ -142,10 +131,10 @@ TEST(ElementwiseErrors, PartialOverlap) {  // B17
 }
 
 TEST(ElementwiseErrors, BoolSubtractionAndShapeOfInPlace) {
-  const std::string message = error_of([] { ones({2}, kBool) - ones({2}, kBool); });
+  const std::string message = message_of([] { ones({2}, kBool) - ones({2}, kBool); });
   EXPECT_NE(message.find("[sub]"), std::string::npos);
   Tensor small = zeros({3});
-  EXPECT_NE(error_of([&] {
+  EXPECT_NE(message_of([&] {
               small.add_(zeros({2, 3}));
             }).find("doesn't match the broadcast shape"),
             std::string::npos);

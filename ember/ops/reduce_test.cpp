@@ -11,17 +11,16 @@
 #include "ember/base/error.h"
 #include "ember/base/parallel.h"
 #include "ember/ops/ops.h"
+#include "tests/test_support.h"
 
 namespace ember {
 namespace {
 
+using testing::message_of;
+using testing::values;
+
 constexpr double kNan = std::numeric_limits<double>::quiet_NaN();
 constexpr double kInf = std::numeric_limits<double>::infinity();
-
-std::vector<double> values(const Tensor& t) {
-  Tensor flat = t.to(kFloat64).contiguous();
-  return std::vector<double>(flat.data_ptr<double>(), flat.data_ptr<double>() + flat.numel());
-}
 
 std::vector<int64_t> ints(const Tensor& t) {
   Tensor flat = t.to(kInt64).contiguous();
@@ -44,21 +43,11 @@ bool bitwise_equal(const Tensor& a, const Tensor& b) {
          std::memcmp(ca.data_ptr(), cb.data_ptr(), ca.nbytes()) == 0;
 }
 
-template <typename Fn>
-std::string error_of(Fn&& fn) {
-  try {
-    fn();
-  } catch (const Error& error) {
-    return error.what();
-  }
-  return "";
-}
-
-#define EXPECT_ERROR(statement, ErrorType, substring)                          \
-  do {                                                                         \
-    EXPECT_THROW(statement, ErrorType);                                        \
-    EXPECT_NE(error_of([&] { statement; }).find(substring), std::string::npos) \
-        << error_of([&] { statement; });                                       \
+#define EXPECT_ERROR(statement, ErrorType, substring)                            \
+  do {                                                                           \
+    EXPECT_THROW(statement, ErrorType);                                          \
+    EXPECT_NE(message_of([&] { statement; }).find(substring), std::string::npos) \
+        << message_of([&] { statement; });                                       \
   } while (0)
 
 // Naive reference: folds x (read in double, row-major) over the dims in `mask`, keepdim layout.

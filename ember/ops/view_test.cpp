@@ -7,24 +7,13 @@
 
 #include "ember/base/error.h"
 #include "ember/ops/ops.h"
+#include "tests/test_support.h"
 
 namespace ember {
 namespace {
 
-std::vector<double> values(const Tensor& t) {
-  Tensor flat = t.to(kFloat64).contiguous();
-  return std::vector<double>(flat.data_ptr<double>(), flat.data_ptr<double>() + flat.numel());
-}
-
-template <typename Fn>
-std::string message_of(Fn&& fn) {
-  try {
-    fn();
-  } catch (const Error& error) {
-    return error.what();
-  }
-  return "";
-}
+using testing::message_of;
+using testing::values;
 
 Tensor iota(IntArrayRef shape) {
   return arange(0, numel_of(shape.to_shape()), 1, TensorOptions(kFloat32)).reshape(shape);

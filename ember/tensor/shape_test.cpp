@@ -1,6 +1,7 @@
 // Shape arithmetic: numel overflow (B10), negative sizes (B8), dim wrapping (B6), broadcasting
 // (B1), view-size inference, contiguity.
 #include "ember/tensor/shape.h"
+#include "tests/test_support.h"
 
 #include <gtest/gtest.h>
 
@@ -11,15 +12,7 @@
 namespace ember {
 namespace {
 
-template <typename Fn>
-std::string message_of(Fn&& fn) {
-  try {
-    fn();
-  } catch (const Error& error) {
-    return error.what();
-  }
-  return "";
-}
+using testing::message_of;
 
 TEST(Shape, NumelAndContiguousStrides) {
   EXPECT_EQ(checked_numel({2, 3, 4}, "t"), 24);

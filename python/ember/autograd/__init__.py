@@ -11,27 +11,21 @@ __all__ = ["Function", "FunctionCtx", "Variable", "backward", "detect_anomaly", 
            "set_grad_enabled"]
 
 
+def _as_list(tensors):
+    """A tensor or a sequence of tensors as a list; None stays None."""
+    if tensors is None:
+        return None
+    return [tensors] if isinstance(tensors, _C.Tensor) else list(tensors)
+
+
 def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, inputs=None):
     """Accumulates the gradients of `tensors` into the leaves' .grad (or into `inputs` only)."""
-    if isinstance(tensors, _C.Tensor):
-        tensors = [tensors]
-    if isinstance(grad_tensors, _C.Tensor):
-        grad_tensors = [grad_tensors]
-    if isinstance(inputs, _C.Tensor):
-        inputs = [inputs]
-    _C._autograd.backward(list(tensors), None if grad_tensors is None else list(grad_tensors),
-                          retain_graph, create_graph, None if inputs is None else list(inputs))
+    _C._autograd.backward(_as_list(tensors), _as_list(grad_tensors), retain_graph, create_graph,
+                          _as_list(inputs))
 
 
 def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False,
          allow_unused=False):
     """Returns d(outputs)/d(inputs) as a tuple, without touching any .grad."""
-    if isinstance(outputs, _C.Tensor):
-        outputs = [outputs]
-    if isinstance(inputs, _C.Tensor):
-        inputs = [inputs]
-    if isinstance(grad_outputs, _C.Tensor):
-        grad_outputs = [grad_outputs]
-    return _C._autograd.grad(list(outputs), list(inputs),
-                             None if grad_outputs is None else list(grad_outputs), retain_graph,
-                             create_graph, allow_unused)
+    return _C._autograd.grad(_as_list(outputs), _as_list(inputs), _as_list(grad_outputs),
+                             retain_graph, create_graph, allow_unused)
