@@ -109,22 +109,28 @@ def seed_autograd(lib):
 
 # ------------------------------------------------------------------ (d) LSTM cell from ops
 
-LSTM_INPUT, LSTM_HIDDEN, LSTM_TOKENS = 128, 128, 20
+LSTM_TOKENS = 20
 
 
-def lstm_sequence(lib):
+def lstm_sequence(hid):
     """An LSTM cell from mm, sigmoid, tanh and elementwise ops (the gates of torch.nn.LSTMCell:
-    one mm per operand into 4*hidden columns, then narrow), run over 20 tokens, batch 1; the loss
-    reads every hidden state through a linear readout (a tagger's shape), then one backward."""
-    scale = LSTM_HIDDEN**-0.5
-    h4 = 4 * LSTM_HIDDEN
-    w_ih = (lib.randn(LSTM_INPUT, h4) * scale).requires_grad_()
-    w_hh = (lib.randn(LSTM_HIDDEN, h4) * scale).requires_grad_()
-    bias = lib.zeros(1, h4, requires_grad=True)
-    w_out = (lib.randn(LSTM_HIDDEN, 1) * scale).requires_grad_()
+    one mm per operand into 4*hidden columns, then narrow), input = hidden = `hid`, batch 1, run
+    over 20 tokens; the loss reads every hidden state through a linear readout (a tagger's
+    shape), then one backward through the whole sequence."""
+    def setup(lib):
+        return lstm_step(lib, hid)
+
+    return setup
+
+
+def lstm_step(lib, hid):
+    scale = hid**-0.5
+    w_ih = (lib.randn(hid, 4 * hid) * scale).requires_grad_()
+    w_hh = (lib.randn(hid, 4 * hid) * scale).requires_grad_()
+    bias = lib.zeros(1, 4 * hid, requires_grad=True)
+    w_out = (lib.randn(hid, 1) * scale).requires_grad_()
     params = [w_ih, w_hh, bias, w_out]
-    tokens = [lib.randn(1, LSTM_INPUT) for _ in range(LSTM_TOKENS)]
-    hid = LSTM_HIDDEN
+    tokens = [lib.randn(1, hid) for _ in range(LSTM_TOKENS)]
 
     def step():
         h = lib.zeros(1, hid)
@@ -227,8 +233,10 @@ def make_cases():
         Case("4-op graph fwd+bwd, 16x16", "us", four_op_graph((16, 16)), budget=6),
         Case("seed two-layer net, autograd (N=64, 1000-100-10)", "us/step", seed_autograd,
              budget=260),
-        Case(f"LSTM cell from ops, batch 1, {LSTM_INPUT}->{LSTM_HIDDEN}, {LSTM_TOKENS} tokens "
-             "fwd+bwd", "us/token", lstm_sequence, budget=45),
+        Case(f"LSTM cell from ops, batch 1, input = hidden = 128, {LSTM_TOKENS} tokens fwd+bwd",
+             "us/token", lstm_sequence(128), budget=45),
+        Case(f"LSTM cell from ops, batch 1, input = hidden = 16, {LSTM_TOKENS} tokens fwd+bwd",
+             "us/token", lstm_sequence(16), note="reference: per-op overhead only"),
         Case(f"Tree-LSTM, hidden {TREE_HIDDEN}, random trees of 15-31 nodes, fwd+bwd",
              "us/node", tree_lstm, budget=35),
     ]

@@ -46,9 +46,6 @@ class TensorImpl final : public RefCounted {
   TensorImpl* view_base() const { return view_base_.get(); }
   void set_view_base(IntrusivePtr<TensorImpl> base) { view_base_ = std::move(base); }
 
-  // The Python object wrapping this tensor, if any (borrowed; see Note [Python objects]).
-  void* python_object() const { return python_object_; }
-  void set_python_object(void* object) { python_object_ = object; }
 
   ~TensorImpl();
 
@@ -77,7 +74,6 @@ class TensorImpl final : public RefCounted {
   bool requires_grad_ = false;
   std::unique_ptr<AutogradMeta> autograd_meta_;
   IntrusivePtr<TensorImpl> view_base_;
-  void* python_object_ = nullptr;
 };
 
 }  // namespace ember
