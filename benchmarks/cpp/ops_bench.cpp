@@ -1,10 +1,10 @@
 // ember's op-level benchmarks from C++, the cases of bench/RESULTS.md and the budgets of
 // PERFORMANCE.md: per-op overhead of tiny ops, memory-bound elementwise ops and reductions on 16M
 // floats (GB/s), float32 matmul (GFLOP/s) and the seed two-layer net with hand-written gradients
-// (us per step). Each case takes the thread count as its last argument and sets it with
-// ember::set_num_threads; single-thread figures are the ones to compare, since two-thread figures
-// collapse whenever anything else runs on the machine. Every result is a fresh tensor, as in user
-// code, so the caching allocator is part of what is measured.
+// (us per step). Tiny ops run on one thread; the other cases take the thread count as their last
+// argument (ember::set_num_threads). Single-thread figures are the ones to compare, since
+// two-thread figures collapse whenever anything else runs on the machine. Every result is a fresh
+// tensor, as in user code, so the caching allocator is part of what is measured.
 #include <benchmark/benchmark.h>
 
 #include <cstdint>

@@ -289,7 +289,16 @@ Tensor masked_fill(const Tensor& self, const Tensor& mask, const Tensor& value) 
 }
 
 Tensor& masked_fill_(Tensor& self, const Tensor& mask, const Scalar& value) {
-  return copy_(self, masked_fill(self, mask, value));
+  EMBER_CHECK(mask.dtype() == kBool, "[masked_fill_] expected a bool mask; got ", mask.dtype());
+  check_same_device("masked_fill_", {&self, &mask});
+  const Shape shape = broadcast_shapes(self.shape(), mask.shape(), "masked_fill_");
+  EMBER_CHECK(shape == self.shape(), "[masked_fill_] mask of shape ", mask.shape(),
+              " is not broadcastable to self of shape ", self.shape());
+  check_no_internal_overlap("masked_fill_", self);
+  check_no_partial_overlap("masked_fill_", self, mask);
+  // One in-place pass: where(mask, value, self) written over self, element by element.
+  if (self.numel() > 0) run(Where(), {mask, scalar_tensor(value, self.dtype()), self}, {self});
+  return self;
 }
 
 Tensor operator-(const Tensor& x) { return neg(x); }

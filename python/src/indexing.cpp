@@ -189,6 +189,15 @@ Tensor getitem(const Tensor& self, nb::handle key) {
 }
 
 void setitem(Tensor& self, nb::handle key, nb::handle value) {
+  // x[mask] = number with a mask shaped like x (the seed's grad_h[h < 0] = 0) is masked_fill_:
+  // one elementwise pass instead of gathering positions.
+  if (nb::isinstance<Tensor>(key) && is_python_number(value)) {
+    const Tensor& mask = nb::cast<const Tensor&>(key);
+    if (mask.dtype() == kBool && mask.shape() == self.shape()) {
+      self.masked_fill_(mask, to_scalar(value));
+      return;
+    }
+  }
   Indexed indexed = apply_key(self, key);
   Tensor values;
   if (nb::isinstance<Tensor>(value)) {
