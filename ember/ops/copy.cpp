@@ -80,7 +80,7 @@ Tensor& copy_(Tensor& dst, const Tensor& src) {
 
 Tensor clone(const Tensor& self) {
   Tensor result = empty(self.shape(), TensorOptions(self.dtype()).device(self.device()));
-  if (self.numel() > 0) run(Copy(), {self}, {result});
+  if (self.numel() > 0) run(Copy("clone"), {self}, {result});
   return result;
 }
 
@@ -91,7 +91,7 @@ Tensor to(const Tensor& self, std::optional<Device> device, std::optional<Scalar
   check_device_available(target_device, "to");
   if (!copy && target_device == self.device() && target_dtype == self.dtype()) return self;
   Tensor result = empty(self.shape(), TensorOptions(target_dtype).device(target_device));
-  if (self.numel() > 0) run(Copy(), {self}, {result});
+  if (self.numel() > 0) run(Copy("_to_copy"), {self}, {result});
   return result;
 }
 

@@ -34,14 +34,14 @@ void check_matmul_dtypes(std::string_view op, const Tensor& a, const Tensor& b) 
   EMBER_CHECK(a.dtype() != kBool, "[", op, "] not implemented for 'bool'");
 }
 
-// a (batch..., M, K) @ b (batch..., K, N) with equal batch shapes.
-Tensor batched_matmul(const Tensor& a, const Tensor& b) {
+// a (batch..., M, K) @ b (batch..., K, N) with equal batch shapes; `op` names the node.
+Tensor batched_matmul(std::string_view op, const Tensor& a, const Tensor& b) {
   Shape shape = a.shape();
   shape.back() = b.size(-1);
   Tensor result = empty(shape, TensorOptions(a.dtype()).device(a.device()));
   if (result.numel() == 0) return result;
   if (a.size(-1) == 0) return result.zero_();
-  run(Matmul(1.0, 0.0), {gemm_operand(a), gemm_operand(b)}, {result});
+  run(Matmul(op, 1.0, 0.0), {gemm_operand(a), gemm_operand(b)}, {result});
   return result;
 }
 
@@ -55,7 +55,7 @@ Tensor mm(const Tensor& a, const Tensor& b) {
   EMBER_CHECK(a.size(1) == b.size(0), "[mm] mat1 and mat2 shapes cannot be multiplied (",
               matrix_str(a), " and ", matrix_str(b), ")");
   check_matmul_dtypes("mm", a, b);
-  return batched_matmul(a, b);
+  return batched_matmul("mm", a, b);
 }
 
 Tensor bmm(const Tensor& a, const Tensor& b) {
@@ -66,7 +66,7 @@ Tensor bmm(const Tensor& a, const Tensor& b) {
   EMBER_CHECK(a.size(2) == b.size(1), "[bmm] batch1 and batch2 shapes cannot be multiplied (",
               matrix_str(a), " and ", matrix_str(b), ")");
   check_matmul_dtypes("bmm", a, b);
-  return batched_matmul(a, b);
+  return batched_matmul("bmm", a, b);
 }
 
 Tensor mv(const Tensor& mat, const Tensor& vec) {
@@ -75,7 +75,7 @@ Tensor mv(const Tensor& mat, const Tensor& vec) {
   EMBER_CHECK(mat.size(1) == vec.size(0), "[mv] size mismatch, got input (", mat.size(0), "x",
               mat.size(1), "), vec (", vec.size(0), ")");
   check_matmul_dtypes("mv", mat, vec);
-  return batched_matmul(mat, vec.unsqueeze(1)).squeeze(1);
+  return batched_matmul("mv", mat, vec.unsqueeze(1)).squeeze(1);
 }
 
 Tensor dot(const Tensor& a, const Tensor& b) {
@@ -86,7 +86,7 @@ Tensor dot(const Tensor& a, const Tensor& b) {
               "] to have the same number of elements, but got ", a.size(0), " and ", b.size(0),
               " elements respectively");
   check_matmul_dtypes("dot", a, b);
-  return batched_matmul(a.unsqueeze(0), b.unsqueeze(1)).reshape({});
+  return batched_matmul("dot", a.unsqueeze(0), b.unsqueeze(1)).reshape({});
 }
 
 Tensor outer(const Tensor& a, const Tensor& b) {
@@ -118,7 +118,7 @@ Tensor matmul(const Tensor& a, const Tensor& b) {
   shape_left.push_back(k_left);
   shape_right.push_back(k_right);
   shape_right.push_back(right.size(-1));
-  Tensor result = batched_matmul(left.expand(shape_left), right.expand(shape_right));
+  Tensor result = batched_matmul("bmm", left.expand(shape_left), right.expand(shape_right));
   if (a.dim() == 1) result = result.squeeze(-2);
   if (b.dim() == 1) result = result.squeeze(-1);
   return result;
@@ -141,7 +141,8 @@ Tensor addmm(const Tensor& input, const Tensor& mat1, const Tensor& mat2, const 
   if (beta_value != 0.0) result.copy_(input.expand({rows, columns}));
   if (result.numel() == 0) return result;
   if (mat1.size(1) == 0) return beta_value == 0.0 ? result.zero_() : result.mul_(beta);
-  run(Matmul(alpha.to_double(), beta_value), {gemm_operand(mat1), gemm_operand(mat2)}, {result});
+  run(Matmul("addmm", alpha.to_double(), beta_value), {gemm_operand(mat1), gemm_operand(mat2)},
+      {result});
   return result;
 }
 

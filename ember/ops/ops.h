@@ -71,6 +71,9 @@ Tensor slice(const Tensor& self, int64_t dim, std::optional<int64_t> start,
 Tensor flatten(const Tensor& self, int64_t start_dim = 0, int64_t end_dim = -1);
 Tensor unflatten(const Tensor& self, int64_t dim, IntArrayRef sizes);
 Tensor contiguous(const Tensor& self);
+// A view of a new shape that autograd names after `op`: the final squeeze of a reduction reads
+// as SumBackward0, as in PyTorch, rather than ViewBackward0.
+Tensor named_reshape(const Tensor& self, IntArrayRef shape, std::string_view op);
 
 // ---------------------------------------------------------------- copy and cast (copy.cpp)
 // Copies src into dst, broadcasting src and casting to dst's dtype (B16/B17 overlap checks).

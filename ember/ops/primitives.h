@@ -89,11 +89,16 @@ class Where final : public Primitive {
 };
 
 // inputs: src; outputs: dst (any dtype, src broadcastable to it). Casts while copying.
+// `op` names the user-facing op for messages and autograd ("clone" gives CloneBackward0).
 class Copy final : public Primitive {
  public:
   EMBER_PRIMITIVE(Copy, Copy)
-  std::string_view name() const override { return "copy_"; }
+  explicit Copy(std::string_view op = "copy_") : op_(op) {}
+  std::string_view name() const override { return op_; }
   void eval_cpu(TensorSpan inputs, TensorSpan outputs) const override;
+
+ private:
+  std::string_view op_;
 };
 
 // outputs: the tensor to fill with one value.

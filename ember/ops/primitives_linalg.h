@@ -12,13 +12,15 @@ namespace ember {
 class Matmul final : public Primitive {
  public:
   EMBER_PRIMITIVE(Matmul, Matmul)
-  Matmul(double alpha, double beta) : alpha_(alpha), beta_(beta) {}
+  // op: the user-facing op ("mm", "bmm", "addmm", ...), which autograd names the node after.
+  Matmul(std::string_view op, double alpha, double beta) : op_(op), alpha_(alpha), beta_(beta) {}
   double alpha() const { return alpha_; }
   double beta() const { return beta_; }
-  std::string_view name() const override { return "matmul"; }
+  std::string_view name() const override { return op_; }
   void eval_cpu(TensorSpan inputs, TensorSpan outputs) const override;
 
  private:
+  std::string_view op_;
   double alpha_, beta_;
 };
 

@@ -89,7 +89,7 @@ int64_t reduced_numel(const Tensor& x, DimMask mask) {
 Tensor reduce(ReduceOp op, const Tensor& x, DimMask mask, bool keepdim, ScalarType dtype) {
   Tensor out = empty(reduced_shape(x, mask, true), TensorOptions(dtype).device(x.device()));
   if (out.numel() > 0) run(Reduce(op), {x}, {out});
-  return keepdim ? out : out.view(reduced_shape(x, mask, false));
+  return keepdim ? out : named_reshape(out, reduced_shape(x, mask, false), Reduce(op).name());
 }
 
 // A reduction with a dtype= argument casts its input first, as PyTorch does; the cast is skipped

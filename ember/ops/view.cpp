@@ -168,7 +168,10 @@ Tensor t(const Tensor& self) {
   if (self.dim() < 2) {
     return make_view(self, self.shape(), self.strides(), self.storage_offset(), reshape_view("t"));
   }
-  return transpose(self, 0, 1);
+  Shape shape{self.size(1), self.size(0)};
+  Strides strides{self.stride(1), self.stride(0)};
+  return make_view(self, std::move(shape), std::move(strides), self.storage_offset(),
+                   View::permute("t", Shape{1, 0}));
 }
 
 Tensor expand(const Tensor& self, IntArrayRef sizes) {
@@ -317,6 +320,15 @@ Tensor unflatten(const Tensor& self, int64_t dim, IntArrayRef sizes) {
   for (int64_t size : inner) shape.push_back(size);
   for (int64_t i = d + 1; i < self.dim(); ++i) shape.push_back(self.shape()[i]);
   return view(self, shape);
+}
+
+Tensor named_reshape(const Tensor& self, IntArrayRef shape, std::string_view op) {
+  Shape target = shape.to_shape();
+  auto strides = compute_view_strides(self.shape(), self.strides(), target);
+  EMBER_CHECK(strides.has_value(), "[", op, "] internal: ", target, " does not view ",
+              self.shape());
+  return make_view(self, std::move(target), std::move(*strides), self.storage_offset(),
+                   reshape_view(op));
 }
 
 Tensor contiguous(const Tensor& self) { return self.is_contiguous() ? self : clone(self); }
