@@ -402,10 +402,11 @@ TensorList vjp(const Primitive& primitive, const BackwardContext& c) {
       const Tensor& a = c.inputs[0];
       const Tensor& b = c.inputs[1];
       TensorList grads(c.needs_input_grad.size());
-      if (c.needs_input_grad[0])
-        grads[0] = matmul(grad, b.transpose(-1, -2)) * matmul_primitive.alpha();
-      if (c.needs_input_grad[1])
-        grads[1] = matmul(a.transpose(-1, -2), grad) * matmul_primitive.alpha();
+      // alpha scales the incoming gradient once (skipped for the common alpha == 1).
+      const double alpha = matmul_primitive.alpha();
+      const Tensor scaled = alpha == 1.0 ? grad : grad * alpha;
+      if (c.needs_input_grad[0]) grads[0] = matmul(scaled, b.transpose(-1, -2));
+      if (c.needs_input_grad[1]) grads[1] = matmul(a.transpose(-1, -2), scaled);
       if (grads.size() > 2 && c.needs_input_grad[2]) grads[2] = grad * matmul_primitive.beta();
       return grads;
     }
