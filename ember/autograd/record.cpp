@@ -172,6 +172,15 @@ std::shared_ptr<Node> begin(const Primitive& primitive, TensorSpan inputs, Tenso
   const SaveMask mask = differentiable ? saved_for_backward(primitive) : 0;
   auto node = std::make_shared<PrimitiveNode>(primitive.clone(), mask);
   auto& edges = node->mutable_next_edges();
+  // One allocation per list: recording is on the per-op path of every dynamic graph.
+  const size_t input_count = inputs.size() + (reads_output(primitive) ? 1 : 0);
+  edges.reserve(input_count);
+  node->input_shapes().reserve(input_count);
+  node->input_dtypes().reserve(input_count);
+  node->saved_inputs().reserve(input_count);
+  node->output_shapes().reserve(outputs.size());
+  node->output_dtypes().reserve(outputs.size());
+  node->saved_outputs().reserve(outputs.size());
   for (size_t i = 0; i < inputs.size(); ++i) {
     const Tensor& input = inputs[i];
     edges.push_back(
