@@ -36,6 +36,10 @@ class PrimitiveNode final : public Node {
   PrimitiveNode(std::unique_ptr<Primitive> primitive, SaveMask mask)
       : primitive_(std::move(primitive)), mask_(mask) {}
 
+  // For a write of values without history over tensors with history (y.fill_(0)): the node's
+  // edges lead to the overwritten values' history, which receives zeros.
+  void set_overwrite_only() { overwrite_only_ = true; }
+
   std::string name() const override { return backward_name(primitive_->name()); }
 
   TensorList apply(TensorList&& grads) override {
@@ -43,6 +47,15 @@ class PrimitiveNode final : public Node {
     for (const Edge& edge : next_edges()) any_edge |= edge.valid();
     if (!any_edge || (!grads[0].defined() && grads.size() == 1)) {
       return TensorList(next_edges().size());
+    }
+    if (overwrite_only_) {
+      TensorList zeros_for_old(next_edges().size());
+      for (size_t i = 0; i < zeros_for_old.size(); ++i) {
+        if (next_edges()[i].valid()) {
+          zeros_for_old[i] = zeros(input_shapes_[i], TensorOptions(input_dtypes_[i]));
+        }
+      }
+      return zeros_for_old;
     }
     auto self = shared_from_this();
     TensorList inputs, outputs;
@@ -92,6 +105,7 @@ class PrimitiveNode final : public Node {
  private:
   std::unique_ptr<Primitive> primitive_;
   SaveMask mask_;
+  bool overwrite_only_ = false;
   std::vector<SavedTensor> saved_inputs_, saved_outputs_;
   std::vector<Shape> input_shapes_, output_shapes_;
   std::vector<ScalarType> input_dtypes_, output_dtypes_;
@@ -204,6 +218,16 @@ std::shared_ptr<Node> begin(const Primitive& primitive, TensorSpan inputs, Tenso
     node->input_shapes().push_back(output.shape());
     node->input_dtypes().push_back(output.dtype());
     node->saved_inputs().emplace_back();
+  }
+  if (!differentiable) {
+    node->set_overwrite_only();
+    for (const Tensor& output : outputs) {
+      if (!output.requires_grad()) continue;
+      edges.push_back(gradient_edge(output));
+      node->input_shapes().push_back(output.shape());
+      node->input_dtypes().push_back(output.dtype());
+      node->saved_inputs().emplace_back();
+    }
   }
   node->set_num_outputs(static_cast<uint32_t>(outputs.size()));
   for (const Tensor& output : outputs) {

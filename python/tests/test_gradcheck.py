@@ -460,9 +460,7 @@ PROD_ZEROS = ("prod's gradient is not differentiable where two or more elements 
               "rule returns a constant 0 there, so d2/dx_i dx_j (i, j zero) is 0 instead of the "
               "product of the other elements (PyTorch uses exclusive cumulative products)")
 KNOWN_GRADGRAD_FAILURES = {("prod", "two-zeros"): PROD_ZEROS, ("prod", "all-two-zeros"): PROD_ZEROS}
-FILL_EDGE = ("FillBackward0 keeps no edge to the overwritten tensor, so autograd.grad gives None "
-             "(allow_unused) where PyTorch gives zeros")
-KNOWN_ZERO_FAILURES = {"fill_": FILL_EDGE, "zero_": FILL_EDGE}
+KNOWN_ZERO_FAILURES = {}
 
 
 def case_params(known):
