@@ -16,7 +16,6 @@ Without torch (or without ember) the missing library's columns read "n/a".
 
 import argparse
 import contextlib
-import ctypes
 import datetime
 import os
 import platform
@@ -24,6 +23,8 @@ import statistics
 import sys
 import time
 import timeit
+
+from bench_support import import_library, set_blas_threads
 
 BIG = 1 << 24  # 16M floats = 64 MiB
 BIG_BYTES = BIG * 4
@@ -206,25 +207,6 @@ def cell(value, spread_or_reason):
     if spread is not None and spread > 0.15:
         text += f" (±{spread * 50:.0f}%)"  # half the min-max range; noisy figures are marked
     return text
-
-
-def set_blas_threads(threads):
-    """Sets OpenBLAS's own pool, which torch.set_num_threads does not govern (PyTorch 1.13 with
-    Debian's pthread OpenBLAS); returns the count OpenBLAS reports, or None without OpenBLAS.
-    ember's float32 GEMM is oneDNN's and follows ember.set_num_threads."""
-    try:
-        openblas = ctypes.CDLL("libopenblas.so.0")  # the copy torch already loaded, if any
-    except OSError:
-        return None
-    openblas.openblas_set_num_threads(threads)
-    return openblas.openblas_get_num_threads()
-
-
-def import_library(name):
-    try:
-        return __import__(name), ""
-    except Exception as error:  # noqa: BLE001 - report why, run with what is available
-        return None, f"{type(error).__name__}: {error}"
 
 
 def main():

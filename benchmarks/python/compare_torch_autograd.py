@@ -21,7 +21,6 @@ Run both libraries in one interpreter (ember's extension is built for CPython 3.
 """
 
 import argparse
-import ctypes
 import datetime
 import os
 import platform
@@ -30,6 +29,8 @@ import statistics
 import sys
 import time
 import timeit
+
+from bench_support import import_library, set_blas_threads
 
 
 class Case:
@@ -292,24 +293,6 @@ def budget_status(case, figure):
     if figure <= case.budget:
         return f"<= {case.budget:g}: met"
     return f"<= {case.budget:g}: missed ({figure / case.budget:.2f}x over)"
-
-
-def set_blas_threads(threads):
-    """OpenBLAS's own pool, which torch.set_num_threads does not govern in Debian's PyTorch
-    1.13 (pthread OpenBLAS); returns the count OpenBLAS reports, or None without OpenBLAS."""
-    try:
-        openblas = ctypes.CDLL("libopenblas.so.0")  # the copy torch already loaded, if any
-    except OSError:
-        return None
-    openblas.openblas_set_num_threads(threads)
-    return openblas.openblas_get_num_threads()
-
-
-def import_library(name):
-    try:
-        return __import__(name), ""
-    except Exception as error:  # noqa: BLE001 - report why, run with what is available
-        return None, f"{type(error).__name__}: {error}"
 
 
 def main():
