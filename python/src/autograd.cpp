@@ -23,6 +23,9 @@ namespace {
 using autograd::Node;
 using autograd::TensorList;
 
+// The __dict__ key under which a tensor's Python object keeps its .grad's Python object.
+constexpr const char* kGradObject = "_ember_grad";
+
 TensorList tensors_of(nb::handle sequence) {
   TensorList tensors;
   if (sequence.is_none()) return tensors;
@@ -182,12 +185,29 @@ void init_autograd(nb::module_& module, nb::class_<Tensor>& tensor_class) {
           nb::arg("requires_grad") = true, nb::rv_policy::reference_internal)
       .def_prop_rw(
           "grad",
-          [](const Tensor& t) -> nb::object {
-            Tensor grad = t.grad();
-            return grad.defined() ? nb::cast(grad) : nb::none();
+          [](nb::handle self) -> nb::object {
+            const Tensor grad = nb::cast<const Tensor&>(self).grad();
+            if (!grad.defined()) return nb::none();
+            // The same Python object while .grad is the same tensor (p.grad is p.grad), kept
+            // in the instance's __dict__ (see Note [Python objects]).
+            nb::dict attributes = nb::borrow<nb::dict>(nb::getattr(self, "__dict__"));
+            if (attributes.contains(kGradObject)) {
+              nb::object cached = attributes[kGradObject];
+              if (nb::cast<const Tensor&>(cached).is_same(grad)) return cached;
+            }
+            nb::object wrapped = nb::cast(grad);
+            attributes[kGradObject] = wrapped;
+            return wrapped;
           },
-          [](const Tensor& t, nb::handle grad) {
-            t.set_grad(grad.is_none() ? Tensor() : nb::cast<Tensor>(grad));
+          [](nb::handle self, nb::handle grad) {
+            nb::cast<const Tensor&>(self).set_grad(grad.is_none() ? Tensor()
+                                                                  : nb::cast<Tensor>(grad));
+            nb::dict attributes = nb::borrow<nb::dict>(nb::getattr(self, "__dict__"));
+            if (grad.is_none()) {
+              if (attributes.contains(kGradObject)) nb::del(attributes[kGradObject]);
+            } else {
+              attributes[kGradObject] = grad;
+            }
           },
           nb::arg("grad").none())
       .def_prop_ro("grad_fn",

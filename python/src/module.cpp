@@ -67,7 +67,9 @@ NB_MODULE(_C, module) {
   module.def("_cuda_device_count", &ember::cuda::device_count);
 
   init_dtypes(module);
-  auto tensor_class = nb::class_<Tensor>(module, "Tensor");
+  // dynamic_attr: attributes set on a tensor object stay with it (and .grad's object is kept
+  // there, so that p.grad is p.grad).
+  auto tensor_class = nb::class_<Tensor>(module, "Tensor", nb::dynamic_attr());
   init_tensor(tensor_class);
   init_indexing(tensor_class);
   init_numpy(module, tensor_class);

@@ -406,8 +406,6 @@ def test_retain_grad_on_non_leaves():
     assert values(x.grad) == [8.0, 16.0]
 
 
-@pytest.mark.xfail(strict=True, reason="Python object identity of .grad is not kept: each access "
-                                       "wraps the C++ tensor in a new Python object")
 def test_grad_is_the_same_python_object():
     p = t([1.0, 2.0])
     (p * 2).sum().backward()
