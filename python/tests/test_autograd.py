@@ -886,3 +886,14 @@ def test_anomaly_mode_in_a_custom_function():
         y = NanBackward.apply(x)
         with pytest.raises(RuntimeError, match="NanBackwardBackward"):
             y.sum().backward()
+
+
+def test_grad_object_follows_assignment_and_attributes_stay():
+    p = t([1.0, 2.0])
+    replacement = ember.zeros(2, dtype=ember.float64)
+    p.grad = replacement
+    assert p.grad is replacement
+    p.grad = None
+    assert p.grad is None
+    p.note = "weights"
+    assert p.note == "weights"
