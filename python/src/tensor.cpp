@@ -7,6 +7,7 @@
 #include <nanobind/stl/vector.h>
 
 #include "convert.h"
+#include "ember/autograd/node.h"
 
 namespace ember::python {
 namespace {
@@ -54,6 +55,16 @@ nb::object legacy_type_name(const Tensor& t) {
       "BoolTensor", "ByteTensor", "CharTensor",     "ShortTensor", "IntTensor",
       "LongTensor", "HalfTensor", "BFloat16Tensor", "FloatTensor", "DoubleTensor"};
   return nb::str(("ember." + std::string(names[static_cast<int>(t.dtype())])).c_str());
+}
+
+// repr as PyTorch's: the printed values, then ", grad_fn=<MulBackward0>" for a tensor with
+// history or ", requires_grad=True" for a leaf that requires grad.
+std::string python_repr(const Tensor& t) {
+  std::string text = to_string(t);
+  if (!t.requires_grad()) return text;
+  const auto node = t.grad_fn();
+  text.insert(text.size() - 1, node ? ", grad_fn=<" + node->name() + ">" : ", requires_grad=True");
+  return text;
 }
 
 // max(dim) / min(dim) return (values, indices) as ember.return_types.max/min.
@@ -143,8 +154,8 @@ void init_tensor(nb::class_<Tensor>& tensor) {
                  "only integer tensors of a single element can be converted to an index");
              return t.item().to_int64();
            })
-      .def("__repr__", [](const Tensor& t) { return to_string(t); })
-      .def("__str__", [](const Tensor& t) { return to_string(t); })
+      .def("__repr__", &python_repr)
+      .def("__str__", &python_repr)
       .def("__hash__", [](nb::handle self) { return reinterpret_cast<intptr_t>(self.ptr()); })
 
       // conversions

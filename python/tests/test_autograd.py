@@ -897,3 +897,11 @@ def test_grad_object_follows_assignment_and_attributes_stay():
     assert p.grad is None
     p.note = "weights"
     assert p.note == "weights"
+
+
+def test_repr_shows_grad_fn_and_requires_grad_like_pytorch():
+    x = ember.ones(2, requires_grad=True)
+    assert repr(x) == "tensor([1., 1.], requires_grad=True)"
+    assert repr(x * 2) == "tensor([2., 2.], grad_fn=<MulBackward0>)"
+    assert repr((x * 2).sum()) == "tensor(4., grad_fn=<SumBackward0>)"
+    assert repr(x.detach()) == "tensor([1., 1.])"
