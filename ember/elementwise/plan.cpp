@@ -13,6 +13,8 @@ ElementwisePlan::ElementwisePlan(std::initializer_list<const Tensor*> operands) 
   const Tensor& output = **operands.begin();
   const Shape& full_shape = output.shape();
   const int64_t full_ndim = static_cast<int64_t>(full_shape.size());
+  EMBER_CHECK(full_ndim <= kMaxElementwiseDims, "[elementwise] tensors of at most ",
+              kMaxElementwiseDims, " dims are supported; got ", full_ndim);
   numel_ = output.numel();
   num_operands_ = static_cast<int>(operands.size());
 
@@ -24,11 +26,12 @@ ElementwisePlan::ElementwisePlan(std::initializer_list<const Tensor*> operands) 
            ((operand->is_contiguous() && operand->shape() == full_shape) || operand->numel() == 1);
   }
   if (flat) {
+    ndim_ = 1;
+    shape_[0] = numel_ > 0 ? numel_ : 1;
     int index = 0;
-    shape_.push_back(numel_ > 0 ? numel_ : 1);
     for (const Tensor* operand : operands) {
       const bool scalar = operand->numel() == 1 && numel_ != 1;
-      strides_[index].push_back(scalar ? 0 : static_cast<int64_t>(operand->element_size()));
+      strides_[index][0] = scalar ? 0 : static_cast<int64_t>(operand->element_size());
       data_[index] = static_cast<char*>(operand->data_ptr());
       ++index;
     }
@@ -36,12 +39,12 @@ ElementwisePlan::ElementwisePlan(std::initializer_list<const Tensor*> operands) 
   }
 
   // Byte strides of every operand over the output's dims; broadcast dims get stride 0.
-  Strides full_strides[kMaxElementwiseOperands];
+  int64_t full_strides[kMaxElementwiseOperands][kMaxElementwiseDims];
   int index = 0;
   for (const Tensor* operand : operands) {
     const int64_t offset = full_ndim - operand->dim();
     const int64_t bytes = static_cast<int64_t>(operand->element_size());
-    full_strides[index].resize(full_ndim, 0);
+    for (int64_t d = 0; d < full_ndim; ++d) full_strides[index][d] = 0;
     for (int64_t d = 0; d < operand->dim(); ++d) {
       if (operand->shape()[d] != 1) full_strides[index][offset + d] = operand->stride(d) * bytes;
     }
@@ -54,27 +57,29 @@ ElementwisePlan::ElementwisePlan(std::initializer_list<const Tensor*> operands) 
   for (int64_t d = 0; d < full_ndim; ++d) {
     const int64_t size = full_shape[d];
     if (size == 1) continue;
-    bool mergeable = !shape_.empty();
+    bool mergeable = ndim_ > 0;
     for (int i = 0; i < num_operands_ && mergeable; ++i) {
-      mergeable = strides_[i].back() == full_strides[i][d] * size;
+      mergeable = strides_[i][ndim_ - 1] == full_strides[i][d] * size;
     }
     if (mergeable) {
-      shape_.back() *= size;
-      for (int i = 0; i < num_operands_; ++i) strides_[i].back() = full_strides[i][d];
+      shape_[ndim_ - 1] *= size;
+      for (int i = 0; i < num_operands_; ++i) strides_[i][ndim_ - 1] = full_strides[i][d];
     } else {
-      shape_.push_back(size);
-      for (int i = 0; i < num_operands_; ++i) strides_[i].push_back(full_strides[i][d]);
+      shape_[ndim_] = size;
+      for (int i = 0; i < num_operands_; ++i) strides_[i][ndim_] = full_strides[i][d];
+      ++ndim_;
     }
   }
-  if (shape_.empty()) {
-    shape_.push_back(1);
-    for (int i = 0; i < num_operands_; ++i) strides_[i].push_back(0);
+  if (ndim_ == 0) {
+    shape_[0] = 1;
+    for (int i = 0; i < num_operands_; ++i) strides_[i][0] = 0;
+    ndim_ = 1;
   }
 }
 
 void ElementwisePlan::run(ElementwiseLoop loop, int64_t grain, const void* context) const {
   if (numel_ == 0) return;
-  if (shape_.size() == 1 && numel_ < grain) {
+  if (ndim_ == 1 && numel_ < grain) {
     int64_t inner_strides[kMaxElementwiseOperands];
     char* data[kMaxElementwiseOperands];
     for (int i = 0; i < num_operands_; ++i) {
@@ -90,13 +95,13 @@ void ElementwisePlan::run(ElementwiseLoop loop, int64_t grain, const void* conte
 
 void ElementwisePlan::run_range(ElementwiseLoop loop, int64_t begin, int64_t end,
                                 const void* context) const {
-  const int ndim = static_cast<int>(shape_.size());
+  const int ndim = ndim_;
   const int64_t inner_size = shape_[ndim - 1];
   int64_t inner_strides[kMaxElementwiseOperands];
   for (int i = 0; i < num_operands_; ++i) inner_strides[i] = strides_[i][ndim - 1];
 
   // Multi-index of `begin` over the outer dims, then walk row by row like an odometer.
-  Shape position(ndim, 0);
+  int64_t position[kMaxElementwiseDims];
   int64_t remainder = begin;
   for (int d = ndim - 1; d >= 0; --d) {
     position[d] = remainder % shape_[d];

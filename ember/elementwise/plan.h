@@ -13,6 +13,9 @@
 namespace ember {
 
 inline constexpr int kMaxElementwiseOperands = 4;
+// Plans live on the stack with fixed arrays (no allocation, no construction cost): ops on
+// tensors of more dims raise an error.
+inline constexpr int kMaxElementwiseDims = 64;
 
 // Processes one row of n elements. data[i] points at operand i's first element of the row,
 // strides[i] is operand i's step in bytes, operand 0 is the output. `context` carries an op's
@@ -33,16 +36,16 @@ class ElementwisePlan {
 
   int64_t numel() const { return numel_; }
   int num_operands() const { return num_operands_; }
-  int ndim() const { return static_cast<int>(shape_.size()); }
-  const Shape& shape() const { return shape_; }
+  int ndim() const { return ndim_; }
   // Operand i's byte stride along coalesced dim d.
   int64_t stride_bytes(int operand, int dim) const { return strides_[operand][dim]; }
 
  private:
   void run_range(ElementwiseLoop loop, int64_t begin, int64_t end, const void* context) const;
 
-  Shape shape_;  // coalesced, innermost last; at least one dim
-  Strides strides_[kMaxElementwiseOperands];
+  int ndim_ = 0;                                     // coalesced dims, at least one
+  int64_t shape_[kMaxElementwiseDims];               // innermost last
+  int64_t strides_[kMaxElementwiseOperands][kMaxElementwiseDims];  // in bytes
   char* data_[kMaxElementwiseOperands];
   int num_operands_ = 0;
   int64_t numel_ = 0;

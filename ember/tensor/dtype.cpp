@@ -17,26 +17,6 @@ int category(ScalarType dtype) {
 
 }  // namespace
 
-size_t itemsize(ScalarType dtype) {
-  switch (dtype) {
-    case ScalarType::Bool:
-    case ScalarType::UInt8:
-    case ScalarType::Int8:
-      return 1;
-    case ScalarType::Int16:
-    case ScalarType::Float16:
-    case ScalarType::BFloat16:
-      return 2;
-    case ScalarType::Int32:
-    case ScalarType::Float32:
-      return 4;
-    case ScalarType::Int64:
-    case ScalarType::Float64:
-      return 8;
-  }
-  return 0;
-}
-
 std::string_view dtype_name(ScalarType dtype) {
   switch (dtype) {
     case ScalarType::Bool:

@@ -39,7 +39,22 @@ inline constexpr ScalarType kHalf = kFloat16;
 inline constexpr ScalarType kLong = kInt64;
 inline constexpr ScalarType kInt = kInt32;
 
-size_t itemsize(ScalarType dtype);
+// Inline: every op asks, several times.
+constexpr size_t itemsize(ScalarType dtype) {
+  switch (dtype) {
+    case ScalarType::Bool:
+    case ScalarType::UInt8:
+    case ScalarType::Int8: return 1;
+    case ScalarType::Int16:
+    case ScalarType::Float16:
+    case ScalarType::BFloat16: return 2;
+    case ScalarType::Int32:
+    case ScalarType::Float32: return 4;
+    case ScalarType::Int64:
+    case ScalarType::Float64: return 8;
+  }
+  return 0;
+}
 // PyTorch's name without the "torch." prefix: "float32", "int64", "bool", ...
 std::string_view dtype_name(ScalarType dtype);
 bool is_floating_point(ScalarType dtype);
