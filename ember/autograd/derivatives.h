@@ -13,13 +13,31 @@ namespace ember::autograd {
 using SaveMask = uint32_t;
 inline constexpr SaveMask kSaveOutputs = 1u << 31;
 
+// What a node keeps of one forward input or output: its metadata and, if the rule reads it,
+// its value. One record per tensor, so recording allocates one list per side.
+struct TensorRecord {
+  Shape shape;
+  ScalarType dtype = kFloat32;
+  SavedTensor saved;
+};
+
+// The shapes (or dtypes) of a node's input records, indexed like its edges.
+struct RecordShapes {
+  const TensorRecord* records;
+  const Shape& operator[](size_t i) const { return records[i].shape; }
+};
+struct RecordDtypes {
+  const TensorRecord* records;
+  ScalarType operator[](size_t i) const { return records[i].dtype; }
+};
+
 // What a rule sees. Saved values are defined only where the SaveMask asked for them.
 struct BackwardContext {
   const TensorList& inputs;
   const TensorList& outputs;
   const TensorList& grads;  // one per forward output; undefined where none arrived
-  const std::vector<Shape>& input_shapes;
-  const std::vector<ScalarType>& input_dtypes;
+  RecordShapes input_shapes;
+  RecordDtypes input_dtypes;
   const std::vector<bool>& needs_input_grad;
 };
 

@@ -52,23 +52,26 @@ class PrimitiveNode final : public Node {
       TensorList zeros_for_old(next_edges().size());
       for (size_t i = 0; i < zeros_for_old.size(); ++i) {
         if (next_edges()[i].valid()) {
-          zeros_for_old[i] = zeros(input_shapes_[i], TensorOptions(input_dtypes_[i]));
+          zeros_for_old[i] = zeros(inputs_[i].shape, TensorOptions(inputs_[i].dtype));
         }
       }
       return zeros_for_old;
     }
     auto self = shared_from_this();
     TensorList inputs, outputs;
-    for (const SavedTensor& saved : saved_inputs_) inputs.push_back(saved.unpack(self));
-    for (const SavedTensor& saved : saved_outputs_) outputs.push_back(saved.unpack(self));
+    inputs.reserve(inputs_.size());
+    outputs.reserve(outputs_.size());
+    for (const TensorRecord& record : inputs_) inputs.push_back(record.saved.unpack(self));
+    for (const TensorRecord& record : outputs_) outputs.push_back(record.saved.unpack(self));
     std::vector<bool> needs(next_edges().size());
     for (size_t i = 0; i < needs.size(); ++i) needs[i] = next_edges()[i].valid();
     for (size_t i = 0; i < grads.size(); ++i) {
-      if (!grads[i].defined() && i < output_shapes_.size()) {
-        grads[i] = zeros(output_shapes_[i], TensorOptions(output_dtypes_[i]));
+      if (!grads[i].defined() && i < outputs_.size()) {
+        grads[i] = zeros(outputs_[i].shape, TensorOptions(outputs_[i].dtype));
       }
     }
-    const BackwardContext context{inputs, outputs, grads, input_shapes_, input_dtypes_, needs};
+    const BackwardContext context{
+        inputs, outputs, grads, RecordShapes{inputs_.data()}, RecordDtypes{inputs_.data()}, needs};
     TensorList result = vjp(*primitive_, context);
     result.resize(needs.size());
     for (size_t i = 0; i < result.size(); ++i) {
@@ -76,39 +79,33 @@ class PrimitiveNode final : public Node {
         result[i] = Tensor();
         continue;
       }
-      EMBER_CHECK(result[i].shape() == input_shapes_[i], "[", name(),
+      EMBER_CHECK(result[i].shape() == inputs_[i].shape, "[", name(),
                   "] internal error: gradient of shape ", result[i].shape(), " for input ", i,
-                  " of shape ", input_shapes_[i]);
-      if (result[i].dtype() != input_dtypes_[i]) result[i] = result[i].to(input_dtypes_[i]);
+                  " of shape ", inputs_[i].shape);
+      if (result[i].dtype() != inputs_[i].dtype) result[i] = result[i].to(inputs_[i].dtype);
     }
     return result;
   }
 
   void release_saved() override {
-    for (SavedTensor& saved : saved_inputs_) {
-      if (saved.defined()) saved.reset();
+    for (TensorRecord& record : inputs_) {
+      if (record.saved.defined()) record.saved.reset();
     }
-    for (SavedTensor& saved : saved_outputs_) {
-      if (saved.defined()) saved.reset();
+    for (TensorRecord& record : outputs_) {
+      if (record.saved.defined()) record.saved.reset();
     }
   }
 
   const Primitive& primitive() const { return *primitive_; }
   SaveMask mask() const { return mask_; }
-  std::vector<SavedTensor>& saved_inputs() { return saved_inputs_; }
-  std::vector<SavedTensor>& saved_outputs() { return saved_outputs_; }
-  std::vector<Shape>& input_shapes() { return input_shapes_; }
-  std::vector<ScalarType>& input_dtypes() { return input_dtypes_; }
-  std::vector<Shape>& output_shapes() { return output_shapes_; }
-  std::vector<ScalarType>& output_dtypes() { return output_dtypes_; }
+  std::vector<TensorRecord>& input_records() { return inputs_; }
+  std::vector<TensorRecord>& output_records() { return outputs_; }
 
  private:
   std::unique_ptr<Primitive> primitive_;
   SaveMask mask_;
   bool overwrite_only_ = false;
-  std::vector<SavedTensor> saved_inputs_, saved_outputs_;
-  std::vector<Shape> input_shapes_, output_shapes_;
-  std::vector<ScalarType> input_dtypes_, output_dtypes_;
+  std::vector<TensorRecord> inputs_, outputs_;
 };
 
 // Storage-relative geometry of a tensor, so a gradient shaped like the base can be cut the way
@@ -189,25 +186,22 @@ std::shared_ptr<Node> begin(const Primitive& primitive, TensorSpan inputs, Tenso
   // One allocation per list: recording is on the per-op path of every dynamic graph.
   const size_t input_count = inputs.size() + (reads_output(primitive) ? 1 : 0);
   edges.reserve(input_count);
-  node->input_shapes().reserve(input_count);
-  node->input_dtypes().reserve(input_count);
-  node->saved_inputs().reserve(input_count);
-  node->output_shapes().reserve(outputs.size());
-  node->output_dtypes().reserve(outputs.size());
-  node->saved_outputs().reserve(outputs.size());
+  node->input_records().reserve(input_count);
+  node->output_records().reserve(outputs.size());
   for (size_t i = 0; i < inputs.size(); ++i) {
     const Tensor& input = inputs[i];
     edges.push_back(
         differentiable && input.defined() && input.requires_grad() ? gradient_edge(input) : Edge{});
-    node->input_shapes().push_back(input.defined() ? input.shape() : Shape());
-    node->input_dtypes().push_back(input.defined() ? input.dtype() : kFloat32);
-    bool aliased = false;
-    for (const Tensor& output : outputs) aliased |= output.is_same(input);
+    TensorRecord& record = node->input_records().emplace_back();
+    if (input.defined()) {
+      record.shape = input.shape();
+      record.dtype = input.dtype();
+    }
     if (mask & (1u << i)) {
+      bool aliased = false;
+      for (const Tensor& output : outputs) aliased |= output.is_same(input);
       // An input the kernel is about to overwrite is saved as a copy of its old value.
-      node->saved_inputs().emplace_back(aliased ? input.clone() : input, false);
-    } else {
-      node->saved_inputs().emplace_back();
+      record.saved = SavedTensor(aliased ? input.clone() : input, false);
     }
   }
   // A primitive that updates its output in place (index_put_, addmm with beta) reads the old
@@ -215,24 +209,19 @@ std::shared_ptr<Node> begin(const Primitive& primitive, TensorSpan inputs, Tenso
   if (reads_output(primitive)) {
     const Tensor& output = outputs[0];
     edges.push_back(differentiable && output.requires_grad() ? gradient_edge(output) : Edge{});
-    node->input_shapes().push_back(output.shape());
-    node->input_dtypes().push_back(output.dtype());
-    node->saved_inputs().emplace_back();
+    node->input_records().push_back(TensorRecord{output.shape(), output.dtype(), {}});
   }
   if (!differentiable) {
     node->set_overwrite_only();
     for (const Tensor& output : outputs) {
       if (!output.requires_grad()) continue;
       edges.push_back(gradient_edge(output));
-      node->input_shapes().push_back(output.shape());
-      node->input_dtypes().push_back(output.dtype());
-      node->saved_inputs().emplace_back();
+      node->input_records().push_back(TensorRecord{output.shape(), output.dtype(), {}});
     }
   }
   node->set_num_outputs(static_cast<uint32_t>(outputs.size()));
   for (const Tensor& output : outputs) {
-    node->output_shapes().push_back(output.shape());
-    node->output_dtypes().push_back(output.dtype());
+    node->output_records().push_back(TensorRecord{output.shape(), output.dtype(), {}});
   }
   if (is_anomaly_enabled()) node->set_creation_trace(current_creation_trace());
   return node;
@@ -262,12 +251,8 @@ void rebase_view_base(const Tensor& view, const std::shared_ptr<Node>& node) {
                                               base.storage_offset())),
       0);
   view_node->mutable_next_edges().push_back(Edge{copy_slices, 0});
-  view_node->input_shapes().push_back(base.shape());
-  view_node->input_dtypes().push_back(base.dtype());
-  view_node->saved_inputs().emplace_back();
-  view_node->output_shapes().push_back(view.shape());
-  view_node->output_dtypes().push_back(view.dtype());
-  view_node->saved_outputs().emplace_back();
+  view_node->input_records().push_back(TensorRecord{base.shape(), base.dtype(), {}});
+  view_node->output_records().push_back(TensorRecord{view.shape(), view.dtype(), {}});
   view_meta.grad_fn = view_node;
   view_meta.output_nr = 0;
 }
@@ -284,8 +269,11 @@ void finish(const std::shared_ptr<Node>& token, TensorSpan outputs) {
     meta.retained_grad.reset();
     output.impl()->set_requires_grad_flag(true);
   }
-  for (const Tensor& output : outputs) {
-    node->saved_outputs().emplace_back(node->mask() & kSaveOutputs ? output : Tensor(), true);
+  // Saved after the kernel, at the version the write gave the outputs.
+  if (node->mask() & kSaveOutputs) {
+    for (size_t i = 0; i < outputs.size(); ++i) {
+      node->output_records()[i].saved = SavedTensor(outputs[i], true);
+    }
   }
   for (const Tensor& output : outputs) {
     const AutogradMeta* meta = output.impl()->autograd_meta();
