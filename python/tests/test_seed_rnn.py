@@ -48,3 +48,9 @@ def test_variable_returns_a_tensor():
     assert isinstance(v, torch.Tensor)
     assert isinstance(v, Variable)
     assert v.requires_grad and v.is_leaf
+
+
+def test_rnn_example_runs(repo_root):
+    result = runpy.run_path(str(repo_root / "examples" / "python" / "rnn_autograd.py"))
+    assert result["W_h"].grad.shape == (20, 20)
+    assert result["next_h"].grad_fn.name() == "TanhBackward0"
