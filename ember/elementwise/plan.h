@@ -43,8 +43,8 @@ class ElementwisePlan {
  private:
   void run_range(ElementwiseLoop loop, int64_t begin, int64_t end, const void* context) const;
 
-  int ndim_ = 0;                                     // coalesced dims, at least one
-  int64_t shape_[kMaxElementwiseDims];               // innermost last
+  int ndim_ = 0;                                                   // coalesced dims, at least one
+  int64_t shape_[kMaxElementwiseDims];                             // innermost last
   int64_t strides_[kMaxElementwiseOperands][kMaxElementwiseDims];  // in bytes
   char* data_[kMaxElementwiseOperands];
   int num_operands_ = 0;

@@ -44,14 +44,18 @@ constexpr size_t itemsize(ScalarType dtype) {
   switch (dtype) {
     case ScalarType::Bool:
     case ScalarType::UInt8:
-    case ScalarType::Int8: return 1;
+    case ScalarType::Int8:
+      return 1;
     case ScalarType::Int16:
     case ScalarType::Float16:
-    case ScalarType::BFloat16: return 2;
+    case ScalarType::BFloat16:
+      return 2;
     case ScalarType::Int32:
-    case ScalarType::Float32: return 4;
+    case ScalarType::Float32:
+      return 4;
     case ScalarType::Int64:
-    case ScalarType::Float64: return 8;
+    case ScalarType::Float64:
+      return 8;
   }
   return 0;
 }

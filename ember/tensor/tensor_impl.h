@@ -46,7 +46,6 @@ class TensorImpl final : public RefCounted {
   TensorImpl* view_base() const { return view_base_.get(); }
   void set_view_base(IntrusivePtr<TensorImpl> base) { view_base_ = std::move(base); }
 
-
   ~TensorImpl();
 
   // In-place metadata changes (squeeze_, as_strided_, resize) keep the cached fields right.
