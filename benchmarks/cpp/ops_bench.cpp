@@ -68,74 +68,39 @@ void tiny_view(benchmark::State& state) {
 BENCHMARK(tiny_view)->Setup(one_thread);
 
 // ------------------------------------------------------------------ memory-bound, 16M floats
-// range(0): threads.
-void add_16M(benchmark::State& state) {
+// range(0): threads. `op` makes a fresh result from two inputs (unary ops ignore the second);
+// `streams` is how many 64 MiB arrays one call reads or writes.
+using BigOp = ember::Tensor (*)(const ember::Tensor&, const ember::Tensor&);
+
+void big_op(benchmark::State& state, BigOp op, int streams) {
   const ember::Tensor a = ember::rand({kBig});
   const ember::Tensor b = ember::rand({kBig});
   for (auto _ : state) {
-    ember::Tensor c = a + b;  // fresh result each call
+    ember::Tensor c = op(a, b);
     benchmark::DoNotOptimize(c.data_ptr());
   }
-  rate(state, "GB/s", 3 * kBigBytes * 1e-9);
+  rate(state, "GB/s", streams * kBigBytes * 1e-9);
 }
 
-void exp_16M(benchmark::State& state) {
-  const ember::Tensor a = ember::rand({kBig});
-  for (auto _ : state) {
-    ember::Tensor c = ember::exp(a);
-    benchmark::DoNotOptimize(c.data_ptr());
-  }
-  rate(state, "GB/s", 2 * kBigBytes * 1e-9);
-}
-
-void tanh_16M(benchmark::State& state) {
-  const ember::Tensor a = ember::rand({kBig});
-  for (auto _ : state) {
-    ember::Tensor c = ember::tanh(a);
-    benchmark::DoNotOptimize(c.data_ptr());
-  }
-  rate(state, "GB/s", 2 * kBigBytes * 1e-9);
-}
-
-void sum_16M(benchmark::State& state) {
-  const ember::Tensor a = ember::rand({kBig});
-  for (auto _ : state) {
-    ember::Tensor s = a.sum();
-    benchmark::DoNotOptimize(s.data_ptr());
-  }
-  rate(state, "GB/s", kBigBytes * 1e-9);
-}
+ember::Tensor add_op(const ember::Tensor& a, const ember::Tensor& b) { return a + b; }
+ember::Tensor exp_op(const ember::Tensor& a, const ember::Tensor&) { return ember::exp(a); }
+ember::Tensor tanh_op(const ember::Tensor& a, const ember::Tensor&) { return ember::tanh(a); }
+ember::Tensor sum_op(const ember::Tensor& a, const ember::Tensor&) { return a.sum(); }
 
 // Wall time, because with two threads the pool's workers do part of the work. The warm-up fills
 // the caching allocator, so first-touch page faults (~190 ms per 64 MiB here) are not measured.
-BENCHMARK(add_16M)
-    ->Arg(1)
-    ->Arg(2)
-    ->Setup(threads_arg0)
-    ->MinWarmUpTime(0.3)
-    ->UseRealTime()
-    ->Unit(benchmark::kMillisecond);
-BENCHMARK(exp_16M)
-    ->Arg(1)
-    ->Arg(2)
-    ->Setup(threads_arg0)
-    ->MinWarmUpTime(0.3)
-    ->UseRealTime()
-    ->Unit(benchmark::kMillisecond);
-BENCHMARK(tanh_16M)
-    ->Arg(1)
-    ->Arg(2)
-    ->Setup(threads_arg0)
-    ->MinWarmUpTime(0.3)
-    ->UseRealTime()
-    ->Unit(benchmark::kMillisecond);
-BENCHMARK(sum_16M)
-    ->Arg(1)
-    ->Arg(2)
-    ->Setup(threads_arg0)
-    ->MinWarmUpTime(0.3)
-    ->UseRealTime()
-    ->Unit(benchmark::kMillisecond);
+#define EMBER_BIG_BENCHMARK(name, op, streams) \
+  BENCHMARK_CAPTURE(big_op, name, op, streams) \
+      ->Arg(1)                                 \
+      ->Arg(2)                                 \
+      ->Setup(threads_arg0)                    \
+      ->MinWarmUpTime(0.3)                     \
+      ->UseRealTime()                          \
+      ->Unit(benchmark::kMillisecond)
+EMBER_BIG_BENCHMARK(add_16M, add_op, 3);
+EMBER_BIG_BENCHMARK(exp_16M, exp_op, 2);
+EMBER_BIG_BENCHMARK(tanh_16M, tanh_op, 2);
+EMBER_BIG_BENCHMARK(sum_16M, sum_op, 1);
 
 // ------------------------------------------------------------------ matmul
 // range(0): n; range(1): threads.

@@ -21,3 +21,26 @@ def import_library(name):
         return __import__(name), ""
     except Exception as error:  # noqa: BLE001 - report why, run with what is available
         return None, f"{type(error).__name__}: {error}"
+
+
+def cell(value, spread_or_reason):
+    """A figure, marked when its repeats spread by more than 15%; or n/a with the reason it
+    could not run."""
+    if value is None:
+        return f"n/a ({spread_or_reason})" if spread_or_reason else "n/a"
+    text = f"{value:.3g}" if value < 100 else f"{value:.0f}"
+    if spread_or_reason is not None and spread_or_reason > 0.15:
+        text += f" (±{spread_or_reason * 50:.0f}%)"  # half the min-max range
+    return text
+
+
+def table_row(case, ember_result, torch_result, ratio, budget_text):
+    """One markdown table row: case, unit, ember and torch figures, ratio, budget verdict."""
+    return [
+        case.name + (f" [{case.note}]" if case.note else ""),
+        case.unit,
+        cell(*ember_result),
+        cell(*torch_result),
+        f"{ratio:.2f}x" if ratio is not None else "",
+        budget_text,
+    ]

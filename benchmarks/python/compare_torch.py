@@ -24,7 +24,7 @@ import sys
 import time
 import timeit
 
-from bench_support import import_library, set_blas_threads
+from bench_support import import_library, set_blas_threads, table_row
 
 BIG = 1 << 24  # 16M floats = 64 MiB
 BIG_BYTES = BIG * 4
@@ -198,17 +198,6 @@ def budget_status(case, figure):
     return f"{op} {case.budget:g}: missed ({off:.2f}x off)"
 
 
-def cell(value, spread_or_reason):
-    """A figure, marked when its repeats spread; or n/a with the reason it could not run."""
-    if value is None:
-        return f"n/a ({spread_or_reason})" if spread_or_reason else "n/a"
-    spread = spread_or_reason
-    text = f"{value:.3g}" if value < 100 else f"{value:.0f}"
-    if spread is not None and spread > 0.15:
-        text += f" (±{spread * 50:.0f}%)"  # half the min-max range; noisy figures are marked
-    return text
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--threads", default="1",
@@ -258,14 +247,8 @@ def main():
             torch_figure, torch_spread = (
                 run_case(case, torch, args.repeats, args.repeat_seconds) if torch else (None, ""))
             ratio = speedup(case, ember_figure, torch_figure)
-            row = [
-                case.name + (f" [{case.note}]" if case.note else ""),
-                case.unit,
-                cell(ember_figure, ember_spread),
-                cell(torch_figure, torch_spread),
-                f"{ratio:.2f}x" if ratio is not None else "",
-                budget_status(case, ember_figure),
-            ]
+            row = table_row(case, (ember_figure, ember_spread), (torch_figure, torch_spread),
+                            ratio, budget_status(case, ember_figure))
             rows.append(row)
             print(f"[{title}] " + " | ".join(row), flush=True)
         load = f"load average at end: {os.getloadavg()[0]:.2f}"

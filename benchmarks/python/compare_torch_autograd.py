@@ -30,7 +30,7 @@ import sys
 import time
 import timeit
 
-from bench_support import import_library, set_blas_threads
+from bench_support import import_library, set_blas_threads, table_row
 
 
 class Case:
@@ -275,16 +275,6 @@ def run_case(case, lib, repeats, repeat_seconds):
     return seconds * 1e6 / units, spread
 
 
-def cell(value, spread_or_reason):
-    """A figure, marked when its repeats spread by more than 15%; or n/a with the reason."""
-    if value is None:
-        return f"n/a ({spread_or_reason})" if spread_or_reason else "n/a"
-    text = f"{value:.3g}" if value < 100 else f"{value:.0f}"
-    if spread_or_reason > 0.15:
-        text += f" (±{spread_or_reason * 50:.0f}%)"  # half the min-max range
-    return text
-
-
 def budget_status(case, figure):
     if case.budget is None:
         return ""
@@ -336,14 +326,8 @@ def main():
             run_case(case, torch, args.repeats, args.repeat_seconds) if torch else (None, ""))
         ratio = (torch_figure / ember_figure
                  if ember_figure is not None and torch_figure is not None else None)
-        row = [
-            case.name + (f" [{case.note}]" if case.note else ""),
-            case.unit,
-            cell(ember_figure, ember_spread),
-            cell(torch_figure, torch_spread),
-            f"{ratio:.2f}x" if ratio is not None else "",
-            budget_status(case, ember_figure),
-        ]
+        row = table_row(case, (ember_figure, ember_spread), (torch_figure, torch_spread), ratio,
+                        budget_status(case, ember_figure))
         rows.append(row)
         print(" | ".join(row), flush=True)
     footer = f"load average at end: {os.getloadavg()[0]:.2f}"
