@@ -273,7 +273,7 @@ bool has_bool_result(BinaryOp op) {
   constexpr bool kBoolResult[] = {
 #define EMBER_BINARY_OP(name, Name, rule) is_bool_rule(#rule),
 #define EMBER_BINARY_KERNEL_ONLY(name, Name, rule) is_bool_rule(#rule),
-#include "ember/elementwise/binary_ops.def"
+#include "ember/tensor/binary_ops.def"
 #undef EMBER_BINARY_OP
 #undef EMBER_BINARY_KERNEL_ONLY
   };

@@ -2,11 +2,11 @@
 #include <cmath>
 #include <cstring>
 
-#include "ember/backend/cpu/dtype_dispatch.h"
 #include "ember/base/error.h"
 #include "ember/ops/dispatch.h"
 #include "ember/ops/ops.h"
 #include "ember/ops/primitives.h"
+#include "ember/tensor/dtype_visit.h"
 
 namespace ember {
 
@@ -95,10 +95,10 @@ Tensor scalar_tensor(const Scalar& value, std::optional<ScalarType> dtype, bool 
   // Every Python number in an expression becomes one of these: written directly, without a
   // kernel launch, because it is on the per-op path of `x * 2`.
   Tensor result = empty({}, dtype.value_or(value.dtype()));
-  cpu::visit_dtype(result.dtype(), [&](auto tag) {
+  visit_dtype(result.dtype(), [&](auto tag) {
     using T = typename decltype(tag)::type;
-    *result.data_ptr<T>() = value.is_floating_point() ? cpu::convert<T>(value.to_double())
-                                                      : cpu::convert<T>(value.to_int64());
+    *result.data_ptr<T>() =
+        value.is_floating_point() ? convert<T>(value.to_double()) : convert<T>(value.to_int64());
   });
   result.impl()->set_wrapped_number(wrapped);
   return result;

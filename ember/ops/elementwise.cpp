@@ -139,7 +139,7 @@ ScalarType result_type(const Tensor& a, const Tensor& b) {
 #define EMBER_UNARY_OP(name, Name, rule)                                    \
   Tensor name(const Tensor& x) { return unary(Name(), TypeRule::rule, x); } \
   Tensor& name##_(Tensor& x) { return unary_(Name(), TypeRule::rule, x); }
-#include "ember/elementwise/unary_ops.def"
+#include "ember/tensor/unary_ops.def"
 #undef EMBER_UNARY_OP
 
 #define EMBER_BINARY_OP(name, Name, rule)                                                        \
@@ -154,7 +154,7 @@ ScalarType result_type(const Tensor& a, const Tensor& b) {
   Tensor& name##_(Tensor& a, const Scalar& b) {                                                  \
     return binary_(Name(), TypeRule::rule, a, wrap(b));                                          \
   }
-#include "ember/elementwise/binary_ops.def"
+#include "ember/tensor/binary_ops.def"
 #undef EMBER_BINARY_OP
 
 namespace {

@@ -88,7 +88,7 @@ void check_inplace_cast(std::string_view op, ScalarType from, ScalarType to);
 #define EMBER_UNARY_OP(name, Name, rule) \
   Tensor name(const Tensor& x);          \
   Tensor& name##_(Tensor& x);
-#include "ember/elementwise/unary_ops.def"
+#include "ember/tensor/unary_ops.def"
 #undef EMBER_UNARY_OP
 #define EMBER_BINARY_OP(name, Name, rule)        \
   Tensor name(const Tensor& a, const Tensor& b); \
@@ -96,7 +96,7 @@ void check_inplace_cast(std::string_view op, ScalarType from, ScalarType to);
   Tensor name(const Scalar& a, const Tensor& b); \
   Tensor& name##_(Tensor& a, const Tensor& b);   \
   Tensor& name##_(Tensor& a, const Scalar& b);
-#include "ember/elementwise/binary_ops.def"
+#include "ember/tensor/binary_ops.def"
 #undef EMBER_BINARY_OP
 Tensor add(const Tensor& a, const Tensor& b, const Scalar& alpha);
 Tensor sub(const Tensor& a, const Tensor& b, const Scalar& alpha);

@@ -11,25 +11,25 @@ namespace ember {
 
 enum class UnaryOp : uint8_t {
 #define EMBER_UNARY_OP(name, Name, rule) Name,
-#include "ember/elementwise/unary_ops.def"
+#include "ember/tensor/unary_ops.def"
 #undef EMBER_UNARY_OP
 };
 enum class BinaryOp : uint8_t {
 #define EMBER_BINARY_OP(name, Name, rule) Name,
 #define EMBER_BINARY_KERNEL_ONLY(name, Name, rule) Name,
-#include "ember/elementwise/binary_ops.def"
+#include "ember/tensor/binary_ops.def"
 #undef EMBER_BINARY_OP
 #undef EMBER_BINARY_KERNEL_ONLY
 };
 inline constexpr int kNumUnaryOps = 0
 #define EMBER_UNARY_OP(name, Name, rule) +1
-#include "ember/elementwise/unary_ops.def"
+#include "ember/tensor/unary_ops.def"
 #undef EMBER_UNARY_OP
     ;
 inline constexpr int kNumBinaryOps = 0
 #define EMBER_BINARY_OP(name, Name, rule) +1
 #define EMBER_BINARY_KERNEL_ONLY(name, Name, rule) +1
-#include "ember/elementwise/binary_ops.def"
+#include "ember/tensor/binary_ops.def"
 #undef EMBER_BINARY_OP
 #undef EMBER_BINARY_KERNEL_ONLY
     ;
@@ -66,7 +66,7 @@ class BinaryPrimitive : public Primitive {
     std::string_view name() const override { return #op_name; }                                 \
     std::unique_ptr<Primitive> clone() const override { return std::make_unique<Name>(*this); } \
   };
-#include "ember/elementwise/unary_ops.def"
+#include "ember/tensor/unary_ops.def"
 #undef EMBER_UNARY_OP
 #define EMBER_BINARY_OP(op_name, Name, rule)                                                    \
   class Name final : public BinaryPrimitive {                                                   \
@@ -76,7 +76,7 @@ class BinaryPrimitive : public Primitive {
     std::unique_ptr<Primitive> clone() const override { return std::make_unique<Name>(*this); } \
   };
 #define EMBER_BINARY_KERNEL_ONLY(op_name, Name, rule) EMBER_BINARY_OP(op_name, Name, rule)
-#include "ember/elementwise/binary_ops.def"
+#include "ember/tensor/binary_ops.def"
 #undef EMBER_BINARY_OP
 #undef EMBER_BINARY_KERNEL_ONLY
 

@@ -11,9 +11,9 @@
 #include <type_traits>
 #include <vector>
 
-#include "ember/backend/cpu/dtype_dispatch.h"
 #include "ember/base/error.h"
 #include "ember/ops/ops.h"
+#include "ember/tensor/dtype_visit.h"
 
 namespace ember {
 namespace {
@@ -177,7 +177,7 @@ class Printer {
   const char* address(int64_t offset) const { return data_ + offset * itemsize_; }
 
   double read_double(int64_t offset) const {
-    return cpu::visit_dtype(dtype_, [&](auto tag) -> double {
+    return visit_dtype(dtype_, [&](auto tag) -> double {
       using T = typename decltype(tag)::type;
       T value;
       std::memcpy(&value, address(offset), sizeof(T));
@@ -187,7 +187,7 @@ class Printer {
 
   // Python's str of the element: "True"/"False" for bool, decimal digits for integers.
   std::string integer_text(int64_t offset) const {
-    return cpu::visit_dtype(dtype_, [&](auto tag) -> std::string {
+    return visit_dtype(dtype_, [&](auto tag) -> std::string {
       using T = typename decltype(tag)::type;
       T value;
       std::memcpy(&value, address(offset), sizeof(T));

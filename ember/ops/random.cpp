@@ -3,8 +3,8 @@
 #include <cmath>
 #include <mutex>
 
-#include "ember/backend/cpu/random_kernels.h"
 #include "ember/base/error.h"
+#include "ember/base/philox.h"
 #include "ember/ops/dispatch.h"
 #include "ember/ops/inplace.h"
 #include "ember/ops/ops.h"
@@ -27,10 +27,10 @@ class Generator {
     return seed_;
   }
   // Reserves the stream position for one fill of n elements.
-  cpu::PhiloxState take(int64_t n) {
+  PhiloxState take(int64_t n) {
     std::lock_guard<std::mutex> lock(mutex_);
-    const cpu::PhiloxState state{seed_, offset_};
-    offset_ += cpu::counters_used(n);
+    const PhiloxState state{seed_, offset_};
+    offset_ += counters_used(n);
     return state;
   }
 
@@ -66,7 +66,7 @@ Tensor& fill_random(Tensor& target, Distribution distribution, double a, double 
   if (target.numel() == 0) return target;
   const bool direct = target.is_contiguous() && target.dtype() == kernel_dtype;
   Tensor buffer = direct ? target : empty(target.shape(), kernel_dtype);
-  const cpu::PhiloxState state = default_generator().take(buffer.numel());
+  const PhiloxState state = default_generator().take(buffer.numel());
   run(RandomFill(distribution, a, b, state.seed, state.offset), {}, {buffer});
   if (!direct) run(Copy(), {buffer}, {target});
   // A float32 draw just below `b` can round up to `b` in a 16-bit type; keep [a, b) half-open.

@@ -1,21 +1,18 @@
 // Tensor methods of the view, copy and elementwise families, forwarding to the free functions
 // (reductions, linear algebra and random keep their methods beside their functions).
-#include "ember/backend/cpu/dtype_dispatch.h"
 #include "ember/base/error.h"
 #include "ember/ops/dispatch.h"
 #include "ember/ops/inplace.h"
 #include "ember/ops/ops.h"
 #include "ember/ops/primitives.h"
+#include "ember/tensor/dtype_visit.h"
 
 namespace ember {
-
-int64_t Tensor::size(int64_t d) const { return shape()[wrap_dim(d, dim(), "size")]; }
-int64_t Tensor::stride(int64_t d) const { return strides()[wrap_dim(d, dim(), "stride")]; }
 
 Scalar Tensor::item() const {
   EMBER_CHECK(numel() == 1, "[item] a Tensor with ", numel(),
               " elements cannot be converted to Scalar");
-  return cpu::visit_dtype(dtype(), [&](auto tag) -> Scalar {
+  return visit_dtype(dtype(), [&](auto tag) -> Scalar {
     using T = typename decltype(tag)::type;
     const T value = *data_ptr<T>();
     if constexpr (std::is_same_v<T, bool>)
@@ -102,14 +99,14 @@ Tensor& Tensor::zero_() { return fill_(0); }
 #define EMBER_UNARY_OP(name, Name, rule)                     \
   Tensor Tensor::name() const { return ember::name(*this); } \
   Tensor& Tensor::name##_() { return ember::name##_(*this); }
-#include "ember/elementwise/unary_ops.def"
+#include "ember/tensor/unary_ops.def"
 #undef EMBER_UNARY_OP
 #define EMBER_BINARY_OP(name, Name, rule)                                               \
   Tensor Tensor::name(const Tensor& other) const { return ember::name(*this, other); }  \
   Tensor Tensor::name(const Scalar& other) const { return ember::name(*this, other); }  \
   Tensor& Tensor::name##_(const Tensor& other) { return ember::name##_(*this, other); } \
   Tensor& Tensor::name##_(const Scalar& other) { return ember::name##_(*this, other); }
-#include "ember/elementwise/binary_ops.def"
+#include "ember/tensor/binary_ops.def"
 #undef EMBER_BINARY_OP
 
 Tensor Tensor::add(const Tensor& other, const Scalar& alpha) const {

@@ -64,8 +64,8 @@ class Tensor {
   const Shape& shape() const { return impl_->shape(); }
   const Shape& sizes() const { return impl_->shape(); }
   const Strides& strides() const { return impl_->strides(); }
-  int64_t size(int64_t dim) const;
-  int64_t stride(int64_t dim) const;
+  int64_t size(int64_t d) const { return shape()[wrap_dim(d, dim(), "size")]; }
+  int64_t stride(int64_t d) const { return strides()[wrap_dim(d, dim(), "stride")]; }
   int64_t dim() const { return static_cast<int64_t>(impl_->shape().size()); }
   int64_t ndimension() const { return dim(); }
   int64_t numel() const { return impl_->numel(); }
@@ -136,14 +136,14 @@ class Tensor {
 #define EMBER_UNARY_OP(name, Name, rule) \
   Tensor name() const;                   \
   Tensor& name##_();
-#include "ember/elementwise/unary_ops.def"
+#include "ember/tensor/unary_ops.def"
 #undef EMBER_UNARY_OP
 #define EMBER_BINARY_OP(name, Name, rule) \
   Tensor name(const Tensor& other) const; \
   Tensor name(const Scalar& other) const; \
   Tensor& name##_(const Tensor& other);   \
   Tensor& name##_(const Scalar& other);
-#include "ember/elementwise/binary_ops.def"
+#include "ember/tensor/binary_ops.def"
 #undef EMBER_BINARY_OP
   Tensor add(const Tensor& other, const Scalar& alpha) const;
   Tensor add(const Scalar& other, const Scalar& alpha) const;

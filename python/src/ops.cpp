@@ -16,13 +16,13 @@ void init_ops(nb::module_& module) {
   module.def(                                                                              \
       #name "_", [](Tensor& x) -> Tensor& { return ember::name##_(x); }, nb::arg("input"), \
       nb::rv_policy::reference);
-#include "ember/elementwise/unary_ops.def"
+#include "ember/tensor/unary_ops.def"
 #undef EMBER_UNARY_OP
 #define EMBER_BINARY_OP(name, Name, rule)                                                          \
   module.def(                                                                                      \
       #name, [](nb::handle a, nb::handle b) { return ember::name(to_operand(a), to_operand(b)); }, \
       nb::arg("input"), nb::arg("other"));
-#include "ember/elementwise/binary_ops.def"
+#include "ember/tensor/binary_ops.def"
 #undef EMBER_BINARY_OP
 
   module.def(

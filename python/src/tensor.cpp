@@ -243,7 +243,7 @@ void init_tensor(nb::class_<Tensor>& tensor) {
   tensor.def(                                                            \
       #name "_", [](Tensor& t) -> Tensor& { return ember::name##_(t); }, \
       nb::rv_policy::reference_internal);
-#include "ember/elementwise/unary_ops.def"
+#include "ember/tensor/unary_ops.def"
 #undef EMBER_UNARY_OP
 #define EMBER_BINARY_OP(name, Name, rule)                                                          \
   tensor.def(                                                                                      \
@@ -253,7 +253,7 @@ void init_tensor(nb::class_<Tensor>& tensor) {
       #name "_",                                                                                   \
       [](Tensor& t, nb::handle other) -> Tensor& { return ember::name##_(t, to_operand(other)); }, \
       nb::arg("other"), nb::rv_policy::reference_internal);
-#include "ember/elementwise/binary_ops.def"
+#include "ember/tensor/binary_ops.def"
 #undef EMBER_BINARY_OP
 
   tensor

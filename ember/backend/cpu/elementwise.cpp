@@ -1,7 +1,7 @@
 // eval_cpu of the elementwise primitives: build the plan, pick the loop for the dtype, run.
-#include "ember/backend/cpu/dtype_dispatch.h"
 #include "ember/backend/cpu/kernel_table.h"
 #include "ember/base/error.h"
+#include "ember/tensor/dtype_visit.h"
 
 namespace ember {
 namespace {
@@ -20,12 +20,12 @@ void cast_loop(char** data, const int64_t* strides, int64_t n, LoopArgs) {
   if (strides[0] == sizeof(To) && strides[1] == sizeof(From)) {
     To* out = reinterpret_cast<To*>(data[0]);
     const From* in = reinterpret_cast<const From*>(data[1]);
-    for (int64_t i = 0; i < n; ++i) out[i] = cpu::convert<To>(in[i]);
+    for (int64_t i = 0; i < n; ++i) out[i] = convert<To>(in[i]);
     return;
   }
   for (int64_t i = 0; i < n; ++i) {
     *reinterpret_cast<To*>(data[0] + i * strides[0]) =
-        cpu::convert<To>(*reinterpret_cast<const From*>(data[1] + i * strides[1]));
+        convert<To>(*reinterpret_cast<const From*>(data[1] + i * strides[1]));
   }
 }
 
@@ -49,7 +49,7 @@ void range_loop(char** data, const int64_t* strides, int64_t n, LoopArgs args) {
   const auto& range = *static_cast<const RangeParameters*>(args.context);
   for (int64_t i = 0; i < n; ++i) {
     const double value = range.start + static_cast<double>(args.first + i) * range.step;
-    *reinterpret_cast<T*>(data[0] + i * strides[0]) = cpu::convert<T>(value);
+    *reinterpret_cast<T*>(data[0] + i * strides[0]) = convert<T>(value);
   }
 }
 
@@ -74,7 +74,7 @@ void BinaryPrimitive::eval_cpu(TensorSpan inputs, TensorSpan outputs) const {
 
 void Where::eval_cpu(TensorSpan inputs, TensorSpan outputs) const {
   const Tensor& y = outputs[0];
-  ElementwiseLoop loop = cpu::visit_dtype(y.dtype(), [](auto tag) -> ElementwiseLoop {
+  ElementwiseLoop loop = visit_dtype(y.dtype(), [](auto tag) -> ElementwiseLoop {
     return &where_loop<typename decltype(tag)::type>;
   });
   ElementwisePlan({&y, &inputs[0], &inputs[1], &inputs[2]}).run(loop, cpu::kElementwiseGrain);
@@ -83,8 +83,8 @@ void Where::eval_cpu(TensorSpan inputs, TensorSpan outputs) const {
 void Copy::eval_cpu(TensorSpan inputs, TensorSpan outputs) const {
   const Tensor& src = inputs[0];
   const Tensor& dst = outputs[0];
-  ElementwiseLoop loop = cpu::visit_dtype(dst.dtype(), [&](auto to_tag) {
-    return cpu::visit_dtype(src.dtype(), [](auto from_tag) -> ElementwiseLoop {
+  ElementwiseLoop loop = visit_dtype(dst.dtype(), [&](auto to_tag) {
+    return visit_dtype(src.dtype(), [](auto from_tag) -> ElementwiseLoop {
       return &cast_loop<typename decltype(to_tag)::type, typename decltype(from_tag)::type>;
     });
   });
@@ -93,10 +93,10 @@ void Copy::eval_cpu(TensorSpan inputs, TensorSpan outputs) const {
 
 void Fill::eval_cpu(TensorSpan, TensorSpan outputs) const {
   const Tensor& out = outputs[0];
-  cpu::visit_dtype(out.dtype(), [&](auto tag) {
+  visit_dtype(out.dtype(), [&](auto tag) {
     using T = typename decltype(tag)::type;
-    const T value = value_.is_floating_point() ? cpu::convert<T>(value_.to_double())
-                                               : cpu::convert<T>(value_.to_int64());
+    const T value =
+        value_.is_floating_point() ? convert<T>(value_.to_double()) : convert<T>(value_.to_int64());
     ElementwisePlan({&out}).run(&fill_loop<T>, cpu::kElementwiseGrain, &value);
   });
 }
@@ -104,7 +104,7 @@ void Fill::eval_cpu(TensorSpan, TensorSpan outputs) const {
 void Range::eval_cpu(TensorSpan, TensorSpan outputs) const {
   const Tensor& out = outputs[0];
   const RangeParameters range{start_, step_};
-  ElementwiseLoop loop = cpu::visit_dtype(out.dtype(), [](auto tag) -> ElementwiseLoop {
+  ElementwiseLoop loop = visit_dtype(out.dtype(), [](auto tag) -> ElementwiseLoop {
     return &range_loop<typename decltype(tag)::type>;
   });
   ElementwisePlan({&out}).run(loop, cpu::kElementwiseGrain, &range);

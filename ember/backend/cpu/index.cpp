@@ -5,11 +5,11 @@
 #include <algorithm>
 #include <vector>
 
-#include "ember/backend/cpu/dtype_dispatch.h"
 #include "ember/backend/cpu/kernel_table.h"
 #include "ember/base/error.h"
 #include "ember/base/parallel.h"
 #include "ember/ops/primitives.h"
+#include "ember/tensor/dtype_visit.h"
 
 namespace ember {
 namespace {
@@ -169,7 +169,7 @@ void Index::eval_cpu(TensorSpan inputs, TensorSpan outputs) const {
   // Rows write disjoint parts of the fresh result, so they may run in parallel.
   const int64_t grain =
       std::max<int64_t>(1, cpu::kElementwiseGrain / std::max<int64_t>(1, walk.inner.numel()));
-  cpu::visit_dtype(self.dtype(), [&](auto tag) {
+  visit_dtype(self.dtype(), [&](auto tag) {
     using T = typename decltype(tag)::type;
     const T* source = self.data_ptr<T>();
     T* target = out.data_ptr<T>();
@@ -189,7 +189,7 @@ void IndexPut::eval_cpu(TensorSpan inputs, TensorSpan outputs) const {
   const int64_t rows = row_count(walk);
   if (rows == 0) return;
   // Serial: repeated positions must accumulate, or overwrite, in index order (deterministic).
-  cpu::visit_dtype(self.dtype(), [&](auto tag) {
+  visit_dtype(self.dtype(), [&](auto tag) {
     using T = typename decltype(tag)::type;
     using Acc = opmath_t<T>;
     T* target = self.data_ptr<T>();
@@ -197,7 +197,7 @@ void IndexPut::eval_cpu(TensorSpan inputs, TensorSpan outputs) const {
     if (accumulate_) {
       auto add = [&](int64_t self_offset, int64_t value_offset) {
         target[self_offset] =
-            cpu::convert<T>(static_cast<Acc>(Acc(target[self_offset]) + Acc(source[value_offset])));
+            convert<T>(static_cast<Acc>(Acc(target[self_offset]) + Acc(source[value_offset])));
       };
       walk_rows(walk, 0, rows, add);
     } else {
@@ -212,14 +212,14 @@ void IndexPut::eval_cpu(TensorSpan inputs, TensorSpan outputs) const {
 void CountNonzero::eval_cpu(TensorSpan inputs, TensorSpan outputs) const {
   const Tensor& x = inputs[0];
   int64_t count = 0;
-  cpu::visit_dtype(x.dtype(), [&](auto tag) {
+  visit_dtype(x.dtype(), [&](auto tag) {
     using T = typename decltype(tag)::type;
     if (x.is_contiguous()) {
       const T* data = x.data_ptr<T>();
-      for (int64_t i = 0, n = x.numel(); i < n; ++i) count += cpu::convert<bool>(data[i]);
+      for (int64_t i = 0, n = x.numel(); i < n; ++i) count += convert<bool>(data[i]);
       return;
     }
-    for_each_element<T>(x, [&](T value, const Shape&) { count += cpu::convert<bool>(value); });
+    for_each_element<T>(x, [&](T value, const Shape&) { count += convert<bool>(value); });
   });
   *outputs[0].data_ptr<int64_t>() = count;
 }
@@ -227,10 +227,10 @@ void CountNonzero::eval_cpu(TensorSpan inputs, TensorSpan outputs) const {
 void Nonzero::eval_cpu(TensorSpan inputs, TensorSpan outputs) const {
   const Tensor& x = inputs[0];
   int64_t* out = outputs[0].data_ptr<int64_t>();
-  cpu::visit_dtype(x.dtype(), [&](auto tag) {
+  visit_dtype(x.dtype(), [&](auto tag) {
     using T = typename decltype(tag)::type;
     for_each_element<T>(x, [&](T value, const Shape& position) {
-      if (!cpu::convert<bool>(value)) return;
+      if (!convert<bool>(value)) return;
       for (int64_t coordinate : position) *out++ = coordinate;
     });
   });

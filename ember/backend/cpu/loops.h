@@ -5,9 +5,9 @@
 
 #include <cstdint>
 
-#include "ember/backend/cpu/dtype_dispatch.h"
 #include "ember/base/half.h"
 #include "ember/elementwise/plan.h"
+#include "ember/tensor/dtype_visit.h"
 
 namespace ember::cpu {
 

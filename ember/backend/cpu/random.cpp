@@ -22,7 +22,7 @@ std::string_view RandomFill::name() const {
 void RandomFill::eval_cpu(TensorSpan, TensorSpan outputs) const {
   const Tensor& out = outputs[0];
   EMBER_CHECK(out.is_contiguous(), "[", name(), "] expects a contiguous output");
-  const cpu::PhiloxState state{seed_, offset_};
+  const PhiloxState state{seed_, offset_};
   const int64_t n = out.numel();
   const ScalarType dtype = out.dtype();
   switch (distribution_) {

@@ -5,8 +5,6 @@
 
 #include <algorithm>
 
-#include "ember/backend/cpu/philox.h"
-
 namespace ember::cpu {
 namespace {
 
@@ -27,8 +25,6 @@ void for_each_block(int64_t n, int64_t per_block, PhiloxState state, const Fill&
 }
 
 }  // namespace
-
-uint64_t counters_used(int64_t n) { return n > 0 ? 1 : 0; }
 
 void fill_uniform_f32(float* out, int64_t n, float low, float high, PhiloxState state) {
   for_each_block(n, 4, state, [=](PhiloxWords words, int64_t first, int64_t count) {

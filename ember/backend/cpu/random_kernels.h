@@ -18,15 +18,9 @@
 
 #include <cstdint>
 
+#include "ember/base/philox.h"
+
 namespace ember::cpu {
-
-struct PhiloxState {
-  uint64_t seed;
-  uint64_t offset;
-};
-
-// How far to advance PhiloxState::offset after filling n elements: 1, or 0 when n == 0.
-uint64_t counters_used(int64_t n);
 
 void fill_uniform_f32(float* out, int64_t n, float low, float high, PhiloxState state);
 void fill_uniform_f64(double* out, int64_t n, double low, double high, PhiloxState state);

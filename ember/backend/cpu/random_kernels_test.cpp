@@ -13,8 +13,8 @@
 
 #include <gtest/gtest.h>
 
-#include "ember/backend/cpu/philox.h"
 #include "ember/backend/cpu/random_kernels.h"
+#include "ember/base/philox.h"
 
 namespace ember::cpu {
 namespace {

@@ -17,9 +17,9 @@
 #include <memory>
 #include <type_traits>
 
-#include "ember/backend/cpu/dtype_dispatch.h"
 #include "ember/base/parallel.h"
 #include "ember/ops/primitives.h"
+#include "ember/tensor/dtype_visit.h"
 
 namespace ember {
 namespace {
@@ -132,7 +132,7 @@ struct AllFold {
   using In = T;
   using Acc = bool;
   static Acc identity() { return true; }
-  static Acc load(T x) { return cpu::convert<bool>(x); }
+  static Acc load(T x) { return convert<bool>(x); }
   static Acc fold(Acc a, Acc b) { return a & b; }
 };
 
@@ -141,7 +141,7 @@ struct AnyFold {
   using In = T;
   using Acc = bool;
   static Acc identity() { return false; }
-  static Acc load(T x) { return cpu::convert<bool>(x); }
+  static Acc load(T x) { return convert<bool>(x); }
   static Acc fold(Acc a, Acc b) { return a | b; }
 };
 
@@ -367,10 +367,10 @@ int64_t run_width(int64_t columns, int64_t outer_count) {
 template <typename A>
 void store_run(char* out, ScalarType dtype, int64_t index, int64_t stride, const A* values,
                int64_t count) {
-  cpu::visit_dtype(dtype, [&](auto tag) {
+  visit_dtype(dtype, [&](auto tag) {
     using O = typename decltype(tag)::type;
     O* target = reinterpret_cast<O*>(out) + index;
-    for (int64_t j = 0; j < count; ++j) target[j * stride] = cpu::convert<O>(values[j]);
+    for (int64_t j = 0; j < count; ++j) target[j * stride] = convert<O>(values[j]);
   });
 }
 
@@ -542,8 +542,8 @@ void reduce_kernel(const Tensor& x, const Tensor& y) {
 
 template <template <typename> class Fold>
 void reduce_dispatch(const Tensor& x, const Tensor& y) {
-  cpu::visit_dtype(x.dtype(),
-                   [&](auto tag) { reduce_kernel<Fold<typename decltype(tag)::type>>(x, y); });
+  visit_dtype(x.dtype(),
+              [&](auto tag) { reduce_kernel<Fold<typename decltype(tag)::type>>(x, y); });
 }
 
 // ---------------------------------------------------------------- ArgReduce
@@ -706,7 +706,7 @@ void ArgReduce::eval_cpu(TensorSpan inputs, TensorSpan outputs) const {
                   indices.dtype() == kInt64 && values.strides() == indices.strides(),
               "[", name(), "] expected a non-empty dim ", dim_, " of a ", x.shape(),
               " input and matching values/indices outputs");
-  cpu::visit_dtype(x.dtype(), [&](auto tag) {
+  visit_dtype(x.dtype(), [&](auto tag) {
     using T = typename decltype(tag)::type;
     if (is_max_) {
       arg_kernel<T, true>(x, values, indices, dim_);

@@ -1,7 +1,8 @@
 // Philox4x32-10 counter-based generator (Salmon et al., "Parallel random numbers: as easy as
 // 1, 2, 3", SC'11) and the maps from its 32-bit words to samples. Every function is host/device
 // so the CPU fills and the CUDA kernels share one definition of each sample: a stream is a pure
-// function of (seed, offset, element index), never of thread count or launch shape.
+// function of (seed, offset, element index), never of thread count or launch shape. Device-neutral,
+// so it sits in base: the generator (ops/random.cpp) and every backend's fills share it.
 #pragma once
 
 #include <cmath>
@@ -9,7 +10,16 @@
 
 #include "ember/base/host_device.h"
 
-namespace ember::cpu {
+namespace ember {
+
+// The stream position of one fill: the generator's seed and the offset it reserved.
+struct PhiloxState {
+  uint64_t seed;
+  uint64_t offset;
+};
+
+// How far to advance PhiloxState::offset after filling n elements: 1, or 0 when n == 0.
+EMBER_INLINE constexpr uint64_t counters_used(int64_t n) { return n > 0 ? 1 : 0; }
 
 // Four 32-bit words: a Philox counter or one Philox output block.
 struct PhiloxWords {
@@ -49,7 +59,7 @@ EMBER_INLINE PhiloxWords philox4x32_10(PhiloxWords counter, uint32_t key0, uint3
 
 // Block `block` of the stream (seed, offset): key = seed, counter = (block, offset) with the low
 // word first. Each offset owns a full 2^64-block space, so a fill advances offset by one
-// whatever its size (random_kernels.h, counters_used).
+// whatever its size (counters_used).
 EMBER_INLINE PhiloxWords philox_block(uint64_t seed, uint64_t offset, uint64_t block) {
   const PhiloxWords counter{{static_cast<uint32_t>(block), static_cast<uint32_t>(block >> 32),
                              static_cast<uint32_t>(offset), static_cast<uint32_t>(offset >> 32)}};
@@ -124,4 +134,4 @@ EMBER_INLINE int64_t randint_i64(uint32_t hi, uint32_t lo, int64_t low, int64_t 
   return static_cast<int64_t>(static_cast<uint64_t>(low) + mul_hi_u64(bits, range));
 }
 
-}  // namespace ember::cpu
+}  // namespace ember

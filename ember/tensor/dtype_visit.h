@@ -1,4 +1,6 @@
-// Maps a runtime ScalarType to its C++ storage type. Included by backend .cpp files only.
+// Maps a runtime ScalarType to its C++ storage type. Device-neutral: the backends' loops and the
+// ops that touch one element (item, scalar_tensor, printing) share it, so it sits in the tensor
+// layer.
 #pragma once
 
 #include <cstdint>
@@ -10,7 +12,7 @@
 #include "ember/base/half.h"
 #include "ember/tensor/dtype.h"
 
-namespace ember::cpu {
+namespace ember {
 
 template <typename T>
 struct TypeTag {
@@ -93,4 +95,4 @@ inline To convert(From value) {
   }
 }
 
-}  // namespace ember::cpu
+}  // namespace ember
