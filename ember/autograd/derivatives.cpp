@@ -261,10 +261,6 @@ TensorList view_vjp(const View& view, const BackwardContext& c) {
   return {};
 }
 
-Tensor allocate_like_shape(const Tensor& like, const Shape& shape) {
-  return zeros_for(like, shape);
-}
-
 // Comparisons and logical ops (TypeRule Comparison/Logical in binary_ops.def) give bools.
 bool has_bool_result(BinaryOp op) {
   constexpr auto is_bool_rule = [](std::string_view rule) {
@@ -412,7 +408,7 @@ TensorList vjp(const Primitive& primitive, const BackwardContext& c) {
     }
     case PrimitiveKind::Index: {
       const auto& index_primitive = static_cast<const Index&>(primitive);
-      Tensor result = allocate_like_shape(grad, c.input_shapes[0]);
+      Tensor result = zeros_for(grad, c.input_shapes[0]);
       run(IndexPut(index_primitive.layout(), /*accumulate=*/true), {grad, c.inputs[1]}, {result});
       return {result, Tensor()};
     }
@@ -420,7 +416,7 @@ TensorList vjp(const Primitive& primitive, const BackwardContext& c) {
       const auto& put = static_cast<const IndexPut&>(primitive);
       TensorList grads(3);
       if (c.needs_input_grad[0]) {
-        grads[0] = allocate_like_shape(grad, c.input_shapes[0]);
+        grads[0] = zeros_for(grad, c.input_shapes[0]);
         run(Index("index", put.layout()), {grad, c.inputs[1]}, {grads[0]});
       }
       if (c.needs_input_grad.size() > 2 && c.needs_input_grad[2]) {
@@ -428,8 +424,8 @@ TensorList vjp(const Primitive& primitive, const BackwardContext& c) {
           grads[2] = grad;
         } else {
           grads[2] = grad.clone();
-          run(IndexPut(put.layout(), false),
-              {allocate_like_shape(grad, c.input_shapes[0]), c.inputs[1]}, {grads[2]});
+          run(IndexPut(put.layout(), false), {zeros_for(grad, c.input_shapes[0]), c.inputs[1]},
+              {grads[2]});
         }
       }
       return grads;

@@ -47,7 +47,6 @@ void attach_function_node(const std::shared_ptr<Node>& node, const TensorList& i
     AutogradMeta& meta = output.impl()->ensure_autograd_meta();
     meta.grad_fn = node;
     meta.output_nr = static_cast<uint32_t>(i);
-    meta.requires_grad = true;
     output.impl()->set_requires_grad_flag(true);
   }
 }

@@ -10,12 +10,6 @@
 namespace ember::autograd {
 namespace {
 std::atomic<uint64_t> next_sequence_nr{0};
-
-// A handle on the same data and geometry with no autograd identity.
-Tensor alias_without_history(const Tensor& tensor) {
-  return Tensor(IntrusivePtr<TensorImpl>::make(tensor.storage(), tensor.storage_offset(),
-                                               tensor.shape(), tensor.strides(), tensor.dtype()));
-}
 }  // namespace
 
 Node::Node() : sequence_nr_(next_sequence_nr.fetch_add(1, std::memory_order_relaxed)) {}
@@ -25,7 +19,7 @@ SavedTensor::SavedTensor(const Tensor& tensor, bool is_output)
   if (!tensor.defined()) return;
   requires_grad_ = tensor.requires_grad();
   output_nr_ = tensor.output_nr();
-  data_ = is_output ? alias_without_history(tensor) : tensor;
+  data_ = is_output ? tensor.detach() : tensor;
 }
 
 Tensor SavedTensor::unpack(const std::shared_ptr<Node>& owner) const {
@@ -54,9 +48,8 @@ Tensor SavedTensor::unpack(const std::shared_ptr<Node>& owner) const {
   }
   if (!is_output_ || !requires_grad_) return data_;
   // An output gets its history back so that double backward can differentiate through it.
-  Tensor output = alias_without_history(data_);
+  Tensor output = data_.detach();
   AutogradMeta& meta = output.impl()->ensure_autograd_meta();
-  meta.requires_grad = true;
   meta.grad_fn = owner;
   meta.output_nr = output_nr_;
   output.impl()->set_requires_grad_flag(true);

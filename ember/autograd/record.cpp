@@ -243,7 +243,6 @@ void rebase_view_base(const Tensor& view, const std::shared_ptr<Node>& node) {
   AutogradMeta& base_meta = base.impl()->ensure_autograd_meta();
   base_meta.grad_fn = copy_slices;
   base_meta.output_nr = 0;
-  base_meta.requires_grad = true;
   base.impl()->set_requires_grad_flag(true);
 
   auto view_node = std::make_shared<PrimitiveNode>(
@@ -265,7 +264,6 @@ void finish(const std::shared_ptr<Node>& token, TensorSpan outputs) {
     AutogradMeta& meta = output.impl()->ensure_autograd_meta();
     meta.grad_fn = token;
     meta.output_nr = static_cast<uint32_t>(i);
-    meta.requires_grad = true;
     meta.retained_grad.reset();
     output.impl()->set_requires_grad_flag(true);
   }

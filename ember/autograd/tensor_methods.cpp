@@ -26,7 +26,6 @@ Tensor& Tensor::requires_grad_(bool requires_grad) {
               "[requires_grad_] only Tensors of floating "
               "point dtype can require gradients; got ",
               dtype());
-  impl_->ensure_autograd_meta().requires_grad = requires_grad;
   impl_->set_requires_grad_flag(requires_grad);
   return *this;
 }
@@ -119,10 +118,7 @@ Tensor Tensor::detach() const {
 }
 
 Tensor& Tensor::detach_() {
-  if (AutogradMeta* meta = impl_->autograd_meta()) {
-    meta->grad_fn.reset();
-    meta->requires_grad = false;
-  }
+  if (AutogradMeta* meta = impl_->autograd_meta()) meta->grad_fn.reset();
   impl_->set_requires_grad_flag(false);
   return *this;
 }

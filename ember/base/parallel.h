@@ -34,6 +34,10 @@ class FunctionRef<Result(Args...)> {
   Result (*call_)(void*, Args...);
 };
 
+// Elements below which an elementwise loop or reduction runs on one thread: forking costs more
+// than the work saved. Loops whose elements cost more divide it by their work per element.
+inline constexpr int64_t kGrain = int64_t{1} << 17;
+
 // Calls body(chunk_begin, chunk_end) over [begin, end): once, inline, when the range is below
 // grain or threads are 1; otherwise once per thread on contiguous chunks.
 void parallel_for(int64_t begin, int64_t end, int64_t grain,

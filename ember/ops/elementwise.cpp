@@ -161,7 +161,6 @@ namespace {
 bool is_one(const Scalar& alpha) {
   return alpha.is_floating_point() ? alpha.to_double() == 1.0 : alpha.to_int64() == 1;
 }
-bool is_reduced_float(ScalarType type) { return type == kFloat16 || type == kBFloat16; }
 
 // a + alpha * b. For float16/bfloat16 the product is not rounded to 16 bits before the sum:
 // the whole expression is computed in float32 and rounded once, as PyTorch's kernel does.

@@ -14,8 +14,6 @@ namespace {
 
 using DimMask = uint64_t;
 
-bool reduced_precision(ScalarType dtype) { return dtype == kFloat16 || dtype == kBFloat16; }
-
 // PyTorch's ScalarType names, which its dtype messages print ("Got: Long").
 std::string_view torch_type_name(ScalarType dtype) {
   switch (dtype) {
@@ -98,7 +96,7 @@ Tensor reduce(ReduceOp op, const Tensor& x, DimMask mask, bool keepdim, ScalarTy
 Tensor cast_for_reduction(const Tensor& x, std::optional<ScalarType> dtype) {
   if (!dtype || *dtype == x.dtype()) return x;
   const bool accumulates_as_dtype = (*dtype == kInt64 && is_integral(x.dtype(), true)) ||
-                                    (*dtype == kFloat32 && reduced_precision(x.dtype()));
+                                    (*dtype == kFloat32 && is_reduced_float(x.dtype()));
   return accumulates_as_dtype ? x : to(x, std::nullopt, *dtype);
 }
 
@@ -158,7 +156,7 @@ Tensor variance(std::string_view op, const Tensor& x, IntArrayRef dims, double c
   EMBER_CHECK(is_floating_point(x.dtype()), "[", op,
               "] std and var only support floating point and complex dtypes; got ", x.dtype());
   const DimMask mask = reduced_dims(op, x, dims);
-  const Tensor input = reduced_precision(x.dtype()) ? to(x, std::nullopt, kFloat32) : x;
+  const Tensor input = is_reduced_float(x.dtype()) ? to(x, std::nullopt, kFloat32) : x;
   const auto count = static_cast<double>(reduced_numel(x, mask));
   const Tensor mean_value = div(reduce(ReduceOp::Sum, input, mask, true, input.dtype()), count);
   const Tensor centered = sub(input, mean_value);
@@ -183,7 +181,7 @@ Tensor mean(const Tensor& x, IntArrayRef dims, bool keepdim, std::optional<Scala
               " dtype must be either a floating point or complex dtype. Got: ",
               torch_type_name(result_dtype));
   const DimMask mask = reduced_dims("mean", x, dims);
-  const bool widen = reduced_precision(result_dtype);
+  const bool widen = is_reduced_float(result_dtype);
   const Tensor total = reduce(ReduceOp::Sum, cast_for_reduction(x, result_dtype), mask, keepdim,
                               widen ? kFloat32 : result_dtype);
   const Tensor result = div(total, static_cast<double>(reduced_numel(x, mask)));
@@ -253,7 +251,7 @@ Tensor norm(const Tensor& x, double p, IntArrayRef dims, bool keepdim) {
                   " because this dimension is empty and the operation does not have an identity");
     }
   }
-  const Tensor input = reduced_precision(x.dtype()) ? to(x, std::nullopt, kFloat32) : x;
+  const Tensor input = is_reduced_float(x.dtype()) ? to(x, std::nullopt, kFloat32) : x;
   const ScalarType dtype = input.dtype();
   Tensor result;
   if (std::isinf(p)) {
@@ -276,7 +274,7 @@ Tensor norm(const Tensor& x, double p, IntArrayRef dims, bool keepdim) {
 Tensor logsumexp(const Tensor& x, IntArrayRef dims, bool keepdim) {
   const DimMask mask = reduced_dims("logsumexp", x, dims);
   const ScalarType dtype = is_floating_point(x.dtype()) ? x.dtype() : default_dtype();
-  const ScalarType compute = reduced_precision(dtype) ? kFloat32 : dtype;
+  const ScalarType compute = is_reduced_float(dtype) ? kFloat32 : dtype;
   const Tensor input = x.dtype() == compute ? x : to(x, std::nullopt, compute);
   Tensor result;
   if (input.numel() == 0) {

@@ -24,7 +24,7 @@ Tensor make_view(const Tensor& self, Shape shape, Strides strides, int64_t offse
   if (result.requires_grad()) {
     const AutogradMeta* input_meta = self.impl()->autograd_meta();
     result.impl()->ensure_autograd_meta().view_of_leaf =
-        input_meta != nullptr && (!input_meta->grad_fn || input_meta->view_of_leaf);
+        input_meta == nullptr || !input_meta->grad_fn || input_meta->view_of_leaf;
   }
   return result;
 }

@@ -1,6 +1,7 @@
-// What autograd knows about one tensor: whether it requires grad, its accumulated .grad, the
-// node that produced it (grad_fn) and hooks. It lives in the tensor layer so that a TensorImpl
-// can own it; the autograd layer (ember/autograd) gives it meaning. Node is only declared here.
+// What autograd knows about one tensor: its accumulated .grad, the node that produced it
+// (grad_fn) and hooks; whether it requires grad is TensorImpl's flag, which every op call reads.
+// It lives in the tensor layer so that a TensorImpl can own it; the autograd layer
+// (ember/autograd) gives it meaning. Node is only declared here.
 #pragma once
 
 #include <cstdint>
@@ -20,8 +21,6 @@ namespace ember {
 using GradHook = std::function<Tensor(const Tensor&)>;
 
 struct AutogradMeta {
-  bool requires_grad = false;
-  bool retains_grad = false;
   Tensor grad;
   // The node whose output `output_nr` this tensor is; null for leaves.
   std::shared_ptr<autograd::Node> grad_fn;

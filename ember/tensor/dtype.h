@@ -62,6 +62,10 @@ constexpr size_t itemsize(ScalarType dtype) {
 // PyTorch's name without the "torch." prefix: "float32", "int64", "bool", ...
 std::string_view dtype_name(ScalarType dtype);
 bool is_floating_point(ScalarType dtype);
+// float16 and bfloat16: stored in 16 bits, computed in float32 (Note [reduced precision]).
+constexpr bool is_reduced_float(ScalarType dtype) {
+  return dtype == ScalarType::Float16 || dtype == ScalarType::BFloat16;
+}
 bool is_integral(ScalarType dtype, bool include_bool);
 bool is_signed(ScalarType dtype);
 std::ostream& operator<<(std::ostream& stream, ScalarType dtype);

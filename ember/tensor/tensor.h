@@ -1,6 +1,8 @@
 // ember::Tensor: a cheap value handle (one pointer) to a refcounted TensorImpl. Copying a Tensor
-// shares data, as in libtorch; clone() copies. Op methods are declared here and defined in the
-// ops layer (ops/tensor_methods.cpp), so this header stays free of kernels and templates.
+// shares data, as in libtorch; clone() copies. Metadata methods are inline here; op methods are
+// declared here and defined beside their functions in the ops layer (ops/tensor_methods.cpp for
+// views, copies and elementwise ops) and the autograd layer (autograd/tensor_methods.cpp), so
+// this header stays free of kernels and templates.
 #pragma once
 
 #include <cstdint>

@@ -1,6 +1,7 @@
 // eval_cpu of the elementwise primitives: build the plan, pick the loop for the dtype, run.
 #include "ember/backend/cpu/kernel_table.h"
 #include "ember/base/error.h"
+#include "ember/base/parallel.h"
 #include "ember/tensor/dtype_visit.h"
 
 namespace ember {
@@ -60,7 +61,7 @@ void UnaryPrimitive::eval_cpu(TensorSpan inputs, TensorSpan outputs) const {
   const Tensor& y = outputs[0];
   ElementwiseLoop loop = cpu::kernels().unary[static_cast<int>(op_)][static_cast<int>(x.dtype())];
   EMBER_CHECK(loop != nullptr, "[", name(), "] not implemented for '", x.dtype(), "'");
-  ElementwisePlan({&y, &x}).run(loop, cpu::kElementwiseGrain);
+  ElementwisePlan({&y, &x}).run(loop, kGrain);
 }
 
 void BinaryPrimitive::eval_cpu(TensorSpan inputs, TensorSpan outputs) const {
@@ -69,7 +70,7 @@ void BinaryPrimitive::eval_cpu(TensorSpan inputs, TensorSpan outputs) const {
   const Tensor& y = outputs[0];
   ElementwiseLoop loop = cpu::kernels().binary[static_cast<int>(op_)][static_cast<int>(a.dtype())];
   EMBER_CHECK(loop != nullptr, "[", name(), "] not implemented for '", a.dtype(), "'");
-  ElementwisePlan({&y, &a, &b}).run(loop, cpu::kElementwiseGrain);
+  ElementwisePlan({&y, &a, &b}).run(loop, kGrain);
 }
 
 void Where::eval_cpu(TensorSpan inputs, TensorSpan outputs) const {
@@ -77,7 +78,7 @@ void Where::eval_cpu(TensorSpan inputs, TensorSpan outputs) const {
   ElementwiseLoop loop = visit_dtype(y.dtype(), [](auto tag) -> ElementwiseLoop {
     return &where_loop<typename decltype(tag)::type>;
   });
-  ElementwisePlan({&y, &inputs[0], &inputs[1], &inputs[2]}).run(loop, cpu::kElementwiseGrain);
+  ElementwisePlan({&y, &inputs[0], &inputs[1], &inputs[2]}).run(loop, kGrain);
 }
 
 void Copy::eval_cpu(TensorSpan inputs, TensorSpan outputs) const {
@@ -88,7 +89,7 @@ void Copy::eval_cpu(TensorSpan inputs, TensorSpan outputs) const {
       return &cast_loop<typename decltype(to_tag)::type, typename decltype(from_tag)::type>;
     });
   });
-  ElementwisePlan({&dst, &src}).run(loop, cpu::kElementwiseGrain);
+  ElementwisePlan({&dst, &src}).run(loop, kGrain);
 }
 
 void Fill::eval_cpu(TensorSpan, TensorSpan outputs) const {
@@ -97,7 +98,7 @@ void Fill::eval_cpu(TensorSpan, TensorSpan outputs) const {
     using T = typename decltype(tag)::type;
     const T value =
         value_.is_floating_point() ? convert<T>(value_.to_double()) : convert<T>(value_.to_int64());
-    ElementwisePlan({&out}).run(&fill_loop<T>, cpu::kElementwiseGrain, &value);
+    ElementwisePlan({&out}).run(&fill_loop<T>, kGrain, &value);
   });
 }
 
@@ -107,7 +108,7 @@ void Range::eval_cpu(TensorSpan, TensorSpan outputs) const {
   ElementwiseLoop loop = visit_dtype(out.dtype(), [](auto tag) -> ElementwiseLoop {
     return &range_loop<typename decltype(tag)::type>;
   });
-  ElementwisePlan({&out}).run(loop, cpu::kElementwiseGrain, &range);
+  ElementwisePlan({&out}).run(loop, kGrain, &range);
 }
 
 }  // namespace ember

@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <vector>
 
-#include "ember/backend/cpu/kernel_table.h"
 #include "ember/base/error.h"
 #include "ember/base/parallel.h"
 #include "ember/ops/primitives.h"
@@ -167,8 +166,7 @@ void Index::eval_cpu(TensorSpan inputs, TensorSpan outputs) const {
   const int64_t rows = row_count(walk);
   if (rows == 0) return;
   // Rows write disjoint parts of the fresh result, so they may run in parallel.
-  const int64_t grain =
-      std::max<int64_t>(1, cpu::kElementwiseGrain / std::max<int64_t>(1, walk.inner.numel()));
+  const int64_t grain = std::max<int64_t>(1, kGrain / std::max<int64_t>(1, walk.inner.numel()));
   visit_dtype(self.dtype(), [&](auto tag) {
     using T = typename decltype(tag)::type;
     const T* source = self.data_ptr<T>();

@@ -29,7 +29,4 @@ void fill_binary(KernelTable& table);
 
 const KernelTable& kernels();
 
-// Elements below which a loop runs on one thread: forking costs more than the work saved.
-inline constexpr int64_t kElementwiseGrain = int64_t{1} << 17;
-
 }  // namespace ember::cpu

@@ -24,8 +24,6 @@
 namespace ember {
 namespace {
 
-// Work (elements) below which a loop stays on one thread: forking costs more (parallel.h).
-constexpr int64_t kGrain = int64_t{1} << 17;
 // Elements one lane loop folds before pairwise combination: each lane adds at most 64 of them.
 constexpr int64_t kBlock = 1024;
 // Rows longer than this are folded as chunks of this size, in parallel, then combined pairwise.
