@@ -6,7 +6,6 @@
 
 #include <cmath>
 #include <numbers>
-#include <string_view>
 
 #include "ember/base/error.h"
 #include "ember/ops/dispatch.h"
@@ -261,21 +260,6 @@ TensorList view_vjp(const View& view, const BackwardContext& c) {
   return {};
 }
 
-// Comparisons and logical ops (TypeRule Comparison/Logical in binary_ops.def) give bools.
-bool has_bool_result(BinaryOp op) {
-  constexpr auto is_bool_rule = [](std::string_view rule) {
-    return rule == "Comparison" || rule == "Logical";
-  };
-  constexpr bool kBoolResult[] = {
-#define EMBER_BINARY_OP(name, Name, rule) is_bool_rule(#rule),
-#define EMBER_BINARY_KERNEL_ONLY(name, Name, rule) is_bool_rule(#rule),
-#include "ember/tensor/binary_ops.def"
-#undef EMBER_BINARY_OP
-#undef EMBER_BINARY_KERNEL_ONLY
-  };
-  return kBoolResult[static_cast<int>(op)];
-}
-
 }  // namespace
 
 bool is_differentiable(const Primitive& primitive) {
@@ -290,7 +274,7 @@ bool is_differentiable(const Primitive& primitive) {
     case PrimitiveKind::View:
       return true;
     case PrimitiveKind::Binary:
-      return !has_bool_result(static_cast<const BinaryPrimitive&>(primitive).op());
+      return !has_bool_result(type_rule(static_cast<const BinaryPrimitive&>(primitive).op()));
     case PrimitiveKind::Reduce: {
       const ReduceOp op = static_cast<const Reduce&>(primitive).op();
       return op != ReduceOp::All && op != ReduceOp::Any;

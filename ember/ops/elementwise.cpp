@@ -1,5 +1,5 @@
-// Elementwise op functions: type rules (.def TypeRule), broadcasting, in-place checks, and the
-// composites built on them (clamp, masked_fill, div rounding modes).
+// Elementwise op functions: type rules (elementwise/type_rule.h), broadcasting, in-place checks,
+// and the composites built on them (clamp, masked_fill, div rounding modes).
 #include <cstring>
 
 #include "ember/base/error.h"
@@ -11,45 +11,40 @@
 namespace ember {
 namespace {
 
-enum class TypeRule {
-  Floating,
-  Numeric,
-  Arithmetic,
-  ArithmeticNoBool,
-  TrueDivide,
-  Comparison,
-  Logical
-};
-
 Tensor wrap(const Scalar& value) { return scalar_tensor(value, std::nullopt, /*wrapped=*/true); }
 
 Tensor as_dtype(const Tensor& t, ScalarType dtype) {
   return t.dtype() == dtype ? t : to(t, std::nullopt, dtype);
 }
 
-ScalarType unary_compute_type(const Primitive& primitive, TypeRule rule, ScalarType input) {
-  if (rule == TypeRule::Floating) return is_floating_point(input) ? input : default_dtype();
-  EMBER_CHECK(input != kBool, "[", primitive.name(), "] not supported for bool tensors; got a ",
-              input, " tensor");
+ScalarType unary_compute_type(const UnaryPrimitive& primitive, ScalarType input) {
+  switch (type_rule(primitive.op())) {
+    case UnaryTypeRule::Floating:
+      return is_floating_point(input) ? input : default_dtype();
+    case UnaryTypeRule::Numeric:
+      EMBER_CHECK(input != kBool, "[", primitive.name(), "] not supported for bool tensors; got a ",
+                  input, " tensor");
+      return input;
+  }
   return input;
 }
 
-Tensor unary(const UnaryPrimitive& primitive, TypeRule rule, const Tensor& x) {
-  const ScalarType compute = unary_compute_type(primitive, rule, x.dtype());
+Tensor unary(const UnaryPrimitive& primitive, const Tensor& x) {
+  const ScalarType compute = unary_compute_type(primitive, x.dtype());
   Tensor input = as_dtype(x, compute);
   Tensor result = empty(x.shape(), TensorOptions(compute).device(x.device()));
   if (result.numel() > 0) run(primitive, {input}, {result});
   return result;
 }
 
-Tensor& unary_(const UnaryPrimitive& primitive, TypeRule rule, Tensor& x) {
-  const ScalarType compute = unary_compute_type(primitive, rule, x.dtype());
+Tensor& unary_(const UnaryPrimitive& primitive, Tensor& x) {
+  const ScalarType compute = unary_compute_type(primitive, x.dtype());
   check_inplace_cast(primitive.name(), compute, x.dtype());
   check_no_internal_overlap(primitive.name(), x);
   if (compute == x.dtype()) {
     if (x.numel() > 0) run(primitive, {x}, {x});
   } else {
-    Tensor result = unary(primitive, rule, x);
+    Tensor result = unary(primitive, x);
     if (x.numel() > 0) run(Copy(), {result}, {x});
   }
   return x;
@@ -60,25 +55,25 @@ struct BinaryTypes {
   ScalarType result;
 };
 
-BinaryTypes binary_types(const Primitive& primitive, TypeRule rule, const Tensor& a,
-                         const Tensor& b) {
+BinaryTypes binary_types(const BinaryPrimitive& primitive, const Tensor& a, const Tensor& b) {
   const ScalarType common = result_type(a, b);
-  switch (rule) {
-    case TypeRule::ArithmeticNoBool:
+  switch (type_rule(primitive.op())) {
+    case BinaryTypeRule::Arithmetic:
+      return {common, common};
+    case BinaryTypeRule::ArithmeticNoBool:
       EMBER_CHECK(common != kBool, "[", primitive.name(),
                   "] not supported for two bool tensors; for bools use logical_xor / "
                   "logical_and instead");
       return {common, common};
-    case TypeRule::TrueDivide: {
+    case BinaryTypeRule::TrueDivide: {
       const ScalarType compute = is_floating_point(common) ? common : default_dtype();
       return {compute, compute};
     }
-    case TypeRule::Comparison:
-    case TypeRule::Logical:
+    case BinaryTypeRule::Comparison:
+    case BinaryTypeRule::Logical:
       return {common, kBool};
-    default:
-      return {common, common};
   }
+  return {common, common};
 }
 
 // Integer division by zero traps (SIGFPE) in hardware: refuse it before the kernel (B13).
@@ -94,9 +89,9 @@ void check_integer_divisor(const Primitive& primitive, BinaryOp op, ScalarType c
   }
 }
 
-Tensor binary(const BinaryPrimitive& primitive, TypeRule rule, const Tensor& a, const Tensor& b) {
+Tensor binary(const BinaryPrimitive& primitive, const Tensor& a, const Tensor& b) {
   check_same_device(primitive.name(), {&a, &b});
-  const BinaryTypes types = binary_types(primitive, rule, a, b);
+  const BinaryTypes types = binary_types(primitive, a, b);
   const Shape shape = broadcast_shapes(a.shape(), b.shape(), primitive.name());
   check_integer_divisor(primitive, primitive.op(), types.compute, b);
   Tensor left = as_dtype(a, types.compute);
@@ -106,9 +101,9 @@ Tensor binary(const BinaryPrimitive& primitive, TypeRule rule, const Tensor& a, 
   return result;
 }
 
-Tensor& binary_(const BinaryPrimitive& primitive, TypeRule rule, Tensor& a, const Tensor& b) {
+Tensor& binary_(const BinaryPrimitive& primitive, Tensor& a, const Tensor& b) {
   check_same_device(primitive.name(), {&a, &b});
-  const BinaryTypes types = binary_types(primitive, rule, a, b);
+  const BinaryTypes types = binary_types(primitive, a, b);
   const Shape shape = broadcast_shapes(a.shape(), b.shape(), primitive.name());
   EMBER_CHECK(shape == a.shape(), "[", primitive.name(), "] output with shape ", a.shape(),
               " doesn't match the broadcast shape ", shape);
@@ -120,7 +115,7 @@ Tensor& binary_(const BinaryPrimitive& primitive, TypeRule rule, Tensor& a, cons
     if (types.compute == a.dtype() && types.result == a.dtype()) {
       run(primitive, {a, as_dtype(b, types.compute)}, {a});
     } else {
-      Tensor result = binary(primitive, rule, a, b);
+      Tensor result = binary(primitive, a, b);
       run(Copy(), {result}, {a});
     }
   }
@@ -136,24 +131,18 @@ ScalarType result_type(const Tensor& a, const Tensor& b) {
   return state.result();
 }
 
-#define EMBER_UNARY_OP(name, Name, rule)                                    \
-  Tensor name(const Tensor& x) { return unary(Name(), TypeRule::rule, x); } \
-  Tensor& name##_(Tensor& x) { return unary_(Name(), TypeRule::rule, x); }
+#define EMBER_UNARY_OP(name, Name, rule)                    \
+  Tensor name(const Tensor& x) { return unary(Name(), x); } \
+  Tensor& name##_(Tensor& x) { return unary_(Name(), x); }
 #include "ember/tensor/unary_ops.def"
 #undef EMBER_UNARY_OP
 
-#define EMBER_BINARY_OP(name, Name, rule)                                                        \
-  Tensor name(const Tensor& a, const Tensor& b) { return binary(Name(), TypeRule::rule, a, b); } \
-  Tensor name(const Tensor& a, const Scalar& b) {                                                \
-    return binary(Name(), TypeRule::rule, a, wrap(b));                                           \
-  }                                                                                              \
-  Tensor name(const Scalar& a, const Tensor& b) {                                                \
-    return binary(Name(), TypeRule::rule, wrap(a), b);                                           \
-  }                                                                                              \
-  Tensor& name##_(Tensor& a, const Tensor& b) { return binary_(Name(), TypeRule::rule, a, b); }  \
-  Tensor& name##_(Tensor& a, const Scalar& b) {                                                  \
-    return binary_(Name(), TypeRule::rule, a, wrap(b));                                          \
-  }
+#define EMBER_BINARY_OP(name, Name, rule)                                              \
+  Tensor name(const Tensor& a, const Tensor& b) { return binary(Name(), a, b); }       \
+  Tensor name(const Tensor& a, const Scalar& b) { return binary(Name(), a, wrap(b)); } \
+  Tensor name(const Scalar& a, const Tensor& b) { return binary(Name(), wrap(a), b); } \
+  Tensor& name##_(Tensor& a, const Tensor& b) { return binary_(Name(), a, b); }        \
+  Tensor& name##_(Tensor& a, const Scalar& b) { return binary_(Name(), a, wrap(b)); }
 #include "ember/tensor/binary_ops.def"
 #undef EMBER_BINARY_OP
 
@@ -200,7 +189,7 @@ Tensor div(const Tensor& a, const Tensor& b, std::optional<std::string_view> rou
       *rounding_mode == "trunc",
       "[div] expected rounding_mode to be one of None, 'trunc', or 'floor' but found '",
       *rounding_mode, "'");
-  return binary(DivTrunc(), TypeRule::ArithmeticNoBool, a, b);
+  return binary(DivTrunc(), a, b);
 }
 
 Tensor& div_(Tensor& a, const Tensor& b, std::optional<std::string_view> rounding_mode) {
@@ -210,7 +199,7 @@ Tensor& div_(Tensor& a, const Tensor& b, std::optional<std::string_view> roundin
       *rounding_mode == "trunc",
       "[div_] expected rounding_mode to be one of None, 'trunc', or 'floor' but found '",
       *rounding_mode, "'");
-  return binary_(DivTrunc(), TypeRule::ArithmeticNoBool, a, b);
+  return binary_(DivTrunc(), a, b);
 }
 
 Tensor true_divide(const Tensor& a, const Tensor& b) { return div(a, b); }

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 
+#include "ember/elementwise/type_rule.h"
 #include "ember/ops/primitive.h"
 
 namespace ember {
@@ -33,6 +34,28 @@ inline constexpr int kNumBinaryOps = 0
 #undef EMBER_BINARY_OP
 #undef EMBER_BINARY_KERNEL_ONLY
     ;
+
+// The type rule of each row (elementwise/type_rule.h): the one place the .def column is read.
+namespace detail {
+inline constexpr UnaryTypeRule kUnaryTypeRules[] = {
+#define EMBER_UNARY_OP(name, Name, rule) UnaryTypeRule::rule,
+#include "ember/tensor/unary_ops.def"
+#undef EMBER_UNARY_OP
+};
+inline constexpr BinaryTypeRule kBinaryTypeRules[] = {
+#define EMBER_BINARY_OP(name, Name, rule) BinaryTypeRule::rule,
+#define EMBER_BINARY_KERNEL_ONLY(name, Name, rule) BinaryTypeRule::rule,
+#include "ember/tensor/binary_ops.def"
+#undef EMBER_BINARY_OP
+#undef EMBER_BINARY_KERNEL_ONLY
+};
+}  // namespace detail
+constexpr UnaryTypeRule type_rule(UnaryOp op) {
+  return detail::kUnaryTypeRules[static_cast<int>(op)];
+}
+constexpr BinaryTypeRule type_rule(BinaryOp op) {
+  return detail::kBinaryTypeRules[static_cast<int>(op)];
+}
 
 // inputs: x (already in the compute type); outputs: y of the same type.
 class UnaryPrimitive : public Primitive {
