@@ -1,7 +1,9 @@
 // EVERY gradient rule (DESIGN §4): one case per primitive, each a few lines of public ops, so
 // rules are differentiable themselves (create_graph gives higher-order gradients for free).
 // Vocabulary: `grad` is dL/d(output), `x`/`a`/`b` the saved inputs, `out` the saved output.
-// The switches have no default: a primitive without a rule does not compile (-Wswitch).
+// The switches have no default: a primitive without a rule, or without an entry of what it
+// saves, does not compile (-Wswitch); a rule reads saved values only through saved_for<...>(),
+// so reading one its entry does not save does not compile either (Note [gradient rules]).
 #include "ember/autograd/derivatives.h"
 
 #include <cmath>
@@ -14,6 +16,118 @@
 
 namespace ember::autograd {
 namespace {
+
+constexpr SaveMask kInput0 = 1, kInput1 = 2, kInputs01 = 3;
+
+// What each rule reads of the forward values (SaveMask): one entry per primitive kind, or per op
+// for the kinds with one rule per op. Only read values are saved, so memory follows the rules.
+constexpr SaveMask saves(UnaryOp op) {
+  switch (op) {
+    case UnaryOp::Abs:
+    case UnaryOp::Log:
+    case UnaryOp::Log1p:
+    case UnaryOp::Sin:
+    case UnaryOp::Cos:
+    case UnaryOp::Erf:
+    case UnaryOp::Square:
+      return kInput0;
+    case UnaryOp::Exp:
+    case UnaryOp::Expm1:
+    case UnaryOp::Sqrt:
+    case UnaryOp::Rsqrt:
+    case UnaryOp::Tanh:
+    case UnaryOp::Sigmoid:
+    case UnaryOp::Relu:
+    case UnaryOp::Reciprocal:
+      return kSaveOutputs;
+    case UnaryOp::Neg:
+    case UnaryOp::Sign:
+    case UnaryOp::Floor:
+    case UnaryOp::Ceil:
+    case UnaryOp::Round:
+    case UnaryOp::Trunc:
+      return 0;
+  }
+  return 0;
+}
+
+constexpr SaveMask saves(BinaryOp op) {
+  switch (op) {
+    case BinaryOp::Mul:
+    case BinaryOp::Div:
+    case BinaryOp::Remainder:
+    case BinaryOp::Pow:
+    case BinaryOp::Maximum:
+    case BinaryOp::Minimum:
+      return kInputs01;
+    case BinaryOp::Add:
+    case BinaryOp::Sub:
+    case BinaryOp::FloorDivide:
+    case BinaryOp::DivTrunc:
+    case BinaryOp::Eq:
+    case BinaryOp::Ne:
+    case BinaryOp::Lt:
+    case BinaryOp::Le:
+    case BinaryOp::Gt:
+    case BinaryOp::Ge:
+    case BinaryOp::LogicalAnd:
+    case BinaryOp::LogicalOr:
+    case BinaryOp::LogicalXor:
+      return 0;
+  }
+  return 0;
+}
+
+constexpr SaveMask saves(ReduceOp op) {
+  switch (op) {
+    case ReduceOp::Prod:
+    case ReduceOp::Amax:
+    case ReduceOp::Amin:
+      return kInput0 | kSaveOutputs;
+    case ReduceOp::Sum:
+    case ReduceOp::All:
+    case ReduceOp::Any:
+      return 0;
+  }
+  return 0;
+}
+
+// Unary, Binary and Reduce save per op (above); 0 here makes any read under their kind fail.
+constexpr SaveMask saves(PrimitiveKind kind) {
+  switch (kind) {
+    case PrimitiveKind::ArgReduce:
+      return kSaveOutputs;
+    case PrimitiveKind::Where:
+      return kInput0;
+    case PrimitiveKind::Matmul:
+      return kInputs01;
+    case PrimitiveKind::Index:
+    case PrimitiveKind::IndexPut:
+      return kInput1;
+    case PrimitiveKind::Unary:
+    case PrimitiveKind::Binary:
+    case PrimitiveKind::Reduce:
+    case PrimitiveKind::Copy:
+    case PrimitiveKind::View:
+    case PrimitiveKind::Fill:
+    case PrimitiveKind::Range:
+    case PrimitiveKind::RandomFill:
+    case PrimitiveKind::CountNonzero:
+    case PrimitiveKind::Nonzero:
+      return 0;
+  }
+  return 0;
+}
+
+// The saved values the rule under case labels `keys` may read: what every one of them saves.
+// `actual` is the value switched on; checking it against the labels keeps a rule from naming
+// another rule's entry.
+template <auto... keys, typename Key>
+Saved<(saves(keys) & ...)> saved_for(const BackwardContext& c, Key actual) {
+  EMBER_CHECK(((actual == keys) || ...),
+              "[backward] internal error: a gradient rule names another rule's saved values");
+  return Saved<(saves(keys) & ...)>(c);
+}
 
 // Sums a broadcast gradient back to the shape of the input it came from.
 Tensor sum_to(const Tensor& grad, const Shape& shape) {
@@ -46,13 +160,11 @@ Tensor one_hot_along(const Shape& shape, int64_t dim, const Tensor& index) {
 
 TensorList unary_vjp(UnaryOp op, const BackwardContext& c) {
   const Tensor& grad = c.grads[0];
-  const Tensor& x = c.inputs[0];
-  const Tensor& out = c.outputs[0];
   switch (op) {
     case UnaryOp::Neg:
       return {neg(grad)};
     case UnaryOp::Abs:
-      return {grad * sign(x)};
+      return {grad * sign(saved_for<UnaryOp::Abs>(c, op).input<0>())};
     case UnaryOp::Sign:
     case UnaryOp::Floor:
     case UnaryOp::Ceil:
@@ -60,41 +172,49 @@ TensorList unary_vjp(UnaryOp op, const BackwardContext& c) {
     case UnaryOp::Trunc:
       return {zeros_like(grad)};
     case UnaryOp::Exp:
-      return {grad * out};
+      return {grad * saved_for<UnaryOp::Exp>(c, op).output()};
     case UnaryOp::Log:
-      return {grad / x};
+      return {grad / saved_for<UnaryOp::Log>(c, op).input<0>()};
     case UnaryOp::Log1p:
-      return {grad / (x + 1)};
+      return {grad / (saved_for<UnaryOp::Log1p>(c, op).input<0>() + 1)};
     case UnaryOp::Expm1:
-      return {grad * (out + 1)};
+      return {grad * (saved_for<UnaryOp::Expm1>(c, op).output() + 1)};
     case UnaryOp::Sqrt:
-      return {grad / (2 * out)};
-    case UnaryOp::Rsqrt:
+      return {grad / (2 * saved_for<UnaryOp::Sqrt>(c, op).output())};
+    case UnaryOp::Rsqrt: {
+      const Tensor& out = saved_for<UnaryOp::Rsqrt>(c, op).output();
       return {grad * (-0.5) * out * out * out};
+    }
     case UnaryOp::Sin:
-      return {grad * cos(x)};
+      return {grad * cos(saved_for<UnaryOp::Sin>(c, op).input<0>())};
     case UnaryOp::Cos:
-      return {neg(grad) * sin(x)};
-    case UnaryOp::Tanh:
+      return {neg(grad) * sin(saved_for<UnaryOp::Cos>(c, op).input<0>())};
+    case UnaryOp::Tanh: {
+      const Tensor& out = saved_for<UnaryOp::Tanh>(c, op).output();
       return {grad * (1 - out * out)};
-    case UnaryOp::Sigmoid:
+    }
+    case UnaryOp::Sigmoid: {
+      const Tensor& out = saved_for<UnaryOp::Sigmoid>(c, op).output();
       return {grad * out * (1 - out)};
+    }
     case UnaryOp::Relu:
-      return {where(gt(out, 0), grad, 0)};
-    case UnaryOp::Erf:
+      return {where(gt(saved_for<UnaryOp::Relu>(c, op).output(), 0), grad, 0)};
+    case UnaryOp::Erf: {
+      const Tensor& x = saved_for<UnaryOp::Erf>(c, op).input<0>();
       return {grad * (2.0 / std::sqrt(std::numbers::pi)) * exp(neg(x * x))};
-    case UnaryOp::Reciprocal:
+    }
+    case UnaryOp::Reciprocal: {
+      const Tensor& out = saved_for<UnaryOp::Reciprocal>(c, op).output();
       return {neg(grad) * out * out};
+    }
     case UnaryOp::Square:
-      return {grad * 2 * x};
+      return {grad * 2 * saved_for<UnaryOp::Square>(c, op).input<0>()};
   }
   return {};
 }
 
 TensorList binary_vjp(BinaryOp op, const BackwardContext& c) {
   const Tensor& grad = c.grads[0];
-  const Tensor& a = c.inputs[0];
-  const Tensor& b = c.inputs[1];
   Tensor grad_a, grad_b;
   switch (op) {
     case BinaryOp::Add:
@@ -105,32 +225,49 @@ TensorList binary_vjp(BinaryOp op, const BackwardContext& c) {
       grad_a = grad;
       grad_b = neg(grad);
       break;
-    case BinaryOp::Mul:
-      if (c.needs_input_grad[0]) grad_a = grad * b;
-      if (c.needs_input_grad[1]) grad_b = grad * a;
+    case BinaryOp::Mul: {
+      const auto saved = saved_for<BinaryOp::Mul>(c, op);
+      if (c.needs_input_grad[0]) grad_a = grad * saved.input<1>();
+      if (c.needs_input_grad[1]) grad_b = grad * saved.input<0>();
       break;
-    case BinaryOp::Div:
+    }
+    case BinaryOp::Div: {
+      const auto saved = saved_for<BinaryOp::Div>(c, op);
+      const Tensor& a = saved.input<0>();
+      const Tensor& b = saved.input<1>();
       if (c.needs_input_grad[0]) grad_a = grad / b;
       if (c.needs_input_grad[1]) grad_b = neg(grad) * a / (b * b);
       break;
+    }
     case BinaryOp::FloorDivide:
     case BinaryOp::DivTrunc:
       grad_a = zeros_like(grad);
       grad_b = zeros_like(grad);
       break;
-    case BinaryOp::Remainder:
+    case BinaryOp::Remainder: {
+      const auto saved = saved_for<BinaryOp::Remainder>(c, op);
       grad_a = grad;
-      if (c.needs_input_grad[1]) grad_b = neg(grad) * floor_divide(a, b);
+      if (c.needs_input_grad[1]) {
+        grad_b = neg(grad) * floor_divide(saved.input<0>(), saved.input<1>());
+      }
       break;
-    case BinaryOp::Pow:
+    }
+    case BinaryOp::Pow: {
+      const auto saved = saved_for<BinaryOp::Pow>(c, op);
+      const Tensor& a = saved.input<0>();
+      const Tensor& b = saved.input<1>();
       // d/da a^b = b a^(b-1) (0 where b == 0); d/db a^b = a^b ln a (0 where a == 0 and b >= 0).
       if (c.needs_input_grad[0]) grad_a = where(eq(b, 0), 0, grad * b * pow(a, b - 1));
       if (c.needs_input_grad[1]) {
         grad_b = where(logical_and(eq(a, 0), ge(b, 0)), 0, grad * pow(a, b) * log(a));
       }
       break;
+    }
     case BinaryOp::Maximum:
     case BinaryOp::Minimum: {
+      const auto saved = saved_for<BinaryOp::Maximum, BinaryOp::Minimum>(c, op);
+      const Tensor& a = saved.input<0>();
+      const Tensor& b = saved.input<1>();
       // Ties split the gradient evenly, as in PyTorch.
       const Tensor a_wins = op == BinaryOp::Maximum ? gt(a, b) : lt(a, b);
       const Tensor tie = eq(a, b);
@@ -172,8 +309,9 @@ TensorList reduce_vjp(const Reduce& reduce, const BackwardContext& c) {
     case ReduceOp::Sum:
       return {grad.expand(shape)};
     case ReduceOp::Prod: {
-      const Tensor& x = c.inputs[0];
-      const Tensor& out = c.outputs[0];
+      const auto saved = saved_for<ReduceOp::Prod>(c, reduce.op());
+      const Tensor& x = saved.input<0>();
+      const Tensor& out = saved.output();
       // d out / d x_i is the product of the other elements: out / x_i where x_i != 0 (which
       // stays differentiable w.r.t. a zero elsewhere), and for the zero element the product of
       // the non-zero ones when it is the only zero, else 0. With two or more zeros the second
@@ -189,8 +327,9 @@ TensorList reduce_vjp(const Reduce& reduce, const BackwardContext& c) {
     }
     case ReduceOp::Amax:
     case ReduceOp::Amin: {
-      const Tensor& x = c.inputs[0];
-      const Tensor& out = c.outputs[0];
+      const auto saved = saved_for<ReduceOp::Amax, ReduceOp::Amin>(c, reduce.op());
+      const Tensor& x = saved.input<0>();
+      const Tensor& out = saved.output();
       const Tensor hits = eq(x, out);
       const std::vector<int64_t> dims = reduced_dims(out.shape(), shape);
       const Tensor count = dims.empty() ? ones_like(out) : sum(hits, dims, true).to(grad.dtype());
@@ -290,52 +429,18 @@ bool is_differentiable(const Primitive& primitive) {
 }
 
 SaveMask saved_for_backward(const Primitive& primitive) {
-  constexpr SaveMask kInput0 = 1, kInput1 = 2, kBoth = 3;
   switch (primitive.kind()) {
     case PrimitiveKind::Unary:
-      switch (static_cast<const UnaryPrimitive&>(primitive).op()) {
-        case UnaryOp::Abs:
-        case UnaryOp::Log:
-        case UnaryOp::Log1p:
-        case UnaryOp::Sin:
-        case UnaryOp::Cos:
-        case UnaryOp::Erf:
-        case UnaryOp::Square:
-          return kInput0;
-        case UnaryOp::Exp:
-        case UnaryOp::Expm1:
-        case UnaryOp::Sqrt:
-        case UnaryOp::Rsqrt:
-        case UnaryOp::Tanh:
-        case UnaryOp::Sigmoid:
-        case UnaryOp::Relu:
-        case UnaryOp::Reciprocal:
-          return kSaveOutputs;
-        default:
-          return 0;
-      }
+      return saves(static_cast<const UnaryPrimitive&>(primitive).op());
     case PrimitiveKind::Binary:
-      switch (static_cast<const BinaryPrimitive&>(primitive).op()) {
-        case BinaryOp::Add:
-        case BinaryOp::Sub:
-        case BinaryOp::FloorDivide:
-        case BinaryOp::DivTrunc:
-          return 0;
-        default:
-          return kBoth;
-      }
+      return saves(static_cast<const BinaryPrimitive&>(primitive).op());
     case PrimitiveKind::Reduce:
-      return static_cast<const Reduce&>(primitive).op() == ReduceOp::Sum ? 0
-                                                                         : kInput0 | kSaveOutputs;
+      return saves(static_cast<const Reduce&>(primitive).op());
     case PrimitiveKind::ArgReduce:
-      return kSaveOutputs;
     case PrimitiveKind::Where:
-      return kInput0;
     case PrimitiveKind::Matmul:
-      return kBoth;
     case PrimitiveKind::Index:
     case PrimitiveKind::IndexPut:
-      return kInput1;
     case PrimitiveKind::Copy:
     case PrimitiveKind::View:
     case PrimitiveKind::Fill:
@@ -343,7 +448,7 @@ SaveMask saved_for_backward(const Primitive& primitive) {
     case PrimitiveKind::RandomFill:
     case PrimitiveKind::CountNonzero:
     case PrimitiveKind::Nonzero:
-      return 0;
+      return saves(primitive.kind());
   }
   return 0;
 }
@@ -365,11 +470,11 @@ TensorList vjp(const Primitive& primitive, const BackwardContext& c) {
       return reduce_vjp(static_cast<const Reduce&>(primitive), c);
     case PrimitiveKind::ArgReduce: {
       const auto& arg = static_cast<const ArgReduce&>(primitive);
-      const Tensor& indices = c.outputs[1];
+      const Tensor& indices = saved_for<PrimitiveKind::ArgReduce>(c, primitive.kind()).output<1>();
       return {where(one_hot_along(c.input_shapes[0], arg.dim(), indices), grad, 0)};
     }
     case PrimitiveKind::Where: {
-      const Tensor& condition = c.inputs[0];
+      const Tensor& condition = saved_for<PrimitiveKind::Where>(c, primitive.kind()).input<0>();
       TensorList grads(3);
       if (c.needs_input_grad[1]) grads[1] = sum_to(where(condition, grad, 0), c.input_shapes[1]);
       if (c.needs_input_grad[2]) grads[2] = sum_to(where(condition, 0, grad), c.input_shapes[2]);
@@ -379,8 +484,9 @@ TensorList vjp(const Primitive& primitive, const BackwardContext& c) {
       return {sum_to(grad.to(c.input_dtypes[0]), c.input_shapes[0])};
     case PrimitiveKind::Matmul: {
       const auto& matmul_primitive = static_cast<const Matmul&>(primitive);
-      const Tensor& a = c.inputs[0];
-      const Tensor& b = c.inputs[1];
+      const auto saved = saved_for<PrimitiveKind::Matmul>(c, primitive.kind());
+      const Tensor& a = saved.input<0>();
+      const Tensor& b = saved.input<1>();
       TensorList grads(c.needs_input_grad.size());
       // alpha scales the incoming gradient once (skipped for the common alpha == 1).
       const double alpha = matmul_primitive.alpha();
@@ -392,23 +498,25 @@ TensorList vjp(const Primitive& primitive, const BackwardContext& c) {
     }
     case PrimitiveKind::Index: {
       const auto& index_primitive = static_cast<const Index&>(primitive);
+      const Tensor& indices = saved_for<PrimitiveKind::Index>(c, primitive.kind()).input<1>();
       Tensor result = zeros_for(grad, c.input_shapes[0]);
-      run(IndexPut(index_primitive.layout(), /*accumulate=*/true), {grad, c.inputs[1]}, {result});
+      run(IndexPut(index_primitive.layout(), /*accumulate=*/true), {grad, indices}, {result});
       return {result, Tensor()};
     }
     case PrimitiveKind::IndexPut: {
       const auto& put = static_cast<const IndexPut&>(primitive);
+      const Tensor& indices = saved_for<PrimitiveKind::IndexPut>(c, primitive.kind()).input<1>();
       TensorList grads(3);
       if (c.needs_input_grad[0]) {
         grads[0] = zeros_for(grad, c.input_shapes[0]);
-        run(Index("index", put.layout()), {grad, c.inputs[1]}, {grads[0]});
+        run(Index("index", put.layout()), {grad, indices}, {grads[0]});
       }
       if (c.needs_input_grad.size() > 2 && c.needs_input_grad[2]) {
         if (put.accumulate()) {
           grads[2] = grad;
         } else {
           grads[2] = grad.clone();
-          run(IndexPut(put.layout(), false), {zeros_for(grad, c.input_shapes[0]), c.inputs[1]},
+          run(IndexPut(put.layout(), false), {zeros_for(grad, c.input_shapes[0]), indices},
               {grads[2]});
         }
       }

@@ -31,14 +31,56 @@ struct RecordDtypes {
   ScalarType operator[](size_t i) const { return records[i].dtype; }
 };
 
-// What a rule sees. Saved values are defined only where the SaveMask asked for them.
-struct BackwardContext {
-  const TensorList& inputs;
-  const TensorList& outputs;
+template <SaveMask kSaved>
+class Saved;
+
+// What a rule sees. Saved values are defined only where the SaveMask asked for them, so a rule
+// reads them only through Saved (below), which checks its reads against that mask.
+class BackwardContext {
+ public:
+  BackwardContext(const TensorList& saved_inputs, const TensorList& saved_outputs,
+                  const TensorList& output_grads, RecordShapes shapes, RecordDtypes dtypes,
+                  const std::vector<bool>& needs)
+      : grads(output_grads),
+        input_shapes(shapes),
+        input_dtypes(dtypes),
+        needs_input_grad(needs),
+        inputs_(saved_inputs),
+        outputs_(saved_outputs) {}
+
   const TensorList& grads;  // one per forward output; undefined where none arrived
   RecordShapes input_shapes;
   RecordDtypes input_dtypes;
   const std::vector<bool>& needs_input_grad;
+
+ private:
+  template <SaveMask>
+  friend class Saved;
+  const TensorList& inputs_;
+  const TensorList& outputs_;
+};
+
+// The saved values a rule may read, kSaved being the rule's saved_for_backward entry: reading
+// an input or output the node did not save fails to compile (Note [gradient rules]).
+template <SaveMask kSaved>
+class Saved {
+ public:
+  explicit Saved(const BackwardContext& context) : context_(context) {}
+  template <int i>
+  const Tensor& input() const {
+    static_assert((kSaved & (SaveMask{1} << i)) != 0,
+                  "the rule reads an input that saved_for_backward does not save");
+    return context_.inputs_[i];
+  }
+  template <int i = 0>
+  const Tensor& output() const {
+    static_assert((kSaved & kSaveOutputs) != 0,
+                  "the rule reads an output that saved_for_backward does not save");
+    return context_.outputs_[i];
+  }
+
+ private:
+  const BackwardContext& context_;
 };
 
 // False for primitives whose outputs carry no gradient (comparisons, argmax, nonzero, RNG).
