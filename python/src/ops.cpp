@@ -25,6 +25,17 @@ void init_ops(nb::module_& module) {
 #include "ember/tensor/binary_ops.def"
 #undef EMBER_BINARY_OP
 
+  // Each public elementwise op's type rule (the enumerator's name in its .def row): the op
+  // database derives the dtypes an entry covers and its result dtype from it.
+  nb::dict type_rules;
+#define EMBER_UNARY_OP(name, Name, rule) type_rules[#name] = #rule;
+#include "ember/tensor/unary_ops.def"
+#undef EMBER_UNARY_OP
+#define EMBER_BINARY_OP(name, Name, rule) type_rules[#name] = #rule;
+#include "ember/tensor/binary_ops.def"
+#undef EMBER_BINARY_OP
+  module.attr("_elementwise_type_rules") = type_rules;
+
   module.def(
       "add",
       [](nb::handle a, nb::handle b, nb::handle alpha) {

@@ -190,6 +190,7 @@ class OpInfo:
     large: Callable | None = None  # (rng, dtype) -> samples above the parallel grain
     functions: tuple | None = None  # public module names covered; default: name (and the in-place one)
     methods: tuple = ()  # Tensor method names covered besides `method` and `inplace`
+    grad_domain: str | None = None  # unary elementwise: test_gradcheck samples this domain
 
     def __post_init__(self):
         if self.functions is None:
@@ -448,25 +449,43 @@ def add(*entries):
     OP_DB.extend(entries)
 
 
-def unary(name, ref, domain="real", floating=True, **kwargs):
-    """An element-wise unary op with method and in-place variants."""
+# What each elementwise type rule (ember/elementwise/type_rule.h) means for an op_db entry: the
+# dtypes it covers, its result dtype, and whether the numpy reference computes integers as floats.
+# An elementwise entry takes these from its op's rule, as the .def row states it.
+TYPE_RULE_INFO = {
+    "Floating": {"dtypes": ALL, "out_dtype": floating_result, "ref_upcasts_integers": True},
+    "Numeric": {"dtypes": NUMERIC, "out_dtype": same_dtype},
+    "Arithmetic": {"dtypes": ALL, "out_dtype": same_dtype},
+    "ArithmeticNoBool": {"dtypes": NUMERIC, "out_dtype": same_dtype},
+    "TrueDivide": {"dtypes": ALL, "out_dtype": floating_result, "ref_upcasts_integers": True},
+    "Comparison": {"dtypes": ALL, "out_dtype": bool_result},
+    "Logical": {"dtypes": ALL, "out_dtype": bool_result},
+}
+
+
+def type_rule_info(name, overrides):
+    return TYPE_RULE_INFO[ember._C._elementwise_type_rules[name]] | overrides
+
+
+def unary(name, ref, domain="real", grad_domain=None, **kwargs):
+    """An element-wise unary op with method and in-place variants; gradient checks sample
+    grad_domain (default: domain), away from points where the op is not differentiable."""
     return OpInfo(
-        name, getattr(ember, name), ref, unary_samples(domain),
-        dtypes=ALL if floating else NUMERIC, kind="unary",
-        out_dtype=floating_result if floating else same_dtype, method=name, inplace=name + "_",
-        ref_upcasts_integers=floating, large=large_samples(domain), **kwargs)
+        name, getattr(ember, name), ref, unary_samples(domain), kind="unary", method=name,
+        inplace=name + "_", large=large_samples(domain), grad_domain=grad_domain or domain,
+        **type_rule_info(name, kwargs))
 
 
 add(
-    unary("neg", np.negative, floating=False, operator=operator.neg),
-    unary("abs", np.abs, floating=False, operator=abs),
-    unary("sign", np.sign, floating=False),
-    unary("relu", lambda x: np.maximum(x, np.zeros((), x.dtype)), floating=False),
-    unary("floor", np.floor, floating=False),
-    unary("ceil", np.ceil, floating=False),
-    unary("round", np.round, floating=False),
-    unary("trunc", np.trunc, floating=False),
-    unary("square", np.square, floating=False),
+    unary("neg", np.negative, operator=operator.neg),
+    unary("abs", np.abs, grad_domain="nonzero", operator=abs),
+    unary("sign", np.sign, grad_domain="nonzero"),
+    unary("relu", lambda x: np.maximum(x, np.zeros((), x.dtype)), grad_domain="nonzero"),
+    unary("floor", np.floor, grad_domain="fractional"),
+    unary("ceil", np.ceil, grad_domain="fractional"),
+    unary("round", np.round, grad_domain="fractional"),
+    unary("trunc", np.trunc, grad_domain="fractional"),
+    unary("square", np.square),
     unary("exp", np.exp),
     unary("log", np.log, domain="positive"),
     unary("log1p", np.log1p, domain="above_minus_one"),
@@ -482,11 +501,11 @@ add(
 )
 
 
-def binary(name, ref, dtypes=ALL, domains=("real", "real"), out_dtype=same_dtype, **info):
+def binary(name, ref, domains=("real", "real"), **info):
     """An element-wise binary op with method and in-place variants."""
-    return OpInfo(name, getattr(ember, name), ref, binary_samples(domains), dtypes=dtypes,
-                  out_dtype=out_dtype, method=name, inplace=name + "_",
-                  large=large_samples(*domains), **info)
+    return OpInfo(name, getattr(ember, name), ref, binary_samples(domains), method=name,
+                  inplace=name + "_", large=large_samples(*domains),
+                  **type_rule_info(name, info))
 
 
 add(
@@ -495,16 +514,15 @@ add(
            lambda rng, dtype: binary_samples(
                kwargs={"alpha": 2 if not dtype.is_floating_point else 1.5})(rng, dtype),
            dtypes=NUMERIC, method="add", inplace="add_", functions=()),
-    binary("sub", np.subtract, dtypes=NUMERIC, operator=operator.sub,
+    binary("sub", np.subtract, operator=operator.sub,
            inplace_operator=operator.isub),
     OpInfo("sub_alpha", ember.sub, lambda a, b, alpha: a - alpha * b,
            lambda rng, dtype: binary_samples(
                kwargs={"alpha": 3 if not dtype.is_floating_point else -0.5})(rng, dtype),
            dtypes=NUMERIC, method="sub", inplace="sub_", functions=()),
     binary("mul", np.multiply, operator=operator.mul, inplace_operator=operator.imul),
-    binary("div", ref_div, domains=("real", "nonzero"), out_dtype=floating_result,
-           operator=operator.truediv, inplace_operator=operator.itruediv,
-           ref_upcasts_integers=True),
+    binary("div", ref_div, domains=("real", "nonzero"), operator=operator.truediv,
+           inplace_operator=operator.itruediv),
     OpInfo("true_divide", ember.true_divide, np.true_divide,
            binary_samples(("real", "nonzero")), dtypes=ALL, out_dtype=floating_result,
            method="true_divide", ref_upcasts_integers=True),
@@ -514,28 +532,28 @@ add(
     OpInfo("div_floor", ember.div, ref_div,
            binary_samples(("real", "nonzero"), {"rounding_mode": "floor"}), dtypes=NUMERIC,
            method="div", inplace="div_", functions=()),
-    binary("floor_divide", np.floor_divide, dtypes=NUMERIC, domains=("real", "nonzero"),
+    binary("floor_divide", np.floor_divide, domains=("real", "nonzero"),
            operator=operator.floordiv, inplace_operator=operator.ifloordiv),
-    binary("remainder", np.remainder, dtypes=NUMERIC, domains=("real", "nonzero"),
+    binary("remainder", np.remainder, domains=("real", "nonzero"),
            operator=operator.mod, inplace_operator=operator.imod),
-    binary("pow", np.power, dtypes=NUMERIC, domains=("pow_base", "exponent"),
+    binary("pow", np.power, domains=("pow_base", "exponent"),
            operator=operator.pow, inplace_operator=operator.ipow),
     binary("maximum", np.maximum),
     binary("minimum", np.minimum),
-    binary("eq", np.equal, out_dtype=bool_result, operator=operator.eq),
-    binary("ne", np.not_equal, out_dtype=bool_result, operator=operator.ne),
-    binary("lt", np.less, out_dtype=bool_result, operator=operator.lt),
-    binary("le", np.less_equal, out_dtype=bool_result, operator=operator.le),
-    binary("gt", np.greater, out_dtype=bool_result, operator=operator.gt),
-    binary("ge", np.greater_equal, out_dtype=bool_result, operator=operator.ge),
+    binary("eq", np.equal, operator=operator.eq),
+    binary("ne", np.not_equal, operator=operator.ne),
+    binary("lt", np.less, operator=operator.lt),
+    binary("le", np.less_equal, operator=operator.le),
+    binary("gt", np.greater, operator=operator.gt),
+    binary("ge", np.greater_equal, operator=operator.ge),
     # PyTorch's & | ^ are bitwise; they coincide with the logical ops only on bool tensors.
-    binary("logical_and", np.logical_and, out_dtype=bool_result, operator=operator.and_,
+    binary("logical_and", np.logical_and, operator=operator.and_,
            inplace_operator=operator.iand,
            operator_dtypes=(ember.bool,)),
-    binary("logical_or", np.logical_or, out_dtype=bool_result, operator=operator.or_,
+    binary("logical_or", np.logical_or, operator=operator.or_,
            inplace_operator=operator.ior,
            operator_dtypes=(ember.bool,)),
-    binary("logical_xor", np.logical_xor, out_dtype=bool_result, operator=operator.xor,
+    binary("logical_xor", np.logical_xor, operator=operator.xor,
            inplace_operator=operator.ixor,
            operator_dtypes=(ember.bool,)),
 )
