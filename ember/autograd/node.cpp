@@ -20,6 +20,27 @@ Tensor alias_without_history(const Tensor& tensor) {
 
 Node::Node() : sequence_nr_(next_sequence_nr.fetch_add(1, std::memory_order_relaxed)) {}
 
+// Releasing a node's edges would release the nodes they point to, and theirs, recursively: a
+// graph of 100k+ nodes overflows the stack. Instead each dying node hands its edges to a
+// per-thread list, and only the outermost destructor releases them, one at a time (a released
+// node appends its own edges to the list). Saved tensors die before this body runs, but their
+// grad_fns are also reached through edges, so they never free a node themselves.
+Node::~Node() {
+  thread_local std::vector<std::shared_ptr<Node>> pending;
+  thread_local bool draining = false;
+  for (Edge& edge : next_edges_) {
+    if (edge.function) pending.push_back(std::move(edge.function));
+  }
+  if (draining) return;
+  draining = true;
+  while (!pending.empty()) {
+    std::shared_ptr<Node> node = std::move(pending.back());
+    pending.pop_back();
+    node.reset();
+  }
+  draining = false;
+}
+
 SavedTensor::SavedTensor(const Tensor& tensor, bool is_output)
     : saved_version_(tensor.defined() ? tensor.version() : 0), is_output_(is_output) {
   if (!tensor.defined()) return;

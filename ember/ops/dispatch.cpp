@@ -48,10 +48,13 @@ void run(const Primitive& primitive, std::initializer_list<Tensor> inputs,
   if (involves_autograd(input_span, output_span)) {
     node = autograd_hooks.begin(primitive, input_span, output_span);
   }
-  const Device device = outputs.begin()->device();
-  if (device.is_cpu()) {
+  // Empty outputs need no kernel, but they are recorded like any other (an op on an empty
+  // selection keeps its history, and backward gives its inputs zero gradients).
+  bool any_element = false;
+  for (const Tensor& output : output_span) any_element |= output.numel() > 0;
+  if (any_element && outputs.begin()->device().is_cpu()) {
     primitive.eval_cpu(input_span, output_span);
-  } else {
+  } else if (any_element) {
     primitive.eval_cuda(input_span, output_span);
   }
   // Every write bumps the version, before autograd saves outputs at their new version.

@@ -131,6 +131,7 @@ void init_tensor(nb::class_<Tensor>& tensor) {
            })
       .def("__bool__",
            [](const Tensor& t) {
+             EMBER_CHECK(t.numel() != 0, "Boolean value of Tensor with no values is ambiguous");
              EMBER_CHECK(t.numel() == 1,
                          "Boolean value of Tensor with more than one value is ambiguous");
              return t.item().to_double() != 0.0;
@@ -513,8 +514,19 @@ void init_tensor(nb::class_<Tensor>& tensor) {
       .def(
           "norm",
           [](const Tensor& t, nb::handle p, nb::handle dim, bool keepdim) {
-            const double order = p.is_none() ? 2.0 : nb::cast<double>(p);
-            return ember::norm(t, order, to_dims(dim), keepdim);
+            if (!nb::isinstance<nb::str>(p)) {
+              const double order = p.is_none() ? 2.0 : nb::cast<double>(p);
+              return ember::norm(t, order, to_dims(dim), keepdim);
+            }
+            // PyTorch's matrix norms by name: 'fro' is the 2-norm over at most two dims.
+            const std::string name = nb::cast<std::string>(p);
+            EMBER_CHECK(name == "fro" || name == "nuc",
+                        "[norm] only valid string values are 'fro' and 'nuc', found ", name);
+            const std::vector<int64_t> dims = to_dims(dim);
+            EMBER_CHECK(name == "fro", "[norm] the nuclear norm (p='nuc') is not supported");
+            EMBER_CHECK(dims.size() <= 2, "[norm] Expected at most 2 dimensions, but got ",
+                        dims.size(), " dimensions instead.");
+            return ember::norm(t, 2.0, dims, keepdim);
           },
           nb::arg("p") = 2, nb::arg("dim") = nb::none(), nb::arg("keepdim") = false);
 
