@@ -21,24 +21,29 @@ Tensor alias_without_history(const Tensor& tensor) {
 Node::Node() : sequence_nr_(next_sequence_nr.fetch_add(1, std::memory_order_relaxed)) {}
 
 // Releasing a node's edges would release the nodes they point to, and theirs, recursively: a
-// graph of 100k+ nodes overflows the stack. Instead each dying node hands its edges to a
-// per-thread list, and only the outermost destructor releases them, one at a time (a released
-// node appends its own edges to the list). Saved tensors die before this body runs, but their
-// grad_fns are also reached through edges, so they never free a node themselves.
+// graph of 100k+ nodes overflows the stack. Instead the outermost dying node collects the edges
+// of every node released under it on its own stack and releases them one at a time. Saved
+// tensors die before this body runs, but their grad_fns are also reached through edges, so they
+// never free a node themselves. (A plain pointer: it needs no thread-exit destructor.)
 Node::~Node() {
-  thread_local std::vector<std::shared_ptr<Node>> pending;
-  thread_local bool draining = false;
-  for (Edge& edge : next_edges_) {
-    if (edge.function) pending.push_back(std::move(edge.function));
+  thread_local std::vector<std::shared_ptr<Node>>* pending = nullptr;
+  if (pending != nullptr) {
+    for (Edge& edge : next_edges_) {
+      if (edge.function) pending->push_back(std::move(edge.function));
+    }
+    return;
   }
-  if (draining) return;
-  draining = true;
-  while (!pending.empty()) {
-    std::shared_ptr<Node> node = std::move(pending.back());
-    pending.pop_back();
+  std::vector<std::shared_ptr<Node>> stack;
+  for (Edge& edge : next_edges_) {
+    if (edge.function) stack.push_back(std::move(edge.function));
+  }
+  pending = &stack;
+  while (!stack.empty()) {
+    std::shared_ptr<Node> node = std::move(stack.back());
+    stack.pop_back();
     node.reset();
   }
-  draining = false;
+  pending = nullptr;
 }
 
 SavedTensor::SavedTensor(const Tensor& tensor, bool is_output)

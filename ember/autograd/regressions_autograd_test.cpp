@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <initializer_list>
+#include <memory>
 #include <vector>
 
 #include "ember/autograd/engine.h"
@@ -18,7 +20,7 @@ namespace {
 
 using testing::values;
 
-Tensor leaf(std::vector<double> data) { return tensor(data, kFloat64).requires_grad_(); }
+Tensor leaf(std::initializer_list<double> data) { return tensor(data, kFloat64).requires_grad_(); }
 
 Tensor chain(const Tensor& x, int64_t length) {
   Tensor y = x;
@@ -39,14 +41,12 @@ TEST(AutogradRegressions, DeepChainIsBackpropagatedAndFreed) {
 
 TEST(AutogradRegressions, DeepChainIsDestroyedWithoutBackward) {
   Tensor x = leaf({2.0});
-  std::weak_ptr<autograd::Node> first;
-  {
-    Tensor y = chain(x, kDeep);
-    first = chain(x, 1).grad_fn();
-    std::weak_ptr<autograd::Node> last = y.grad_fn();
-    y = Tensor();
-    EXPECT_TRUE(last.expired());
-  }
+  Tensor y = x * 1.0;
+  const std::weak_ptr<autograd::Node> first = y.grad_fn();
+  y = chain(y, kDeep);
+  const std::weak_ptr<autograd::Node> last = y.grad_fn();
+  y = Tensor();  // frees the whole chain, last node first
+  EXPECT_TRUE(last.expired());
   EXPECT_TRUE(first.expired());
 }
 

@@ -73,6 +73,22 @@ nb::object values_indices(const char* name, std::tuple<Tensor, Tensor> result) {
   return return_types.attr(name)(std::get<0>(result), std::get<1>(result));
 }
 
+// clamp with Python numbers or tensors (or None) as bounds.
+Tensor clamp_bounds(const Tensor& t, nb::handle min, nb::handle max) {
+  if (nb::isinstance<Tensor>(min) || nb::isinstance<Tensor>(max)) {
+    auto as_tensor = [](nb::handle h) -> std::optional<Tensor> {
+      if (h.is_none()) return std::nullopt;
+      return to_operand(h);
+    };
+    return ember::clamp(t, as_tensor(min), as_tensor(max));
+  }
+  auto as_scalar = [](nb::handle h) -> std::optional<Scalar> {
+    if (h.is_none()) return std::nullopt;
+    return to_scalar(h);
+  };
+  return ember::clamp(t, as_scalar(min), as_scalar(max));
+}
+
 }  // namespace
 
 void init_tensor(nb::class_<Tensor>& tensor) {
@@ -299,23 +315,15 @@ void init_tensor(nb::class_<Tensor>& tensor) {
           nb::rv_policy::reference_internal)
       .def("true_divide",
            [](const Tensor& t, nb::handle other) { return ember::div(t, to_operand(other)); })
+      .def("clamp", &clamp_bounds, nb::arg("min") = nb::none(), nb::arg("max") = nb::none())
       .def(
-          "clamp",
-          [](const Tensor& t, nb::handle min, nb::handle max) {
-            if (nb::isinstance<Tensor>(min) || nb::isinstance<Tensor>(max)) {
-              auto as_tensor = [](nb::handle h) -> std::optional<Tensor> {
-                if (h.is_none()) return std::nullopt;
-                return to_operand(h);
-              };
-              return ember::clamp(t, as_tensor(min), as_tensor(max));
-            }
-            auto as_scalar = [](nb::handle h) -> std::optional<Scalar> {
-              if (h.is_none()) return std::nullopt;
-              return to_scalar(h);
-            };
-            return ember::clamp(t, as_scalar(min), as_scalar(max));
-          },
-          nb::arg("min") = nb::none(), nb::arg("max") = nb::none())
+          "clamp_min",
+          [](const Tensor& t, nb::handle min) { return clamp_bounds(t, min, nb::none()); },
+          nb::arg("min"))
+      .def(
+          "clamp_max",
+          [](const Tensor& t, nb::handle max) { return clamp_bounds(t, nb::none(), max); },
+          nb::arg("max"))
       .def(
           "clamp_",
           [](Tensor& t, nb::handle min, nb::handle max) -> Tensor& {

@@ -180,6 +180,16 @@ def test_clamp_gradient_at_the_bounds_is_one(bounds):
     assert x.grad.tolist() == expected
 
 
+@pytest.mark.parametrize("name", ["clamp_min", "clamp_max"])
+def test_clamp_min_and_clamp_max_pass_the_gradient_at_the_bound(name):
+    x = leaf([-1.0, 0.0, 1.0])
+    getattr(x, name)(0.0).sum().backward()
+    assert x.grad.tolist() == ([0.0, 1.0, 1.0] if name == "clamp_min" else [1.0, 1.0, 0.0])
+    x = leaf([0.0, 1.0])
+    getattr(ember, name)(x, ember.tensor([0.0, 0.0], dtype=F64)).sum().backward()
+    assert x.grad.tolist() == ([1.0, 1.0] if name == "clamp_min" else [1.0, 0.0])
+
+
 def test_clamp_gradient_reaches_tensor_bounds_only_outside():
     x = ember.tensor([-2.0, -1.0, 0.0, 1.0, 2.0], dtype=F64)
     low, high = leaf([-1.0] * 5), leaf([1.0] * 5)
