@@ -81,7 +81,7 @@ Tensor& copy_(Tensor& dst, const Tensor& src) {
 
 Tensor clone(const Tensor& self) {
   Tensor result = empty(self.shape(), TensorOptions(self.dtype()).device(self.device()));
-  run(Copy("clone"), {self}, {result});
+  run_unless_empty(Copy("clone"), {self}, {result});
   return result;
 }
 
@@ -92,7 +92,7 @@ Tensor to(const Tensor& self, std::optional<Device> device, std::optional<Scalar
   check_device_available(target_device, "to");
   if (!copy && target_device == self.device() && target_dtype == self.dtype()) return self;
   Tensor result = empty(self.shape(), TensorOptions(target_dtype).device(target_device));
-  run(Copy("_to_copy"), {self}, {result});
+  run_unless_empty(Copy("_to_copy"), {self}, {result});
   return result;
 }
 

@@ -48,13 +48,10 @@ void run(const Primitive& primitive, std::initializer_list<Tensor> inputs,
   if (involves_autograd(input_span, output_span)) {
     node = autograd_hooks.begin(primitive, input_span, output_span);
   }
-  // Empty outputs need no kernel, but they are recorded like any other (an op on an empty
-  // selection keeps its history, and backward gives its inputs zero gradients).
-  bool any_element = false;
-  for (const Tensor& output : output_span) any_element |= output.numel() > 0;
-  if (any_element && outputs.begin()->device().is_cpu()) {
+  const Device device = outputs.begin()->device();
+  if (device.is_cpu()) {
     primitive.eval_cpu(input_span, output_span);
-  } else if (any_element) {
+  } else {
     primitive.eval_cuda(input_span, output_span);
   }
   // Every write bumps the version, before autograd saves outputs at their new version.
@@ -70,6 +67,14 @@ void record_only(const Primitive& primitive, std::initializer_list<Tensor> input
   if (auto node = autograd_hooks.begin(primitive, input_span, output_span)) {
     autograd_hooks.finish(node, output_span);
   }
+}
+
+void run_unless_empty(const Primitive& primitive, std::initializer_list<Tensor> inputs,
+                      std::initializer_list<Tensor> outputs) {
+  for (const Tensor& output : outputs) {
+    if (output.numel() > 0) return run(primitive, inputs, outputs);
+  }
+  record_only(primitive, inputs, outputs);
 }
 
 }  // namespace ember

@@ -38,7 +38,7 @@ Tensor unary(const UnaryPrimitive& primitive, TypeRule rule, const Tensor& x) {
   const ScalarType compute = unary_compute_type(primitive, rule, x.dtype());
   Tensor input = as_dtype(x, compute);
   Tensor result = empty(x.shape(), TensorOptions(compute).device(x.device()));
-  run(primitive, {input}, {result});
+  run_unless_empty(primitive, {input}, {result});
   return result;
 }
 
@@ -102,7 +102,7 @@ Tensor binary(const BinaryPrimitive& primitive, TypeRule rule, const Tensor& a, 
   Tensor left = as_dtype(a, types.compute);
   Tensor right = as_dtype(b, types.compute);
   Tensor result = empty(shape, TensorOptions(types.result).device(a.device()));
-  run(primitive, {left, right}, {result});
+  run_unless_empty(primitive, {left, right}, {result});
   return result;
 }
 
@@ -272,7 +272,8 @@ Tensor where(const Tensor& condition, const Tensor& x, const Tensor& y) {
   const Shape shape =
       broadcast_shapes(broadcast_shapes(condition.shape(), x.shape(), "where"), y.shape(), "where");
   Tensor result = empty(shape, TensorOptions(common).device(x.device()));
-  run(Where(), {as_dtype(condition, kBool), as_dtype(x, common), as_dtype(y, common)}, {result});
+  run_unless_empty(Where(), {as_dtype(condition, kBool), as_dtype(x, common), as_dtype(y, common)},
+                   {result});
   return result;
 }
 Tensor where(const Tensor& condition, const Scalar& x, const Tensor& y) {

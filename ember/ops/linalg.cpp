@@ -32,9 +32,8 @@ Tensor batched_matmul(std::string_view op, const Tensor& a, const Tensor& b) {
   Shape shape = a.shape();
   shape.back() = b.size(-1);
   Tensor result = empty(shape, TensorOptions(a.dtype()).device(a.device()));
-  // An empty product still records its history (its inputs get empty or zero gradients).
   if (a.size(-1) == 0 && result.numel() > 0) return result.zero_();
-  run(Matmul(op, 1.0, 0.0), {gemm_operand(a), gemm_operand(b)}, {result});
+  run_unless_empty(Matmul(op, 1.0, 0.0), {gemm_operand(a), gemm_operand(b)}, {result});
   return result;
 }
 

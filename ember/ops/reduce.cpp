@@ -90,7 +90,7 @@ int64_t reduced_numel(const Tensor& x, DimMask mask) {
 // Runs the Reduce primitive into a fresh `dtype` tensor and returns it in its final shape.
 Tensor reduce(ReduceOp op, const Tensor& x, DimMask mask, bool keepdim, ScalarType dtype) {
   Tensor out = empty(reduced_shape(x, mask, true), TensorOptions(dtype).device(x.device()));
-  run(Reduce(op), {x}, {out});
+  run_unless_empty(Reduce(op), {x}, {out});
   return keepdim ? out : named_reshape(out, reduced_shape(x, mask, false), Reduce(op).name());
 }
 
@@ -129,7 +129,7 @@ std::tuple<Tensor, Tensor> arg_reduce(std::string_view op, bool is_max, const Te
   shape[d] = 1;
   Tensor values = empty(shape, TensorOptions(x.dtype()).device(x.device()));
   Tensor indices = empty(shape, TensorOptions(kInt64).device(x.device()));
-  run(ArgReduce(is_max, d), {input}, {values, indices});
+  run_unless_empty(ArgReduce(is_max, d), {input}, {values, indices});
   if (keepdim && x.dim() > 0) return {values, indices};
   shape.erase(static_cast<size_t>(d));
   return {values.view(shape), indices.view(shape)};
