@@ -305,7 +305,12 @@ Tensor norm(const Tensor& x, double p, IntArrayRef dims, bool keepdim) {
   if (std::isinf(p)) {
     result = reduce(p > 0 ? ReduceOp::Amax : ReduceOp::Amin, abs(input), mask, keepdim, dtype);
   } else if (p == 0) {
-    result = reduce(ReduceOp::Sum, ne(input, 0), mask, keepdim, dtype);
+    // The count of non-zeros; with autograd it keeps the input's history with a zero gradient
+    // (PyTorch's result requires grad and backward through it succeeds).
+    const Tensor nonzero = ne(input, 0);
+    result =
+        reduce(ReduceOp::Sum, input.requires_grad() ? where(nonzero, 1, mul(input, 0)) : nonzero,
+               mask, keepdim, dtype);
   } else if (p == 1) {
     result = reduce(ReduceOp::Sum, abs(input), mask, keepdim, dtype);
   } else if (p == 2) {

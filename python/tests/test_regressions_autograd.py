@@ -149,6 +149,14 @@ def test_norm_gradient_with_a_zero_element_is_finite(p):
                                    rtol=1e-5)
 
 
+def test_norm_0_counts_non_zeros_and_backward_succeeds():
+    x = leaf([0.0, 2.0, float("nan"), -1.0])
+    count = x.norm(0)
+    assert count.item() == 3.0 and count.requires_grad
+    count.backward()
+    assert x.grad.tolist() == [0.0, 0.0, 0.0, 0.0]
+
+
 def test_norm_gradient_of_a_constant():
     np.testing.assert_allclose(grad_of(NORMS["2"], [2.0, 2.0, 2.0]), [3**-0.5] * 3)
     np.testing.assert_allclose(grad_of(NORMS["inf"], [2.0, 2.0, 2.0]), [1 / 3] * 3)
