@@ -6,9 +6,11 @@
 // so reading one its entry does not save does not compile either (Note [gradient rules]).
 #include "ember/autograd/derivatives.h"
 
+#include <algorithm>
 #include <cmath>
 #include <numbers>
 
+#include "ember/autograd/grad_mode.h"
 #include "ember/base/error.h"
 #include "ember/ops/dispatch.h"
 #include "ember/ops/ops.h"
@@ -197,8 +199,14 @@ TensorList unary_vjp(UnaryOp op, const BackwardContext& c) {
       const Tensor& out = saved_for<UnaryOp::Sigmoid>(c, op).output();
       return {grad * out * (1 - out)};
     }
-    case UnaryOp::Relu:
-      return {where(gt(saved_for<UnaryOp::Relu>(c, op).output(), 0), grad, 0)};
+    case UnaryOp::Relu: {
+      // PyTorch's threshold_backward: NaN passes the gradient. Under create_graph the zeros
+      // come from `out` (which is 0 there) so that the result keeps a graph through `out`
+      // even when `grad` has none (double backward through relu); their gradient is 0.
+      const Tensor& out = saved_for<UnaryOp::Relu>(c, op).output();
+      if (is_grad_enabled() && out.requires_grad()) return {where(le(out, 0), out * 0, grad)};
+      return {where(le(out, 0), 0, grad)};
+    }
     case UnaryOp::Erf: {
       const Tensor& x = saved_for<UnaryOp::Erf>(c, op).input<0>();
       return {grad * (2.0 / std::sqrt(std::numbers::pi)) * exp(neg(x * x))};
@@ -346,6 +354,22 @@ TensorList reduce_vjp(const Reduce& reduce, const BackwardContext& c) {
 
 namespace {
 
+// Whether two elements of a (shape, strides) geometry share a memory slot.
+bool overlaps(const Shape& shape, const Strides& strides) {
+  std::vector<std::pair<int64_t, int64_t>> dims;  // (stride, size) of dims with size > 1
+  for (size_t d = 0; d < shape.size(); ++d) {
+    if (shape[d] == 0) return false;
+    if (shape[d] > 1) dims.emplace_back(strides[d], shape[d]);
+  }
+  std::sort(dims.begin(), dims.end());
+  int64_t span = 0;  // the largest offset the smaller-stride dims reach
+  for (const auto& [stride, size] : dims) {
+    if (stride <= span) return true;
+    span += (size - 1) * stride;
+  }
+  return false;
+}
+
 TensorList view_vjp(const View& view, const BackwardContext& c) {
   const Tensor& grad = c.grads[0];
   const Shape& shape = c.input_shapes[0];
@@ -393,7 +417,18 @@ TensorList view_vjp(const View& view, const BackwardContext& c) {
           arange(extent).as_strided(grad.shape(), view.strides(), view.offset() - base);
       Tensor buffer = zeros_for(grad, {extent});
       index_put_(buffer, {positions.reshape({-1})}, grad.reshape({-1}), /*accumulate=*/true);
-      return {buffer.as_strided(shape, input_strides, view.input_offset() - base)};
+      const int64_t input_offset = view.input_offset() - base;
+      if (!overlaps(shape, input_strides)) {
+        return {buffer.as_strided(shape, input_strides, input_offset)};
+      }
+      // Several input elements share a slot (an expanded input): each gets an equal share,
+      // so that the input's own rule (Expand: a sum) adds the slot's gradient up only once.
+      Tensor count = zeros_for(grad, {extent});
+      const Tensor input_positions = arange(extent).as_strided(shape, input_strides, input_offset);
+      index_put_(count, {input_positions.reshape({-1})}, ones({numel_of(shape)}, grad.dtype()),
+                 /*accumulate=*/true);
+      return {buffer.as_strided(shape, input_strides, input_offset) /
+              count.as_strided(shape, input_strides, input_offset)};
     }
   }
   return {};
@@ -498,8 +533,9 @@ TensorList vjp(const Primitive& primitive, const BackwardContext& c) {
     }
     case PrimitiveKind::Index: {
       const auto& index_primitive = static_cast<const Index&>(primitive);
-      const Tensor& indices = saved_for<PrimitiveKind::Index>(c, primitive.kind()).input<1>();
       Tensor result = zeros_for(grad, c.input_shapes[0]);
+      if (grad.numel() == 0) return {result, Tensor()};  // an empty selection: zeros
+      const Tensor& indices = saved_for<PrimitiveKind::Index>(c, primitive.kind()).input<1>();
       run(IndexPut(index_primitive.layout(), /*accumulate=*/true), {grad, indices}, {result});
       return {result, Tensor()};
     }

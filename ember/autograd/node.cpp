@@ -14,6 +14,32 @@ std::atomic<uint64_t> next_sequence_nr{0};
 
 Node::Node() : sequence_nr_(next_sequence_nr.fetch_add(1, std::memory_order_relaxed)) {}
 
+// Releasing a node's edges would release the nodes they point to, and theirs, recursively: a
+// graph of 100k+ nodes overflows the stack. Instead the outermost dying node collects the edges
+// of every node released under it on its own stack and releases them one at a time. Saved
+// tensors die before this body runs, but their grad_fns are also reached through edges, so they
+// never free a node themselves. (A plain pointer: it needs no thread-exit destructor.)
+Node::~Node() {
+  thread_local std::vector<std::shared_ptr<Node>>* pending = nullptr;
+  if (pending != nullptr) {
+    for (Edge& edge : next_edges_) {
+      if (edge.function) pending->push_back(std::move(edge.function));
+    }
+    return;
+  }
+  std::vector<std::shared_ptr<Node>> stack;
+  for (Edge& edge : next_edges_) {
+    if (edge.function) stack.push_back(std::move(edge.function));
+  }
+  pending = &stack;
+  while (!stack.empty()) {
+    std::shared_ptr<Node> node = std::move(stack.back());
+    stack.pop_back();
+    node.reset();
+  }
+  pending = nullptr;
+}
+
 SavedTensor::SavedTensor(const Tensor& tensor, bool is_output)
     : saved_version_(tensor.defined() ? tensor.version() : 0), is_output_(is_output) {
   if (!tensor.defined()) return;

@@ -55,7 +55,8 @@ class SavedTensor {
 class Node : public std::enable_shared_from_this<Node> {
  public:
   Node();
-  virtual ~Node() = default;
+  // Iterative: a long chain of nodes is freed without one stack frame per node (see node.cpp).
+  virtual ~Node();
   Node(const Node&) = delete;
   Node& operator=(const Node&) = delete;
 
@@ -82,6 +83,16 @@ class Node : public std::enable_shared_from_this<Node> {
   int64_t add_pre_hook(uint32_t output_nr, PreHook hook);
   void remove_pre_hook(int64_t handle);
   void run_pre_hooks(TensorList& grads) const;
+  // For a garbage collector of a language the hooks call into (Python's).
+  template <typename Visit>
+  void for_each_pre_hook(Visit&& visit) const {
+    for (const RegisteredPreHook& registered : pre_hooks_) visit(registered.hook);
+  }
+  void clear_pre_hooks() {
+    // Moved out first: destroying a hook may run code that registers or removes hooks.
+    std::vector<RegisteredPreHook> hooks = std::move(pre_hooks_);
+    pre_hooks_.clear();
+  }
 
  private:
   struct RegisteredPreHook {

@@ -112,11 +112,6 @@ void Tensor::remove_hook(int64_t handle) const {
   }
 }
 
-Tensor Tensor::detach() const {
-  return Tensor(
-      IntrusivePtr<TensorImpl>::make(storage(), storage_offset(), shape(), strides(), dtype()));
-}
-
 Tensor& Tensor::detach_() {
   if (AutogradMeta* meta = impl_->autograd_meta()) meta->grad_fn.reset();
   impl_->set_requires_grad_flag(false);

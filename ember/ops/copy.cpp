@@ -39,6 +39,7 @@ void check_inplace_cast(std::string_view op, ScalarType from, ScalarType to) {
 }
 
 void check_no_internal_overlap(std::string_view op, const Tensor& written) {
+  if (written.numel() == 0) return;  // (2, 0) has stride 0 in dim 0 but no elements
   for (int64_t d = 0; d < written.dim(); ++d) {
     EMBER_CHECK(written.shape()[d] < 2 || written.strides()[d] != 0, "[", op,
                 "] unsupported operation: more than one element of the written-to tensor refers "
@@ -80,7 +81,7 @@ Tensor& copy_(Tensor& dst, const Tensor& src) {
 
 Tensor clone(const Tensor& self) {
   Tensor result = empty(self.shape(), TensorOptions(self.dtype()).device(self.device()));
-  if (self.numel() > 0) run(Copy("clone"), {self}, {result});
+  run_unless_empty(Copy("clone"), {self}, {result});
   return result;
 }
 
@@ -91,7 +92,7 @@ Tensor to(const Tensor& self, std::optional<Device> device, std::optional<Scalar
   check_device_available(target_device, "to");
   if (!copy && target_device == self.device() && target_dtype == self.dtype()) return self;
   Tensor result = empty(self.shape(), TensorOptions(target_dtype).device(target_device));
-  if (self.numel() > 0) run(Copy("_to_copy"), {self}, {result});
+  run_unless_empty(Copy("_to_copy"), {self}, {result});
   return result;
 }
 

@@ -69,4 +69,12 @@ void record_only(const Primitive& primitive, std::initializer_list<Tensor> input
   }
 }
 
+void run_unless_empty(const Primitive& primitive, std::initializer_list<Tensor> inputs,
+                      std::initializer_list<Tensor> outputs) {
+  for (const Tensor& output : outputs) {
+    if (output.numel() > 0) return run(primitive, inputs, outputs);
+  }
+  record_only(primitive, inputs, outputs);
+}
+
 }  // namespace ember

@@ -15,6 +15,10 @@ void run(const Primitive& primitive, std::initializer_list<Tensor> inputs,
 // Records a call whose outputs are already computed (views: metadata only, no kernel).
 void record_only(const Primitive& primitive, std::initializer_list<Tensor> inputs,
                  std::initializer_list<Tensor> outputs);
+// run(), except that outputs with no elements need no kernel and are only recorded: an op on an
+// empty tensor keeps its history, so backward gives its inputs (zero or empty) gradients.
+void run_unless_empty(const Primitive& primitive, std::initializer_list<Tensor> inputs,
+                      std::initializer_list<Tensor> outputs);
 
 // Autograd's two calls into the op path (Note [the op call path]), installed by the autograd
 // layer: begin() before the kernel returns the node to finish() after it, or null when the call

@@ -33,7 +33,7 @@ Tensor unary(const UnaryPrimitive& primitive, const Tensor& x) {
   const ScalarType compute = unary_compute_type(primitive, x.dtype());
   Tensor input = as_dtype(x, compute);
   Tensor result = empty(x.shape(), TensorOptions(compute).device(x.device()));
-  if (result.numel() > 0) run(primitive, {input}, {result});
+  run_unless_empty(primitive, {input}, {result});
   return result;
 }
 
@@ -97,7 +97,7 @@ Tensor binary(const BinaryPrimitive& primitive, const Tensor& a, const Tensor& b
   Tensor left = as_dtype(a, types.compute);
   Tensor right = as_dtype(b, types.compute);
   Tensor result = empty(shape, TensorOptions(types.result).device(a.device()));
-  if (result.numel() > 0) run(primitive, {left, right}, {result});
+  run_unless_empty(primitive, {left, right}, {result});
   return result;
 }
 
@@ -204,16 +204,34 @@ Tensor& div_(Tensor& a, const Tensor& b, std::optional<std::string_view> roundin
 
 Tensor true_divide(const Tensor& a, const Tensor& b) { return div(a, b); }
 
+namespace {
+
+// min(max(x, lo), hi): the values come from maximum/minimum (a NaN in x or in a bound
+// propagates). With autograd, x's gradient passes wherever lo <= x <= hi, bounds included, as in
+// PyTorch; maximum/minimum alone would split it with the bound at a tie.
+Tensor clamp_between(const Tensor& x, const std::optional<Tensor>& lo,
+                     const std::optional<Tensor>& hi) {
+  EMBER_CHECK(lo || hi, "[clamp] At least one of 'min' or 'max' must not be None");
+  Tensor clamped = lo ? maximum(x, *lo) : x;
+  if (hi) clamped = minimum(clamped, *hi);
+  const bool with_history =
+      x.requires_grad() || (lo && lo->requires_grad()) || (hi && hi->requires_grad());
+  if (!with_history) return clamped;
+  Tensor inside = lo ? ge(x, *lo) : le(x, *hi);
+  if (lo && hi) inside = logical_and(inside, le(x, *hi));
+  return where(inside, x, clamped);
+}
+
+}  // namespace
+
 Tensor clamp(const Tensor& x, std::optional<Scalar> min, std::optional<Scalar> max) {
   EMBER_CHECK(min || max, "[clamp] At least one of 'min' or 'max' must not be None");
-  Tensor result = min ? maximum(x, wrap(*min)) : x;
-  return max ? minimum(result, wrap(*max)) : (min ? result : clone(x));
+  return clamp_between(x, min ? std::optional<Tensor>(wrap(*min)) : std::nullopt,
+                       max ? std::optional<Tensor>(wrap(*max)) : std::nullopt);
 }
 
 Tensor clamp(const Tensor& x, const std::optional<Tensor>& min, const std::optional<Tensor>& max) {
-  EMBER_CHECK(min || max, "[clamp] At least one of 'min' or 'max' must not be None");
-  Tensor result = min ? maximum(x, *min) : x;
-  return max ? minimum(result, *max) : result;
+  return clamp_between(x, min, max);
 }
 
 // The in-place forms compute out of place and copy back. When x has history, the composite
@@ -242,9 +260,8 @@ Tensor where(const Tensor& condition, const Tensor& x, const Tensor& y) {
   const Shape shape =
       broadcast_shapes(broadcast_shapes(condition.shape(), x.shape(), "where"), y.shape(), "where");
   Tensor result = empty(shape, TensorOptions(common).device(x.device()));
-  if (result.numel() > 0) {
-    run(Where(), {as_dtype(condition, kBool), as_dtype(x, common), as_dtype(y, common)}, {result});
-  }
+  run_unless_empty(Where(), {as_dtype(condition, kBool), as_dtype(x, common), as_dtype(y, common)},
+                   {result});
   return result;
 }
 Tensor where(const Tensor& condition, const Scalar& x, const Tensor& y) {

@@ -158,8 +158,13 @@ AdvancedIndex prepare(std::string_view op, const Tensor& self,
 Tensor index(const Tensor& self, const std::vector<std::optional<Tensor>>& indices) {
   AdvancedIndex info = prepare("index", self, indices);
   Tensor result = empty(info.result_shape, TensorOptions(self.dtype()).device(self.device()));
+  // An empty selection has no kernel to run (the kernel checks the bounds of any positions) but
+  // keeps its history.
   if (info.count > 0) {
     run(Index("index", info.layout), {info.self, info.positions}, {result.view(info.kernel_shape)});
+  } else {
+    record_only(Index("index", info.layout), {info.self, info.positions},
+                {result.view(info.kernel_shape)});
   }
   return result;
 }

@@ -16,15 +16,8 @@ std::string matrix_str(const Tensor& t) {
   return text.str();
 }
 
-// A view the GEMM can read in place (unit stride in one of the two matrix dims), else a copy.
-Tensor gemm_operand(const Tensor& t) {
-  const int64_t rows = t.size(-2), columns = t.size(-1);
-  const bool row_major =
-      t.stride(-1) == 1 && (t.stride(-2) >= std::max<int64_t>(columns, 1) || rows <= 1);
-  const bool column_major =
-      t.stride(-2) == 1 && (t.stride(-1) >= std::max<int64_t>(rows, 1) || columns <= 1);
-  return row_major || column_major ? t : t.contiguous();
-}
+// A view the GEMM can read in place, else a copy (which always has a gemm_layout).
+Tensor gemm_operand(const Tensor& t) { return gemm_layout(t) ? t : t.contiguous(); }
 
 void check_matmul_dtypes(std::string_view op, const Tensor& a, const Tensor& b) {
   check_same_device(op, {&a, &b});
@@ -39,9 +32,8 @@ Tensor batched_matmul(std::string_view op, const Tensor& a, const Tensor& b) {
   Shape shape = a.shape();
   shape.back() = b.size(-1);
   Tensor result = empty(shape, TensorOptions(a.dtype()).device(a.device()));
-  if (result.numel() == 0) return result;
-  if (a.size(-1) == 0) return result.zero_();
-  run(Matmul(op, 1.0, 0.0), {gemm_operand(a), gemm_operand(b)}, {result});
+  if (a.size(-1) == 0 && result.numel() > 0) return result.zero_();
+  run_unless_empty(Matmul(op, 1.0, 0.0), {gemm_operand(a), gemm_operand(b)}, {result});
   return result;
 }
 
@@ -140,10 +132,16 @@ Tensor addmm(const Tensor& input, const Tensor& mat1, const Tensor& mat2, const 
   // beta == 0 ignores input entirely, NaN included, as in PyTorch.
   if (beta_value != 0.0) result.copy_(input.expand({rows, columns}));
   if (result.numel() == 0) return result;
-  if (mat1.size(1) == 0) return beta_value == 0.0 ? result.zero_() : result.mul_(beta);
-  run(Matmul("addmm", alpha.to_double(), beta_value), {gemm_operand(mat1), gemm_operand(mat2)},
-      {result});
-  return result;
+  if (mat1.size(1) == 0) {
+    if (beta_value != 0.0) return result.mul_(beta);
+    result.zero_();
+  } else {
+    run(Matmul("addmm", alpha.to_double(), beta_value), {gemm_operand(mat1), gemm_operand(mat2)},
+        {result});
+  }
+  if (beta_value != 0.0 || !input.requires_grad()) return result;
+  // As in PyTorch, input still gets a (zero) gradient: a where that always picks the product.
+  return where(scalar_tensor(true, kBool), result, input);
 }
 
 Tensor Tensor::mm(const Tensor& other) const { return ember::mm(*this, other); }

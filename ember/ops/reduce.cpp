@@ -1,6 +1,7 @@
 // Reduction op functions and their Tensor methods: dim lists, result dtypes and the B9 empty-input
 // rules of PyTorch. sum, prod, amax, amin, all and any run the Reduce primitive; max/min over a dim
 // and argmax/argmin run ArgReduce; mean, var, std, norm and logsumexp are composites.
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -8,6 +9,7 @@
 #include "ember/ops/dispatch.h"
 #include "ember/ops/ops.h"
 #include "ember/ops/primitives.h"
+#include "ember/tensor/tensor_impl.h"
 
 namespace ember {
 namespace {
@@ -86,7 +88,7 @@ int64_t reduced_numel(const Tensor& x, DimMask mask) {
 // Runs the Reduce primitive into a fresh `dtype` tensor and returns it in its final shape.
 Tensor reduce(ReduceOp op, const Tensor& x, DimMask mask, bool keepdim, ScalarType dtype) {
   Tensor out = empty(reduced_shape(x, mask, true), TensorOptions(dtype).device(x.device()));
-  if (out.numel() > 0) run(Reduce(op), {x}, {out});
+  run_unless_empty(Reduce(op), {x}, {out});
   return keepdim ? out : named_reshape(out, reduced_shape(x, mask, false), Reduce(op).name());
 }
 
@@ -125,7 +127,7 @@ std::tuple<Tensor, Tensor> arg_reduce(std::string_view op, bool is_max, const Te
   shape[d] = 1;
   Tensor values = empty(shape, TensorOptions(x.dtype()).device(x.device()));
   Tensor indices = empty(shape, TensorOptions(kInt64).device(x.device()));
-  if (values.numel() > 0) run(ArgReduce(is_max, d), {input}, {values, indices});
+  run_unless_empty(ArgReduce(is_max, d), {input}, {values, indices});
   if (keepdim && x.dim() > 0) return {values, indices};
   shape.erase(static_cast<size_t>(d));
   return {values.view(shape), indices.view(shape)};
@@ -149,20 +151,55 @@ Tensor extremum(std::string_view op, ReduceOp reduce_op, const Tensor& x) {
   return reduce(reduce_op, x, reduced_dims(op, x, {}), false, x.dtype());
 }
 
-// var with PyTorch's correction: sum((x - mean)^2) / max(0, N - correction), two passes so that
-// a large mean does not cancel the variance. float16/bfloat16 compute in float32.
-Tensor variance(std::string_view op, const Tensor& x, IntArrayRef dims, double correction,
-                bool keepdim) {
+// f(x), with a zero gradient where x == 0 (value there: value_at_zero): PyTorch's norm and std
+// backward mask the points where the root's or power's derivative is infinite, which a zero
+// gradient upstream would turn into NaN. Without autograd it is just f(x).
+template <typename F>
+Tensor flat_at_zero(const Tensor& x, double value_at_zero, F f) {
+  if (!x.requires_grad()) return f(x);
+  const Tensor zero = eq(x, 0);
+  return where(zero, value_at_zero, f(where(zero, 1, x)));
+}
+
+Tensor sqrt_flat_at_zero(const Tensor& x) {
+  return flat_at_zero(x, 0.0, [](const Tensor& t) { return sqrt(t); });
+}
+
+// var = scale^2 * normalized, with PyTorch's correction: sum((x - mean)^2) / max(0, N -
+// correction), two passes so that a large mean does not cancel the variance. float16/bfloat16
+// compute in float32. When the squares overflow (|x - mean| above sqrt of the dtype's max) they
+// are summed again divided by the slice's largest |x - mean|, which keeps std finite; scale is
+// undefined (1) otherwise.
+struct Variance {
+  Tensor normalized;
+  Tensor scale;
+};
+
+Variance variance(std::string_view op, const Tensor& x, IntArrayRef dims, double correction,
+                  bool keepdim) {
   EMBER_CHECK(is_floating_point(x.dtype()), "[", op,
               "] std and var only support floating point and complex dtypes; got ", x.dtype());
   const DimMask mask = reduced_dims(op, x, dims);
   const Tensor input = is_reduced_float(x.dtype()) ? to(x, std::nullopt, kFloat32) : x;
   const auto count = static_cast<double>(reduced_numel(x, mask));
+  const double denominator = std::max(0.0, count - correction);
   const Tensor mean_value = div(reduce(ReduceOp::Sum, input, mask, true, input.dtype()), count);
   const Tensor centered = sub(input, mean_value);
   const Tensor squares =
       reduce(ReduceOp::Sum, mul(centered, centered), mask, keepdim, input.dtype());
-  return div(squares, std::max(0.0, count - correction));
+  const double infinity = std::numeric_limits<double>::infinity();
+  // A host read of the (reduced) result; the common case pays only this check.
+  if (squares.numel() == 0 || eq(squares, infinity).any().item().to_int64() == 0) {
+    return {div(squares, denominator), Tensor()};
+  }
+  const Tensor largest =
+      reduce(ReduceOp::Amax, abs(centered.detach()) /* a constant scale for the gradient */, mask,
+             true, input.dtype());
+  const Tensor scale = where(eq(largest, 0), 1, largest);
+  const Tensor scaled = div(centered, scale);
+  const Tensor normalized =
+      reduce(ReduceOp::Sum, mul(scaled, scaled), mask, keepdim, input.dtype());
+  return {div(normalized, denominator), scale.reshape(normalized.shape())};
 }
 
 }  // namespace
@@ -225,12 +262,15 @@ Tensor argmin(const Tensor& x, std::optional<int64_t> dim, bool keepdim) {
 }
 
 Tensor var(const Tensor& x, IntArrayRef dims, double correction, bool keepdim) {
-  Tensor result = variance("var", x, dims, correction, keepdim);
+  const auto [normalized, scale] = variance("var", x, dims, correction, keepdim);
+  const Tensor result = scale.defined() ? mul(normalized, mul(scale, scale)) : normalized;
   return result.dtype() == x.dtype() ? result : to(result, std::nullopt, x.dtype());
 }
 
 Tensor std(const Tensor& x, IntArrayRef dims, double correction, bool keepdim) {
-  Tensor result = sqrt(variance("std", x, dims, correction, keepdim));
+  const auto [normalized, scale] = variance("std", x, dims, correction, keepdim);
+  Tensor result = sqrt_flat_at_zero(normalized);
+  if (scale.defined()) result = mul(result, scale);
   return result.dtype() == x.dtype() ? result : to(result, std::nullopt, x.dtype());
 }
 
@@ -257,13 +297,23 @@ Tensor norm(const Tensor& x, double p, IntArrayRef dims, bool keepdim) {
   if (std::isinf(p)) {
     result = reduce(p > 0 ? ReduceOp::Amax : ReduceOp::Amin, abs(input), mask, keepdim, dtype);
   } else if (p == 0) {
-    result = reduce(ReduceOp::Sum, ne(input, 0), mask, keepdim, dtype);
+    // The count of non-zeros; with autograd it keeps the input's history with a zero gradient
+    // (PyTorch's result requires grad and backward through it succeeds).
+    const Tensor nonzero = ne(input, 0);
+    result =
+        reduce(ReduceOp::Sum, input.requires_grad() ? where(nonzero, 1, mul(input, 0)) : nonzero,
+               mask, keepdim, dtype);
   } else if (p == 1) {
     result = reduce(ReduceOp::Sum, abs(input), mask, keepdim, dtype);
   } else if (p == 2) {
-    result = sqrt(reduce(ReduceOp::Sum, mul(input, input), mask, keepdim, dtype));
+    result = sqrt_flat_at_zero(reduce(ReduceOp::Sum, mul(input, input), mask, keepdim, dtype));
   } else {
-    result = pow(reduce(ReduceOp::Sum, pow(abs(input), p), mask, keepdim, dtype), 1.0 / p);
+    const auto power = [p](const Tensor& t) { return pow(t, p); };
+    const Tensor powers = flat_at_zero(abs(input), std::pow(0.0, p), power);
+    const Tensor total = reduce(ReduceOp::Sum, powers, mask, keepdim, dtype);
+    const auto root = [p](const Tensor& t) { return pow(t, 1.0 / p); };
+    // p < 0: a zero element makes the total inf and the norm 0, whose gradient is 0 already.
+    result = p > 0 ? flat_at_zero(total, 0.0, root) : root(total);
   }
   return result.dtype() == x.dtype() ? result : to(result, std::nullopt, x.dtype());
 }

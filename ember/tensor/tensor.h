@@ -224,8 +224,12 @@ class Tensor {
   // replaces the gradient. Returns a handle for remove_hook.
   int64_t register_hook(std::function<Tensor(const Tensor&)> hook) const;
   void remove_hook(int64_t handle) const;
-  // A tensor sharing this one's data with no history (requires_grad false).
-  Tensor detach() const;
+  // A tensor sharing this one's data with no history (requires_grad false). Defined here, not in
+  // autograd, because ops use it too (a constant factor inside a composite).
+  Tensor detach() const {
+    return Tensor(
+        IntrusivePtr<TensorImpl>::make(storage(), storage_offset(), shape(), strides(), dtype()));
+  }
   Tensor& detach_();
 
   // --- compound assignment (in place, like libtorch) ---

@@ -56,7 +56,8 @@ def _forward_to_method(name):
 
 
 for _name in ("sum", "mean", "prod", "amax", "amin", "max", "min", "argmax", "argmin", "var",
-              "std", "norm", "logsumexp", "all", "any", "clamp", "clamp_", "masked_fill"):
+              "std", "norm", "logsumexp", "all", "any", "clamp", "clamp_", "clamp_min", "clamp_max",
+              "masked_fill"):
     globals()[_name] = _forward_to_method(_name)
 clip = clamp
 del _name

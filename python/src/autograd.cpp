@@ -48,6 +48,17 @@ std::string python_location() {
   return location;
 }
 
+// A Python callable registered as a gradient hook. A named type (not a lambda) so that the
+// garbage collector's traversal can find the callable inside the std::function that holds it.
+struct PythonHook {
+  nb::object callable;
+  Tensor operator()(const Tensor& grad) const {
+    nb::gil_scoped_acquire gil;
+    nb::object replaced = callable(grad);
+    return replaced.is_none() ? Tensor() : nb::cast<Tensor>(replaced);
+  }
+};
+
 // The node of an ember.autograd.Function call: its backward is the Python staticmethod.
 class PythonFunctionNode final : public Node {
  public:
@@ -109,6 +120,17 @@ class PythonFunctionNode final : public Node {
     if (nb::hasattr(context_, "_release_saved")) context_.attr("_release_saved")();
   }
 
+  // For the garbage collector (the GIL is held): what this node keeps alive from Python.
+  int traverse(visitproc visit, void* arg) const {
+    Py_VISIT(function_class_.ptr());
+    Py_VISIT(context_.ptr());
+    return 0;
+  }
+  void clear() {
+    function_class_.reset();
+    context_.reset();
+  }
+
  private:
   nb::object function_class_;
   nb::object context_;
@@ -149,7 +171,66 @@ nb::object record_function(nb::object function_class, nb::object context, nb::tu
   return single ? nb::borrow(results[0]) : nb::object(nb::tuple(results));
 }
 
+// Note [tensors and the garbage collector]: Python hooks (and a custom Function's class and
+// context) are held from C++, so Python's cycle collector sees them only through these slots.
+// A tensor object reports them when it is the only owner of its TensorImpl (and, for grad_fn's
+// hooks and context, the impl the only owner of its node): only then does the object own them,
+// so they are reported once, and an object that is unreachable garbage can drop them.
+const AutogradMeta* exclusive_meta(PyObject* self) {
+  if (!nb::inst_ready(self)) return nullptr;
+  const Tensor& tensor = *nb::inst_ptr<Tensor>(self);
+  if (!tensor.defined() || tensor.impl()->use_count() != 1) return nullptr;
+  return tensor.impl()->autograd_meta();
+}
+
+Node* exclusive_grad_fn(const AutogradMeta& meta) {
+  return meta.grad_fn && meta.grad_fn.use_count() == 1 ? meta.grad_fn.get() : nullptr;
+}
+
+int tensor_traverse(PyObject* self, visitproc visit, void* arg) {
+  Py_VISIT(Py_TYPE(self));
+  if (PyObject** attributes = _PyObject_GetDictPtr(self)) Py_VISIT(*attributes);
+  const AutogradMeta* meta = exclusive_meta(self);
+  if (meta == nullptr) return 0;
+  for (const auto& [handle, hook] : meta->hooks) {
+    if (const auto* python = hook.target<PythonHook>()) Py_VISIT(python->callable.ptr());
+  }
+  if (Node* node = exclusive_grad_fn(*meta)) {
+    int result = 0;
+    node->for_each_pre_hook([&](const Node::PreHook& hook) {
+      const auto* python = hook.target<PythonHook>();
+      if (result == 0 && python != nullptr) result = visit(python->callable.ptr(), arg);
+    });
+    if (result != 0) return result;
+    if (auto* function = dynamic_cast<PythonFunctionNode*>(node)) {
+      return function->traverse(visit, arg);
+    }
+  }
+  return 0;
+}
+
+int tensor_clear(PyObject* self) {
+  if (PyObject** attributes = _PyObject_GetDictPtr(self)) Py_CLEAR(*attributes);
+  auto* meta = const_cast<AutogradMeta*>(exclusive_meta(self));
+  if (meta == nullptr) return 0;
+  // Moved out first: releasing a callable can run arbitrary Python code.
+  auto hooks = std::move(meta->hooks);
+  meta->hooks.clear();
+  hooks.clear();
+  if (Node* node = exclusive_grad_fn(*meta)) {
+    node->clear_pre_hooks();
+    if (auto* function = dynamic_cast<PythonFunctionNode*>(node)) function->clear();
+  }
+  return 0;
+}
+
+PyType_Slot tensor_gc_slots[] = {{Py_tp_traverse, reinterpret_cast<void*>(&tensor_traverse)},
+                                 {Py_tp_clear, reinterpret_cast<void*>(&tensor_clear)},
+                                 {0, nullptr}};
+
 }  // namespace
+
+PyType_Slot* tensor_type_slots() { return tensor_gc_slots; }
 
 void init_autograd(nb::module_& module, nb::class_<Tensor>& tensor_class) {
   autograd::install_recorder();
@@ -167,13 +248,7 @@ void init_autograd(nb::module_& module, nb::class_<Tensor>& tensor_class) {
                      return nb::tuple(functions);
                    })
       .def("register_hook",
-           [](Node& node, nb::object hook) {
-             return node.add_pre_hook(0, [hook](const Tensor& grad) {
-               nb::gil_scoped_acquire gil;
-               nb::object replaced = hook(grad);
-               return replaced.is_none() ? Tensor() : nb::cast<Tensor>(replaced);
-             });
-           })
+           [](Node& node, nb::object hook) { return node.add_pre_hook(0, PythonHook{hook}); })
       .def("__repr__", [](const Node& node) { return "<" + node.name() + " object>"; });
 
   tensor_class
@@ -240,16 +315,14 @@ void init_autograd(nb::module_& module, nb::class_<Tensor>& tensor_class) {
           nb::arg("create_graph") = false, nb::arg("inputs").none() = nb::none())
       .def(
           "register_hook",
-          [](const Tensor& t, nb::object hook) {
-            const int64_t handle = t.register_hook([hook](const Tensor& grad) {
-              nb::gil_scoped_acquire gil;
-              nb::object replaced = hook(grad);
-              return replaced.is_none() ? Tensor() : nb::cast<Tensor>(replaced);
-            });
+          [](nb::handle self, nb::object hook) {
+            const int64_t handle = nb::cast<const Tensor&>(self).register_hook(PythonHook{hook});
             static nb::handle handle_type =
                 nb::object(nb::module_::import_("ember.autograd.graph").attr("RemovableHandle"))
                     .release();
-            return handle_type(t, handle);
+            // The handle refers to this object, not to a second one for the same tensor (which
+            // would hide the tensor's references from the garbage collector).
+            return handle_type(self, handle);
           },
           nb::arg("hook"))
       .def("_remove_hook", &Tensor::remove_hook);

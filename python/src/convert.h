@@ -45,5 +45,7 @@ void init_creation(nb::module_& module);
 void init_numpy(nb::module_& module, nb::class_<Tensor>& tensor_class);
 void init_indexing(nb::class_<Tensor>& tensor_class);
 void init_autograd(nb::module_& module, nb::class_<Tensor>& tensor_class);
+// The Tensor type's garbage-collector slots (Note [tensors and the garbage collector]).
+PyType_Slot* tensor_type_slots();
 
 }  // namespace ember::python

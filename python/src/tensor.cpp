@@ -73,6 +73,22 @@ nb::object values_indices(const char* name, std::tuple<Tensor, Tensor> result) {
   return return_types.attr(name)(std::get<0>(result), std::get<1>(result));
 }
 
+// clamp with Python numbers or tensors (or None) as bounds.
+Tensor clamp_bounds(const Tensor& t, nb::handle min, nb::handle max) {
+  if (nb::isinstance<Tensor>(min) || nb::isinstance<Tensor>(max)) {
+    auto as_tensor = [](nb::handle h) -> std::optional<Tensor> {
+      if (h.is_none()) return std::nullopt;
+      return to_operand(h);
+    };
+    return ember::clamp(t, as_tensor(min), as_tensor(max));
+  }
+  auto as_scalar = [](nb::handle h) -> std::optional<Scalar> {
+    if (h.is_none()) return std::nullopt;
+    return to_scalar(h);
+  };
+  return ember::clamp(t, as_scalar(min), as_scalar(max));
+}
+
 }  // namespace
 
 void init_tensor(nb::class_<Tensor>& tensor) {
@@ -131,6 +147,7 @@ void init_tensor(nb::class_<Tensor>& tensor) {
            })
       .def("__bool__",
            [](const Tensor& t) {
+             EMBER_CHECK(t.numel() != 0, "Boolean value of Tensor with no values is ambiguous");
              EMBER_CHECK(t.numel() == 1,
                          "Boolean value of Tensor with more than one value is ambiguous");
              return t.item().to_double() != 0.0;
@@ -298,23 +315,15 @@ void init_tensor(nb::class_<Tensor>& tensor) {
           nb::rv_policy::reference_internal)
       .def("true_divide",
            [](const Tensor& t, nb::handle other) { return ember::div(t, to_operand(other)); })
+      .def("clamp", &clamp_bounds, nb::arg("min") = nb::none(), nb::arg("max") = nb::none())
       .def(
-          "clamp",
-          [](const Tensor& t, nb::handle min, nb::handle max) {
-            if (nb::isinstance<Tensor>(min) || nb::isinstance<Tensor>(max)) {
-              auto as_tensor = [](nb::handle h) -> std::optional<Tensor> {
-                if (h.is_none()) return std::nullopt;
-                return to_operand(h);
-              };
-              return ember::clamp(t, as_tensor(min), as_tensor(max));
-            }
-            auto as_scalar = [](nb::handle h) -> std::optional<Scalar> {
-              if (h.is_none()) return std::nullopt;
-              return to_scalar(h);
-            };
-            return ember::clamp(t, as_scalar(min), as_scalar(max));
-          },
-          nb::arg("min") = nb::none(), nb::arg("max") = nb::none())
+          "clamp_min",
+          [](const Tensor& t, nb::handle min) { return clamp_bounds(t, min, nb::none()); },
+          nb::arg("min"))
+      .def(
+          "clamp_max",
+          [](const Tensor& t, nb::handle max) { return clamp_bounds(t, nb::none(), max); },
+          nb::arg("max"))
       .def(
           "clamp_",
           [](Tensor& t, nb::handle min, nb::handle max) -> Tensor& {
@@ -513,8 +522,19 @@ void init_tensor(nb::class_<Tensor>& tensor) {
       .def(
           "norm",
           [](const Tensor& t, nb::handle p, nb::handle dim, bool keepdim) {
-            const double order = p.is_none() ? 2.0 : nb::cast<double>(p);
-            return ember::norm(t, order, to_dims(dim), keepdim);
+            if (!nb::isinstance<nb::str>(p)) {
+              const double order = p.is_none() ? 2.0 : nb::cast<double>(p);
+              return ember::norm(t, order, to_dims(dim), keepdim);
+            }
+            // PyTorch's matrix norms by name: 'fro' is the 2-norm over at most two dims.
+            const std::string name = nb::cast<std::string>(p);
+            EMBER_CHECK(name == "fro" || name == "nuc",
+                        "[norm] only valid string values are 'fro' and 'nuc', found ", name);
+            const std::vector<int64_t> dims = to_dims(dim);
+            EMBER_CHECK(name == "fro", "[norm] the nuclear norm (p='nuc') is not supported");
+            EMBER_CHECK(dims.size() <= 2, "[norm] Expected at most 2 dimensions, but got ",
+                        dims.size(), " dimensions instead.");
+            return ember::norm(t, 2.0, dims, keepdim);
           },
           nb::arg("p") = 2, nb::arg("dim") = nb::none(), nb::arg("keepdim") = false);
 

@@ -576,6 +576,14 @@ def clamp_scalar_samples(rng, dtype):
             for shape in UNARY_SHAPES for kwargs in bounds]
 
 
+def clamp_one_bound_samples(bound):
+    """clamp_min / clamp_max: the clamp samples with only that bound (scalar or tensor)."""
+    def samples(rng, dtype):
+        return [sample for sample in clamp_scalar_samples(rng, dtype) + clamp_tensor_samples(rng, dtype)
+                if list(sample.kwargs) == [bound]]
+    return samples
+
+
 def clamp_tensor_samples(rng, dtype):
     found = []
     for shape, bound_shape in [((3, 5), (3, 5)), ((3, 5), (5,)), ((2, 3, 4), (3, 1)),
@@ -660,6 +668,10 @@ add(
            method="clamp", inplace="clamp_", functions=("clamp", "clamp_", "clip")),
     OpInfo("clamp_tensor", ember.clamp, ref_clamp, clamp_tensor_samples, dtypes=NUMERIC,
            kind="unary", method="clamp", inplace="clamp_", functions=()),
+    OpInfo("clamp_min", ember.clamp_min, ref_clamp, clamp_one_bound_samples("min"),
+           dtypes=NUMERIC, kind="unary", method="clamp_min"),
+    OpInfo("clamp_max", ember.clamp_max, ref_clamp, clamp_one_bound_samples("max"),
+           dtypes=NUMERIC, kind="unary", method="clamp_max"),
     OpInfo("where", ember.where, np.where, where_samples, dtypes=ALL,
            method=lambda cond, x, y: x.where(cond, y), methods=("where",)),
     OpInfo("masked_fill", ember.masked_fill, lambda x, mask, value: np.where(mask, value, x),

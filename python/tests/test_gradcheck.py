@@ -184,6 +184,11 @@ add("clamp_tensor", "min", lambda x, lo: ember.clamp(x, min=lo), real(3, 4),
     real(3, 4, domain="unit"))
 add("clamp_tensor", "max", lambda x, hi: ember.clamp(x, max=hi), real(3, 4),
     real(4, domain="positive"))
+add("clamp_min", "scalar", lambda x: x.clamp_min(-0.5), real(3, 4))
+add("clamp_min", "tensor", lambda x, lo: ember.clamp_min(x, lo), real(3, 4), real(4, domain="unit"))
+add("clamp_max", "scalar", lambda x: x.clamp_max(0.75), real(3, 4))
+add("clamp_max", "tensor", lambda x, hi: ember.clamp_max(x, hi), real(3, 4),
+    real(3, 1, domain="positive"))
 
 COND_34 = ember.tensor([[True, False, True, True], [False, False, True, False],
                         [True, True, False, True]])

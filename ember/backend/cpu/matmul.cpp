@@ -7,30 +7,20 @@
 namespace ember {
 namespace {
 
-struct MatrixLayout {
-  bool transposed;
-  int64_t leading;
-};
-
-// Row-major with unit column stride, or column-major (a transpose) with unit row stride.
-MatrixLayout layout_of(const Tensor& t, int64_t rows, int64_t columns) {
-  const int64_t row_stride = t.stride(-2), column_stride = t.stride(-1);
-  const int64_t min_rows = rows > 1 ? rows : 1, min_columns = columns > 1 ? columns : 1;
-  if (column_stride == 1 && (row_stride >= min_columns || rows <= 1)) {
-    return {false, rows <= 1 ? min_columns : row_stride};
-  }
-  if (row_stride == 1 && (column_stride >= min_rows || columns <= 1)) {
-    return {true, columns <= 1 ? min_rows : column_stride};
-  }
-  detail::raise<RuntimeError>("[matmul] internal: operand layout is not GEMM-compatible");
+// Every operand has a layout: ops/linalg.cpp copies the others (gemm_operand).
+GemmLayout layout_of(const Tensor& t) {
+  const std::optional<GemmLayout> layout = gemm_layout(t);
+  if (!layout)
+    detail::raise<RuntimeError>("[matmul] internal: operand layout is not GEMM-compatible");
+  return *layout;
 }
 
 template <typename T, typename Scale, typename Gemm>
 void batched(const Tensor& a, const Tensor& b, const Tensor& c, Scale alpha, Scale beta,
              Gemm gemm) {
   const int64_t m = c.size(-2), n = c.size(-1), k = a.size(-1);
-  const MatrixLayout layout_a = layout_of(a, m, k);
-  const MatrixLayout layout_b = layout_of(b, k, n);
+  const GemmLayout layout_a = layout_of(a);
+  const GemmLayout layout_b = layout_of(b);
   const int64_t batch_dims = c.dim() - 2;
   int64_t batch = 1;
   for (int64_t d = 0; d < batch_dims; ++d) batch *= c.size(d);
