@@ -88,6 +88,8 @@ TensorList unary_vjp(UnaryOp op, const BackwardContext& c) {
       return {neg(grad) * out * out};
     case UnaryOp::Square:
       return {grad * 2 * x};
+    case UnaryOp::BitwiseNot:
+      break;  // integer and bool inputs never require grad (is_differentiable)
   }
   return {};
 }
@@ -149,6 +151,11 @@ TensorList binary_vjp(BinaryOp op, const BackwardContext& c) {
     case BinaryOp::LogicalAnd:
     case BinaryOp::LogicalOr:
     case BinaryOp::LogicalXor:
+    case BinaryOp::BitwiseAnd:
+    case BinaryOp::BitwiseOr:
+    case BinaryOp::BitwiseXor:
+    case BinaryOp::BitwiseLeftShift:
+    case BinaryOp::BitwiseRightShift:
       break;
   }
   TensorList grads(2);
@@ -265,19 +272,20 @@ Tensor allocate_like_shape(const Tensor& like, const Shape& shape) {
   return zeros_for(like, shape);
 }
 
-// Comparisons and logical ops (TypeRule Comparison/Logical in binary_ops.def) give bools.
-bool has_bool_result(BinaryOp op) {
-  constexpr auto is_bool_rule = [](std::string_view rule) {
-    return rule == "Comparison" || rule == "Logical";
+// Comparisons and logical ops (TypeRule Comparison/Logical in binary_ops.def) give bools;
+// bitwise ops (Bitwise/Shift) take only integers and bools: none has a gradient.
+bool is_non_differentiable(BinaryOp op) {
+  constexpr auto is_discrete_rule = [](std::string_view rule) {
+    return rule == "Comparison" || rule == "Logical" || rule == "Bitwise" || rule == "Shift";
   };
-  constexpr bool kBoolResult[] = {
-#define EMBER_BINARY_OP(name, Name, rule) is_bool_rule(#rule),
-#define EMBER_BINARY_KERNEL_ONLY(name, Name, rule) is_bool_rule(#rule),
+  constexpr bool kNonDifferentiable[] = {
+#define EMBER_BINARY_OP(name, Name, rule) is_discrete_rule(#rule),
+#define EMBER_BINARY_KERNEL_ONLY(name, Name, rule) is_discrete_rule(#rule),
 #include "ember/elementwise/binary_ops.def"
 #undef EMBER_BINARY_OP
 #undef EMBER_BINARY_KERNEL_ONLY
   };
-  return kBoolResult[static_cast<int>(op)];
+  return kNonDifferentiable[static_cast<int>(op)];
 }
 
 }  // namespace
@@ -285,6 +293,7 @@ bool has_bool_result(BinaryOp op) {
 bool is_differentiable(const Primitive& primitive) {
   switch (primitive.kind()) {
     case PrimitiveKind::Unary:
+      return static_cast<const UnaryPrimitive&>(primitive).op() != UnaryOp::BitwiseNot;
     case PrimitiveKind::Where:
     case PrimitiveKind::Copy:
     case PrimitiveKind::Matmul:
@@ -294,7 +303,7 @@ bool is_differentiable(const Primitive& primitive) {
     case PrimitiveKind::View:
       return true;
     case PrimitiveKind::Binary:
-      return !has_bool_result(static_cast<const BinaryPrimitive&>(primitive).op());
+      return !is_non_differentiable(static_cast<const BinaryPrimitive&>(primitive).op());
     case PrimitiveKind::Reduce: {
       const ReduceOp op = static_cast<const Reduce&>(primitive).op();
       return op != ReduceOp::All && op != ReduceOp::Any;
