@@ -281,8 +281,18 @@ Tensor& div_(Tensor& a, const Tensor& b, std::optional<std::string_view> roundin
 
 Tensor true_divide(const Tensor& a, const Tensor& b) { return div(a, b); }
 
+// An integer bound of an integer tensor is compared in the tensor's type, where one that does
+// not fit would wrap (uint8 clamp(0, 300) would clamp to 44): PyTorch refuses it.
+void check_clamp_bound(const Tensor& x, const std::optional<Scalar>& bound) {
+  if (bound && is_integral(x.dtype(), /*include_bool=*/false) && !bound->is_floating_point()) {
+    check_scalar_fits(*bound, x.dtype(), "clamp");
+  }
+}
+
 Tensor clamp(const Tensor& x, std::optional<Scalar> min, std::optional<Scalar> max) {
   EMBER_CHECK(min || max, "[clamp] At least one of 'min' or 'max' must not be None");
+  check_clamp_bound(x, min);
+  check_clamp_bound(x, max);
   Tensor result = min ? maximum(x, wrap(*min)) : x;
   return max ? minimum(result, wrap(*max)) : (min ? result : clone(x));
 }

@@ -358,6 +358,20 @@ def test_scalars_pytorch_accepts(dtype, value, stored):
     assert x.fill_(value).tolist() == [stored, stored]
 
 
+def test_tensor_from_python_numbers_and_clamp_bounds_must_fit():
+    with pytest.raises(RuntimeError, match=r"\[tensor\] value cannot be converted to type uint8"):
+        ember.tensor([1, 300], dtype=ember.uint8)
+    with pytest.raises(RuntimeError, match="value cannot be converted to type int32"):
+        ember.tensor([[1.0], [math.inf]], dtype=ember.int32)
+    with pytest.raises(RuntimeError, match="value cannot be converted to type uint8"):
+        ember.tensor(300, dtype=ember.uint8)
+    with pytest.raises(RuntimeError, match=r"\[clamp\] value cannot be converted to type uint8"):
+        ember.tensor([1], dtype=ember.uint8).clamp(0, 300)
+    assert ember.tensor([-1, 2.5], dtype=ember.uint8).tolist() == [255, 2]
+    assert ember.tensor([1, 200], dtype=ember.uint8).clamp(max=-1).tolist() == [1, 200]
+    assert ember.tensor([1, 7], dtype=ember.int8).clamp(0, 2.5).tolist() == [1.0, 2.5]
+
+
 def test_arithmetic_with_weak_scalars_still_wraps():
     assert (ember.tensor([5], dtype=ember.uint8) + 300).tolist() == [49]
     assert (ember.tensor([5], dtype=ember.uint8) * 256).tolist() == [0]
