@@ -66,7 +66,8 @@ void check_scalar_fits(const Scalar& value, ScalarType dtype, std::string_view o
   if (value.is_floating_point()) {
     const double number = value.to_double();
     if (is_floating_point(dtype)) {
-      fits = !std::isfinite(number) || (number >= lowest_value(dtype) && number <= max_value(dtype));
+      fits =
+          !std::isfinite(number) || (number >= lowest_value(dtype) && number <= max_value(dtype));
     } else {
       // NaN fails both comparisons; 2^63 rounds int64's maximum up, so its bound is exclusive.
       fits = number >= lowest_value(dtype) &&
@@ -118,7 +119,11 @@ Tensor arange(const Scalar& start, const Scalar& end, const Scalar& step,
       !start.is_floating_point() && !end.is_floating_point() && !step.is_floating_point();
   TensorOptions chosen = options.value_or(TensorOptions());
   if (!chosen.dtype_opt()) chosen = chosen.dtype(all_integral ? kInt64 : default_dtype());
-  const int64_t length = static_cast<int64_t>(std::ceil((last - first) / increment));
+  const double span = std::ceil((last - first) / increment);
+  // A count past int64 would make the cast undefined (arange(0, 1e300, 1e-300)).
+  EMBER_CHECK(span < 0x1p63, "[arange] invalid size, possible overflow: ", first, " -> ", last,
+              " with step ", increment);
+  const int64_t length = static_cast<int64_t>(span);
   Tensor result = empty({length}, chosen);
   run(Range(first, increment), {}, {result});
   return result;

@@ -43,13 +43,17 @@ TEST(RegressionsValues, IntegerDivisionByAScalarThatWrapsToZeroRaises) {
   const Tensor x = tensor({5, 7}, kUInt8);
   for (auto op : {+[](const Tensor& a) { return remainder(a, 256); },
                   +[](const Tensor& a) { return floor_divide(a, 256); },
-                  +[](const Tensor& a) { return div(a, scalar_tensor(256, std::nullopt, true),
-                                                    std::string_view("trunc")); }}) {
+                  +[](const Tensor& a) {
+                    return div(a, scalar_tensor(256, std::nullopt, true),
+                               std::string_view("trunc"));
+                  }}) {
     EXPECT_TRUE(contains(error_of<RuntimeError>([&] { op(x); }),
                          "ZeroDivisionError: integer division by zero"));
   }
   Tensor y = tensor({5, 7}, kInt32);
-  EXPECT_TRUE(contains(error_of<RuntimeError>([&] { y.remainder_(tensor({1, 0}, kInt32)); }),
+  EXPECT_TRUE(contains(error_of<RuntimeError>([&] {
+                         y.remainder_(tensor({1, 0}, kInt32));
+                       }),
                        "[remainder] ZeroDivisionError"));
   EXPECT_EQ(values(y), (Values{5, 7}));
 }
@@ -60,12 +64,12 @@ TEST(RegressionsValues, MinimumDividedByMinusOneRaises) {
                        "[floor_divide] integer overflow: -2147483648 divided by -1 does not fit "
                        "in int32"));
   EXPECT_TRUE(contains(error_of<RuntimeError>([&] {
-                         div(x, tensor({1, -1}, kInt32), std::string_view("trunc"));
+                         div(x, tensor({-1, 1}, kInt32), std::string_view("trunc"));
                        }),
                        "integer overflow"));
   const Tensor lowest = full({1}, std::numeric_limits<int64_t>::min(), kInt64);
-  EXPECT_TRUE(contains(error_of<RuntimeError>([&] { floor_divide(lowest, -1); }),
-                       "integer overflow"));
+  EXPECT_TRUE(
+      contains(error_of<RuntimeError>([&] { floor_divide(lowest, -1); }), "integer overflow"));
   EXPECT_EQ(values(remainder(lowest, -1)), (Values{0}));
   EXPECT_EQ(values(floor_divide(tensor({-127, 7}, kInt8), -1)), (Values{127, -7}));
 }
@@ -102,6 +106,9 @@ TEST(RegressionsValues, BitwiseOpsOnIntegersAndBools) {
   EXPECT_EQ(bitwise_and(t, f).dtype(), kBool);
   EXPECT_EQ(values(bitwise_xor(t, f)), (Values{0, 1, 0}));
   EXPECT_EQ(values(bitwise_not(t)), (Values{0, 0, 1}));
+  EXPECT_EQ(values(a & b), values(bitwise_and(a, b)));
+  EXPECT_EQ(values((a | 1) ^ b), (Values{7, 13, -8}));
+  EXPECT_EQ(values(~t), (Values{0, 0, 1}));
   Tensor c = tensor({1, 2}, kUInt8);
   c.bitwise_not_();
   EXPECT_EQ(values(c), (Values{254, 253}));
@@ -112,23 +119,26 @@ TEST(RegressionsValues, BitwiseOpsRejectFloatsAndShiftsRejectBool) {
                        "[bitwise_and] not implemented for 'float32'"));
   EXPECT_TRUE(contains(error_of<RuntimeError>([] { bitwise_not(ones({2}, kFloat64)); }),
                        "[bitwise_not] not implemented for 'float64'"));
-  EXPECT_TRUE(contains(error_of<RuntimeError>([] {
-                         bitwise_left_shift(ones({2}, kBool), ones({2}, kBool));
-                       }),
-                       "[bitwise_left_shift] not implemented for 'bool'"));
+  EXPECT_TRUE(contains(
+      error_of<RuntimeError>([] { bitwise_left_shift(ones({2}, kBool), ones({2}, kBool)); }),
+      "[bitwise_left_shift] not implemented for 'bool'"));
 }
 
 TEST(RegressionsValues, ViewsWithAnOverflowingNumelRaise) {
   const int64_t big = int64_t{1} << 32;
-  EXPECT_TRUE(contains(error_of<RuntimeError>([&] { ones({1}).expand({big + 1, big - 1}); }),
+  EXPECT_TRUE(contains(error_of<RuntimeError>([&] {
+                         ones({1}).expand({big + 1, big - 1});
+                       }),
                        "[expand] numel: integer multiplication overflow"));
   EXPECT_TRUE(contains(error_of<RuntimeError>([] {
                          ones({3}).as_strided({int64_t{1} << 62, 4}, {0, 0});
                        }),
                        "[as_strided] numel: integer multiplication overflow"));
-  EXPECT_TRUE(contains(error_of<RuntimeError>([] { ones({1}).expand({-2}); }),
-                       "negative dimension -2"));
-  EXPECT_TRUE(contains(error_of<RuntimeError>([] { ones({4}).view({int64_t{1} << 62, 4}); }),
+  EXPECT_TRUE(
+      contains(error_of<RuntimeError>([] { ones({1}).expand({-2}); }), "negative dimension -2"));
+  EXPECT_TRUE(contains(error_of<RuntimeError>([] {
+                         ones({4}).view({int64_t{1} << 62, 4});
+                       }),
                        "is invalid for input of size 4"));
   const int64_t huge = std::numeric_limits<int64_t>::max();
   EXPECT_TRUE(contains(error_of<RuntimeError>([&] { narrow(ones({3}), 0, 1, huge); }),
@@ -148,10 +158,9 @@ TEST(RegressionsValues, ScalarsThatDoNotFitTheDtypeRaise) {
   Tensor x = zeros({3}, kUInt8);
   EXPECT_TRUE(contains(error_of<RuntimeError>([&] { x.fill_(300); }),
                        "[fill_] value cannot be converted to type uint8 without overflow"));
-  EXPECT_TRUE(contains(error_of<RuntimeError>([] {
-                         full({2}, -std::numeric_limits<double>::infinity(), kInt32);
-                       }),
-                       "[full] value cannot be converted to type int32 without overflow"));
+  EXPECT_TRUE(contains(
+      error_of<RuntimeError>([] { full({2}, -std::numeric_limits<double>::infinity(), kInt32); }),
+      "[full] value cannot be converted to type int32 without overflow"));
   EXPECT_TRUE(contains(error_of<RuntimeError>([&] {
                          masked_fill(x, tensor({1, 0, 1}, kBool), 256);
                        }),
@@ -166,11 +175,10 @@ TEST(RegressionsValues, AlphaIsAppliedInTheOperandsType) {
   const Tensor b = scalar_tensor(0.1, std::nullopt, /*wrapped=*/true);
   EXPECT_EQ(values(add(x, b, 2)), (Values{0.1 * 2, 0.1 * 2}));
   EXPECT_EQ(values(sub(x, b, 3)), (Values{-0.1 * 3, -0.1 * 3}));
-  EXPECT_TRUE(contains(error_of<RuntimeError>([] {
-                         add(ones({1}, kInt32), ones({1}, kInt32), 2.5);
-                       }),
-                       "[add] For integral input tensors, argument alpha must not be a floating "
-                       "point number."));
+  EXPECT_TRUE(
+      contains(error_of<RuntimeError>([] { add(ones({1}, kInt32), ones({1}, kInt32), 2.5); }),
+               "[add] For integral input tensors, argument alpha must not be a floating "
+               "point number."));
 }
 
 }  // namespace

@@ -281,6 +281,8 @@ def test_as_strided_view_and_slice_overflows():
         x.view(2**62, 4)
     with pytest.raises(RuntimeError, match="is invalid for input of size 0"):
         ember.ones(0).reshape(2**62, 2**62, 0)
+    with pytest.raises(RuntimeError, match=r"\[arange\] invalid size, possible overflow"):
+        ember.arange(0, 1e300, 1e-300)
     assert x[:: 2**63 - 1].tolist() == [1.0]
     assert ember.arange(6)[1 :: 2**62].tolist() == [1]
 
