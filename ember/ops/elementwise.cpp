@@ -281,6 +281,7 @@ Tensor& div_(Tensor& a, const Tensor& b, std::optional<std::string_view> roundin
 
 Tensor true_divide(const Tensor& a, const Tensor& b) { return div(a, b); }
 
+namespace {
 // An integer bound of an integer tensor is compared in the tensor's type, where one that does
 // not fit would wrap (uint8 clamp(0, 300) would clamp to 44): PyTorch refuses it.
 void check_clamp_bound(const Tensor& x, const std::optional<Scalar>& bound) {
@@ -288,6 +289,7 @@ void check_clamp_bound(const Tensor& x, const std::optional<Scalar>& bound) {
     check_scalar_fits(*bound, x.dtype(), "clamp");
   }
 }
+}  // namespace
 
 Tensor clamp(const Tensor& x, std::optional<Scalar> min, std::optional<Scalar> max) {
   EMBER_CHECK(min || max, "[clamp] At least one of 'min' or 'max' must not be None");

@@ -270,7 +270,7 @@ def test_narrow_with_a_huge_length_raises():
 
 def test_as_strided_view_and_slice_overflows():
     x = ember.ones(3)
-    with pytest.raises(RuntimeError, match=r"\[as_strided\] numel: integer multiplication overflow"):
+    with pytest.raises(RuntimeError, match=r"\[as_strided\] numel: integer multiplication"):
         x.as_strided((2**62, 4), (0, 0))
     with pytest.raises(RuntimeError, match="as_strided"):
         x.as_strided((2, 2), (2**62, 2**62))
