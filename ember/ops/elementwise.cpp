@@ -328,6 +328,10 @@ Tensor where(const Tensor& condition, const Tensor& x, const Tensor& y) {
               "dtype ",
               condition.dtype());
   const ScalarType common = result_type(x, y);
+  // A Python number is stored in the result type, where PyTorch refuses one that does not fit.
+  for (const Tensor* operand : {&x, &y}) {
+    if (operand->impl()->is_wrapped_number()) check_scalar_fits(operand->item(), common, "where");
+  }
   const Shape shape =
       broadcast_shapes(broadcast_shapes(condition.shape(), x.shape(), "where"), y.shape(), "where");
   Tensor result = empty(shape, TensorOptions(common).device(x.device()));

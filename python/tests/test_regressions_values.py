@@ -374,6 +374,16 @@ def test_tensor_from_python_numbers_and_clamp_bounds_must_fit():
     assert ember.tensor([1, 7], dtype=ember.int8).clamp(0, 2.5).tolist() == [1.0, 2.5]
 
 
+def test_where_with_a_python_number_that_does_not_fit_raises():
+    c = ember.tensor([True, False])
+    with pytest.raises(RuntimeError, match=r"\[where\] value cannot be converted to type uint8"):
+        ember.where(c, 300, ember.zeros(2, dtype=ember.uint8))
+    with pytest.raises(RuntimeError, match="value cannot be converted to type float16"):
+        ember.where(c, ember.zeros(2, dtype=ember.float16), 1e6)
+    assert ember.where(c, ember.zeros(2, dtype=ember.uint8), -1).tolist() == [0, 255]
+    assert ember.where(c, ember.zeros(2, dtype=ember.uint8), 2.5).tolist() == [0.0, 2.5]
+
+
 def test_arithmetic_with_weak_scalars_still_wraps():
     assert (ember.tensor([5], dtype=ember.uint8) + 300).tolist() == [49]
     assert (ember.tensor([5], dtype=ember.uint8) * 256).tolist() == [0]
