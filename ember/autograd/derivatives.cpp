@@ -48,6 +48,7 @@ constexpr SaveMask saves(UnaryOp op) {
     case UnaryOp::Ceil:
     case UnaryOp::Round:
     case UnaryOp::Trunc:
+    case UnaryOp::BitwiseNot:
       return 0;
   }
   return 0;
@@ -75,6 +76,11 @@ constexpr SaveMask saves(BinaryOp op) {
     case BinaryOp::LogicalAnd:
     case BinaryOp::LogicalOr:
     case BinaryOp::LogicalXor:
+    case BinaryOp::BitwiseAnd:
+    case BinaryOp::BitwiseOr:
+    case BinaryOp::BitwiseXor:
+    case BinaryOp::BitwiseLeftShift:
+    case BinaryOp::BitwiseRightShift:
       return 0;
   }
   return 0;
@@ -217,6 +223,8 @@ TensorList unary_vjp(UnaryOp op, const BackwardContext& c) {
     }
     case UnaryOp::Square:
       return {grad * 2 * saved_for<UnaryOp::Square>(c, op).input<0>()};
+    case UnaryOp::BitwiseNot:
+      break;  // integer and bool inputs never require grad (is_differentiable)
   }
   return {};
 }
@@ -293,6 +301,11 @@ TensorList binary_vjp(BinaryOp op, const BackwardContext& c) {
     case BinaryOp::LogicalAnd:
     case BinaryOp::LogicalOr:
     case BinaryOp::LogicalXor:
+    case BinaryOp::BitwiseAnd:
+    case BinaryOp::BitwiseOr:
+    case BinaryOp::BitwiseXor:
+    case BinaryOp::BitwiseLeftShift:
+    case BinaryOp::BitwiseRightShift:
       break;
   }
   TensorList grads(2);
@@ -439,6 +452,7 @@ TensorList view_vjp(const View& view, const BackwardContext& c) {
 bool is_differentiable(const Primitive& primitive) {
   switch (primitive.kind()) {
     case PrimitiveKind::Unary:
+      return static_cast<const UnaryPrimitive&>(primitive).op() != UnaryOp::BitwiseNot;
     case PrimitiveKind::Where:
     case PrimitiveKind::Copy:
     case PrimitiveKind::Matmul:
@@ -448,7 +462,7 @@ bool is_differentiable(const Primitive& primitive) {
     case PrimitiveKind::View:
       return true;
     case PrimitiveKind::Binary:
-      return !has_bool_result(type_rule(static_cast<const BinaryPrimitive&>(primitive).op()));
+      return is_differentiable(type_rule(static_cast<const BinaryPrimitive&>(primitive).op()));
     case PrimitiveKind::Reduce: {
       const ReduceOp op = static_cast<const Reduce&>(primitive).op();
       return op != ReduceOp::All && op != ReduceOp::Any;

@@ -46,6 +46,15 @@ EMBER_INLINE T wrapping_mul(T a, T b) {
   }
 }
 
+// x < 0, without an always-false comparison for unsigned types.
+template <typename T>
+EMBER_INLINE bool is_negative(T x) {
+  if constexpr (std::is_signed_v<T>)
+    return x < T(0);
+  else
+    return false;
+}
+
 // ---------------------------------------------------------------- unary
 
 // y = -x
@@ -192,6 +201,17 @@ struct Square {
   template <typename T>
   EMBER_INLINE T operator()(T x) const {
     return wrapping_mul(x, x);
+  }
+};
+
+// y = ~x (logical not for bool)
+struct BitwiseNot {
+  template <typename T>
+  EMBER_INLINE T operator()(T x) const {
+    if constexpr (std::is_same_v<T, bool>)
+      return !x;
+    else
+      return static_cast<T>(~x);
   }
 };
 
@@ -366,6 +386,45 @@ struct LogicalXor {
   template <typename T>
   EMBER_INLINE bool operator()(T a, T b) const {
     return (a != T(0)) != (b != T(0));
+  }
+};
+
+// y = a & b (and likewise or, xor); for bool these are the logical operations
+struct BitwiseAnd {
+  template <typename T>
+  EMBER_INLINE T operator()(T a, T b) const {
+    return static_cast<T>(a & b);
+  }
+};
+struct BitwiseOr {
+  template <typename T>
+  EMBER_INLINE T operator()(T a, T b) const {
+    return static_cast<T>(a | b);
+  }
+};
+struct BitwiseXor {
+  template <typename T>
+  EMBER_INLINE T operator()(T a, T b) const {
+    return static_cast<T>(a ^ b);
+  }
+};
+// y = a << b, bits shifted out are lost. A shift by a negative amount or by at least the width
+// of T gives 0 (PyTorch 2's definition; C++ leaves it undefined).
+struct BitwiseLeftShift {
+  template <typename T>
+  EMBER_INLINE T operator()(T a, T b) const {
+    using U = std::make_unsigned_t<T>;
+    if (is_negative(b) || b >= static_cast<T>(8 * sizeof(T))) return T(0);
+    return static_cast<T>(static_cast<U>(static_cast<U>(a) << b));
+  }
+};
+// y = a >> b, arithmetic for signed types. A shift by a negative amount or by at least the
+// width of T fills with the sign bit (0 or -1), as PyTorch 2 defines it.
+struct BitwiseRightShift {
+  template <typename T>
+  EMBER_INLINE T operator()(T a, T b) const {
+    if (is_negative(b) || b >= static_cast<T>(8 * sizeof(T))) return is_negative(a) ? T(-1) : T(0);
+    return static_cast<T>(a >> b);
   }
 };
 

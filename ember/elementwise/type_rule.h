@@ -13,6 +13,7 @@ namespace ember {
 enum class UnaryTypeRule : uint8_t {
   Floating,  // integer and bool inputs compute in the default float type
   Numeric,   // the input's type; bool rejected
+  Bitwise,   // the input's type; integer and bool only
 };
 
 enum class BinaryTypeRule : uint8_t {
@@ -21,9 +22,11 @@ enum class BinaryTypeRule : uint8_t {
   TrueDivide,        // integers divide in the default float type
   Comparison,        // promoted inputs, bool result
   Logical,           // promoted inputs, bool result
+  Bitwise,           // the promoted type; integer and bool only
+  Shift,             // the promoted type; integer only
 };
 
-// Bool results carry no gradient.
+// Comparisons and logical ops give bools.
 constexpr bool has_bool_result(BinaryTypeRule rule) {
   switch (rule) {
     case BinaryTypeRule::Comparison:
@@ -32,9 +35,16 @@ constexpr bool has_bool_result(BinaryTypeRule rule) {
     case BinaryTypeRule::Arithmetic:
     case BinaryTypeRule::ArithmeticNoBool:
     case BinaryTypeRule::TrueDivide:
+    case BinaryTypeRule::Bitwise:
+    case BinaryTypeRule::Shift:
       return false;
   }
   return false;
+}
+
+// Bool results and bitwise ops (integer and bool operands only) carry no gradient.
+constexpr bool is_differentiable(BinaryTypeRule rule) {
+  return !has_bool_result(rule) && rule != BinaryTypeRule::Bitwise && rule != BinaryTypeRule::Shift;
 }
 
 }  // namespace ember

@@ -1,6 +1,8 @@
 // Factories: empty/zeros/ones/full, ranges, eye, the *_like family and tensors from host data.
 #include <cmath>
 #include <cstring>
+#include <limits>
+#include <string>
 
 #include "ember/base/error.h"
 #include "ember/ops/dispatch.h"
@@ -23,7 +25,76 @@ Tensor empty(IntArrayRef shape_ref, TensorOptions options) {
                                                std::move(strides), dtype));
 }
 
+namespace {
+
+// The largest finite value of `dtype`, as a double (int64's rounds up to 2^63).
+double max_value(ScalarType dtype) {
+  switch (dtype) {
+    case kBool:
+      return 1;
+    case kUInt8:
+      return 255;
+    case kInt8:
+      return 127;
+    case kInt16:
+      return 32767;
+    case kInt32:
+      return 2147483647;
+    case kInt64:
+      return 0x1p63;
+    case kFloat16:
+      return 65504;
+    case kBFloat16:
+      return 0x1.fep127;
+    case kFloat32:
+      return std::numeric_limits<float>::max();
+    case kFloat64:
+      return std::numeric_limits<double>::max();
+  }
+  return 0;
+}
+double lowest_value(ScalarType dtype) {
+  if (is_floating_point(dtype)) return -max_value(dtype);
+  return is_signed(dtype) ? -max_value(dtype) - (dtype == kInt64 ? 0 : 1) : 0;
+}
+
+}  // namespace
+
+void check_scalar_fits(const Scalar& value, ScalarType dtype, std::string_view op) {
+  if (dtype == kBool) return;
+  bool fits = true;
+  if (value.is_floating_point()) {
+    const double number = value.to_double();
+    if (is_floating_point(dtype)) {
+      fits =
+          !std::isfinite(number) || (number >= lowest_value(dtype) && number <= max_value(dtype));
+    } else {
+      // NaN fails both comparisons; 2^63 rounds int64's maximum up, so its bound is exclusive.
+      fits = number >= lowest_value(dtype) &&
+             (dtype == kInt64 ? number < 0x1p63 : number <= max_value(dtype));
+    }
+  } else {
+    const int64_t number = value.to_int64();
+    const double wide = static_cast<double>(number);
+    if (is_floating_point(dtype)) {
+      fits = wide <= max_value(dtype) && wide >= lowest_value(dtype);
+    } else if (!is_signed(dtype)) {
+      // PyTorch lets negative integers wrap into unsigned types (-1 -> 255), down to -max.
+      fits = wide <= max_value(dtype) && wide >= -max_value(dtype);
+    } else {
+      fits = wide <= max_value(dtype) && wide >= lowest_value(dtype);
+    }
+  }
+  if (!fits) {
+    detail::raise<RuntimeError>("[", op, "] value cannot be converted to type ", dtype,
+                                " without overflow: ",
+                                value.is_floating_point() ? std::to_string(value.to_double())
+                                                          : std::to_string(value.to_int64()));
+  }
+}
+
 Tensor full(IntArrayRef shape, const Scalar& value, TensorOptions options) {
+  check_scalar_fits(value, options.dtype_or_default(), "full");
   Tensor result = empty(shape, options);
   run(Fill(value), {}, {result});
   return result;
@@ -48,7 +119,11 @@ Tensor arange(const Scalar& start, const Scalar& end, const Scalar& step,
       !start.is_floating_point() && !end.is_floating_point() && !step.is_floating_point();
   TensorOptions chosen = options.value_or(TensorOptions());
   if (!chosen.dtype_opt()) chosen = chosen.dtype(all_integral ? kInt64 : default_dtype());
-  const int64_t length = static_cast<int64_t>(std::ceil((last - first) / increment));
+  const double span = std::ceil((last - first) / increment);
+  // A count past int64 would make the cast undefined (arange(0, 1e300, 1e-300)).
+  EMBER_CHECK(span < 0x1p63, "[arange] invalid size, possible overflow: ", first, " -> ", last,
+              " with step ", increment);
+  const int64_t length = static_cast<int64_t>(span);
   Tensor result = empty({length}, chosen);
   run(Range(first, increment), {}, {result});
   return result;
@@ -94,6 +169,7 @@ Tensor full_like(const Tensor& like, const Scalar& value, std::optional<TensorOp
 Tensor scalar_tensor(const Scalar& value, std::optional<ScalarType> dtype, bool wrapped) {
   // Every Python number in an expression becomes one of these: written directly, without a
   // kernel launch, because it is on the per-op path of `x * 2`.
+  if (dtype && !wrapped) check_scalar_fits(value, *dtype, "scalar_tensor");
   Tensor result = empty({}, dtype.value_or(value.dtype()));
   visit_dtype(result.dtype(), [&](auto tag) {
     using T = typename decltype(tag)::type;

@@ -1,6 +1,7 @@
 // Elementwise op functions: type rules (elementwise/type_rule.h), broadcasting, in-place checks,
 // and the composites built on them (clamp, masked_fill, div rounding modes).
 #include <cstring>
+#include <limits>
 
 #include "ember/base/error.h"
 #include "ember/ops/dispatch.h"
@@ -17,6 +18,14 @@ Tensor as_dtype(const Tensor& t, ScalarType dtype) {
   return t.dtype() == dtype ? t : to(t, std::nullopt, dtype);
 }
 
+// Bitwise ops take integer and bool types (shifts: integers only), as PyTorch's do.
+void check_bitwise_type(const Primitive& primitive, bool is_shift, ScalarType type) {
+  EMBER_CHECK(!is_floating_point(type), "[", primitive.name(), "] not implemented for '", type,
+              "': bitwise ops take integer and bool tensors");
+  EMBER_CHECK(!is_shift || type != kBool, "[", primitive.name(),
+              "] not implemented for 'bool': shifts take integer tensors");
+}
+
 ScalarType unary_compute_type(const UnaryPrimitive& primitive, ScalarType input) {
   switch (type_rule(primitive.op())) {
     case UnaryTypeRule::Floating:
@@ -24,6 +33,9 @@ ScalarType unary_compute_type(const UnaryPrimitive& primitive, ScalarType input)
     case UnaryTypeRule::Numeric:
       EMBER_CHECK(input != kBool, "[", primitive.name(), "] not supported for bool tensors; got a ",
                   input, " tensor");
+      return input;
+    case UnaryTypeRule::Bitwise:
+      check_bitwise_type(primitive, /*is_shift=*/false, input);
       return input;
   }
   return input;
@@ -72,30 +84,61 @@ BinaryTypes binary_types(const BinaryPrimitive& primitive, const Tensor& a, cons
     case BinaryTypeRule::Comparison:
     case BinaryTypeRule::Logical:
       return {common, kBool};
+    case BinaryTypeRule::Bitwise:
+    case BinaryTypeRule::Shift:
+      check_bitwise_type(primitive, type_rule(primitive.op()) == BinaryTypeRule::Shift, common);
+      return {common, common};
   }
   return {common, common};
 }
 
-// Integer division by zero traps (SIGFPE) in hardware: refuse it before the kernel (B13).
-void check_integer_divisor(const Primitive& primitive, BinaryOp op, ScalarType compute,
-                           const Tensor& divisor) {
-  if (is_floating_point(compute)) return;
+bool any_true(const Tensor& mask) { return any(mask).item<bool>(); }
+
+// The smallest value of a signed integer type, as a Scalar.
+Scalar min_value(ScalarType type) {
+  const int64_t bits = 8 * static_cast<int64_t>(itemsize(type));
+  return bits == 64 ? std::numeric_limits<int64_t>::min() : -(int64_t{1} << (bits - 1));
+}
+
+// Integer division traps in hardware (SIGFPE) on a zero divisor, and the quotient of a signed
+// type's minimum by -1 does not fit the type: refuse both before the kernel (B13). The divisor is
+// checked in the compute type, where a Python int can have wrapped to 0 (uint8 % 256). PyTorch
+// raises "ZeroDivisionError" for the first; for the second it traps (int32/int64) or wraps silently
+// (int8/int16), so ember raises for every type instead. remainder(min, -1) is 0, exact and
+// representable, so only the quotients are refused.
+void check_integer_division(const Primitive& primitive, BinaryOp op, const Tensor& dividend,
+                            const Tensor& divisor) {
+  const ScalarType type = divisor.dtype();
+  if (is_floating_point(type) || divisor.numel() == 0) return;
   if (op != BinaryOp::FloorDivide && op != BinaryOp::Remainder && op != BinaryOp::DivTrunc) return;
-  Tensor values = to(divisor, std::nullopt, kInt64, /*copy=*/true);
-  const int64_t* data = values.data_ptr<int64_t>();
-  for (int64_t i = 0; i < values.numel(); ++i) {
-    EMBER_CHECK(data[i] != 0, "[", primitive.name(),
-                "] ZeroDivisionError: integer division by zero");
-  }
+  EMBER_CHECK(!any_true(eq(divisor, 0)), "[", primitive.name(),
+              "] ZeroDivisionError: integer division by zero (divisor of dtype ", type, ")");
+  if (op == BinaryOp::Remainder || !is_signed(type) || dividend.numel() == 0) return;
+  const Tensor minus_one = eq(divisor, -1);
+  if (!any_true(minus_one)) return;
+  EMBER_CHECK(!any_true(logical_and(minus_one, eq(dividend, min_value(type)))), "[",
+              primitive.name(), "] integer overflow: ", min_value(type).to_int64(),
+              " divided by -1 does not fit in ", type);
+}
+
+// pow(integer tensor, negative Python int) is refused, as in PyTorch (the result would be 0
+// or +-1, never what was meant); a tensor exponent is computed elementwise.
+void check_integer_pow(const Primitive& primitive, BinaryOp op, ScalarType compute,
+                       const Tensor& exponent) {
+  if (op != BinaryOp::Pow || is_floating_point(compute)) return;
+  if (!exponent.impl()->is_wrapped_number() || exponent.is_floating_point()) return;
+  EMBER_CHECK(exponent.item<int64_t>() >= 0, "[", primitive.name(),
+              "] Integers to negative integer powers are not allowed.");
 }
 
 Tensor binary(const BinaryPrimitive& primitive, const Tensor& a, const Tensor& b) {
   check_same_device(primitive.name(), {&a, &b});
   const BinaryTypes types = binary_types(primitive, a, b);
   const Shape shape = broadcast_shapes(a.shape(), b.shape(), primitive.name());
-  check_integer_divisor(primitive, primitive.op(), types.compute, b);
+  check_integer_pow(primitive, primitive.op(), types.compute, b);
   Tensor left = as_dtype(a, types.compute);
   Tensor right = as_dtype(b, types.compute);
+  check_integer_division(primitive, primitive.op(), left, right);
   Tensor result = empty(shape, TensorOptions(types.result).device(a.device()));
   run_unless_empty(primitive, {left, right}, {result});
   return result;
@@ -110,10 +153,12 @@ Tensor& binary_(const BinaryPrimitive& primitive, Tensor& a, const Tensor& b) {
   check_inplace_cast(primitive.name(), types.result, a.dtype());
   check_no_internal_overlap(primitive.name(), a);
   check_no_partial_overlap(primitive.name(), a, b);
-  check_integer_divisor(primitive, primitive.op(), types.compute, b);
+  check_integer_pow(primitive, primitive.op(), types.compute, b);
   if (a.numel() > 0) {
     if (types.compute == a.dtype() && types.result == a.dtype()) {
-      run(primitive, {a, as_dtype(b, types.compute)}, {a});
+      const Tensor right = as_dtype(b, types.compute);
+      check_integer_division(primitive, primitive.op(), a, right);
+      run(primitive, {a, right}, {a});
     } else {
       Tensor result = binary(primitive, a, b);
       run(Copy(), {result}, {a});
@@ -148,38 +193,55 @@ ScalarType result_type(const Tensor& a, const Tensor& b) {
 
 namespace {
 bool is_one(const Scalar& alpha) {
+  if (alpha.is_bool()) return false;  // checked: only bool results take a bool alpha
   return alpha.is_floating_point() ? alpha.to_double() == 1.0 : alpha.to_int64() == 1;
 }
 
-// a + alpha * b. For float16/bfloat16 the product is not rounded to 16 bits before the sum:
-// the whole expression is computed in float32 and rounded once, as PyTorch's kernel does.
-Tensor add_scaled(const Tensor& a, const Tensor& b, const Scalar& alpha) {
-  if (is_one(alpha)) return add(a, b);
-  const ScalarType type = result_type(a, b);
-  if (is_reduced_float(type)) return add(a.to(kFloat32), mul(b.to(kFloat32), alpha)).to(type);
-  return add(a, mul(b, alpha));
+// PyTorch's alpha rules: an integral result takes no float alpha, only a bool result takes a
+// bool alpha, and alpha must fit the result type.
+void check_alpha(std::string_view op, const Scalar& alpha, ScalarType type) {
+  EMBER_CHECK(!alpha.is_floating_point() || is_floating_point(type), "[", op,
+              "] For integral input tensors, argument alpha must not be a floating point number.");
+  EMBER_CHECK(!alpha.is_bool() || type == kBool, "[", op,
+              "] Boolean alpha only supported for Boolean results.");
+  check_scalar_fits(alpha, type, op);
 }
-Scalar negated(const Scalar& alpha) {
-  return alpha.is_floating_point() ? Scalar(-alpha.to_double()) : Scalar(-alpha.to_int64());
+
+// a + alpha * b (a - alpha * b when `subtract`), computed in the result type of (a, b): a Python
+// number b or alpha never goes through the default dtype first (add(x_f64, 0.1, alpha=2) stays
+// float64). For float16/bfloat16 the product is not rounded to 16 bits before the sum: the whole
+// expression is computed in float32 and rounded once, as PyTorch's kernel does.
+Tensor add_scaled(std::string_view op, const Tensor& a, const Tensor& b, const Scalar& alpha,
+                  bool subtract) {
+  const ScalarType type = result_type(a, b);
+  check_alpha(op, alpha, type);
+  const ScalarType compute = is_reduced_float(type) ? kFloat32 : type;
+  // A wrapped b becomes an ordinary 0-d tensor: two weak scalars would multiply in float32.
+  const Tensor strong_b =
+      b.impl()->is_wrapped_number() ? to(b, std::nullopt, compute, /*copy=*/true) : b;
+  const Tensor scaled = mul(as_dtype(strong_b, compute), alpha);
+  const Tensor left = as_dtype(a, compute);
+  const Tensor result = subtract ? sub(left, scaled) : add(left, scaled);
+  return as_dtype(result, type);
 }
 }  // namespace
 
 Tensor add(const Tensor& a, const Tensor& b, const Scalar& alpha) {
-  return add_scaled(a, b, alpha);
+  return is_one(alpha) ? add(a, b) : add_scaled("add", a, b, alpha, /*subtract=*/false);
 }
 Tensor sub(const Tensor& a, const Tensor& b, const Scalar& alpha) {
   EMBER_CHECK(a.dtype() != kBool || b.dtype() != kBool, "[sub] not supported for two bool tensors");
-  return is_one(alpha) ? sub(a, b) : add_scaled(a, b, negated(alpha));
+  return is_one(alpha) ? sub(a, b) : add_scaled("sub", a, b, alpha, /*subtract=*/true);
 }
 Tensor& add_(Tensor& a, const Tensor& b, const Scalar& alpha) {
   if (is_one(alpha)) return add_(a, b);
   check_inplace_cast("add_", result_type(a, b), a.dtype());
-  return copy_(a, add_scaled(a, b, alpha));
+  return copy_(a, add_scaled("add_", a, b, alpha, /*subtract=*/false));
 }
 Tensor& sub_(Tensor& a, const Tensor& b, const Scalar& alpha) {
   if (is_one(alpha)) return sub_(a, b);
   check_inplace_cast("sub_", result_type(a, b), a.dtype());
-  return copy_(a, add_scaled(a, b, negated(alpha)));
+  return copy_(a, add_scaled("sub_", a, b, alpha, /*subtract=*/true));
 }
 
 Tensor div(const Tensor& a, const Tensor& b, std::optional<std::string_view> rounding_mode) {
@@ -222,10 +284,19 @@ Tensor clamp_between(const Tensor& x, const std::optional<Tensor>& lo,
   return where(inside, x, clamped);
 }
 
+// An integer bound of an integer tensor is compared in the tensor's type, where one that does
+// not fit would wrap (uint8 clamp(0, 300) would clamp to 44): PyTorch refuses it.
+void check_clamp_bound(const Tensor& x, const std::optional<Scalar>& bound) {
+  if (bound && is_integral(x.dtype(), /*include_bool=*/false) && !bound->is_floating_point()) {
+    check_scalar_fits(*bound, x.dtype(), "clamp");
+  }
+}
 }  // namespace
 
 Tensor clamp(const Tensor& x, std::optional<Scalar> min, std::optional<Scalar> max) {
   EMBER_CHECK(min || max, "[clamp] At least one of 'min' or 'max' must not be None");
+  check_clamp_bound(x, min);
+  check_clamp_bound(x, max);
   return clamp_between(x, min ? std::optional<Tensor>(wrap(*min)) : std::nullopt,
                        max ? std::optional<Tensor>(wrap(*max)) : std::nullopt);
 }
@@ -257,6 +328,10 @@ Tensor where(const Tensor& condition, const Tensor& x, const Tensor& y) {
               "dtype ",
               condition.dtype());
   const ScalarType common = result_type(x, y);
+  // A Python number is stored in the result type, where PyTorch refuses one that does not fit.
+  for (const Tensor* operand : {&x, &y}) {
+    if (operand->impl()->is_wrapped_number()) check_scalar_fits(operand->item(), common, "where");
+  }
   const Shape shape =
       broadcast_shapes(broadcast_shapes(condition.shape(), x.shape(), "where"), y.shape(), "where");
   Tensor result = empty(shape, TensorOptions(common).device(x.device()));
@@ -275,6 +350,7 @@ Tensor logical_not(const Tensor& x) { return eq(x, wrap(0)); }
 
 Tensor masked_fill(const Tensor& self, const Tensor& mask, const Scalar& value) {
   EMBER_CHECK(mask.dtype() == kBool, "[masked_fill] expected a bool mask; got ", mask.dtype());
+  check_scalar_fits(value, self.dtype(), "masked_fill");
   Tensor result = where(mask, scalar_tensor(value, self.dtype()), self);
   EMBER_CHECK(result.shape() == self.shape(), "[masked_fill] mask of shape ", mask.shape(),
               " is not broadcastable to self of shape ", self.shape());
@@ -301,6 +377,7 @@ Tensor& masked_fill_(Tensor& self, const Tensor& mask, const Scalar& value) {
               " is not broadcastable to self of shape ", self.shape());
   check_no_internal_overlap("masked_fill_", self);
   check_no_partial_overlap("masked_fill_", self, mask);
+  check_scalar_fits(value, self.dtype(), "masked_fill_");
   // One in-place pass: where(mask, value, self) written over self, element by element.
   if (self.numel() > 0) run(Where(), {mask, scalar_tensor(value, self.dtype()), self}, {self});
   return self;
@@ -331,5 +408,12 @@ Tensor operator<(const Tensor& a, const Scalar& b) { return lt(a, b); }
 Tensor operator<=(const Tensor& a, const Scalar& b) { return le(a, b); }
 Tensor operator>(const Tensor& a, const Scalar& b) { return gt(a, b); }
 Tensor operator>=(const Tensor& a, const Scalar& b) { return ge(a, b); }
+Tensor operator~(const Tensor& x) { return bitwise_not(x); }
+Tensor operator&(const Tensor& a, const Tensor& b) { return bitwise_and(a, b); }
+Tensor operator|(const Tensor& a, const Tensor& b) { return bitwise_or(a, b); }
+Tensor operator^(const Tensor& a, const Tensor& b) { return bitwise_xor(a, b); }
+Tensor operator&(const Tensor& a, const Scalar& b) { return bitwise_and(a, b); }
+Tensor operator|(const Tensor& a, const Scalar& b) { return bitwise_or(a, b); }
+Tensor operator^(const Tensor& a, const Scalar& b) { return bitwise_xor(a, b); }
 
 }  // namespace ember

@@ -27,6 +27,10 @@ Tensor zeros_like(const Tensor& like, std::optional<TensorOptions> options = std
 Tensor ones_like(const Tensor& like, std::optional<TensorOptions> options = std::nullopt);
 Tensor full_like(const Tensor& like, const Scalar& value,
                  std::optional<TensorOptions> options = std::nullopt);
+// Throws PyTorch's "value cannot be converted to type ... without overflow" when `value` stored
+// into a tensor of `dtype` would not be representable (fill_, full, x[i] = value, masked_fill).
+// Arithmetic with weak scalars is not checked: there integers wrap, as in PyTorch.
+void check_scalar_fits(const Scalar& value, ScalarType dtype, std::string_view op);
 // A 0-d tensor holding a Python-like number; `wrapped` marks it as a weak scalar for promotion.
 Tensor scalar_tensor(const Scalar& value, std::optional<ScalarType> dtype = std::nullopt,
                      bool wrapped = false);
@@ -146,6 +150,14 @@ Tensor operator<(const Tensor& a, const Scalar& b);
 Tensor operator<=(const Tensor& a, const Scalar& b);
 Tensor operator>(const Tensor& a, const Scalar& b);
 Tensor operator>=(const Tensor& a, const Scalar& b);
+// Bitwise on integer tensors, logical on bool ones, as libtorch's.
+Tensor operator~(const Tensor& x);
+Tensor operator&(const Tensor& a, const Tensor& b);
+Tensor operator|(const Tensor& a, const Tensor& b);
+Tensor operator^(const Tensor& a, const Tensor& b);
+Tensor operator&(const Tensor& a, const Scalar& b);
+Tensor operator|(const Tensor& a, const Scalar& b);
+Tensor operator^(const Tensor& a, const Scalar& b);
 
 // ---------------------------------------------------------------- reductions (reduce.cpp)
 // An empty `dims` reduces over every dim. Integer and bool sums/prods accumulate in int64.

@@ -91,6 +91,7 @@ Tensor Tensor::cuda() const { return to(Device(kCUDA)); }
 
 Tensor& Tensor::fill_(const Scalar& value) {
   check_no_internal_overlap("fill_", *this);
+  check_scalar_fits(value, dtype(), "fill_");
   if (numel() > 0) run(Fill(value), {}, {*this});
   return *this;
 }

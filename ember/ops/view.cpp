@@ -11,9 +11,18 @@
 namespace ember {
 namespace {
 
-// The view over self's storage, recorded for autograd as `view` describes it.
+// The view over self's storage, recorded for autograd as `view` describes it. Its element
+// count must fit int64 like any tensor's: expand and as_strided with stride 0 describe any
+// number of elements over one, and numel() would overflow (PyTorch raises the same).
 Tensor make_view(const Tensor& self, Shape shape, Strides strides, int64_t offset,
                  const View& view) {
+  int64_t numel = 1;
+  for (int64_t size : shape) {
+    EMBER_CHECK(size >= 0, "[", view.name(), "] Trying to create tensor with negative dimension ",
+                size, ": ", shape);
+    EMBER_CHECK(!__builtin_mul_overflow(numel, size, &numel), "[", view.name(),
+                "] numel: integer multiplication overflow; sizes ", shape);
+  }
   Tensor result(IntrusivePtr<TensorImpl>::make(self.storage(), offset, std::move(shape),
                                                std::move(strides), self.dtype()));
   record_only(view, {self}, {result});
@@ -252,7 +261,7 @@ Tensor narrow(const Tensor& self, int64_t dim, int64_t start, int64_t length) {
   if (start < 0) start += size;
   EMBER_CHECK_INDEX(start >= 0 && start <= size, "[narrow] start (", start,
                     ") is out of bounds for dimension ", d, " with size ", size);
-  EMBER_CHECK(length >= 0 && start + length <= size, "[narrow] start (", start, ") + length (",
+  EMBER_CHECK(length >= 0 && length <= size - start, "[narrow] start (", start, ") + length (",
               length, ") exceeds dimension size (", size, ").");
   return slice(self, d, start, start + length, 1);
 }
@@ -289,9 +298,12 @@ Tensor slice(const Tensor& self, int64_t dim, std::optional<int64_t> start_opt,
   const int64_t end = std::max(start, end_opt ? clamp_bound(*end_opt) : size);
   Shape shape = self.shape();
   Strides strides = self.strides();
-  shape[d] = (end - start + step - 1) / step;
+  // Written so that no step up to INT64_MAX overflows (x[::sys.maxsize]). stride * step can only
+  // overflow when the dim keeps at most one element, whose stride is never used.
+  shape[d] = end > start ? (end - start - 1) / step + 1 : 0;
   const int64_t offset = self.storage_offset() + start * strides[d];
-  strides[d] *= step;
+  int64_t stepped = 0;
+  if (!__builtin_mul_overflow(strides[d], step, &stepped)) strides[d] = stepped;
   return make_view(self, std::move(shape), std::move(strides), offset,
                    View::slice("slice", d, start, step));
 }

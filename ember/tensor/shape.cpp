@@ -89,7 +89,9 @@ Shape infer_size(const Shape& requested, int64_t numel, std::string_view op) {
       inferred_dim = static_cast<int64_t>(i);
     } else {
       EMBER_CHECK(requested[i] >= 0, "[", op, "] invalid shape dimension ", requested[i]);
-      known *= requested[i];
+      EMBER_CHECK(!__builtin_mul_overflow(known, requested[i], &known), "[", op, "] shape '",
+                  requested, "' is invalid for input of size ", numel,
+                  " (numel: integer multiplication overflow)");
     }
   }
   if (inferred_dim >= 0) {

@@ -17,6 +17,7 @@ struct NestedData {
   std::vector<int64_t> integers;
   bool any_float = false;
   bool all_bool = true;
+  std::optional<ScalarType> dtype;  // the requested dtype: every number must fit it (PyTorch)
 };
 
 bool is_sequence(nb::handle object) {
@@ -29,6 +30,7 @@ void collect(nb::handle object, size_t depth, NestedData& data) {
     EMBER_CHECK_VALUE(depth == data.shape.size(), "[tensor] expected a sequence at dim ", depth,
                       " but got a number");
     const Scalar value = to_scalar(object);
+    if (data.dtype) check_scalar_fits(value, *data.dtype, "tensor");
     data.all_bool &= value.is_bool();
     data.any_float |= value.is_floating_point();
     data.floats.push_back(value.to_double());
@@ -60,15 +62,19 @@ Tensor tensor_from_python(nb::handle data, std::optional<ScalarType> dtype,
     result = nb::cast<Tensor>(from_numpy(as_array(data, nb::arg("order") = "C"))).clone();
   } else {
     NestedData nested;
+    nested.dtype = dtype;
     collect(data, 0, nested);
     if (nested.all_bool && !nested.floats.empty()) {
       std::vector<uint8_t> flags(nested.integers.begin(), nested.integers.end());
       result = from_blob_copy(flags.data(), nested.shape, kBool);
-    } else if (nested.any_float || nested.floats.empty()) {
+    } else if ((nested.any_float || nested.floats.empty()) &&
+               !(dtype && is_integral(*dtype, /*include_bool=*/false))) {
       // Straight from the float64 staging to the requested type: no float32 detour.
       result = from_blob_copy(nested.floats.data(), nested.shape, kFloat64)
                    .to(dtype.value_or(default_dtype()));
     } else {
+      // Integers, or numbers bound for an integer dtype: each fits it (checked above), so a
+      // float truncates and a negative int wraps into an unsigned type, number by number.
       result = from_blob_copy(nested.integers.data(), nested.shape, kInt64);
     }
   }

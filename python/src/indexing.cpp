@@ -127,9 +127,11 @@ Indexed apply_key(const Tensor& self, nb::handle key) {
   }
   int64_t consumed = 0;
   int ellipses = 0;
+  bool advanced = false;
   for (const KeyItem& item : items) {
     consumed += dims_consumed(item);
     ellipses += item.kind == KeyItem::Kind::Ellipsis;
+    advanced = advanced || item.kind == KeyItem::Kind::Tensor;
   }
   EMBER_CHECK_INDEX(ellipses <= 1, "an index can only have a single ellipsis ('...')");
   EMBER_CHECK_INDEX(consumed <= self.dim(), "too many indices for tensor of dimension ",
@@ -154,12 +156,14 @@ Indexed apply_key(const Tensor& self, nb::handle key) {
         view = view.unsqueeze(dim++);
         break;
       case KeyItem::Kind::Bool:
-        // x[True] adds a dim (a view); x[False] adds it and then takes nothing from it.
+        // x[True] adds a dim (a view); x[False] adds it and then takes nothing from it. Beside
+        // another advanced index, True is an advanced index too (position 0 of the new dim), so
+        // it broadcasts with the others as in PyTorch: zeros(2, 3, 4)[True, i, 1] is (2, 4).
         view = view.unsqueeze(dim);
-        if (item.integer) {
+        if (item.integer && !advanced) {
           ++dim;
         } else {
-          record(empty({0}, TensorOptions(kInt64).device(self.device())), 1);
+          record(zeros({item.integer}, TensorOptions(kInt64).device(self.device())), 1);
         }
         break;
       case KeyItem::Kind::Integer:

@@ -396,12 +396,16 @@ void init_tensor(nb::class_<Tensor>& tensor) {
   EMBER_OPERATOR("__le__", ember::le(a, b))
   EMBER_OPERATOR("__gt__", ember::gt(a, b))
   EMBER_OPERATOR("__ge__", ember::ge(a, b))
-  EMBER_OPERATOR("__and__", ember::logical_and(a, b))
-  EMBER_OPERATOR("__rand__", ember::logical_and(b, a))
-  EMBER_OPERATOR("__or__", ember::logical_or(a, b))
-  EMBER_OPERATOR("__ror__", ember::logical_or(b, a))
-  EMBER_OPERATOR("__xor__", ember::logical_xor(a, b))
-  EMBER_OPERATOR("__rxor__", ember::logical_xor(b, a))
+  EMBER_OPERATOR("__and__", ember::bitwise_and(a, b))
+  EMBER_OPERATOR("__rand__", ember::bitwise_and(b, a))
+  EMBER_OPERATOR("__or__", ember::bitwise_or(a, b))
+  EMBER_OPERATOR("__ror__", ember::bitwise_or(b, a))
+  EMBER_OPERATOR("__xor__", ember::bitwise_xor(a, b))
+  EMBER_OPERATOR("__rxor__", ember::bitwise_xor(b, a))
+  EMBER_OPERATOR("__lshift__", ember::bitwise_left_shift(a, b))
+  EMBER_OPERATOR("__rlshift__", ember::bitwise_left_shift(b, a))
+  EMBER_OPERATOR("__rshift__", ember::bitwise_right_shift(a, b))
+  EMBER_OPERATOR("__rrshift__", ember::bitwise_right_shift(b, a))
   EMBER_OPERATOR("__matmul__", ember::matmul(a, b))
   EMBER_OPERATOR("__rmatmul__", ember::matmul(b, a))
 #undef EMBER_OPERATOR
@@ -426,15 +430,24 @@ void init_tensor(nb::class_<Tensor>& tensor) {
   EMBER_INPLACE_OPERATOR("__ifloordiv__", ember::floor_divide_(a, b))
   EMBER_INPLACE_OPERATOR("__imod__", ember::remainder_(a, b))
   EMBER_INPLACE_OPERATOR("__ipow__", ember::pow_(a, b))
-  EMBER_INPLACE_OPERATOR("__iand__", ember::logical_and_(a, b))
-  EMBER_INPLACE_OPERATOR("__ior__", ember::logical_or_(a, b))
-  EMBER_INPLACE_OPERATOR("__ixor__", ember::logical_xor_(a, b))
+  EMBER_INPLACE_OPERATOR("__iand__", ember::bitwise_and_(a, b))
+  EMBER_INPLACE_OPERATOR("__ior__", ember::bitwise_or_(a, b))
+  EMBER_INPLACE_OPERATOR("__ixor__", ember::bitwise_xor_(a, b))
+  EMBER_INPLACE_OPERATOR("__ilshift__", ember::bitwise_left_shift_(a, b))
+  EMBER_INPLACE_OPERATOR("__irshift__", ember::bitwise_right_shift_(a, b))
 #undef EMBER_INPLACE_OPERATOR
 
   tensor.def("__neg__", [](const Tensor& t) { return ember::neg(t); })
       .def("__pos__", [](const Tensor& t) { return t; })
       .def("__abs__", [](const Tensor& t) { return ember::abs(t); })
-      .def("__invert__", [](const Tensor& t) { return ember::logical_not(t); });
+      .def("__invert__", [](const Tensor& t) {
+        // PyTorch's Tensor.__invert__ raises TypeError itself before bitwise_not sees a float.
+        EMBER_CHECK_TYPE(!t.is_floating_point(),
+                         "~ (operator.invert) is only implemented on integer and Boolean-type "
+                         "tensors; got a ",
+                         t.dtype(), " tensor");
+        return ember::bitwise_not(t);
+      });
 
   // reductions
   tensor

@@ -21,6 +21,7 @@ FLOATING = (ember.float32, ember.float64, ember.float16, ember.bfloat16)
 INTEGRAL = (ember.uint8, ember.int8, ember.int16, ember.int32, ember.int64)
 NUMERIC = FLOATING + INTEGRAL
 ALL = NUMERIC + (ember.bool,)
+BITWISE = INTEGRAL + (ember.bool,)
 
 # numpy has no bfloat16: bfloat16 values travel as float32 arrays holding bf16-exact values.
 NUMPY_DTYPES = {
@@ -89,6 +90,7 @@ DOMAINS = {
     "unit": (-1.0, 1.0, -3, 3, False),
     "pow_base": (0.25, 2.5, -3, 4, False),
     "exponent": (-2.0, 2.0, 0, 3, False),
+    "shift": (0.0, 6.0, 0, 6, False),  # shift amounts within the narrowest integer type
 }
 
 
@@ -460,6 +462,8 @@ TYPE_RULE_INFO = {
     "TrueDivide": {"dtypes": ALL, "out_dtype": floating_result, "ref_upcasts_integers": True},
     "Comparison": {"dtypes": ALL, "out_dtype": bool_result},
     "Logical": {"dtypes": ALL, "out_dtype": bool_result},
+    "Bitwise": {"dtypes": BITWISE, "out_dtype": same_dtype},
+    "Shift": {"dtypes": INTEGRAL, "out_dtype": same_dtype},
 }
 
 
@@ -556,6 +560,16 @@ add(
     binary("logical_xor", np.logical_xor, operator=operator.xor,
            inplace_operator=operator.ixor,
            operator_dtypes=(ember.bool,)),
+    binary("bitwise_and", np.bitwise_and, operator=operator.and_,
+           inplace_operator=operator.iand),
+    binary("bitwise_or", np.bitwise_or, operator=operator.or_,
+           inplace_operator=operator.ior),
+    binary("bitwise_xor", np.bitwise_xor, operator=operator.xor,
+           inplace_operator=operator.ixor),
+    binary("bitwise_left_shift", np.left_shift, domains=("real", "shift"),
+           operator=operator.lshift, inplace_operator=operator.ilshift),
+    binary("bitwise_right_shift", np.right_shift, domains=("real", "shift"),
+           operator=operator.rshift, inplace_operator=operator.irshift),
 )
 
 
@@ -664,6 +678,9 @@ add(
     OpInfo("logical_not", ember.logical_not, np.logical_not, logical_not_samples, dtypes=ALL,
            out_dtype=bool_result, method="logical_not", operator=operator.invert,
            operator_dtypes=(ember.bool,)),
+    OpInfo("bitwise_not", ember.bitwise_not, np.invert, logical_not_samples, dtypes=BITWISE,
+           method="bitwise_not", inplace="bitwise_not_", operator=operator.invert,
+           large=large_samples("real")),
     OpInfo("clamp", ember.clamp, ref_clamp, clamp_scalar_samples, dtypes=NUMERIC, kind="unary",
            method="clamp", inplace="clamp_", functions=("clamp", "clamp_", "clip")),
     OpInfo("clamp_tensor", ember.clamp, ref_clamp, clamp_tensor_samples, dtypes=NUMERIC,

@@ -439,6 +439,7 @@ BOOL_RESULT = "bool result: comparisons and logical ops have no gradient"
 INTEGER_RESULT = "integer (index) result"
 RANDOM = "random sampling: no gradient w.r.t. the sampled values"
 CREATION = "creation op: no tensor input to differentiate"
+INTEGER_INPUTS = "bitwise op: takes only integer and bool tensors, which never require grad"
 NON_DIFFERENTIABLE = {
     **{name: BOOL_RESULT for name in ("eq", "ne", "lt", "le", "gt", "ge", "logical_and",
                                       "logical_or", "logical_xor", "logical_not", "all",
@@ -449,6 +450,9 @@ NON_DIFFERENTIABLE = {
     **{name: CREATION for name in ("zeros", "ones", "empty", "full", "arange", "linspace", "eye",
                                    "zeros_like", "ones_like", "full_like", "empty_like", "tensor",
                                    "as_tensor", "scalar_tensor", "from_numpy")},
+    **{name: INTEGER_INPUTS for name in ("bitwise_and", "bitwise_or", "bitwise_xor",
+                                         "bitwise_not", "bitwise_left_shift",
+                                         "bitwise_right_shift")},
 }
 
 # ---------------------------------------------------------------- known ember bugs (strict)

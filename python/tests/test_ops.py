@@ -483,8 +483,6 @@ def test_can_cast(source, target):
     assert ember.can_cast(source, target) == can_cast(source, target)
 
 
-@pytest.mark.xfail(strict=True, reason="ember binds & | ^ ~ to the logical ops; PyTorch's are "
-                   "bitwise on integer tensors, and ember has no bitwise_* ops yet")
 def test_integer_operators_are_bitwise():
     assert (t([1, 2]) & t([3, 3])).tolist() == [1, 2]
     assert (t([1, 2]) | t([4, 4])).tolist() == [5, 6]

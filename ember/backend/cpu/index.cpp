@@ -135,7 +135,11 @@ void walk_rows(const IndexWalk& walk, int64_t begin, int64_t end, Visit& visit) 
   }
 }
 
-int64_t row_count(const IndexWalk& walk) { return walk.outer.numel() * walk.count; }
+// Rows to walk: none when a dim of self other than the indexed ones is empty (x[:, 1:1:2][i]),
+// as walk_inner visits one element per row before it looks at the inner sizes.
+int64_t row_count(const IndexWalk& walk) {
+  return walk.inner.numel() == 0 ? 0 : walk.outer.numel() * walk.count;
+}
 
 // Calls visit(value, multi_index) for each element of x in row-major order.
 template <typename T, typename Visit>

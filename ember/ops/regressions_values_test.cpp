@@ -1,0 +1,185 @@
+// Regressions for the crash and wrong-value defects that differential fuzzing against PyTorch
+// found (issue 6), through the C++ API: integer division traps, indexing a tensor with an empty
+// dim, bitwise ops, numel overflow of views, negative integer powers, scalars that do not fit a
+// dtype, and alpha computed in the operands' type. The Python side of each is in
+// python/tests/test_regressions_values.py.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "ember/base/error.h"
+#include "ember/ops/ops.h"
+
+namespace ember {
+namespace {
+
+using Values = std::vector<double>;
+
+Values values(const Tensor& t) {
+  Tensor flat = t.to(kFloat64).contiguous();
+  return Values(flat.data_ptr<double>(), flat.data_ptr<double>() + flat.numel());
+}
+
+template <typename Error, typename Fn>
+std::string error_of(Fn&& fn) {
+  try {
+    fn();
+  } catch (const Error& error) {
+    return error.what();
+  } catch (const std::exception& error) {
+    return std::string("wrong error type: ") + error.what();
+  }
+  return "no error";
+}
+
+bool contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
+TEST(RegressionsValues, IntegerDivisionByAScalarThatWrapsToZeroRaises) {
+  const Tensor x = tensor({5, 7}, kUInt8);
+  for (auto op : {+[](const Tensor& a) { return remainder(a, 256); },
+                  +[](const Tensor& a) { return floor_divide(a, 256); },
+                  +[](const Tensor& a) {
+                    return div(a, scalar_tensor(256, std::nullopt, true),
+                               std::string_view("trunc"));
+                  }}) {
+    EXPECT_TRUE(contains(error_of<RuntimeError>([&] { op(x); }),
+                         "ZeroDivisionError: integer division by zero"));
+  }
+  Tensor y = tensor({5, 7}, kInt32);
+  EXPECT_TRUE(contains(error_of<RuntimeError>([&] {
+                         y.remainder_(tensor({1, 0}, kInt32));
+                       }),
+                       "[remainder] ZeroDivisionError"));
+  EXPECT_EQ(values(y), (Values{5, 7}));
+}
+
+TEST(RegressionsValues, MinimumDividedByMinusOneRaises) {
+  const Tensor x = tensor({-2147483648.0, 6}, kInt32);
+  EXPECT_TRUE(contains(error_of<RuntimeError>([&] { floor_divide(x, -1); }),
+                       "[floor_divide] integer overflow: -2147483648 divided by -1 does not fit "
+                       "in int32"));
+  EXPECT_TRUE(contains(error_of<RuntimeError>([&] {
+                         div(x, tensor({-1, 1}, kInt32), std::string_view("trunc"));
+                       }),
+                       "integer overflow"));
+  const Tensor lowest = full({1}, std::numeric_limits<int64_t>::min(), kInt64);
+  EXPECT_TRUE(
+      contains(error_of<RuntimeError>([&] { floor_divide(lowest, -1); }), "integer overflow"));
+  EXPECT_EQ(values(remainder(lowest, -1)), (Values{0}));
+  EXPECT_EQ(values(floor_divide(tensor({-127, 7}, kInt8), -1)), (Values{127, -7}));
+}
+
+TEST(RegressionsValues, IndexingATensorWithAnEmptyStepSliceDim) {
+  const Tensor view = zeros({100, 3, 100}).slice(1, 1, 1, 2);
+  ASSERT_EQ(view.shape(), (Shape{100, 0, 100}));
+  EXPECT_EQ(index(view, {arange(100)}).shape(), (Shape{100, 0, 100}));
+  EXPECT_EQ(index_select(view, 0, arange(100)).shape(), (Shape{100, 0, 100}));
+  EXPECT_EQ(index_select(view, 2, arange(7)).shape(), (Shape{100, 0, 7}));
+}
+
+TEST(RegressionsValues, IndexPutThroughAnEmptySliceWritesNothing) {
+  Tensor x = zeros({3, 2, 3});
+  Tensor empty_view = x.slice(1, 1, 1, 2);
+  index_put_(empty_view, {tensor({1, 2}, kInt64)}, scalar_tensor(5.0));
+  EXPECT_EQ(x.sum().item<double>(), 0.0);
+  index_put_(empty_view, {tensor({0, 2}, kInt64)}, zeros({2, 0, 3}), /*accumulate=*/true);
+  EXPECT_EQ(x.sum().item<double>(), 0.0);
+}
+
+TEST(RegressionsValues, BitwiseOpsOnIntegersAndBools) {
+  const Tensor a = tensor({12, 10, -1}, kInt16), b = tensor({10, 6, 7}, kInt16);
+  EXPECT_EQ(bitwise_and(a, b).dtype(), kInt16);
+  EXPECT_EQ(values(bitwise_and(a, b)), (Values{8, 2, 7}));
+  EXPECT_EQ(values(bitwise_or(a, b)), (Values{14, 14, -1}));
+  EXPECT_EQ(values(bitwise_xor(a, b)), (Values{6, 12, -8}));
+  EXPECT_EQ(values(bitwise_not(a)), (Values{-13, -11, 0}));
+  EXPECT_EQ(values(bitwise_left_shift(a, 2)), (Values{48, 40, -4}));
+  EXPECT_EQ(values(bitwise_right_shift(a, 1)), (Values{6, 5, -1}));
+  EXPECT_EQ(values(bitwise_left_shift(a, 16)), (Values{0, 0, 0}));
+  EXPECT_EQ(values(bitwise_right_shift(a, -1)), (Values{0, 0, -1}));
+  const Tensor t = tensor({1, 1, 0}, kBool), f = tensor({1, 0, 0}, kBool);
+  EXPECT_EQ(bitwise_and(t, f).dtype(), kBool);
+  EXPECT_EQ(values(bitwise_xor(t, f)), (Values{0, 1, 0}));
+  EXPECT_EQ(values(bitwise_not(t)), (Values{0, 0, 1}));
+  EXPECT_EQ(values(a & b), values(bitwise_and(a, b)));
+  EXPECT_EQ(values((a | 1) ^ b), (Values{7, 13, -8}));
+  EXPECT_EQ(values(~t), (Values{0, 0, 1}));
+  Tensor c = tensor({1, 2}, kUInt8);
+  c.bitwise_not_();
+  EXPECT_EQ(values(c), (Values{254, 253}));
+}
+
+TEST(RegressionsValues, BitwiseOpsRejectFloatsAndShiftsRejectBool) {
+  EXPECT_TRUE(contains(error_of<RuntimeError>([] { bitwise_and(ones({2}), 1); }),
+                       "[bitwise_and] not implemented for 'float32'"));
+  EXPECT_TRUE(contains(error_of<RuntimeError>([] { bitwise_not(ones({2}, kFloat64)); }),
+                       "[bitwise_not] not implemented for 'float64'"));
+  EXPECT_TRUE(contains(
+      error_of<RuntimeError>([] { bitwise_left_shift(ones({2}, kBool), ones({2}, kBool)); }),
+      "[bitwise_left_shift] not implemented for 'bool'"));
+}
+
+TEST(RegressionsValues, ViewsWithAnOverflowingNumelRaise) {
+  const int64_t big = int64_t{1} << 32;
+  EXPECT_TRUE(contains(error_of<RuntimeError>([&] {
+                         ones({1}).expand({big + 1, big - 1});
+                       }),
+                       "[expand] numel: integer multiplication overflow"));
+  EXPECT_TRUE(contains(error_of<RuntimeError>([] {
+                         ones({3}).as_strided({int64_t{1} << 62, 4}, {0, 0});
+                       }),
+                       "[as_strided] numel: integer multiplication overflow"));
+  EXPECT_TRUE(
+      contains(error_of<RuntimeError>([] { ones({1}).expand({-2}); }), "negative dimension -2"));
+  EXPECT_TRUE(contains(error_of<RuntimeError>([] {
+                         ones({4}).view({int64_t{1} << 62, 4});
+                       }),
+                       "is invalid for input of size 4"));
+  const int64_t huge = std::numeric_limits<int64_t>::max();
+  EXPECT_TRUE(contains(error_of<RuntimeError>([&] { narrow(ones({3}), 0, 1, huge); }),
+                       "exceeds dimension size (3)"));
+  EXPECT_EQ(values(arange(6).slice(0, 1, std::nullopt, huge)), (Values{1}));
+}
+
+TEST(RegressionsValues, IntegerToANegativeIntegerPowerRaises) {
+  const Tensor x = tensor({2, 3}, kInt64);
+  EXPECT_TRUE(contains(error_of<RuntimeError>([&] { pow(x, -1); }),
+                       "[pow] Integers to negative integer powers are not allowed."));
+  EXPECT_EQ(values(pow(x, tensor({-1, -1}, kInt64))), (Values{0, 0}));
+  EXPECT_EQ(values(pow(x, -1.0))[0], 0.5);
+}
+
+TEST(RegressionsValues, ScalarsThatDoNotFitTheDtypeRaise) {
+  Tensor x = zeros({3}, kUInt8);
+  EXPECT_TRUE(contains(error_of<RuntimeError>([&] { x.fill_(300); }),
+                       "[fill_] value cannot be converted to type uint8 without overflow"));
+  EXPECT_TRUE(contains(
+      error_of<RuntimeError>([] { full({2}, -std::numeric_limits<double>::infinity(), kInt32); }),
+      "[full] value cannot be converted to type int32 without overflow"));
+  EXPECT_TRUE(contains(error_of<RuntimeError>([&] {
+                         masked_fill(x, tensor({1, 0, 1}, kBool), 256);
+                       }),
+                       "[masked_fill] value cannot be converted"));
+  EXPECT_TRUE(contains(error_of<RuntimeError>([] { full({1}, 1e300, kFloat32); }),
+                       "float32 without overflow"));
+  EXPECT_EQ(values(x.fill_(-1)), (Values{255, 255, 255}));  // wraps from below, as in PyTorch
+}
+
+TEST(RegressionsValues, AlphaIsAppliedInTheOperandsType) {
+  const Tensor x = zeros({2}, kFloat64);
+  const Tensor b = scalar_tensor(0.1, std::nullopt, /*wrapped=*/true);
+  EXPECT_EQ(values(add(x, b, 2)), (Values{0.1 * 2, 0.1 * 2}));
+  EXPECT_EQ(values(sub(x, b, 3)), (Values{-0.1 * 3, -0.1 * 3}));
+  EXPECT_TRUE(
+      contains(error_of<RuntimeError>([] { add(ones({1}, kInt32), ones({1}, kInt32), 2.5); }),
+               "[add] For integral input tensors, argument alpha must not be a floating "
+               "point number."));
+}
+
+}  // namespace
+}  // namespace ember
