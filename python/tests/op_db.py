@@ -436,7 +436,10 @@ def ref_masked_select(x, mask):
 
 
 def ref_addmm(bias, a, b, beta=1, alpha=1):
-    return beta * bias + alpha * np.matmul(a, b)
+    product = alpha * np.matmul(a, b)
+    # As PyTorch documents: with beta=0 the input is ignored, its NaN and inf included.
+    return np.broadcast_to(product, np.broadcast_shapes(bias.shape, product.shape)) if beta == 0 \
+        else beta * bias + product
 
 
 # ---------------------------------------------------------------- entries
