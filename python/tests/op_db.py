@@ -418,6 +418,10 @@ def ref_erf(x):
 def ref_div(a, b, rounding_mode=None):
     if rounding_mode == "floor":
         return np.floor_divide(a, b)
+    if rounding_mode == "trunc" and np.issubdtype(np.result_type(a, b), np.integer):
+        # Exact in integers (through float64, INT64_MAX // -1 would round to INT64_MIN).
+        floor = np.floor_divide(a, b)
+        return floor + ((floor < 0) & (floor * b != a))
     quotient = np.true_divide(a, b)
     return np.trunc(quotient) if rounding_mode == "trunc" else quotient
 
@@ -463,7 +467,9 @@ def unary(name, ref, domain="real", floating=True, **kwargs):
 add(
     unary("neg", np.negative, floating=False, operator=operator.neg),
     unary("abs", np.abs, floating=False, operator=abs),
-    unary("sign", np.sign, floating=False),
+    # PyTorch's sign of NaN is 0 (numpy's is NaN).
+    unary("sign", lambda x: np.where(np.isnan(x), np.zeros((), x.dtype), np.sign(x)),
+          floating=False),
     unary("relu", lambda x: np.maximum(x, np.zeros((), x.dtype)), floating=False),
     unary("floor", np.floor, floating=False),
     unary("ceil", np.ceil, floating=False),

@@ -65,9 +65,11 @@ def random_key(rng, shape):
         elif choice == 5 and advanced:
             key.append(Tensorish(rng.random(shape[dim:dim + 1]) < 0.5))
         elif choice == 6 and not used_ellipsis:
+            # Covering at least one dim: numpy separates advanced indices by an empty Ellipsis,
+            # PyTorch does not.
             key.append(Ellipsis)
             used_ellipsis = True
-            dim = len(shape) - int(rng.integers(0, len(shape) - dim + 1))
+            dim += int(rng.integers(1, len(shape) - dim + 1))
             continue
         else:
             key.append(slice(None))

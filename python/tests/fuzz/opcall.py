@@ -34,6 +34,7 @@ OPS = [info for info in OP_DB
        if info.ref is not None and info.check is None
        and any(isinstance(arg, Input) for arg in info.sample_inputs(info.dtypes[0])[0].args)]
 LAYOUTS = ("contiguous", "contiguous", "transposed", "stepped", "expanded")
+STEPPED = {"stepped": "sliced"}  # op_db's name for the layout
 TYPED = known.TYPED
 
 
@@ -197,6 +198,7 @@ class OpCase:
         shape = random_shape(rng)
         # bernoulli's reference holds for probabilities 0 and 1 only.
         extremal = rng.random() < 0.35 and not self.info.name.startswith("bernoulli")
+        self.extremal = extremal
         self.args = []
         for position, arg in enumerate(self.sample.args):
             if isinstance(arg, Input):
@@ -209,7 +211,9 @@ class OpCase:
                 # Index arguments keep their values: an out-of-range index is another test.
                 if extremal and (arg.dtype.is_floating_point or reshape):
                     values = sprinkle(rng, values, arg.dtype)
-                layout = LAYOUTS[rng.integers(len(LAYOUTS))]
+                allowed = [layout for layout in LAYOUTS if STEPPED.get(layout, layout)
+                           in self.info.layouts]
+                layout = allowed[rng.integers(len(allowed))]
                 self.args.append(Arg(values, arg.dtype, layout, rng))
             elif reshape and isinstance(arg, (int, float)) and not isinstance(arg, bool) and \
                     out_of_range_scalars(self.dtype) and rng.random() < 0.15:
@@ -316,7 +320,10 @@ class OpCase:
             if np.shape(expected) != tuple(first.tensor.shape):
                 return f"in-place broadcast to {np.shape(expected)} was accepted"
             out_dtype = first.dtype
-        problem = matches(result, expected, out_dtype, self.info.kind, self.sample.k)
+        # A sum of products of extremal values may overflow in the op's accumulation type where
+        # float64 does not: inf against NaN is then no defect.
+        lenient = self.extremal and self.info.kind == "reduction"
+        problem = matches(result, expected, out_dtype, self.info.kind, self.sample.k, lenient)
         if problem:
             return problem
         for arg in self.args + list(self.kwargs.values()):
@@ -338,13 +345,13 @@ def untouched(around, dtype):
     return bool((np.isnan(values) if isinstance(mark, float) else values == mark).all())
 
 
-def matches(actual, expected, dtype, kind, k):
+def matches(actual, expected, dtype, kind, k, nonfinite_equal=False):
     """"" when ember's result equals the reference within RELIABILITY's tolerance, else why."""
     if isinstance(dtype, tuple):
         if not isinstance(actual, tuple) or len(actual) != len(dtype):
             return f"returned {type(actual).__name__}, expected {len(dtype)} results"
         for got, want, part in zip(actual, expected, dtype):
-            problem = matches(got, want, part, kind, k)
+            problem = matches(got, want, part, kind, k, nonfinite_equal)
             if problem:
                 return problem
         return ""
@@ -366,6 +373,8 @@ def matches(actual, expected, dtype, kind, k):
             got = got.astype(np.float64)
             close = np.abs(got - want) <= atol + rtol * np.abs(want)
             same = close | (got == want) | (np.isnan(got) & np.isnan(want))
+            if nonfinite_equal:
+                same |= ~np.isfinite(got) & ~np.isfinite(want)
     if bool(np.all(same)):
         return ""
     bad = np.argwhere(~np.asarray(same))[:3]
