@@ -68,7 +68,9 @@ def tolerance(dtype, kind, k=1):
 def round_to_bfloat16(values):
     """Round-to-nearest-even of float values to bfloat16, returned as float32."""
     bits = np.asarray(values, dtype=np.float32).view(np.uint32).astype(np.uint64)
-    rounded = ((bits + 0x7FFF + ((bits >> 16) & 1)) >> 16) << 16
+    sixteen = np.uint64(16)  # numpy 1.x refuses uint64 >> a Python int
+    rounded = ((bits + np.uint64(0x7FFF) + ((bits >> sixteen) & np.uint64(1))) >> sixteen) \
+        << sixteen
     return rounded.astype(np.uint32).view(np.float32)
 
 

@@ -1,9 +1,10 @@
 """ember's fuzzers in CI (issue 6; RELIABILITY B9-B17, T2, T4, T7): a bounded run with a fixed
 seed of the op-call fuzzer (op_db entries on random shapes, dtypes, layouts and extremal values
 vs their numpy references), the indexing fuzzer (random keys for getitem / setitem /
-index_select vs numpy) and the autograd-graph fuzzer (random graphs vs finite differences). Each batch runs in a subprocess, so a crash or a hang fails the test with the
-case's seed and number; `python tools/fuzz.py {ops,index,graph} --seed S --case I` replays it. Known
-defects are skipped by name (fuzz/known.py) until their fixes land.
+index_select vs numpy) and the autograd-graph fuzzer (random graphs vs finite differences).
+Each batch runs in a subprocess, so a crash or a hang fails the test with the case's seed and
+number; `python tools/fuzz.py {ops,index,graph} --seed S --case I` replays it. Known defects
+are skipped by name (fuzz/known.py) until their fixes land.
 """
 import pytest
 from fuzz.runner import fuzz

@@ -11,9 +11,9 @@ PyTorch's tensor API (torch_diff uses that).
 from dataclasses import dataclass, field
 
 import numpy as np
+from ember.autograd.gradcheck import GradcheckError
 
 import ember
-from ember.autograd.gradcheck import GradcheckError
 
 from . import known
 
@@ -82,7 +82,7 @@ def apply_step(lib, step, values):
     if op == "transpose":
         return x.transpose(p["dims"][0], p["dims"][1])
     if op == "permute":
-        return x.permute(*p["order"])
+        return x.permute(*p["order"])  # a KeyError for a 0-d operand drops the step
     if op == "getitem":
         return x[p["key"]]
     if op == "narrow":
@@ -94,7 +94,7 @@ def apply_step(lib, step, values):
     if op == "expand":
         return x.expand(*p["shape"])
     if op == "reshape_view":
-        return x.reshape(*p["shape"])
+        return x.reshape(p["shape"])
     if op == "select":
         return x.select(p["dim"], p["index"])
     if op == "t_like":
@@ -163,8 +163,8 @@ def random_params(rng, op, shape):
         return {"alpha": float(rng.choice([0.5, -2.0, 3.0]))}
     if op == "transpose":
         return {"dims": (dim(), dim())}
-    if op == "permute":
-        return {"order": tuple(int(d) for d in rng.permutation(rank))}
+    if op == "permute":  # (PyTorch's permute() needs at least one dim)
+        return {"order": tuple(int(d) for d in rng.permutation(rank))} if rank else {}
     if op == "getitem":
         key = []
         for size in shape:
@@ -193,7 +193,8 @@ def random_params(rng, op, shape):
         return {"dim": dim()}
     if op == "expand":
         lead = tuple(int(rng.integers(1, 3)) for _ in range(int(rng.integers(0, 2))))
-        return {"shape": lead + tuple(int(rng.integers(1, 4)) if s == 1 else s for s in shape)}
+        expanded = lead + tuple(int(rng.integers(1, 4)) if s == 1 else s for s in shape)
+        return {"shape": expanded} if expanded else {}
     if op == "reshape_view":
         return {"shape": tuple(reversed(shape)) if rng.random() < 0.5 else (-1,)}
     if op == "select":
@@ -283,7 +284,7 @@ def generate(seed, index):
         try:
             with ember.no_grad():
                 result = apply_step(ember, step, values)
-        except (RuntimeError, ValueError, IndexError, TypeError):
+        except (RuntimeError, ValueError, IndexError, TypeError, KeyError):
             continue
         if not result.dtype.is_floating_point:
             continue

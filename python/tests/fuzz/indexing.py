@@ -195,7 +195,7 @@ def duplicated(key):
     for k in key:
         values = k.values if isinstance(k, Tensorish) else np.asarray(k) if isinstance(
             k, list) else None
-        if values is not None and values.dtype != np.bool_ and values.size:
-            if len(np.unique(values)) != values.size or (values < 0).any():
-                return True
+        if values is not None and values.dtype != np.bool_ and values.size and (
+                len(np.unique(values)) != values.size or (values < 0).any()):
+            return True
     return False

@@ -14,7 +14,16 @@ shape, an input modified, a write outside an input, an untyped exception).
 import warnings
 
 import numpy as np
-from op_db import NUMPY_DTYPES, OP_DB, Input, as_numpy, can_cast, dtype_name, round_to, tolerance
+from op_db import (
+    NUMPY_DTYPES,
+    OP_DB,
+    Input,
+    as_numpy,
+    can_cast,
+    dtype_name,
+    round_to,
+    tolerance,
+)
 
 import ember
 
@@ -61,8 +70,8 @@ def extremal_values(dtype):
 
 def out_of_range_scalars(dtype):
     """Python scalars that do not fit `dtype` or wrap to a special value in it."""
-    if dtype.is_floating_point:
-        return [np.inf, -np.inf, np.nan, 1e300, -0.0]
+    if dtype.is_floating_point:  # (a finite one beyond the dtype's range rounds to inf)
+        return [np.inf, -np.inf, np.nan, -0.0]
     if dtype == ember.bool:  # any int promotes a bool tensor to int64: nothing is out of range
         return []
     info = np.iinfo(NUMPY_DTYPES[dtype])
@@ -136,7 +145,8 @@ class Arg:
             text_key = ":, " * dim + f"1::{step}"
             self.text = f"{tensor_text(wide, dtype)}[{text_key}]"
         elif layout == "expanded" and any(size > 1 for size in values.shape):
-            collapsed = [d for d, size in enumerate(values.shape) if size > 1 and rng.random() < 0.6]
+            collapsed = [d for d, size in enumerate(values.shape)
+                         if size > 1 and rng.random() < 0.6]
             collapsed = collapsed or [next(d for d, s in enumerate(values.shape) if s > 1)]
             small = values
             for d in collapsed:
@@ -301,8 +311,35 @@ class OpCase:
             expected = self.expected()
         except Exception as error:  # noqa: BLE001 -- numpy refused the inputs: nothing to compare
             return "skip", f"reference raised {type(error).__name__}"
+        if self.unspecified_conversion():
+            return "skip", "float to integer conversion of NaN, inf or out-of-range values"
         problem = self.compare(result, expected)
         return ("fail", problem) if problem else ("ok", "")
+
+    def scale(self):
+        """For a reduction over extremal values: the largest finite input magnitude (see
+        compare); else 0."""
+        if not (self.extremal and self.info.kind == "reduction"):
+            return 0.0
+        finite = [np.abs(a.values[np.isfinite(a.values)].astype(np.float64))
+                  for a in self.args if isinstance(a, Arg) and a.dtype.is_floating_point]
+        return max([float(f.max()) for f in finite if f.size] + [1.0])
+
+    def unspecified_conversion(self):
+        """Casting NaN, inf or an out-of-range float to an integer dtype is undefined in C++
+        and differs between numpy, PyTorch and platforms: there is no reference value."""
+        targets = [a for a in self.args if isinstance(a, ember.dtype)]
+        if self.info.name != "to" or not targets or targets[0].is_floating_point:
+            return False
+        source = self.args[0]
+        if not source.dtype.is_floating_point:
+            return False
+        limits = np.iinfo(NUMPY_DTYPES[targets[0]]) if targets[0] != ember.bool else None
+        values = source.values.astype(np.float64)
+        if limits is None:
+            return bool(np.isnan(values).any())
+        return not bool(np.all(np.isfinite(values) & (values > limits.min - 1) &
+                               (values < limits.max + 1)))
 
     def compare(self, result, expected):
         out_dtype = self.out_dtype()
@@ -311,8 +348,9 @@ class OpCase:
             if result is not first.tensor and not (isinstance(result, ember.Tensor)
                                                    and result.is_same(first.tensor)):
                 return "in-place variant did not return its first argument"
-            if any(size > 1 and stride == 0
-                   for size, stride in zip(first.tensor.shape, first.tensor.stride())):
+            if first.tensor.numel() > 0 and any(
+                    size > 1 and stride == 0
+                    for size, stride in zip(first.tensor.shape, first.tensor.stride())):
                 return "in-place write into an expanded (stride-0) tensor was accepted"
             if not can_cast(out_dtype, first.dtype):
                 return (f"in-place result {dtype_name(out_dtype)} stored into "
@@ -320,10 +358,12 @@ class OpCase:
             if np.shape(expected) != tuple(first.tensor.shape):
                 return f"in-place broadcast to {np.shape(expected)} was accepted"
             out_dtype = first.dtype
-        # A sum of products of extremal values may overflow in the op's accumulation type where
-        # float64 does not: inf against NaN is then no defect.
-        lenient = self.extremal and self.info.kind == "reduction"
-        problem = matches(result, expected, out_dtype, self.info.kind, self.sample.k, lenient)
+        # A reduction over extremal values is ill-conditioned: huge values of both signs cancel
+        # in another order than float64's, and intermediates (squares, sums) may overflow in the
+        # op's accumulation type where float64 does not. Errors up to the tolerance times the
+        # largest input magnitude, and inf or NaN where overflow was possible, are no defect.
+        problem = matches(result, expected, out_dtype, self.info.kind, self.sample.k,
+                          self.scale())
         if problem:
             return problem
         for arg in self.args + list(self.kwargs.values()):
@@ -345,13 +385,13 @@ def untouched(around, dtype):
     return bool((np.isnan(values) if isinstance(mark, float) else values == mark).all())
 
 
-def matches(actual, expected, dtype, kind, k, nonfinite_equal=False):
+def matches(actual, expected, dtype, kind, k, scale=0.0):
     """"" when ember's result equals the reference within RELIABILITY's tolerance, else why."""
     if isinstance(dtype, tuple):
         if not isinstance(actual, tuple) or len(actual) != len(dtype):
             return f"returned {type(actual).__name__}, expected {len(dtype)} results"
         for got, want, part in zip(actual, expected, dtype):
-            problem = matches(got, want, part, kind, k, nonfinite_equal)
+            problem = matches(got, want, part, kind, k, scale)
             if problem:
                 return problem
         return ""
@@ -373,8 +413,11 @@ def matches(actual, expected, dtype, kind, k, nonfinite_equal=False):
             got = got.astype(np.float64)
             close = np.abs(got - want) <= atol + rtol * np.abs(want)
             same = close | (got == want) | (np.isnan(got) & np.isnan(want))
-            if nonfinite_equal:
-                same |= ~np.isfinite(got) & ~np.isfinite(want)
+            if scale:  # the ill-conditioned reductions above
+                same |= np.abs(got - want) <= 4 * rtol * scale * k
+                biggest = float(np.finfo(np.float32 if dtype == ember.bfloat16 else
+                                         NUMPY_DTYPES[dtype]).max)
+                same |= ~np.isfinite(got) & (~np.isfinite(want) | (scale * k * scale >= biggest))
     if bool(np.all(same)):
         return ""
     bad = np.argwhere(~np.asarray(same))[:3]

@@ -4,8 +4,9 @@ found, not suffered).
 The worker announces each case before running it and reports its outcome after, one JSON line
 each; when a worker dies (SIGSEGV, SIGFPE, abort) or exceeds its time limit, the case it had
 announced last is the culprit: it is reported as a crash or a hang, and the next batch starts
-after it. Long runs: `python tools/fuzz.py {ops,index,graph} --seed S --iterations N`; one case and its
-repro: `--case I`; torch-ops / torch-index / torch-graph run the same cases against PyTorch (torch_diff).
+after it. Long runs: `python tools/fuzz.py {ops,index,graph} --seed S --iterations N`; one
+case and its repro: `--case I`; torch-ops / torch-index / torch-graph run the same cases
+against PyTorch (torch_diff).
 """
 import argparse
 import json
@@ -61,7 +62,17 @@ def make_case(kind, seed, index):
 
 
 def worker(kind, seed, start, count):
-    """Runs cases [start, start + count), writing JSON lines to stdout."""
+    """Runs cases [start, start + count), writing JSON lines to stdout.
+
+    With EMBER_FUZZ_HEAP_CHECK=1 every case ends with gc and malloc_trim, which walk the heap:
+    glibc then aborts on a corrupted chunk close to the case that corrupted it.
+    """
+    heap_check = os.environ.get("EMBER_FUZZ_HEAP_CHECK") == "1"
+    if heap_check:
+        import ctypes
+        import gc
+
+        libc = ctypes.CDLL("libc.so.6")
     for index in range(start, start + count):
         print(json.dumps({"start": index}), flush=True)
         try:
@@ -70,6 +81,10 @@ def worker(kind, seed, start, count):
             described = case.describe() if status == "fail" else ""
         except Exception as error:  # noqa: BLE001 -- a generator error is reported, not fatal
             status, detail, described = "fail", f"harness: {type(error).__name__}: {error}", ""
+        if heap_check:
+            del case
+            gc.collect()
+            libc.malloc_trim(0)
         print(json.dumps({"index": index, "status": status, "detail": detail,
                           "case": described}), flush=True)
 
@@ -112,8 +127,8 @@ def run_batch(kind, seed, start, count, timeout, report):
     environment = dict(os.environ, PYTHONPATH=os.pathsep.join(
         [TESTS_DIR] + [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]))
     try:
-        process = subprocess.run(command, cwd=TESTS_DIR, env=environment, capture_output=True,
-                                 text=True, timeout=timeout)
+        process = subprocess.run(command, check=False, cwd=TESTS_DIR, env=environment,
+                                 capture_output=True, text=True, timeout=timeout)
         stdout, returncode, hung = process.stdout, process.returncode, False
         stderr = process.stderr
     except subprocess.TimeoutExpired as expired:
