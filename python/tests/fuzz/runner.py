@@ -75,6 +75,7 @@ def worker(kind, seed, start, count):
         libc = ctypes.CDLL("libc.so.6")
     for index in range(start, start + count):
         print(json.dumps({"start": index}), flush=True)
+        case = None
         try:
             case = make_case(kind, seed, index)
             status, detail = case.check()
