@@ -12,7 +12,7 @@ from fuzz.runner import fuzz
 SEED = 6  # issue 6
 # (iterations, batch, seconds): about 60 s in all on two cores; the budget stops a slow machine
 # early, so the cases run are always a prefix of the same sequence.
-BUDGETS = {"ops": (4000, 1000, 25.0), "index": (3000, 1000, 10.0), "graph": (1500, 500, 20.0)}
+BUDGETS = {"ops": (16000, 4000, 25.0), "index": (12000, 4000, 10.0), "graph": (5000, 1000, 20.0)}
 
 
 @pytest.mark.parametrize("kind", sorted(BUDGETS))

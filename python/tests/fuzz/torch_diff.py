@@ -9,7 +9,7 @@ forward outputs and the gradients of sum(output * weights) w.r.t. every leaf are
 """
 import numpy as np
 import torch
-from op_db import dtype_name, tolerance
+from op_db import dtype_name
 
 import ember
 
@@ -181,18 +181,13 @@ class DiffIndexCase(indexing.IndexCase):
         reason = known.index_reason(self)
         if reason:
             return "skip", reason
-        # The value written by setitem_tensor has the shape torch gives x[key].
-        selected, error = outcome(lambda: self.run_torch(None) if self.op == "getitem" else
-                                  eval(torch_text(self.x.text), {"torch": torch})[
-                                      self.torch_key()] if self.op != "index_select" else None)
-        if self.op == "setitem_scalar":
-            value = self.scalar
-        elif self.op == "setitem_tensor" and selected is not None:
-            numbers = indexing.random_values(np.random.default_rng(self.rng_state),
-                                             tuple(selected.shape), self.dtype)
-            value = numbers
-        else:
-            value = None
+        value = self.scalar if self.op == "setitem_scalar" else None
+        if self.op == "setitem_tensor":  # a value of the shape torch gives x[key]
+            selected, _ = outcome(lambda: eval(torch_text(self.x.text), {"torch": torch})[
+                self.torch_key()])
+            shape = tuple(selected.shape) if selected is not None else ()
+            value = np.asarray(indexing.random_values(np.random.default_rng(self.rng_state),
+                                                      shape, self.dtype))
         mine, my_error = outcome(lambda: self.run_ember(value))
         theirs, their_error = outcome(lambda: self.run_torch(
             torch.from_numpy(np.array(value)) if isinstance(value, np.ndarray) else value))
