@@ -67,7 +67,17 @@ def _std_of_huge_values(case):
     return bool(finite.size and np.abs(finite.astype(np.float64)).max() >= limit)
 
 
+def _alpha_of_zero_dim_integer(case):
+    # NEW (fuzz_findings.md 3): add/sub(x, python_int, alpha=) of a 0-d integer x gives int64.
+    first = case.args[0] if case.args else None
+    return (case.info.name in ("add_alpha", "sub_alpha") and hasattr(first, "values")
+            and first.values.ndim == 0 and not case.dtype.is_floating_point
+            and any(isinstance(arg, int) and not isinstance(arg, bool) for arg in case.args[1:]))
+
+
 OPCALL = [
+    ("NEW fuzz_findings.md 3: alpha with a 0-d integer tensor and a Python int",
+     _alpha_of_zero_dim_integer),
     ("issue 6 wrong values: std of huge values overflows", _std_of_huge_values),
     ("issue 6 crashes: integer division by a Python int wrapping to 0",
      _integer_scalar_divisor_wraps),

@@ -161,8 +161,10 @@ class Arg:
         self.values = np.array(values, copy=True)
 
     def reference(self, upcast):
-        if self.dtype.is_floating_point or upcast:
+        if self.dtype.is_floating_point:
             return self.values.astype(np.float64)
+        if upcast:  # an integer operand of a floating op is converted to float32 first
+            return self.values.astype(np.float32).astype(np.float64)
         return self.values.copy()
 
 
