@@ -144,6 +144,29 @@ def replay(lib, program, leaves):
     return tuple(values[i] for i in program.outputs)
 
 
+# Each step as Python source (for repros); operands are {0}, {1}, parameters by name.
+STEP_TEXT = {
+    "sin": "{0}.sin()", "cos": "{0}.cos()", "tanh": "{0}.tanh()", "sigmoid": "{0}.sigmoid()",
+    "square": "{0}.square()", "clone": "{0}.clone()", "contiguous": "{0}.contiguous()",
+    "exp_bounded": "{0}.tanh().exp()", "scale": "{0} * {factor}",
+    "log_smooth": "({0}.square() + 1).log()", "add": "{0} + {1}", "sub": "{0} - {1}",
+    "mul": "{0} * {1}", "add_alpha": "ember.add({0}, {1}, alpha={alpha})",
+    "div_smooth": "{0} / ({1}.square() + 0.5)", "transpose": "{0}.transpose(*{dims})",
+    "permute": "{0}.permute(*{order})", "getitem": "{0}[{key}]",
+    "narrow": "{0}.narrow({dim}, {start}, {length})", "unsqueeze": "{0}.unsqueeze({dim})",
+    "squeeze": "{0}.squeeze({dim})", "expand": "{0}.expand(*{shape})",
+    "reshape_view": "{0}.reshape({shape})", "select": "{0}.select({dim}, {index})",
+    "t_like": "{0}.transpose(0, -1)", "sum": "{0}.sum()", "mean": "{0}.mean()",
+    "sum_dim": "{0}.sum(dim={dim}, keepdim={keepdim})",
+    "mean_dim": "{0}.mean(dim={dim}, keepdim={keepdim})", "norm": "{0}.norm()",
+    "std": "{0}.std()", "var": "{0}.var(dim={dim})",
+    "logsumexp": "ember.logsumexp({0}, dim={dim})", "matmul": "ember.matmul({0}, {1})",
+    "where_fixed": "ember.where(ember.tensor({mask}), {0}, {1})",
+    "mul_": "{0}.mul_({factor})", "add_": "{0}.add_({1})", "sin_": "{0}.sin_()",
+    "tanh_": "{0}.tanh_()", "mul_tensor_": "{0}.mul_({1})", "copy_": "{0}.copy_({1})",
+}
+
+
 # ---------------------------------------------------------------- generation
 
 
@@ -320,8 +343,21 @@ class GraphCase:
         return "graph:\n" + self.program.text()
 
     def repro(self):
-        return (f"# python tools/fuzz.py graph --seed {self.seed} --case {self.index}\n"
-                + self.program.text())
+        """A standalone script: the leaves, the program as ember calls, and the check."""
+        program = self.program
+        lines = ["import numpy as np", "import ember", "from ember.autograd import gradcheck",
+                 "", "def function(*v):", "    v = list(v)"]
+        for step in program.steps:
+            call = STEP_TEXT[step.op].format(*[f"v[{i}]" for i in step.operands], **step.params)
+            lines.append(f"    {call}" if step.op in INPLACE else f"    v.append({call})")
+        lines.append(f"    return {', '.join(f'v[{i}]' for i in program.outputs)}")
+        lines.append("")
+        for i, (values, layout) in enumerate(zip(program.leaves, program.leaf_layouts)):
+            lines.append(f"x{i} = ember.from_numpy(np.array({values.tolist()!r}))"
+                         f".reshape({tuple(values.shape)!r}).requires_grad_()  # was {layout}")
+        leaves = ", ".join(f"x{i}" for i in range(len(program.leaves)))
+        lines.append(f"print(gradcheck(function, ({leaves},)))")
+        return "\n".join(lines)
 
     def check(self):
         reason = known.graph_reason(self.program)
