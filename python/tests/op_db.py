@@ -350,6 +350,8 @@ def ref_reduction(function):
 
 
 def ref_sum(x, dim=None, keepdim=False, dtype=None):
+    if dtype is not None and dtype.is_floating_point:  # the input is cast first, as in PyTorch
+        x = x.astype(np.float64)
     result = np.sum(x, axis=axis_of(x, dim), keepdims=keepdim)
     return result if x.dtype.kind == "f" else result.astype(np.int64)
 

@@ -113,6 +113,25 @@ def sprinkle(rng, values, dtype):
     return values
 
 
+def redraw_dims(rng, kwargs, shape):
+    """kwargs with "dim" redrawn for `shape` (an int stays an int, a tuple a tuple), and the
+    reduction length."""
+    kwargs = dict(kwargs)
+    rank = len(shape)
+    if "dim" not in kwargs or kwargs["dim"] is None:
+        return kwargs, max(1, int(np.prod(shape)))
+    if rank == 0:  # a 0-d tensor takes dim 0 or -1
+        dims = [0]
+    elif isinstance(kwargs["dim"], int):
+        dims = [int(rng.integers(-rank, rank))]
+    else:
+        chosen = rng.permutation(rank)[:int(rng.integers(1, rank + 1))]
+        dims = [int(d) - rank if rng.random() < 0.3 else int(d) for d in chosen]
+    kwargs["dim"] = dims[0] if isinstance(kwargs["dim"], int) else tuple(dims)
+    reduced = [shape[d] for d in dims] if rank else [1]
+    return kwargs, max(1, int(np.prod(reduced)))
+
+
 # ---------------------------------------------------------------- layouts
 
 
@@ -208,6 +227,13 @@ class OpCase:
             self.variant = "op"
         reshape = self.info.name in ELEMENTWISE and rng.random() < 0.8
         shape = random_shape(rng)
+        self.k = self.sample.k
+        self.kwargs = dict(self.sample.kwargs)
+        # A reduction of one tensor gets a random shape too, with its dims redrawn for it.
+        if self.info.kind == "reduction" and len(self.sample.args) == 1 and \
+                isinstance(self.sample.args[0], Input) and rng.random() < 0.6:
+            reshape = True
+            self.kwargs, self.k = redraw_dims(rng, self.kwargs, shape)
         # bernoulli's reference holds for probabilities 0 and 1 only.
         extremal = rng.random() < 0.35 and not self.info.name.startswith("bernoulli")
         self.extremal = extremal
@@ -235,7 +261,7 @@ class OpCase:
                 self.args.append(arg)
         self.kwargs = {key: Arg(value.values, value.dtype, "contiguous", rng)
                        if isinstance(value, Input) else value
-                       for key, value in self.sample.kwargs.items()}
+                       for key, value in self.kwargs.items()}
 
     # -- running
 
@@ -364,8 +390,7 @@ class OpCase:
         # in another order than float64's, and intermediates (squares, sums) may overflow in the
         # op's accumulation type where float64 does not. Errors up to the tolerance times the
         # largest input magnitude, and inf or NaN where overflow was possible, are no defect.
-        problem = matches(result, expected, out_dtype, self.info.kind, self.sample.k,
-                          self.scale())
+        problem = matches(result, expected, out_dtype, self.info.kind, self.k, self.scale())
         if problem:
             return problem
         for arg in self.args + list(self.kwargs.values()):

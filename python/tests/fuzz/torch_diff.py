@@ -117,7 +117,7 @@ class DiffOpCase(opcall.OpCase):
             return "fail", f"ember raised, torch did not: {my_error}"
         if their_error:
             return "fail", f"torch raised, ember did not: {their_error}"
-        problem = compare(mine, theirs, self.info.kind, self.sample.k, self.scale())
+        problem = compare(mine, theirs, self.info.kind, self.k, self.scale())
         return ("fail", problem) if problem else ("ok", "")
 
 
