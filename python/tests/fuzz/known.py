@@ -75,7 +75,25 @@ def _alpha_of_zero_dim_integer(case):
             and any(isinstance(arg, int) and not isinstance(arg, bool) for arg in case.args[1:]))
 
 
+def _alpha_product_overflows(case):
+    # NEW (fuzz_findings.md 6): add/sub(x, y, alpha=) rounds alpha * y to the dtype before the
+    # addition, so it overflows where x + alpha * y (one rounding, as PyTorch's FMA) does not.
+    if case.info.name not in ("add_alpha", "sub_alpha") or not case.dtype.is_floating_point:
+        return False
+    alpha = abs(float(case.kwargs.get("alpha", 1)))
+    biggest = float(np.finfo(np.float32 if case.dtype == ember.bfloat16 else
+                             str(case.dtype).removeprefix("ember.")).max)
+    for arg in case.args[1:]:
+        values = np.asarray(getattr(arg, "values", arg), dtype=np.float64)
+        finite = np.abs(values[np.isfinite(values)])
+        if finite.size and finite.max() * alpha > biggest:
+            return True
+    return False
+
+
 OPCALL = [
+    ("NEW fuzz_findings.md 6: alpha * other overflows before the addition",
+     _alpha_product_overflows),
     ("NEW fuzz_findings.md 3: alpha with a 0-d integer tensor and a Python int",
      _alpha_of_zero_dim_integer),
     ("issue 6 wrong values: std of huge values overflows", _std_of_huge_values),
