@@ -13,6 +13,7 @@
 #include "ember/autograd/engine.h"
 #include "ember/autograd/function.h"
 #include "ember/autograd/grad_mode.h"
+#include "ember/autograd/gradcheck.h"
 #include "ember/autograd/node.h"
 #include "ember/autograd/record.h"
 #include "ember/tensor/autograd_meta.h"
@@ -228,6 +229,42 @@ PyType_Slot tensor_gc_slots[] = {{Py_tp_traverse, reinterpret_cast<void*>(&tenso
                                  {Py_tp_clear, reinterpret_cast<void*>(&tensor_clear)},
                                  {0, nullptr}};
 
+// ember.autograd.gradcheck/gradgradcheck: the C++ checks on a Python callable. `inputs` may
+// hold non-tensors; the C++ side sees the tensors only, and each call of the callable gets the
+// original arguments back with the tensors in place (the user's own objects when unchanged).
+std::string run_gradcheck(nb::callable function, nb::tuple inputs, nb::handle grad_outputs,
+                          bool second_order, const autograd::GradcheckOptions& options) {
+  std::vector<size_t> positions;
+  TensorList tensors;
+  for (size_t k = 0; k < inputs.size(); ++k) {
+    if (!nb::isinstance<Tensor>(inputs[k])) continue;
+    positions.push_back(k);
+    tensors.push_back(nb::cast<Tensor>(inputs[k]));
+  }
+  const autograd::MultiOutputFunction call = [&](const TensorList& values) {
+    nb::gil_scoped_acquire gil;
+    nb::list arguments;
+    for (nb::handle argument : inputs) arguments.append(argument);
+    for (size_t k = 0; k < positions.size(); ++k) {
+      if (!values[k].is_same(tensors[k])) arguments[positions[k]] = nb::cast(values[k]);
+    }
+    nb::object result = function(*nb::tuple(arguments));
+    TensorList outputs;
+    if (nb::isinstance<Tensor>(result)) return TensorList{nb::cast<Tensor>(result)};
+    if (nb::isinstance<nb::tuple>(result) || nb::isinstance<nb::list>(result)) {
+      for (nb::handle item : result) {
+        if (nb::isinstance<Tensor>(item)) outputs.push_back(nb::cast<Tensor>(item));
+      }
+    }
+    return outputs;
+  };
+  const TensorList weights = tensors_of(grad_outputs);
+  // The engine may run backward on other threads, which take the GIL for Python nodes and hooks.
+  nb::gil_scoped_release release;
+  return second_order ? autograd::gradgradcheck(call, tensors, weights, options)
+                      : autograd::gradcheck(call, tensors, options);
+}
+
 }  // namespace
 
 PyType_Slot* tensor_type_slots() { return tensor_gc_slots; }
@@ -361,6 +398,35 @@ void init_autograd(nb::module_& module, nb::class_<Tensor>& tensor_class) {
   autograd_module.def("is_anomaly_enabled", &autograd::is_anomaly_enabled);
   autograd_module.def("set_anomaly_enabled", &autograd::set_anomaly_enabled);
   autograd_module.def("record_function", &record_function);
+  // The saved tensors of ember.autograd.Function's ctx: C++'s version-checked SavedTensors.
+  nb::class_<autograd::FunctionContext>(autograd_module, "FunctionContext")
+      .def(nb::init<>())
+      .def("save_for_backward",
+           [](autograd::FunctionContext& context, nb::handle tensors) {
+             context.save_for_backward(tensors_of(tensors));
+           })
+      .def("saved_tensors",
+           [](const autograd::FunctionContext& context) {
+             nb::list values;
+             for (const Tensor& t : context.saved_tensors()) {
+               values.append(t.defined() ? nb::cast(t) : nb::none());
+             }
+             return nb::tuple(values);
+           })
+      .def("release_saved", &autograd::FunctionContext::release_saved);
+  autograd_module.def(
+      "gradcheck",
+      [](nb::callable function, nb::tuple inputs, nb::handle grad_outputs, bool second_order,
+         double eps, double atol, double rtol, double nondet_tol, bool fast_mode,
+         bool check_grad_dtypes, uint64_t seed) {
+        const autograd::GradcheckOptions options{
+            eps, atol, rtol, nondet_tol, fast_mode, check_grad_dtypes, seed};
+        return run_gradcheck(std::move(function), std::move(inputs), grad_outputs, second_order,
+                             options);
+      },
+      nb::arg("function"), nb::arg("inputs"), nb::arg("grad_outputs").none(),
+      nb::arg("second_order"), nb::arg("eps"), nb::arg("atol"), nb::arg("rtol"),
+      nb::arg("nondet_tol"), nb::arg("fast_mode"), nb::arg("check_grad_dtypes"), nb::arg("seed"));
 }
 
 }  // namespace ember::python

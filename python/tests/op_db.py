@@ -69,7 +69,9 @@ def tolerance(dtype, kind, k=1):
 def round_to_bfloat16(values):
     """Round-to-nearest-even of float values to bfloat16, returned as float32."""
     bits = np.asarray(values, dtype=np.float32).view(np.uint32).astype(np.uint64)
-    rounded = ((bits + 0x7FFF + ((bits >> 16) & 1)) >> 16) << 16
+    sixteen = np.uint64(16)  # numpy 1.x refuses uint64 >> a Python int
+    rounded = ((bits + np.uint64(0x7FFF) + ((bits >> sixteen) & np.uint64(1))) >> sixteen) \
+        << sixteen
     return rounded.astype(np.uint32).view(np.float32)
 
 
@@ -351,6 +353,8 @@ def ref_reduction(function):
 
 
 def ref_sum(x, dim=None, keepdim=False, dtype=None):
+    if dtype is not None and dtype.is_floating_point:  # the input is cast first, as in PyTorch
+        x = x.astype(np.float64)
     result = np.sum(x, axis=axis_of(x, dim), keepdims=keepdim)
     return result if x.dtype.kind == "f" else result.astype(np.int64)
 
@@ -421,6 +425,10 @@ def ref_erf(x):
 def ref_div(a, b, rounding_mode=None):
     if rounding_mode == "floor":
         return np.floor_divide(a, b)
+    if rounding_mode == "trunc" and np.issubdtype(np.result_type(a, b), np.integer):
+        # Exact in integers (through float64, INT64_MAX // -1 would round to INT64_MIN).
+        floor = np.floor_divide(a, b)
+        return floor + ((floor < 0) & (floor * b != a))
     quotient = np.true_divide(a, b)
     return np.trunc(quotient) if rounding_mode == "trunc" else quotient
 
@@ -439,7 +447,10 @@ def ref_masked_select(x, mask):
 
 
 def ref_addmm(bias, a, b, beta=1, alpha=1):
-    return beta * bias + alpha * np.matmul(a, b)
+    product = alpha * np.matmul(a, b)
+    # As PyTorch documents: with beta=0 the input is ignored, its NaN and inf included.
+    return np.broadcast_to(product, np.broadcast_shapes(bias.shape, product.shape)) if beta == 0 \
+        else beta * bias + product
 
 
 # ---------------------------------------------------------------- entries
@@ -483,7 +494,9 @@ def unary(name, ref, domain="real", grad_domain=None, **kwargs):
 add(
     unary("neg", np.negative, operator=operator.neg),
     unary("abs", np.abs, grad_domain="nonzero", operator=abs),
-    unary("sign", np.sign, grad_domain="nonzero"),
+    # PyTorch's sign of NaN is 0 (numpy's is NaN).
+    unary("sign", lambda x: np.where(np.isnan(x), np.zeros((), x.dtype), np.sign(x)),
+          grad_domain="nonzero"),
     unary("relu", lambda x: np.maximum(x, np.zeros((), x.dtype)), grad_domain="nonzero"),
     unary("floor", np.floor, grad_domain="fractional"),
     unary("ceil", np.ceil, grad_domain="fractional"),

@@ -8,36 +8,22 @@ class FunctionCtx:
     """What forward leaves for backward: saved tensors (version-checked), flags, any attribute."""
 
     def __init__(self, inputs):
-        self._saved = None
-        self._saved_versions = ()
+        self._saved = _C._autograd.FunctionContext()
         self._dirty = []
         self._non_differentiable = []
-        self._released = False
         self.needs_input_grad = tuple(isinstance(arg, _C.Tensor) and arg.requires_grad
                                       for arg in inputs)
         self._tensor_arguments = tuple(isinstance(arg, _C.Tensor) for arg in inputs)
         self.materialize_grads = True
 
     def save_for_backward(self, *tensors):
-        self._saved = tensors
-        self._saved_versions = tuple(None if t is None else t._version() for t in tensors)
+        self._saved.save_for_backward(list(tensors))
 
     @property
     def saved_tensors(self):
-        if self._released:
-            raise RuntimeError(
-                "Trying to backward through the graph a second time (or directly access saved "
-                "tensors after they have already been freed). Specify retain_graph=True if you "
-                "need to backward through the graph a second time.")
-        if self._saved is None:
-            return ()
-        for tensor, version in zip(self._saved, self._saved_versions):
-            if tensor is not None and tensor._version() != version:
-                raise RuntimeError(
-                    "one of the variables needed for gradient computation has been modified by "
-                    f"an inplace operation: saved tensor of shape {list(tensor.shape)} is at "
-                    f"version {tensor._version()}; expected version {version} instead.")
-        return self._saved
+        """The saved tensors; raises if one was modified in place since, or after backward
+        freed them (the C++ SavedTensor checks, as for built-in ops)."""
+        return self._saved.saved_tensors()
 
     def mark_dirty(self, *tensors):
         self._dirty.extend(tensors)
@@ -49,8 +35,7 @@ class FunctionCtx:
         self.materialize_grads = value
 
     def _release_saved(self):
-        self._saved = None
-        self._released = True
+        self._saved.release_saved()
 
 
 class Function:
