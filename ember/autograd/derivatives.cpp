@@ -200,6 +200,8 @@ TensorList reduce_vjp(const Reduce& reduce, const BackwardContext& c) {
     case ReduceOp::All:
     case ReduceOp::Any:
       return {Tensor()};
+    case ReduceOp::SumSquares:
+      return {grad * c.inputs[0] * 2};
   }
   return {};
 }
@@ -345,8 +347,19 @@ SaveMask saved_for_backward(const Primitive& primitive) {
           return kBoth;
       }
     case PrimitiveKind::Reduce:
-      return static_cast<const Reduce&>(primitive).op() == ReduceOp::Sum ? 0
-                                                                         : kInput0 | kSaveOutputs;
+      switch (static_cast<const Reduce&>(primitive).op()) {
+        case ReduceOp::Sum:
+          return 0;
+        case ReduceOp::SumSquares:
+          return kInput0;
+        case ReduceOp::Prod:
+        case ReduceOp::Amax:
+        case ReduceOp::Amin:
+        case ReduceOp::All:
+        case ReduceOp::Any:
+          return kInput0 | kSaveOutputs;
+      }
+      return kInput0 | kSaveOutputs;
     case PrimitiveKind::ArgReduce:
       return kSaveOutputs;
     case PrimitiveKind::Where:

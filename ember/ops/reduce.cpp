@@ -263,7 +263,7 @@ Tensor norm(const Tensor& x, double p, IntArrayRef dims, bool keepdim) {
   } else if (p == 1) {
     result = reduce(ReduceOp::Sum, abs(input), mask, keepdim, dtype);
   } else if (p == 2) {
-    result = sqrt(reduce(ReduceOp::Sum, mul(input, input), mask, keepdim, dtype));
+    result = sqrt(reduce(ReduceOp::SumSquares, input, mask, keepdim, dtype));
   } else {
     result = pow(reduce(ReduceOp::Sum, pow(abs(input), p), mask, keepdim, dtype), 1.0 / p);
   }

@@ -30,8 +30,8 @@ using ReduceKernel = void (*)(const Tensor& x, const Tensor& y);
 using ArgReduceKernel = void (*)(const Tensor& x, const Tensor& values, const Tensor& indices,
                                  int64_t dim);
 
-inline constexpr int kNumReduceOps = 6;
-static_assert(static_cast<int>(ReduceOp::Any) + 1 == kNumReduceOps, "one row per ReduceOp");
+inline constexpr int kNumReduceOps = 7;
+static_assert(static_cast<int>(ReduceOp::SumSquares) + 1 == kNumReduceOps, "one row per ReduceOp");
 
 struct KernelTable {
   CpuCapability capability;

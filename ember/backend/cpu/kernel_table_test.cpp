@@ -113,6 +113,7 @@ TEST(CpuDispatch, EveryTableHoldsItsOwnCode) {
 }
 
 // Lanes, blocks and chunks depend on the shape alone, so every table gives the same bits.
+// Covers sum, the 2-norm's sum of squares and argmax.
 TEST(CpuDispatch, ReductionsAgreeBitwiseAcrossTables) {
   const int64_t n = 300007;  // several chunks and a ragged tail
   Tensor x = make_tensor(Shape{n}, ScalarType::Float32);
@@ -121,21 +122,27 @@ TEST(CpuDispatch, ReductionsAgreeBitwiseAcrossTables) {
   float* data = x.data_ptr<float>();
   for (int64_t i = 0; i < n; ++i) data[i] = normal(generator);
   const Tensor reference_sum = make_tensor(Shape{1}, ScalarType::Float32);
+  const Tensor reference_squares = make_tensor(Shape{1}, ScalarType::Float32);
   const Tensor reference_max = make_tensor(Shape{1}, ScalarType::Float32);
   const Tensor reference_index = make_tensor(Shape{1}, ScalarType::Int64);
   const int f32 = static_cast<int>(ScalarType::Float32);
   const KernelTable reference = make_kernel_table(CpuCapability::Default);
   reference.reduce[static_cast<int>(ReduceOp::Sum)][f32](x, reference_sum);
+  reference.reduce[static_cast<int>(ReduceOp::SumSquares)][f32](x, reference_squares);
   reference.arg_reduce[1][f32](x, reference_max, reference_index, 0);
   for (CpuCapability capability : runnable_capabilities()) {
     SCOPED_TRACE(std::string(capability_name(capability)));
     const KernelTable table = make_kernel_table(capability);
     const Tensor total = make_tensor(Shape{1}, ScalarType::Float32);
+    const Tensor squares = make_tensor(Shape{1}, ScalarType::Float32);
     const Tensor max_value = make_tensor(Shape{1}, ScalarType::Float32);
     const Tensor max_index = make_tensor(Shape{1}, ScalarType::Int64);
     table.reduce[static_cast<int>(ReduceOp::Sum)][f32](x, total);
+    table.reduce[static_cast<int>(ReduceOp::SumSquares)][f32](x, squares);
     table.arg_reduce[1][f32](x, max_value, max_index, 0);
     EXPECT_EQ(std::memcmp(total.data_ptr(), reference_sum.data_ptr(), sizeof(float)), 0);
+    // Holds only without FMA contraction of the square into the add (-ffp-contract=off).
+    EXPECT_EQ(std::memcmp(squares.data_ptr(), reference_squares.data_ptr(), sizeof(float)), 0);
     EXPECT_EQ(*max_value.data_ptr<float>(), *reference_max.data_ptr<float>());
     EXPECT_EQ(*max_index.data_ptr<int64_t>(), *reference_index.data_ptr<int64_t>());
   }

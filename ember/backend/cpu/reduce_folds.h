@@ -45,6 +45,24 @@ struct SumFold {
   }
 };
 
+// A sum of x * x (the 2-norm's); the square rounds before the add, with no FMA contraction (the
+// reduce kernels compile with -ffp-contract=off), so every kernel table gives the same bits.
+template <typename T>
+struct SumSquaresFold {
+  using In = T;
+  using Acc = WideAcc<T>;
+  static Acc identity() { return Acc(0); }
+  static Acc load(T x) {
+    const Acc value = SumFold<T>::load(x);
+    if constexpr (std::is_integral_v<Acc>) {
+      return static_cast<Acc>(static_cast<uint64_t>(value) * static_cast<uint64_t>(value));
+    } else {
+      return value * value;
+    }
+  }
+  static Acc fold(Acc a, Acc b) { return SumFold<T>::fold(a, b); }
+};
+
 template <typename T>
 struct ProdFold {
   using In = T;
