@@ -1,4 +1,4 @@
-// How a reduction walks its input (backend/cpu/reduce.cpp, Note [SIMD dispatch]): two groups of
+// How a reduction walks its input (reduce_kernels.inc, Note [SIMD dispatch]): two groups of
 // coalesced dims, each sorted innermost (smallest input stride) first: kept dims, one output
 // element per position, and reduced dims, folded into it. When the innermost input dim is reduced
 // ("inner" layout, e.g. sum over the last dim) every output folds its own rows; otherwise ("outer"
