@@ -88,6 +88,8 @@ constexpr SaveMask saves(BinaryOp op) {
 
 constexpr SaveMask saves(ReduceOp op) {
   switch (op) {
+    case ReduceOp::SumSquares:
+      return kInput0;
     case ReduceOp::Prod:
     case ReduceOp::Amax:
     case ReduceOp::Amin:
@@ -359,6 +361,8 @@ TensorList reduce_vjp(const Reduce& reduce, const BackwardContext& c) {
     case ReduceOp::All:
     case ReduceOp::Any:
       return {Tensor()};
+    case ReduceOp::SumSquares:
+      return {grad * saved_for<ReduceOp::SumSquares>(c, reduce.op()).input<0>() * 2};
   }
   return {};
 }

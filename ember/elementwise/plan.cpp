@@ -27,52 +27,35 @@ ElementwisePlan::ElementwisePlan(std::initializer_list<const Tensor*> operands) 
   }
   if (flat) {
     ndim_ = 1;
-    shape_[0] = numel_ > 0 ? numel_ : 1;
+    dims_[0] = Dim{numel_ > 0 ? numel_ : 1, {}};
     int index = 0;
     for (const Tensor* operand : operands) {
       const bool scalar = operand->numel() == 1 && numel_ != 1;
-      strides_[index][0] = scalar ? 0 : static_cast<int64_t>(operand->element_size());
+      dims_[0].strides[index] = scalar ? 0 : static_cast<int64_t>(operand->element_size());
       data_[index] = static_cast<char*>(operand->data_ptr());
       ++index;
     }
     return;
   }
 
-  // Byte strides of every operand over the output's dims; broadcast dims get stride 0.
-  int64_t full_strides[kMaxElementwiseOperands][kMaxElementwiseDims];
+  // Byte strides of every operand over the output's dims, innermost first; broadcast dims get
+  // stride 0. Then the shared coalescer drops size-1 dims and merges contiguous neighbours.
+  for (int64_t d = 0; d < full_ndim; ++d) dims_[full_ndim - 1 - d] = Dim{full_shape[d], {}};
   int index = 0;
   for (const Tensor* operand : operands) {
     const int64_t offset = full_ndim - operand->dim();
     const int64_t bytes = static_cast<int64_t>(operand->element_size());
-    for (int64_t d = 0; d < full_ndim; ++d) full_strides[index][d] = 0;
     for (int64_t d = 0; d < operand->dim(); ++d) {
-      if (operand->shape()[d] != 1) full_strides[index][offset + d] = operand->stride(d) * bytes;
+      if (operand->shape()[d] != 1) {
+        dims_[full_ndim - 1 - (offset + d)].strides[index] = operand->stride(d) * bytes;
+      }
     }
     data_[index] = static_cast<char*>(operand->data_ptr());
     ++index;
   }
-
-  // Keep dims of size > 1, merging each into the previous kept dim when every operand steps
-  // through both as one (outer stride == inner stride * inner size).
-  for (int64_t d = 0; d < full_ndim; ++d) {
-    const int64_t size = full_shape[d];
-    if (size == 1) continue;
-    bool mergeable = ndim_ > 0;
-    for (int i = 0; i < num_operands_ && mergeable; ++i) {
-      mergeable = strides_[i][ndim_ - 1] == full_strides[i][d] * size;
-    }
-    if (mergeable) {
-      shape_[ndim_ - 1] *= size;
-      for (int i = 0; i < num_operands_; ++i) strides_[i][ndim_ - 1] = full_strides[i][d];
-    } else {
-      shape_[ndim_] = size;
-      for (int i = 0; i < num_operands_; ++i) strides_[i][ndim_] = full_strides[i][d];
-      ++ndim_;
-    }
-  }
+  ndim_ = coalesce_dims(dims_, static_cast<int>(full_ndim));
   if (ndim_ == 0) {
-    shape_[0] = 1;
-    for (int i = 0; i < num_operands_; ++i) strides_[i][0] = 0;
+    dims_[0] = Dim{1, {}};
     ndim_ = 1;
   }
 }
@@ -80,49 +63,26 @@ ElementwisePlan::ElementwisePlan(std::initializer_list<const Tensor*> operands) 
 void ElementwisePlan::run(ElementwiseLoop loop, int64_t grain, const void* context) const {
   if (numel_ == 0) return;
   if (ndim_ == 1 && numel_ < grain) {
-    int64_t inner_strides[kMaxElementwiseOperands];
     char* data[kMaxElementwiseOperands];
-    for (int i = 0; i < num_operands_; ++i) {
-      inner_strides[i] = strides_[i][0];
-      data[i] = data_[i];
-    }
-    loop(data, inner_strides, numel_, LoopArgs{context, 0});
+    for (int i = 0; i < num_operands_; ++i) data[i] = data_[i];
+    loop(data, dims_[0].strides, numel_, LoopArgs{context, 0});
     return;
   }
   parallel_for(0, numel_, grain,
                [&](int64_t begin, int64_t end) { run_range(loop, begin, end, context); });
 }
 
+// Rows along the innermost dim, the first and last possibly partial.
 void ElementwisePlan::run_range(ElementwiseLoop loop, int64_t begin, int64_t end,
                                 const void* context) const {
-  const int ndim = ndim_;
-  const int64_t inner_size = shape_[ndim - 1];
-  int64_t inner_strides[kMaxElementwiseOperands];
-  for (int i = 0; i < num_operands_; ++i) inner_strides[i] = strides_[i][ndim - 1];
-
-  // Multi-index of `begin` over the outer dims, then walk row by row like an odometer.
-  int64_t position[kMaxElementwiseDims];
-  int64_t remainder = begin;
-  for (int d = ndim - 1; d >= 0; --d) {
-    position[d] = remainder % shape_[d];
-    remainder /= shape_[d];
-  }
+  StridedWalker<kMaxElementwiseOperands> position(dims_, ndim_, begin);
   char* data[kMaxElementwiseOperands];
-  int64_t linear = begin;
-  while (linear < end) {
-    for (int i = 0; i < num_operands_; ++i) {
-      int64_t offset = 0;
-      for (int d = 0; d < ndim; ++d) offset += position[d] * strides_[i][d];
-      data[i] = data_[i] + offset;
-    }
-    const int64_t count = std::min(inner_size - position[ndim - 1], end - linear);
-    loop(data, inner_strides, count, LoopArgs{context, linear});
+  for (int64_t linear = begin; linear < end;) {
+    for (int i = 0; i < num_operands_; ++i) data[i] = data_[i] + position.offset(i);
+    const int64_t count = std::min(position.row_remaining(), end - linear);
+    loop(data, dims_[0].strides, count, LoopArgs{context, linear});
     linear += count;
-    position[ndim - 1] += count;
-    for (int d = ndim - 1; d > 0 && position[d] == shape_[d]; --d) {
-      position[d] = 0;
-      ++position[d - 1];
-    }
+    position.advance(count);
   }
 }
 

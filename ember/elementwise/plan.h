@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <initializer_list>
 
+#include "ember/base/strided_walk.h"
 #include "ember/tensor/tensor.h"
 
 namespace ember {
@@ -37,15 +38,14 @@ class ElementwisePlan {
   int64_t numel() const { return numel_; }
   int num_operands() const { return num_operands_; }
   int ndim() const { return ndim_; }
-  // Operand i's byte stride along coalesced dim d.
-  int64_t stride_bytes(int operand, int dim) const { return strides_[operand][dim]; }
 
  private:
+  using Dim = StridedDim<kMaxElementwiseOperands>;  // byte strides; unused operands step 0
+
   void run_range(ElementwiseLoop loop, int64_t begin, int64_t end, const void* context) const;
 
-  int ndim_ = 0;                                                   // coalesced dims, at least one
-  int64_t shape_[kMaxElementwiseDims];                             // innermost last
-  int64_t strides_[kMaxElementwiseOperands][kMaxElementwiseDims];  // in bytes
+  int ndim_ = 0;                   // coalesced dims, at least one
+  Dim dims_[kMaxElementwiseDims];  // innermost first
   char* data_[kMaxElementwiseOperands];
   int num_operands_ = 0;
   int64_t numel_ = 0;

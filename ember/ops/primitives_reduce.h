@@ -9,7 +9,8 @@
 
 namespace ember {
 
-enum class ReduceOp : uint8_t { Sum, Prod, Amax, Amin, All, Any };
+// SumSquares folds x * x: the 2-norm in one pass, without a squared copy of x.
+enum class ReduceOp : uint8_t { Sum, Prod, Amax, Amin, All, Any, SumSquares };
 
 // inputs: x; outputs: y with x's rank, size 1 on each reduced dim and x's size on the others (the
 // keepdim shape; a dim of size 1 in x may count as either). The fold runs in the accumulate type
@@ -22,7 +23,8 @@ class Reduce final : public Primitive {
   explicit Reduce(ReduceOp op) : op_(op) {}
   ReduceOp op() const { return op_; }
   std::string_view name() const override {
-    constexpr std::string_view kNames[] = {"sum", "prod", "amax", "amin", "all", "any"};
+    constexpr std::string_view kNames[] = {"sum", "prod", "amax",       "amin",
+                                           "all", "any",  "sum_squares"};
     return kNames[static_cast<int>(op_)];
   }
   void eval_cpu(TensorSpan inputs, TensorSpan outputs) const override;

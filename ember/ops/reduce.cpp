@@ -306,7 +306,7 @@ Tensor norm(const Tensor& x, double p, IntArrayRef dims, bool keepdim) {
   } else if (p == 1) {
     result = reduce(ReduceOp::Sum, abs(input), mask, keepdim, dtype);
   } else if (p == 2) {
-    result = sqrt_flat_at_zero(reduce(ReduceOp::Sum, mul(input, input), mask, keepdim, dtype));
+    result = sqrt_flat_at_zero(reduce(ReduceOp::SumSquares, input, mask, keepdim, dtype));
   } else {
     const auto power = [p](const Tensor& t) { return pow(t, p); };
     const Tensor powers = flat_at_zero(abs(input), std::pow(0.0, p), power);

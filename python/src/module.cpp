@@ -3,6 +3,7 @@
 #include <nanobind/stl/string.h>
 
 #include "convert.h"
+#include "ember/backend/cpu/kernel_table.h"
 #include "ember/base/parallel.h"
 #include "ember/base/version.h"
 #include "ember/tensor/allocator.h"
@@ -49,6 +50,11 @@ NB_MODULE(_C, module) {
   module.def("set_num_threads", &ember::set_num_threads, nb::arg("threads"),
              "Sets the number of threads of the intra-op pool.");
   module.def("get_num_threads", &ember::get_num_threads);
+  module.def(
+      "_cpu_capability",
+      [] { return std::string(ember::cpu::capability_name(ember::cpu::kernels().capability)); },
+      "The instruction set of the kernels in use: default, avx2 or avx512 (the widest the CPU "
+      "supports unless EMBER_CPU_CAPABILITY names a narrower one).");
   module.def(
       "manual_seed", [](int64_t seed) { ember::manual_seed(static_cast<uint64_t>(seed)); },
       nb::arg("seed"), "Seeds the global Philox generator.");

@@ -15,6 +15,7 @@
 #include <algorithm>
 #include <climits>
 #include <cstddef>
+#include <cstdlib>
 #include <type_traits>
 #include <vector>
 
@@ -22,6 +23,7 @@
 #include <immintrin.h>
 #endif
 
+#include "ember/backend/cpu/kernel_table.h"
 #include "ember/base/error.h"
 
 // oneDNN 2.x exports this row-major bfloat16 GEMM (same contract as dnnl_sgemm, float32 C) but
@@ -81,6 +83,31 @@ void check_dnnl(const char* op, dnnl_status_t status, int64_t m, int64_t n, int6
 
 char trans_flag(bool trans) { return trans ? 'T' : 'N'; }
 
+// oneDNN's JIT kernels follow the capability of the kernel tables (EMBER_CPU_CAPABILITY forces a
+// narrower one, Note [SIMD dispatch]) unless oneDNN's own ONEDNN_MAX_CPU_ISA (or its older name
+// DNNL_MAX_CPU_ISA) says otherwise. The cap only takes before oneDNN's first call, so every
+// oneDNN entry calls this first.
+void follow_cpu_capability() {
+  static const bool once = [] {
+    if (std::getenv("ONEDNN_MAX_CPU_ISA") != nullptr ||
+        std::getenv("DNNL_MAX_CPU_ISA") != nullptr) {
+      return true;
+    }
+    switch (kernels().capability) {
+      case CpuCapability::Default:
+        dnnl_set_max_cpu_isa(dnnl_cpu_isa_sse41);
+        break;
+      case CpuCapability::Avx2:
+        dnnl_set_max_cpu_isa(dnnl_cpu_isa_avx2);
+        break;
+      case CpuCapability::Avx512:
+        break;
+    }
+    return true;
+  }();
+  (void)once;
+}
+
 // A matrix in memory, seen through op(): element (row, col) of op(X).
 template <typename T>
 struct View {
@@ -107,14 +134,15 @@ void store_scalar(const float* acc, float beta, T* out, int64_t count) {
 }
 
 #if defined(__x86_64__)
-// Every AVX2 CPU has F16C, which clang's __builtin_cpu_supports cannot name.
+// Every AVX2 CPU has F16C, which clang's __builtin_cpu_supports cannot name. Both follow the
+// kernel tables' capability, so that EMBER_CPU_CAPABILITY narrows these paths too.
 bool has_f16c() {
-  static const bool supported = __builtin_cpu_supports("avx2");
+  static const bool supported = kernels().capability >= CpuCapability::Avx2;
   return supported;
 }
 
 bool has_avx512() {
-  static const bool supported = __builtin_cpu_supports("avx512f");
+  static const bool supported = kernels().capability == CpuCapability::Avx512;
   return supported;
 }
 
@@ -276,6 +304,7 @@ void reduced_gemm(const char* op, bool trans_a, bool trans_b, int64_t m, int64_t
                   int64_t ldc) {
   const Operands ld = check_operands(op, trans_a, trans_b, m, n, k, lda, ldb, ldc);
   if (finish_degenerate(m, n, k, beta, c, ld.ldc)) return;
+  follow_cpu_capability();
   const View<T> a_view{a, ld.lda, trans_a};
   const View<T> b_view{b, ld.ldb, trans_b};
   thread_local std::vector<float> buffer;
@@ -353,6 +382,7 @@ void gemm_f32(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, float
               int64_t ldc) {
   const Operands ld = check_operands("gemm_f32", trans_a, trans_b, m, n, k, lda, ldb, ldc);
   if (finish_degenerate(m, n, k, beta, c, ld.ldc)) return;
+  follow_cpu_capability();
   check_dnnl("gemm_f32",
              dnnl_sgemm(trans_flag(trans_a), trans_flag(trans_b), m, n, k, alpha, a, ld.lda, b,
                         ld.ldb, beta, c, ld.ldc),

@@ -7,34 +7,30 @@
 
 #include "ember/base/error.h"
 #include "ember/base/parallel.h"
+#include "ember/base/strided_walk.h"
 #include "ember/ops/primitives.h"
 #include "ember/tensor/dtype_visit.h"
 
 namespace ember {
 namespace {
 
-// Dims walked jointly by self and the other operand (element strides), innermost last. Size-1
-// dims are dropped and neighbours that both operands step through as one are merged, so a
-// contiguous slab becomes one tight loop.
-struct JointDims {
-  Shape sizes;
-  Strides self_strides, other_strides;
+// Dims walked jointly by self and the other operand (element strides {self, other}), innermost
+// first and coalesced (base/strided_walk.h), so a contiguous slab becomes one tight loop.
+using JointDims = SmallVector<StridedDim<2>, 6>;
+constexpr int kSelf = 0;
+constexpr int kOther = 1;
 
-  void add(int64_t size, int64_t self_stride, int64_t other_stride) {
-    if (size == 1) return;
-    if (!sizes.empty() && self_strides.back() == self_stride * size &&
-        other_strides.back() == other_stride * size) {
-      sizes.back() *= size;
-      self_strides.back() = self_stride;
-      other_strides.back() = other_stride;
-      return;
-    }
-    sizes.push_back(size);
-    self_strides.push_back(self_stride);
-    other_strides.push_back(other_stride);
-  }
-  int64_t numel() const { return numel_of(sizes); }
-};
+int64_t joint_numel(const JointDims& dims) {
+  int64_t count = 1;
+  for (const StridedDim<2>& dim : dims) count *= dim.size;
+  return count;
+}
+
+// Dims arrive outermost first; the walk wants them innermost first.
+void finish(JointDims& dims) {
+  std::reverse(dims.begin(), dims.end());
+  coalesce_dims(dims);
+}
 
 // A row is one (outer position, index tuple) pair; it covers the inner dims.
 struct IndexWalk {
@@ -61,9 +57,11 @@ IndexWalk make_walk(std::string_view op, const IndexLayout& layout, const Tensor
     const bool before = remaining < layout.position;
     const int64_t other_dim = before ? remaining : remaining + 1;
     (before ? walk.outer : walk.inner)
-        .add(self.shape()[d], self.strides()[d], other.strides()[other_dim]);
+        .push_back({self.shape()[d], {self.strides()[d], other.strides()[other_dim]}});
     ++remaining;
   }
+  finish(walk.outer);
+  finish(walk.inner);
   // All positions are checked before any element moves, so a bad index leaves self untouched.
   walk.offsets.assign(static_cast<size_t>(walk.count), 0);
   const int64_t* positions = indices.data_ptr<int64_t>();
@@ -84,81 +82,53 @@ IndexWalk make_walk(std::string_view op, const IndexLayout& layout, const Tensor
 // Calls visit(self_offset, other_offset) for every element of the inner dims.
 template <typename Visit>
 void walk_inner(const JointDims& inner, int64_t self_offset, int64_t other_offset, Visit& visit) {
-  const int ndim = static_cast<int>(inner.sizes.size());
-  if (ndim == 0) {
+  if (inner.empty()) {
     visit(self_offset, other_offset);
     return;
   }
-  const int64_t last = inner.sizes[ndim - 1];
-  const int64_t self_step = inner.self_strides[ndim - 1];
-  const int64_t other_step = inner.other_strides[ndim - 1];
-  Shape position(static_cast<size_t>(ndim - 1), 0);
-  while (true) {
-    for (int64_t i = 0; i < last; ++i)
-      visit(self_offset + i * self_step, other_offset + i * other_step);
-    int d = ndim - 2;
-    for (; d >= 0; --d) {
-      self_offset += inner.self_strides[d];
-      other_offset += inner.other_strides[d];
-      if (++position[d] < inner.sizes[d]) break;
-      self_offset -= inner.self_strides[d] * inner.sizes[d];
-      other_offset -= inner.other_strides[d] * inner.sizes[d];
-      position[d] = 0;
-    }
-    if (d < 0) return;
+  const int64_t count = joint_numel(inner);
+  if (count == 0) return;
+  const int64_t last = inner[0].size;
+  const int64_t self_step = inner[0].strides[kSelf], other_step = inner[0].strides[kOther];
+  StridedWalker<2> row(inner.data() + 1, static_cast<int>(inner.size()) - 1, 0);
+  for (int64_t r = 0; r < count / last; ++r, row.next()) {
+    const int64_t self_row = self_offset + row.offset(kSelf);
+    const int64_t other_row = other_offset + row.offset(kOther);
+    for (int64_t i = 0; i < last; ++i) visit(self_row + i * self_step, other_row + i * other_step);
   }
 }
 
 // Calls visit(self_offset, other_offset) for every element of rows [begin, end).
 template <typename Visit>
 void walk_rows(const IndexWalk& walk, int64_t begin, int64_t end, Visit& visit) {
-  const JointDims& outer = walk.outer;
-  int64_t outer_index = begin / walk.count, tuple = begin % walk.count;
-  int64_t self_base = 0, other_base = 0;
+  StridedWalker<2> outer(walk.outer, begin / walk.count);
+  int64_t tuple = begin % walk.count;
   for (int64_t row = begin; row < end; ++row) {
-    if (row == begin || tuple == 0) {
-      self_base = other_base = 0;
-      int64_t remainder = outer_index;
-      for (int d = static_cast<int>(outer.sizes.size()) - 1; d >= 0; --d) {
-        const int64_t position = remainder % outer.sizes[d];
-        remainder /= outer.sizes[d];
-        self_base += position * outer.self_strides[d];
-        other_base += position * outer.other_strides[d];
-      }
-    }
-    walk_inner(walk.inner, self_base + walk.offsets[tuple],
-               other_base + tuple * walk.other_tuple_stride, visit);
+    walk_inner(walk.inner, outer.offset(kSelf) + walk.offsets[tuple],
+               outer.offset(kOther) + tuple * walk.other_tuple_stride, visit);
     if (++tuple == walk.count) {
       tuple = 0;
-      ++outer_index;
+      outer.next();
     }
   }
 }
 
-// Rows to walk: none when a dim of self other than the indexed ones is empty (x[:, 1:1:2][i]),
-// as walk_inner visits one element per row before it looks at the inner sizes.
+// Rows to walk: none when a dim of self other than the indexed ones is empty (x[:, 1:1:2][i]).
 int64_t row_count(const IndexWalk& walk) {
-  return walk.inner.numel() == 0 ? 0 : walk.outer.numel() * walk.count;
+  return joint_numel(walk.inner) == 0 ? 0 : joint_numel(walk.outer) * walk.count;
 }
 
-// Calls visit(value, multi_index) for each element of x in row-major order.
+// Calls visit(value, walker) for each element of x in row-major order; walker.index(d) is the
+// coordinate along x's dim ndim - 1 - d.
 template <typename T, typename Visit>
 void for_each_element(const Tensor& x, Visit&& visit) {
   const int64_t ndim = x.dim();
-  const Shape& sizes = x.shape();
-  const Strides& strides = x.strides();
+  SmallVector<StridedDim<1>, 6> dims;
+  for (int64_t d = ndim - 1; d >= 0; --d) dims.push_back({x.shape()[d], {x.strides()[d]}});
   const T* data = x.data_ptr<T>();
-  Shape position(static_cast<size_t>(ndim), 0);
-  int64_t offset = 0;
-  for (int64_t i = 0, n = x.numel(); i < n; ++i) {
-    visit(data[offset], position);
-    for (int64_t d = ndim - 1; d >= 0; --d) {
-      offset += strides[d];
-      if (++position[d] < sizes[d]) break;
-      offset -= strides[d] * sizes[d];
-      position[d] = 0;
-    }
-  }
+  StridedWalker<1> position(dims, 0);
+  for (int64_t i = 0, n = x.numel(); i < n; ++i, position.next())
+    visit(data[position.offset(0)], position);
 }
 
 }  // namespace
@@ -170,7 +140,8 @@ void Index::eval_cpu(TensorSpan inputs, TensorSpan outputs) const {
   const int64_t rows = row_count(walk);
   if (rows == 0) return;
   // Rows write disjoint parts of the fresh result, so they may run in parallel.
-  const int64_t grain = std::max<int64_t>(1, kGrain / std::max<int64_t>(1, walk.inner.numel()));
+  const int64_t grain =
+      std::max<int64_t>(1, kGrain / std::max<int64_t>(1, joint_numel(walk.inner)));
   visit_dtype(self.dtype(), [&](auto tag) {
     using T = typename decltype(tag)::type;
     const T* source = self.data_ptr<T>();
@@ -221,7 +192,8 @@ void CountNonzero::eval_cpu(TensorSpan inputs, TensorSpan outputs) const {
       for (int64_t i = 0, n = x.numel(); i < n; ++i) count += convert<bool>(data[i]);
       return;
     }
-    for_each_element<T>(x, [&](T value, const Shape&) { count += convert<bool>(value); });
+    for_each_element<T>(x,
+                        [&](T value, const StridedWalker<1>&) { count += convert<bool>(value); });
   });
   *outputs[0].data_ptr<int64_t>() = count;
 }
@@ -231,9 +203,10 @@ void Nonzero::eval_cpu(TensorSpan inputs, TensorSpan outputs) const {
   int64_t* out = outputs[0].data_ptr<int64_t>();
   visit_dtype(x.dtype(), [&](auto tag) {
     using T = typename decltype(tag)::type;
-    for_each_element<T>(x, [&](T value, const Shape& position) {
+    const int ndim = static_cast<int>(x.dim());
+    for_each_element<T>(x, [&](T value, const StridedWalker<1>& position) {
       if (!convert<bool>(value)) return;
-      for (int64_t coordinate : position) *out++ = coordinate;
+      for (int d = ndim - 1; d >= 0; --d) *out++ = position.index(d);
     });
   });
 }

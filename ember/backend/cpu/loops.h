@@ -1,7 +1,13 @@
 // The inner loops of elementwise kernels: one row of n elements with byte strides, with fast
 // paths for contiguous and scalar-broadcast operands that the compiler vectorizes. Included by
-// the per-ISA kernel files only.
+// the per-ISA kernel files only, into their ISA's namespace: a template instantiated with the
+// same name in the AVX-512, AVX2 and baseline objects would be one COMDAT symbol, and the linker
+// would keep a single copy (the first object's) for all three tables.
 #pragma once
+
+#ifndef EMBER_ISA
+#error "loops.h is compiled once per instruction set: include it from a *_kernels.inc"
+#endif
 
 #include <cstdint>
 
@@ -9,7 +15,7 @@
 #include "ember/elementwise/plan.h"
 #include "ember/tensor/dtype_visit.h"
 
-namespace ember::cpu {
+namespace ember::cpu::EMBER_ISA {
 
 template <typename Op, typename In, typename Out>
 void unary_loop(char** data, const int64_t* strides, int64_t n, LoopArgs) {
@@ -59,4 +65,4 @@ void binary_loop(char** data, const int64_t* strides, int64_t n, LoopArgs) {
   }
 }
 
-}  // namespace ember::cpu
+}  // namespace ember::cpu::EMBER_ISA

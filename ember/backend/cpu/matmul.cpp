@@ -2,6 +2,7 @@
 // as a transpose flag and leading dimension instead of being copied.
 #include "ember/backend/cpu/gemm.h"
 #include "ember/base/error.h"
+#include "ember/base/strided_walk.h"
 #include "ember/ops/primitives.h"
 
 namespace ember {
@@ -21,20 +22,20 @@ void batched(const Tensor& a, const Tensor& b, const Tensor& c, Scale alpha, Sca
   const int64_t m = c.size(-2), n = c.size(-1), k = a.size(-1);
   const GemmLayout layout_a = layout_of(a);
   const GemmLayout layout_b = layout_of(b);
-  const int64_t batch_dims = c.dim() - 2;
+  // The batch dims, innermost first, with each operand's element strides, walked in C's order.
+  SmallVector<StridedDim<3>, 6> batch_dims;
   int64_t batch = 1;
-  for (int64_t d = 0; d < batch_dims; ++d) batch *= c.size(d);
-  for (int64_t index = 0; index < batch; ++index) {
-    int64_t offset_a = 0, offset_b = 0, remainder = index;
-    for (int64_t d = batch_dims - 1; d >= 0; --d) {
-      const int64_t position = remainder % c.size(d);
-      remainder /= c.size(d);
-      offset_a += position * a.stride(d);
-      offset_b += position * b.stride(d);
-    }
-    gemm(layout_a.transposed, layout_b.transposed, m, n, k, alpha, a.data_ptr<T>() + offset_a,
-         layout_a.leading, b.data_ptr<T>() + offset_b, layout_b.leading, beta,
-         c.data_ptr<T>() + index * m * n, n);
+  for (int64_t d = c.dim() - 3; d >= 0; --d) {
+    batch_dims.push_back({c.size(d), {a.stride(d), b.stride(d), c.stride(d)}});
+    batch *= c.size(d);
+  }
+  coalesce_dims(batch_dims);
+  StridedWalker<3> position(batch_dims, 0);
+  for (int64_t index = 0; index < batch; ++index, position.next()) {
+    gemm(layout_a.transposed, layout_b.transposed, m, n, k, alpha,
+         a.data_ptr<T>() + position.offset(0), layout_a.leading,
+         b.data_ptr<T>() + position.offset(1), layout_b.leading, beta,
+         c.data_ptr<T>() + position.offset(2), n);
   }
 }
 
