@@ -3,6 +3,7 @@
 #include <sstream>
 
 #include "ember/autograd/grad_mode.h"
+#include "ember/autograd/record.h"
 #include "ember/base/error.h"
 #include "ember/ops/ops.h"
 #include "ember/tensor/autograd_meta.h"
@@ -136,6 +137,7 @@ std::shared_ptr<Node> grad_accumulator(const Tensor& leaf) {
 }
 
 Edge gradient_edge(const Tensor& tensor) {
+  refresh_view_history(tensor);
   const AutogradMeta* meta = tensor.impl()->autograd_meta();
   if (meta != nullptr && meta->grad_fn) return Edge{meta->grad_fn, meta->output_nr};
   if (tensor.requires_grad()) return Edge{grad_accumulator(tensor), 0};

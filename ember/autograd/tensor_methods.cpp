@@ -55,6 +55,7 @@ void Tensor::set_grad(const Tensor& grad) const {
 }
 
 std::shared_ptr<autograd::Node> Tensor::grad_fn() const {
+  autograd::refresh_view_history(*this);
   const AutogradMeta* meta = impl_->autograd_meta();
   return meta == nullptr ? nullptr : meta->grad_fn;
 }
@@ -62,6 +63,7 @@ std::shared_ptr<autograd::Node> Tensor::grad_fn() const {
 bool Tensor::is_leaf() const { return grad_fn() == nullptr; }
 
 uint32_t Tensor::output_nr() const {
+  autograd::refresh_view_history(*this);
   const AutogradMeta* meta = impl_->autograd_meta();
   return meta == nullptr ? 0 : meta->output_nr;
 }
@@ -72,6 +74,7 @@ void Tensor::backward(const Tensor& gradient, std::optional<bool> retain_graph, 
 }
 
 void Tensor::retain_grad() const {
+  autograd::refresh_view_history(*this);
   EMBER_CHECK(requires_grad(),
               "[retain_grad] can't retain_grad on Tensor that has requires_grad=False");
   AutogradMeta& meta = impl_->ensure_autograd_meta();
@@ -91,6 +94,7 @@ bool Tensor::retains_grad() const {
 }
 
 int64_t Tensor::register_hook(std::function<Tensor(const Tensor&)> hook) const {
+  autograd::refresh_view_history(*this);
   EMBER_CHECK(requires_grad(),
               "[register_hook] cannot register a hook on a tensor that doesn't "
               "require gradient");
