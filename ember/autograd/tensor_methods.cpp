@@ -118,6 +118,9 @@ void Tensor::remove_hook(int64_t handle) const {
 
 Tensor& Tensor::detach_() {
   if (AutogradMeta* meta = impl_->autograd_meta()) meta->grad_fn.reset();
+  // Like detach(), an alias outside its base's history: a later write into the base must not
+  // give it history back (Note [in-place on views]). PyTorch refuses detach_() of a view.
+  impl_->set_view_base({});
   impl_->set_requires_grad_flag(false);
   return *this;
 }

@@ -338,6 +338,17 @@ def test_untracked_write_keeps_the_views_history():
     assert x.grad.tolist() == [1.0, 1.0]
 
 
+def test_view_detached_in_place_stays_out_of_its_bases_history():
+    x = leaf([1.0, 2.0])
+    y = x * 1
+    v = y[:]
+    v.detach_()
+    y.mul_(2)
+    assert not v.requires_grad
+    assert v.grad_fn is None
+    assert v.tolist() == [2.0, 4.0]
+
+
 def test_saved_view_modified_through_its_base_still_raises():
     x = leaf([1.0, 2.0])
     y = x * 1
