@@ -136,6 +136,19 @@ std::shared_ptr<Node> grad_accumulator(const Tensor& leaf) {
   return created;
 }
 
+void add_retain_grad_hook(const AutogradMeta& meta) {
+  meta.grad_fn->add_pre_hook(meta.output_nr, [cell = meta.retained_grad](const Tensor& grad) {
+    *cell = cell->defined() ? *cell + grad : (is_grad_enabled() ? grad : grad.detach().clone());
+    return Tensor();
+  });
+}
+
+void move_retained_grad(AutogradMeta& meta) {
+  if (!meta.retained_grad) return;
+  meta.retained_grad = std::make_shared<Tensor>(*meta.retained_grad);
+  add_retain_grad_hook(meta);
+}
+
 Edge gradient_edge(const Tensor& tensor) {
   refresh_view_history(tensor);
   const AutogradMeta* meta = tensor.impl()->autograd_meta();

@@ -249,6 +249,7 @@ void view_base_history(const Tensor& view, const Tensor& base) {
   view_meta.grad_fn = view_node;
   view_meta.output_nr = 0;
   view_meta.history_generation = base.impl()->autograd_meta()->history_generation;
+  move_retained_grad(view_meta);
   view.impl()->set_requires_grad_flag(true);
 }
 
@@ -283,7 +284,7 @@ void finish(const std::shared_ptr<Node>& token, TensorSpan outputs) {
     // A write into a base changes the history its views were made from. (A fresh output has
     // no views yet; a view written in place is rebased below.)
     if (output.impl()->view_base() == nullptr) ++meta.history_generation;
-    meta.retained_grad.reset();
+    move_retained_grad(meta);
     output.impl()->set_requires_grad_flag(true);
   }
   // Saved after the kernel, at the version the write gave the outputs.

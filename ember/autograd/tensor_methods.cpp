@@ -1,7 +1,6 @@
 // Tensor's autograd methods (declared in tensor/tensor.h). This file also installs the
 // recorder into the op call path: any program that makes a tensor require grad links it.
 #include "ember/autograd/engine.h"
-#include "ember/autograd/grad_mode.h"
 #include "ember/autograd/node.h"
 #include "ember/autograd/record.h"
 #include "ember/base/error.h"
@@ -79,13 +78,8 @@ void Tensor::retain_grad() const {
               "[retain_grad] can't retain_grad on Tensor that has requires_grad=False");
   AutogradMeta& meta = impl_->ensure_autograd_meta();
   if (!meta.grad_fn || meta.retained_grad) return;  // leaves keep .grad anyway
-  auto cell = std::make_shared<Tensor>();
-  meta.retained_grad = cell;
-  meta.grad_fn->add_pre_hook(meta.output_nr, [cell](const Tensor& grad) {
-    *cell = cell->defined() ? *cell + grad
-                            : (autograd::is_grad_enabled() ? grad : grad.detach().clone());
-    return Tensor();
-  });
+  meta.retained_grad = std::make_shared<Tensor>();
+  autograd::add_retain_grad_hook(meta);
 }
 
 bool Tensor::retains_grad() const {

@@ -338,6 +338,19 @@ def test_untracked_write_keeps_the_views_history():
     assert x.grad.tolist() == [1.0, 1.0]
 
 
+@pytest.mark.parametrize("write", ["base", "view", "self"])
+def test_retained_gradient_follows_the_new_history(write):
+    # The retain_grad() hook moves to the tensor's new grad_fn (it was dropped: .grad None).
+    x = leaf([1.0, 2.0])
+    y = x * 1
+    v = y[:] if write != "self" else y
+    v.retain_grad()
+    (y if write == "base" else v).mul_(2)
+    (v * ember.tensor([3.0, 5.0], dtype=F64)).sum().backward()
+    assert v.grad.tolist() == [3.0, 5.0]
+    assert x.grad.tolist() == [6.0, 10.0]
+
+
 def test_view_detached_in_place_stays_out_of_its_bases_history():
     x = leaf([1.0, 2.0])
     y = x * 1
