@@ -338,6 +338,26 @@ def test_untracked_write_keeps_the_views_history():
     assert x.grad.tolist() == [1.0, 1.0]
 
 
+def test_view_sees_a_custom_functions_inplace_write_into_its_base():
+    class Double(ember.autograd.Function):
+        @staticmethod
+        def forward(ctx, t):
+            t.mul_(2)
+            ctx.mark_dirty(t)
+            return t
+
+        @staticmethod
+        def backward(ctx, grad):
+            return grad * 2
+
+    x = leaf([1.0, 2.0])
+    y = x * 1
+    v = y[:]
+    Double.apply(y)
+    (v * ember.tensor([1.0, 3.0], dtype=F64)).sum().backward()
+    assert x.grad.tolist() == [2.0, 6.0]
+
+
 @pytest.mark.parametrize("write", ["base", "view", "self"])
 def test_retained_gradient_follows_the_new_history(write):
     # The retain_grad() hook moves to the tensor's new grad_fn (it was dropped: .grad None).
