@@ -129,6 +129,18 @@ constexpr SaveMask saves(PrimitiveKind kind) {
   return 0;
 }
 
+// Of what a rule may read (above), what it reads for the gradients a node computes: `needs`
+// bit i says input i needs a gradient. The recorder saves only that, as PyTorch does (a * b
+// saves a only if b needs a gradient), so an in-place write into a value that no needed
+// gradient reads does not make backward fail. Rules read a value only under the same condition.
+SaveMask needed_saves(BinaryOp op, SaveMask needs) {
+  const SaveMask grad_a = needs & kInput0, grad_b = needs & kInput1;
+  if (op == BinaryOp::Mul) return (grad_b ? kInput0 : 0) | (grad_a ? kInput1 : 0);
+  if (op == BinaryOp::Div) return kInput1 | (grad_b ? kInput0 : 0);
+  if (op == BinaryOp::Remainder) return grad_b ? kInputs01 : 0;
+  return saves(op);
+}
+
 // The saved values the rule under case labels `keys` may read: what every one of them saves.
 // `actual` is the value switched on; checking it against the labels keeps a rule from naming
 // another rule's entry.
@@ -481,17 +493,21 @@ bool is_differentiable(const Primitive& primitive) {
   return false;
 }
 
-SaveMask saved_for_backward(const Primitive& primitive) {
+SaveMask saved_for_backward(const Primitive& primitive, SaveMask needs) {
   switch (primitive.kind()) {
     case PrimitiveKind::Unary:
       return saves(static_cast<const UnaryPrimitive&>(primitive).op());
-    case PrimitiveKind::Binary:
-      return saves(static_cast<const BinaryPrimitive&>(primitive).op());
+    case PrimitiveKind::Binary: {
+      const BinaryOp op = static_cast<const BinaryPrimitive&>(primitive).op();
+      return saves(op) & needed_saves(op, needs);
+    }
+    case PrimitiveKind::Matmul:
+      return saves(primitive.kind()) &
+             (((needs & kInput1) ? kInput0 : 0) | ((needs & kInput0) ? kInput1 : 0));
     case PrimitiveKind::Reduce:
       return saves(static_cast<const Reduce&>(primitive).op());
     case PrimitiveKind::ArgReduce:
     case PrimitiveKind::Where:
-    case PrimitiveKind::Matmul:
     case PrimitiveKind::Index:
     case PrimitiveKind::IndexPut:
     case PrimitiveKind::Copy:

@@ -85,7 +85,9 @@ class Saved {
 
 // False for primitives whose outputs carry no gradient (comparisons, argmax, nonzero, RNG).
 bool is_differentiable(const Primitive& primitive);
-SaveMask saved_for_backward(const Primitive& primitive);
+// What the node saves when the inputs in `needs` (bit i: input i) need gradients: a subset of
+// what the rule may read, saves(...), whose reads are checked at compile time.
+SaveMask saved_for_backward(const Primitive& primitive, SaveMask needs);
 // True when the kernel reads its output's old value (index_put_, addmm with beta != 0): that
 // value's history becomes one more input of the node.
 bool reads_output(const Primitive& primitive);

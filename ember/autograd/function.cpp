@@ -47,6 +47,8 @@ void attach_function_node(const std::shared_ptr<Node>& node, const TensorList& i
     AutogradMeta& meta = output.impl()->ensure_autograd_meta();
     meta.grad_fn = node;
     meta.output_nr = static_cast<uint32_t>(i);
+    // A dirty (written in place) base changes the history its views were made from.
+    if (output.impl()->view_base() == nullptr) ++meta.history_generation;
     output.impl()->set_requires_grad_flag(true);
   }
 }

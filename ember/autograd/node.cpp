@@ -3,6 +3,7 @@
 #include <sstream>
 
 #include "ember/autograd/grad_mode.h"
+#include "ember/autograd/record.h"
 #include "ember/base/error.h"
 #include "ember/ops/ops.h"
 #include "ember/tensor/autograd_meta.h"
@@ -135,7 +136,21 @@ std::shared_ptr<Node> grad_accumulator(const Tensor& leaf) {
   return created;
 }
 
+void add_retain_grad_hook(const AutogradMeta& meta) {
+  meta.grad_fn->add_pre_hook(meta.output_nr, [cell = meta.retained_grad](const Tensor& grad) {
+    *cell = cell->defined() ? *cell + grad : (is_grad_enabled() ? grad : grad.detach().clone());
+    return Tensor();
+  });
+}
+
+void move_retained_grad(AutogradMeta& meta) {
+  if (!meta.retained_grad) return;
+  meta.retained_grad = std::make_shared<Tensor>(*meta.retained_grad);
+  add_retain_grad_hook(meta);
+}
+
 Edge gradient_edge(const Tensor& tensor) {
+  refresh_view_history(tensor);
   const AutogradMeta* meta = tensor.impl()->autograd_meta();
   if (meta != nullptr && meta->grad_fn) return Edge{meta->grad_fn, meta->output_nr};
   if (tensor.requires_grad()) return Edge{grad_accumulator(tensor), 0};

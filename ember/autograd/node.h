@@ -14,6 +14,10 @@
 
 #include "ember/tensor/tensor.h"
 
+namespace ember {
+struct AutogradMeta;
+}  // namespace ember
+
 namespace ember::autograd {
 
 class Node;
@@ -119,6 +123,14 @@ class AccumulateGrad final : public Node {
   // A handle without autograd identity would lose .grad; the leaf's impl is shared instead.
   Tensor leaf_;
 };
+
+// retain_grad(): the gradient w.r.t. the tensor whose meta this is accumulates into
+// `meta.retained_grad`, through a hook on its grad_fn.
+void add_retain_grad_hook(const AutogradMeta& meta);
+// After the tensor took a new grad_fn (an in-place write, a regenerated view): its retained
+// gradient so far moves to a fresh cell that the new grad_fn's hook fills; the old node's hook
+// keeps filling the old cell, which nothing reads.
+void move_retained_grad(AutogradMeta& meta);
 
 // The edge a gradient w.r.t. `tensor` travels: its grad_fn, or its leaf accumulator.
 Edge gradient_edge(const Tensor& tensor);

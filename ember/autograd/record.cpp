@@ -168,19 +168,29 @@ void check_inplace_target(const Primitive& primitive, const Tensor& output) {
 
 std::shared_ptr<Node> begin(const Primitive& primitive, TensorSpan inputs, TensorSpan outputs) {
   if (!is_grad_enabled()) return nullptr;
+  // A view whose base took new history since the view's was made takes it up first (so that a
+  // view of a base without history that an in-place write gave history requires grad).
+  for (const Tensor& input : inputs) {
+    if (input.defined()) refresh_view_history(input);
+  }
+  for (const Tensor& output : outputs) refresh_view_history(output);
   for (const Tensor& output : outputs) check_inplace_target(primitive, output);
-  bool any_input = false;
-  for (const Tensor& input : inputs) any_input |= input.defined() && input.requires_grad();
+  SaveMask needs = 0;  // bit i: input i (the old output last, for reads_output) needs a gradient
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    if (inputs[i].defined() && inputs[i].requires_grad()) needs |= SaveMask{1} << i;
+  }
   // A kernel that reads its output's old value (index_put_) keeps that value's history.
-  if (reads_output(primitive)) any_input |= outputs[0].requires_grad();
+  if (reads_output(primitive) && outputs[0].requires_grad()) {
+    needs |= SaveMask{1} << inputs.size();
+  }
   bool overwrites_history = false;
   for (const Tensor& output : outputs) overwrites_history |= output.requires_grad();
-  const bool differentiable = any_input && is_differentiable(primitive);
+  const bool differentiable = needs != 0 && is_differentiable(primitive);
   // Nothing to record, unless a tensor with history is overwritten (y.fill_(0), y[1:] = 5):
   // then it keeps requiring grad, through a node that passes no gradient on, so that its
   // base (for a view) is rebased and later uses see zero gradient for the old values.
   if (!differentiable && !overwrites_history) return nullptr;
-  const SaveMask mask = differentiable ? saved_for_backward(primitive) : 0;
+  const SaveMask mask = differentiable ? saved_for_backward(primitive, needs) : 0;
   auto node = std::make_shared<PrimitiveNode>(primitive.clone(), mask);
   auto& edges = node->mutable_next_edges();
   // One allocation per list: recording is on the per-op path of every dynamic graph.
@@ -190,8 +200,7 @@ std::shared_ptr<Node> begin(const Primitive& primitive, TensorSpan inputs, Tenso
   node->output_records().reserve(outputs.size());
   for (size_t i = 0; i < inputs.size(); ++i) {
     const Tensor& input = inputs[i];
-    edges.push_back(
-        differentiable && input.defined() && input.requires_grad() ? gradient_edge(input) : Edge{});
+    edges.push_back(differentiable && (needs & (SaveMask{1} << i)) ? gradient_edge(input) : Edge{});
     TensorRecord& record = node->input_records().emplace_back();
     if (input.defined()) {
       record.shape = input.shape();
@@ -227,10 +236,26 @@ std::shared_ptr<Node> begin(const Primitive& primitive, TensorSpan inputs, Tenso
   return node;
 }
 
+// The view's history becomes a fresh `as_strided` view of the base's current history.
+void view_base_history(const Tensor& view, const Tensor& base) {
+  auto view_node = std::make_shared<PrimitiveNode>(
+      std::make_unique<View>(View::as_strided(view.strides(), view.storage_offset(), base.strides(),
+                                              base.storage_offset())),
+      0);
+  view_node->mutable_next_edges().push_back(gradient_edge(base));
+  view_node->input_records().push_back(TensorRecord{base.shape(), base.dtype(), {}});
+  view_node->output_records().push_back(TensorRecord{view.shape(), view.dtype(), {}});
+  AutogradMeta& view_meta = view.impl()->ensure_autograd_meta();
+  view_meta.grad_fn = view_node;
+  view_meta.output_nr = 0;
+  view_meta.history_generation = base.impl()->autograd_meta()->history_generation;
+  move_retained_grad(view_meta);
+  view.impl()->set_requires_grad_flag(true);
+}
+
 // The base of a view written in place takes a CopySlices node as its history, and the view
 // becomes a fresh view of the rebased base.
 void rebase_view_base(const Tensor& view, const std::shared_ptr<Node>& node) {
-  AutogradMeta& view_meta = *view.impl()->autograd_meta();
   const Tensor base(IntrusivePtr<TensorImpl>(view.impl()->view_base()));
   const Geometry base_geometry(base), view_geometry(view);
   Tensor positions;
@@ -243,17 +268,9 @@ void rebase_view_base(const Tensor& view, const std::shared_ptr<Node>& node) {
   AutogradMeta& base_meta = base.impl()->ensure_autograd_meta();
   base_meta.grad_fn = copy_slices;
   base_meta.output_nr = 0;
+  ++base_meta.history_generation;
   base.impl()->set_requires_grad_flag(true);
-
-  auto view_node = std::make_shared<PrimitiveNode>(
-      std::make_unique<View>(View::as_strided(view.strides(), view.storage_offset(), base.strides(),
-                                              base.storage_offset())),
-      0);
-  view_node->mutable_next_edges().push_back(Edge{copy_slices, 0});
-  view_node->input_records().push_back(TensorRecord{base.shape(), base.dtype(), {}});
-  view_node->output_records().push_back(TensorRecord{view.shape(), view.dtype(), {}});
-  view_meta.grad_fn = view_node;
-  view_meta.output_nr = 0;
+  view_base_history(view, base);
 }
 
 void finish(const std::shared_ptr<Node>& token, TensorSpan outputs) {
@@ -264,7 +281,10 @@ void finish(const std::shared_ptr<Node>& token, TensorSpan outputs) {
     AutogradMeta& meta = output.impl()->ensure_autograd_meta();
     meta.grad_fn = token;
     meta.output_nr = static_cast<uint32_t>(i);
-    meta.retained_grad.reset();
+    // A write into a base changes the history its views were made from. (A fresh output has
+    // no views yet; a view written in place is rebased below.)
+    if (output.impl()->view_base() == nullptr) ++meta.history_generation;
+    move_retained_grad(meta);
     output.impl()->set_requires_grad_flag(true);
   }
   // Saved after the kernel, at the version the write gave the outputs.
@@ -284,6 +304,21 @@ void finish(const std::shared_ptr<Node>& token, TensorSpan outputs) {
 std::atomic<CreationTraceProvider> trace_provider{nullptr};
 
 }  // namespace
+
+void refresh_view_history(const Tensor& tensor) {
+  TensorImpl* base_impl = tensor.impl()->view_base();
+  if (base_impl == nullptr) return;
+  const AutogradMeta* base_meta = base_impl->autograd_meta();
+  const AutogradMeta* meta = tensor.impl()->autograd_meta();
+  const uint32_t generation = base_meta == nullptr ? 0 : base_meta->history_generation;
+  if ((meta == nullptr ? 0 : meta->history_generation) == generation) return;
+  const Tensor base{IntrusivePtr<TensorImpl>(base_impl)};
+  if (base.requires_grad()) {
+    view_base_history(tensor, base);
+  } else {
+    tensor.impl()->ensure_autograd_meta().history_generation = generation;
+  }
+}
 
 void set_creation_trace_provider(CreationTraceProvider provider) { trace_provider.store(provider); }
 

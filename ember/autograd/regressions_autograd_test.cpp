@@ -1,7 +1,9 @@
 // Regression tests for the autograd and reduction defects of issue 6 found by differential
 // fuzzing against PyTorch: graphs deep enough to overflow a recursive teardown or walk, and
 // gradients that were wrong (expanded views, norm/std at zero, clamp at its bounds, relu under
-// create_graph, addmm with beta = 0, ops on empty tensors). Expected values are hand-derived.
+// create_graph, addmm with beta = 0, ops on empty tensors); and two fuzz findings: views that
+// missed an in-place write into their base, and nodes that saved values no gradient read.
+// Expected values are hand-derived.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -120,6 +122,60 @@ TEST(AutogradRegressions, OpsOnEmptyTensorsKeepTheirHistory) {
   ASSERT_TRUE(out.requires_grad());
   out.backward();
   EXPECT_EQ(values(w.grad()), (std::vector<double>{0, 0}));
+}
+
+// fuzz_findings.md 1 (Note [in-place on views]): views taken before an in-place write into
+// their base, or through another view of it, see the write.
+TEST(AutogradRegressions, ViewSeesAnInplaceWriteIntoItsBase) {
+  Tensor x = leaf({1.0, 2.0});
+  Tensor y = x * 1.0;
+  Tensor v = y.narrow(0, 0, 2);
+  Tensor chained = y.unsqueeze(0).t();
+  y.mul_(2.0);
+  EXPECT_EQ(v.grad_fn()->name(), "AsStridedBackward0");
+  EXPECT_EQ(values(v), (std::vector<double>{2, 4}));
+  (v.sum() + chained.sum()).backward();
+  EXPECT_EQ(values(x.grad()), (std::vector<double>{4, 4}));  // was {2, 2}
+}
+
+TEST(AutogradRegressions, ViewSeesAnInplaceWriteThroughAnotherView) {
+  Tensor x = leaf({1.0, 2.0, 3.0});
+  Tensor y = x * x;
+  Tensor v = y.narrow(0, 0, 2);
+  y.narrow(0, 1, 2).mul_(3.0);  // y = {x0^2, 3 x1^2, 3 x2^2}
+  (v * tensor({1.0, 10.0}, kFloat64)).sum().backward();
+  EXPECT_EQ(values(x.grad()), (std::vector<double>{2, 120, 0}));
+}
+
+TEST(AutogradRegressions, ViewOfABaseAnInplaceWriteGivesHistoryRequiresGrad) {
+  Tensor x = leaf({1.0, 2.0});
+  Tensor b = zeros({2}, kFloat64);
+  Tensor v = b.narrow(0, 0, 2);
+  b.add_(x * x);
+  Tensor z = v * 3.0;
+  ASSERT_TRUE(z.requires_grad());
+  z.sum().backward();
+  EXPECT_EQ(values(x.grad()), (std::vector<double>{6, 12}));
+}
+
+// fuzz_findings.md 4: t * c saved t, so writing into t made backward raise.
+TEST(AutogradRegressions, InputsNoNeededGradientReadsAreNotSaved) {
+  Tensor x = leaf({1.0, 2.0});
+  Tensor y = x * 2.0;
+  Tensor c = tensor({2.0, -4.0}, kFloat64);
+  Tensor z = (y * 0.5 + y * c + y / c).sum() + matmul(y.reshape({1, 2}), c.reshape({2, 1})).sum();
+  y.add_(1.0);
+  z.backward();
+  // d/dx of x + 2 x c + 2 x / c + 2 x . c
+  EXPECT_EQ(values(x.grad()), (std::vector<double>{10, -15.5}));
+}
+
+TEST(AutogradRegressions, InputsANeededGradientReadsAreSaved) {
+  Tensor x = leaf({1.0, 2.0});
+  Tensor c = tensor({3.0, -4.0}, kFloat64);
+  Tensor z = c * (x * 2.0);
+  c.add_(1.0);
+  EXPECT_THROW(z.sum().backward(), RuntimeError);
 }
 
 }  // namespace

@@ -1,7 +1,6 @@
 // Tensor's autograd methods (declared in tensor/tensor.h). This file also installs the
 // recorder into the op call path: any program that makes a tensor require grad links it.
 #include "ember/autograd/engine.h"
-#include "ember/autograd/grad_mode.h"
 #include "ember/autograd/node.h"
 #include "ember/autograd/record.h"
 #include "ember/base/error.h"
@@ -55,6 +54,7 @@ void Tensor::set_grad(const Tensor& grad) const {
 }
 
 std::shared_ptr<autograd::Node> Tensor::grad_fn() const {
+  autograd::refresh_view_history(*this);
   const AutogradMeta* meta = impl_->autograd_meta();
   return meta == nullptr ? nullptr : meta->grad_fn;
 }
@@ -62,6 +62,7 @@ std::shared_ptr<autograd::Node> Tensor::grad_fn() const {
 bool Tensor::is_leaf() const { return grad_fn() == nullptr; }
 
 uint32_t Tensor::output_nr() const {
+  autograd::refresh_view_history(*this);
   const AutogradMeta* meta = impl_->autograd_meta();
   return meta == nullptr ? 0 : meta->output_nr;
 }
@@ -72,17 +73,13 @@ void Tensor::backward(const Tensor& gradient, std::optional<bool> retain_graph, 
 }
 
 void Tensor::retain_grad() const {
+  autograd::refresh_view_history(*this);
   EMBER_CHECK(requires_grad(),
               "[retain_grad] can't retain_grad on Tensor that has requires_grad=False");
   AutogradMeta& meta = impl_->ensure_autograd_meta();
   if (!meta.grad_fn || meta.retained_grad) return;  // leaves keep .grad anyway
-  auto cell = std::make_shared<Tensor>();
-  meta.retained_grad = cell;
-  meta.grad_fn->add_pre_hook(meta.output_nr, [cell](const Tensor& grad) {
-    *cell = cell->defined() ? *cell + grad
-                            : (autograd::is_grad_enabled() ? grad : grad.detach().clone());
-    return Tensor();
-  });
+  meta.retained_grad = std::make_shared<Tensor>();
+  autograd::add_retain_grad_hook(meta);
 }
 
 bool Tensor::retains_grad() const {
@@ -91,6 +88,7 @@ bool Tensor::retains_grad() const {
 }
 
 int64_t Tensor::register_hook(std::function<Tensor(const Tensor&)> hook) const {
+  autograd::refresh_view_history(*this);
   EMBER_CHECK(requires_grad(),
               "[register_hook] cannot register a hook on a tensor that doesn't "
               "require gradient");
@@ -114,6 +112,9 @@ void Tensor::remove_hook(int64_t handle) const {
 
 Tensor& Tensor::detach_() {
   if (AutogradMeta* meta = impl_->autograd_meta()) meta->grad_fn.reset();
+  // Like detach(), an alias outside its base's history: a later write into the base must not
+  // give it history back (Note [in-place on views]). PyTorch refuses detach_() of a view.
+  impl_->set_view_base({});
   impl_->set_requires_grad_flag(false);
   return *this;
 }

@@ -23,15 +23,21 @@ namespace {
 
 AutogradHooks autograd_hooks;
 
-// The recorder is asked only when a tensor of the call takes part in autograd: one byte per
+// A view takes part when its base does: an in-place write may have given the base history
+// that the view takes up when recorded (Note [in-place on views]).
+bool takes_part(const TensorImpl& impl) {
+  return impl.requires_grad() || (impl.view_base() != nullptr && impl.view_base()->requires_grad());
+}
+
+// The recorder is asked only when a tensor of the call takes part in autograd: a byte or two per
 // tensor on the hot path.
 bool involves_autograd(TensorSpan inputs, TensorSpan outputs) {
   if (autograd_hooks.begin == nullptr) return false;
   for (const Tensor& tensor : inputs) {
-    if (tensor.defined() && tensor.impl()->requires_grad()) return true;
+    if (tensor.defined() && takes_part(*tensor.impl())) return true;
   }
   for (const Tensor& tensor : outputs) {
-    if (tensor.impl()->requires_grad()) return true;
+    if (takes_part(*tensor.impl())) return true;
   }
   return false;
 }

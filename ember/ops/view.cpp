@@ -35,6 +35,12 @@ Tensor make_view(const Tensor& self, Shape shape, Strides strides, int64_t offse
     result.impl()->ensure_autograd_meta().view_of_leaf =
         input_meta == nullptr || !input_meta->grad_fn || input_meta->view_of_leaf;
   }
+  // The view's history is as current as its base's (Note [in-place on views]).
+  const AutogradMeta* base_meta = base->autograd_meta();
+  const uint32_t generation = base_meta == nullptr ? 0 : base_meta->history_generation;
+  if (generation != 0 || result.impl()->autograd_meta() != nullptr) {
+    result.impl()->ensure_autograd_meta().history_generation = generation;
+  }
   return result;
 }
 

@@ -289,8 +289,15 @@ void init_autograd(nb::module_& module, nb::class_<Tensor>& tensor_class) {
       .def("__repr__", [](const Node& node) { return "<" + node.name() + " object>"; });
 
   tensor_class
-      .def_prop_rw("requires_grad", &Tensor::requires_grad,
-                   [](Tensor& t, bool value) { t.requires_grad_(value); })
+      .def_prop_rw(
+          "requires_grad",
+          [](const Tensor& t) {
+            // A view of a base that an in-place write gave history requires grad from then on
+            // (Note [in-place on views]); its flag catches up when its history is next read.
+            autograd::refresh_view_history(t);
+            return t.requires_grad();
+          },
+          [](Tensor& t, bool value) { t.requires_grad_(value); })
       .def(
           "requires_grad_",
           [](Tensor& t, bool value) -> Tensor& { return t.requires_grad_(value); },

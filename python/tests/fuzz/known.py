@@ -139,29 +139,7 @@ def _norm_or_std_of_constant(program):
     return any(step.op in ("norm", "std") and step.constant_input for step in program.steps)
 
 
-def _view_before_inplace_on_base(program):
-    # NEW (fuzz_findings.md 1): a view taken before an in-place op on its base (or on another
-    # view of it) gets the wrong gradient: y = x * 1; v = y[:]; y.mul_(2); v.sum().backward()
-    # gives x.grad 1, PyTorch 2.
-    views = {"transpose", "permute", "getitem", "narrow", "unsqueeze", "squeeze", "expand",
-             "reshape_view", "select", "t_like", "contiguous"}
-    count = len(program.leaves)
-    root = list(range(count))
-    stale = set()
-    for step in program.steps:
-        if any(operand in stale for operand in step.operands):
-            return True
-        first = step.operands[0]
-        if step.result == first:  # in-place: every other view of the same storage goes stale
-            stale.update(i for i in range(len(root)) if root[i] == root[first] and i != first)
-        else:
-            root.append(root[first] if step.op in views else step.result)
-    return any(output in stale for output in program.outputs)
-
-
 GRAPH = [
-    ("NEW fuzz_findings.md 1: view taken before an in-place op on its base",
-     _view_before_inplace_on_base),
     ("issue 6 wrong gradients: basic view of an expanded tensor", _basic_view_of_expanded),
     ("issue 6 wrong gradients: norm/std of a constant", _norm_or_std_of_constant),
 ]
