@@ -116,6 +116,7 @@ constexpr SaveMask saves(PrimitiveKind kind) {
       return kInput1;
     case PrimitiveKind::Unary:
     case PrimitiveKind::Binary:
+    case PrimitiveKind::AddScaled:
     case PrimitiveKind::Reduce:
     case PrimitiveKind::Copy:
     case PrimitiveKind::View:
@@ -469,6 +470,7 @@ bool is_differentiable(const Primitive& primitive) {
   switch (primitive.kind()) {
     case PrimitiveKind::Unary:
       return static_cast<const UnaryPrimitive&>(primitive).op() != UnaryOp::BitwiseNot;
+    case PrimitiveKind::AddScaled:
     case PrimitiveKind::Where:
     case PrimitiveKind::Copy:
     case PrimitiveKind::Matmul:
@@ -506,6 +508,7 @@ SaveMask saved_for_backward(const Primitive& primitive, SaveMask needs) {
              (((needs & kInput1) ? kInput0 : 0) | ((needs & kInput0) ? kInput1 : 0));
     case PrimitiveKind::Reduce:
       return saves(static_cast<const Reduce&>(primitive).op());
+    case PrimitiveKind::AddScaled:
     case PrimitiveKind::ArgReduce:
     case PrimitiveKind::Where:
     case PrimitiveKind::Index:
@@ -537,6 +540,13 @@ TensorList vjp(const Primitive& primitive, const BackwardContext& c) {
       return binary_vjp(static_cast<const BinaryPrimitive&>(primitive).op(), c);
     case PrimitiveKind::Reduce:
       return reduce_vjp(static_cast<const Reduce&>(primitive), c);
+    case PrimitiveKind::AddScaled: {
+      const double alpha = static_cast<const AddScaled&>(primitive).alpha();
+      TensorList grads(2);
+      if (c.needs_input_grad[0]) grads[0] = sum_to(grad, c.input_shapes[0]);
+      if (c.needs_input_grad[1]) grads[1] = sum_to(grad * alpha, c.input_shapes[1]);
+      return grads;
+    }
     case PrimitiveKind::ArgReduce: {
       const auto& arg = static_cast<const ArgReduce&>(primitive);
       const Tensor& indices = saved_for<PrimitiveKind::ArgReduce>(c, primitive.kind()).output<1>();

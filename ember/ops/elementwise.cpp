@@ -209,20 +209,30 @@ void check_alpha(std::string_view op, const Scalar& alpha, ScalarType type) {
 
 // a + alpha * b (a - alpha * b when `subtract`), computed in the result type of (a, b): a Python
 // number b or alpha never goes through the default dtype first (add(x_f64, 0.1, alpha=2) stays
-// float64). For float16/bfloat16 the product is not rounded to 16 bits before the sum: the whole
-// expression is computed in float32 and rounded once, as PyTorch's kernel does.
+// float64). Floating results are one fused multiply-add in opmath (float32 for float16/bfloat16),
+// rounded once as PyTorch's kernel does, so alpha * b neither overflows nor rounds on its own.
 Tensor add_scaled(std::string_view op, const Tensor& a, const Tensor& b, const Scalar& alpha,
                   bool subtract) {
+  check_same_device(op, {&a, &b});
   const ScalarType type = result_type(a, b);
   check_alpha(op, alpha, type);
-  const ScalarType compute = is_reduced_float(type) ? kFloat32 : type;
-  // A wrapped b becomes an ordinary 0-d tensor: two weak scalars would multiply in float32.
+  if (is_floating_point(type)) {
+    const ScalarType compute = is_reduced_float(type) ? kFloat32 : type;
+    const Tensor left = as_dtype(a, compute);
+    const Tensor right = as_dtype(b, compute);
+    Tensor result = empty(broadcast_shapes(a.shape(), b.shape(), op),
+                          TensorOptions(compute).device(a.device()));
+    const double factor = subtract ? -alpha.to_double() : alpha.to_double();
+    run_unless_empty(AddScaled(subtract ? "sub" : "add", factor), {left, right}, {result});
+    return as_dtype(result, type);
+  }
+  // Integers are exact (wrapping) either way. A wrapped b becomes an ordinary 0-d tensor: two
+  // weak scalars would multiply in int64.
   const Tensor strong_b =
-      b.impl()->is_wrapped_number() ? to(b, std::nullopt, compute, /*copy=*/true) : b;
-  const Tensor scaled = mul(as_dtype(strong_b, compute), alpha);
-  const Tensor left = as_dtype(a, compute);
-  const Tensor result = subtract ? sub(left, scaled) : add(left, scaled);
-  return as_dtype(result, type);
+      b.impl()->is_wrapped_number() ? to(b, std::nullopt, type, /*copy=*/true) : b;
+  const Tensor scaled = mul(as_dtype(strong_b, type), alpha);
+  const Tensor left = as_dtype(a, type);
+  return as_dtype(subtract ? sub(left, scaled) : add(left, scaled), type);
 }
 }  // namespace
 

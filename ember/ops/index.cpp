@@ -233,4 +233,14 @@ Tensor nonzero(const Tensor& self) {
   return result;
 }
 
+Tensor Tensor::index_select(int64_t dim, const Tensor& index) const {
+  return ember::index_select(*this, dim, index);
+}
+Tensor Tensor::masked_select(const Tensor& mask) const { return ember::masked_select(*this, mask); }
+Tensor Tensor::nonzero() const { return ember::nonzero(*this); }
+Tensor& Tensor::index_put_(const std::vector<std::optional<Tensor>>& indices, const Tensor& values,
+                           bool accumulate) {
+  return ember::index_put_(*this, indices, values, accumulate);
+}
+
 }  // namespace ember

@@ -20,6 +20,7 @@ using TensorSpan = std::span<const Tensor>;
 enum class PrimitiveKind : uint8_t {
   Unary,
   Binary,
+  AddScaled,
   Where,
   Copy,
   Fill,

@@ -103,6 +103,22 @@ class BinaryPrimitive : public Primitive {
 #undef EMBER_BINARY_OP
 #undef EMBER_BINARY_KERNEL_ONLY
 
+// inputs: a, b (the same float32 or float64 type, broadcastable); outputs: a + alpha * b in that
+// type, rounded once (a fused multiply-add, as PyTorch's add/sub with alpha in opmath), so alpha *
+// b never overflows or rounds on its own. `op` is "add" or "sub" (alpha negated), for autograd.
+class AddScaled final : public Primitive {
+ public:
+  EMBER_PRIMITIVE(AddScaled, AddScaled)
+  AddScaled(std::string_view op, double alpha) : op_(op), alpha_(alpha) {}
+  std::string_view name() const override { return op_; }
+  double alpha() const { return alpha_; }
+  void eval_cpu(TensorSpan inputs, TensorSpan outputs) const override;
+
+ private:
+  std::string_view op_;
+  double alpha_;
+};
+
 // inputs: condition (bool), x, y (same type); outputs: the selection.
 class Where final : public Primitive {
  public:

@@ -91,6 +91,50 @@ TEST(RegressionsValues, IndexPutThroughAnEmptySliceWritesNothing) {
   EXPECT_EQ(x.sum().item<double>(), 0.0);
 }
 
+// Fuzz finding 5: index_select of a permuted empty tensor read and wrote out of bounds. Every
+// index op on permuted, stepped and expanded layouts with an empty dim (run it under ASan).
+TEST(RegressionsValues, IndexOpsOnNonContiguousTensorsWithAnEmptyDim) {
+  const std::vector<Tensor> layouts = {
+      zeros({3, 4, 0, 5}, kFloat16).permute({3, 0, 2, 1}),
+      zeros({6, 8, 0, 10}).slice(0, 0, std::nullopt, 2).slice(1, 0, std::nullopt, 2),
+      zeros({5, 3, 6}).permute({2, 1, 0}).slice(1, 2, 2, 2),
+      zeros({1, 0, 3}).expand({4, 0, 3}).permute({2, 0, 1}),
+  };
+  for (const Tensor& x : layouts) {
+    ASSERT_EQ(x.numel(), 0);
+    for (int64_t d = 0; d < x.dim(); ++d) {
+      const int64_t size = x.shape()[d];
+      const Tensor positions =
+          size > 0 ? tensor({0.0, static_cast<double>(size - 1)}, kInt64) : zeros({0}, kInt64);
+      Shape expected = x.shape();
+      expected[d] = positions.numel();
+      EXPECT_EQ(x.index_select(d, positions).shape(), expected);
+      std::vector<std::optional<Tensor>> key(static_cast<size_t>(d), std::nullopt);
+      key.push_back(positions);
+      EXPECT_EQ(index(x, key).shape(), expected);
+      Tensor target = x.clone();
+      target.index_put_(key, scalar_tensor(2.0, x.dtype()), /*accumulate=*/true);
+      target.index_put_(key, scalar_tensor(1.0, x.dtype()));
+      EXPECT_EQ(target.numel(), 0);
+    }
+    const Tensor mask = ones(x.shape(), kBool);
+    EXPECT_EQ(x.masked_select(mask).shape(), (Shape{0}));
+    EXPECT_EQ(x.nonzero().shape(), (Shape{0, x.dim()}));
+    EXPECT_EQ(masked_fill(x, mask, 2.0).shape(), x.shape());
+  }
+}
+
+TEST(RegressionsValues, IndexOpsHaveTensorMethods) {
+  const Tensor x = tensor({1.0, 0.0, 3.0});
+  EXPECT_EQ(values(x.index_select(0, tensor({2, 0}, kInt64))), (Values{3, 1}));
+  EXPECT_EQ(values(x.masked_select(gt(x, 0.5))), (Values{1, 3}));
+  EXPECT_EQ(values(x.nonzero()), (Values{0, 2}));
+  Tensor y = zeros({2});
+  y.index_put_({tensor({1, 1}, kInt64)}, scalar_tensor(1.5), /*accumulate=*/true);
+  EXPECT_EQ(values(y), (Values{0, 3}));
+  EXPECT_EQ(x.broadcast_to({2, 3}).shape(), (Shape{2, 3}));
+}
+
 TEST(RegressionsValues, BitwiseOpsOnIntegersAndBools) {
   const Tensor a = tensor({12, 10, -1}, kInt16), b = tensor({10, 6, 7}, kInt16);
   EXPECT_EQ(bitwise_and(a, b).dtype(), kInt16);
@@ -175,6 +219,15 @@ TEST(RegressionsValues, AlphaIsAppliedInTheOperandsType) {
   const Tensor b = scalar_tensor(0.1, std::nullopt, /*wrapped=*/true);
   EXPECT_EQ(values(add(x, b, 2)), (Values{0.1 * 2, 0.1 * 2}));
   EXPECT_EQ(values(sub(x, b, 3)), (Values{-0.1 * 3, -0.1 * 3}));
+  // One rounding, as PyTorch's fused multiply-add: alpha * b alone overflows float32.
+  const Tensor big = tensor({3.0e38}, kFloat32);
+  EXPECT_EQ(values(add(big, neg(big), 1.5)), (Values{static_cast<double>(-1.5e38f)}));
+  EXPECT_EQ(values(sub(big, big, 1.5)), (Values{static_cast<double>(-1.5e38f)}));
+  // 3 * 0.1 rounds up to 0.30000000000000004; the fused sum keeps the exact remainder.
+  const Tensor low = tensor({-0.30000000000000004}, kFloat64);
+  EXPECT_EQ(values(add(low, tensor({0.1}, kFloat64), 3)),
+            (Values{std::fma(3.0, 0.1, -0.30000000000000004)}));
+  EXPECT_NE(std::fma(3.0, 0.1, -0.30000000000000004), 0.0);
   EXPECT_TRUE(
       contains(error_of<RuntimeError>([] { add(ones({1}, kInt32), ones({1}, kInt32), 2.5); }),
                "[add] For integral input tensors, argument alpha must not be a floating "

@@ -102,6 +102,7 @@ class Tensor {
   Tensor t() const;
   Tensor expand(IntArrayRef shape) const;
   Tensor expand_as(const Tensor& other) const;
+  Tensor broadcast_to(IntArrayRef shape) const { return expand(shape); }
   Tensor squeeze() const;
   Tensor squeeze(int64_t dim) const;
   Tensor unsqueeze(int64_t dim) const;
@@ -166,6 +167,13 @@ class Tensor {
   Tensor& logical_not_();
   Tensor masked_fill(const Tensor& mask, const Scalar& value) const;
   Tensor& masked_fill_(const Tensor& mask, const Scalar& value);
+
+  // --- indexing (defined in ember/ops/index.cpp) ---
+  Tensor index_select(int64_t dim, const Tensor& index) const;
+  Tensor masked_select(const Tensor& mask) const;
+  Tensor nonzero() const;
+  Tensor& index_put_(const std::vector<std::optional<Tensor>>& indices, const Tensor& values,
+                     bool accumulate = false);
 
   // --- reductions (dims empty = all dims) ---
   Tensor sum(std::optional<ScalarType> dtype = std::nullopt) const;

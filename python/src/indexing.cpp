@@ -3,6 +3,8 @@
 // integers or bools are advanced indices: the basic ones are applied first, then ember::index
 // gathers (a copy) or ember::index_put_ writes through the view.
 #include <nanobind/nanobind.h>
+#include <nanobind/stl/optional.h>
+#include <nanobind/stl/vector.h>
 
 #include <string>
 #include <vector>
@@ -229,6 +231,11 @@ void setitem(Tensor& self, nb::handle key, nb::handle value) {
 void init_indexing(nb::class_<Tensor>& tensor_class) {
   tensor_class.def("__getitem__", &getitem, nb::arg("key").none());
   tensor_class.def("__setitem__", &setitem, nb::arg("key").none(), nb::arg("value").none());
+  tensor_class.def("index_select", &Tensor::index_select, nb::arg("dim"), nb::arg("index"));
+  tensor_class.def("masked_select", &Tensor::masked_select, nb::arg("mask"));
+  tensor_class.def("nonzero", &Tensor::nonzero);
+  tensor_class.def("index_put_", &Tensor::index_put_, nb::arg("indices"), nb::arg("values"),
+                   nb::arg("accumulate") = false, nb::rv_policy::reference_internal);
 }
 
 }  // namespace ember::python

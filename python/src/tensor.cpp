@@ -222,6 +222,10 @@ void init_tensor(nb::class_<Tensor>& tensor) {
       .def("expand", [](const Tensor& t, nb::args sizes) { return t.expand(to_shape(sizes)); })
       .def("expand_as", &Tensor::expand_as)
       .def(
+          "broadcast_to",
+          [](const Tensor& t, nb::handle shape) { return t.broadcast_to(to_dims(shape)); },
+          nb::arg("size"))
+      .def(
           "squeeze",
           [](const Tensor& t, std::optional<int64_t> d) { return d ? t.squeeze(*d) : t.squeeze(); },
           nb::arg("dim") = nb::none())
@@ -316,6 +320,7 @@ void init_tensor(nb::class_<Tensor>& tensor) {
       .def("true_divide",
            [](const Tensor& t, nb::handle other) { return ember::div(t, to_operand(other)); })
       .def("clamp", &clamp_bounds, nb::arg("min") = nb::none(), nb::arg("max") = nb::none())
+      .def("clip", &clamp_bounds, nb::arg("min") = nb::none(), nb::arg("max") = nb::none())
       .def(
           "clamp_min",
           [](const Tensor& t, nb::handle min) { return clamp_bounds(t, min, nb::none()); },
@@ -349,6 +354,7 @@ void init_tensor(nb::class_<Tensor>& tensor) {
           },
           nb::arg("condition"), nb::arg("other"))
       .def("logical_not", [](const Tensor& t) { return ember::logical_not(t); })
+      .def("logical_not_", &Tensor::logical_not_, nb::rv_policy::reference_internal)
       .def(
           "masked_fill",
           [](const Tensor& t, const Tensor& mask, nb::handle value) {

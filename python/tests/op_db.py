@@ -674,6 +674,28 @@ def ref_index_select(x, dim, index):
     return np.take(x, np.atleast_1d(index), axis=dim)
 
 
+def index_put_samples(rng, dtype):
+    found = []
+    for shape, index, values_shape in [((4, 3), [3, 0, 3], (3, 3)), ((4, 3), [1], (3,)),
+                                       ((5,), [4, 4, 0], ()), ((4, 3), [], (0, 3))]:
+        x = Input(make_values(rng, shape, dtype), dtype)
+        values = Input(make_values(rng, values_shape, dtype), dtype)
+        found.append(Sample((x, Input(np.asarray(index, dtype=np.int64), ember.int64), values),
+                            tag=shape_tag(shape, np.shape(index))))
+    return found
+
+
+def ref_index_put_accumulate(x, index, values):
+    out = x.copy()
+    target = np.broadcast_to(values, (len(index),) + x.shape[1:])
+    if x.dtype == np.bool_:
+        for i, row in zip(index, target):
+            out[i] |= row
+    else:
+        np.add.at(out, index, target)
+    return out
+
+
 def nonzero_samples(rng, dtype):
     found = [Sample((Input(make_values(rng, shape, dtype, "unit"), dtype),), tag=shape_tag(shape))
              for shape in [(3, 5), (2, 3, 4), (7,), (0, 3), ()]]
@@ -690,12 +712,13 @@ def bernoulli_samples(rng, dtype):
 add(
     OpInfo("logical_not", ember.logical_not, np.logical_not, logical_not_samples, dtypes=ALL,
            out_dtype=bool_result, method="logical_not", operator=operator.invert,
-           operator_dtypes=(ember.bool,)),
+           operator_dtypes=(ember.bool,), methods=("logical_not_",)),
     OpInfo("bitwise_not", ember.bitwise_not, np.invert, logical_not_samples, dtypes=BITWISE,
            method="bitwise_not", inplace="bitwise_not_", operator=operator.invert,
            large=large_samples("real")),
     OpInfo("clamp", ember.clamp, ref_clamp, clamp_scalar_samples, dtypes=NUMERIC, kind="unary",
-           method="clamp", inplace="clamp_", functions=("clamp", "clamp_", "clip")),
+           method="clamp", inplace="clamp_", functions=("clamp", "clamp_", "clip"),
+           methods=("clip",)),
     OpInfo("clamp_tensor", ember.clamp, ref_clamp, clamp_tensor_samples, dtypes=NUMERIC,
            kind="unary", method="clamp", inplace="clamp_", functions=()),
     OpInfo("clamp_min", ember.clamp_min, ref_clamp, clamp_one_bound_samples("min"),
@@ -707,11 +730,15 @@ add(
     OpInfo("masked_fill", ember.masked_fill, lambda x, mask, value: np.where(mask, value, x),
            masked_fill_samples, dtypes=ALL, method="masked_fill", inplace="masked_fill_"),
     OpInfo("masked_select", ember.masked_select, ref_masked_select, masked_select_samples,
-           dtypes=ALL, kind="exact"),
+           dtypes=ALL, kind="exact", method="masked_select"),
     OpInfo("index_select", ember.index_select, ref_index_select, index_select_samples,
-           dtypes=ALL, kind="exact"),
+           dtypes=ALL, kind="exact", method="index_select"),
+    OpInfo("index_put_", lambda x, index, values: x.clone().index_put_((index,), values,
+                                                                       accumulate=True),
+           ref_index_put_accumulate, index_put_samples, dtypes=ALL, kind="reduction", functions=(),
+           methods=("index_put_",)),
     OpInfo("nonzero", ember.nonzero, np.argwhere, nonzero_samples, dtypes=ALL, kind="exact",
-           out_dtype=lambda dtype: ember.int64),
+           out_dtype=lambda dtype: ember.int64, method="nonzero"),
     OpInfo("bernoulli", ember.bernoulli, lambda p: p, bernoulli_samples, kind="exact",
            method="bernoulli"),
 )

@@ -410,6 +410,10 @@ add("index_select", "dim-neg", lambda x: ember.index_select(x, -1, ember.tensor(
 add("masked_select", "full", lambda x: ember.masked_select(x, MASK_43), real(4, 3))
 add("masked_select", "broadcast-mask", lambda x: ember.masked_select(x, MASK_4), real(3, 4))
 add("masked_select", "broadcast-input", lambda x: ember.masked_select(x, COND_34), real(4))
+add("index_put_", "accumulate-repeats",
+    lambda x, v: x.clone().index_put_((INDEX_03,), v, accumulate=True), real(4, 3), real(3, 3))
+add("index_put_", "broadcast-values",
+    lambda x, v: x.clone().index_put_((INDEX_03,), v, accumulate=True), real(4, 3), real(3))
 
 add("to", "float64-no-op", lambda x: x.to(F64), real(3, 4))
 add("to", "double", lambda x: x.double() * 1, real(3, 4))

@@ -427,3 +427,109 @@ def test_alpha_rules_follow_pytorch():
     assert ember.add(b, b, alpha=True).tolist() == [True, False]
     assert ember.add(i, i, alpha=-3).tolist() == [-2, -4]
     assert ember.sub(i, i, alpha=3).tolist() == [-2, -4]
+
+
+def test_alpha_with_a_zero_dim_integer_tensor_keeps_its_dtype():
+    # PyTorch: a 0-d int8 tensor and a Python int stay int8 with alpha, as without it.
+    for dtype in INTEGRAL:
+        x = ember.tensor(2, dtype=dtype)
+        assert ember.add(x, 2, alpha=2).dtype == dtype
+        assert ember.sub(x, 2, alpha=2).dtype == dtype
+        assert x.add(2, alpha=2).dtype == dtype
+        assert x.sub(2, alpha=2).dtype == dtype
+    assert ember.add(ember.tensor(2, dtype=ember.int8), 2, alpha=-3).item() == -4
+
+
+@pytest.mark.parametrize("dtype", [ember.float32, ember.float64, ember.bfloat16])
+def test_alpha_times_other_is_fused_into_the_sum(dtype):
+    # PyTorch computes x + alpha * y with one rounding (FMA in opmath): alpha * y alone
+    # overflows to -inf here, the sum does not.
+    big = 3.0e38 if dtype != ember.float64 else 1.5e308
+    x = ember.tensor([big], dtype=dtype)
+    y = ember.tensor([-big], dtype=dtype)
+    for result in (ember.add(x, y, alpha=1.5), ember.sub(x, y, alpha=-1.5), x.add(y, alpha=1.5),
+                   x.clone().add_(y, alpha=1.5), x.clone().sub_(y, alpha=-1.5)):
+        assert result.dtype == dtype
+        assert math.isfinite(result.item())
+        assert result.item() == pytest.approx(-0.5 * x.item(), rel=1e-2)
+
+
+def test_alpha_is_rounded_once_in_float64():
+    # 3 * 0.1 rounds up to 0.30000000000000004; the fused sum keeps the exact remainder.
+    from fractions import Fraction
+    exact = float(Fraction(0.1) * 3 - Fraction(0.30000000000000004))
+    x = ember.tensor([-0.30000000000000004], dtype=ember.float64)
+    assert exact != 0.0
+    assert ember.add(x, ember.tensor([0.1], dtype=ember.float64), alpha=3).item() == exact
+    assert ember.sub(x, ember.tensor([0.1], dtype=ember.float64), alpha=-3).item() == exact
+
+
+def test_alpha_gradients_and_no_saved_operands():
+    x = ember.tensor([1.0, 2.0], dtype=ember.float64, requires_grad=True)
+    y = ember.tensor([3.0], dtype=ember.float64, requires_grad=True)
+    ember.sub(x, y, alpha=1.5).sum().backward()
+    assert x.grad.tolist() == [1.0, 1.0]
+    assert y.grad.tolist() == [-3.0]  # summed over the broadcast
+    assert ember.add(x, y, alpha=2).grad_fn.name() == "AddBackward0"
+    # The gradient of x + alpha * y needs neither operand (fuzz finding 4 for alpha): an
+    # in-place change of y after the call is fine, as in PyTorch.
+    z = y * 1
+    w = ember.add(x, z, alpha=0.5)
+    z.add_(1)
+    w.sum().backward()
+    assert y.grad.tolist() == [-3.0 + 1.0]
+
+
+# ---------------------------------------------------------------- Tensor methods of index ops
+
+
+def test_index_functions_have_tensor_methods():
+    x = ember.tensor([[1.0, 0.0], [3.0, 4.0]])
+    assert x.index_select(1, ember.tensor([1, 0])).tolist() == [[0.0, 1.0], [4.0, 3.0]]
+    assert x.masked_select(x > 1).tolist() == [3.0, 4.0]
+    assert x.nonzero().tolist() == [[0, 0], [1, 0], [1, 1]]
+    y = ember.zeros(3)
+    assert y.index_put_((ember.tensor([0, 2, 0]),), ember.tensor(1.0), accumulate=True) is y
+    assert y.tolist() == [2.0, 0.0, 1.0]
+    assert ember.ones(2).broadcast_to((3, 2)).shape == (3, 2)
+    assert ember.tensor([-2.0, 5.0]).clip(-1, 1).tolist() == [-1.0, 1.0]
+    b = ember.tensor([True, False])
+    assert b.logical_not_() is b and b.tolist() == [False, True]
+
+
+# ------------------------------------------- non-contiguous tensors with an empty dim
+
+
+def empty_layouts():
+    """Empty tensors whose strides are not contiguous ones (fuzz finding 5: a permuted one
+    read and wrote out of bounds in index_select)."""
+    return {
+        "permuted": ember.zeros(3, 4, 0, 5, dtype=ember.float16).permute(3, 0, 2, 1),
+        "stepped": ember.zeros(6, 8, 0, 10)[::2, ::2, :, ::2],
+        "step_slice_permuted": ember.zeros(5, 3, 6).permute(2, 1, 0)[:, 2:2:2],
+        "expanded": ember.zeros(1, 0, 3).expand(4, 0, 3).permute(2, 0, 1),
+    }
+
+
+@pytest.mark.parametrize("layout", list(empty_layouts()))
+def test_index_ops_on_non_contiguous_empty_tensors(layout):
+    x = empty_layouts()[layout]
+    assert x.stride() != ember.zeros(x.shape).stride()
+    for d in range(x.dim()):
+        size = x.shape[d]
+        index = ember.tensor([0, size - 1] if size else [], dtype=ember.int64)
+        expected = list(x.shape)
+        expected[d] = len(index)
+        assert ember.index_select(x, d, index).shape == tuple(expected)
+        assert x.index_select(d, index).shape == tuple(expected)
+        key = (slice(None),) * d + (index,)
+        assert x[key].shape == tuple(expected)
+        target = x.contiguous() if layout == "expanded" else x
+        target[key] = 1.0
+        target.index_put_((None,) * d + (index,), ember.tensor(2.0), accumulate=True)
+        assert target.numel() == 0
+    mask = ember.ones(x.shape, dtype=ember.bool)
+    assert x.masked_select(mask).shape == (0,)
+    assert x[mask].shape == (0,)
+    assert x.nonzero().shape == (0, x.dim())
+    assert ember.masked_fill(x, mask, 2.0).shape == x.shape

@@ -1,4 +1,6 @@
 // eval_cpu of the elementwise primitives: build the plan, pick the loop for the dtype, run.
+#include <cmath>
+
 #include "ember/backend/cpu/kernel_table.h"
 #include "ember/base/error.h"
 #include "ember/base/parallel.h"
@@ -13,6 +15,23 @@ void where_loop(char** data, const int64_t* strides, int64_t n, LoopArgs) {
     const bool take_x = *reinterpret_cast<const bool*>(data[1] + i * strides[1]);
     const char* source = take_x ? data[2] + i * strides[2] : data[3] + i * strides[3];
     *reinterpret_cast<T*>(data[0] + i * strides[0]) = *reinterpret_cast<const T*>(source);
+  }
+}
+
+template <typename T>
+void add_scaled_loop(char** data, const int64_t* strides, int64_t n, LoopArgs args) {
+  const T alpha = *static_cast<const T*>(args.context);
+  if (strides[0] == sizeof(T) && strides[1] == sizeof(T) && strides[2] == sizeof(T)) {
+    T* out = reinterpret_cast<T*>(data[0]);
+    const T* a = reinterpret_cast<const T*>(data[1]);
+    const T* b = reinterpret_cast<const T*>(data[2]);
+    for (int64_t i = 0; i < n; ++i) out[i] = std::fma(alpha, b[i], a[i]);
+    return;
+  }
+  for (int64_t i = 0; i < n; ++i) {
+    *reinterpret_cast<T*>(data[0] + i * strides[0]) =
+        std::fma(alpha, *reinterpret_cast<const T*>(data[2] + i * strides[2]),
+                 *reinterpret_cast<const T*>(data[1] + i * strides[1]));
   }
 }
 
@@ -71,6 +90,17 @@ void BinaryPrimitive::eval_cpu(TensorSpan inputs, TensorSpan outputs) const {
   ElementwiseLoop loop = cpu::kernels().binary[static_cast<int>(op_)][static_cast<int>(a.dtype())];
   EMBER_CHECK(loop != nullptr, "[", name(), "] not implemented for '", a.dtype(), "'");
   ElementwisePlan({&y, &a, &b}).run(loop, kGrain);
+}
+
+void AddScaled::eval_cpu(TensorSpan inputs, TensorSpan outputs) const {
+  const Tensor& y = outputs[0];
+  if (y.dtype() == kFloat32) {
+    const float alpha = static_cast<float>(alpha_);
+    ElementwisePlan({&y, &inputs[0], &inputs[1]}).run(&add_scaled_loop<float>, kGrain, &alpha);
+    return;
+  }
+  EMBER_CHECK(y.dtype() == kFloat64, "[", name(), "] internal: alpha kernel for '", y.dtype(), "'");
+  ElementwisePlan({&y, &inputs[0], &inputs[1]}).run(&add_scaled_loop<double>, kGrain, &alpha_);
 }
 
 void Where::eval_cpu(TensorSpan inputs, TensorSpan outputs) const {

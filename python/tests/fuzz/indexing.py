@@ -84,6 +84,25 @@ def numpy_key(key):
                  np.asarray(k, dtype=np.int64) if isinstance(k, list) else k for k in key)
 
 
+def mask_mismatch(key, shape):
+    """A bool index whose shape differs from the dims it covers: PyTorch refuses it, numpy
+    accepts an empty 1-D one anywhere (as an empty integer index)."""
+    def width(k):
+        if k is None or k is Ellipsis or isinstance(k, bool):
+            return 0
+        return k.values.ndim if isinstance(k, Tensorish) and k.values.dtype == bool else 1
+
+    dim = 0
+    for k in key:
+        if k is Ellipsis:
+            dim += len(shape) - sum(width(j) for j in key)
+        elif (isinstance(k, Tensorish) and k.values.dtype == bool
+              and k.values.shape != tuple(shape[dim:dim + k.values.ndim])):
+            return True
+        dim += width(k)
+    return False
+
+
 def ember_key(key):
     return tuple(k.tensor if isinstance(k, Tensorish) else k for k in key)
 
@@ -139,6 +158,8 @@ class IndexCase:
         values = self.x.values.copy()
         if self.op == "index_select":
             return np.take(values, self.select.values, axis=self.dim)
+        if mask_mismatch(self.key, values.shape):
+            raise IndexError("a bool index does not match the shape of the dims it covers")
         return values[numpy_key(self.key)]
 
     def check(self):

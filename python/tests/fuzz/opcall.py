@@ -341,6 +341,8 @@ class OpCase:
             return "skip", f"reference raised {type(error).__name__}"
         if self.unspecified_conversion():
             return "skip", "float to integer conversion of NaN, inf or out-of-range values"
+        if self.wrapped_comparison():
+            return "skip", "comparison or logical op with a Python int outside the dtype's range"
         problem = self.compare(result, expected)
         return ("fail", problem) if problem else ("ok", "")
 
@@ -368,6 +370,19 @@ class OpCase:
             return bool(np.isnan(values).any())
         return not bool(np.all(np.isfinite(values) & (values > limits.min - 1) &
                                (values < limits.max + 1)))
+
+    def wrapped_comparison(self):
+        """PyTorch 1.13 (and ember with it) wraps a Python int into an integer tensor's dtype
+        before comparing or testing it (int16 4 >= 32768 and uint8 logical_or(0, 256) are
+        True and False); numpy uses the exact values."""
+        if self.info.name not in ("eq", "ne", "lt", "le", "gt", "ge", "logical_and", "logical_or",
+                                  "logical_xor"):
+            return False
+        if self.dtype.is_floating_point or self.dtype == ember.bool:
+            return False
+        limits = np.iinfo(NUMPY_DTYPES[self.dtype])
+        return any(isinstance(a, int) and not isinstance(a, bool) and
+                   not limits.min <= a <= limits.max for a in self.args)
 
     def compare(self, result, expected):
         out_dtype = self.out_dtype()
