@@ -7,10 +7,13 @@
 #include <limits>
 
 #include "ember/base/error.h"
+#include "ember/base/error_testing.h"
 #include "ember/ops/ops.h"
 
 namespace ember {
 namespace {
+
+using test_support::error_of;
 
 using Values = std::vector<double>;
 
@@ -25,18 +28,6 @@ Tensor iota(IntArrayRef shape, ScalarType dtype = kFloat32) {
 }
 
 Tensor longs(std::initializer_list<double> list) { return tensor(list, kInt64); }
-
-template <typename Error, typename Fn>
-std::string error_of(Fn&& fn) {
-  try {
-    fn();
-  } catch (const Error& error) {
-    return error.what();
-  } catch (const std::exception& error) {
-    return std::string("wrong error type: ") + error.what();
-  }
-  return "no error";
-}
 
 #define EXPECT_MESSAGE(message, text) \
   EXPECT_NE((message).find(text), std::string::npos) << (message)

@@ -11,32 +11,20 @@
 #include <vector>
 
 #include "ember/base/error.h"
+#include "ember/base/error_testing.h"
 #include "ember/ops/ops.h"
 
 namespace ember {
 namespace {
+
+using test_support::contains;
+using test_support::error_of;
 
 using Values = std::vector<double>;
 
 Values values(const Tensor& t) {
   Tensor flat = t.to(kFloat64).contiguous();
   return Values(flat.data_ptr<double>(), flat.data_ptr<double>() + flat.numel());
-}
-
-template <typename Error, typename Fn>
-std::string error_of(Fn&& fn) {
-  try {
-    fn();
-  } catch (const Error& error) {
-    return error.what();
-  } catch (const std::exception& error) {
-    return std::string("wrong error type: ") + error.what();
-  }
-  return "no error";
-}
-
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
 }
 
 TEST(RegressionsValues, IntegerDivisionByAScalarThatWrapsToZeroRaises) {

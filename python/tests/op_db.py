@@ -96,6 +96,18 @@ DOMAINS = {
 }
 
 
+def make_tensor(values, dtype):
+    """A tensor owning a copy of `values` (bfloat16 values arrive as float32)."""
+    return ember.from_numpy(np.array(values, order="C")).clone().to(dtype)
+
+
+def sentinel(dtype):
+    """The value around a sliced input: NaN shows up in any float result that reads it."""
+    if dtype == ember.bool:
+        return True
+    return np.nan if dtype.is_floating_point else 99
+
+
 def make_values(rng, shape, dtype, domain="real"):
     """Random values of `dtype` in `domain` as a numpy array (bfloat16 held in float32)."""
     if dtype == ember.bool:

@@ -20,7 +20,9 @@ from op_db import (
     as_numpy,
     can_cast,
     dtype_name,
+    make_tensor,
     round_to,
+    sentinel,
     tolerance,
 )
 
@@ -28,18 +30,6 @@ import ember
 from ember import _legacy
 
 # ---------------------------------------------------------------- placing inputs in memory
-
-
-def make_tensor(values, dtype):
-    """A tensor owning a copy of `values` (bfloat16 values arrive as float32)."""
-    return ember.from_numpy(np.array(values, order="C")).clone().to(dtype)
-
-
-def sentinel(dtype):
-    """The value around a sliced input: NaN shows up in any float result that reads it."""
-    if dtype == ember.bool:
-        return True
-    return np.nan if dtype.is_floating_point else 99
 
 
 def place(arg, layout):

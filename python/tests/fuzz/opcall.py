@@ -21,7 +21,9 @@ from op_db import (
     as_numpy,
     can_cast,
     dtype_name,
+    make_tensor,
     round_to,
+    sentinel,
     tolerance,
 )
 
@@ -185,16 +187,6 @@ class Arg:
         if upcast:  # an integer operand of a floating op is converted to float32 first
             return self.values.astype(np.float32).astype(np.float64)
         return self.values.copy()
-
-
-def make_tensor(values, dtype):
-    return ember.from_numpy(np.array(values, order="C")).clone().to(dtype)
-
-
-def sentinel(dtype):
-    if dtype == ember.bool:
-        return True
-    return np.nan if dtype.is_floating_point else 99
 
 
 def tensor_text(values, dtype):
