@@ -19,6 +19,10 @@ if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
+# Paths under the checkout enter ccache's keys relative to it, so clones in other folders (CI's
+# fresh clone) reuse each other's cached objects.
+export CCACHE_BASEDIR="$root"
+
 venv="$root/.venv"
 if [ ! -x "$venv/bin/python" ]; then
   python3 -m venv "$venv"
