@@ -1,5 +1,6 @@
-"""Helpers shared by the comparison scripts: loading the libraries being compared and pinning
-OpenBLAS's own thread pool, which torch.set_num_threads does not govern."""
+"""Helpers shared by the comparison scripts: loading the libraries being compared, pinning
+OpenBLAS's own thread pool (which torch.set_num_threads does not govern), sizing timed batches
+and formatting result rows."""
 import ctypes
 
 
@@ -44,3 +45,15 @@ def table_row(case, ember_result, torch_result, ratio, budget_text):
         f"{ratio:.2f}x" if ratio is not None else "",
         budget_text,
     ]
+
+
+def batch_size(timer, repeat_seconds):
+    """Statements per batch so that a batch lasts >= repeat_seconds, after ~0.1 s of warm-up
+    (caches, allocator pools, lazy initialisation), at least two calls."""
+    number = 1
+    while True:
+        elapsed = timer.timeit(number)
+        if elapsed >= 0.1:
+            break
+        number *= 2 if elapsed * 4 > 0.1 else 4
+    return max(1, int(repeat_seconds / (elapsed / number)))

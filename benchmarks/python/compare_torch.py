@@ -24,7 +24,7 @@ import sys
 import time
 import timeit
 
-from bench_support import import_library, set_blas_threads, table_row
+from bench_support import batch_size, import_library, set_blas_threads, table_row
 
 BIG = 1 << 24  # 16M floats = 64 MiB
 BIG_BYTES = BIG * 4
@@ -149,15 +149,7 @@ def make_cases():
 def measure(stmt, namespace, repeats, repeat_seconds):
     """Median seconds per statement over `repeats` timed batches, after warm-up calls."""
     timer = timeit.Timer(stmt, timer=time.perf_counter, globals=namespace)
-    # Warm up (caches, allocator pools, lazy initialisation) for ~0.1 s, at least twice.
-    number, elapsed = 1, 0.0
-    while True:
-        elapsed = timer.timeit(number)
-        if elapsed >= 0.1:
-            break
-        number *= 2 if elapsed * 4 > 0.1 else 4
-    per_call = elapsed / number
-    number = max(1, int(repeat_seconds / per_call))
+    number = batch_size(timer, repeat_seconds)
     times = [timer.timeit(number) / number for _ in range(repeats)]
     return statistics.median(times), (max(times) - min(times)) / statistics.median(times)
 

@@ -30,7 +30,7 @@ import sys
 import time
 import timeit
 
-from bench_support import import_library, set_blas_threads, table_row
+from bench_support import batch_size, import_library, set_blas_threads, table_row
 
 
 class Case:
@@ -250,13 +250,7 @@ def measure(step, repeats, repeat_seconds):
     """Median seconds per step() over `repeats` timed batches after ~0.1 s of warm-up, and the
     spread of the repeats (max - min) / median."""
     timer = timeit.Timer(step, timer=time.perf_counter)
-    number = 1
-    while True:
-        elapsed = timer.timeit(number)
-        if elapsed >= 0.1:
-            break
-        number *= 2 if elapsed * 4 > 0.1 else 4
-    number = max(1, int(repeat_seconds / (elapsed / number)))
+    number = batch_size(timer, repeat_seconds)
     times = [timer.timeit(number) / number for _ in range(repeats)]
     median = statistics.median(times)
     return median, (max(times) - min(times)) / median

@@ -30,7 +30,7 @@ import sys
 import time
 import timeit
 
-from bench_support import import_library, set_blas_threads
+from bench_support import batch_size, import_library, set_blas_threads
 
 BIG = 1 << 24  # 16M float32 = 64 MiB
 BIG_BYTES = BIG * 4
@@ -93,17 +93,6 @@ def make_cases():
         cases.append(Case(f"matmul {n}x{n} float32", "GFLOP/s", "a.mm(b)", square(n),
                           2e-9 * n**3))
     return cases
-
-
-def batch_size(timer, repeat_seconds):
-    """Statements per batch so that a batch lasts >= repeat_seconds, after ~0.1 s of warm-up."""
-    number = 1
-    while True:
-        elapsed = timer.timeit(number)
-        if elapsed >= 0.1:
-            break
-        number *= 2 if elapsed * 4 > 0.1 else 4
-    return max(1, int(repeat_seconds / (elapsed / number)))
 
 
 def run_case(case, libraries, repeats, repeat_seconds):
