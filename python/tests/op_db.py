@@ -207,6 +207,7 @@ class OpInfo:
     functions: tuple | None = None  # public module names covered; default: name (and the in-place one)
     methods: tuple = ()  # Tensor method names covered besides `method` and `inplace`
     grad_domain: str | None = None  # unary elementwise: test_gradcheck samples this domain
+    grad_domains: tuple | None = None  # binary elementwise: test_gradcheck samples these
 
     def __post_init__(self):
         if self.functions is None:
@@ -530,11 +531,19 @@ add(
 )
 
 
-def binary(name, ref, domains=("real", "real"), **info):
-    """An element-wise binary op with method and in-place variants."""
+# Binary type rules whose results carry gradients (elementwise/type_rule.h is_differentiable).
+DIFFERENTIABLE_BINARY_RULES = {"Arithmetic", "ArithmeticNoBool", "TrueDivide"}
+
+
+def binary(name, ref, domains=("real", "real"), grad_domains=None, **info):
+    """An element-wise binary op with method and in-place variants. Ops whose type rule is
+    differentiable are gradchecked on grad_domains (default: domains); () opts out."""
+    if grad_domains is None and (
+            ember._C._elementwise_type_rules[name] in DIFFERENTIABLE_BINARY_RULES):
+        grad_domains = domains
     return OpInfo(name, getattr(ember, name), ref, binary_samples(domains), method=name,
                   inplace=name + "_", large=large_samples(*domains),
-                  **type_rule_info(name, info))
+                  grad_domains=grad_domains or None, **type_rule_info(name, info))
 
 
 add(
@@ -561,11 +570,12 @@ add(
     OpInfo("div_floor", ember.div, ref_div,
            binary_samples(("real", "nonzero"), {"rounding_mode": "floor"}), dtypes=NUMERIC,
            method="div", inplace="div_", functions=()),
-    binary("floor_divide", np.floor_divide, domains=("real", "nonzero"),
+    # Piecewise constant: test_gradcheck checks it on fractional inputs of its own.
+    binary("floor_divide", np.floor_divide, domains=("real", "nonzero"), grad_domains=(),
            operator=operator.floordiv, inplace_operator=operator.ifloordiv),
     binary("remainder", np.remainder, domains=("real", "nonzero"),
            operator=operator.mod, inplace_operator=operator.imod),
-    binary("pow", np.power, domains=("pow_base", "exponent"),
+    binary("pow", np.power, domains=("pow_base", "exponent"), grad_domains=("positive", "exponent"),
            operator=operator.pow, inplace_operator=operator.ipow),
     binary("maximum", np.maximum),
     binary("minimum", np.minimum),

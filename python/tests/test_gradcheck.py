@@ -149,18 +149,18 @@ def add_binary(name, domains=("real", "real"), kwargs=None, scalar=1.25, reverse
             real(3, 4, domain=domains[0]), real(4, domain=domains[1]))
 
 
-add_binary("add")
+# Every differentiable binary .def row on its op_db grad_domains; the options below only where
+# an op needs them.
+BINARY_OPTIONS = {"pow": {"scalar": 1.5}, "maximum": {"reversed_scalar": False},
+                  "minimum": {"reversed_scalar": False}}
+for _info in OP_DB:
+    if _info.grad_domains is not None:
+        add_binary(_info.name, _info.grad_domains, **BINARY_OPTIONS.get(_info.name, {}))
+# The alpha forms and true_divide are not .def rows.
 add_binary("add_alpha", kwargs={"alpha": 1.5}, reversed_scalar=False)
-add_binary("sub")
 add_binary("sub_alpha", kwargs={"alpha": -0.5}, reversed_scalar=False)
-add_binary("mul")
-add_binary("div", ("real", "nonzero"))
 add_binary("true_divide", ("real", "nonzero"))
-add_binary("remainder", ("real", "nonzero"))
-add_binary("pow", ("positive", "exponent"), scalar=1.5)
 add("pow", "negative-base-integer-exponent", lambda a: ember.pow(a, 3), real(3, 4))
-add_binary("maximum", reversed_scalar=False)
-add_binary("minimum", reversed_scalar=False)
 for _name in ("max_other", "min_other"):
     for _a, _b in BROADCAST_PAIRS:
         add(_name, f"{_a}x{_b}", lambda a, b, op=OPS_BY_NAME[_name].op: op(a, b), real(*_a),
@@ -444,19 +444,19 @@ INTEGER_RESULT = "integer (index) result"
 RANDOM = "random sampling: no gradient w.r.t. the sampled values"
 CREATION = "creation op: no tensor input to differentiate"
 INTEGER_INPUTS = "bitwise op: takes only integer and bool tensors, which never require grad"
+# Elementwise .def rows take their reason from their type rule, so a new row needs none here.
+RULE_REASONS = {"Comparison": BOOL_RESULT, "Logical": BOOL_RESULT, "Bitwise": INTEGER_INPUTS,
+                "Shift": INTEGER_INPUTS}
 NON_DIFFERENTIABLE = {
-    **{name: BOOL_RESULT for name in ("eq", "ne", "lt", "le", "gt", "ge", "logical_and",
-                                      "logical_or", "logical_xor", "logical_not", "all",
-                                      "any")},
+    **{name: RULE_REASONS[rule] for name, rule in ember._C._elementwise_type_rules.items()
+       if rule in RULE_REASONS},
+    **{name: BOOL_RESULT for name in ("logical_not", "all", "any")},
     **{name: INTEGER_RESULT for name in ("argmax", "argmin", "nonzero")},
     **{name: RANDOM for name in ("bernoulli", "rand", "randn", "randint", "normal", "rand_like",
                                  "randn_like", "bernoulli_", "normal_", "uniform_")},
     **{name: CREATION for name in ("zeros", "ones", "empty", "full", "arange", "linspace", "eye",
                                    "zeros_like", "ones_like", "full_like", "empty_like", "tensor",
                                    "as_tensor", "scalar_tensor", "from_numpy")},
-    **{name: INTEGER_INPUTS for name in ("bitwise_and", "bitwise_or", "bitwise_xor",
-                                         "bitwise_not", "bitwise_left_shift",
-                                         "bitwise_right_shift")},
 }
 
 # ---------------------------------------------------------------- known ember bugs (strict)
