@@ -147,14 +147,13 @@ TEST(AutogradErrors, InPlaceOnNonLeafIsDifferentiated) {
 
 // A custom function: y = x^3 with a hand-written backward that also works with create_graph.
 struct Cube : autograd::Function<Cube> {
-  static const char* name() { return "Cube"; }
-  static Tensor forward(autograd::FunctionContext* context, const Tensor& x) {
+  static Tensor forward(autograd::AutogradContext* context, const Tensor& x) {
     context->save_for_backward({x});
     return x * x * x;
   }
-  static autograd::TensorList backward(autograd::FunctionContext* context,
+  static autograd::TensorList backward(autograd::AutogradContext* context,
                                        autograd::TensorList grads) {
-    const Tensor x = context->saved_tensors()[0];
+    const Tensor x = context->get_saved_variables()[0];
     return {grads[0] * 3 * x * x};
   }
 };
@@ -162,7 +161,8 @@ struct Cube : autograd::Function<Cube> {
 TEST(CustomFunction, ForwardBackwardAndDoubleBackward) {
   Tensor x = tensor({1.0, 2.0}, kFloat64).requires_grad_();
   Tensor y = Cube::apply(x);
-  EXPECT_EQ(y.grad_fn()->name(), "CubeBackward");
+  // Named as libtorch names a C++ Function: its demangled type name.
+  EXPECT_EQ(y.grad_fn()->name(), "ember::(anonymous namespace)::Cube");
   auto first = autograd::grad({y.sum()}, {x}, {}, std::nullopt, /*create_graph=*/true);
   EXPECT_EQ(values(first[0]), (std::vector<double>{3, 12}));
   auto second = autograd::grad({first[0].sum()}, {x});

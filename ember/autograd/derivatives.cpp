@@ -152,7 +152,8 @@ Saved<(saves(keys) & ...)> saved_for(const BackwardContext& c, Key actual) {
   return Saved<(saves(keys) & ...)>(c);
 }
 
-// Sums a broadcast gradient back to the shape of the input it came from.
+}  // namespace
+
 Tensor sum_to(const Tensor& grad, const Shape& shape) {
   if (grad.shape() == shape) return grad;
   const int64_t lead = grad.dim() - static_cast<int64_t>(shape.size());
@@ -163,6 +164,8 @@ Tensor sum_to(const Tensor& grad, const Shape& shape) {
   Tensor summed = dims.empty() ? grad : sum(grad, dims, /*keepdim=*/true);
   return summed.reshape(shape);
 }
+
+namespace {
 
 Tensor zeros_for(const Tensor& like, const Shape& shape) {
   return zeros(shape, TensorOptions(like.dtype()).device(like.device()));

@@ -93,5 +93,7 @@ SaveMask saved_for_backward(const Primitive& primitive, SaveMask needs);
 bool reads_output(const Primitive& primitive);
 // Gradients w.r.t. each forward input (undefined where not needed).
 TensorList vjp(const Primitive& primitive, const BackwardContext& context);
+// Sums a broadcast gradient back to the shape of the input it came from.
+Tensor sum_to(const Tensor& grad, const Shape& shape);
 
 }  // namespace ember::autograd

@@ -32,13 +32,12 @@ GradcheckOptions fast() {
 
 // sin with a backward that is off by `error` (scaled) in one element: a wrong gradient.
 struct WrongSin : autograd::Function<WrongSin> {
-  static const char* name() { return "WrongSin"; }
-  static Tensor forward(autograd::FunctionContext* context, const Tensor& x) {
+  static Tensor forward(autograd::AutogradContext* context, const Tensor& x) {
     context->save_for_backward({x});
     return x.sin();
   }
-  static TensorList backward(autograd::FunctionContext* context, TensorList grads) {
-    const Tensor x = context->saved_tensors()[0];
+  static TensorList backward(autograd::AutogradContext* context, TensorList grads) {
+    const Tensor x = context->get_saved_variables()[0];
     Tensor derivative = x.cos().clone();
     derivative.view({-1}).select(0, 0).mul_(1.1);
     return {grads[0] * derivative};

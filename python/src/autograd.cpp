@@ -405,22 +405,24 @@ void init_autograd(nb::module_& module, nb::class_<Tensor>& tensor_class) {
   autograd_module.def("is_anomaly_enabled", &autograd::is_anomaly_enabled);
   autograd_module.def("set_anomaly_enabled", &autograd::set_anomaly_enabled);
   autograd_module.def("record_function", &record_function);
-  // The saved tensors of ember.autograd.Function's ctx: C++'s version-checked SavedTensors.
-  nb::class_<autograd::FunctionContext>(autograd_module, "FunctionContext")
+  // The saved tensors of ember.autograd.Function's ctx: C++'s version-checked SavedTensors,
+  // saved when called (not when forward returns, as in C++): the Python ctx has no node yet.
+  nb::class_<autograd::AutogradContext>(autograd_module, "AutogradContext")
       .def(nb::init<>())
       .def("save_for_backward",
-           [](autograd::FunctionContext& context, nb::handle tensors) {
+           [](autograd::AutogradContext& context, nb::handle tensors) {
              context.save_for_backward(tensors_of(tensors));
+             context.save_variables(nullptr);
            })
       .def("saved_tensors",
-           [](const autograd::FunctionContext& context) {
+           [](const autograd::AutogradContext& context) {
              nb::list values;
-             for (const Tensor& t : context.saved_tensors()) {
+             for (const Tensor& t : context.get_saved_variables()) {
                values.append(t.defined() ? nb::cast(t) : nb::none());
              }
              return nb::tuple(values);
            })
-      .def("release_saved", &autograd::FunctionContext::release_saved);
+      .def("release_saved", &autograd::AutogradContext::release_saved);
   autograd_module.def(
       "gradcheck",
       [](nb::callable function, nb::tuple inputs, nb::handle grad_outputs, bool second_order,

@@ -8,7 +8,7 @@ class FunctionCtx:
     """What forward leaves for backward: saved tensors (version-checked), flags, any attribute."""
 
     def __init__(self, inputs):
-        self._saved = _C._autograd.FunctionContext()
+        self._saved = _C._autograd.AutogradContext()
         self._dirty = []
         self._non_differentiable = []
         self.needs_input_grad = tuple(isinstance(arg, _C.Tensor) and arg.requires_grad
