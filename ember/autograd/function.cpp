@@ -73,7 +73,7 @@ void attach_function_node(const std::shared_ptr<Node>& node, const variable_list
   std::vector<Edge>& edges = node->mutable_next_edges();
   edges.clear();
   for (const Tensor& input : inputs) {
-    edges.push_back(input.requires_grad() ? gradient_edge(input) : Edge{});
+    edges.push_back(input.defined() && input.requires_grad() ? gradient_edge(input) : Edge{});
   }
   for (const Tensor& tensor : dirty) {
     EMBER_CHECK(listed(outputs, tensor), "[", node->name(),
@@ -109,14 +109,18 @@ std::string demangle_type_name(const std::type_info& type) {
 }
 
 bool CppNodeBase::begin(const variable_list& inputs) {
+  // An undefined Tensor argument (an absent bias) is an input that needs no gradient.
+  const auto needs_grad = [](const Tensor& input) {
+    return input.defined() && input.requires_grad();
+  };
   bool records = false;
   if (is_grad_enabled()) {
-    for (const Tensor& input : inputs) records |= input.requires_grad();
+    for (const Tensor& input : inputs) records |= needs_grad(input);
   }
   std::vector<Edge>& edges = mutable_next_edges();
   for (const Tensor& input : inputs) {
-    edges.push_back(records && input.requires_grad() ? gradient_edge(input) : Edge{});
-    input_shapes_.push_back(input.shape());
+    edges.push_back(records && needs_grad(input) ? gradient_edge(input) : Edge{});
+    input_shapes_.push_back(input.defined() ? input.shape() : Shape());
   }
   ctx_.set_grad_fn(shared_from_this());
   return records;
@@ -163,12 +167,14 @@ variable_list CppNodeBase::apply(variable_list&& grads) {
                   ", but the corresponding forward input is not a Variable");
       continue;
     }
-    Tensor grad = std::move(results[i]);
-    const Shape& shape = input_shapes_[input_grads.size()];
+    const size_t input = input_grads.size();
+    // Only inputs that need a gradient get one (and have a shape to check it against).
+    Tensor grad = next_edges()[input].valid() ? std::move(results[i]) : Tensor();
+    const Shape& shape = input_shapes_[input];
     if (grad.defined() && grad.shape() != shape) {
       if (!is_expandable_to(shape, grad.shape())) {
         detail::raise<RuntimeError>("Function ", name(), " returned an invalid gradient at index ",
-                                    input_grads.size(), " - got ", shape_str(grad.shape()),
+                                    input, " - got ", shape_str(grad.shape()),
                                     " but expected shape compatible with ", shape_str(shape));
       }
       grad = sum_to(grad, shape);

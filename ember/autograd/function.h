@@ -36,6 +36,9 @@
 
 namespace ember::autograd {
 
+// libtorch's other spelling of variable_list (torch/csrc/autograd/function.h), used by its docs.
+using tensor_list = std::vector<Tensor>;
+
 class AutogradContext {
  public:
   AutogradContext() = default;

@@ -371,6 +371,24 @@ TEST(FunctionApi, GradientChecks) {
   EXPECT_EQ(values(x.grad()), (std::vector<double>{3, 3}));
 }
 
+TEST(FunctionApi, UndefinedTensorArgumentNeedsNoGradient) {
+  struct OptionalAdd : autograd::Function<OptionalAdd> {
+    static Tensor forward(AutogradContext* ctx, const Tensor& a, const Tensor& b) {
+      EXPECT_TRUE(ctx->needs_input_grad(0));
+      EXPECT_FALSE(ctx->needs_input_grad(1));
+      ctx->save_for_backward({a, b});
+      return b.defined() ? a + b : a * 1;
+    }
+    static variable_list backward(AutogradContext* ctx, variable_list grads) {
+      EXPECT_FALSE(ctx->get_saved_variables()[1].defined());
+      return {grads[0], grads[0]};  // the second is dropped: b needs none
+    }
+  };
+  Tensor a = tensor({1.0, 2.0}, kFloat64).requires_grad_();
+  OptionalAdd::apply(a, Tensor()).sum().backward();
+  EXPECT_EQ(values(a.grad()), (std::vector<double>{1, 1}));
+}
+
 // exp(x), saving its output: backward is differentiable (built from ops on a saved output).
 struct Exp : autograd::Function<Exp> {
   static Tensor forward(AutogradContext* ctx, const Tensor& x) {
