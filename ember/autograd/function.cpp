@@ -5,6 +5,7 @@
 #include <cstdlib>
 
 #include "ember/autograd/derivatives.h"
+#include "ember/autograd/record.h"
 #include "ember/base/error.h"
 #include "ember/ops/ops.h"
 #include "ember/tensor/autograd_meta.h"
@@ -134,6 +135,7 @@ void CppNodeBase::finish(const variable_list& inputs, variable_list& outputs) {
     output_dtypes_.push_back(output.defined() ? output.dtype() : kFloat32);
   }
   ctx_.save_variables(self);
+  if (is_anomaly_enabled()) set_creation_trace(current_creation_trace());
 }
 
 variable_list CppNodeBase::apply(variable_list&& grads) {

@@ -122,7 +122,10 @@ class CppNodeBase : public Node {
 template <typename T>
 class CppNode final : public CppNodeBase {
  public:
-  std::string name() const override { return demangle_type_name(typeid(T)); }
+  std::string name() const override {
+    static const std::string type_name = demangle_type_name(typeid(T));
+    return type_name;
+  }
 
  private:
   variable_list call_backward(variable_list grads) override {

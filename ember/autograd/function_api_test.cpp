@@ -170,6 +170,13 @@ TEST(FunctionApi, IValueKindsAndWrongKindErrors) {
   EXPECT_TRUE(IValue(std::vector<double>{1.0}).isDoubleList());
   EXPECT_TRUE(IValue(variable_list{ones({1})}).isTensorList());
   EXPECT_EQ(IValue(2.5).tagKind(), std::string("Double"));
+  EXPECT_TRUE(IValue(Scalar(2)).isInt());
+  EXPECT_EQ(IValue(Scalar(2.5)).toDouble(), 2.5);
+  EXPECT_TRUE(IValue(Scalar(true)).toBool());
+  EXPECT_EQ(IValue(int64_t{4}).toScalar().to_int64(), 4);
+  EXPECT_EQ(IValue(0.25).toScalar().to_double(), 0.25);
+  EXPECT_TRUE(IValue(false).toScalar().is_bool());
+  EXPECT_EQ(message_of([] { IValue("s").toScalar(); }), "[IValue] Expected Scalar but got String");
 
   const IValue integer = 3;
   EXPECT_EQ(message_of([&] { integer.toDouble(); }), "[IValue] Expected Double but got Int");

@@ -18,6 +18,20 @@ const Value& get(const IValue& value, const Variant& variant, const char* expect
 IValue::IValue(IntArrayRef value) : value_(std::vector<int64_t>(value.begin(), value.end())) {}
 IValue::IValue(const Shape& value) : value_(std::vector<int64_t>(value.begin(), value.end())) {}
 
+IValue::IValue(const Scalar& value) {
+  switch (value.kind()) {
+    case Scalar::Kind::Bool:
+      value_ = value.to_int64() != 0;
+      break;
+    case Scalar::Kind::Integer:
+      value_ = value.to_int64();
+      break;
+    case Scalar::Kind::Floating:
+      value_ = value.to_double();
+      break;
+  }
+}
+
 const char* IValue::tagKind() const {
   static constexpr const char* kNames[] = {"None",   "Bool",    "Int",        "Double",    "String",
                                            "Tensor", "IntList", "DoubleList", "TensorList"};
@@ -27,6 +41,11 @@ const char* IValue::tagKind() const {
 bool IValue::toBool() const { return get<Tag::Bool, bool>(*this, value_, "Bool"); }
 int64_t IValue::toInt() const { return get<Tag::Int, int64_t>(*this, value_, "Int"); }
 double IValue::toDouble() const { return get<Tag::Double, double>(*this, value_, "Double"); }
+Scalar IValue::toScalar() const {
+  if (isDouble()) return std::get<double>(value_);
+  if (isBool()) return std::get<bool>(value_);
+  return get<Tag::Int, int64_t>(*this, value_, "Scalar");
+}
 const std::string& IValue::toStringRef() const {
   return get<Tag::String, std::string>(*this, value_, "String");
 }

@@ -13,6 +13,7 @@
 #include <variant>
 #include <vector>
 
+#include "ember/tensor/scalar.h"
 #include "ember/tensor/shape.h"
 #include "ember/tensor/tensor.h"
 
@@ -39,6 +40,7 @@ class IValue {
   IValue(const Shape& value);                                       // NOLINT: t.sizes()
   IValue(std::vector<double> value) : value_(std::move(value)) {}   // NOLINT
   IValue(std::vector<Tensor> value) : value_(std::move(value)) {}   // NOLINT
+  IValue(const Scalar& value);  // NOLINT: an Int, Double or Bool, by the Scalar's kind
   template <typename T>
   IValue(const std::optional<T>& value) : IValue(value ? IValue(*value) : IValue()) {}  // NOLINT
 
@@ -55,10 +57,12 @@ class IValue {
   bool isIntList() const { return tag() == Tag::IntList; }
   bool isDoubleList() const { return tag() == Tag::DoubleList; }
   bool isTensorList() const { return tag() == Tag::TensorList; }
+  bool isScalar() const { return isInt() || isDouble() || isBool(); }
 
   bool toBool() const;
   int64_t toInt() const;
   double toDouble() const;
+  Scalar toScalar() const;
   const std::string& toStringRef() const;
   std::string_view toStringView() const { return toStringRef(); }
   const Tensor& toTensor() const;
