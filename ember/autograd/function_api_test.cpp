@@ -131,6 +131,7 @@ struct EveryKind : autograd::Function<EveryKind> {
     ctx->saved_data["doubles"] = std::vector<double>{0.25, 4.0};
     ctx->saved_data["tensors"] = variable_list{x, x * 3};
     ctx->saved_data["optional"] = std::optional<double>(1.5);
+    ctx->saved_data["dtype"] = x.scalar_type();
     return x.clone();
   }
   static variable_list backward(AutogradContext* ctx, variable_list grads) {
@@ -147,6 +148,7 @@ struct EveryKind : autograd::Function<EveryKind> {
     EXPECT_EQ(data["doubles"].toDoubleVector(), (std::vector<double>{0.25, 4.0}));
     EXPECT_EQ(values(data["tensors"].toTensorVector()[1]), (std::vector<double>{3, 6}));
     EXPECT_EQ(data["optional"].toDouble(), 1.5);
+    EXPECT_EQ(data["dtype"].toScalarType(), kFloat64);
     return {grads[0] * data["double"].toDouble()};
   }
 };

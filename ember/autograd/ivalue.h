@@ -41,6 +41,8 @@ class IValue {
   IValue(std::vector<double> value) : value_(std::move(value)) {}   // NOLINT
   IValue(std::vector<Tensor> value) : value_(std::move(value)) {}   // NOLINT
   IValue(const Scalar& value);  // NOLINT: an Int, Double or Bool, by the Scalar's kind
+  // A dtype is an Int, as in libtorch (`ctx->saved_data["dtype"] = x.scalar_type();`).
+  IValue(ScalarType value) : value_(static_cast<int64_t>(value)) {}  // NOLINT
   template <typename T>
   IValue(const std::optional<T>& value) : IValue(value ? IValue(*value) : IValue()) {}  // NOLINT
 
@@ -63,6 +65,7 @@ class IValue {
   int64_t toInt() const;
   double toDouble() const;
   Scalar toScalar() const;
+  ScalarType toScalarType() const { return static_cast<ScalarType>(toInt()); }
   const std::string& toStringRef() const;
   std::string_view toStringView() const { return toStringRef(); }
   const Tensor& toTensor() const;
