@@ -3,14 +3,19 @@
 `import ember as torch` runs typical PyTorch tensor code. All math lives in the C++ core
 (ember._C); this package adds only the Python object model around it.
 """
-from ember import _C
-from ember._C import *  # noqa: F401,F403  (Tensor, dtypes, ops, factories)
-from ember._C import Tensor, dtype, device, OutOfMemoryError  # noqa: F401
-from ember._size import Size
-from ember import cuda  # noqa: F401
-from ember import _legacy
-from ember import autograd  # noqa: F401
-from ember.autograd.grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled  # noqa: F401,E501
+from ember import _C, _legacy
+from ember import autograd as autograd
+from ember import cuda as cuda
+from ember._C import *  # Tensor, dtypes, ops, factories
+from ember._C import OutOfMemoryError as OutOfMemoryError
+from ember._C import Tensor as Tensor
+from ember._C import device as device
+from ember._C import dtype as dtype
+from ember._size import Size as Size
+from ember.autograd.grad_mode import enable_grad as enable_grad
+from ember.autograd.grad_mode import is_grad_enabled as is_grad_enabled
+from ember.autograd.grad_mode import no_grad as no_grad
+from ember.autograd.grad_mode import set_grad_enabled as set_grad_enabled
 
 __version__ = _C.__version__
 

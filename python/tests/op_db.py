@@ -36,7 +36,8 @@ def dtype_name(dtype):
 
 
 def category(dtype):
-    """0 bool, 1 integer, 2 floating: a result can be stored in place into an equal or higher one."""
+    """0 bool, 1 integer, 2 floating: a result can be stored in place into an equal or higher
+    one."""
     if dtype == ember.bool:
         return 0
     return 2 if dtype.is_floating_point else 1
@@ -204,7 +205,8 @@ class OpInfo:
     is_view: bool = False  # the result aliases the first input
     check: Callable | None = None  # property check (result, *args, **kwargs) for random ops
     large: Callable | None = None  # (rng, dtype) -> samples above the parallel grain
-    functions: tuple | None = None  # public module names covered; default: name (and the in-place one)
+    # public module names covered; default: name (and the in-place one)
+    functions: tuple | None = None
     methods: tuple = ()  # Tensor method names covered besides `method` and `inplace`
     grad_domain: str | None = None  # unary elementwise: test_gradcheck samples this domain
     grad_domains: tuple | None = None  # binary elementwise: test_gradcheck samples these
@@ -241,8 +243,8 @@ LARGE = (257, 513)
 
 def unary_samples(domain):
     def samples(rng, dtype):
-        return [Sample((Input(make_values(rng, shape, dtype, domain), dtype),), tag=shape_tag(shape))
-                for shape in UNARY_SHAPES]
+        return [Sample((Input(make_values(rng, shape, dtype, domain), dtype),),
+                       tag=shape_tag(shape)) for shape in UNARY_SHAPES]
 
     return samples
 
@@ -615,7 +617,8 @@ def logical_not_samples(rng, dtype):
 
 def clamp_scalar_samples(rng, dtype):
     if dtype.is_floating_point:
-        bounds = [{"min": -1.25, "max": 1.5}, {"min": -0.5}, {"max": 0.75}, {"min": 2.0, "max": 1.0}]
+        bounds = [{"min": -1.25, "max": 1.5}, {"min": -0.5}, {"max": 0.75},
+                  {"min": 2.0, "max": 1.0}]
     elif dtype.is_signed:
         bounds = [{"min": -2, "max": 3}, {"min": 1}, {"max": -1}, {"min": 2, "max": 1}]
     else:
@@ -628,8 +631,8 @@ def clamp_scalar_samples(rng, dtype):
 def clamp_one_bound_samples(bound):
     """clamp_min / clamp_max: the clamp samples with only that bound (scalar or tensor)."""
     def samples(rng, dtype):
-        return [sample for sample in clamp_scalar_samples(rng, dtype) + clamp_tensor_samples(rng, dtype)
-                if list(sample.kwargs) == [bound]]
+        both = clamp_scalar_samples(rng, dtype) + clamp_tensor_samples(rng, dtype)
+        return [sample for sample in both if list(sample.kwargs) == [bound]]
     return samples
 
 
@@ -1135,8 +1138,9 @@ add(
     like_op("expand_as", lambda x, other: np.broadcast_to(x, other.shape), is_view=True),
     view_op("permute", np.transpose, [((2, 3, 4), [(2, 0, 1)]), ((3, 5), [(1, 0)]),
                                       ((2, 3, 4), [(-1, 0, 1)]), ((0, 3), [(1, 0)]), ((), [()])]),
-    view_op("transpose", lambda x, dim0, dim1: np.swapaxes(x, dim0, dim1) if x.ndim else x, [((2, 3, 4), [0, 2]), ((3, 5), [1, 0]), ((3, 5), [-1, -2]),
-                                       ((2, 3, 4), [1, 1]), ((0, 3), [0, 1]), ((), [0, -1])],
+    view_op("transpose", lambda x, dim0, dim1: np.swapaxes(x, dim0, dim1) if x.ndim else x,
+            [((2, 3, 4), [0, 2]), ((3, 5), [1, 0]), ((3, 5), [-1, -2]),
+             ((2, 3, 4), [1, 1]), ((0, 3), [0, 1]), ((), [0, -1])],
             methods=("swapaxes",)),
     view_op("t", np.transpose, [((3, 5), []), ((4,), []), ((0, 3), []), ((), [])]),
     view_op("expand", ref_expand, [((3, 1), [(3, 4)]), ((4,), [(2, 3, 4)]),
@@ -1231,7 +1235,8 @@ def arange_samples(rng, dtype):
     if dtype.is_signed:
         found.append(Sample((4, -5, -2), {"dtype": dtype}))
     if dtype.is_floating_point:
-        found += [Sample((0, 2, 0.25), {"dtype": dtype}), Sample((-1.5, 1.0, 0.5), {"dtype": dtype})]
+        found += [Sample((0, 2, 0.25), {"dtype": dtype}),
+                  Sample((-1.5, 1.0, 0.5), {"dtype": dtype})]
     if dtype == ember.float32:  # integral bounds give int64, any float bound the default dtype
         found += [Sample((5,), out_dtype=ember.int64), Sample((1, 10, 4), out_dtype=ember.int64),
                   Sample((0, 1, 0.1)), Sample((0.5, 3))]
