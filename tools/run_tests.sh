@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Checks style (tools/check_style.sh), then builds and runs every test: the C++ suites under ctest (release build with warnings as errors,
-# then the dev build with AddressSanitizer and UndefinedBehaviorSanitizer) and the Python suite
-# under pytest.
+# Checks style (tools/check_style.sh), then builds and runs every test: the C++ suites under
+# ctest (release build with warnings as errors, then the dev build with AddressSanitizer and
+# UndefinedBehaviorSanitizer) and the Python suite under pytest.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$root/tools/setup.sh"
