@@ -44,10 +44,18 @@ del cfloat
 
 
 def is_tensor(obj):
+    """is_tensor(obj) -> bool
+
+    Whether obj is an ember.Tensor (or an instance of a subclass).
+    """
     return isinstance(obj, Tensor)
 
 
 def numel(input):
+    """numel(input) -> int
+
+    The number of elements of input.
+    """
     return input.numel()
 
 
@@ -55,14 +63,17 @@ def _forward_to_method(name):
     def function(input, *args, **kwargs):
         return getattr(input, name)(*args, **kwargs)
 
-    function.__name__ = name
-    function.__doc__ = f"ember.{name}(input, ...) is input.{name}(...)."
+    # The method's documented signature with input for self: sum(input, dim=None, ...) -> Tensor.
+    method_doc = getattr(Tensor, name).__doc__
+    signature, _, description = method_doc.partition("\n\n")
+    function.__name__ = function.__qualname__ = name
+    function.__doc__ = (f"{signature.replace('(self', '(input', 1)}\n\n{description}\n"
+                        f"ember.{name}(input, ...) is input.{name}(...).")
     return function
 
 
 for _name in ("sum", "mean", "prod", "amax", "amin", "max", "min", "argmax", "argmin", "var",
-              "std", "norm", "logsumexp", "all", "any", "clamp", "clamp_", "clamp_min", "clamp_max",
-              "masked_fill"):
+              "std", "norm", "logsumexp", "all", "any", "clamp", "clip", "clamp_", "clamp_min",
+              "clamp_max", "masked_fill"):
     globals()[_name] = _forward_to_method(_name)
-clip = clamp
 del _name

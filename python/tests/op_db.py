@@ -768,6 +768,62 @@ add(
            method="bernoulli"),
 )
 
+# ---------------------------------------------------------------- closeness and equality
+
+
+def near_values(rng, values, dtype):
+    """values moved by nothing, far below the default tolerance, or far above it (NaN and
+    infinities kept), so that no element sits near isclose's boundary."""
+    if dtype == ember.bool:
+        return make_values(rng, values.shape, dtype)
+    if not dtype.is_floating_point:
+        return (values + rng.choice([0, 1, 3], values.shape)).astype(values.dtype)
+    scale = rng.choice([0.0, 1e-7, 1e-1], values.shape)
+    return round_to(values + scale * (np.abs(values) + 1), dtype)
+
+
+def closeness_samples(options):
+    def samples(rng, dtype):
+        found = []
+        for shape, other_shape in [((3, 5), (3, 5)), ((3, 5), (5,)), ((2, 3, 4), (3, 4)),
+                                   ((0, 3), (0, 3)), ((), ())]:
+            a = make_values(rng, shape, dtype)
+            b = near_values(rng, a, dtype)[(0,) * (len(shape) - len(other_shape))]
+            tag = shape_tag(shape, other_shape)
+            found += [Sample((Input(a, dtype), Input(b, dtype)), dict(kwargs), tag)
+                      for kwargs in options]
+        if dtype.is_floating_point:  # NaN and infinities on either side
+            a = np.array([np.nan, np.nan, np.inf, np.inf, -np.inf, 1.0, np.inf])
+            b = np.array([np.nan, 1.0, np.inf, -np.inf, -np.inf, np.inf, 1e30])
+            found += [Sample((Input(round_to(a, dtype), dtype), Input(round_to(b, dtype), dtype)),
+                             dict(kwargs)) for kwargs in options]
+        return found
+
+    return samples
+
+
+TOLERANCES = ({}, {"rtol": 0.2, "atol": 0.5}, {"rtol": 0, "atol": 0}, {"equal_nan": True})
+
+
+def ref_equal(a, b):
+    return np.asarray(a.shape == b.shape and np.array_equal(a, b))
+
+
+add(
+    OpInfo("isclose", ember.isclose, np.isclose, closeness_samples(TOLERANCES), dtypes=ALL,
+           kind="exact", out_dtype=bool_result, method="isclose", ref_upcasts_integers=True),
+    # allclose and equal return a Python bool: wrapped in a 0-d tensor for the comparison.
+    OpInfo("allclose", lambda a, b, **kwargs: ember.tensor(ember.allclose(a, b, **kwargs)),
+           lambda a, b, **kwargs: np.asarray(np.allclose(a, b, **kwargs)),
+           closeness_samples(TOLERANCES), dtypes=ALL, kind="exact", out_dtype=bool_result,
+           method=lambda a, b, **kwargs: ember.tensor(a.allclose(b, **kwargs)),
+           ref_upcasts_integers=True, functions=("allclose",), methods=("allclose",)),
+    OpInfo("equal", lambda a, b: ember.tensor(ember.equal(a, b)), ref_equal,
+           closeness_samples(({},)), dtypes=ALL, kind="exact", out_dtype=bool_result,
+           method=lambda a, b: ember.tensor(a.equal(b)), functions=("equal",),
+           methods=("equal",)),
+)
+
 # ---------------------------------------------------------------- reductions
 
 

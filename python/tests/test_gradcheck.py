@@ -450,7 +450,8 @@ RULE_REASONS = {"Comparison": BOOL_RESULT, "Logical": BOOL_RESULT, "Bitwise": IN
 NON_DIFFERENTIABLE = {
     **{name: RULE_REASONS[rule] for name, rule in ember._C._elementwise_type_rules.items()
        if rule in RULE_REASONS},
-    **dict.fromkeys(("logical_not", "all", "any"), BOOL_RESULT),
+    **dict.fromkeys(("logical_not", "all", "any", "isclose", "allclose", "equal"),
+                    BOOL_RESULT),
     **dict.fromkeys(("argmax", "argmin", "nonzero"), INTEGER_RESULT),
     **dict.fromkeys(("bernoulli", "rand", "randn", "randint", "normal", "rand_like", "randn_like",
                      "bernoulli_", "normal_", "uniform_"), RANDOM),
