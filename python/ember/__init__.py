@@ -72,8 +72,25 @@ def _forward_to_method(name):
     return function
 
 
-for _name in ("sum", "mean", "prod", "amax", "amin", "max", "min", "argmax", "argmin", "var",
-              "std", "norm", "logsumexp", "all", "any", "clamp", "clip", "clamp_", "clamp_min",
-              "clamp_max", "masked_fill"):
-    globals()[_name] = _forward_to_method(_name)
-del _name
+# One assignment each (not a loop over names), so that editors and type checkers see them.
+sum = _forward_to_method("sum")  # noqa: A001
+mean = _forward_to_method("mean")
+prod = _forward_to_method("prod")
+amax = _forward_to_method("amax")
+amin = _forward_to_method("amin")
+max = _forward_to_method("max")  # noqa: A001
+min = _forward_to_method("min")  # noqa: A001
+argmax = _forward_to_method("argmax")
+argmin = _forward_to_method("argmin")
+var = _forward_to_method("var")
+std = _forward_to_method("std")
+norm = _forward_to_method("norm")
+logsumexp = _forward_to_method("logsumexp")
+all = _forward_to_method("all")  # noqa: A001
+any = _forward_to_method("any")  # noqa: A001
+clamp = _forward_to_method("clamp")
+clip = _forward_to_method("clip")
+clamp_ = _forward_to_method("clamp_")
+clamp_min = _forward_to_method("clamp_min")
+clamp_max = _forward_to_method("clamp_max")
+masked_fill = _forward_to_method("masked_fill")

@@ -794,7 +794,7 @@ def closeness_samples(options):
                       for kwargs in options]
         if dtype.is_floating_point:  # NaN and infinities on either side
             a = np.array([np.nan, np.nan, np.inf, np.inf, -np.inf, 1.0, np.inf])
-            b = np.array([np.nan, 1.0, np.inf, -np.inf, -np.inf, np.inf, 1e30])
+            b = np.array([np.nan, 1.0, np.inf, -np.inf, -np.inf, np.inf, 1e4])
             found += [Sample((Input(round_to(a, dtype), dtype), Input(round_to(b, dtype), dtype)),
                              dict(kwargs)) for kwargs in options]
         return found

@@ -23,6 +23,9 @@ def test_stub_names_the_api():
     assert "def add(input, other, *, alpha=1) -> Tensor" in text
     assert "def add(self, other, *, alpha=1) -> Tensor" in text  # the method
     assert "def exp(input) -> Tensor" in text
+    # In-place forms: stubgen would drop them as private (a trailing underscore) by default.
+    assert "def add_(self, other, *, alpha=1) -> Tensor" in text
+    assert "def exp_(input) -> Tensor" in text
     assert "def isclose(" in text and "def zeros(" in text
 
 
