@@ -96,9 +96,11 @@ void init_tensor(nb::class_<Tensor>& tensor) {
   tensor
       .def_prop_ro(
           "shape", [](const Tensor& t) { return shape_to_python(t.shape()); },
+          nb::for_getter(nb::sig("def shape(self, /) -> ember.Size")),
           "The shape, as an ember.Size.")
       .def_prop_ro(
-          "dtype", [](const Tensor& t) { return dtype_object(t.dtype()); }, "The element type.")
+          "dtype", [](const Tensor& t) { return dtype_object(t.dtype()); },
+          nb::for_getter(nb::sig("def dtype(self, /) -> ember.dtype")), "The element type.")
       .def_prop_ro(
           "device", [](const Tensor& t) { return t.device(); }, "The device holding the data.")
       .def_prop_ro("ndim", &Tensor::dim, "The number of dims.")
