@@ -519,7 +519,7 @@ void init_tensor(nb::class_<Tensor>& tensor) {
         const Tensor& b = *b_opt;                           \
         return nb::cast(expression);                        \
       },                                                    \
-      nb::is_operator());
+      nb::is_operator(), nb::sig("def " dunder "(self, other) -> Tensor"));
   EMBER_OPERATOR("__add__", ember::add(a, b))
   EMBER_OPERATOR("__radd__", ember::add(b, a))
   EMBER_OPERATOR("__sub__", ember::sub(a, b))
@@ -566,7 +566,7 @@ void init_tensor(nb::class_<Tensor>& tensor) {
         expression;                                         \
         return nb::borrow(self);                            \
       },                                                    \
-      nb::is_operator());
+      nb::is_operator(), nb::sig("def " dunder "(self, other) -> Tensor"));
   EMBER_INPLACE_OPERATOR("__iadd__", ember::add_(a, b))
   EMBER_INPLACE_OPERATOR("__isub__", ember::sub_(a, b))
   EMBER_INPLACE_OPERATOR("__imul__", ember::mul_(a, b))

@@ -27,6 +27,9 @@ def test_stub_names_the_api():
     assert "def add_(self, other, *, alpha=1) -> Tensor" in text
     assert "def exp_(input) -> Tensor" in text
     assert "def isclose(" in text and "def zeros(" in text
+    # Operators and shape keep their types, so that editors complete (a + b). and t.shape.
+    assert "def __add__(self, other) -> Tensor" in text
+    assert "def shape(self, /) -> ember.Size" in text
 
 
 def test_stub_parses_and_every_public_function_is_in_it():
