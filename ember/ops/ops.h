@@ -159,6 +159,18 @@ Tensor operator&(const Tensor& a, const Scalar& b);
 Tensor operator|(const Tensor& a, const Scalar& b);
 Tensor operator^(const Tensor& a, const Scalar& b);
 
+// ---------------------------------------------------------------- comparison (compare.cpp)
+// |self - other| <= atol + rtol * |other| elementwise, as a bool tensor (inputs broadcast; equal
+// dtypes required). Equal values (infinities too) are close; NaNs are close to each other only
+// with equal_nan. Integer and bool inputs compare in the default float type.
+Tensor isclose(const Tensor& self, const Tensor& other, double rtol = 1e-05, double atol = 1e-08,
+               bool equal_nan = false);
+// isclose(...) holds for every element.
+bool allclose(const Tensor& self, const Tensor& other, double rtol = 1e-05, double atol = 1e-08,
+              bool equal_nan = false);
+// The same shape and equal elements (NaN is never equal); dtypes may differ.
+bool equal(const Tensor& self, const Tensor& other);
+
 // ---------------------------------------------------------------- reductions (reduce.cpp)
 // An empty `dims` reduces over every dim. Integer and bool sums/prods accumulate in int64.
 Tensor sum(const Tensor& x, IntArrayRef dims = {}, bool keepdim = false,

@@ -167,6 +167,12 @@ class Tensor {
   Tensor& logical_not_();
   Tensor masked_fill(const Tensor& mask, const Scalar& value) const;
   Tensor& masked_fill_(const Tensor& mask, const Scalar& value);
+  // --- comparison (defined in ember/ops/compare.cpp) ---
+  Tensor isclose(const Tensor& other, double rtol = 1e-05, double atol = 1e-08,
+                 bool equal_nan = false) const;
+  bool allclose(const Tensor& other, double rtol = 1e-05, double atol = 1e-08,
+                bool equal_nan = false) const;
+  bool equal(const Tensor& other) const;
 
   // --- indexing (defined in ember/ops/index.cpp) ---
   Tensor index_select(int64_t dim, const Tensor& index) const;

@@ -62,4 +62,5 @@ if __name__ == "__main__":
     window = max(1, steps // 10)
     for start in range(0, steps, window):
         chunk = losses[start:start + window]
-        print(f"steps {start:5d}-{start + len(chunk) - 1:5d}  mean loss {sum(chunk) / len(chunk):.4f}")
+        mean = sum(chunk) / len(chunk)
+        print(f"steps {start:5d}-{start + len(chunk) - 1:5d}  mean loss {mean:.4f}")

@@ -3,14 +3,19 @@
 `import ember as torch` runs typical PyTorch tensor code. All math lives in the C++ core
 (ember._C); this package adds only the Python object model around it.
 """
-from ember import _C
-from ember._C import *  # noqa: F401,F403  (Tensor, dtypes, ops, factories)
-from ember._C import Tensor, dtype, device, OutOfMemoryError  # noqa: F401
-from ember._size import Size
-from ember import cuda  # noqa: F401
-from ember import _legacy
-from ember import autograd  # noqa: F401
-from ember.autograd.grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled  # noqa: F401,E501
+from ember import _C, _legacy
+from ember import autograd as autograd
+from ember import cuda as cuda
+from ember._C import *  # Tensor, dtypes, ops, factories
+from ember._C import OutOfMemoryError as OutOfMemoryError
+from ember._C import Tensor as Tensor
+from ember._C import device as device
+from ember._C import dtype as dtype
+from ember._size import Size as Size
+from ember.autograd.grad_mode import enable_grad as enable_grad
+from ember.autograd.grad_mode import is_grad_enabled as is_grad_enabled
+from ember.autograd.grad_mode import no_grad as no_grad
+from ember.autograd.grad_mode import set_grad_enabled as set_grad_enabled
 
 __version__ = _C.__version__
 
@@ -39,10 +44,18 @@ del cfloat
 
 
 def is_tensor(obj):
+    """is_tensor(obj) -> bool
+
+    Whether obj is an ember.Tensor (or an instance of a subclass).
+    """
     return isinstance(obj, Tensor)
 
 
 def numel(input):
+    """numel(input) -> int
+
+    The number of elements of input.
+    """
     return input.numel()
 
 
@@ -50,14 +63,34 @@ def _forward_to_method(name):
     def function(input, *args, **kwargs):
         return getattr(input, name)(*args, **kwargs)
 
-    function.__name__ = name
-    function.__doc__ = f"ember.{name}(input, ...) is input.{name}(...)."
+    # The method's documented signature with input for self: sum(input, dim=None, ...) -> Tensor.
+    method_doc = getattr(Tensor, name).__doc__
+    signature, _, description = method_doc.partition("\n\n")
+    function.__name__ = function.__qualname__ = name
+    function.__doc__ = (f"{signature.replace('(self', '(input', 1)}\n\n{description}\n"
+                        f"ember.{name}(input, ...) is input.{name}(...).")
     return function
 
 
-for _name in ("sum", "mean", "prod", "amax", "amin", "max", "min", "argmax", "argmin", "var",
-              "std", "norm", "logsumexp", "all", "any", "clamp", "clamp_", "clamp_min", "clamp_max",
-              "masked_fill"):
-    globals()[_name] = _forward_to_method(_name)
-clip = clamp
-del _name
+# One assignment each (not a loop over names), so that editors and type checkers see them.
+sum = _forward_to_method("sum")  # noqa: A001
+mean = _forward_to_method("mean")
+prod = _forward_to_method("prod")
+amax = _forward_to_method("amax")
+amin = _forward_to_method("amin")
+max = _forward_to_method("max")  # noqa: A001
+min = _forward_to_method("min")  # noqa: A001
+argmax = _forward_to_method("argmax")
+argmin = _forward_to_method("argmin")
+var = _forward_to_method("var")
+std = _forward_to_method("std")
+norm = _forward_to_method("norm")
+logsumexp = _forward_to_method("logsumexp")
+all = _forward_to_method("all")  # noqa: A001
+any = _forward_to_method("any")  # noqa: A001
+clamp = _forward_to_method("clamp")
+clip = _forward_to_method("clip")
+clamp_ = _forward_to_method("clamp_")
+clamp_min = _forward_to_method("clamp_min")
+clamp_max = _forward_to_method("clamp_max")
+masked_fill = _forward_to_method("masked_fill")

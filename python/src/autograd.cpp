@@ -273,7 +273,7 @@ void init_autograd(nb::module_& module, nb::class_<Tensor>& tensor_class) {
   autograd::install_recorder();
   autograd::set_creation_trace_provider(&python_location);
 
-  nb::class_<Node>(module, "Node")
+  nb::class_<Node>(module, "Node", "A recorded operation of the autograd graph (a grad_fn).")
       .def("name", &Node::name)
       .def_prop_ro("next_functions",
                    [](const Node& node) {
@@ -297,11 +297,14 @@ void init_autograd(nb::module_& module, nb::class_<Tensor>& tensor_class) {
             autograd::refresh_view_history(t);
             return t.requires_grad();
           },
-          [](Tensor& t, bool value) { t.requires_grad_(value); })
+          [](Tensor& t, bool value) { t.requires_grad_(value); },
+          "Whether autograd records operations on this tensor.")
       .def(
           "requires_grad_",
           [](Tensor& t, bool value) -> Tensor& { return t.requires_grad_(value); },
-          nb::arg("requires_grad") = true, nb::rv_policy::reference_internal)
+          nb::arg("requires_grad") = true, nb::rv_policy::reference_internal,
+          nb::sig("def requires_grad_(self, requires_grad=True) -> Tensor"),
+          "Sets whether autograd records operations on this leaf, in place.")
       .def_prop_rw(
           "grad",
           [](nb::handle self) -> nb::object {
@@ -328,24 +331,33 @@ void init_autograd(nb::module_& module, nb::class_<Tensor>& tensor_class) {
               attributes[kGradObject] = grad;
             }
           },
-          nb::arg("grad").none())
-      .def_prop_ro("grad_fn",
-                   [](const Tensor& t) -> nb::object {
-                     auto node = t.grad_fn();
-                     return node ? nb::cast(node) : nb::none();
-                   })
-      .def_prop_ro("is_leaf", &Tensor::is_leaf)
-      .def_prop_ro("retains_grad", &Tensor::retains_grad)
-      .def_prop_ro("output_nr", &Tensor::output_nr)
+          nb::arg("grad").none(), "The gradient accumulated by backward(), or None.")
+      .def_prop_ro(
+          "grad_fn",
+          [](const Tensor& t) -> nb::object {
+            auto node = t.grad_fn();
+            return node ? nb::cast(node) : nb::none();
+          },
+          "The autograd node that created this tensor, or None for a leaf.")
+      .def_prop_ro(
+          "is_leaf", &Tensor::is_leaf,
+          "Whether the tensor was created by the user rather than by a recorded operation.")
+      .def_prop_ro("retains_grad", &Tensor::retains_grad,
+                   "Whether retain_grad() was called on this non-leaf.")
+      .def_prop_ro("output_nr", &Tensor::output_nr, "Which output of its grad_fn this tensor is.")
       .def_prop_rw(
           "data", [](const Tensor& t) { return t.detach(); },
           [](Tensor& t, const Tensor& value) {
             autograd::NoGradGuard no_grad;
             t.copy_(value);
-          })
-      .def("retain_grad", &Tensor::retain_grad)
-      .def("detach", &Tensor::detach)
-      .def("detach_", &Tensor::detach_, nb::rv_policy::reference_internal)
+          },
+          "The tensor without history; assigning copies into it without recording.")
+      .def("retain_grad", &Tensor::retain_grad, nb::sig("def retain_grad(self) -> None"),
+           "Keeps .grad for this non-leaf tensor after backward().")
+      .def("detach", &Tensor::detach, nb::sig("def detach(self) -> Tensor"),
+           "A tensor sharing the data, without history (requires_grad False).")
+      .def("detach_", &Tensor::detach_, nb::rv_policy::reference_internal,
+           nb::sig("def detach_(self) -> Tensor"), "Detaches self from its history in place.")
       .def(
           "backward",
           [](const Tensor& t, nb::handle gradient, std::optional<bool> retain_graph,
@@ -356,7 +368,10 @@ void init_autograd(nb::module_& module, nb::class_<Tensor>& tensor_class) {
             t.backward(grad, retain_graph, create_graph, wrt);
           },
           nb::arg("gradient").none() = nb::none(), nb::arg("retain_graph").none() = nb::none(),
-          nb::arg("create_graph") = false, nb::arg("inputs").none() = nb::none())
+          nb::arg("create_graph") = false, nb::arg("inputs").none() = nb::none(),
+          nb::sig("def backward(self, gradient=None, retain_graph=None, create_graph=False, "
+                  "inputs=None) -> None"),
+          "Accumulates the gradient of self into the leaves' .grad.")
       .def(
           "register_hook",
           [](nb::handle self, nb::object hook) {
@@ -368,7 +383,9 @@ void init_autograd(nb::module_& module, nb::class_<Tensor>& tensor_class) {
             // would hide the tensor's references from the garbage collector).
             return handle_type(self, handle);
           },
-          nb::arg("hook"))
+          nb::arg("hook"),
+          nb::sig("def register_hook(self, hook) -> ember.autograd.graph.RemovableHandle"),
+          "hook(grad) runs when this tensor's gradient is computed; a returned tensor replaces it.")
       .def("_remove_hook", &Tensor::remove_hook);
 
   nb::module_ autograd_module = module.def_submodule("_autograd", "autograd engine entry points");

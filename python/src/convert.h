@@ -41,6 +41,7 @@ nb::object shape_to_python(const Shape& shape);
 void init_dtypes(nb::module_& module);
 void init_tensor(nb::class_<Tensor>& tensor_class);
 void init_ops(nb::module_& module);
+void init_compare(nb::module_& module, nb::class_<Tensor>& tensor_class);
 void init_creation(nb::module_& module);
 void init_numpy(nb::module_& module, nb::class_<Tensor>& tensor_class);
 void init_indexing(nb::class_<Tensor>& tensor_class);

@@ -108,7 +108,9 @@ void init_creation(nb::module_& module) {
                          requires_grad);
       },
       nb::arg("data"), nb::kw_only(), nb::arg("dtype") = nb::none(), nb::arg("device") = nb::none(),
-      nb::arg("requires_grad") = false);
+      nb::arg("requires_grad") = false,
+      nb::sig("def tensor(data, *, dtype=None, device=None, requires_grad=False) -> Tensor"),
+      "A tensor copied from data (nested sequences of numbers, a NumPy array or a tensor).");
   module.def(
       "as_tensor",
       [](nb::handle data, nb::handle dtype, nb::handle device) {
@@ -117,31 +119,43 @@ void init_creation(nb::module_& module) {
         }
         return tensor_from_python(data, to_dtype(dtype), to_device(device));
       },
-      nb::arg("data"), nb::arg("dtype") = nb::none(), nb::arg("device") = nb::none());
+      nb::arg("data"), nb::arg("dtype") = nb::none(), nb::arg("device") = nb::none(),
+      nb::sig("def as_tensor(data, dtype=None, device=None) -> Tensor"),
+      "data as a tensor, without a copy when it already is one of that dtype and device.");
   module.def(
       "scalar_tensor",
       [](nb::handle value, nb::handle dtype) {
         return scalar_tensor(to_scalar(value), to_dtype(dtype).value_or(default_dtype()));
       },
-      nb::arg("s"), nb::kw_only(), nb::arg("dtype") = nb::none());
+      nb::arg("s"), nb::kw_only(), nb::arg("dtype") = nb::none(),
+      nb::sig("def scalar_tensor(s, *, dtype=None) -> Tensor"),
+      "A 0-d tensor holding the number s.");
 
   // zeros(2, 3), zeros((2, 3)), zeros(size=(2, 3)), each with dtype= and device=.
-#define EMBER_SIZED_FACTORY(name, call)                                               \
-  module.def(                                                                         \
-      name,                                                                           \
-      [](nb::args size, nb::handle size_keyword, nb::handle dtype, nb::handle device, \
-         bool requires_grad) {                                                        \
-        const std::vector<int64_t> shape = to_shape(size, size_keyword);              \
-        const TensorOptions options = options_from(dtype, device);                    \
-        return with_grad(call, requires_grad);                                        \
-      },                                                                              \
-      nb::arg("shape"), nb::arg("size") = nb::none(), nb::arg("dtype") = nb::none(),  \
-      nb::arg("device") = nb::none(), nb::arg("requires_grad") = false);
-  EMBER_SIZED_FACTORY("empty", ember::empty(shape, options))
-  EMBER_SIZED_FACTORY("zeros", ember::zeros(shape, options))
-  EMBER_SIZED_FACTORY("ones", ember::ones(shape, options))
-  EMBER_SIZED_FACTORY("rand", ember::rand(shape, options))
-  EMBER_SIZED_FACTORY("randn", ember::randn(shape, options))
+#define EMBER_SIZED_FACTORY(name, call, doc)                                                      \
+  module.def(                                                                                     \
+      name,                                                                                       \
+      [](nb::args size, nb::handle size_keyword, nb::handle dtype, nb::handle device,             \
+         bool requires_grad) {                                                                    \
+        const std::vector<int64_t> shape = to_shape(size, size_keyword);                          \
+        const TensorOptions options = options_from(dtype, device);                                \
+        return with_grad(call, requires_grad);                                                    \
+      },                                                                                          \
+      nb::arg("shape"), nb::arg("size") = nb::none(), nb::arg("dtype") = nb::none(),              \
+      nb::arg("device") = nb::none(), nb::arg("requires_grad") = false,                           \
+      nb::sig("def " name "(*shape, size=None, dtype=None, device=None, requires_grad=False) -> " \
+              "Tensor"),                                                                          \
+      doc);
+  EMBER_SIZED_FACTORY("empty", ember::empty(shape, options),
+                      "A tensor of the given shape with uninitialised values.")
+  EMBER_SIZED_FACTORY("zeros", ember::zeros(shape, options),
+                      "A tensor of the given shape filled with zeros.")
+  EMBER_SIZED_FACTORY("ones", ember::ones(shape, options),
+                      "A tensor of the given shape filled with ones.")
+  EMBER_SIZED_FACTORY("rand", ember::rand(shape, options),
+                      "A tensor of the given shape with samples from U[0, 1).")
+  EMBER_SIZED_FACTORY("randn", ember::randn(shape, options),
+                      "A tensor of the given shape with samples from N(0, 1).")
 #undef EMBER_SIZED_FACTORY
 
   module.def(
@@ -157,7 +171,10 @@ void init_creation(nb::module_& module) {
         return with_grad(ember::full(to_dims(size), fill, options), requires_grad);
       },
       nb::arg("size"), nb::arg("fill_value"), nb::kw_only(), nb::arg("dtype") = nb::none(),
-      nb::arg("device") = nb::none(), nb::arg("requires_grad") = false);
+      nb::arg("device") = nb::none(), nb::arg("requires_grad") = false,
+      nb::sig(
+          "def full(size, fill_value, *, dtype=None, device=None, requires_grad=False) -> Tensor"),
+      "A tensor of shape size filled with fill_value (dtype inferred from it by default).");
 
   module.def(
       "randint",
@@ -179,7 +196,11 @@ void init_creation(nb::module_& module) {
         return with_grad(ember::randint(low, high, to_dims(shape_handle), options), requires_grad);
       },
       nb::arg("args"), nb::arg("size") = nb::none(), nb::arg("dtype") = nb::none(),
-      nb::arg("device") = nb::none(), nb::arg("requires_grad") = false);
+      nb::arg("device") = nb::none(), nb::arg("requires_grad") = false,
+      nb::sig(
+          "def randint(*args, size=None, dtype=None, device=None, requires_grad=False) -> Tensor"),
+      "randint(high, size) or randint(low, high, size): integers drawn uniformly from [low, high) "
+      "(int64 by default).");
 
   module.def(
       "normal",
@@ -187,7 +208,9 @@ void init_creation(nb::module_& module) {
         return ember::normal(mean, std, to_dims(size), options_from(dtype, nb::none()));
       },
       nb::arg("mean"), nb::arg("std"), nb::arg("size"), nb::kw_only(),
-      nb::arg("dtype") = nb::none());
+      nb::arg("dtype") = nb::none(),
+      nb::sig("def normal(mean, std, size, *, dtype=None) -> Tensor"),
+      "Samples from the normal distribution N(mean, std**2).");
 
   module.def(
       "arange",
@@ -202,7 +225,11 @@ void init_creation(nb::module_& module) {
       },
       nb::arg("start"), nb::arg("end") = nb::none(), nb::arg("step") = 1, nb::kw_only(),
       nb::arg("dtype") = nb::none(), nb::arg("device") = nb::none(),
-      nb::arg("requires_grad") = false);
+      nb::arg("requires_grad") = false,
+      nb::sig("def arange(start, end=None, step=1, *, dtype=None, device=None, "
+              "requires_grad=False) -> Tensor"),
+      "arange(end) or arange(start, end, step=1): values from start (default 0) to end (exclusive) "
+      "in steps of step.");
   module.def(
       "linspace",
       [](nb::handle start, nb::handle end, int64_t steps, nb::handle dtype, nb::handle device,
@@ -213,7 +240,10 @@ void init_creation(nb::module_& module) {
       },
       nb::arg("start"), nb::arg("end"), nb::arg("steps"), nb::kw_only(),
       nb::arg("dtype") = nb::none(), nb::arg("device") = nb::none(),
-      nb::arg("requires_grad") = false);
+      nb::arg("requires_grad") = false,
+      nb::sig("def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False) -> "
+              "Tensor"),
+      "steps values evenly spaced from start to end (inclusive).");
   module.def(
       "eye",
       [](int64_t n, std::optional<int64_t> m, nb::handle dtype, nb::handle device,
@@ -221,22 +251,31 @@ void init_creation(nb::module_& module) {
         return with_grad(ember::eye(n, m, options_from(dtype, device)), requires_grad);
       },
       nb::arg("n"), nb::arg("m") = nb::none(), nb::kw_only(), nb::arg("dtype") = nb::none(),
-      nb::arg("device") = nb::none(), nb::arg("requires_grad") = false);
+      nb::arg("device") = nb::none(), nb::arg("requires_grad") = false,
+      nb::sig("def eye(n, m=None, *, dtype=None, device=None, requires_grad=False) -> Tensor"),
+      "A 2-D tensor with ones on the diagonal and zeros elsewhere.");
 
-#define EMBER_LIKE_FACTORY(name, call)                                                  \
-  module.def(                                                                           \
-      name,                                                                             \
-      [](const Tensor& like, nb::handle dtype, nb::handle device, bool requires_grad) { \
-        const std::optional<TensorOptions> options = like_options(dtype, device);       \
-        return with_grad(call, requires_grad);                                          \
-      },                                                                                \
-      nb::arg("input"), nb::kw_only(), nb::arg("dtype") = nb::none(),                   \
-      nb::arg("device") = nb::none(), nb::arg("requires_grad") = false);
-  EMBER_LIKE_FACTORY("empty_like", ember::empty_like(like, options))
-  EMBER_LIKE_FACTORY("zeros_like", ember::zeros_like(like, options))
-  EMBER_LIKE_FACTORY("ones_like", ember::ones_like(like, options))
-  EMBER_LIKE_FACTORY("rand_like", ember::empty_like(like, options).uniform_())
-  EMBER_LIKE_FACTORY("randn_like", ember::empty_like(like, options).normal_())
+#define EMBER_LIKE_FACTORY(name, call, doc)                                                      \
+  module.def(                                                                                    \
+      name,                                                                                      \
+      [](const Tensor& like, nb::handle dtype, nb::handle device, bool requires_grad) {          \
+        const std::optional<TensorOptions> options = like_options(dtype, device);                \
+        return with_grad(call, requires_grad);                                                   \
+      },                                                                                         \
+      nb::arg("input"), nb::kw_only(), nb::arg("dtype") = nb::none(),                            \
+      nb::arg("device") = nb::none(), nb::arg("requires_grad") = false,                          \
+      nb::sig("def " name "(input, *, dtype=None, device=None, requires_grad=False) -> Tensor"), \
+      doc);
+  EMBER_LIKE_FACTORY("empty_like", ember::empty_like(like, options),
+                     "An uninitialised tensor with input's shape (and dtype, device by default).")
+  EMBER_LIKE_FACTORY("zeros_like", ember::zeros_like(like, options),
+                     "Zeros with input's shape (and dtype, device by default).")
+  EMBER_LIKE_FACTORY("ones_like", ember::ones_like(like, options),
+                     "Ones with input's shape (and dtype, device by default).")
+  EMBER_LIKE_FACTORY("rand_like", ember::empty_like(like, options).uniform_(),
+                     "Samples from U[0, 1) with input's shape (and dtype, device by default).")
+  EMBER_LIKE_FACTORY("randn_like", ember::empty_like(like, options).normal_(),
+                     "Samples from N(0, 1) with input's shape (and dtype, device by default).")
 #undef EMBER_LIKE_FACTORY
   module.def(
       "full_like",
@@ -246,7 +285,10 @@ void init_creation(nb::module_& module) {
                          requires_grad);
       },
       nb::arg("input"), nb::arg("fill_value"), nb::kw_only(), nb::arg("dtype") = nb::none(),
-      nb::arg("device") = nb::none(), nb::arg("requires_grad") = false);
+      nb::arg("device") = nb::none(), nb::arg("requires_grad") = false,
+      nb::sig("def full_like(input, fill_value, *, dtype=None, device=None, requires_grad=False) "
+              "-> Tensor"),
+      "A tensor of input's shape filled with fill_value.");
 }
 
 }  // namespace ember::python

@@ -113,11 +113,17 @@ nb::object shape_to_python(const Shape& shape) {
       nb::object(nb::module_::import_("ember._size").attr("Size")).release();
   nb::list dims;
   for (int64_t size : shape) dims.append(size);
-  return size_type(nb::tuple(dims));
+  // tuple.__new__ itself: the dims are ints already, so Size.__new__'s checks would only cost time
+  // on every t.shape.
+  const nb::tuple args = nb::make_tuple(nb::tuple(dims));
+  PyObject* size =
+      PyTuple_Type.tp_new(reinterpret_cast<PyTypeObject*>(size_type.ptr()), args.ptr(), nullptr);
+  if (size == nullptr) throw nb::python_error();
+  return nb::steal(size);
 }
 
 void init_dtypes(nb::module_& module) {
-  nb::class_<DType>(module, "dtype")
+  nb::class_<DType>(module, "dtype", "The element type of a tensor (ember.float32, ...).")
       .def_prop_ro("is_floating_point", [](const DType& d) { return is_floating_point(d.type); })
       .def_prop_ro("is_signed", [](const DType& d) { return is_signed(d.type); })
       .def_prop_ro("itemsize", [](const DType& d) { return itemsize(d.type); })
@@ -134,20 +140,36 @@ void init_dtypes(nb::module_& module) {
     dtype_objects()[i] = object;
     module.attr(std::string(dtype_name(type)).c_str()) = object;
   }
-  module.def("get_default_dtype", [] { return dtype_object(default_dtype()); });
   module.def(
-      "set_default_dtype", [](nb::handle d) { set_default_dtype(*to_dtype(d)); }, nb::arg("d"));
-  module.def("promote_types", [](nb::handle a, nb::handle b) {
-    return dtype_object(promote_types(*to_dtype(a), *to_dtype(b)));
-  });
-  module.def("can_cast", [](nb::handle from, nb::handle to) {
-    return can_cast(*to_dtype(from), *to_dtype(to));
-  });
-  module.def("result_type", [](nb::handle a, nb::handle b) {
-    return dtype_object(result_type(to_operand(a), to_operand(b)));
-  });
+      "get_default_dtype", [] { return dtype_object(default_dtype()); },
+      nb::sig("def get_default_dtype() -> dtype"),
+      "The floating-point dtype that factories and Python floats use by default.");
+  module.def(
+      "set_default_dtype", [](nb::handle d) { set_default_dtype(*to_dtype(d)); }, nb::arg("d"),
+      nb::sig("def set_default_dtype(d) -> None"),
+      "Sets the default floating-point dtype (float32 or float64).");
+  module.def(
+      "promote_types",
+      [](nb::handle a, nb::handle b) {
+        return dtype_object(promote_types(*to_dtype(a), *to_dtype(b)));
+      },
+      nb::sig("def promote_types(type1, type2) -> dtype"),
+      "The smallest dtype that both dtypes can be cast to.");
+  module.def(
+      "can_cast",
+      [](nb::handle from, nb::handle to) { return can_cast(*to_dtype(from), *to_dtype(to)); },
+      nb::sig("def can_cast(from_, to) -> bool"),
+      "Whether a cast from one dtype to the other is allowed by type promotion.");
+  module.def(
+      "result_type",
+      [](nb::handle a, nb::handle b) {
+        return dtype_object(result_type(to_operand(a), to_operand(b)));
+      },
+      nb::sig("def result_type(tensor1, tensor2) -> dtype"),
+      "The dtype of an arithmetic result of the two operands (tensors or numbers).");
 
-  nb::class_<Device>(module, "device")
+  nb::class_<Device>(module, "device",
+                     "device(type, index=None): where a tensor's data lives ('cpu', 'cuda:0').")
       .def(
           "__init__",
           [](Device* self, nb::handle spec, std::optional<int> index) {

@@ -231,11 +231,18 @@ void setitem(Tensor& self, nb::handle key, nb::handle value) {
 void init_indexing(nb::class_<Tensor>& tensor_class) {
   tensor_class.def("__getitem__", &getitem, nb::arg("key").none());
   tensor_class.def("__setitem__", &setitem, nb::arg("key").none(), nb::arg("value").none());
-  tensor_class.def("index_select", &Tensor::index_select, nb::arg("dim"), nb::arg("index"));
-  tensor_class.def("masked_select", &Tensor::masked_select, nb::arg("mask"));
-  tensor_class.def("nonzero", &Tensor::nonzero);
+  tensor_class.def("index_select", &Tensor::index_select, nb::arg("dim"), nb::arg("index"),
+                   nb::sig("def index_select(self, dim, index) -> Tensor"),
+                   "The entries along dim at the positions in the 1-D index tensor.");
+  tensor_class.def("masked_select", &Tensor::masked_select, nb::arg("mask"),
+                   nb::sig("def masked_select(self, mask) -> Tensor"),
+                   "The elements where the bool mask is True, as a 1-D tensor.");
+  tensor_class.def("nonzero", &Tensor::nonzero, nb::sig("def nonzero(self) -> Tensor"),
+                   "The indices of the non-zero elements, shape (count, self.dim()).");
   tensor_class.def("index_put_", &Tensor::index_put_, nb::arg("indices"), nb::arg("values"),
-                   nb::arg("accumulate") = false, nb::rv_policy::reference_internal);
+                   nb::arg("accumulate") = false, nb::rv_policy::reference_internal,
+                   nb::sig("def index_put_(self, indices, values, accumulate=False) -> Tensor"),
+                   "self[indices] = values (or += with accumulate) in place.");
 }
 
 }  // namespace ember::python

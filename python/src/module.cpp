@@ -17,8 +17,9 @@ NB_MODULE(_C, module) {
   // Statics that hold Python objects keep handles: a static nb::object would be released after
   // the interpreter has shut down. The module attribute owns the exception type.
   static nb::handle out_of_memory_error = [&] {
-    nb::object error_type =
-        nb::steal(PyErr_NewException("ember.OutOfMemoryError", PyExc_RuntimeError, nullptr));
+    nb::object error_type = nb::steal(PyErr_NewExceptionWithDoc(
+        "ember.OutOfMemoryError", "Raised when an allocation fails (a RuntimeError).",
+        PyExc_RuntimeError, nullptr));
     module.attr("OutOfMemoryError") = error_type;
     return error_type.ptr();
   }();
@@ -48,8 +49,10 @@ NB_MODULE(_C, module) {
 
   module.attr("__version__") = ember::version();
   module.def("set_num_threads", &ember::set_num_threads, nb::arg("threads"),
-             "Sets the number of threads of the intra-op pool.");
-  module.def("get_num_threads", &ember::get_num_threads);
+             "Sets the number of threads of the intra-op pool.",
+             nb::sig("def set_num_threads(threads) -> None"));
+  module.def("get_num_threads", &ember::get_num_threads, nb::sig("def get_num_threads() -> int"),
+             "The number of threads of the intra-op pool.");
   module.def(
       "_cpu_capability",
       [] { return std::string(ember::cpu::capability_name(ember::cpu::kernels().capability)); },
@@ -57,8 +60,11 @@ NB_MODULE(_C, module) {
       "supports unless EMBER_CPU_CAPABILITY names a narrower one).");
   module.def(
       "manual_seed", [](int64_t seed) { ember::manual_seed(static_cast<uint64_t>(seed)); },
-      nb::arg("seed"), "Seeds the global Philox generator.");
-  module.def("initial_seed", [] { return static_cast<int64_t>(ember::initial_seed()); });
+      nb::arg("seed"), "Seeds the global Philox generator.",
+      nb::sig("def manual_seed(seed) -> None"));
+  module.def(
+      "initial_seed", [] { return static_cast<int64_t>(ember::initial_seed()); },
+      nb::sig("def initial_seed() -> int"), "The seed of the global generator.");
   module.def("_empty_cache", &ember::cpu_allocator::empty_cache);
   module.def("_allocator_stats", [] {
     const auto stats = ember::cpu_allocator::stats();
@@ -77,13 +83,16 @@ NB_MODULE(_C, module) {
   // there, so that p.grad is p.grad).
   // type_slots: the garbage collector sees what the tensor's C++ side holds from Python.
   // is_weak_referenceable: as in PyTorch (weakref.ref(tensor) works).
-  auto tensor_class =
-      nb::class_<Tensor>(module, "Tensor", nb::dynamic_attr(), nb::is_weak_referenceable(),
-                         nb::type_slots(tensor_type_slots()));
+  auto tensor_class = nb::class_<Tensor>(module, "Tensor",
+                                         "A multi-dimensional array of one dtype on one device, "
+                                         "with autograd.",
+                                         nb::dynamic_attr(), nb::is_weak_referenceable(),
+                                         nb::type_slots(tensor_type_slots()));
   init_tensor(tensor_class);
   init_indexing(tensor_class);
   init_numpy(module, tensor_class);
   init_autograd(module, tensor_class);
   init_ops(module);
+  init_compare(module, tensor_class);
   init_creation(module);
 }

@@ -149,10 +149,22 @@ nb::object to_numpy(const Tensor& t) {
 
 void init_numpy(nb::module_& module, nb::class_<Tensor>& tensor_class) {
   module.def("from_numpy", &from_numpy, nb::arg("ndarray"),
-             "A tensor sharing memory with a NumPy array (no copy).");
+             "A tensor sharing memory with a NumPy array (no copy).",
+             nb::sig("def from_numpy(ndarray) -> Tensor"));
   tensor_class.def(
-      "numpy", [](const Tensor& t, bool force) { return to_numpy(force ? t.contiguous() : t); },
-      nb::kw_only(), nb::arg("force") = false);
+      "numpy",
+      [](const Tensor& t, bool force) {
+        // The array would share memory behind autograd's back, so PyTorch refuses unless asked.
+        EMBER_CHECK(force || !t.requires_grad(),
+                    "Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() "
+                    "instead.");
+        return to_numpy(force ? t.detach().contiguous() : t);
+      },
+      nb::kw_only(), nb::arg("force") = false,
+      nb::sig("def numpy(self, *, force=False) -> numpy.ndarray"),
+      "A NumPy array sharing memory with the tensor; force=True also converts one that requires "
+      "grad "
+      "(detached), as tensor.detach().numpy().");
 }
 
 }  // namespace ember::python

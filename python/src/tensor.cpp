@@ -7,6 +7,7 @@
 #include <nanobind/stl/vector.h>
 
 #include "convert.h"
+#include "elementwise_docs.h"
 #include "ember/autograd/node.h"
 
 namespace ember::python {
@@ -92,26 +93,42 @@ Tensor clamp_bounds(const Tensor& t, nb::handle min, nb::handle max) {
 }  // namespace
 
 void init_tensor(nb::class_<Tensor>& tensor) {
-  tensor.def_prop_ro("shape", [](const Tensor& t) { return shape_to_python(t.shape()); })
-      .def_prop_ro("dtype", [](const Tensor& t) { return dtype_object(t.dtype()); })
-      .def_prop_ro("device", [](const Tensor& t) { return t.device(); })
-      .def_prop_ro("ndim", &Tensor::dim)
-      .def_prop_ro("is_cuda", [](const Tensor& t) { return t.device().is_cuda(); })
-      .def_prop_ro("is_cpu", [](const Tensor& t) { return t.device().is_cpu(); })
-      .def_prop_ro("T",
-                   [](const Tensor& t) {
-                     std::vector<int64_t> dims;
-                     for (int64_t d = t.dim() - 1; d >= 0; --d) dims.push_back(d);
-                     return t.permute(dims);
-                   })
-      .def_prop_ro("mT", [](const Tensor& t) { return t.transpose(-2, -1); })
+  tensor
+      .def_prop_ro(
+          "shape", [](const Tensor& t) { return shape_to_python(t.shape()); },
+          nb::for_getter(nb::sig("def shape(self, /) -> ember.Size")),
+          "The shape, as an ember.Size.")
+      .def_prop_ro(
+          "dtype", [](const Tensor& t) { return dtype_object(t.dtype()); },
+          nb::for_getter(nb::sig("def dtype(self, /) -> ember.dtype")), "The element type.")
+      .def_prop_ro(
+          "device", [](const Tensor& t) { return t.device(); }, "The device holding the data.")
+      .def_prop_ro("ndim", &Tensor::dim, "The number of dims.")
+      .def_prop_ro(
+          "is_cuda", [](const Tensor& t) { return t.device().is_cuda(); },
+          "Whether the data is in CUDA memory.")
+      .def_prop_ro(
+          "is_cpu", [](const Tensor& t) { return t.device().is_cpu(); },
+          "Whether the data is in CPU memory.")
+      .def_prop_ro(
+          "T",
+          [](const Tensor& t) {
+            std::vector<int64_t> dims;
+            for (int64_t d = t.dim() - 1; d >= 0; --d) dims.push_back(d);
+            return t.permute(dims);
+          },
+          "The tensor with all dims reversed.")
+      .def_prop_ro(
+          "mT", [](const Tensor& t) { return t.transpose(-2, -1); },
+          "The tensor with its last two dims swapped (a batch of transposed matrices).")
       .def(
           "size",
           [](const Tensor& t, std::optional<int64_t> d) -> nb::object {
             if (d) return nb::int_(t.size(*d));
             return shape_to_python(t.shape());
           },
-          nb::arg("dim") = nb::none())
+          nb::arg("dim") = nb::none(), nb::sig("def size(self, dim=None) -> ember.Size | int"),
+          "The shape as an ember.Size, or the size of dim.")
       .def(
           "stride",
           [](const Tensor& t, std::optional<int64_t> d) -> nb::object {
@@ -120,19 +137,32 @@ void init_tensor(nb::class_<Tensor>& tensor) {
             for (int64_t s : t.strides()) strides.append(s);
             return nb::tuple(strides);
           },
-          nb::arg("dim") = nb::none())
-      .def("dim", &Tensor::dim)
-      .def("ndimension", &Tensor::dim)
-      .def("numel", &Tensor::numel)
-      .def("nelement", &Tensor::numel)
-      .def("element_size", &Tensor::element_size)
-      .def("storage_offset", &Tensor::storage_offset)
-      .def("is_contiguous", &Tensor::is_contiguous)
-      .def("is_floating_point", &Tensor::is_floating_point)
-      .def("data_ptr", [](const Tensor& t) { return reinterpret_cast<uintptr_t>(t.data_ptr()); })
+          nb::arg("dim") = nb::none(),
+          nb::sig("def stride(self, dim=None) -> tuple[int, ...] | int"),
+          "The strides (in elements), or the stride of dim.")
+      .def("dim", &Tensor::dim, nb::sig("def dim(self) -> int"), "The number of dims.")
+      .def("ndimension", &Tensor::dim, nb::sig("def ndimension(self) -> int"), "Alias for dim().")
+      .def("numel", &Tensor::numel, nb::sig("def numel(self) -> int"), "The number of elements.")
+      .def("nelement", &Tensor::numel, nb::sig("def nelement(self) -> int"), "Alias for numel().")
+      .def("element_size", &Tensor::element_size, nb::sig("def element_size(self) -> int"),
+           "The size of one element in bytes.")
+      .def("storage_offset", &Tensor::storage_offset, nb::sig("def storage_offset(self) -> int"),
+           "The offset of the first element in the storage, in elements.")
+      .def("is_contiguous", &Tensor::is_contiguous, nb::sig("def is_contiguous(self) -> bool"),
+           "Whether the elements are laid out densely in row-major order.")
+      .def("is_floating_point", &Tensor::is_floating_point,
+           nb::sig("def is_floating_point(self) -> bool"),
+           "Whether the dtype is a floating-point type.")
+      .def(
+          "data_ptr", [](const Tensor& t) { return reinterpret_cast<uintptr_t>(t.data_ptr()); },
+          nb::sig("def data_ptr(self) -> int"), "The address of the first element.")
       .def("_version", &Tensor::version)
-      .def("item", [](const Tensor& t) { return scalar_to_python(t.item()); })
-      .def("tolist", &tolist)
+      .def(
+          "item", [](const Tensor& t) { return scalar_to_python(t.item()); },
+          nb::sig("def item(self) -> int | float | bool"),
+          "The value of a one-element tensor as a Python number.")
+      .def("tolist", &tolist, nb::sig("def tolist(self) -> list | int | float | bool"),
+           "The elements as nested Python lists of numbers.")
       .def("__len__",
            [](const Tensor& t) {
              EMBER_CHECK_TYPE(t.dim() > 0, "len() of a 0-d tensor");
@@ -176,7 +206,10 @@ void init_tensor(nb::class_<Tensor>& tensor) {
       .def("__hash__", [](nb::handle self) { return reinterpret_cast<intptr_t>(self.ptr()); })
 
       // conversions
-      .def("to", &convert_to)
+      .def(
+          "to", &convert_to,
+          nb::sig("def to(self, *args, dtype=None, device=None, copy=False) -> Tensor"),
+          "The tensor converted to a dtype and/or device: to(dtype), to(device, dtype), to(other).")
       .def(
           "type",
           [](const Tensor& t, nb::handle dtype) -> nb::object {
@@ -188,92 +221,174 @@ void init_tensor(nb::class_<Tensor>& tensor) {
             }
             return nb::cast(t.to(*to_dtype(dtype)));
           },
-          nb::arg("dtype") = nb::none())
-      .def("float", [](const Tensor& t) { return t.to(kFloat32); })
-      .def("double", [](const Tensor& t) { return t.to(kFloat64); })
-      .def("half", [](const Tensor& t) { return t.to(kFloat16); })
-      .def("bfloat16", [](const Tensor& t) { return t.to(kBFloat16); })
-      .def("int", [](const Tensor& t) { return t.to(kInt32); })
-      .def("long", [](const Tensor& t) { return t.to(kInt64); })
-      .def("short", [](const Tensor& t) { return t.to(kInt16); })
-      .def("char", [](const Tensor& t) { return t.to(kInt8); })
-      .def("byte", [](const Tensor& t) { return t.to(kUInt8); })
-      .def("bool", [](const Tensor& t) { return t.to(kBool); })
-      .def("cpu", &Tensor::cpu)
+          nb::arg("dtype") = nb::none(), nb::sig("def type(self, dtype=None) -> str | Tensor"),
+          "The legacy type name (ember.FloatTensor) with no argument, else the tensor cast to "
+          "dtype.")
+      .def(
+          "float", [](const Tensor& t) { return t.to(kFloat32); },
+          nb::sig("def float(self) -> Tensor"), "self.to(ember.float32).")
+      .def(
+          "double", [](const Tensor& t) { return t.to(kFloat64); },
+          nb::sig("def double(self) -> Tensor"), "self.to(ember.float64).")
+      .def(
+          "half", [](const Tensor& t) { return t.to(kFloat16); },
+          nb::sig("def half(self) -> Tensor"), "self.to(ember.float16).")
+      .def(
+          "bfloat16", [](const Tensor& t) { return t.to(kBFloat16); },
+          nb::sig("def bfloat16(self) -> Tensor"), "self.to(ember.bfloat16).")
+      .def(
+          "int", [](const Tensor& t) { return t.to(kInt32); }, nb::sig("def int(self) -> Tensor"),
+          "self.to(ember.int32).")
+      .def(
+          "long", [](const Tensor& t) { return t.to(kInt64); }, nb::sig("def long(self) -> Tensor"),
+          "self.to(ember.int64).")
+      .def(
+          "short", [](const Tensor& t) { return t.to(kInt16); },
+          nb::sig("def short(self) -> Tensor"), "self.to(ember.int16).")
+      .def(
+          "char", [](const Tensor& t) { return t.to(kInt8); }, nb::sig("def char(self) -> Tensor"),
+          "self.to(ember.int8).")
+      .def(
+          "byte", [](const Tensor& t) { return t.to(kUInt8); }, nb::sig("def byte(self) -> Tensor"),
+          "self.to(ember.uint8).")
+      .def(
+          "bool", [](const Tensor& t) { return t.to(kBool); }, nb::sig("def bool(self) -> Tensor"),
+          "self.to(ember.bool).")
+      .def("cpu", &Tensor::cpu, nb::sig("def cpu(self) -> Tensor"),
+           "The tensor in CPU memory (itself when it is there).")
       .def(
           "cuda", [](const Tensor& t, nb::handle) { return t.cuda(); },
-          nb::arg("device") = nb::none())
-      .def("contiguous", &Tensor::contiguous)
-      .def("clone", &Tensor::clone)
+          nb::arg("device") = nb::none(), nb::sig("def cuda(self, device=None) -> Tensor"),
+          "The tensor in CUDA memory.")
+      .def("contiguous", &Tensor::contiguous, nb::sig("def contiguous(self) -> Tensor"),
+           "The tensor with a contiguous layout (itself when it has one).")
+      .def("clone", &Tensor::clone, nb::sig("def clone(self) -> Tensor"),
+           "A copy (differentiable).")
       .def(
           "copy_", [](Tensor& t, const Tensor& src) -> Tensor& { return t.copy_(src); },
-          nb::arg("src"), nb::rv_policy::reference_internal)
+          nb::arg("src"), nb::rv_policy::reference_internal,
+          nb::sig("def copy_(self, src) -> Tensor"),
+          "Copies src (broadcast, cast to self's dtype) into self.")
 
       // views
-      .def("view", [](const Tensor& t, nb::args shape) { return t.view(to_shape(shape)); })
-      .def("reshape", [](const Tensor& t, nb::args shape) { return t.reshape(to_shape(shape)); })
-      .def("view_as", [](const Tensor& t, const Tensor& other) { return t.view(other.shape()); })
-      .def("reshape_as",
-           [](const Tensor& t, const Tensor& other) { return t.reshape(other.shape()); })
-      .def("permute", [](const Tensor& t, nb::args dims) { return t.permute(to_shape(dims)); })
-      .def("transpose", &Tensor::transpose, nb::arg("dim0"), nb::arg("dim1"))
-      .def("swapaxes", &Tensor::transpose, nb::arg("axis0"), nb::arg("axis1"))
-      .def("t", &Tensor::t)
-      .def("expand", [](const Tensor& t, nb::args sizes) { return t.expand(to_shape(sizes)); })
-      .def("expand_as", &Tensor::expand_as)
+      .def(
+          "view", [](const Tensor& t, nb::args shape) { return t.view(to_shape(shape)); },
+          nb::sig("def view(self, *shape) -> Tensor"),
+          "A view with another shape of the same number of elements (-1 is inferred).")
+      .def(
+          "reshape", [](const Tensor& t, nb::args shape) { return t.reshape(to_shape(shape)); },
+          nb::sig("def reshape(self, *shape) -> Tensor"),
+          "The tensor with another shape: a view when possible, else a copy.")
+      .def(
+          "view_as", [](const Tensor& t, const Tensor& other) { return t.view(other.shape()); },
+          nb::sig("def view_as(self, other) -> Tensor"), "self.view(other.size()).")
+      .def(
+          "reshape_as",
+          [](const Tensor& t, const Tensor& other) { return t.reshape(other.shape()); },
+          nb::sig("def reshape_as(self, other) -> Tensor"), "self.reshape(other.size()).")
+      .def(
+          "permute", [](const Tensor& t, nb::args dims) { return t.permute(to_shape(dims)); },
+          nb::sig("def permute(self, *dims) -> Tensor"), "A view with its dims reordered.")
+      .def("transpose", &Tensor::transpose, nb::arg("dim0"), nb::arg("dim1"),
+           nb::sig("def transpose(self, dim0, dim1) -> Tensor"),
+           "A view with dims dim0 and dim1 swapped.")
+      .def("swapaxes", &Tensor::transpose, nb::arg("axis0"), nb::arg("axis1"),
+           nb::sig("def swapaxes(self, axis0, axis1) -> Tensor"), "Alias for transpose().")
+      .def("t", &Tensor::t, nb::sig("def t(self) -> Tensor"),
+           "Transposes a tensor of at most 2 dims.")
+      .def(
+          "expand", [](const Tensor& t, nb::args sizes) { return t.expand(to_shape(sizes)); },
+          nb::sig("def expand(self, *sizes) -> Tensor"),
+          "A view with size-1 dims repeated to sizes (-1 keeps a dim).")
+      .def("expand_as", &Tensor::expand_as, nb::sig("def expand_as(self, other) -> Tensor"),
+           "self.expand(other.size()).")
       .def(
           "broadcast_to",
           [](const Tensor& t, nb::handle shape) { return t.broadcast_to(to_dims(shape)); },
-          nb::arg("size"))
+          nb::arg("size"), nb::sig("def broadcast_to(self, size) -> Tensor"),
+          "A view broadcast to size.")
       .def(
           "squeeze",
           [](const Tensor& t, std::optional<int64_t> d) { return d ? t.squeeze(*d) : t.squeeze(); },
-          nb::arg("dim") = nb::none())
-      .def("unsqueeze", &Tensor::unsqueeze, nb::arg("dim"))
-      .def("narrow", &Tensor::narrow, nb::arg("dim"), nb::arg("start"), nb::arg("length"))
-      .def("select", &Tensor::select, nb::arg("dim"), nb::arg("index"))
-      .def("flatten", &Tensor::flatten, nb::arg("start_dim") = 0, nb::arg("end_dim") = -1)
+          nb::arg("dim") = nb::none(), nb::sig("def squeeze(self, dim=None) -> Tensor"),
+          "A view without the size-1 dims (or only dim).")
+      .def("unsqueeze", &Tensor::unsqueeze, nb::arg("dim"),
+           nb::sig("def unsqueeze(self, dim) -> Tensor"),
+           "A view with a size-1 dim inserted at dim.")
+      .def("narrow", &Tensor::narrow, nb::arg("dim"), nb::arg("start"), nb::arg("length"),
+           nb::sig("def narrow(self, dim, start, length) -> Tensor"),
+           "A view of entries start..start+length along dim.")
+      .def("select", &Tensor::select, nb::arg("dim"), nb::arg("index"),
+           nb::sig("def select(self, dim, index) -> Tensor"),
+           "A view at index along dim, without that dim.")
+      .def("flatten", &Tensor::flatten, nb::arg("start_dim") = 0, nb::arg("end_dim") = -1,
+           nb::sig("def flatten(self, start_dim=0, end_dim=-1) -> Tensor"),
+           "Dims start_dim..end_dim merged into one.")
       .def(
           "unflatten",
           [](const Tensor& t, int64_t d, nb::handle sizes) {
             return t.unflatten(d, to_dims(sizes));
           },
-          nb::arg("dim"), nb::arg("sizes"))
+          nb::arg("dim"), nb::arg("sizes"), nb::sig("def unflatten(self, dim, sizes) -> Tensor"),
+          "dim split into sizes.")
       .def(
           "as_strided",
           [](const Tensor& t, nb::handle size, nb::handle stride, std::optional<int64_t> offset) {
             return t.as_strided(to_dims(size), to_dims(stride), offset);
           },
-          nb::arg("size"), nb::arg("stride"), nb::arg("storage_offset") = nb::none())
+          nb::arg("size"), nb::arg("stride"), nb::arg("storage_offset") = nb::none(),
+          nb::sig("def as_strided(self, size, stride, storage_offset=None) -> Tensor"),
+          "A view of the storage with the given size, stride and offset.")
 
       // fills and random
       .def(
           "fill_", [](Tensor& t, nb::handle value) -> Tensor& { return t.fill_(to_scalar(value)); },
-          nb::rv_policy::reference_internal)
-      .def("zero_", &Tensor::zero_, nb::rv_policy::reference_internal)
+          nb::rv_policy::reference_internal, nb::sig("def fill_(self, value) -> Tensor"),
+          "Fills self with value in place.")
+      .def("zero_", &Tensor::zero_, nb::rv_policy::reference_internal,
+           nb::sig("def zero_(self) -> Tensor"), "Fills self with zeros in place.")
       .def("uniform_", &Tensor::uniform_, nb::arg("from") = 0.0, nb::arg("to") = 1.0,
-           nb::rv_policy::reference_internal)
+           nb::rv_policy::reference_internal,
+           nb::sig("def uniform_(self, from_=0.0, to=1.0) -> Tensor"),
+           "Fills self with samples from U[from, to) in place (the keyword is spelled from=, as in "
+           "PyTorch).")
       .def("normal_", &Tensor::normal_, nb::arg("mean") = 0.0, nb::arg("std") = 1.0,
-           nb::rv_policy::reference_internal)
-      .def("bernoulli_", &Tensor::bernoulli_, nb::arg("p") = 0.5, nb::rv_policy::reference_internal)
-      .def("bernoulli", [](const Tensor& t) { return t.bernoulli(); });
+           nb::rv_policy::reference_internal,
+           nb::sig("def normal_(self, mean=0.0, std=1.0) -> Tensor"),
+           "Fills self with samples from N(mean, std**2) in place.")
+      .def("bernoulli_", &Tensor::bernoulli_, nb::arg("p") = 0.5, nb::rv_policy::reference_internal,
+           nb::sig("def bernoulli_(self, p=0.5) -> Tensor"),
+           "Fills self with 0/1 samples drawn with probability p in place.")
+      .def(
+          "bernoulli", [](const Tensor& t) { return t.bernoulli(); },
+          nb::sig("def bernoulli(self) -> Tensor"), "Draws 0/1 samples with probabilities self.");
 
   // elementwise methods, one per .def row
-#define EMBER_UNARY_OP(name, Name, rule)                                 \
-  tensor.def(#name, [](const Tensor& t) { return ember::name(t); });     \
-  tensor.def(                                                            \
-      #name "_", [](Tensor& t) -> Tensor& { return ember::name##_(t); }, \
-      nb::rv_policy::reference_internal);
+#define EMBER_UNARY_OP(name, Name, rule)                                            \
+  tensor.def(                                                                       \
+      #name, [](const Tensor& t) { return ember::name(t); },                        \
+      nb::sig("def " #name "(self) -> Tensor"), elementwise_doc(#name));            \
+  tensor.def(                                                                       \
+      #name "_", [](Tensor& t) -> Tensor& { return ember::name##_(t); },            \
+      nb::rv_policy::reference_internal, nb::sig("def " #name "_(self) -> Tensor"), \
+      "In-place " #name "().");
 #include "ember/tensor/unary_ops.def"
 #undef EMBER_UNARY_OP
-#define EMBER_BINARY_OP(name, Name, rule)                                                          \
-  tensor.def(                                                                                      \
-      #name, [](const Tensor& t, nb::handle other) { return ember::name(t, to_operand(other)); },  \
-      nb::arg("other"));                                                                           \
-  tensor.def(                                                                                      \
-      #name "_",                                                                                   \
-      [](Tensor& t, nb::handle other) -> Tensor& { return ember::name##_(t, to_operand(other)); }, \
-      nb::arg("other"), nb::rv_policy::reference_internal);
+#define EMBER_BINARY_OP(name, Name, rule)                                                    \
+  if (!bound_with_options(#name)) {                                                          \
+    tensor.def(                                                                              \
+        #name,                                                                               \
+        [](const Tensor& t, nb::handle other) { return ember::name(t, to_operand(other)); }, \
+        nb::arg("other"), nb::sig("def " #name "(self, other) -> Tensor"),                   \
+        elementwise_doc(#name));                                                             \
+    tensor.def(                                                                              \
+        #name "_",                                                                           \
+        [](Tensor& t, nb::handle other) -> Tensor& {                                         \
+          return ember::name##_(t, to_operand(other));                                       \
+        },                                                                                   \
+        nb::arg("other"), nb::rv_policy::reference_internal,                                 \
+        nb::sig("def " #name "_(self, other) -> Tensor"), "In-place " #name "().");          \
+  }
 #include "ember/tensor/binary_ops.def"
 #undef EMBER_BINARY_OP
 
@@ -283,32 +398,40 @@ void init_tensor(nb::class_<Tensor>& tensor) {
           [](const Tensor& t, nb::handle other, nb::handle alpha) {
             return ember::add(t, to_operand(other), to_scalar(alpha));
           },
-          nb::arg("other"), nb::kw_only(), nb::arg("alpha") = 1)
+          nb::arg("other"), nb::kw_only(), nb::arg("alpha") = 1,
+          nb::sig("def add(self, other, *, alpha=1) -> Tensor"),
+          "self + alpha * other; see ember.add.")
       .def(
           "add_",
           [](Tensor& t, nb::handle other, nb::handle alpha) -> Tensor& {
             return ember::add_(t, to_operand(other), to_scalar(alpha));
           },
-          nb::arg("other"), nb::kw_only(), nb::arg("alpha") = 1, nb::rv_policy::reference_internal)
+          nb::arg("other"), nb::kw_only(), nb::arg("alpha") = 1, nb::rv_policy::reference_internal,
+          nb::sig("def add_(self, other, *, alpha=1) -> Tensor"), "In-place add().")
       .def(
           "sub",
           [](const Tensor& t, nb::handle other, nb::handle alpha) {
             return ember::sub(t, to_operand(other), to_scalar(alpha));
           },
-          nb::arg("other"), nb::kw_only(), nb::arg("alpha") = 1)
+          nb::arg("other"), nb::kw_only(), nb::arg("alpha") = 1,
+          nb::sig("def sub(self, other, *, alpha=1) -> Tensor"),
+          "self - alpha * other; see ember.sub.")
       .def(
           "sub_",
           [](Tensor& t, nb::handle other, nb::handle alpha) -> Tensor& {
             return ember::sub_(t, to_operand(other), to_scalar(alpha));
           },
-          nb::arg("other"), nb::kw_only(), nb::arg("alpha") = 1, nb::rv_policy::reference_internal)
+          nb::arg("other"), nb::kw_only(), nb::arg("alpha") = 1, nb::rv_policy::reference_internal,
+          nb::sig("def sub_(self, other, *, alpha=1) -> Tensor"), "In-place sub().")
       .def(
           "div",
           [](const Tensor& t, nb::handle other, std::optional<std::string> mode) {
             return ember::div(t, to_operand(other),
                               mode ? std::optional<std::string_view>(*mode) : std::nullopt);
           },
-          nb::arg("other"), nb::kw_only(), nb::arg("rounding_mode") = nb::none())
+          nb::arg("other"), nb::kw_only(), nb::arg("rounding_mode") = nb::none(),
+          nb::sig("def div(self, other, *, rounding_mode=None) -> Tensor"),
+          "self / other; see ember.div.")
       .def(
           "div_",
           [](Tensor& t, nb::handle other, std::optional<std::string> mode) -> Tensor& {
@@ -316,19 +439,25 @@ void init_tensor(nb::class_<Tensor>& tensor) {
                                mode ? std::optional<std::string_view>(*mode) : std::nullopt);
           },
           nb::arg("other"), nb::kw_only(), nb::arg("rounding_mode") = nb::none(),
-          nb::rv_policy::reference_internal)
-      .def("true_divide",
-           [](const Tensor& t, nb::handle other) { return ember::div(t, to_operand(other)); })
-      .def("clamp", &clamp_bounds, nb::arg("min") = nb::none(), nb::arg("max") = nb::none())
-      .def("clip", &clamp_bounds, nb::arg("min") = nb::none(), nb::arg("max") = nb::none())
+          nb::rv_policy::reference_internal,
+          nb::sig("def div_(self, other, *, rounding_mode=None) -> Tensor"), "In-place div().")
+      .def(
+          "true_divide",
+          [](const Tensor& t, nb::handle other) { return ember::div(t, to_operand(other)); },
+          nb::sig("def true_divide(self, other) -> Tensor"), "self / other with true division.")
+      .def("clamp", &clamp_bounds, nb::arg("min") = nb::none(), nb::arg("max") = nb::none(),
+           nb::sig("def clamp(self, min=None, max=None) -> Tensor"),
+           "Elements clamped into [min, max] (numbers or tensors).")
+      .def("clip", &clamp_bounds, nb::arg("min") = nb::none(), nb::arg("max") = nb::none(),
+           nb::sig("def clip(self, min=None, max=None) -> Tensor"), "Alias for clamp().")
       .def(
           "clamp_min",
           [](const Tensor& t, nb::handle min) { return clamp_bounds(t, min, nb::none()); },
-          nb::arg("min"))
+          nb::arg("min"), nb::sig("def clamp_min(self, min) -> Tensor"), "self.clamp(min=min).")
       .def(
           "clamp_max",
           [](const Tensor& t, nb::handle max) { return clamp_bounds(t, nb::none(), max); },
-          nb::arg("max"))
+          nb::arg("max"), nb::sig("def clamp_max(self, max) -> Tensor"), "self.clamp(max=max).")
       .def(
           "clamp_",
           [](Tensor& t, nb::handle min, nb::handle max) -> Tensor& {
@@ -346,15 +475,21 @@ void init_tensor(nb::class_<Tensor>& tensor) {
             return ember::clamp_(t, as_scalar(min), as_scalar(max));
           },
           nb::arg("min") = nb::none(), nb::arg("max") = nb::none(),
-          nb::rv_policy::reference_internal)
+          nb::rv_policy::reference_internal,
+          nb::sig("def clamp_(self, min=None, max=None) -> Tensor"), "In-place clamp().")
       .def(
           "where",
           [](const Tensor& t, const Tensor& condition, nb::handle other) {
             return ember::where(condition, t, to_operand(other));
           },
-          nb::arg("condition"), nb::arg("other"))
-      .def("logical_not", [](const Tensor& t) { return ember::logical_not(t); })
-      .def("logical_not_", &Tensor::logical_not_, nb::rv_policy::reference_internal)
+          nb::arg("condition"), nb::arg("other"),
+          nb::sig("def where(self, condition, other) -> Tensor"),
+          "ember.where(condition, self, other).")
+      .def(
+          "logical_not", [](const Tensor& t) { return ember::logical_not(t); },
+          nb::sig("def logical_not(self) -> Tensor"), "Elementwise logical NOT, as a bool tensor.")
+      .def("logical_not_", &Tensor::logical_not_, nb::rv_policy::reference_internal,
+           nb::sig("def logical_not_(self) -> Tensor"), "In-place logical_not().")
       .def(
           "masked_fill",
           [](const Tensor& t, const Tensor& mask, nb::handle value) {
@@ -363,13 +498,16 @@ void init_tensor(nb::class_<Tensor>& tensor) {
             }
             return ember::masked_fill(t, mask, to_scalar(value));
           },
-          nb::arg("mask"), nb::arg("value"))
+          nb::arg("mask"), nb::arg("value"),
+          nb::sig("def masked_fill(self, mask, value) -> Tensor"),
+          "self with value where the bool mask is True.")
       .def(
           "masked_fill_",
           [](Tensor& t, const Tensor& mask, nb::handle value) -> Tensor& {
             return ember::masked_fill_(t, mask, to_scalar(value));
           },
-          nb::arg("mask"), nb::arg("value"), nb::rv_policy::reference_internal);
+          nb::arg("mask"), nb::arg("value"), nb::rv_policy::reference_internal,
+          nb::sig("def masked_fill_(self, mask, value) -> Tensor"), "In-place masked_fill().");
 
   // Python operators. Unsupported operand types return NotImplemented.
 #define EMBER_OPERATOR(dunder, expression)                  \
@@ -381,7 +519,7 @@ void init_tensor(nb::class_<Tensor>& tensor) {
         const Tensor& b = *b_opt;                           \
         return nb::cast(expression);                        \
       },                                                    \
-      nb::is_operator());
+      nb::is_operator(), nb::sig("def " dunder "(self, other) -> Tensor"));
   EMBER_OPERATOR("__add__", ember::add(a, b))
   EMBER_OPERATOR("__radd__", ember::add(b, a))
   EMBER_OPERATOR("__sub__", ember::sub(a, b))
@@ -428,7 +566,7 @@ void init_tensor(nb::class_<Tensor>& tensor) {
         expression;                                         \
         return nb::borrow(self);                            \
       },                                                    \
-      nb::is_operator());
+      nb::is_operator(), nb::sig("def " dunder "(self, other) -> Tensor"));
   EMBER_INPLACE_OPERATOR("__iadd__", ember::add_(a, b))
   EMBER_INPLACE_OPERATOR("__isub__", ember::sub_(a, b))
   EMBER_INPLACE_OPERATOR("__imul__", ember::mul_(a, b))
@@ -463,33 +601,43 @@ void init_tensor(nb::class_<Tensor>& tensor) {
             return ember::sum(t, to_dims(dim), keepdim, to_dtype(dtype));
           },
           nb::arg("dim") = nb::none(), nb::arg("keepdim") = false, nb::kw_only(),
-          nb::arg("dtype") = nb::none())
+          nb::arg("dtype") = nb::none(),
+          nb::sig("def sum(self, dim=None, keepdim=False, *, dtype=None) -> Tensor"),
+          "The sum over dim (an int or a tuple; all dims by default).")
       .def(
           "mean",
           [](const Tensor& t, nb::handle dim, bool keepdim, nb::handle dtype) {
             return ember::mean(t, to_dims(dim), keepdim, to_dtype(dtype));
           },
           nb::arg("dim") = nb::none(), nb::arg("keepdim") = false, nb::kw_only(),
-          nb::arg("dtype") = nb::none())
+          nb::arg("dtype") = nb::none(),
+          nb::sig("def mean(self, dim=None, keepdim=False, *, dtype=None) -> Tensor"),
+          "The mean over dim (an int or a tuple; all dims by default).")
       .def(
           "prod",
           [](const Tensor& t, std::optional<int64_t> dim, bool keepdim, nb::handle dtype) {
             return ember::prod(t, dim, keepdim, to_dtype(dtype));
           },
           nb::arg("dim") = nb::none(), nb::arg("keepdim") = false, nb::kw_only(),
-          nb::arg("dtype") = nb::none())
+          nb::arg("dtype") = nb::none(),
+          nb::sig("def prod(self, dim=None, keepdim=False, *, dtype=None) -> Tensor"),
+          "The product over dim (all elements by default).")
       .def(
           "amax",
           [](const Tensor& t, nb::handle dim, bool keepdim) {
             return ember::amax(t, to_dims(dim), keepdim);
           },
-          nb::arg("dim") = nb::none(), nb::arg("keepdim") = false)
+          nb::arg("dim") = nb::none(), nb::arg("keepdim") = false,
+          nb::sig("def amax(self, dim=None, keepdim=False) -> Tensor"),
+          "The maximum over dim (an int or a tuple; all dims by default).")
       .def(
           "amin",
           [](const Tensor& t, nb::handle dim, bool keepdim) {
             return ember::amin(t, to_dims(dim), keepdim);
           },
-          nb::arg("dim") = nb::none(), nb::arg("keepdim") = false)
+          nb::arg("dim") = nb::none(), nb::arg("keepdim") = false,
+          nb::sig("def amin(self, dim=None, keepdim=False) -> Tensor"),
+          "The minimum over dim (an int or a tuple; all dims by default).")
       .def(
           "max",
           [](const Tensor& t, nb::handle dim, bool keepdim) -> nb::object {
@@ -498,7 +646,10 @@ void init_tensor(nb::class_<Tensor>& tensor) {
               return nb::cast(ember::maximum(t, nb::cast<Tensor>(dim)));
             return values_indices("max", ember::max(t, nb::cast<int64_t>(dim), keepdim));
           },
-          nb::arg("dim") = nb::none(), nb::arg("keepdim") = false)
+          nb::arg("dim") = nb::none(), nb::arg("keepdim") = false,
+          nb::sig("def max(self, dim=None, keepdim=False) -> Tensor | tuple[Tensor, Tensor]"),
+          "The maximum; with dim, (values, indices) along it; with a tensor, the elementwise "
+          "maximum.")
       .def(
           "min",
           [](const Tensor& t, nb::handle dim, bool keepdim) -> nb::object {
@@ -507,37 +658,50 @@ void init_tensor(nb::class_<Tensor>& tensor) {
               return nb::cast(ember::minimum(t, nb::cast<Tensor>(dim)));
             return values_indices("min", ember::min(t, nb::cast<int64_t>(dim), keepdim));
           },
-          nb::arg("dim") = nb::none(), nb::arg("keepdim") = false)
+          nb::arg("dim") = nb::none(), nb::arg("keepdim") = false,
+          nb::sig("def min(self, dim=None, keepdim=False) -> Tensor | tuple[Tensor, Tensor]"),
+          "The minimum; with dim, (values, indices) along it; with a tensor, the elementwise "
+          "minimum.")
       .def(
           "argmax",
           [](const Tensor& t, std::optional<int64_t> dim, bool keepdim) {
             return ember::argmax(t, dim, keepdim);
           },
-          nb::arg("dim") = nb::none(), nb::arg("keepdim") = false)
+          nb::arg("dim") = nb::none(), nb::arg("keepdim") = false,
+          nb::sig("def argmax(self, dim=None, keepdim=False) -> Tensor"),
+          "The index of the maximum (of the flattened tensor without dim).")
       .def(
           "argmin",
           [](const Tensor& t, std::optional<int64_t> dim, bool keepdim) {
             return ember::argmin(t, dim, keepdim);
           },
-          nb::arg("dim") = nb::none(), nb::arg("keepdim") = false)
+          nb::arg("dim") = nb::none(), nb::arg("keepdim") = false,
+          nb::sig("def argmin(self, dim=None, keepdim=False) -> Tensor"),
+          "The index of the minimum (of the flattened tensor without dim).")
       .def(
           "all",
           [](const Tensor& t, std::optional<int64_t> dim, bool keepdim) {
             return ember::all(t, dim, keepdim);
           },
-          nb::arg("dim") = nb::none(), nb::arg("keepdim") = false)
+          nb::arg("dim") = nb::none(), nb::arg("keepdim") = false,
+          nb::sig("def all(self, dim=None, keepdim=False) -> Tensor"),
+          "Whether every element (along dim) is non-zero.")
       .def(
           "any",
           [](const Tensor& t, std::optional<int64_t> dim, bool keepdim) {
             return ember::any(t, dim, keepdim);
           },
-          nb::arg("dim") = nb::none(), nb::arg("keepdim") = false)
+          nb::arg("dim") = nb::none(), nb::arg("keepdim") = false,
+          nb::sig("def any(self, dim=None, keepdim=False) -> Tensor"),
+          "Whether any element (along dim) is non-zero.")
       .def(
           "logsumexp",
           [](const Tensor& t, nb::handle dim, bool keepdim) {
             return ember::logsumexp(t, to_dims(dim), keepdim);
           },
-          nb::arg("dim"), nb::arg("keepdim") = false)
+          nb::arg("dim"), nb::arg("keepdim") = false,
+          nb::sig("def logsumexp(self, dim, keepdim=False) -> Tensor"),
+          "log(sum(exp(self))) over dim, computed stably.")
       .def(
           "norm",
           [](const Tensor& t, nb::handle p, nb::handle dim, bool keepdim) {
@@ -555,7 +719,9 @@ void init_tensor(nb::class_<Tensor>& tensor) {
                         dims.size(), " dimensions instead.");
             return ember::norm(t, 2.0, dims, keepdim);
           },
-          nb::arg("p") = 2, nb::arg("dim") = nb::none(), nb::arg("keepdim") = false);
+          nb::arg("p") = 2, nb::arg("dim") = nb::none(), nb::arg("keepdim") = false,
+          nb::sig("def norm(self, p=2, dim=None, keepdim=False) -> Tensor"),
+          "The p-norm over dim (p a number, inf, or 'fro').");
 
   // var/std: PyTorch's (dim, unbiased, keepdim) and (dim, *, correction, keepdim) forms.
   auto variance_like = [](bool take_sqrt) {
@@ -574,27 +740,43 @@ void init_tensor(nb::class_<Tensor>& tensor) {
                        : ember::var(t, to_dims(dim), chosen, keepdim);
     };
   };
-  tensor.def("var", variance_like(false), nb::arg("dim") = nb::none(),
-             nb::arg("unbiased") = nb::none(), nb::arg("keepdim") = false, nb::kw_only(),
-             nb::arg("correction") = nb::none());
-  tensor.def("std", variance_like(true), nb::arg("dim") = nb::none(),
-             nb::arg("unbiased") = nb::none(), nb::arg("keepdim") = false, nb::kw_only(),
-             nb::arg("correction") = nb::none());
+  tensor.def(
+      "var", variance_like(false), nb::arg("dim") = nb::none(), nb::arg("unbiased") = nb::none(),
+      nb::arg("keepdim") = false, nb::kw_only(), nb::arg("correction") = nb::none(),
+      nb::sig(
+          "def var(self, dim=None, unbiased=None, keepdim=False, *, correction=None) -> Tensor"),
+      "The variance over dim with Bessel's correction (correction=1) by default.");
+  tensor.def(
+      "std", variance_like(true), nb::arg("dim") = nb::none(), nb::arg("unbiased") = nb::none(),
+      nb::arg("keepdim") = false, nb::kw_only(), nb::arg("correction") = nb::none(),
+      nb::sig(
+          "def std(self, dim=None, unbiased=None, keepdim=False, *, correction=None) -> Tensor"),
+      "The standard deviation over dim with Bessel's correction by default.");
 
   // linear algebra
-  tensor.def("mm", &Tensor::mm, nb::arg("mat2"))
-      .def("matmul", &Tensor::matmul, nb::arg("other"))
-      .def("bmm", &Tensor::bmm, nb::arg("mat2"))
-      .def("mv", &Tensor::mv, nb::arg("vec"))
-      .def("dot", &Tensor::dot, nb::arg("other"))
-      .def("outer", &Tensor::outer, nb::arg("vec2"))
+  tensor
+      .def("mm", &Tensor::mm, nb::arg("mat2"), nb::sig("def mm(self, mat2) -> Tensor"),
+           "Matrix product of two 2-D tensors.")
+      .def("matmul", &Tensor::matmul, nb::arg("other"),
+           nb::sig("def matmul(self, other) -> Tensor"),
+           "Matrix product with NumPy's rules for 1-D and batched operands.")
+      .def("bmm", &Tensor::bmm, nb::arg("mat2"), nb::sig("def bmm(self, mat2) -> Tensor"),
+           "Batched matrix product of two 3-D tensors.")
+      .def("mv", &Tensor::mv, nb::arg("vec"), nb::sig("def mv(self, vec) -> Tensor"),
+           "Matrix-vector product.")
+      .def("dot", &Tensor::dot, nb::arg("other"), nb::sig("def dot(self, other) -> Tensor"),
+           "Dot product of two 1-D tensors.")
+      .def("outer", &Tensor::outer, nb::arg("vec2"), nb::sig("def outer(self, vec2) -> Tensor"),
+           "Outer product of two 1-D tensors.")
       .def(
           "addmm",
           [](const Tensor& t, const Tensor& a, const Tensor& b, nb::handle beta, nb::handle alpha) {
             return t.addmm(a, b, to_scalar(beta), to_scalar(alpha));
           },
           nb::arg("mat1"), nb::arg("mat2"), nb::kw_only(), nb::arg("beta") = 1,
-          nb::arg("alpha") = 1);
+          nb::arg("alpha") = 1,
+          nb::sig("def addmm(self, mat1, mat2, *, beta=1, alpha=1) -> Tensor"),
+          "beta * self + alpha * (mat1 @ mat2).");
 }
 
 }  // namespace ember::python

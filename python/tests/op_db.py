@@ -36,7 +36,8 @@ def dtype_name(dtype):
 
 
 def category(dtype):
-    """0 bool, 1 integer, 2 floating: a result can be stored in place into an equal or higher one."""
+    """0 bool, 1 integer, 2 floating: a result can be stored in place into an equal or higher
+    one."""
     if dtype == ember.bool:
         return 0
     return 2 if dtype.is_floating_point else 1
@@ -204,7 +205,8 @@ class OpInfo:
     is_view: bool = False  # the result aliases the first input
     check: Callable | None = None  # property check (result, *args, **kwargs) for random ops
     large: Callable | None = None  # (rng, dtype) -> samples above the parallel grain
-    functions: tuple | None = None  # public module names covered; default: name (and the in-place one)
+    # public module names covered; default: name (and the in-place one)
+    functions: tuple | None = None
     methods: tuple = ()  # Tensor method names covered besides `method` and `inplace`
     grad_domain: str | None = None  # unary elementwise: test_gradcheck samples this domain
     grad_domains: tuple | None = None  # binary elementwise: test_gradcheck samples these
@@ -241,8 +243,8 @@ LARGE = (257, 513)
 
 def unary_samples(domain):
     def samples(rng, dtype):
-        return [Sample((Input(make_values(rng, shape, dtype, domain), dtype),), tag=shape_tag(shape))
-                for shape in UNARY_SHAPES]
+        return [Sample((Input(make_values(rng, shape, dtype, domain), dtype),),
+                       tag=shape_tag(shape)) for shape in UNARY_SHAPES]
 
     return samples
 
@@ -615,7 +617,8 @@ def logical_not_samples(rng, dtype):
 
 def clamp_scalar_samples(rng, dtype):
     if dtype.is_floating_point:
-        bounds = [{"min": -1.25, "max": 1.5}, {"min": -0.5}, {"max": 0.75}, {"min": 2.0, "max": 1.0}]
+        bounds = [{"min": -1.25, "max": 1.5}, {"min": -0.5}, {"max": 0.75},
+                  {"min": 2.0, "max": 1.0}]
     elif dtype.is_signed:
         bounds = [{"min": -2, "max": 3}, {"min": 1}, {"max": -1}, {"min": 2, "max": 1}]
     else:
@@ -628,8 +631,8 @@ def clamp_scalar_samples(rng, dtype):
 def clamp_one_bound_samples(bound):
     """clamp_min / clamp_max: the clamp samples with only that bound (scalar or tensor)."""
     def samples(rng, dtype):
-        return [sample for sample in clamp_scalar_samples(rng, dtype) + clamp_tensor_samples(rng, dtype)
-                if list(sample.kwargs) == [bound]]
+        both = clamp_scalar_samples(rng, dtype) + clamp_tensor_samples(rng, dtype)
+        return [sample for sample in both if list(sample.kwargs) == [bound]]
     return samples
 
 
@@ -763,6 +766,62 @@ add(
            out_dtype=lambda dtype: ember.int64, method="nonzero"),
     OpInfo("bernoulli", ember.bernoulli, lambda p: p, bernoulli_samples, kind="exact",
            method="bernoulli"),
+)
+
+# ---------------------------------------------------------------- closeness and equality
+
+
+def near_values(rng, values, dtype):
+    """values moved by nothing, far below the default tolerance, or far above it (NaN and
+    infinities kept), so that no element sits near isclose's boundary."""
+    if dtype == ember.bool:
+        return make_values(rng, values.shape, dtype)
+    if not dtype.is_floating_point:
+        return (values + rng.choice([0, 1, 3], values.shape)).astype(values.dtype)
+    scale = rng.choice([0.0, 1e-7, 1e-1], values.shape)
+    return round_to(values + scale * (np.abs(values) + 1), dtype)
+
+
+def closeness_samples(options):
+    def samples(rng, dtype):
+        found = []
+        for shape, other_shape in [((3, 5), (3, 5)), ((3, 5), (5,)), ((2, 3, 4), (3, 4)),
+                                   ((0, 3), (0, 3)), ((), ())]:
+            a = make_values(rng, shape, dtype)
+            b = near_values(rng, a, dtype)[(0,) * (len(shape) - len(other_shape))]
+            tag = shape_tag(shape, other_shape)
+            found += [Sample((Input(a, dtype), Input(b, dtype)), dict(kwargs), tag)
+                      for kwargs in options]
+        if dtype.is_floating_point:  # NaN and infinities on either side
+            a = np.array([np.nan, np.nan, np.inf, np.inf, -np.inf, 1.0, np.inf])
+            b = np.array([np.nan, 1.0, np.inf, -np.inf, -np.inf, np.inf, 1e4])
+            found += [Sample((Input(round_to(a, dtype), dtype), Input(round_to(b, dtype), dtype)),
+                             dict(kwargs)) for kwargs in options]
+        return found
+
+    return samples
+
+
+TOLERANCES = ({}, {"rtol": 0.2, "atol": 0.5}, {"rtol": 0, "atol": 0}, {"equal_nan": True})
+
+
+def ref_equal(a, b):
+    return np.asarray(a.shape == b.shape and np.array_equal(a, b))
+
+
+add(
+    OpInfo("isclose", ember.isclose, np.isclose, closeness_samples(TOLERANCES), dtypes=ALL,
+           kind="exact", out_dtype=bool_result, method="isclose", ref_upcasts_integers=True),
+    # allclose and equal return a Python bool: wrapped in a 0-d tensor for the comparison.
+    OpInfo("allclose", lambda a, b, **kwargs: ember.tensor(ember.allclose(a, b, **kwargs)),
+           lambda a, b, **kwargs: np.asarray(np.allclose(a, b, **kwargs)),
+           closeness_samples(TOLERANCES), dtypes=ALL, kind="exact", out_dtype=bool_result,
+           method=lambda a, b, **kwargs: ember.tensor(a.allclose(b, **kwargs)),
+           ref_upcasts_integers=True, functions=("allclose",), methods=("allclose",)),
+    OpInfo("equal", lambda a, b: ember.tensor(ember.equal(a, b)), ref_equal,
+           closeness_samples(({},)), dtypes=ALL, kind="exact", out_dtype=bool_result,
+           method=lambda a, b: ember.tensor(a.equal(b)), functions=("equal",),
+           methods=("equal",)),
 )
 
 # ---------------------------------------------------------------- reductions
@@ -1135,8 +1194,9 @@ add(
     like_op("expand_as", lambda x, other: np.broadcast_to(x, other.shape), is_view=True),
     view_op("permute", np.transpose, [((2, 3, 4), [(2, 0, 1)]), ((3, 5), [(1, 0)]),
                                       ((2, 3, 4), [(-1, 0, 1)]), ((0, 3), [(1, 0)]), ((), [()])]),
-    view_op("transpose", lambda x, dim0, dim1: np.swapaxes(x, dim0, dim1) if x.ndim else x, [((2, 3, 4), [0, 2]), ((3, 5), [1, 0]), ((3, 5), [-1, -2]),
-                                       ((2, 3, 4), [1, 1]), ((0, 3), [0, 1]), ((), [0, -1])],
+    view_op("transpose", lambda x, dim0, dim1: np.swapaxes(x, dim0, dim1) if x.ndim else x,
+            [((2, 3, 4), [0, 2]), ((3, 5), [1, 0]), ((3, 5), [-1, -2]),
+             ((2, 3, 4), [1, 1]), ((0, 3), [0, 1]), ((), [0, -1])],
             methods=("swapaxes",)),
     view_op("t", np.transpose, [((3, 5), []), ((4,), []), ((0, 3), []), ((), [])]),
     view_op("expand", ref_expand, [((3, 1), [(3, 4)]), ((4,), [(2, 3, 4)]),
@@ -1231,7 +1291,8 @@ def arange_samples(rng, dtype):
     if dtype.is_signed:
         found.append(Sample((4, -5, -2), {"dtype": dtype}))
     if dtype.is_floating_point:
-        found += [Sample((0, 2, 0.25), {"dtype": dtype}), Sample((-1.5, 1.0, 0.5), {"dtype": dtype})]
+        found += [Sample((0, 2, 0.25), {"dtype": dtype}),
+                  Sample((-1.5, 1.0, 0.5), {"dtype": dtype})]
     if dtype == ember.float32:  # integral bounds give int64, any float bound the default dtype
         found += [Sample((5,), out_dtype=ember.int64), Sample((1, 10, 4), out_dtype=ember.int64),
                   Sample((0, 1, 0.1)), Sample((0.5, 3))]

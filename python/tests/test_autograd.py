@@ -699,7 +699,7 @@ def test_function_without_inputs_requiring_grad_records_nothing():
 
 
 def test_function_mark_dirty_for_in_place_forward():
-    class AddOne_(Function):
+    class AddOne_(Function):  # noqa: N801  (in place, so a trailing _ as add_)
         @staticmethod
         def forward(ctx, x):
             x.add_(1)

@@ -328,7 +328,8 @@ def test_views_alias_their_input(info, dtype):
 
 # ---------------------------------------------------------------- extremal values (T2)
 
-EXTREMAL_OPS = [info for info in OP_DB if info.kind == "unary" and not info.name.startswith("clamp")]
+EXTREMAL_OPS = [info for info in OP_DB
+                if info.kind == "unary" and not info.name.startswith("clamp")]
 
 
 def extremal_values(numpy_dtype):

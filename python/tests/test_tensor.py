@@ -236,7 +236,8 @@ def test_tensor_of_large_integers_is_exact():
     (lambda: ember.tensor(3), "tensor(3)"),
     (lambda: ember.zeros(2, 2), "tensor([[0., 0.],\n        [0., 0.]])"),
     (lambda: ember.tensor([1, 2], dtype=ember.int32), "tensor([1, 2], dtype=ember.int32)"),
-    (lambda: ember.tensor([1.0, 2.0], dtype=ember.float64), "tensor([1., 2.], dtype=ember.float64)"),
+    (lambda: ember.tensor([1.0, 2.0], dtype=ember.float64),
+     "tensor([1., 2.], dtype=ember.float64)"),
     (lambda: ember.tensor([1.0], dtype=ember.bfloat16), "tensor([1.], dtype=ember.bfloat16)"),
     (lambda: ember.tensor([]), "tensor([])"),
     (lambda: ember.zeros(0, 3), "tensor([], size=(0, 3))"),
@@ -379,7 +380,8 @@ def draws():
     return [ember.rand(100), ember.randn(3, 4), ember.randint(0, 10, (50,)),
             ember.normal(1.0, 2.0, (20,)), ember.bernoulli(ember.full((30,), 0.5)),
             ember.rand_like(ember.zeros(7)), ember.randn_like(ember.zeros(2, 2)),
-            ember.empty(40).uniform_(-1, 1), ember.empty(40).normal_(), ember.empty(40).bernoulli_(),
+            ember.empty(40).uniform_(-1, 1), ember.empty(40).normal_(),
+            ember.empty(40).bernoulli_(),
             ember.rand(5, dtype=ember.float64), ember.randn(9, dtype=ember.bfloat16)]
 
 

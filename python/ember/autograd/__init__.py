@@ -19,13 +19,20 @@ def _as_list(tensors):
 
 
 def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, inputs=None):
-    """Accumulates the gradients of `tensors` into the leaves' .grad (or into `inputs` only)."""
+    """backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, inputs=None)
+
+    Accumulates the gradients of `tensors` into the leaves' .grad (or into `inputs` only).
+    """
     _C._autograd.backward(_as_list(tensors), _as_list(grad_tensors), retain_graph, create_graph,
                           _as_list(inputs))
 
 
 def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False,
          allow_unused=False):
-    """Returns d(outputs)/d(inputs) as a tuple, without touching any .grad."""
+    """grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False,
+    allow_unused=False) -> tuple[Tensor | None, ...]
+
+    Returns d(outputs)/d(inputs) as a tuple, without touching any .grad.
+    """
     return _C._autograd.grad(_as_list(outputs), _as_list(inputs), _as_list(grad_outputs),
                              retain_graph, create_graph, allow_unused)

@@ -29,10 +29,14 @@ class _GradModeContext:
 
 
 class no_grad(_GradModeContext):  # noqa: N801 (PyTorch's name)
+    """no_grad(): a context manager (or decorator) that turns recording for autograd off."""
+
     _enabled = False
 
 
 class enable_grad(_GradModeContext):  # noqa: N801
+    """enable_grad(): a context manager (or decorator) that turns recording for autograd on."""
+
     _enabled = True
 
 
@@ -60,4 +64,8 @@ class set_grad_enabled(_GradModeContext):  # noqa: N801
 
 
 def is_grad_enabled():
+    """is_grad_enabled() -> bool
+
+    Whether autograd records operations on this thread.
+    """
     return _C._autograd.is_grad_enabled()

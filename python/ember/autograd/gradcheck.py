@@ -32,7 +32,10 @@ def _outcome(message, raise_exception):
 
 def gradcheck(func, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True, *,
               nondet_tol=0.0, check_grad_dtypes=False, fast_mode=False, seed=0):
-    """True when autograd's derivatives of func(*inputs) match central finite differences.
+    """gradcheck(func, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True, *,
+    nondet_tol=0.0, check_grad_dtypes=False, fast_mode=False, seed=0) -> bool
+
+    True when autograd's derivatives of func(*inputs) match central finite differences.
 
     inputs: a tensor or a tuple of tensors (and other arguments); those with requires_grad are
     checked and must be floating point (use float64), without stride-0 dimensions. The
@@ -52,7 +55,11 @@ def gradcheck(func, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True
 def gradgradcheck(func, inputs, grad_outputs=None, eps=1e-6, atol=1e-5, rtol=1e-3,
                   raise_exception=True, *, nondet_tol=0.0, check_grad_dtypes=False,
                   fast_mode=False, seed=0):
-    """Second-order gradcheck: checks autograd.grad(func(*inputs), inputs, grad_outputs,
+    """gradgradcheck(func, inputs, grad_outputs=None, eps=1e-6, atol=1e-5, rtol=1e-3,
+    raise_exception=True, *, nondet_tol=0.0, check_grad_dtypes=False, fast_mode=False,
+    seed=0) -> bool
+
+    Second-order gradcheck: checks autograd.grad(func(*inputs), inputs, grad_outputs,
     create_graph=True) with gradcheck, w.r.t. the inputs and the grad_outputs.
 
     grad_outputs: one per floating output of func; when None, seeded random values in [-1, 1)

@@ -2,6 +2,8 @@
 
 
 class RemovableHandle:
+    """The handle register_hook returns: remove() (or leaving a with block) removes the hook."""
+
     def __init__(self, tensor, handle):
         self._tensor = tensor
         self._handle = handle

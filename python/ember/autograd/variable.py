@@ -8,6 +8,9 @@ class _VariableMeta(type):
 
 
 class Variable(metaclass=_VariableMeta):
+    """Variable(data, requires_grad=False): the tensor data itself (requiring grad if asked), as
+    since PyTorch 0.4."""
+
     def __new__(cls, data, requires_grad=False, volatile=False):
         tensor = data.detach() if requires_grad else data
         if requires_grad:

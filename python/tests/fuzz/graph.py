@@ -239,10 +239,7 @@ def random_leaf_shape(rng):
 
 
 def broadcasts(a, b):
-    for x, y in zip(reversed(a), reversed(b)):
-        if x != y and x != 1 and y != 1:
-            return False
-    return True
+    return all(x == y or x == 1 or y == 1 for x, y in zip(reversed(a), reversed(b)))
 
 
 def make_leaves(program, lib=ember):
