@@ -5,10 +5,10 @@
 #include <cstdlib>
 #include <iostream>
 
-#define CHECK(condition)                                                                \
-  do {                                                                                  \
-    if (!(condition)) {                                                                 \
+#define CHECK(condition)                                                              \
+  do {                                                                                \
+    if (!(condition)) {                                                               \
       std::cerr << __FILE__ << ":" << __LINE__ << ": check failed: " #condition "\n"; \
-      std::exit(1);                                                                     \
-    }                                                                                   \
+      std::exit(1);                                                                   \
+    }                                                                                 \
   } while (0)
