@@ -238,6 +238,9 @@ Tensor Tensor::index_select(int64_t dim, const Tensor& index) const {
 }
 Tensor Tensor::masked_select(const Tensor& mask) const { return ember::masked_select(*this, mask); }
 Tensor Tensor::nonzero() const { return ember::nonzero(*this); }
+Tensor Tensor::index(const std::vector<std::optional<Tensor>>& indices) const {
+  return ember::index(*this, indices);
+}
 Tensor& Tensor::index_put_(const std::vector<std::optional<Tensor>>& indices, const Tensor& values,
                            bool accumulate) {
   return ember::index_put_(*this, indices, values, accumulate);

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <initializer_list>
 #include <iosfwd>
 #include <memory>
 #include <optional>
@@ -15,6 +16,7 @@
 #include <tuple>
 #include <vector>
 
+#include "ember/base/array_ref.h"
 #include "ember/base/intrusive_ptr.h"
 #include "ember/tensor/device.h"
 #include "ember/tensor/dtype.h"
@@ -25,6 +27,9 @@
 namespace ember::autograd {
 class Node;
 }  // namespace ember::autograd
+namespace ember::indexing {
+class TensorIndex;  // ember/ops/indexing.h
+}  // namespace ember::indexing
 
 namespace ember {
 
@@ -178,8 +183,19 @@ class Tensor {
   Tensor index_select(int64_t dim, const Tensor& index) const;
   Tensor masked_select(const Tensor& mask) const;
   Tensor nonzero() const;
+  // Advanced indexing only (ember::index, ember::index_put_): a nullopt entry is ":".
+  Tensor index(const std::vector<std::optional<Tensor>>& indices) const;
   Tensor& index_put_(const std::vector<std::optional<Tensor>>& indices, const Tensor& values,
                      bool accumulate = false);
+  // Python's self[key] and self[key] = value with libtorch's keys, t.index({Slice(), 0})
+  // (ember/ops/indexing.h). The initializer_list overloads make a braced list of tensors pick
+  // these over the advanced-only ones above, as in libtorch.
+  Tensor index(ArrayRef<indexing::TensorIndex> indices) const;
+  Tensor index(std::initializer_list<indexing::TensorIndex> indices) const;
+  Tensor& index_put_(ArrayRef<indexing::TensorIndex> indices, const Tensor& rhs);
+  Tensor& index_put_(ArrayRef<indexing::TensorIndex> indices, const Scalar& v);
+  Tensor& index_put_(std::initializer_list<indexing::TensorIndex> indices, const Tensor& rhs);
+  Tensor& index_put_(std::initializer_list<indexing::TensorIndex> indices, const Scalar& v);
 
   // --- reductions (dims empty = all dims) ---
   Tensor sum(std::optional<ScalarType> dtype = std::nullopt) const;
