@@ -243,10 +243,10 @@ int tensor_clear(PyObject* self) {
   return 0;
 }
 
-PyType_Slot tensor_gc_slots[] = {{Py_tp_traverse, reinterpret_cast<void*>(&tensor_traverse)},
-                                 {Py_tp_clear, reinterpret_cast<void*>(&tensor_clear)},
-                                 {Py_tp_init, reinterpret_cast<void*>(&tensor_init)},
-                                 {0, nullptr}};
+PyType_Slot tensor_slots[] = {{Py_tp_traverse, reinterpret_cast<void*>(&tensor_traverse)},
+                              {Py_tp_clear, reinterpret_cast<void*>(&tensor_clear)},
+                              {Py_tp_init, reinterpret_cast<void*>(&tensor_init)},
+                              {0, nullptr}};
 
 // ember.autograd.gradcheck/gradgradcheck: the C++ checks on a Python callable. `inputs` may
 // hold non-tensors; the C++ side sees the tensors only, and each call of the callable gets the
@@ -286,7 +286,7 @@ std::string run_gradcheck(nb::callable function, nb::tuple inputs, nb::handle gr
 
 }  // namespace
 
-PyType_Slot* tensor_type_slots() { return tensor_gc_slots; }
+PyType_Slot* tensor_type_slots() { return tensor_slots; }
 
 void init_autograd(nb::module_& module, nb::class_<Tensor>& tensor_class) {
   autograd::install_recorder();
@@ -308,7 +308,8 @@ void init_autograd(nb::module_& module, nb::class_<Tensor>& tensor_class) {
       .def("__repr__", [](const Node& node) { return "<" + node.name() + " object>"; });
   // .variable is the leaf's own Python object while it has one (a Parameter stays a Parameter).
   nb::class_<autograd::AccumulateGrad, Node>(module, "AccumulateGrad")
-      .def_prop_ro("variable", &autograd::AccumulateGrad::leaf);
+      .def_prop_ro("variable", &autograd::AccumulateGrad::leaf,
+                   "The leaf tensor whose .grad this node accumulates into.");
 
   tensor_class
       .def_prop_rw(

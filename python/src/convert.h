@@ -1,5 +1,6 @@
-// Conversions between Python objects and ember's C++ types, shared by every binding file:
-// Python numbers as weak scalars, dtype and device objects, dim lists and shapes.
+// Conversions between Python objects and ember's C++ types, shared by every binding file (each
+// includes it, so that all of them use the Tensor caster below): tensors (one Python object per
+// TensorImpl), Python numbers as weak scalars, dtype and device objects, dim lists and shapes.
 #pragma once
 
 #include <nanobind/nanobind.h>
@@ -90,7 +91,8 @@ void init_object_identity(nb::class_<Tensor>& tensor_class);
 // The Tensor type's __init__: accepts an instance that __new__ already built (a subclass's
 // __new__ calling Tensor._make_subclass), refuses to construct one.
 int tensor_init(PyObject* self, PyObject* args, PyObject* kwargs);
-// The Tensor type's garbage-collector slots (Note [tensors and the garbage collector]).
+// The Tensor type's slots: the garbage collector's (Note [tensors and the garbage collector])
+// and tensor_init.
 PyType_Slot* tensor_type_slots();
 
 }  // namespace ember::python

@@ -82,7 +82,10 @@ void init_object_identity(nb::class_<Tensor>& tensor_class) {
             tensor.requires_grad_(require_grad);
             return steal_or_raise(new_tensor_object(std::move(tensor), type));
           },
-          nb::arg("cls"), nb::arg("data"), nb::arg("require_grad") = false)
+          nb::arg("cls"), nb::arg("data"), nb::arg("require_grad") = false,
+          "_make_subclass(cls, data, require_grad=False) -> Tensor\n\n"
+          "A new instance of cls, a subclass of Tensor, sharing data's memory, detached from its "
+          "history, with requires_grad set to require_grad (how nn.Parameter is made).")
       .def(
           "as_subclass",
           [](const Tensor& self, nb::handle cls) {
@@ -91,7 +94,10 @@ void init_object_identity(nb::class_<Tensor>& tensor_class) {
             // to self (PyTorch's alias).
             return steal_or_raise(new_tensor_object(self.view(self.shape()), type));
           },
-          nb::arg("cls"));
+          nb::arg("cls"),
+          "as_subclass(cls) -> Tensor\n\n"
+          "A cls instance with the same data as self; it stays attached to the autograd graph. "
+          "cls must be a subclass of Tensor.");
 }
 
 }  // namespace ember::python

@@ -298,6 +298,16 @@ def test_as_subclass_keeps_autograd_history_and_shares_data():
         x.as_subclass(dict)
 
 
+@pytest.mark.parametrize("make", [lambda: ember.arange(6.0).reshape(2, 3).t(),
+                                  lambda: ember.arange(4)[::2], lambda: ember.tensor(3.0),
+                                  lambda: ember.zeros(0, 2).t()])
+def test_as_subclass_of_any_layout(make):
+    x = make()
+    a = x.as_subclass(Tagged)
+    assert type(a) is Tagged and a.shape == x.shape and a.tolist() == x.tolist()
+    assert a.stride() == x.stride() and a.dtype == x.dtype
+
+
 # ------------------------------------------------------------ lifetime: weakrefs, leaks, cycles
 
 
