@@ -186,7 +186,11 @@ TensorList grad(const TensorList& outputs, const TensorList& inputs, const Tenso
                 "[grad] One of the differentiated Tensors "
                 "appears to not have been used in the graph. Set allow_unused=True if this is the "
                 "desired behavior.");
-    if (captured[i].defined() && !create_graph) captured[i] = captured[i].detach();
+    // Without create_graph the results have no history. One that has none already (a hook's
+    // tensor, a grad_output passed through) is returned itself, so Python gets the same object.
+    if (captured[i].defined() && !create_graph && captured[i].requires_grad()) {
+      captured[i] = captured[i].detach();
+    }
   }
   return captured;
 }

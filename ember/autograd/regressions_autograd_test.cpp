@@ -178,5 +178,20 @@ TEST(AutogradRegressions, InputsANeededGradientReadsAreSaved) {
   EXPECT_THROW(z.sum().backward(), RuntimeError);
 }
 
+// Issue 7: autograd::grad detached every result, so a gradient that already had no history (a
+// grad_output passed through, a hook's tensor) came back as a new tensor and Python lost the
+// object's identity. Results with history are still detached.
+TEST(AutogradRegressions, GradReturnsHistoryFreeGradientsThemselves) {
+  Tensor x = leaf({1.0, 2.0});
+  Tensor y = x * 1.0;
+  Tensor g = tensor({2.0, 3.0}, kFloat64);
+  EXPECT_TRUE(autograd::grad({y}, {y}, {g})[0].is_same(g));
+  Tensor tracked = leaf({2.0, 3.0}) * 1.0;
+  Tensor z = x * 1.0;
+  Tensor result = autograd::grad({z}, {z}, {tracked})[0];
+  EXPECT_FALSE(result.is_same(tracked));
+  EXPECT_FALSE(result.requires_grad());
+}
+
 }  // namespace
 }  // namespace ember

@@ -46,6 +46,12 @@ class TensorImpl final : public RefCounted {
   TensorImpl* view_base() const { return view_base_.get(); }
   void set_view_base(IntrusivePtr<TensorImpl> base) { view_base_ = std::move(base); }
 
+  // The Python object of this tensor while one exists (Note [Python objects]): a borrowed
+  // pointer, opaque here so that the tensor layer does not depend on Python. Only the binding
+  // layer reads or writes it, holding the GIL; it clears it when the object is deallocated.
+  void* pyobj() const { return pyobj_; }
+  void set_pyobj(void* object) { pyobj_ = object; }
+
   ~TensorImpl();
 
   // In-place metadata changes (squeeze_, as_strided_, resize) keep the cached fields right.
@@ -73,6 +79,7 @@ class TensorImpl final : public RefCounted {
   bool requires_grad_ = false;
   std::unique_ptr<AutogradMeta> autograd_meta_;
   IntrusivePtr<TensorImpl> view_base_;
+  void* pyobj_ = nullptr;
 };
 
 }  // namespace ember

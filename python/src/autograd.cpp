@@ -24,8 +24,20 @@ namespace {
 using autograd::Node;
 using autograd::TensorList;
 
-// The __dict__ key under which a tensor's Python object keeps its .grad's Python object.
+// The __dict__ key under which a tensor's Python object keeps its .grad's Python object alive.
 constexpr const char* kGradObject = "_ember_grad";
+
+// .grad's Python object is the grad impl's own (Note [Python objects]); the tensor object keeps
+// it alive in its __dict__, so that p.grad is p.grad and attributes set on it stay while p lives.
+nb::object keep_grad_object(nb::handle self, nb::object grad) {
+  nb::dict attributes = nb::borrow<nb::dict>(nb::getattr(self, "__dict__"));
+  if (!grad.is_none()) {
+    attributes[kGradObject] = grad;
+  } else if (attributes.contains(kGradObject)) {
+    nb::del(attributes[kGradObject]);
+  }
+  return grad;
+}
 
 TensorList tensors_of(nb::handle sequence) {
   TensorList tensors;
@@ -176,11 +188,17 @@ nb::object record_function(nb::object function_class, nb::object context, nb::tu
 // context) are held from C++, so Python's cycle collector sees them only through these slots.
 // A tensor object reports them when it is the only owner of its TensorImpl (and, for grad_fn's
 // hooks and context, the impl the only owner of its node): only then does the object own them,
-// so they are reported once, and an object that is unreachable garbage can drop them.
+// so they are reported once, and an object that is unreachable garbage can drop them. The impl
+// has one Python object (Note [Python objects]), so a count of one means that no C++ structure
+// (a graph node, a saved tensor, a view's base, another tensor's .grad) holds it; such holders
+// may still run the hooks after the object is gone, so nothing is reported while they exist (as
+// in PyTorch).
 const AutogradMeta* exclusive_meta(PyObject* self) {
   if (!nb::inst_ready(self)) return nullptr;
   const Tensor& tensor = *nb::inst_ptr<Tensor>(self);
-  if (!tensor.defined() || tensor.impl()->use_count() != 1) return nullptr;
+  if (!tensor.defined() || tensor.impl()->pyobj() != self || tensor.impl()->use_count() != 1) {
+    return nullptr;
+  }
   return tensor.impl()->autograd_meta();
 }
 
@@ -225,9 +243,10 @@ int tensor_clear(PyObject* self) {
   return 0;
 }
 
-PyType_Slot tensor_gc_slots[] = {{Py_tp_traverse, reinterpret_cast<void*>(&tensor_traverse)},
-                                 {Py_tp_clear, reinterpret_cast<void*>(&tensor_clear)},
-                                 {0, nullptr}};
+PyType_Slot tensor_slots[] = {{Py_tp_traverse, reinterpret_cast<void*>(&tensor_traverse)},
+                              {Py_tp_clear, reinterpret_cast<void*>(&tensor_clear)},
+                              {Py_tp_init, reinterpret_cast<void*>(&tensor_init)},
+                              {0, nullptr}};
 
 // ember.autograd.gradcheck/gradgradcheck: the C++ checks on a Python callable. `inputs` may
 // hold non-tensors; the C++ side sees the tensors only, and each call of the callable gets the
@@ -267,7 +286,7 @@ std::string run_gradcheck(nb::callable function, nb::tuple inputs, nb::handle gr
 
 }  // namespace
 
-PyType_Slot* tensor_type_slots() { return tensor_gc_slots; }
+PyType_Slot* tensor_type_slots() { return tensor_slots; }
 
 void init_autograd(nb::module_& module, nb::class_<Tensor>& tensor_class) {
   autograd::install_recorder();
@@ -287,6 +306,10 @@ void init_autograd(nb::module_& module, nb::class_<Tensor>& tensor_class) {
       .def("register_hook",
            [](Node& node, nb::object hook) { return node.add_pre_hook(0, PythonHook{hook}); })
       .def("__repr__", [](const Node& node) { return "<" + node.name() + " object>"; });
+  // .variable is the leaf's own Python object while it has one (a Parameter stays a Parameter).
+  nb::class_<autograd::AccumulateGrad, Node>(module, "AccumulateGrad")
+      .def_prop_ro("variable", &autograd::AccumulateGrad::leaf,
+                   "The leaf tensor whose .grad this node accumulates into.");
 
   tensor_class
       .def_prop_rw(
@@ -307,29 +330,14 @@ void init_autograd(nb::module_& module, nb::class_<Tensor>& tensor_class) {
           "Sets whether autograd records operations on this leaf, in place.")
       .def_prop_rw(
           "grad",
-          [](nb::handle self) -> nb::object {
+          [](nb::handle self) {
             const Tensor grad = nb::cast<const Tensor&>(self).grad();
-            if (!grad.defined()) return nb::none();
-            // The same Python object while .grad is the same tensor (p.grad is p.grad), kept
-            // in the instance's __dict__ (see Note [Python objects]).
-            nb::dict attributes = nb::borrow<nb::dict>(nb::getattr(self, "__dict__"));
-            if (attributes.contains(kGradObject)) {
-              nb::object cached = attributes[kGradObject];
-              if (nb::cast<const Tensor&>(cached).is_same(grad)) return cached;
-            }
-            nb::object wrapped = nb::cast(grad);
-            attributes[kGradObject] = wrapped;
-            return wrapped;
+            return keep_grad_object(self, grad.defined() ? nb::cast(grad) : nb::none());
           },
           [](nb::handle self, nb::handle grad) {
             nb::cast<const Tensor&>(self).set_grad(grad.is_none() ? Tensor()
                                                                   : nb::cast<Tensor>(grad));
-            nb::dict attributes = nb::borrow<nb::dict>(nb::getattr(self, "__dict__"));
-            if (grad.is_none()) {
-              if (attributes.contains(kGradObject)) nb::del(attributes[kGradObject]);
-            } else {
-              attributes[kGradObject] = grad;
-            }
+            keep_grad_object(self, nb::borrow(grad));
           },
           nb::arg("grad").none(), "The gradient accumulated by backward(), or None.")
       .def_prop_ro(

@@ -1,5 +1,6 @@
-// Conversions between Python objects and ember's C++ types, shared by every binding file:
-// Python numbers as weak scalars, dtype and device objects, dim lists and shapes.
+// Conversions between Python objects and ember's C++ types, shared by every binding file (each
+// includes it, so that all of them use the Tensor caster below): tensors (one Python object per
+// TensorImpl), Python numbers as weak scalars, dtype and device objects, dim lists and shapes.
 #pragma once
 
 #include <nanobind/nanobind.h>
@@ -13,6 +14,45 @@
 namespace ember::python {
 
 namespace nb = nanobind;
+
+// A new Python object of `type` (ember.Tensor when null, or a Python subclass) owning `tensor`,
+// recorded as its impl's object (Note [Python objects]). New reference; nullptr with a Python
+// error set on failure.
+PyObject* new_tensor_object(Tensor&& tensor, PyTypeObject* type = nullptr) noexcept;
+
+}  // namespace ember::python
+
+// Every Tensor that crosses into Python goes through this caster, declared before any binding
+// code uses one: a tensor whose impl has a live Python object returns that object (a subclass
+// instance keeps its class and attributes), any other becomes a new ember.Tensor that owns its
+// handle and is recorded as the impl's object.
+namespace nanobind::detail {
+template <>
+struct type_caster<ember::Tensor> : type_caster_base<ember::Tensor> {
+  template <typename T>
+  static handle from_cpp(T&& value, rv_policy, cleanup_list*) noexcept {
+    const ember::Tensor* tensor;
+    if constexpr (is_pointer_v<T>) {
+      if (value == nullptr) return none().release();
+      tensor = value;
+    } else {
+      tensor = &value;
+    }
+    if (const ember::TensorImpl* impl = tensor->impl(); impl != nullptr && impl->pyobj()) {
+      return handle(static_cast<PyObject*>(impl->pyobj())).inc_ref();
+    }
+    // The new object always holds its own handle, whatever the policy: an object referring to
+    // a C++ Tensor elsewhere could outlive it.
+    if constexpr (std::is_same_v<T, ember::Tensor>) {
+      return ember::python::new_tensor_object(std::move(value));
+    } else {
+      return ember::python::new_tensor_object(ember::Tensor(*tensor));
+    }
+  }
+};
+}  // namespace nanobind::detail
+
+namespace ember::python {
 
 // The Python `ember.dtype` object: one singleton per ScalarType.
 struct DType {
@@ -46,7 +86,14 @@ void init_creation(nb::module_& module);
 void init_numpy(nb::module_& module, nb::class_<Tensor>& tensor_class);
 void init_indexing(nb::class_<Tensor>& tensor_class);
 void init_autograd(nb::module_& module, nb::class_<Tensor>& tensor_class);
-// The Tensor type's garbage-collector slots (Note [tensors and the garbage collector]).
+// One Python object per TensorImpl (Note [Python objects]): the Tensor type's dealloc hook,
+// Tensor._make_subclass and Tensor.as_subclass.
+void init_object_identity(nb::class_<Tensor>& tensor_class);
+// The Tensor type's __init__: accepts an instance that __new__ already built (a subclass's
+// __new__ calling Tensor._make_subclass), refuses to construct one.
+int tensor_init(PyObject* self, PyObject* args, PyObject* kwargs);
+// The Tensor type's slots: the garbage collector's (Note [tensors and the garbage collector])
+// and tensor_init.
 PyType_Slot* tensor_type_slots();
 
 }  // namespace ember::python

@@ -81,13 +81,16 @@ NB_MODULE(_C, module) {
   init_dtypes(module);
   // dynamic_attr: attributes set on a tensor object stay with it (and .grad's object is kept
   // there, so that p.grad is p.grad).
-  // type_slots: the garbage collector sees what the tensor's C++ side holds from Python.
+  // type_slots: the garbage collector sees what the tensor's C++ side holds from Python, and
+  // __init__ accepts instances that a subclass's __new__ made.
   // is_weak_referenceable: as in PyTorch (weakref.ref(tensor) works).
   auto tensor_class = nb::class_<Tensor>(module, "Tensor",
                                          "A multi-dimensional array of one dtype on one device, "
                                          "with autograd.",
                                          nb::dynamic_attr(), nb::is_weak_referenceable(),
                                          nb::type_slots(tensor_type_slots()));
+  // First: every tensor object is made through it from here on.
+  init_object_identity(tensor_class);
   init_tensor(tensor_class);
   init_indexing(tensor_class);
   init_numpy(module, tensor_class);

@@ -493,7 +493,7 @@ NON_OPS = {"manual_seed", "initial_seed", "set_num_threads", "get_num_threads",
 NON_OP_METHODS = {"size", "stride", "dim", "ndimension", "numel", "nelement", "element_size",
                   "storage_offset", "is_contiguous", "is_floating_point", "data_ptr", "item",
                   "tolist", "numpy", "cpu", "cuda", "backward", "detach", "detach_",
-                  "requires_grad_", "retain_grad", "register_hook"}
+                  "requires_grad_", "retain_grad", "register_hook", "as_subclass"}
 
 
 def public_functions():
