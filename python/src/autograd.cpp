@@ -307,7 +307,8 @@ void init_autograd(nb::module_& module, nb::class_<Tensor>& tensor_class) {
            [](Node& node, nb::object hook) { return node.add_pre_hook(0, PythonHook{hook}); })
       .def("__repr__", [](const Node& node) { return "<" + node.name() + " object>"; });
   // .variable is the leaf's own Python object while it has one (a Parameter stays a Parameter).
-  nb::class_<autograd::AccumulateGrad, Node>(module, "AccumulateGrad")
+  nb::class_<autograd::AccumulateGrad, Node>(
+      module, "AccumulateGrad", "The node that adds the gradients reaching a leaf into its .grad.")
       .def_prop_ro("variable", &autograd::AccumulateGrad::leaf,
                    "The leaf tensor whose .grad this node accumulates into.");
 
