@@ -15,7 +15,7 @@ namespace ember {
 Tensor empty(IntArrayRef shape_ref, TensorOptions options) {
   Shape shape = shape_ref.to_shape();
   const int64_t numel = checked_numel(shape, "empty");
-  const ScalarType dtype = options.dtype_or_default();
+  const ScalarType dtype = options.dtype();
   int64_t nbytes = 0;
   EMBER_CHECK(!__builtin_mul_overflow(numel, static_cast<int64_t>(itemsize(dtype)), &nbytes),
               "[empty] Storage size calculation overflowed with sizes=", shape);

@@ -63,7 +63,7 @@ class TensorOptions {
 
   // Getters, with libtorch's defaults for what is unset. libtorch's dtype() returns a TypeMeta;
   // here it is the ScalarType (libtorch's typeMetaToScalarType(options.dtype()) in one step).
-  ScalarType dtype() const { return dtype_or_default(); }
+  ScalarType dtype() const { return dtype_ ? *dtype_ : default_dtype(); }
   Device device() const { return device_.value_or(Device(kCPU)); }
   bool requires_grad() const { return requires_grad_.value_or(false); }
   bool has_dtype() const { return dtype_.has_value(); }
@@ -72,7 +72,6 @@ class TensorOptions {
   std::optional<ScalarType> dtype_opt() const { return dtype_; }
   std::optional<Device> device_opt() const { return device_; }
   std::optional<bool> requires_grad_opt() const { return requires_grad_; }
-  ScalarType dtype_or_default() const { return dtype_ ? *dtype_ : default_dtype(); }
 
  private:
   std::optional<ScalarType> dtype_;
