@@ -6,6 +6,7 @@
 #include "ember/autograd/grad_mode.h"
 #include "ember/autograd/gradcheck.h"
 #include "ember/autograd/node.h"
+#include "ember/autograd/variable.h"
 #include "ember/base/error.h"
 #include "ember/base/parallel.h"
 #include "ember/base/version.h"

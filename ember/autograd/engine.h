@@ -6,18 +6,20 @@
 #include <vector>
 
 #include "ember/autograd/node.h"
+#include "ember/autograd/variable.h"
 
 namespace ember::autograd {
 
-// torch.autograd.backward: accumulates into the .grad of the leaves (or of `inputs` only).
-void backward(const TensorList& outputs, const TensorList& grad_outputs,
+// torch::autograd::backward: accumulates into the .grad of the leaves (or of `inputs` only).
+// An empty grad_tensors means implicit ones for scalar outputs.
+void backward(const variable_list& tensors, const variable_list& grad_tensors = {},
               std::optional<bool> retain_graph = std::nullopt, bool create_graph = false,
-              const TensorList& inputs = {});
+              const variable_list& inputs = {});
 
 // torch.autograd.grad: returns d(outputs)/d(inputs) without touching any .grad.
-TensorList grad(const TensorList& outputs, const TensorList& inputs,
-                const TensorList& grad_outputs = {},
-                std::optional<bool> retain_graph = std::nullopt, bool create_graph = false,
-                bool allow_unused = false);
+variable_list grad(const variable_list& outputs, const variable_list& inputs,
+                   const variable_list& grad_outputs = {},
+                   std::optional<bool> retain_graph = std::nullopt, bool create_graph = false,
+                   bool allow_unused = false);
 
 }  // namespace ember::autograd

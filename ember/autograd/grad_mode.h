@@ -33,3 +33,26 @@ class EnableGradGuard : public GradModeGuard {
 };
 
 }  // namespace ember::autograd
+
+namespace ember {
+
+// libtorch's spellings at the top namespace (torch::NoGradGuard, c10::AutoGradMode,
+// c10::GradMode): the same guards, not copies.
+using autograd::EnableGradGuard;
+using autograd::NoGradGuard;
+using AutoGradMode = autograd::GradModeGuard;
+
+struct GradMode {
+  static bool is_enabled() { return autograd::is_grad_enabled(); }
+  static void set_enabled(bool enabled) { autograd::set_grad_enabled(enabled); }
+};
+
+// torch::InferenceMode as a no-grad guard: ember has no inference tensors (which in libtorch
+// also skip version counting), so InferenceMode(true) records no graph, exactly as NoGradGuard,
+// and InferenceMode(false) enables grad mode, as libtorch's does.
+class InferenceMode : public autograd::GradModeGuard {
+ public:
+  explicit InferenceMode(bool enabled = true) : GradModeGuard(!enabled) {}
+};
+
+}  // namespace ember

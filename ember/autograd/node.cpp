@@ -83,9 +83,13 @@ Tensor SavedTensor::unpack(const std::shared_ptr<Node>& owner) const {
   return output;
 }
 
-int64_t Node::add_pre_hook(uint32_t output_nr, PreHook hook) {
+int64_t next_hook_handle() {
   static std::atomic<int64_t> next_handle{1};
-  const int64_t handle = next_handle.fetch_add(1, std::memory_order_relaxed);
+  return next_handle.fetch_add(1, std::memory_order_relaxed);
+}
+
+int64_t Node::add_pre_hook(uint32_t output_nr, PreHook hook) {
+  const int64_t handle = next_hook_handle();
   pre_hooks_.push_back({handle, output_nr, std::move(hook)});
   return handle;
 }

@@ -56,6 +56,9 @@ class SavedTensor {
   bool was_freed_ = false;
 };
 
+// A fresh handle for a tensor hook, unique across leaf hooks and node pre-hooks.
+int64_t next_hook_handle();
+
 class Node : public std::enable_shared_from_this<Node> {
  public:
   Node();

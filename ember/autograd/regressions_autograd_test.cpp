@@ -22,7 +22,9 @@ namespace {
 
 using testing::values;
 
-Tensor leaf(std::initializer_list<double> data) { return tensor(data, kFloat64).requires_grad_(); }
+Tensor leaf(std::initializer_list<double> data) {
+  return tensor(std::vector<double>(data), kFloat64).requires_grad_();
+}
 
 Tensor chain(const Tensor& x, int64_t length) {
   Tensor y = x;

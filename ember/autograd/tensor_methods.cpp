@@ -53,6 +53,11 @@ void Tensor::set_grad(const Tensor& grad) const {
   }
 }
 
+Tensor& Tensor::mutable_grad() const {
+  AutogradMeta& meta = impl_->ensure_autograd_meta();
+  return meta.retained_grad ? *meta.retained_grad : meta.grad;
+}
+
 std::shared_ptr<autograd::Node> Tensor::grad_fn() const {
   autograd::refresh_view_history(*this);
   const AutogradMeta* meta = impl_->autograd_meta();
@@ -87,27 +92,27 @@ bool Tensor::retains_grad() const {
   return meta != nullptr && meta->retained_grad != nullptr;
 }
 
-int64_t Tensor::register_hook(std::function<Tensor(const Tensor&)> hook) const {
+unsigned Tensor::add_hook(std::function<Tensor(const Tensor&)> hook) const {
   autograd::refresh_view_history(*this);
   EMBER_CHECK(requires_grad(),
               "[register_hook] cannot register a hook on a tensor that doesn't "
               "require gradient");
   AutogradMeta& meta = impl_->ensure_autograd_meta();
-  if (meta.grad_fn) return meta.grad_fn->add_pre_hook(meta.output_nr, std::move(hook));
-  static std::atomic<int64_t> next_leaf_handle{-1};
-  const int64_t handle = next_leaf_handle.fetch_sub(1);
+  if (meta.grad_fn) {
+    return static_cast<unsigned>(meta.grad_fn->add_pre_hook(meta.output_nr, std::move(hook)));
+  }
+  const int64_t handle = autograd::next_hook_handle();
   meta.hooks.emplace_back(handle, std::move(hook));
-  return handle;
+  return static_cast<unsigned>(handle);
 }
 
-void Tensor::remove_hook(int64_t handle) const {
+void Tensor::remove_hook(unsigned handle) const {
   AutogradMeta* meta = impl_->autograd_meta();
   if (meta == nullptr) return;
-  if (handle < 0) {
-    std::erase_if(meta->hooks, [handle](const auto& entry) { return entry.first == handle; });
-  } else if (meta->grad_fn) {
-    meta->grad_fn->remove_pre_hook(handle);
-  }
+  // Leaf hooks and node pre-hooks draw their handles from one counter, so a handle names one.
+  const auto removed = std::erase_if(
+      meta->hooks, [handle](const auto& entry) { return entry.first == int64_t{handle}; });
+  if (removed == 0 && meta->grad_fn) meta->grad_fn->remove_pre_hook(handle);
 }
 
 Tensor& Tensor::detach_() {

@@ -1,4 +1,5 @@
-// libtorch's name for a list of tensors in autograd signatures (torch::autograd::variable_list).
+// libtorch's names for tensors in autograd signatures: a Variable is a Tensor (they merged in
+// libtorch too) and a variable_list is what backward functions take and return.
 #pragma once
 
 #include <vector>
@@ -7,6 +8,7 @@
 
 namespace ember::autograd {
 
+using Variable = Tensor;
 using variable_list = std::vector<Tensor>;
 
 }  // namespace ember::autograd

@@ -8,6 +8,7 @@
 #include <initializer_list>
 #include <new>
 #include <type_traits>
+#include <vector>
 
 namespace ember {
 
@@ -93,6 +94,13 @@ class SmallVector {
            (a.size_ == 0 || std::memcmp(a.data_, b.data_, a.size_ * sizeof(T)) == 0);
   }
   friend bool operator!=(const SmallVector& a, const SmallVector& b) { return !(a == b); }
+  // libtorch's t.strides().vec() and comparison with a std::vector.
+  std::vector<T> vec() const { return std::vector<T>(data_, data_ + size_); }
+  friend bool operator==(const SmallVector& a, const std::vector<T>& b) {
+    return a.size_ == b.size() &&
+           (a.size_ == 0 || std::memcmp(a.data_, b.data(), a.size_ * sizeof(T)) == 0);
+  }
+  friend bool operator!=(const SmallVector& a, const std::vector<T>& b) { return !(a == b); }
 
  private:
   void release() {

@@ -15,14 +15,26 @@ namespace ember {
 Tensor empty(IntArrayRef shape_ref, TensorOptions options) {
   Shape shape = shape_ref.to_shape();
   const int64_t numel = checked_numel(shape, "empty");
-  const ScalarType dtype = options.dtype_or_default();
+  const ScalarType dtype = options.dtype();
   int64_t nbytes = 0;
   EMBER_CHECK(!__builtin_mul_overflow(numel, static_cast<int64_t>(itemsize(dtype)), &nbytes),
               "[empty] Storage size calculation overflowed with sizes=", shape);
   auto storage = Storage::allocate(static_cast<size_t>(nbytes), options.device());
   Strides strides = contiguous_strides(shape);
-  return Tensor(IntrusivePtr<TensorImpl>::make(std::move(storage), 0, std::move(shape),
-                                               std::move(strides), dtype));
+  return with_requires_grad(
+      Tensor(IntrusivePtr<TensorImpl>::make(std::move(storage), 0, std::move(shape),
+                                            std::move(strides), dtype)),
+      options, "empty");
+}
+
+Tensor with_requires_grad(Tensor result, const TensorOptions& options, std::string_view op) {
+  if (options.requires_grad()) {
+    EMBER_CHECK(result.is_floating_point(), "[", op,
+                "] only Tensors of floating point dtype can require gradients; got ",
+                result.dtype());
+    result.impl()->set_requires_grad_flag(true);
+  }
+  return result;
 }
 
 namespace {
@@ -94,17 +106,30 @@ void check_scalar_fits(const Scalar& value, ScalarType dtype, std::string_view o
 }
 
 Tensor full(IntArrayRef shape, const Scalar& value, TensorOptions options) {
-  check_scalar_fits(value, options.dtype_or_default(), "full");
-  Tensor result = empty(shape, options);
+  if (!options.has_dtype()) {
+    options = options.dtype(value.is_floating_point() ? default_dtype() : value.dtype());
+  }
+  check_scalar_fits(value, options.dtype(), "full");
+  Tensor result = empty(shape, options.requires_grad(false));
   run(Fill(value), {}, {result});
-  return result;
+  return with_requires_grad(result, options, "full");
 }
 
-Tensor zeros(IntArrayRef shape, TensorOptions options) { return full(shape, 0, options); }
-Tensor ones(IntArrayRef shape, TensorOptions options) { return full(shape, 1, options); }
+Tensor zeros(IntArrayRef shape, TensorOptions options) {
+  return with_requires_grad(full(shape, 0, options.dtype(options.dtype()).requires_grad(false)),
+                            options, "zeros");
+}
+Tensor ones(IntArrayRef shape, TensorOptions options) {
+  return with_requires_grad(full(shape, 1, options.dtype(options.dtype()).requires_grad(false)),
+                            options, "ones");
+}
 
 Tensor arange(const Scalar& end, std::optional<TensorOptions> options) {
   return arange(0, end, 1, options);
+}
+
+Tensor arange(const Scalar& start, const Scalar& end, TensorOptions options) {
+  return arange(start, end, 1, options);
 }
 
 Tensor arange(const Scalar& start, const Scalar& end, const Scalar& step,
@@ -124,46 +149,53 @@ Tensor arange(const Scalar& start, const Scalar& end, const Scalar& step,
   EMBER_CHECK(span < 0x1p63, "[arange] invalid size, possible overflow: ", first, " -> ", last,
               " with step ", increment);
   const int64_t length = static_cast<int64_t>(span);
-  Tensor result = empty({length}, chosen);
+  Tensor result = empty({length}, chosen.requires_grad(false));
   run(Range(first, increment), {}, {result});
-  return result;
+  return with_requires_grad(result, chosen, "arange");
 }
 
 Tensor linspace(const Scalar& start, const Scalar& end, int64_t steps, TensorOptions options) {
   EMBER_CHECK(steps >= 0, "[linspace] number of steps must be non-negative; got ", steps);
-  Tensor result = empty({steps}, options);
+  Tensor result = empty({steps}, options.requires_grad(false));
   const double first = start.to_double();
   const double increment =
       steps > 1 ? (end.to_double() - first) / static_cast<double>(steps - 1) : 0.0;
   run(Range(first, increment), {}, {result});
   // The last element is exactly `end`, not start + (steps - 1) * step with its rounding error.
   if (steps > 1) result.select(0, steps - 1).fill_(end);
-  return result;
+  return with_requires_grad(result, options, "linspace");
 }
 
-Tensor eye(int64_t n, std::optional<int64_t> m, TensorOptions options) {
-  const int64_t columns = m.value_or(n);
-  EMBER_CHECK(n >= 0 && columns >= 0, "[eye] n and m must be non-negative; got ", n, " and ",
-              columns);
-  Tensor result = zeros({n, columns}, options);
-  const int64_t diagonal = n < columns ? n : columns;
-  result.as_strided({diagonal}, {columns + 1}, 0).fill_(1);
-  return result;
+Tensor eye(int64_t n, TensorOptions options) { return eye(n, n, options); }
+
+Tensor eye(int64_t n, int64_t m, TensorOptions options) {
+  EMBER_CHECK(n >= 0 && m >= 0, "[eye] n and m must be non-negative; got ", n, " and ", m);
+  Tensor result = zeros({n, m}, options.requires_grad(false));
+  const int64_t diagonal = n < m ? n : m;
+  result.as_strided({diagonal}, {m + 1}, 0).fill_(1);
+  return with_requires_grad(result, options, "eye");
 }
+
+namespace {
+// The options of a *_like result: what is unset comes from `like`.
+TensorOptions like_options(const Tensor& like, const std::optional<TensorOptions>& options) {
+  const TensorOptions chosen = options.value_or(TensorOptions());
+  return chosen.dtype(chosen.dtype_opt().value_or(like.dtype()))
+      .device(chosen.device_opt().value_or(like.device()));
+}
+}  // namespace
 
 Tensor empty_like(const Tensor& like, std::optional<TensorOptions> options) {
-  TensorOptions chosen = options.value_or(TensorOptions(like.device()));
-  if (!chosen.dtype_opt()) chosen = chosen.dtype(like.dtype());
-  return empty(like.shape(), chosen);
+  return empty(like.shape(), like_options(like, options));
 }
 Tensor zeros_like(const Tensor& like, std::optional<TensorOptions> options) {
-  return empty_like(like, options).fill_(0);
+  return zeros(like.shape(), like_options(like, options));
 }
 Tensor ones_like(const Tensor& like, std::optional<TensorOptions> options) {
-  return empty_like(like, options).fill_(1);
+  return ones(like.shape(), like_options(like, options));
 }
 Tensor full_like(const Tensor& like, const Scalar& value, std::optional<TensorOptions> options) {
-  return empty_like(like, options).fill_(value);
+  return full(like.shape(), value, like_options(like, options));
 }
 
 Tensor scalar_tensor(const Scalar& value, std::optional<ScalarType> dtype, bool wrapped) {
@@ -186,45 +218,114 @@ Tensor from_blob_copy(const void* data, IntArrayRef shape, ScalarType dtype) {
   return result;
 }
 
-Tensor from_blob(void* data, IntArrayRef shape_ref, IntArrayRef strides_ref, ScalarType dtype,
-                 Storage::Deleter deleter, void* context, size_t storage_nbytes) {
-  Shape shape = shape_ref.to_shape();
+Tensor from_blob(void* data, IntArrayRef sizes, IntArrayRef strides_ref,
+                 const std::function<void(void*)>& deleter, const TensorOptions& options) {
+  Shape shape = sizes.to_shape();
   checked_numel(shape, "from_blob");
-  Strides strides = strides_ref.empty() ? contiguous_strides(shape)
-                                        : Strides(strides_ref.begin(), strides_ref.end());
-  EMBER_CHECK(strides.size() == shape.size(),
-              "[from_blob] mismatch in length of strides and shape");
-  if (storage_nbytes == 0) {
-    int64_t extent = 1;
-    for (size_t d = 0; d < shape.size(); ++d) {
-      if (shape[d] == 0) extent = 0;
+  Strides strides = strides_ref.empty() && !shape.empty()
+                        ? contiguous_strides(shape)
+                        : Strides(strides_ref.begin(), strides_ref.end());
+  EMBER_CHECK(strides.size() == shape.size(), "[from_blob] mismatch in length of strides (",
+              strides.size(), ") and shape (", shape.size(), ")");
+  int64_t extent = 1;
+  for (size_t d = 0; d < shape.size(); ++d) {
+    if (shape[d] == 0) extent = 0;
+  }
+  for (size_t d = 0; d < shape.size() && extent > 0; ++d) {
+    EMBER_CHECK(strides[d] >= 0, "[from_blob] negative strides are not supported; got ", strides);
+    extent += (shape[d] - 1) * strides[d];
+  }
+  const ScalarType dtype = options.dtype();
+  // The deleter travels as the storage's context; the trampoline runs and frees it.
+  Storage::Deleter release = nullptr;
+  void* context = nullptr;
+  if (deleter) {
+    release = [](void* memory, size_t, void* function) {
+      auto* owned = static_cast<std::function<void(void*)>*>(function);
+      (*owned)(memory);
+      delete owned;
+    };
+    context = new std::function<void(void*)>(deleter);
+  }
+  auto storage = Storage::wrap(data, static_cast<size_t>(extent) * itemsize(dtype),
+                               options.device(), release, context);
+  return with_requires_grad(
+      Tensor(IntrusivePtr<TensorImpl>::make(std::move(storage), 0, std::move(shape),
+                                            std::move(strides), dtype)),
+      options, "from_blob");
+}
+
+namespace detail {
+
+TensorDataContainer::TensorDataContainer() : dtype_(default_dtype()), shape_({0}) {}
+
+TensorDataContainer::TensorDataContainer(std::initializer_list<TensorDataContainer> values)
+    : dtype_(values.size() == 0 ? default_dtype() : values.begin()->dtype_), elements_(values) {
+  shape_.push_back(static_cast<int64_t>(values.size()));
+  if (values.size() == 0) return;
+  const Shape& inner = values.begin()->shape_;
+  for (const TensorDataContainer& value : values) {
+    EMBER_CHECK_VALUE(!value.tensor_.defined(),
+                      "[tensor] a std::vector cannot be an element of a braced list");
+    EMBER_CHECK_VALUE(value.shape_ == inner, "[tensor] expected all sub-lists to have sizes ",
+                      inner, "; got a sub-list with sizes ", value.shape_);
+    dtype_ = promote_types(dtype_, value.dtype_);
+  }
+  for (int64_t size : inner) shape_.push_back(size);
+}
+
+#define EMBER_VECTOR_CONTAINER(T, dtype)                                 \
+  TensorDataContainer::TensorDataContainer(const std::vector<T>& values) \
+      : dtype_(dtype),                                                   \
+        shape_({static_cast<int64_t>(values.size())}),                   \
+        tensor_(from_blob_copy(values.data(), {static_cast<int64_t>(values.size())}, dtype)) {}
+EMBER_VECTOR_CONTAINER(uint8_t, kUInt8)
+EMBER_VECTOR_CONTAINER(int8_t, kInt8)
+EMBER_VECTOR_CONTAINER(int16_t, kInt16)
+EMBER_VECTOR_CONTAINER(int32_t, kInt32)
+EMBER_VECTOR_CONTAINER(int64_t, kInt64)
+EMBER_VECTOR_CONTAINER(float, kFloat32)
+EMBER_VECTOR_CONTAINER(double, kFloat64)
+#undef EMBER_VECTOR_CONTAINER
+
+// std::vector<bool> is packed, so it has no data() to copy from.
+TensorDataContainer::TensorDataContainer(const std::vector<bool>& values)
+    : dtype_(kBool), shape_({static_cast<int64_t>(values.size())}) {
+  const std::vector<uint8_t> bytes(values.begin(), values.end());
+  tensor_ = from_blob_copy(bytes.data(), shape_, kBool);
+}
+
+void TensorDataContainer::flatten_into(std::vector<Scalar>& out) const {
+  if (shape_.empty()) {
+    out.push_back(scalar_);
+    return;
+  }
+  for (const TensorDataContainer& element : elements_) element.flatten_into(out);
+}
+
+}  // namespace detail
+
+Tensor tensor(const detail::TensorDataContainer& data, const TensorOptions& options) {
+  const ScalarType dtype = options.dtype_opt().value_or(data.dtype());
+  if (data.vector_tensor().defined()) {
+    return with_requires_grad(
+        data.vector_tensor().to(TensorOptions(dtype).device(options.device_opt())), options,
+        "tensor");
+  }
+  std::vector<Scalar> values;
+  values.reserve(static_cast<size_t>(numel_of(data.shape())));
+  data.flatten_into(values);
+  for (const Scalar& value : values) check_scalar_fits(value, dtype, "tensor");
+  Tensor result = empty(data.shape(), TensorOptions(dtype));
+  visit_dtype(dtype, [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    T* out = result.data_ptr<T>();
+    for (const Scalar& value : values) {
+      *out++ =
+          value.is_floating_point() ? convert<T>(value.to_double()) : convert<T>(value.to_int64());
     }
-    for (size_t d = 0; d < shape.size() && extent > 0; ++d) extent += (shape[d] - 1) * strides[d];
-    storage_nbytes = static_cast<size_t>(extent) * itemsize(dtype);
-  }
-  auto storage = Storage::wrap(data, storage_nbytes, Device(kCPU), deleter, context);
-  return Tensor(IntrusivePtr<TensorImpl>::make(std::move(storage), 0, std::move(shape),
-                                               std::move(strides), dtype));
-}
-
-Tensor tensor(std::initializer_list<double> values, TensorOptions options) {
-  Tensor staged = from_blob_copy(values.begin(), {static_cast<int64_t>(values.size())}, kFloat64);
-  return staged.to(options.dtype_or_default());
-}
-
-Tensor tensor(std::initializer_list<std::initializer_list<double>> rows, TensorOptions options) {
-  const int64_t columns = rows.size() == 0 ? 0 : static_cast<int64_t>(rows.begin()->size());
-  std::vector<double> flat;
-  flat.reserve(rows.size() * static_cast<size_t>(columns));
-  for (const auto& row : rows) {
-    EMBER_CHECK_VALUE(static_cast<int64_t>(row.size()) == columns,
-                      "[tensor] expected every row to have ", columns, " elements; got ",
-                      row.size());
-    flat.insert(flat.end(), row.begin(), row.end());
-  }
-  Tensor staged =
-      from_blob_copy(flat.data(), {static_cast<int64_t>(rows.size()), columns}, kFloat64);
-  return staged.to(options.dtype_or_default());
+  });
+  return with_requires_grad(result.to(options.device()), options, "tensor");
 }
 
 }  // namespace ember

@@ -43,7 +43,7 @@ TEST(Creation, LikeFamilyAndFromBlob) {
   EXPECT_EQ(full_like(base, 3).shape(), base.shape());
   EXPECT_EQ(zeros_like(base, TensorOptions(kInt32)).dtype(), kInt32);
   float data[4] = {1, 2, 3, 4};
-  Tensor view = from_blob(data, {2, 2}, {}, kFloat32);
+  Tensor view = from_blob(data, {2, 2}, kFloat32);
   view.fill_(7);
   EXPECT_EQ(data[3], 7.0f);  // shares the caller's memory
   EXPECT_EQ(values(from_blob_copy(data, {4}, kFloat32)), (std::vector<double>{7, 7, 7, 7}));

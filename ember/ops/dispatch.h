@@ -30,6 +30,10 @@ struct AutogradHooks {
 };
 void set_autograd_hooks(AutogradHooks hooks);
 
+// Factories fill their result before it requires grad (the fill is not part of any graph), then
+// apply options.requires_grad() with this (creation.cpp): a leaf, so no autograd call is needed.
+Tensor with_requires_grad(Tensor result, const TensorOptions& options, std::string_view op);
+
 // B5: every tensor of one op call lives on one device.
 void check_same_device(std::string_view op, std::initializer_list<const Tensor*> tensors);
 

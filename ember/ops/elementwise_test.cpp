@@ -16,7 +16,7 @@ using testing::message_of;
 using testing::values;
 
 TEST(Elementwise, AddBroadcastsAndPromotes) {
-  Tensor a = tensor({{1, 2, 3}, {4, 5, 6}});
+  Tensor a = tensor({{1.0, 2.0, 3.0}, {4.0, 5.0, 6.0}});
   Tensor b = tensor({10, 20, 30}, kInt64);
   Tensor c = a + b;
   EXPECT_EQ(c.dtype(), kFloat32);

@@ -27,7 +27,9 @@ Tensor iota(IntArrayRef shape, ScalarType dtype = kFloat32) {
   return arange(0, numel_of(shape.to_shape()), 1, TensorOptions(dtype)).reshape(shape);
 }
 
-Tensor longs(std::initializer_list<double> list) { return tensor(list, kInt64); }
+Tensor longs(std::initializer_list<double> list) {
+  return tensor(std::vector<double>(list), kInt64);
+}
 
 #define EXPECT_MESSAGE(message, text) \
   EXPECT_NE((message).find(text), std::string::npos) << (message)

@@ -72,7 +72,7 @@ TEST(Linalg, VectorProductsAndAddmm) {
   const Tensor m = tensor({{1.0, 0.0, 1.0}, {0.0, 1.0, 0.0}}, kFloat64);
   EXPECT_EQ(values(mv(m, v)), (std::vector<double>{4, 2}));
   const Tensor input = full({2, 2}, std::numeric_limits<double>::quiet_NaN(), kFloat64);
-  const Tensor eye2 = eye(2, std::nullopt, kFloat64);
+  const Tensor eye2 = eye(2, kFloat64);
   // beta = 0 ignores input entirely, NaN included.
   EXPECT_EQ(values(addmm(input, eye2, eye2, 0, 3)), (std::vector<double>{3, 0, 0, 3}));
   EXPECT_EQ(values(addmm(ones({2}, kFloat64), eye2, eye2, 2, 1)),

@@ -2,6 +2,8 @@
 // Tensor methods (tensor.h) forward here. Each family is implemented in its own .cpp.
 #pragma once
 
+#include <functional>
+#include <initializer_list>
 #include <optional>
 #include <string_view>
 #include <tuple>
@@ -12,16 +14,21 @@
 namespace ember {
 
 // ---------------------------------------------------------------- creation (creation.cpp)
+// Every factory takes libtorch's (sizes, options) and honours options.requires_grad().
 Tensor empty(IntArrayRef shape, TensorOptions options = {});
 Tensor zeros(IntArrayRef shape, TensorOptions options = {});
 Tensor ones(IntArrayRef shape, TensorOptions options = {});
+// Without a dtype in options, the fill value decides: bool, int64 or the default float type.
 Tensor full(IntArrayRef shape, const Scalar& value, TensorOptions options = {});
 // dtype defaults: int64 when every bound is integral, else the default float type.
 Tensor arange(const Scalar& end, std::optional<TensorOptions> options = std::nullopt);
+Tensor arange(const Scalar& start, const Scalar& end, TensorOptions options);
 Tensor arange(const Scalar& start, const Scalar& end, const Scalar& step = 1,
               std::optional<TensorOptions> options = std::nullopt);
 Tensor linspace(const Scalar& start, const Scalar& end, int64_t steps, TensorOptions options = {});
-Tensor eye(int64_t n, std::optional<int64_t> m = std::nullopt, TensorOptions options = {});
+Tensor eye(int64_t n, TensorOptions options = {});
+Tensor eye(int64_t n, int64_t m, TensorOptions options = {});
+// Unset dtype or device in options: the like tensor's.
 Tensor empty_like(const Tensor& like, std::optional<TensorOptions> options = std::nullopt);
 Tensor zeros_like(const Tensor& like, std::optional<TensorOptions> options = std::nullopt);
 Tensor ones_like(const Tensor& like, std::optional<TensorOptions> options = std::nullopt);
@@ -36,22 +43,79 @@ Tensor scalar_tensor(const Scalar& value, std::optional<ScalarType> dtype = std:
                      bool wrapped = false);
 // Copies `count` elements of `dtype` from `data` into a new tensor of `shape`.
 Tensor from_blob_copy(const void* data, IntArrayRef shape, ScalarType dtype);
-// Wraps memory the caller owns without copying; deleter runs when the last view is gone.
-Tensor from_blob(void* data, IntArrayRef shape, IntArrayRef strides, ScalarType dtype,
-                 Storage::Deleter deleter = nullptr, void* context = nullptr,
-                 size_t storage_nbytes = 0);
-Tensor tensor(std::initializer_list<double> values, TensorOptions options = {});
-Tensor tensor(std::initializer_list<std::initializer_list<double>> values,
-              TensorOptions options = {});
+// Wraps memory the caller owns without copying, as libtorch's from_blob: empty strides mean
+// contiguous ones; deleter(data) runs when the last view is gone (none: the memory is borrowed).
+Tensor from_blob(void* data, IntArrayRef sizes, IntArrayRef strides,
+                 const std::function<void(void*)>& deleter, const TensorOptions& options = {});
+inline Tensor from_blob(void* data, IntArrayRef sizes, const TensorOptions& options = {}) {
+  return from_blob(data, sizes, {}, nullptr, options);
+}
+inline Tensor from_blob(void* data, IntArrayRef sizes, IntArrayRef strides,
+                        const TensorOptions& options = {}) {
+  return from_blob(data, sizes, strides, nullptr, options);
+}
+inline Tensor from_blob(void* data, IntArrayRef sizes, const std::function<void(void*)>& deleter,
+                        const TensorOptions& options = {}) {
+  return from_blob(data, sizes, {}, deleter, options);
+}
+
+namespace detail {
+// torch::tensor's argument, as libtorch's TensorDataContainer: a number, a braced list of them
+// (nested for more dims) or a std::vector. The result's dtype follows libtorch: bool -> bool,
+// int/long -> int64, float/double -> the default dtype, other integer types and vectors keep
+// their own; a list mixing kinds takes the promoted type.
+class TensorDataContainer {
+ public:
+  TensorDataContainer();                                                  // {}: an empty 1-D tensor
+  TensorDataContainer(bool value) : scalar_(value), dtype_(kBool) {}      // NOLINT
+  TensorDataContainer(uint8_t value) : scalar_(value), dtype_(kUInt8) {}  // NOLINT
+  TensorDataContainer(int8_t value) : scalar_(value), dtype_(kInt8) {}    // NOLINT
+  TensorDataContainer(int16_t value) : scalar_(value), dtype_(kInt16) {}  // NOLINT
+  TensorDataContainer(int value) : scalar_(value), dtype_(kInt64) {}      // NOLINT
+  TensorDataContainer(long value) : scalar_(value), dtype_(kInt64) {}     // NOLINT
+  TensorDataContainer(long long value) : scalar_(value), dtype_(kInt64) {}        // NOLINT
+  TensorDataContainer(float value) : scalar_(value), dtype_(default_dtype()) {}   // NOLINT
+  TensorDataContainer(double value) : scalar_(value), dtype_(default_dtype()) {}  // NOLINT
+  TensorDataContainer(std::initializer_list<TensorDataContainer> values);         // NOLINT
+  TensorDataContainer(const std::vector<bool>& values);                           // NOLINT
+  TensorDataContainer(const std::vector<uint8_t>& values);                        // NOLINT
+  TensorDataContainer(const std::vector<int8_t>& values);                         // NOLINT
+  TensorDataContainer(const std::vector<int16_t>& values);                        // NOLINT
+  TensorDataContainer(const std::vector<int32_t>& values);                        // NOLINT
+  TensorDataContainer(const std::vector<int64_t>& values);                        // NOLINT
+  TensorDataContainer(const std::vector<float>& values);                          // NOLINT
+  TensorDataContainer(const std::vector<double>& values);                         // NOLINT
+
+  // What tensor() builds: the shape, the inferred dtype, and the numbers in row-major order (or,
+  // for a std::vector, the 1-D tensor holding them).
+  const Shape& shape() const { return shape_; }
+  ScalarType dtype() const { return dtype_; }
+  void flatten_into(std::vector<Scalar>& out) const;
+  const Tensor& vector_tensor() const { return tensor_; }
+
+ private:
+  Scalar scalar_;
+  ScalarType dtype_;
+  Shape shape_;
+  std::vector<TensorDataContainer> elements_;
+  Tensor tensor_;
+};
+}  // namespace detail
+
+// libtorch's torch::tensor: tensor({1, 2}) is int64, tensor({{1.0, 2.0}}) the default float
+// type, tensor(true) bool; options override the dtype.
+Tensor tensor(const detail::TensorDataContainer& data, const TensorOptions& options = {});
 
 // ---------------------------------------------------------------- random (random.cpp)
 void manual_seed(uint64_t seed);
 uint64_t initial_seed();
 Tensor rand(IntArrayRef shape, TensorOptions options = {});
 Tensor randn(IntArrayRef shape, TensorOptions options = {});
-Tensor randint(int64_t low, int64_t high, IntArrayRef shape, TensorOptions options = kInt64);
-Tensor rand_like(const Tensor& like);
-Tensor randn_like(const Tensor& like);
+// Without a dtype in options: int64, as libtorch's.
+Tensor randint(int64_t high, IntArrayRef shape, TensorOptions options = {});
+Tensor randint(int64_t low, int64_t high, IntArrayRef shape, TensorOptions options = {});
+Tensor rand_like(const Tensor& like, std::optional<TensorOptions> options = std::nullopt);
+Tensor randn_like(const Tensor& like, std::optional<TensorOptions> options = std::nullopt);
 Tensor bernoulli(const Tensor& probabilities);
 Tensor normal(double mean, double std, IntArrayRef shape, TensorOptions options = {});
 

@@ -89,31 +89,45 @@ void manual_seed(uint64_t seed) { default_generator().seed(seed); }
 uint64_t initial_seed() { return default_generator().initial_seed(); }
 
 Tensor rand(IntArrayRef shape, TensorOptions options) {
-  Tensor result = empty(shape, options);
-  return result.uniform_(0.0, 1.0);
+  Tensor result = empty(shape, options.requires_grad(false));
+  return with_requires_grad(result.uniform_(0.0, 1.0), options, "rand");
 }
 
 Tensor randn(IntArrayRef shape, TensorOptions options) {
-  Tensor result = empty(shape, options);
-  return result.normal_(0.0, 1.0);
+  Tensor result = empty(shape, options.requires_grad(false));
+  return with_requires_grad(result.normal_(0.0, 1.0), options, "randn");
 }
 
 Tensor normal(double mean, double std, IntArrayRef shape, TensorOptions options) {
-  Tensor result = empty(shape, options);
-  return result.normal_(mean, std);
+  Tensor result = empty(shape, options.requires_grad(false));
+  return with_requires_grad(result.normal_(mean, std), options, "normal");
+}
+
+Tensor randint(int64_t high, IntArrayRef shape, TensorOptions options) {
+  return randint(0, high, shape, options);
 }
 
 Tensor randint(int64_t low, int64_t high, IntArrayRef shape, TensorOptions options) {
   EMBER_CHECK(low < high,
               "[randint] random_ expects 'from' to be less than 'to', but got from=", low,
               " >= to=", high);
-  Tensor result = empty(shape, options);
-  return fill_random(result, Distribution::RandInt, static_cast<double>(low),
-                     static_cast<double>(high), kInt64);
+  Tensor result =
+      empty(shape, options.dtype(options.dtype_opt().value_or(kInt64)).requires_grad(false));
+  fill_random(result, Distribution::RandInt, static_cast<double>(low), static_cast<double>(high),
+              kInt64);
+  return with_requires_grad(result, options, "randint");
 }
 
-Tensor rand_like(const Tensor& like) { return rand(like.shape(), TensorOptions(like.dtype())); }
-Tensor randn_like(const Tensor& like) { return randn(like.shape(), TensorOptions(like.dtype())); }
+Tensor rand_like(const Tensor& like, std::optional<TensorOptions> options) {
+  const TensorOptions chosen = options.value_or(TensorOptions());
+  Tensor result = empty_like(like, chosen.requires_grad(false));
+  return with_requires_grad(result.uniform_(0.0, 1.0), chosen, "rand_like");
+}
+Tensor randn_like(const Tensor& like, std::optional<TensorOptions> options) {
+  const TensorOptions chosen = options.value_or(TensorOptions());
+  Tensor result = empty_like(like, chosen.requires_grad(false));
+  return with_requires_grad(result.normal_(0.0, 1.0), chosen, "randn_like");
+}
 
 Tensor bernoulli(const Tensor& probabilities) {
   EMBER_CHECK(is_floating_point(probabilities.dtype()),

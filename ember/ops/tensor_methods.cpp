@@ -27,16 +27,24 @@ Scalar Tensor::item() const {
 template <typename T>
 T Tensor::item() const {
   const Scalar value = item();
-  if constexpr (std::is_floating_point_v<T>)
-    return static_cast<T>(value.to_double());
-  else
+  check_scalar_fits(value, scalar_type_of<T>(), "item");
+  if constexpr (std::is_same_v<T, bool>)
+    return value.toBool();
+  else if constexpr (std::is_integral_v<T>)
     return static_cast<T>(value.to_int64());
+  else
+    return static_cast<T>(static_cast<opmath_t<T>>(value.to_double()));
 }
+template bool Tensor::item<bool>() const;
+template uint8_t Tensor::item<uint8_t>() const;
+template int8_t Tensor::item<int8_t>() const;
+template int16_t Tensor::item<int16_t>() const;
+template int32_t Tensor::item<int32_t>() const;
+template int64_t Tensor::item<int64_t>() const;
+template Half Tensor::item<Half>() const;
+template BFloat16 Tensor::item<BFloat16>() const;
 template float Tensor::item<float>() const;
 template double Tensor::item<double>() const;
-template int64_t Tensor::item<int64_t>() const;
-template int32_t Tensor::item<int32_t>() const;
-template bool Tensor::item<bool>() const;
 
 std::string Tensor::str() const { return to_string(*this); }
 std::ostream& operator<<(std::ostream& stream, const Tensor& tensor) {
@@ -77,14 +85,20 @@ Tensor Tensor::as_strided(IntArrayRef size, IntArrayRef stride,
 Tensor Tensor::contiguous() const { return ember::contiguous(*this); }
 Tensor Tensor::clone() const { return ember::clone(*this); }
 Tensor& Tensor::copy_(const Tensor& src) { return ember::copy_(*this, src); }
-Tensor Tensor::to(ScalarType dtype, bool copy) const {
+Tensor Tensor::to(ScalarType dtype, bool /*non_blocking*/, bool copy) const {
   return ember::to(*this, std::nullopt, dtype, copy);
 }
-Tensor Tensor::to(Device device, bool copy) const {
-  return ember::to(*this, device, std::nullopt, copy);
+Tensor Tensor::to(const TensorOptions& options, bool /*non_blocking*/, bool copy) const {
+  EMBER_CHECK(!options.requires_grad(),
+              "[to] Operators taking TensorOptions cannot take a TensorOptions with "
+              "options.requires_grad set as true. This isn't implemented yet.");
+  return ember::to(*this, options.device_opt(), options.dtype_opt(), copy);
 }
-Tensor Tensor::to(Device device, ScalarType dtype, bool copy) const {
+Tensor Tensor::to(Device device, ScalarType dtype, bool /*non_blocking*/, bool copy) const {
   return ember::to(*this, device, dtype, copy);
+}
+Tensor Tensor::to(const Tensor& other, bool /*non_blocking*/, bool copy) const {
+  return ember::to(*this, other.device(), other.dtype(), copy);
 }
 Tensor Tensor::cpu() const { return to(Device(kCPU)); }
 Tensor Tensor::cuda() const { return to(Device(kCUDA)); }

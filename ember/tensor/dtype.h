@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <iosfwd>
 #include <string_view>
+#include <type_traits>
 
 namespace ember {
 
@@ -38,6 +39,49 @@ inline constexpr ScalarType kDouble = kFloat64;
 inline constexpr ScalarType kHalf = kFloat16;
 inline constexpr ScalarType kLong = kInt64;
 inline constexpr ScalarType kInt = kInt32;
+inline constexpr ScalarType kShort = kInt16;
+inline constexpr ScalarType kChar = kInt8;
+inline constexpr ScalarType kByte = kUInt8;
+// libtorch's Rust-style short names (torch/types.h).
+inline constexpr ScalarType kU8 = kUInt8;
+inline constexpr ScalarType kI8 = kInt8;
+inline constexpr ScalarType kI16 = kInt16;
+inline constexpr ScalarType kI32 = kInt32;
+inline constexpr ScalarType kI64 = kInt64;
+inline constexpr ScalarType kF16 = kFloat16;
+inline constexpr ScalarType kF32 = kFloat32;
+inline constexpr ScalarType kF64 = kFloat64;
+
+struct Half;  // base/half.h
+struct BFloat16;
+
+// The ScalarType whose storage type is T (libtorch's CppTypeToScalarType); any other T does not
+// compile.
+template <typename T>
+constexpr ScalarType scalar_type_of() {
+  if constexpr (std::is_same_v<T, bool>)
+    return ScalarType::Bool;
+  else if constexpr (std::is_same_v<T, uint8_t>)
+    return ScalarType::UInt8;
+  else if constexpr (std::is_same_v<T, int8_t>)
+    return ScalarType::Int8;
+  else if constexpr (std::is_same_v<T, int16_t>)
+    return ScalarType::Int16;
+  else if constexpr (std::is_same_v<T, int32_t>)
+    return ScalarType::Int32;
+  else if constexpr (std::is_same_v<T, int64_t>)
+    return ScalarType::Int64;
+  else if constexpr (std::is_same_v<T, Half>)
+    return ScalarType::Float16;
+  else if constexpr (std::is_same_v<T, BFloat16>)
+    return ScalarType::BFloat16;
+  else if constexpr (std::is_same_v<T, float>)
+    return ScalarType::Float32;
+  else {
+    static_assert(std::is_same_v<T, double>, "no ScalarType stores this C++ type");
+    return ScalarType::Float64;
+  }
+}
 
 // Inline: every op asks, several times.
 constexpr size_t itemsize(ScalarType dtype) {

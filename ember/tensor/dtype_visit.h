@@ -47,30 +47,6 @@ decltype(auto) visit_dtype(ScalarType dtype, Visitor&& visitor) {
   detail::raise<RuntimeError>("[dtype] unknown dtype");
 }
 
-template <typename T>
-constexpr ScalarType scalar_type_of() {
-  if constexpr (std::is_same_v<T, bool>)
-    return ScalarType::Bool;
-  else if constexpr (std::is_same_v<T, uint8_t>)
-    return ScalarType::UInt8;
-  else if constexpr (std::is_same_v<T, int8_t>)
-    return ScalarType::Int8;
-  else if constexpr (std::is_same_v<T, int16_t>)
-    return ScalarType::Int16;
-  else if constexpr (std::is_same_v<T, int32_t>)
-    return ScalarType::Int32;
-  else if constexpr (std::is_same_v<T, int64_t>)
-    return ScalarType::Int64;
-  else if constexpr (std::is_same_v<T, Half>)
-    return ScalarType::Float16;
-  else if constexpr (std::is_same_v<T, BFloat16>)
-    return ScalarType::BFloat16;
-  else if constexpr (std::is_same_v<T, float>)
-    return ScalarType::Float32;
-  else
-    return ScalarType::Float64;
-}
-
 // Converts between storage types through their opmath types; float -> int truncates like C.
 template <typename To, typename From>
 inline To convert(From value) {

@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include "ember/base/small_vector.h"
 
@@ -36,10 +37,12 @@ Shape infer_size(const Shape& requested, int64_t numel, std::string_view op);
 
 namespace ember {
 
-// A borrowed list of sizes or dims: accepts {2, 3}, a Shape or a std::vector<int64_t>.
+// A borrowed list of sizes or dims, as libtorch's c10::IntArrayRef: accepts {2, 3}, a Shape, a
+// std::vector<int64_t> or one int64_t (so that `t.sum(1)` means dims {1}).
 class IntArrayRef {
  public:
   IntArrayRef() = default;
+  IntArrayRef(const int64_t& value) : data_(&value), size_(1) {}  // NOLINT: implicit like c10's
   // Borrowing a braced list is safe for the duration of the call it is passed to, which is
   // the only way ops take it (as c10::IntArrayRef does).
 #pragma GCC diagnostic push
@@ -60,7 +63,20 @@ class IntArrayRef {
   size_t size() const { return size_; }
   bool empty() const { return size_ == 0; }
   int64_t operator[](size_t i) const { return data_[i]; }
+  int64_t front() const { return data_[0]; }
+  int64_t back() const { return data_[size_ - 1]; }
   Shape to_shape() const { return Shape(data_, data_ + size_); }
+  std::vector<int64_t> vec() const { return std::vector<int64_t>(data_, data_ + size_); }
+  bool equals(IntArrayRef other) const {
+    if (size_ != other.size_) return false;
+    for (size_t i = 0; i < size_; ++i) {
+      if (data_[i] != other.data_[i]) return false;
+    }
+    return true;
+  }
+  // Also compares with a Shape or std::vector<int64_t> through the implicit constructors.
+  friend bool operator==(IntArrayRef a, IntArrayRef b) { return a.equals(b); }
+  friend bool operator!=(IntArrayRef a, IntArrayRef b) { return !a.equals(b); }
 
  private:
   const int64_t* data_ = nullptr;

@@ -14,6 +14,7 @@
 #include <string>
 #include <string_view>
 #include <tuple>
+#include <type_traits>
 #include <vector>
 
 #include "ember/base/array_ref.h"
@@ -33,7 +34,10 @@ class TensorIndex;  // ember/ops/indexing.h
 
 namespace ember {
 
-// dtype and device of a new tensor; an unset dtype means the default dtype.
+// dtype, device and requires_grad of a new tensor, as libtorch's TensorOptions: built
+// implicitly from a ScalarType or Device and chained (`kFloat`,
+// `dtype(kLong).requires_grad(true)`). An unset dtype means the default dtype (or, for a
+// conversion, the tensor's own); an unset device means the CPU (or the tensor's own).
 class TensorOptions {
  public:
   TensorOptions() = default;
@@ -41,24 +45,58 @@ class TensorOptions {
   TensorOptions(Device device) : device_(device) {}      // NOLINT
   TensorOptions(DeviceType device) : device_(device) {}  // NOLINT
 
-  TensorOptions dtype(ScalarType dtype) const {
+  // Setters return a modified copy, so they chain.
+  TensorOptions dtype(std::optional<ScalarType> dtype) const {
     TensorOptions copy = *this;
     copy.dtype_ = dtype;
     return copy;
   }
-  TensorOptions device(Device device) const {
+  template <typename T>
+  TensorOptions dtype() const {
+    return dtype(scalar_type_of<T>());
+  }
+  TensorOptions device(std::optional<Device> device) const {
     TensorOptions copy = *this;
     copy.device_ = device;
     return copy;
   }
-  ScalarType dtype_or_default() const { return dtype_ ? *dtype_ : default_dtype(); }
+  TensorOptions requires_grad(std::optional<bool> requires_grad) const {
+    TensorOptions copy = *this;
+    copy.requires_grad_ = requires_grad;
+    return copy;
+  }
+
+  // Getters, with libtorch's defaults for what is unset. libtorch's dtype() returns a TypeMeta;
+  // here it is the ScalarType (libtorch's typeMetaToScalarType(options.dtype()) in one step).
+  ScalarType dtype() const { return dtype_ ? *dtype_ : default_dtype(); }
+  Device device() const { return device_.value_or(Device(kCPU)); }
+  bool requires_grad() const { return requires_grad_.value_or(false); }
+  bool has_dtype() const { return dtype_.has_value(); }
+  bool has_device() const { return device_.has_value(); }
+  bool has_requires_grad() const { return requires_grad_.has_value(); }
   std::optional<ScalarType> dtype_opt() const { return dtype_; }
-  Device device() const { return device_; }
+  std::optional<Device> device_opt() const { return device_; }
+  std::optional<bool> requires_grad_opt() const { return requires_grad_; }
 
  private:
   std::optional<ScalarType> dtype_;
-  Device device_;
+  std::optional<Device> device_;
+  std::optional<bool> requires_grad_;
 };
+
+// libtorch's free functions that start an options chain: torch::dtype(kFloat).requires_grad(true).
+inline TensorOptions dtype(ScalarType dtype) { return TensorOptions().dtype(dtype); }
+template <typename T>
+TensorOptions dtype() {
+  return TensorOptions().dtype<T>();
+}
+inline TensorOptions device(Device device) { return TensorOptions().device(device); }
+inline TensorOptions requires_grad(bool requires_grad = true) {
+  return TensorOptions().requires_grad(requires_grad);
+}
+
+template <typename T, size_t N>
+class TensorAccessor;
 
 class Tensor {
  public:
@@ -69,7 +107,8 @@ class Tensor {
   bool defined() const { return static_cast<bool>(impl_); }
   TensorImpl* impl() const { return impl_.get(); }
   const Shape& shape() const { return impl_->shape(); }
-  const Shape& sizes() const { return impl_->shape(); }
+  // libtorch's IntArrayRef: .vec(), [i], ==, range-for.
+  IntArrayRef sizes() const { return impl_->shape(); }
   const Strides& strides() const { return impl_->strides(); }
   int64_t size(int64_t d) const { return shape()[wrap_dim(d, dim(), "size")]; }
   int64_t stride(int64_t d) const { return strides()[wrap_dim(d, dim(), "stride")]; }
@@ -79,16 +118,24 @@ class Tensor {
   ScalarType dtype() const { return impl_->dtype(); }
   ScalarType scalar_type() const { return impl_->dtype(); }
   Device device() const { return impl_->storage()->device(); }
+  // dtype and device; as in libtorch, requires_grad is not part of a tensor's options.
+  TensorOptions options() const { return TensorOptions(dtype()).device(device()); }
   bool is_contiguous() const { return impl_->is_contiguous(); }
   bool is_floating_point() const { return ember::is_floating_point(dtype()); }
   int64_t storage_offset() const { return impl_->offset(); }
   size_t element_size() const { return itemsize(dtype()); }
   size_t nbytes() const { return static_cast<size_t>(numel()) * element_size(); }
   void* data_ptr() const { return impl_->data(); }
+  // The first element as a T*; throws RuntimeError unless T is the storage type of dtype(), as
+  // libtorch's does. Instantiated for the ten storage types in tensor/tensor_data.cpp.
   template <typename T>
-  T* data_ptr() const {
-    return static_cast<T*>(impl_->data());
-  }
+  T* data_ptr() const;
+  // A view of the elements for indexing in loops (t.accessor<float, 2>()[i][j]), as libtorch's;
+  // checks T against dtype() and N against dim(). Defined in tensor/accessor.h.
+  template <typename T, size_t N>
+  TensorAccessor<T, N> accessor() const&;
+  template <typename T, size_t N>
+  TensorAccessor<T, N> accessor() && = delete;
   const IntrusivePtr<Storage>& storage() const { return impl_->storage(); }
   uint32_t version() const { return impl_->storage()->version(); }
   bool is_same(const Tensor& other) const { return impl_ == other.impl_; }
@@ -96,6 +143,7 @@ class Tensor {
 
   // --- element access ---
   Scalar item() const;
+  // item() converted to T; throws when the value does not fit T (libtorch's checked conversion).
   template <typename T>
   T item() const;
 
@@ -125,9 +173,12 @@ class Tensor {
   Tensor contiguous() const;
   Tensor clone() const;
   Tensor& copy_(const Tensor& src);
-  Tensor to(ScalarType dtype, bool copy = false) const;
-  Tensor to(Device device, bool copy = false) const;
-  Tensor to(Device device, ScalarType dtype, bool copy = false) const;
+  // libtorch's overloads; non_blocking has no effect (copies are synchronous). An options' unset
+  // dtype or device keeps this tensor's.
+  Tensor to(ScalarType dtype, bool non_blocking = false, bool copy = false) const;
+  Tensor to(const TensorOptions& options, bool non_blocking = false, bool copy = false) const;
+  Tensor to(Device device, ScalarType dtype, bool non_blocking = false, bool copy = false) const;
+  Tensor to(const Tensor& other, bool non_blocking = false, bool copy = false) const;
   Tensor type(ScalarType dtype) const { return to(dtype); }
   Tensor cpu() const;
   Tensor cuda() const;
@@ -238,9 +289,11 @@ class Tensor {
   bool requires_grad() const { return impl_->requires_grad(); }
   // Only floating-point tensors can require grad; a non-leaf cannot stop requiring it.
   Tensor& requires_grad_(bool requires_grad = true);
-  void set_requires_grad(bool requires_grad) { requires_grad_(requires_grad); }
+  Tensor& set_requires_grad(bool requires_grad) { return requires_grad_(requires_grad); }
   // The accumulated gradient of a leaf (or of a non-leaf after retain_grad()); undefined if none.
   Tensor grad() const;
+  // The gradient slot itself, as libtorch's: `t.mutable_grad() = zeros(...)` or `.zero_()`.
+  Tensor& mutable_grad() const;
   void set_grad(const Tensor& grad) const;
   std::shared_ptr<autograd::Node> grad_fn() const;
   bool is_leaf() const;
@@ -250,10 +303,21 @@ class Tensor {
                 bool create_graph = false, const std::vector<Tensor>& inputs = {}) const;
   void retain_grad() const;
   bool retains_grad() const;
-  // hook(grad) runs when the gradient w.r.t. this tensor is computed; returning a defined tensor
-  // replaces the gradient. Returns a handle for remove_hook.
-  int64_t register_hook(std::function<Tensor(const Tensor&)> hook) const;
-  void remove_hook(int64_t handle) const;
+  // hook(grad) runs when the gradient w.r.t. this tensor is computed; a hook returning a defined
+  // tensor replaces the gradient, one returning void only observes it (libtorch accepts both).
+  // Returns a handle for remove_hook.
+  template <typename Hook>
+  unsigned register_hook(Hook&& hook) const {
+    if constexpr (std::is_void_v<std::invoke_result_t<Hook&, const Tensor&>>) {
+      return add_hook([observe = std::forward<Hook>(hook)](const Tensor& grad) mutable {
+        observe(grad);
+        return Tensor();
+      });
+    } else {
+      return add_hook(std::forward<Hook>(hook));
+    }
+  }
+  void remove_hook(unsigned handle) const;
   // A tensor sharing this one's data with no history (requires_grad false). Defined here, not in
   // autograd, because ops use it too (a constant factor inside a composite).
   Tensor detach() const {
@@ -273,9 +337,14 @@ class Tensor {
   Tensor& operator/=(const Scalar& other) { return div_(other); }
 
  private:
+  unsigned add_hook(std::function<Tensor(const Tensor&)> hook) const;
+  void check_accessor(ScalarType expected, size_t ndim) const;
+
   IntrusivePtr<TensorImpl> impl_;
 };
 
 std::ostream& operator<<(std::ostream& stream, const Tensor& tensor);
 
 }  // namespace ember
+
+#include "ember/tensor/accessor.h"

@@ -162,13 +162,8 @@ void init_creation(nb::module_& module) {
       "full",
       [](nb::handle size, nb::handle value, nb::handle dtype, nb::handle device,
          bool requires_grad) {
-        const Scalar fill = to_scalar(value);
-        TensorOptions options = options_from(dtype, device);
-        // PyTorch infers full's dtype from the fill value: bool, int64 or the default float.
-        if (!options.dtype_opt()) {
-          options = options.dtype(fill.is_floating_point() ? default_dtype() : fill.dtype());
-        }
-        return with_grad(ember::full(to_dims(size), fill, options), requires_grad);
+        return with_grad(ember::full(to_dims(size), to_scalar(value), options_from(dtype, device)),
+                         requires_grad);
       },
       nb::arg("size"), nb::arg("fill_value"), nb::kw_only(), nb::arg("dtype") = nb::none(),
       nb::arg("device") = nb::none(), nb::arg("requires_grad") = false,
@@ -191,9 +186,9 @@ void init_creation(nb::module_& module) {
         }
         const int64_t low = bounds == 2 ? nb::cast<int64_t>(args[0]) : 0;
         const int64_t high = nb::cast<int64_t>(args[bounds - 1]);
-        TensorOptions options = options_from(dtype, device);
-        if (!options.dtype_opt()) options = options.dtype(kInt64);
-        return with_grad(ember::randint(low, high, to_dims(shape_handle), options), requires_grad);
+        return with_grad(
+            ember::randint(low, high, to_dims(shape_handle), options_from(dtype, device)),
+            requires_grad);
       },
       nb::arg("args"), nb::arg("size") = nb::none(), nb::arg("dtype") = nb::none(),
       nb::arg("device") = nb::none(), nb::arg("requires_grad") = false,
@@ -248,7 +243,7 @@ void init_creation(nb::module_& module) {
       "eye",
       [](int64_t n, std::optional<int64_t> m, nb::handle dtype, nb::handle device,
          bool requires_grad) {
-        return with_grad(ember::eye(n, m, options_from(dtype, device)), requires_grad);
+        return with_grad(ember::eye(n, m.value_or(n), options_from(dtype, device)), requires_grad);
       },
       nb::arg("n"), nb::arg("m") = nb::none(), nb::kw_only(), nb::arg("dtype") = nb::none(),
       nb::arg("device") = nb::none(), nb::arg("requires_grad") = false,

@@ -80,12 +80,6 @@ nb::dlpack::dtype dlpack_dtype_of(ScalarType type) {
   return make(Code::Float, 32);
 }
 
-// Runs when the last view of a NumPy-backed storage dies, possibly on a thread without the GIL.
-void release_python_owner(void*, size_t, void* owner) {
-  nb::gil_scoped_acquire gil;
-  Py_DECREF(static_cast<PyObject*>(owner));
-}
-
 Tensor from_numpy(nb::handle object) {
   EMBER_CHECK_TYPE(nb::hasattr(object, "__array_interface__"),
                    "[from_numpy] expected np.ndarray (got ",
@@ -109,8 +103,6 @@ Tensor from_numpy(nb::handle object) {
                    "float32, float16, int64, int32, int16, int8, uint8 and bool");
   Shape shape;
   Shape strides;
-  int64_t extent = 1;
-  bool empty = false;
   for (size_t d = 0; d < array.ndim(); ++d) {
     shape.push_back(static_cast<int64_t>(array.shape(d)));
     strides.push_back(array.stride(d));
@@ -119,15 +111,18 @@ Tensor from_numpy(nb::handle object) {
                       "tensors with negative strides are not currently supported. (You can "
                       "probably work around this by making a copy of your array with "
                       "array.copy().)");
-    if (array.shape(d) == 0) empty = true;
   }
-  for (size_t d = 0; d < array.ndim() && !empty; ++d) {
-    extent += (shape[d] - 1) * strides[d];
-  }
-  const size_t nbytes = empty ? 0 : static_cast<size_t>(extent) * itemsize(*dtype);
+  // The array stays alive while any view of its memory does; the deleter runs when the last
+  // view dies, possibly on a thread without the GIL.
   object.inc_ref();
-  return ember::from_blob(const_cast<void*>(array.data()), shape, strides, *dtype,
-                          &release_python_owner, object.ptr(), nbytes);
+  PyObject* owner = object.ptr();
+  return ember::from_blob(
+      const_cast<void*>(array.data()), shape, strides,
+      [owner](void*) {
+        nb::gil_scoped_acquire gil;
+        Py_DECREF(owner);
+      },
+      TensorOptions(*dtype));
 }
 
 nb::object to_numpy(const Tensor& t) {

@@ -4,7 +4,7 @@
 #include <iostream>
 
 int main() {
-  ember::Tensor a = ember::tensor({{1, 2}, {3, 4}});
+  ember::Tensor a = ember::tensor({{1.0, 2.0}, {3.0, 4.0}});
   std::cout << a.mm(a) << "\n";
   return 0;
 }
