@@ -28,7 +28,7 @@ Values values(const Tensor& t) {
 // [[0, 1, 2, 3], [4, 5, 6, 7], [8, 9, 10, 11]]
 Tensor grid() { return arange(0, 12, 1, kFloat32).reshape({3, 4}); }
 
-Tensor longs(std::initializer_list<double> list) { return tensor(list, kInt64); }
+Tensor longs(const std::vector<int64_t>& list) { return tensor(list); }
 
 bool shares_memory(const Tensor& a, const Tensor& b) {
   return a.storage().get() == b.storage().get();
