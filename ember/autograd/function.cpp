@@ -129,7 +129,7 @@ bool CppNodeBase::begin(const variable_list& inputs) {
 
 void CppNodeBase::finish(const variable_list& inputs, variable_list& outputs) {
   const std::shared_ptr<Node> self = shared_from_this();
-  attach_function_node(self, inputs, outputs, ctx_.dirty(), ctx_.non_differentiable());
+  attach_function_node(self, inputs, outputs, ctx_.take_dirty(), ctx_.take_non_differentiable());
   for (const Tensor& output : outputs) {
     output_shapes_.push_back(output.defined() ? output.shape() : Shape());
     output_dtypes_.push_back(output.defined() ? output.dtype() : kFloat32);

@@ -70,8 +70,10 @@ class AutogradContext {
   void save_variables(const std::shared_ptr<Node>& grad_fn);
   void release_saved();
   void set_grad_fn(const std::shared_ptr<Node>& grad_fn) { grad_fn_ = grad_fn; }
-  const variable_list& dirty() const { return dirty_; }
-  const variable_list& non_differentiable() const { return non_differentiable_; }
+  // Handed over once, when forward's outputs are attached: kept here, a dirty tensor (whose
+  // history becomes this context's node) would hold that node, and so itself, alive.
+  variable_list take_dirty() { return std::exchange(dirty_, {}); }
+  variable_list take_non_differentiable() { return std::exchange(non_differentiable_, {}); }
   bool materialize_grads() const { return materialize_grads_; }
 
  private:

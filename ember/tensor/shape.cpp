@@ -13,9 +13,9 @@ std::string shape_str(const Shape& shape) {
   return stream.str();
 }
 
-std::ostream& operator<<(std::ostream& stream, const Shape& shape) {
+std::ostream& operator<<(std::ostream& stream, IntArrayRef sizes) {
   stream << '[';
-  for (size_t i = 0; i < shape.size(); ++i) stream << (i ? ", " : "") << shape[i];
+  for (size_t i = 0; i < sizes.size(); ++i) stream << (i ? ", " : "") << sizes[i];
   return stream << ']';
 }
 

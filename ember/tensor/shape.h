@@ -18,7 +18,6 @@ using Shape = SmallVector<int64_t, 6>;
 using Strides = SmallVector<int64_t, 6>;
 
 std::string shape_str(const Shape& shape);  // "[2, 3]"
-std::ostream& operator<<(std::ostream& stream, const Shape& shape);
 
 // Product of sizes; throws on a negative size (B8) or when it overflows int64 (B10).
 int64_t checked_numel(const Shape& shape, std::string_view op);
@@ -82,5 +81,8 @@ class IntArrayRef {
   const int64_t* data_ = nullptr;
   size_t size_ = 0;
 };
+
+// "[2, 3]", for a Shape, Strides or sizes() alike.
+std::ostream& operator<<(std::ostream& stream, IntArrayRef sizes);
 
 }  // namespace ember

@@ -80,6 +80,7 @@ nb::object shape_to_python(const Shape& shape);
 
 void init_dtypes(nb::module_& module);
 void init_tensor(nb::class_<Tensor>& tensor_class);
+void init_tensor_reductions(nb::class_<Tensor>& tensor_class);
 void init_ops(nb::module_& module);
 void init_compare(nb::module_& module, nb::class_<Tensor>& tensor_class);
 void init_creation(nb::module_& module);

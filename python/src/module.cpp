@@ -92,6 +92,7 @@ NB_MODULE(_C, module) {
   // First: every tensor object is made through it from here on.
   init_object_identity(tensor_class);
   init_tensor(tensor_class);
+  init_tensor_reductions(tensor_class);
   init_indexing(tensor_class);
   init_numpy(module, tensor_class);
   init_autograd(module, tensor_class);

@@ -4,6 +4,7 @@
 #include <ember/ember.h>
 
 #include <cmath>
+#include <sstream>
 #include <tuple>
 #include <vector>
 
@@ -16,6 +17,9 @@ int main() {
   auto x = torch::arange(12, options).reshape({3, 4});
   CHECK(x.sizes() == std::vector<int64_t>({3, 4}));
   CHECK(x.sizes().vec() == std::vector<int64_t>({3, 4}));
+  std::ostringstream printed;
+  printed << x.sizes() << x.strides();
+  CHECK(printed.str() == "[3, 4][4, 1]");
   CHECK(x.size(0) == 3 && x.dim() == 2 && x.numel() == 12);
   CHECK(x.strides().vec() == std::vector<int64_t>({4, 1}));
   CHECK(x.scalar_type() == torch::kDouble && x.options().dtype() == torch::kDouble);
