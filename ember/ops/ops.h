@@ -7,6 +7,7 @@
 #include <optional>
 #include <string_view>
 #include <tuple>
+#include <type_traits>
 #include <vector>
 
 #include "ember/tensor/tensor.h"
@@ -253,6 +254,15 @@ Tensor argmax(const Tensor& x, std::optional<int64_t> dim = std::nullopt, bool k
 Tensor argmin(const Tensor& x, std::optional<int64_t> dim = std::nullopt, bool keepdim = false);
 Tensor var(const Tensor& x, IntArrayRef dims = {}, double correction = 1, bool keepdim = false);
 Tensor std(const Tensor& x, IntArrayRef dims = {}, double correction = 1, bool keepdim = false);
+// libtorch's var(x, bool unbiased)/std(x, bool unbiased): see Tensor::var(Bool).
+template <typename Bool, typename = std::enable_if_t<std::is_same_v<Bool, bool>>>
+Tensor var(const Tensor& x, Bool unbiased) {
+  return x.var(unbiased);
+}
+template <typename Bool, typename = std::enable_if_t<std::is_same_v<Bool, bool>>>
+Tensor std(const Tensor& x, Bool unbiased) {
+  return x.std(unbiased);
+}
 // p: 1, 2, any positive number, or +/-infinity.
 Tensor norm(const Tensor& x, double p = 2, IntArrayRef dims = {}, bool keepdim = false);
 Tensor logsumexp(const Tensor& x, IntArrayRef dims, bool keepdim = false);

@@ -11,9 +11,9 @@ Device::Device(std::string_view spec) {
   const auto colon = spec.find(':');
   const std::string_view kind = spec.substr(0, colon);
   if (kind == "cpu") {
-    type = DeviceType::CPU;
+    type_ = DeviceType::CPU;
   } else if (kind == "cuda") {
-    type = DeviceType::CUDA;
+    type_ = DeviceType::CUDA;
   } else {
     detail::raise<RuntimeError>("[device] expected a device type 'cpu' or 'cuda'; got '", spec,
                                 "'");
@@ -25,15 +25,15 @@ Device::Device(std::string_view spec) {
     EMBER_CHECK(
         error == std::errc() && end == number.data() + number.size() && parsed >= 0 && parsed < 128,
         "[device] invalid device index in '", spec, "'");
-    index = static_cast<int8_t>(parsed);
+    index_ = static_cast<int8_t>(parsed);
   }
 }
 
 std::string Device::str() const {
-  std::string text = type == DeviceType::CPU ? "cpu" : "cuda";
-  if (index >= 0) {
+  std::string text = type_ == DeviceType::CPU ? "cpu" : "cuda";
+  if (index_ >= 0) {
     text += ':';
-    text += std::to_string(index);
+    text += std::to_string(index_);
   }
   return text;
 }

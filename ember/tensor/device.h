@@ -11,23 +11,31 @@ namespace ember {
 
 enum class DeviceType : uint8_t { CPU, CUDA };
 
-struct Device {
-  DeviceType type = DeviceType::CPU;
-  int8_t index = -1;  // -1: the current device of that type
-
+// A device type and index, as libtorch's c10::Device (accessors, not fields).
+class Device {
+ public:
   Device() = default;
   Device(DeviceType device_type, int8_t device_index = -1)  // NOLINT: implicit like libtorch
-      : type(device_type), index(device_index) {}
-  // Parses "cpu", "cuda", "cuda:1"; throws ValueError on anything else.
-  explicit Device(std::string_view spec);
+      : type_(device_type), index_(device_index) {}
+  // Parses "cpu", "cuda", "cuda:1"; throws ValueError on anything else. Implicit, as libtorch's.
+  Device(std::string_view spec);  // NOLINT
 
-  bool is_cpu() const { return type == DeviceType::CPU; }
-  bool is_cuda() const { return type == DeviceType::CUDA; }
+  DeviceType type() const { return type_; }
+  // -1: the current device of that type.
+  int8_t index() const { return index_; }
+  bool has_index() const { return index_ >= 0; }
+  void set_index(int8_t index) { index_ = index; }
+  bool is_cpu() const { return type_ == DeviceType::CPU; }
+  bool is_cuda() const { return type_ == DeviceType::CUDA; }
   std::string str() const;
   friend bool operator==(Device a, Device b) {
-    return a.type == b.type && (a.index == b.index || a.type == DeviceType::CPU);
+    return a.type_ == b.type_ && (a.index_ == b.index_ || a.type_ == DeviceType::CPU);
   }
   friend bool operator!=(Device a, Device b) { return !(a == b); }
+
+ private:
+  DeviceType type_ = DeviceType::CPU;
+  int8_t index_ = -1;
 };
 
 inline constexpr DeviceType kCPU = DeviceType::CPU;

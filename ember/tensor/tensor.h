@@ -268,6 +268,16 @@ class Tensor {
   Tensor argmin(std::optional<int64_t> dim = std::nullopt, bool keepdim = false) const;
   Tensor var(IntArrayRef dims = {}, double correction = 1, bool keepdim = false) const;
   Tensor std(IntArrayRef dims = {}, double correction = 1, bool keepdim = false) const;
+  // libtorch's var(bool unbiased)/std(bool unbiased) over every dim. Templates so that only a
+  // real bool picks them: t.std(0) and t.std({1}) stay reductions over a dim.
+  template <typename Bool, typename = std::enable_if_t<std::is_same_v<Bool, bool>>>
+  Tensor var(Bool unbiased) const {
+    return var({}, unbiased ? 1.0 : 0.0);
+  }
+  template <typename Bool, typename = std::enable_if_t<std::is_same_v<Bool, bool>>>
+  Tensor std(Bool unbiased) const {
+    return std({}, unbiased ? 1.0 : 0.0);
+  }
   Tensor norm(double p = 2, IntArrayRef dims = {}, bool keepdim = false) const;
   Tensor logsumexp(IntArrayRef dims, bool keepdim = false) const;
   Tensor all() const;

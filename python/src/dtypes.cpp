@@ -174,20 +174,20 @@ void init_dtypes(nb::module_& module) {
           "__init__",
           [](Device* self, nb::handle spec, std::optional<int> index) {
             Device parsed = *to_device(spec);
-            if (index) parsed.index = static_cast<int8_t>(*index);
+            if (index) parsed.set_index(static_cast<int8_t>(*index));
             new (self) Device(parsed);
           },
           nb::arg("type"), nb::arg("index") = nb::none())
       .def_prop_ro("type", [](const Device& d) { return d.is_cpu() ? "cpu" : "cuda"; })
       .def_prop_ro("index",
                    [](const Device& d) -> std::optional<int> {
-                     if (d.index < 0) return std::nullopt;
-                     return d.index;
+                     if (!d.has_index()) return std::nullopt;
+                     return d.index();
                    })
       .def("__repr__",
            [](const Device& d) {
              std::string text = "device(type='" + std::string(d.is_cpu() ? "cpu" : "cuda") + "'";
-             if (d.index >= 0) text += ", index=" + std::to_string(d.index);
+             if (d.has_index()) text += ", index=" + std::to_string(d.index());
              return text + ")";
            })
       .def("__str__", &Device::str)
@@ -197,7 +197,8 @@ void init_dtypes(nb::module_& module) {
                                                                                   : std::nullopt;
              return other && *other == a;
            })
-      .def("__hash__", [](const Device& d) { return static_cast<int>(d.type) * 256 + d.index; });
+      .def("__hash__",
+           [](const Device& d) { return static_cast<int>(d.type()) * 256 + d.index(); });
 }
 
 }  // namespace ember::python

@@ -25,6 +25,10 @@ int main() {
   CHECK(x.scalar_type() == torch::kDouble && x.options().dtype() == torch::kDouble);
   CHECK(torch::zeros({2}, x.options()).scalar_type() == torch::kDouble);
   CHECK(torch::Device(torch::kCPU) == torch::Device("cpu"));
+  const torch::Device second_gpu("cuda:1");
+  CHECK(second_gpu.type() == torch::kCUDA && second_gpu.is_cuda() && second_gpu.has_index());
+  CHECK(second_gpu.index() == 1 && !torch::Device(torch::kCPU).has_index());
+  CHECK(x.device().type() == torch::kCPU && x.device().str() == "cpu");
   CHECK(x.device().is_cpu());
   if (torch::cuda::is_available()) CHECK(x.to(torch::kCUDA).device().is_cuda());
 
@@ -38,6 +42,11 @@ int main() {
   CHECK(where[0].item<int64_t>() == 3 && best[2].item<double>() == 11);
   CHECK(x.argmax(0)[1].item<int64_t>() == 2);
   CHECK(std::abs(x.std(1)[0].item<double>() - std::sqrt(5.0 / 3.0)) < 1e-12);
+  // x is 0..11: population variance (n^2 - 1) / 12, sample variance n (n + 1) / 12.
+  CHECK(std::abs(x.var(false).item<double>() - 143.0 / 12.0) < 1e-12);
+  CHECK(std::abs(torch::var(x, true).item<double>() - 13.0) < 1e-12);
+  CHECK(std::abs(x.std({1}, false, true)[0][0].item<double>() - std::sqrt(1.25)) < 1e-12);
+  CHECK(x.var(0).sizes() == std::vector<int64_t>({4}));
   CHECK(x.amax(0)[0].item<double>() == 8);
   CHECK((x > 5).any().item<bool>() && !(x > 50).all().item<bool>());
 
