@@ -6,7 +6,7 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
 apt_packages=(build-essential cmake ninja-build ccache pkg-config libdnnl-dev libopenblas-dev
-              libgtest-dev libgmock-dev libbenchmark-dev python3-venv)
+              libgtest-dev libgmock-dev libbenchmark-dev python3-venv clang-format)
 missing=()
 for package in "${apt_packages[@]}"; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
