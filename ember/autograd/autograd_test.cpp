@@ -18,17 +18,12 @@
 namespace ember {
 namespace {
 
+using testing::leaf;
 using testing::message_of;
 using testing::values;
 
 using autograd::gradcheck;
 using autograd::gradgradcheck;
-
-Tensor leaf(IntArrayRef shape, double low = -1.0, double high = 1.0) {
-  Tensor t = empty(shape, kFloat64);
-  t.uniform_(low, high);
-  return t.requires_grad_();
-}
 
 TEST(Autograd, SimpleChainRule) {
   Tensor x = tensor({1.0, 2.0, 3.0}, kFloat64).requires_grad_();

@@ -34,14 +34,9 @@ namespace {
 
 using autograd::AutogradContext;
 using autograd::variable_list;
+using testing::leaf;
 using testing::message_of;
 using testing::values;
-
-Tensor leaf(IntArrayRef shape) {
-  Tensor t = empty(shape, kFloat64);
-  t.uniform_(-1, 1);
-  return t.requires_grad_();
-}
 
 // y = sign * scale * x^2 + bias, with every kind of non-tensor argument on the way.
 struct ScaledSquare : autograd::Function<ScaledSquare> {

@@ -17,12 +17,7 @@ using autograd::gradcheck;
 using autograd::GradcheckOptions;
 using autograd::gradgradcheck;
 using autograd::TensorList;
-
-Tensor leaf(IntArrayRef shape) {
-  Tensor t = empty(shape, kFloat64);
-  t.uniform_(-1.0, 1.0);
-  return t.requires_grad_();
-}
+using testing::leaf;
 
 GradcheckOptions fast() {
   GradcheckOptions options;

@@ -11,6 +11,7 @@
 #include "ember/base/error_testing.h"
 #include "ember/ops/indexing.h"
 #include "ember/ops/ops.h"
+#include "tests/test_support.h"
 
 namespace ember {
 namespace {
@@ -19,11 +20,7 @@ using namespace ember::indexing;  // NOLINT: as libtorch programs do
 using test_support::error_of;
 
 using Values = std::vector<double>;
-
-Values values(const Tensor& t) {
-  Tensor flat = t.to(kFloat64).contiguous();
-  return Values(flat.data_ptr<double>(), flat.data_ptr<double>() + flat.numel());
-}
+using testing::values;
 
 // [[0, 1, 2, 3], [4, 5, 6, 7], [8, 9, 10, 11]]
 Tensor grid() { return arange(0, 12, 1, kFloat32).reshape({3, 4}); }
