@@ -698,27 +698,6 @@ def test_function_without_inputs_requiring_grad_records_nothing():
     assert not out.requires_grad and out.grad_fn is None
 
 
-def test_function_mark_dirty_for_in_place_forward():
-    class AddOne_(Function):  # noqa: N801  (in place, so a trailing _ as add_)
-        @staticmethod
-        def forward(ctx, x):
-            x.add_(1)
-            ctx.mark_dirty(x)
-            return x
-
-        @staticmethod
-        def backward(ctx, grad):
-            return grad
-
-    a = t([1.0, 2.0])
-    b = a * 2
-    c = AddOne_.apply(b)
-    assert values(b) == [3.0, 5.0]
-    assert b.grad_fn.name() == "AddOne_Backward" and c.grad_fn.name() == "AddOne_Backward"
-    (c * c).sum().backward()
-    assert values(a.grad) == [12.0, 20.0]
-
-
 def test_function_mark_non_differentiable():
     class WithIndex(Function):
         @staticmethod

@@ -1,5 +1,5 @@
-"""ember.autograd.Function's mark_dirty misuse raises PyTorch's errors (the checks are C++'s,
-shared with ember::autograd::Function)."""
+"""ember.autograd.Function's mark_dirty: an in-place forward rebases the input's history, and
+misuse raises PyTorch's errors (the checks are C++'s, shared with ember::autograd::Function)."""
 
 import pytest
 
@@ -44,9 +44,10 @@ def test_dirty_input_not_returned_raises():
 
 
 def test_dirty_non_leaf_takes_the_function_as_history():
-    x = ember.tensor([1.0, 2.0], requires_grad=True)
-    y = x * 1
-    out = AddOneInPlace.apply(y)
-    assert y.grad_fn.name() == "AddOneInPlaceBackward"
-    out.sum().backward()
-    assert x.grad.tolist() == [1.0, 1.0]
+    a = ember.tensor([1.0, 2.0], requires_grad=True)
+    b = a * 2
+    c = AddOneInPlace.apply(b)
+    assert c is b and b.tolist() == [3.0, 5.0]
+    assert b.grad_fn.name() == "AddOneInPlaceBackward"
+    (c * c).sum().backward()  # d/da (2a + 1)^2 = 4 (2a + 1)
+    assert a.grad.tolist() == [12.0, 20.0]
