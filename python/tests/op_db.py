@@ -7,6 +7,7 @@ fails when a public op has no entry here.
 """
 from __future__ import annotations
 
+import importlib
 import math
 import operator
 import zlib
@@ -1566,6 +1567,12 @@ add(
     OpInfo("uniform_", method("uniform_"), None, uniform_samples, kind="exact", functions=(),
            methods=("uniform_",), layouts=WRITABLE, check=check_uniform),
 )
+
+# The op families of the tensor-API issue keep their entries in op_db_<family>.py, each a list
+# ENTRIES built with the helpers above (the module imports them from here).
+OP_FAMILIES = ("shape", "scatter", "scan", "math", "linalg", "random")
+for _family in OP_FAMILIES:
+    add(*importlib.import_module(f"op_db_{_family}").ENTRIES)
 
 OPS_BY_NAME = {info.name: info for info in OP_DB}
 assert len(OPS_BY_NAME) == len(OP_DB), "op_db names must be unique"

@@ -6,6 +6,7 @@ broadcast operands and in-place variants on non-leaf clones. Ops whose gradient 
 everywhere are checked to give zeros; every other op_db entry must be listed as
 non-differentiable with a reason, so a new op without a gradient rule fails here.
 """
+import importlib
 import math
 import zlib
 from dataclasses import dataclass
@@ -14,7 +15,7 @@ from typing import Callable
 import numpy as np
 import pytest
 from ember.autograd.gradcheck import GradcheckError
-from op_db import OP_DB, OPS_BY_NAME
+from op_db import OP_DB, OP_FAMILIES, OPS_BY_NAME
 
 import ember
 from ember.autograd import gradcheck, gradgradcheck
@@ -435,10 +436,20 @@ add("copy_", "into-non-leaf", lambda x, s: (x * 2).copy_(s), real(3, 4), real(3,
 add("fill_", "non-leaf", lambda x: (x * 2).fill_(1.5), real(3, 4))
 add("zero_", "non-leaf", lambda x: (x * 2).zero_(), real(3, 4))
 
+# ---------------------------------------------------------------- the op families
+
+# Each gradcheck_<family>.py (beside op_db_<family>.py) adds its cases through register(add, real)
+# and lists its NON_DIFFERENTIABLE entries (name -> reason) and its ZERO_GRADIENT names.
+FAMILY_CASES = [importlib.import_module(f"gradcheck_{family}") for family in OP_FAMILIES]
+for _module in FAMILY_CASES:
+    _module.register(add, real)
+
 # ---------------------------------------------------------------- what is not checked, and why
 
 ZERO_GRADIENT = set(ZERO_GRADIENT_UNARY) | {"floor_divide", "div_trunc", "div_floor", "fill_",
                                             "zero_"}
+for _module in FAMILY_CASES:
+    ZERO_GRADIENT |= set(_module.ZERO_GRADIENT)
 BOOL_RESULT = "bool result: comparisons and logical ops have no gradient"
 INTEGER_RESULT = "integer (index) result"
 RANDOM = "random sampling: no gradient w.r.t. the sampled values"
@@ -459,6 +470,8 @@ NON_DIFFERENTIABLE = {
                      "ones_like", "full_like", "empty_like", "tensor", "as_tensor",
                      "scalar_tensor", "from_numpy"), CREATION),
 }
+for _module in FAMILY_CASES:
+    NON_DIFFERENTIABLE.update(_module.NON_DIFFERENTIABLE)
 
 # ---------------------------------------------------------------- known ember bugs (strict)
 

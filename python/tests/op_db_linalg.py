@@ -1,0 +1,5 @@
+"""op_db entries of one op family:
+Linear algebra (ember.linalg, einsum, tensordot, baddbmm, ...).
+"""
+
+ENTRIES = []

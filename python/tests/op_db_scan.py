@@ -1,0 +1,5 @@
+"""op_db entries of one op family:
+Scans, sorting and selection (cumsum, sort, topk, unique, searchsorted, histc, ...).
+"""
+
+ENTRIES = []
