@@ -15,6 +15,7 @@
 #include "ember/ops/dispatch.h"
 #include "ember/ops/ops.h"
 #include "ember/ops/primitives.h"
+#include "ember/ops/primitives_shape.h"
 
 namespace ember::autograd {
 namespace {
@@ -125,6 +126,8 @@ constexpr SaveMask saves(PrimitiveKind kind) {
     case PrimitiveKind::RandomFill:
     case PrimitiveKind::CountNonzero:
     case PrimitiveKind::Nonzero:
+    // shape
+    case PrimitiveKind::Cat:
       return 0;
   }
   return 0;
@@ -481,6 +484,8 @@ bool is_differentiable(const Primitive& primitive) {
     case PrimitiveKind::Index:
     case PrimitiveKind::IndexPut:
     case PrimitiveKind::View:
+    // shape
+    case PrimitiveKind::Cat:
       return true;
     case PrimitiveKind::Binary:
       return is_differentiable(type_rule(static_cast<const BinaryPrimitive&>(primitive).op()));
@@ -523,6 +528,8 @@ SaveMask saved_for_backward(const Primitive& primitive, SaveMask needs) {
     case PrimitiveKind::RandomFill:
     case PrimitiveKind::CountNonzero:
     case PrimitiveKind::Nonzero:
+    // shape
+    case PrimitiveKind::Cat:
       return saves(primitive.kind());
   }
   return 0;
@@ -607,6 +614,19 @@ TensorList vjp(const Primitive& primitive, const BackwardContext& c) {
     }
     case PrimitiveKind::View:
       return view_vjp(static_cast<const View&>(primitive), c);
+    // shape
+    case PrimitiveKind::Cat: {
+      // Each input's gradient is its slice of the output's.
+      const int64_t dim = static_cast<const Cat&>(primitive).dim();
+      TensorList grads(c.needs_input_grad.size());
+      int64_t start = 0;
+      for (size_t i = 0; i < grads.size(); ++i) {
+        const int64_t length = c.input_shapes[i][dim];
+        if (c.needs_input_grad[i]) grads[i] = grad.narrow(dim, start, length);
+        start += length;
+      }
+      return grads;
+    }
     case PrimitiveKind::Fill:
     case PrimitiveKind::Range:
     case PrimitiveKind::RandomFill:

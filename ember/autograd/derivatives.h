@@ -12,6 +12,7 @@ namespace ember::autograd {
 // Which forward values a primitive's rule reads: bit i for input i, kSaveOutputs for outputs.
 using SaveMask = uint32_t;
 inline constexpr SaveMask kSaveOutputs = 1u << 31;
+inline constexpr size_t kMaskInputs = 31;  // the inputs a SaveMask can name
 
 // What a node keeps of one forward input or output: its metadata and, if the rule reads it,
 // its value. One record per tensor, so recording allocates one list per side.

@@ -175,17 +175,25 @@ std::shared_ptr<Node> begin(const Primitive& primitive, TensorSpan inputs, Tenso
   }
   for (const Tensor& output : outputs) refresh_view_history(output);
   for (const Tensor& output : outputs) check_inplace_target(primitive, output);
-  SaveMask needs = 0;  // bit i: input i (the old output last, for reads_output) needs a gradient
+  // bit i: input i (the old output last, for reads_output) needs a gradient. A SaveMask has
+  // kMaskInputs bits for inputs: the inputs past them (cat of many tensors) need no saving, so
+  // their need is read from the tensor itself.
+  auto input_needs = [&](size_t i) { return inputs[i].defined() && inputs[i].requires_grad(); };
+  SaveMask needs = 0;
+  bool any_needs = false;
   for (size_t i = 0; i < inputs.size(); ++i) {
-    if (inputs[i].defined() && inputs[i].requires_grad()) needs |= SaveMask{1} << i;
+    if (!input_needs(i)) continue;
+    any_needs = true;
+    if (i < kMaskInputs) needs |= SaveMask{1} << i;
   }
   // A kernel that reads its output's old value (index_put_) keeps that value's history.
   if (reads_output(primitive) && outputs[0].requires_grad()) {
     needs |= SaveMask{1} << inputs.size();
+    any_needs = true;
   }
   bool overwrites_history = false;
   for (const Tensor& output : outputs) overwrites_history |= output.requires_grad();
-  const bool differentiable = needs != 0 && is_differentiable(primitive);
+  const bool differentiable = any_needs && is_differentiable(primitive);
   // Nothing to record, unless a tensor with history is overwritten (y.fill_(0), y[1:] = 5):
   // then it keeps requiring grad, through a node that passes no gradient on, so that its
   // base (for a view) is rebased and later uses see zero gradient for the old values.
@@ -200,13 +208,13 @@ std::shared_ptr<Node> begin(const Primitive& primitive, TensorSpan inputs, Tenso
   node->output_records().reserve(outputs.size());
   for (size_t i = 0; i < inputs.size(); ++i) {
     const Tensor& input = inputs[i];
-    edges.push_back(differentiable && (needs & (SaveMask{1} << i)) ? gradient_edge(input) : Edge{});
+    edges.push_back(differentiable && input_needs(i) ? gradient_edge(input) : Edge{});
     TensorRecord& record = node->input_records().emplace_back();
     if (input.defined()) {
       record.shape = input.shape();
       record.dtype = input.dtype();
     }
-    if (mask & (1u << i)) {
+    if (i < kMaskInputs && (mask & (1u << i))) {
       bool aliased = false;
       for (const Tensor& output : outputs) aliased |= output.is_same(input);
       // An input the kernel is about to overwrite is saved as a copy of its old value.

@@ -48,13 +48,16 @@ void set_autograd_hooks(AutogradHooks hooks) { autograd_hooks = hooks; }
 
 void run(const Primitive& primitive, std::initializer_list<Tensor> inputs,
          std::initializer_list<Tensor> outputs) {
-  const TensorSpan input_span(inputs.begin(), inputs.size());
-  const TensorSpan output_span(outputs.begin(), outputs.size());
+  run(primitive, TensorSpan(inputs.begin(), inputs.size()),
+      TensorSpan(outputs.begin(), outputs.size()));
+}
+
+void run(const Primitive& primitive, TensorSpan input_span, TensorSpan output_span) {
   std::shared_ptr<autograd::Node> node;
   if (involves_autograd(input_span, output_span)) {
     node = autograd_hooks.begin(primitive, input_span, output_span);
   }
-  const Device device = outputs.begin()->device();
+  const Device device = output_span.front().device();
   if (device.is_cpu()) {
     primitive.eval_cpu(input_span, output_span);
   } else {

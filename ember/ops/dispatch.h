@@ -12,6 +12,8 @@ namespace ember {
 
 void run(const Primitive& primitive, std::initializer_list<Tensor> inputs,
          std::initializer_list<Tensor> outputs);
+// The same for a number of inputs known only at run time (cat's list of tensors).
+void run(const Primitive& primitive, TensorSpan inputs, TensorSpan outputs);
 // Records a call whose outputs are already computed (views: metadata only, no kernel).
 void record_only(const Primitive& primitive, std::initializer_list<Tensor> inputs,
                  std::initializer_list<Tensor> outputs);

@@ -90,6 +90,7 @@ void init_autograd(nb::module_& module, nb::class_<Tensor>& tensor_class);
 // One Python object per TensorImpl (Note [Python objects]): the Tensor type's dealloc hook,
 // Tensor._make_subclass and Tensor.as_subclass.
 void init_object_identity(nb::class_<Tensor>& tensor_class);
+void init_shape(nb::module_& module, nb::class_<Tensor>& tensor_class);
 // The Tensor type's __init__: accepts an instance that __new__ already built (a subclass's
 // __new__ calling Tensor._make_subclass), refuses to construct one.
 int tensor_init(PyObject* self, PyObject* args, PyObject* kwargs);
