@@ -186,8 +186,9 @@ Tensor movedim(const Tensor& self, IntArrayRef source, IntArrayRef destination) 
   const int64_t ndim = self.dim();
   const std::vector<int64_t> from = unique_dims(source, ndim, "movedim");
   const std::vector<int64_t> to = unique_dims(destination, ndim, "movedim");
+  if (ndim == 0) return self.permute({});  // dims 0 and -1 name the scalar's one slot
   // Dims not moved fill the destination slots left free, in their order.
-  std::vector<int64_t> order(static_cast<size_t>(std::max<int64_t>(ndim, 0)), -1);
+  std::vector<int64_t> order(static_cast<size_t>(ndim), -1);
   for (size_t i = 0; i < from.size(); ++i) order[static_cast<size_t>(to[i])] = from[i];
   int64_t next = 0;
   for (int64_t& slot : order) {

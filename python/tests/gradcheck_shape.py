@@ -4,7 +4,7 @@ Joining, splitting and rearranging (cat, stack, split, flip, roll, repeat, diag,
 import ember
 
 NON_DIFFERENTIABLE = {  # op_db name -> why it is not gradient-checked
-    "repeat_interleave_index": "integer (index) result",
+    "repeat_interleave_index": "integer counts in, integer indices out",
     "new_zeros": "creation op: no tensor input to differentiate",
     "new_ones": "creation op: no tensor input to differentiate",
     "new_full": "creation op: no tensor input to differentiate",

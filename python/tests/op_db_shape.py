@@ -31,7 +31,7 @@ def ref_cat(*tensors, dim=0):
 
 CAT_CASES = [([(2, 3), (4, 3), (1, 3)], {}), ([(2, 3), (2, 5)], {"dim": 1}),
              ([(2, 3, 4), (2, 1, 4)], {"dim": -2}), ([(3,), (2,)], {}),
-             ([(2, 3), (0,), (1, 3)], {"dim": 1}), ([(0, 3), (2, 3)], {}),
+             ([(2, 3), (0,), (2, 1)], {"dim": 1}), ([(0, 3), (2, 3)], {}),
              ([(2, 0), (2, 3)], {"dim": 1}), ([(2, 3)], {"dim": -1})]
 STACK_CASES = [([(3, 4)] * 3, {}), ([(3, 4)] * 2, {"dim": 1}), ([(3, 4)] * 2, {"dim": -1}),
                ([(0, 3)] * 2, {"dim": 1}), ([()] * 3, {})]
@@ -126,13 +126,14 @@ def ref_triu(x, diagonal=0):
 def ref_unfold(x, dimension, size, step):
     if x.ndim == 0:
         return x.reshape(1)[:size]
+    dimension %= x.ndim
     count = (x.shape[dimension] - size) // step + 1
     windows = [np.take(x, range(i * step, i * step + size), axis=dimension) for i in range(count)]
     return np.moveaxis(np.stack(windows, axis=dimension), dimension + 1, -1)
 
 
 def ref_movedim(x, source, destination):
-    return np.moveaxis(x, source, destination)
+    return np.moveaxis(x, source, destination) if x.ndim else x
 
 
 def ref_atleast(function):
@@ -209,7 +210,9 @@ ENTRIES = [
     joined_op("hstack", lambda *tensors: np.hstack(tensors), FLAT_CASES),
     joined_op("vstack", lambda *tensors: np.vstack(tensors), ROW_CASES,
               functions=("vstack", "row_stack")),
-    joined_op("dstack", lambda *tensors: np.dstack(tensors), ROW_CASES),
+    joined_op("dstack", lambda *tensors: np.dstack(tensors),
+              [([(3,), (3,)], {}), ([(2, 3), (2, 3)], {}), ([(), ()], {}),
+               ([(2, 3, 2), (2, 3, 1)], {}), ([(0, 3), (0, 3)], {})]),
     joined_op("column_stack", lambda *tensors: np.column_stack(tensors),
               [([(3,), (3,)], {}), ([(3, 2), (3,)], {}), ([(), ()], {}), ([(0,), (0, 2)], {})]),
     pieces_op("split", ref_split, [((5, 4), [2], 3), ((5, 4), [[1, 4]], 2),
