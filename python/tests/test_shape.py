@@ -160,7 +160,7 @@ def test_rearranging_errors():
         x.rot90(1, (0, 0))
     with pytest.raises(RuntimeError, match=r"\[fliplr\] Input must be >= 2-d"):
         ember.ones(3).fliplr()
-    with pytest.raises(RuntimeError, match=r"\[repeat_interleave\] repeats must have the same size"):
+    with pytest.raises(RuntimeError, match=r"repeats must have the same size"):
         x.repeat_interleave(ember.tensor([1, 2]), dim=1)
     with pytest.raises(RuntimeError, match=r"\[repeat_interleave\] allocated size does not match"):
         x.repeat_interleave(2, dim=0, output_size=3)
@@ -185,7 +185,7 @@ def test_diagonal_and_triangle_errors():
         ember.ones(2, 2, 2).diag()
     with pytest.raises(RuntimeError, match=r"\[tril\] input tensor must have at least 2 dim"):
         ember.ones(3).tril()
-    with pytest.raises(RuntimeError, match=r"\[unfold\] maximum size for tensor at dimension 0 is 3"):
+    with pytest.raises(RuntimeError, match=r"\[unfold\] maximum size for tensor at dimension 0"):
         ember.ones(3).unfold(0, 4, 1)
     with pytest.raises(RuntimeError, match=r"\[unfold\] step is 0"):
         ember.ones(3).unfold(0, 2, 0)
