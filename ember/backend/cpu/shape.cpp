@@ -3,6 +3,7 @@
 // many small inputs and a few large ones spread over the threads; a strided input is copied by
 // the elementwise copy kernel into its slice of the output.
 #include <algorithm>
+#include <cstdint>
 #include <cstring>
 #include <vector>
 
@@ -11,6 +12,9 @@
 #include "ember/ops/primitives_shape.h"
 
 namespace ember {
+namespace {
+constexpr int64_t kShortRun = 32;  // elements below which a run is copied element by element
+}  // namespace
 
 void Cat::eval_cpu(TensorSpan inputs, TensorSpan outputs) const {
   const Tensor& out = outputs[0];
@@ -53,14 +57,58 @@ void Cat::eval_cpu(TensorSpan inputs, TensorSpan outputs) const {
   const auto count = static_cast<int64_t>(runs.size());
   const int64_t units = outer * count;
   const int64_t average = std::max<int64_t>(1, outer * row / units);
-  parallel_for(0, units, std::max<int64_t>(1, kGrain / average), [&](int64_t begin, int64_t end) {
-    for (int64_t unit = begin; unit < end; ++unit) {
-      const int64_t o = unit / count;
-      const Run& run = runs[static_cast<size_t>(unit % count)];
-      std::memcpy(out_bytes + (o * row + run.position) * item, run.source + o * run.width * item,
-                  static_cast<size_t>(run.width * item));
+  const int64_t grain = std::max<int64_t>(1, kGrain / average);
+  bool uniform = runs.size() == inputs.size();
+  for (const Run& run : runs) uniform &= run.width == runs[0].width;
+  const int64_t uniform_width = uniform ? runs[0].width : 0;
+  // Elements of the item's size copied as integers: a short run (stack along a late dim makes
+  // runs of one element) costs a load and a store instead of a memcpy call.
+  auto copy_units = [&]<typename Word>(Word*) {
+    if (uniform_width == 1) {
+      // stack along the last dim: each output row gathers one element of every input.
+      parallel_for(0, units, grain, [&](int64_t begin, int64_t end) {
+        int64_t o = begin / count;
+        auto i = static_cast<size_t>(begin % count);
+        Word* target = reinterpret_cast<Word*>(out_bytes) + begin;
+        for (int64_t unit = begin; unit < end; ++unit) {
+          *target++ = reinterpret_cast<const Word*>(runs[i].source)[o];
+          if (++i == runs.size()) {
+            i = 0;
+            ++o;
+          }
+        }
+      });
+      return;
     }
-  });
+    parallel_for(0, units, grain, [&](int64_t begin, int64_t end) {
+      int64_t o = begin / count;
+      auto i = static_cast<size_t>(begin % count);
+      for (int64_t unit = begin; unit < end; ++unit) {
+        const Run& run = runs[i];
+        auto* target = reinterpret_cast<Word*>(out_bytes) + o * row + run.position;
+        const auto* source = reinterpret_cast<const Word*>(run.source) + o * run.width;
+        if (run.width >= kShortRun) {
+          std::memcpy(target, source, static_cast<size_t>(run.width) * sizeof(Word));
+        } else {
+          for (int64_t k = 0; k < run.width; ++k) target[k] = source[k];
+        }
+        if (++i == runs.size()) {
+          i = 0;
+          ++o;
+        }
+      }
+    });
+  };
+  switch (item) {
+    case 1:
+      return copy_units(static_cast<uint8_t*>(nullptr));
+    case 2:
+      return copy_units(static_cast<uint16_t*>(nullptr));
+    case 4:
+      return copy_units(static_cast<uint32_t*>(nullptr));
+    default:
+      return copy_units(static_cast<uint64_t*>(nullptr));
+  }
 }
 
 }  // namespace ember
