@@ -20,7 +20,7 @@ Tensor iota(IntArrayRef shape, ScalarType dtype = kFloat32) {
   return arange(0, numel_of(shape.to_shape()), 1, TensorOptions(dtype)).reshape(shape);
 }
 
-TEST(Shape, CatOverloadsAndPromotion) {
+TEST(ShapeOps, CatOverloadsAndPromotion) {
   const Tensor a = iota({2, 2}), b = iota({2, 1}, kInt64);
   const Tensor joined = cat({a, b}, 1);
   EXPECT_EQ(joined.dtype(), kFloat32);
@@ -31,7 +31,7 @@ TEST(Shape, CatOverloadsAndPromotion) {
   EXPECT_EQ(cat({a, empty({0}), a}).sizes(), (std::vector<int64_t>{4, 2}));
 }
 
-TEST(Shape, CatKernelMatchesCopiesOnEveryLayoutAndThreadCount) {
+TEST(ShapeOps, CatKernelMatchesCopiesOnEveryLayoutAndThreadCount) {
   const int threads = get_num_threads();
   const Tensor base = iota({300, 700});
   const std::vector<Tensor> parts = {base.narrow(1, 0, 100),
@@ -45,7 +45,7 @@ TEST(Shape, CatKernelMatchesCopiesOnEveryLayoutAndThreadCount) {
   set_num_threads(threads);
 }
 
-TEST(Shape, SplitsAreViews) {
+TEST(ShapeOps, SplitsAreViews) {
   Tensor x = iota({5, 2});
   const std::vector<Tensor> pieces = x.split(2);
   ASSERT_EQ(pieces.size(), 3u);
@@ -61,7 +61,7 @@ TEST(Shape, SplitsAreViews) {
   EXPECT_EQ(x.unfold(0, 2, 1).storage().get(), x.storage().get());
 }
 
-TEST(Shape, RearrangingValues) {
+TEST(ShapeOps, RearrangingValues) {
   const Tensor x = iota({2, 3});
   EXPECT_EQ(values(x.flip({1})), (std::vector<double>{2, 1, 0, 5, 4, 3}));
   EXPECT_EQ(values(x.roll({1}, {1})), (std::vector<double>{2, 0, 1, 5, 3, 4}));
@@ -78,7 +78,7 @@ TEST(Shape, RearrangingValues) {
   EXPECT_EQ(grids[0].sizes(), (std::vector<int64_t>{3, 2}));
 }
 
-TEST(Shape, BadInputs) {
+TEST(ShapeOps, BadInputs) {
   EXPECT_NE(message_of([] {
               cat({iota({2, 2}), iota({3, 3})}, 0);
             })
