@@ -12,13 +12,10 @@ PyTorch is Debian's python3-torch for /usr/bin/python3; run both in one interpre
 """
 import argparse
 import statistics
-import sys
 import time
 import timeit
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_support import batch_size, import_library  # noqa: E402
+from bench_support import batch_size, import_library
 
 COUNT, LENGTH = 64, 1 << 16
 
@@ -50,12 +47,15 @@ def main():
     parser.add_argument("--repeats", type=int, default=5)
     args = parser.parse_args()
     libraries = {name: import_library(name) for name in ("ember", "torch")}
+    for name, (lib, reason) in libraries.items():
+        if lib is None:
+            print(f"{name}: n/a ({reason})")
     print("| case | threads | ember us | torch us | torch/ember |")
     print("|---|---|---|---|---|")
     for threads in (1, 2):
         for name, statement in CASES.items():
             figures = {}
-            for lib_name, (lib, reason) in libraries.items():
+            for lib_name, (lib, _) in libraries.items():
                 figures[lib_name] = (measure(lib, statement, threads, args.repeat_seconds,
                                              args.repeats) if lib else None)
             ember_us, torch_us = figures["ember"], figures["torch"]
