@@ -34,6 +34,12 @@ enum class PrimitiveKind : uint8_t {
   CountNonzero,
   Nonzero,
   View,
+  // scan
+  Scan,
+  Sort,
+  Topk,
+  Mode,
+  SearchSorted,
 };
 
 class Primitive {
