@@ -26,7 +26,11 @@ Tensor run_starts(const Tensor& rows) {
   Tensor starts = ones({n}, TensorOptions(kBool).device(rows.device()));
   if (n > 1) {
     Tensor differs = ne(rows.narrow(0, 1, n - 1), rows.narrow(0, 0, n - 1));
-    if (differs.dim() > 1) differs = any(differs.reshape({n - 1, -1}), 1);
+    if (differs.dim() > 1) {
+      // Rows of no elements are all equal.
+      differs = differs.numel() == 0 ? zeros({n - 1}, TensorOptions(kBool))
+                                     : any(differs.reshape({n - 1, -1}), 1);
+    }
     starts.narrow(0, 1, n - 1).copy_(differs);
   }
   return starts;
@@ -337,7 +341,7 @@ Tensor diff(const Tensor& x, int64_t n, int64_t dim, const std::optional<Tensor>
     ScalarType dtype = x.dtype();
     for (const Tensor& part : parts) {
       shape[d] += part.shape()[d];
-      dtype = result_type(part, x) == dtype ? dtype : result_type(part, x);
+      dtype = result_type(part, empty({0}, TensorOptions(dtype)));
     }
     result = zeros(shape, TensorOptions(dtype).device(x.device()));
     int64_t offset = 0;

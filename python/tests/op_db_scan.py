@@ -443,9 +443,10 @@ def bounded_cumprod_samples(rng, dtype):
 
 ENTRIES = [
     OpInfo("cumsum", ember.cumsum, ref_cumulative(np.cumsum), dim_samples(), dtypes=ALL,
-           kind="reduction", out_dtype=sum_result, method="cumsum"),
+           kind="reduction", out_dtype=sum_result, method="cumsum", methods=("cumsum_",)),
     OpInfo("cumprod", ember.cumprod, ref_cumulative(np.cumprod), bounded_cumprod_samples,
-           dtypes=ALL, kind="reduction", out_dtype=sum_result, method="cumprod"),
+           dtypes=ALL, kind="reduction", out_dtype=sum_result, method="cumprod",
+           methods=("cumprod_",)),
     OpInfo("cummax", ember.cummax, ref_cum_extremum(lambda a, b: a >= b),
            nonempty_dim(dim_samples()), dtypes=ALL, kind="exact", out_dtype=values_and_indices,
            method="cummax"),
