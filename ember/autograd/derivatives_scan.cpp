@@ -56,9 +56,13 @@ Tensor cumprod_backward(const Tensor& grad, int64_t dim, const Tensor& x, const 
 Tensor logcumsumexp_backward(const Tensor& grad, int64_t dim, const Tensor& x, const Tensor& out) {
   if (grad.numel() == 0) return grad;
   // grad_i = sum_{j >= i} grad_j exp(x_i - out_j), summed in log space per sign of grad_j.
-  const double inf = std::numeric_limits<double>::infinity();
+  // The lowest finite value stands for log(0), as in PyTorch: -inf would give -inf - -inf = NaN
+  // in the second derivative, where out is -inf too.
+  const double lowest = grad.dtype() == kFloat64 ? std::numeric_limits<double>::lowest()
+                                                 : std::numeric_limits<float>::lowest();
   auto part = [&](const Tensor& positive) {
-    const Tensor log_grad = where(gt(positive, 0), log(where(gt(positive, 0), positive, 1)), -inf);
+    const Tensor is_positive = gt(positive, 0);
+    const Tensor log_grad = where(is_positive, log(where(is_positive, positive, 1)), lowest);
     const Tensor tail = reverse(logcumsumexp(reverse(sub(log_grad, out), dim), dim), dim);
     return exp(add(tail, x));
   };

@@ -29,7 +29,7 @@ Tensor run_starts(const Tensor& rows) {
     if (differs.dim() > 1) {
       // Rows of no elements are all equal.
       differs = differs.numel() == 0 ? zeros({n - 1}, TensorOptions(kBool))
-                                     : any(differs.reshape({n - 1, -1}), 1);
+                                     : any(differs.reshape({n - 1, differs.numel() / (n - 1)}), 1);
     }
     starts.narrow(0, 1, n - 1).copy_(differs);
   }
@@ -69,10 +69,13 @@ std::tuple<Tensor, Tensor, Tensor> collect_runs(const Tensor& grouped, const Ten
 // x with `dim` first and the other dims flattened: (n, m) rows to compare whole.
 Tensor rows_along(const Tensor& x, int64_t d) {
   std::vector<int64_t> order{d};
+  int64_t width = 1;
   for (int64_t i = 0; i < x.dim(); ++i) {
-    if (i != d) order.push_back(i);
+    if (i == d) continue;
+    order.push_back(i);
+    width *= x.shape()[i];
   }
-  return x.permute(order).reshape({x.shape()[d], -1});
+  return x.permute(order).reshape({x.shape()[d], width});
 }
 
 // Rows (n, m) back to x's layout with `count` rows along dim d.
