@@ -168,11 +168,11 @@ Tensor quantile_impl(std::string_view op, const Tensor& x, const Tensor& q_in,
   const Tensor grid = sorted.unsqueeze(0).expand(sorted_shape);
   const Tensor low = take_along(grid, grid.dim() - 1, below);
   const Tensor high = take_along(grid, grid.dim() - 1, above);
-  Tensor weight = interpolation == "midpoint" ? full_like(rank, 0.5) : sub(rank, floor(rank));
-  if (interpolation == "lower" || interpolation == "higher" || interpolation == "nearest") {
-    weight = zeros_like(rank);
-  }
-  Tensor result = lerp_values(low, high, weight);
+  // lower, higher and nearest pick one element (no lerp: inf - inf would make NaN).
+  const bool picks =
+      interpolation == "lower" || interpolation == "higher" || interpolation == "nearest";
+  const Tensor weight = interpolation == "midpoint" ? full_like(rank, 0.5) : sub(rank, floor(rank));
+  Tensor result = picks ? low : lerp_values(low, high, weight);
   // quantile: a row with a NaN gives NaN; nanquantile: a row of NaNs only gives NaN.
   const Tensor nan_rows = ignore_nan ? eq(valid, 0) : gt(nans, 0);
   result = where(nan_rows, std::numeric_limits<double>::quiet_NaN(), result);

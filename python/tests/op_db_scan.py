@@ -1,6 +1,8 @@
 """op_db entries of one op family:
 Scans, sorting and selection (cumsum, sort, topk, unique, searchsorted, histc, ...).
 """
+import math
+
 import numpy as np
 from op_db import ALL, FLOATING, INTEGRAL, NUMERIC, Input, OpInfo, Sample, make_values, shape_tag
 
@@ -77,7 +79,8 @@ def ref_cum_extremum(better):
             values, indices = [], []
             best, where = row[0] if len(row) else 0, 0
             for i, value in enumerate(row):
-                if better(value, best):
+                # PyTorch's rule: a NaN takes over (and keeps the lead until the next NaN).
+                if np.isnan(value) or (not np.isnan(best) and better(value, best)):
                     best, where = value, i
                 values.append(best)
                 indices.append(where)
@@ -158,14 +161,41 @@ def kthvalue_samples(rng, dtype):
     return found
 
 
-def ref_median_dim(x, dim, keepdim=False):
-    n = 1 if x.ndim == 0 else x.shape[dim]
-    return ref_kthvalue(x, (n - 1) // 2 + 1, dim, keepdim)
+def median_rank(row, ignore_nan):
+    """The rank in the stable ascending order (NaN last) that median / nanmedian pick."""
+    nans = int(np.isnan(row).sum()) if row.dtype.kind == "f" else 0
+    if ignore_nan:
+        return max(row.size - nans - 1, 0) // 2
+    return row.size - nans if nans else (row.size - 1) // 2
 
 
-def ref_median(x):
-    flat = np.sort(x.reshape(-1), kind="stable")
-    return flat[(flat.size - 1) // 2] if flat.size else np.asarray(np.nan)
+def ref_median_along(ignore_nan):
+    def ref(x, dim, keepdim=False):
+        def pick(row):
+            order = ascending_order(row)
+            at = order[median_rank(row, ignore_nan)]
+            return np.array([row[at], at], np.float64)
+
+        result = along(pick, x, dim) if x.ndim else pick(x.reshape(1)).reshape(2)
+        if x.ndim == 0:
+            return x.copy(), np.asarray(0, np.int64)
+        values = np.take(result, [0], axis=dim).astype(x.dtype)
+        indices = np.take(result, [1], axis=dim).astype(np.int64)
+        if not keepdim:
+            values, indices = values.squeeze(dim), indices.squeeze(dim)
+        return values, indices
+
+    return ref
+
+
+def ref_median_all(ignore_nan):
+    def ref(x):
+        flat = x.reshape(-1)
+        if flat.size == 0:
+            return np.asarray(np.nan)
+        return np.sort(flat, kind="stable")[median_rank(flat, ignore_nan)]
+
+    return ref
 
 
 def keepdim_samples(rng, dtype):
@@ -310,19 +340,38 @@ def ref_unique_consecutive(x, return_inverse=False, return_counts=False, dim=Non
     return result[0] if len(result) == 1 else result
 
 
+def order_key(value):
+    """The order searchsorted compares in: NaN above everything, -0.0 equal to 0.0."""
+    value = value.item() if hasattr(value, "item") else value
+    return (isinstance(value, float) and math.isnan(value), 0 if value != value else value)
+
+
+def binary_search(row, value, right):
+    """numpy's searchsorted, but on any row: the same bisection as the kernel's, so a row that
+    is not sorted (the fuzzer's extremal values) still has one defined answer."""
+    low, high = 0, len(row)
+    key = order_key(value)
+    while low < high:
+        mid = (low + high) // 2
+        probe = order_key(row[mid])
+        if probe <= key if right else probe < key:
+            low = mid + 1
+        else:
+            high = mid
+    return low
+
+
 def ref_searchsorted(sorted_sequence, values, out_int32=False, right=False, side=None,
                      sorter=None):
-    side = side or ("right" if right else "left")
+    right = (side or ("right" if right else "left")) == "right"
     if sorter is not None:
         sorted_sequence = np.take_along_axis(sorted_sequence, sorter.astype(np.int64), -1)
-    if sorted_sequence.ndim == 1:
-        result = np.searchsorted(sorted_sequence, values, side=side)
-    else:
-        rows = sorted_sequence.reshape(-1, sorted_sequence.shape[-1])
-        needles = values.reshape(rows.shape[0], -1)
-        result = np.stack([np.searchsorted(r, v, side=side) for r, v in zip(rows, needles)])
-        result = result.reshape(values.shape)
-    return np.asarray(result, np.int32 if out_int32 else np.int64)
+    rows = sorted_sequence.reshape(-1, sorted_sequence.shape[-1])
+    flat = values.reshape(-1)
+    per_row = flat.size if sorted_sequence.ndim == 1 else max(values.shape[-1], 1)
+    result = [binary_search(rows[i // per_row if sorted_sequence.ndim > 1 else 0], v, right)
+              for i, v in enumerate(flat)]
+    return np.asarray(result, np.int32 if out_int32 else np.int64).reshape(values.shape)
 
 
 def searchsorted_samples(rng, dtype):
@@ -344,8 +393,7 @@ def searchsorted_samples(rng, dtype):
 
 
 def ref_bucketize(x, boundaries, out_int32=False, right=False):
-    return np.asarray(np.searchsorted(boundaries, x, side="right" if right else "left"),
-                      np.int32 if out_int32 else np.int64)
+    return ref_searchsorted(boundaries, x, out_int32, right)
 
 
 def bucketize_samples(rng, dtype):
@@ -472,14 +520,15 @@ ENTRIES = [
            out_dtype=values_and_indices, method="topk"),
     OpInfo("kthvalue", ember.kthvalue, ref_kthvalue, kthvalue_samples, dtypes=NUMERIC,
            kind="exact", out_dtype=values_and_indices, method="kthvalue"),
-    OpInfo("median", ember.median, ref_median, flat_samples, dtypes=NUMERIC, kind="exact",
-           method="median"),
-    OpInfo("median_dim", ember.median, ref_median_dim, keepdim_samples, dtypes=NUMERIC,
+    OpInfo("median", ember.median, ref_median_all(False), flat_samples, dtypes=NUMERIC,
+           kind="exact", method="median"),
+    OpInfo("median_dim", ember.median, ref_median_along(False), keepdim_samples, dtypes=NUMERIC,
            kind="exact", out_dtype=values_and_indices, method="median", functions=()),
-    OpInfo("nanmedian", ember.nanmedian, ref_median, flat_samples, dtypes=NUMERIC,
+    OpInfo("nanmedian", ember.nanmedian, ref_median_all(True), flat_samples, dtypes=NUMERIC,
            kind="exact", method="nanmedian"),
-    OpInfo("nanmedian_dim", ember.nanmedian, ref_median_dim, keepdim_samples, dtypes=NUMERIC,
-           kind="exact", out_dtype=values_and_indices, method="nanmedian", functions=()),
+    OpInfo("nanmedian_dim", ember.nanmedian, ref_median_along(True), keepdim_samples,
+           dtypes=NUMERIC, kind="exact", out_dtype=values_and_indices, method="nanmedian",
+           functions=()),
     OpInfo("mode", ember.mode, ref_mode, mode_samples, dtypes=ALL, kind="exact",
            out_dtype=values_and_indices, method="mode"),
     OpInfo("quantile", ember.quantile, ref_quantile(np.quantile), quantile_samples,
