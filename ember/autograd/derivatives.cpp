@@ -10,6 +10,7 @@
 #include <cmath>
 #include <numbers>
 
+#include "ember/autograd/derivatives_scan.h"
 #include "ember/autograd/grad_mode.h"
 #include "ember/base/error.h"
 #include "ember/ops/dispatch.h"
@@ -103,10 +104,27 @@ constexpr SaveMask saves(ReduceOp op) {
   return 0;
 }
 
-// Unary, Binary and Reduce save per op (above); 0 here makes any read under their kind fail.
+constexpr SaveMask saves(ScanOp op) {
+  switch (op) {
+    case ScanOp::Prod:
+    case ScanOp::LogSumExp:
+      return kInput0 | kSaveOutputs;
+    case ScanOp::Max:
+    case ScanOp::Min:
+      return kSaveOutputs;
+    case ScanOp::Sum:
+      return 0;
+  }
+  return 0;
+}
+
+// Unary, Binary, Reduce and Scan save per op (above); 0 here makes any read under their kind fail.
 constexpr SaveMask saves(PrimitiveKind kind) {
   switch (kind) {
     case PrimitiveKind::ArgReduce:
+    case PrimitiveKind::Sort:
+    case PrimitiveKind::Topk:
+    case PrimitiveKind::Mode:
       return kSaveOutputs;
     case PrimitiveKind::Where:
       return kInput0;
@@ -128,6 +146,8 @@ constexpr SaveMask saves(PrimitiveKind kind) {
     case PrimitiveKind::Nonzero:
     // shape
     case PrimitiveKind::Cat:
+    case PrimitiveKind::Scan:
+    case PrimitiveKind::SearchSorted:
       return 0;
   }
   return 0;
@@ -386,6 +406,29 @@ TensorList reduce_vjp(const Reduce& reduce, const BackwardContext& c) {
   return {};
 }
 
+TensorList scan_vjp(const Scan& scan, const BackwardContext& c) {
+  const Tensor& grad = c.grads[0];
+  const int64_t dim = scan.dim();
+  switch (scan.op()) {
+    case ScanOp::Sum:
+      return {cumsum_backward(grad, dim)};
+    case ScanOp::Prod: {
+      const auto saved = saved_for<ScanOp::Prod>(c, scan.op());
+      return {cumprod_backward(grad, dim, saved.input<0>(), saved.output())};
+    }
+    case ScanOp::LogSumExp: {
+      const auto saved = saved_for<ScanOp::LogSumExp>(c, scan.op());
+      return {logcumsumexp_backward(grad, dim, saved.input<0>(), saved.output())};
+    }
+    case ScanOp::Max:
+    case ScanOp::Min: {
+      const auto saved = saved_for<ScanOp::Max, ScanOp::Min>(c, scan.op());
+      return {scatter_along(grad, dim, saved.output<1>(), c.input_shapes[0])};
+    }
+  }
+  return {};
+}
+
 }  // namespace
 
 namespace {
@@ -486,6 +529,10 @@ bool is_differentiable(const Primitive& primitive) {
     case PrimitiveKind::View:
     // shape
     case PrimitiveKind::Cat:
+    case PrimitiveKind::Scan:
+    case PrimitiveKind::Sort:
+    case PrimitiveKind::Topk:
+    case PrimitiveKind::Mode:
       return true;
     case PrimitiveKind::Binary:
       return is_differentiable(type_rule(static_cast<const BinaryPrimitive&>(primitive).op()));
@@ -498,6 +545,7 @@ bool is_differentiable(const Primitive& primitive) {
     case PrimitiveKind::RandomFill:
     case PrimitiveKind::CountNonzero:
     case PrimitiveKind::Nonzero:
+    case PrimitiveKind::SearchSorted:
       return false;
   }
   return false;
@@ -516,6 +564,8 @@ SaveMask saved_for_backward(const Primitive& primitive, SaveMask needs) {
              (((needs & kInput1) ? kInput0 : 0) | ((needs & kInput0) ? kInput1 : 0));
     case PrimitiveKind::Reduce:
       return saves(static_cast<const Reduce&>(primitive).op());
+    case PrimitiveKind::Scan:
+      return saves(static_cast<const Scan&>(primitive).op());
     case PrimitiveKind::AddScaled:
     case PrimitiveKind::ArgReduce:
     case PrimitiveKind::Where:
@@ -530,6 +580,10 @@ SaveMask saved_for_backward(const Primitive& primitive, SaveMask needs) {
     case PrimitiveKind::Nonzero:
     // shape
     case PrimitiveKind::Cat:
+    case PrimitiveKind::Sort:
+    case PrimitiveKind::Topk:
+    case PrimitiveKind::Mode:
+    case PrimitiveKind::SearchSorted:
       return saves(primitive.kind());
   }
   return 0;
@@ -626,15 +680,28 @@ TensorList vjp(const Primitive& primitive, const BackwardContext& c) {
         start += length;
       }
       return grads;
+      case PrimitiveKind::Scan:
+        return scan_vjp(static_cast<const Scan&>(primitive), c);
+      case PrimitiveKind::Sort:
+      case PrimitiveKind::Topk:
+      case PrimitiveKind::Mode: {
+        const auto saved = saved_for<PrimitiveKind::Sort, PrimitiveKind::Topk, PrimitiveKind::Mode>(
+            c, primitive.kind());
+        const int64_t dim =
+            primitive.kind() == PrimitiveKind::Sort   ? static_cast<const Sort&>(primitive).dim()
+            : primitive.kind() == PrimitiveKind::Topk ? static_cast<const Topk&>(primitive).dim()
+                                                      : static_cast<const Mode&>(primitive).dim();
+        return {scatter_along(grad, dim, saved.output<1>(), c.input_shapes[0])};
+      }
+      case PrimitiveKind::Fill:
+      case PrimitiveKind::Range:
+      case PrimitiveKind::RandomFill:
+      case PrimitiveKind::CountNonzero:
+      case PrimitiveKind::Nonzero:
+      case PrimitiveKind::SearchSorted:
+        break;
     }
-    case PrimitiveKind::Fill:
-    case PrimitiveKind::Range:
-    case PrimitiveKind::RandomFill:
-    case PrimitiveKind::CountNonzero:
-    case PrimitiveKind::Nonzero:
-      break;
+      detail::raise<RuntimeError>("[", primitive.name(), "] is not differentiable");
   }
-  detail::raise<RuntimeError>("[", primitive.name(), "] is not differentiable");
-}
 
 }  // namespace ember::autograd

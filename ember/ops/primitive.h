@@ -36,6 +36,12 @@ enum class PrimitiveKind : uint8_t {
   View,
   // shape
   Cat,
+  // scan
+  Scan,
+  Sort,
+  Topk,
+  Mode,
+  SearchSorted,
 };
 
 class Primitive {

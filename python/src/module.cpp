@@ -100,4 +100,5 @@ NB_MODULE(_C, module) {
   init_compare(module, tensor_class);
   init_creation(module);
   init_shape(module, tensor_class);
+  init_scan(module, tensor_class);
 }
