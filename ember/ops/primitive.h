@@ -34,6 +34,10 @@ enum class PrimitiveKind : uint8_t {
   CountNonzero,
   Nonzero,
   View,
+  // scatter
+  Gather,
+  Scatter,
+  ScatterReduce,
 };
 
 class Primitive {
