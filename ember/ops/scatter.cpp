@@ -7,12 +7,14 @@
 
 #include <limits>
 #include <string>
+#include <type_traits>
 
 #include "ember/base/error.h"
 #include "ember/ops/dispatch.h"
 #include "ember/ops/inplace.h"
 #include "ember/ops/ops.h"
 #include "ember/ops/primitives_scatter.h"
+#include "ember/tensor/dtype_visit.h"
 
 namespace ember {
 namespace {
@@ -88,23 +90,22 @@ ScatterMode scatter_mode(std::string_view reduce) {
 
 // The value that leaves a reduction unchanged (include_self=false starts from it).
 Scalar reduction_identity(ScatterMode mode, ScalarType dtype) {
-  const bool floating = is_floating_point(dtype);
-  switch (mode) {
-    case ScatterMode::Multiply:
-      return Scalar(int64_t{1});
-    case ScatterMode::Amax:
-      if (dtype == kBool) return Scalar(false);
-      if (floating) return Scalar(-std::numeric_limits<double>::infinity());
-      return Scalar(dtype == kUInt8 ? int64_t{0} : std::numeric_limits<int64_t>::min());
-    case ScatterMode::Amin:
-      if (dtype == kBool) return Scalar(true);
-      if (floating) return Scalar(std::numeric_limits<double>::infinity());
-      return Scalar(std::numeric_limits<int64_t>::max());
-    case ScatterMode::Assign:
-    case ScatterMode::Add:
-      break;
+  if (mode == ScatterMode::Multiply) return Scalar(int64_t{1});
+  const bool largest = mode == ScatterMode::Amin;
+  if (dtype == kBool) return Scalar(largest);
+  if (is_floating_point(dtype)) {
+    const double infinity = std::numeric_limits<double>::infinity();
+    return Scalar(largest ? infinity : -infinity);
   }
-  return Scalar(int64_t{0});
+  return visit_dtype(dtype, [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    if constexpr (std::is_integral_v<T>) {
+      return Scalar(static_cast<int64_t>(largest ? std::numeric_limits<T>::max()
+                                                 : std::numeric_limits<T>::lowest()));
+    } else {
+      return Scalar(int64_t{0});  // floating types returned above
+    }
+  });
 }
 
 // A 1-D index of index_add / index_copy / index_fill, viewed with `shape`'s rank and expanded

@@ -12,6 +12,7 @@ ZERO_GRADIENT = ()  # op_db names whose gradient is zero everywhere
 ROWS = ember.tensor([[3, 0, 3], [1, 0, 2], [3, 3, 0]])
 ROWS_SMALL = ember.tensor([[2, 1], [0, 2]])
 COLUMNS = ember.tensor([[2, 0], [1, 1], [0, 2], [2, 2]])
+COLUMNS_DISTINCT = ember.tensor([[2, 0], [1, 0], [0, 2], [2, 1]])
 DISTINCT = ember.tensor([[3, 0, 2], [1, 2, 0]])  # no position twice in a column
 REDUCE_INDEX = ember.tensor([[1, 0, 3], [1, 1, 3], [0, 1, 3]])
 
@@ -24,7 +25,8 @@ def register(add, real):
         real(4, 3), real(2, 3))
     add("scatter", "src-larger-than-index", lambda x, s: x.scatter(0, ROWS_SMALL, s),
         real(4, 3), real(3, 3))
-    add("scatter", "in-place", lambda x, s: x.clone().scatter_(1, COLUMNS, s),
+    # Distinct positions: with repeats only the last src written would get a gradient.
+    add("scatter", "in-place", lambda x, s: x.clone().scatter_(1, COLUMNS_DISTINCT, s),
         real(4, 3), real(4, 2))
     add("scatter_value", "value", lambda x: ember.scatter(x, 0, DISTINCT, value=1.5), real(4, 3))
     add("scatter_add", "repeats", lambda x, s: ember.scatter_add(x, 0, ROWS, s),
