@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cmath>
+#include <cstdint>
 #include <cstdlib>
 
 #include "ember/base/error.h"
@@ -49,63 +50,108 @@ Plan make_plan(int64_t dim, const Tensor& target, const Tensor& index, const Ten
   plan.steps[kDense] = dense.strides()[dim];
   plan.positions = 1;
   for (const StridedDim<3>& other : plan.others) plan.positions *= other.size;
+  // The dense operand is never expanded, so its strides tell which loop walks memory in order.
   plan.dim_inner = plan.others.empty() ||
-                   std::abs(plan.steps[kIndex]) <= std::abs(plan.others[0].strides[kIndex]);
+                   std::abs(plan.steps[kDense]) <= std::abs(plan.others[0].strides[kDense]);
   return plan;
+}
+
+// One stretch of positions [first, first + count) of a row: the loops over the row and over
+// `dim`, with the common unit-stride and index-constant-along-the-row cases spelled out so that
+// the compiler sees unit steps. Returns false if an index was out of range (kCheck only).
+template <bool kCheck, typename Op>
+[[gnu::always_inline]] inline bool run_stretch(const Plan& plan, const int64_t* index,
+                                               const int64_t (&row_step)[3], int64_t target,
+                                               int64_t index_base, int64_t dense, int64_t count,
+                                               int64_t j_begin, int64_t j_end, Op& op) {
+  const int64_t target_step = plan.steps[kTarget], index_step = plan.steps[kIndex],
+                dense_step = plan.steps[kDense], bound = plan.bound;
+  bool ok = true;
+  auto in_range = [&](int64_t value) {
+    if constexpr (kCheck) {
+      if (value < 0 || value >= bound) [[unlikely]] {
+        ok = false;
+        return false;
+      }
+    }
+    return true;
+  };
+  if (plan.dim_inner) {
+    for (int64_t i = 0; i < count; ++i) {
+      const int64_t t = target + i * row_step[kTarget];
+      const int64_t* at = index + index_base + i * row_step[kIndex];
+      const int64_t d = dense + i * row_step[kDense];
+      if (index_step == 1 && dense_step == 1) {
+        for (int64_t j = j_begin; j < j_end; ++j) {
+          if (in_range(at[j])) op(t + at[j] * target_step, d + j);
+        }
+      } else {
+        for (int64_t j = j_begin; j < j_end; ++j) {
+          const int64_t value = at[j * index_step];
+          if (in_range(value)) op(t + value * target_step, d + j * dense_step);
+        }
+      }
+    }
+    return ok;
+  }
+  for (int64_t j = j_begin; j < j_end; ++j) {
+    const int64_t* at = index + index_base + j * index_step;
+    const int64_t d = dense + j * dense_step;
+    if (row_step[kIndex] == 0) {
+      // index_add / index_copy / index_fill: one index per row, whole rows move.
+      const int64_t value = at[0];
+      if (!in_range(value)) continue;
+      const int64_t t = target + value * target_step;
+      if (row_step[kTarget] == 1 && row_step[kDense] == 1) {
+        for (int64_t i = 0; i < count; ++i) op(t + i, d + i);
+      } else {
+        for (int64_t i = 0; i < count; ++i) op(t + i * row_step[kTarget], d + i * row_step[kDense]);
+      }
+      continue;
+    }
+    for (int64_t i = 0; i < count; ++i) {
+      const int64_t value = at[i * row_step[kIndex]];
+      if (in_range(value)) op(target + i * row_step[kTarget] + value * target_step, d + i * row_step[kDense]);
+    }
+  }
+  return ok;
 }
 
 // Calls op(target_offset, dense_offset) for every index element, target_offset including the
 // index's value times the target's stride along dim. With kCheck, an index outside [0, bound)
-// is skipped and reported by the return value instead.
+// is skipped and reported by the return value instead. Threads split the positions outside
+// `dim`; with `split_dim` (gathers, whose writes never collide) and a single such position,
+// they split `dim` itself (a 1-D gather).
 template <bool kCheck, typename Op>
-bool walk(const Plan& plan, const int64_t* index, Op op) {
+bool walk(const Plan& plan, const int64_t* index, Op op, bool split_dim = false) {
   if (plan.positions == 0 || plan.length == 0) return true;
   std::atomic<bool> valid = true;
+  const bool has_rows = !plan.others.empty();
+  const int64_t row_size = has_rows ? plan.others[0].size : 1;
+  const int64_t row_step[3] = {has_rows ? plan.others[0].strides[kTarget] : 0,
+                               has_rows ? plan.others[0].strides[kIndex] : 0,
+                               has_rows ? plan.others[0].strides[kDense] : 0};
+  if (split_dim && plan.positions == 1) {
+    parallel_for(0, plan.length, kGrain, [&](int64_t begin, int64_t end) {
+      if (!run_stretch<kCheck>(plan, index, row_step, 0, 0, 0, 1, begin, end, op)) {
+        valid.store(false, std::memory_order_relaxed);
+      }
+    });
+    return valid.load();
+  }
   const int64_t grain = std::max<int64_t>(1, kGrain / plan.length);
-  const int64_t row_size = plan.others.empty() ? 1 : plan.others[0].size;
-  const int64_t row_step[3] = {
-      plan.others.empty() ? 0 : plan.others[0].strides[kTarget],
-      plan.others.empty() ? 0 : plan.others[0].strides[kIndex],
-      plan.others.empty() ? 0 : plan.others[0].strides[kDense]};
-  const int64_t target_step = plan.steps[kTarget], index_step = plan.steps[kIndex],
-                dense_step = plan.steps[kDense], length = plan.length, bound = plan.bound;
   parallel_for(0, plan.positions, grain, [&](int64_t begin, int64_t end) {
     bool ok = true;
-    auto visit = [&](int64_t target, int64_t index_offset, int64_t dense) {
-      const int64_t value = index[index_offset];
-      if constexpr (kCheck) {
-        if (value < 0 || value >= bound) [[unlikely]] {
-          ok = false;
-          return;
-        }
-      }
-      op(target + value * target_step, dense);
-    };
-    const int outer_dims = plan.others.empty() ? 0 : static_cast<int>(plan.others.size()) - 1;
-    StridedWalker<3> rows(plan.others.data() + (plan.others.empty() ? 0 : 1), outer_dims,
-                          begin / row_size);
+    const int outer_dims = has_rows ? static_cast<int>(plan.others.size()) - 1 : 0;
+    StridedWalker<3> rows(plan.others.data() + (has_rows ? 1 : 0), outer_dims, begin / row_size);
     for (int64_t p = begin; p < end; rows.next()) {
       const int64_t first = p % row_size;
-      const int64_t last = std::min(row_size, first + (end - p));
-      const int64_t target = rows.offset(kTarget) + first * row_step[kTarget];
-      const int64_t index_base = rows.offset(kIndex) + first * row_step[kIndex];
-      const int64_t dense = rows.offset(kDense) + first * row_step[kDense];
-      const int64_t count = last - first;
-      if (plan.dim_inner) {
-        for (int64_t i = 0; i < count; ++i) {
-          for (int64_t j = 0; j < length; ++j) {
-            visit(target + i * row_step[kTarget], index_base + i * row_step[kIndex] + j * index_step,
-                  dense + i * row_step[kDense] + j * dense_step);
-          }
-        }
-      } else {
-        for (int64_t j = 0; j < length; ++j) {
-          for (int64_t i = 0; i < count; ++i) {
-            visit(target + i * row_step[kTarget], index_base + i * row_step[kIndex] + j * index_step,
-                  dense + i * row_step[kDense] + j * dense_step);
-          }
-        }
-      }
+      const int64_t count = std::min(row_size, first + (end - p)) - first;
+      ok &= run_stretch<kCheck>(plan, index, row_step,
+                                rows.offset(kTarget) + first * row_step[kTarget],
+                                rows.offset(kIndex) + first * row_step[kIndex],
+                                rows.offset(kDense) + first * row_step[kDense], count, 0,
+                                plan.length, op);
       p += count;
     }
     if (!ok) valid.store(false, std::memory_order_relaxed);
@@ -129,20 +175,37 @@ bool walk(const Plan& plan, const int64_t* index, Op op) {
                             " with size ", bound);
 }
 
-// Checks every index before anything is written. Dims along which the index does not move
-// (index_add's 1-D index expanded over self) are checked once, not once per element.
+// Checks every index before anything is written. A contiguous index is scanned flat (a loop
+// the compiler vectorizes); otherwise the walk visits it, once per distinct element: dims along
+// which it does not move (index_add's 1-D index expanded over self) are dropped.
 void check_indices(std::string_view op, int64_t dim, const Plan& plan, const Tensor& index) {
-  Plan distinct = plan;
-  distinct.others.clear();
-  distinct.positions = 1;
-  for (const StridedDim<3>& other : plan.others) {
-    if (other.strides[kIndex] == 0) continue;
-    distinct.others.push_back(other);
-    distinct.positions *= other.size;
+  if (plan.positions == 0 || plan.length == 0) return;
+  const int64_t* values = index.data_ptr<int64_t>();
+  const int64_t bound = plan.bound;
+  bool valid = true;
+  if (index.is_contiguous()) {
+    std::atomic<bool> all = true;
+    parallel_for(0, index.numel(), kGrain, [&](int64_t begin, int64_t end) {
+      bool ok = true;
+      // One unsigned comparison per index (negatives wrap above bound): the loop vectorizes.
+      for (int64_t i = begin; i < end; ++i) {
+        ok &= static_cast<uint64_t>(values[i]) < static_cast<uint64_t>(bound);
+      }
+      if (!ok) all.store(false, std::memory_order_relaxed);
+    });
+    valid = all.load();
+  } else {
+    Plan distinct = plan;
+    distinct.others.clear();
+    distinct.positions = 1;
+    for (const StridedDim<3>& other : plan.others) {
+      if (other.strides[kIndex] == 0) continue;
+      distinct.others.push_back(other);
+      distinct.positions *= other.size;
+    }
+    valid = walk<true>(distinct, values, [](int64_t, int64_t) {});
   }
-  if (plan.positions == 0) return;
-  if (!walk<true>(distinct, index.data_ptr<int64_t>(), [](int64_t, int64_t) {}))
-    raise_out_of_bounds(op, dim, plan.bound, index);
+  if (!valid) raise_out_of_bounds(op, dim, bound, index);
 }
 
 template <typename T>
@@ -202,8 +265,9 @@ void Gather::eval_cpu(TensorSpan inputs, TensorSpan outputs) const {
     using T = typename decltype(tag)::type;
     const T* source = self.data_ptr<T>();
     T* target = out.data_ptr<T>();
-    return walk<true>(plan, index.data_ptr<int64_t>(),
-                      [=](int64_t from, int64_t to) { target[to] = source[from]; });
+    return walk<true>(
+        plan, index.data_ptr<int64_t>(),
+        [=](int64_t from, int64_t to) { target[to] = source[from]; }, /*split_dim=*/true);
   });
   if (!valid) raise_out_of_bounds(op_, dim_, plan.bound, index);
 }
