@@ -13,7 +13,7 @@ import timeit
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from bench_support import import_library  # noqa: E402
+from bench_support import import_library
 
 N = 4096  # N x N = 16M elements
 FLAT = N * N

@@ -630,9 +630,8 @@ TensorList vjp(const Primitive& primitive, const BackwardContext& c) {
     }
     case PrimitiveKind::ScatterReduce: {
       const auto saved = saved_for<PrimitiveKind::ScatterReduce>(c, primitive.kind());
-      return scatter_reduce_vjp(static_cast<const ScatterReduce&>(primitive), c,
-                                saved.input<0>(), saved.input<1>(), saved.input<2>(),
-                                saved.output<0>());
+      return scatter_reduce_vjp(static_cast<const ScatterReduce&>(primitive), c, saved.input<0>(),
+                                saved.input<1>(), saved.input<2>(), saved.output<0>());
     }
     case PrimitiveKind::Fill:
     case PrimitiveKind::Range:

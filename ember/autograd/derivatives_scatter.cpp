@@ -71,7 +71,8 @@ TensorList scatter_reduce_vjp(const ScatterReduce& reduce, const BackwardContext
       // The single zero of its target gets the product of the others; with two or more zeros
       // every gradient is zero, which the quotient below already gives.
       const Tensor single_zero = logical_and(src_zero, zeros_per_target == 1);
-      const Tensor others = self.scatter_reduce(dim, index, src.masked_fill(single_zero, 1), "prod");
+      const Tensor others =
+          self.scatter_reduce(dim, index, src.masked_fill(single_zero, 1), "prod");
       grad_src = where(single_zero, (grad * others).gather(dim, index),
                        (grad * out).gather(dim, index) / src.masked_fill(src_zero, 1));
     }

@@ -70,8 +70,9 @@ Tensor& scatter_into(std::string_view op, Tensor& self, int64_t dim, const Tenso
   // Inputs sharing memory with self would be read after parts of self were written.
   const bool src_aliases = src.storage().get() == self.storage().get();
   const bool index_aliases = index.storage().get() == self.storage().get();
-  run(Scatter(op, d, mode), {at_least_1d(src_aliases ? src.clone() : src),
-                             at_least_1d(index_aliases ? index.clone() : index)},
+  run(Scatter(op, d, mode),
+      {at_least_1d(src_aliases ? src.clone() : src),
+       at_least_1d(index_aliases ? index.clone() : index)},
       {at_least_1d(self)});
   return self;
 }
@@ -83,8 +84,10 @@ Tensor value_like_index(const Tensor& self, const Tensor& index, const Scalar& v
 
 ScatterMode scatter_mode(std::string_view reduce) {
   if (reduce == "add") return ScatterMode::Add;
-  EMBER_CHECK(reduce == "multiply", "[scatter] reduce argument must be either add or multiply; "
-              "got '", reduce, "'");
+  EMBER_CHECK(reduce == "multiply",
+              "[scatter] reduce argument must be either add or multiply; "
+              "got '",
+              reduce, "'");
   return ScatterMode::Multiply;
 }
 
@@ -136,17 +139,18 @@ Tensor& index_scatter(std::string_view op, Tensor& self, int64_t dim, const Tens
               ") and source (", source.dtype(), ") must have the same scalar type");
   const Tensor source1 = at_least_1d(source);
   const Shape expected = with_size(self, d, index.numel());
-  EMBER_CHECK(source1.shape() == expected, "[", op, "] ", op,
-              "(): source of shape ", source.shape(), " does not match self of shape ",
-              self.shape(), " with an index of ", index.numel(),
-              " elements (expected source of shape ", expected, ")");
+  EMBER_CHECK(source1.shape() == expected, "[", op, "] ", op, "(): source of shape ",
+              source.shape(), " does not match self of shape ", self.shape(), " with an index of ",
+              index.numel(), " elements (expected source of shape ", expected, ")");
   return scatter_into(op, self, d, expand_index(op, index, d, expected), source1, mode);
 }
 
 Tensor& fill_index(Tensor& self, int64_t dim, const Tensor& index, const Tensor& value) {
   check_same_device("index_fill_", {&self, &index, &value});
-  EMBER_CHECK(value.dim() == 0, "[index_fill_] index_fill_(): only supports a 0-dimensional value "
-              "tensor; got a tensor with ", value.dim(), " dimension(s)");
+  EMBER_CHECK(value.dim() == 0,
+              "[index_fill_] index_fill_(): only supports a 0-dimensional value "
+              "tensor; got a tensor with ",
+              value.dim(), " dimension(s)");
   const int64_t d = wrap_dim(dim, std::max<int64_t>(1, self.dim()), "index_fill_");
   const Shape shape = with_size(self, d, index.numel());
   return scatter_into("index_fill_", self, d, expand_index("index_fill_", index, d, shape),
@@ -208,12 +212,14 @@ Tensor scatter_reduce(const Tensor& self, int64_t dim, const Tensor& index, cons
   const ScatterMode mode = reduce == "prod"   ? ScatterMode::Multiply
                            : reduce == "amax" ? ScatterMode::Amax
                                               : ScatterMode::Amin;
-  EMBER_CHECK(src.dtype() == self.dtype(), "[scatter_reduce] scatter_reduce(): Expected "
-              "self.dtype to be equal to src.dtype; got ", self.dtype(), " and ", src.dtype());
+  EMBER_CHECK(src.dtype() == self.dtype(),
+              "[scatter_reduce] scatter_reduce(): Expected "
+              "self.dtype to be equal to src.dtype; got ",
+              self.dtype(), " and ", src.dtype());
   const int64_t d = wrap_dim(dim, std::max<int64_t>(1, self.dim()), op);
   check_shapes(op, self, d, index, &src);
-  const Tensor base = include_self ? self : self.scatter(d, index, reduction_identity(mode,
-                                                                                     self.dtype()));
+  const Tensor base =
+      include_self ? self : self.scatter(d, index, reduction_identity(mode, self.dtype()));
   // The kernel combines src into a copy of self (ScatterReduce's contract).
   Tensor result = base.detach().clone();
   if (index.numel() == 0) return include_self ? self.clone() : base;

@@ -43,9 +43,10 @@ Tensor take_along_dim(const Tensor& self, const Tensor& indices, std::optional<i
   check_same_device("take_along_dim", {&self, &indices});
   check_long_index("take_along_dim", indices);
   if (!dim) return gather(self.reshape({-1}), 0, indices.reshape({-1}));
-  EMBER_CHECK(self.dim() == indices.dim(), "[take_along_dim] torch.take_along_dim(): input and "
-              "indices should have the same number of dimensions, but got ", self.dim(),
-              " dimensions for input, and ", indices.dim(), " dimensions for indices");
+  EMBER_CHECK(self.dim() == indices.dim(),
+              "[take_along_dim] torch.take_along_dim(): input and "
+              "indices should have the same number of dimensions, but got ",
+              self.dim(), " dimensions for input, and ", indices.dim(), " dimensions for indices");
   const int64_t d = wrap_dim(*dim, std::max<int64_t>(1, self.dim()), "take_along_dim");
   if (self.dim() == 0) return gather(self, d, indices);
   // Both broadcast over every dim but `dim`, where each keeps its own size.
@@ -91,9 +92,10 @@ Tensor& Tensor::put_(const Tensor& index, const Tensor& source, bool accumulate)
   check_long_index("put_", index);
   EMBER_CHECK(source.dtype() == dtype(), "[put_] put_(): self (", dtype(), ") and source (",
               source.dtype(), ") must have the same scalar type");
-  EMBER_CHECK(source.numel() == index.numel(), "[put_] put_(): Expected source and index to have "
-              "the same number of elements, but got source.numel() = ", source.numel(),
-              ", index.numel() = ", index.numel());
+  EMBER_CHECK(source.numel() == index.numel(),
+              "[put_] put_(): Expected source and index to have "
+              "the same number of elements, but got source.numel() = ",
+              source.numel(), ", index.numel() = ", index.numel());
   check_no_internal_overlap("put_", *this);
   const int64_t count = index.numel();
   if (count == 0) return *this;
@@ -114,17 +116,23 @@ Tensor Tensor::masked_scatter(const Tensor& mask, const Tensor& source) const {
 
 Tensor& Tensor::masked_scatter_(const Tensor& mask, const Tensor& source) {
   check_same_device("masked_scatter_", {this, &mask, &source});
-  EMBER_CHECK(mask.dtype() == kBool, "[masked_scatter_] masked_scatter_(): expected BoolTensor "
-              "for mask; got a tensor of dtype ", mask.dtype());
-  EMBER_CHECK(source.dtype() == dtype(), "[masked_scatter_] masked_scatter_(): expected self and "
-              "source to have same dtypes; got ", dtype(), " and ", source.dtype());
+  EMBER_CHECK(mask.dtype() == kBool,
+              "[masked_scatter_] masked_scatter_(): expected BoolTensor "
+              "for mask; got a tensor of dtype ",
+              mask.dtype());
+  EMBER_CHECK(source.dtype() == dtype(),
+              "[masked_scatter_] masked_scatter_(): expected self and "
+              "source to have same dtypes; got ",
+              dtype(), " and ", source.dtype());
   EMBER_CHECK(broadcast_shapes(shape(), mask.shape(), "masked_scatter_") == shape(),
               "[masked_scatter_] mask of shape ", mask.shape(),
               " does not broadcast to self of shape ", shape());
   const Tensor full_mask = mask.expand(shape());
   const int64_t count = ember::sum(full_mask).item<int64_t>();
-  EMBER_CHECK(source.numel() >= count, "[masked_scatter_] masked_scatter_(): Number of elements "
-              "of source < number of ones in mask (", source.numel(), " < ", count, ")");
+  EMBER_CHECK(source.numel() >= count,
+              "[masked_scatter_] masked_scatter_(): Number of elements "
+              "of source < number of ones in mask (",
+              source.numel(), " < ", count, ")");
   if (count == 0) return *this;
   return index_put_({full_mask}, source.reshape({-1}).narrow(0, 0, count));
 }

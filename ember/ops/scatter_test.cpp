@@ -49,8 +49,8 @@ TEST(Gather, AlongEachDimAndLayout) {
 TEST(Scatter, ParallelKernelMatchesSerialAndKeepsIndexOrder) {
   // Above the grain, dim 0 (rows innermost) and dim 1 (dim innermost), repeated positions.
   const int64_t rows = 300, cols = 700;
-  const Tensor index = remainder(arange(rows * cols, TensorOptions(kInt64)) * 7919, rows)
-                           .reshape({rows, cols});
+  const Tensor index =
+      remainder(arange(rows * cols, TensorOptions(kInt64)) * 7919, rows).reshape({rows, cols});
   const Tensor src = randn({rows, cols});
   for (int threads : {1, 2}) {
     set_num_threads(threads);
@@ -88,11 +88,14 @@ TEST(IndexOps, AddCopyFill) {
   const Tensor x = zeros({3, 2});
   const Tensor index = longs({2, 0, 2}, {3});
   EXPECT_EQ(values(x.index_add(0, index, ones({3, 2}), 2)), (Values{2, 2, 0, 0, 4, 4}));
-  EXPECT_EQ(values(x.index_copy(0, longs({1}, {1}), full({1, 2}, 7.0))), (Values{0, 0, 7, 7, 0, 0}));
+  EXPECT_EQ(values(x.index_copy(0, longs({1}, {1}), full({1, 2}, 7.0))),
+            (Values{0, 0, 7, 7, 0, 0}));
   EXPECT_EQ(values(x.index_fill(1, longs({1}, {1}), -1)), (Values{0, -1, 0, -1, 0, -1}));
   EXPECT_MESSAGE(error_of<RuntimeError>([&] { x.index_fill(1, longs({1}, {1}), ones({2})); }),
                  "0-dimensional value tensor");
-  EXPECT_MESSAGE(error_of<RuntimeError>([&] { x.index_add(0, index, ones({2, 2})); }),
+  EXPECT_MESSAGE(error_of<RuntimeError>([&] {
+                   x.index_add(0, index, ones({2, 2}));
+                 }),
                  "source of shape [2, 2] does not match self of shape [3, 2]");
 }
 
@@ -100,31 +103,49 @@ TEST(ScatterErrors, TypedMessagesAndNothingWritten) {
   Tensor x = iota({2, 3});
   const Values before = values(x);
   // One bad index among good ones: IndexError naming it, and x untouched.
-  EXPECT_MESSAGE(error_of<IndexError>([&] { x.scatter_(1, longs({0, 1, 5}, {1, 3}), 9.0); }),
+  EXPECT_MESSAGE(error_of<IndexError>([&] {
+                   x.scatter_(1, longs({0, 1, 5}, {1, 3}), 9.0);
+                 }),
                  "index 5 is out of bounds for dimension 1 with size 3");
   EXPECT_EQ(values(x), before);
-  EXPECT_MESSAGE(error_of<IndexError>([&] { x.index_add_(0, longs({0, -1}, {2}), ones({2, 3})); }),
+  EXPECT_MESSAGE(error_of<IndexError>([&] {
+                   x.index_add_(0, longs({0, -1}, {2}), ones({2, 3}));
+                 }),
                  "index -1 is out of bounds for dimension 0 with size 2");
   EXPECT_EQ(values(x), before);
-  EXPECT_MESSAGE(error_of<IndexError>([&] { gather(x, 0, longs({2}, {1, 1})); }),
+  EXPECT_MESSAGE(error_of<IndexError>([&] {
+                   gather(x, 0, longs({2}, {1, 1}));
+                 }),
                  "[gather] index 2 is out of bounds for dimension 0 with size 2");
-  EXPECT_MESSAGE(error_of<RuntimeError>([&] { gather(x, 0, zeros({1, 1}, TensorOptions(kInt32))); }),
+  EXPECT_MESSAGE(error_of<RuntimeError>([&] {
+                   gather(x, 0, zeros({1, 1}, TensorOptions(kInt32)));
+                 }),
                  "gather(): Expected dtype int64 for index");
   EXPECT_MESSAGE(error_of<RuntimeError>([&] { gather(x, 0, longs({0}, {1})); }),
                  "Index tensor must have the same number of dimensions as input tensor");
-  EXPECT_MESSAGE(error_of<RuntimeError>([&] { gather(x, 0, longs({0, 0, 0, 0}, {1, 4})); }),
+  EXPECT_MESSAGE(error_of<RuntimeError>([&] {
+                   gather(x, 0, longs({0, 0, 0, 0}, {1, 4}));
+                 }),
                  "Size does not match at dimension 1");
-  EXPECT_MESSAGE(
-      error_of<RuntimeError>([&] { x.scatter_(0, longs({0, 0}, {1, 2}), ones({1, 1})); }),
-      "to be smaller than src");
-  EXPECT_MESSAGE(error_of<RuntimeError>([&] { x.scatter_add_(0, longs({0}, {1, 1}), ones({1, 1}, TensorOptions(kFloat64))); }),
+  EXPECT_MESSAGE(error_of<RuntimeError>([&] {
+                   x.scatter_(0, longs({0, 0}, {1, 2}), ones({1, 1}));
+                 }),
+                 "to be smaller than src");
+  EXPECT_MESSAGE(error_of<RuntimeError>([&] {
+                   x.scatter_add_(0, longs({0}, {1, 1}), ones({1, 1}, TensorOptions(kFloat64)));
+                 }),
                  "Expected self.dtype to be equal to src.dtype");
   Tensor expanded = zeros({3}).expand({2, 3});
-  EXPECT_FALSE(error_of<RuntimeError>([&] { expanded.scatter_(0, longs({0}, {1, 1}), 1.0); })
-                   .empty());
-  EXPECT_MESSAGE(error_of<RuntimeError>([&] { x.masked_scatter_(ones({2, 3}, TensorOptions(kBool)), ones({5})); }),
+  EXPECT_FALSE(error_of<RuntimeError>([&] {
+                 expanded.scatter_(0, longs({0}, {1, 1}), 1.0);
+               }).empty());
+  EXPECT_MESSAGE(error_of<RuntimeError>([&] {
+                   x.masked_scatter_(ones({2, 3}, TensorOptions(kBool)), ones({5}));
+                 }),
                  "Number of elements of source < number of ones in mask");
-  EXPECT_MESSAGE(error_of<RuntimeError>([&] { x.put_(longs({0, 1}, {2}), ones({3})); }),
+  EXPECT_MESSAGE(error_of<RuntimeError>([&] {
+                   x.put_(longs({0, 1}, {2}), ones({3}));
+                 }),
                  "same number of elements");
   EXPECT_MESSAGE(error_of<IndexError>([&] { x.put_(longs({6}, {1}), ones({1})); }),
                  "index 6 is out of bounds");

@@ -66,8 +66,8 @@ void init_scatter(nb::module_& module, nb::class_<Tensor>& tensor_class) {
 
   module.def(
       "scatter",
-      [](const Tensor& input, int64_t dim, const Tensor& index, nb::handle src,
-         nb::handle value, const std::optional<std::string>& reduce) {
+      [](const Tensor& input, int64_t dim, const Tensor& index, nb::handle src, nb::handle value,
+         const std::optional<std::string>& reduce) {
         Tensor result = input.clone();
         return scatter_inplace(result, dim, index, src_or_value(src, value), reduce);
       },
@@ -97,9 +97,8 @@ void init_scatter(nb::module_& module, nb::class_<Tensor>& tensor_class) {
       nb::sig("def scatter_(self, dim, index, src=None, *, value=None, reduce=None) -> Tensor"),
       "Writes src (a tensor or number) into self along dim at index, in place.");
 
-  module.def("scatter_add", &ember::scatter_add, nb::arg("input"), nb::arg("dim"),
-             nb::arg("index"), nb::arg("src"),
-             nb::sig("def scatter_add(input, dim, index, src) -> Tensor"),
+  module.def("scatter_add", &ember::scatter_add, nb::arg("input"), nb::arg("dim"), nb::arg("index"),
+             nb::arg("src"), nb::sig("def scatter_add(input, dim, index, src) -> Tensor"),
              "A copy of input with src added along dim at index.");
   tensor_class.def("scatter_add", &Tensor::scatter_add, nb::arg("dim"), nb::arg("index"),
                    nb::arg("src"), nb::sig("def scatter_add(self, dim, index, src) -> Tensor"),
@@ -117,14 +116,13 @@ void init_scatter(nb::module_& module, nb::class_<Tensor>& tensor_class) {
              "A copy of input with src reduced in along dim at index (sum, prod, mean, amax, "
              "amin).");
   tensor_class.def("scatter_reduce", &Tensor::scatter_reduce, nb::arg("dim"), nb::arg("index"),
-                   nb::arg("src"), nb::arg("reduce"), nb::kw_only(),
-                   nb::arg("include_self") = true,
+                   nb::arg("src"), nb::arg("reduce"), nb::kw_only(), nb::arg("include_self") = true,
                    nb::sig("def scatter_reduce(self, dim, index, src, reduce, *, "
                            "include_self=True) -> Tensor"),
                    "A copy of self with src reduced in along dim at index.");
   tensor_class.def("scatter_reduce_", &Tensor::scatter_reduce_, nb::arg("dim"), nb::arg("index"),
-                   nb::arg("src"), nb::arg("reduce"), nb::kw_only(),
-                   nb::arg("include_self") = true, reference,
+                   nb::arg("src"), nb::arg("reduce"), nb::kw_only(), nb::arg("include_self") = true,
+                   reference,
                    nb::sig("def scatter_reduce_(self, dim, index, src, reduce, *, "
                            "include_self=True) -> Tensor"),
                    "Reduces src into self along dim at index, in place.");
@@ -132,9 +130,12 @@ void init_scatter(nb::module_& module, nb::class_<Tensor>& tensor_class) {
   module.def(
       "index_add",
       [](const Tensor& input, int64_t dim, const Tensor& index, const Tensor& source,
-         nb::handle alpha) { return ember::index_add(input, dim, index, source, to_scalar(alpha)); },
+         nb::handle alpha) {
+        return ember::index_add(input, dim, index, source, to_scalar(alpha));
+      },
       nb::arg("input"), nb::arg("dim"), nb::arg("index"), nb::arg("source"), nb::kw_only(),
-      nb::arg("alpha") = 1, nb::sig("def index_add(input, dim, index, source, *, alpha=1) -> Tensor"),
+      nb::arg("alpha") = 1,
+      nb::sig("def index_add(input, dim, index, source, *, alpha=1) -> Tensor"),
       "A copy of input with alpha * source added at the positions index along dim.");
   tensor_class.def(
       "index_add",
@@ -145,17 +146,14 @@ void init_scatter(nb::module_& module, nb::class_<Tensor>& tensor_class) {
       "A copy of self with alpha * source added at the positions index along dim.");
   tensor_class.def(
       "index_add_",
-      [](Tensor& self, int64_t dim, const Tensor& index, const Tensor& source,
-         nb::handle alpha) -> Tensor& {
-        return self.index_add_(dim, index, source, to_scalar(alpha));
-      },
+      [](Tensor& self, int64_t dim, const Tensor& index, const Tensor& source, nb::handle alpha)
+          -> Tensor& { return self.index_add_(dim, index, source, to_scalar(alpha)); },
       nb::arg("dim"), nb::arg("index"), nb::arg("source"), nb::kw_only(), nb::arg("alpha") = 1,
       reference, nb::sig("def index_add_(self, dim, index, source, *, alpha=1) -> Tensor"),
       "Adds alpha * source into self at the positions index along dim, in place.");
 
-  module.def("index_copy", &ember::index_copy, nb::arg("input"), nb::arg("dim"),
-             nb::arg("index"), nb::arg("source"),
-             nb::sig("def index_copy(input, dim, index, source) -> Tensor"),
+  module.def("index_copy", &ember::index_copy, nb::arg("input"), nb::arg("dim"), nb::arg("index"),
+             nb::arg("source"), nb::sig("def index_copy(input, dim, index, source) -> Tensor"),
              "A copy of input with the slices of source written at the positions index along "
              "dim.");
   tensor_class.def("index_copy", &Tensor::index_copy, nb::arg("dim"), nb::arg("index"),
@@ -199,9 +197,8 @@ void init_scatter(nb::module_& module, nb::class_<Tensor>& tensor_class) {
   tensor_class.def("masked_scatter", &Tensor::masked_scatter, nb::arg("mask"), nb::arg("source"),
                    nb::sig("def masked_scatter(self, mask, source) -> Tensor"),
                    "A copy of self with source's leading elements written where mask is True.");
-  tensor_class.def("masked_scatter_", &Tensor::masked_scatter_, nb::arg("mask"),
-                   nb::arg("source"), reference,
-                   nb::sig("def masked_scatter_(self, mask, source) -> Tensor"),
+  tensor_class.def("masked_scatter_", &Tensor::masked_scatter_, nb::arg("mask"), nb::arg("source"),
+                   reference, nb::sig("def masked_scatter_(self, mask, source) -> Tensor"),
                    "Writes source's leading elements into self where mask is True, in place.");
 
   module.def("take", &ember::take, nb::arg("input"), nb::arg("index"),

@@ -225,7 +225,8 @@ def ref_take(x, index):
 def take_along_dim_samples(rng, dtype):
     found = []
     for shape, index, dim in [((3, 4), [[2, 0, 1, 1]], 0), ((3, 4), [[3], [0], [1]], 1),
-                              ((2, 1, 4), [[[0, 1]], [[3, 3]]], -1), ((3, 4), [5, 0, 11], None), ((3, 1), [[0, 2], [1, 1]], 0),
+                              ((2, 1, 4), [[[0, 1]], [[3, 3]]], -1), ((3, 4), [5, 0, 11], None),
+                              ((3, 1), [[0, 2], [1, 1]], 0),
                               ((3, 4), np.zeros((0, 4), np.int64), 0)]:
         x = Input(make_values(rng, shape, dtype), dtype)
         found.append(Sample((x, long_input(index)), {} if dim is None else {"dim": dim},
@@ -312,8 +313,8 @@ ENTRIES = [
            dtypes=ALL, kind="exact", method="take_along_dim"),
     OpInfo("put", ember.put, ref_put, put_samples, dtypes=ALL, kind="reduction", method="put",
            inplace="put_"),
-    OpInfo("argwhere", ember.argwhere, np.argwhere, nonzero_samples(False), dtypes=ALL, kind="exact",
-           out_dtype=lambda dtype: LONG, method="argwhere"),
+    OpInfo("argwhere", ember.argwhere, np.argwhere, nonzero_samples(False), dtypes=ALL,
+           kind="exact", out_dtype=lambda dtype: LONG, method="argwhere"),
     OpInfo("nonzero_tuple", lambda x: ember.nonzero(x, as_tuple=True), ref_nonzero_tuple,
            nonzero_samples(True), dtypes=ALL, kind="exact",
            method=lambda x: x.nonzero(as_tuple=True), functions=()),

@@ -39,8 +39,10 @@ int main() {
   added.index_fill_(1, torch::tensor({0}, torch::dtype(torch::kLong)), -1);
   CHECK(values(added) == (std::vector<double>{-1, 0, 0, -1, 1, 1}));
 
-  CHECK(values(x.take(torch::tensor({5, -6}, torch::dtype(torch::kLong)))) == (std::vector<double>{5, 0}));
-  x.put_(torch::tensor({0}, torch::dtype(torch::kLong)), torch::tensor({7.0f}), /*accumulate=*/true);
+  CHECK(values(x.take(torch::tensor({5, -6}, torch::dtype(torch::kLong)))) ==
+        (std::vector<double>{5, 0}));
+  x.put_(torch::tensor({0}, torch::dtype(torch::kLong)), torch::tensor({7.0f}),
+         /*accumulate=*/true);
   CHECK(values(x)[0] == 7);
 
   auto mask = torch::tensor({0, 3, 0, 4}, torch::dtype(torch::kLong)).reshape({2, 2});

@@ -27,12 +27,12 @@ constexpr int kDense = 2;
 using Dims = SmallVector<StridedDim<3>, 6>;
 
 struct Plan {
-  Dims others;              // the dims other than `dim`, innermost first, coalesced
-  int64_t length = 0;       // index.size(dim)
-  int64_t bound = 0;        // target.size(dim): every index must lie in [0, bound)
-  int64_t steps[3] = {};    // the strides along dim (the target's is scaled by each index)
-  int64_t positions = 0;    // product of the other dims' sizes
-  bool dim_inner = false;   // the loop over `dim` is the innermost one
+  Dims others;             // the dims other than `dim`, innermost first, coalesced
+  int64_t length = 0;      // index.size(dim)
+  int64_t bound = 0;       // target.size(dim): every index must lie in [0, bound)
+  int64_t steps[3] = {};   // the strides along dim (the target's is scaled by each index)
+  int64_t positions = 0;   // product of the other dims' sizes
+  bool dim_inner = false;  // the loop over `dim` is the innermost one
 };
 
 Plan make_plan(int64_t dim, const Tensor& target, const Tensor& index, const Tensor& dense) {
@@ -111,7 +111,8 @@ template <bool kCheck, typename Op>
     }
     for (int64_t i = 0; i < count; ++i) {
       const int64_t value = at[i * row_step[kIndex]];
-      if (in_range(value)) op(target + i * row_step[kTarget] + value * target_step, d + i * row_step[kDense]);
+      if (in_range(value))
+        op(target + i * row_step[kTarget] + value * target_step, d + i * row_step[kDense]);
     }
   }
   return ok;
@@ -147,11 +148,10 @@ bool walk(const Plan& plan, const int64_t* index, Op op, bool split_dim = false)
     for (int64_t p = begin; p < end; rows.next()) {
       const int64_t first = p % row_size;
       const int64_t count = std::min(row_size, first + (end - p)) - first;
-      ok &= run_stretch<kCheck>(plan, index, row_step,
-                                rows.offset(kTarget) + first * row_step[kTarget],
-                                rows.offset(kIndex) + first * row_step[kIndex],
-                                rows.offset(kDense) + first * row_step[kDense], count, 0,
-                                plan.length, op);
+      ok &= run_stretch<kCheck>(
+          plan, index, row_step, rows.offset(kTarget) + first * row_step[kTarget],
+          rows.offset(kIndex) + first * row_step[kIndex],
+          rows.offset(kDense) + first * row_step[kDense], count, 0, plan.length, op);
       p += count;
     }
     if (!ok) valid.store(false, std::memory_order_relaxed);
@@ -209,8 +209,7 @@ void check_indices(std::string_view op, int64_t dim, const Plan& plan, const Ten
 }
 
 template <typename T>
-void scatter_with(ScatterMode mode, const Plan& plan, const int64_t* index, T* self,
-                  const T* src) {
+void scatter_with(ScatterMode mode, const Plan& plan, const int64_t* index, T* self, const T* src) {
   using Acc = opmath_t<T>;
   switch (mode) {
     case ScatterMode::Assign:
@@ -248,8 +247,7 @@ void run_scatter(std::string_view op, int64_t dim, ScatterMode mode, const Tenso
   check_indices(op, dim, plan, index);
   visit_dtype(self.dtype(), [&](auto tag) {
     using T = typename decltype(tag)::type;
-    scatter_with<T>(mode, plan, index.data_ptr<int64_t>(), self.data_ptr<T>(),
-                    src.data_ptr<T>());
+    scatter_with<T>(mode, plan, index.data_ptr<int64_t>(), self.data_ptr<T>(), src.data_ptr<T>());
   });
 }
 
