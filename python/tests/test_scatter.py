@@ -90,3 +90,21 @@ def test_scatter_reduce_gradients_split_ties_evenly():
     out.sum().backward()
     assert x.grad.tolist() == [1.0, 1.0 / 3]
     assert src.grad.tolist() == [1.0 / 3, 1.0 / 3, 0.0]
+
+
+@pytest.mark.parametrize("call", [
+    lambda x: x.scatter_(0, ember.tensor([[0, 1]]), ember.ones(1, 2)),
+    lambda x: x.scatter_add_(0, ember.tensor([[0, 1]]), ember.ones(1, 2)),
+    lambda x: x.scatter_reduce_(0, ember.tensor([[0, 1]]), ember.ones(1, 2), "amax"),
+    lambda x: x.index_add_(0, ember.tensor([1]), ember.ones(1, 3)),
+    lambda x: x.index_copy_(0, ember.tensor([1]), ember.ones(1, 3)),
+    lambda x: x.masked_scatter_(ember.ones(2, 3, dtype=ember.bool), ember.ones(6)),
+    lambda x: x.put_(ember.tensor([1]), ember.ones(1)),
+])
+def test_operands_must_have_self_dtype(call):
+    """As in PyTorch, the family does not cast its source: another dtype is refused (RuntimeError
+    naming both dtypes) and self is left unchanged."""
+    x = ember.ones(2, 3, dtype=ember.int64)
+    with pytest.raises(RuntimeError, match="int64.*float32|same"):
+        call(x)
+    assert x.tolist() == [[1, 1, 1], [1, 1, 1]]
