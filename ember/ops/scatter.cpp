@@ -164,10 +164,13 @@ Tensor gather(const Tensor& self, int64_t dim, const Tensor& index, bool /*spars
   check_index_dtype("gather", index);
   const int64_t d = wrap_dim(dim, std::max<int64_t>(1, self.dim()), "gather");
   check_shapes("gather", self, d, index, nullptr);
-  Tensor result = empty(index.shape(), TensorOptions(self.dtype()).device(self.device()));
+  // The kernel's output is the result itself (a 0-d index's result is reshaped after), so the
+  // recorded node is the result's history.
+  const Tensor index1 = at_least_1d(index);
+  Tensor result = empty(index1.shape(), TensorOptions(self.dtype()).device(self.device()));
   if (index.numel() == 0) return result;
-  run(Gather("gather", d), {at_least_1d(self), at_least_1d(index)}, {at_least_1d(result)});
-  return result;
+  run(Gather("gather", d), {at_least_1d(self), index1}, {result});
+  return index.dim() == 0 ? result.reshape({}) : result;
 }
 
 Tensor scatter(const Tensor& self, int64_t dim, const Tensor& index, const Tensor& src) {
@@ -220,12 +223,11 @@ Tensor scatter_reduce(const Tensor& self, int64_t dim, const Tensor& index, cons
   check_shapes(op, self, d, index, &src);
   const Tensor base =
       include_self ? self : self.scatter(d, index, reduction_identity(mode, self.dtype()));
-  // The kernel combines src into a copy of self (ScatterReduce's contract).
-  Tensor result = base.detach().clone();
   if (index.numel() == 0) return include_self ? self.clone() : base;
-  run(ScatterReduce(d, mode), {at_least_1d(base), at_least_1d(index), at_least_1d(src)},
-      {at_least_1d(result)});
-  return result;
+  // The kernel combines src into a copy of self (ScatterReduce's contract).
+  Tensor result = at_least_1d(base.detach().clone());
+  run(ScatterReduce(d, mode), {at_least_1d(base), at_least_1d(index), at_least_1d(src)}, {result});
+  return self.dim() == 0 ? result.reshape({}) : result;
 }
 
 Tensor index_add(const Tensor& self, int64_t dim, const Tensor& index, const Tensor& source,

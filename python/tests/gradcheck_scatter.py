@@ -21,6 +21,11 @@ def register(add, real):
     """Adds this family's cases with test_gradcheck's add(op, note, fn, *specs) and real(*shape)."""
     add("gather", "dim0-repeats", lambda x: ember.gather(x, 0, ROWS), real(4, 3))
     add("gather", "dim1-smaller", lambda x: x.gather(1, COLUMNS), real(4, 3))
+    zero = ember.tensor(0)
+    add("gather", "0-d", lambda x: ember.gather(x, 0, zero), real())
+    add("scatter", "0-d-in-place", lambda x, s: x.clone().scatter_(0, zero, s), real(), real())
+    add("scatter_reduce", "0-d-amax", lambda x, s: x.scatter_reduce(0, zero, s, "amax"), real(),
+        real())
     add("scatter", "src-and-self", lambda x, s: ember.scatter(x, 0, DISTINCT, s),
         real(4, 3), real(2, 3))
     add("scatter", "src-larger-than-index", lambda x, s: x.scatter(0, ROWS_SMALL, s),
