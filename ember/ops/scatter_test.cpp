@@ -76,7 +76,8 @@ TEST(ScatterReduce, EveryReduction) {
   const Tensor src = tensor(Values{4, 6, -1}, kFloat32);
   EXPECT_EQ(values(self.scatter_reduce(0, index, src, "sum")), (Values{11, 2, 2}));
   EXPECT_EQ(values(self.scatter_reduce(0, index, src, "prod")), (Values{24, 2, -3}));
-  EXPECT_EQ(values(self.scatter_reduce(0, index, src, "mean")), (Values{11.0 / 3, 2, 1}));
+  EXPECT_EQ(values(self.scatter_reduce(0, index, src, "mean")),
+            (Values{static_cast<double>(11.0f / 3.0f), 2, 1}));
   EXPECT_EQ(values(self.scatter_reduce(0, index, src, "amax")), (Values{6, 2, 3}));
   EXPECT_EQ(values(self.scatter_reduce(0, index, src, "amin", false)), (Values{4, 2, -1}));
   EXPECT_EQ(values(self.scatter_reduce(0, index, src, "mean", false)), (Values{5, 2, -1}));
