@@ -162,12 +162,17 @@ bool walk(const Plan& plan, const int64_t* index, Op op, bool split_dim = false)
 // The error for the first out-of-range index in row-major order (after a walk found one).
 [[noreturn]] void raise_out_of_bounds(std::string_view op, int64_t dim, int64_t bound,
                                       const Tensor& index) {
-  const Tensor flat = index.contiguous();
-  const int64_t* values = flat.data_ptr<int64_t>();
+  SmallVector<StridedDim<1>, 6> dims;
+  for (int64_t d = index.dim() - 1; d >= 0; --d) {
+    dims.push_back({index.shape()[d], {index.strides()[d]}});
+  }
+  const int64_t* values = index.data_ptr<int64_t>();
+  StridedWalker<1> position(dims, 0);
   int64_t bad = 0;
-  for (int64_t i = 0, n = flat.numel(); i < n; ++i) {
-    if (values[i] < 0 || values[i] >= bound) {
-      bad = values[i];
+  for (int64_t i = 0, n = index.numel(); i < n; ++i, position.next()) {
+    const int64_t value = values[position.offset(0)];
+    if (value < 0 || value >= bound) {
+      bad = value;
       break;
     }
   }
