@@ -13,6 +13,7 @@
 #include "ember/ops/indexing.h"
 #include "ember/ops/ops.h"
 #include "ember/ops/scan.h"
+#include "ember/ops/scatter.h"
 #include "ember/ops/shape.h"
 #include "ember/tensor/allocator.h"
 #include "ember/tensor/tensor.h"

@@ -11,6 +11,7 @@
 #include <numbers>
 
 #include "ember/autograd/derivatives_scan.h"
+#include "ember/autograd/derivatives_scatter.h"
 #include "ember/autograd/grad_mode.h"
 #include "ember/base/error.h"
 #include "ember/ops/dispatch.h"
@@ -21,7 +22,7 @@
 namespace ember::autograd {
 namespace {
 
-constexpr SaveMask kInput0 = 1, kInput1 = 2, kInputs01 = 3;
+constexpr SaveMask kInput0 = 1, kInput1 = 2, kInputs01 = 3, kInput2 = 4;
 
 // What each rule reads of the forward values (SaveMask): one entry per primitive kind, or per op
 // for the kinds with one rule per op. Only read values are saved, so memory follows the rules.
@@ -132,7 +133,11 @@ constexpr SaveMask saves(PrimitiveKind kind) {
       return kInputs01;
     case PrimitiveKind::Index:
     case PrimitiveKind::IndexPut:
+    case PrimitiveKind::Gather:
+    case PrimitiveKind::Scatter:
       return kInput1;
+    case PrimitiveKind::ScatterReduce:
+      return kInputs01 | kInput2 | kSaveOutputs;
     case PrimitiveKind::Unary:
     case PrimitiveKind::Binary:
     case PrimitiveKind::AddScaled:
@@ -144,7 +149,6 @@ constexpr SaveMask saves(PrimitiveKind kind) {
     case PrimitiveKind::RandomFill:
     case PrimitiveKind::CountNonzero:
     case PrimitiveKind::Nonzero:
-    // shape
     case PrimitiveKind::Cat:
     case PrimitiveKind::Scan:
     case PrimitiveKind::SearchSorted:
@@ -527,12 +531,14 @@ bool is_differentiable(const Primitive& primitive) {
     case PrimitiveKind::Index:
     case PrimitiveKind::IndexPut:
     case PrimitiveKind::View:
-    // shape
     case PrimitiveKind::Cat:
     case PrimitiveKind::Scan:
     case PrimitiveKind::Sort:
     case PrimitiveKind::Topk:
     case PrimitiveKind::Mode:
+    case PrimitiveKind::Gather:
+    case PrimitiveKind::Scatter:
+    case PrimitiveKind::ScatterReduce:
       return true;
     case PrimitiveKind::Binary:
       return is_differentiable(type_rule(static_cast<const BinaryPrimitive&>(primitive).op()));
@@ -571,6 +577,9 @@ SaveMask saved_for_backward(const Primitive& primitive, SaveMask needs) {
     case PrimitiveKind::Where:
     case PrimitiveKind::Index:
     case PrimitiveKind::IndexPut:
+    case PrimitiveKind::Gather:
+    case PrimitiveKind::Scatter:
+    case PrimitiveKind::ScatterReduce:
     case PrimitiveKind::Copy:
     case PrimitiveKind::View:
     case PrimitiveKind::Fill:
@@ -578,7 +587,6 @@ SaveMask saved_for_backward(const Primitive& primitive, SaveMask needs) {
     case PrimitiveKind::RandomFill:
     case PrimitiveKind::CountNonzero:
     case PrimitiveKind::Nonzero:
-    // shape
     case PrimitiveKind::Cat:
     case PrimitiveKind::Sort:
     case PrimitiveKind::Topk:
@@ -590,7 +598,9 @@ SaveMask saved_for_backward(const Primitive& primitive, SaveMask needs) {
 }
 
 bool reads_output(const Primitive& primitive) {
-  if (primitive.kind() == PrimitiveKind::IndexPut) return true;
+  if (primitive.kind() == PrimitiveKind::IndexPut || primitive.kind() == PrimitiveKind::Scatter) {
+    return true;
+  }
   return primitive.kind() == PrimitiveKind::Matmul &&
          static_cast<const Matmul&>(primitive).beta() != 0.0;
 }
@@ -668,7 +678,6 @@ TensorList vjp(const Primitive& primitive, const BackwardContext& c) {
     }
     case PrimitiveKind::View:
       return view_vjp(static_cast<const View&>(primitive), c);
-    // shape
     case PrimitiveKind::Cat: {
       // Each input's gradient is its slice of the output's.
       const int64_t dim = static_cast<const Cat&>(primitive).dim();
@@ -680,28 +689,42 @@ TensorList vjp(const Primitive& primitive, const BackwardContext& c) {
         start += length;
       }
       return grads;
-      case PrimitiveKind::Scan:
-        return scan_vjp(static_cast<const Scan&>(primitive), c);
-      case PrimitiveKind::Sort:
-      case PrimitiveKind::Topk:
-      case PrimitiveKind::Mode: {
-        const auto saved = saved_for<PrimitiveKind::Sort, PrimitiveKind::Topk, PrimitiveKind::Mode>(
-            c, primitive.kind());
-        const int64_t dim =
-            primitive.kind() == PrimitiveKind::Sort   ? static_cast<const Sort&>(primitive).dim()
-            : primitive.kind() == PrimitiveKind::Topk ? static_cast<const Topk&>(primitive).dim()
-                                                      : static_cast<const Mode&>(primitive).dim();
-        return {scatter_along(grad, dim, saved.output<1>(), c.input_shapes[0])};
-      }
-      case PrimitiveKind::Fill:
-      case PrimitiveKind::Range:
-      case PrimitiveKind::RandomFill:
-      case PrimitiveKind::CountNonzero:
-      case PrimitiveKind::Nonzero:
-      case PrimitiveKind::SearchSorted:
-        break;
     }
-      detail::raise<RuntimeError>("[", primitive.name(), "] is not differentiable");
+    case PrimitiveKind::Scan:
+      return scan_vjp(static_cast<const Scan&>(primitive), c);
+    case PrimitiveKind::Sort:
+    case PrimitiveKind::Topk:
+    case PrimitiveKind::Mode: {
+      const auto saved = saved_for<PrimitiveKind::Sort, PrimitiveKind::Topk, PrimitiveKind::Mode>(
+          c, primitive.kind());
+      const int64_t dim =
+          primitive.kind() == PrimitiveKind::Sort   ? static_cast<const Sort&>(primitive).dim()
+          : primitive.kind() == PrimitiveKind::Topk ? static_cast<const Topk&>(primitive).dim()
+                                                    : static_cast<const Mode&>(primitive).dim();
+      return {scatter_along(grad, dim, saved.output<1>(), c.input_shapes[0])};
+    }
+    case PrimitiveKind::Gather: {
+      const Tensor& index = saved_for<PrimitiveKind::Gather>(c, primitive.kind()).input<1>();
+      return gather_vjp(static_cast<const Gather&>(primitive), grad, index, c.input_shapes[0]);
+    }
+    case PrimitiveKind::Scatter: {
+      const Tensor& index = saved_for<PrimitiveKind::Scatter>(c, primitive.kind()).input<1>();
+      return scatter_vjp(static_cast<const Scatter&>(primitive), c, index);
+    }
+    case PrimitiveKind::ScatterReduce: {
+      const auto saved = saved_for<PrimitiveKind::ScatterReduce>(c, primitive.kind());
+      return scatter_reduce_vjp(static_cast<const ScatterReduce&>(primitive), c, saved.input<0>(),
+                                saved.input<1>(), saved.input<2>(), saved.output<0>());
+    }
+    case PrimitiveKind::Fill:
+    case PrimitiveKind::Range:
+    case PrimitiveKind::RandomFill:
+    case PrimitiveKind::CountNonzero:
+    case PrimitiveKind::Nonzero:
+    case PrimitiveKind::SearchSorted:
+      break;
   }
+  detail::raise<RuntimeError>("[", primitive.name(), "] is not differentiable");
+}
 
 }  // namespace ember::autograd

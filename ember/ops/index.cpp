@@ -10,6 +10,7 @@
 #include "ember/ops/inplace.h"
 #include "ember/ops/ops.h"
 #include "ember/ops/primitives.h"
+#include "ember/ops/primitives_scatter.h"
 
 namespace ember {
 namespace {
@@ -208,10 +209,13 @@ Tensor index_select(const Tensor& self, int64_t dim, const Tensor& index) {
   Shape shape = self.shape();
   shape[d] = count;
   Tensor result = empty(shape, TensorOptions(self.dtype()).device(self.device()));
-  if (count > 0) {
-    const Tensor positions = index.reshape({1, count}).to(kInt64).contiguous();
-    IndexLayout layout{{d}, d, /*allow_negative=*/false};
-    run(Index("index_select", std::move(layout)), {self, positions}, {result});
+  if (count > 0 && result.numel() > 0) {
+    // A gather whose index is the 1-D one expanded over the other dims (stride 0, no copy):
+    // the gather kernel's parallel walk and unit-stride rows (primitives_scatter.h).
+    Shape view(shape.size(), 1);
+    view[static_cast<size_t>(d)] = count;
+    const Tensor positions = index.to(kInt64).reshape(view).expand(shape);
+    run(Gather("index_select", d), {self, positions}, {result});
   }
   return result;
 }

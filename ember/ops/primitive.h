@@ -42,6 +42,10 @@ enum class PrimitiveKind : uint8_t {
   Topk,
   Mode,
   SearchSorted,
+  // scatter
+  Gather,
+  Scatter,
+  ScatterReduce,
 };
 
 class Primitive {

@@ -87,6 +87,9 @@ void init_creation(nb::module_& module);
 void init_scan(nb::module_& module, nb::class_<Tensor>& tensor_class);
 void init_numpy(nb::module_& module, nb::class_<Tensor>& tensor_class);
 void init_indexing(nb::class_<Tensor>& tensor_class);
+void init_scatter(nb::module_& module, nb::class_<Tensor>& tensor_class);
+// where(condition): the tuple nonzero(condition, as_tuple=True) gives (scatter.cpp).
+nb::object where_condition(const Tensor& condition);
 void init_autograd(nb::module_& module, nb::class_<Tensor>& tensor_class);
 // One Python object per TensorImpl (Note [Python objects]): the Tensor type's dealloc hook,
 // Tensor._make_subclass and Tensor.as_subclass.

@@ -124,8 +124,6 @@ void init_indexing(nb::class_<Tensor>& tensor_class) {
   tensor_class.def("masked_select", &Tensor::masked_select, nb::arg("mask"),
                    nb::sig("def masked_select(self, mask) -> Tensor"),
                    "The elements where the bool mask is True, as a 1-D tensor.");
-  tensor_class.def("nonzero", &Tensor::nonzero, nb::sig("def nonzero(self) -> Tensor"),
-                   "The indices of the non-zero elements, shape (count, self.dim()).");
   tensor_class.def("index_put_",
                    static_cast<Tensor& (Tensor::*)(const std::vector<std::optional<Tensor>>&,
                                                    const Tensor&, bool)>(&Tensor::index_put_),

@@ -94,6 +94,7 @@ NB_MODULE(_C, module) {
   init_tensor(tensor_class);
   init_tensor_reductions(tensor_class);
   init_indexing(tensor_class);
+  init_scatter(module, tensor_class);
   init_numpy(module, tensor_class);
   init_autograd(module, tensor_class);
   init_ops(module);

@@ -77,12 +77,15 @@ void init_ops(nb::module_& module) {
       "Alias for div(input, other) with true division.");
   module.def(
       "where",
-      [](const Tensor& condition, nb::handle x, nb::handle y) {
-        return ember::where(condition, to_operand(x), to_operand(y));
+      [](const Tensor& condition, nb::handle x, nb::handle y) -> nb::object {
+        // One argument: nonzero(condition, as_tuple=True) (scatter.cpp).
+        if (x.is_none() && y.is_none()) return where_condition(condition);
+        return nb::cast(ember::where(condition, to_operand(x), to_operand(y)));
       },
-      nb::arg("condition"), nb::arg("input"), nb::arg("other"),
-      nb::sig("def where(condition, input, other) -> Tensor"),
-      "Elements of input where condition is True, else of other.");
+      nb::arg("condition"), nb::arg("input") = nb::none(), nb::arg("other") = nb::none(),
+      nb::sig("def where(condition, input=None, other=None) -> Tensor"),
+      "Elements of input where condition is True, else of other; with the condition alone, "
+      "nonzero(condition, as_tuple=True).");
   module.def(
       "logical_not", [](const Tensor& x) { return ember::logical_not(x); }, nb::arg("input"),
       nb::sig("def logical_not(input) -> Tensor"), "Elementwise logical NOT, as a bool tensor.");
@@ -92,8 +95,6 @@ void init_ops(nb::module_& module) {
   module.def("index_select", &ember::index_select, nb::arg("input"), nb::arg("dim"),
              nb::arg("index"), nb::sig("def index_select(input, dim, index) -> Tensor"),
              "The entries of input along dim at the positions in the 1-D index tensor.");
-  module.def("nonzero", &ember::nonzero, nb::arg("input"), nb::sig("def nonzero(input) -> Tensor"),
-             "The indices of the non-zero elements of input, shape (count, input.dim()).");
 
   module.def("mm", &ember::mm, nb::arg("input"), nb::arg("mat2"),
              nb::sig("def mm(input, mat2) -> Tensor"), "Matrix product of two 2-D tensors.");
