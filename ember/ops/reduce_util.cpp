@@ -66,7 +66,10 @@ Tensor cdist(const Tensor& x1, const Tensor& x2, double p, std::optional<int64_t
   EMBER_CHECK(p >= 0, "[cdist] cdist only supports non-negative p values; got ", p);
   // [*, P, 1, M] - [*, 1, R, M]: every pair's difference, then the norm over M. norm is flat at
   // zero (a zero distance has a zero gradient, as PyTorch's cdist).
-  return norm(sub(x1.unsqueeze(-2), x2.unsqueeze(-3)), p, {-1});
+  // Rows of no columns are at distance 0 for every p, as in PyTorch (norm's inf and -inf have
+  // no value over an empty dim; its 2-norm is 0 there).
+  const double order = x1.size(-1) == 0 ? 2.0 : p;
+  return norm(sub(x1.unsqueeze(-2), x2.unsqueeze(-3)), order, {-1});
 }
 
 Tensor trace(const Tensor& x) {

@@ -136,19 +136,20 @@ def cdist_samples(rng, dtype):
 
 def ref_cdist(x1, x2, p=2.0, compute_mode=None):
     batch = np.broadcast_shapes(x1.shape[:-2], x2.shape[:-2])
-    x1 = np.broadcast_to(x1, batch + x1.shape[-2:]).reshape((-1,) + x1.shape[-2:])
-    x2 = np.broadcast_to(x2, batch + x2.shape[-2:]).reshape((-1,) + x2.shape[-2:])
-    result = np.zeros((x1.shape[0], x1.shape[1], x2.shape[1]))
-    for i, (a, b) in enumerate(zip(x1, x2)):
-        if a.shape[0] == 0 or b.shape[0] == 0:
+    x1 = np.broadcast_to(x1, batch + x1.shape[-2:])
+    x2 = np.broadcast_to(x2, batch + x2.shape[-2:])
+    result = np.zeros(batch + (x1.shape[-2], x2.shape[-2]))
+    for index in np.ndindex(*batch):
+        a, b = x1[index], x2[index]
+        if a.shape[0] == 0 or b.shape[0] == 0 or a.shape[1] == 0:
             continue
         if p == 0:
-            result[i] = (a[:, None, :] != b[None, :, :]).sum(-1)
+            result[index] = (a[:, None, :] != b[None, :, :]).sum(-1)
         elif p == math.inf:
-            result[i] = distance.cdist(a, b, "chebyshev") if a.shape[1] else 0.0
+            result[index] = distance.cdist(a, b, "chebyshev")
         else:
-            result[i] = distance.cdist(a, b, "minkowski", p=p)
-    return result.reshape(batch + result.shape[1:])
+            result[index] = distance.cdist(a, b, "minkowski", p=p)
+    return result
 
 
 def trace_samples(rng, dtype):
@@ -207,7 +208,9 @@ ENTRIES = [
     OpInfo("cdist", ember.cdist, ref_cdist, cdist_samples, kind="reduction"),
     OpInfo("trace", ember.trace, ref_trace, trace_samples, dtypes=NUMERIC, kind="reduction",
            out_dtype=sum_result, method="trace"),
+    # Two rounded products subtracted: reduced precision cancels like a short reduction.
     OpInfo("cross", ember.cross, ref_cross, cross_samples, dtypes=NUMERIC, method="cross",
+           kind="reduction",
            supports_out=True),
     OpInfo("all_dims", ember.all, ref_all_any(np.all), several_dims, dtypes=ALL,
            kind="reduction", out_dtype=logical_reduction_result, method="all", functions=(),
