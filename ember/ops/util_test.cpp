@@ -58,14 +58,14 @@ TEST_F(UtilTest, OutIsResizedWithAWarningOnlyWhenItHeldElements) {
   neg_out(full_out, make({1, 2}, {2}));
   EXPECT_EQ(values(full_out), (std::vector<double>{-1, -2}));
   ASSERT_EQ(warnings.size(), 1u);
-  EXPECT_NE(warnings[0].find("An output with one or more elements was resized"),
-            std::string::npos);
+  EXPECT_NE(warnings[0].find("An output with one or more elements was resized"), std::string::npos);
 }
 
 TEST_F(UtilTest, OutRefusesUncastableDtypesAndOverlap) {
   Tensor longs = zeros({2}, kInt64);
-  EXPECT_NE(message_of([&] { mul_out(longs, make({1, 2}, {2}), make({1, 2}, {2})); })
-                .find("[mul] result type float32 can't be cast to the desired output type int64"),
+  EXPECT_NE(message_of([&] {
+              mul_out(longs, make({1, 2}, {2}), make({1, 2}, {2}));
+            }).find("[mul] result type float32 can't be cast to the desired output type int64"),
             std::string::npos);
   EXPECT_EQ(values(longs), (std::vector<double>{0, 0}));
   Tensor storage = make({1, 2, 3, 4}, {4});
@@ -97,7 +97,6 @@ TEST_F(UtilTest, ResizeKeepsOrGrowsTheStorage) {
   Tensor t = make({1, 2, 3, 4}, {4});
   t.resize_({2});
   EXPECT_EQ(values(t), (std::vector<double>{1, 2}));
-  Tensor other = t;
   t.resize_({2, 3});
   EXPECT_EQ(t.shape(), Shape({2, 3}));
   EXPECT_EQ(values(t).front(), 1.0);
@@ -181,14 +180,17 @@ TEST_F(UtilTest, Reductions) {
 }
 
 TEST_F(UtilTest, ReductionErrorsNameTheOp) {
-  EXPECT_NE(message_of([] { cross(ones({2, 4}), ones({2, 4})); })
-                .find("[cross] no dimension of size 3"),
+  EXPECT_NE(message_of([] {
+              cross(ones({2, 4}), ones({2, 4}));
+            }).find("[cross] no dimension of size 3"),
             std::string::npos);
-  EXPECT_NE(message_of([] { linalg_cross(ones({3, 2}), ones({3, 2})); })
-                .find("[linalg.cross] inputs dimension -1 must have length 3"),
+  EXPECT_NE(message_of([] {
+              linalg_cross(ones({3, 2}), ones({3, 2}));
+            }).find("[linalg.cross] inputs dimension -1 must have length 3"),
             std::string::npos);
-  EXPECT_NE(message_of([] { cdist(ones({2, 3}), ones({2, 4})); })
-                .find("[cdist] X1 and X2 must have the same number of columns"),
+  EXPECT_NE(message_of([] {
+              cdist(ones({2, 3}), ones({2, 4}));
+            }).find("[cdist] X1 and X2 must have the same number of columns"),
             std::string::npos);
   EXPECT_NE(message_of([] { trace(ones({3})); }).find("[trace] expected a matrix"),
             std::string::npos);

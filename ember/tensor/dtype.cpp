@@ -84,7 +84,8 @@ ScalarType default_dtype() { return global_default_dtype.load(std::memory_order_
 
 void set_default_dtype(ScalarType dtype) {
   EMBER_CHECK_TYPE(dtype == ScalarType::Float32 || dtype == ScalarType::Float64,
-                   "[set_default_dtype] only float32 and float64 can be the default dtype; got ",
+                   "[set_default_dtype] only floating-point types are supported as the default "
+                   "type: float32 and float64; got ",
                    dtype);
   global_default_dtype.store(dtype, std::memory_order_relaxed);
 }

@@ -145,8 +145,8 @@ def ref_cdist(x1, x2, p=2.0, compute_mode=None):
             continue
         if p == 0:
             result[index] = (a[:, None, :] != b[None, :, :]).sum(-1)
-        elif p == math.inf:
-            result[index] = distance.cdist(a, b, "chebyshev")
+        elif p == math.inf:  # scipy's chebyshev skips NaN; ember's max propagates it
+            result[index] = np.max(np.abs(a[:, None, :] - b[None, :, :]), axis=-1)
         else:
             result[index] = distance.cdist(a, b, "minkowski", p=p)
     return result
