@@ -155,6 +155,20 @@ TEST_F(UtilTest, DefaultDtypeIsFloat32OrFloat64) {
   EXPECT_EQ(get_default_dtype(), kFloat32);
 }
 
+TEST_F(UtilTest, PrintOptionsCanForceScientificNotation) {
+  const PrintOptions saved = get_printoptions();
+  PrintOptions forced = saved;
+  forced.sci_mode = true;
+  set_printoptions(forced);
+  const std::string scientific = to_string(make({1.5, 2}, {2}));
+  forced.sci_mode = false;
+  set_printoptions(forced);
+  const std::string fixed = to_string(make({1e-6, 1}, {2}));
+  set_printoptions(saved);
+  EXPECT_EQ(scientific, "tensor([1.5000e+00, 2.0000e+00])");
+  EXPECT_EQ(fixed, "tensor([0.0000, 1.0000])");
+}
+
 TEST_F(UtilTest, Reductions) {
   Tensor x = make({1, kNan, 3, 4}, {2, 2});
   EXPECT_EQ(values(nansum(x, {1})), (std::vector<double>{1, 7}));
