@@ -312,7 +312,7 @@ struct PrintOptions {
   int64_t edgeitems = 3;
   int64_t linewidth = 80;
   // Scientific notation for floats: forced on or off, or (unset) chosen from the values.
-  std::optional<bool> sci_mode;
+  std::optional<bool> sci_mode = std::nullopt;
 };
 void set_printoptions(const PrintOptions& options);
 PrintOptions get_printoptions();
