@@ -219,9 +219,9 @@ void init_creation(nb::module_& module) {
       "arange",
       [](nb::handle a, nb::handle b, nb::handle step, nb::handle out, nb::handle dtype,
          nb::handle device, bool requires_grad) {
-        dtype = out_dtype_or(dtype, out);
+        const nb::object chosen = out_dtype_or(dtype, out);
         std::optional<TensorOptions> options;
-        if (!dtype.is_none() || !device.is_none()) options = options_from(dtype, device);
+        if (!chosen.is_none() || !device.is_none()) options = options_from(chosen, device);
         const Scalar start = b.is_none() ? Scalar(0) : to_scalar(a);
         const Scalar end = to_scalar(b.is_none() ? a : b);
         return factory_out(

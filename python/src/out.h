@@ -67,6 +67,6 @@ auto with_out(const char* op, R (*f)(Args...)) {
 // their dtype defaults to out's (see out_dtype_or).
 nb::object factory_out(std::string_view op, nb::handle out, Tensor result);
 // The dtype a factory builds in: `dtype` when given, else out's when there is one.
-nb::handle out_dtype_or(nb::handle dtype, nb::handle out);
+nb::object out_dtype_or(nb::handle dtype, nb::handle out);
 
 }  // namespace ember::python

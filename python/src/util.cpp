@@ -31,9 +31,9 @@ nb::object factory_out(std::string_view op, nb::handle out, Tensor result) {
   return nb::borrow(out);
 }
 
-nb::handle out_dtype_or(nb::handle dtype, nb::handle out) {
-  if (!dtype.is_none() || out.is_none()) return dtype;
-  return dtype_object(out_tensor("out", out).dtype()).release();  // the module owns dtype objects
+nb::object out_dtype_or(nb::handle dtype, nb::handle out) {
+  if (!dtype.is_none() || out.is_none()) return nb::borrow(dtype);
+  return dtype_object(out_tensor("out", out).dtype());
 }
 
 double correction_of(nb::handle& dim, nb::handle unbiased, nb::handle correction) {
