@@ -215,6 +215,12 @@ void init_util(nb::module_& module, nb::class_<Tensor>& tensor) {
       .def_prop_ro(
           "itemsize", [](const Tensor& t) { return t.itemsize(); },
           "The size of one element in bytes.")
+      .def(
+          "resize_",
+          [](Tensor& t, nb::args sizes) -> Tensor& { return t.resize_(to_shape(sizes)); },
+          nb::rv_policy::reference_internal, nb::sig("def resize_(self, *sizes) -> Tensor"),
+          "Resizes self in place to a contiguous tensor of sizes, keeping its memory (and values) "
+          "when large enough.")
       .def("is_complex", &Tensor::is_complex, nb::sig("def is_complex(self) -> bool"),
            "Whether the dtype is complex (never: ember has no complex dtypes).")
       .def("is_signed", &Tensor::is_signed, nb::sig("def is_signed(self) -> bool"),

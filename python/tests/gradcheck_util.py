@@ -5,7 +5,8 @@ cross).
 import ember
 
 BOOL_RESULT = "bool result: comparisons and logical ops have no gradient"
-NON_DIFFERENTIABLE = {"all_dims": BOOL_RESULT, "any_dims": BOOL_RESULT}
+NON_DIFFERENTIABLE = {"all_dims": BOOL_RESULT, "any_dims": BOOL_RESULT,
+                      "resize_": "resize_ refuses tensors that require grad, as in PyTorch"}
 ZERO_GRADIENT = ()  # op_db names whose gradient is zero everywhere
 CONTIGUOUS = ("contiguous",)
 

@@ -184,6 +184,20 @@ def several_dims(rng, dtype):
             if isinstance(sample.kwargs.get("dim"), tuple)]
 
 
+def resize_samples(rng, dtype):
+    found = []
+    for shape, sizes in [((3, 4), (2, 3)), ((3, 4), (12,)), ((2, 3, 4), (4, 5)), ((3, 4), (0,)),
+                         ((3, 4), ())]:
+        values = Input(make_values(rng, shape, dtype), dtype)
+        found.append(Sample((values,) + sizes, tag=shape_tag(shape, sizes)))
+    return found
+
+
+def ref_resize(x, *sizes):
+    """Shrinking keeps the first elements in memory order (the input is contiguous)."""
+    return x.reshape(-1)[:math.prod(sizes)].reshape(sizes)
+
+
 def pair(dtype):
     return dtype, dtype
 
@@ -212,6 +226,9 @@ ENTRIES = [
     OpInfo("cross", ember.cross, ref_cross, cross_samples, dtypes=NUMERIC, method="cross",
            kind="reduction",
            supports_out=True),
+    OpInfo("resize_", lambda x, *sizes: x.clone().resize_(*sizes), ref_resize, resize_samples,
+           dtypes=ALL, kind="exact", functions=(), methods=("resize_",),
+           layouts=("contiguous",)),
     OpInfo("all_dims", ember.all, ref_all_any(np.all), several_dims, dtypes=ALL,
            kind="reduction", out_dtype=logical_reduction_result, method="all", functions=(),
            supports_out=True),

@@ -232,6 +232,18 @@ def test_resized_out_keeps_its_object_and_grows_its_memory():
     assert small.tolist() == [1.0, 1.0, 1.0, 0.0]
 
 
+def test_resize_to_zero_elements_reuses_an_out_silently():
+    out = ember.zeros(5)
+    assert out.resize_(0) is out and out.shape == (0,)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        ember.add(ember.ones(2), 1, out=out)
+    assert out.tolist() == [2.0, 2.0]
+    leaf = ember.zeros(2, requires_grad=True)
+    with pytest.raises(RuntimeError, match="cannot resize variables that require grad"):
+        leaf.resize_(3)
+
+
 def test_factories_build_in_outs_dtype():
     out = ember.empty(0, dtype=ember.int32)
     ember.zeros(2, 3, out=out)
