@@ -88,6 +88,13 @@ Tensor linalg_cross(const Tensor& a, const Tensor& b, int64_t dim) {
   const int64_t d = wrap_dim(dim, static_cast<int64_t>(shape.size()), "linalg.cross");
   EMBER_CHECK(a.size(d) == 3 && b.size(d) == 3, "[linalg.cross] inputs dimension ", dim,
               " must have length 3. Got ", a.size(d), " and ", b.size(d));
+  // float16/bfloat16 compute in float32 (Note [reduced precision]): rounding the two products
+  // before subtracting them would lose the difference when they nearly cancel.
+  const ScalarType dtype = result_type(a, b);
+  if (is_reduced_float(dtype)) {
+    return to(linalg_cross(to(a, std::nullopt, kFloat32), to(b, std::nullopt, kFloat32), dim),
+              std::nullopt, dtype);
+  }
   // c_i = a_{i+1} b_{i+2} - a_{i+2} b_{i+1} (indices mod 3).
   const Tensor next = tensor({1, 2, 0}), after = tensor({2, 0, 1});
   return sub(mul(index_select(a, d, next), index_select(b, d, after)),

@@ -222,9 +222,7 @@ ENTRIES = [
     OpInfo("cdist", ember.cdist, ref_cdist, cdist_samples, kind="reduction"),
     OpInfo("trace", ember.trace, ref_trace, trace_samples, dtypes=NUMERIC, kind="reduction",
            out_dtype=sum_result, method="trace"),
-    # Two rounded products subtracted: reduced precision cancels like a short reduction.
     OpInfo("cross", ember.cross, ref_cross, cross_samples, dtypes=NUMERIC, method="cross",
-           kind="reduction",
            supports_out=True),
     OpInfo("resize_", lambda x, *sizes: x.clone().resize_(*sizes), ref_resize, resize_samples,
            dtypes=ALL, kind="exact", functions=(), methods=("resize_",),
