@@ -9,7 +9,6 @@
 #include "ember/ops/primitives.h"
 
 namespace ember {
-namespace {
 
 // Whether the elements of t occupy a dense block with no two sharing memory, in some dim order.
 bool is_non_overlapping_and_dense(const Tensor& t) {
@@ -30,8 +29,6 @@ bool is_non_overlapping_and_dense(const Tensor& t) {
   }
   return true;
 }
-
-}  // namespace
 
 void check_inplace_cast(std::string_view op, ScalarType from, ScalarType to) {
   EMBER_CHECK(can_cast(from, to), "[", op, "] result type ", from,

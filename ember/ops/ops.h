@@ -266,8 +266,14 @@ Tensor std(const Tensor& x, Bool unbiased) {
 // p: 1, 2, any positive number, or +/-infinity.
 Tensor norm(const Tensor& x, double p = 2, IntArrayRef dims = {}, bool keepdim = false);
 Tensor logsumexp(const Tensor& x, IntArrayRef dims, bool keepdim = false);
-Tensor all(const Tensor& x, std::optional<int64_t> dim = std::nullopt, bool keepdim = false);
-Tensor any(const Tensor& x, std::optional<int64_t> dim = std::nullopt, bool keepdim = false);
+// all/any: over every element, one dim, or a list of dims (empty: every dim). Overloads rather
+// than an optional dim, so that all(x, 0) and all(x, {0, 1}) are not ambiguous.
+Tensor all(const Tensor& x);
+Tensor all(const Tensor& x, int64_t dim, bool keepdim = false);
+Tensor all(const Tensor& x, IntArrayRef dims, bool keepdim = false);
+Tensor any(const Tensor& x);
+Tensor any(const Tensor& x, int64_t dim, bool keepdim = false);
+Tensor any(const Tensor& x, IntArrayRef dims, bool keepdim = false);
 
 // ---------------------------------------------------------------- linear algebra (linalg.cpp)
 Tensor mm(const Tensor& a, const Tensor& b);
@@ -305,6 +311,8 @@ struct PrintOptions {
   int64_t threshold = 1000;
   int64_t edgeitems = 3;
   int64_t linewidth = 80;
+  // Scientific notation for floats: forced on or off, or (unset) chosen from the values.
+  std::optional<bool> sci_mode = std::nullopt;
 };
 void set_printoptions(const PrintOptions& options);
 PrintOptions get_printoptions();

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstring>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -71,7 +72,8 @@ std::string join(const std::vector<std::string>& parts, std::string_view separat
 // magnitudes of their nonzero finite values (non-finite values and zeros never decide).
 class Formatter {
  public:
-  Formatter(bool floating, int precision) : floating_(floating), precision_(precision) {}
+  Formatter(bool floating, int precision, std::optional<bool> sci_mode)
+      : floating_(floating), precision_(precision), forced_sci_mode_(sci_mode) {}
 
   void fit_integers(const std::vector<std::string>& texts) {
     for (const std::string& text : texts) width_ = std::max(width_, text.size());
@@ -82,14 +84,18 @@ class Formatter {
     for (double value : values) {
       if (std::isfinite(value) && value != 0) shown.push_back(value);
     }
-    if (shown.empty()) return;
+    if (shown.empty()) {
+      sci_mode_ = forced_sci_mode_.value_or(false);
+      return;
+    }
     double min_abs = std::abs(shown[0]), max_abs = min_abs;
     for (double value : shown) {
       min_abs = std::min(min_abs, std::abs(value));
       max_abs = std::max(max_abs, std::abs(value));
       if (value != std::ceil(value)) int_mode_ = false;
     }
-    sci_mode_ = max_abs / min_abs > 1000.0 || max_abs > 1.0e8 || (!int_mode_ && min_abs < 1.0e-4);
+    sci_mode_ = forced_sci_mode_.value_or(max_abs / min_abs > 1000.0 || max_abs > 1.0e8 ||
+                                          (!int_mode_ && min_abs < 1.0e-4));
     for (double value : shown) {
       // In integer mode the trailing "." counts towards the width.
       const size_t length =
@@ -121,6 +127,7 @@ class Formatter {
  private:
   bool floating_;
   int precision_;
+  std::optional<bool> forced_sci_mode_;  // set_printoptions(sci_mode=...), else chosen per tensor
   bool int_mode_ = true;
   bool sci_mode_ = false;
   size_t width_ = 1;
@@ -138,7 +145,7 @@ class Printer {
         strides_(tensor.strides()),
         options_(options),
         summarize_(tensor.numel() > options.threshold),
-        formatter_(is_floating_point(tensor.dtype()), options.precision) {
+        formatter_(is_floating_point(tensor.dtype()), options.precision, options.sci_mode) {
     if (formatter_.floating()) {
       std::vector<double> values;
       visit_shown(0, 0, [&](int64_t offset) { values.push_back(read_double(offset)); });

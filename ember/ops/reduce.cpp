@@ -338,15 +338,24 @@ Tensor logsumexp(const Tensor& x, IntArrayRef dims, bool keepdim) {
   return compute == dtype ? result : to(result, std::nullopt, dtype);
 }
 
-Tensor all(const Tensor& x, std::optional<int64_t> dim, bool keepdim) {
-  // PyTorch keeps uint8 for uint8 inputs (a legacy it preserves); every other dtype gives bool.
-  const ScalarType dtype = x.dtype() == kUInt8 ? kUInt8 : kBool;
-  return reduce(ReduceOp::All, x, single_dim("all", x, dim), keepdim, dtype);
-}
+namespace {
+// PyTorch keeps uint8 for uint8 inputs (a legacy it preserves); every other dtype gives bool.
+ScalarType logical_result(const Tensor& x) { return x.dtype() == kUInt8 ? kUInt8 : kBool; }
+}  // namespace
 
-Tensor any(const Tensor& x, std::optional<int64_t> dim, bool keepdim) {
-  const ScalarType dtype = x.dtype() == kUInt8 ? kUInt8 : kBool;
-  return reduce(ReduceOp::Any, x, single_dim("any", x, dim), keepdim, dtype);
+Tensor all(const Tensor& x) { return all(x, IntArrayRef{}, false); }
+Tensor all(const Tensor& x, int64_t dim, bool keepdim) {
+  return reduce(ReduceOp::All, x, single_dim("all", x, dim), keepdim, logical_result(x));
+}
+Tensor all(const Tensor& x, IntArrayRef dims, bool keepdim) {
+  return reduce(ReduceOp::All, x, reduced_dims("all", x, dims), keepdim, logical_result(x));
+}
+Tensor any(const Tensor& x) { return any(x, IntArrayRef{}, false); }
+Tensor any(const Tensor& x, int64_t dim, bool keepdim) {
+  return reduce(ReduceOp::Any, x, single_dim("any", x, dim), keepdim, logical_result(x));
+}
+Tensor any(const Tensor& x, IntArrayRef dims, bool keepdim) {
+  return reduce(ReduceOp::Any, x, reduced_dims("any", x, dims), keepdim, logical_result(x));
 }
 
 // ---------------------------------------------------------------- Tensor methods
@@ -405,5 +414,11 @@ Tensor Tensor::all() const { return ember::all(*this); }
 Tensor Tensor::all(int64_t dim, bool keepdim) const { return ember::all(*this, dim, keepdim); }
 Tensor Tensor::any() const { return ember::any(*this); }
 Tensor Tensor::any(int64_t dim, bool keepdim) const { return ember::any(*this, dim, keepdim); }
+Tensor Tensor::all(IntArrayRef dims, bool keepdim) const {
+  return ember::all(*this, dims, keepdim);
+}
+Tensor Tensor::any(IntArrayRef dims, bool keepdim) const {
+  return ember::any(*this, dims, keepdim);
+}
 
 }  // namespace ember

@@ -83,8 +83,10 @@ bool can_cast(ScalarType from, ScalarType to) { return category(from) <= categor
 ScalarType default_dtype() { return global_default_dtype.load(std::memory_order_relaxed); }
 
 void set_default_dtype(ScalarType dtype) {
-  EMBER_CHECK_TYPE(is_floating_point(dtype),
-                   "[set_default_dtype] only floating-point types can be the default; got ", dtype);
+  EMBER_CHECK_TYPE(dtype == ScalarType::Float32 || dtype == ScalarType::Float64,
+                   "[set_default_dtype] only floating-point types are supported as the default "
+                   "type: float32 and float64; got ",
+                   dtype);
   global_default_dtype.store(dtype, std::memory_order_relaxed);
 }
 

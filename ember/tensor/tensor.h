@@ -98,6 +98,11 @@ inline TensorOptions requires_grad(bool requires_grad = true) {
 template <typename T, size_t N>
 class TensorAccessor;
 
+// util: libtorch's c10::MemoryFormat, the layout clone() gives its result. Preserve keeps the
+// input's strides when they are dense and non-overlapping (else contiguous); ChannelsLast and
+// ChannelsLast3d are NHWC / NDHWC strides for 4-d / 5-d tensors.
+enum class MemoryFormat : uint8_t { Contiguous, Preserve, ChannelsLast, ChannelsLast3d };
+
 class Tensor {
  public:
   Tensor() = default;
@@ -123,7 +128,7 @@ class Tensor {
   bool is_contiguous() const { return impl_->is_contiguous(); }
   bool is_floating_point() const { return ember::is_floating_point(dtype()); }
   int64_t storage_offset() const { return impl_->offset(); }
-  size_t element_size() const { return itemsize(dtype()); }
+  size_t element_size() const { return ember::itemsize(dtype()); }
   size_t nbytes() const { return static_cast<size_t>(numel()) * element_size(); }
   void* data_ptr() const { return impl_->data(); }
   // The first element as a T*; throws RuntimeError unless T is the storage type of dtype(), as
@@ -466,6 +471,27 @@ class Tensor {
   Tensor& put_(const Tensor& index, const Tensor& source, bool accumulate = false);
   std::vector<Tensor> nonzero_numpy() const;
   Tensor argwhere() const;
+  // --- util (defined in ember/ops/util.cpp and ember/ops/reduce_util.cpp) ---
+  size_t itemsize() const { return element_size(); }
+  bool is_signed() const { return ember::is_signed(dtype()); }
+  bool is_complex() const { return false; }  // ember has no complex dtypes
+  Tensor clone(MemoryFormat memory_format) const;
+  // libtorch's resize_: a contiguous tensor of `size` in place, keeping the storage (and the
+  // values in it) when it is large enough, else in new memory (other views keep the old one).
+  Tensor& resize_(IntArrayRef size);
+  Tensor nansum(IntArrayRef dims = {}, bool keepdim = false,
+                std::optional<ScalarType> dtype = std::nullopt) const;
+  Tensor nanmean(IntArrayRef dims = {}, bool keepdim = false,
+                 std::optional<ScalarType> dtype = std::nullopt) const;
+  // (min, max) over dim, or over every element without one.
+  std::tuple<Tensor, Tensor> aminmax(std::optional<int64_t> dim = std::nullopt,
+                                     bool keepdim = false) const;
+  Tensor dist(const Tensor& other, const Scalar& p = 2) const;
+  Tensor trace() const;
+  Tensor cross(const Tensor& other, std::optional<int64_t> dim = std::nullopt) const;
+  // all/any over several dims (an empty list: every dim), as PyTorch 2.2.
+  Tensor all(IntArrayRef dims, bool keepdim = false) const;
+  Tensor any(IntArrayRef dims, bool keepdim = false) const;
 
  private:
   unsigned add_hook(std::function<Tensor(const Tensor&)> hook) const;

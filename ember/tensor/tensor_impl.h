@@ -55,6 +55,8 @@ class TensorImpl final : public RefCounted {
   ~TensorImpl();
 
   // In-place metadata changes (squeeze_, as_strided_, resize) keep the cached fields right.
+  // resize_ into new memory when the old storage is too small.
+  void set_storage(IntrusivePtr<Storage> storage) { storage_ = std::move(storage); }
   void set_geometry(Shape shape, Strides strides, int64_t offset) {
     shape_ = std::move(shape);
     strides_ = std::move(strides);

@@ -59,17 +59,30 @@ def numel(input):
     return input.numel()
 
 
-def _forward_to_method(name):
+def _forward_to_method(name, takes_out=True):
+    """ember.name(input, ...) as input.name(...); with takes_out, also PyTorch's out= keyword
+    (the out contract runs in C++, ember/ops/out.h)."""
+    method = getattr(Tensor, name)
+
     def function(input, *args, **kwargs):
         return getattr(input, name)(*args, **kwargs)
 
+    def function_with_out(input, *args, out=None, **kwargs):
+        if out is None:
+            return getattr(input, name)(*args, **kwargs)
+        return _C._out_call(name, out, lambda: getattr(input, name)(*args, **kwargs), input,
+                            args, kwargs)
+
+    chosen = function_with_out if takes_out else function
     # The method's documented signature with input for self: sum(input, dim=None, ...) -> Tensor.
-    method_doc = getattr(Tensor, name).__doc__
-    signature, _, description = method_doc.partition("\n\n")
-    function.__name__ = function.__qualname__ = name
-    function.__doc__ = (f"{signature.replace('(self', '(input', 1)}\n\n{description}\n"
-                        f"ember.{name}(input, ...) is input.{name}(...).")
-    return function
+    signature, _, description = method.__doc__.partition("\n\n")
+    signature = signature.replace("(self", "(input", 1)
+    if takes_out:
+        head, arrow, result = signature.rpartition(") ->")
+        signature = f"{head}{', out=None' if '*' in head else ', *, out=None'}{arrow}{result}"
+    chosen.__name__ = chosen.__qualname__ = name
+    chosen.__doc__ = f"{signature}\n\n{description}\nember.{name}(input, ...) is input.{name}(...)."
+    return chosen
 
 
 # One assignment each (not a loop over names), so that editors and type checkers see them.
@@ -90,7 +103,7 @@ all = _forward_to_method("all")  # noqa: A001
 any = _forward_to_method("any")  # noqa: A001
 clamp = _forward_to_method("clamp")
 clip = _forward_to_method("clip")
-clamp_ = _forward_to_method("clamp_")
-clamp_min = _forward_to_method("clamp_min")
-clamp_max = _forward_to_method("clamp_max")
-masked_fill = _forward_to_method("masked_fill")
+clamp_ = _forward_to_method("clamp_", takes_out=False)
+clamp_min = _forward_to_method("clamp_min", takes_out=False)
+clamp_max = _forward_to_method("clamp_max", takes_out=False)
+masked_fill = _forward_to_method("masked_fill", takes_out=False)

@@ -12,3 +12,4 @@ median = namedtuple("median", ["values", "indices"])
 nanmedian = namedtuple("nanmedian", ["values", "indices"])
 mode = namedtuple("mode", ["values", "indices"])
 histogram = namedtuple("histogram", ["hist", "bin_edges"])
+aminmax = namedtuple("aminmax", ["min", "max"])  # torch.return_types.aminmax

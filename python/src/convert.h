@@ -91,6 +91,13 @@ void init_scatter(nb::module_& module, nb::class_<Tensor>& tensor_class);
 // where(condition): the tuple nonzero(condition, as_tuple=True) gives (scatter.cpp).
 nb::object where_condition(const Tensor& condition);
 void init_autograd(nb::module_& module, nb::class_<Tensor>& tensor_class);
+// util (python/src/util.cpp): out= plumbing, finfo/iinfo, printing options, util reductions.
+void init_util(nb::module_& module, nb::class_<Tensor>& tensor_class);
+// clone(memory_format=None): None and ember.preserve_format keep dense strides.
+Tensor clone_python(const Tensor& self, nb::handle memory_format);
+// var/std's correction from PyTorch's (dim, unbiased, *, correction) forms; a bool dim is the
+// old positional `unbiased` and is reset to None.
+double correction_of(nb::handle& dim, nb::handle unbiased, nb::handle correction);
 // One Python object per TensorImpl (Note [Python objects]): the Tensor type's dealloc hook,
 // Tensor._make_subclass and Tensor.as_subclass.
 void init_object_identity(nb::class_<Tensor>& tensor_class);

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "convert.h"
+#include "out.h"
 
 namespace ember::python {
 namespace {
@@ -132,19 +133,20 @@ void init_creation(nb::module_& module) {
       "A 0-d tensor holding the number s.");
 
   // zeros(2, 3), zeros((2, 3)), zeros(size=(2, 3)), each with dtype= and device=.
-#define EMBER_SIZED_FACTORY(name, call, doc)                                                      \
-  module.def(                                                                                     \
-      name,                                                                                       \
-      [](nb::args size, nb::handle size_keyword, nb::handle dtype, nb::handle device,             \
-         bool requires_grad) {                                                                    \
-        const std::vector<int64_t> shape = to_shape(size, size_keyword);                          \
-        const TensorOptions options = options_from(dtype, device);                                \
-        return with_grad(call, requires_grad);                                                    \
-      },                                                                                          \
-      nb::arg("shape"), nb::arg("size") = nb::none(), nb::arg("dtype") = nb::none(),              \
-      nb::arg("device") = nb::none(), nb::arg("requires_grad") = false,                           \
-      nb::sig("def " name "(*shape, size=None, dtype=None, device=None, requires_grad=False) -> " \
-              "Tensor"),                                                                          \
+#define EMBER_SIZED_FACTORY(name, call, doc)                                          \
+  module.def(                                                                         \
+      name,                                                                           \
+      [](nb::args size, nb::handle size_keyword, nb::handle out, nb::handle dtype,    \
+         nb::handle device, bool requires_grad) {                                     \
+        const std::vector<int64_t> shape = to_shape(size, size_keyword);              \
+        const TensorOptions options = options_from(out_dtype_or(dtype, out), device); \
+        return factory_out(name, out, with_grad(call, requires_grad));                \
+      },                                                                              \
+      nb::arg("shape"), nb::arg("size") = nb::none(), nb::arg("out") = nb::none(),    \
+      nb::arg("dtype") = nb::none(), nb::arg("device") = nb::none(),                  \
+      nb::arg("requires_grad") = false,                                               \
+      nb::sig("def " name "(*shape, size=None, out=None, dtype=None, device=None, "   \
+              "requires_grad=False) -> Tensor"),                                      \
       doc);
   EMBER_SIZED_FACTORY("empty", ember::empty(shape, options),
                       "A tensor of the given shape with uninitialised values.")
@@ -160,20 +162,24 @@ void init_creation(nb::module_& module) {
 
   module.def(
       "full",
-      [](nb::handle size, nb::handle value, nb::handle dtype, nb::handle device,
+      [](nb::handle size, nb::handle value, nb::handle out, nb::handle dtype, nb::handle device,
          bool requires_grad) {
-        return with_grad(ember::full(to_dims(size), to_scalar(value), options_from(dtype, device)),
-                         requires_grad);
+        const TensorOptions options = options_from(out_dtype_or(dtype, out), device);
+        return factory_out(
+            "full", out,
+            with_grad(ember::full(to_dims(size), to_scalar(value), options), requires_grad));
       },
-      nb::arg("size"), nb::arg("fill_value"), nb::kw_only(), nb::arg("dtype") = nb::none(),
-      nb::arg("device") = nb::none(), nb::arg("requires_grad") = false,
-      nb::sig(
-          "def full(size, fill_value, *, dtype=None, device=None, requires_grad=False) -> Tensor"),
+      nb::arg("size"), nb::arg("fill_value"), nb::kw_only(), nb::arg("out") = nb::none(),
+      nb::arg("dtype") = nb::none(), nb::arg("device") = nb::none(),
+      nb::arg("requires_grad") = false,
+      nb::sig("def full(size, fill_value, *, out=None, dtype=None, device=None, "
+              "requires_grad=False) -> Tensor"),
       "A tensor of shape size filled with fill_value (dtype inferred from it by default).");
 
   module.def(
       "randint",
-      [](nb::args args, nb::handle size, nb::handle dtype, nb::handle device, bool requires_grad) {
+      [](nb::args args, nb::handle size, nb::handle out, nb::handle dtype, nb::handle device,
+         bool requires_grad) {
         // randint(high, size) or randint(low, high, size)
         EMBER_CHECK_TYPE(args.size() >= 1 && args.size() <= 3,
                          "[randint] expected randint(high, size) or randint(low, high, size)");
@@ -186,14 +192,16 @@ void init_creation(nb::module_& module) {
         }
         const int64_t low = bounds == 2 ? nb::cast<int64_t>(args[0]) : 0;
         const int64_t high = nb::cast<int64_t>(args[bounds - 1]);
-        return with_grad(
-            ember::randint(low, high, to_dims(shape_handle), options_from(dtype, device)),
-            requires_grad);
+        const TensorOptions options = options_from(out_dtype_or(dtype, out), device);
+        return factory_out(
+            "randint", out,
+            with_grad(ember::randint(low, high, to_dims(shape_handle), options), requires_grad));
       },
-      nb::arg("args"), nb::arg("size") = nb::none(), nb::arg("dtype") = nb::none(),
-      nb::arg("device") = nb::none(), nb::arg("requires_grad") = false,
-      nb::sig(
-          "def randint(*args, size=None, dtype=None, device=None, requires_grad=False) -> Tensor"),
+      nb::arg("args"), nb::arg("size") = nb::none(), nb::arg("out") = nb::none(),
+      nb::arg("dtype") = nb::none(), nb::arg("device") = nb::none(),
+      nb::arg("requires_grad") = false,
+      nb::sig("def randint(*args, size=None, out=None, dtype=None, device=None, "
+              "requires_grad=False) -> Tensor"),
       "randint(high, size) or randint(low, high, size): integers drawn uniformly from [low, high) "
       "(int64 by default).");
 
@@ -209,45 +217,53 @@ void init_creation(nb::module_& module) {
 
   module.def(
       "arange",
-      [](nb::handle a, nb::handle b, nb::handle step, nb::handle dtype, nb::handle device,
-         bool requires_grad) {
+      [](nb::handle a, nb::handle b, nb::handle step, nb::handle out, nb::handle dtype,
+         nb::handle device, bool requires_grad) {
+        const nb::object chosen = out_dtype_or(dtype, out);
         std::optional<TensorOptions> options;
-        if (!dtype.is_none() || !device.is_none()) options = options_from(dtype, device);
-        if (b.is_none())
-          return with_grad(ember::arange(0, to_scalar(a), to_scalar(step), options), requires_grad);
-        return with_grad(ember::arange(to_scalar(a), to_scalar(b), to_scalar(step), options),
-                         requires_grad);
+        if (!chosen.is_none() || !device.is_none()) options = options_from(chosen, device);
+        const Scalar start = b.is_none() ? Scalar(0) : to_scalar(a);
+        const Scalar end = to_scalar(b.is_none() ? a : b);
+        return factory_out(
+            "arange", out,
+            with_grad(ember::arange(start, end, to_scalar(step), options), requires_grad));
       },
       nb::arg("start"), nb::arg("end") = nb::none(), nb::arg("step") = 1, nb::kw_only(),
-      nb::arg("dtype") = nb::none(), nb::arg("device") = nb::none(),
+      nb::arg("out") = nb::none(), nb::arg("dtype") = nb::none(), nb::arg("device") = nb::none(),
       nb::arg("requires_grad") = false,
-      nb::sig("def arange(start, end=None, step=1, *, dtype=None, device=None, "
+      nb::sig("def arange(start, end=None, step=1, *, out=None, dtype=None, device=None, "
               "requires_grad=False) -> Tensor"),
       "arange(end) or arange(start, end, step=1): values from start (default 0) to end (exclusive) "
       "in steps of step.");
   module.def(
       "linspace",
-      [](nb::handle start, nb::handle end, int64_t steps, nb::handle dtype, nb::handle device,
-         bool requires_grad) {
-        return with_grad(
-            ember::linspace(to_scalar(start), to_scalar(end), steps, options_from(dtype, device)),
-            requires_grad);
+      [](nb::handle start, nb::handle end, int64_t steps, nb::handle out, nb::handle dtype,
+         nb::handle device, bool requires_grad) {
+        const TensorOptions options = options_from(out_dtype_or(dtype, out), device);
+        return factory_out(
+            "linspace", out,
+            with_grad(ember::linspace(to_scalar(start), to_scalar(end), steps, options),
+                      requires_grad));
       },
       nb::arg("start"), nb::arg("end"), nb::arg("steps"), nb::kw_only(),
-      nb::arg("dtype") = nb::none(), nb::arg("device") = nb::none(),
+      nb::arg("out") = nb::none(), nb::arg("dtype") = nb::none(), nb::arg("device") = nb::none(),
       nb::arg("requires_grad") = false,
-      nb::sig("def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False) -> "
-              "Tensor"),
+      nb::sig("def linspace(start, end, steps, *, out=None, dtype=None, device=None, "
+              "requires_grad=False) -> Tensor"),
       "steps values evenly spaced from start to end (inclusive).");
   module.def(
       "eye",
-      [](int64_t n, std::optional<int64_t> m, nb::handle dtype, nb::handle device,
+      [](int64_t n, std::optional<int64_t> m, nb::handle out, nb::handle dtype, nb::handle device,
          bool requires_grad) {
-        return with_grad(ember::eye(n, m.value_or(n), options_from(dtype, device)), requires_grad);
+        const TensorOptions options = options_from(out_dtype_or(dtype, out), device);
+        return factory_out("eye", out,
+                           with_grad(ember::eye(n, m.value_or(n), options), requires_grad));
       },
-      nb::arg("n"), nb::arg("m") = nb::none(), nb::kw_only(), nb::arg("dtype") = nb::none(),
-      nb::arg("device") = nb::none(), nb::arg("requires_grad") = false,
-      nb::sig("def eye(n, m=None, *, dtype=None, device=None, requires_grad=False) -> Tensor"),
+      nb::arg("n"), nb::arg("m") = nb::none(), nb::kw_only(), nb::arg("out") = nb::none(),
+      nb::arg("dtype") = nb::none(), nb::arg("device") = nb::none(),
+      nb::arg("requires_grad") = false,
+      nb::sig("def eye(n, m=None, *, out=None, dtype=None, device=None, requires_grad=False) -> "
+              "Tensor"),
       "A 2-D tensor with ones on the diagonal and zeros elsewhere.");
 
 #define EMBER_LIKE_FACTORY(name, call, doc)                                                      \

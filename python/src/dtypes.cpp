@@ -128,10 +128,12 @@ void init_dtypes(nb::module_& module) {
       .def_prop_ro("is_signed", [](const DType& d) { return is_signed(d.type); })
       .def_prop_ro("itemsize", [](const DType& d) { return itemsize(d.type); })
       .def("__repr__", [](const DType& d) { return "ember." + std::string(dtype_name(d.type)); })
-      .def("__eq__",
-           [](const DType& a, nb::handle b) {
-             return nb::isinstance<DType>(b) && nb::cast<DType>(b).type == a.type;
-           })
+      .def(
+          "__eq__",
+          [](const DType& a, nb::handle b) {
+            return nb::isinstance<DType>(b) && nb::cast<DType>(b).type == a.type;
+          },
+          nb::arg("other").none())  // dtype == None is False, not a TypeError
       .def("__hash__", [](const DType& d) { return static_cast<int>(d.type); })
       .def("__reduce__", [](const DType& d) { return std::string(dtype_name(d.type)); });
   for (int i = 0; i < kNumScalarTypes; ++i) {

@@ -102,4 +102,5 @@ NB_MODULE(_C, module) {
   init_creation(module);
   init_shape(module, tensor_class);
   init_scan(module, tensor_class);
+  init_util(module, tensor_class);
 }

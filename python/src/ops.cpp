@@ -7,29 +7,31 @@
 
 #include "convert.h"
 #include "elementwise_docs.h"
+#include "out.h"
 
 namespace ember::python {
 
 void init_ops(nb::module_& module) {
-#define EMBER_UNARY_OP(name, Name, rule)                                                   \
-  static_assert(elementwise_doc(#name), "describe " #name " in elementwise_docs.h");       \
-  module.def(                                                                              \
-      #name, [](const Tensor& x) { return ember::name(x); }, nb::arg("input"),             \
-      nb::sig("def " #name "(input) -> Tensor"), elementwise_doc(#name));                  \
-  module.def(                                                                              \
-      #name "_", [](Tensor& x) -> Tensor& { return ember::name##_(x); }, nb::arg("input"), \
-      nb::rv_policy::reference, nb::sig("def " #name "_(input) -> Tensor"),                \
+#define EMBER_UNARY_OP(name, Name, rule)                                                      \
+  static_assert(elementwise_doc(#name), "describe " #name " in elementwise_docs.h");          \
+  module.def(#name, with_out(#name, [](const Tensor& x) { return ember::name(x); }),          \
+             nb::arg("input"), nb::kw_only(), nb::arg("out") = nb::none(),                    \
+             nb::sig("def " #name "(input, *, out=None) -> Tensor"), elementwise_doc(#name)); \
+  module.def(                                                                                 \
+      #name "_", [](Tensor& x) -> Tensor& { return ember::name##_(x); }, nb::arg("input"),    \
+      nb::rv_policy::reference, nb::sig("def " #name "_(input) -> Tensor"),                   \
       "In-place " #name "().");
 #include "ember/tensor/unary_ops.def"
 #undef EMBER_UNARY_OP
-#define EMBER_BINARY_OP(name, Name, rule)                                                     \
-  static_assert(elementwise_doc(#name), "describe " #name " in elementwise_docs.h");          \
-  if (!bound_with_options(#name)) {                                                           \
-    module.def(                                                                               \
-        #name,                                                                                \
-        [](nb::handle a, nb::handle b) { return ember::name(to_operand(a), to_operand(b)); }, \
-        nb::arg("input"), nb::arg("other"), nb::sig("def " #name "(input, other) -> Tensor"), \
-        elementwise_doc(#name));                                                              \
+#define EMBER_BINARY_OP(name, Name, rule)                                                        \
+  static_assert(elementwise_doc(#name), "describe " #name " in elementwise_docs.h");             \
+  if (!bound_with_options(#name)) {                                                              \
+    module.def(                                                                                  \
+        #name,                                                                                   \
+        with_out(#name, [](nb::handle a,                                                         \
+                           nb::handle b) { return ember::name(to_operand(a), to_operand(b)); }), \
+        nb::arg("input"), nb::arg("other"), nb::kw_only(), nb::arg("out") = nb::none(),          \
+        nb::sig("def " #name "(input, other, *, out=None) -> Tensor"), elementwise_doc(#name));  \
   }
 #include "ember/tensor/binary_ops.def"
 #undef EMBER_BINARY_OP
@@ -45,79 +47,106 @@ void init_ops(nb::module_& module) {
 #undef EMBER_BINARY_OP
   module.attr("_elementwise_type_rules") = type_rules;
 
-  module.def(
-      "add",
-      [](nb::handle a, nb::handle b, nb::handle alpha) {
-        return ember::add(to_operand(a), to_operand(b), to_scalar(alpha));
-      },
-      nb::arg("input"), nb::arg("other"), nb::kw_only(), nb::arg("alpha") = 1,
-      nb::sig("def add(input, other, *, alpha=1) -> Tensor"),
-      "Adds other, scaled by alpha, to input (broadcasting, type promotion).");
-  module.def(
-      "sub",
-      [](nb::handle a, nb::handle b, nb::handle alpha) {
-        return ember::sub(to_operand(a), to_operand(b), to_scalar(alpha));
-      },
-      nb::arg("input"), nb::arg("other"), nb::kw_only(), nb::arg("alpha") = 1,
-      nb::sig("def sub(input, other, *, alpha=1) -> Tensor"),
-      "Subtracts other, scaled by alpha, from input.");
+  module.def("add",
+             with_out("add",
+                      [](nb::handle a, nb::handle b, nb::handle alpha) {
+                        return ember::add(to_operand(a), to_operand(b), to_scalar(alpha));
+                      }),
+             nb::arg("input"), nb::arg("other"), nb::kw_only(), nb::arg("alpha") = 1,
+             nb::arg("out") = nb::none(),
+             nb::sig("def add(input, other, *, alpha=1, out=None) -> Tensor"),
+             "Adds other, scaled by alpha, to input (broadcasting, type promotion).");
+  module.def("sub",
+             with_out("sub",
+                      [](nb::handle a, nb::handle b, nb::handle alpha) {
+                        return ember::sub(to_operand(a), to_operand(b), to_scalar(alpha));
+                      }),
+             nb::arg("input"), nb::arg("other"), nb::kw_only(), nb::arg("alpha") = 1,
+             nb::arg("out") = nb::none(),
+             nb::sig("def sub(input, other, *, alpha=1, out=None) -> Tensor"),
+             "Subtracts other, scaled by alpha, from input.");
   module.def(
       "div",
-      [](nb::handle a, nb::handle b, std::optional<std::string> mode) {
-        return ember::div(to_operand(a), to_operand(b),
-                          mode ? std::optional<std::string_view>(*mode) : std::nullopt);
-      },
+      with_out("div",
+               [](nb::handle a, nb::handle b, std::optional<std::string> mode) {
+                 return ember::div(to_operand(a), to_operand(b),
+                                   mode ? std::optional<std::string_view>(*mode) : std::nullopt);
+               }),
       nb::arg("input"), nb::arg("other"), nb::kw_only(), nb::arg("rounding_mode") = nb::none(),
-      nb::sig("def div(input, other, *, rounding_mode=None) -> Tensor"),
+      nb::arg("out") = nb::none(),
+      nb::sig("def div(input, other, *, rounding_mode=None, out=None) -> Tensor"),
       "Divides input by other; rounding_mode None (true division), 'trunc' or 'floor'.");
   module.def(
       "true_divide",
-      [](nb::handle a, nb::handle b) { return ember::div(to_operand(a), to_operand(b)); },
-      nb::arg("input"), nb::arg("other"), nb::sig("def true_divide(input, other) -> Tensor"),
+      with_out("true_divide",
+               [](nb::handle a, nb::handle b) { return ember::div(to_operand(a), to_operand(b)); }),
+      nb::arg("input"), nb::arg("other"), nb::kw_only(), nb::arg("out") = nb::none(),
+      nb::sig("def true_divide(input, other, *, out=None) -> Tensor"),
       "Alias for div(input, other) with true division.");
   module.def(
       "where",
-      [](const Tensor& condition, nb::handle x, nb::handle y) -> nb::object {
-        // One argument: nonzero(condition, as_tuple=True) (scatter.cpp).
-        if (x.is_none() && y.is_none()) return where_condition(condition);
-        return nb::cast(ember::where(condition, to_operand(x), to_operand(y)));
+      [](const Tensor& condition, nb::handle x, nb::handle y, nb::handle out) -> nb::object {
+        if (x.is_none() && y.is_none()) {
+          // One argument: nonzero(condition, as_tuple=True) (scatter.cpp), which has no out=.
+          if (!out.is_none())
+            ember::detail::raise<ember::TypeError>("where(condition) takes no out= argument");
+          return where_condition(condition);
+        }
+        static const auto where_out =
+            with_out("where", [](const Tensor& condition, nb::handle x, nb::handle y) {
+              return ember::where(condition, to_operand(x), to_operand(y));
+            });
+        return where_out(condition, x, y, out);
       },
       nb::arg("condition"), nb::arg("input") = nb::none(), nb::arg("other") = nb::none(),
-      nb::sig("def where(condition, input=None, other=None) -> Tensor"),
+      nb::kw_only(), nb::arg("out") = nb::none(),
+      nb::sig("def where(condition, input=None, other=None, *, out=None) -> Tensor"),
       "Elements of input where condition is True, else of other; with the condition alone, "
       "nonzero(condition, as_tuple=True).");
-  module.def(
-      "logical_not", [](const Tensor& x) { return ember::logical_not(x); }, nb::arg("input"),
-      nb::sig("def logical_not(input) -> Tensor"), "Elementwise logical NOT, as a bool tensor.");
-  module.def("masked_select", &ember::masked_select, nb::arg("input"), nb::arg("mask"),
-             nb::sig("def masked_select(input, mask) -> Tensor"),
+  module.def("logical_not",
+             with_out("logical_not", [](const Tensor& x) { return ember::logical_not(x); }),
+             nb::arg("input"), nb::kw_only(), nb::arg("out") = nb::none(),
+             nb::sig("def logical_not(input, *, out=None) -> Tensor"),
+             "Elementwise logical NOT, as a bool tensor.");
+  module.def("masked_select", with_out("masked_select", &ember::masked_select), nb::arg("input"),
+             nb::arg("mask"), nb::kw_only(), nb::arg("out") = nb::none(),
+             nb::sig("def masked_select(input, mask, *, out=None) -> Tensor"),
              "The elements of input where the bool mask is True, as a 1-D tensor.");
-  module.def("index_select", &ember::index_select, nb::arg("input"), nb::arg("dim"),
-             nb::arg("index"), nb::sig("def index_select(input, dim, index) -> Tensor"),
+  module.def("index_select", with_out("index_select", &ember::index_select), nb::arg("input"),
+             nb::arg("dim"), nb::arg("index"), nb::kw_only(), nb::arg("out") = nb::none(),
+             nb::sig("def index_select(input, dim, index, *, out=None) -> Tensor"),
              "The entries of input along dim at the positions in the 1-D index tensor.");
 
-  module.def("mm", &ember::mm, nb::arg("input"), nb::arg("mat2"),
-             nb::sig("def mm(input, mat2) -> Tensor"), "Matrix product of two 2-D tensors.");
-  module.def("matmul", &ember::matmul, nb::arg("input"), nb::arg("other"),
-             nb::sig("def matmul(input, other) -> Tensor"),
+  module.def("mm", with_out("mm", &ember::mm), nb::arg("input"), nb::arg("mat2"), nb::kw_only(),
+             nb::arg("out") = nb::none(), nb::sig("def mm(input, mat2, *, out=None) -> Tensor"),
+             "Matrix product of two 2-D tensors.");
+  module.def("matmul", with_out("matmul", &ember::matmul), nb::arg("input"), nb::arg("other"),
+             nb::kw_only(), nb::arg("out") = nb::none(),
+             nb::sig("def matmul(input, other, *, out=None) -> Tensor"),
              "Matrix product with NumPy's rules for 1-D and batched operands.");
-  module.def("bmm", &ember::bmm, nb::arg("input"), nb::arg("mat2"),
-             nb::sig("def bmm(input, mat2) -> Tensor"),
+  module.def("bmm", with_out("bmm", &ember::bmm), nb::arg("input"), nb::arg("mat2"), nb::kw_only(),
+             nb::arg("out") = nb::none(), nb::sig("def bmm(input, mat2, *, out=None) -> Tensor"),
              "Batched matrix product of two 3-D tensors.");
-  module.def("mv", &ember::mv, nb::arg("input"), nb::arg("vec"),
-             nb::sig("def mv(input, vec) -> Tensor"), "Matrix-vector product.");
-  module.def("dot", &ember::dot, nb::arg("input"), nb::arg("other"),
-             nb::sig("def dot(input, other) -> Tensor"), "Dot product of two 1-D tensors.");
-  module.def("outer", &ember::outer, nb::arg("input"), nb::arg("vec2"),
-             nb::sig("def outer(input, vec2) -> Tensor"), "Outer product of two 1-D tensors.");
-  module.def(
-      "addmm",
-      [](const Tensor& input, const Tensor& a, const Tensor& b, nb::handle beta, nb::handle alpha) {
-        return ember::addmm(input, a, b, to_scalar(beta), to_scalar(alpha));
-      },
-      nb::arg("input"), nb::arg("mat1"), nb::arg("mat2"), nb::kw_only(), nb::arg("beta") = 1,
-      nb::arg("alpha") = 1, nb::sig("def addmm(input, mat1, mat2, *, beta=1, alpha=1) -> Tensor"),
-      "beta * input + alpha * (mat1 @ mat2).");
+  module.def("mv", with_out("mv", &ember::mv), nb::arg("input"), nb::arg("vec"), nb::kw_only(),
+             nb::arg("out") = nb::none(), nb::sig("def mv(input, vec, *, out=None) -> Tensor"),
+             "Matrix-vector product.");
+  module.def("dot", with_out("dot", &ember::dot), nb::arg("input"), nb::arg("other"), nb::kw_only(),
+             nb::arg("out") = nb::none(), nb::sig("def dot(input, other, *, out=None) -> Tensor"),
+             "Dot product of two 1-D tensors.");
+  module.def("outer", with_out("outer", &ember::outer), nb::arg("input"), nb::arg("vec2"),
+             nb::kw_only(), nb::arg("out") = nb::none(),
+             nb::sig("def outer(input, vec2, *, out=None) -> Tensor"),
+             "Outer product of two 1-D tensors.");
+  module.def("addmm",
+             with_out("addmm",
+                      [](const Tensor& input, const Tensor& a, const Tensor& b, nb::handle beta,
+                         nb::handle alpha) {
+                        return ember::addmm(input, a, b, to_scalar(beta), to_scalar(alpha));
+                      }),
+             nb::arg("input"), nb::arg("mat1"), nb::arg("mat2"), nb::kw_only(), nb::arg("beta") = 1,
+             nb::arg("alpha") = 1, nb::arg("out") = nb::none(),
+             nb::sig("def addmm(input, mat1, mat2, *, beta=1, alpha=1, out=None) -> Tensor"),
+             "beta * input + alpha * (mat1 @ mat2).");
 
   // Views as functions.
   module.def(
@@ -174,8 +203,10 @@ void init_ops(nb::module_& module) {
       nb::arg("input"), nb::arg("size"), nb::arg("stride"), nb::arg("storage_offset") = nb::none(),
       nb::sig("def as_strided(input, size, stride, storage_offset=None) -> Tensor"),
       "A view of input's storage with the given size, stride and offset.");
-  module.def("clone", &ember::clone, nb::arg("input"), nb::sig("def clone(input) -> Tensor"),
-             "A copy of input (differentiable).");
+  module.def("clone", &clone_python, nb::arg("input"), nb::kw_only(),
+             nb::arg("memory_format") = nb::none(),
+             nb::sig("def clone(input, *, memory_format=None) -> Tensor"),
+             "A copy of input (differentiable); memory_format defaults to ember.preserve_format.");
   module.def("bernoulli", &ember::bernoulli, nb::arg("input"),
              nb::sig("def bernoulli(input) -> Tensor"),
              "Draws 0/1 samples with probabilities input.");

@@ -10,6 +10,7 @@
 
 #include "convert.h"
 #include "ember/ops/scatter.h"
+#include "out.h"
 
 namespace ember::python {
 namespace {
@@ -47,6 +48,18 @@ Tensor& fill_inplace(Tensor& self, int64_t dim, const Tensor& index, nb::handle 
 
 nb::object nonzero(const Tensor& self, bool as_tuple) {
   return as_tuple ? to_tuple(self.nonzero_numpy()) : nb::cast(self.nonzero());
+}
+
+// ember.nonzero also takes out= (not with as_tuple, as in PyTorch).
+nb::object nonzero_function(const Tensor& self, bool as_tuple, nb::handle out) {
+  if (as_tuple) {
+    if (!out.is_none())
+      ember::detail::raise<ember::TypeError>("nonzero(as_tuple=True) takes no out= argument");
+    return nonzero(self, true);
+  }
+  static const auto nonzero_out =
+      with_out("nonzero", [](const Tensor& input) { return input.nonzero(); });
+  return nonzero_out(self, out);
 }
 
 }  // namespace
@@ -228,8 +241,9 @@ void init_scatter(nb::module_& module, nb::class_<Tensor>& tensor_class) {
                    nb::sig("def put_(self, index, source, accumulate=False) -> Tensor"),
                    "Writes (or adds) source into self, taken as 1-D, at index, in place.");
 
-  module.def("nonzero", &nonzero, nb::arg("input"), nb::kw_only(), nb::arg("as_tuple") = false,
-             nb::sig("def nonzero(input, *, as_tuple=False) -> Tensor"),
+  module.def("nonzero", &nonzero_function, nb::arg("input"), nb::kw_only(),
+             nb::arg("as_tuple") = false, nb::arg("out") = nb::none(),
+             nb::sig("def nonzero(input, *, as_tuple=False, out=None) -> Tensor"),
              "The indices of the non-zero elements: (count, input.dim()), or one 1-D tensor per "
              "dim with as_tuple.");
   tensor_class.def("nonzero", &nonzero, nb::kw_only(), nb::arg("as_tuple") = false,

@@ -256,8 +256,9 @@ void init_tensor(nb::class_<Tensor>& tensor) {
           "The tensor in CUDA memory.")
       .def("contiguous", &Tensor::contiguous, nb::sig("def contiguous(self) -> Tensor"),
            "The tensor with a contiguous layout (itself when it has one).")
-      .def("clone", &Tensor::clone, nb::sig("def clone(self) -> Tensor"),
-           "A copy (differentiable).")
+      .def("clone", &clone_python, nb::kw_only(), nb::arg("memory_format") = nb::none(),
+           nb::sig("def clone(self, *, memory_format=None) -> Tensor"),
+           "A copy (differentiable); memory_format defaults to ember.preserve_format.")
       .def(
           "copy_", [](Tensor& t, const Tensor& src) -> Tensor& { return t.copy_(src); },
           nb::arg("src"), nb::rv_policy::reference_internal,

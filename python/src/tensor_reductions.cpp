@@ -107,16 +107,22 @@ void init_tensor_reductions(nb::class_<Tensor>& tensor) {
           "The index of the minimum (of the flattened tensor without dim).")
       .def(
           "all",
-          [](const Tensor& t, std::optional<int64_t> dim, bool keepdim) {
-            return ember::all(t, dim, keepdim);
+          [](const Tensor& t, nb::handle dim, bool keepdim) {
+            if (dim.is_none()) return ember::all(t, IntArrayRef{}, keepdim);
+            if (PyIndex_Check(dim.ptr())) return ember::all(t, nb::cast<int64_t>(dim), keepdim);
+            const std::vector<int64_t> dims = to_dims(dim);  // a tuple of dims, as PyTorch 2.2
+            return ember::all(t, IntArrayRef(dims), keepdim);
           },
           nb::arg("dim") = nb::none(), nb::arg("keepdim") = false,
           nb::sig("def all(self, dim=None, keepdim=False) -> Tensor"),
           "Whether every element (along dim) is non-zero.")
       .def(
           "any",
-          [](const Tensor& t, std::optional<int64_t> dim, bool keepdim) {
-            return ember::any(t, dim, keepdim);
+          [](const Tensor& t, nb::handle dim, bool keepdim) {
+            if (dim.is_none()) return ember::any(t, IntArrayRef{}, keepdim);
+            if (PyIndex_Check(dim.ptr())) return ember::any(t, nb::cast<int64_t>(dim), keepdim);
+            const std::vector<int64_t> dims = to_dims(dim);  // a tuple of dims, as PyTorch 2.2
+            return ember::any(t, IntArrayRef(dims), keepdim);
           },
           nb::arg("dim") = nb::none(), nb::arg("keepdim") = false,
           nb::sig("def any(self, dim=None, keepdim=False) -> Tensor"),
@@ -154,15 +160,7 @@ void init_tensor_reductions(nb::class_<Tensor>& tensor) {
   auto variance_like = [](bool take_sqrt) {
     return [take_sqrt](const Tensor& t, nb::handle dim, nb::handle unbiased, bool keepdim,
                        nb::handle correction) {
-      double chosen = 1.0;
-      if (!correction.is_none())
-        chosen = nb::cast<double>(correction);
-      else if (!unbiased.is_none())
-        chosen = nb::cast<bool>(unbiased) ? 1.0 : 0.0;
-      if (PyBool_Check(dim.ptr())) {  // t.var(False): the old positional `unbiased`
-        chosen = dim.ptr() == Py_True ? 1.0 : 0.0;
-        dim = nb::none();
-      }
+      const double chosen = correction_of(dim, unbiased, correction);
       return take_sqrt ? ember::std(t, to_dims(dim), chosen, keepdim)
                        : ember::var(t, to_dims(dim), chosen, keepdim);
     };

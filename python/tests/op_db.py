@@ -211,6 +211,7 @@ class OpInfo:
     methods: tuple = ()  # Tensor method names covered besides `method` and `inplace`
     grad_domain: str | None = None  # unary elementwise: test_gradcheck samples this domain
     grad_domains: tuple | None = None  # binary elementwise: test_gradcheck samples these
+    supports_out: bool = False  # op(..., out=t) follows the out= contract (test_out.py)
 
     def __post_init__(self):
         if self.functions is None:
@@ -504,6 +505,7 @@ def unary(name, ref, domain="real", grad_domain=None, **kwargs):
     return OpInfo(
         name, getattr(ember, name), ref, unary_samples(domain), kind="unary", method=name,
         inplace=name + "_", large=large_samples(domain), grad_domain=grad_domain or domain,
+        supports_out=True,
         **type_rule_info(name, kwargs))
 
 
@@ -545,7 +547,7 @@ def binary(name, ref, domains=("real", "real"), grad_domains=None, **info):
             ember._C._elementwise_type_rules[name] in DIFFERENTIABLE_BINARY_RULES):
         grad_domains = domains
     return OpInfo(name, getattr(ember, name), ref, binary_samples(domains), method=name,
-                  inplace=name + "_", large=large_samples(*domains),
+                  inplace=name + "_", large=large_samples(*domains), supports_out=True,
                   grad_domains=grad_domains or None, **type_rule_info(name, info))
 
 
@@ -554,25 +556,25 @@ add(
     OpInfo("add_alpha", ember.add, lambda a, b, alpha: a + alpha * b,
            lambda rng, dtype: binary_samples(
                kwargs={"alpha": 2 if not dtype.is_floating_point else 1.5})(rng, dtype),
-           dtypes=NUMERIC, method="add", inplace="add_", functions=()),
+           dtypes=NUMERIC, method="add", inplace="add_", functions=(), supports_out=True),
     binary("sub", np.subtract, operator=operator.sub,
            inplace_operator=operator.isub),
     OpInfo("sub_alpha", ember.sub, lambda a, b, alpha: a - alpha * b,
            lambda rng, dtype: binary_samples(
                kwargs={"alpha": 3 if not dtype.is_floating_point else -0.5})(rng, dtype),
-           dtypes=NUMERIC, method="sub", inplace="sub_", functions=()),
+           dtypes=NUMERIC, method="sub", inplace="sub_", functions=(), supports_out=True),
     binary("mul", np.multiply, operator=operator.mul, inplace_operator=operator.imul),
     binary("div", ref_div, domains=("real", "nonzero"), operator=operator.truediv,
            inplace_operator=operator.itruediv),
     OpInfo("true_divide", ember.true_divide, np.true_divide,
            binary_samples(("real", "nonzero")), dtypes=ALL, out_dtype=floating_result,
-           method="true_divide", ref_upcasts_integers=True),
+           method="true_divide", ref_upcasts_integers=True, supports_out=True),
     OpInfo("div_trunc", ember.div, ref_div,
            binary_samples(("real", "nonzero"), {"rounding_mode": "trunc"}), dtypes=NUMERIC,
-           method="div", inplace="div_", functions=()),
+           method="div", inplace="div_", functions=(), supports_out=True),
     OpInfo("div_floor", ember.div, ref_div,
            binary_samples(("real", "nonzero"), {"rounding_mode": "floor"}), dtypes=NUMERIC,
-           method="div", inplace="div_", functions=()),
+           method="div", inplace="div_", functions=(), supports_out=True),
     # Piecewise constant: test_gradcheck checks it on fractional inputs of its own.
     binary("floor_divide", np.floor_divide, domains=("real", "nonzero"), grad_domains=(),
            operator=operator.floordiv, inplace_operator=operator.ifloordiv),
@@ -738,33 +740,33 @@ def bernoulli_samples(rng, dtype):
 add(
     OpInfo("logical_not", ember.logical_not, np.logical_not, logical_not_samples, dtypes=ALL,
            out_dtype=bool_result, method="logical_not", operator=operator.invert,
-           operator_dtypes=(ember.bool,), methods=("logical_not_",)),
+           operator_dtypes=(ember.bool,), methods=("logical_not_",), supports_out=True),
     OpInfo("bitwise_not", ember.bitwise_not, np.invert, logical_not_samples, dtypes=BITWISE,
            method="bitwise_not", inplace="bitwise_not_", operator=operator.invert,
            large=large_samples("real")),
     OpInfo("clamp", ember.clamp, ref_clamp, clamp_scalar_samples, dtypes=NUMERIC, kind="unary",
            method="clamp", inplace="clamp_", functions=("clamp", "clamp_", "clip"),
-           methods=("clip",)),
+           methods=("clip",), supports_out=True),
     OpInfo("clamp_tensor", ember.clamp, ref_clamp, clamp_tensor_samples, dtypes=NUMERIC,
-           kind="unary", method="clamp", inplace="clamp_", functions=()),
+           kind="unary", method="clamp", inplace="clamp_", functions=(), supports_out=True),
     OpInfo("clamp_min", ember.clamp_min, ref_clamp, clamp_one_bound_samples("min"),
            dtypes=NUMERIC, kind="unary", method="clamp_min"),
     OpInfo("clamp_max", ember.clamp_max, ref_clamp, clamp_one_bound_samples("max"),
            dtypes=NUMERIC, kind="unary", method="clamp_max"),
     OpInfo("where", ember.where, np.where, where_samples, dtypes=ALL,
-           method=lambda cond, x, y: x.where(cond, y), methods=("where",)),
+           method=lambda cond, x, y: x.where(cond, y), methods=("where",), supports_out=True),
     OpInfo("masked_fill", ember.masked_fill, lambda x, mask, value: np.where(mask, value, x),
            masked_fill_samples, dtypes=ALL, method="masked_fill", inplace="masked_fill_"),
     OpInfo("masked_select", ember.masked_select, ref_masked_select, masked_select_samples,
-           dtypes=ALL, kind="exact", method="masked_select"),
+           dtypes=ALL, kind="exact", method="masked_select", supports_out=True),
     OpInfo("index_select", ember.index_select, ref_index_select, index_select_samples,
-           dtypes=ALL, kind="exact", method="index_select"),
+           dtypes=ALL, kind="exact", method="index_select", supports_out=True),
     OpInfo("index_put_", lambda x, index, values: x.clone().index_put_((index,), values,
                                                                        accumulate=True),
            ref_index_put_accumulate, index_put_samples, dtypes=ALL, kind="reduction", functions=(),
            methods=("index_put_",)),
     OpInfo("nonzero", ember.nonzero, np.argwhere, nonzero_samples, dtypes=ALL, kind="exact",
-           out_dtype=lambda dtype: ember.int64, method="nonzero"),
+           out_dtype=lambda dtype: ember.int64, method="nonzero", supports_out=True),
     OpInfo("bernoulli", ember.bernoulli, lambda p: p, bernoulli_samples, kind="exact",
            method="bernoulli"),
 )
@@ -830,7 +832,7 @@ add(
 
 def reduction(name, ref, samples, dtypes=ALL, out_dtype=same_dtype, **info):
     return OpInfo(name, getattr(ember, name), ref, samples, dtypes=dtypes, kind="reduction",
-                  out_dtype=out_dtype, method=name, **info)
+                  out_dtype=out_dtype, method=name, supports_out=True, **info)
 
 
 def sum_dtype_samples(rng, dtype):
@@ -929,14 +931,14 @@ add(
     reduction("min", np.min, max_min_samples, large=large_reductions((None,))),
     OpInfo("max_dim", ember.max, ref_max_dim(np.max, np.argmax), dim_samples, dtypes=NUMERIC,
            kind="reduction", out_dtype=values_and_indices, method="max", functions=(),
-           large=large_reductions((0, 1))),
+           large=large_reductions((0, 1)), supports_out=True),
     OpInfo("min_dim", ember.min, ref_max_dim(np.min, np.argmin), dim_samples, dtypes=NUMERIC,
            kind="reduction", out_dtype=values_and_indices, method="min", functions=(),
-           large=large_reductions((0, 1))),
+           large=large_reductions((0, 1)), supports_out=True),
     OpInfo("max_other", ember.max, np.maximum, binary_samples(scalars=False), dtypes=ALL,
-           method="max", functions=()),
+           method="max", functions=(), supports_out=True),
     OpInfo("min_other", ember.min, np.minimum, binary_samples(scalars=False), dtypes=ALL,
-           method="min", functions=()),
+           method="min", functions=(), supports_out=True),
     reduction("argmax", ref_arg(np.argmax), nonempty(single_dim(reduction_samples())),
               dtypes=NUMERIC, out_dtype=index_result, large=large_reductions()),
     reduction("argmin", ref_arg(np.argmin), nonempty(single_dim(reduction_samples())),
@@ -1003,7 +1005,7 @@ def addmm_samples(rng, dtype):
 
 def linalg(name, ref, shapes, kind="reduction", **info):
     return OpInfo(name, getattr(ember, name), ref, matmul_samples(shapes), dtypes=NUMERIC,
-                  kind=kind, method=name, **info)
+                  kind=kind, method=name, supports_out=True, **info)
 
 
 add(
@@ -1015,7 +1017,7 @@ add(
     linalg("dot", np.dot, DOT_SHAPES),
     linalg("outer", np.outer, OUTER_SHAPES, kind="elementwise"),
     OpInfo("addmm", ember.addmm, ref_addmm, addmm_samples, dtypes=NUMERIC, kind="reduction",
-           method="addmm"),
+           method="addmm", supports_out=True),
 )
 
 # ---------------------------------------------------------------- views and copies
@@ -1423,20 +1425,20 @@ WRITABLE = ("contiguous", "transposed", "sliced")
 
 add(
     OpInfo("zeros", ember.zeros, ref_filled(0), sized_samples, dtypes=ALL, kind="exact",
-           layouts=("contiguous",)),
+           layouts=("contiguous",), supports_out=True),
     OpInfo("ones", ember.ones, ref_filled(1), sized_samples, dtypes=ALL, kind="exact",
-           layouts=("contiguous",)),
+           layouts=("contiguous",), supports_out=True),
     OpInfo("empty", ember.empty, None, sized_samples, dtypes=ALL, kind="exact",
-           layouts=("contiguous",), check=check_empty),
+           layouts=("contiguous",), check=check_empty, supports_out=True),
     OpInfo("full", ember.full, ref_full, full_samples, dtypes=ALL, kind="exact",
-           layouts=("contiguous",)),
+           layouts=("contiguous",), supports_out=True),
     OpInfo("arange", ember.arange, ref_arange, arange_samples, dtypes=NUMERIC,
-           layouts=("contiguous",)),
+           layouts=("contiguous",), supports_out=True),
     OpInfo("linspace", ember.linspace, lambda start, end, steps, dtype=None:
            np.linspace(start, end, steps), linspace_samples, dtypes=FLOATING,
-           layouts=("contiguous",)),
+           layouts=("contiguous",), supports_out=True),
     OpInfo("eye", ember.eye, lambda n, m=None, dtype=None: np.eye(n, m), eye_samples,
-           dtypes=ALL, kind="exact", layouts=("contiguous",)),
+           dtypes=ALL, kind="exact", layouts=("contiguous",), supports_out=True),
     OpInfo("zeros_like", ember.zeros_like, ref_like(0), like_creation_samples(), dtypes=ALL,
            kind="exact"),
     OpInfo("ones_like", ember.ones_like, ref_like(1), like_creation_samples(), dtypes=ALL,
@@ -1549,10 +1551,12 @@ FLOAT_TARGETS = (ember.float64, ember.float32)
 RANDOM_SIZED = {"dtypes": FLOATING, "kind": "exact", "layouts": ("contiguous",)}
 
 add(
-    OpInfo("rand", ember.rand, None, sized_samples, check=check_rand, **RANDOM_SIZED),
-    OpInfo("randn", ember.randn, None, sized_samples, check=check_randn, **RANDOM_SIZED),
+    OpInfo("rand", ember.rand, None, sized_samples, check=check_rand, supports_out=True,
+           **RANDOM_SIZED),
+    OpInfo("randn", ember.randn, None, sized_samples, check=check_randn, supports_out=True,
+           **RANDOM_SIZED),
     OpInfo("randint", ember.randint, None, randint_samples, dtypes=NUMERIC, kind="exact",
-           layouts=("contiguous",), check=check_randint),
+           layouts=("contiguous",), check=check_randint, supports_out=True),
     OpInfo("normal", ember.normal, None, normal_samples, check=check_normal, **RANDOM_SIZED),
     OpInfo("rand_like", ember.rand_like, None, like_creation_samples(targets=FLOAT_TARGETS),
            dtypes=FLOATING, check=check_rand_like),
@@ -1570,7 +1574,7 @@ add(
 
 # The op families of the tensor-API issue keep their entries in op_db_<family>.py, each a list
 # ENTRIES built with the helpers above (the module imports them from here).
-OP_FAMILIES = ("shape", "scatter", "scan", "math", "linalg", "random")
+OP_FAMILIES = ("shape", "scatter", "scan", "math", "linalg", "random", "util")
 for _family in OP_FAMILIES:
     add(*importlib.import_module(f"op_db_{_family}").ENTRIES)
 

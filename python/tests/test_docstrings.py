@@ -58,7 +58,7 @@ def test_no_bound_function_has_several_overloads():
 
 def test_help_of_add_reads_like_pytorch():
     text = pydoc.render_doc(ember.add, renderer=pydoc.plaintext)
-    assert "add(input, other, *, alpha=1) -> Tensor" in text
+    assert "add(input, other, *, alpha=1, out=None) -> Tensor" in text
     assert "alpha" in text.split("-> Tensor", 1)[1]  # the description follows the signature
     # One signature: the row-generated add(input, other) overload is gone.
     assert text.count("add(input") == 1
@@ -69,17 +69,18 @@ def test_methods_document_self_and_the_method_form():
     assert first_line(ember.Tensor.add.__doc__) == "add(self, other, *, alpha=1) -> Tensor"
     assert first_line(ember.Tensor.exp.__doc__) == "exp(self) -> Tensor"
     assert first_line(ember.Tensor.exp_.__doc__) == "exp_(self) -> Tensor"
-    assert first_line(ember.mul.__doc__) == "mul(input, other) -> Tensor"
+    assert first_line(ember.mul.__doc__) == "mul(input, other, *, out=None) -> Tensor"
     assert "elementwise" in ember.mul.__doc__
 
 
 def test_python_level_forwarders_take_the_method_signature():
     # ember.sum is input.sum: its docstring is the method's with input for self.
     assert first_line(ember.sum.__doc__) == (
-        "sum(input, dim=None, keepdim=False, *, dtype=None) -> Tensor")
+        "sum(input, dim=None, keepdim=False, *, dtype=None, out=None) -> Tensor")
     assert ember.sum.__name__ == "sum"
 
 
 def test_factories_show_the_shape_forms():
-    assert first_line(ember.zeros.__doc__).startswith("zeros(*shape, size=None, dtype=None")
+    assert first_line(ember.zeros.__doc__).startswith(
+        "zeros(*shape, size=None, out=None, dtype=None")
     assert first_line(ember.zeros_like.__doc__).startswith("zeros_like(input, *, dtype=None")

@@ -487,13 +487,14 @@ def test_integer_operators_are_bitwise():
 NON_OPS = {"manual_seed", "initial_seed", "set_num_threads", "get_num_threads",
            "get_default_dtype", "set_default_dtype", "result_type", "promote_types", "can_cast",
            "is_tensor", "numel", "is_grad_enabled", "set_grad_enabled", "enable_grad", "no_grad",
-           "is_anomaly_enabled", "set_anomaly_enabled", "record_function"}
+           "is_anomaly_enabled", "set_anomaly_enabled", "record_function", "set_printoptions"}
 # Tensor methods that are not ops: metadata, conversion to Python / numpy, device moves, and
 # autograd's graph handling.
 NON_OP_METHODS = {"size", "stride", "dim", "ndimension", "numel", "nelement", "element_size",
                   "storage_offset", "is_contiguous", "is_floating_point", "data_ptr", "item",
                   "tolist", "numpy", "cpu", "cuda", "backward", "detach", "detach_",
-                  "requires_grad_", "retain_grad", "register_hook", "as_subclass"}
+                  "requires_grad_", "retain_grad", "register_hook", "as_subclass", "is_complex",
+                  "is_signed"}
 
 
 def public_functions():

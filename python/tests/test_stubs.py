@@ -20,9 +20,9 @@ def test_stub_and_marker_are_installed():
 def test_stub_names_the_api():
     text = stub_text()
     assert "class Tensor" in text
-    assert "def add(input, other, *, alpha=1) -> Tensor" in text
+    assert "def add(input, other, *, alpha=1, out=None) -> Tensor" in text
     assert "def add(self, other, *, alpha=1) -> Tensor" in text  # the method
-    assert "def exp(input) -> Tensor" in text
+    assert "def exp(input, *, out=None) -> Tensor" in text
     # In-place forms: stubgen would drop them as private (a trailing underscore) by default.
     assert "def add_(self, other, *, alpha=1) -> Tensor" in text
     assert "def exp_(input) -> Tensor" in text

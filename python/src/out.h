@@ -1,0 +1,72 @@
+// out= in bindings (the contract lives in C++, ember/ops/out.h). Adding out= to a binding is one
+// wrap and one keyword:
+//   module.def("mm", with_out("mm", &ember::mm), nb::arg("input"), nb::arg("mat2"),
+//              nb::kw_only(), nb::arg("out") = nb::none(),
+//              nb::sig("def mm(input, mat2, *, out=None) -> Tensor"), "...");
+// with_out(op, f) is f with a trailing `out` parameter: f's result when out is None; else the
+// checks run before f (device, autograd), f's result is written into out (cast rule, resize,
+// overlap) and out itself is returned, as PyTorch does. The tensors among f's arguments (Tensor
+// parameters, and handles holding a tensor) are the inputs the overlap check compares out with.
+#pragma once
+
+#include <nanobind/nanobind.h>
+
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "convert.h"
+#include "ember/ops/out.h"
+
+namespace ember::python {
+
+// The tensor passed as out= (a TypeError for anything else).
+Tensor& out_tensor(std::string_view op, nb::handle out);
+
+namespace detail {
+
+inline void collect_input(std::vector<Tensor>& inputs, const Tensor& tensor) {
+  inputs.push_back(tensor);
+}
+inline void collect_input(std::vector<Tensor>& inputs, nb::handle object) {
+  if (nb::isinstance<Tensor>(object)) inputs.push_back(nb::cast<const Tensor&>(object));
+}
+template <typename T>
+void collect_input(std::vector<Tensor>&, const T&) {}  // numbers, dims, dtypes, options
+
+template <typename F, typename... Args>
+auto add_out_parameter(const char* op, F f) {
+  return [op, f = std::move(f)](Args... args, nb::handle out) -> nb::object {
+    if (out.is_none()) return nb::cast(f(std::forward<Args>(args)...));
+    std::vector<Tensor> inputs;
+    (collect_input(inputs, args), ...);
+    Tensor& target = out_tensor(op, out);
+    check_out(op, target, inputs);
+    write_out(op, f(std::forward<Args>(args)...), target, inputs);
+    return nb::borrow(out);
+  };
+}
+
+template <typename F, typename R, typename C, typename... Args>
+auto with_out_of(const char* op, F f, R (C::*)(Args...) const) {
+  return add_out_parameter<F, Args...>(op, std::move(f));
+}
+
+}  // namespace detail
+
+template <typename F>
+auto with_out(const char* op, F f) {
+  return detail::with_out_of(op, std::move(f), &F::operator());
+}
+template <typename R, typename... Args>
+auto with_out(const char* op, R (*f)(Args...)) {
+  return detail::add_out_parameter<R (*)(Args...), Args...>(op, f);
+}
+
+// A factory's result written into out= (or returned without one). Factories have no inputs;
+// their dtype defaults to out's (see out_dtype_or).
+nb::object factory_out(std::string_view op, nb::handle out, Tensor result);
+// The dtype a factory builds in: `dtype` when given, else out's when there is one.
+nb::object out_dtype_or(nb::handle dtype, nb::handle out);
+
+}  // namespace ember::python
