@@ -98,5 +98,6 @@ NB_MODULE(_C, module) {
   init_autograd(module, tensor_class);
   init_ops(module);
   init_compare(module, tensor_class);
+  init_math(module, tensor_class);
   init_creation(module);
 }

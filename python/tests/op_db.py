@@ -95,6 +95,8 @@ DOMAINS = {
     "pow_base": (0.25, 2.5, -3, 4, False),
     "exponent": (-2.0, 2.0, 0, 3, False),
     "shift": (0.0, 6.0, 0, 6, False),  # shift amounts within the narrowest integer type
+    "above_one": (1.0, 4.0, 1, 6, False),  # acosh, mvlgamma
+    "probability": (0.02, 0.98, 0, 1, False),  # logit
 }
 
 
@@ -491,6 +493,7 @@ TYPE_RULE_INFO = {
     "Logical": {"dtypes": ALL, "out_dtype": bool_result},
     "Bitwise": {"dtypes": BITWISE, "out_dtype": same_dtype},
     "Shift": {"dtypes": INTEGRAL, "out_dtype": same_dtype},
+    "Integral": {"dtypes": INTEGRAL, "out_dtype": same_dtype},
 }
 
 
