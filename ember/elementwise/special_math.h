@@ -114,10 +114,11 @@ EMBER_INLINE double zeta(double x, double q) {
   return s;
 }
 
-// The n-th derivative of digamma, n >= 0: (-1)^(n+1) n! zeta(n + 1, x) beyond trigamma.
+// The n-th derivative of digamma, n >= 0: (-1)^(n+1) n! zeta(n + 1, x) beyond digamma.
 EMBER_INLINE double polygamma(double n, double x) {
   if (n == 0) return digamma(x);
-  if (n == 1) return trigamma(x);
+  // zeta(2, x) is accurate to the last digits where trigamma's series gives about 1e-9.
+  if (n == 1) return x > 0 ? zeta(2.0, x) : trigamma(x);
   const double sign = std::fmod(n, 2.0) == 1.0 ? 1.0 : -1.0;
   return sign * std::exp(std::lgamma(n + 1.0)) * zeta(n + 1.0, x);
 }
@@ -154,6 +155,8 @@ EMBER_INLINE double erfinv(double y) {
 // library function takes x >= 0 only. Beyond its range (|x| > 713) I_n overflows to inf.
 inline double modified_bessel_i(double n, double x) {
   if (std::isnan(x)) return x;
+  // The library function returns NaN for subnormal x; there I_n(x) = (x/2)^n / n! to all digits.
+  if (std::fabs(x) < 1e-100) return n == 0 ? 1.0 : (n == 1 ? x / 2 : 0.0);
   const double magnitude = std::fabs(x) > 713.0 ? std::numeric_limits<double>::infinity()
                                                 : std::cyl_bessel_i(n, std::fabs(x));
   return (x < 0 && std::fmod(n, 2.0) == 1.0) ? -magnitude : magnitude;

@@ -569,7 +569,7 @@ add(
            inplace_operator=operator.itruediv),
     OpInfo("true_divide", ember.true_divide, np.true_divide,
            binary_samples(("real", "nonzero")), dtypes=ALL, out_dtype=floating_result,
-           method="true_divide", ref_upcasts_integers=True),
+           method="true_divide", inplace="true_divide_", ref_upcasts_integers=True),
     OpInfo("div_trunc", ember.div, ref_div,
            binary_samples(("real", "nonzero"), {"rounding_mode": "trunc"}), dtypes=NUMERIC,
            method="div", inplace="div_", functions=()),

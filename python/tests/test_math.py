@@ -33,7 +33,8 @@ def test_arctan2_alias_and_inplace():
     expected = ember.atan2(y, x)
     np.testing.assert_array_equal(ember.arctan2(y, x).numpy(), expected.numpy())
     assert y.clone().arctan2_(x).tolist() == expected.tolist()
-    assert expected.tolist() == pytest.approx([3 * math.pi / 4, -3 * math.pi / 4, math.pi], rel=1e-6)
+    angles = [3 * math.pi / 4, -3 * math.pi / 4, math.pi]
+    assert expected.tolist() == pytest.approx(angles, rel=1e-6)
 
 
 def test_special_values():
