@@ -94,10 +94,11 @@ constexpr const char* elementwise_doc(std::string_view name) {
   return nullptr;
 }
 
-// Rows whose bindings take more options (alpha, rounding_mode) and are written out after the row
-// loops: one overload each, so that help() shows a single signature.
+// Rows whose bindings take more options (alpha, rounding_mode) or PyTorch's own keyword names
+// (heaviside's values, bound in math.cpp) and are written out after the row loops: one overload
+// each, so that help() shows a single signature.
 constexpr bool bound_with_options(std::string_view name) {
-  return name == "add" || name == "sub" || name == "div";
+  return name == "add" || name == "sub" || name == "div" || name == "heaviside";
 }
 
 }  // namespace ember::python

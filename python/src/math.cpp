@@ -4,6 +4,7 @@
 #include <nanobind/stl/optional.h>
 
 #include "convert.h"
+#include "elementwise_docs.h"
 #include "ember/ops/math.h"
 
 namespace ember::python {
@@ -71,6 +72,13 @@ void init_math(nb::module_& module, nb::class_<Tensor>& tensor_class) {
       [](nb::handle a, nb::handle b) { return ember::atan2(to_operand(a), to_operand(b)); },
       nb::arg("input"), nb::arg("other"), nb::sig("def arctan2(input, other) -> Tensor"),
       "Alias for atan2().");
+  module.def(
+      "heaviside",
+      [](nb::handle x, nb::handle values) {
+        return ember::heaviside(to_operand(x), to_operand(values));
+      },
+      nb::arg("input"), nb::arg("values"), nb::sig("def heaviside(input, values) -> Tensor"),
+      elementwise_doc("heaviside"));
   module.def(
       "logit", [](const Tensor& x, std::optional<double> eps) { return ember::logit(x, eps); },
       nb::arg("input"), nb::arg("eps") = nb::none(),
@@ -143,6 +151,20 @@ void init_math(nb::module_& module, nb::class_<Tensor>& tensor_class) {
       "The multivariate log-gamma function of dimension p of each element.");
 
   tensor_class
+      .def(
+          "heaviside",
+          [](const Tensor& t, nb::handle values) {
+            return ember::heaviside(t, to_operand(values));
+          },
+          nb::arg("values"), nb::sig("def heaviside(self, values) -> Tensor"),
+          elementwise_doc("heaviside"))
+      .def(
+          "heaviside_",
+          [](Tensor& t, nb::handle values) -> Tensor& {
+            return ember::heaviside_(t, to_operand(values));
+          },
+          nb::arg("values"), nb::rv_policy::reference_internal,
+          nb::sig("def heaviside_(self, values) -> Tensor"), "In-place heaviside().")
       .def(
           "arctan2",
           [](const Tensor& t, nb::handle other) { return ember::atan2(t, to_operand(other)); },

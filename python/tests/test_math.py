@@ -197,3 +197,10 @@ def test_heaviside_and_copysign_gradients():
     a = t([1.5, -2.0, 0.0], ember.float64).requires_grad_()
     ember.copysign(a, t([-1.0, -1.0, 1.0], ember.float64)).sum().backward()
     assert a.grad.tolist() == [-1.0, 1.0, 0.0]
+
+
+def test_heaviside_takes_pytorch_keyword():
+    x = t([-1.0, 0.0, 3.0])
+    assert ember.heaviside(x, values=t([0.5])).tolist() == [0.0, 0.5, 1.0]
+    assert x.heaviside(values=t([2.0])).tolist() == [0.0, 2.0, 1.0]
+    assert x.heaviside_(t([0.25])) is x and x.tolist() == [0.0, 0.25, 1.0]
