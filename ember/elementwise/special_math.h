@@ -49,6 +49,8 @@ EMBER_INLINE double digamma(double x) {
 
 // psi'(x), by recurrence to x >= 6 and the asymptotic series (reflection below 1/2).
 EMBER_INLINE double trigamma(double x) {
+  // Poles at 0 and the negative integers (-inf included, as scipy's zeta(2, -inf)).
+  if (x <= 0 && x == std::floor(x)) return std::numeric_limits<double>::infinity();
   double sign = 1, result = 0;
   if (x < 0.5) {
     sign = -1;
@@ -82,6 +84,7 @@ EMBER_INLINE double zeta(double x, double q) {
                            -7.1661652561756670113e18};
   if (x == 1) return std::numeric_limits<double>::infinity();
   if (x < 1) return std::numeric_limits<double>::quiet_NaN();
+  if (q == std::numeric_limits<double>::infinity()) return 0.0;
   if (q <= 0) {
     if (q == std::floor(q)) return std::numeric_limits<double>::infinity();
     if (x != std::floor(x)) return std::numeric_limits<double>::quiet_NaN();

@@ -230,8 +230,8 @@ Tensor& lerp_(Tensor& self, const Tensor& end, const Tensor& weight) {
 }
 
 namespace {
-// self + value * (tensor1 op tensor2), in float32 for float16/bfloat16 results so that it rounds
-// once, as PyTorch's fused kernel does.
+// self + value * tensor1 op tensor2, in float32 for float16/bfloat16 results so that it rounds
+// once at the end, as PyTorch's fused kernel does.
 Tensor add_combined(const Tensor& self, const Tensor& tensor1, const Tensor& tensor2,
                     const Scalar& value, bool divide) {
   ResultType promotion;
@@ -242,8 +242,11 @@ Tensor add_combined(const Tensor& self, const Tensor& tensor1, const Tensor& ten
   ScalarType type = promotion.result();
   if (divide && !is_floating_point(type)) type = default_dtype();
   const ScalarType compute = is_reduced_float(type) ? kFloat32 : type;
-  const Tensor a = as_dtype(tensor1, compute), b = as_dtype(tensor2, compute);
-  return as_dtype(add(as_dtype(self, compute), divide ? a / b : a * b, value), type);
+  // value * tensor1 first, as PyTorch's kernel: near the overflow threshold the order decides.
+  const bool unit = !value.is_bool() && value.to_double() == 1.0;
+  const Tensor a = unit ? as_dtype(tensor1, compute) : as_dtype(tensor1, compute) * value;
+  const Tensor b = as_dtype(tensor2, compute);
+  return as_dtype(add(as_dtype(self, compute), divide ? a / b : a * b), type);
 }
 }  // namespace
 

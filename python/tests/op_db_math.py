@@ -45,11 +45,6 @@ def ref_i0(x):
     return np.where(np.isinf(x), np.inf, scipy.special.i0(x))  # scipy's i0(+-inf) is NaN
 
 
-def ref_polygamma(n, x):
-    # trigamma(-inf) is NaN in PyTorch (and ember): the reflection's sin(pi x) is NaN there.
-    return np.where(np.isneginf(x) & (n == 1), np.nan, scipy.special.polygamma(n, x))
-
-
 def ref_heaviside(a, b):
     return np.where(a == 0, b, a > 0).astype(np.result_type(a, b))
 
@@ -220,7 +215,7 @@ ENTRIES = [
     OpInfo("addcdiv", ember.addcdiv, lambda a, b, c, value=1: a + value * b / c,
            addc_samples(("real", "real", "nonzero")), method="addcdiv", inplace="addcdiv_"),
     # The order comes first, so the method forms are checked in test_math.py.
-    OpInfo("polygamma", ember.polygamma, ref_polygamma, polygamma_samples, dtypes=ALL,
+    OpInfo("polygamma", ember.polygamma, scipy.special.polygamma, polygamma_samples, dtypes=ALL,
            out_dtype=floating_result, ref_upcasts_integers=True,
            methods=("polygamma", "polygamma_")),
     OpInfo("mvlgamma", ember.mvlgamma, scipy.special.multigammaln, mvlgamma_samples,
