@@ -9,12 +9,15 @@
 #include <algorithm>
 #include <cmath>
 #include <numbers>
+#include <tuple>
 
+#include "ember/autograd/derivatives_math.h"
 #include "ember/autograd/derivatives_scan.h"
 #include "ember/autograd/derivatives_scatter.h"
 #include "ember/autograd/grad_mode.h"
 #include "ember/base/error.h"
 #include "ember/ops/dispatch.h"
+#include "ember/ops/math.h"
 #include "ember/ops/ops.h"
 #include "ember/ops/primitives.h"
 #include "ember/ops/primitives_shape.h"
@@ -35,7 +38,24 @@ constexpr SaveMask saves(UnaryOp op) {
     case UnaryOp::Cos:
     case UnaryOp::Erf:
     case UnaryOp::Square:
+    case UnaryOp::Asin:
+    case UnaryOp::Acos:
+    case UnaryOp::Atan:
+    case UnaryOp::Sinh:
+    case UnaryOp::Cosh:
+    case UnaryOp::Asinh:
+    case UnaryOp::Acosh:
+    case UnaryOp::Atanh:
+    case UnaryOp::Log2:
+    case UnaryOp::Log10:
+    case UnaryOp::Erfc:
+    case UnaryOp::Lgamma:
+    case UnaryOp::Digamma:
+    case UnaryOp::Sinc:
       return kInput0;
+    case UnaryOp::Tan:
+    case UnaryOp::Exp2:
+    case UnaryOp::Erfinv:
     case UnaryOp::Exp:
     case UnaryOp::Expm1:
     case UnaryOp::Sqrt:
@@ -65,7 +85,21 @@ constexpr SaveMask saves(BinaryOp op) {
     case BinaryOp::Pow:
     case BinaryOp::Maximum:
     case BinaryOp::Minimum:
+    case BinaryOp::Atan2:
+    case BinaryOp::Copysign:
+    case BinaryOp::Fmod:
+    case BinaryOp::Xlogy:
+    case BinaryOp::Polygamma:
+    case BinaryOp::ModifiedBesselI:
       return kInputs01;
+    case BinaryOp::Hypot:
+    case BinaryOp::Logaddexp:
+    case BinaryOp::Logaddexp2:
+      return kInputs01 | kSaveOutputs;
+    case BinaryOp::Heaviside:
+      return kInput0;
+    case BinaryOp::Gcd:
+    case BinaryOp::Lcm:
     case BinaryOp::Add:
     case BinaryOp::Sub:
     case BinaryOp::FloorDivide:
@@ -165,7 +199,8 @@ SaveMask needed_saves(BinaryOp op, SaveMask needs) {
   const SaveMask grad_a = needs & kInput0, grad_b = needs & kInput1;
   if (op == BinaryOp::Mul) return (grad_b ? kInput0 : 0) | (grad_a ? kInput1 : 0);
   if (op == BinaryOp::Div) return kInput1 | (grad_b ? kInput0 : 0);
-  if (op == BinaryOp::Remainder) return grad_b ? kInputs01 : 0;
+  if (op == BinaryOp::Remainder || op == BinaryOp::Fmod) return grad_b ? kInputs01 : 0;
+  if (op == BinaryOp::Heaviside) return grad_b ? kInput0 : 0;
   return saves(op);
 }
 
@@ -270,6 +305,58 @@ TensorList unary_vjp(UnaryOp op, const BackwardContext& c) {
       return {grad * 2 * saved_for<UnaryOp::Square>(c, op).input<0>()};
     case UnaryOp::BitwiseNot:
       break;  // integer and bool inputs never require grad (is_differentiable)
+    case UnaryOp::Tan: {
+      const Tensor& out = saved_for<UnaryOp::Tan>(c, op).output();
+      return {grad * (out * out + 1)};
+    }
+    case UnaryOp::Asin: {
+      const Tensor& x = saved_for<UnaryOp::Asin>(c, op).input<0>();
+      return {grad * rsqrt(1 - x * x)};
+    }
+    case UnaryOp::Acos: {
+      const Tensor& x = saved_for<UnaryOp::Acos>(c, op).input<0>();
+      return {neg(grad) * rsqrt(1 - x * x)};
+    }
+    case UnaryOp::Atan: {
+      const Tensor& x = saved_for<UnaryOp::Atan>(c, op).input<0>();
+      return {grad / (x * x + 1)};
+    }
+    case UnaryOp::Sinh:
+      return {grad * cosh(saved_for<UnaryOp::Sinh>(c, op).input<0>())};
+    case UnaryOp::Cosh:
+      return {grad * sinh(saved_for<UnaryOp::Cosh>(c, op).input<0>())};
+    case UnaryOp::Asinh: {
+      const Tensor& x = saved_for<UnaryOp::Asinh>(c, op).input<0>();
+      return {grad * rsqrt(x * x + 1)};
+    }
+    case UnaryOp::Acosh: {
+      const Tensor& x = saved_for<UnaryOp::Acosh>(c, op).input<0>();
+      return {grad * rsqrt(x * x - 1)};
+    }
+    case UnaryOp::Atanh: {
+      const Tensor& x = saved_for<UnaryOp::Atanh>(c, op).input<0>();
+      return {grad / (1 - x * x)};
+    }
+    case UnaryOp::Log2:
+      return {grad / (saved_for<UnaryOp::Log2>(c, op).input<0>() * std::numbers::ln2)};
+    case UnaryOp::Log10:
+      return {grad / (saved_for<UnaryOp::Log10>(c, op).input<0>() * std::numbers::ln10)};
+    case UnaryOp::Exp2:
+      return {grad * saved_for<UnaryOp::Exp2>(c, op).output() * std::numbers::ln2};
+    case UnaryOp::Erfc: {
+      const Tensor& x = saved_for<UnaryOp::Erfc>(c, op).input<0>();
+      return {grad * (-2.0 / std::sqrt(std::numbers::pi)) * exp(neg(x * x))};
+    }
+    case UnaryOp::Erfinv: {
+      const Tensor& out = saved_for<UnaryOp::Erfinv>(c, op).output();
+      return {grad * (std::sqrt(std::numbers::pi) / 2) * exp(out * out)};
+    }
+    case UnaryOp::Lgamma:
+      return {grad * digamma(saved_for<UnaryOp::Lgamma>(c, op).input<0>())};
+    case UnaryOp::Digamma:
+      return {grad * polygamma(1, saved_for<UnaryOp::Digamma>(c, op).input<0>())};
+    case UnaryOp::Sinc:
+      return {sinc_backward(grad, saved_for<UnaryOp::Sinc>(c, op).input<0>())};
   }
   return {};
 }
@@ -351,7 +438,61 @@ TensorList binary_vjp(BinaryOp op, const BackwardContext& c) {
     case BinaryOp::BitwiseXor:
     case BinaryOp::BitwiseLeftShift:
     case BinaryOp::BitwiseRightShift:
+    case BinaryOp::Gcd:
+    case BinaryOp::Lcm:
       break;
+    case BinaryOp::Atan2: {
+      const auto saved = saved_for<BinaryOp::Atan2>(c, op);
+      const Tensor& a = saved.input<0>();
+      const Tensor& b = saved.input<1>();
+      const Tensor scale = grad / (a * a + b * b);
+      if (c.needs_input_grad[0]) grad_a = scale * b;
+      if (c.needs_input_grad[1]) grad_b = neg(scale) * a;
+      break;
+    }
+    case BinaryOp::Hypot:
+    case BinaryOp::Logaddexp:
+    case BinaryOp::Logaddexp2: {
+      const auto saved =
+          saved_for<BinaryOp::Hypot, BinaryOp::Logaddexp, BinaryOp::Logaddexp2>(c, op);
+      std::tie(grad_a, grad_b) = smooth_max_backward(op, grad, saved.input<0>(), saved.input<1>(),
+                                                     saved.output(), c.needs_input_grad);
+      break;
+    }
+    case BinaryOp::Copysign: {
+      const auto saved = saved_for<BinaryOp::Copysign>(c, op);
+      if (c.needs_input_grad[0])
+        grad_a = copysign_backward(grad, saved.input<0>(), saved.input<1>());
+      if (c.needs_input_grad[1]) grad_b = zeros_like(grad);
+      break;
+    }
+    case BinaryOp::Fmod: {
+      const auto saved = saved_for<BinaryOp::Fmod>(c, op);
+      grad_a = grad;
+      if (c.needs_input_grad[1]) {
+        grad_b = neg(grad) * trunc(saved.input<0>() / saved.input<1>());
+      }
+      break;
+    }
+    case BinaryOp::Xlogy: {
+      const auto saved = saved_for<BinaryOp::Xlogy>(c, op);
+      std::tie(grad_a, grad_b) =
+          xlogy_backward(grad, saved.input<0>(), saved.input<1>(), c.needs_input_grad);
+      break;
+    }
+    case BinaryOp::Heaviside:
+      // Piecewise constant in input; values passes through where input is 0.
+      grad_a = zeros_like(grad);
+      if (c.needs_input_grad[1])
+        grad_b = where(eq(saved_for<BinaryOp::Heaviside>(c, op).input<0>(), 0), grad, 0);
+      break;
+    case BinaryOp::Polygamma:
+    case BinaryOp::ModifiedBesselI: {
+      // The order (input 1) is a 0-d constant; only the argument has a gradient.
+      const auto saved = saved_for<BinaryOp::Polygamma, BinaryOp::ModifiedBesselI>(c, op);
+      grad_a = order_backward(op, grad, saved.input<0>(), saved.input<1>());
+      break;
+    }
   }
   TensorList grads(2);
   if (c.needs_input_grad[0] && grad_a.defined()) grads[0] = sum_to(grad_a, c.input_shapes[0]);

@@ -9,6 +9,7 @@
 // minimax fits unless a comment says they were fitted for ember.
 #pragma once
 
+#include <cmath>
 #include <cstdint>
 
 #include "ember/base/half.h"
@@ -205,6 +206,76 @@ EMBER_INLINE float sin_quadrant(float r, float r_tail, uint32_t quadrant) {
   return bits_float(float_bits(value) ^ ((quadrant & 2u) << 30));
 }
 
+// 2^k1 2^k2 (e^r) for exp_reduce-style parts: `biased` holds n + 254 in its low 9 bits, with n in
+// [-150, 128]; see exp_in_range.
+EMBER_INLINE float scale_by_biased(float r, uint32_t biased) {
+  const uint32_t k1 = biased >> 1;
+  const float scale1 = bits_float(k1 << 23);
+  const float scale2 = bits_float((biased - k1) << 23);
+  return ((r + expm1_tail(r)) * scale1 + scale1) * scale2;
+}
+
+// e^a / 2 for a in [0, 89.5] (or NaN), where e^a itself may already exceed the float range: the
+// halving is folded into the power of two.
+EMBER_INLINE float half_exp(float a) {
+  const auto [r, biased] = exp_reduce(a);
+  return scale_by_biased(r, biased - 1u);
+}
+
+// The mantissa m in [sqrt(1/2), sqrt(2)) and exponent e of a positive, finite, normal float's bits
+// (x = m 2^e), as log_normal splits them; log2/log10 scale ln m and add e on their own.
+struct LogParts {
+  float ln_m;
+  float e;
+};
+EMBER_INLINE LogParts log_parts(float x) {
+  const bool subnormal = x < 0x1p-126f;
+  const uint32_t bits = float_bits(select(subnormal, x * 0x1p23f, x));
+  const int32_t e = static_cast<int32_t>(bits - 0x3f3504f3u) >> 23;
+  const uint32_t m_bits = bits - (static_cast<uint32_t>(e) << 23);
+  return {log_normal(m_bits, 0.0f, 0.0f), static_cast<float>(e) - (subnormal ? 23.0f : 0.0f)};
+}
+
+// log's special values around a finite result: log(0) = -inf, log(inf) = inf, log(x < 0) = NaN.
+EMBER_INLINE float log_special(float x, float result) {
+  result = select(x == infinity(), x, result);
+  result = select(x == 0.0f, -infinity(), result);
+  return select(x >= 0.0f, result, quiet_nan());
+}
+
+// atan(a) for a >= 0 (or NaN), Cephes' atanf: a > tan(3pi/8) uses pi/2 + atan(-1/a), a >
+// tan(pi/8) uses pi/4 + atan((a-1)/(a+1)); one division serves all three ranges. The constants
+// pi/2, pi/4 are split in two so that their rounding does not add an ulp.
+EMBER_INLINE float atan_nonnegative(float a) {
+  const bool big = a > 2.414213562373095f;
+  const bool mid = a > 0.4142135623730950f;
+  const float u =
+      select(big, -1.0f, select(mid, a - 1.0f, a)) / select(big, a, select(mid, a + 1.0f, 1.0f));
+  const float base = select(big, 1.57079637f, select(mid, 0.785398185f, 0.0f));
+  const float base_lo = select(big, -4.37113883e-8f, select(mid, -2.18556941e-8f, 0.0f));
+  const float z = u * u;
+  float p = 8.05374449538e-2f;
+  p = p * z - 1.38776856032e-1f;
+  p = p * z + 1.99777106478e-1f;
+  p = p * z - 3.33329491539e-1f;
+  return base + (u + (u * z * p + base_lo));
+}
+
+// asin(s) for |s| <= 1/2 given z = s * s (Cephes' asinf polynomial; also used on sqrt((1 - a)/2)).
+EMBER_INLINE float asin_small(float s, float z) {
+  float p = 4.2163199048e-2f;
+  p = p * z + 2.4181311049e-2f;
+  p = p * z + 4.5470025998e-2f;
+  p = p * z + 7.4953002686e-2f;
+  p = p * z + 1.6666752422e-1f;
+  return s + s * z * p;
+}
+
+// value with its sign flipped when `sign` (a float's sign bit, in place) is set.
+EMBER_INLINE float xor_sign(float value, uint32_t sign) {
+  return bits_float(float_bits(value) ^ sign);
+}
+
 }  // namespace detail
 
 // e^x. Max error 1 ulp; overflows to inf above 88.7228, rounds into subnormals below -87.34.
@@ -329,6 +400,138 @@ EMBER_INLINE float cos(float x) {
   const auto [r, r_tail, quadrant] = detail::trig_reduce(abs_bits);
   const float result = detail::sin_quadrant(r, r_tail, quadrant + 1u);
   return detail::select(abs_bits >= 0x7f800000u, x - x, result);
+}
+
+// Tangent, with full range reduction: sin / cos from one reduction. Max error 3 ulp. (A tan
+// polynomial with -1/tan in odd quadrants is as accurate, but GCC does not vectorize that loop.)
+EMBER_INLINE float tan(float x) {
+  const uint32_t sign = detail::float_bits(x) & 0x80000000u;
+  const uint32_t abs_bits = detail::float_bits(x) & 0x7fffffffu;
+  const auto [r, r_tail, quadrant] = detail::trig_reduce(abs_bits);
+  const float sine = detail::sin_quadrant(r, r_tail, quadrant);
+  const float cosine = detail::sin_quadrant(r, r_tail, quadrant + 1u);
+  const float result = detail::xor_sign(sine / cosine, sign);
+  return detail::select(abs_bits >= 0x7f800000u, x - x, result);  // tan(inf), tan(NaN): NaN
+}
+
+// Arc tangent. Max error 2 ulp.
+EMBER_INLINE float atan(float x) {
+  const uint32_t sign = detail::float_bits(x) & 0x80000000u;
+  return detail::xor_sign(detail::atan_nonnegative(detail::abs(x)), sign);
+}
+
+// atan(y / x) in the quadrant of (x, y), with C's special cases (signed zeros, infinities).
+// Max error 3 ulp.
+EMBER_INLINE float atan2(float y, float x) {
+  const float ay = detail::abs(y), ax = detail::abs(x);
+  const bool swap = ay > ax;
+  const float num = detail::select(swap, ax, ay);
+  const float den = detail::select(swap, ay, ax);
+  // Two infinities make the angle pi/4 of their quadrant, two zeros 0 (or pi).
+  const bool both_infinite = (ax == detail::infinity()) & (ay == detail::infinity());
+  const float t = detail::select(both_infinite, 1.0f, detail::select(den == 0.0f, 0.0f, num / den));
+  float angle = detail::atan_nonnegative(t);
+  angle = detail::select(swap, (1.57079637f - angle) - 4.37113883e-8f, angle);
+  angle = detail::select((detail::float_bits(x) >> 31) != 0u,
+                         (3.14159274f - angle) - 8.74227766e-8f, angle);
+  const float result = detail::xor_sign(angle, detail::float_bits(y) & 0x80000000u);
+  return detail::select((x != x) | (y != y), x + y, result);
+}
+
+// Arc sine (Cephes' asinf). Max error 2 ulp; NaN outside [-1, 1].
+EMBER_INLINE float asin(float x) {
+  const uint32_t sign = detail::float_bits(x) & 0x80000000u;
+  const float a = detail::abs(x);
+  const bool large = a > 0.5f;
+  // asin(a) = pi/2 - 2 asin(sqrt((1 - a) / 2)) for a > 1/2; 1 - a < 0 gives NaN through sqrt.
+  const float z = detail::select(large, 0.5f * (1.0f - a), a * a);
+  const float s = detail::select(large, std::sqrt(z), a);
+  const float r = detail::asin_small(s, z);
+  const float result = detail::select(large, (1.57079637f - 2.0f * r) - 4.37113883e-8f, r);
+  return detail::xor_sign(result, sign);
+}
+
+// Arc cosine. Max error 2 ulp; NaN outside [-1, 1].
+EMBER_INLINE float acos(float x) {
+  const float a = detail::abs(x);
+  const bool large = a > 0.5f;
+  // |x| > 1/2: acos(x) = 2 asin(sqrt((1 - |x|) / 2)), reflected to pi - that for x < 0.
+  const float z = detail::select(large, 0.5f * (1.0f - a), x * x);
+  const float s = detail::select(large, std::sqrt(z), x);
+  const float r = detail::asin_small(s, z);
+  const float reflected =
+      detail::select(x < 0.0f, (3.14159274f - 2.0f * r) - 8.74227766e-8f, 2.0f * r);
+  return detail::select(large, reflected, (1.57079637f - r) - 4.37113883e-8f);
+}
+
+// Hyperbolic sine: (expm1 + expm1 / (expm1 + 1)) / 2, which stays accurate near 0; e^|x| / 2
+// from 88 on, where expm1 overflows but sinh does not yet. Max error 3 ulp.
+EMBER_INLINE float sinh(float x) {
+  const uint32_t sign = detail::float_bits(x) & 0x80000000u;
+  const float a = detail::abs(x);
+  const float em = expm1(detail::select(a > 88.0f, 88.0f, a));
+  const float small = 0.5f * (em + em / (em + 1.0f));
+  const float large = detail::half_exp(detail::select(a > 89.5f, 89.5f, a));
+  return detail::xor_sign(detail::select(a > 88.0f, large, small), sign);
+}
+
+// Hyperbolic cosine: e^|x| / 2 + 1 / (2 e^|x|). Max error 2 ulp.
+EMBER_INLINE float cosh(float x) {
+  const float a = detail::abs(x);
+  const float half = detail::half_exp(detail::select(a > 89.5f, 89.5f, a));
+  return detail::select(a > 89.5f, detail::infinity(), half + 0.25f / half);
+}
+
+// Inverse hyperbolic sine: log1p(a + a^2 / (1 + sqrt(1 + a^2))), or log(2a) beyond 2^28 where
+// a^2 would overflow and 1 / a^2 no longer counts. Max error 2 ulp.
+EMBER_INLINE float asinh(float x) {
+  const uint32_t sign = detail::float_bits(x) & 0x80000000u;
+  const float a = detail::abs(x);
+  const bool huge = a > 0x1p28f;
+  const float b = detail::select(huge, 1.0f, a);
+  const float small = log1p(b + b * b / (1.0f + std::sqrt(1.0f + b * b)));
+  const float large = log(a) + 0.693147181f;
+  return detail::xor_sign(detail::select(huge, large, small), sign);
+}
+
+// Inverse hyperbolic cosine: log1p(t + sqrt(2t + t^2)) with t = x - 1, or log(2x) beyond 2^28.
+// Max error 2 ulp; NaN below 1.
+EMBER_INLINE float acosh(float x) {
+  const bool huge = x > 0x1p28f;
+  const float t = detail::select(huge, 0.0f, x - 1.0f);
+  const float small = log1p(t + std::sqrt(2.0f * t + t * t));
+  const float result = detail::select(huge, log(x) + 0.693147181f, small);
+  return detail::select(x >= 1.0f, result, detail::quiet_nan());
+}
+
+// Inverse hyperbolic tangent: log1p(2a / (1 - a)) / 2. Max error 2 ulp; NaN outside [-1, 1].
+EMBER_INLINE float atanh(float x) {
+  const uint32_t sign = detail::float_bits(x) & 0x80000000u;
+  const float a = detail::abs(x);
+  return detail::xor_sign(0.5f * log1p(2.0f * a / (1.0f - a)), sign);
+}
+
+// Base-2 logarithm: the exponent plus ln(m) / ln 2, so powers of two are exact. Max error 2 ulp.
+EMBER_INLINE float log2(float x) {
+  const auto [ln_m, e] = detail::log_parts(x);
+  return detail::log_special(x, e + ln_m * 1.44269504f);
+}
+
+// Base-10 logarithm: e log10(2) (split, so its product is exact) + ln(m) log10(e). Max error 2 ulp.
+EMBER_INLINE float log10(float x) {
+  const auto [ln_m, e] = detail::log_parts(x);
+  return detail::log_special(x, (ln_m * 0.434294482f + e * 2.48745663981e-4f) + e * 0.30078125f);
+}
+
+// 2^x: 2^n for the nearest integer n times e^((x - n) ln 2), x - n exact. Max error 1 ulp.
+EMBER_INLINE float exp2(float x) {
+  const bool zero = x < -150.0f;  // below half the smallest subnormal
+  const float clamped = detail::select(zero, 0.0f, detail::select(x > 128.0f, 128.0f, x));
+  constexpr float kShifter = 0x1.8p23f + 254.0f;
+  const float shifted = clamped + kShifter;
+  const float n = shifted - kShifter;
+  const float r = (clamped - n) * 0.693147181f;
+  return detail::select(zero, 0.0f, detail::scale_by_biased(r, detail::float_bits(shifted)));
 }
 
 }  // namespace ember::fast_math

@@ -242,6 +242,104 @@ TEST(FastMathSpecialValues, ExactResults) {
   expect_same(fm::cos(nan), nan, "cos(nan)");
 }
 
+TEST(FastMathAccuracy, Tan) {
+  const Result r = measure(
+      "tan", [](float x) { return fm::tan(x); }, [](double x) { return std::tan(x); }, -1e4f, 1e4f);
+  EMBER_EXPECT_ULP(r, 4);
+}
+
+TEST(FastMathAccuracy, InverseTrigonometric) {
+  const Result asin = measure(
+      "asin", [](float x) { return fm::asin(x); }, [](double x) { return std::asin(x); }, -1.0f,
+      1.0f);
+  EMBER_EXPECT_ULP(asin, 2);
+  const Result acos = measure(
+      "acos", [](float x) { return fm::acos(x); }, [](double x) { return std::acos(x); }, -1.0f,
+      1.0f);
+  EMBER_EXPECT_ULP(acos, 2);
+  const Result atan = measure(
+      "atan", [](float x) { return fm::atan(x); }, [](double x) { return std::atan(x); }, -4.0f,
+      4.0f);
+  EMBER_EXPECT_ULP(atan, 2);
+  // atan2 against a fixed x of each sign and a stride of y values (both orders).
+  for (float other : {1.0f, -1.0f, 3e-3f, -250.0f}) {
+    const Result y_first = measure(
+        "atan2(y)", [other](float y) { return fm::atan2(y, other); },
+        [other](double y) { return std::atan2(y, static_cast<double>(other)); }, -4.0f, 4.0f);
+    EMBER_EXPECT_ULP(y_first, 3);
+    const Result x_first = measure(
+        "atan2(x)", [other](float x) { return fm::atan2(other, x); },
+        [other](double x) { return std::atan2(static_cast<double>(other), x); }, -4.0f, 4.0f);
+    EMBER_EXPECT_ULP(x_first, 3);
+  }
+}
+
+TEST(FastMathAccuracy, Hyperbolic) {
+  const Result sinh = measure(
+      "sinh", [](float x) { return fm::sinh(x); }, [](double x) { return std::sinh(x); }, -10.0f,
+      10.0f);
+  EMBER_EXPECT_ULP(sinh, 3);
+  const Result cosh = measure(
+      "cosh", [](float x) { return fm::cosh(x); }, [](double x) { return std::cosh(x); }, -10.0f,
+      10.0f);
+  EMBER_EXPECT_ULP(cosh, 2);
+  const Result asinh = measure(
+      "asinh", [](float x) { return fm::asinh(x); }, [](double x) { return std::asinh(x); }, -10.0f,
+      10.0f);
+  EMBER_EXPECT_ULP(asinh, 2);
+  const Result acosh = measure(
+      "acosh", [](float x) { return fm::acosh(x); }, [](double x) { return std::acosh(x); }, 1.0f,
+      10.0f);
+  EMBER_EXPECT_ULP(acosh, 2);
+  const Result atanh = measure(
+      "atanh", [](float x) { return fm::atanh(x); }, [](double x) { return std::atanh(x); }, -1.0f,
+      1.0f);
+  EMBER_EXPECT_ULP(atanh, 2);
+}
+
+TEST(FastMathAccuracy, Log2Log10Exp2) {
+  const Result log2 = measure(
+      "log2", [](float x) { return fm::log2(x); }, [](double x) { return std::log2(x); }, 0.0f,
+      4.0f);
+  EMBER_EXPECT_ULP(log2, 2);
+  const Result log10 = measure(
+      "log10", [](float x) { return fm::log10(x); }, [](double x) { return std::log10(x); }, 0.0f,
+      4.0f);
+  EMBER_EXPECT_ULP(log10, 2);
+  const Result exp2 = measure(
+      "exp2", [](float x) { return fm::exp2(x); }, [](double x) { return std::exp2(x); }, -150.0f,
+      128.0f);
+  EMBER_EXPECT_ULP(exp2, 1);
+}
+
+TEST(FastMathSpecialValues, NewFunctions) {
+  const float inf = std::numeric_limits<float>::infinity();
+  const float nan = std::numeric_limits<float>::quiet_NaN();
+  expect_same(fm::tan(-0.0f), -0.0f, "tan(-0)");
+  expect_same(fm::tan(inf), nan, "tan(inf)");
+  expect_same(fm::atan(inf), 1.57079637f, "atan(inf)");
+  expect_same(fm::atan(-0.0f), -0.0f, "atan(-0)");
+  expect_same(fm::atan2(0.0f, -0.0f), 3.14159274f, "atan2(0, -0)");
+  expect_same(fm::atan2(-0.0f, 0.0f), -0.0f, "atan2(-0, 0)");
+  expect_same(fm::atan2(inf, -inf), 2.35619449f, "atan2(inf, -inf)");
+  expect_same(fm::atan2(nan, 0.0f), nan, "atan2(nan, 0)");
+  expect_same(fm::asin(1.5f), nan, "asin(1.5)");
+  expect_same(fm::acos(1.0f), 0.0f, "acos(1)");
+  expect_same(fm::sinh(-inf), -inf, "sinh(-inf)");
+  expect_same(fm::cosh(-inf), inf, "cosh(-inf)");
+  expect_same(fm::cosh(0.0f), 1.0f, "cosh(0)");
+  expect_same(fm::asinh(-inf), -inf, "asinh(-inf)");
+  expect_same(fm::acosh(0.5f), nan, "acosh(0.5)");
+  expect_same(fm::atanh(1.0f), inf, "atanh(1)");
+  expect_same(fm::log2(8.0f), 3.0f, "log2(8)");
+  expect_same(fm::log2(0.0f), -inf, "log2(0)");
+  expect_same(fm::log10(-1.0f), nan, "log10(-1)");
+  expect_same(fm::exp2(10.0f), 1024.0f, "exp2(10)");
+  expect_same(fm::exp2(-149.0f), std::numeric_limits<float>::denorm_min(), "exp2(-149)");
+  expect_same(fm::exp2(128.0f), inf, "exp2(128)");
+  expect_same(fm::exp2(-inf), 0.0f, "exp2(-inf)");
+}
+
 // Arguments whose distance to a multiple of pi/2 is tiny need all the bits of the reduction.
 TEST(FastMathSpecialValues, TrigNearMultiplesOfHalfPi) {
   for (float x : {3.14159274f, 6.28318548f, 1.57079637f, 1e5f, 1e10f, 1e30f,

@@ -4,12 +4,15 @@
 // Signed integer arithmetic wraps (two's complement), as PyTorch's does, without UB.
 #pragma once
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <numbers>
 #include <type_traits>
 
 #include "ember/base/host_device.h"
 #include "ember/elementwise/fast_math.h"
+#include "ember/elementwise/special_math.h"
 
 namespace ember::math {
 
@@ -212,6 +215,94 @@ struct BitwiseNot {
       return !x;
     else
       return static_cast<T>(~x);
+  }
+};
+
+// y = tan x (and likewise the inverse trigonometric, hyperbolic, log2/log10/exp2 functors below:
+// fast_math for float, libm for double)
+struct Tan {
+  EMBER_INLINE float operator()(float x) const { return fast_math::tan(x); }
+  EMBER_INLINE double operator()(double x) const { return std::tan(x); }
+};
+struct Asin {
+  EMBER_INLINE float operator()(float x) const { return fast_math::asin(x); }
+  EMBER_INLINE double operator()(double x) const { return std::asin(x); }
+};
+struct Acos {
+  EMBER_INLINE float operator()(float x) const { return fast_math::acos(x); }
+  EMBER_INLINE double operator()(double x) const { return std::acos(x); }
+};
+struct Atan {
+  EMBER_INLINE float operator()(float x) const { return fast_math::atan(x); }
+  EMBER_INLINE double operator()(double x) const { return std::atan(x); }
+};
+struct Sinh {
+  EMBER_INLINE float operator()(float x) const { return fast_math::sinh(x); }
+  EMBER_INLINE double operator()(double x) const { return std::sinh(x); }
+};
+struct Cosh {
+  EMBER_INLINE float operator()(float x) const { return fast_math::cosh(x); }
+  EMBER_INLINE double operator()(double x) const { return std::cosh(x); }
+};
+struct Asinh {
+  EMBER_INLINE float operator()(float x) const { return fast_math::asinh(x); }
+  EMBER_INLINE double operator()(double x) const { return std::asinh(x); }
+};
+struct Acosh {
+  EMBER_INLINE float operator()(float x) const { return fast_math::acosh(x); }
+  EMBER_INLINE double operator()(double x) const { return std::acosh(x); }
+};
+struct Atanh {
+  EMBER_INLINE float operator()(float x) const { return fast_math::atanh(x); }
+  EMBER_INLINE double operator()(double x) const { return std::atanh(x); }
+};
+struct Log2 {
+  EMBER_INLINE float operator()(float x) const { return fast_math::log2(x); }
+  EMBER_INLINE double operator()(double x) const { return std::log2(x); }
+};
+struct Log10 {
+  EMBER_INLINE float operator()(float x) const { return fast_math::log10(x); }
+  EMBER_INLINE double operator()(double x) const { return std::log10(x); }
+};
+struct Exp2 {
+  EMBER_INLINE float operator()(float x) const { return fast_math::exp2(x); }
+  EMBER_INLINE double operator()(double x) const { return std::exp2(x); }
+};
+// y = 1 - erf x, accurate where erf x is close to 1
+struct Erfc {
+  template <typename T>
+  EMBER_INLINE T operator()(T x) const {
+    return std::erfc(x);
+  }
+};
+// The special functions below compute in double for every floating type (special_math.h).
+// y = erf^-1 x
+struct Erfinv {
+  template <typename T>
+  EMBER_INLINE T operator()(T x) const {
+    return static_cast<T>(special::erfinv(x));
+  }
+};
+// y = ln |Gamma(x)|
+struct Lgamma {
+  template <typename T>
+  EMBER_INLINE T operator()(T x) const {
+    return static_cast<T>(std::lgamma(static_cast<double>(x)));
+  }
+};
+// y = psi(x) = d/dx ln Gamma(x)
+struct Digamma {
+  template <typename T>
+  EMBER_INLINE T operator()(T x) const {
+    return static_cast<T>(special::digamma(x));
+  }
+};
+// y = sin(pi x) / (pi x), 1 at 0; pi x in double, so that large float x are not rounded first
+struct Sinc {
+  template <typename T>
+  EMBER_INLINE T operator()(T x) const {
+    const double product = std::numbers::pi * static_cast<double>(x);
+    return x == T(0) ? T(1) : static_cast<T>(std::sin(product) / product);
   }
 };
 
@@ -425,6 +516,123 @@ struct BitwiseRightShift {
   EMBER_INLINE T operator()(T a, T b) const {
     if (is_negative(b) || b >= static_cast<T>(8 * sizeof(T))) return is_negative(a) ? T(-1) : T(0);
     return static_cast<T>(a >> b);
+  }
+};
+
+// y = atan(a / b) in the quadrant of (b, a)
+struct Atan2 {
+  EMBER_INLINE float operator()(float a, float b) const { return fast_math::atan2(a, b); }
+  EMBER_INLINE double operator()(double a, double b) const { return std::atan2(a, b); }
+};
+// y = sqrt(a^2 + b^2) without intermediate overflow
+struct Hypot {
+  template <typename T>
+  EMBER_INLINE T operator()(T a, T b) const {
+    return std::hypot(a, b);
+  }
+};
+// y = |a| with the sign of b
+struct Copysign {
+  template <typename T>
+  EMBER_INLINE T operator()(T a, T b) const {
+    return std::copysign(a, b);
+  }
+};
+// y = a - trunc(a / b) * b: the result takes the dividend's sign (C's fmod); integer division by
+// zero is rejected before the kernel runs
+struct Fmod {
+  template <typename T>
+  EMBER_INLINE T operator()(T a, T b) const {
+    if constexpr (std::is_floating_point_v<T>)
+      return std::fmod(a, b);
+    else if constexpr (is_signed_int_v<T>)
+      return b == T(-1) ? T(0) : static_cast<T>(a % b);
+    else
+      return static_cast<T>(a % b);
+  }
+};
+// y = ln(e^a + e^b) = max + log1p(e^-|a - b|); equal arguments (two infinities too) give a + ln 2
+struct Logaddexp {
+  EMBER_INLINE float operator()(float a, float b) const {
+    const float larger = fast_math::detail::select(a > b, a, b);
+    const float result = larger + fast_math::log1p(fast_math::exp(-fast_math::detail::abs(a - b)));
+    return fast_math::detail::select(a == b, a + 0.693147181f, result);
+  }
+  EMBER_INLINE double operator()(double a, double b) const {
+    if (a == b) return a + std::numbers::ln2;
+    return std::max(a, b) + std::log1p(std::exp(-std::fabs(a - b)));
+  }
+};
+// y = log2(2^a + 2^b) = max + log1p(2^-|a - b|) / ln 2; equal arguments give a + 1
+struct Logaddexp2 {
+  EMBER_INLINE float operator()(float a, float b) const {
+    const float larger = fast_math::detail::select(a > b, a, b);
+    const float tail = fast_math::log1p(fast_math::exp2(-fast_math::detail::abs(a - b)));
+    return fast_math::detail::select(a == b, a + 1.0f, larger + tail * 1.44269504f);
+  }
+  EMBER_INLINE double operator()(double a, double b) const {
+    if (a == b) return a + 1.0;
+    return std::max(a, b) + std::log1p(std::exp2(-std::fabs(a - b))) / std::numbers::ln2;
+  }
+};
+// y = a ln b, 0 where a == 0 unless b is NaN
+struct Xlogy {
+  template <typename T>
+  EMBER_INLINE T operator()(T a, T b) const {
+    if (b != b) return b;
+    return a == T(0) ? T(0) : a * Log()(b);
+  }
+};
+// y = b where a == 0, else (a > 0)
+struct Heaviside {
+  template <typename T>
+  EMBER_INLINE T operator()(T a, T b) const {
+    return a == T(0) ? b : static_cast<T>(a > T(0));
+  }
+};
+// |a| and |b| as unsigned magnitudes, so that the minimum of a signed type has one
+template <typename T>
+EMBER_INLINE std::make_unsigned_t<T> magnitude(T x) {
+  using U = std::make_unsigned_t<T>;
+  return is_negative(x) ? static_cast<U>(U(0) - static_cast<U>(x)) : static_cast<U>(x);
+}
+template <typename U>
+EMBER_INLINE U gcd_of_magnitudes(U a, U b) {
+  while (a != 0) {
+    const U next = static_cast<U>(b % a);
+    b = a;
+    a = next;
+  }
+  return b;
+}
+// y = the greatest common divisor of |a| and |b| (0 for two zeros)
+struct Gcd {
+  template <typename T>
+  EMBER_INLINE T operator()(T a, T b) const {
+    return static_cast<T>(gcd_of_magnitudes(magnitude(a), magnitude(b)));
+  }
+};
+// y = the least common multiple of |a| and |b| (0 if either is 0), wrapping as PyTorch's does
+struct Lcm {
+  template <typename T>
+  EMBER_INLINE T operator()(T a, T b) const {
+    using U = std::make_unsigned_t<T>;
+    const U g = gcd_of_magnitudes(magnitude(a), magnitude(b));
+    return g == 0 ? T(0) : static_cast<T>(static_cast<U>(magnitude(a) / g * magnitude(b)));
+  }
+};
+// y = polygamma(n, a) for the order n = b, a non-negative integer (checked by polygamma)
+struct Polygamma {
+  template <typename T>
+  EMBER_INLINE T operator()(T a, T b) const {
+    return static_cast<T>(special::polygamma(b, a));
+  }
+};
+// y = I_n(a), the modified Bessel function of the first kind, for the order n = b in {0, 1, ...}
+struct ModifiedBesselI {
+  template <typename T>
+  EMBER_INLINE T operator()(T a, T b) const {
+    return static_cast<T>(special::modified_bessel_i(b, a));
   }
 };
 

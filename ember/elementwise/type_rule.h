@@ -24,6 +24,7 @@ enum class BinaryTypeRule : uint8_t {
   Logical,           // promoted inputs, bool result
   Bitwise,           // the promoted type; integer and bool only
   Shift,             // the promoted type; integer only
+  Integral,          // the promoted type; integer only (gcd, lcm)
 };
 
 // Comparisons and logical ops give bools.
@@ -37,14 +38,16 @@ constexpr bool has_bool_result(BinaryTypeRule rule) {
     case BinaryTypeRule::TrueDivide:
     case BinaryTypeRule::Bitwise:
     case BinaryTypeRule::Shift:
+    case BinaryTypeRule::Integral:
       return false;
   }
   return false;
 }
 
-// Bool results and bitwise ops (integer and bool operands only) carry no gradient.
+// Bool results and bitwise and integral ops (integer and bool operands only) carry no gradient.
 constexpr bool is_differentiable(BinaryTypeRule rule) {
-  return !has_bool_result(rule) && rule != BinaryTypeRule::Bitwise && rule != BinaryTypeRule::Shift;
+  return !has_bool_result(rule) && rule != BinaryTypeRule::Bitwise &&
+         rule != BinaryTypeRule::Shift && rule != BinaryTypeRule::Integral;
 }
 
 }  // namespace ember

@@ -88,6 +88,10 @@ BinaryTypes binary_types(const BinaryPrimitive& primitive, const Tensor& a, cons
     case BinaryTypeRule::Shift:
       check_bitwise_type(primitive, type_rule(primitive.op()) == BinaryTypeRule::Shift, common);
       return {common, common};
+    case BinaryTypeRule::Integral:
+      EMBER_CHECK(is_integral(common, /*include_bool=*/false), "[", primitive.name(),
+                  "] not implemented for '", common, "': it takes integer tensors");
+      return {common, common};
   }
   return {common, common};
 }
@@ -110,10 +114,16 @@ void check_integer_division(const Primitive& primitive, BinaryOp op, const Tenso
                             const Tensor& divisor) {
   const ScalarType type = divisor.dtype();
   if (is_floating_point(type) || divisor.numel() == 0) return;
-  if (op != BinaryOp::FloorDivide && op != BinaryOp::Remainder && op != BinaryOp::DivTrunc) return;
+  if (op != BinaryOp::FloorDivide && op != BinaryOp::Remainder && op != BinaryOp::DivTrunc &&
+      op != BinaryOp::Fmod) {
+    return;
+  }
   EMBER_CHECK(!any_true(eq(divisor, 0)), "[", primitive.name(),
               "] ZeroDivisionError: integer division by zero (divisor of dtype ", type, ")");
-  if (op == BinaryOp::Remainder || !is_signed(type) || dividend.numel() == 0) return;
+  if (op == BinaryOp::Remainder || op == BinaryOp::Fmod || !is_signed(type) ||
+      dividend.numel() == 0) {
+    return;
+  }
   const Tensor minus_one = eq(divisor, -1);
   if (!any_true(minus_one)) return;
   EMBER_CHECK(!any_true(logical_and(minus_one, eq(dividend, min_value(type)))), "[",

@@ -423,6 +423,79 @@ class Tensor {
   Tensor new_full(IntArrayRef size, const Scalar& fill_value, TensorOptions options = {}) const;
   // value: a 0-d tensor, differentiable like any input.
   Tensor masked_fill(const Tensor& mask, const Tensor& value) const;
+  // --- math (defined in ember/ops/math.cpp) ---
+  Tensor arcsin() const;
+  Tensor& arcsin_();
+  Tensor arccos() const;
+  Tensor& arccos_();
+  Tensor arctan() const;
+  Tensor& arctan_();
+  Tensor arcsinh() const;
+  Tensor& arcsinh_();
+  Tensor arccosh() const;
+  Tensor& arccosh_();
+  Tensor arctanh() const;
+  Tensor& arctanh_();
+  Tensor arctan2(const Tensor& other) const;
+  Tensor& arctan2_(const Tensor& other);
+  Tensor fix() const;
+  Tensor& fix_();
+  Tensor true_divide(const Tensor& other) const;
+  Tensor& true_divide_(const Tensor& other);
+  Tensor positive() const;
+  Tensor frac() const;
+  Tensor& frac_();
+  Tensor deg2rad() const;
+  Tensor& deg2rad_();
+  Tensor rad2deg() const;
+  Tensor& rad2deg_();
+  Tensor logit(std::optional<double> eps = std::nullopt) const;
+  Tensor& logit_(std::optional<double> eps = std::nullopt);
+  Tensor nan_to_num(std::optional<double> nan = 0.0, std::optional<double> posinf = std::nullopt,
+                    std::optional<double> neginf = std::nullopt) const;
+  Tensor& nan_to_num_(std::optional<double> nan = 0.0, std::optional<double> posinf = std::nullopt,
+                      std::optional<double> neginf = std::nullopt);
+  Tensor isnan() const;
+  Tensor isinf() const;
+  Tensor isfinite() const;
+  Tensor isposinf() const;
+  Tensor isneginf() const;
+  Tensor isreal() const;
+  Tensor signbit() const;
+  Tensor float_power(const Tensor& exponent) const;
+  Tensor float_power(const Scalar& exponent) const;
+  Tensor& float_power_(const Tensor& exponent);
+  Tensor& float_power_(const Scalar& exponent);
+  Tensor clamp_min(const Tensor& min) const;
+  Tensor clamp_max(const Tensor& max) const;
+  Tensor& clamp_min_(const Scalar& min);
+  Tensor& clamp_min_(const Tensor& min);
+  Tensor& clamp_max_(const Scalar& max);
+  Tensor& clamp_max_(const Tensor& max);
+  Tensor lerp(const Tensor& end, const Scalar& weight) const;
+  Tensor lerp(const Tensor& end, const Tensor& weight) const;
+  Tensor& lerp_(const Tensor& end, const Scalar& weight);
+  Tensor& lerp_(const Tensor& end, const Tensor& weight);
+  Tensor addcmul(const Tensor& tensor1, const Tensor& tensor2, const Scalar& value = 1) const;
+  Tensor& addcmul_(const Tensor& tensor1, const Tensor& tensor2, const Scalar& value = 1);
+  Tensor addcdiv(const Tensor& tensor1, const Tensor& tensor2, const Scalar& value = 1) const;
+  Tensor& addcdiv_(const Tensor& tensor1, const Tensor& tensor2, const Scalar& value = 1);
+  Tensor polygamma(int64_t n) const;
+  Tensor& polygamma_(int64_t n);
+  Tensor mvlgamma(int64_t p) const;
+  Tensor& mvlgamma_(int64_t p);
+  Tensor i0() const;
+  Tensor& i0_();
+  Tensor& operator&=(const Tensor& other) { return bitwise_and_(other); }
+  Tensor& operator&=(const Scalar& other) { return bitwise_and_(other); }
+  Tensor& operator|=(const Tensor& other) { return bitwise_or_(other); }
+  Tensor& operator|=(const Scalar& other) { return bitwise_or_(other); }
+  Tensor& operator^=(const Tensor& other) { return bitwise_xor_(other); }
+  Tensor& operator^=(const Scalar& other) { return bitwise_xor_(other); }
+  Tensor& operator<<=(const Tensor& other) { return bitwise_left_shift_(other); }
+  Tensor& operator<<=(const Scalar& other) { return bitwise_left_shift_(other); }
+  Tensor& operator>>=(const Tensor& other) { return bitwise_right_shift_(other); }
+  Tensor& operator>>=(const Scalar& other) { return bitwise_right_shift_(other); }
 
   // --- compound assignment (in place, like libtorch) ---
   Tensor& operator+=(const Tensor& other) { return add_(other); }

@@ -58,6 +58,33 @@ inline constexpr ElementwiseDoc kElementwiseDocs[] = {
     {"bitwise_xor", "Bitwise XOR of integer or bool elements."},
     {"bitwise_left_shift", "input shifted left by other bits, elementwise."},
     {"bitwise_right_shift", "input shifted right by other bits (arithmetic shift), elementwise."},
+    {"tan", "The tangent of each element (in radians)."},
+    {"asin", "The arc sine of each element."},
+    {"acos", "The arc cosine of each element."},
+    {"atan", "The arc tangent of each element."},
+    {"sinh", "The hyperbolic sine of each element."},
+    {"cosh", "The hyperbolic cosine of each element."},
+    {"asinh", "The inverse hyperbolic sine of each element."},
+    {"acosh", "The inverse hyperbolic cosine of each element."},
+    {"atanh", "The inverse hyperbolic tangent of each element."},
+    {"log2", "The base-2 logarithm of each element."},
+    {"log10", "The base-10 logarithm of each element."},
+    {"exp2", "2 raised to the power of each element."},
+    {"erfc", "The complementary error function 1 - erf(input) of each element."},
+    {"erfinv", "The inverse error function of each element."},
+    {"lgamma", "The natural logarithm of the absolute value of the gamma function."},
+    {"digamma", "The logarithmic derivative of the gamma function."},
+    {"sinc", "The normalized sinc function sin(pi x) / (pi x), 1 at 0."},
+    {"atan2", "The arc tangent of input / other in the quadrant of (other, input)."},
+    {"hypot", "sqrt(input**2 + other**2) elementwise, without overflow."},
+    {"copysign", "The magnitude of input with the sign of other, elementwise."},
+    {"fmod", "The remainder of input / other, with the sign of input (C's fmod)."},
+    {"logaddexp", "log(exp(input) + exp(other)) elementwise, without overflow."},
+    {"logaddexp2", "log2(2**input + 2**other) elementwise, without overflow."},
+    {"xlogy", "input * log(other) elementwise, 0 where input is 0."},
+    {"heaviside", "The Heaviside step of input, with values where input is 0."},
+    {"gcd", "The greatest common divisor of integer elements."},
+    {"lcm", "The least common multiple of integer elements."},
 };
 
 constexpr const char* elementwise_doc(std::string_view name) {
@@ -67,10 +94,11 @@ constexpr const char* elementwise_doc(std::string_view name) {
   return nullptr;
 }
 
-// Rows whose bindings take more options (alpha, rounding_mode) and are written out after the row
-// loops: one overload each, so that help() shows a single signature.
+// Rows whose bindings take more options (alpha, rounding_mode) or PyTorch's own keyword names
+// (heaviside's values, bound in math.cpp) and are written out after the row loops: one overload
+// each, so that help() shows a single signature.
 constexpr bool bound_with_options(std::string_view name) {
-  return name == "add" || name == "sub" || name == "div";
+  return name == "add" || name == "sub" || name == "div" || name == "heaviside";
 }
 
 }  // namespace ember::python

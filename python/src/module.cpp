@@ -99,6 +99,7 @@ NB_MODULE(_C, module) {
   init_autograd(module, tensor_class);
   init_ops(module);
   init_compare(module, tensor_class);
+  init_math(module, tensor_class);
   init_creation(module);
   init_shape(module, tensor_class);
   init_scan(module, tensor_class);

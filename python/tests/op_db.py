@@ -95,6 +95,8 @@ DOMAINS = {
     "pow_base": (0.25, 2.5, -3, 4, False),
     "exponent": (-2.0, 2.0, 0, 3, False),
     "shift": (0.0, 6.0, 0, 6, False),  # shift amounts within the narrowest integer type
+    "above_one": (1.0, 4.0, 1, 6, False),  # acosh, mvlgamma
+    "probability": (0.02, 0.98, 0, 1, False),  # logit
 }
 
 
@@ -492,6 +494,7 @@ TYPE_RULE_INFO = {
     "Logical": {"dtypes": ALL, "out_dtype": bool_result},
     "Bitwise": {"dtypes": BITWISE, "out_dtype": same_dtype},
     "Shift": {"dtypes": INTEGRAL, "out_dtype": same_dtype},
+    "Integral": {"dtypes": INTEGRAL, "out_dtype": same_dtype},
 }
 
 
@@ -568,7 +571,8 @@ add(
            inplace_operator=operator.itruediv),
     OpInfo("true_divide", ember.true_divide, np.true_divide,
            binary_samples(("real", "nonzero")), dtypes=ALL, out_dtype=floating_result,
-           method="true_divide", ref_upcasts_integers=True, supports_out=True),
+           method="true_divide", inplace="true_divide_", ref_upcasts_integers=True,
+           supports_out=True),
     OpInfo("div_trunc", ember.div, ref_div,
            binary_samples(("real", "nonzero"), {"rounding_mode": "trunc"}), dtypes=NUMERIC,
            method="div", inplace="div_", functions=(), supports_out=True),

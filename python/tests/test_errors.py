@@ -152,7 +152,13 @@ def test_every_inplace_op_checks_the_cast(info):
     args = [float_operand(arg) for arg in sample.args[1:]]
     kwargs = {key: float_operand(value) for key, value in sample.kwargs.items()}
     self = ember.ones(*sample.args[0].values.shape, dtype=ember.int64)
-    expected = info.op(self, *args, **kwargs)
+    try:
+        expected = info.op(self, *args, **kwargs)
+    except RuntimeError:  # floating types only (frac, lerp): the in-place form refuses too
+        with pytest.raises(RuntimeError, match=info.name):
+            info.variant("inplace")(self, *args, **kwargs)
+        assert (self == 1).all().item()
+        return
     if expected.dtype.is_floating_point:
         with pytest.raises(RuntimeError, match="can't be cast to the desired output type int64"):
             info.variant("inplace")(self, *args, **kwargs)

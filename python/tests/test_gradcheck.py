@@ -34,6 +34,8 @@ DOMAINS = {
     "above_minus_one": (-0.5, 2.0, False),
     "exponent": (-2.0, 2.0, False),
     "fractional": (0.1, 0.9, True),  # x mod 1 away from 0: away from floor/round jumps
+    "above_one": (1.2, 3.0, False),
+    "probability": (0.1, 0.9, False),
 }
 
 
@@ -457,7 +459,7 @@ CREATION = "creation op: no tensor input to differentiate"
 INTEGER_INPUTS = "bitwise op: takes only integer and bool tensors, which never require grad"
 # Elementwise .def rows take their reason from their type rule, so a new row needs none here.
 RULE_REASONS = {"Comparison": BOOL_RESULT, "Logical": BOOL_RESULT, "Bitwise": INTEGER_INPUTS,
-                "Shift": INTEGER_INPUTS}
+                "Shift": INTEGER_INPUTS, "Integral": INTEGER_INPUTS}
 NON_DIFFERENTIABLE = {
     **{name: RULE_REASONS[rule] for name, rule in ember._C._elementwise_type_rules.items()
        if rule in RULE_REASONS},
