@@ -11,6 +11,7 @@
 #include "ember/base/parallel.h"
 #include "ember/base/version.h"
 #include "ember/ops/indexing.h"
+#include "ember/ops/linalg.h"
 #include "ember/ops/ops.h"
 #include "ember/tensor/allocator.h"
 #include "ember/tensor/tensor.h"

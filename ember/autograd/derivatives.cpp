@@ -10,6 +10,7 @@
 #include <cmath>
 #include <numbers>
 
+#include "ember/autograd/derivatives_linalg.h"
 #include "ember/autograd/grad_mode.h"
 #include "ember/base/error.h"
 #include "ember/ops/dispatch.h"
@@ -125,6 +126,7 @@ constexpr SaveMask saves(PrimitiveKind kind) {
     case PrimitiveKind::RandomFill:
     case PrimitiveKind::CountNonzero:
     case PrimitiveKind::Nonzero:
+    case PrimitiveKind::Lapack:  // per op: derivatives_linalg.cpp
       return 0;
   }
   return 0;
@@ -488,6 +490,8 @@ bool is_differentiable(const Primitive& primitive) {
       const ReduceOp op = static_cast<const Reduce&>(primitive).op();
       return op != ReduceOp::All && op != ReduceOp::Any;
     }
+    case PrimitiveKind::Lapack:
+      return lapack_is_differentiable(static_cast<const Lapack&>(primitive));
     case PrimitiveKind::Fill:
     case PrimitiveKind::Range:
     case PrimitiveKind::RandomFill:
@@ -511,6 +515,8 @@ SaveMask saved_for_backward(const Primitive& primitive, SaveMask needs) {
              (((needs & kInput1) ? kInput0 : 0) | ((needs & kInput0) ? kInput1 : 0));
     case PrimitiveKind::Reduce:
       return saves(static_cast<const Reduce&>(primitive).op());
+    case PrimitiveKind::Lapack:
+      return lapack_saves(static_cast<const Lapack&>(primitive));
     case PrimitiveKind::AddScaled:
     case PrimitiveKind::ArgReduce:
     case PrimitiveKind::Where:
@@ -607,6 +613,8 @@ TensorList vjp(const Primitive& primitive, const BackwardContext& c) {
     }
     case PrimitiveKind::View:
       return view_vjp(static_cast<const View&>(primitive), c);
+    case PrimitiveKind::Lapack:
+      return lapack_vjp(static_cast<const Lapack&>(primitive), c);
     case PrimitiveKind::Fill:
     case PrimitiveKind::Range:
     case PrimitiveKind::RandomFill:

@@ -34,6 +34,8 @@ enum class PrimitiveKind : uint8_t {
   CountNonzero,
   Nonzero,
   View,
+  // linalg
+  Lapack,
 };
 
 class Primitive {

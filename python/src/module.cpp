@@ -99,4 +99,5 @@ NB_MODULE(_C, module) {
   init_ops(module);
   init_compare(module, tensor_class);
   init_creation(module);
+  init_linalg(module, tensor_class);
 }

@@ -1,0 +1,36 @@
+// Helpers shared by the linear-algebra op files (ops/linalg_*.cpp) and their gradient rules
+// (autograd/derivatives_linalg.cpp): argument checks with torch.linalg's messages, the
+// column-major layout the Lapack primitive works in, and triangle / diagonal helpers.
+#pragma once
+
+#include <string_view>
+
+#include "ember/tensor/tensor.h"
+
+namespace ember::linalg_detail {
+
+// A is a (batch of) matrices of float32 or float64; `square` also asks for n x n. Messages
+// name op, the argument, shapes and dtypes (as torch.linalg's do).
+void check_matrix(std::string_view op, const Tensor& A, bool square, std::string_view name = "A");
+// A and B (the right-hand side) share a dtype and a device.
+void check_same_dtype(std::string_view op, const Tensor& A, const Tensor& B);
+
+// t's matrices in column-major order (strides (1, rows)), batch dims contiguous: a no-op for
+// such a tensor, else one copy (differentiable, like contiguous()).
+Tensor column_major(const Tensor& t);
+// An uninitialized tensor of `shape` laid out as column_major() lays out.
+Tensor empty_column_major(IntArrayRef shape, ScalarType dtype);
+
+// The lower (tril) or upper (triu) triangle from diagonal k on, zeros elsewhere.
+Tensor tril(const Tensor& x, int64_t k = 0);
+Tensor triu(const Tensor& x, int64_t k = 0);
+// The main diagonal of the last two dims, as a view (..., min(m, n)).
+Tensor diagonal(const Tensor& x);
+// (..., n) -> (..., n, n) with v on the diagonal.
+Tensor diag_embed(const Tensor& v);
+// The n x n identity, broadcastable against a batch.
+Tensor eye_like(const Tensor& A);
+// The last two dims swapped (PyTorch's .mT).
+inline Tensor mT(const Tensor& x) { return x.transpose(-2, -1); }
+
+}  // namespace ember::linalg_detail
