@@ -1,5 +1,5 @@
 // The LAPACK-backed ops of ember::linalg: argument checks, broadcasting and the column-major
-// layout around one Lapack primitive call each (primitives_linalg.h), and torch.linalg's errors
+// results around one Lapack primitive call each (primitives_linalg.h), and torch.linalg's errors
 // for singular or indefinite input (the *_ex variants return the info instead).
 #include <sstream>
 
@@ -14,7 +14,6 @@ namespace ember::linalg {
 namespace {
 
 using linalg_detail::check_matrix;
-using linalg_detail::column_major;
 using linalg_detail::empty_column_major;
 using linalg_detail::mT;
 
@@ -73,25 +72,24 @@ void check_positive_definite(std::string_view op, const Tensor& info) {
                               code, " is not positive-definite).");
 }
 
-// A (batch_a, n, n) and B (batch_b, n, k) broadcast to one batch, column-major.
+// A (batch_a, n, n) and B (batch_b, n, k) expanded to one batch (no copy).
 std::pair<Tensor, Tensor> broadcast_system(std::string_view op, const Tensor& A, const Tensor& B) {
   EMBER_CHECK(B.size(-2) == A.size(-1), "[", op,
               "] Incompatible shapes of A and B for the equation AX = B (", A.size(-2), "x",
               A.size(-1), " and ", B.size(-2), "x", B.size(-1), "); got A of shape ", A.shape(),
               " and B of shape ", B.shape());
   const Shape batch = broadcast_shapes(batch_shape(A), batch_shape(B), op);
-  return {column_major(A.expand(with_matrix(batch, A.size(-2), A.size(-1)))),
-          column_major(B.expand(with_matrix(batch, B.size(-2), B.size(-1))))};
+  return {A.expand(with_matrix(batch, A.size(-2), A.size(-1))),
+          B.expand(with_matrix(batch, B.size(-2), B.size(-1)))};
 }
 
 }  // namespace
 
 std::tuple<Tensor, Tensor> cholesky_ex(const Tensor& A, bool upper, bool check_errors) {
   check_matrix("linalg.cholesky", A, /*square=*/true);
-  const Tensor a = column_major(A);
   Tensor L = empty_column_major(A.shape(), A.dtype());
   Tensor info = zeros(batch_shape(A), kInt32);
-  run_unless_empty(Lapack("linalg_cholesky_ex", LapackOp::Cholesky), {a}, {L, info});
+  run_unless_empty(Lapack("linalg_cholesky_ex", LapackOp::Cholesky), {A}, {L, info});
   if (check_errors) check_positive_definite("linalg.cholesky_ex", info);
   return {upper ? mT(L) : L, info};
 }
@@ -148,10 +146,9 @@ Tensor inv(const Tensor& A) {
 
 std::tuple<Tensor, Tensor> slogdet(const Tensor& A) {
   check_matrix("linalg.slogdet", A, /*square=*/true);
-  const Tensor a = column_major(A);
   Tensor sign = empty(batch_shape(A), TensorOptions(A.dtype()));
   Tensor logabsdet = empty(batch_shape(A), TensorOptions(A.dtype()));
-  run_unless_empty(Lapack("linalg_slogdet", LapackOp::Slogdet), {a}, {sign, logabsdet});
+  run_unless_empty(Lapack("linalg_slogdet", LapackOp::Slogdet), {A}, {sign, logabsdet});
   return {sign, logabsdet};
 }
 
@@ -186,8 +183,7 @@ std::tuple<Tensor, Tensor> qr(const Tensor& A, std::string_view mode) {
   const Shape batch = batch_shape(A);
   Tensor Q = empty_column_major(with_matrix(batch, m, complete ? m : k), A.dtype());
   Tensor R = empty_column_major(with_matrix(batch, complete ? m : k, n), A.dtype());
-  run_unless_empty(Lapack("linalg_qr", LapackOp::Qr, false, false, complete), {column_major(A)},
-                   {Q, R});
+  run_unless_empty(Lapack("linalg_qr", LapackOp::Qr, false, false, complete), {A}, {Q, R});
   if (mode == "r") return {empty({0}, TensorOptions(A.dtype())), R};
   return {Q, R};
 }
@@ -201,8 +197,7 @@ std::tuple<Tensor, Tensor> eigh(const Tensor& A, std::string_view UPLO) {
   value_shape.push_back(n);
   Tensor values = empty(value_shape, TensorOptions(A.dtype()));
   Tensor vectors = empty_column_major(A.shape(), A.dtype());
-  run_unless_empty(Lapack("linalg_eigh", LapackOp::Eigh, UPLO == "U"), {column_major(A)},
-                   {values, vectors});
+  run_unless_empty(Lapack("linalg_eigh", LapackOp::Eigh, UPLO == "U"), {A}, {values, vectors});
   return {values, vectors};
 }
 
@@ -217,8 +212,8 @@ std::tuple<Tensor, Tensor, Tensor> svd(const Tensor& A, bool full_matrices) {
   Tensor U = empty_column_major(with_matrix(batch, m, full_matrices ? m : k), A.dtype());
   Tensor S = empty(s_shape, TensorOptions(A.dtype()));
   Tensor Vh = empty_column_major(with_matrix(batch, full_matrices ? n : k, n), A.dtype());
-  run_unless_empty(Lapack("linalg_svd", LapackOp::Svd, false, false, full_matrices),
-                   {column_major(A)}, {U, S, Vh});
+  run_unless_empty(Lapack("linalg_svd", LapackOp::Svd, false, false, full_matrices), {A},
+                   {U, S, Vh});
   return {U, S, Vh};
 }
 
@@ -229,7 +224,7 @@ Tensor svdvals(const Tensor& A) {
   Shape s_shape = batch_shape(A);
   s_shape.push_back(std::min(A.size(-2), A.size(-1)));
   Tensor S = empty(s_shape, TensorOptions(A.dtype()));
-  run_unless_empty(Lapack("linalg_svdvals", LapackOp::Svdvals), {column_major(A)}, {S});
+  run_unless_empty(Lapack("linalg_svdvals", LapackOp::Svdvals), {A}, {S});
   return S;
 }
 

@@ -30,18 +30,6 @@ void check_same_dtype(std::string_view op, const Tensor& A, const Tensor& B) {
               ")");
 }
 
-Tensor column_major(const Tensor& t) {
-  const int64_t d = t.dim();
-  const int64_t rows = t.size(-2), columns = t.size(-1);
-  bool fits = (rows <= 1 || t.stride(-2) == 1) && (columns <= 1 || t.stride(-1) == rows);
-  int64_t expected = rows * columns;
-  for (int64_t i = d - 3; i >= 0 && fits; --i) {
-    fits = t.size(i) <= 1 || t.stride(i) == expected;
-    expected *= t.size(i);
-  }
-  return fits ? t : mT(mT(t).contiguous());
-}
-
 Tensor empty_column_major(IntArrayRef shape, ScalarType dtype) {
   std::vector<int64_t> swapped(shape.begin(), shape.end());
   std::swap(swapped[swapped.size() - 1], swapped[swapped.size() - 2]);

@@ -1,6 +1,6 @@
 // Helpers shared by the linear-algebra op files (ops/linalg_*.cpp) and their gradient rules
 // (autograd/derivatives_linalg.cpp): argument checks with torch.linalg's messages, the
-// column-major layout the Lapack primitive works in, and triangle / diagonal helpers.
+// column-major results of the Lapack primitive, and triangle / diagonal helpers.
 #pragma once
 
 #include <string_view>
@@ -15,10 +15,8 @@ void check_matrix(std::string_view op, const Tensor& A, bool square, std::string
 // A and B (the right-hand side) share a dtype and a device.
 void check_same_dtype(std::string_view op, const Tensor& A, const Tensor& B);
 
-// t's matrices in column-major order (strides (1, rows)), batch dims contiguous: a no-op for
-// such a tensor, else one copy (differentiable, like contiguous()).
-Tensor column_major(const Tensor& t);
-// An uninitialized tensor of `shape` laid out as column_major() lays out.
+// An uninitialized tensor of `shape` whose matrices are column-major (strides (1, rows)), batch
+// dims contiguous and outermost: the layout LAPACK writes.
 Tensor empty_column_major(IntArrayRef shape, ScalarType dtype);
 
 // The lower (tril) or upper (triu) triangle from diagonal k on, zeros elsewhere.

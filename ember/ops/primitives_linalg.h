@@ -49,10 +49,12 @@ class Matmul final : public Primitive {
 };
 
 // The LAPACK-backed factorizations and solvers of ember::linalg (ops/linalg_lapack.cpp), one
-// primitive whose `op` picks the routine, as Unary's UnaryOp does. Matrix inputs arrive as
-// batches of COLUMN-MAJOR matrices (each matrix's strides are (1, rows); the batch dims
-// contiguous and outermost), the layout LAPACK works in, and matrix outputs are allocated the
-// same way (ops/linalg_lapack.cpp: column_major()). float32 and float64 only. Inputs/outputs:
+// primitive whose `op` picks the routine, as Unary's UnaryOp does. Inputs may have any strides
+// (the kernel copies each matrix into LAPACK's column-major workspace, which it must do anyway
+// since LAPACK overwrites its operands); matrix outputs are COLUMN-MAJOR (each matrix's strides
+// (1, rows), batch dims contiguous and outermost: linalg_detail::empty_column_major), the
+// layout LAPACK writes. Inputs of one call share their batch shape (expanded, stride 0 allowed).
+// float32 and float64 only. Inputs/outputs:
 //   Cholesky        A (b, n, n) -> L (lower, zeros above), info (b) int32
 //   Solve           A (b, n, n), B (b, n, k) -> X, info (b) int32
 //   Slogdet         A (b, n, n) -> sign (b), logabsdet (b)

@@ -33,6 +33,39 @@ void for_each_matrix(int64_t batch, int64_t cost, const Body& body) {
   });
 }
 
+// Copies matrix `item` of t (any strides; the batch in row-major order) into dst as a
+// column-major matrix: LAPACK overwrites its operands, so every input is read through this copy,
+// and reading any layout here saves the op a transposing copy of its own.
+// transposed: copies the matrix's transpose instead.
+template <typename T>
+void gather(const Tensor& t, int64_t item, T* dst, bool transposed = false) {
+  const int64_t rows = t.size(transposed ? -1 : -2), columns = t.size(transposed ? -2 : -1);
+  const T* src = t.data_ptr<T>();
+  for (int64_t d = t.dim() - 3; d >= 0; --d) {
+    src += (item % t.size(d)) * t.stride(d);
+    item /= t.size(d);
+  }
+  const int64_t row_stride = t.stride(transposed ? -1 : -2);
+  const int64_t column_stride = t.stride(transposed ? -2 : -1);
+  if (row_stride == 1 || rows == 1) {
+    for (int64_t j = 0; j < columns; ++j) {
+      std::copy(src + j * column_stride, src + j * column_stride + rows, dst + j * rows);
+    }
+    return;
+  }
+  // A transpose in tiles, so that both sides stay in cache.
+  constexpr int64_t kTile = 32;
+  for (int64_t i0 = 0; i0 < rows; i0 += kTile) {
+    for (int64_t j0 = 0; j0 < columns; j0 += kTile) {
+      const int64_t i1 = std::min(rows, i0 + kTile), j1 = std::min(columns, j0 + kTile);
+      for (int64_t i = i0; i < i1; ++i) {
+        for (int64_t j = j0; j < j1; ++j)
+          dst[j * rows + i] = src[i * row_stride + j * column_stride];
+      }
+    }
+  }
+}
+
 template <typename T>
 void set_identity(T* matrix, int64_t rows, int64_t columns) {
   std::fill(matrix, matrix + rows * columns, T(0));
@@ -49,12 +82,11 @@ void set_identity(T* matrix, int64_t rows, int64_t columns) {
 template <typename T>
 void cholesky(const Tensor& a, const Tensor& l, const Tensor& info) {
   const int64_t n = a.size(-1), batch = batch_of(a, 2);
-  const T* source = a.data_ptr<T>();
   T* target = l.data_ptr<T>();
   int32_t* infos = info.data_ptr<int32_t>();
   for_each_matrix(batch, n * n * n / 3, [&](int64_t item) {
     T* matrix = target + item * n * n;
-    std::memcpy(matrix, source + item * n * n, sizeof(T) * n * n);
+    gather(a, item, matrix);
     infos[item] = cpu::lapack::potrf('L', n, matrix, n);
     for (int64_t j = 1; j < n; ++j) std::fill(matrix + j * n, matrix + j * n + j, T(0));
   });
@@ -63,31 +95,39 @@ void cholesky(const Tensor& a, const Tensor& l, const Tensor& info) {
 template <typename T>
 void solve(const Tensor& a, const Tensor& b, const Tensor& x, const Tensor& info) {
   const int64_t n = a.size(-1), k = b.size(-1), batch = batch_of(a, 2);
-  const T* source_a = a.data_ptr<T>();
-  const T* source_b = b.data_ptr<T>();
   T* target = x.data_ptr<T>();
   int32_t* infos = info.data_ptr<int32_t>();
+  const bool row_major = n > 1 && a.stride(-1) == 1;
   for_each_matrix(batch, n * n * (n + k), [&](int64_t item) {
     thread_local std::vector<T> lu;
     thread_local std::vector<int32_t> pivots;
-    lu.assign(source_a + item * n * n, source_a + (item + 1) * n * n);
+    lu.resize(static_cast<size_t>(n * n));
     pivots.resize(static_cast<size_t>(n));
     T* solution = target + item * n * k;
-    std::memcpy(solution, source_b + item * n * k, sizeof(T) * n * k);
-    infos[item] = cpu::lapack::gesv(n, k, lu.data(), n, pivots.data(), solution, n);
+    gather(b, item, solution);
+    if (!row_major) {
+      gather(a, item, lu.data());
+      infos[item] = cpu::lapack::gesv(n, k, lu.data(), n, pivots.data(), solution, n);
+      return;
+    }
+    // A row-major A is A^T column-major: factor A^T from a plain copy and solve with its
+    // transpose (getrs 'T'), saving the transposing copy (PyTorch's inputs are mostly row-major).
+    gather(a, item, lu.data(), /*transposed=*/true);
+    infos[item] = cpu::lapack::getrf(n, n, lu.data(), n, pivots.data());
+    if (infos[item] == 0) cpu::lapack::getrs('T', n, k, lu.data(), n, pivots.data(), solution, n);
   });
 }
 
 template <typename T>
 void slogdet(const Tensor& a, const Tensor& sign, const Tensor& logabsdet) {
   const int64_t n = a.size(-1), batch = batch_of(a, 2);
-  const T* source = a.data_ptr<T>();
   T* signs = sign.data_ptr<T>();
   T* logs = logabsdet.data_ptr<T>();
   for_each_matrix(batch, n * n * n, [&](int64_t item) {
     thread_local std::vector<T> lu;
     thread_local std::vector<int32_t> pivots;
-    lu.assign(source + item * n * n, source + (item + 1) * n * n);
+    lu.resize(static_cast<size_t>(n * n));
+    gather(a, item, lu.data());
     pivots.resize(static_cast<size_t>(n));
     if (cpu::lapack::getrf(n, n, lu.data(), n, pivots.data()) > 0) {
       signs[item] = T(0);
@@ -108,14 +148,15 @@ void slogdet(const Tensor& a, const Tensor& sign, const Tensor& logabsdet) {
 template <typename T>
 void solve_triangular(const Lapack& primitive, const Tensor& a, const Tensor& b, const Tensor& x) {
   const int64_t n = a.size(-1), k = b.size(-1), batch = batch_of(a, 2);
-  const T* source_a = a.data_ptr<T>();
-  const T* source_b = b.data_ptr<T>();
   T* target = x.data_ptr<T>();
   const char uplo = primitive.upper() ? 'U' : 'L', diag = primitive.unitriangular() ? 'U' : 'N';
   for_each_matrix(batch, n * n * k, [&](int64_t item) {
+    thread_local std::vector<T> triangle;
+    triangle.resize(static_cast<size_t>(n * n));
+    gather(a, item, triangle.data());
     T* solution = target + item * n * k;
-    std::memcpy(solution, source_b + item * n * k, sizeof(T) * n * k);
-    cpu::lapack::trsm(uplo, 'N', diag, n, k, source_a + item * n * n, n, solution, n);
+    gather(b, item, solution);
+    cpu::lapack::trsm(uplo, 'N', diag, n, k, triangle.data(), n, solution, n);
   });
 }
 
@@ -123,13 +164,13 @@ template <typename T>
 void qr(const Lapack& primitive, const Tensor& a, const Tensor& q, const Tensor& r) {
   const int64_t m = a.size(-2), n = a.size(-1), k = std::min(m, n), batch = batch_of(a, 2);
   const int64_t q_columns = q.size(-1), r_rows = r.size(-2);
-  const T* source = a.data_ptr<T>();
   T* q_data = q.data_ptr<T>();
   T* r_data = r.data_ptr<T>();
   (void)primitive;
   for_each_matrix(batch, m * n * k, [&](int64_t item) {
     thread_local std::vector<T> work, tau;
-    work.assign(source + item * m * n, source + (item + 1) * m * n);
+    work.resize(static_cast<size_t>(m * n));
+    gather(a, item, work.data());
     tau.resize(static_cast<size_t>(k));
     if (k > 0) cpu::lapack::geqrf(m, n, work.data(), m, tau.data());
     T* r_matrix = r_data + item * r_rows * n;
@@ -148,13 +189,12 @@ void qr(const Lapack& primitive, const Tensor& a, const Tensor& q, const Tensor&
 template <typename T>
 void eigh(const Lapack& primitive, const Tensor& a, const Tensor& values, const Tensor& vectors) {
   const int64_t n = a.size(-1), batch = batch_of(a, 2);
-  const T* source = a.data_ptr<T>();
   T* value_data = values.data_ptr<T>();
   T* vector_data = vectors.data_ptr<T>();
   std::vector<int> infos(static_cast<size_t>(batch));
   for_each_matrix(batch, 4 * n * n * n, [&](int64_t item) {
     T* matrix = vector_data + item * n * n;
-    std::memcpy(matrix, source + item * n * n, sizeof(T) * n * n);
+    gather(a, item, matrix);
     infos[static_cast<size_t>(item)] =
         cpu::lapack::syevd('V', primitive.upper() ? 'U' : 'L', n, matrix, n, value_data + item * n);
   });
@@ -170,7 +210,6 @@ void svd(const Lapack& primitive, const Tensor& a, const Tensor* u, const Tensor
   const int64_t m = a.size(-2), n = a.size(-1), k = std::min(m, n), batch = batch_of(a, 2);
   const int64_t u_columns = u ? u->size(-1) : 0, vh_rows = vh ? vh->size(-2) : 0;
   const char jobz = u == nullptr ? 'N' : (primitive.complete() ? 'A' : 'S');
-  const T* source = a.data_ptr<T>();
   T* s_data = s.data_ptr<T>();
   T* u_data = u ? u->data_ptr<T>() : nullptr;
   T* vh_data = vh ? vh->data_ptr<T>() : nullptr;
@@ -184,7 +223,8 @@ void svd(const Lapack& primitive, const Tensor& a, const Tensor* u, const Tensor
       return;
     }
     thread_local std::vector<T> work;
-    work.assign(source + item * m * n, source + (item + 1) * m * n);
+    work.resize(static_cast<size_t>(m * n));
+    gather(a, item, work.data());
     T scratch{};  // LAPACK may touch U/VT with jobz 'N'; they are never read then
     infos[static_cast<size_t>(item)] = cpu::lapack::gesdd(
         jobz, m, n, work.data(), m, s_data + item * k, u_matrix ? u_matrix : &scratch, m,
