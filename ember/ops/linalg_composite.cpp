@@ -206,6 +206,8 @@ Tensor matrix_exp(const Tensor& A) {
   // Scaling and squaring: exp(A) = exp(A / 2^s)^(2^s) with |A / 2^s|_inf <= 1/2, where an
   // 18-term Taylor series is exact to float64 rounding.
   const double size = amax(sum(abs(A.detach()), {-1})).item<double>();
+  // NaN or inf anywhere: NaN everywhere (the series would not converge), as PyTorch gives.
+  if (!std::isfinite(size)) return A * std::numeric_limits<double>::quiet_NaN();
   const int squarings = size > 0.5 ? static_cast<int>(std::ceil(std::log2(size / 0.5))) : 0;
   const Tensor X = A / std::ldexp(1.0, squarings);
   const Tensor I = linalg_detail::eye_like(A);

@@ -318,7 +318,8 @@ SPD_SHAPES = [(3, 3), (2, 4, 4), (1, 1), (0, 0)]
 
 
 def ref_cholesky_solve(b, lower, upper=False):
-    factor = np.swapaxes(lower, -1, -2) if upper else lower
+    # Only the factor's triangle is read (as LAPACK's potrs does).
+    factor = np.swapaxes(np.triu(lower), -1, -2) if upper else np.tril(lower)
     return ref_solve(factor @ np.swapaxes(factor, -1, -2), b)
 
 
@@ -446,7 +447,8 @@ ENTRIES = [
                                                           kwargs_list=({}, {"upper": True})),
                  method="cholesky"),
     linalg_entry("cholesky_solve", ref_cholesky_solve, cholesky_solve_samples),
-    linalg_entry("cholesky_inverse", lambda lower: ref_inv(lower @ np.swapaxes(lower, -1, -2)),
+    linalg_entry("cholesky_inverse",
+                 lambda lower: ref_inv(np.tril(lower) @ np.swapaxes(np.tril(lower), -1, -2)),
                  matrix_samples(lambda rng, shape: ref_cholesky(spd(rng, shape)),
                                 shapes=SPD_SHAPES),
                  method="cholesky_inverse"),

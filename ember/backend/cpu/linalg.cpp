@@ -72,7 +72,20 @@ void set_identity(T* matrix, int64_t rows, int64_t columns) {
   for (int64_t i = 0; i < std::min(rows, columns); ++i) matrix[i * rows + i] = T(1);
 }
 
+// LAPACK's eigen and singular value drivers may loop forever on NaN or inf: such a matrix is
+// reported (as PyTorch does) instead of factored. kNonFinite marks it among the infos.
+constexpr int kNonFinite = -1;
+
+template <typename T>
+bool all_finite(const T* data, int64_t count) {
+  return std::all_of(data, data + count, [](T value) { return std::isfinite(value); });
+}
+
 [[noreturn]] void raise_no_convergence(const Lapack& primitive, int info) {
+  if (info == kNonFinite) {
+    detail::raise<RuntimeError>("[", primitive.name(), "] The algorithm failed to converge ",
+                                "because the input matrix contained non-finite values.");
+  }
   detail::raise<RuntimeError>(
       "[", primitive.name(), "] The algorithm failed to converge because the input matrix is ",
       "ill-conditioned or has too many repeated ",
@@ -195,11 +208,15 @@ void eigh(const Lapack& primitive, const Tensor& a, const Tensor& values, const 
   for_each_matrix(batch, 4 * n * n * n, [&](int64_t item) {
     T* matrix = vector_data + item * n * n;
     gather(a, item, matrix);
+    if (!all_finite(matrix, n * n)) {
+      infos[static_cast<size_t>(item)] = kNonFinite;
+      return;
+    }
     infos[static_cast<size_t>(item)] =
         cpu::lapack::syevd('V', primitive.upper() ? 'U' : 'L', n, matrix, n, value_data + item * n);
   });
   for (int info : infos) {
-    if (info > 0) raise_no_convergence(primitive, info);
+    if (info != 0) raise_no_convergence(primitive, info);
   }
 }
 
@@ -225,13 +242,17 @@ void svd(const Lapack& primitive, const Tensor& a, const Tensor* u, const Tensor
     thread_local std::vector<T> work;
     work.resize(static_cast<size_t>(m * n));
     gather(a, item, work.data());
+    if (!all_finite(work.data(), m * n)) {
+      infos[static_cast<size_t>(item)] = kNonFinite;
+      return;
+    }
     T scratch{};  // LAPACK may touch U/VT with jobz 'N'; they are never read then
     infos[static_cast<size_t>(item)] = cpu::lapack::gesdd(
         jobz, m, n, work.data(), m, s_data + item * k, u_matrix ? u_matrix : &scratch, m,
         vh_matrix ? vh_matrix : &scratch, std::max<int64_t>(vh_rows, 1));
   });
   for (int info : infos) {
-    if (info > 0) raise_no_convergence(primitive, info);
+    if (info != 0) raise_no_convergence(primitive, info);
   }
 }
 
