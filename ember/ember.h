@@ -12,6 +12,7 @@
 #include "ember/base/version.h"
 #include "ember/base/warning.h"
 #include "ember/ops/indexing.h"
+#include "ember/ops/linalg.h"
 #include "ember/ops/math.h"
 #include "ember/ops/ops.h"
 #include "ember/ops/out.h"

@@ -11,6 +11,7 @@
 #include <numbers>
 #include <tuple>
 
+#include "ember/autograd/derivatives_linalg.h"
 #include "ember/autograd/derivatives_math.h"
 #include "ember/autograd/derivatives_scan.h"
 #include "ember/autograd/derivatives_scatter.h"
@@ -186,6 +187,7 @@ constexpr SaveMask saves(PrimitiveKind kind) {
     case PrimitiveKind::Cat:
     case PrimitiveKind::Scan:
     case PrimitiveKind::SearchSorted:
+    case PrimitiveKind::Lapack:  // per op: derivatives_linalg.cpp
       return 0;
   }
   return 0;
@@ -687,6 +689,8 @@ bool is_differentiable(const Primitive& primitive) {
       const ReduceOp op = static_cast<const Reduce&>(primitive).op();
       return op != ReduceOp::All && op != ReduceOp::Any;
     }
+    case PrimitiveKind::Lapack:
+      return lapack_is_differentiable(static_cast<const Lapack&>(primitive));
     case PrimitiveKind::Fill:
     case PrimitiveKind::Range:
     case PrimitiveKind::RandomFill:
@@ -713,6 +717,8 @@ SaveMask saved_for_backward(const Primitive& primitive, SaveMask needs) {
       return saves(static_cast<const Reduce&>(primitive).op());
     case PrimitiveKind::Scan:
       return saves(static_cast<const Scan&>(primitive).op());
+    case PrimitiveKind::Lapack:
+      return lapack_saves(static_cast<const Lapack&>(primitive));
     case PrimitiveKind::AddScaled:
     case PrimitiveKind::ArgReduce:
     case PrimitiveKind::Where:
@@ -857,6 +863,8 @@ TensorList vjp(const Primitive& primitive, const BackwardContext& c) {
       return scatter_reduce_vjp(static_cast<const ScatterReduce&>(primitive), c, saved.input<0>(),
                                 saved.input<1>(), saved.input<2>(), saved.output<0>());
     }
+    case PrimitiveKind::Lapack:
+      return lapack_vjp(static_cast<const Lapack&>(primitive), c);
     case PrimitiveKind::Fill:
     case PrimitiveKind::Range:
     case PrimitiveKind::RandomFill:

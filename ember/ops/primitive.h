@@ -46,6 +46,8 @@ enum class PrimitiveKind : uint8_t {
   Gather,
   Scatter,
   ScatterReduce,
+  // linalg
+  Lapack,
 };
 
 class Primitive {

@@ -48,4 +48,56 @@ class Matmul final : public Primitive {
   double alpha_, beta_;
 };
 
+// The LAPACK-backed factorizations and solvers of ember::linalg (ops/linalg_lapack.cpp), one
+// primitive whose `op` picks the routine, as Unary's UnaryOp does. Inputs may have any strides
+// (the kernel copies each matrix into LAPACK's column-major workspace, which it must do anyway
+// since LAPACK overwrites its operands); matrix outputs are COLUMN-MAJOR (each matrix's strides
+// (1, rows), batch dims contiguous and outermost: linalg_detail::empty_column_major), the
+// layout LAPACK writes. Inputs of one call share their batch shape (expanded, stride 0 allowed).
+// float32 and float64 only. Inputs/outputs:
+//   Cholesky        A (b, n, n) -> L (lower, zeros above), info (b) int32
+//   Solve           A (b, n, n), B (b, n, k) -> X, info (b) int32
+//   Slogdet         A (b, n, n) -> sign (b), logabsdet (b)
+//   SolveTriangular A (b, n, n), B (b, n, k) -> X   (upper, unitriangular; left side only)
+//   Qr              A (b, m, n) -> Q (b, m, m or k), R (b, m or k, n)   (complete, k = min(m, n))
+//   Eigh            A (b, n, n) -> eigenvalues (b, n) ascending, eigenvectors (b, n, n)
+//                   (reads the triangle `upper` names)
+//   Svd             A (b, m, n) -> U (b, m, m or k), S (b, k), Vh (b, n or k, n)
+//                   (complete = full_matrices)
+//   Svdvals         A (b, m, n) -> S (b, k)
+enum class LapackOp : uint8_t {
+  Cholesky,
+  Solve,
+  Slogdet,
+  SolveTriangular,
+  Qr,
+  Eigh,
+  Svd,
+  Svdvals,
+};
+
+class Lapack final : public Primitive {
+ public:
+  EMBER_PRIMITIVE(Lapack, Lapack)
+  // op_name: the user-facing op ("linalg_cholesky_ex", ...), which autograd names the node after.
+  Lapack(std::string_view op_name, LapackOp op, bool upper = false, bool unitriangular = false,
+         bool complete = false)
+      : op_name_(op_name),
+        op_(op),
+        upper_(upper),
+        unitriangular_(unitriangular),
+        complete_(complete) {}
+  LapackOp op() const { return op_; }
+  bool upper() const { return upper_; }
+  bool unitriangular() const { return unitriangular_; }
+  bool complete() const { return complete_; }
+  std::string_view name() const override { return op_name_; }
+  void eval_cpu(TensorSpan inputs, TensorSpan outputs) const override;
+
+ private:
+  std::string_view op_name_;
+  LapackOp op_;
+  bool upper_, unitriangular_, complete_;
+};
+
 }  // namespace ember

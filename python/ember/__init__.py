@@ -6,6 +6,7 @@
 from ember import _C, _legacy
 from ember import autograd as autograd
 from ember import cuda as cuda
+from ember import linalg as linalg
 from ember._C import *  # Tensor, dtypes, ops, factories
 from ember._C import OutOfMemoryError as OutOfMemoryError
 from ember._C import Tensor as Tensor

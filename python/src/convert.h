@@ -84,6 +84,7 @@ void init_tensor_reductions(nb::class_<Tensor>& tensor_class);
 void init_ops(nb::module_& module);
 void init_compare(nb::module_& module, nb::class_<Tensor>& tensor_class);
 void init_math(nb::module_& module, nb::class_<Tensor>& tensor_class);
+void init_linalg(nb::module_& module, nb::class_<Tensor>& tensor_class);
 void init_creation(nb::module_& module);
 void init_scan(nb::module_& module, nb::class_<Tensor>& tensor_class);
 void init_numpy(nb::module_& module, nb::class_<Tensor>& tensor_class);

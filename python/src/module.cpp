@@ -104,4 +104,5 @@ NB_MODULE(_C, module) {
   init_shape(module, tensor_class);
   init_scan(module, tensor_class);
   init_util(module, tensor_class);
+  init_linalg(module, tensor_class);
 }

@@ -37,3 +37,4 @@ def register(add, real):
     add("cross", "dim-1", lambda a, b: ember.cross(a, b, dim=-1), real(4, 3), real(4, 3))
     add("cross", "default-dim", lambda a, b: a.cross(b), real(3, 2), real(3, 2))
     add("cross", "broadcast", lambda a, b: ember.cross(a, b, dim=1), real(2, 3), real(1, 3))
+    add("linalg.cross", "batched", ember.linalg.cross, real(2, 3), real(2, 3))

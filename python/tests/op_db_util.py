@@ -172,6 +172,12 @@ def cross_samples(rng, dtype):
             for a, b, kwargs in CROSS_CASES]
 
 
+def linalg_cross_samples(rng, dtype):
+    """The cross samples whose vectors lie along the last dim (linalg.cross's default)."""
+    return [sample for sample in cross_samples(rng, dtype)
+            if sample.kwargs.get("dim") in (None, -1) and sample.tensors[0].values.shape[-1] == 3]
+
+
 def ref_cross(a, b, dim=None):
     if dim is None:
         dim = a.shape.index(3)
@@ -224,6 +230,8 @@ ENTRIES = [
            out_dtype=sum_result, method="trace"),
     OpInfo("cross", ember.cross, ref_cross, cross_samples, dtypes=NUMERIC, method="cross",
            supports_out=True),
+    OpInfo("linalg.cross", ember.linalg.cross, lambda a, b, dim=-1: ref_cross(a, b, dim),
+           linalg_cross_samples, dtypes=NUMERIC, supports_out=True),
     OpInfo("resize_", lambda x, *sizes: x.clone().resize_(*sizes), ref_resize, resize_samples,
            dtypes=ALL, kind="exact", functions=(), methods=("resize_",),
            layouts=("contiguous",)),

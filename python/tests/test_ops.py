@@ -505,6 +505,10 @@ def public_functions():
         if isinstance(value, (type, types.ModuleType, _legacy.LegacyTensorType)):
             continue
         yield name
+    # ember.linalg's functions, named as their op_db entries are: linalg.det, ...
+    for name in dir(ember.linalg):
+        if not name.startswith("_") and callable(getattr(ember.linalg, name)):
+            yield f"linalg.{name}"
 
 
 def public_methods():

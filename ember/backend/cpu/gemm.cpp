@@ -366,6 +366,8 @@ void integer_gemm(const char* op, bool trans_a, bool trans_b, int64_t m, int64_t
 
 bool fits_blas_int(int64_t value) { return value <= INT_MAX; }
 
+}  // namespace
+
 // OpenBLAS keeps its own thread pool. Following OpenMP's setting lets set_num_threads govern it
 // too, and running single-threaded inside a parallel region avoids oversubscribing the cores.
 void match_blas_threads() {
@@ -374,8 +376,6 @@ void match_blas_threads() {
   if (openblas_get_num_threads() != wanted) openblas_set_num_threads(wanted);
 #endif
 }
-
-}  // namespace
 
 void gemm_f32(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, float alpha,
               const float* a, int64_t lda, const float* b, int64_t ldb, float beta, float* c,

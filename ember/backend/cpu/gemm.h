@@ -23,6 +23,10 @@
 
 namespace ember::cpu {
 
+// Gives OpenBLAS's own pool OpenMP's thread count, or one thread inside a parallel region; the
+// GEMM entries and the LAPACK interface (lapack.h) call it before each library call.
+void match_blas_threads();
+
 void gemm_f32(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, float alpha,
               const float* a, int64_t lda, const float* b, int64_t ldb, float beta, float* c,
               int64_t ldc);

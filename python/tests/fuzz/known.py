@@ -3,6 +3,7 @@
 Each entry names the issue item it stands for and matches exactly those cases; remove it when
 the fix lands (the fuzzers then check the case like any other).
 """
+import numpy as np
 
 # Exceptions that name a problem with the call; anything else escaping an op is a defect, and
 # so is a typed one whose message shows a C++ exception or an internal invariant.
@@ -24,7 +25,36 @@ def classify_error(error):
 
 
 # Op-call cases: (issue item, predicate on the case).
-OPCALL = []
+# The ops of ember.linalg built on LAPACK (and their legacy names), whose results for NaN, inf
+# and extremal inputs depend on the algorithm.
+LINALG_FACTORIZATIONS = tuple(f"linalg.{name}" for name in (
+    "det", "slogdet", "inv", "inv_ex", "solve", "solve_ex", "solve_triangular", "cholesky",
+    "cholesky_ex", "qr", "eigh", "eigvalsh", "svd", "svdvals", "pinv", "matrix_rank",
+    "matrix_power", "matrix_exp", "matrix_norm", "norm")) + (
+    "det", "logdet", "slogdet", "inverse", "cholesky", "cholesky_solve", "cholesky_inverse", "qr",
+    "svd", "pinverse", "matrix_power", "matrix_exp")
+
+
+def non_finite_factorization(case):
+    """What LAPACK makes of NaN/inf input is the algorithm's own (which triangle it reads, where
+    a pivot search or an iteration stops, how NaN spreads): numpy's results differ from LAPACK's
+    and PyTorch's, so there is nothing to compare."""
+    if case.info.name not in LINALG_FACTORIZATIONS:
+        return False
+    for arg in case.args:
+        if not hasattr(arg, "values"):
+            continue
+        magnitude = np.abs(np.asarray(arg.values, dtype=float))
+        # NaN/inf, or the sprinkled extremal finite values (near the dtype's max, subnormal,
+        # exact zeros), which make a matrix singular or so ill-conditioned that any two
+        # algorithms disagree.
+        if not np.isfinite(magnitude).all() or ((magnitude > 1e30) | (magnitude < 1e-30)).any():
+            return True
+    return False
+
+
+OPCALL = [("issue 8 (linalg): LAPACK ops on non-finite or extremal input",
+           non_finite_factorization)]
 
 
 def opcall_reason(case):
