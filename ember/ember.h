@@ -12,5 +12,6 @@
 #include "ember/base/version.h"
 #include "ember/ops/indexing.h"
 #include "ember/ops/ops.h"
+#include "ember/ops/random.h"
 #include "ember/tensor/allocator.h"
 #include "ember/tensor/tensor.h"

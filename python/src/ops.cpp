@@ -175,9 +175,6 @@ void init_ops(nb::module_& module) {
       "A view of input's storage with the given size, stride and offset.");
   module.def("clone", &ember::clone, nb::arg("input"), nb::sig("def clone(input) -> Tensor"),
              "A copy of input (differentiable).");
-  module.def("bernoulli", &ember::bernoulli, nb::arg("input"),
-             nb::sig("def bernoulli(input) -> Tensor"),
-             "Draws 0/1 samples with probabilities input.");
 }
 
 }  // namespace ember::python
