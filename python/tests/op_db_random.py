@@ -194,7 +194,7 @@ def random_samples(rng, dtype):
 
 
 def check_random(result, x, *bounds, **kwargs):
-    low, high = {0: (0, None), 1: (0, bounds[0]), 2: bounds}[len(bounds)]
+    low, high = (0, None) if not bounds else (0, bounds[0]) if len(bounds) == 1 else bounds
     values = as_numpy(result)
     assert values.shape == x.shape
     if high is None:
