@@ -154,11 +154,7 @@ uint64_t Generator::seed() {
 }
 
 Tensor Generator::get_state() const {
-  PhiloxState state;
-  {
-    std::lock_guard<std::mutex> lock(impl_->mutex_);
-    state = impl_->philox_state();
-  }
+  const PhiloxState state = impl_->philox_state();
   Tensor bytes = empty({static_cast<int64_t>(sizeof(PhiloxState))}, kUInt8);
   std::memcpy(bytes.data_ptr(), &state, sizeof(PhiloxState));
   return bytes;
@@ -172,7 +168,6 @@ void Generator::set_state(const Tensor& state) {
               state.shape());
   PhiloxState value;
   std::memcpy(&value, state.contiguous().data_ptr(), sizeof(PhiloxState));
-  std::lock_guard<std::mutex> lock(impl_->mutex_);
   impl_->set_philox_state(value);
 }
 
@@ -181,11 +176,31 @@ namespace {
 Generator default_handle() { return detail::getDefaultCPUGenerator(); }
 }  // namespace
 
-void manual_seed(uint64_t seed) { default_handle().set_current_seed(seed); }
-uint64_t initial_seed() { return default_handle().current_seed(); }
-uint64_t seed() { return default_handle().seed(); }
-Tensor get_rng_state() { return default_handle().get_state(); }
-void set_rng_state(const Tensor& state) { default_handle().set_state(state); }
+void manual_seed(uint64_t seed) {
+  Generator generator = default_handle();
+  std::lock_guard<std::mutex> lock(generator.mutex());
+  generator.set_current_seed(seed);
+}
+uint64_t initial_seed() {
+  const Generator generator = default_handle();
+  std::lock_guard<std::mutex> lock(generator.mutex());
+  return generator.current_seed();
+}
+uint64_t seed() {
+  Generator generator = default_handle();
+  std::lock_guard<std::mutex> lock(generator.mutex());
+  return generator.seed();
+}
+Tensor get_rng_state() {
+  const Generator generator = default_handle();
+  std::lock_guard<std::mutex> lock(generator.mutex());
+  return generator.get_state();
+}
+void set_rng_state(const Tensor& state) {
+  Generator generator = default_handle();
+  std::lock_guard<std::mutex> lock(generator.mutex());
+  generator.set_state(state);
+}
 
 // ---------------------------------------------------------------- factories
 

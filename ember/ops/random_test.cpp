@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <functional>
+#include <mutex>
 #include <numeric>
 #include <set>
 #include <string>
@@ -99,6 +100,19 @@ TEST(Generator, StateRoundTripsAndCopiesShareIt) {
   EXPECT_EQ(g.current_seed(), 3u);
   g.set_current_seed(11);
   EXPECT_EQ(alias.current_seed(), 11u);
+}
+
+// libtorch's pattern: the caller holds the mutex around the accessors (which must not lock it
+// again), and the ops lock it for each draw.
+TEST(Generator, AccessorsUnderTheCallersLock) {
+  Generator g = detail::createCPUGenerator();
+  {
+    std::lock_guard<std::mutex> lock(g.mutex());
+    g.set_current_seed(8);
+    g.set_state(g.get_state());
+    EXPECT_EQ(g.current_seed(), 8u);
+  }
+  EXPECT_EQ(rand({3}, g).numel(), 3);
 }
 
 TEST(Generator, ExplicitGeneratorLeavesTheDefaultAlone) {

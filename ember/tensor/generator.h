@@ -1,10 +1,12 @@
 // Random number generators, as libtorch's at::Generator: a Generator is a cheap value handle to
 // shared state, so copies draw from one stream. The state is a Philox stream position (seed,
 // offset): every fill reserves one offset (Note [random numbers]), so a generator's numbers do not
-// depend on the thread count. Several threads may share a generator; `mutex()` guards its state
-// (the ops take it for each reservation, as PyTorch's do). It sits in the tensor layer because
-// Tensor methods take one (`t.uniform_(0, 1, gen)`); what needs ops (the state as a tensor, the
-// default generator, fresh seeds) is defined in ops/random.cpp.
+// depend on the thread count. Several threads may share a generator; `mutex()` guards its state.
+// As in libtorch, the ops lock it for each reservation (`take`) and the free functions on the
+// default generator lock it too, but the accessors below do not: a caller sharing a generator
+// across threads holds `std::lock_guard lock(gen.mutex())` around them. It sits in the tensor layer
+// because Tensor methods take one (`t.uniform_(0, 1, gen)`); what needs ops (the state as a tensor,
+// the default generator, fresh seeds) is defined in ops/random.cpp.
 #pragma once
 
 #include <cstdint>
@@ -58,14 +60,8 @@ class Generator {
   explicit Generator(std::shared_ptr<CPUGeneratorImpl> impl) : impl_(std::move(impl)) {}
 
   bool defined() const { return impl_ != nullptr; }
-  void set_current_seed(uint64_t seed) {
-    std::lock_guard<std::mutex> lock(impl_->mutex_);
-    impl_->set_current_seed(seed);
-  }
-  uint64_t current_seed() const {
-    std::lock_guard<std::mutex> lock(impl_->mutex_);
-    return impl_->current_seed();
-  }
+  void set_current_seed(uint64_t seed) { impl_->set_current_seed(seed); }
+  uint64_t current_seed() const { return impl_->current_seed(); }
   // Seeds from a non-deterministic source and returns the seed (libtorch's Generator::seed).
   uint64_t seed();
   // The state as a uint8 tensor of 16 bytes (seed, offset), and back.

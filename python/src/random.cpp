@@ -1,8 +1,11 @@
 // Random numbers from Python: ember.Generator, the default generator and its state, the random
-// factories and samplers with PyTorch's keyword-only generator=, and the in-place fills.
+// factories and samplers with PyTorch's keyword-only generator=, and the in-place fills. The
+// Generator methods lock the generator's mutex, as PyTorch's bindings do (the C++ accessors
+// leave that to the caller, as libtorch's).
 #include <nanobind/nanobind.h>
 #include <nanobind/stl/optional.h>
 
+#include <mutex>
 #include <string>
 
 #include "convert.h"
@@ -47,21 +50,40 @@ void init_generator(nb::module_& module) {
       .def(
           "manual_seed",
           [](Generator& self, nb::handle seed) -> Generator& {
-            self.set_current_seed(to_seed(seed));
+            const uint64_t value = to_seed(seed);
+            std::lock_guard<std::mutex> lock(self.mutex());
+            self.set_current_seed(value);
             return self;
           },
           nb::arg("seed"), nb::rv_policy::reference_internal,
           nb::sig("def manual_seed(self, seed) -> Generator"),
           "Restarts the stream from seed; returns self.")
-      .def("seed", &Generator::seed, nb::sig("def seed(self) -> int"),
-           "Seeds from a non-deterministic source; returns the seed.")
-      .def("initial_seed", &Generator::current_seed, nb::sig("def initial_seed(self) -> int"),
-           "The seed the stream started from.")
-      .def("get_state", &Generator::get_state, nb::sig("def get_state(self) -> Tensor"),
-           "The state as a uint8 tensor (seed, offset).")
+      .def(
+          "seed",
+          [](Generator& self) {
+            std::lock_guard<std::mutex> lock(self.mutex());
+            return self.seed();
+          },
+          nb::sig("def seed(self) -> int"),
+          "Seeds from a non-deterministic source; returns the seed.")
+      .def(
+          "initial_seed",
+          [](const Generator& self) {
+            std::lock_guard<std::mutex> lock(self.mutex());
+            return self.current_seed();
+          },
+          nb::sig("def initial_seed(self) -> int"), "The seed the stream started from.")
+      .def(
+          "get_state",
+          [](const Generator& self) {
+            std::lock_guard<std::mutex> lock(self.mutex());
+            return self.get_state();
+          },
+          nb::sig("def get_state(self) -> Tensor"), "The state as a uint8 tensor (seed, offset).")
       .def(
           "set_state",
           [](Generator& self, const Tensor& state) -> Generator& {
+            std::lock_guard<std::mutex> lock(self.mutex());
             self.set_state(state);
             return self;
           },
