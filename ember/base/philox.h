@@ -115,6 +115,39 @@ EMBER_INLINE float bernoulli_f32(uint32_t bits, double p) {
   return static_cast<double>(bits) * 0x1p-32 < p ? 1.0f : 0.0f;
 }
 
+// In (0, 1): the top 24 bits and half a step, so log(u) and log(1 - u) are finite.
+EMBER_INLINE float uniform_open01_f32(uint32_t bits) {
+  return (static_cast<float>(bits >> 8) + 0.5f) * 0x1p-24f;
+}
+
+// In (0, 1) from 53 bits of hi:lo and half a step.
+EMBER_INLINE double uniform_open01_f64(uint32_t hi, uint32_t lo) {
+  const uint64_t bits = (static_cast<uint64_t>(hi) << 32) | lo;
+  return (static_cast<double>(bits >> 11) + 0.5) * 0x1p-53;
+}
+
+// Exponential with rate lambd > 0 by inversion; always > 0.
+EMBER_INLINE float exponential_f32(uint32_t bits, float lambd) {
+  return -::logf(uniform_open01_f32(bits)) / lambd;
+}
+EMBER_INLINE double exponential_f64(uint32_t hi, uint32_t lo, double lambd) {
+  return -::log(uniform_open01_f64(hi, lo)) / lambd;
+}
+
+// Cauchy(median, sigma) by inversion: median + sigma * tan(pi (u - 1/2)).
+EMBER_INLINE float cauchy_f32(uint32_t bits, float median, float sigma) {
+  return median + sigma * ::tanf(3.14159265358979323846f * (uniform_open01_f32(bits) - 0.5f));
+}
+EMBER_INLINE double cauchy_f64(uint32_t hi, uint32_t lo, double median, double sigma) {
+  return median + sigma * ::tan(3.14159265358979323846 * (uniform_open01_f64(hi, lo) - 0.5));
+}
+
+// The number of Bernoulli(p) trials up to the first success (>= 1), by inversion, for 0 < p <= 1.
+EMBER_INLINE double geometric_f64(uint32_t hi, uint32_t lo, double p) {
+  const double trials = ::ceil(::log(uniform_open01_f64(hi, lo)) / ::log1p(-p));
+  return trials < 1.0 ? 1.0 : trials;
+}
+
 EMBER_INLINE uint64_t mul_hi_u64(uint64_t a, uint64_t b) {
 #if defined(__CUDA_ARCH__)
   return __umul64hi(a, b);

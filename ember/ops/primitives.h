@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 
+#include "ember/base/philox.h"
 #include "ember/elementwise/type_rule.h"
 #include "ember/ops/primitive.h"
 
@@ -168,21 +169,46 @@ class Range final : public Primitive {
 
 namespace ember {
 
-// outputs: a contiguous float32/float64 (int64 for RandInt) tensor filled from the Philox stream
-// (seed, offset); element i depends only on (seed, offset, i), never on the thread count.
+// outputs: a contiguous tensor filled from the Philox stream `state`; element i depends only on
+// (state, i), never on the thread count. Float32/float64 outputs, except: RandInt and Permutation
+// int64; Geometric float64; Poisson float64 from inputs[0] (contiguous float64 rates);
+// Multinomial int64 (rows x samples) from inputs[0] (contiguous float64 weights, rows x
+// categories). Every distribution is a fill of one primitive, so none has a gradient rule.
 class RandomFill final : public Primitive {
  public:
   EMBER_PRIMITIVE(RandomFill, RandomFill)
-  enum class Distribution : uint8_t { Uniform, Normal, Bernoulli, RandInt };
-  RandomFill(Distribution distribution, double a, double b, uint64_t seed, uint64_t offset)
-      : distribution_(distribution), a_(a), b_(b), seed_(seed), offset_(offset) {}
+  enum class Distribution : uint8_t {
+    Uniform,
+    Normal,
+    Bernoulli,
+    RandInt,
+    Exponential,
+    Geometric,
+    LogNormal,
+    Cauchy,
+    Permutation,
+    Poisson,
+    Multinomial,
+  };
+  RandomFill(Distribution distribution, double a, double b, PhiloxState state)
+      : distribution_(distribution), a_(a), b_(b), state_(state) {}
+  // RandInt over [low, high): int64 bounds (a double would round them).
+  static RandomFill integers(int64_t low, int64_t high, PhiloxState state) {
+    RandomFill fill(Distribution::RandInt, 0.0, 0.0, state);
+    fill.low_ = low;
+    fill.high_ = high;
+    return fill;
+  }
   std::string_view name() const override;
   void eval_cpu(TensorSpan inputs, TensorSpan outputs) const override;
 
  private:
   Distribution distribution_;
-  double a_, b_;  // uniform: [a, b); normal: mean a, std b; bernoulli: p = a; randint: [a, b)
-  uint64_t seed_, offset_;
+  // uniform: [a, b); normal, log_normal: mean a, std b; bernoulli, geometric: p = a;
+  // exponential: rate a; cauchy: median a, scale b; multinomial: replacement = (a != 0)
+  double a_, b_;
+  int64_t low_ = 0, high_ = 0;  // randint: [low, high)
+  PhiloxState state_;
 };
 
 }  // namespace ember

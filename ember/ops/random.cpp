@@ -1,10 +1,15 @@
-// Random ops over one global Philox generator: manual_seed(s) restarts the stream, and each fill
-// takes the next offset, so results are reproducible and independent of the thread count.
+// Random ops over Philox generators (Note [random numbers]): each fill reserves one offset of its
+// generator (the default one unless a Generator is passed), so results are reproducible from the
+// generator's state and independent of the thread count.
+#include "ember/ops/random.h"
+
+#include <chrono>
 #include <cmath>
-#include <mutex>
+#include <cstring>
+#include <limits>
+#include <random>
 
 #include "ember/base/error.h"
-#include "ember/base/philox.h"
 #include "ember/ops/dispatch.h"
 #include "ember/ops/inplace.h"
 #include "ember/ops/ops.h"
@@ -15,34 +20,18 @@ namespace {
 
 using Distribution = RandomFill::Distribution;
 
-class Generator {
- public:
-  void seed(uint64_t value) {
-    std::lock_guard<std::mutex> lock(mutex_);
-    seed_ = value;
-    offset_ = 0;
-  }
-  uint64_t initial_seed() {
-    std::lock_guard<std::mutex> lock(mutex_);
-    return seed_;
-  }
-  // Reserves the stream position for one fill of n elements.
-  PhiloxState take(int64_t n) {
-    std::lock_guard<std::mutex> lock(mutex_);
-    const PhiloxState state{seed_, offset_};
-    offset_ += counters_used(n);
-    return state;
-  }
+// 64 bits from the OS's entropy source, mixed with the clock where that source is deterministic.
+uint64_t nondeterministic_seed() {
+  std::random_device device;
+  const auto ticks =
+      static_cast<uint64_t>(std::chrono::high_resolution_clock::now().time_since_epoch().count());
+  return ((static_cast<uint64_t>(device()) << 32) | device()) ^ (ticks * 0x9E3779B97F4A7C15ULL);
+}
 
- private:
-  std::mutex mutex_;
-  uint64_t seed_ = 67280421310721ULL;
-  uint64_t offset_ = 0;
-};
-
-Generator& default_generator() {
-  static Generator generator;
-  return generator;
+const Generator& chosen(const std::optional<Generator>& generator, std::string_view op) {
+  if (!generator) return detail::getDefaultCPUGenerator();
+  EMBER_CHECK(generator->defined(), "[", op, "] got an undefined Generator");
+  return *generator;
 }
 
 // The largest value of `dtype` below `bound`: one step down from `bound` rounded to dtype.
@@ -58,24 +47,26 @@ double largest_below(double bound, ScalarType dtype) {
   return result.item().to_double();
 }
 
-// Fills `target` from the distribution: directly when it is contiguous and of the kernel's
-// type, otherwise through a contiguous buffer of that type and a casting copy.
-Tensor& fill_random(Tensor& target, Distribution distribution, double a, double b,
-                    ScalarType kernel_dtype) {
+// Fills `target` with make(state) (a RandomFill) on one reserved stream position of `generator`:
+// directly when it is contiguous and of the kernel's type, otherwise through a contiguous buffer
+// of that type and a casting copy.
+template <class Make>
+Tensor& fill_random(Tensor& target, const Generator& generator, ScalarType kernel_dtype,
+                    const Make& make) {
   check_no_internal_overlap("random", target);
   if (target.numel() == 0) return target;
   const bool direct = target.is_contiguous() && target.dtype() == kernel_dtype;
   Tensor buffer = direct ? target : empty(target.shape(), kernel_dtype);
-  const PhiloxState state = default_generator().take(buffer.numel());
-  run(RandomFill(distribution, a, b, state.seed, state.offset), {}, {buffer});
+  run(make(generator.take(buffer.numel())), {}, {buffer});
   if (!direct) run(Copy(), {buffer}, {target});
-  // A float32 draw just below `b` can round up to `b` in a 16-bit type; keep [a, b) half-open.
-  if (distribution == Distribution::Uniform && !direct && is_floating_point(target.dtype())) {
-    const Tensor high = scalar_tensor(b, target.dtype());
-    const Tensor below = scalar_tensor(largest_below(b, target.dtype()), target.dtype());
-    run(Copy(), {where(ge(target, high), below, target)}, {target});
-  }
   return target;
+}
+
+Tensor& fill_distribution(Tensor& target, const std::optional<Generator>& generator,
+                          Distribution distribution, double a, double b, ScalarType kernel_dtype,
+                          std::string_view op) {
+  return fill_random(target, chosen(generator, op), kernel_dtype,
+                     [&](PhiloxState state) { return RandomFill(distribution, a, b, state); });
 }
 
 ScalarType float_kernel_type(ScalarType dtype, std::string_view op) {
@@ -83,78 +74,428 @@ ScalarType float_kernel_type(ScalarType dtype, std::string_view op) {
   return dtype == kFloat64 ? kFloat64 : kFloat32;
 }
 
+// Integers in [low, high) into `target` of any dtype (high may be 2^63, passed wrapped).
+Tensor& fill_integers(Tensor& target, const std::optional<Generator>& generator, int64_t low,
+                      int64_t high, std::string_view op) {
+  return fill_random(target, chosen(generator, op), kInt64,
+                     [&](PhiloxState state) { return RandomFill::integers(low, high, state); });
+}
+
+// The values of `x` as a contiguous float64 tensor with no history, for samplers and checks.
+Tensor float64_values(const Tensor& x) { return x.detach().to(kFloat64).contiguous(); }
+
+// The inclusive upper bound of random_() on `dtype`: its largest value, or for floats the
+// largest integer up to which every integer is exact (2^digits), as PyTorch.
+int64_t random_upper(ScalarType dtype) {
+  switch (dtype) {
+    case kBool:
+      return 1;
+    case kUInt8:
+      return std::numeric_limits<uint8_t>::max();
+    case kInt8:
+      return std::numeric_limits<int8_t>::max();
+    case kInt16:
+      return std::numeric_limits<int16_t>::max();
+    case kInt32:
+      return std::numeric_limits<int32_t>::max();
+    case kInt64:
+      return std::numeric_limits<int64_t>::max();
+    case kFloat16:
+      return int64_t{1} << 11;
+    case kBFloat16:
+      return int64_t{1} << 8;
+    case kFloat32:
+      return int64_t{1} << 24;
+    case kFloat64:
+      return int64_t{1} << 53;
+  }
+  return 0;
+}
+
+int64_t random_lower(ScalarType dtype) {
+  switch (dtype) {
+    case kInt8:
+      return std::numeric_limits<int8_t>::min();
+    case kInt16:
+      return std::numeric_limits<int16_t>::min();
+    case kInt32:
+      return std::numeric_limits<int32_t>::min();
+    case kInt64:
+      return std::numeric_limits<int64_t>::min();
+    case kFloat16:
+    case kBFloat16:
+    case kFloat32:
+    case kFloat64:
+      return -random_upper(dtype);
+    case kBool:
+    case kUInt8:
+      return 0;
+  }
+  return 0;
+}
+
 }  // namespace
 
-void manual_seed(uint64_t seed) { default_generator().seed(seed); }
-uint64_t initial_seed() { return default_generator().initial_seed(); }
+namespace detail {
 
-Tensor rand(IntArrayRef shape, TensorOptions options) {
+Generator createCPUGenerator(uint64_t seed) { return make_generator<CPUGeneratorImpl>(seed); }
+
+const Generator& getDefaultCPUGenerator() {
+  static const Generator generator = createCPUGenerator(nondeterministic_seed());
+  return generator;
+}
+
+}  // namespace detail
+
+uint64_t Generator::seed() {
+  const uint64_t value = nondeterministic_seed();
+  set_current_seed(value);
+  return value;
+}
+
+Tensor Generator::get_state() const {
+  const PhiloxState state = impl_->philox_state();
+  Tensor bytes = empty({static_cast<int64_t>(sizeof(PhiloxState))}, kUInt8);
+  std::memcpy(bytes.data_ptr(), &state, sizeof(PhiloxState));
+  return bytes;
+}
+
+void Generator::set_state(const Tensor& state) {
+  EMBER_CHECK(state.dtype() == kUInt8 && state.dim() == 1 &&
+                  state.numel() == static_cast<int64_t>(sizeof(PhiloxState)),
+              "[set_state] RNG state must be a torch.ByteTensor (uint8) of ", sizeof(PhiloxState),
+              " bytes (seed, offset), as get_state() returns; got ", state.dtype(), " of shape ",
+              state.shape());
+  PhiloxState value;
+  std::memcpy(&value, state.contiguous().data_ptr(), sizeof(PhiloxState));
+  impl_->set_philox_state(value);
+}
+
+namespace {
+// The default generator as a handle: copies share its state.
+Generator default_handle() { return detail::getDefaultCPUGenerator(); }
+}  // namespace
+
+void manual_seed(uint64_t seed) {
+  Generator generator = default_handle();
+  std::lock_guard<std::mutex> lock(generator.mutex());
+  generator.set_current_seed(seed);
+}
+uint64_t initial_seed() {
+  const Generator generator = default_handle();
+  std::lock_guard<std::mutex> lock(generator.mutex());
+  return generator.current_seed();
+}
+uint64_t seed() {
+  Generator generator = default_handle();
+  std::lock_guard<std::mutex> lock(generator.mutex());
+  return generator.seed();
+}
+Tensor get_rng_state() {
+  const Generator generator = default_handle();
+  std::lock_guard<std::mutex> lock(generator.mutex());
+  return generator.get_state();
+}
+void set_rng_state(const Tensor& state) {
+  Generator generator = default_handle();
+  std::lock_guard<std::mutex> lock(generator.mutex());
+  generator.set_state(state);
+}
+
+// ---------------------------------------------------------------- factories
+
+Tensor rand(IntArrayRef shape, TensorOptions options) { return rand(shape, std::nullopt, options); }
+Tensor rand(IntArrayRef shape, std::optional<Generator> generator, TensorOptions options) {
   Tensor result = empty(shape, options.requires_grad(false));
-  return with_requires_grad(result.uniform_(0.0, 1.0), options, "rand");
+  return with_requires_grad(result.uniform_(0.0, 1.0, generator), options, "rand");
 }
 
 Tensor randn(IntArrayRef shape, TensorOptions options) {
+  return randn(shape, std::nullopt, options);
+}
+Tensor randn(IntArrayRef shape, std::optional<Generator> generator, TensorOptions options) {
   Tensor result = empty(shape, options.requires_grad(false));
-  return with_requires_grad(result.normal_(0.0, 1.0), options, "randn");
+  return with_requires_grad(result.normal_(0.0, 1.0, generator), options, "randn");
 }
 
 Tensor normal(double mean, double std, IntArrayRef shape, TensorOptions options) {
+  return normal(mean, std, shape, std::nullopt, options);
+}
+Tensor normal(double mean, double std, IntArrayRef shape, std::optional<Generator> generator,
+              TensorOptions options) {
   Tensor result = empty(shape, options.requires_grad(false));
-  return with_requires_grad(result.normal_(mean, std), options, "normal");
+  return with_requires_grad(result.normal_(mean, std, generator), options, "normal");
 }
 
 Tensor randint(int64_t high, IntArrayRef shape, TensorOptions options) {
-  return randint(0, high, shape, options);
+  return randint(0, high, shape, std::nullopt, options);
 }
-
 Tensor randint(int64_t low, int64_t high, IntArrayRef shape, TensorOptions options) {
+  return randint(low, high, shape, std::nullopt, options);
+}
+Tensor randint(int64_t high, IntArrayRef shape, std::optional<Generator> generator,
+               TensorOptions options) {
+  return randint(0, high, shape, generator, options);
+}
+Tensor randint(int64_t low, int64_t high, IntArrayRef shape, std::optional<Generator> generator,
+               TensorOptions options) {
   EMBER_CHECK(low < high,
               "[randint] random_ expects 'from' to be less than 'to', but got from=", low,
               " >= to=", high);
   Tensor result =
       empty(shape, options.dtype(options.dtype_opt().value_or(kInt64)).requires_grad(false));
-  fill_random(result, Distribution::RandInt, static_cast<double>(low), static_cast<double>(high),
-              kInt64);
+  fill_integers(result, generator, low, high, "randint");
   return with_requires_grad(result, options, "randint");
 }
 
-Tensor rand_like(const Tensor& like, std::optional<TensorOptions> options) {
-  const TensorOptions chosen = options.value_or(TensorOptions());
-  Tensor result = empty_like(like, chosen.requires_grad(false));
-  return with_requires_grad(result.uniform_(0.0, 1.0), chosen, "rand_like");
+Tensor randint_like(const Tensor& self, int64_t high, std::optional<TensorOptions> options) {
+  return randint_like(self, 0, high, options);
 }
-Tensor randn_like(const Tensor& like, std::optional<TensorOptions> options) {
-  const TensorOptions chosen = options.value_or(TensorOptions());
-  Tensor result = empty_like(like, chosen.requires_grad(false));
-  return with_requires_grad(result.normal_(0.0, 1.0), chosen, "randn_like");
+Tensor randint_like(const Tensor& self, int64_t low, int64_t high,
+                    std::optional<TensorOptions> options) {
+  EMBER_CHECK(low < high,
+              "[randint_like] random_ expects 'from' to be less than 'to', but got from=", low,
+              " >= to=", high);
+  const TensorOptions given = options.value_or(TensorOptions());
+  Tensor result = empty_like(self, given.requires_grad(false));
+  fill_integers(result, std::nullopt, low, high, "randint_like");
+  return with_requires_grad(result, given, "randint_like");
 }
 
-Tensor bernoulli(const Tensor& probabilities) {
+Tensor rand_like(const Tensor& like, std::optional<TensorOptions> options) {
+  const TensorOptions chosen_options = options.value_or(TensorOptions());
+  Tensor result = empty_like(like, chosen_options.requires_grad(false));
+  return with_requires_grad(result.uniform_(0.0, 1.0), chosen_options, "rand_like");
+}
+Tensor randn_like(const Tensor& like, std::optional<TensorOptions> options) {
+  const TensorOptions chosen_options = options.value_or(TensorOptions());
+  Tensor result = empty_like(like, chosen_options.requires_grad(false));
+  return with_requires_grad(result.normal_(0.0, 1.0), chosen_options, "randn_like");
+}
+
+Tensor randperm(int64_t n, TensorOptions options) { return randperm(n, std::nullopt, options); }
+Tensor randperm(int64_t n, std::optional<Generator> generator, TensorOptions options) {
+  EMBER_CHECK(n >= 0, "[randperm] n must be non-negative, got ", n);
+  const ScalarType dtype = options.dtype_opt().value_or(kInt64);
+  EMBER_CHECK(dtype != kBool && (n == 0 || n - 1 <= random_upper(dtype)),
+              "[randperm] n is too large for result tensor type: '", dtype, "' (n=", n, ")");
+  Tensor result = empty({n}, options.dtype(dtype).requires_grad(false));
+  fill_random(result, chosen(generator, "randperm"), kInt64, [](PhiloxState state) {
+    return RandomFill(Distribution::Permutation, 0.0, 0.0, state);
+  });
+  return with_requires_grad(result, options, "randperm");
+}
+
+// ---------------------------------------------------------------- samplers over tensors
+
+Tensor normal(const Tensor& mean, double std, std::optional<Generator> generator) {
+  EMBER_CHECK(std >= 0.0, "[normal] expects std >= 0.0, but found std ", std);
+  EMBER_CHECK(is_floating_point(mean.dtype()), "[normal] expects a floating point mean; got ",
+              mean.dtype());
+  Tensor noise = empty(mean.shape(), mean.dtype());
+  noise.normal_(0.0, std, generator);
+  return add(noise, mean.detach());
+}
+
+Tensor normal(double mean, const Tensor& std, std::optional<Generator> generator) {
+  return normal(scalar_tensor(mean, std.dtype()), std, generator);
+}
+
+Tensor normal(const Tensor& mean, const Tensor& std, std::optional<Generator> generator) {
+  EMBER_CHECK(is_floating_point(mean.dtype()) && is_floating_point(std.dtype()),
+              "[normal] expects floating point mean and std; got ", mean.dtype(), " and ",
+              std.dtype());
+  const Tensor scale = std.detach();
+  EMBER_CHECK(all(ge(scale, scalar_tensor(0.0, scale.dtype()))).item().toBool(),
+              "[normal] expects all elements of std >= 0.0");
+  const Shape shape = broadcast_shapes(mean.shape(), std.shape(), "normal");
+  Tensor noise = empty(shape, result_type(mean, std));
+  noise.normal_(0.0, 1.0, generator);
+  return add(mean.detach(), mul(scale, noise));
+}
+
+Tensor bernoulli(const Tensor& probabilities) { return bernoulli(probabilities, std::nullopt); }
+Tensor bernoulli(const Tensor& probabilities, std::optional<Generator> generator) {
   EMBER_CHECK(is_floating_point(probabilities.dtype()),
               "[bernoulli] expects a floating point tensor of probabilities; got ",
               probabilities.dtype());
   Tensor uniform = empty(probabilities.shape(), kFloat32);
-  fill_random(uniform, Distribution::Uniform, 0.0, 1.0, kFloat32);
-  return lt(uniform, probabilities).to(probabilities.dtype());
+  uniform.uniform_(0.0, 1.0, generator);
+  return lt(uniform, probabilities.detach()).to(probabilities.dtype());
+}
+Tensor bernoulli(const Tensor& self, double p, std::optional<Generator> generator) {
+  return empty_like(self).bernoulli_(p, generator);
 }
 
-Tensor& Tensor::uniform_(double from, double to) {
+Tensor multinomial(const Tensor& probabilities, int64_t num_samples, bool replacement,
+                   std::optional<Generator> generator) {
+  const int64_t dims = probabilities.dim();
+  EMBER_CHECK(dims == 1 || dims == 2, "[multinomial] prob_dist must be 1 or 2 dim; got shape ",
+              probabilities.shape());
+  EMBER_CHECK(
+      is_floating_point(probabilities.dtype()),
+      "[multinomial] only supports floating-point dtypes for input, got: ", probabilities.dtype());
+  EMBER_CHECK(num_samples > 0, "[multinomial] cannot sample n_sample <= 0 samples (got ",
+              num_samples, ")");
+  const int64_t categories = probabilities.size(-1);
+  EMBER_CHECK(replacement || num_samples <= categories,
+              "[multinomial] cannot sample n_sample > prob_dist.size(-1) samples without "
+              "replacement (n_sample=",
+              num_samples, ", categories=", categories, ")");
+  EMBER_CHECK(categories > 0, "[multinomial] prob_dist has no categories (shape ",
+              probabilities.shape(), ")");
+  const int64_t rows = dims == 2 ? probabilities.size(0) : 1;
+  const Tensor weights = float64_values(probabilities).reshape({rows, categories});
+  const double* w = weights.data_ptr<double>();
+  for (int64_t r = 0; r < rows; ++r) {
+    double total = 0;
+    int64_t positive = 0;
+    for (int64_t c = 0; c < categories; ++c) {
+      const double value = w[r * categories + c];
+      EMBER_CHECK(std::isfinite(value) && value >= 0,
+                  "[multinomial] probability tensor contains either `inf`, `nan` or element < 0");
+      total += value;
+      positive += value > 0;
+    }
+    EMBER_CHECK(total > 0,
+                "[multinomial] invalid multinomial distribution (sum of probabilities "
+                "<= 0) in row ",
+                r);
+    EMBER_CHECK(replacement || positive >= num_samples,
+                "[multinomial] invalid multinomial distribution (with replacement=False, not "
+                "enough non-negative category to sample): row ",
+                r, " has ", positive, " positive weights for ", num_samples, " samples");
+  }
+  Tensor result = empty({rows, num_samples}, kInt64);
+  const PhiloxState state = chosen(generator, "multinomial").take(result.numel());
+  run(RandomFill(Distribution::Multinomial, replacement ? 1.0 : 0.0, 0.0, state), {weights},
+      {result});
+  return dims == 1 ? result.reshape({num_samples}) : result;
+}
+
+Tensor poisson(const Tensor& rates, std::optional<Generator> generator) {
+  EMBER_CHECK(is_floating_point(rates.dtype()),
+              "[poisson] expects a floating point tensor of rates; got ", rates.dtype());
+  const Tensor values = float64_values(rates);
+  const double* r = values.data_ptr<double>();
+  for (int64_t i = 0; i < values.numel(); ++i) {
+    EMBER_CHECK(std::isfinite(r[i]) && r[i] >= 0,
+                "[poisson] invalid Poisson rate, expected rate to be finite and non-negative; "
+                "got ",
+                r[i]);
+  }
+  Tensor result = empty(rates.shape(), kFloat64);
+  if (result.numel() > 0) {
+    const PhiloxState state = chosen(generator, "poisson").take(result.numel());
+    run(RandomFill(Distribution::Poisson, 0.0, 0.0, state), {values}, {result});
+  }
+  return result.to(rates.dtype());
+}
+
+// ---------------------------------------------------------------- in-place fills
+
+Tensor& Tensor::uniform_(double from, double to, std::optional<Generator> generator) {
   EMBER_CHECK(from <= to && std::isfinite(from) && std::isfinite(to),
               "[uniform_] expects from <= to, both finite; got from=", from, " to=", to);
-  return fill_random(*this, Distribution::Uniform, from, to,
-                     float_kernel_type(dtype(), "uniform_"));
+  const ScalarType kernel = float_kernel_type(dtype(), "uniform_");
+  fill_distribution(*this, generator, Distribution::Uniform, from, to, kernel, "uniform_");
+  // A float32 draw just below `to` can round up to `to` in a 16-bit type; keep [from, to).
+  if (kernel != dtype() && dtype() != kFloat64 && numel() > 0) {
+    const Tensor high = scalar_tensor(to, dtype());
+    const Tensor below = scalar_tensor(largest_below(to, dtype()), dtype());
+    run(Copy(), {ember::where(ember::ge(*this, high), below, *this)}, {*this});
+  }
+  return *this;
 }
 
-Tensor& Tensor::normal_(double mean, double std) {
+Tensor& Tensor::normal_(double mean, double std, std::optional<Generator> generator) {
   EMBER_CHECK(std >= 0 && std::isfinite(std), "[normal_] expects std >= 0.0, but found std ", std);
-  return fill_random(*this, Distribution::Normal, mean, std, float_kernel_type(dtype(), "normal_"));
+  return fill_distribution(*this, generator, Distribution::Normal, mean, std,
+                           float_kernel_type(dtype(), "normal_"), "normal_");
 }
 
-Tensor& Tensor::bernoulli_(double p) {
+Tensor& Tensor::bernoulli_(double p, std::optional<Generator> generator) {
   EMBER_CHECK(p >= 0 && p <= 1, "[bernoulli_] expects p to be in [0, 1], but got p=", p);
-  return fill_random(*this, Distribution::Bernoulli, p, 0.0, kFloat32);
+  return fill_distribution(*this, generator, Distribution::Bernoulli, p, 0.0, kFloat32,
+                           "bernoulli_");
 }
 
-Tensor Tensor::bernoulli() const { return ember::bernoulli(*this); }
+Tensor& Tensor::bernoulli_(const Tensor& p, std::optional<Generator> generator) {
+  check_no_internal_overlap("bernoulli_", *this);
+  EMBER_CHECK(broadcast_shapes(shape(), p.shape(), "bernoulli_") == shape(),
+              "[bernoulli_] p of shape ", p.shape(), " does not broadcast to self's shape ",
+              shape());
+  const Tensor draws = ember::bernoulli(p.detach().to(kFloat64).expand(shape()), generator);
+  run(Copy(), {draws}, {*this});
+  return *this;
+}
+
+Tensor Tensor::bernoulli(std::optional<Generator> generator) const {
+  return ember::bernoulli(*this, generator);
+}
+Tensor Tensor::bernoulli(double p, std::optional<Generator> generator) const {
+  return ember::bernoulli(*this, p, generator);
+}
+
+Tensor& Tensor::exponential_(double lambd, std::optional<Generator> generator) {
+  EMBER_CHECK(lambd > 0 && std::isfinite(lambd),
+              "[exponential_] expects lambda > 0.0, but found lambda=", lambd);
+  return fill_distribution(*this, generator, Distribution::Exponential, lambd, 0.0,
+                           float_kernel_type(dtype(), "exponential_"), "exponential_");
+}
+
+Tensor& Tensor::geometric_(double p, std::optional<Generator> generator) {
+  EMBER_CHECK(p > 0 && p < 1, "[geometric_] expects p to be in (0, 1), but got p=", p);
+  EMBER_CHECK(dtype() != kBool, "[geometric_] is not implemented for bool tensors");
+  return fill_distribution(*this, generator, Distribution::Geometric, p, 0.0, kFloat64,
+                           "geometric_");
+}
+
+Tensor& Tensor::log_normal_(double mean, double std, std::optional<Generator> generator) {
+  EMBER_CHECK(std > 0 && std::isfinite(std),
+              "[log_normal_] expects std > 0.0, but found std=", std);
+  return fill_distribution(*this, generator, Distribution::LogNormal, mean, std,
+                           float_kernel_type(dtype(), "log_normal_"), "log_normal_");
+}
+
+Tensor& Tensor::cauchy_(double median, double sigma, std::optional<Generator> generator) {
+  EMBER_CHECK(sigma > 0 && std::isfinite(sigma) && std::isfinite(median),
+              "[cauchy_] expects sigma > 0.0 and a finite median, but found median=", median,
+              " sigma=", sigma);
+  return fill_distribution(*this, generator, Distribution::Cauchy, median, sigma,
+                           float_kernel_type(dtype(), "cauchy_"), "cauchy_");
+}
+
+Tensor& Tensor::random_(std::optional<Generator> generator) {
+  return random_(0, std::nullopt, generator);
+}
+
+Tensor& Tensor::random_(int64_t to, std::optional<Generator> generator) {
+  return random_(0, to, generator);
+}
+
+Tensor& Tensor::random_(int64_t from, std::optional<int64_t> to,
+                        std::optional<Generator> generator) {
+  const ScalarType type = dtype();
+  const int64_t upper = random_upper(type);
+  EMBER_CHECK(from >= random_lower(type) && from <= upper, "[random_] from=", from,
+              " is out of bounds for ", type);
+  if (to) {
+    EMBER_CHECK(from < *to,
+                "[random_] random_ expects 'from' to be less than 'to', but got from=", from,
+                " >= to=", *to);
+    EMBER_CHECK(*to - 1 <= upper, "[random_] to - 1 = ", *to - 1, " is out of bounds for ", type);
+    return fill_integers(*this, generator, from, *to, "random_");
+  }
+  // [from, upper]: upper + 1 wraps to -2^63 for int64, which the unsigned range arithmetic of the
+  // kernel reads as 2^63.
+  const auto high = static_cast<int64_t>(static_cast<uint64_t>(upper) + 1);
+  return fill_integers(*this, generator, from, high, "random_");
+}
+
+Tensor Tensor::multinomial(int64_t num_samples, bool replacement,
+                           std::optional<Generator> generator) const {
+  return ember::multinomial(*this, num_samples, replacement, generator);
+}
 
 }  // namespace ember

@@ -21,6 +21,7 @@
 #include "ember/base/intrusive_ptr.h"
 #include "ember/tensor/device.h"
 #include "ember/tensor/dtype.h"
+#include "ember/tensor/generator.h"
 #include "ember/tensor/scalar.h"
 #include "ember/tensor/shape.h"
 #include "ember/tensor/tensor_impl.h"
@@ -191,10 +192,6 @@ class Tensor {
   // --- in-place fills and random ---
   Tensor& fill_(const Scalar& value);
   Tensor& zero_();
-  Tensor& uniform_(double from = 0.0, double to = 1.0);
-  Tensor& normal_(double mean = 0.0, double std = 1.0);
-  Tensor& bernoulli_(double p = 0.5);
-  Tensor bernoulli() const;
 
   // --- elementwise (one method per row of elementwise/*.def) ---
 #define EMBER_UNARY_OP(name, Name, rule) \
@@ -496,6 +493,27 @@ class Tensor {
   Tensor& operator<<=(const Scalar& other) { return bitwise_left_shift_(other); }
   Tensor& operator>>=(const Tensor& other) { return bitwise_right_shift_(other); }
   Tensor& operator>>=(const Scalar& other) { return bitwise_right_shift_(other); }
+  // random (ops/random.cpp): libtorch's in-place samplers, each from `generator` or the default.
+  Tensor& uniform_(double from = 0.0, double to = 1.0,
+                   std::optional<Generator> generator = std::nullopt);
+  Tensor& normal_(double mean = 0.0, double std = 1.0,
+                  std::optional<Generator> generator = std::nullopt);
+  Tensor& bernoulli_(double p = 0.5, std::optional<Generator> generator = std::nullopt);
+  Tensor& bernoulli_(const Tensor& p, std::optional<Generator> generator = std::nullopt);
+  Tensor bernoulli(std::optional<Generator> generator = std::nullopt) const;
+  Tensor bernoulli(double p, std::optional<Generator> generator = std::nullopt) const;
+  Tensor& exponential_(double lambd = 1.0, std::optional<Generator> generator = std::nullopt);
+  Tensor& geometric_(double p, std::optional<Generator> generator = std::nullopt);
+  Tensor& log_normal_(double mean = 1.0, double std = 2.0,
+                      std::optional<Generator> generator = std::nullopt);
+  Tensor& cauchy_(double median = 0.0, double sigma = 1.0,
+                  std::optional<Generator> generator = std::nullopt);
+  Tensor& random_(std::optional<Generator> generator = std::nullopt);
+  Tensor& random_(int64_t to, std::optional<Generator> generator = std::nullopt);
+  Tensor& random_(int64_t from, std::optional<int64_t> to,
+                  std::optional<Generator> generator = std::nullopt);
+  Tensor multinomial(int64_t num_samples, bool replacement = false,
+                     std::optional<Generator> generator = std::nullopt) const;
 
   // --- compound assignment (in place, like libtorch) ---
   Tensor& operator+=(const Tensor& other) { return add_(other); }

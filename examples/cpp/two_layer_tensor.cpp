@@ -13,6 +13,9 @@ int main(int argc, char** argv) {
   // N is batch size; D_in is input dimension; H is hidden dimension; D_out is output dimension.
   const int64_t N = 64, D_in = 1000, H = 100, D_out = 10;
 
+  // Each process starts from its own seed, as PyTorch's does; the test seeds the Python script
+  // (which must stay as written) with the same number.
+  ember::manual_seed(0);
   ember::Tensor x = ember::randn({N, D_in}).to(dtype);
   ember::Tensor y = ember::randn({N, D_out}).to(dtype);
   ember::Tensor w1 = ember::randn({D_in, H}).to(dtype);

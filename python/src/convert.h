@@ -87,6 +87,10 @@ void init_math(nb::module_& module, nb::class_<Tensor>& tensor_class);
 void init_linalg(nb::module_& module, nb::class_<Tensor>& tensor_class);
 void init_creation(nb::module_& module);
 void init_scan(nb::module_& module, nb::class_<Tensor>& tensor_class);
+void init_random(nb::module_& module, nb::class_<Tensor>& tensor_class);
+// A factory's result with requires_grad set as asked; TensorOptions from dtype=/device= objects.
+Tensor with_grad(Tensor tensor, bool requires_grad);
+TensorOptions options_from(nb::handle dtype, nb::handle device);
 void init_numpy(nb::module_& module, nb::class_<Tensor>& tensor_class);
 void init_indexing(nb::class_<Tensor>& tensor_class);
 void init_scatter(nb::module_& module, nb::class_<Tensor>& tensor_class);

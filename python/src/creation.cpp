@@ -1,4 +1,4 @@
-// Factories from Python: ember.tensor(nested lists), zeros/ones/empty/full/rand/..., and the
+// Factories from Python: ember.tensor(nested lists), zeros/ones/empty/full/..., and the
 // *_like family, with PyTorch's `*size` and `dtype=`/`device=` keyword conventions.
 #include <nanobind/nanobind.h>
 #include <nanobind/stl/optional.h>
@@ -82,6 +82,13 @@ Tensor tensor_from_python(nb::handle data, std::optional<ScalarType> dtype,
   return to(result, device, dtype);
 }
 
+std::optional<TensorOptions> like_options(nb::handle dtype, nb::handle device) {
+  if (dtype.is_none() && device.is_none()) return std::nullopt;
+  return options_from(dtype, device);
+}
+
+}  // namespace
+
 Tensor with_grad(Tensor tensor, bool requires_grad) {
   if (requires_grad) tensor.requires_grad_();
   return tensor;
@@ -93,13 +100,6 @@ TensorOptions options_from(nb::handle dtype, nb::handle device) {
   if (auto place = to_device(device)) options = options.device(*place);
   return options;
 }
-
-std::optional<TensorOptions> like_options(nb::handle dtype, nb::handle device) {
-  if (dtype.is_none() && device.is_none()) return std::nullopt;
-  return options_from(dtype, device);
-}
-
-}  // namespace
 
 void init_creation(nb::module_& module) {
   module.def(
@@ -154,10 +154,6 @@ void init_creation(nb::module_& module) {
                       "A tensor of the given shape filled with zeros.")
   EMBER_SIZED_FACTORY("ones", ember::ones(shape, options),
                       "A tensor of the given shape filled with ones.")
-  EMBER_SIZED_FACTORY("rand", ember::rand(shape, options),
-                      "A tensor of the given shape with samples from U[0, 1).")
-  EMBER_SIZED_FACTORY("randn", ember::randn(shape, options),
-                      "A tensor of the given shape with samples from N(0, 1).")
 #undef EMBER_SIZED_FACTORY
 
   module.def(
@@ -175,45 +171,6 @@ void init_creation(nb::module_& module) {
       nb::sig("def full(size, fill_value, *, out=None, dtype=None, device=None, "
               "requires_grad=False) -> Tensor"),
       "A tensor of shape size filled with fill_value (dtype inferred from it by default).");
-
-  module.def(
-      "randint",
-      [](nb::args args, nb::handle size, nb::handle out, nb::handle dtype, nb::handle device,
-         bool requires_grad) {
-        // randint(high, size) or randint(low, high, size)
-        EMBER_CHECK_TYPE(args.size() >= 1 && args.size() <= 3,
-                         "[randint] expected randint(high, size) or randint(low, high, size)");
-        nb::handle shape_handle = size;
-        size_t bounds = args.size();
-        if (shape_handle.is_none()) {
-          EMBER_CHECK_TYPE(args.size() >= 2, "[randint] missing the size argument");
-          shape_handle = args[args.size() - 1];
-          bounds = args.size() - 1;
-        }
-        const int64_t low = bounds == 2 ? nb::cast<int64_t>(args[0]) : 0;
-        const int64_t high = nb::cast<int64_t>(args[bounds - 1]);
-        const TensorOptions options = options_from(out_dtype_or(dtype, out), device);
-        return factory_out(
-            "randint", out,
-            with_grad(ember::randint(low, high, to_dims(shape_handle), options), requires_grad));
-      },
-      nb::arg("args"), nb::arg("size") = nb::none(), nb::arg("out") = nb::none(),
-      nb::arg("dtype") = nb::none(), nb::arg("device") = nb::none(),
-      nb::arg("requires_grad") = false,
-      nb::sig("def randint(*args, size=None, out=None, dtype=None, device=None, "
-              "requires_grad=False) -> Tensor"),
-      "randint(high, size) or randint(low, high, size): integers drawn uniformly from [low, high) "
-      "(int64 by default).");
-
-  module.def(
-      "normal",
-      [](double mean, double std, nb::handle size, nb::handle dtype) {
-        return ember::normal(mean, std, to_dims(size), options_from(dtype, nb::none()));
-      },
-      nb::arg("mean"), nb::arg("std"), nb::arg("size"), nb::kw_only(),
-      nb::arg("dtype") = nb::none(),
-      nb::sig("def normal(mean, std, size, *, dtype=None) -> Tensor"),
-      "Samples from the normal distribution N(mean, std**2).");
 
   module.def(
       "arange",

@@ -58,13 +58,6 @@ NB_MODULE(_C, module) {
       [] { return std::string(ember::cpu::capability_name(ember::cpu::kernels().capability)); },
       "The instruction set of the kernels in use: default, avx2 or avx512 (the widest the CPU "
       "supports unless EMBER_CPU_CAPABILITY names a narrower one).");
-  module.def(
-      "manual_seed", [](int64_t seed) { ember::manual_seed(static_cast<uint64_t>(seed)); },
-      nb::arg("seed"), "Seeds the global Philox generator.",
-      nb::sig("def manual_seed(seed) -> None"));
-  module.def(
-      "initial_seed", [] { return static_cast<int64_t>(ember::initial_seed()); },
-      nb::sig("def initial_seed() -> int"), "The seed of the global generator.");
   module.def("_empty_cache", &ember::cpu_allocator::empty_cache);
   module.def("_allocator_stats", [] {
     const auto stats = ember::cpu_allocator::stats();
@@ -105,4 +98,5 @@ NB_MODULE(_C, module) {
   init_scan(module, tensor_class);
   init_util(module, tensor_class);
   init_linalg(module, tensor_class);
+  init_random(module, tensor_class);
 }

@@ -207,9 +207,6 @@ void init_ops(nb::module_& module) {
              nb::arg("memory_format") = nb::none(),
              nb::sig("def clone(input, *, memory_format=None) -> Tensor"),
              "A copy of input (differentiable); memory_format defaults to ember.preserve_format.");
-  module.def("bernoulli", &ember::bernoulli, nb::arg("input"),
-             nb::sig("def bernoulli(input) -> Tensor"),
-             "Draws 0/1 samples with probabilities input.");
 }
 
 }  // namespace ember::python

@@ -335,28 +335,13 @@ void init_tensor(nb::class_<Tensor>& tensor) {
           nb::sig("def as_strided(self, size, stride, storage_offset=None) -> Tensor"),
           "A view of the storage with the given size, stride and offset.")
 
-      // fills and random
+      // fills (the random ones: python/src/random.cpp)
       .def(
           "fill_", [](Tensor& t, nb::handle value) -> Tensor& { return t.fill_(to_scalar(value)); },
           nb::rv_policy::reference_internal, nb::sig("def fill_(self, value) -> Tensor"),
           "Fills self with value in place.")
       .def("zero_", &Tensor::zero_, nb::rv_policy::reference_internal,
-           nb::sig("def zero_(self) -> Tensor"), "Fills self with zeros in place.")
-      .def("uniform_", &Tensor::uniform_, nb::arg("from") = 0.0, nb::arg("to") = 1.0,
-           nb::rv_policy::reference_internal,
-           nb::sig("def uniform_(self, from_=0.0, to=1.0) -> Tensor"),
-           "Fills self with samples from U[from, to) in place (the keyword is spelled from=, as in "
-           "PyTorch).")
-      .def("normal_", &Tensor::normal_, nb::arg("mean") = 0.0, nb::arg("std") = 1.0,
-           nb::rv_policy::reference_internal,
-           nb::sig("def normal_(self, mean=0.0, std=1.0) -> Tensor"),
-           "Fills self with samples from N(mean, std**2) in place.")
-      .def("bernoulli_", &Tensor::bernoulli_, nb::arg("p") = 0.5, nb::rv_policy::reference_internal,
-           nb::sig("def bernoulli_(self, p=0.5) -> Tensor"),
-           "Fills self with 0/1 samples drawn with probability p in place.")
-      .def(
-          "bernoulli", [](const Tensor& t) { return t.bernoulli(); },
-          nb::sig("def bernoulli(self) -> Tensor"), "Draws 0/1 samples with probabilities self.");
+           nb::sig("def zero_(self) -> Tensor"), "Fills self with zeros in place.");
 
   // elementwise methods, one per .def row
 #define EMBER_UNARY_OP(name, Name, rule)                                            \

@@ -2,7 +2,14 @@
 Random numbers (Generators, multinomial, poisson, randperm, in-place fills, ...).
 """
 
-NON_DIFFERENTIABLE = {}  # op_db name -> why it is not gradient-checked
+RANDOM = "random sampling: no gradient w.r.t. the sampled values"
+NON_DIFFERENTIABLE = {  # op_db name -> why it is not gradient-checked
+    **dict.fromkeys(("randperm", "multinomial", "randint_like", "random_", "geometric_"),
+                    "random integers (or indices): no gradient"),
+    **dict.fromkeys(("poisson", "exponential_", "log_normal_", "cauchy_"), RANDOM),
+    "normal_tensor": "random sampling; PyTorch gives mean and std a zero gradient, ember records "
+                     "no graph (the result does not require grad)",
+}
 ZERO_GRADIENT = ()  # op_db names whose gradient is zero everywhere
 
 

@@ -485,6 +485,7 @@ def test_integer_operators_are_bitwise():
 # Public callables that are not ops: settings, RNG seeding, dtype utilities, predicates, and
 # autograd's switches.
 NON_OPS = {"manual_seed", "initial_seed", "set_num_threads", "get_num_threads",
+           "seed", "get_rng_state", "set_rng_state",
            "get_default_dtype", "set_default_dtype", "result_type", "promote_types", "can_cast",
            "is_tensor", "numel", "is_grad_enabled", "set_grad_enabled", "enable_grad", "no_grad",
            "is_anomaly_enabled", "set_anomaly_enabled", "record_function", "set_printoptions"}

@@ -4,6 +4,12 @@
 #include "ember/backend/cpu/random_kernels.h"
 
 #include <algorithm>
+#include <cmath>
+#include <limits>
+#include <numeric>
+#include <vector>
+
+#include "ember/base/parallel.h"
 
 namespace ember::cpu {
 namespace {
@@ -21,6 +27,78 @@ void for_each_block(int64_t n, int64_t per_block, PhiloxState state, const Fill&
     const int64_t first = b * per_block;
     fill(philox_block(state.seed, state.offset, static_cast<uint64_t>(b)), first,
          std::min(per_block, n - first));
+  }
+}
+
+// fill(hi, lo) for each element, two words per element (k = 2).
+template <class T, class Map>
+void fill_pairs(T* out, int64_t n, PhiloxState state, const Map& map) {
+  for_each_block(n, 2, state, [=](PhiloxWords words, int64_t first, int64_t count) {
+    for (int64_t k = 0; k < count; ++k) out[first + k] = map(words.w[2 * k], words.w[2 * k + 1]);
+  });
+}
+
+// map(word) for each element, one word per element (k = 4).
+template <class T, class Map>
+void fill_words(T* out, int64_t n, PhiloxState state, const Map& map) {
+  for_each_block(n, 4, state, [=](PhiloxWords words, int64_t first, int64_t count) {
+    for (int64_t k = 0; k < count; ++k) out[first + k] = map(words.w[k]);
+  });
+}
+
+// The uniform in (0, 1) of element `index` under the k = 2 layout.
+double element_uniform(PhiloxState state, uint64_t index) {
+  const PhiloxWords words = philox_block(state.seed, state.offset, index / 2);
+  const uint64_t pair = index % 2;
+  return uniform_open01_f64(words.w[2 * pair], words.w[2 * pair + 1]);
+}
+
+// The uniforms of one element of a variable-draw sampler: its own run of blocks.
+class ElementStream {
+ public:
+  ElementStream(PhiloxState state, uint64_t element) : state_(state), block_(element << 24) {}
+  double next() {
+    if (used_ == 2) {
+      words_ = philox_block(state_.seed, state_.offset, block_++);
+      used_ = 0;
+    }
+    const int pair = used_++;
+    return uniform_open01_f64(words_.w[2 * pair], words_.w[2 * pair + 1]);
+  }
+
+ private:
+  PhiloxState state_;
+  uint64_t block_;
+  PhiloxWords words_{};
+  int used_ = 2;
+};
+
+// Knuth's product of uniforms for small rates, Hormann's PTRS ("The transformed rejection
+// method for generating Poisson random variables", 1993; numpy's choice) above.
+double poisson_sample(double rate, ElementStream& stream) {
+  if (rate == 0) return 0;
+  if (rate < 10) {
+    const double limit = std::exp(-rate);
+    double product = stream.next();
+    double count = 0;
+    while (product > limit) {
+      product *= stream.next();
+      ++count;
+    }
+    return count;
+  }
+  const double root = std::sqrt(rate), log_rate = std::log(rate);
+  const double b = 0.931 + 2.53 * root, a = -0.059 + 0.02483 * b;
+  const double inv_alpha = 1.1239 + 1.1328 / (b - 3.4), vr = 0.9277 - 3.6224 / (b - 2);
+  while (true) {
+    const double u = stream.next() - 0.5, v = stream.next();
+    const double us = 0.5 - std::fabs(u);
+    const double k = std::floor((2 * a / us + b) * u + rate + 0.43);
+    if (us >= 0.07 && v <= vr) return k;
+    if (k < 0 || (us < 0.013 && v > us)) continue;
+    if (std::log(v) + std::log(inv_alpha) - std::log(a / (us * us) + b) <=
+        -rate + k * log_rate - std::lgamma(k + 1))
+      return k;
   }
 }
 
@@ -67,6 +145,106 @@ void fill_randint_i64(int64_t* out, int64_t n, int64_t low, int64_t high, Philox
   for_each_block(n, 2, state, [=](PhiloxWords words, int64_t first, int64_t count) {
     for (int64_t k = 0; k < count; ++k) {
       out[first + k] = randint_i64(words.w[2 * k], words.w[2 * k + 1], low, high);
+    }
+  });
+}
+
+}  // namespace ember::cpu
+
+namespace ember::cpu {
+
+void fill_exponential_f32(float* out, int64_t n, float lambd, PhiloxState state) {
+  fill_words(out, n, state, [=](uint32_t bits) { return exponential_f32(bits, lambd); });
+}
+
+void fill_exponential_f64(double* out, int64_t n, double lambd, PhiloxState state) {
+  fill_pairs(out, n, state,
+             [=](uint32_t hi, uint32_t lo) { return exponential_f64(hi, lo, lambd); });
+}
+
+void fill_cauchy_f32(float* out, int64_t n, float median, float sigma, PhiloxState state) {
+  fill_words(out, n, state, [=](uint32_t bits) { return cauchy_f32(bits, median, sigma); });
+}
+
+void fill_cauchy_f64(double* out, int64_t n, double median, double sigma, PhiloxState state) {
+  fill_pairs(out, n, state,
+             [=](uint32_t hi, uint32_t lo) { return cauchy_f64(hi, lo, median, sigma); });
+}
+
+void fill_log_normal_f32(float* out, int64_t n, float mean, float stddev, PhiloxState state) {
+  fill_normal_f32(out, n, mean, stddev, state);
+  for (int64_t i = 0; i < n; ++i) out[i] = std::exp(out[i]);
+}
+
+void fill_log_normal_f64(double* out, int64_t n, double mean, double stddev, PhiloxState state) {
+  fill_normal_f64(out, n, mean, stddev, state);
+  for (int64_t i = 0; i < n; ++i) out[i] = std::exp(out[i]);
+}
+
+void fill_geometric_f64(double* out, int64_t n, double p, PhiloxState state) {
+  fill_pairs(out, n, state, [=](uint32_t hi, uint32_t lo) { return geometric_f64(hi, lo, p); });
+}
+
+void fill_randperm_i64(int64_t* out, int64_t n, PhiloxState state) {
+  // First 64 random bits per element (in parallel), then the sequential shuffle: at step i,
+  // out[i] still holds its bits while out[0..i) holds a permutation of 0..i-1.
+  fill_pairs(out, n, state, [](uint32_t hi, uint32_t lo) {
+    return static_cast<int64_t>((static_cast<uint64_t>(hi) << 32) | lo);
+  });
+  for (int64_t i = 0; i < n; ++i) {
+    const auto j = static_cast<int64_t>(
+        mul_hi_u64(static_cast<uint64_t>(out[i]), static_cast<uint64_t>(i) + 1));
+    out[i] = out[j];
+    out[j] = i;
+  }
+}
+
+void poisson_f64(const double* rates, double* out, int64_t n, PhiloxState state) {
+  parallel_for(0, n, 1024, [=](int64_t begin, int64_t end) {
+    for (int64_t i = begin; i < end; ++i) {
+      ElementStream stream(state, static_cast<uint64_t>(i));
+      out[i] = poisson_sample(rates[i], stream);
+    }
+  });
+}
+
+void multinomial_f64(const double* weights, int64_t rows, int64_t categories, int64_t samples,
+                     bool replacement, int64_t* out, PhiloxState state) {
+  const int64_t grain = std::max<int64_t>(1, 4096 / std::max<int64_t>(categories, 1));
+  parallel_for(0, rows, grain, [=](int64_t begin, int64_t end) {
+    std::vector<double> scratch(static_cast<size_t>(categories));
+    std::vector<int64_t> order(static_cast<size_t>(categories));
+    for (int64_t r = begin; r < end; ++r) {
+      const double* w = weights + r * categories;
+      int64_t* row_out = out + r * samples;
+      if (replacement) {
+        std::partial_sum(w, w + categories, scratch.begin());
+        const double total = scratch.back();
+        for (int64_t s = 0; s < samples; ++s) {
+          const double target =
+              element_uniform(state, static_cast<uint64_t>(r * samples + s)) * total;
+          // The first cumulative sum above target: its category has a positive weight.
+          int64_t found =
+              std::upper_bound(scratch.begin(), scratch.end(), target) - scratch.begin();
+          // target rounded up to the total: the last category of positive weight.
+          if (found == categories) {
+            found = categories - 1;
+            while (w[found] == 0) --found;
+          }
+          row_out[s] = found;
+        }
+        continue;
+      }
+      for (int64_t c = 0; c < categories; ++c) {
+        const double u = element_uniform(state, static_cast<uint64_t>(r * categories + c));
+        scratch[c] = w[c] > 0 ? std::log(u) / w[c] : -std::numeric_limits<double>::infinity();
+      }
+      std::iota(order.begin(), order.end(), int64_t{0});
+      std::partial_sort(order.begin(), order.begin() + samples, order.end(),
+                        [&](int64_t a, int64_t b) {
+                          return scratch[a] > scratch[b] || (scratch[a] == scratch[b] && a < b);
+                        });
+      std::copy(order.begin(), order.begin() + samples, row_out);
     }
   });
 }
