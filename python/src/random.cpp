@@ -44,7 +44,7 @@ void init_generator(nb::module_& module) {
             const std::optional<Device> place = to_device(device);
             EMBER_CHECK(!place || place->type() == kCPU,
                         "[Generator] only CPU generators exist; got device ", *place);
-            new (self) Generator(detail::createCPUGenerator());
+            new (self) Generator(ember::detail::createCPUGenerator());
           },
           nb::arg("device") = "cpu", nb::sig("def __init__(self, device='cpu') -> None"),
           "A new generator with the default seed.")
@@ -98,7 +98,7 @@ void init_generator(nb::module_& module) {
       });
 
   // One Python object for the default generator, so that manual_seed(s) is default_generator.
-  static nb::handle default_generator = nb::cast(detail::getDefaultCPUGenerator()).release();
+  static nb::handle default_generator = nb::cast(ember::detail::getDefaultCPUGenerator()).release();
   module.attr("default_generator") = nb::borrow(default_generator);
   module.def(
       "manual_seed",
