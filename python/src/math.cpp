@@ -6,6 +6,7 @@
 #include "convert.h"
 #include "elementwise_docs.h"
 #include "ember/ops/math.h"
+#include "out.h"
 
 namespace ember::python {
 namespace {
@@ -69,16 +70,18 @@ void init_math(nb::module_& module, nb::class_<Tensor>& tensor_class) {
 
   module.def(
       "arctan2",
-      [](nb::handle a, nb::handle b) { return ember::atan2(to_operand(a), to_operand(b)); },
-      nb::arg("input"), nb::arg("other"), nb::sig("def arctan2(input, other) -> Tensor"),
-      "Alias for atan2().");
-  module.def(
-      "heaviside",
-      [](nb::handle x, nb::handle values) {
-        return ember::heaviside(to_operand(x), to_operand(values));
-      },
-      nb::arg("input"), nb::arg("values"), nb::sig("def heaviside(input, values) -> Tensor"),
-      elementwise_doc("heaviside"));
+      with_out("arctan2", [](nb::handle a,
+                             nb::handle b) { return ember::atan2(to_operand(a), to_operand(b)); }),
+      nb::arg("input"), nb::arg("other"), nb::kw_only(), nb::arg("out") = nb::none(),
+      nb::sig("def arctan2(input, other, *, out=None) -> Tensor"), "Alias for atan2().");
+  module.def("heaviside",
+             with_out("heaviside",
+                      [](nb::handle x, nb::handle values) {
+                        return ember::heaviside(to_operand(x), to_operand(values));
+                      }),
+             nb::arg("input"), nb::arg("values"), nb::kw_only(), nb::arg("out") = nb::none(),
+             nb::sig("def heaviside(input, values, *, out=None) -> Tensor"),
+             elementwise_doc("heaviside"));
   module.def(
       "logit", [](const Tensor& x, std::optional<double> eps) { return ember::logit(x, eps); },
       nb::arg("input"), nb::arg("eps") = nb::none(),

@@ -39,6 +39,10 @@ def separated(x):
 
 def register(add, real):
     """Adds this family's cases with test_gradcheck's add(op, note, fn, *specs) and real(*shape)."""
+    add("linalg.multi_dot", "three", lambda a, b, c: ember.linalg.multi_dot([a, b, c]),
+        real(2, 3), real(3, 4), real(4, 2))
+    add("linalg.lstsq", "4x3", lambda a, b: ember.linalg.lstsq(a, b).solution, real(4, 3),
+        real(4, 2))
     linalg = ember.linalg
     add("linalg.det", "3x3", lambda x: linalg.det(dominant(x)), real(3, 3))
     add("linalg.det", "batch", lambda x: linalg.det(dominant(x)), real(2, 2, 2))

@@ -189,6 +189,16 @@ def method(name):
     return call
 
 
+def is_public(name):
+    """Whether ember has the function `name` (dotted for submodules: linalg.det)."""
+    owner = ember
+    for part in name.split("."):
+        if not hasattr(owner, part):
+            return False
+        owner = getattr(owner, part)
+    return True
+
+
 @dataclass
 class OpInfo:
     name: str  # the id in test names
@@ -220,7 +230,7 @@ class OpInfo:
             names = [self.name]
             if isinstance(self.inplace, str):
                 names.append(self.inplace)
-            self.functions = tuple(name for name in names if hasattr(ember, name))
+            self.functions = tuple(name for name in names if is_public(name))
         named = [variant for variant in (self.method, self.inplace) if isinstance(variant, str)]
         self.methods = tuple(named) + tuple(self.methods)
 

@@ -359,10 +359,28 @@ def linalg_entry(name, ref, samples, op=None, **info):
     return OpInfo(name, op, ref, samples, **info)
 
 
+def chain_samples(rng, dtype):
+    """multi_dot's operands: matrices, with a 1-D first or last operand as a vector."""
+    chains = [((2, 3), (3, 4), (4, 2)), ((3,), (3, 4), (4,)), ((2, 3), (3, 2)),
+              ((5, 2), (2, 6), (6, 3), (3, 4))]
+    return [Sample(tuple(as_input(rng.uniform(-1, 1, shape), dtype) for shape in chain), {},
+                   shape_tag(*chain), k=32) for chain in chains]
+
+
+def uniform_matrix(rng, shape):
+    return rng.uniform(-1, 1, shape)
+
+
 LAYOUTS3 = ("contiguous", "transposed", "sliced")
 ALL_LAYOUTS = LAYOUTS3 + ("expanded",)
 
 ENTRIES = [
+    linalg_entry("linalg.multi_dot", lambda *operands: np.linalg.multi_dot(operands),
+                 chain_samples, op=lambda *operands: ember.linalg.multi_dot(list(operands))),
+    linalg_entry("linalg.lstsq", ref_lstsq_solution,
+                 system_samples([((4, 3), (4, 2)), ((3, 3), (3, 1)), ((2, 5, 3), (2, 5, 2))],
+                                make_a=uniform_matrix),
+                 op=lambda a, b: ember.linalg.lstsq(a, b).solution),
     linalg_entry("linalg.det", batched(ref_det), matrix_samples()),
     linalg_entry("linalg.slogdet", ref_slogdet, matrix_samples(),
                  out_dtype=lambda dtype: (dtype, dtype)),

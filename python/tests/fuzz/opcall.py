@@ -350,8 +350,13 @@ class OpCase:
     def unspecified_conversion(self):
         """Casting NaN, inf or an out-of-range float to an integer dtype is undefined in C++
         and differs between numpy, PyTorch and platforms: there is no reference value."""
-        targets = [a for a in self.args if isinstance(a, ember.dtype)]
-        if self.info.name != "to" or not targets or targets[0].is_floating_point:
+        if self.info.name == "to":
+            targets = [a for a in self.args if isinstance(a, ember.dtype)]
+        elif self.info.name == "type_as":  # the dtype of the second tensor
+            targets = [self.args[1].dtype]
+        else:
+            return False
+        if not targets or targets[0].is_floating_point:
             return False
         source = self.args[0]
         if not source.dtype.is_floating_point:
