@@ -26,6 +26,14 @@ void init_math(nb::module_& module, nb::class_<Tensor>& tensor_class) {
   tensor_class.def(                                                            \
       #name, [](const Tensor& t) { return ember::name(t); },                   \
       nb::sig("def " #name "(self) -> Tensor"), doc);
+// The same with out= on the module function.
+#define EMBER_MATH_UNARY_OUT(name, doc)                                              \
+  module.def(#name, with_out(#name, [](const Tensor& x) { return ember::name(x); }), \
+             nb::arg("input"), nb::kw_only(), nb::arg("out") = nb::none(),           \
+             nb::sig("def " #name "(input, *, out=None) -> Tensor"), doc);           \
+  tensor_class.def(                                                                  \
+      #name, [](const Tensor& t) { return ember::name(t); },                         \
+      nb::sig("def " #name "(self) -> Tensor"), doc);
 #define EMBER_MATH_INPLACE(name)                                                           \
   module.def(                                                                              \
       #name "_", [](Tensor& x) -> Tensor& { return ember::name##_(x); }, nb::arg("input"), \
@@ -35,37 +43,38 @@ void init_math(nb::module_& module, nb::class_<Tensor>& tensor_class) {
       #name "_", [](Tensor& t) -> Tensor& { return ember::name##_(t); },                   \
       nb::rv_policy::reference_internal, nb::sig("def " #name "_(self) -> Tensor"),        \
       "In-place " #name "().");
-  EMBER_MATH_UNARY(arcsin, "Alias for asin().")
+  EMBER_MATH_UNARY_OUT(arcsin, "Alias for asin().")
   EMBER_MATH_INPLACE(arcsin)
-  EMBER_MATH_UNARY(arccos, "Alias for acos().")
+  EMBER_MATH_UNARY_OUT(arccos, "Alias for acos().")
   EMBER_MATH_INPLACE(arccos)
-  EMBER_MATH_UNARY(arctan, "Alias for atan().")
+  EMBER_MATH_UNARY_OUT(arctan, "Alias for atan().")
   EMBER_MATH_INPLACE(arctan)
-  EMBER_MATH_UNARY(arcsinh, "Alias for asinh().")
+  EMBER_MATH_UNARY_OUT(arcsinh, "Alias for asinh().")
   EMBER_MATH_INPLACE(arcsinh)
-  EMBER_MATH_UNARY(arccosh, "Alias for acosh().")
+  EMBER_MATH_UNARY_OUT(arccosh, "Alias for acosh().")
   EMBER_MATH_INPLACE(arccosh)
-  EMBER_MATH_UNARY(arctanh, "Alias for atanh().")
+  EMBER_MATH_UNARY_OUT(arctanh, "Alias for atanh().")
   EMBER_MATH_INPLACE(arctanh)
-  EMBER_MATH_UNARY(fix, "Alias for trunc(): each element rounded toward zero.")
+  EMBER_MATH_UNARY_OUT(fix, "Alias for trunc(): each element rounded toward zero.")
   EMBER_MATH_INPLACE(fix)
-  EMBER_MATH_UNARY(frac, "The fractional part input - trunc(input) of each element.")
+  EMBER_MATH_UNARY_OUT(frac, "The fractional part input - trunc(input) of each element.")
   EMBER_MATH_INPLACE(frac)
-  EMBER_MATH_UNARY(deg2rad, "Each element converted from degrees to radians.")
+  EMBER_MATH_UNARY_OUT(deg2rad, "Each element converted from degrees to radians.")
   EMBER_MATH_INPLACE(deg2rad)
-  EMBER_MATH_UNARY(rad2deg, "Each element converted from radians to degrees.")
+  EMBER_MATH_UNARY_OUT(rad2deg, "Each element converted from radians to degrees.")
   EMBER_MATH_INPLACE(rad2deg)
-  EMBER_MATH_UNARY(i0, "The modified Bessel function of the first kind of order 0.")
+  EMBER_MATH_UNARY_OUT(i0, "The modified Bessel function of the first kind of order 0.")
   EMBER_MATH_INPLACE(i0)
   EMBER_MATH_UNARY(positive, "input itself (refused for bool tensors, as unary +).")
   EMBER_MATH_UNARY(isnan, "Whether each element is NaN, as a bool tensor.")
   EMBER_MATH_UNARY(isinf, "Whether each element is +inf or -inf, as a bool tensor.")
   EMBER_MATH_UNARY(isfinite, "Whether each element is finite (not inf or NaN), as a bool tensor.")
-  EMBER_MATH_UNARY(isposinf, "Whether each element is +inf, as a bool tensor.")
-  EMBER_MATH_UNARY(isneginf, "Whether each element is -inf, as a bool tensor.")
+  EMBER_MATH_UNARY_OUT(isposinf, "Whether each element is +inf, as a bool tensor.")
+  EMBER_MATH_UNARY_OUT(isneginf, "Whether each element is -inf, as a bool tensor.")
   EMBER_MATH_UNARY(isreal, "Whether each element is real (always, without complex dtypes).")
-  EMBER_MATH_UNARY(signbit, "Whether each element has its sign bit set (-0.0 included).")
+  EMBER_MATH_UNARY_OUT(signbit, "Whether each element has its sign bit set (-0.0 included).")
 #undef EMBER_MATH_UNARY
+#undef EMBER_MATH_UNARY_OUT
 #undef EMBER_MATH_INPLACE
 
   module.def(
@@ -83,9 +92,11 @@ void init_math(nb::module_& module, nb::class_<Tensor>& tensor_class) {
              nb::sig("def heaviside(input, values, *, out=None) -> Tensor"),
              elementwise_doc("heaviside"));
   module.def(
-      "logit", [](const Tensor& x, std::optional<double> eps) { return ember::logit(x, eps); },
-      nb::arg("input"), nb::arg("eps") = nb::none(),
-      nb::sig("def logit(input, eps=None) -> Tensor"),
+      "logit",
+      with_out("logit",
+               [](const Tensor& x, std::optional<double> eps) { return ember::logit(x, eps); }),
+      nb::arg("input"), nb::arg("eps") = nb::none(), nb::kw_only(), nb::arg("out") = nb::none(),
+      nb::sig("def logit(input, eps=None, *, out=None) -> Tensor"),
       "log(input / (1 - input)), input clamped to [eps, 1 - eps] first when eps is given.");
   module.def(
       "logit_",
@@ -94,11 +105,13 @@ void init_math(nb::module_& module, nb::class_<Tensor>& tensor_class) {
       nb::sig("def logit_(input, eps=None) -> Tensor"), "In-place logit().");
   module.def(
       "nan_to_num",
-      [](const Tensor& x, std::optional<double> nan, std::optional<double> posinf,
-         std::optional<double> neginf) { return ember::nan_to_num(x, nan, posinf, neginf); },
+      with_out(
+          "nan_to_num",
+          [](const Tensor& x, std::optional<double> nan, std::optional<double> posinf,
+             std::optional<double> neginf) { return ember::nan_to_num(x, nan, posinf, neginf); }),
       nb::arg("input"), nb::arg("nan") = 0.0, nb::arg("posinf") = nb::none(),
-      nb::arg("neginf") = nb::none(),
-      nb::sig("def nan_to_num(input, nan=0.0, posinf=None, neginf=None) -> Tensor"),
+      nb::arg("neginf") = nb::none(), nb::kw_only(), nb::arg("out") = nb::none(),
+      nb::sig("def nan_to_num(input, nan=0.0, posinf=None, neginf=None, *, out=None) -> Tensor"),
       "NaN, +inf and -inf replaced by nan, posinf and neginf (default: the dtype's extremes).");
   module.def(
       "nan_to_num_",
@@ -110,48 +123,59 @@ void init_math(nb::module_& module, nb::class_<Tensor>& tensor_class) {
       nb::arg("neginf") = nb::none(), nb::rv_policy::reference,
       nb::sig("def nan_to_num_(input, nan=0.0, posinf=None, neginf=None) -> Tensor"),
       "In-place nan_to_num().");
+  module.def("float_power",
+             with_out("float_power",
+                      [](nb::handle a, nb::handle b) {
+                        if (!is_tensor(a))
+                          return ember::float_power(to_scalar(a), nb::cast<const Tensor&>(b));
+                        if (!is_tensor(b))
+                          return ember::float_power(nb::cast<const Tensor&>(a), to_scalar(b));
+                        return ember::float_power(nb::cast<const Tensor&>(a),
+                                                  nb::cast<const Tensor&>(b));
+                      }),
+             nb::arg("input"), nb::arg("exponent"), nb::kw_only(), nb::arg("out") = nb::none(),
+             nb::sig("def float_power(input, exponent, *, out=None) -> Tensor"),
+             "input ** exponent computed in float64 (the result is float64).");
+  module.def("lerp",
+             with_out("lerp",
+                      [](const Tensor& x, const Tensor& end, nb::handle weight) {
+                        if (is_tensor(weight))
+                          return ember::lerp(x, end, nb::cast<const Tensor&>(weight));
+                        return ember::lerp(x, end, to_scalar(weight));
+                      }),
+             nb::arg("input"), nb::arg("end"), nb::arg("weight"), nb::kw_only(),
+             nb::arg("out") = nb::none(),
+             nb::sig("def lerp(input, end, weight, *, out=None) -> Tensor"),
+             "Linear interpolation input + weight * (end - input) (weight a number or tensor).");
+  module.def("addcmul",
+             with_out("addcmul",
+                      [](const Tensor& x, const Tensor& t1, const Tensor& t2, nb::handle value) {
+                        return ember::addcmul(x, t1, t2, to_scalar(value));
+                      }),
+             nb::arg("input"), nb::arg("tensor1"), nb::arg("tensor2"), nb::kw_only(),
+             nb::arg("value") = 1, nb::arg("out") = nb::none(),
+             nb::sig("def addcmul(input, tensor1, tensor2, *, value=1, out=None) -> Tensor"),
+             "input + value * tensor1 * tensor2 elementwise.");
+  module.def("addcdiv",
+             with_out("addcdiv",
+                      [](const Tensor& x, const Tensor& t1, const Tensor& t2, nb::handle value) {
+                        return ember::addcdiv(x, t1, t2, to_scalar(value));
+                      }),
+             nb::arg("input"), nb::arg("tensor1"), nb::arg("tensor2"), nb::kw_only(),
+             nb::arg("value") = 1, nb::arg("out") = nb::none(),
+             nb::sig("def addcdiv(input, tensor1, tensor2, *, value=1, out=None) -> Tensor"),
+             "input + value * tensor1 / tensor2 elementwise.");
   module.def(
-      "float_power",
-      [](nb::handle a, nb::handle b) {
-        if (!is_tensor(a)) return ember::float_power(to_scalar(a), nb::cast<const Tensor&>(b));
-        if (!is_tensor(b)) return ember::float_power(nb::cast<const Tensor&>(a), to_scalar(b));
-        return ember::float_power(nb::cast<const Tensor&>(a), nb::cast<const Tensor&>(b));
-      },
-      nb::arg("input"), nb::arg("exponent"), nb::sig("def float_power(input, exponent) -> Tensor"),
-      "input ** exponent computed in float64 (the result is float64).");
-  module.def(
-      "lerp",
-      [](const Tensor& x, const Tensor& end, nb::handle weight) {
-        if (is_tensor(weight)) return ember::lerp(x, end, nb::cast<const Tensor&>(weight));
-        return ember::lerp(x, end, to_scalar(weight));
-      },
-      nb::arg("input"), nb::arg("end"), nb::arg("weight"),
-      nb::sig("def lerp(input, end, weight) -> Tensor"),
-      "Linear interpolation input + weight * (end - input) (weight a number or tensor).");
-  module.def(
-      "addcmul",
-      [](const Tensor& x, const Tensor& t1, const Tensor& t2, nb::handle value) {
-        return ember::addcmul(x, t1, t2, to_scalar(value));
-      },
-      nb::arg("input"), nb::arg("tensor1"), nb::arg("tensor2"), nb::kw_only(), nb::arg("value") = 1,
-      nb::sig("def addcmul(input, tensor1, tensor2, *, value=1) -> Tensor"),
-      "input + value * tensor1 * tensor2 elementwise.");
-  module.def(
-      "addcdiv",
-      [](const Tensor& x, const Tensor& t1, const Tensor& t2, nb::handle value) {
-        return ember::addcdiv(x, t1, t2, to_scalar(value));
-      },
-      nb::arg("input"), nb::arg("tensor1"), nb::arg("tensor2"), nb::kw_only(), nb::arg("value") = 1,
-      nb::sig("def addcdiv(input, tensor1, tensor2, *, value=1) -> Tensor"),
-      "input + value * tensor1 / tensor2 elementwise.");
-  module.def(
-      "polygamma", [](int64_t n, const Tensor& x) { return ember::polygamma(n, x); }, nb::arg("n"),
-      nb::arg("input"), nb::sig("def polygamma(n, input) -> Tensor"),
+      "polygamma",
+      with_out("polygamma", [](int64_t n, const Tensor& x) { return ember::polygamma(n, x); }),
+      nb::arg("n"), nb::arg("input"), nb::kw_only(), nb::arg("out") = nb::none(),
+      nb::sig("def polygamma(n, input, *, out=None) -> Tensor"),
       "The n-th derivative of the digamma function of each element.");
-  module.def(
-      "mvlgamma", [](const Tensor& x, int64_t p) { return ember::mvlgamma(x, p); },
-      nb::arg("input"), nb::arg("p"), nb::sig("def mvlgamma(input, p) -> Tensor"),
-      "The multivariate log-gamma function of dimension p of each element.");
+  module.def("mvlgamma",
+             with_out("mvlgamma", [](const Tensor& x, int64_t p) { return ember::mvlgamma(x, p); }),
+             nb::arg("input"), nb::arg("p"), nb::kw_only(), nb::arg("out") = nb::none(),
+             nb::sig("def mvlgamma(input, p, *, out=None) -> Tensor"),
+             "The multivariate log-gamma function of dimension p of each element.");
 
   tensor_class
       .def(

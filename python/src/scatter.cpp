@@ -68,9 +68,10 @@ nb::object where_condition(const Tensor& condition) { return to_tuple(ember::whe
 
 void init_scatter(nb::module_& module, nb::class_<Tensor>& tensor_class) {
   constexpr auto reference = nb::rv_policy::reference_internal;
-  module.def("gather", &ember::gather, nb::arg("input"), nb::arg("dim"), nb::arg("index"),
-             nb::kw_only(), nb::arg("sparse_grad") = false,
-             nb::sig("def gather(input, dim, index, *, sparse_grad=False) -> Tensor"),
+  module.def("gather", with_out("gather", &ember::gather), nb::arg("input"), nb::arg("dim"),
+             nb::arg("index"), nb::kw_only(), nb::arg("sparse_grad") = false,
+             nb::arg("out") = nb::none(),
+             nb::sig("def gather(input, dim, index, *, sparse_grad=False, out=None) -> Tensor"),
              "Values of input along dim at the positions in index (index's shape).");
   tensor_class.def("gather", &Tensor::gather, nb::arg("dim"), nb::arg("index"), nb::kw_only(),
                    nb::arg("sparse_grad") = false,
@@ -140,16 +141,16 @@ void init_scatter(nb::module_& module, nb::class_<Tensor>& tensor_class) {
                            "include_self=True) -> Tensor"),
                    "Reduces src into self along dim at index, in place.");
 
-  module.def(
-      "index_add",
-      [](const Tensor& input, int64_t dim, const Tensor& index, const Tensor& source,
-         nb::handle alpha) {
-        return ember::index_add(input, dim, index, source, to_scalar(alpha));
-      },
-      nb::arg("input"), nb::arg("dim"), nb::arg("index"), nb::arg("source"), nb::kw_only(),
-      nb::arg("alpha") = 1,
-      nb::sig("def index_add(input, dim, index, source, *, alpha=1) -> Tensor"),
-      "A copy of input with alpha * source added at the positions index along dim.");
+  module.def("index_add",
+             with_out("index_add",
+                      [](const Tensor& input, int64_t dim, const Tensor& index,
+                         const Tensor& source, nb::handle alpha) {
+                        return ember::index_add(input, dim, index, source, to_scalar(alpha));
+                      }),
+             nb::arg("input"), nb::arg("dim"), nb::arg("index"), nb::arg("source"), nb::kw_only(),
+             nb::arg("alpha") = 1, nb::arg("out") = nb::none(),
+             nb::sig("def index_add(input, dim, index, source, *, alpha=1, out=None) -> Tensor"),
+             "A copy of input with alpha * source added at the positions index along dim.");
   tensor_class.def(
       "index_add",
       [](const Tensor& self, int64_t dim, const Tensor& index, const Tensor& source,
@@ -165,8 +166,10 @@ void init_scatter(nb::module_& module, nb::class_<Tensor>& tensor_class) {
       reference, nb::sig("def index_add_(self, dim, index, source, *, alpha=1) -> Tensor"),
       "Adds alpha * source into self at the positions index along dim, in place.");
 
-  module.def("index_copy", &ember::index_copy, nb::arg("input"), nb::arg("dim"), nb::arg("index"),
-             nb::arg("source"), nb::sig("def index_copy(input, dim, index, source) -> Tensor"),
+  module.def("index_copy", with_out("index_copy", &ember::index_copy), nb::arg("input"),
+             nb::arg("dim"), nb::arg("index"), nb::arg("source"), nb::kw_only(),
+             nb::arg("out") = nb::none(),
+             nb::sig("def index_copy(input, dim, index, source, *, out=None) -> Tensor"),
              "A copy of input with the slices of source written at the positions index along "
              "dim.");
   tensor_class.def("index_copy", &Tensor::index_copy, nb::arg("dim"), nb::arg("index"),
@@ -220,9 +223,10 @@ void init_scatter(nb::module_& module, nb::class_<Tensor>& tensor_class) {
   tensor_class.def("take", &Tensor::take, nb::arg("index"),
                    nb::sig("def take(self, index) -> Tensor"),
                    "The elements of self, taken as 1-D, at index (index's shape).");
-  module.def("take_along_dim", &ember::take_along_dim, nb::arg("input"), nb::arg("indices"),
-             nb::arg("dim") = nb::none(),
-             nb::sig("def take_along_dim(input, indices, dim=None) -> Tensor"),
+  module.def("take_along_dim", with_out("take_along_dim", &ember::take_along_dim), nb::arg("input"),
+             nb::arg("indices"), nb::arg("dim") = nb::none(), nb::kw_only(),
+             nb::arg("out") = nb::none(),
+             nb::sig("def take_along_dim(input, indices, dim=None, *, out=None) -> Tensor"),
              "gather along dim with input and indices broadcast (input flattened without dim).");
   tensor_class.def("take_along_dim", &Tensor::take_along_dim, nb::arg("indices"),
                    nb::arg("dim") = nb::none(),

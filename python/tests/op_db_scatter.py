@@ -284,7 +284,7 @@ def ref_nonzero_tuple(x, as_tuple=True):
 
 ENTRIES = [
     OpInfo("gather", ember.gather, ref_gather, gather_samples, dtypes=ALL, kind="exact",
-           method="gather", large=lambda rng, dtype: [Sample((
+           method="gather", supports_out=True, large=lambda rng, dtype: [Sample((
                Input(make_values(rng, (257, 513), dtype), dtype), 1,
                long_input(rng.integers(0, 513, (257, 600)))))]),
     OpInfo("scatter", ember.scatter, scatter_reference(assign_or), scatter_samples(),
@@ -301,16 +301,16 @@ ENTRIES = [
     OpInfo("scatter_reduce", ember.scatter_reduce, ref_scatter_reduce, scatter_reduce_samples,
            dtypes=NUMERIC, kind="reduction", method="scatter_reduce", inplace="scatter_reduce_"),
     OpInfo("index_add", ember.index_add, ref_index_add, index_samples("add"), dtypes=ALL,
-           kind="reduction", method="index_add", inplace="index_add_"),
+           kind="reduction", method="index_add", inplace="index_add_", supports_out=True),
     OpInfo("index_copy", ember.index_copy, ref_index_copy, index_samples("copy"), dtypes=ALL,
-           kind="exact", method="index_copy", inplace="index_copy_"),
+           kind="exact", method="index_copy", inplace="index_copy_", supports_out=True),
     OpInfo("index_fill", ember.index_fill, ref_index_fill, index_samples("fill"), dtypes=ALL,
            kind="exact", method="index_fill", inplace="index_fill_"),
     OpInfo("masked_scatter", ember.masked_scatter, ref_masked_scatter, masked_scatter_samples,
            dtypes=ALL, kind="exact", method="masked_scatter", inplace="masked_scatter_"),
     OpInfo("take", ember.take, ref_take, take_samples, dtypes=ALL, kind="exact", method="take"),
     OpInfo("take_along_dim", ember.take_along_dim, ref_take_along_dim, take_along_dim_samples,
-           dtypes=ALL, kind="exact", method="take_along_dim"),
+           dtypes=ALL, kind="exact", method="take_along_dim", supports_out=True),
     OpInfo("put", ember.put, ref_put, put_samples, dtypes=ALL, kind="reduction", method="put",
            inplace="put_"),
     OpInfo("argwhere", ember.argwhere, np.argwhere, nonzero_samples(False), dtypes=ALL,
