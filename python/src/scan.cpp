@@ -10,6 +10,7 @@
 
 #include "convert.h"
 #include "ember/ops/scan.h"
+#include "out.h"
 
 namespace ember::python {
 namespace {
@@ -49,24 +50,39 @@ void def_both(nb::module_& module, nb::class_<Tensor>& tensor, const char* name,
   tensor.def(name, f, args..., nb::sig(method_sig), doc);
 }
 
+// def_both with out= on ember.name: `out` follows args, after a `*` unless args have one.
+template <bool add_kw_only, typename F, typename... Args>
+void def_both_out(nb::module_& module, nb::class_<Tensor>& tensor, const char* name, F f,
+                  const char* function_sig, const char* method_sig, const char* doc,
+                  const Args&... args) {
+  if constexpr (add_kw_only) {
+    module.def(name, with_out(name, f), nb::arg("input"), args..., nb::kw_only(),
+               nb::arg("out") = nb::none(), nb::sig(function_sig), doc);
+  } else {
+    module.def(name, with_out(name, f), nb::arg("input"), args..., nb::arg("out") = nb::none(),
+               nb::sig(function_sig), doc);
+  }
+  tensor.def(name, f, args..., nb::sig(method_sig), doc);
+}
+
 }  // namespace
 
 void init_scan(nb::module_& module, nb::class_<Tensor>& tensor) {
-  def_both(
+  def_both_out<false>(
       module, tensor, "cumsum",
       [](const Tensor& t, int64_t dim, nb::handle dtype) {
         return ember::cumsum(t, dim, to_dtype(dtype));
       },
-      "def cumsum(input, dim, *, dtype=None) -> Tensor",
+      "def cumsum(input, dim, *, dtype=None, out=None) -> Tensor",
       "def cumsum(self, dim, *, dtype=None) -> Tensor",
       "The cumulative sum along dim (integers accumulate in int64 unless dtype is given).",
       nb::arg("dim"), nb::kw_only(), nb::arg("dtype") = nb::none());
-  def_both(
+  def_both_out<false>(
       module, tensor, "cumprod",
       [](const Tensor& t, int64_t dim, nb::handle dtype) {
         return ember::cumprod(t, dim, to_dtype(dtype));
       },
-      "def cumprod(input, dim, *, dtype=None) -> Tensor",
+      "def cumprod(input, dim, *, dtype=None, out=None) -> Tensor",
       "def cumprod(self, dim, *, dtype=None) -> Tensor",
       "The cumulative product along dim (integers accumulate in int64 unless dtype is given).",
       nb::arg("dim"), nb::kw_only(), nb::arg("dtype") = nb::none());
@@ -96,10 +112,11 @@ void init_scan(nb::module_& module, nb::class_<Tensor>& tensor) {
       "def cummin(input, dim) -> tuple[Tensor, Tensor]",
       "def cummin(self, dim) -> tuple[Tensor, Tensor]",
       "(values, indices) of the running minimum along dim.", nb::arg("dim"));
-  def_both(
+  def_both_out<true>(
       module, tensor, "logcumsumexp",
       [](const Tensor& t, int64_t dim) { return ember::logcumsumexp(t, dim); },
-      "def logcumsumexp(input, dim) -> Tensor", "def logcumsumexp(self, dim) -> Tensor",
+      "def logcumsumexp(input, dim, *, out=None) -> Tensor",
+      "def logcumsumexp(self, dim) -> Tensor",
       "log(cumsum(exp(input))) along dim, computed without overflow.", nb::arg("dim"));
   def_both(
       module, tensor, "sort",
@@ -119,9 +136,9 @@ void init_scan(nb::module_& module, nb::class_<Tensor>& tensor) {
       "def argsort(self, dim=-1, descending=False, stable=False) -> Tensor",
       "The indices that sort input along dim.", nb::arg("dim") = -1, nb::arg("descending") = false,
       nb::arg("stable") = false);
-  def_both(
+  def_both_out<true>(
       module, tensor, "msort", [](const Tensor& t) { return ember::msort(t); },
-      "def msort(input) -> Tensor", "def msort(self) -> Tensor",
+      "def msort(input, *, out=None) -> Tensor", "def msort(self) -> Tensor",
       "input sorted along its first dim.");
   def_both(
       module, tensor, "topk",
@@ -174,11 +191,11 @@ void init_scan(nb::module_& module, nb::class_<Tensor>& tensor) {
     const bool ignore_nan = name[0] == 'n';
     const std::string function_sig = std::string("def ") + name +
                                      "(input, q, dim=None, keepdim=False, *, " +
-                                     "interpolation='linear') -> Tensor";
+                                     "interpolation='linear', out=None) -> Tensor";
     const std::string method_sig = std::string("def ") + name +
                                    "(self, q, dim=None, keepdim=False, *, "
                                    "interpolation='linear') -> Tensor";
-    def_both(
+    def_both_out<false>(
         module, tensor, name,
         [ignore_nan](const Tensor& t, nb::handle q, nb::handle dim, bool keepdim,
                      std::string_view interpolation) {
@@ -224,40 +241,43 @@ void init_scan(nb::module_& module, nb::class_<Tensor>& tensor) {
       "Collapses runs of equal consecutive elements (or slices along dim) to one.",
       nb::arg("return_inverse") = false, nb::arg("return_counts") = false,
       nb::arg("dim") = nb::none());
-  module.def(
-      "searchsorted",
-      [](const Tensor& sorted_sequence, nb::handle values, bool out_int32, bool right,
-         std::optional<std::string_view> side, nb::handle sorter) {
-        if (is_python_number(values)) {
-          return ember::searchsorted(sorted_sequence, to_scalar(values), out_int32, right, side,
-                                     optional_tensor(sorter));
-        }
-        return ember::searchsorted(sorted_sequence, nb::cast<Tensor>(values), out_int32, right,
-                                   side, optional_tensor(sorter));
-      },
-      nb::arg("sorted_sequence"), nb::arg("input"), nb::kw_only(), nb::arg("out_int32") = false,
-      nb::arg("right") = false, nb::arg("side") = nb::none(), nb::arg("sorter") = nb::none(),
-      nb::sig("def searchsorted(sorted_sequence, input, *, out_int32=False, right=False, "
-              "side=None, sorter=None) -> Tensor"),
-      "For each value, the index in sorted_sequence's last dim where it would be inserted.");
+  module.def("searchsorted",
+             with_out("searchsorted",
+                      [](const Tensor& sorted_sequence, nb::handle values, bool out_int32,
+                         bool right, std::optional<std::string_view> side, nb::handle sorter) {
+                        if (is_python_number(values)) {
+                          return ember::searchsorted(sorted_sequence, to_scalar(values), out_int32,
+                                                     right, side, optional_tensor(sorter));
+                        }
+                        return ember::searchsorted(sorted_sequence, nb::cast<Tensor>(values),
+                                                   out_int32, right, side, optional_tensor(sorter));
+                      }),
+             nb::arg("sorted_sequence"), nb::arg("input"), nb::kw_only(),
+             nb::arg("out_int32") = false, nb::arg("right") = false, nb::arg("side") = nb::none(),
+             nb::arg("sorter") = nb::none(), nb::arg("out") = nb::none(),
+             nb::sig("def searchsorted(sorted_sequence, input, *, out_int32=False, right=False, "
+                     "side=None, out=None, sorter=None) -> Tensor"),
+             "For each value, the index in sorted_sequence's last dim where it would be inserted.");
   module.def(
       "bucketize",
-      [](nb::handle input, const Tensor& boundaries, bool out_int32, bool right) {
-        if (is_python_number(input)) {
-          return ember::bucketize(to_scalar(input), boundaries, out_int32, right);
-        }
-        return ember::bucketize(nb::cast<Tensor>(input), boundaries, out_int32, right);
-      },
+      with_out("bucketize",
+               [](nb::handle input, const Tensor& boundaries, bool out_int32, bool right) {
+                 if (is_python_number(input)) {
+                   return ember::bucketize(to_scalar(input), boundaries, out_int32, right);
+                 }
+                 return ember::bucketize(nb::cast<Tensor>(input), boundaries, out_int32, right);
+               }),
       nb::arg("input"), nb::arg("boundaries"), nb::kw_only(), nb::arg("out_int32") = false,
-      nb::arg("right") = false,
-      nb::sig("def bucketize(input, boundaries, *, out_int32=False, right=False) -> Tensor"),
+      nb::arg("right") = false, nb::arg("out") = nb::none(),
+      nb::sig("def bucketize(input, boundaries, *, out_int32=False, right=False, out=None) -> "
+              "Tensor"),
       "The index of the bucket of boundaries each element of input falls in.");
-  def_both(
+  def_both_out<true>(
       module, tensor, "histc",
       [](const Tensor& t, int64_t bins, nb::handle min, nb::handle max) {
         return ember::histc(t, bins, to_scalar(min), to_scalar(max));
       },
-      "def histc(input, bins=100, min=0, max=0) -> Tensor",
+      "def histc(input, bins=100, min=0, max=0, *, out=None) -> Tensor",
       "def histc(self, bins=100, min=0, max=0) -> Tensor",
       "A histogram of bins equal-width bins over [min, max] (the data's range if equal).",
       nb::arg("bins") = 100, nb::arg("min") = 0, nb::arg("max") = 0);
