@@ -6,7 +6,8 @@
 // with_out(op, f) is f with a trailing `out` parameter: f's result when out is None; else the
 // checks run before f (device, autograd), f's result is written into out (cast rule, resize,
 // overlap) and out itself is returned, as PyTorch does. The tensors among f's arguments (Tensor
-// parameters, and handles holding a tensor) are the inputs the overlap check compares out with.
+// parameters, handles holding a tensor or a list or tuple of them) are the inputs the overlap
+// check compares out with.
 #pragma once
 
 #include <nanobind/nanobind.h>
@@ -28,8 +29,18 @@ namespace detail {
 inline void collect_input(std::vector<Tensor>& inputs, const Tensor& tensor) {
   inputs.push_back(tensor);
 }
+// A handle holding a tensor, or a list or tuple of them (cat's, stack's, multi_dot's tensors).
 inline void collect_input(std::vector<Tensor>& inputs, nb::handle object) {
-  if (nb::isinstance<Tensor>(object)) inputs.push_back(nb::cast<const Tensor&>(object));
+  if (nb::isinstance<Tensor>(object)) {
+    inputs.push_back(nb::cast<const Tensor&>(object));
+  } else if (nb::isinstance<nb::list>(object) || nb::isinstance<nb::tuple>(object)) {
+    for (nb::handle item : object) {
+      if (nb::isinstance<Tensor>(item)) inputs.push_back(nb::cast<const Tensor&>(item));
+    }
+  }
+}
+inline void collect_input(std::vector<Tensor>& inputs, const std::vector<Tensor>& tensors) {
+  inputs.insert(inputs.end(), tensors.begin(), tensors.end());
 }
 template <typename T>
 void collect_input(std::vector<Tensor>&, const T&) {}  // numbers, dims, dtypes, options

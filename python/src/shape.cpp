@@ -11,6 +11,7 @@
 #include "convert.h"
 #include "ember/ops/ops.h"
 #include "ember/ops/shape.h"
+#include "out.h"
 
 namespace ember::python {
 namespace {
@@ -92,40 +93,52 @@ Tensor with_grad(Tensor tensor, bool requires_grad) {
 void init_shape_functions(nb::module_& module) {
   // nb::sig keeps the pointer: each signature is a literal.
   for (auto [name, signature] :
-       {std::pair{"cat", "def cat(tensors, dim=0) -> Tensor"},
-        std::pair{"concat", "def concat(tensors, dim=0) -> Tensor"},
-        std::pair{"concatenate", "def concatenate(tensors, dim=0) -> Tensor"}}) {
-    module.def(
-        name,
-        [name](nb::handle tensors, int64_t dim) { return cat(tensor_list(tensors, name), dim); },
-        nb::arg("tensors"), nb::arg("dim") = 0, nb::sig(signature),
-        "Concatenates tensors along dim (type promotion; 1-D empty tensors are skipped).");
+       {std::pair{"cat", "def cat(tensors, dim=0, *, out=None) -> Tensor"},
+        std::pair{"concat", "def concat(tensors, dim=0, *, out=None) -> Tensor"},
+        std::pair{"concatenate", "def concatenate(tensors, dim=0, *, out=None) -> Tensor"}}) {
+    module.def(name,
+               with_out(name, [name](nb::handle tensors,
+                                     int64_t dim) { return cat(tensor_list(tensors, name), dim); }),
+               nb::arg("tensors"), nb::arg("dim") = 0, nb::kw_only(), nb::arg("out") = nb::none(),
+               nb::sig(signature),
+               "Concatenates tensors along dim (type promotion; 1-D empty tensors are skipped).");
   }
   module.def(
       "stack",
-      [](nb::handle tensors, int64_t dim) { return stack(tensor_list(tensors, "stack"), dim); },
-      nb::arg("tensors"), nb::arg("dim") = 0, nb::sig("def stack(tensors, dim=0) -> Tensor"),
+      with_out("stack", [](nb::handle tensors,
+                           int64_t dim) { return stack(tensor_list(tensors, "stack"), dim); }),
+      nb::arg("tensors"), nb::arg("dim") = 0, nb::kw_only(), nb::arg("out") = nb::none(),
+      nb::sig("def stack(tensors, dim=0, *, out=None) -> Tensor"),
       "Joins equally shaped tensors along a new dim.");
   module.def(
-      "hstack", [](nb::handle tensors) { return hstack(tensor_list(tensors, "hstack")); },
-      nb::arg("tensors"), nb::sig("def hstack(tensors) -> Tensor"),
+      "hstack",
+      with_out("hstack", [](nb::handle tensors) { return hstack(tensor_list(tensors, "hstack")); }),
+      nb::arg("tensors"), nb::kw_only(), nb::arg("out") = nb::none(),
+      nb::sig("def hstack(tensors, *, out=None) -> Tensor"),
       "Concatenates tensors column-wise (along dim 0 for 1-D tensors, else dim 1).");
-  for (auto [name, signature] : {std::pair{"vstack", "def vstack(tensors) -> Tensor"},
-                                 std::pair{"row_stack", "def row_stack(tensors) -> Tensor"}}) {
+  for (auto [name, signature] :
+       {std::pair{"vstack", "def vstack(tensors, *, out=None) -> Tensor"},
+        std::pair{"row_stack", "def row_stack(tensors, *, out=None) -> Tensor"}}) {
     module.def(
-        name, [name](nb::handle tensors) { return vstack(tensor_list(tensors, name)); },
-        nb::arg("tensors"), nb::sig(signature),
+        name,
+        with_out(name, [name](nb::handle tensors) { return vstack(tensor_list(tensors, name)); }),
+        nb::arg("tensors"), nb::kw_only(), nb::arg("out") = nb::none(), nb::sig(signature),
         "Concatenates tensors row-wise (1-D tensors become rows).");
   }
   module.def(
-      "dstack", [](nb::handle tensors) { return dstack(tensor_list(tensors, "dstack")); },
-      nb::arg("tensors"), nb::sig("def dstack(tensors) -> Tensor"),
+      "dstack",
+      with_out("dstack", [](nb::handle tensors) { return dstack(tensor_list(tensors, "dstack")); }),
+      nb::arg("tensors"), nb::kw_only(), nb::arg("out") = nb::none(),
+      nb::sig("def dstack(tensors, *, out=None) -> Tensor"),
       "Concatenates tensors depth-wise (along dim 2, after atleast_3d).");
-  module.def(
-      "column_stack",
-      [](nb::handle tensors) { return column_stack(tensor_list(tensors, "column_stack")); },
-      nb::arg("tensors"), nb::sig("def column_stack(tensors) -> Tensor"),
-      "Stacks tensors as columns (0-d and 1-D tensors become columns), then hstack.");
+  module.def("column_stack",
+             with_out("column_stack",
+                      [](nb::handle tensors) {
+                        return column_stack(tensor_list(tensors, "column_stack"));
+                      }),
+             nb::arg("tensors"), nb::kw_only(), nb::arg("out") = nb::none(),
+             nb::sig("def column_stack(tensors, *, out=None) -> Tensor"),
+             "Stacks tensors as columns (0-d and 1-D tensors become columns), then hstack.");
   module.def(
       "split",
       [](const Tensor& self, nb::handle sizes, int64_t dim) {

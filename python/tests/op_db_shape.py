@@ -19,9 +19,13 @@ def joined_samples(cases):
 
 def joined_op(name, ref, cases, functions=None):
     op = getattr(ember, name)
-    return OpInfo(name, lambda *tensors, **kwargs: op(tensors, **kwargs), ref,
-                  joined_samples(cases), dtypes=ALL, kind="exact",
-                  functions=functions or (name,))
+
+    def joined(*tensors, **kwargs):
+        return op(tensors, **kwargs)
+
+    joined.__doc__ = op.__doc__  # its signature, for test_out.py
+    return OpInfo(name, joined, ref, joined_samples(cases), dtypes=ALL, kind="exact",
+                  functions=functions or (name,), supports_out=True)
 
 
 def ref_cat(*tensors, dim=0):
