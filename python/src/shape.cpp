@@ -223,8 +223,9 @@ void init_shape_functions(nb::module_& module) {
              nb::sig("def swapaxes(input, axis0, axis1) -> Tensor"), "Alias for transpose().");
   module.def("swapdims", &swapdims, nb::arg("input"), nb::arg("dim0"), nb::arg("dim1"),
              nb::sig("def swapdims(input, dim0, dim1) -> Tensor"), "Alias for transpose().");
-  module.def("diag", &diag, nb::arg("input"), nb::arg("diagonal") = 0,
-             nb::sig("def diag(input, diagonal=0) -> Tensor"),
+  module.def("diag", with_out("diag", &diag), nb::arg("input"), nb::arg("diagonal") = 0,
+             nb::kw_only(), nb::arg("out") = nb::none(),
+             nb::sig("def diag(input, diagonal=0, *, out=None) -> Tensor"),
              "1-D input: the square matrix with input on a diagonal; 2-D: that diagonal (copy).");
   module.def("diag_embed", &diag_embed, nb::arg("input"), nb::arg("offset") = 0,
              nb::arg("dim1") = -2, nb::arg("dim2") = -1,
@@ -234,11 +235,13 @@ void init_shape_functions(nb::module_& module) {
              nb::arg("dim2") = 1,
              nb::sig("def diagonal(input, offset=0, dim1=0, dim2=1) -> Tensor"),
              "A view of diagonal offset of the (dim1, dim2) planes, as the last dim.");
-  module.def("tril", &tril, nb::arg("input"), nb::arg("diagonal") = 0,
-             nb::sig("def tril(input, diagonal=0) -> Tensor"),
+  module.def("tril", with_out("tril", &tril), nb::arg("input"), nb::arg("diagonal") = 0,
+             nb::kw_only(), nb::arg("out") = nb::none(),
+             nb::sig("def tril(input, diagonal=0, *, out=None) -> Tensor"),
              "The lower triangle of the last two dims (elements above diagonal set to 0).");
-  module.def("triu", &triu, nb::arg("input"), nb::arg("diagonal") = 0,
-             nb::sig("def triu(input, diagonal=0) -> Tensor"),
+  module.def("triu", with_out("triu", &triu), nb::arg("input"), nb::arg("diagonal") = 0,
+             nb::kw_only(), nb::arg("out") = nb::none(),
+             nb::sig("def triu(input, diagonal=0, *, out=None) -> Tensor"),
              "The upper triangle of the last two dims (elements below diagonal set to 0).");
   module.def(
       "meshgrid",
