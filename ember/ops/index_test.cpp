@@ -9,6 +9,7 @@
 #include "ember/base/error.h"
 #include "ember/base/error_testing.h"
 #include "ember/ops/ops.h"
+#include "tests/test_support.h"
 
 namespace ember {
 namespace {
@@ -17,10 +18,7 @@ using test_support::error_of;
 
 using Values = std::vector<double>;
 
-Values values(const Tensor& t) {
-  Tensor flat = t.to(kFloat64).contiguous();
-  return Values(flat.data_ptr<double>(), flat.data_ptr<double>() + flat.numel());
-}
+using testing::values;
 
 // 0, 1, ..., n-1 in `dtype`, shaped.
 Tensor iota(IntArrayRef shape, ScalarType dtype = kFloat32) {

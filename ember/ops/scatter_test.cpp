@@ -11,6 +11,7 @@
 #include "ember/base/parallel.h"
 #include "ember/ops/ops.h"
 #include "ember/ops/scatter.h"
+#include "tests/test_support.h"
 
 namespace ember {
 namespace {
@@ -18,10 +19,7 @@ namespace {
 using test_support::error_of;
 using Values = std::vector<double>;
 
-Values values(const Tensor& t) {
-  Tensor flat = t.to(kFloat64).contiguous();
-  return Values(flat.data_ptr<double>(), flat.data_ptr<double>() + flat.numel());
-}
+using testing::values;
 
 Tensor longs(std::initializer_list<double> list, IntArrayRef shape) {
   return tensor(std::vector<double>(list), kInt64).reshape(shape);
