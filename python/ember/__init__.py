@@ -108,3 +108,6 @@ clamp_ = _forward_to_method("clamp_", takes_out=False)
 clamp_min = _forward_to_method("clamp_min", takes_out=False)
 clamp_max = _forward_to_method("clamp_max", takes_out=False)
 masked_fill = _forward_to_method("masked_fill", takes_out=False)
+
+# Last: ember.nn builds on everything above (its Parameter subclasses Tensor).
+from ember import nn as nn  # noqa: E402

@@ -99,4 +99,6 @@ NB_MODULE(_C, module) {
   init_util(module, tensor_class);
   init_linalg(module, tensor_class);
   init_random(module, tensor_class);
+  // nn.functional's ops: ember._C._nn, filled by one init_nn_* per family (python/src/nn_*.cpp).
+  nb::module_ nn_module = module.def_submodule("_nn", "nn.functional's ops.");
 }

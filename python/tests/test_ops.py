@@ -511,6 +511,11 @@ def public_functions():
     for name in dir(ember.linalg):
         if not name.startswith("_") and callable(getattr(ember.linalg, name)):
             yield f"linalg.{name}"
+    # ember.nn.functional's functions, likewise: nn.functional.relu, ...
+    for name in dir(ember.nn.functional):
+        value = getattr(ember.nn.functional, name)
+        if not name.startswith("_") and callable(value) and not isinstance(value, type):
+            yield f"nn.functional.{name}"
 
 
 def public_methods():

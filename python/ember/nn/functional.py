@@ -1,0 +1,6 @@
+"""ember.nn.functional: torch.nn.functional's functions.
+
+Each is a C++ op bound in ember._C._nn (a submodule of the extension, which Python's import system
+cannot reach by dotted name); this module re-exports them and adds only argument handling that
+belongs to Python (PyTorch's legacy size_average/reduce arguments, for instance).
+"""
