@@ -16,6 +16,7 @@
 #include "ember/ops/math.h"
 #include "ember/ops/ops.h"
 #include "ember/ops/out.h"
+#include "ember/ops/out_multi.h"
 #include "ember/ops/random.h"
 #include "ember/ops/scan.h"
 #include "ember/ops/scatter.h"
