@@ -361,3 +361,18 @@ def test_out_of_a_non_differentiable_op_accepts_inputs_requiring_grad():
     flags = ember.empty(2, dtype=ember.bool)
     ember.gt(x, 0, out=flags)  # a bool result records nothing, as in PyTorch
     assert flags.tolist() == [True, False]
+
+
+def test_index_outs_must_be_int64():
+    x = ember.tensor([[1.0, 5.0], [7.0, 2.0]])
+    values = ember.full((2,), 9.0)
+    indices = ember.full((2,), 9, dtype=ember.int32)
+    with pytest.raises(RuntimeError, match="out tensor 1 to have dtype int64, but got int32"):
+        ember.sort(x, out=(values, indices))
+    assert values.tolist() == [9.0, 9.0] and indices.tolist() == [9, 9]  # nothing written
+    wide = ember.empty(0, dtype=ember.float64)  # a floating result follows the cast rule
+    ember.topk(x, 1, out=(wide, ember.empty(0, dtype=ember.int64)))
+    assert wide.tolist() == [[5.0], [7.0]]
+    info = ember.empty(0, dtype=ember.int64)  # LAPACK's info is int32, as in PyTorch
+    with pytest.raises(RuntimeError, match="to have dtype int32, but got int64"):
+        ember.linalg.inv_ex(x, out=(ember.empty(0), info))
