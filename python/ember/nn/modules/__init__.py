@@ -4,4 +4,6 @@ from ember.nn.modules.container import ModuleList as ModuleList
 from ember.nn.modules.container import ParameterDict as ParameterDict
 from ember.nn.modules.container import ParameterList as ParameterList
 from ember.nn.modules.container import Sequential as Sequential
+from ember.nn.modules.flatten import Flatten as Flatten
+from ember.nn.modules.flatten import Unflatten as Unflatten
 from ember.nn.modules.module import Module as Module
