@@ -6,7 +6,10 @@ thin Python shells over it (DESIGN §10).
 from ember.nn import functional as functional
 from ember.nn import init as init
 from ember.nn import modules as modules
+from ember.nn.modules import Bilinear as Bilinear
 from ember.nn.modules import Flatten as Flatten
+from ember.nn.modules import Identity as Identity
+from ember.nn.modules import Linear as Linear
 from ember.nn.modules import Module as Module
 from ember.nn.modules import ModuleDict as ModuleDict
 from ember.nn.modules import ModuleList as ModuleList
