@@ -655,6 +655,29 @@ def test_hooks_on_a_container_see_the_whole_block():
     np.testing.assert_allclose(values(grads[0]), values(x.grad), rtol=1e-6)
 
 
+def test_global_hooks_run_for_every_module_before_its_own():
+    from ember.nn.modules import module as module_module
+
+    net = Net()
+    order = []
+    net.register_forward_hook(lambda m, args, out: order.append("own"))
+    grads = []
+    with module_module.register_module_forward_pre_hook(
+            lambda m, args: order.append(("pre", type(m).__name__))), \
+            module_module.register_module_forward_hook(
+                lambda m, args, out: order.append(("post", type(m).__name__))), \
+            module_module.register_module_full_backward_hook(
+                lambda m, gi, go: grads.append(type(m).__name__)):
+        x = ember.randn(2, 4, requires_grad=True)
+        net(x).sum().backward()
+    assert order[0] == ("pre", "Net") and order[-2:] == [("post", "Net"), "own"]
+    assert ("post", "Tanh") in order and len(order) == 2 * 5 + 1
+    assert grads[-1] == "Net" and "Affine" in grads
+    order.clear()
+    net(ember.randn(2, 4))  # the handles removed the global hooks
+    assert order == ["own"]
+
+
 # ------------------------------------------------------------ printing
 
 

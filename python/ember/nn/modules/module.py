@@ -16,7 +16,49 @@ from ember.autograd.grad_mode import no_grad
 from ember.nn.modules._hooks import BackwardHook, RemovableHandle
 from ember.nn.parameter import Parameter
 
-__all__ = ["Module"]
+__all__ = ["Module", "register_module_forward_hook", "register_module_forward_pre_hook",
+           "register_module_full_backward_hook", "register_module_full_backward_pre_hook"]
+
+# Hooks that run for every module (before the module's own), as PyTorch's global hooks.
+_global_forward_pre_hooks = OrderedDict()
+_global_forward_hooks = OrderedDict()
+_global_forward_hooks_always_called = OrderedDict()
+_global_backward_pre_hooks = OrderedDict()
+_global_backward_hooks = OrderedDict()
+
+
+def register_module_forward_pre_hook(hook):
+    """register_module_forward_pre_hook(hook) -> RemovableHandle
+
+    hook(module, args) runs before every module's forward, as a module's forward pre hook.
+    """
+    return Module._add_hook(_global_forward_pre_hooks, hook)
+
+
+def register_module_forward_hook(hook, *, always_call=False):
+    """register_module_forward_hook(hook, *, always_call=False) -> RemovableHandle
+
+    hook(module, args, output) runs after every module's forward, as a module's forward hook.
+    """
+    flags = [_global_forward_hooks_always_called] if always_call else []
+    return Module._add_hook(_global_forward_hooks, hook, flags=flags)
+
+
+def register_module_full_backward_pre_hook(hook):
+    """register_module_full_backward_pre_hook(hook) -> RemovableHandle
+
+    hook(module, grad_output) runs for every module, as a module's full backward pre hook.
+    """
+    return Module._add_hook(_global_backward_pre_hooks, hook)
+
+
+def register_module_full_backward_hook(hook):
+    """register_module_full_backward_hook(hook) -> RemovableHandle
+
+    hook(module, grad_input, grad_output) runs for every module, as a module's full backward
+    hook.
+    """
+    return Module._add_hook(_global_backward_hooks, hook)
 
 
 class _IncompatibleKeys(namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])):
@@ -814,11 +856,15 @@ class Module:
         return self._add_hook(self._backward_hooks, hook, prepend=prepend)
 
     def _call_hooked(self, args, kwargs):
-        """forward between the module's hooks (Module.__call__ when any is registered)."""
+        """forward between the global and the module's hooks (Module.__call__ when any is
+        registered); global hooks run first."""
         result = None
         called = set()
+        forward_hooks = [*_global_forward_hooks.items(), *self._forward_hooks.items()]
+        always_called = (*_global_forward_hooks_always_called, *self._forward_hooks_always_called)
         try:
-            for hook_id, hook in list(self._forward_pre_hooks.items()):
+            for hook_id, hook in [*_global_forward_pre_hooks.items(),
+                                  *self._forward_pre_hooks.items()]:
                 if hook_id in self._forward_pre_hooks_with_kwargs:
                     replaced = hook(self, args, kwargs)
                     if replaced is not None:
@@ -831,12 +877,14 @@ class Module:
                     if replaced is not None:
                         args = replaced if isinstance(replaced, tuple) else (replaced,)
             backward_hook = None
-            if self._backward_hooks or self._backward_pre_hooks:
-                backward_hook = BackwardHook(self, list(self._backward_hooks.values()),
-                                             list(self._backward_pre_hooks.values()))
+            backward_hooks = [*_global_backward_hooks.values(), *self._backward_hooks.values()]
+            backward_pre_hooks = [*_global_backward_pre_hooks.values(),
+                                  *self._backward_pre_hooks.values()]
+            if backward_hooks or backward_pre_hooks:
+                backward_hook = BackwardHook(self, backward_hooks, backward_pre_hooks)
                 args = backward_hook.setup_input_hook(args)
             result = self.forward(*args, **kwargs)
-            for hook_id, hook in list(self._forward_hooks.items()):
+            for hook_id, hook in forward_hooks:
                 called.add(hook_id)
                 if hook_id in self._forward_hooks_with_kwargs:
                     replaced = hook(self, args, kwargs, result)
@@ -853,8 +901,8 @@ class Module:
                     result = backward_hook.setup_output_hook(result)
             return result
         except Exception:
-            for hook_id, hook in list(self._forward_hooks.items()):
-                if hook_id not in self._forward_hooks_always_called or hook_id in called:
+            for hook_id, hook in forward_hooks:
+                if hook_id not in always_called or hook_id in called:
                     continue
                 try:
                     if hook_id in self._forward_hooks_with_kwargs:
@@ -869,7 +917,9 @@ class Module:
 
     def __call__(self, *args, **kwargs):
         if (self._forward_pre_hooks or self._forward_hooks or self._backward_hooks
-                or self._backward_pre_hooks):
+                or self._backward_pre_hooks or _global_forward_pre_hooks
+                or _global_forward_hooks or _global_backward_hooks
+                or _global_backward_pre_hooks):
             return self._call_hooked(args, kwargs)
         return self.forward(*args, **kwargs)
 
