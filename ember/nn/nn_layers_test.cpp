@@ -39,6 +39,29 @@ TEST(Linear, InitialisesAsPyTorchsResetParameters) {
   EXPECT_NE(message_of([&] { linear(randn({2, 4})); }).find("[2, 4]"), std::string::npos);
 }
 
+// The cross-language check: python/tests/test_nn_init.py draws the same table from Python with
+// PyTorch's reset_parameters calls (test_layer_initialisation_matches_the_cpp_frontend).
+TEST(Linear, SeededInitialisationIsTheTableSharedWithPython) {
+  manual_seed(2024);
+  Linear linear(3, 2);
+  Bilinear bilinear(2, 1, 2);
+  const std::vector<std::vector<float>> expected = {
+      {0x1.ea6ac4p-4f, -0x1.11a764p-2f, 0x1.1e7f7cp-1f, -0x1.ec5c96p-2f, -0x1.6b82e8p-3f,
+       -0x1.2f32aep-4f},
+      {-0x1.debdb6p-3f, 0x1.36f17cp-3f},
+      {0x1.0f55fep-2f, -0x1.773eb6p-3f, -0x1.81ff24p-2f, 0x1.d21806p-4f},
+      {0x1.5a075ap-2f, -0x1.7bf54cp-2f}};
+  std::vector<Tensor> parameters = linear->parameters();
+  for (const Tensor& parameter : bilinear->parameters()) parameters.push_back(parameter);
+  ASSERT_EQ(parameters.size(), expected.size());
+  for (size_t i = 0; i < expected.size(); ++i) {
+    const Tensor flat = parameters[i].detach().contiguous();
+    EXPECT_EQ(std::vector<float>(flat.data_ptr<float>(), flat.data_ptr<float>() + flat.numel()),
+              expected[i])
+        << "parameter " << i;
+  }
+}
+
 TEST(Linear, WithoutBiasAndReset) {
   Linear linear(LinearOptions(2, 6).bias(false));
   EXPECT_EQ(linear->named_parameters().keys(), std::vector<std::string>{"weight"});
