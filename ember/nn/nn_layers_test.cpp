@@ -140,6 +140,19 @@ TEST(Sequential, ChainsAndNamesByIndex) {
   EXPECT_EQ(nested->named_parameters().keys().front(), "0.0.weight");
 }
 
+TEST(Sequential, TakesNamedModules) {
+  Sequential sequential(
+      {{"encoder", Linear(3, 2)}, {"flatten", Flatten()}, {"decoder", Linear(2, 1)}});
+  EXPECT_EQ(sequential->named_parameters().keys(),
+            (std::vector<std::string>{"encoder.weight", "encoder.bias", "decoder.weight",
+                                      "decoder.bias"}));
+  EXPECT_EQ(sequential(randn({4, 3})).sizes(), (std::vector<int64_t>{4, 1}));
+  Sequential single({{"only", Identity()}});
+  EXPECT_EQ(single->named_children().keys(), std::vector<std::string>{"only"});
+  sequential->push_back(NamedModule("head", Identity()));
+  EXPECT_EQ(sequential->named_children().keys().back(), "head");
+}
+
 TEST(ModuleList, AppendsInsertsAndIndexes) {
   ModuleList list(Linear(2, 2), Identity());
   list->push_back(Linear(2, 3));

@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <functional>
+#include <initializer_list>
 #include <memory>
 #include <ostream>
 #include <string>
@@ -34,11 +35,35 @@ auto module_pointer(M&& module) {
 
 }  // namespace detail
 
+// A module with a name and its forward, for Sequential (libtorch's NamedAnyModule):
+// Sequential({{"fc1", Linear(2, 3)}, {"fc2", Linear(3, 1)}}).
+class NamedModule {
+ public:
+  template <typename M>
+  NamedModule(std::string name, M&& module) : name_(std::move(name)) {
+    auto pointer = detail::module_pointer(std::forward<M>(module));
+    auto* raw = pointer.get();
+    forward_ = [raw](const Tensor& input) -> Tensor { return raw->forward(input); };
+    module_ = std::move(pointer);
+  }
+  const std::string& name() const noexcept { return name_; }
+  const std::shared_ptr<Module>& module() const noexcept { return module_; }
+  const std::function<Tensor(const Tensor&)>& forward() const noexcept { return forward_; }
+
+ private:
+  std::string name_;
+  std::shared_ptr<Module> module_;
+  std::function<Tensor(const Tensor&)> forward_;
+};
+
 // Modules whose forward takes and returns one Tensor, called in order: Sequential(Linear(2, 3),
 // ReLU(), Linear(3, 1)). Each item is named by its index unless given a name.
 class SequentialImpl : public Module {
  public:
   SequentialImpl() = default;
+  explicit SequentialImpl(std::initializer_list<NamedModule> named_modules) {
+    for (const NamedModule& named : named_modules) push_back(named);
+  }
   template <typename First, typename... Rest,
             typename = std::enable_if_t<!std::is_same_v<std::decay_t<First>, SequentialImpl>>>
   explicit SequentialImpl(First&& first, Rest&&... rest) {
@@ -52,11 +77,10 @@ class SequentialImpl : public Module {
   }
   template <typename M>
   void push_back(std::string name, M&& module) {
-    auto pointer = detail::module_pointer(std::forward<M>(module));
-    auto* raw = pointer.get();
-    append(std::move(name), std::move(pointer),
-           [raw](const Tensor& input) -> Tensor { return raw->forward(input); });
+    const NamedModule named(std::move(name), std::forward<M>(module));
+    push_back(named);
   }
+  void push_back(NamedModule named) { append(named.name(), named.module(), named.forward()); }
   // Appends another Sequential's modules (the same objects).
   void extend(const SequentialImpl& other);
 
@@ -88,7 +112,15 @@ class SequentialImpl : public Module {
   std::vector<std::shared_ptr<Module>> modules_;
   std::vector<std::function<Tensor(const Tensor&)>> forwards_;
 };
-EMBER_MODULE(Sequential);
+// EMBER_MODULE(Sequential), plus libtorch's named list: Sequential({{"fc1", Linear(2, 3)}}).
+class Sequential : public ModuleHolder<SequentialImpl> {
+ public:
+  using ModuleHolder<SequentialImpl>::ModuleHolder;
+  using Impl = SequentialImpl;
+  Sequential() = default;
+  Sequential(std::initializer_list<NamedModule> named_modules)
+      : ModuleHolder(std::make_shared<SequentialImpl>(named_modules)) {}
+};
 
 // Modules kept in a list, registered as "0", "1", ...; no forward of its own.
 class ModuleListImpl : public Module {
