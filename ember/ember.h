@@ -11,6 +11,7 @@
 #include "ember/base/parallel.h"
 #include "ember/base/version.h"
 #include "ember/base/warning.h"
+#include "ember/nn/nn.h"
 #include "ember/ops/indexing.h"
 #include "ember/ops/linalg.h"
 #include "ember/ops/math.h"

@@ -230,3 +230,28 @@ def test_init_is_reachable_as_in_pytorch():
         warnings.simplefilter("error")
         init.kaiming_uniform_(ember.empty(3, 3), math.sqrt(5))  # a positionally, no warning
     assert "nonlinearity='leaky_relu'" in init.kaiming_uniform_.__doc__.splitlines()[0]
+
+
+# Linear(3, 2) then Bilinear(2, 1, 2) after manual_seed(2024), as the C++ frontend draws them
+# (ember/nn/nn_layers_test.cpp holds the same table): weight, bias, weight, bias.
+CPP_FRONTEND_TABLE = [
+    ["0x1.ea6ac4p-4", "-0x1.11a764p-2", "0x1.1e7f7cp-1", "-0x1.ec5c96p-2", "-0x1.6b82e8p-3",
+     "-0x1.2f32aep-4"],
+    ["-0x1.debdb6p-3", "0x1.36f17cp-3"],
+    ["0x1.0f55fep-2", "-0x1.773eb6p-3", "-0x1.81ff24p-2", "0x1.d21806p-4"],
+    ["0x1.5a075ap-2", "-0x1.7bf54cp-2"],
+]
+
+
+def test_layer_initialisation_matches_the_cpp_frontend():
+    """PyTorch's reset_parameters of Linear and Bilinear, called from Python, give the C++
+    frontend's weights bit for bit."""
+    ember.manual_seed(2024)
+    weight = init.kaiming_uniform_(ember.empty(2, 3), a=math.sqrt(5))
+    fan_in, _ = init._calculate_fan_in_and_fan_out(weight)
+    bias = init.uniform_(ember.empty(2), -1 / math.sqrt(fan_in), 1 / math.sqrt(fan_in))
+    bound = 1 / math.sqrt(2)
+    bilinear_weight = init.uniform_(ember.empty(2, 2, 1), -bound, bound)
+    bilinear_bias = init.uniform_(ember.empty(2), -bound, bound)
+    for tensor, expected in zip((weight, bias, bilinear_weight, bilinear_bias), CPP_FRONTEND_TABLE):
+        assert tensor.reshape(-1).tolist() == [float.fromhex(value) for value in expected]
