@@ -240,14 +240,6 @@ def mode_samples(rng, dtype):
 def ref_quantile(function):
     def ref(x, q, dim=None, keepdim=False, interpolation="linear"):
         q = q if np.isscalar(q) else np.asarray(q)
-        if interpolation == "midpoint":
-            # PyTorch's midpoint is its lerp with weight 0.5, `above - (above - below) * 0.5`,
-            # which differs from numpy's where an infinity meets a finite value at an integral
-            # rank (numpy gives nan there, PyTorch the value at that rank).
-            below, above = (function(x, q, axis=dim, keepdims=keepdim, method=method)
-                            for method in ("lower", "higher"))
-            with np.errstate(invalid="ignore"):
-                return np.asarray(above - (above - below) * 0.5)
         return np.asarray(function(x, q, axis=dim, keepdims=keepdim, method=interpolation))
 
     return ref
