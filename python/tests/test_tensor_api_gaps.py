@@ -1,7 +1,8 @@
 """Regressions of the tensor API against PyTorch's behaviour (issue 8): masked_fill with a tensor
-value, scatter prod's double backward with two zeros, scatter_reduce_ in place, integer and mixed dtypes of hypot/logaddexp/heaviside, logcumsumexp's
-second derivative at large inputs, NaNs in unique and mode, random_'s argument forms and the
-graph of normal with tensor mean and std."""
+value, scatter prod's double backward with two zeros, scatter_reduce_ in place, integer and
+mixed dtypes of hypot/logaddexp/heaviside, logcumsumexp's second derivative at large inputs,
+NaNs in unique and mode, random_'s argument forms and the graph of normal with tensor mean and
+std."""
 import math
 
 import numpy as np
