@@ -65,15 +65,22 @@ TensorList scatter_reduce_vjp(const ScatterReduce& reduce, const BackwardContext
       grads[0] = grad * masked_self.scatter_reduce(dim, index, src, "prod") / masked_self;
     }
     if (c.needs_input_grad[2]) {
+      // d out / d src_i is the product of the others into i's target: out / src_i without
+      // zeros. Written so that its own derivative is right too (double backward): with one zero
+      // in a target, the zero's product is `nonzero`, the target's product with the zeros
+      // replaced by 1 (not a function of the zero); with two zeros it is nonzero times the other
+      // zero, written as (sum of the target's zeros - src_i); with three or more, all its
+      // derivatives are zero. Zeros of self are inside `nonzero`.
       const Tensor src_zero = src == 0;
       const Tensor zeros_per_target =
           zeros_like(self).scatter_add(dim, index, src_zero.to(self.dtype())).gather(dim, index);
-      // The single zero of its target gets the product of the others; with two or more zeros
-      // every gradient is zero, which the quotient below already gives.
-      const Tensor single_zero = logical_and(src_zero, zeros_per_target == 1);
-      const Tensor others =
-          self.scatter_reduce(dim, index, src.masked_fill(single_zero, 1), "prod");
-      grad_src = where(single_zero, (grad * others).gather(dim, index),
+      const Tensor nonzero = self.scatter_reduce(dim, index, src.masked_fill(src_zero, 1), "prod");
+      const Tensor zeros_sum =
+          zeros_like(self).scatter_add(dim, index, where(src_zero, src, 0)).gather(dim, index);
+      const Tensor zero_factor =
+          where(zeros_per_target == 1, ones_like(src),
+                where(zeros_per_target == 2, zeros_sum - src, zeros_like(src)));
+      grad_src = where(src_zero, (grad * nonzero).gather(dim, index) * zero_factor,
                        (grad * out).gather(dim, index) / src.masked_fill(src_zero, 1));
     }
   } else {

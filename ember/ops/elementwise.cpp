@@ -67,8 +67,29 @@ struct BinaryTypes {
   ScalarType result;
 };
 
+// Operand dtypes PyTorch refuses although the type rule would admit them: hypot and logaddexp(2)
+// have no integer kernels (two integer tensors are not computed as floats), and heaviside takes
+// tensors of one dtype (a Python number is converted to it).
+void check_operand_dtypes(const BinaryPrimitive& primitive, const Tensor& a, const Tensor& b,
+                          ScalarType common) {
+  const BinaryOp op = primitive.op();
+  if (op == BinaryOp::Hypot || op == BinaryOp::Logaddexp || op == BinaryOp::Logaddexp2) {
+    EMBER_CHECK(is_floating_point(common), "[", primitive.name(), "] \"", primitive.name(),
+                "_cpu\" not implemented for '", common, "': it takes floating point tensors; got ",
+                a.dtype(), " and ", b.dtype());
+  }
+  if (op == BinaryOp::Heaviside && !a.impl()->is_wrapped_number() &&
+      !b.impl()->is_wrapped_number()) {
+    EMBER_CHECK(a.dtype() == b.dtype(),
+                "[heaviside] heaviside is not yet implemented for tensors with different dtypes; "
+                "got ",
+                a.dtype(), " and ", b.dtype());
+  }
+}
+
 BinaryTypes binary_types(const BinaryPrimitive& primitive, const Tensor& a, const Tensor& b) {
   const ScalarType common = result_type(a, b);
+  check_operand_dtypes(primitive, a, b, common);
   switch (type_rule(primitive.op())) {
     case BinaryTypeRule::Arithmetic:
       return {common, common};
@@ -368,6 +389,29 @@ Tensor where(const Tensor& condition, const Tensor& x, const Scalar& y) {
 
 Tensor logical_not(const Tensor& x) { return eq(x, wrap(0)); }
 
+namespace {
+
+// PyTorch's message for a value tensor of dim > 0 names the in-place op for both variants.
+void check_masked_fill_value(const Tensor& value) {
+  EMBER_CHECK(value.dim() == 0,
+              "[masked_fill_] masked_fill_ only supports a 0-dimensional value tensor, but got "
+              "tensor with ",
+              value.dim(), " dimension(s).");
+}
+
+// The checks of masked_fill_ that do not depend on the value, all before anything is written.
+void check_masked_fill_target(const Tensor& self, const Tensor& mask) {
+  EMBER_CHECK(mask.dtype() == kBool, "[masked_fill_] expected a bool mask; got ", mask.dtype());
+  check_same_device("masked_fill_", {&self, &mask});
+  const Shape shape = broadcast_shapes(self.shape(), mask.shape(), "masked_fill_");
+  EMBER_CHECK(shape == self.shape(), "[masked_fill_] mask of shape ", mask.shape(),
+              " is not broadcastable to self of shape ", self.shape());
+  check_no_internal_overlap("masked_fill_", self);
+  check_no_partial_overlap("masked_fill_", self, mask);
+}
+
+}  // namespace
+
 Tensor masked_fill(const Tensor& self, const Tensor& mask, const Scalar& value) {
   EMBER_CHECK(mask.dtype() == kBool, "[masked_fill] expected a bool mask; got ", mask.dtype());
   check_scalar_fits(value, self.dtype(), "masked_fill");
@@ -378,11 +422,9 @@ Tensor masked_fill(const Tensor& self, const Tensor& mask, const Scalar& value) 
 }
 
 Tensor masked_fill(const Tensor& self, const Tensor& mask, const Tensor& value) {
-  EMBER_CHECK(value.dim() == 0,
-              "[masked_fill] only supports a 0-dimensional value tensor, but got "
-              "tensor with ",
-              value.dim(), " dimension(s).");
+  check_masked_fill_value(value);
   EMBER_CHECK(mask.dtype() == kBool, "[masked_fill] expected a bool mask; got ", mask.dtype());
+  check_same_device("masked_fill", {&self, &mask, &value});
   Tensor result = where(mask, value.to(self.dtype()), self);
   EMBER_CHECK(result.shape() == self.shape(), "[masked_fill] mask of shape ", mask.shape(),
               " is not broadcastable to self of shape ", self.shape());
@@ -390,16 +432,21 @@ Tensor masked_fill(const Tensor& self, const Tensor& mask, const Tensor& value) 
 }
 
 Tensor& masked_fill_(Tensor& self, const Tensor& mask, const Scalar& value) {
-  EMBER_CHECK(mask.dtype() == kBool, "[masked_fill_] expected a bool mask; got ", mask.dtype());
-  check_same_device("masked_fill_", {&self, &mask});
-  const Shape shape = broadcast_shapes(self.shape(), mask.shape(), "masked_fill_");
-  EMBER_CHECK(shape == self.shape(), "[masked_fill_] mask of shape ", mask.shape(),
-              " is not broadcastable to self of shape ", self.shape());
-  check_no_internal_overlap("masked_fill_", self);
-  check_no_partial_overlap("masked_fill_", self, mask);
+  check_masked_fill_target(self, mask);
   check_scalar_fits(value, self.dtype(), "masked_fill_");
   // One in-place pass: where(mask, value, self) written over self, element by element.
   if (self.numel() > 0) run(Where(), {mask, scalar_tensor(value, self.dtype()), self}, {self});
+  return self;
+}
+
+Tensor& masked_fill_(Tensor& self, const Tensor& mask, const Tensor& value) {
+  check_masked_fill_value(value);
+  check_same_device("masked_fill_", {&self, &value});
+  check_masked_fill_target(self, mask);
+  // A value that is an element of self would be read after the pass wrote it: copied first.
+  const bool aliases = value.storage().get() == self.storage().get();
+  const Tensor fill = aliases ? value.clone().to(self.dtype()) : value.to(self.dtype());
+  if (self.numel() > 0) run(Where(), {mask, fill, self}, {self});
   return self;
 }
 

@@ -187,6 +187,7 @@ Tensor masked_fill(const Tensor& self, const Tensor& mask, const Scalar& value);
 Tensor& masked_fill_(Tensor& self, const Tensor& mask, const Scalar& value);
 // value: a 0-d tensor, differentiable like any input.
 Tensor masked_fill(const Tensor& self, const Tensor& mask, const Tensor& value);
+Tensor& masked_fill_(Tensor& self, const Tensor& mask, const Tensor& value);
 // torch.result_type for two operands (a wrapped-number tensor counts as a weak scalar).
 ScalarType result_type(const Tensor& a, const Tensor& b);
 

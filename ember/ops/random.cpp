@@ -288,13 +288,26 @@ Tensor randperm(int64_t n, std::optional<Generator> generator, TensorOptions opt
 
 // ---------------------------------------------------------------- samplers over tensors
 
+namespace {
+
+// PyTorch's normal with tensor mean or std records a node whose gradients for them are zeros:
+// the sample takes their history through where(true, sample, input), which passes them none.
+Tensor with_zero_gradients(Tensor sample, std::initializer_list<const Tensor*> inputs) {
+  for (const Tensor* input : inputs) {
+    if (input->requires_grad()) sample = where(scalar_tensor(true, kBool), sample, *input);
+  }
+  return sample;
+}
+
+}  // namespace
+
 Tensor normal(const Tensor& mean, double std, std::optional<Generator> generator) {
   EMBER_CHECK(std >= 0.0, "[normal] expects std >= 0.0, but found std ", std);
   EMBER_CHECK(is_floating_point(mean.dtype()), "[normal] expects a floating point mean; got ",
               mean.dtype());
   Tensor noise = empty(mean.shape(), mean.dtype());
   noise.normal_(0.0, std, generator);
-  return add(noise, mean.detach());
+  return with_zero_gradients(add(noise, mean.detach()), {&mean});
 }
 
 Tensor normal(double mean, const Tensor& std, std::optional<Generator> generator) {
@@ -311,7 +324,7 @@ Tensor normal(const Tensor& mean, const Tensor& std, std::optional<Generator> ge
   const Shape shape = broadcast_shapes(mean.shape(), std.shape(), "normal");
   Tensor noise = empty(shape, result_type(mean, std));
   noise.normal_(0.0, 1.0, generator);
-  return add(mean.detach(), mul(scale, noise));
+  return with_zero_gradients(add(mean.detach(), mul(scale, noise)), {&mean, &std});
 }
 
 Tensor bernoulli(const Tensor& probabilities) { return bernoulli(probabilities, std::nullopt); }

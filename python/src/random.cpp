@@ -120,6 +120,42 @@ void init_generator(nb::module_& module) {
              "Restores the default generator's state from get_rng_state().");
 }
 
+// Tensor.random_'s three forms as PyTorch's argument parser tells them apart: random_(),
+// random_(to) and random_(from, to), where to may be None but not left out after `from`.
+Tensor& random_from_python(Tensor& self, const nb::args& args, const nb::kwargs& kwargs,
+                           OptionalGenerator generator) {
+  std::optional<nb::handle> from, to;
+  for (auto [key, value] : kwargs) {
+    const std::string name = nb::cast<std::string>(key);
+    EMBER_CHECK_TYPE(name == "from" || name == "to",
+                     "[random_] random_() got an unexpected keyword argument '", name, "'");
+    (name == "from" ? from : to) = value;
+  }
+  EMBER_CHECK_TYPE(args.size() <= 2,
+                   "[random_] random_() takes at most 2 positional arguments; got ", args.size());
+  EMBER_CHECK_TYPE(args.size() == 0 || !from,
+                   "[random_] random_() got multiple values for argument 'from'");
+  EMBER_CHECK_TYPE(args.size() < 2 || !to,
+                   "[random_] random_() got multiple values for argument 'to'");
+  if (args.size() == 2) {
+    from = nb::handle(args[0]);
+    to = nb::handle(args[1]);
+  } else if (args.size() == 1) {
+    (to ? from : to) = nb::handle(args[0]);  // random_(from, to=...) or random_(to)
+  }
+  if (!from && !to) return self.random_(generator);
+  EMBER_CHECK_TYPE(to.has_value(),
+                   "[random_] random_(from, to): 'to' is required with 'from' (None: up to the "
+                   "dtype's bound); random_(to) takes `to` alone");
+  if (!from) {
+    EMBER_CHECK_TYPE(!to->is_none(), "[random_] random_(to): 'to' must be an int; got None");
+    return self.random_(nb::cast<int64_t>(*to), generator);
+  }
+  const std::optional<int64_t> upper =
+      to->is_none() ? std::nullopt : std::optional<int64_t>(nb::cast<int64_t>(*to));
+  return self.random_(nb::cast<int64_t>(*from), upper, generator);
+}
+
 void init_factories(nb::module_& module) {
 #define EMBER_RANDOM_FACTORY(name, doc)                                                       \
   module.def(                                                                                 \
@@ -348,17 +384,14 @@ void init_methods(nb::class_<Tensor>& tensor) {
           "Fills self with samples of the Cauchy distribution in place.")
       .def(
           "random_",
-          [](Tensor& self, std::optional<int64_t> from, std::optional<int64_t> to,
-             OptionalGenerator generator) -> Tensor& {
-            if (!from && !to) return self.random_(generator);
-            if (from && !to) return self.random_(*from, generator);  // random_(to)
-            return self.random_(from.value_or(0), to, generator);
-          },
-          nb::arg("from") = nb::none(), nb::arg("to") = nb::none(), nb::kw_only(),
-          nb::arg("generator") = nb::none(), nb::rv_policy::reference_internal,
-          nb::sig("def random_(self, from_=0, to=None, *, generator=None) -> Tensor"),
-          "Fills self with integers: random_() over the dtype's range, random_(to) from [0, to), "
-          "random_(from, to) from [from, to).")
+          [](Tensor& self, nb::args args, OptionalGenerator generator, nb::kwargs kwargs)
+              -> Tensor& { return random_from_python(self, args, kwargs, generator); },
+          nb::arg("args"), nb::arg("generator") = nb::none(), nb::arg("kwargs"),
+          nb::rv_policy::reference_internal,
+          nb::sig("def random_(self, *args, generator=None, **kwargs) -> Tensor"),
+          "Fills self with integers, in PyTorch's three forms: random_() over the dtype's range, "
+          "random_(to) from [0, to), random_(from, to) from [from, to) (to=None: up to the "
+          "dtype's bound; keyword `from` needs `to`).")
       .def("multinomial", &Tensor::multinomial, nb::arg("num_samples"),
            nb::arg("replacement") = false, nb::kw_only(), nb::arg("generator") = nb::none(),
            nb::sig("def multinomial(self, num_samples, replacement=False, *, generator=None) -> "

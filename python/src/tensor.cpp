@@ -484,6 +484,9 @@ void init_tensor(nb::class_<Tensor>& tensor) {
       .def(
           "masked_fill_",
           [](Tensor& t, const Tensor& mask, nb::handle value) -> Tensor& {
+            if (nb::isinstance<Tensor>(value)) {
+              return ember::masked_fill_(t, mask, nb::cast<const Tensor&>(value));
+            }
             return ember::masked_fill_(t, mask, to_scalar(value));
           },
           nb::arg("mask"), nb::arg("value"), nb::rv_policy::reference_internal,

@@ -7,10 +7,9 @@ NON_DIFFERENTIABLE = {  # op_db name -> why it is not gradient-checked
     **dict.fromkeys(("randperm", "multinomial", "randint_like", "random_", "geometric_"),
                     "random integers (or indices): no gradient"),
     **dict.fromkeys(("poisson", "exponential_", "log_normal_", "cauchy_"), RANDOM),
-    "normal_tensor": "random sampling; PyTorch gives mean and std a zero gradient, ember records "
-                     "no graph (the result does not require grad)",
 }
-ZERO_GRADIENT = ()  # op_db names whose gradient is zero everywhere
+# normal with tensor mean/std: PyTorch records a graph that gives mean and std zero gradients.
+ZERO_GRADIENT = ("normal_tensor",)  # op_db names whose gradient is zero everywhere
 
 
 def register(add, real):

@@ -49,6 +49,18 @@ def register(add, real):
     add("scatter_reduce", "prod-zeros",
         lambda x, s: x.scatter_reduce(0, REDUCE_INDEX, s, "prod"),
         real(4, 3, domain="magnitude", zeros=(3,)), real(3, 3, domain="magnitude", zeros=(0, 2)))
+    # Two zeros into one target (REDUCE_INDEX[0, 1] and [1, 1] are both 0): the second
+    # derivative between them is the product of the rest, not zero.
+    add("scatter_reduce", "prod-two-zeros",
+        lambda x, s: x.scatter_reduce(0, REDUCE_INDEX, s, "prod"),
+        real(4, 3, domain="magnitude"), real(3, 3, domain="magnitude", zeros=(1, 4)))
+    add("scatter_reduce", "prod-two-zeros-and-self-zero",
+        lambda x, s: x.scatter_reduce(0, REDUCE_INDEX, s, "prod"),
+        real(4, 3, domain="magnitude", zeros=(1,)),
+        real(3, 3, domain="magnitude", zeros=(1, 4, 2, 5)))
+    add("scatter", "multiply-two-zeros",
+        lambda x, s: x.scatter(0, REDUCE_INDEX, s, reduce="multiply"),
+        real(4, 3, domain="magnitude"), real(3, 3, domain="magnitude", zeros=(1, 4)))
     add("scatter_reduce", "amax-in-place",
         lambda x, s: x.clone().scatter_reduce_(0, REDUCE_INDEX, s, "amax"), real(4, 3), real(3, 3))
     index = ember.tensor([3, 0, 3])

@@ -31,6 +31,10 @@ def register(add, real):
     add("chunk", "3", lambda x: x.chunk(3, 1), real(2, 7))
     add("unbind", "dim1", lambda x: x.unbind(1), real(2, 3))
     add("tensor_split", "indices", lambda x: ember.tensor_split(x, [1, 3]), real(5, 2))
+    # Decreasing indices: the pieces overlap and their gradients add up.
+    add("tensor_split", "overlapping", lambda x: ember.tensor_split(x, [3, 1], dim=1), real(2, 5))
+    add("tensor_split", "sections", lambda x: x.tensor_split(3, dim=0), real(5, 2))
+    add("split", "one-piece-used", lambda x: x.split(2)[1], real(5, 3))
     add("flip", "two-dims", lambda x: x.flip(0, 1), real(3, 4))
     add("fliplr", "2d", ember.fliplr, real(3, 4))
     add("flipud", "2d", ember.flipud, real(3, 4))
@@ -65,3 +69,6 @@ def register(add, real):
     add("type_as", "float64", lambda x: x.type_as(x), real(3, 2))
     add("masked_fill_tensor", "value",
         lambda x, v: x.masked_fill(ember.tensor([True, False, True]), v), real(2, 3), real())
+    add("masked_fill_tensor", "in-place",
+        lambda x, v: x.clone().masked_fill_(ember.tensor([True, False, True]), v), real(2, 3),
+        real())

@@ -5,6 +5,7 @@ import numpy as np
 import scipy.special
 from op_db import (
     ALL,
+    FLOATING,
     NUMERIC,
     UNARY_SHAPES,
     WRITABLE,
@@ -162,11 +163,11 @@ ENTRIES = [
     unary("digamma", scipy.special.psi, grad_domain="positive"),
     unary("sinc", np.sinc),
     binary("atan2", np.arctan2, functions=("atan2", "arctan2"), methods=alias_names("arctan2")),
-    binary("hypot", np.hypot),
+    binary("hypot", np.hypot, dtypes=FLOATING),  # no integer kernels, as PyTorch
     binary("copysign", np.copysign, domains=("real", "nonzero")),
     binary("fmod", np.fmod, domains=("real", "nonzero")),
-    binary("logaddexp", np.logaddexp),
-    binary("logaddexp2", np.logaddexp2),
+    binary("logaddexp", np.logaddexp, dtypes=FLOATING),  # no integer kernels, as PyTorch
+    binary("logaddexp2", np.logaddexp2, dtypes=FLOATING),  # no integer kernels, as PyTorch
     binary("xlogy", scipy.special.xlogy, domains=("real", "positive")),
     binary("heaviside", ref_heaviside),
     binary("gcd", np.gcd),

@@ -92,6 +92,12 @@ inline key_t<T> sort_key(T value) {
   }
 }
 
+// Whether a key of T is a NaN's (every NaN has the key above +inf, which no number has).
+template <typename T>
+inline bool is_nan_key(key_t<T> key) {
+  return !std::is_integral_v<T> && key == static_cast<key_t<T>>(~key_t<T>{0});
+}
+
 // The value of a key that no zero or NaN produced (those map back ambiguously).
 template <typename T>
 inline T from_sort_key(key_t<T> key) {

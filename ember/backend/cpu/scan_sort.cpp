@@ -278,11 +278,13 @@ void mode_kernel(const Tensor& x, const Tensor& values, const Tensor& indices, i
           C::make(sort_key(in[offsets[0] + i * rows.step[0]]), static_cast<uint64_t>(i));
     }
     const typename C::Item* sorted = sort_items<C>(scratch, n);
-    // The first longest run of equal keys (the smallest value), and its last index.
+    // The first longest run of equal keys (the smallest value), and its last index. NaNs are
+    // all unequal, as in PyTorch's unique: each is a run of its own.
     int64_t best_count = 0, best_index = 0, run = 0;
     for (int64_t i = 0; i < n; ++i) {
       ++run;
-      if (i + 1 == n || C::key(sorted[i + 1]) != C::key(sorted[i])) {
+      if (i + 1 == n || C::key(sorted[i + 1]) != C::key(sorted[i]) ||
+          cpu::is_nan_key<T>(C::key(sorted[i]))) {
         if (run > best_count) {
           best_count = run;
           best_index = static_cast<int64_t>(C::index(sorted[i]));
