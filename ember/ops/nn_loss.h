@@ -109,4 +109,18 @@ Tensor multi_margin_loss(const Tensor& input, const Tensor& target, const Scalar
 Tensor multilabel_margin_loss(const Tensor& input, const Tensor& target,
                               int64_t reduction = Reduction::Mean);
 
+// The connectionist temporal classification loss: the negative log-likelihood of each target
+// sequence summed over its alignments with the frames of log_probs (T, N, C) (or (T, C)), by the
+// alpha recursion in log space. targets: (N, S) padded or the concatenated (sum(target_lengths))
+// sequences, integer class indices other than blank; input_lengths <= T. Mean divides each loss
+// by its target length before the batch mean; an impossible alignment costs inf (0 with
+// zero_infinity). The gradient is the derivative w.r.t. log_probs itself; PyTorch's kernel returns
+// one that assumes log_probs came from log_softmax, so the two agree on the logits' gradient.
+Tensor ctc_loss(const Tensor& log_probs, const Tensor& targets, const Tensor& input_lengths,
+                const Tensor& target_lengths, int64_t blank = 0,
+                int64_t reduction = Reduction::Mean, bool zero_infinity = false);
+Tensor ctc_loss(const Tensor& log_probs, const Tensor& targets, IntArrayRef input_lengths,
+                IntArrayRef target_lengths, int64_t blank = 0, int64_t reduction = Reduction::Mean,
+                bool zero_infinity = false);
+
 }  // namespace ember

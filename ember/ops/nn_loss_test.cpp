@@ -126,6 +126,24 @@ TEST(MarginLosses, HandDerived) {
             (Values{0.3, 0, 2.5}));
 }
 
+TEST(CtcLoss, CountsTheAlignmentsOfUniformFrames) {
+  // 3 frames over {blank, 1}, target [1]: 6 of the 8 paths collapse to it.
+  const Tensor log_probs = full({3, 1, 2}, std::log(0.5), kFloat64);
+  EXPECT_NEAR(scalar(ctc_loss(log_probs, longs({1}).view({1, 1}), {3}, {1}, 0, Reduction::Sum)),
+              -std::log(6.0 / 8.0), 1e-12);
+  EXPECT_NEAR(scalar(F::ctc_loss(log_probs, longs({1}), longs({3}), longs({1}),
+                                 F::CTCLossFuncOptions().reduction(kSum))),
+              -std::log(6.0 / 8.0), 1e-12);
+  EXPECT_TRUE(std::isinf(scalar(ctc_loss(log_probs, longs({1, 1}).view({1, 2}), {2}, {2}))));
+  EXPECT_EQ(
+      scalar(ctc_loss(log_probs, longs({1, 1}).view({1, 2}), {2}, {2}, 0, Reduction::Mean, true)),
+      0.0);
+  const std::string bad = error_of<IndexError>([&] {
+    ctc_loss(log_probs, longs({2}).view({1, 1}), {3}, {1});
+  });
+  EXPECT_TRUE(contains(bad, "[ctc_loss] Target 2 is out of bounds")) << bad;
+}
+
 TEST(LossErrors, BadClassIndexNamesItAndBothShapes) {
   const Tensor logp = zeros({2, 3}, kFloat64);
   const std::string high = error_of<IndexError>([&] { nll_loss(logp, longs({1, 3})); });

@@ -197,6 +197,19 @@ void init_nn_loss(nb::module_& nn_module) {
       nb::sig("def multi_margin_loss(input, target, p=1, margin=1.0, weight=None, "
               "reduction='mean') -> Tensor"),
       "The multi-class hinge loss of scores and class indices.");
+  nn_module.def(
+      "ctc_loss",
+      [](const Tensor& log_probs, const Tensor& targets, const Tensor& input_lengths,
+         const Tensor& target_lengths, int64_t blank, std::string_view reduction,
+         bool zero_infinity) {
+        return ctc_loss(log_probs, targets, input_lengths, target_lengths, blank,
+                        reduction_from_string("ctc_loss", reduction), zero_infinity);
+      },
+      nb::arg("log_probs"), nb::arg("targets"), nb::arg("input_lengths"), nb::arg("target_lengths"),
+      nb::arg("blank") = 0, nb::arg("reduction") = "mean", nb::arg("zero_infinity") = false,
+      nb::sig("def ctc_loss(log_probs, targets, input_lengths, target_lengths, blank=0, "
+              "reduction='mean', zero_infinity=False) -> Tensor"),
+      "The connectionist temporal classification loss of log_probs (T, N, C).");
 }
 
 }  // namespace ember::python

@@ -112,3 +112,12 @@ def register(add, real):
     listed = indices(3, 0, -1, 1, 1, -1, 2, 0, 2, 1, 3, -1).reshape(3, 4)
     add("nn.functional.multilabel_margin_loss", "mean",
         lambda x: F.multilabel_margin_loss(x, listed), real(3, 4))
+
+    ctc_targets = indices(1, 1, 2, 3, 2, 0).reshape(2, 3)
+    frames, lengths = indices(5, 4), indices(3, 2)
+    add("nn.functional.ctc_loss", "padded",
+        lambda x: F.ctc_loss(x - x.logsumexp(-1, keepdim=True), ctc_targets, frames, lengths),
+        real(5, 2, 4))
+    add("nn.functional.ctc_loss", "log-probs-zero-infinity",
+        lambda x: F.ctc_loss(x, ctc_targets, indices(5, 1), lengths, reduction="sum",
+                             zero_infinity=True), real(5, 2, 4))

@@ -426,6 +426,86 @@ def multilabel_margin_samples(rng, dtype):
     return found
 
 
+def ref_ctc(log_probs, targets, input_lengths, target_lengths, blank=0, reduction="mean",
+            zero_infinity=False):
+    """The sum over alignments by the alpha recursion in probability space (float64)."""
+    batched = log_probs.ndim == 3
+    probabilities = np.exp(log_probs if batched else log_probs[:, None])
+    input_lengths = np.atleast_1d(input_lengths)
+    target_lengths = np.atleast_1d(target_lengths)
+    losses = []
+    offset = 0
+    for n in range(probabilities.shape[1]):
+        length = int(target_lengths[n])
+        if targets.ndim == 2:
+            labels = targets[n, :length]
+        else:
+            labels = targets[offset:offset + length]
+            offset += length
+        extended = [blank]
+        for label in labels:
+            extended += [int(label), blank]
+        alpha = np.zeros(len(extended))
+        frames = int(input_lengths[n])
+        for t in range(frames):
+            emitted = probabilities[t, n, extended]
+            if t == 0:
+                alpha[:2] = emitted[:2]
+                continue
+            previous = alpha.copy()
+            for s in range(len(extended)):
+                total = previous[s] + (previous[s - 1] if s >= 1 else 0.0)
+                if s >= 2 and extended[s] != blank and extended[s] != extended[s - 2]:
+                    total += previous[s - 2]
+                alpha[s] = total * emitted[s]
+        if frames == 0:
+            likelihood = 1.0 if length == 0 else 0.0
+        else:
+            likelihood = alpha[-1] + (alpha[-2] if length > 0 else 0.0)
+        loss = -np.log(likelihood) if likelihood > 0 else np.inf
+        losses.append(0.0 if zero_infinity and np.isinf(loss) else loss)
+    losses = np.array(losses)
+    if reduction == "mean":
+        return (losses / np.maximum(target_lengths, 1)).mean()
+    if reduction == "sum":
+        return losses.sum()
+    return losses if batched else losses[0]
+
+
+def log_softmax_last(values):
+    return values - np.log(np.exp(values).sum(-1, keepdims=True))
+
+
+def ctc_samples(rng, dtype):
+    found = []
+    frames, batch, count = 6, 3, 4
+    for reduction in REDUCTIONS:
+        log_probs = Input(log_softmax_last(rng.normal(size=(frames, batch, count))), dtype)
+        lengths = Input(np.array([6, 4, 5]), ember.int64)
+        target_lengths = np.array([3, 0, 2])
+        padded = rng.integers(1, count, (batch, 3))
+        padded[0, 1] = padded[0, 0]  # a repeated label needs a blank between
+        found.append(sample(log_probs, Input(padded, ember.int64), lengths,
+                            Input(target_lengths, ember.int64), reduction=reduction,
+                            k=frames * batch * count))
+        concatenated = np.concatenate([padded[n, :target_lengths[n]] for n in range(batch)])
+        found.append(sample(log_probs, Input(concatenated, ember.int64), lengths,
+                            Input(target_lengths, ember.int64), reduction=reduction,
+                            k=frames * batch * count))
+        # blank 3; a target too long for its frames costs inf, or 0 with zero_infinity.
+        impossible = Input(np.array([[0, 1, 0], [0, 0, 1], [2, 2, 2]]), ember.int64)
+        for zero_infinity in (False, True):
+            found.append(sample(log_probs, impossible, Input(np.array([6, 2, 4]), ember.int64),
+                                Input(np.array([3, 3, 3]), ember.int64), blank=3,
+                                reduction=reduction, zero_infinity=zero_infinity,
+                                k=frames * batch * count))
+        unbatched = Input(log_softmax_last(rng.normal(size=(frames, count))), dtype)
+        found.append(sample(unbatched, Input(np.array([1, 2]), ember.int64),
+                            Input(np.array(5), ember.int64), Input(np.array(2), ember.int64),
+                            reduction=reduction, k=frames * count))
+    return found
+
+
 ENTRIES = [
     entry("l1_loss", ref_l1, pair_samples(), ALL_FLOATING),
     entry("mse_loss", ref_mse, pair_samples(), ALL_FLOATING),
@@ -449,4 +529,7 @@ ENTRIES = [
     entry("multilabel_soft_margin_loss", ref_multilabel_soft_margin, multilabel_soft_samples),
     entry("multi_margin_loss", ref_multi_margin, multi_margin_samples),
     entry("multilabel_margin_loss", ref_multilabel_margin, multilabel_margin_samples),
+    # expanded lengths would no longer match the targets
+    OpInfo("nn.functional.ctc_loss", F.ctc_loss, ref_ctc, ctc_samples, dtypes=REAL_DTYPES,
+           kind="reduction", layouts=("contiguous", "transposed", "sliced")),
 ]

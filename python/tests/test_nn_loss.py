@@ -116,3 +116,30 @@ def test_losses_backpropagate_to_a_leaf():
     expected = np.full((4, 3), 1 / 3)
     expected[[0, 1, 2, 3], [0, 1, 2, 1]] -= 1
     np.testing.assert_allclose(x.grad.numpy(), expected / 4, rtol=1e-6)
+
+
+def test_ctc_loss_checks_targets_and_lengths():
+    log_probs = ember.zeros(5, 2, 4)
+    targets = longs([[1, 2], [3, 1]])
+    with pytest.raises(IndexError, match=r"Target 4 is out of bounds.*\[2, 2\].*\[5, 2, 4\]"):
+        F.ctc_loss(log_probs, longs([[1, 4], [3, 1]]), (5, 5), (2, 2))
+    with pytest.raises(RuntimeError, match="input_lengths in \\[0, 5\\]"):
+        F.ctc_loss(log_probs, targets, (6, 5), (2, 2))
+    with pytest.raises(RuntimeError, match="target_lengths at most 2"):
+        F.ctc_loss(log_probs, targets, (5, 5), (3, 2))
+    with pytest.raises(RuntimeError, match="at least 4 elements"):
+        F.ctc_loss(log_probs, longs([1, 2, 3]), (5, 5), (2, 2))
+    with pytest.raises(RuntimeError, match="blank in \\[0, 4\\)"):
+        F.ctc_loss(log_probs, targets, (5, 5), (2, 2), blank=4)
+    with pytest.raises(RuntimeError, match="batch size"):
+        F.ctc_loss(log_probs, targets, (5,), (2,))
+
+
+def test_ctc_loss_of_uniform_frames_counts_the_alignments():
+    # 3 frames over 2 classes, target [1]: the alignments are 1__, _1_, __1, 11_, _11, 111 (_ blank)
+    log_probs = ember.full((3, 1, 2), math.log(0.5), dtype=ember.float64)
+    loss = F.ctc_loss(log_probs, longs([[1]]), [3], [1], reduction="sum")
+    assert loss.item() == pytest.approx(-math.log(6 / 8))
+    assert F.ctc_loss(log_probs, longs([[1, 1]]), [3], [2], reduction="sum").item() == \
+        pytest.approx(-math.log(1 / 8))
+    assert math.isinf(F.ctc_loss(log_probs, longs([[1, 1]]), [2], [2], reduction="sum").item())

@@ -122,4 +122,10 @@ inline Tensor multilabel_margin_loss(const Tensor& input, const Tensor& target,
   return ember::multilabel_margin_loss(input, target, reduction_enum(options.reduction()));
 }
 
+inline Tensor ctc_loss(const Tensor& log_probs, const Tensor& targets, const Tensor& input_lengths,
+                       const Tensor& target_lengths, const CTCLossFuncOptions& options = {}) {
+  return ember::ctc_loss(log_probs, targets, input_lengths, target_lengths, options.blank(),
+                         reduction_enum(options.reduction()), options.zero_infinity());
+}
+
 }  // namespace ember::nn::functional

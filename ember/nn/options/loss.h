@@ -134,6 +134,12 @@ struct MultiMarginLossOptions {
   EMBER_LOSS_ARG(LossReduction, reduction) = kMean;
 };
 
+struct CTCLossOptions {
+  EMBER_LOSS_ARG(int64_t, blank) = 0;
+  EMBER_LOSS_ARG(LossReduction, reduction) = kMean;
+  EMBER_LOSS_ARG(bool, zero_infinity) = false;
+};
+
 namespace functional {
 using L1LossFuncOptions = L1LossOptions;
 using MSELossFuncOptions = MSELossOptions;
@@ -154,6 +160,7 @@ using SoftMarginLossFuncOptions = SoftMarginLossOptions;
 using MultilabelSoftMarginLossFuncOptions = MultiLabelSoftMarginLossOptions;
 using MultiMarginLossFuncOptions = MultiMarginLossOptions;
 using MultilabelMarginLossFuncOptions = MultiLabelMarginLossOptions;
+using CTCLossFuncOptions = CTCLossOptions;
 }  // namespace functional
 
 }  // namespace ember::nn

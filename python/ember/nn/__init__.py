@@ -9,6 +9,7 @@ from ember.nn.modules import BCELoss as BCELoss
 from ember.nn.modules import BCEWithLogitsLoss as BCEWithLogitsLoss
 from ember.nn.modules import CosineEmbeddingLoss as CosineEmbeddingLoss
 from ember.nn.modules import CrossEntropyLoss as CrossEntropyLoss
+from ember.nn.modules import CTCLoss as CTCLoss
 from ember.nn.modules import Flatten as Flatten
 from ember.nn.modules import GaussianNLLLoss as GaussianNLLLoss
 from ember.nn.modules import HingeEmbeddingLoss as HingeEmbeddingLoss

@@ -8,6 +8,7 @@ belongs to Python (PyTorch's legacy size_average/reduce arguments, for instance)
 # ---------------------------------------------------------------- losses (ember/ops/nn_loss.h)
 import warnings as _warnings
 
+import ember as _ember
 from ember._C import _nn as _nn_loss
 
 
@@ -199,3 +200,21 @@ def multilabel_margin_loss(input, target, size_average=None, reduce=None, reduct
     """  # noqa: E501
     return _nn_loss.multilabel_margin_loss(input, target,
                                            _reduction(size_average, reduce, reduction))
+
+
+def ctc_loss(log_probs, targets, input_lengths, target_lengths, blank=0, reduction="mean",
+             zero_infinity=False):
+    """ctc_loss(log_probs, targets, input_lengths, target_lengths, blank=0, reduction='mean', zero_infinity=False) -> Tensor
+
+    The connectionist temporal classification loss of log_probs (T, N, C) or (T, C) and targets
+    (N, S) padded or concatenated; the lengths are tensors or sequences of ints.
+    """  # noqa: E501
+    return _nn_loss.ctc_loss(log_probs, targets, _lengths(input_lengths),
+                             _lengths(target_lengths), blank, reduction, zero_infinity)
+
+
+def _lengths(lengths):
+    """ctc_loss's lengths as an int64 tensor (PyTorch takes tensors, tuples and lists)."""
+    if isinstance(lengths, _ember.Tensor):
+        return lengths
+    return _ember.tensor(lengths, dtype=_ember.int64)

@@ -10,6 +10,7 @@ from ember.nn.modules.loss import BCELoss as BCELoss
 from ember.nn.modules.loss import BCEWithLogitsLoss as BCEWithLogitsLoss
 from ember.nn.modules.loss import CosineEmbeddingLoss as CosineEmbeddingLoss
 from ember.nn.modules.loss import CrossEntropyLoss as CrossEntropyLoss
+from ember.nn.modules.loss import CTCLoss as CTCLoss
 from ember.nn.modules.loss import GaussianNLLLoss as GaussianNLLLoss
 from ember.nn.modules.loss import HingeEmbeddingLoss as HingeEmbeddingLoss
 from ember.nn.modules.loss import HuberLoss as HuberLoss
