@@ -422,7 +422,9 @@ Tensor multi_margin_loss(const Tensor& input, const Tensor& target, const Scalar
   check_class_range("multi_margin_loss", input, target, classes, std::nullopt);
 
   const Tensor index = target.unsqueeze(-1);
-  Tensor hinge = (input - input.gather(-1, index) + margin.to_double()).clamp_min(0);
+  // PyTorch's kernel adds a term only where it is positive, so a NaN term counts as 0.
+  const Tensor terms = input - input.gather(-1, index) + margin.to_double();
+  Tensor hinge = where(terms > 0, terms, zeros_like(terms));
   if (order == 2) {
     hinge = hinge * hinge;
   }
@@ -457,9 +459,13 @@ Tensor multilabel_margin_loss(const Tensor& input, const Tensor& target, int64_t
   const Tensor counts = zeros_like(input).scatter_add(-1, safe_labels, listed.to(input.dtype()));
   const Tensor unlisted = (counts == 0).to(input.dtype());
   // hinge[..., j, k] = max(0, 1 - (x[j] - x[k])) for listed j and unlisted k.
-  const Tensor hinge = (1 - (input.unsqueeze(-1) - input.unsqueeze(-2))).clamp_min(0);
+  // PyTorch's kernel adds only positive terms of counted pairs (a NaN or inf elsewhere is not
+  // read).
+  const Tensor terms = 1 - (input.unsqueeze(-1) - input.unsqueeze(-2));
   const Tensor pair_weight = counts.unsqueeze(-1) * unlisted.unsqueeze(-2);
-  return reduce((hinge * pair_weight).sum({-2, -1}) / static_cast<double>(classes), reduction);
+  const Tensor counted = (terms > 0) & (pair_weight > 0);
+  const Tensor hinge = where(counted, terms * pair_weight, zeros_like(terms));
+  return reduce(hinge.sum({-2, -1}) / static_cast<double>(classes), reduction);
 }
 
 }  // namespace ember

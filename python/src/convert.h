@@ -114,7 +114,5 @@ int tensor_init(PyObject* self, PyObject* args, PyObject* kwargs);
 // The Tensor type's slots: the garbage collector's (Note [tensors and the garbage collector])
 // and tensor_init.
 PyType_Slot* tensor_type_slots();
-// nn.functional's losses (python/src/nn_loss.cpp), in ember._C._nn.
-void init_nn_loss(nb::module_& nn_module);
 
 }  // namespace ember::python

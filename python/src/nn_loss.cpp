@@ -6,6 +6,7 @@
 
 #include "convert.h"
 #include "ember/ops/nn_loss.h"
+#include "nn.h"
 
 namespace ember::python {
 

@@ -31,28 +31,29 @@ inline Tensor huber_loss(const Tensor& input, const Tensor& target,
 
 inline Tensor nll_loss(const Tensor& input, const Tensor& target,
                        const NLLLossFuncOptions& options = {}) {
-  return ember::nll_loss(input, target, options.weight(), reduction_enum(options.reduction()),
-                         options.ignore_index());
+  return ember::nll_loss(input, target, optional_tensor(options.weight()),
+                         reduction_enum(options.reduction()), options.ignore_index());
 }
 
 inline Tensor cross_entropy(const Tensor& input, const Tensor& target,
                             const CrossEntropyFuncOptions& options = {}) {
-  return ember::cross_entropy_loss(input, target, options.weight(),
+  return ember::cross_entropy_loss(input, target, optional_tensor(options.weight()),
                                    reduction_enum(options.reduction()), options.ignore_index(),
                                    options.label_smoothing());
 }
 
 inline Tensor binary_cross_entropy(const Tensor& input, const Tensor& target,
                                    const BinaryCrossEntropyFuncOptions& options = {}) {
-  return ember::binary_cross_entropy(input, target, options.weight(),
+  return ember::binary_cross_entropy(input, target, optional_tensor(options.weight()),
                                      reduction_enum(options.reduction()));
 }
 
 inline Tensor binary_cross_entropy_with_logits(
     const Tensor& input, const Tensor& target,
     const BinaryCrossEntropyWithLogitsFuncOptions& options = {}) {
-  return ember::binary_cross_entropy_with_logits(
-      input, target, options.weight(), options.pos_weight(), reduction_enum(options.reduction()));
+  return ember::binary_cross_entropy_with_logits(input, target, optional_tensor(options.weight()),
+                                                 optional_tensor(options.pos_weight()),
+                                                 reduction_enum(options.reduction()));
 }
 
 inline Tensor kl_div(const Tensor& input, const Tensor& target,
@@ -107,13 +108,14 @@ inline Tensor soft_margin_loss(const Tensor& input, const Tensor& target,
 
 inline Tensor multilabel_soft_margin_loss(const Tensor& input, const Tensor& target,
                                           const MultilabelSoftMarginLossFuncOptions& options = {}) {
-  return ember::multilabel_soft_margin_loss(input, target, options.weight(),
+  return ember::multilabel_soft_margin_loss(input, target, optional_tensor(options.weight()),
                                             reduction_enum(options.reduction()));
 }
 
 inline Tensor multi_margin_loss(const Tensor& input, const Tensor& target,
                                 const MultiMarginLossFuncOptions& options = {}) {
-  return ember::multi_margin_loss(input, target, options.p(), options.margin(), options.weight(),
+  return ember::multi_margin_loss(input, target, options.p(), options.margin(),
+                                  optional_tensor(options.weight()),
                                   reduction_enum(options.reduction()));
 }
 

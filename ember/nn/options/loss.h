@@ -7,21 +7,9 @@
 #include <optional>
 #include <variant>
 
+#include "ember/nn/arg.h"
 #include "ember/nn/enum.h"
 #include "ember/ops/nn_loss.h"
-
-// A libtorch-style option: name(value) sets it and returns the options, name() reads it.
-#define EMBER_LOSS_ARG(T, name)                      \
- public:                                             \
-  auto& name(const T& value) {                       \
-    name##_ = value;                                 \
-    return *this;                                    \
-  }                                                  \
-  const T& name() const noexcept { return name##_; } \
-  T& name() noexcept { return name##_; }             \
-                                                     \
- private:                                            \
-  T name##_
 
 namespace ember::nn {
 
@@ -32,11 +20,16 @@ inline int64_t reduction_enum(const LossReduction& reduction) {
   return static_cast<int64_t>(reduction.index());
 }
 
+// An options tensor (undefined: not given, as libtorch's) as the ops' optional argument.
+inline std::optional<Tensor> optional_tensor(const Tensor& tensor) {
+  return tensor.defined() ? std::optional<Tensor>(tensor) : std::nullopt;
+}
+
 // Options of a loss whose only option is the reduction.
 #define EMBER_REDUCTION_ONLY_OPTIONS(Name)                           \
   struct Name {                                                      \
     Name(LossReduction reduction = kMean) : reduction_(reduction) {} \
-    EMBER_LOSS_ARG(LossReduction, reduction);                        \
+    EMBER_ARG(LossReduction, reduction);                             \
   }
 EMBER_REDUCTION_ONLY_OPTIONS(L1LossOptions);
 EMBER_REDUCTION_ONLY_OPTIONS(MSELossOptions);
@@ -45,99 +38,99 @@ EMBER_REDUCTION_ONLY_OPTIONS(MultiLabelMarginLossOptions);
 #undef EMBER_REDUCTION_ONLY_OPTIONS
 
 struct SmoothL1LossOptions {
-  EMBER_LOSS_ARG(LossReduction, reduction) = kMean;
-  EMBER_LOSS_ARG(double, beta) = 1.0;
+  EMBER_ARG(LossReduction, reduction) = kMean;
+  EMBER_ARG(double, beta) = 1.0;
 };
 
 struct HuberLossOptions {
-  EMBER_LOSS_ARG(LossReduction, reduction) = kMean;
-  EMBER_LOSS_ARG(double, delta) = 1.0;
+  EMBER_ARG(LossReduction, reduction) = kMean;
+  EMBER_ARG(double, delta) = 1.0;
 };
 
 struct NLLLossOptions {
-  EMBER_LOSS_ARG(std::optional<Tensor>, weight);
-  EMBER_LOSS_ARG(int64_t, ignore_index) = -100;
-  EMBER_LOSS_ARG(LossReduction, reduction) = kMean;
+  EMBER_ARG(Tensor, weight);
+  EMBER_ARG(int64_t, ignore_index) = -100;
+  EMBER_ARG(LossReduction, reduction) = kMean;
 };
 
 struct CrossEntropyLossOptions {
-  EMBER_LOSS_ARG(std::optional<Tensor>, weight);
-  EMBER_LOSS_ARG(int64_t, ignore_index) = -100;
-  EMBER_LOSS_ARG(LossReduction, reduction) = kMean;
-  EMBER_LOSS_ARG(double, label_smoothing) = 0.0;
+  EMBER_ARG(Tensor, weight);
+  EMBER_ARG(int64_t, ignore_index) = -100;
+  EMBER_ARG(LossReduction, reduction) = kMean;
+  EMBER_ARG(double, label_smoothing) = 0.0;
 };
 
 struct BCELossOptions {
-  EMBER_LOSS_ARG(std::optional<Tensor>, weight);
-  EMBER_LOSS_ARG(LossReduction, reduction) = kMean;
+  EMBER_ARG(Tensor, weight);
+  EMBER_ARG(LossReduction, reduction) = kMean;
 };
 
 struct BCEWithLogitsLossOptions {
-  EMBER_LOSS_ARG(std::optional<Tensor>, weight);
-  EMBER_LOSS_ARG(LossReduction, reduction) = kMean;
-  EMBER_LOSS_ARG(std::optional<Tensor>, pos_weight);
+  EMBER_ARG(Tensor, weight);
+  EMBER_ARG(LossReduction, reduction) = kMean;
+  EMBER_ARG(Tensor, pos_weight);
 };
 
 struct KLDivLossOptions {
   using reduction_t =
       std::variant<enumtype::kNone, enumtype::kBatchMean, enumtype::kSum, enumtype::kMean>;
   KLDivLossOptions(reduction_t reduction = kMean) : reduction_(reduction) {}  // NOLINT
-  EMBER_LOSS_ARG(reduction_t, reduction);
-  EMBER_LOSS_ARG(bool, log_target) = false;
+  EMBER_ARG(reduction_t, reduction);
+  EMBER_ARG(bool, log_target) = false;
 };
 
 struct PoissonNLLLossOptions {
-  EMBER_LOSS_ARG(bool, log_input) = true;
-  EMBER_LOSS_ARG(bool, full) = false;
-  EMBER_LOSS_ARG(double, eps) = 1e-8;
-  EMBER_LOSS_ARG(LossReduction, reduction) = kMean;
+  EMBER_ARG(bool, log_input) = true;
+  EMBER_ARG(bool, full) = false;
+  EMBER_ARG(double, eps) = 1e-8;
+  EMBER_ARG(LossReduction, reduction) = kMean;
 };
 
 struct GaussianNLLLossOptions {
-  EMBER_LOSS_ARG(bool, full) = false;
-  EMBER_LOSS_ARG(double, eps) = 1e-6;
-  EMBER_LOSS_ARG(LossReduction, reduction) = kMean;
+  EMBER_ARG(bool, full) = false;
+  EMBER_ARG(double, eps) = 1e-6;
+  EMBER_ARG(LossReduction, reduction) = kMean;
 };
 
 struct MarginRankingLossOptions {
-  EMBER_LOSS_ARG(double, margin) = 0.0;
-  EMBER_LOSS_ARG(LossReduction, reduction) = kMean;
+  EMBER_ARG(double, margin) = 0.0;
+  EMBER_ARG(LossReduction, reduction) = kMean;
 };
 
 struct HingeEmbeddingLossOptions {
-  EMBER_LOSS_ARG(double, margin) = 1.0;
-  EMBER_LOSS_ARG(LossReduction, reduction) = kMean;
+  EMBER_ARG(double, margin) = 1.0;
+  EMBER_ARG(LossReduction, reduction) = kMean;
 };
 
 struct CosineEmbeddingLossOptions {
-  EMBER_LOSS_ARG(double, margin) = 0.0;
-  EMBER_LOSS_ARG(LossReduction, reduction) = kMean;
+  EMBER_ARG(double, margin) = 0.0;
+  EMBER_ARG(LossReduction, reduction) = kMean;
 };
 
 struct TripletMarginLossOptions {
-  EMBER_LOSS_ARG(double, margin) = 1.0;
-  EMBER_LOSS_ARG(double, p) = 2.0;
-  EMBER_LOSS_ARG(double, eps) = 1e-6;
-  EMBER_LOSS_ARG(bool, swap) = false;
-  EMBER_LOSS_ARG(LossReduction, reduction) = kMean;
+  EMBER_ARG(double, margin) = 1.0;
+  EMBER_ARG(double, p) = 2.0;
+  EMBER_ARG(double, eps) = 1e-6;
+  EMBER_ARG(bool, swap) = false;
+  EMBER_ARG(LossReduction, reduction) = kMean;
 };
 
 struct MultiLabelSoftMarginLossOptions {
-  EMBER_LOSS_ARG(std::optional<Tensor>, weight);
-  EMBER_LOSS_ARG(LossReduction, reduction) = kMean;
+  EMBER_ARG(Tensor, weight);
+  EMBER_ARG(LossReduction, reduction) = kMean;
 };
 
 struct MultiMarginLossOptions {
-  EMBER_LOSS_ARG(int64_t, p) = 1;
-  EMBER_LOSS_ARG(double, margin) = 1.0;
-  EMBER_LOSS_ARG(std::optional<Tensor>, weight);
-  EMBER_LOSS_ARG(LossReduction, reduction) = kMean;
+  EMBER_ARG(int64_t, p) = 1;
+  EMBER_ARG(double, margin) = 1.0;
+  EMBER_ARG(Tensor, weight);
+  EMBER_ARG(LossReduction, reduction) = kMean;
 };
 
 struct CTCLossOptions {
-  EMBER_LOSS_ARG(int64_t, blank) = 0;
-  EMBER_LOSS_ARG(LossReduction, reduction) = kMean;
-  EMBER_LOSS_ARG(bool, zero_infinity) = false;
+  EMBER_ARG(int64_t, blank) = 0;
+  EMBER_ARG(LossReduction, reduction) = kMean;
+  EMBER_ARG(bool, zero_infinity) = false;
 };
 
 namespace functional {
@@ -164,5 +157,3 @@ using CTCLossFuncOptions = CTCLossOptions;
 }  // namespace functional
 
 }  // namespace ember::nn
-
-#undef EMBER_LOSS_ARG

@@ -4,6 +4,7 @@ The math of every layer, loss and init is a C++ op (bound in ember._C._nn); the 
 thin Python shells over it (DESIGN §10).
 """
 from ember.nn import functional as functional
+from ember.nn import init as init
 from ember.nn import modules as modules
 from ember.nn.modules import BCELoss as BCELoss
 from ember.nn.modules import BCEWithLogitsLoss as BCEWithLogitsLoss

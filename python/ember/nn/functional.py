@@ -5,11 +5,16 @@ cannot reach by dotted name); this module re-exports them and adds only argument
 belongs to Python (PyTorch's legacy size_average/reduce arguments, for instance).
 """
 
-# ---------------------------------------------------------------- losses (ember/ops/nn_loss.h)
 import warnings as _warnings
 
 import ember as _ember
+from ember._C import _nn as _linear_ops
 from ember._C import _nn as _nn_loss
+
+linear = _linear_ops.linear
+bilinear = _linear_ops.bilinear
+
+# ---------------------------------------------------------------- losses (ember/ops/nn_loss.h)
 
 
 def _reduction(size_average, reduce, reduction):

@@ -53,8 +53,18 @@ def non_finite_factorization(case):
     return False
 
 
+def infinite_quantile_input(case):
+    """numpy's quantile interpolates an exact hit v[k] as v[k] + 0 * (v[k+1] - v[k]), which is
+    NaN when a neighbour is infinite; PyTorch and ember return v[k] (so numpy cannot judge)."""
+    if case.info.name not in ("quantile", "nanquantile"):
+        return False
+    values = [arg.values for arg in case.args[:1] if hasattr(arg, "values")]
+    return any(np.isinf(np.asarray(v, dtype=float)).any() for v in values)
+
+
 OPCALL = [("issue 8 (linalg): LAPACK ops on non-finite or extremal input",
-           non_finite_factorization)]
+           non_finite_factorization),
+          ("numpy's quantile reference: NaN from an infinite neighbour", infinite_quantile_input)]
 
 
 def opcall_reason(case):

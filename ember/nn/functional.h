@@ -1,0 +1,6 @@
+// ember::nn::functional (libtorch's torch::nn::functional, usually `namespace F =
+// ember::nn::functional;`): one header per family, each an inline forward to the ops.
+#pragma once
+
+#include "ember/nn/functional/linear.h"
+#include "ember/nn/functional/loss.h"

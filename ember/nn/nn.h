@@ -1,0 +1,14 @@
+// The C++ frontend (libtorch's torch/nn.h): Module, holders, containers, layers, functional
+// and init. Included by ember/ember.h.
+#pragma once
+
+#include "ember/nn/functional.h"
+#include "ember/nn/init.h"
+#include "ember/nn/module.h"
+#include "ember/nn/modules/container.h"
+#include "ember/nn/modules/linear.h"
+#include "ember/nn/modules/loss.h"
+#include "ember/nn/options/linear.h"
+#include "ember/nn/options/loss.h"
+#include "ember/nn/ordered_dict.h"
+#include "ember/nn/pimpl.h"
