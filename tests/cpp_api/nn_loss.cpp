@@ -13,8 +13,8 @@ namespace F = torch::nn::functional;
 int main() {
   torch::Tensor x = torch::tensor({1.0, 2.0, 3.0});
   torch::Tensor y = torch::tensor({0.0, 2.0, 5.0});
-  CHECK(std::abs(torch::mse_loss(x, y).item<double>() - 5.0 / 3.0) < 1e-12);
-  CHECK(std::abs(torch::l1_loss(x, y, torch::Reduction::Sum).item<double>() - 3.0) < 1e-12);
+  CHECK(std::abs(torch::mse_loss(x, y).item<double>() - 5.0 / 3.0) < 1e-6);
+  CHECK(std::abs(torch::l1_loss(x, y, torch::Reduction::Sum).item<double>() - 3.0) < 1e-6);
   CHECK(torch::allclose(F::mse_loss(x, y, F::MSELossFuncOptions().reduction(torch::kNone)),
                         torch::tensor({1.0, 0.0, 4.0})));
 
