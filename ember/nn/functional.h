@@ -3,3 +3,4 @@
 #pragma once
 
 #include "ember/nn/functional/linear.h"
+#include "ember/nn/functional/loss.h"

@@ -7,6 +7,8 @@
 #include "ember/nn/module.h"
 #include "ember/nn/modules/container.h"
 #include "ember/nn/modules/linear.h"
+#include "ember/nn/modules/loss.h"
 #include "ember/nn/options/linear.h"
+#include "ember/nn/options/loss.h"
 #include "ember/nn/ordered_dict.h"
 #include "ember/nn/pimpl.h"

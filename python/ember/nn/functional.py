@@ -5,7 +5,221 @@ cannot reach by dotted name); this module re-exports them and adds only argument
 belongs to Python (PyTorch's legacy size_average/reduce arguments, for instance).
 """
 
+import warnings as _warnings
+
+import ember as _ember
 from ember._C import _nn as _linear_ops
+from ember._C import _nn as _nn_loss
 
 linear = _linear_ops.linear
 bilinear = _linear_ops.bilinear
+
+# ---------------------------------------------------------------- losses (ember/ops/nn_loss.h)
+
+
+def _reduction(size_average, reduce, reduction):
+    """PyTorch's legacy size_average / reduce arguments as a reduction string."""
+    if size_average is None and reduce is None:
+        return reduction
+    size_average = True if size_average is None else size_average
+    reduce = True if reduce is None else reduce
+    legacy = ("mean" if size_average else "sum") if reduce else "none"
+    _warnings.warn("size_average and reduce args will be deprecated, please use "
+                   f"reduction='{legacy}' instead.", stacklevel=3)
+    return legacy
+
+
+def l1_loss(input, target, size_average=None, reduce=None, reduction="mean"):
+    """l1_loss(input, target, size_average=None, reduce=None, reduction='mean') -> Tensor
+
+    The mean (or sum, or none) absolute difference |input - target|; input and target broadcast.
+    """
+    return _nn_loss.l1_loss(input, target, _reduction(size_average, reduce, reduction))
+
+
+def mse_loss(input, target, size_average=None, reduce=None, reduction="mean"):
+    """mse_loss(input, target, size_average=None, reduce=None, reduction='mean') -> Tensor
+
+    The mean (or sum, or none) squared difference (input - target)^2.
+    """
+    return _nn_loss.mse_loss(input, target, _reduction(size_average, reduce, reduction))
+
+
+def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mean", beta=1.0):
+    """smooth_l1_loss(input, target, size_average=None, reduce=None, reduction='mean', beta=1.0) -> Tensor
+
+    0.5 d^2 / beta where |d| < beta, else |d| - 0.5 beta, d = input - target.
+    """  # noqa: E501
+    return _nn_loss.smooth_l1_loss(input, target, _reduction(size_average, reduce, reduction),
+                                   beta)
+
+
+def huber_loss(input, target, reduction="mean", delta=1.0):
+    """huber_loss(input, target, reduction='mean', delta=1.0) -> Tensor
+
+    0.5 d^2 where |d| < delta, else delta (|d| - 0.5 delta), d = input - target.
+    """
+    return _nn_loss.huber_loss(input, target, reduction, delta)
+
+
+def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None,
+             reduction="mean"):
+    """nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None, reduction='mean') -> Tensor
+
+    The negative log-likelihood of log-probabilities input (C), (N, C) or (N, C, d1, ..., dk)
+    and int64 class indices target (), (N) or (N, d1, ..., dk).
+    """  # noqa: E501
+    return _nn_loss.nll_loss(input, target, weight, ignore_index,
+                             _reduction(size_average, reduce, reduction))
+
+
+def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-100,
+                  reduce=None, reduction="mean", label_smoothing=0.0):
+    """cross_entropy(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None, reduction='mean', label_smoothing=0.0) -> Tensor
+
+    The cross-entropy of logits input and class indices (or, floating, class probabilities).
+    """  # noqa: E501
+    return _nn_loss.cross_entropy(input, target, weight, ignore_index,
+                                  _reduction(size_average, reduce, reduction), label_smoothing)
+
+
+def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=None,
+                         reduction="mean"):
+    """binary_cross_entropy(input, target, weight=None, size_average=None, reduce=None, reduction='mean') -> Tensor
+
+    The binary cross-entropy of probabilities input and targets of its shape.
+    """  # noqa: E501
+    return _nn_loss.binary_cross_entropy(input, target, weight,
+                                         _reduction(size_average, reduce, reduction))
+
+
+def binary_cross_entropy_with_logits(input, target, weight=None, size_average=None, reduce=None,
+                                     reduction="mean", pos_weight=None):
+    """binary_cross_entropy_with_logits(input, target, weight=None, size_average=None, reduce=None, reduction='mean', pos_weight=None) -> Tensor
+
+    The binary cross-entropy of logits input, computed stably.
+    """  # noqa: E501
+    return _nn_loss.binary_cross_entropy_with_logits(
+        input, target, weight, _reduction(size_average, reduce, reduction), pos_weight)
+
+
+def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_target=False):
+    """kl_div(input, target, size_average=None, reduce=None, reduction='mean', log_target=False) -> Tensor
+
+    The Kullback-Leibler divergence of target from log-probabilities input; reduction may be
+    'batchmean' (the sum divided by the batch size).
+    """  # noqa: E501
+    return _nn_loss.kl_div(input, target, _reduction(size_average, reduce, reduction), log_target)
+
+
+def poisson_nll_loss(input, target, log_input=True, full=False, size_average=None, eps=1e-8,
+                     reduce=None, reduction="mean"):
+    """poisson_nll_loss(input, target, log_input=True, full=False, size_average=None, eps=1e-08, reduce=None, reduction='mean') -> Tensor
+
+    The negative log-likelihood of target under a Poisson distribution of rate input.
+    """  # noqa: E501
+    return _nn_loss.poisson_nll_loss(input, target, log_input, full, eps,
+                                     _reduction(size_average, reduce, reduction))
+
+
+def gaussian_nll_loss(input, target, var, full=False, eps=1e-6, reduction="mean"):
+    """gaussian_nll_loss(input, target, var, full=False, eps=1e-06, reduction='mean') -> Tensor
+
+    The negative log-likelihood of target under Gaussians of mean input and variance var.
+    """
+    return _nn_loss.gaussian_nll_loss(input, target, var, full, eps, reduction)
+
+
+def margin_ranking_loss(input1, input2, target, margin=0, size_average=None, reduce=None,
+                        reduction="mean"):
+    """margin_ranking_loss(input1, input2, target, margin=0, size_average=None, reduce=None, reduction='mean') -> Tensor
+
+    max(0, -target * (input1 - input2) + margin).
+    """  # noqa: E501
+    return _nn_loss.margin_ranking_loss(input1, input2, target, margin,
+                                        _reduction(size_average, reduce, reduction))
+
+
+def hinge_embedding_loss(input, target, margin=1.0, size_average=None, reduce=None,
+                         reduction="mean"):
+    """hinge_embedding_loss(input, target, margin=1.0, size_average=None, reduce=None, reduction='mean') -> Tensor
+
+    input where target is 1, max(0, margin - input) where it is -1.
+    """  # noqa: E501
+    return _nn_loss.hinge_embedding_loss(input, target, margin,
+                                         _reduction(size_average, reduce, reduction))
+
+
+def cosine_embedding_loss(input1, input2, target, margin=0, size_average=None, reduce=None,
+                          reduction="mean"):
+    """cosine_embedding_loss(input1, input2, target, margin=0, size_average=None, reduce=None, reduction='mean') -> Tensor
+
+    1 - cos(input1, input2) where target is 1, max(0, cos - margin) where it is -1.
+    """  # noqa: E501
+    return _nn_loss.cosine_embedding_loss(input1, input2, target, margin,
+                                          _reduction(size_average, reduce, reduction))
+
+
+def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2, eps=1e-6, swap=False,
+                        size_average=None, reduce=None, reduction="mean"):
+    """triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2, eps=1e-06, swap=False, size_average=None, reduce=None, reduction='mean') -> Tensor
+
+    max(0, margin + d(anchor, positive) - d(anchor, negative)), d the p-norm distance.
+    """  # noqa: E501
+    return _nn_loss.triplet_margin_loss(anchor, positive, negative, margin, p, eps, swap,
+                                        _reduction(size_average, reduce, reduction))
+
+
+def soft_margin_loss(input, target, size_average=None, reduce=None, reduction="mean"):
+    """soft_margin_loss(input, target, size_average=None, reduce=None, reduction='mean') -> Tensor
+
+    The logistic loss log(1 + exp(-target * input)).
+    """
+    return _nn_loss.soft_margin_loss(input, target, _reduction(size_average, reduce, reduction))
+
+
+def multilabel_soft_margin_loss(input, target, weight=None, size_average=None, reduce=None,
+                                reduction="mean"):
+    """multilabel_soft_margin_loss(input, target, weight=None, size_average=None, reduce=None, reduction='mean') -> Tensor
+
+    The logistic loss of each label (target 0 or 1), averaged over the classes.
+    """  # noqa: E501
+    return _nn_loss.multilabel_soft_margin_loss(input, target, weight,
+                                                _reduction(size_average, reduce, reduction))
+
+
+def multi_margin_loss(input, target, p=1, margin=1.0, weight=None, size_average=None,
+                      reduce=None, reduction="mean"):
+    """multi_margin_loss(input, target, p=1, margin=1.0, weight=None, size_average=None, reduce=None, reduction='mean') -> Tensor
+
+    The multi-class hinge loss of scores (N, C) or (C) and class indices.
+    """  # noqa: E501
+    return _nn_loss.multi_margin_loss(input, target, p, margin, weight,
+                                      _reduction(size_average, reduce, reduction))
+
+
+def multilabel_margin_loss(input, target, size_average=None, reduce=None, reduction="mean"):
+    """multilabel_margin_loss(input, target, size_average=None, reduce=None, reduction='mean') -> Tensor
+
+    The multi-label hinge loss of scores and lists of class indices ended by -1.
+    """  # noqa: E501
+    return _nn_loss.multilabel_margin_loss(input, target,
+                                           _reduction(size_average, reduce, reduction))
+
+
+def ctc_loss(log_probs, targets, input_lengths, target_lengths, blank=0, reduction="mean",
+             zero_infinity=False):
+    """ctc_loss(log_probs, targets, input_lengths, target_lengths, blank=0, reduction='mean', zero_infinity=False) -> Tensor
+
+    The connectionist temporal classification loss of log_probs (T, N, C) or (T, C) and targets
+    (N, S) padded or concatenated; the lengths are tensors or sequences of ints.
+    """  # noqa: E501
+    return _nn_loss.ctc_loss(log_probs, targets, _lengths(input_lengths),
+                             _lengths(target_lengths), blank, reduction, zero_infinity)
+
+
+def _lengths(lengths):
+    """ctc_loss's lengths as an int64 tensor (PyTorch takes tensors, tuples and lists)."""
+    if isinstance(lengths, _ember.Tensor):
+        return lengths
+    return _ember.tensor(lengths, dtype=_ember.int64)

@@ -1,0 +1,18 @@
+// libtorch's enum-like option values (torch::kSum, ...): each a distinct empty type, so that an
+// options field holds a std::variant of the values it accepts and a wrong one does not compile.
+#pragma once
+
+namespace ember {
+namespace enumtype {
+struct kNone {};
+struct kMean {};
+struct kSum {};
+struct kBatchMean {};
+}  // namespace enumtype
+
+inline constexpr enumtype::kNone kNone{};
+inline constexpr enumtype::kMean kMean{};
+inline constexpr enumtype::kSum kSum{};
+inline constexpr enumtype::kBatchMean kBatchMean{};
+
+}  // namespace ember
