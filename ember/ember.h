@@ -14,6 +14,7 @@
 #include "ember/ops/indexing.h"
 #include "ember/ops/linalg.h"
 #include "ember/ops/math.h"
+#include "ember/ops/nn_activation.h"
 #include "ember/ops/ops.h"
 #include "ember/ops/out.h"
 #include "ember/ops/random.h"

@@ -101,4 +101,5 @@ NB_MODULE(_C, module) {
   init_random(module, tensor_class);
   // nn.functional's ops: ember._C._nn, filled by one init_nn_* per family (python/src/nn_*.cpp).
   nb::module_ nn_module = module.def_submodule("_nn", "nn.functional's ops.");
+  init_nn_activation(module, tensor_class, nn_module);
 }
