@@ -56,8 +56,10 @@ Tensor in_opmath(const Tensor& x, F f) {
   return f(x);
 }
 
-// Writes result into x (the in-place forms): x keeps its identity, autograd sees a copy.
-Tensor& assign(Tensor& x, const Tensor& result) {
+// Writes result into x (the in-place forms): x keeps its identity, autograd sees a copy. A
+// floating result does not go into an integer x (B4), as PyTorch's in-place ops refuse it.
+Tensor& assign(std::string_view op, Tensor& x, const Tensor& result) {
+  check_inplace_cast(op, result.dtype(), x.dtype());
   x.copy_(result);
   return x;
 }
@@ -71,7 +73,7 @@ Tensor leaky_relu(const Tensor& x, const Scalar& negative_slope) {
   return where(gt(x, 0), x, mul(x, negative_slope));
 }
 Tensor& leaky_relu_(Tensor& x, const Scalar& negative_slope) {
-  return assign(x, leaky_relu(x, negative_slope));
+  return assign("leaky_relu_", x, leaky_relu(x, negative_slope));
 }
 
 Tensor elu(const Tensor& x, const Scalar& alpha, const Scalar& scale, const Scalar& input_scale) {
@@ -83,18 +85,18 @@ Tensor elu(const Tensor& x, const Scalar& alpha, const Scalar& scale, const Scal
   });
 }
 Tensor& elu_(Tensor& x, const Scalar& alpha, const Scalar& scale, const Scalar& input_scale) {
-  return assign(x, elu(x, alpha, scale, input_scale));
+  return assign("elu_", x, elu(x, alpha, scale, input_scale));
 }
 
 Tensor selu(const Tensor& x) { return elu(x, kSeluAlpha, kSeluScale); }
-Tensor& selu_(Tensor& x) { return assign(x, selu(x)); }
+Tensor& selu_(Tensor& x) { return assign("selu_", x, selu(x)); }
 
 Tensor celu(const Tensor& x, const Scalar& alpha) {
   EMBER_CHECK(alpha.to_double() != 0.0, "[celu] ZeroDivisionError: alpha must be non-zero; got ",
               alpha.to_double());
   return elu(x, alpha, 1, 1.0 / alpha.to_double());
 }
-Tensor& celu_(Tensor& x, const Scalar& alpha) { return assign(x, celu(x, alpha)); }
+Tensor& celu_(Tensor& x, const Scalar& alpha) { return assign("celu_", x, celu(x, alpha)); }
 
 Tensor gelu(const Tensor& x, std::string_view approximate) {
   EMBER_CHECK_VALUE(approximate == "none" || approximate == "tanh",
@@ -115,12 +117,12 @@ Tensor gelu(const Tensor& x, std::string_view approximate) {
 Tensor silu(const Tensor& x) {
   return in_opmath(x, [](const Tensor& v) { return mul(v, sigmoid(v)); });
 }
-Tensor& silu_(Tensor& x) { return assign(x, silu(x)); }
+Tensor& silu_(Tensor& x) { return assign("silu_", x, silu(x)); }
 
 Tensor mish(const Tensor& x) {
   return in_opmath(x, [](const Tensor& v) { return mul(v, tanh(softplus(v))); });
 }
-Tensor& mish_(Tensor& x) { return assign(x, mish(x)); }
+Tensor& mish_(Tensor& x) { return assign("mish_", x, mish(x)); }
 
 Tensor hardtanh(const Tensor& x, const Scalar& min_val, const Scalar& max_val) {
   EMBER_CHECK_VALUE(min_val.to_double() <= max_val.to_double(),
@@ -129,7 +131,7 @@ Tensor hardtanh(const Tensor& x, const Scalar& min_val, const Scalar& max_val) {
   return where(lt(x, min_val), min_val, where(gt(x, max_val), max_val, x));
 }
 Tensor& hardtanh_(Tensor& x, const Scalar& min_val, const Scalar& max_val) {
-  return assign(x, hardtanh(x, min_val, max_val));
+  return assign("hardtanh_", x, hardtanh(x, min_val, max_val));
 }
 
 Tensor hardsigmoid(const Tensor& x) {
@@ -137,14 +139,14 @@ Tensor hardsigmoid(const Tensor& x) {
     return where(le(v, -3), 0.0, where(ge(v, 3), 1.0, add(div(v, 6), 0.5)));
   });
 }
-Tensor& hardsigmoid_(Tensor& x) { return assign(x, hardsigmoid(x)); }
+Tensor& hardsigmoid_(Tensor& x) { return assign("hardsigmoid_", x, hardsigmoid(x)); }
 
 Tensor hardswish(const Tensor& x) {
   return in_opmath(x, [](const Tensor& v) {
     return where(le(v, -3), 0.0, where(ge(v, 3), v, mul(v, div(add(v, 3), 6))));
   });
 }
-Tensor& hardswish_(Tensor& x) { return assign(x, hardswish(x)); }
+Tensor& hardswish_(Tensor& x) { return assign("hardswish_", x, hardswish(x)); }
 
 Tensor softplus(const Tensor& x, const Scalar& beta, const Scalar& threshold) {
   return in_opmath(x, [&](const Tensor& v) {
@@ -179,7 +181,7 @@ Tensor threshold(const Tensor& x, const Scalar& threshold, const Scalar& value) 
   return where(gt(x, threshold), x, value);
 }
 Tensor& threshold_(Tensor& x, const Scalar& threshold, const Scalar& value) {
-  return assign(x, ember::threshold(x, threshold, value));
+  return assign("threshold_", x, ember::threshold(x, threshold, value));
 }
 
 Tensor log_sigmoid(const Tensor& x) {
@@ -227,7 +229,7 @@ Tensor rrelu(const Tensor& x, const Scalar& lower, const Scalar& upper, bool tra
   return where(ge(x, 0), x, mul(x, slopes));
 }
 Tensor& rrelu_(Tensor& x, const Scalar& lower, const Scalar& upper, bool training) {
-  return assign(x, rrelu(x, lower, upper, training));
+  return assign("rrelu_", x, rrelu(x, lower, upper, training));
 }
 
 Tensor Tensor::softmax(int64_t dim, std::optional<ScalarType> dtype) const {

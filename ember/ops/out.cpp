@@ -18,6 +18,17 @@ void check_out(std::string_view op, const Tensor& out, ArrayRef<Tensor> inputs) 
   }
 }
 
+void resize_out(std::string_view op, Tensor& out, const Shape& shape) {
+  if (out.shape() == shape) return;
+  if (out.numel() != 0) {
+    warn("[", op, "] An output with one or more elements was resized since it had shape ",
+         out.shape(), ", which does not match the required output shape ", shape,
+         ". Resize an out tensor t to zero elements with t.resize_(0) to reuse it without "
+         "this warning.");
+  }
+  out.resize_(shape);
+}
+
 Tensor& write_out(std::string_view op, const Tensor& result, Tensor& out, ArrayRef<Tensor> inputs) {
   // A result that requires grad is one autograd would have recorded (grad mode on, an input
   // requiring grad, a differentiable op): out= cannot carry that history.
@@ -25,15 +36,7 @@ Tensor& write_out(std::string_view op, const Tensor& result, Tensor& out, ArrayR
               "] out=... arguments don't support automatic differentiation, but one of the "
               "arguments requires grad.");
   check_inplace_cast(op, result.dtype(), out.dtype());
-  if (out.shape() != result.shape()) {
-    if (out.numel() != 0) {
-      warn("[", op, "] An output with one or more elements was resized since it had shape ",
-           out.shape(), ", which does not match the required output shape ", result.shape(),
-           ". Resize an out tensor t to zero elements with t.resize_(0) to reuse it without "
-           "this warning.");
-    }
-    out.resize_(result.shape());
-  }
+  resize_out(op, out, result.shape());
   if (out.numel() == 0) return out;
   check_no_internal_overlap(op, out);
   for (const Tensor& input : inputs) {

@@ -30,6 +30,8 @@ namespace ember {
 void check_out(std::string_view op, const Tensor& out, ArrayRef<Tensor> inputs);
 // The rest of the contract: autograd, cast rule, resize, overlap, copy. Returns out.
 Tensor& write_out(std::string_view op, const Tensor& result, Tensor& out, ArrayRef<Tensor> inputs);
+// The resize step: out takes `shape`, silently when empty, else with the deprecation warning.
+void resize_out(std::string_view op, Tensor& out, const Shape& shape);
 
 // check_out, compute(), write_out.
 template <typename Compute>

@@ -48,34 +48,38 @@ void init_linalg_submodule(nb::module_& linalg) {
   linalg.def("det", with_out("linalg.det", &linalg::det), nb::arg("A"), nb::kw_only(),
              nb::arg("out") = nb::none(), nb::sig("def det(A, *, out=None) -> Tensor"),
              "The determinant of each square matrix of A.");
-  linalg.def(
-      "slogdet", [](const Tensor& A) { return named("linalg_slogdet", linalg::slogdet(A)); },
-      nb::arg("A"), nb::sig("def slogdet(A) -> tuple[Tensor, Tensor]"),
-      "The sign and the log of the absolute value of each determinant: (sign, logabsdet).");
+  linalg.def("slogdet",
+             with_out("linalg.slogdet",
+                      [](const Tensor& A) { return named("linalg_slogdet", linalg::slogdet(A)); }),
+             nb::arg("A"), nb::kw_only(), nb::arg("out") = nb::none(),
+             nb::sig("def slogdet(A, *, out=None) -> tuple[Tensor, Tensor]"),
+             "The sign and the log of the absolute value of each determinant: (sign, logabsdet).");
   linalg.def("inv", with_out("linalg.inv", &linalg::inv), nb::arg("A"), nb::kw_only(),
              nb::arg("out") = nb::none(), nb::sig("def inv(A, *, out=None) -> Tensor"),
              "The inverse of each square matrix of A; raises for a singular one.");
-  linalg.def(
-      "inv_ex",
-      [](const Tensor& A, bool check_errors) {
-        return named("linalg_inv_ex", linalg::inv_ex(A, check_errors));
-      },
-      nb::arg("A"), nb::kw_only(), nb::arg("check_errors") = false,
-      nb::sig("def inv_ex(A, *, check_errors=False) -> tuple[Tensor, Tensor]"),
-      "(inverse, info): inv without raising; info is LAPACK's, 0 where A is invertible.");
+  linalg.def("inv_ex",
+             with_out("linalg.inv_ex",
+                      [](const Tensor& A, bool check_errors) {
+                        return named("linalg_inv_ex", linalg::inv_ex(A, check_errors));
+                      }),
+             nb::arg("A"), nb::kw_only(), nb::arg("check_errors") = false,
+             nb::arg("out") = nb::none(),
+             nb::sig("def inv_ex(A, *, check_errors=False, out=None) -> tuple[Tensor, Tensor]"),
+             "(inverse, info): inv without raising; info is LAPACK's, 0 where A is invertible.");
   linalg.def("solve", with_out("linalg.solve", &linalg::solve), nb::arg("A"), nb::arg("B"),
              nb::kw_only(), nb::arg("left") = true, nb::arg("out") = nb::none(),
              nb::sig("def solve(A, B, *, left=True, out=None) -> Tensor"),
              "The solution X of A X = B (or X A = B for left=False), broadcast over batches.");
-  linalg.def(
-      "solve_ex",
-      [](const Tensor& A, const Tensor& B, bool left, bool check_errors) {
-        return named("linalg_solve_ex", linalg::solve_ex(A, B, left, check_errors));
-      },
-      nb::arg("A"), nb::arg("B"), nb::kw_only(), nb::arg("left") = true,
-      nb::arg("check_errors") = false,
-      nb::sig("def solve_ex(A, B, *, left=True, check_errors=False) -> tuple[Tensor, Tensor]"),
-      "(result, info): solve without raising; info is LAPACK's, 0 where A is invertible.");
+  linalg.def("solve_ex",
+             with_out("linalg.solve_ex",
+                      [](const Tensor& A, const Tensor& B, bool left, bool check_errors) {
+                        return named("linalg_solve_ex", linalg::solve_ex(A, B, left, check_errors));
+                      }),
+             nb::arg("A"), nb::arg("B"), nb::kw_only(), nb::arg("left") = true,
+             nb::arg("check_errors") = false, nb::arg("out") = nb::none(),
+             nb::sig("def solve_ex(A, B, *, left=True, check_errors=False, out=None) -> "
+                     "tuple[Tensor, Tensor]"),
+             "(result, info): solve without raising; info is LAPACK's, 0 where A is invertible.");
   linalg.def("solve_triangular", with_out("linalg.solve_triangular", &linalg::solve_triangular),
              nb::arg("A"), nb::arg("B"), nb::kw_only(), nb::arg("upper"), nb::arg("left") = true,
              nb::arg("unitriangular") = false, nb::arg("out") = nb::none(),
@@ -86,30 +90,33 @@ void init_linalg_submodule(nb::module_& linalg) {
              nb::kw_only(), nb::arg("upper") = false, nb::arg("out") = nb::none(),
              nb::sig("def cholesky(A, *, upper=False, out=None) -> Tensor"),
              "The Cholesky factor L (A = L L^T) of each symmetric positive-definite matrix.");
-  linalg.def(
-      "cholesky_ex",
-      [](const Tensor& A, bool upper, bool check_errors) {
-        return named("linalg_cholesky_ex", linalg::cholesky_ex(A, upper, check_errors));
-      },
-      nb::arg("A"), nb::kw_only(), nb::arg("upper") = false, nb::arg("check_errors") = false,
-      nb::sig("def cholesky_ex(A, *, upper=False, check_errors=False) -> tuple[Tensor, Tensor]"),
-      "(L, info): cholesky without raising; info > 0 names the first non-positive minor.");
-  linalg.def(
-      "qr",
-      [](const Tensor& A, const std::string& mode) {
-        return named("linalg_qr", linalg::qr(A, mode));
-      },
-      nb::arg("A"), nb::arg("mode") = "reduced",
-      nb::sig("def qr(A, mode='reduced') -> tuple[Tensor, Tensor]"),
-      "The QR decomposition (Q, R); mode 'reduced', 'complete' or 'r' (R only).");
-  linalg.def(
-      "eigh",
-      [](const Tensor& A, const std::string& uplo) {
-        return named("linalg_eigh", linalg::eigh(A, uplo));
-      },
-      nb::arg("A"), nb::arg("UPLO") = "L",
-      nb::sig("def eigh(A, UPLO='L') -> tuple[Tensor, Tensor]"),
-      "(eigenvalues ascending, eigenvectors) of each symmetric matrix (its UPLO triangle).");
+  linalg.def("cholesky_ex",
+             with_out("linalg.cholesky_ex",
+                      [](const Tensor& A, bool upper, bool check_errors) {
+                        return named("linalg_cholesky_ex",
+                                     linalg::cholesky_ex(A, upper, check_errors));
+                      }),
+             nb::arg("A"), nb::kw_only(), nb::arg("upper") = false, nb::arg("check_errors") = false,
+             nb::arg("out") = nb::none(),
+             nb::sig("def cholesky_ex(A, *, upper=False, check_errors=False, out=None) -> "
+                     "tuple[Tensor, Tensor]"),
+             "(L, info): cholesky without raising; info > 0 names the first non-positive minor.");
+  linalg.def("qr",
+             with_out("linalg.qr",
+                      [](const Tensor& A, const std::string& mode) {
+                        return named("linalg_qr", linalg::qr(A, mode));
+                      }),
+             nb::arg("A"), nb::arg("mode") = "reduced", nb::kw_only(), nb::arg("out") = nb::none(),
+             nb::sig("def qr(A, mode='reduced', *, out=None) -> tuple[Tensor, Tensor]"),
+             "The QR decomposition (Q, R); mode 'reduced', 'complete' or 'r' (R only).");
+  linalg.def("eigh",
+             with_out("linalg.eigh",
+                      [](const Tensor& A, const std::string& uplo) {
+                        return named("linalg_eigh", linalg::eigh(A, uplo));
+                      }),
+             nb::arg("A"), nb::arg("UPLO") = "L", nb::kw_only(), nb::arg("out") = nb::none(),
+             nb::sig("def eigh(A, UPLO='L', *, out=None) -> tuple[Tensor, Tensor]"),
+             "(eigenvalues ascending, eigenvectors) of each symmetric matrix (its UPLO triangle).");
   linalg.def(
       "eigvalsh",
       with_out("linalg.eigvalsh",
@@ -119,27 +126,30 @@ void init_linalg_submodule(nb::module_& linalg) {
       "The eigenvalues (ascending) of each symmetric matrix.");
   linalg.def(
       "svd",
-      [](const Tensor& A, bool full_matrices) {
-        return named("linalg_svd", linalg::svd(A, full_matrices));
-      },
-      nb::arg("A"), nb::arg("full_matrices") = true,
-      nb::sig("def svd(A, full_matrices=True) -> tuple[Tensor, Tensor, Tensor]"),
+      with_out("linalg.svd",
+               [](const Tensor& A, bool full_matrices) {
+                 return named("linalg_svd", linalg::svd(A, full_matrices));
+               }),
+      nb::arg("A"), nb::arg("full_matrices") = true, nb::kw_only(), nb::arg("out") = nb::none(),
+      nb::sig("def svd(A, full_matrices=True, *, out=None) -> tuple[Tensor, Tensor, Tensor]"),
       "The singular value decomposition (U, S, Vh) with A = U diag(S) Vh.");
   linalg.def("svdvals", with_out("linalg.svdvals", &linalg::svdvals), nb::arg("A"), nb::kw_only(),
              nb::arg("out") = nb::none(), nb::sig("def svdvals(A, *, out=None) -> Tensor"),
              "The singular values (descending) of each matrix.");
   linalg.def(
       "lstsq",
-      [](const Tensor& A, const Tensor& B, std::optional<double> rcond,
-         std::optional<std::string> driver) {
-        std::optional<std::string_view> name;
-        if (driver) name = *driver;
-        return named("linalg_lstsq", linalg::lstsq(A, B, rcond, name));
-      },
+      with_out("linalg.lstsq",
+               [](const Tensor& A, const Tensor& B, std::optional<double> rcond,
+                  std::optional<std::string> driver) {
+                 std::optional<std::string_view> name;
+                 if (driver) name = *driver;
+                 return named("linalg_lstsq", linalg::lstsq(A, B, rcond, name));
+               }),
       nb::arg("A"), nb::arg("B"), nb::arg("rcond") = nb::none(), nb::kw_only(),
-      nb::arg("driver") = nb::none(),
-      nb::sig("def lstsq(A, B, rcond=None, *, driver=None) -> tuple[Tensor, Tensor, Tensor, "
-              "Tensor]"),
+      nb::arg("driver") = nb::none(), nb::arg("out") = nb::none(),
+      nb::sig(
+          "def lstsq(A, B, rcond=None, *, driver=None, out=None) -> tuple[Tensor, Tensor, Tensor, "
+          "Tensor]"),
       "(solution, residuals, rank, singular_values) of the least-squares problem min |A X - B|.");
   linalg.def("pinv", with_out("linalg.pinv", &linalg::pinv), nb::arg("A"), nb::kw_only(),
              nb::arg("atol") = nb::none(), nb::arg("rtol") = nb::none(),
@@ -218,8 +228,10 @@ void init_linalg(nb::module_& module, nb::class_<Tensor>& tensor_class) {
   module.def("logdet", &ember::logdet, nb::arg("input"), nb::sig("def logdet(input) -> Tensor"),
              "The log of the determinant: nan for a negative one, -inf for zero.");
   module.def(
-      "slogdet", [](const Tensor& A) { return named("slogdet", ember::slogdet(A)); },
-      nb::arg("input"), nb::sig("def slogdet(input) -> tuple[Tensor, Tensor]"),
+      "slogdet",
+      with_out("slogdet", [](const Tensor& A) { return named("slogdet", ember::slogdet(A)); }),
+      nb::arg("input"), nb::kw_only(), nb::arg("out") = nb::none(),
+      nb::sig("def slogdet(input, *, out=None) -> tuple[Tensor, Tensor]"),
       "(sign, logabsdet) of the determinant (ember.linalg.slogdet).");
   module.def("inverse", with_out("inverse", &ember::inverse), nb::arg("input"), nb::kw_only(),
              nb::arg("out") = nb::none(), nb::sig("def inverse(input, *, out=None) -> Tensor"),
@@ -238,18 +250,21 @@ void init_linalg(nb::module_& module, nb::class_<Tensor>& tensor_class) {
              nb::sig("def cholesky_inverse(input, upper=False, *, out=None) -> Tensor"),
              "The inverse of A given A's Cholesky factor.");
   module.def(
-      "qr", [](const Tensor& A, bool some) { return named("qr", ember::qr(A, some)); },
-      nb::arg("input"), nb::arg("some") = true,
-      nb::sig("def qr(input, some=True) -> tuple[Tensor, Tensor]"),
+      "qr",
+      with_out("qr", [](const Tensor& A, bool some) { return named("qr", ember::qr(A, some)); }),
+      nb::arg("input"), nb::arg("some") = true, nb::kw_only(), nb::arg("out") = nb::none(),
+      nb::sig("def qr(input, some=True, *, out=None) -> tuple[Tensor, Tensor]"),
       "The QR decomposition (reduced for some=True, else complete).");
-  module.def(
-      "svd",
-      [](const Tensor& A, bool some, bool compute_uv) {
-        return named("svd", ember::svd(A, some, compute_uv));
-      },
-      nb::arg("input"), nb::arg("some") = true, nb::arg("compute_uv") = true,
-      nb::sig("def svd(input, some=True, compute_uv=True) -> tuple[Tensor, Tensor, Tensor]"),
-      "The SVD as (U, S, V) with A = U diag(S) V^T (legacy; see ember.linalg.svd).");
+  module.def("svd",
+             with_out("svd",
+                      [](const Tensor& A, bool some, bool compute_uv) {
+                        return named("svd", ember::svd(A, some, compute_uv));
+                      }),
+             nb::arg("input"), nb::arg("some") = true, nb::arg("compute_uv") = true, nb::kw_only(),
+             nb::arg("out") = nb::none(),
+             nb::sig("def svd(input, some=True, compute_uv=True, *, out=None) -> tuple[Tensor, "
+                     "Tensor, Tensor]"),
+             "The SVD as (U, S, V) with A = U diag(S) V^T (legacy; see ember.linalg.svd).");
   module.def("pinverse", &ember::pinverse, nb::arg("input"), nb::arg("rcond") = 1e-15,
              nb::sig("def pinverse(input, rcond=1e-15) -> Tensor"),
              "The pseudo-inverse (ember.linalg.pinv with rtol=rcond).");

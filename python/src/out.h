@@ -5,19 +5,22 @@
 //              nb::sig("def mm(input, mat2, *, out=None) -> Tensor"), "...");
 // with_out(op, f) is f with a trailing `out` parameter: f's result when out is None; else the
 // checks run before f (device, autograd), f's result is written into out (cast rule, resize,
-// overlap) and out itself is returned, as PyTorch does. The tensors among f's arguments (Tensor
-// parameters, handles holding a tensor or a list or tuple of them) are the inputs the overlap
-// check compares out with.
+// overlap) and out itself is returned, as PyTorch does. When f returns a named tuple of tensors
+// (sort's values and indices), out is a tuple or list of as many (out_multi.h). The tensors among
+// f's arguments (Tensor parameters, handles holding a tensor or a list or tuple of them) are the
+// inputs the overlap check compares out with.
 #pragma once
 
 #include <nanobind/nanobind.h>
 
 #include <string_view>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
 #include "convert.h"
 #include "ember/ops/out.h"
+#include "out_multi.h"
 
 namespace ember::python {
 
@@ -51,10 +54,16 @@ auto add_out_parameter(const char* op, F f) {
     if (out.is_none()) return nb::cast(f(std::forward<Args>(args)...));
     std::vector<Tensor> inputs;
     (collect_input(inputs, args), ...);
-    Tensor& target = out_tensor(op, out);
-    check_out(op, target, inputs);
-    write_out(op, f(std::forward<Args>(args)...), target, inputs);
-    return nb::borrow(out);
+    if constexpr (std::is_convertible_v<decltype(f(std::forward<Args>(args)...)), Tensor>) {
+      Tensor& target = out_tensor(op, out);
+      check_out(op, target, inputs);
+      write_out(op, f(std::forward<Args>(args)...), target, inputs);
+      return nb::borrow(out);
+    } else {  // a tuple of results, or a tensor or a tuple by the arguments (median's dim)
+      check_out_argument(op, out, inputs);
+      const nb::object result = nb::cast(f(std::forward<Args>(args)...));
+      return write_out_argument(op, result, out, inputs);
+    }
   };
 }
 

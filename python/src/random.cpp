@@ -7,6 +7,7 @@
 
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include "convert.h"
 #include "ember/ops/random.h"
@@ -190,59 +191,76 @@ void init_factories(nb::module_& module) {
       "with input's shape (and dtype, device by default).");
   module.def(
       "randperm",
-      [](int64_t n, OptionalGenerator generator, nb::handle dtype, nb::handle device,
-         bool requires_grad) {
-        TensorOptions options = options_from(dtype, device);
-        if (dtype.is_none()) options = options.dtype(kInt64);
-        return with_grad(ember::randperm(n, generator, options), requires_grad);
+      [](int64_t n, OptionalGenerator generator, nb::handle out, nb::handle dtype,
+         nb::handle device, bool requires_grad) {
+        const nb::object chosen = out_dtype_or(dtype, out);
+        TensorOptions options = options_from(chosen, device);
+        if (chosen.is_none()) options = options.dtype(kInt64);
+        return factory_out("randperm", out,
+                           with_grad(ember::randperm(n, generator, options), requires_grad));
       },
-      nb::arg("n"), nb::kw_only(), nb::arg("generator") = nb::none(), nb::arg("dtype") = nb::none(),
-      nb::arg("device") = nb::none(), nb::arg("requires_grad") = false,
-      nb::sig("def randperm(n, *, generator=None, dtype=None, device=None, "
+      nb::arg("n"), nb::kw_only(), nb::arg("generator") = nb::none(), nb::arg("out") = nb::none(),
+      nb::arg("dtype") = nb::none(), nb::arg("device") = nb::none(),
+      nb::arg("requires_grad") = false,
+      nb::sig("def randperm(n, *, generator=None, out=None, dtype=None, device=None, "
               "requires_grad=False) -> Tensor"),
       "A random permutation of 0, ..., n - 1 (int64 unless dtype says otherwise).");
   module.def(
       "normal",
       [](nb::handle mean, nb::handle std, nb::handle size, OptionalGenerator generator,
-         nb::handle dtype, nb::handle device, bool requires_grad) -> Tensor {
+         nb::handle out, nb::handle dtype, nb::handle device, bool requires_grad) -> nb::object {
         const bool mean_tensor = nb::isinstance<Tensor>(mean);
         const bool std_tensor = nb::isinstance<Tensor>(std);
         if (!mean_tensor && !std_tensor) {
           EMBER_CHECK_TYPE(!size.is_none(),
                            "[normal] with a number mean and std expects size; got none");
-          return with_grad(ember::normal(nb::cast<double>(mean), nb::cast<double>(std),
-                                         to_dims(size), generator, options_from(dtype, device)),
-                           requires_grad);
+          const TensorOptions options = options_from(out_dtype_or(dtype, out), device);
+          return factory_out("normal", out,
+                             with_grad(ember::normal(nb::cast<double>(mean), nb::cast<double>(std),
+                                                     to_dims(size), generator, options),
+                                       requires_grad));
         }
         EMBER_CHECK_TYPE(size.is_none() && dtype.is_none(),
                          "[normal] takes size and dtype only with a number mean and std");
+        std::vector<Tensor> inputs;
+        for (nb::handle each : {mean, std}) {
+          if (nb::isinstance<Tensor>(each)) inputs.push_back(nb::cast<const Tensor&>(each));
+        }
+        if (!out.is_none()) check_out_argument("normal", out, inputs);
+        Tensor result;
         if (!std_tensor) {
-          return ember::normal(nb::cast<const Tensor&>(mean), nb::cast<double>(std), generator);
+          result = ember::normal(nb::cast<const Tensor&>(mean), nb::cast<double>(std), generator);
+        } else if (!mean_tensor) {
+          result = ember::normal(nb::cast<double>(mean), nb::cast<const Tensor&>(std), generator);
+        } else {
+          result =
+              ember::normal(nb::cast<const Tensor&>(mean), nb::cast<const Tensor&>(std), generator);
         }
-        if (!mean_tensor) {
-          return ember::normal(nb::cast<double>(mean), nb::cast<const Tensor&>(std), generator);
-        }
-        return ember::normal(nb::cast<const Tensor&>(mean), nb::cast<const Tensor&>(std),
-                             generator);
+        if (out.is_none()) return nb::cast(std::move(result));
+        return write_out_argument("normal", nb::cast(result), out, inputs);
       },
       nb::arg("mean"), nb::arg("std") = 1.0, nb::arg("size") = nb::none(), nb::kw_only(),
-      nb::arg("generator") = nb::none(), nb::arg("dtype") = nb::none(),
+      nb::arg("generator") = nb::none(), nb::arg("out") = nb::none(), nb::arg("dtype") = nb::none(),
       nb::arg("device") = nb::none(), nb::arg("requires_grad") = false,
-      nb::sig("def normal(mean, std=1.0, size=None, *, generator=None, dtype=None, device=None, "
-              "requires_grad=False) -> Tensor"),
+      nb::sig("def normal(mean, std=1.0, size=None, *, generator=None, out=None, dtype=None, "
+              "device=None, requires_grad=False) -> Tensor"),
       "Samples of N(mean, std**2): mean and std numbers (with size) or tensors (broadcast).");
   module.def(
       "bernoulli",
-      [](const Tensor& input, std::optional<double> p, OptionalGenerator generator) {
-        return p ? ember::bernoulli(input, *p, generator) : ember::bernoulli(input, generator);
-      },
+      with_out("bernoulli",
+               [](const Tensor& input, std::optional<double> p, OptionalGenerator generator) {
+                 return p ? ember::bernoulli(input, *p, generator)
+                          : ember::bernoulli(input, generator);
+               }),
       nb::arg("input"), nb::arg("p") = nb::none(), nb::kw_only(), nb::arg("generator") = nb::none(),
-      nb::sig("def bernoulli(input, p=None, *, generator=None) -> Tensor"),
+      nb::arg("out") = nb::none(),
+      nb::sig("def bernoulli(input, p=None, *, generator=None, out=None) -> Tensor"),
       "Draws 0/1 samples with probabilities input (or p for every element).");
-  module.def("multinomial", &ember::multinomial, nb::arg("input"), nb::arg("num_samples"),
-             nb::arg("replacement") = false, nb::kw_only(), nb::arg("generator") = nb::none(),
-             nb::sig("def multinomial(input, num_samples, replacement=False, *, generator=None) "
-                     "-> Tensor"),
+  module.def("multinomial", with_out("multinomial", &ember::multinomial), nb::arg("input"),
+             nb::arg("num_samples"), nb::arg("replacement") = false, nb::kw_only(),
+             nb::arg("generator") = nb::none(), nb::arg("out") = nb::none(),
+             nb::sig("def multinomial(input, num_samples, replacement=False, *, generator=None, "
+                     "out=None) -> Tensor"),
              "num_samples category indices per row of input (non-negative weights).");
   module.def("poisson", &ember::poisson, nb::arg("input"), nb::arg("generator") = nb::none(),
              nb::sig("def poisson(input, generator=None) -> Tensor"),

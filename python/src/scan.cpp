@@ -100,16 +100,16 @@ void init_scan(nb::module_& module, nb::class_<Tensor>& tensor) {
       },
       nb::arg("dim"), nb::kw_only(), nb::arg("dtype") = nb::none(), nb::rv_policy::reference,
       nb::sig("def cumprod_(self, dim, *, dtype=None) -> Tensor"), "In-place cumprod().");
-  def_both(
+  def_both_out<true>(
       module, tensor, "cummax",
       [](const Tensor& t, int64_t dim) { return named("cummax", ember::cummax(t, dim)); },
-      "def cummax(input, dim) -> tuple[Tensor, Tensor]",
+      "def cummax(input, dim, *, out=None) -> tuple[Tensor, Tensor]",
       "def cummax(self, dim) -> tuple[Tensor, Tensor]",
       "(values, indices) of the running maximum along dim.", nb::arg("dim"));
-  def_both(
+  def_both_out<true>(
       module, tensor, "cummin",
       [](const Tensor& t, int64_t dim) { return named("cummin", ember::cummin(t, dim)); },
-      "def cummin(input, dim) -> tuple[Tensor, Tensor]",
+      "def cummin(input, dim, *, out=None) -> tuple[Tensor, Tensor]",
       "def cummin(self, dim) -> tuple[Tensor, Tensor]",
       "(values, indices) of the running minimum along dim.", nb::arg("dim"));
   def_both_out<true>(
@@ -118,12 +118,13 @@ void init_scan(nb::module_& module, nb::class_<Tensor>& tensor) {
       "def logcumsumexp(input, dim, *, out=None) -> Tensor",
       "def logcumsumexp(self, dim) -> Tensor",
       "log(cumsum(exp(input))) along dim, computed without overflow.", nb::arg("dim"));
-  def_both(
+  def_both_out<true>(
       module, tensor, "sort",
       [](const Tensor& t, int64_t dim, bool descending, bool stable) {
         return named("sort", ember::sort(t, stable, dim, descending));
       },
-      "def sort(input, dim=-1, descending=False, stable=False) -> tuple[Tensor, Tensor]",
+      "def sort(input, dim=-1, descending=False, stable=False, *, out=None) -> tuple[Tensor, "
+      "Tensor]",
       "def sort(self, dim=-1, descending=False, stable=False) -> tuple[Tensor, Tensor]",
       "(values, indices) sorted along dim; NaN sorts last, equal elements keep their order.",
       nb::arg("dim") = -1, nb::arg("descending") = false, nb::arg("stable") = false);
@@ -140,50 +141,51 @@ void init_scan(nb::module_& module, nb::class_<Tensor>& tensor) {
       module, tensor, "msort", [](const Tensor& t) { return ember::msort(t); },
       "def msort(input, *, out=None) -> Tensor", "def msort(self) -> Tensor",
       "input sorted along its first dim.");
-  def_both(
+  def_both_out<true>(
       module, tensor, "topk",
       [](const Tensor& t, int64_t k, int64_t dim, bool largest, bool sorted) {
         return named("topk", ember::topk(t, k, dim, largest, sorted));
       },
-      "def topk(input, k, dim=-1, largest=True, sorted=True) -> tuple[Tensor, Tensor]",
+      "def topk(input, k, dim=-1, largest=True, sorted=True, *, out=None) -> tuple[Tensor, Tensor]",
       "def topk(self, k, dim=-1, largest=True, sorted=True) -> tuple[Tensor, Tensor]",
       "(values, indices) of the k largest (or smallest) elements along dim.", nb::arg("k"),
       nb::arg("dim") = -1, nb::arg("largest") = true, nb::arg("sorted") = true);
-  def_both(
+  def_both_out<true>(
       module, tensor, "kthvalue",
       [](const Tensor& t, int64_t k, int64_t dim, bool keepdim) {
         return named("kthvalue", ember::kthvalue(t, k, dim, keepdim));
       },
-      "def kthvalue(input, k, dim=-1, keepdim=False) -> tuple[Tensor, Tensor]",
+      "def kthvalue(input, k, dim=-1, keepdim=False, *, out=None) -> tuple[Tensor, Tensor]",
       "def kthvalue(self, k, dim=-1, keepdim=False) -> tuple[Tensor, Tensor]",
       "(values, indices) of the k-th smallest element along dim.", nb::arg("k"),
       nb::arg("dim") = -1, nb::arg("keepdim") = false);
-  def_both(
+  def_both_out<true>(
       module, tensor, "median",
       [](const Tensor& t, nb::handle dim, bool keepdim) -> nb::object {
         if (dim.is_none()) return nb::cast(ember::median(t));
         return named("median", ember::median(t, nb::cast<int64_t>(dim), keepdim));
       },
-      "def median(input, dim=None, keepdim=False) -> Tensor | tuple[Tensor, Tensor]",
+      "def median(input, dim=None, keepdim=False, *, out=None) -> Tensor | tuple[Tensor, Tensor]",
       "def median(self, dim=None, keepdim=False) -> Tensor | tuple[Tensor, Tensor]",
       "The lower median (NaN if there is one); with dim, (values, indices) along it.",
       nb::arg("dim") = nb::none(), nb::arg("keepdim") = false);
-  def_both(
+  def_both_out<true>(
       module, tensor, "nanmedian",
       [](const Tensor& t, nb::handle dim, bool keepdim) -> nb::object {
         if (dim.is_none()) return nb::cast(ember::nanmedian(t));
         return named("nanmedian", ember::nanmedian(t, nb::cast<int64_t>(dim), keepdim));
       },
-      "def nanmedian(input, dim=None, keepdim=False) -> Tensor | tuple[Tensor, Tensor]",
+      "def nanmedian(input, dim=None, keepdim=False, *, out=None) -> Tensor | tuple[Tensor, "
+      "Tensor]",
       "def nanmedian(self, dim=None, keepdim=False) -> Tensor | tuple[Tensor, Tensor]",
       "The lower median of the non-NaN elements; with dim, (values, indices) along it.",
       nb::arg("dim") = nb::none(), nb::arg("keepdim") = false);
-  def_both(
+  def_both_out<true>(
       module, tensor, "mode",
       [](const Tensor& t, int64_t dim, bool keepdim) {
         return named("mode", ember::mode(t, dim, keepdim));
       },
-      "def mode(input, dim=-1, keepdim=False) -> tuple[Tensor, Tensor]",
+      "def mode(input, dim=-1, keepdim=False, *, out=None) -> tuple[Tensor, Tensor]",
       "def mode(self, dim=-1, keepdim=False) -> tuple[Tensor, Tensor]",
       "(values, indices) of the most frequent value along dim.", nb::arg("dim") = -1,
       nb::arg("keepdim") = false);
@@ -281,7 +283,7 @@ void init_scan(nb::module_& module, nb::class_<Tensor>& tensor) {
       "def histc(self, bins=100, min=0, max=0) -> Tensor",
       "A histogram of bins equal-width bins over [min, max] (the data's range if equal).",
       nb::arg("bins") = 100, nb::arg("min") = 0, nb::arg("max") = 0);
-  def_both(
+  def_both_out<false>(
       module, tensor, "histogram",
       [](const Tensor& t, nb::handle bins, nb::handle range, nb::handle weight, bool density) {
         if (nb::isinstance<Tensor>(bins)) {
@@ -293,7 +295,7 @@ void init_scan(nb::module_& module, nb::class_<Tensor>& tensor) {
         return named("histogram", ember::histogram(t, nb::cast<int64_t>(bins), bounds,
                                                    optional_tensor(weight), density));
       },
-      "def histogram(input, bins, *, range=None, weight=None, density=False) -> "
+      "def histogram(input, bins, *, range=None, weight=None, density=False, out=None) -> "
       "tuple[Tensor, Tensor]",
       "def histogram(self, bins, *, range=None, weight=None, density=False) -> "
       "tuple[Tensor, Tensor]",
@@ -309,12 +311,12 @@ void init_scan(nb::module_& module, nb::class_<Tensor>& tensor) {
       "def bincount(self, weights=None, minlength=0) -> Tensor",
       "How often each non-negative integer occurs in input (or the sum of its weights).",
       nb::arg("weights") = nb::none(), nb::arg("minlength") = 0);
-  def_both(
+  def_both_out<true>(
       module, tensor, "diff",
       [](const Tensor& t, int64_t n, int64_t dim, nb::handle prepend, nb::handle append) {
         return ember::diff(t, n, dim, optional_tensor(prepend), optional_tensor(append));
       },
-      "def diff(input, n=1, dim=-1, prepend=None, append=None) -> Tensor",
+      "def diff(input, n=1, dim=-1, prepend=None, append=None, *, out=None) -> Tensor",
       "def diff(self, n=1, dim=-1, prepend=None, append=None) -> Tensor",
       "The n-th forward difference along dim, after prepend and append are joined on.",
       nb::arg("n") = 1, nb::arg("dim") = -1, nb::arg("prepend") = nb::none(),

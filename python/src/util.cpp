@@ -73,28 +73,12 @@ std::vector<Tensor> tensors_in(nb::handle input, nb::args args, nb::kwargs kwarg
 }
 
 // out= of a function the Python package defines over a method (ember.sum, ember.clamp, ...):
-// compute() runs between check_out and write_out. A tuple result takes a tuple of outs.
+// compute() runs between the checks and the write. A tuple result takes a tuple of outs.
 nb::object out_call_python(const std::string& op, nb::handle out, nb::handle compute,
                            nb::handle input, nb::args args, nb::kwargs kwargs) {
   const std::vector<Tensor> inputs = tensors_in(input, args, kwargs);
-  if (!nb::isinstance<nb::tuple>(out)) {
-    Tensor& target = out_tensor(op, out);
-    check_out(op, target, inputs);
-    write_out(op, nb::cast<Tensor>(compute()), target, inputs);
-    return nb::borrow(out);
-  }
-  const nb::tuple outs = nb::borrow<nb::tuple>(out);
-  for (nb::handle each : outs) check_out(op, out_tensor(op, each), inputs);
-  const nb::object result = compute();
-  EMBER_CHECK_TYPE(nb::isinstance<nb::tuple>(result) && nb::len(result) == nb::len(outs), "[", op,
-                   "] out= takes ", nb::len(outs),
-                   " tensors here; the result is not a tuple "
-                   "of that many");
-  for (size_t i = 0; i < nb::len(outs); ++i) {
-    write_out(op, nb::cast<Tensor>(result[i]), out_tensor(op, outs[i]), inputs);
-  }
-  // The result's own tuple type (ember.return_types.max, ...) holding the out tensors.
-  return result.type()(*outs);
+  check_out_argument(op, out, inputs);
+  return write_out_argument(op, compute(), out, inputs);
 }
 
 nb::object named_pair(const char* name, std::tuple<Tensor, Tensor> result) {
@@ -257,9 +241,10 @@ void init_util(nb::module_& module, nb::class_<Tensor>& tensor) {
   auto aminmax_python = [](const Tensor& t, std::optional<int64_t> dim, bool keepdim) {
     return named_pair("aminmax", aminmax(t, dim, keepdim));
   };
-  module.def("aminmax", aminmax_python, nb::arg("input"), nb::kw_only(),
-             nb::arg("dim") = nb::none(), nb::arg("keepdim") = false,
-             nb::sig("def aminmax(input, *, dim=None, keepdim=False) -> tuple[Tensor, Tensor]"),
+  module.def("aminmax", with_out("aminmax", aminmax_python), nb::arg("input"), nb::kw_only(),
+             nb::arg("dim") = nb::none(), nb::arg("keepdim") = false, nb::arg("out") = nb::none(),
+             nb::sig("def aminmax(input, *, dim=None, keepdim=False, out=None) -> tuple[Tensor, "
+                     "Tensor]"),
              "(min, max) over dim, or over every element.");
   tensor.def("aminmax", aminmax_python, nb::kw_only(), nb::arg("dim") = nb::none(),
              nb::arg("keepdim") = false,

@@ -224,6 +224,7 @@ class OpInfo:
     grad_domain: str | None = None  # unary elementwise: test_gradcheck samples this domain
     grad_domains: tuple | None = None  # binary elementwise: test_gradcheck samples these
     supports_out: bool = False  # op(..., out=t) follows the out= contract (test_out.py)
+    out_op: Callable | None = None  # the function test_out.py calls when op wraps its results
 
     def __post_init__(self):
         if self.functions is None:
@@ -782,7 +783,7 @@ add(
     OpInfo("nonzero", ember.nonzero, np.argwhere, nonzero_samples, dtypes=ALL, kind="exact",
            out_dtype=lambda dtype: ember.int64, method="nonzero", supports_out=True),
     OpInfo("bernoulli", ember.bernoulli, lambda p: p, bernoulli_samples, kind="exact",
-           method="bernoulli"),
+           method="bernoulli", supports_out=True),
 )
 
 # ---------------------------------------------------------------- closeness and equality
@@ -1571,7 +1572,8 @@ add(
            **RANDOM_SIZED),
     OpInfo("randint", ember.randint, None, randint_samples, dtypes=NUMERIC, kind="exact",
            layouts=("contiguous",), check=check_randint, supports_out=True),
-    OpInfo("normal", ember.normal, None, normal_samples, check=check_normal, **RANDOM_SIZED),
+    OpInfo("normal", ember.normal, None, normal_samples, check=check_normal, supports_out=True,
+           **RANDOM_SIZED),
     OpInfo("rand_like", ember.rand_like, None, like_creation_samples(targets=FLOAT_TARGETS),
            dtypes=FLOATING, check=check_rand_like),
     OpInfo("randn_like", ember.randn_like, None, like_creation_samples(targets=FLOAT_TARGETS),

@@ -235,14 +235,14 @@ RANDOM = {"kind": "exact", "layouts": ("contiguous", "transposed", "sliced")}
 
 ENTRIES = [
     OpInfo("randperm", ember.randperm, None, randperm_samples, dtypes=NUMERIC, kind="exact",
-           layouts=("contiguous",), check=check_randperm),
+           layouts=("contiguous",), check=check_randperm, supports_out=True),
     OpInfo("multinomial", ember.multinomial, None, multinomial_samples, methods=("multinomial",),
-           check=check_multinomial, **INT64, **RANDOM),
+           check=check_multinomial, **INT64, **RANDOM, supports_out=True),
     OpInfo("poisson", ember.poisson, None, poisson_samples, check=check_poisson, **RANDOM),
     OpInfo("randint_like", ember.randint_like, None, randint_like_samples, dtypes=NUMERIC,
            check=check_randint_like, **RANDOM),
     OpInfo("normal_tensor", ember.normal, None, normal_tensor_samples, functions=(),
-           check=check_normal_tensor, out_dtype=same_dtype, **RANDOM),
+           check=check_normal_tensor, out_dtype=same_dtype, **RANDOM, supports_out=True),
     OpInfo("exponential_", lambda x, lambd: x.exponential_(lambd), None, fill_samples(2.0),
            kind="exact", functions=(), methods=("exponential_",), layouts=WRITABLE,
            check=check_exponential),

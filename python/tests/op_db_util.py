@@ -218,7 +218,7 @@ ENTRIES = [
     OpInfo("mean_dtype", ember.mean, ref_mean, with_dtype_samples(lambda rng, dtype: []),
            dtypes=FLOATING, kind="reduction", method="mean", functions=(), supports_out=True),
     OpInfo("aminmax", ember.aminmax, ref_aminmax, aminmax_samples, dtypes=ALL, kind="reduction",
-           out_dtype=pair, method="aminmax"),
+           out_dtype=pair, method="aminmax", supports_out=True),
     OpInfo("var_mean", ember.var_mean, ref_moments(False),
            reduction_samples(kwargs_list=VARIANCE_KWARGS), kind="reduction", out_dtype=pair),
     OpInfo("std_mean", ember.std_mean, ref_moments(True),

@@ -4,4 +4,8 @@ Each is a C++ op bound in ember._C._nn (a submodule of the extension, which Pyth
 cannot reach by dotted name); this module re-exports them and adds only argument handling that
 belongs to Python (PyTorch's legacy size_average/reduce arguments, for instance).
 """
+from ember._C import _nn as _linear_ops
 from ember.nn._activation_functional import *  # noqa: F403  (activations, softmax, dropout)
+
+linear = _linear_ops.linear
+bilinear = _linear_ops.bilinear
