@@ -15,6 +15,7 @@
 #include "ember/ops/indexing.h"
 #include "ember/ops/linalg.h"
 #include "ember/ops/math.h"
+#include "ember/ops/nn_activation.h"
 #include "ember/ops/nn_init.h"
 #include "ember/ops/nn_linear.h"
 #include "ember/ops/nn_loss.h"

@@ -13,6 +13,7 @@
 
 #include "ember/autograd/derivatives_linalg.h"
 #include "ember/autograd/derivatives_math.h"
+#include "ember/autograd/derivatives_nn.h"
 #include "ember/autograd/derivatives_scan.h"
 #include "ember/autograd/derivatives_scatter.h"
 #include "ember/autograd/grad_mode.h"
@@ -21,6 +22,7 @@
 #include "ember/ops/math.h"
 #include "ember/ops/ops.h"
 #include "ember/ops/primitives.h"
+#include "ember/ops/primitives_nn.h"
 #include "ember/ops/primitives_shape.h"
 
 namespace ember::autograd {
@@ -161,6 +163,7 @@ constexpr SaveMask saves(PrimitiveKind kind) {
     case PrimitiveKind::Sort:
     case PrimitiveKind::Topk:
     case PrimitiveKind::Mode:
+    case PrimitiveKind::Softmax:
       return kSaveOutputs;
     case PrimitiveKind::Where:
       return kInput0;
@@ -682,6 +685,7 @@ bool is_differentiable(const Primitive& primitive) {
     case PrimitiveKind::Gather:
     case PrimitiveKind::Scatter:
     case PrimitiveKind::ScatterReduce:
+    case PrimitiveKind::Softmax:
       return true;
     case PrimitiveKind::Binary:
       return is_differentiable(type_rule(static_cast<const BinaryPrimitive&>(primitive).op()));
@@ -739,6 +743,7 @@ SaveMask saved_for_backward(const Primitive& primitive, SaveMask needs) {
     case PrimitiveKind::Topk:
     case PrimitiveKind::Mode:
     case PrimitiveKind::SearchSorted:
+    case PrimitiveKind::Softmax:
       return saves(primitive.kind());
   }
   return 0;
@@ -865,6 +870,10 @@ TensorList vjp(const Primitive& primitive, const BackwardContext& c) {
     }
     case PrimitiveKind::Lapack:
       return lapack_vjp(static_cast<const Lapack&>(primitive), c);
+    case PrimitiveKind::Softmax: {
+      const Tensor& out = saved_for<PrimitiveKind::Softmax>(c, primitive.kind()).output();
+      return {softmax_backward(static_cast<const Softmax&>(primitive), grad, out)};
+    }
     case PrimitiveKind::Fill:
     case PrimitiveKind::Range:
     case PrimitiveKind::RandomFill:

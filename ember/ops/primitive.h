@@ -48,6 +48,8 @@ enum class PrimitiveKind : uint8_t {
   ScatterReduce,
   // linalg
   Lapack,
+  // nn activation
+  Softmax,
 };
 
 class Primitive {

@@ -133,6 +133,7 @@ Tensor& Tensor::masked_scatter_(const Tensor& mask, const Tensor& source) {
               "[masked_scatter_] masked_scatter_(): Number of elements "
               "of source < number of ones in mask (",
               source.numel(), " < ", count, ")");
+  check_no_internal_overlap("masked_scatter_", *this);  // also when nothing is written
   if (count == 0) return *this;
   return index_put_({full_mask}, source.reshape({-1}).narrow(0, 0, count));
 }

@@ -604,6 +604,9 @@ class Tensor {
   Tensor addr(const Tensor& vec1, const Tensor& vec2, const Scalar& beta = 1,
               const Scalar& alpha = 1) const;
   Tensor kron(const Tensor& other) const;
+  // nn activation (defined in ember/ops/nn_activation.cpp)
+  Tensor softmax(int64_t dim, std::optional<ScalarType> dtype = std::nullopt) const;
+  Tensor log_softmax(int64_t dim, std::optional<ScalarType> dtype = std::nullopt) const;
 
  private:
   unsigned add_hook(std::function<Tensor(const Tensor&)> hook) const;

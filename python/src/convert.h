@@ -114,5 +114,8 @@ int tensor_init(PyObject* self, PyObject* args, PyObject* kwargs);
 // The Tensor type's slots: the garbage collector's (Note [tensors and the garbage collector])
 // and tensor_init.
 PyType_Slot* tensor_type_slots();
+// nn.functional's activations (python/src/nn_activation.cpp): ember.softmax, ..., ember._C._nn.
+void init_nn_activation(nb::module_& module, nb::class_<Tensor>& tensor_class,
+                        nb::module_& nn_module);
 
 }  // namespace ember::python

@@ -102,6 +102,7 @@ NB_MODULE(_C, module) {
   init_random(module, tensor_class);
   // nn.functional's ops: ember._C._nn, filled by one init_nn_* per family (python/src/nn_*.cpp).
   nb::module_ nn_module = module.def_submodule("_nn", "nn.functional's ops.");
+  init_nn_activation(module, tensor_class, nn_module);
   init_nn_init(nn_module);
   init_nn_linear(nn_module, module);
   init_nn_loss(nn_module);

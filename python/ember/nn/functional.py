@@ -8,11 +8,11 @@ belongs to Python (PyTorch's legacy size_average/reduce arguments, for instance)
 import warnings as _warnings
 
 import ember as _ember
-from ember._C import _nn as _linear_ops
-from ember._C import _nn as _nn_loss
+from ember._C import _nn
+from ember.nn._activation_functional import *  # noqa: F403  (activations, softmax, dropout)
 
-linear = _linear_ops.linear
-bilinear = _linear_ops.bilinear
+linear = _nn.linear
+bilinear = _nn.bilinear
 
 # ---------------------------------------------------------------- losses (ember/ops/nn_loss.h)
 
@@ -34,7 +34,7 @@ def l1_loss(input, target, size_average=None, reduce=None, reduction="mean"):
 
     The mean (or sum, or none) absolute difference |input - target|; input and target broadcast.
     """
-    return _nn_loss.l1_loss(input, target, _reduction(size_average, reduce, reduction))
+    return _nn.l1_loss(input, target, _reduction(size_average, reduce, reduction))
 
 
 def mse_loss(input, target, size_average=None, reduce=None, reduction="mean"):
@@ -42,7 +42,7 @@ def mse_loss(input, target, size_average=None, reduce=None, reduction="mean"):
 
     The mean (or sum, or none) squared difference (input - target)^2.
     """
-    return _nn_loss.mse_loss(input, target, _reduction(size_average, reduce, reduction))
+    return _nn.mse_loss(input, target, _reduction(size_average, reduce, reduction))
 
 
 def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mean", beta=1.0):
@@ -50,7 +50,7 @@ def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mea
 
     0.5 d^2 / beta where |d| < beta, else |d| - 0.5 beta, d = input - target.
     """  # noqa: E501
-    return _nn_loss.smooth_l1_loss(input, target, _reduction(size_average, reduce, reduction),
+    return _nn.smooth_l1_loss(input, target, _reduction(size_average, reduce, reduction),
                                    beta)
 
 
@@ -59,7 +59,7 @@ def huber_loss(input, target, reduction="mean", delta=1.0):
 
     0.5 d^2 where |d| < delta, else delta (|d| - 0.5 delta), d = input - target.
     """
-    return _nn_loss.huber_loss(input, target, reduction, delta)
+    return _nn.huber_loss(input, target, reduction, delta)
 
 
 def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None,
@@ -69,7 +69,7 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
     The negative log-likelihood of log-probabilities input (C), (N, C) or (N, C, d1, ..., dk)
     and int64 class indices target (), (N) or (N, d1, ..., dk).
     """  # noqa: E501
-    return _nn_loss.nll_loss(input, target, weight, ignore_index,
+    return _nn.nll_loss(input, target, weight, ignore_index,
                              _reduction(size_average, reduce, reduction))
 
 
@@ -79,7 +79,7 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
 
     The cross-entropy of logits input and class indices (or, floating, class probabilities).
     """  # noqa: E501
-    return _nn_loss.cross_entropy(input, target, weight, ignore_index,
+    return _nn.cross_entropy(input, target, weight, ignore_index,
                                   _reduction(size_average, reduce, reduction), label_smoothing)
 
 
@@ -89,7 +89,7 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=N
 
     The binary cross-entropy of probabilities input and targets of its shape.
     """  # noqa: E501
-    return _nn_loss.binary_cross_entropy(input, target, weight,
+    return _nn.binary_cross_entropy(input, target, weight,
                                          _reduction(size_average, reduce, reduction))
 
 
@@ -99,7 +99,7 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
 
     The binary cross-entropy of logits input, computed stably.
     """  # noqa: E501
-    return _nn_loss.binary_cross_entropy_with_logits(
+    return _nn.binary_cross_entropy_with_logits(
         input, target, weight, _reduction(size_average, reduce, reduction), pos_weight)
 
 
@@ -109,7 +109,7 @@ def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_
     The Kullback-Leibler divergence of target from log-probabilities input; reduction may be
     'batchmean' (the sum divided by the batch size).
     """  # noqa: E501
-    return _nn_loss.kl_div(input, target, _reduction(size_average, reduce, reduction), log_target)
+    return _nn.kl_div(input, target, _reduction(size_average, reduce, reduction), log_target)
 
 
 def poisson_nll_loss(input, target, log_input=True, full=False, size_average=None, eps=1e-8,
@@ -118,7 +118,7 @@ def poisson_nll_loss(input, target, log_input=True, full=False, size_average=Non
 
     The negative log-likelihood of target under a Poisson distribution of rate input.
     """  # noqa: E501
-    return _nn_loss.poisson_nll_loss(input, target, log_input, full, eps,
+    return _nn.poisson_nll_loss(input, target, log_input, full, eps,
                                      _reduction(size_average, reduce, reduction))
 
 
@@ -127,7 +127,7 @@ def gaussian_nll_loss(input, target, var, full=False, eps=1e-6, reduction="mean"
 
     The negative log-likelihood of target under Gaussians of mean input and variance var.
     """
-    return _nn_loss.gaussian_nll_loss(input, target, var, full, eps, reduction)
+    return _nn.gaussian_nll_loss(input, target, var, full, eps, reduction)
 
 
 def margin_ranking_loss(input1, input2, target, margin=0, size_average=None, reduce=None,
@@ -136,7 +136,7 @@ def margin_ranking_loss(input1, input2, target, margin=0, size_average=None, red
 
     max(0, -target * (input1 - input2) + margin).
     """  # noqa: E501
-    return _nn_loss.margin_ranking_loss(input1, input2, target, margin,
+    return _nn.margin_ranking_loss(input1, input2, target, margin,
                                         _reduction(size_average, reduce, reduction))
 
 
@@ -146,7 +146,7 @@ def hinge_embedding_loss(input, target, margin=1.0, size_average=None, reduce=No
 
     input where target is 1, max(0, margin - input) where it is -1.
     """  # noqa: E501
-    return _nn_loss.hinge_embedding_loss(input, target, margin,
+    return _nn.hinge_embedding_loss(input, target, margin,
                                          _reduction(size_average, reduce, reduction))
 
 
@@ -156,7 +156,7 @@ def cosine_embedding_loss(input1, input2, target, margin=0, size_average=None, r
 
     1 - cos(input1, input2) where target is 1, max(0, cos - margin) where it is -1.
     """  # noqa: E501
-    return _nn_loss.cosine_embedding_loss(input1, input2, target, margin,
+    return _nn.cosine_embedding_loss(input1, input2, target, margin,
                                           _reduction(size_average, reduce, reduction))
 
 
@@ -166,7 +166,7 @@ def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2, eps=1e-6, s
 
     max(0, margin + d(anchor, positive) - d(anchor, negative)), d the p-norm distance.
     """  # noqa: E501
-    return _nn_loss.triplet_margin_loss(anchor, positive, negative, margin, p, eps, swap,
+    return _nn.triplet_margin_loss(anchor, positive, negative, margin, p, eps, swap,
                                         _reduction(size_average, reduce, reduction))
 
 
@@ -175,7 +175,7 @@ def soft_margin_loss(input, target, size_average=None, reduce=None, reduction="m
 
     The logistic loss log(1 + exp(-target * input)).
     """
-    return _nn_loss.soft_margin_loss(input, target, _reduction(size_average, reduce, reduction))
+    return _nn.soft_margin_loss(input, target, _reduction(size_average, reduce, reduction))
 
 
 def multilabel_soft_margin_loss(input, target, weight=None, size_average=None, reduce=None,
@@ -184,7 +184,7 @@ def multilabel_soft_margin_loss(input, target, weight=None, size_average=None, r
 
     The logistic loss of each label (target 0 or 1), averaged over the classes.
     """  # noqa: E501
-    return _nn_loss.multilabel_soft_margin_loss(input, target, weight,
+    return _nn.multilabel_soft_margin_loss(input, target, weight,
                                                 _reduction(size_average, reduce, reduction))
 
 
@@ -194,7 +194,7 @@ def multi_margin_loss(input, target, p=1, margin=1.0, weight=None, size_average=
 
     The multi-class hinge loss of scores (N, C) or (C) and class indices.
     """  # noqa: E501
-    return _nn_loss.multi_margin_loss(input, target, p, margin, weight,
+    return _nn.multi_margin_loss(input, target, p, margin, weight,
                                       _reduction(size_average, reduce, reduction))
 
 
@@ -203,7 +203,7 @@ def multilabel_margin_loss(input, target, size_average=None, reduce=None, reduct
 
     The multi-label hinge loss of scores and lists of class indices ended by -1.
     """  # noqa: E501
-    return _nn_loss.multilabel_margin_loss(input, target,
+    return _nn.multilabel_margin_loss(input, target,
                                            _reduction(size_average, reduce, reduction))
 
 
@@ -214,7 +214,7 @@ def ctc_loss(log_probs, targets, input_lengths, target_lengths, blank=0, reducti
     The connectionist temporal classification loss of log_probs (T, N, C) or (T, C) and targets
     (N, S) padded or concatenated; the lengths are tensors or sequences of ints.
     """  # noqa: E501
-    return _nn_loss.ctc_loss(log_probs, targets, _lengths(input_lengths),
+    return _nn.ctc_loss(log_probs, targets, _lengths(input_lengths),
                              _lengths(target_lengths), blank, reduction, zero_infinity)
 
 
