@@ -14,6 +14,8 @@
 #include "ember/ops/indexing.h"
 #include "ember/ops/linalg.h"
 #include "ember/ops/math.h"
+#include "ember/ops/nn_init.h"
+#include "ember/ops/nn_linear.h"
 #include "ember/ops/ops.h"
 #include "ember/ops/out.h"
 #include "ember/ops/out_multi.h"

@@ -109,5 +109,12 @@ clamp_min = _forward_to_method("clamp_min", takes_out=False)
 clamp_max = _forward_to_method("clamp_max", takes_out=False)
 masked_fill = _forward_to_method("masked_fill", takes_out=False)
 
+# copy.copy, copy.deepcopy and pickle of tensors and their subclasses.
+from ember import _tensor_pickle  # noqa: E402
+
+Tensor.__copy__ = _tensor_pickle.tensor_copy
+Tensor.__deepcopy__ = _tensor_pickle.tensor_deepcopy
+Tensor.__reduce_ex__ = _tensor_pickle.tensor_reduce_ex
+
 # Last: ember.nn builds on everything above (its Parameter subclasses Tensor).
 from ember import nn as nn  # noqa: E402

@@ -7,6 +7,7 @@
 #include "ember/base/parallel.h"
 #include "ember/base/version.h"
 #include "ember/tensor/allocator.h"
+#include "nn.h"
 
 namespace nb = nanobind;
 
@@ -101,4 +102,6 @@ NB_MODULE(_C, module) {
   init_random(module, tensor_class);
   // nn.functional's ops: ember._C._nn, filled by one init_nn_* per family (python/src/nn_*.cpp).
   nb::module_ nn_module = module.def_submodule("_nn", "nn.functional's ops.");
+  init_nn_init(nn_module);
+  init_nn_linear(nn_module, module);
 }

@@ -4,3 +4,8 @@ Each is a C++ op bound in ember._C._nn (a submodule of the extension, which Pyth
 cannot reach by dotted name); this module re-exports them and adds only argument handling that
 belongs to Python (PyTorch's legacy size_average/reduce arguments, for instance).
 """
+
+from ember._C import _nn as _linear_ops
+
+linear = _linear_ops.linear
+bilinear = _linear_ops.bilinear

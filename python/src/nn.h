@@ -1,0 +1,14 @@
+// The nn bindings (python/src/nn_*.cpp): each family's ops into ember._C._nn (`nn`), called from
+// module.cpp. A header of their own, so that adding a family rebuilds only these files.
+#pragma once
+
+#include <nanobind/nanobind.h>
+
+namespace ember::python {
+
+namespace nb = nanobind;
+
+void init_nn_init(nb::module_& nn);
+void init_nn_linear(nb::module_& nn, nb::module_& module);
+
+}  // namespace ember::python

@@ -1,0 +1,232 @@
+"""ember.nn.init: PyTorch's gain table and fans, each fill's distribution (bounds and moments
+within 6 standard errors), no graph recorded, the generator used exactly as PyTorch's does (one
+Philox offset per random fill, so C++ and Python agree), and PyTorch's errors and warnings.
+"""
+import math
+import warnings
+
+import numpy as np
+import pytest
+
+import ember
+import ember.nn as nn
+from ember.nn import init
+
+
+def values(tensor):
+    return tensor.detach().to(ember.float64).numpy().reshape(-1)
+
+
+# PyTorch's documented table (torch.nn.init.calculate_gain).
+GAINS = [("linear", None, 1.0), ("conv1d", None, 1.0), ("conv2d", None, 1.0),
+         ("conv3d", None, 1.0), ("conv_transpose1d", None, 1.0), ("conv_transpose2d", None, 1.0),
+         ("conv_transpose3d", None, 1.0), ("sigmoid", None, 1.0), ("tanh", None, 5.0 / 3),
+         ("relu", None, math.sqrt(2.0)), ("leaky_relu", None, math.sqrt(2.0 / (1 + 0.01**2))),
+         ("leaky_relu", 0.2, math.sqrt(2.0 / 1.04)), ("leaky_relu", 1, 1.0),
+         ("selu", None, 0.75)]
+
+
+@pytest.mark.parametrize(("nonlinearity", "param", "gain"), GAINS)
+def test_calculate_gain_is_pytorchs_table(nonlinearity, param, gain):
+    assert init.calculate_gain(nonlinearity, param) == pytest.approx(gain, rel=1e-15)
+
+
+def test_calculate_gain_errors():
+    with pytest.raises(ValueError, match="Unsupported nonlinearity gelu"):
+        init.calculate_gain("gelu")
+    with pytest.raises(ValueError, match="negative_slope True not a valid number"):
+        init.calculate_gain("leaky_relu", True)
+    with pytest.raises(ValueError, match="not a valid number"):
+        init.calculate_gain("leaky_relu", "0.1")
+
+
+def test_fans():
+    assert init._calculate_fan_in_and_fan_out(ember.empty(5, 3)) == (3, 5)
+    assert init._calculate_fan_in_and_fan_out(ember.empty(16, 8, 3, 3)) == (72, 144)
+    assert init._calculate_fan_in_and_fan_out(ember.empty(4, 2, 5)) == (10, 20)
+
+
+@pytest.mark.parametrize("fill", [init.xavier_uniform_, init.xavier_normal_,
+                                  init.kaiming_uniform_, init.kaiming_normal_,
+                                  init._calculate_fan_in_and_fan_out])
+def test_fewer_than_two_dims_raise(fill):
+    with pytest.raises(ValueError, match="fewer than 2 dimensions.*\\[7\\]"):
+        fill(ember.empty(7))
+
+
+@pytest.mark.parametrize(("fill", "shape", "match"), [
+    (init.eye_, (2, 2, 2), "Only tensors with 2 dimensions"),
+    (init.dirac_, (3, 3), "Only tensors with 3, 4, or 5 dimensions"),
+    (lambda t: init.dirac_(t, groups=2), (3, 2, 3), "divisible by groups"),
+    (init.orthogonal_, (4,), "Only tensors with 2 or more dimensions"),
+    (lambda t: init.sparse_(t, 0.5), (2, 2, 2), "Only tensors with 2 dimensions"),
+    (lambda t: init.kaiming_uniform_(t, mode="fan_avg"), (2, 2), "Mode fan_avg not supported"),
+    (lambda t: init.kaiming_normal_(t, nonlinearity="swish"), (2, 2),
+     "Unsupported nonlinearity swish"),
+])
+def test_bad_shapes_and_names_raise_value_error(fill, shape, match):
+    with pytest.raises(ValueError, match=match):
+        fill(ember.empty(*shape))
+
+
+def check_uniform(v, low, high):
+    assert v.min() >= low and v.max() <= high
+    assert v.min() < low + 0.01 * (high - low) and v.max() > high - 0.01 * (high - low)
+    width = high - low
+    assert abs(v.mean() - (low + high) / 2) < 6 * width / math.sqrt(12 * v.size)
+    assert abs(v.var() - width**2 / 12) < 6 * width**2 * 0.075 / math.sqrt(v.size)
+
+
+def check_normal(v, mean, std):
+    assert abs(v.mean() - mean) < 6 * std / math.sqrt(v.size)
+    assert abs(v.std() - std) < 6 * std / math.sqrt(2 * v.size)
+
+
+def test_uniform_and_normal():
+    t = ember.empty(200, 300, dtype=ember.float64)
+    check_uniform(values(init.uniform_(t, -2.0, 3.0)), -2.0, 3.0)
+    check_uniform(values(init.uniform_(t)), 0.0, 1.0)
+    check_normal(values(init.normal_(t, 1.5, 0.5)), 1.5, 0.5)
+
+
+def test_kaiming_and_xavier_follow_pytorchs_formulas():
+    t = ember.empty(300, 200, dtype=ember.float64)
+    gain = math.sqrt(2.0 / (1 + 5))
+    bound = math.sqrt(3.0) * gain / math.sqrt(200)
+    check_uniform(values(init.kaiming_uniform_(t, a=math.sqrt(5))), -bound, bound)
+    bound = math.sqrt(3.0) * math.sqrt(2.0) / math.sqrt(300)
+    check_uniform(values(init.kaiming_uniform_(t, mode="fan_out", nonlinearity="relu")),
+                  -bound, bound)
+    check_normal(values(init.kaiming_normal_(t, nonlinearity="relu")), 0.0,
+                 math.sqrt(2.0) / math.sqrt(200))
+    check_normal(values(init.kaiming_normal_(t, a=0.1, mode="FAN_OUT")), 0.0,
+                 math.sqrt(2.0 / 1.01) / math.sqrt(300))
+    bound = 2.0 * math.sqrt(6.0 / 500)
+    check_uniform(values(init.xavier_uniform_(t, gain=2.0)), -bound, bound)
+    check_normal(values(init.xavier_normal_(t)), 0.0, math.sqrt(2.0 / 500))
+    conv = ember.empty(64, 16, 3, 3, dtype=ember.float64)
+    bound = math.sqrt(3.0) * math.sqrt(2.0) / math.sqrt(16 * 9)
+    check_uniform(values(init.kaiming_uniform_(conv, nonlinearity="relu")), -bound, bound)
+
+
+def test_trunc_normal_stays_in_bounds_with_the_truncated_mean():
+    t = init.trunc_normal_(ember.empty(100000, dtype=ember.float64), mean=0.5, std=1.0, a=-1.0,
+                           b=1.5)
+    v = values(t)
+    assert v.min() >= -1.0 and v.max() <= 1.5
+
+    def pdf(x):
+        return math.exp(-x * x / 2) / math.sqrt(2 * math.pi)
+
+    def cdf(x):
+        return (1 + math.erf(x / math.sqrt(2))) / 2
+
+    z = cdf(1.0) - cdf(-1.5)
+    assert abs(v.mean() - (0.5 + (pdf(-1.5) - pdf(1.0)) / z)) < 6 * 0.7 / math.sqrt(v.size)
+    float32 = init.trunc_normal_(ember.empty(1000), std=0.02, a=-0.04, b=0.04)
+    assert values(float32).min() >= -0.04 and values(float32).max() <= 0.04
+
+
+def test_trunc_normal_warns_for_a_mean_far_from_the_interval():
+    with pytest.warns(UserWarning, match="mean is more than 2 std from \\[a, b\\]"):
+        init.trunc_normal_(ember.empty(10), mean=10.0, std=1.0, a=-2.0, b=2.0)
+
+
+def test_zero_element_kaiming_warns_and_does_nothing():
+    t = ember.empty(0, 3)
+    with pytest.warns(UserWarning, match="Initializing zero-element tensors is a no-op"):
+        assert init.kaiming_uniform_(t) is t
+    with pytest.warns(UserWarning):
+        init.kaiming_normal_(ember.empty(0))
+
+
+def test_deterministic_fills():
+    t = ember.empty(2, 3)
+    assert init.constant_(t, 0.25).tolist() == [[0.25] * 3] * 2
+    assert init.ones_(t).tolist() == [[1.0] * 3] * 2
+    assert init.zeros_(t).tolist() == [[0.0] * 3] * 2
+    assert init.eye_(t).tolist() == [[1, 0, 0], [0, 1, 0]]
+    conv = init.dirac_(ember.full((4, 2, 3, 3), 9.0), groups=2)
+    expected = np.zeros((4, 2, 3, 3))
+    for group in range(2):
+        for channel in range(2):
+            expected[group * 2 + channel, channel, 1, 1] = 1
+    np.testing.assert_array_equal(conv.numpy(), expected)
+    # dirac_ as a convolution weight passes its input through
+    x = ember.randn(1, 3, 5)
+    weight = init.dirac_(ember.empty(3, 3, 3))
+    unfolded = ember.stack([x[0, :, i:i + 3] for i in range(3)])  # (positions, channels, 3)
+    passed = ember.einsum("ocw,pcw->op", weight, unfolded)
+    np.testing.assert_allclose(passed.numpy(), x[0, :, 1:4].numpy(), rtol=1e-6)
+
+
+@pytest.mark.parametrize("shape", [(6, 4), (3, 7), (4, 2, 3), (5, 5)])
+def test_orthogonal(shape):
+    t = init.orthogonal_(ember.empty(*shape, dtype=ember.float64), gain=1.5)
+    m = t.reshape(shape[0], -1).numpy()
+    gram = m.T @ m if m.shape[0] >= m.shape[1] else m @ m.T
+    np.testing.assert_allclose(gram, 2.25 * np.eye(gram.shape[0]), atol=1e-12)
+
+
+def test_sparse_zeroes_ceil_sparsity_rows_per_column():
+    t = init.sparse_(ember.empty(10, 8, dtype=ember.float64), sparsity=0.25, std=0.5)
+    v = t.numpy()
+    assert ((v == 0).sum(axis=0) == 3).all()
+    nonzero = v[v != 0]
+    assert abs(nonzero.std() - 0.5) < 0.25
+
+
+def test_fills_record_no_graph_and_return_the_same_object():
+    leaf = ember.empty(4, 3, requires_grad=True)
+    for fill in (lambda t: init.uniform_(t), lambda t: init.normal_(t), init.ones_, init.zeros_,
+                 init.eye_, init.xavier_uniform_, init.xavier_normal_, init.kaiming_uniform_,
+                 init.kaiming_normal_, init.orthogonal_, lambda t: init.sparse_(t, 0.5),
+                 lambda t: init.trunc_normal_(t), lambda t: init.constant_(t, 2)):
+        assert fill(leaf) is leaf
+        assert leaf.requires_grad and leaf.is_leaf and leaf.grad_fn is None
+    # The values are used by autograd afterwards like any leaf's.
+    (leaf * 2).sum().backward()
+    assert leaf.grad.tolist() == [[2.0] * 3] * 4
+
+
+def test_a_view_of_a_leaf_can_be_initialised():
+    leaf = ember.zeros(4, 3, requires_grad=True)
+    init.ones_(leaf[1])
+    assert leaf.tolist()[1] == [1.0, 1.0, 1.0] and leaf.grad_fn is None
+
+
+def test_each_random_fill_takes_the_next_generator_offset():
+    """Linear's reset (kaiming_uniform_ then uniform_) equals two direct fills with the same
+    bounds: the draws are Tensor.uniform_'s, which C++ and Python share."""
+    ember.manual_seed(123)
+    weight = init.kaiming_uniform_(ember.empty(4, 3), a=math.sqrt(5))
+    bias = init.uniform_(ember.empty(4), -1 / math.sqrt(3), 1 / math.sqrt(3))
+    ember.manual_seed(123)
+    bound = math.sqrt(3.0) * math.sqrt(2.0 / 6) / math.sqrt(3)
+    assert ember.equal(weight, ember.empty(4, 3).uniform_(-bound, bound))
+    assert ember.equal(bias, ember.empty(4).uniform_(-1 / math.sqrt(3), 1 / math.sqrt(3)))
+
+
+def test_generator_keyword():
+    generator = ember.Generator().manual_seed(5)
+    first = init.xavier_uniform_(ember.empty(3, 3), generator=generator)
+    state = ember.get_rng_state()
+    generator.manual_seed(5)
+    assert ember.equal(first, init.xavier_uniform_(ember.empty(3, 3), generator=generator))
+    assert ember.equal(state, ember.get_rng_state())  # the default generator was not used
+    generator.manual_seed(5)
+    a = init.orthogonal_(ember.empty(3, 4), generator=generator)
+    generator.manual_seed(5)
+    assert ember.equal(a, init.orthogonal_(ember.empty(3, 4), generator=generator))
+    generator.manual_seed(5)
+    a = init.sparse_(ember.empty(6, 4), 0.5, generator=generator)
+    generator.manual_seed(5)
+    assert ember.equal(a, init.sparse_(ember.empty(6, 4), 0.5, generator=generator))
+
+
+def test_init_is_reachable_as_in_pytorch():
+    assert nn.init is init
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        init.kaiming_uniform_(ember.empty(3, 3), math.sqrt(5))  # a positionally, no warning
+    assert "nonlinearity='leaky_relu'" in init.kaiming_uniform_.__doc__.splitlines()[0]
