@@ -13,6 +13,7 @@
 
 #include "ember/autograd/derivatives_linalg.h"
 #include "ember/autograd/derivatives_math.h"
+#include "ember/autograd/derivatives_norm.h"
 #include "ember/autograd/derivatives_scan.h"
 #include "ember/autograd/derivatives_scatter.h"
 #include "ember/autograd/grad_mode.h"
@@ -173,6 +174,10 @@ constexpr SaveMask saves(PrimitiveKind kind) {
       return kInput1;
     case PrimitiveKind::ScatterReduce:
       return kInputs01 | kInput2 | kSaveOutputs;
+    case PrimitiveKind::LayerNorm:
+      return kInputs01 | kSaveOutputs;
+    case PrimitiveKind::LayerNormBackward:
+      return 0;
     case PrimitiveKind::Unary:
     case PrimitiveKind::Binary:
     case PrimitiveKind::AddScaled:
@@ -682,6 +687,7 @@ bool is_differentiable(const Primitive& primitive) {
     case PrimitiveKind::Gather:
     case PrimitiveKind::Scatter:
     case PrimitiveKind::ScatterReduce:
+    case PrimitiveKind::LayerNorm:
       return true;
     case PrimitiveKind::Binary:
       return is_differentiable(type_rule(static_cast<const BinaryPrimitive&>(primitive).op()));
@@ -697,6 +703,7 @@ bool is_differentiable(const Primitive& primitive) {
     case PrimitiveKind::CountNonzero:
     case PrimitiveKind::Nonzero:
     case PrimitiveKind::SearchSorted:
+    case PrimitiveKind::LayerNormBackward:
       return false;
   }
   return false;
@@ -739,6 +746,8 @@ SaveMask saved_for_backward(const Primitive& primitive, SaveMask needs) {
     case PrimitiveKind::Topk:
     case PrimitiveKind::Mode:
     case PrimitiveKind::SearchSorted:
+    case PrimitiveKind::LayerNorm:
+    case PrimitiveKind::LayerNormBackward:
       return saves(primitive.kind());
   }
   return 0;
@@ -865,12 +874,20 @@ TensorList vjp(const Primitive& primitive, const BackwardContext& c) {
     }
     case PrimitiveKind::Lapack:
       return lapack_vjp(static_cast<const Lapack&>(primitive), c);
+    case PrimitiveKind::LayerNorm: {
+      const auto& layer_norm = static_cast<const LayerNorm&>(primitive);
+      const auto saved = saved_for<PrimitiveKind::LayerNorm>(c, primitive.kind());
+      return layer_norm_vjp(layer_norm, c, saved.input<0>(),
+                            layer_norm.has_weight() ? saved.input<1>() : Tensor(),
+                            saved.output<1>(), saved.output<2>());
+    }
     case PrimitiveKind::Fill:
     case PrimitiveKind::Range:
     case PrimitiveKind::RandomFill:
     case PrimitiveKind::CountNonzero:
     case PrimitiveKind::Nonzero:
     case PrimitiveKind::SearchSorted:
+    case PrimitiveKind::LayerNormBackward:
       break;
   }
   detail::raise<RuntimeError>("[", primitive.name(), "] is not differentiable");

@@ -48,6 +48,9 @@ enum class PrimitiveKind : uint8_t {
   ScatterReduce,
   // linalg
   Lapack,
+  // nn_norm
+  LayerNorm,
+  LayerNormBackward,
 };
 
 class Primitive {
