@@ -104,4 +104,5 @@ NB_MODULE(_C, module) {
   nb::module_ nn_module = module.def_submodule("_nn", "nn.functional's ops.");
   init_nn_init(nn_module);
   init_nn_linear(nn_module, module);
+  init_nn_norm(nn_module);
 }

@@ -6,6 +6,12 @@ belongs to Python (PyTorch's legacy size_average/reduce arguments, for instance)
 """
 
 from ember._C import _nn as _linear_ops
+from ember._C import _nn as _norm_ops
 
 linear = _linear_ops.linear
 bilinear = _linear_ops.bilinear
+
+layer_norm = _norm_ops.layer_norm
+batch_norm = _norm_ops.batch_norm
+group_norm = _norm_ops.group_norm
+instance_norm = _norm_ops.instance_norm

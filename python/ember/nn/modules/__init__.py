@@ -1,4 +1,7 @@
 """ember.nn.modules: the Module base class, the containers and the layers (torch.nn.modules)."""
+from ember.nn.modules.batchnorm import BatchNorm1d as BatchNorm1d
+from ember.nn.modules.batchnorm import BatchNorm2d as BatchNorm2d
+from ember.nn.modules.batchnorm import BatchNorm3d as BatchNorm3d
 from ember.nn.modules.container import ModuleDict as ModuleDict
 from ember.nn.modules.container import ModuleList as ModuleList
 from ember.nn.modules.container import ParameterDict as ParameterDict
@@ -6,7 +9,11 @@ from ember.nn.modules.container import ParameterList as ParameterList
 from ember.nn.modules.container import Sequential as Sequential
 from ember.nn.modules.flatten import Flatten as Flatten
 from ember.nn.modules.flatten import Unflatten as Unflatten
+from ember.nn.modules.instancenorm import InstanceNorm1d as InstanceNorm1d
+from ember.nn.modules.instancenorm import InstanceNorm2d as InstanceNorm2d
 from ember.nn.modules.linear import Bilinear as Bilinear
 from ember.nn.modules.linear import Identity as Identity
 from ember.nn.modules.linear import Linear as Linear
 from ember.nn.modules.module import Module as Module
+from ember.nn.modules.normalization import GroupNorm as GroupNorm
+from ember.nn.modules.normalization import LayerNorm as LayerNorm
