@@ -14,6 +14,7 @@
 #include "ember/autograd/derivatives_linalg.h"
 #include "ember/autograd/derivatives_math.h"
 #include "ember/autograd/derivatives_nn.h"
+#include "ember/autograd/derivatives_norm.h"
 #include "ember/autograd/derivatives_scan.h"
 #include "ember/autograd/derivatives_scatter.h"
 #include "ember/autograd/grad_mode.h"
@@ -176,6 +177,10 @@ constexpr SaveMask saves(PrimitiveKind kind) {
       return kInput1;
     case PrimitiveKind::ScatterReduce:
       return kInputs01 | kInput2 | kSaveOutputs;
+    case PrimitiveKind::LayerNorm:
+      return kInputs01 | kSaveOutputs;
+    case PrimitiveKind::LayerNormBackward:
+      return 0;
     case PrimitiveKind::Unary:
     case PrimitiveKind::Binary:
     case PrimitiveKind::AddScaled:
@@ -686,6 +691,7 @@ bool is_differentiable(const Primitive& primitive) {
     case PrimitiveKind::Scatter:
     case PrimitiveKind::ScatterReduce:
     case PrimitiveKind::Softmax:
+    case PrimitiveKind::LayerNorm:
       return true;
     case PrimitiveKind::Binary:
       return is_differentiable(type_rule(static_cast<const BinaryPrimitive&>(primitive).op()));
@@ -701,6 +707,7 @@ bool is_differentiable(const Primitive& primitive) {
     case PrimitiveKind::CountNonzero:
     case PrimitiveKind::Nonzero:
     case PrimitiveKind::SearchSorted:
+    case PrimitiveKind::LayerNormBackward:
       return false;
   }
   return false;
@@ -744,6 +751,8 @@ SaveMask saved_for_backward(const Primitive& primitive, SaveMask needs) {
     case PrimitiveKind::Mode:
     case PrimitiveKind::SearchSorted:
     case PrimitiveKind::Softmax:
+    case PrimitiveKind::LayerNorm:
+    case PrimitiveKind::LayerNormBackward:
       return saves(primitive.kind());
   }
   return 0;
@@ -873,6 +882,12 @@ TensorList vjp(const Primitive& primitive, const BackwardContext& c) {
     case PrimitiveKind::Softmax: {
       const Tensor& out = saved_for<PrimitiveKind::Softmax>(c, primitive.kind()).output();
       return {softmax_backward(static_cast<const Softmax&>(primitive), grad, out)};
+    case PrimitiveKind::LayerNorm: {
+      const auto& layer_norm = static_cast<const LayerNorm&>(primitive);
+      const auto saved = saved_for<PrimitiveKind::LayerNorm>(c, primitive.kind());
+      return layer_norm_vjp(layer_norm, c, saved.input<0>(),
+                            layer_norm.has_weight() ? saved.input<1>() : Tensor(),
+                            saved.output<1>(), saved.output<2>());
     }
     case PrimitiveKind::Fill:
     case PrimitiveKind::Range:
@@ -880,6 +895,7 @@ TensorList vjp(const Primitive& primitive, const BackwardContext& c) {
     case PrimitiveKind::CountNonzero:
     case PrimitiveKind::Nonzero:
     case PrimitiveKind::SearchSorted:
+    case PrimitiveKind::LayerNormBackward:
       break;
   }
   detail::raise<RuntimeError>("[", primitive.name(), "] is not differentiable");

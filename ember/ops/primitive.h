@@ -50,6 +50,9 @@ enum class PrimitiveKind : uint8_t {
   Lapack,
   // nn activation
   Softmax,
+  // nn_norm
+  LayerNorm,
+  LayerNormBackward,
 };
 
 class Primitive {

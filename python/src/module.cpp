@@ -106,4 +106,5 @@ NB_MODULE(_C, module) {
   init_nn_init(nn_module);
   init_nn_linear(nn_module, module);
   init_nn_loss(nn_module);
+  init_nn_norm(nn_module);
 }

@@ -5,12 +5,12 @@ Philox offset per random fill, so C++ and Python agree), and PyTorch's errors an
 import math
 import warnings
 
-import ember.nn as nn
 import numpy as np
 import pytest
-from ember.nn import init
 
 import ember
+import ember.nn as nn
+from ember.nn import init
 
 
 def values(tensor):

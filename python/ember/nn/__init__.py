@@ -12,6 +12,9 @@ from ember.nn.modules import GELU as GELU
 from ember.nn.modules import GLU as GLU
 from ember.nn.modules import SELU as SELU
 from ember.nn.modules import AlphaDropout as AlphaDropout
+from ember.nn.modules import BatchNorm1d as BatchNorm1d
+from ember.nn.modules import BatchNorm2d as BatchNorm2d
+from ember.nn.modules import BatchNorm3d as BatchNorm3d
 from ember.nn.modules import BCELoss as BCELoss
 from ember.nn.modules import BCEWithLogitsLoss as BCEWithLogitsLoss
 from ember.nn.modules import Bilinear as Bilinear
@@ -26,6 +29,7 @@ from ember.nn.modules import Dropout3d as Dropout3d
 from ember.nn.modules import FeatureAlphaDropout as FeatureAlphaDropout
 from ember.nn.modules import Flatten as Flatten
 from ember.nn.modules import GaussianNLLLoss as GaussianNLLLoss
+from ember.nn.modules import GroupNorm as GroupNorm
 from ember.nn.modules import Hardshrink as Hardshrink
 from ember.nn.modules import Hardsigmoid as Hardsigmoid
 from ember.nn.modules import Hardswish as Hardswish
@@ -33,8 +37,11 @@ from ember.nn.modules import Hardtanh as Hardtanh
 from ember.nn.modules import HingeEmbeddingLoss as HingeEmbeddingLoss
 from ember.nn.modules import HuberLoss as HuberLoss
 from ember.nn.modules import Identity as Identity
+from ember.nn.modules import InstanceNorm1d as InstanceNorm1d
+from ember.nn.modules import InstanceNorm2d as InstanceNorm2d
 from ember.nn.modules import KLDivLoss as KLDivLoss
 from ember.nn.modules import L1Loss as L1Loss
+from ember.nn.modules import LayerNorm as LayerNorm
 from ember.nn.modules import LeakyReLU as LeakyReLU
 from ember.nn.modules import Linear as Linear
 from ember.nn.modules import LogSigmoid as LogSigmoid

@@ -223,3 +223,10 @@ def _lengths(lengths):
     if isinstance(lengths, _ember.Tensor):
         return lengths
     return _ember.tensor(lengths, dtype=_ember.int64)
+
+
+# ---------------------------------------------------------------- normalization (ops/nn_norm.h)
+layer_norm = _nn.layer_norm
+batch_norm = _nn.batch_norm
+group_norm = _nn.group_norm
+instance_norm = _nn.instance_norm

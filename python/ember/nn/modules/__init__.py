@@ -26,6 +26,9 @@ from ember.nn.modules.activation import Softsign as Softsign
 from ember.nn.modules.activation import Tanh as Tanh
 from ember.nn.modules.activation import Tanhshrink as Tanhshrink
 from ember.nn.modules.activation import Threshold as Threshold
+from ember.nn.modules.batchnorm import BatchNorm1d as BatchNorm1d
+from ember.nn.modules.batchnorm import BatchNorm2d as BatchNorm2d
+from ember.nn.modules.batchnorm import BatchNorm3d as BatchNorm3d
 from ember.nn.modules.container import ModuleDict as ModuleDict
 from ember.nn.modules.container import ModuleList as ModuleList
 from ember.nn.modules.container import ParameterDict as ParameterDict
@@ -41,6 +44,8 @@ from ember.nn.modules.dropout import Dropout3d as Dropout3d
 from ember.nn.modules.dropout import FeatureAlphaDropout as FeatureAlphaDropout
 from ember.nn.modules.flatten import Flatten as Flatten
 from ember.nn.modules.flatten import Unflatten as Unflatten
+from ember.nn.modules.instancenorm import InstanceNorm1d as InstanceNorm1d
+from ember.nn.modules.instancenorm import InstanceNorm2d as InstanceNorm2d
 from ember.nn.modules.linear import Bilinear as Bilinear
 from ember.nn.modules.linear import Identity as Identity
 from ember.nn.modules.linear import Linear as Linear
@@ -65,3 +70,5 @@ from ember.nn.modules.loss import SmoothL1Loss as SmoothL1Loss
 from ember.nn.modules.loss import SoftMarginLoss as SoftMarginLoss
 from ember.nn.modules.loss import TripletMarginLoss as TripletMarginLoss
 from ember.nn.modules.module import Module as Module
+from ember.nn.modules.normalization import GroupNorm as GroupNorm
+from ember.nn.modules.normalization import LayerNorm as LayerNorm
