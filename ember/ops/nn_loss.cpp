@@ -8,6 +8,8 @@
 
 #include "ember/base/error.h"
 #include "ember/ops/math.h"
+#include "ember/ops/nn_activation.h"
+#include "ember/ops/nn_distance.h"
 #include "ember/ops/scatter.h"
 
 namespace ember {
@@ -91,17 +93,8 @@ Tensor class_weight_view(const Tensor& weight, const Tensor& input) {
   return weight.view(shape);
 }
 
-Tensor log_softmax_over_classes(const Tensor& input) {
-  return input - input.logsumexp({class_dim(input)}, true);
-}
-
 // -log(sigmoid(x)) = log(1 + exp(-x)), stable and smooth at 0.
 Tensor softplus_of_negative(const Tensor& x) { return logaddexp(zeros_like(x), -x); }
-
-// The p-norm of x1 - x2 + eps over the last dim (torch.pairwise_distance).
-Tensor pairwise_distance_of(const Tensor& x1, const Tensor& x2, double p, double eps) {
-  return (x1 - x2 + eps).norm(p, {-1});
-}
 
 }  // namespace
 
@@ -188,7 +181,7 @@ Tensor cross_entropy_loss(const Tensor& input, const Tensor& target,
   const int64_t dim = class_dim(input);
   const int64_t classes = input.size(dim);
   check_class_weight("cross_entropy_loss", weight, classes);
-  const Tensor log_probabilities = log_softmax_over_classes(input);
+  const Tensor log_probabilities = log_softmax(input, dim);
 
   if (target.is_floating_point()) {  // class probabilities
     EMBER_CHECK(target.sizes() == input.sizes(),
@@ -375,11 +368,10 @@ Tensor triplet_margin_loss(const Tensor& anchor, const Tensor& positive, const T
               "[triplet_margin_loss] expected anchor, positive and negative of the same number "
               "of dims; received shapes ",
               anchor.sizes(), ", ", positive.sizes(), " and ", negative.sizes());
-  const Tensor positive_distance = pairwise_distance_of(anchor, positive, p, eps);
-  Tensor negative_distance = pairwise_distance_of(anchor, negative, p, eps);
+  const Tensor positive_distance = pairwise_distance(anchor, positive, p, eps);
+  Tensor negative_distance = pairwise_distance(anchor, negative, p, eps);
   if (swap) {
-    negative_distance =
-        minimum(negative_distance, pairwise_distance_of(positive, negative, p, eps));
+    negative_distance = minimum(negative_distance, pairwise_distance(positive, negative, p, eps));
   }
   return reduce((positive_distance - negative_distance + margin).clamp_min(0), reduction);
 }
