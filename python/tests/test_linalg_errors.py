@@ -1,6 +1,7 @@
 """ember.linalg.LinAlgError (RELIABILITY T3): numerical failures of valid input (singular,
 not positive-definite, non-converging) raise it, a RuntimeError subclass as torch.linalg's, with
 torch.linalg's messages; the *_ex variants return the info instead unless check_errors=True.
+NaN, inf and extremal finite input give a result or a typed error, never a crash or a hang.
 """
 import numpy as np
 import pytest
@@ -105,3 +106,31 @@ def test_lstsq_gels_rank_deficient():
                                           r"full rank \(error code: \d\).$"):
         ember.linalg.lstsq(tensor([[1.0, 0.0], [0.0, 0.0], [0.0, 0.0]]),
                            ember.ones(3, 1, dtype=F64), driver="gels")
+
+
+EXTREME_OPS = {
+    "det": ember.linalg.det, "slogdet": ember.linalg.slogdet, "inv_ex": ember.linalg.inv_ex,
+    "solve_ex": lambda a: ember.linalg.solve_ex(a, a), "cholesky_ex": ember.linalg.cholesky_ex,
+    "qr": ember.linalg.qr, "eigh": ember.linalg.eigh, "svd": ember.linalg.svd,
+    "pinv": ember.linalg.pinv, "matrix_rank": ember.linalg.matrix_rank,
+    "matrix_exp": ember.linalg.matrix_exp,
+    "matrix_norm 2": lambda a: ember.linalg.matrix_norm(a, 2),
+    **{f"lstsq {driver}": (lambda a, driver=driver: ember.linalg.lstsq(a, a, driver=driver))
+       for driver in ("gels", "gelsy", "gelsd", "gelss")},
+}
+
+
+@pytest.mark.parametrize("name", sorted(EXTREME_OPS))
+@pytest.mark.parametrize("dtype", [ember.float32, F64])
+@pytest.mark.parametrize("value", ["nan", "inf", "max", "subnormal", "zero"])
+def test_extreme_input_gives_a_result_or_a_typed_error(name, dtype, value):
+    info = ember.finfo(dtype)
+    number = {"nan": float("nan"), "inf": float("inf"), "max": info.max,
+              "subnormal": info.tiny / 4, "zero": 0.0}[value]
+    a = ember.eye(3, dtype=dtype)
+    a[0, 1] = number
+    a[2, 2] = number
+    try:
+        EXTREME_OPS[name](a)
+    except RuntimeError as error:
+        assert str(error).startswith("[")
