@@ -117,7 +117,7 @@ TEST(LinalgLapack, BadShapesAndDtypes) {
 
 // Numerical failures are LinAlgError, a RuntimeError, with torch.linalg's messages.
 TEST(LinalgLapack, NumericalFailuresAreLinAlgErrors) {
-  const Tensor singular = tensor({{1.0, 2.0}, {2.0, 4.0}});
+  const Tensor singular = tensor({{1.0, 2.0}, {2.0, 4.0}}).to(kFloat64);
   EXPECT_THROW(linalg::inv(singular), LinAlgError);
   EXPECT_THROW(linalg::solve(singular, ones({2}, kFloat64)), LinAlgError);
   EXPECT_THROW(linalg::cholesky(-eye(2, TensorOptions(kFloat64))), LinAlgError);
