@@ -11,6 +11,7 @@
 #include <variant>
 #include <vector>
 
+#include "ember/base/linalg_error.h"
 #include "ember/tensor/tensor.h"
 
 namespace ember {

@@ -14,12 +14,8 @@ namespace linalg {
 namespace {
 
 using linalg_detail::check_matrix;
+using linalg_detail::epsilon;
 using linalg_detail::mT;
-
-double epsilon(ScalarType dtype) {
-  return dtype == kFloat64 ? std::numeric_limits<double>::epsilon()
-                           : static_cast<double>(std::numeric_limits<float>::epsilon());
-}
 
 // Dims of x ordered as `dims` first... moved to the end (their order kept), for the matrix ops.
 Tensor move_to_end(const Tensor& x, int64_t d0, int64_t d1) {
@@ -147,40 +143,6 @@ Tensor matrix_rank(const Tensor& A, std::optional<double> atol, std::optional<do
   const Tensor values = hermitian ? abs(eigvalsh(A)) : svdvals(A);
   const Tensor limit = threshold(A, amax(values, {-1}, true), atol, rtol);
   return sum(values > limit, {-1});
-}
-
-std::tuple<Tensor, Tensor, Tensor, Tensor> lstsq(const Tensor& A, const Tensor& B,
-                                                 std::optional<double> rcond,
-                                                 std::optional<std::string_view> driver) {
-  check_matrix("linalg.lstsq", A, /*square=*/false);
-  linalg_detail::check_same_dtype("linalg.lstsq", A, B);
-  const std::string_view name = driver.value_or("gelsy");
-  EMBER_CHECK_VALUE(name == "gels" || name == "gelsy" || name == "gelsd" || name == "gelss",
-                    "[linalg.lstsq] parameter `driver` should be one of (gels, gelsy, gelsd, ",
-                    "gelss); got '", name, "'");
-  const bool vector = B.dim() == A.dim() - 1;
-  const Tensor B_matrix = vector ? B.unsqueeze(-1) : B;
-  EMBER_CHECK(B_matrix.dim() >= 2 && B_matrix.size(-2) == A.size(-2),
-              "[linalg.lstsq] input.size(-2) ", "should match other.size(-2); got A of shape ",
-              A.shape(), " and B of shape ", B.shape());
-  const int64_t m = A.size(-2), n = A.size(-1);
-  // The minimum-norm solution through the pseudo-inverse (rcond: relative to the largest
-  // singular value, as gelsy/gelsd read it).
-  const std::optional<double> rtol =
-      rcond && *rcond >= 0
-          ? rcond
-          : std::optional<double>(epsilon(A.dtype()) * static_cast<double>(std::max(m, n)));
-  Tensor solution = matmul(pinv(A, std::nullopt, rtol), B_matrix);
-  const TensorOptions real(A.dtype());
-  Tensor rank = name == "gels" ? empty({0}, kInt64) : matrix_rank(A, std::nullopt, rtol);
-  Tensor singular_values = name == "gelsd" || name == "gelss" ? svdvals(A) : empty({0}, real);
-  Tensor residuals = empty({0}, real);
-  if (m > n && name != "gelsy") {
-    const bool full_rank = name == "gels" || all(rank == n).item<bool>();
-    if (full_rank) residuals = sum(square(matmul(A, solution) - B_matrix), {-2});
-  }
-  if (vector) solution = solution.squeeze(-1);
-  return {solution, residuals, rank, singular_values};
 }
 
 Tensor matrix_power(const Tensor& A, int64_t n) {

@@ -1,9 +1,10 @@
 // The LAPACK-backed ops of ember::linalg: argument checks, broadcasting and the column-major
 // results around one Lapack primitive call each (primitives_linalg.h), and torch.linalg's errors
 // for singular or indefinite input (the *_ex variants return the info instead).
+#include <algorithm>
 #include <sstream>
 
-#include "ember/base/error.h"
+#include "ember/base/linalg_error.h"
 #include "ember/ops/dispatch.h"
 #include "ember/ops/linalg.h"
 #include "ember/ops/linalg_util.h"
@@ -53,23 +54,45 @@ void check_singular(std::string_view op, const Tensor& info) {
   const int64_t item = first_failure(info, &code);
   if (item < 0) return;
   if (op == "linalg.inv") {
-    detail::raise<RuntimeError>("[", op, "] ", batch_prefix(info, item), "The diagonal element ",
-                                code,
-                                " is zero, the inversion could not be completed because the "
-                                "input matrix is singular.");
+    detail::raise<LinAlgError>("[", op, "] ", batch_prefix(info, item), "The diagonal element ",
+                               code,
+                               " is zero, the inversion could not be completed because the "
+                               "input matrix is singular.");
   }
-  detail::raise<RuntimeError>("[", op, "] ", batch_prefix(info, item),
-                              "The solver failed because the input matrix is singular.");
+  detail::raise<LinAlgError>("[", op, "] ", batch_prefix(info, item),
+                             "The solver failed because the input matrix is singular.");
 }
 
 void check_positive_definite(std::string_view op, const Tensor& info) {
   int32_t code = 0;
   const int64_t item = first_failure(info, &code);
   if (item < 0) return;
-  detail::raise<RuntimeError>("[", op, "] ", batch_prefix(info, item),
-                              "The factorization could not be completed because the input is not "
-                              "positive-definite (the leading minor of order ",
-                              code, " is not positive-definite).");
+  detail::raise<LinAlgError>("[", op, "] ", batch_prefix(info, item),
+                             "The factorization could not be completed because the input is not "
+                             "positive-definite (the leading minor of order ",
+                             code, " is not positive-definite).");
+}
+
+// gels's zero diagonal element of the triangle, or gelsd/gelss's SVD not converging.
+void check_least_squares(const Tensor& info) {
+  int32_t code = 0;
+  const int64_t item = first_failure(info, &code);
+  if (item < 0) return;
+  detail::raise<LinAlgError>("[linalg.lstsq] ", batch_prefix(info, item),
+                             "The least squares solution could not be computed because the input "
+                             "matrix does not have full rank (error code: ",
+                             code, ").");
+}
+
+LstsqDriver parse_driver(std::optional<std::string_view> driver) {
+  const std::string_view name = driver.value_or("gelsy");
+  if (name == "gels") return LstsqDriver::Gels;
+  if (name == "gelsy") return LstsqDriver::Gelsy;
+  if (name == "gelsd") return LstsqDriver::Gelsd;
+  EMBER_CHECK_VALUE(name == "gelss",
+                    "[linalg.lstsq] parameter `driver` should be one of (gels, gelsy, gelsd, ",
+                    "gelss); got '", name, "'");
+  return LstsqDriver::Gelss;
 }
 
 // A (batch_a, n, n) and B (batch_b, n, k) expanded to one batch (no copy).
@@ -154,8 +177,9 @@ std::tuple<Tensor, Tensor> slogdet(const Tensor& A) {
 
 Tensor det(const Tensor& A) {
   check_matrix("linalg.det", A, /*square=*/true);
-  auto [sign, logabsdet] = linalg::slogdet(A);
-  return sign * exp(logabsdet);
+  Tensor result = empty(batch_shape(A), TensorOptions(A.dtype()));
+  run_unless_empty(Lapack("linalg_det", LapackOp::Det), {A}, {result});
+  return result;
 }
 
 Tensor solve_triangular(const Tensor& A, const Tensor& B, bool upper, bool left,
@@ -226,6 +250,53 @@ Tensor svdvals(const Tensor& A) {
   Tensor S = empty(s_shape, TensorOptions(A.dtype()));
   run_unless_empty(Lapack("linalg_svdvals", LapackOp::Svdvals), {A}, {S});
   return S;
+}
+
+std::tuple<Tensor, Tensor, Tensor, Tensor> lstsq(const Tensor& A, const Tensor& B,
+                                                 std::optional<double> rcond,
+                                                 std::optional<std::string_view> driver) {
+  check_matrix("linalg.lstsq", A, /*square=*/false);
+  linalg_detail::check_same_dtype("linalg.lstsq", A, B);
+  const LstsqDriver which = parse_driver(driver);
+  const int64_t dims_apart = A.dim() - B.dim();
+  EMBER_CHECK(dims_apart == 0 || dims_apart == 1,
+              "[linalg.lstsq] input.dim() must be greater or equal to other.dim() and ",
+              "(input.dim() - other.dim()) <= 1; got A of shape ", A.shape(), " and B of shape ",
+              B.shape());
+  // B is a (batch of) vector(s) when it has one dim fewer than A.
+  const bool vector = dims_apart == 1;
+  const Tensor B_matrix = vector ? B.unsqueeze(-1) : B;
+  EMBER_CHECK(B_matrix.size(-2) == A.size(-2), "[linalg.lstsq] input.size(-2) should match ",
+              vector ? "other.size(-1)" : "other.size(-2)", "; got A of shape ", A.shape(),
+              " and B of shape ", B.shape());
+  const int64_t m = A.size(-2), n = A.size(-1), k = B_matrix.size(-1);
+  const Shape batch = broadcast_shapes(batch_shape(A), batch_shape(B_matrix), "linalg.lstsq");
+  const Tensor a = A.expand(with_matrix(batch, m, n)),
+               b = B_matrix.expand(with_matrix(batch, m, k));
+  // PyTorch's default: the dtype's epsilon times max(m, n).
+  const double tolerance =
+      rcond.value_or(linalg_detail::epsilon(A.dtype()) * static_cast<double>(std::max(m, n)));
+  const bool svd_driver = which == LstsqDriver::Gelsd || which == LstsqDriver::Gelss;
+  Shape s_shape = batch;
+  s_shape.push_back(svd_driver ? std::min(m, n) : 0);
+  const TensorOptions real(A.dtype());
+  Tensor solution = empty_column_major(with_matrix(batch, n, k), A.dtype());
+  Tensor rank = empty(batch, TensorOptions(kInt64));
+  Tensor singular_values = empty(s_shape, real);
+  Tensor info = empty(batch, TensorOptions(kInt32));
+  run_unless_empty(Lapack("linalg_lstsq", which, tolerance), {a, b},
+                   {solution, rank, singular_values, info});
+  check_least_squares(info);
+  // As PyTorch: residuals only for tall A solved by gels, or by gelsd/gelss at full rank.
+  Tensor residuals = empty({0}, real);
+  if (m > n && which != LstsqDriver::Gelsy) {
+    const bool full_rank = which == LstsqDriver::Gels || all(rank == n).item<bool>();
+    if (full_rank) residuals = sum(square(matmul(a, solution) - b), {-2});
+  }
+  if (which == LstsqDriver::Gels) rank = empty({0}, TensorOptions(kInt64));
+  // Only the solution (and the residuals computed from it) are differentiable, as in PyTorch.
+  singular_values = svd_driver ? singular_values.detach() : empty({0}, real);
+  return {vector ? solution.squeeze(-1) : solution, residuals, rank, singular_values};
 }
 
 }  // namespace ember::linalg

@@ -4,9 +4,11 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <type_traits>
 
 #include "ember/ops/linalg.h"
 #include "ember/ops/ops.h"
+#include "ember/ops/shape.h"
 #include "tests/test_support.h"
 
 namespace ember {
@@ -111,6 +113,27 @@ TEST(LinalgLapack, BadShapesAndDtypes) {
             }).find("Expected a floating point tensor as input. Got int64"),
             std::string::npos);
   EXPECT_THROW(linalg::cholesky(ones({2, 2}, kFloat16)), RuntimeError);
+}
+
+// Numerical failures are LinAlgError, a RuntimeError, with torch.linalg's messages.
+TEST(LinalgLapack, NumericalFailuresAreLinAlgErrors) {
+  const Tensor singular = tensor({{1.0, 2.0}, {2.0, 4.0}}).to(kFloat64);
+  EXPECT_THROW(linalg::inv(singular), LinAlgError);
+  EXPECT_THROW(linalg::solve(singular, ones({2}, kFloat64)), LinAlgError);
+  EXPECT_THROW(linalg::cholesky(-eye(2, TensorOptions(kFloat64))), LinAlgError);
+  EXPECT_THROW(linalg::inv_ex(singular, /*check_errors=*/true), LinAlgError);
+  EXPECT_EQ(message_of([&] {
+              linalg::inv(stack({eye(2, TensorOptions(kFloat64)), singular}));
+            }),
+            "[linalg.inv] (Batch element 1): The diagonal element 2 is zero, the inversion could "
+            "not be completed because the input matrix is singular.");
+  const Tensor nan_matrix = full({2, 3, 3}, std::nan(""), TensorOptions(kFloat64));
+  EXPECT_EQ(message_of([&] { linalg::eigh(nan_matrix); }),
+            "[linalg.eigh] (Batch element 0): The algorithm failed to converge because the input "
+            "matrix contained non-finite values.");
+  EXPECT_THROW(linalg::svd(nan_matrix[0]), LinAlgError);
+  // Existing handlers of RuntimeError still catch it.
+  static_assert(std::is_base_of_v<RuntimeError, LinAlgError>);
 }
 
 TEST(LinalgEinsum, MatchesMatmulFamily) {

@@ -1,6 +1,8 @@
 // Argument checks and layout helpers of the linear-algebra family (linalg_util.h).
 #include "ember/ops/linalg_util.h"
 
+#include <limits>
+
 #include "ember/base/error.h"
 #include "ember/ops/dispatch.h"
 #include "ember/ops/ops.h"
@@ -36,6 +38,11 @@ Tensor empty_column_major(IntArrayRef shape, ScalarType dtype) {
   // detach(): a tensor of its own (not a view), so that autograd records the op writing it as
   // its history rather than a view of an internal base.
   return mT(empty(swapped, TensorOptions(dtype))).detach();
+}
+
+double epsilon(ScalarType dtype) {
+  return dtype == kFloat64 ? std::numeric_limits<double>::epsilon()
+                           : static_cast<double>(std::numeric_limits<float>::epsilon());
 }
 
 Tensor eye_like(const Tensor& A) { return eye(A.size(-1), TensorOptions(A.dtype())); }

@@ -19,6 +19,9 @@ void check_same_dtype(std::string_view op, const Tensor& A, const Tensor& B);
 // dims contiguous and outermost: the layout LAPACK writes.
 Tensor empty_column_major(IntArrayRef shape, ScalarType dtype);
 
+// The machine epsilon of float32 or float64 (the tolerances' unit).
+double epsilon(ScalarType dtype);
+
 // The n x n identity, broadcastable against a batch.
 Tensor eye_like(const Tensor& A);
 // The last two dims swapped (PyTorch's .mT).

@@ -65,6 +65,11 @@ class Matmul final : public Primitive {
 //   Svd             A (b, m, n) -> U (b, m, m or k), S (b, k), Vh (b, n or k, n)
 //                   (complete = full_matrices)
 //   Svdvals         A (b, m, n) -> S (b, k)
+//   Det             A (b, n, n) -> det (b)   (its own op: its gradient, the cofactor matrix,
+//                   is finite where slogdet's is not)
+//   Lstsq           A (b, m, n), B (b, m, k) -> X (b, n, k), rank (b) int64 (0 for gels),
+//                   S (b, min(m, n) for gelsd and gelss, else 0), info (b) int32
+//                   (driver, rcond); non-finite A or B give NaN X and S without calling LAPACK
 enum class LapackOp : uint8_t {
   Cholesky,
   Solve,
@@ -74,7 +79,12 @@ enum class LapackOp : uint8_t {
   Eigh,
   Svd,
   Svdvals,
+  Det,
+  Lstsq,
 };
+
+// torch.linalg.lstsq's LAPACK drivers.
+enum class LstsqDriver : uint8_t { Gels, Gelsy, Gelsd, Gelss };
 
 class Lapack final : public Primitive {
  public:
@@ -87,10 +97,21 @@ class Lapack final : public Primitive {
         upper_(upper),
         unitriangular_(unitriangular),
         complete_(complete) {}
+  // Lstsq; rcond: singular values below rcond * the largest count as zero (not for gels).
+  Lapack(std::string_view op_name, LstsqDriver driver, double rcond)
+      : op_name_(op_name),
+        op_(LapackOp::Lstsq),
+        upper_(false),
+        unitriangular_(false),
+        complete_(false),
+        driver_(driver),
+        rcond_(rcond) {}
   LapackOp op() const { return op_; }
   bool upper() const { return upper_; }
   bool unitriangular() const { return unitriangular_; }
   bool complete() const { return complete_; }
+  LstsqDriver driver() const { return driver_; }
+  double rcond() const { return rcond_; }
   std::string_view name() const override { return op_name_; }
   void eval_cpu(TensorSpan inputs, TensorSpan outputs) const override;
 
@@ -98,6 +119,8 @@ class Lapack final : public Primitive {
   std::string_view op_name_;
   LapackOp op_;
   bool upper_, unitriangular_, complete_;
+  LstsqDriver driver_ = LstsqDriver::Gelsy;
+  double rcond_ = 0;
 };
 
 }  // namespace ember

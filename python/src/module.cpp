@@ -4,6 +4,7 @@
 
 #include "convert.h"
 #include "ember/backend/cpu/kernel_table.h"
+#include "ember/base/linalg_error.h"
 #include "ember/base/parallel.h"
 #include "ember/base/version.h"
 #include "ember/tensor/allocator.h"
@@ -24,6 +25,16 @@ NB_MODULE(_C, module) {
     module.attr("OutOfMemoryError") = error_type;
     return error_type.ptr();
   }();
+  // torch.linalg.LinAlgError's counterpart; ember.linalg re-exports it (set after init_linalg).
+  static nb::handle linalg_error = [&] {
+    nb::object error_type = nb::steal(PyErr_NewExceptionWithDoc(
+        "ember.linalg.LinAlgError",
+        "Raised when a linear-algebra op fails on valid input: a singular or indefinite matrix, "
+        "or an algorithm that does not converge (a RuntimeError).",
+        PyExc_RuntimeError, nullptr));
+    module.attr("_LinAlgError") = error_type;
+    return error_type.ptr();
+  }();
   // ember's typed errors become the Python exceptions PyTorch raises for the same mistakes.
   nb::register_exception_translator([](const std::exception_ptr& failure, void*) {
     try {
@@ -38,6 +49,8 @@ NB_MODULE(_C, module) {
       PyErr_SetString(PyExc_NotImplementedError, error.what());
     } catch (const ember::OutOfMemoryError& error) {
       PyErr_SetString(out_of_memory_error.ptr(), error.what());
+    } catch (const ember::LinAlgError& error) {
+      PyErr_SetString(linalg_error.ptr(), error.what());
     } catch (const ember::Error& error) {
       PyErr_SetString(PyExc_RuntimeError, error.what());
     }
@@ -99,6 +112,7 @@ NB_MODULE(_C, module) {
   init_scan(module, tensor_class);
   init_util(module, tensor_class);
   init_linalg(module, tensor_class);
+  module.attr("_linalg").attr("LinAlgError") = module.attr("_LinAlgError");
   init_random(module, tensor_class);
   // nn.functional's ops: ember._C._nn, filled by one init_nn_* per family (python/src/nn_*.cpp).
   nb::module_ nn_module = module.def_submodule("_nn", "nn.functional's ops.");

@@ -210,7 +210,9 @@ def ref_matrix_rank(a, atol=None, rtol=None, hermitian=False):
     return np.linalg.matrix_rank(a, hermitian=hermitian).astype(np.int64)
 
 
-def ref_lstsq_solution(a, b):
+def ref_lstsq_solution(a, b, driver=None):
+    if b.ndim == a.ndim - 1:
+        return (np.linalg.pinv(a) @ b[..., None])[..., 0]
     return np.linalg.pinv(a) @ b
 
 
@@ -374,20 +376,19 @@ def chain_samples(rng, dtype):
                    shape_tag(*chain), k=32) for chain in chains]
 
 
-def uniform_matrix(rng, shape):
-    return rng.uniform(-1, 1, shape)
-
-
 LAYOUTS3 = ("contiguous", "transposed", "sliced")
 ALL_LAYOUTS = LAYOUTS3 + ("expanded",)
 
 ENTRIES = [
     linalg_entry("linalg.multi_dot", lambda *operands: np.linalg.multi_dot(operands),
-                 chain_samples, op=multi_dot_of_operands, supports_out=True),
+                 chain_samples, op=multi_dot_of_operands, supports_out=True, layouts=ALL_LAYOUTS),
     linalg_entry("linalg.lstsq", ref_lstsq_solution,
-                 system_samples([((4, 3), (4, 2)), ((3, 3), (3, 1)), ((2, 5, 3), (2, 5, 2))],
-                                make_a=uniform_matrix),
-                 op=lambda a, b: ember.linalg.lstsq(a, b).solution,
+                 system_samples([((4, 3), (4, 2)), ((3, 3), (3, 1)), ((2, 5, 3), (2, 5, 2)),
+                                 ((3, 5), (3, 2)), ((2, 4, 3), (1, 4, 2)), ((4, 3), (4,))],
+                                make_a=well_conditioned,
+                                kwargs_list=({}, {"driver": "gels"}, {"driver": "gelsd"},
+                                             {"driver": "gelss"})),
+                 op=lambda a, b, **kwargs: ember.linalg.lstsq(a, b, **kwargs).solution,
                  out_op=ember.linalg.lstsq, supports_out=True),
     linalg_entry("linalg.det", batched(ref_det), matrix_samples(), supports_out=True),
     linalg_entry("linalg.slogdet", ref_slogdet, matrix_samples(),
@@ -461,8 +462,8 @@ ENTRIES = [
     linalg_entry("linalg.norm", ref_matrix_norm_or_vector,
                  norm_samples(({"dim": 1}, {"ord": "fro", "dim": (0, 1)}, {"ord": 2, "dim": 0}),
                               shapes=((3, 4), (4, 4))), supports_out=True),
-    linalg_entry("einsum", ref_einsum, einsum_samples, layouts=("contiguous",)),
-    linalg_entry("tensordot", ref_tensordot, tensordot_samples, layouts=("contiguous",),
+    linalg_entry("einsum", ref_einsum, einsum_samples, layouts=ALL_LAYOUTS),
+    linalg_entry("tensordot", ref_tensordot, tensordot_samples, layouts=ALL_LAYOUTS,
                  supports_out=True),
     linalg_entry("kron", np.kron, kron_samples, method="kron", layouts=ALL_LAYOUTS,
                  supports_out=True),

@@ -490,6 +490,7 @@ NON_OPS = {"manual_seed", "initial_seed", "set_num_threads", "get_num_threads",
            "get_default_dtype", "set_default_dtype", "result_type", "promote_types", "can_cast",
            "is_tensor", "numel", "is_grad_enabled", "set_grad_enabled", "enable_grad", "no_grad",
            "is_anomaly_enabled", "set_anomaly_enabled", "record_function", "set_printoptions"}
+NON_OPS |= {"linalg.LinAlgError"}  # an exception type
 # Tensor methods that are not ops: metadata, conversion to Python / numpy, device moves, and
 # autograd's graph handling.
 NON_OP_METHODS = {"size", "stride", "dim", "ndimension", "numel", "nelement", "element_size",

@@ -61,6 +61,35 @@ void dgesdd_(const char* jobz, const lapack_int* m, const lapack_int* n, double*
              const lapack_int* lda, double* s, double* u, const lapack_int* ldu, double* vt,
              const lapack_int* ldvt, double* work, const lapack_int* lwork, lapack_int* iwork,
              lapack_int* info, size_t);
+void sgels_(const char* trans, const lapack_int* m, const lapack_int* n, const lapack_int* nrhs,
+            float* a, const lapack_int* lda, float* b, const lapack_int* ldb, float* work,
+            const lapack_int* lwork, lapack_int* info, size_t);
+void dgels_(const char* trans, const lapack_int* m, const lapack_int* n, const lapack_int* nrhs,
+            double* a, const lapack_int* lda, double* b, const lapack_int* ldb, double* work,
+            const lapack_int* lwork, lapack_int* info, size_t);
+void sgelsy_(const lapack_int* m, const lapack_int* n, const lapack_int* nrhs, float* a,
+             const lapack_int* lda, float* b, const lapack_int* ldb, lapack_int* jpvt,
+             const float* rcond, lapack_int* rank, float* work, const lapack_int* lwork,
+             lapack_int* info);
+void dgelsy_(const lapack_int* m, const lapack_int* n, const lapack_int* nrhs, double* a,
+             const lapack_int* lda, double* b, const lapack_int* ldb, lapack_int* jpvt,
+             const double* rcond, lapack_int* rank, double* work, const lapack_int* lwork,
+             lapack_int* info);
+void sgelsd_(const lapack_int* m, const lapack_int* n, const lapack_int* nrhs, float* a,
+             const lapack_int* lda, float* b, const lapack_int* ldb, float* s, const float* rcond,
+             lapack_int* rank, float* work, const lapack_int* lwork, lapack_int* iwork,
+             lapack_int* info);
+void dgelsd_(const lapack_int* m, const lapack_int* n, const lapack_int* nrhs, double* a,
+             const lapack_int* lda, double* b, const lapack_int* ldb, double* s,
+             const double* rcond, lapack_int* rank, double* work, const lapack_int* lwork,
+             lapack_int* iwork, lapack_int* info);
+void sgelss_(const lapack_int* m, const lapack_int* n, const lapack_int* nrhs, float* a,
+             const lapack_int* lda, float* b, const lapack_int* ldb, float* s, const float* rcond,
+             lapack_int* rank, float* work, const lapack_int* lwork, lapack_int* info);
+void dgelss_(const lapack_int* m, const lapack_int* n, const lapack_int* nrhs, double* a,
+             const lapack_int* lda, double* b, const lapack_int* ldb, double* s,
+             const double* rcond, lapack_int* rank, double* work, const lapack_int* lwork,
+             lapack_int* info);
 }
 
 namespace ember::cpu::lapack {
@@ -259,6 +288,105 @@ int gesdd(char jobz, int64_t m, int64_t n, T* a, int64_t lda, T* s, T* u, int64_
   return finish(info, "gesdd");
 }
 
+template <typename T>
+int gels(int64_t m, int64_t n, int64_t nrhs, T* a, int64_t lda, T* b, int64_t ldb) {
+  match_blas_threads();
+  const lapack_int m_ = to_int(m, "gels"), n_ = to_int(n, "gels"), nrhs_ = to_int(nrhs, "gels");
+  const lapack_int lda_ = to_ld(lda, "gels"), ldb_ = to_ld(ldb, "gels");
+  const char trans = 'N';
+  lapack_int info = 0, query = -1;
+  T size{};
+  const auto call = [&](T* work, const lapack_int* lwork) {
+    if constexpr (std::is_same_v<T, float>) {
+      sgels_(&trans, &m_, &n_, &nrhs_, a, &lda_, b, &ldb_, work, lwork, &info, 1);
+    } else {
+      dgels_(&trans, &m_, &n_, &nrhs_, a, &lda_, b, &ldb_, work, lwork, &info, 1);
+    }
+  };
+  call(&size, &query);
+  const lapack_int lwork = work_size(size);
+  std::vector<T> work(static_cast<size_t>(lwork));
+  call(work.data(), &lwork);
+  return finish(info, "gels");
+}
+
+template <typename T>
+int gelsy(int64_t m, int64_t n, int64_t nrhs, T* a, int64_t lda, T* b, int64_t ldb, T rcond,
+          int64_t* rank) {
+  match_blas_threads();
+  const lapack_int m_ = to_int(m, "gelsy"), n_ = to_int(n, "gelsy");
+  const lapack_int nrhs_ = to_int(nrhs, "gelsy");
+  const lapack_int lda_ = to_ld(lda, "gelsy"), ldb_ = to_ld(ldb, "gelsy");
+  // Zeros: every column is free to move in the pivoting.
+  std::vector<lapack_int> pivots(static_cast<size_t>(std::max<int64_t>(n, 1)), 0);
+  lapack_int info = 0, query = -1, rank_ = 0;
+  T size{};
+  const auto call = [&](T* work, const lapack_int* lwork) {
+    if constexpr (std::is_same_v<T, float>) {
+      sgelsy_(&m_, &n_, &nrhs_, a, &lda_, b, &ldb_, pivots.data(), &rcond, &rank_, work, lwork,
+              &info);
+    } else {
+      dgelsy_(&m_, &n_, &nrhs_, a, &lda_, b, &ldb_, pivots.data(), &rcond, &rank_, work, lwork,
+              &info);
+    }
+  };
+  call(&size, &query);
+  const lapack_int lwork = work_size(size);
+  std::vector<T> work(static_cast<size_t>(lwork));
+  call(work.data(), &lwork);
+  *rank = rank_;
+  return finish(info, "gelsy");
+}
+
+template <typename T>
+int gelsd(int64_t m, int64_t n, int64_t nrhs, T* a, int64_t lda, T* b, int64_t ldb, T* s, T rcond,
+          int64_t* rank) {
+  match_blas_threads();
+  const lapack_int m_ = to_int(m, "gelsd"), n_ = to_int(n, "gelsd");
+  const lapack_int nrhs_ = to_int(nrhs, "gelsd");
+  const lapack_int lda_ = to_ld(lda, "gelsd"), ldb_ = to_ld(ldb, "gelsd");
+  lapack_int info = 0, query = -1, rank_ = 0, iwork_size = 0;
+  T size{};
+  const auto call = [&](T* work, const lapack_int* lwork, lapack_int* iwork) {
+    if constexpr (std::is_same_v<T, float>) {
+      sgelsd_(&m_, &n_, &nrhs_, a, &lda_, b, &ldb_, s, &rcond, &rank_, work, lwork, iwork, &info);
+    } else {
+      dgelsd_(&m_, &n_, &nrhs_, a, &lda_, b, &ldb_, s, &rcond, &rank_, work, lwork, iwork, &info);
+    }
+  };
+  call(&size, &query, &iwork_size);
+  const lapack_int lwork = work_size(size);
+  std::vector<T> work(static_cast<size_t>(lwork));
+  std::vector<lapack_int> iwork(static_cast<size_t>(std::max<lapack_int>(1, iwork_size)));
+  call(work.data(), &lwork, iwork.data());
+  *rank = rank_;
+  return finish(info, "gelsd");
+}
+
+template <typename T>
+int gelss(int64_t m, int64_t n, int64_t nrhs, T* a, int64_t lda, T* b, int64_t ldb, T* s, T rcond,
+          int64_t* rank) {
+  match_blas_threads();
+  const lapack_int m_ = to_int(m, "gelss"), n_ = to_int(n, "gelss");
+  const lapack_int nrhs_ = to_int(nrhs, "gelss");
+  const lapack_int lda_ = to_ld(lda, "gelss"), ldb_ = to_ld(ldb, "gelss");
+  lapack_int info = 0, query = -1, rank_ = 0;
+  T size{};
+  const auto call = [&](T* work, const lapack_int* lwork) {
+    if constexpr (std::is_same_v<T, float>) {
+      sgelss_(&m_, &n_, &nrhs_, a, &lda_, b, &ldb_, s, &rcond, &rank_, work, lwork, &info);
+    } else {
+      dgelss_(&m_, &n_, &nrhs_, a, &lda_, b, &ldb_, s, &rcond, &rank_, work, lwork, &info);
+    }
+  };
+  call(&size, &query);
+  const lapack_int lwork = work_size(size);
+  std::vector<T> work(static_cast<size_t>(lwork));
+  call(work.data(), &lwork);
+  *rank = rank_;
+  return finish(info, "gelss");
+}
+
 #define EMBER_LAPACK_INSTANTIATE(T)                                                              \
   template int getrs<T>(char, int64_t, int64_t, const T*, int64_t, const int32_t*, T*, int64_t); \
   template int gesv<T>(int64_t, int64_t, T*, int64_t, int32_t*, T*, int64_t);                    \
@@ -267,7 +395,11 @@ int gesdd(char jobz, int64_t m, int64_t n, T* a, int64_t lda, T* s, T* u, int64_
   template int geqrf<T>(int64_t, int64_t, T*, int64_t, T*);                                      \
   template int orgqr<T>(int64_t, int64_t, int64_t, T*, int64_t, const T*);                       \
   template int syevd<T>(char, char, int64_t, T*, int64_t, T*);                                   \
-  template int gesdd<T>(char, int64_t, int64_t, T*, int64_t, T*, T*, int64_t, T*, int64_t);
+  template int gesdd<T>(char, int64_t, int64_t, T*, int64_t, T*, T*, int64_t, T*, int64_t);      \
+  template int gels<T>(int64_t, int64_t, int64_t, T*, int64_t, T*, int64_t);                     \
+  template int gelsy<T>(int64_t, int64_t, int64_t, T*, int64_t, T*, int64_t, T, int64_t*);       \
+  template int gelsd<T>(int64_t, int64_t, int64_t, T*, int64_t, T*, int64_t, T*, T, int64_t*);   \
+  template int gelss<T>(int64_t, int64_t, int64_t, T*, int64_t, T*, int64_t, T*, T, int64_t*);
 EMBER_LAPACK_INSTANTIATE(float)
 EMBER_LAPACK_INSTANTIATE(double)
 #undef EMBER_LAPACK_INSTANTIATE

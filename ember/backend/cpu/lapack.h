@@ -48,4 +48,25 @@ template <typename T>
 int gesdd(char jobz, int64_t m, int64_t n, T* a, int64_t lda, T* s, T* u, int64_t ldu, T* vt,
           int64_t ldvt);
 
+// Least squares: X minimizing ||A X - B||_F for the m x n matrix a, which they destroy. b (ldb >=
+// max(m, n) rows, nrhs columns) holds B on entry and X in its first n rows on exit.
+// gels: QR or LQ, A of full rank (INFO > 0 names a zero diagonal element of the triangle); for
+// m > n, the squared residuals are the column sums of squares of b's rows n..m-1.
+template <typename T>
+int gels(int64_t m, int64_t n, int64_t nrhs, T* a, int64_t lda, T* b, int64_t ldb);
+// gelsy: complete orthogonal factorization with column pivoting, the minimum-norm solution for
+// the effective rank (the largest leading triangle whose condition estimate is below 1 / rcond).
+template <typename T>
+int gelsy(int64_t m, int64_t n, int64_t nrhs, T* a, int64_t lda, T* b, int64_t ldb, T rcond,
+          int64_t* rank);
+// gelsd (SVD by divide and conquer) and gelss (SVD): the minimum-norm solution counting singular
+// values <= rcond * the largest as zero; s (min(m, n)) gets the singular values, descending.
+// INFO > 0: the SVD did not converge.
+template <typename T>
+int gelsd(int64_t m, int64_t n, int64_t nrhs, T* a, int64_t lda, T* b, int64_t ldb, T* s, T rcond,
+          int64_t* rank);
+template <typename T>
+int gelss(int64_t m, int64_t n, int64_t nrhs, T* a, int64_t lda, T* b, int64_t ldb, T* s, T rcond,
+          int64_t* rank);
+
 }  // namespace ember::cpu::lapack

@@ -6,10 +6,12 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <string>
+#include <string_view>
 #include <vector>
 
 #include "ember/backend/cpu/lapack.h"
-#include "ember/base/error.h"
+#include "ember/base/linalg_error.h"
 #include "ember/base/parallel.h"
 #include "ember/ops/primitives.h"
 
@@ -81,15 +83,31 @@ bool all_finite(const T* data, int64_t count) {
   return std::all_of(data, data + count, [](T value) { return std::isfinite(value); });
 }
 
-[[noreturn]] void raise_no_convergence(const Lapack& primitive, int info) {
-  if (info == kNonFinite) {
-    detail::raise<RuntimeError>("[", primitive.name(), "] The algorithm failed to converge ",
-                                "because the input matrix contained non-finite values.");
+// The user-facing name ("linalg.eigh" for the primitive's "linalg_eigh"), as PyTorch's errors.
+std::string public_name(std::string_view name) {
+  std::string text(name);
+  if (text.rfind("linalg_", 0) == 0) text[6] = '.';
+  return text;
+}
+
+// Raises torch.linalg's error for the first matrix whose info is not 0, if any; "(Batch element
+// i): " names it when the input is a batch.
+void check_convergence(const Lapack& primitive, const std::vector<int>& infos, bool batched) {
+  const auto failed = std::find_if(infos.begin(), infos.end(), [](int info) { return info != 0; });
+  if (failed == infos.end()) return;
+  std::string where;
+  if (batched) where = detail::concat("(Batch element ", failed - infos.begin(), "): ");
+  if (*failed == kNonFinite) {
+    detail::raise<LinAlgError>("[", public_name(primitive.name()), "] ", where,
+                               "The algorithm failed to converge because the input matrix "
+                               "contained non-finite values.");
   }
-  detail::raise<RuntimeError>(
-      "[", primitive.name(), "] The algorithm failed to converge because the input matrix is ",
-      "ill-conditioned or has too many repeated ",
-      primitive.op() == LapackOp::Eigh ? "eigen" : "singular ", "values (error code: ", info, ").");
+  detail::raise<LinAlgError>(
+      "[", public_name(primitive.name()), "] ", where,
+      "The algorithm failed to converge because the input matrix is ill-conditioned or has too "
+      "many repeated ",
+      primitive.op() == LapackOp::Eigh ? "eigen" : "singular ", "values (error code: ", *failed,
+      ").");
 }
 
 template <typename T>
@@ -158,6 +176,27 @@ void slogdet(const Tensor& a, const Tensor& sign, const Tensor& logabsdet) {
   });
 }
 
+// The product of the LU factorization's pivots, negated for each row swap; 0 for a zero pivot.
+template <typename T>
+void determinant(const Tensor& a, const Tensor& det) {
+  const int64_t n = a.size(-1), batch = batch_of(a, 2);
+  T* dets = det.data_ptr<T>();
+  for_each_matrix(batch, n * n * n, [&](int64_t item) {
+    thread_local std::vector<T> lu;
+    thread_local std::vector<int32_t> pivots;
+    lu.resize(static_cast<size_t>(n * n));
+    gather(a, item, lu.data());
+    pivots.resize(static_cast<size_t>(n));
+    cpu::lapack::getrf(n, n, lu.data(), n, pivots.data());
+    T product = T(1);
+    for (int64_t i = 0; i < n; ++i) {
+      product *= lu[static_cast<size_t>(i * n + i)];
+      if (pivots[static_cast<size_t>(i)] != i + 1) product = -product;
+    }
+    dets[item] = product;
+  });
+}
+
 template <typename T>
 void solve_triangular(const Lapack& primitive, const Tensor& a, const Tensor& b, const Tensor& x) {
   const int64_t n = a.size(-1), k = b.size(-1), batch = batch_of(a, 2);
@@ -215,9 +254,7 @@ void eigh(const Lapack& primitive, const Tensor& a, const Tensor& values, const 
     infos[static_cast<size_t>(item)] =
         cpu::lapack::syevd('V', primitive.upper() ? 'U' : 'L', n, matrix, n, value_data + item * n);
   });
-  for (int info : infos) {
-    if (info != 0) raise_no_convergence(primitive, info);
-  }
+  check_convergence(primitive, infos, a.dim() > 2);
 }
 
 // U, Vh null: singular values only.
@@ -251,9 +288,62 @@ void svd(const Lapack& primitive, const Tensor& a, const Tensor* u, const Tensor
         jobz, m, n, work.data(), m, s_data + item * k, u_matrix ? u_matrix : &scratch, m,
         vh_matrix ? vh_matrix : &scratch, std::max<int64_t>(vh_rows, 1));
   });
-  for (int info : infos) {
-    if (info != 0) raise_no_convergence(primitive, info);
-  }
+  check_convergence(primitive, infos, a.dim() > 2);
+}
+
+// One LAPACK least-squares driver per matrix: B goes into a max(m, n)-row workspace, where the
+// driver leaves X in the first n rows.
+template <typename T>
+void least_squares(const Lapack& primitive, const Tensor& a, const Tensor& b, const Tensor& x,
+                   const Tensor& rank, const Tensor& s, const Tensor& info) {
+  const int64_t m = a.size(-2), n = a.size(-1), k = b.size(-1), batch = batch_of(a, 2);
+  const int64_t rows = std::max(m, n), s_size = s.size(-1);
+  T* x_data = x.data_ptr<T>();
+  T* s_data = s_size > 0 ? s.data_ptr<T>() : nullptr;
+  int64_t* ranks = rank.data_ptr<int64_t>();
+  int32_t* infos = info.data_ptr<int32_t>();
+  const T rcond = static_cast<T>(primitive.rcond());
+  for_each_matrix(batch, m * n * std::min(m, n) + rows * rows * k, [&](int64_t item) {
+    T* solution = x_data + item * n * k;
+    T* values = s_data ? s_data + item * s_size : nullptr;
+    ranks[item] = 0;
+    infos[item] = 0;
+    if (m == 0 || n == 0) return std::fill(solution, solution + n * k, T(0));
+    thread_local std::vector<T> matrix, given, workspace;
+    matrix.resize(static_cast<size_t>(m * n));
+    given.resize(static_cast<size_t>(m * k));
+    gather(a, item, matrix.data());
+    gather(b, item, given.data());
+    // NaN or inf: NaN results (the SVD drivers may not return on them), as PyTorch's.
+    if (!all_finite(matrix.data(), m * n) || !all_finite(given.data(), m * k)) {
+      std::fill(solution, solution + n * k, std::numeric_limits<T>::quiet_NaN());
+      if (values) std::fill(values, values + s_size, std::numeric_limits<T>::quiet_NaN());
+      return;
+    }
+    workspace.assign(static_cast<size_t>(rows * k), T(0));
+    for (int64_t j = 0; j < k; ++j) {
+      std::copy(given.data() + j * m, given.data() + (j + 1) * m, workspace.data() + j * rows);
+    }
+    T* A = matrix.data();
+    T* B = workspace.data();
+    switch (primitive.driver()) {
+      case LstsqDriver::Gels:
+        infos[item] = cpu::lapack::gels(m, n, k, A, m, B, rows);
+        break;
+      case LstsqDriver::Gelsy:
+        infos[item] = cpu::lapack::gelsy(m, n, k, A, m, B, rows, rcond, &ranks[item]);
+        break;
+      case LstsqDriver::Gelsd:
+        infos[item] = cpu::lapack::gelsd(m, n, k, A, m, B, rows, values, rcond, &ranks[item]);
+        break;
+      case LstsqDriver::Gelss:
+        infos[item] = cpu::lapack::gelss(m, n, k, A, m, B, rows, values, rcond, &ranks[item]);
+        break;
+    }
+    for (int64_t j = 0; j < k; ++j) {
+      std::copy(B + j * rows, B + j * rows + n, solution + j * n);
+    }
+  });
 }
 
 template <typename T>
@@ -275,6 +365,11 @@ void dispatch(const Lapack& primitive, TensorSpan inputs, TensorSpan outputs) {
       return svd<T>(primitive, inputs[0], &outputs[0], outputs[1], &outputs[2]);
     case LapackOp::Svdvals:
       return svd<T>(primitive, inputs[0], nullptr, outputs[0], nullptr);
+    case LapackOp::Det:
+      return determinant<T>(inputs[0], outputs[0]);
+    case LapackOp::Lstsq:
+      return least_squares<T>(primitive, inputs[0], inputs[1], outputs[0], outputs[1], outputs[2],
+                              outputs[3]);
   }
 }
 
