@@ -882,6 +882,7 @@ TensorList vjp(const Primitive& primitive, const BackwardContext& c) {
     case PrimitiveKind::Softmax: {
       const Tensor& out = saved_for<PrimitiveKind::Softmax>(c, primitive.kind()).output();
       return {softmax_backward(static_cast<const Softmax&>(primitive), grad, out)};
+    }
     case PrimitiveKind::LayerNorm: {
       const auto& layer_norm = static_cast<const LayerNorm&>(primitive);
       const auto saved = saved_for<PrimitiveKind::LayerNorm>(c, primitive.kind());

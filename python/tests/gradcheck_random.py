@@ -7,9 +7,11 @@ NON_DIFFERENTIABLE = {  # op_db name -> why it is not gradient-checked
     **dict.fromkeys(("randperm", "multinomial", "randint_like", "random_", "geometric_"),
                     "random integers (or indices): no gradient"),
     **dict.fromkeys(("poisson", "exponential_", "log_normal_", "cauchy_"), RANDOM),
+    # PyTorch records a graph that gives mean and std zero gradients, which finite differences
+    # of a fresh sample cannot confirm; test_tensor_api_gaps.py checks the zeros.
+    "normal_tensor": RANDOM,
 }
-# normal with tensor mean/std: PyTorch records a graph that gives mean and std zero gradients.
-ZERO_GRADIENT = ("normal_tensor",)  # op_db names whose gradient is zero everywhere
+ZERO_GRADIENT = ()  # op_db names whose gradient is zero everywhere
 
 
 def register(add, real):

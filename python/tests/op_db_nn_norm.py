@@ -51,8 +51,9 @@ def ref_batch_norm(x, running_mean, running_var, weight=None, bias=None, trainin
 
 
 def ref_group_norm(x, num_groups, weight=None, bias=None, eps=EPS):
-    grouped = x.reshape(x.shape[0], num_groups, -1)
-    y = normalize(grouped, (2,), eps).reshape(x.shape) if x.size else x
+    if not x.size:
+        return channel_affine(x, weight, bias)
+    y = normalize(x.reshape(x.shape[0], num_groups, -1), (2,), eps).reshape(x.shape)
     return channel_affine(y, weight, bias)
 
 

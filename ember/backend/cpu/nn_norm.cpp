@@ -57,14 +57,15 @@ void layer_norm_forward(const LayerNorm& op, TensorSpan inputs, TensorSpan outpu
       const double rstd = 1.0 / std::sqrt(var + eps);
       mean_out[r] = static_cast<T>(mean);
       rstd_out[r] = static_cast<T>(rstd);
-      // Folded into one multiply-add per element: y = x * scale + shift.
+      // (x - mean) * rstd, not the folded x * rstd - mean * rstd: the fold cancels two large
+      // terms when the spread is small next to the mean (a constant row would not give 0).
       const T scale = static_cast<T>(rstd);
-      const T shift = static_cast<T>(-mean * rstd);
+      const T center = static_cast<T>(mean);
       if (weight == nullptr && bias == nullptr) {
-        for (int64_t j = 0; j < n; ++j) out[j] = row[j] * scale + shift;
+        for (int64_t j = 0; j < n; ++j) out[j] = (row[j] - center) * scale;
       } else {
         for (int64_t j = 0; j < n; ++j) {
-          const T normalized = row[j] * scale + shift;
+          const T normalized = (row[j] - center) * scale;
           out[j] = (weight ? normalized * weight[j] : normalized) + (bias ? bias[j] : T(0));
         }
       }
