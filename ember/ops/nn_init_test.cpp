@@ -18,19 +18,10 @@
 namespace ember::nn::init {
 namespace {
 
+using testing::mean_of;
 using testing::message_of;
 using testing::values;
-
-double mean_of(const std::vector<double>& v) {
-  return std::accumulate(v.begin(), v.end(), 0.0) / static_cast<double>(v.size());
-}
-
-double variance_of(const std::vector<double>& v) {
-  const double mean = mean_of(v);
-  double sum = 0;
-  for (double x : v) sum += (x - mean) * (x - mean);
-  return sum / static_cast<double>(v.size() - 1);
-}
+using testing::variance_of;
 
 TEST(NnInit, GainTableIsPyTorchs) {
   EXPECT_EQ(calculate_gain(kLinear), 1.0);

@@ -17,33 +17,22 @@ namespace ember {
 namespace {
 
 using testing::message_of;
+using testing::tensor_of;
 using testing::values;
 
-std::vector<std::string> warnings;
-void record_warning(const std::string& message) { warnings.push_back(message); }
+const std::vector<std::string>& warnings = testing::WarningCapture::captured();
 
 class OutMultiTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    warnings.clear();
-    previous_ = set_warning_handler(&record_warning);
-  }
-  void TearDown() override { set_warning_handler(previous_); }
-
- private:
-  WarningHandler previous_ = nullptr;
+  testing::WarningCapture capture_;
 };
-
-Tensor make(const std::vector<double>& data, IntArrayRef shape, ScalarType dtype = kFloat32) {
-  return from_blob_copy(data.data(), shape, kFloat64).to(dtype);
-}
 
 bool contains(const std::string& text, const std::string& part) {
   return text.find(part) != std::string::npos;
 }
 
 TEST_F(OutMultiTest, SortWritesAndReturnsItsOuts) {
-  const Tensor x = make({3, 1, 2, 6, 5, 4}, {2, 3});
+  const Tensor x = tensor_of({3, 1, 2, 6, 5, 4}, {2, 3});
   Tensor values_out = empty({0});
   Tensor indices_out = empty({0}, kInt64);
   auto [written_values, written_indices] = sort_out(values_out, indices_out, x, 1, true);
@@ -56,7 +45,7 @@ TEST_F(OutMultiTest, SortWritesAndReturnsItsOuts) {
 }
 
 TEST_F(OutMultiTest, EveryTupleOutMatchesItsFunction) {
-  const Tensor x = make({3, 1, 2, 6, 5, 4}, {2, 3});
+  const Tensor x = tensor_of({3, 1, 2, 6, 5, 4}, {2, 3});
   Tensor a = empty({0});
   Tensor b = empty({0}, kInt64);
   topk_out(a, b, x, 2);
@@ -85,7 +74,7 @@ TEST_F(OutMultiTest, EveryTupleOutMatchesItsFunction) {
 }
 
 TEST_F(OutMultiTest, LinalgTupleOuts) {
-  const Tensor A = make({4, 1, 0, 1, 3, 1, 0, 1, 2}, {3, 3}, kFloat64);
+  const Tensor A = tensor_of({4, 1, 0, 1, 3, 1, 0, 1, 2}, {3, 3}, kFloat64);
   Tensor first = empty({0}, kFloat64);
   Tensor second = empty({0}, kFloat64);
   linalg_slogdet_out(first, second, A);
@@ -117,7 +106,7 @@ TEST_F(OutMultiTest, LinalgTupleOuts) {
 TEST_F(OutMultiTest, NonEmptyOutOfAnotherShapeIsResizedWithAWarning) {
   Tensor values_out = zeros({5});
   Tensor indices_out = zeros({5}, kInt64);
-  cummax_out(values_out, indices_out, make({1, 3, 2}, {3}), 0);
+  cummax_out(values_out, indices_out, tensor_of({1, 3, 2}, {3}), 0);
   EXPECT_EQ(values(values_out), (std::vector<double>{1, 3, 3}));
   EXPECT_EQ(values(indices_out), (std::vector<double>{0, 1, 1}));
   ASSERT_EQ(warnings.size(), 2u);
@@ -125,7 +114,7 @@ TEST_F(OutMultiTest, NonEmptyOutOfAnotherShapeIsResizedWithAWarning) {
 }
 
 TEST_F(OutMultiTest, FloatingResultsCastIntegerResultsMustMatch) {
-  const Tensor x = make({3, 1, 2}, {3});
+  const Tensor x = tensor_of({3, 1, 2}, {3});
   Tensor wide = empty({0}, kFloat64);
   Tensor indices_out = empty({0}, kInt64);
   sort_out(wide, indices_out, x);  // float32 into float64: the cast rule allows it
@@ -146,7 +135,7 @@ TEST_F(OutMultiTest, FloatingResultsCastIntegerResultsMustMatch) {
 TEST_F(OutMultiTest, OutsMustNotOverlapAnInputOrEachOther) {
   Tensor storage = zeros({7});
   Tensor input = storage.slice(0, 0, 3);
-  input.copy_(make({3, 1, 2}, {3}));
+  input.copy_(tensor_of({3, 1, 2}, {3}));
   Tensor shifted = storage.slice(0, 1, 4);
   Tensor indices_out = empty({0}, kInt64);
   EXPECT_TRUE(contains(message_of([&] { sort_out(shifted, indices_out, input); }),
@@ -158,11 +147,11 @@ TEST_F(OutMultiTest, OutsMustNotOverlapAnInputOrEachOther) {
   Tensor low = pair.slice(0, 0, 1).view({});
   Tensor high = pair.slice(0, 0, 1).view({});
   EXPECT_TRUE(contains(message_of([&] {
-                         aminmax_out(low, high, make({1, 2}, {2}));
+                         aminmax_out(low, high, tensor_of({1, 2}, {2}));
                        }),
                        "out= tensors 0 and 1 refer to a single memory location"));
   Tensor apart = pair.slice(0, 2, 3).view({});
-  aminmax_out(low, apart, make({1, 2}, {2}));
+  aminmax_out(low, apart, tensor_of({1, 2}, {2}));
   EXPECT_EQ(values(pair), (std::vector<double>{1, 0, 2}));
 }
 

@@ -21,19 +21,10 @@
 namespace ember {
 namespace {
 
+using testing::mean_of;
 using testing::message_of;
 using testing::values;
-
-double mean_of(const std::vector<double>& v) {
-  return std::accumulate(v.begin(), v.end(), 0.0) / static_cast<double>(v.size());
-}
-
-double variance_of(const std::vector<double>& v) {
-  const double mean = mean_of(v);
-  double sum = 0;
-  for (double x : v) sum += (x - mean) * (x - mean);
-  return sum / static_cast<double>(v.size() - 1);
-}
+using testing::variance_of;
 
 // Every sampler with a generator, large enough for the parallel kernels.
 std::vector<std::pair<std::string, std::function<Tensor(Generator&)>>> samplers() {

@@ -17,33 +17,22 @@ namespace ember {
 namespace {
 
 using testing::message_of;
+using testing::tensor_of;
 using testing::values;
 
 constexpr double kNan = std::numeric_limits<double>::quiet_NaN();
 
-std::vector<std::string> warnings;
-void record_warning(const std::string& message) { warnings.push_back(message); }
+const std::vector<std::string>& warnings = testing::WarningCapture::captured();
 
 // Collects the warnings of one test instead of printing them.
 class UtilTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    warnings.clear();
-    previous_ = set_warning_handler(&record_warning);
-  }
-  void TearDown() override { set_warning_handler(previous_); }
-
- private:
-  WarningHandler previous_ = nullptr;
+  testing::WarningCapture capture_;
 };
-
-Tensor make(const std::vector<double>& data, IntArrayRef shape, ScalarType dtype = kFloat32) {
-  return from_blob_copy(data.data(), shape, kFloat64).to(dtype);
-}
 
 TEST_F(UtilTest, OutWritesReturnsAndCasts) {
   Tensor out = empty({3}, kFloat64);
-  Tensor& written = add_out(out, make({1, 2, 3}, {3}), make({1, 1, 1}, {3}));
+  Tensor& written = add_out(out, tensor_of({1, 2, 3}, {3}), tensor_of({1, 1, 1}, {3}));
   EXPECT_EQ(&written, &out);
   EXPECT_EQ(values(out), (std::vector<double>{2, 3, 4}));
   EXPECT_TRUE(warnings.empty());
@@ -51,11 +40,11 @@ TEST_F(UtilTest, OutWritesReturnsAndCasts) {
 
 TEST_F(UtilTest, OutIsResizedWithAWarningOnlyWhenItHeldElements) {
   Tensor empty_out = empty({0});
-  neg_out(empty_out, make({1, 2}, {2}));
+  neg_out(empty_out, tensor_of({1, 2}, {2}));
   EXPECT_EQ(empty_out.shape(), Shape({2}));
   EXPECT_TRUE(warnings.empty());
   Tensor full_out = zeros({5});
-  neg_out(full_out, make({1, 2}, {2}));
+  neg_out(full_out, tensor_of({1, 2}, {2}));
   EXPECT_EQ(values(full_out), (std::vector<double>{-1, -2}));
   ASSERT_EQ(warnings.size(), 1u);
   EXPECT_NE(warnings[0].find("An output with one or more elements was resized"), std::string::npos);
@@ -64,11 +53,11 @@ TEST_F(UtilTest, OutIsResizedWithAWarningOnlyWhenItHeldElements) {
 TEST_F(UtilTest, OutRefusesUncastableDtypesAndOverlap) {
   Tensor longs = zeros({2}, kInt64);
   EXPECT_NE(message_of([&] {
-              mul_out(longs, make({1, 2}, {2}), make({1, 2}, {2}));
+              mul_out(longs, tensor_of({1, 2}, {2}), tensor_of({1, 2}, {2}));
             }).find("[mul] result type float32 can't be cast to the desired output type int64"),
             std::string::npos);
   EXPECT_EQ(values(longs), (std::vector<double>{0, 0}));
-  Tensor storage = make({1, 2, 3, 4}, {4});
+  Tensor storage = tensor_of({1, 2, 3, 4}, {4});
   Tensor input = storage.narrow(0, 0, 3);
   Tensor shifted = storage.narrow(0, 1, 3);
   EXPECT_NE(message_of([&] { exp_out(shifted, input); }).find("refer to a single memory location"),
@@ -80,7 +69,7 @@ TEST_F(UtilTest, OutRefusesUncastableDtypesAndOverlap) {
 }
 
 TEST_F(UtilTest, OutMayAliasAnInputExactly) {
-  Tensor m = make({1, 2, 3, 4}, {2, 2});
+  Tensor m = tensor_of({1, 2, 3, 4}, {2, 2});
   mm_out(m, m, m);
   EXPECT_EQ(values(m), (std::vector<double>{7, 10, 15, 22}));
 }
@@ -94,7 +83,7 @@ TEST_F(UtilTest, OutIsWrittenThroughItsStrides) {
 }
 
 TEST_F(UtilTest, ResizeKeepsOrGrowsTheStorage) {
-  Tensor t = make({1, 2, 3, 4}, {4});
+  Tensor t = tensor_of({1, 2, 3, 4}, {4});
   t.resize_({2});
   EXPECT_EQ(values(t), (std::vector<double>{1, 2}));
   t.resize_({2, 3});
@@ -160,37 +149,37 @@ TEST_F(UtilTest, PrintOptionsCanForceScientificNotation) {
   PrintOptions forced = saved;
   forced.sci_mode = true;
   set_printoptions(forced);
-  const std::string scientific = to_string(make({1.5, 2}, {2}));
+  const std::string scientific = to_string(tensor_of({1.5, 2}, {2}));
   forced.sci_mode = false;
   set_printoptions(forced);
-  const std::string fixed = to_string(make({1e-6, 1}, {2}));
+  const std::string fixed = to_string(tensor_of({1e-6, 1}, {2}));
   set_printoptions(saved);
   EXPECT_EQ(scientific, "tensor([1.5000e+00, 2.0000e+00])");
   EXPECT_EQ(fixed, "tensor([0.0000, 1.0000])");
 }
 
 TEST_F(UtilTest, Reductions) {
-  Tensor x = make({1, kNan, 3, 4}, {2, 2});
+  Tensor x = tensor_of({1, kNan, 3, 4}, {2, 2});
   EXPECT_EQ(values(nansum(x, {1})), (std::vector<double>{1, 7}));
   EXPECT_EQ(values(nanmean(x, {0})), (std::vector<double>{2, 4}));
-  auto [low, high] = aminmax(make({3, -1, 2}, {3}));
+  auto [low, high] = aminmax(tensor_of({3, -1, 2}, {3}));
   EXPECT_EQ(low.item<float>(), -1.0f);
   EXPECT_EQ(high.item<float>(), 3.0f);
-  auto [variance, mean] = var_mean(make({1, 2, 3, 4}, {4}));
+  auto [variance, mean] = var_mean(tensor_of({1, 2, 3, 4}, {4}));
   EXPECT_NEAR(variance.item<double>(), 5.0 / 3.0, 1e-6);
   EXPECT_EQ(mean.item<double>(), 2.5);
-  EXPECT_NEAR(std::get<0>(std_mean(make({1, 3}, {2}), {}, 0)).item<double>(), 1.0, 1e-7);
-  EXPECT_NEAR(dist(make({0, 0}, {2}), make({3, 4}, {2})).item<double>(), 5.0, 1e-6);
-  EXPECT_EQ(dist(make({0, 0}, {2}), make({3, 4}, {2}), 1).item<double>(), 7.0);
+  EXPECT_NEAR(std::get<0>(std_mean(tensor_of({1, 3}, {2}), {}, 0)).item<double>(), 1.0, 1e-7);
+  EXPECT_NEAR(dist(tensor_of({0, 0}, {2}), tensor_of({3, 4}, {2})).item<double>(), 5.0, 1e-6);
+  EXPECT_EQ(dist(tensor_of({0, 0}, {2}), tensor_of({3, 4}, {2}), 1).item<double>(), 7.0);
   EXPECT_EQ(trace(arange(0, 6, 1, TensorOptions(kInt32)).reshape({2, 3})).dtype(), kInt64);
   EXPECT_EQ(trace(arange(0, 6, 1, TensorOptions(kInt32)).reshape({2, 3})).item<int64_t>(), 4);
-  Tensor c = cdist(make({0, 0, 1, 1}, {2, 2}), make({3, 4}, {1, 2}));
+  Tensor c = cdist(tensor_of({0, 0, 1, 1}, {2, 2}), tensor_of({3, 4}, {1, 2}));
   EXPECT_NEAR(values(c)[0], 5.0, 1e-6);
   EXPECT_NEAR(values(c)[1], std::sqrt(13.0), 1e-6);
-  EXPECT_EQ(values(cross(make({1, 0, 0}, {3}), make({0, 1, 0}, {3}))),
+  EXPECT_EQ(values(cross(tensor_of({1, 0, 0}, {3}), tensor_of({0, 1, 0}, {3}))),
             (std::vector<double>{0, 0, 1}));
-  EXPECT_EQ(values(all(make({1, 0, 1, 1}, {2, 2}), {0, 1})), (std::vector<double>{0}));
-  EXPECT_EQ(values(any(make({0, 0, 1, 0}, {2, 2}), {1}, true)), (std::vector<double>{0, 1}));
+  EXPECT_EQ(values(all(tensor_of({1, 0, 1, 1}, {2, 2}), {0, 1})), (std::vector<double>{0}));
+  EXPECT_EQ(values(any(tensor_of({0, 0, 1, 0}, {2, 2}), {1}, true)), (std::vector<double>{0, 1}));
 }
 
 TEST_F(UtilTest, ReductionErrorsNameTheOp) {

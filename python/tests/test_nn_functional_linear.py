@@ -1,9 +1,9 @@
 """nn.functional.linear / bilinear beyond op_db: PyTorch's call forms and the errors for bad
 shapes and dtypes, which name the op and both shapes."""
 import pytest
-from ember.nn import functional
 
 import ember
+from ember.nn import functional
 
 F = functional
 
