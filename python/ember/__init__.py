@@ -118,3 +118,4 @@ Tensor.__reduce_ex__ = _tensor_pickle.tensor_reduce_ex
 
 # Last: ember.nn builds on everything above (its Parameter subclasses Tensor).
 from ember import nn as nn  # noqa: E402
+from ember._C import _weight_norm as _weight_norm  # noqa: E402  (torch._weight_norm)

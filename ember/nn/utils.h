@@ -1,0 +1,5 @@
+// ember::nn::utils (libtorch's torch/nn/utils.h): gradient clipping and parameter vectors.
+#pragma once
+
+#include "ember/nn/utils/clip_grad.h"
+#include "ember/ops/nn_utils.h"

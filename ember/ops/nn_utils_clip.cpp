@@ -1,0 +1,79 @@
+// The gradient-clipping and parameter-vector ops of nn_utils.h.
+#include <cmath>
+
+#include "ember/base/error.h"
+#include "ember/ops/nn_utils.h"
+#include "ember/ops/ops.h"
+#include "ember/ops/shape.h"
+
+namespace ember {
+
+Tensor _clip_grad_norm_(const std::vector<Tensor>& grads, double max_norm, double norm_type,
+                        bool error_if_nonfinite) {
+  if (grads.empty()) return scalar_tensor(0.0, kFloat);
+  ScalarType dtype = grads.front().dtype();
+  for (const Tensor& grad : grads) dtype = promote_types(dtype, grad.dtype());
+  const bool infinity_norm = std::isinf(norm_type) && norm_type > 0;
+  std::vector<Tensor> norms;
+  norms.reserve(grads.size());
+  for (const Tensor& grad : grads) {
+    const Tensor values = grad.detach();
+    const Tensor one_norm = !infinity_norm        ? norm(values, norm_type)
+                            : values.numel() == 0 ? zeros({}, values.options())
+                                                  : values.abs().max();
+    norms.push_back(one_norm.to(dtype));
+  }
+  const Tensor stacked = stack(norms);
+  const Tensor total = infinity_norm ? stacked.max() : norm(stacked, norm_type);
+  if (error_if_nonfinite) {
+    EMBER_CHECK(std::isfinite(total.item<double>()), "[clip_grad_norm_] The total norm of order ",
+                norm_type,
+                " for gradients from `parameters` is non-finite, so it cannot be clipped. To "
+                "disable this error and scale the gradients by the non-finite norm anyway, set "
+                "`error_if_nonfinite=False`");
+  }
+  const Tensor coefficient =
+      div(full({}, max_norm, total.options()), add(total, 1e-6)).clamp_max(1.0);
+  for (const Tensor& grad : grads) grad.detach().mul_(coefficient.to(grad.dtype()));
+  return total;
+}
+
+void _clip_grad_value_(const std::vector<Tensor>& grads, double clip_value) {
+  for (const Tensor& grad : grads) grad.detach().clamp_(-clip_value, clip_value);
+}
+
+}  // namespace ember
+
+namespace ember::nn::utils {
+
+Tensor parameters_to_vector(const std::vector<Tensor>& parameters) {
+  EMBER_CHECK_VALUE(!parameters.empty(),
+                    "[parameters_to_vector] expected at least one parameter; got none");
+  std::vector<Tensor> flat;
+  flat.reserve(parameters.size());
+  for (const Tensor& parameter : parameters) {
+    EMBER_CHECK(parameter.device() == parameters.front().device(),
+                "[parameters_to_vector] expected all parameters on one device; got ",
+                parameters.front().device(), " and ", parameter.device());
+    flat.push_back(parameter.reshape({-1}));
+  }
+  return cat(flat);
+}
+
+void vector_to_parameters(const Tensor& vec, const std::vector<Tensor>& parameters) {
+  EMBER_CHECK_VALUE(vec.dim() == 1, "[vector_to_parameters] expected a 1-D vec; got shape ",
+                    vec.shape());
+  int64_t total = 0;
+  for (const Tensor& parameter : parameters) total += parameter.numel();
+  EMBER_CHECK_VALUE(vec.numel() == total, "[vector_to_parameters] vec has ", vec.numel(),
+                    " elements but the ", parameters.size(), " parameters hold ", total,
+                    "; expected equal counts");
+  int64_t offset = 0;
+  for (const Tensor& parameter : parameters) {
+    const int64_t count = parameter.numel();
+    parameter.detach().copy_(vec.detach().narrow(0, offset, count).view_as(parameter));
+    offset += count;
+  }
+}
+
+}  // namespace ember::nn::utils

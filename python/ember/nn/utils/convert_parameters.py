@@ -1,0 +1,26 @@
+"""parameters_to_vector and vector_to_parameters (torch.nn.utils'): the C++ ember::nn::utils
+functions."""
+import ember
+from ember._C import _nn
+
+__all__ = ["parameters_to_vector", "vector_to_parameters"]
+
+
+def parameters_to_vector(parameters):
+    """parameters_to_vector(parameters) -> Tensor
+
+    The parameters (an iterable of tensors) flattened and concatenated into one 1-D tensor.
+    """
+    return _nn._parameters_to_vector(list(parameters))
+
+
+def vector_to_parameters(vec, parameters):
+    """vector_to_parameters(vec, parameters) -> None
+
+    Copies consecutive slices of the 1-D vec into the parameters, each reshaped to its shape.
+    vec must hold exactly as many elements as the parameters together. (PyTorch makes each
+    parameter a view of vec; ember copies into the parameters, which keep their storage.)
+    """
+    if not isinstance(vec, ember.Tensor):
+        raise TypeError(f"expected torch.Tensor, but got: {type(vec).__name__}")
+    _nn._vector_to_parameters(vec, list(parameters))
