@@ -255,3 +255,29 @@ def test_layer_initialisation_matches_the_cpp_frontend():
     bilinear_bias = init.uniform_(ember.empty(2), -bound, bound)
     for tensor, expected in zip((weight, bias, bilinear_weight, bilinear_bias), CPP_FRONTEND_TABLE):
         assert tensor.reshape(-1).tolist() == [float.fromhex(value) for value in expected]
+
+
+def test_norm_layer_state_matches_the_cpp_frontend():
+    """PReLU, BatchNorm1d, LayerNorm and GroupNorm: the state_dict keys, order and values the C++
+    frontend's named_parameters / named_buffers give (NormLayers.StateIsTheTableSharedWithPython
+    in ember/nn/nn_frontend_layers_test.cpp)."""
+    net = nn.Module()
+    net.prelu = nn.PReLU(num_parameters=3, init=0.1)
+    net.bn = nn.BatchNorm1d(3)
+    net.ln = nn.LayerNorm((2, 3))
+    net.gn = nn.GroupNorm(2, 4)
+    expected_parameters = [("prelu.weight", ["0x1.99999ap-4"] * 3), ("bn.weight", [1.0] * 3),
+                           ("bn.bias", [0.0] * 3), ("ln.weight", [1.0] * 6),
+                           ("ln.bias", [0.0] * 6), ("gn.weight", [1.0] * 4),
+                           ("gn.bias", [0.0] * 4)]
+    parameters = list(net.named_parameters())
+    assert [name for name, _ in parameters] == [name for name, _ in expected_parameters]
+    for (name, parameter), (_, expected) in zip(parameters, expected_parameters):
+        values = [float.fromhex(v) if isinstance(v, str) else v for v in expected]
+        assert parameter.detach().reshape(-1).tolist() == values, name
+    assert [name for name, _ in net.named_buffers()] == ["bn.running_mean", "bn.running_var",
+                                                         "bn.num_batches_tracked"]
+    assert list(net.state_dict()) == [
+        "prelu.weight", "bn.weight", "bn.bias", "bn.running_mean", "bn.running_var",
+        "bn.num_batches_tracked", "ln.weight", "ln.bias", "gn.weight", "gn.bias"]
+    assert net.bn.num_batches_tracked.dtype == ember.int64

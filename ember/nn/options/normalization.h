@@ -1,0 +1,56 @@
+// Options of the normalization layers (libtorch's torch/nn/options/{batchnorm,instancenorm,
+// normalization}.h).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "ember/nn/arg.h"
+
+namespace ember::nn {
+
+// BatchNorm1d/2d/3d: momentum std::nullopt means a cumulative average (1 / batches seen).
+struct BatchNormOptions {
+  BatchNormOptions(int64_t num_features)  // NOLINT(google-explicit-constructor)
+      : num_features_(num_features) {}
+  EMBER_ARG(int64_t, num_features);
+  EMBER_ARG(double, eps) = 1e-5;
+  EMBER_ARG(std::optional<double>, momentum) = 0.1;
+  EMBER_ARG(bool, affine) = true;
+  EMBER_ARG(bool, track_running_stats) = true;
+};
+using BatchNorm1dOptions = BatchNormOptions;
+using BatchNorm2dOptions = BatchNormOptions;
+using BatchNorm3dOptions = BatchNormOptions;
+
+// InstanceNorm1d/2d/3d: BatchNorm's fields with affine and track_running_stats off by default.
+struct InstanceNormOptions : BatchNormOptions {
+  InstanceNormOptions(int64_t num_features)  // NOLINT(google-explicit-constructor)
+      : BatchNormOptions(num_features) {
+    affine(false);
+    track_running_stats(false);
+  }
+};
+using InstanceNorm1dOptions = InstanceNormOptions;
+using InstanceNorm2dOptions = InstanceNormOptions;
+using InstanceNorm3dOptions = InstanceNormOptions;
+
+struct LayerNormOptions {
+  LayerNormOptions(std::vector<int64_t> normalized_shape)  // NOLINT(google-explicit-constructor)
+      : normalized_shape_(std::move(normalized_shape)) {}
+  EMBER_ARG(std::vector<int64_t>, normalized_shape);
+  EMBER_ARG(double, eps) = 1e-5;
+  EMBER_ARG(bool, elementwise_affine) = true;
+};
+
+struct GroupNormOptions {
+  GroupNormOptions(int64_t num_groups, int64_t num_channels)
+      : num_groups_(num_groups), num_channels_(num_channels) {}
+  EMBER_ARG(int64_t, num_groups);
+  EMBER_ARG(int64_t, num_channels);
+  EMBER_ARG(double, eps) = 1e-5;
+  EMBER_ARG(bool, affine) = true;
+};
+
+}  // namespace ember::nn
