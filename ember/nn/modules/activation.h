@@ -32,35 +32,38 @@ EMBER_PLAIN_ACTIVATION_MODULE(Tanhshrink);
 EMBER_PLAIN_ACTIVATION_MODULE(LogSigmoid);
 #undef EMBER_PLAIN_ACTIVATION_MODULE
 
-// An activation configured by Options (the trailing argument: "= {}" where the options have
-// defaults, as `ReLU()`; nothing where they must be given, as `Softmax(1)`).
-#define EMBER_OPTIONS_ACTIVATION_MODULE(Name, Options, ...)                         \
-  class Name##Impl : public Module {                                                \
-   public:                                                                          \
-    explicit Name##Impl(const Options& options_ __VA_ARGS__) : options(options_) {} \
-    void reset() {}                                                                 \
-    Tensor forward(Tensor input);                                                   \
-    void pretty_print(std::ostream& stream) const override;                         \
-    Options options;                                                                \
-  };                                                                                \
+// An activation configured by Options, which is given (`Softmax(1)`) or defaulted with
+// `default_options` (`= {}`: `ReLU()`).
+#define EMBER_OPTIONS_ACTIVATION_MODULE_WITH(Name, Options, default_options)            \
+  class Name##Impl : public Module {                                                    \
+   public:                                                                              \
+    explicit Name##Impl(const Options& options_ default_options) : options(options_) {} \
+    void reset() {}                                                                     \
+    Tensor forward(Tensor input);                                                       \
+    void pretty_print(std::ostream& stream) const override;                             \
+    Options options;                                                                    \
+  };                                                                                    \
   EMBER_MODULE(Name)
+#define EMBER_OPTIONS_ACTIVATION_MODULE(Name) \
+  EMBER_OPTIONS_ACTIVATION_MODULE_WITH(Name, Name##Options, = {})
 
-EMBER_OPTIONS_ACTIVATION_MODULE(ReLU, ReLUOptions, = {});
-EMBER_OPTIONS_ACTIVATION_MODULE(ReLU6, ReLU6Options, = {});
-EMBER_OPTIONS_ACTIVATION_MODULE(LeakyReLU, LeakyReLUOptions, = {});
-EMBER_OPTIONS_ACTIVATION_MODULE(ELU, ELUOptions, = {});
-EMBER_OPTIONS_ACTIVATION_MODULE(SELU, SELUOptions, = {});
-EMBER_OPTIONS_ACTIVATION_MODULE(CELU, CELUOptions, = {});
-EMBER_OPTIONS_ACTIVATION_MODULE(GELU, GELUOptions, = {});
-EMBER_OPTIONS_ACTIVATION_MODULE(GLU, GLUOptions, = {});
-EMBER_OPTIONS_ACTIVATION_MODULE(Hardtanh, HardtanhOptions, = {});
-EMBER_OPTIONS_ACTIVATION_MODULE(Hardshrink, HardshrinkOptions, = {});
-EMBER_OPTIONS_ACTIVATION_MODULE(Softshrink, SoftshrinkOptions, = {});
-EMBER_OPTIONS_ACTIVATION_MODULE(Softplus, SoftplusOptions, = {});
-EMBER_OPTIONS_ACTIVATION_MODULE(Softmax, SoftmaxOptions);
-EMBER_OPTIONS_ACTIVATION_MODULE(LogSoftmax, LogSoftmaxOptions);
-EMBER_OPTIONS_ACTIVATION_MODULE(Softmin, SoftminOptions);
+EMBER_OPTIONS_ACTIVATION_MODULE(ReLU);
+EMBER_OPTIONS_ACTIVATION_MODULE(ReLU6);
+EMBER_OPTIONS_ACTIVATION_MODULE(LeakyReLU);
+EMBER_OPTIONS_ACTIVATION_MODULE(ELU);
+EMBER_OPTIONS_ACTIVATION_MODULE(SELU);
+EMBER_OPTIONS_ACTIVATION_MODULE(CELU);
+EMBER_OPTIONS_ACTIVATION_MODULE(GELU);
+EMBER_OPTIONS_ACTIVATION_MODULE(GLU);
+EMBER_OPTIONS_ACTIVATION_MODULE(Hardtanh);
+EMBER_OPTIONS_ACTIVATION_MODULE(Hardshrink);
+EMBER_OPTIONS_ACTIVATION_MODULE(Softshrink);
+EMBER_OPTIONS_ACTIVATION_MODULE(Softplus);
+EMBER_OPTIONS_ACTIVATION_MODULE_WITH(Softmax, SoftmaxOptions, );
+EMBER_OPTIONS_ACTIVATION_MODULE_WITH(LogSoftmax, LogSoftmaxOptions, );
+EMBER_OPTIONS_ACTIVATION_MODULE_WITH(Softmin, SoftminOptions, );
 #undef EMBER_OPTIONS_ACTIVATION_MODULE
+#undef EMBER_OPTIONS_ACTIVATION_MODULE_WITH
 
 // x where x > threshold, else value: `Threshold(0.1, 20)`.
 class ThresholdImpl : public Module {
