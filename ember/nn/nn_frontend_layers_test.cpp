@@ -190,6 +190,25 @@ TEST(DistanceLayers, ForwardAndPrinting) {
             "ember::nn::PairwiseDistance(p=2, eps=1e-06, keepdim=false)");
 }
 
+TEST(NormalizationFunctions, ForwardWithLibtorchsFuncOptions) {
+  namespace F = functional;
+  const Tensor x = randn({4, 3, 2});
+  const Tensor mean = zeros({3});
+  const Tensor var = ones({3});
+  EXPECT_TRUE(equal(F::batch_norm(x, mean, var, F::BatchNormFuncOptions().training(true)),
+                    ember::batch_norm(x, std::nullopt, std::nullopt, mean.clone(), var.clone(),
+                                      true, 0.1, 1e-5)));
+  EXPECT_FALSE(equal(mean, zeros({3})));  // the running statistics were updated in place
+  const Tensor weight = full({2}, 2.0);
+  EXPECT_TRUE(equal(F::layer_norm(x, F::LayerNormFuncOptions({2}).weight(weight).eps(1e-3)),
+                    ember::layer_norm(x, {2}, weight, std::nullopt, 1e-3)));
+  EXPECT_EQ(F::group_norm(randn({2, 4, 3}), F::GroupNormFuncOptions(2)).sizes(),
+            (std::vector<int64_t>{2, 4, 3}));
+  EXPECT_TRUE(
+      equal(F::instance_norm(x), ember::instance_norm(x, std::nullopt, std::nullopt, std::nullopt,
+                                                      std::nullopt, true, 0.1, 1e-5)));
+}
+
 // The cross-language check: python/tests/test_nn_init.py builds the same layers in Python and
 // expects the same keys and values (test_norm_layer_state_matches_the_cpp_frontend).
 TEST(NormLayers, StateIsTheTableSharedWithPython) {

@@ -56,6 +56,14 @@ int main() {
   CHECK(printed.str().find("(drop): ember::nn::Dropout(p=0.25, inplace=false)") !=
         std::string::npos);
 
+  namespace F = torch::nn::functional;
+  CHECK(torch::equal(F::relu(x), torch::nn::ReLU()(x)));
+  const torch::Tensor normalized = F::batch_norm(x, torch::zeros({4}), torch::ones({4}),
+                                                 F::BatchNormFuncOptions().training(true));
+  CHECK(normalized.mean({0}).abs().max().item<double>() < 1e-5);
+  CHECK(torch::allclose(F::layer_norm(x, F::LayerNormFuncOptions({4})),
+                        torch::nn::LayerNorm(std::vector<int64_t>{4})(x)));
+
   block->train();
   torch::nn::functional::nll_loss(block->forward(x), torch::zeros({8}, torch::kLong)).backward();
   const double total = torch::nn::utils::clip_grad_norm_(block->parameters(), 0.01);

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "ember/nn/arg.h"
+#include "ember/tensor/tensor.h"
 
 namespace ember::nn {
 
@@ -52,5 +53,46 @@ struct GroupNormOptions {
   EMBER_ARG(double, eps) = 1e-5;
   EMBER_ARG(bool, affine) = true;
 };
+
+// The options of nn::functional's normalization functions, in that namespace as libtorch's; an
+// undefined tensor means not given.
+namespace functional {
+
+struct BatchNormFuncOptions {
+  EMBER_ARG(Tensor, weight);
+  EMBER_ARG(Tensor, bias);
+  EMBER_ARG(bool, training) = false;
+  EMBER_ARG(std::optional<double>, momentum) = 0.1;
+  EMBER_ARG(double, eps) = 1e-5;
+};
+
+struct InstanceNormFuncOptions {
+  EMBER_ARG(Tensor, running_mean);
+  EMBER_ARG(Tensor, running_var);
+  EMBER_ARG(Tensor, weight);
+  EMBER_ARG(Tensor, bias);
+  EMBER_ARG(bool, use_input_stats) = true;
+  EMBER_ARG(double, momentum) = 0.1;
+  EMBER_ARG(double, eps) = 1e-5;
+};
+
+struct LayerNormFuncOptions {
+  LayerNormFuncOptions(std::vector<int64_t> normalized_shape)  // NOLINT
+      : normalized_shape_(std::move(normalized_shape)) {}
+  EMBER_ARG(std::vector<int64_t>, normalized_shape);
+  EMBER_ARG(Tensor, weight);
+  EMBER_ARG(Tensor, bias);
+  EMBER_ARG(double, eps) = 1e-5;
+};
+
+struct GroupNormFuncOptions {
+  GroupNormFuncOptions(int64_t num_groups) : num_groups_(num_groups) {}  // NOLINT
+  EMBER_ARG(int64_t, num_groups);
+  EMBER_ARG(Tensor, weight);
+  EMBER_ARG(Tensor, bias);
+  EMBER_ARG(double, eps) = 1e-5;
+};
+
+}  // namespace functional
 
 }  // namespace ember::nn
