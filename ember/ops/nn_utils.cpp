@@ -76,6 +76,9 @@ Tensor _spectral_norm(const Tensor& weight, Tensor& u, Tensor& v, int64_t dim,
                     "[spectral_norm] expected u of shape (", height, ") and v of shape (", width,
                     ") for weight of shape ", weight.shape(), " (dim ", d, "); got u ", u.shape(),
                     " and v ", v.shape());
+  EMBER_CHECK_TYPE(u.dtype() == weight.dtype() && v.dtype() == weight.dtype(),
+                   "[spectral_norm] expected u and v of the weight's dtype ", weight.dtype(),
+                   "; got ", u.dtype(), " and ", v.dtype());
   Tensor u_now = u;
   Tensor v_now = v;
   if (do_power_iteration && n_power_iterations > 0) {

@@ -197,3 +197,25 @@ def test_spectral_norm_options_and_errors():
     with pytest.raises(ValueError, match=r"\[spectral_norm\] expected u of shape \(3\)"):
         ember._C._nn._spectral_norm(ember.ones(3, 2), ember.ones(2), ember.ones(2), 0, 1, 1e-12,
                                     True)
+
+
+def test_spectral_norm_step_gradients():
+    """weight / (u . W v) with u, v held fixed (no power iteration): first and second order."""
+    rng = np.random.default_rng(0)
+    u = ember.tensor(rng.normal(size=3))
+    v = ember.tensor(rng.normal(size=4))
+
+    def step(weight):
+        return ember._C._nn._spectral_norm(weight, u, v, 0, 1, 1e-12, False)
+
+    weight = ember.tensor(rng.normal(size=(3, 2, 2)), requires_grad=True)
+    assert ember.autograd.gradcheck(step, (weight,))
+    assert ember.autograd.gradgradcheck(step, (weight,))
+    clipped = ember.tensor(rng.normal(size=(2, 3)), requires_grad=True)
+    assert ember.autograd.gradcheck(
+        lambda w: ember._C._nn._spectral_norm(w, ember.ones(3, dtype=ember.float64) / 3 ** 0.5,
+                                              ember.ones(2, dtype=ember.float64) / 2 ** 0.5, 1, 1,
+                                              1e-12, False),
+        (clipped,))
+    with pytest.raises(TypeError, match=r"\[spectral_norm\] expected u and v of the weight's"):
+        ember._C._nn._spectral_norm(clipped, ember.ones(3), ember.ones(2), 1, 1, 1e-12, False)
