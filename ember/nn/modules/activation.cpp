@@ -56,24 +56,25 @@ void print_inplace(std::ostream& stream, bool inplace, bool first = false) {
   if (inplace) stream << (first ? "" : ", ") << "inplace=true";
 }
 
+// A layer whose only option is inplace: "ember::nn::ReLU()" or "ember::nn::ReLU(inplace=true)".
+void print_inplace_only(std::ostream& stream, const char* layer, bool inplace) {
+  stream << "ember::nn::" << layer << "(";
+  print_inplace(stream, inplace, true);
+  stream << ")";
+}
+
 }  // namespace
 
 void ReLUImpl::pretty_print(std::ostream& stream) const {
-  stream << "ember::nn::ReLU(";
-  print_inplace(stream, options.inplace(), true);
-  stream << ")";
+  print_inplace_only(stream, "ReLU", options.inplace());
 }
 
 void ReLU6Impl::pretty_print(std::ostream& stream) const {
-  stream << "ember::nn::ReLU6(";
-  print_inplace(stream, options.inplace(), true);
-  stream << ")";
+  print_inplace_only(stream, "ReLU6", options.inplace());
 }
 
 void SELUImpl::pretty_print(std::ostream& stream) const {
-  stream << "ember::nn::SELU(";
-  print_inplace(stream, options.inplace(), true);
-  stream << ")";
+  print_inplace_only(stream, "SELU", options.inplace());
 }
 
 void LeakyReLUImpl::pretty_print(std::ostream& stream) const {

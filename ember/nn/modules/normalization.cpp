@@ -8,6 +8,27 @@
 #include "ember/ops/ops.h"
 
 namespace ember::nn {
+namespace {
+
+// weight and bias of `shape` where affine, else both registered undefined (as libtorch's).
+void register_affine(Module& module, bool affine, IntArrayRef shape, Tensor& weight, Tensor& bias) {
+  if (affine) {
+    weight = module.register_parameter("weight", empty(shape));
+    bias = module.register_parameter("bias", empty(shape));
+  } else {
+    weight = module.register_parameter("weight", Tensor(), /*requires_grad=*/false);
+    bias = module.register_parameter("bias", Tensor(), /*requires_grad=*/false);
+  }
+}
+
+// PyTorch's initial affine parameters: weight ones, bias zeros.
+void reset_affine(bool affine, Tensor& weight, Tensor& bias) {
+  if (!affine) return;
+  init::ones_(weight);
+  init::zeros_(bias);
+}
+
+}  // namespace
 
 NormImplBase::NormImplBase(const BatchNormOptions& options_, std::string layer,
                            int64_t spatial_dims)
@@ -17,13 +38,7 @@ NormImplBase::NormImplBase(const BatchNormOptions& options_, std::string layer,
 
 void NormImplBase::reset() {
   const int64_t features = options.num_features();
-  if (options.affine()) {
-    weight = register_parameter("weight", empty({features}));
-    bias = register_parameter("bias", empty({features}));
-  } else {
-    weight = register_parameter("weight", Tensor(), /*requires_grad=*/false);
-    bias = register_parameter("bias", Tensor(), /*requires_grad=*/false);
-  }
+  register_affine(*this, options.affine(), {features}, weight, bias);
   if (options.track_running_stats()) {
     running_mean = register_buffer("running_mean", zeros({features}));
     running_var = register_buffer("running_var", ones({features}));
@@ -45,10 +60,7 @@ void NormImplBase::reset_running_stats() {
 
 void NormImplBase::reset_parameters() {
   reset_running_stats();
-  if (options.affine()) {
-    init::ones_(weight);
-    init::zeros_(bias);
-  }
+  reset_affine(options.affine(), weight, bias);
 }
 
 void NormImplBase::pretty_print(std::ostream& stream) const {
@@ -103,21 +115,11 @@ Tensor InstanceNormImplBase::forward(const Tensor& input) {
 LayerNormImpl::LayerNormImpl(const LayerNormOptions& options_) : options(options_) { reset(); }
 
 void LayerNormImpl::reset() {
-  if (options.elementwise_affine()) {
-    weight = register_parameter("weight", ember::empty(IntArrayRef(options.normalized_shape())));
-    bias = register_parameter("bias", ember::empty(IntArrayRef(options.normalized_shape())));
-  } else {
-    weight = register_parameter("weight", Tensor(), /*requires_grad=*/false);
-    bias = register_parameter("bias", Tensor(), /*requires_grad=*/false);
-  }
+  register_affine(*this, options.elementwise_affine(), options.normalized_shape(), weight, bias);
   reset_parameters();
 }
 
-void LayerNormImpl::reset_parameters() {
-  if (!options.elementwise_affine()) return;
-  init::ones_(weight);
-  init::zeros_(bias);
-}
+void LayerNormImpl::reset_parameters() { reset_affine(options.elementwise_affine(), weight, bias); }
 
 Tensor LayerNormImpl::forward(const Tensor& input) {
   return layer_norm(input, options.normalized_shape(), optional_tensor(weight),
@@ -136,21 +138,11 @@ void LayerNormImpl::pretty_print(std::ostream& stream) const {
 GroupNormImpl::GroupNormImpl(const GroupNormOptions& options_) : options(options_) { reset(); }
 
 void GroupNormImpl::reset() {
-  if (options.affine()) {
-    weight = register_parameter("weight", empty({options.num_channels()}));
-    bias = register_parameter("bias", empty({options.num_channels()}));
-  } else {
-    weight = register_parameter("weight", Tensor(), /*requires_grad=*/false);
-    bias = register_parameter("bias", Tensor(), /*requires_grad=*/false);
-  }
+  register_affine(*this, options.affine(), {options.num_channels()}, weight, bias);
   reset_parameters();
 }
 
-void GroupNormImpl::reset_parameters() {
-  if (!options.affine()) return;
-  init::ones_(weight);
-  init::zeros_(bias);
-}
+void GroupNormImpl::reset_parameters() { reset_affine(options.affine(), weight, bias); }
 
 Tensor GroupNormImpl::forward(const Tensor& input) {
   return group_norm(input, options.num_groups(), optional_tensor(weight), optional_tensor(bias),

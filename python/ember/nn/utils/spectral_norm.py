@@ -6,6 +6,7 @@ import ember
 from ember._C import _nn
 from ember.nn.functional import normalize
 from ember.nn.parameter import Parameter
+from ember.nn.utils._parameters import check_not_hooked, remove_hook
 
 __all__ = ["SpectralNorm", "remove_spectral_norm", "spectral_norm"]
 
@@ -30,10 +31,7 @@ class SpectralNorm:
 
     @staticmethod
     def apply(module, name, n_power_iterations, dim, eps):
-        for hook in module._forward_pre_hooks.values():
-            if isinstance(hook, SpectralNorm) and hook.name == name:
-                raise RuntimeError("Cannot register two spectral_norm hooks on the same "
-                                   f"parameter {name}")
+        check_not_hooked(module, SpectralNorm, name, "spectral_norm")
         hook = SpectralNorm(name, n_power_iterations, dim, eps)
         weight = module._parameters[name]
         dim = hook.dim if hook.dim >= 0 else hook.dim + weight.dim()
@@ -87,9 +85,4 @@ def remove_spectral_norm(module, name="weight"):
     Replaces <name>_orig, <name>_u and <name>_v by one parameter `name` (the current
     normalized weight) and removes the hook.
     """
-    for key, hook in module._forward_pre_hooks.items():
-        if isinstance(hook, SpectralNorm) and hook.name == name:
-            hook.remove(module)
-            del module._forward_pre_hooks[key]
-            return module
-    raise ValueError(f"spectral_norm of '{name}' not found in {module}")
+    return remove_hook(module, SpectralNorm, name, "spectral_norm")

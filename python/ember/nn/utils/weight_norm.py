@@ -2,6 +2,7 @@
 recomputed as _weight_norm(weight_v, weight_g, dim) before every forward."""
 import ember
 from ember.nn.parameter import Parameter
+from ember.nn.utils._parameters import check_not_hooked, remove_hook
 
 __all__ = ["WeightNorm", "remove_weight_norm", "weight_norm"]
 
@@ -19,10 +20,7 @@ class WeightNorm:
 
     @staticmethod
     def apply(module, name, dim):
-        for hook in module._forward_pre_hooks.values():
-            if isinstance(hook, WeightNorm) and hook.name == name:
-                raise RuntimeError("Cannot register two weight_norm hooks on the same "
-                                   f"parameter {name}")
+        check_not_hooked(module, WeightNorm, name, "weight_norm")
         hook = WeightNorm(name, dim)
         weight = getattr(module, name)
         del module._parameters[name]
@@ -60,9 +58,4 @@ def remove_weight_norm(module, name="weight"):
 
     Folds <name>_g and <name>_v back into one parameter `name` and removes the hook.
     """
-    for key, hook in module._forward_pre_hooks.items():
-        if isinstance(hook, WeightNorm) and hook.name == name:
-            hook.remove(module)
-            del module._forward_pre_hooks[key]
-            return module
-    raise ValueError(f"weight_norm of '{name}' not found in {module}")
+    return remove_hook(module, WeightNorm, name, "weight_norm")
