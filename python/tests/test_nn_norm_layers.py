@@ -124,3 +124,14 @@ def test_batch_norm_errors():
 def test_group_norm_errors():
     with pytest.raises(RuntimeError, match=r"divisible by num_groups.*\[2, 6, 4\].*num_groups=4"):
         F.group_norm(ember.zeros(2, 6, 4), 4)
+
+
+def test_instance_norm_3d_normalizes_each_volume():
+    layer = nn.InstanceNorm3d(2)
+    x = data(2, 2, 2, 3, 2)
+    expected = F.instance_norm(x)
+    np.testing.assert_allclose(layer(x).numpy(), expected.numpy(), rtol=1e-12)
+    np.testing.assert_allclose(layer(x[0]).numpy(), expected[0].numpy(), rtol=1e-12)
+    with pytest.raises(ValueError, match=r"expected 4D or 5D input \(got 3D input\)"):
+        layer(data(2, 3, 4))
+    assert repr(layer).startswith("InstanceNorm3d(2, eps=1e-05")

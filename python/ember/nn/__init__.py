@@ -40,6 +40,7 @@ from ember.nn.modules import HuberLoss as HuberLoss
 from ember.nn.modules import Identity as Identity
 from ember.nn.modules import InstanceNorm1d as InstanceNorm1d
 from ember.nn.modules import InstanceNorm2d as InstanceNorm2d
+from ember.nn.modules import InstanceNorm3d as InstanceNorm3d
 from ember.nn.modules import KLDivLoss as KLDivLoss
 from ember.nn.modules import L1Loss as L1Loss
 from ember.nn.modules import LayerNorm as LayerNorm

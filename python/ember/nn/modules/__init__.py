@@ -46,6 +46,7 @@ from ember.nn.modules.flatten import Flatten as Flatten
 from ember.nn.modules.flatten import Unflatten as Unflatten
 from ember.nn.modules.instancenorm import InstanceNorm1d as InstanceNorm1d
 from ember.nn.modules.instancenorm import InstanceNorm2d as InstanceNorm2d
+from ember.nn.modules.instancenorm import InstanceNorm3d as InstanceNorm3d
 from ember.nn.modules.linear import Bilinear as Bilinear
 from ember.nn.modules.linear import Identity as Identity
 from ember.nn.modules.linear import Linear as Linear

@@ -5,7 +5,7 @@ import warnings
 from ember.nn import functional
 from ember.nn.modules.batchnorm import _NormBase
 
-__all__ = ["InstanceNorm1d", "InstanceNorm2d"]
+__all__ = ["InstanceNorm1d", "InstanceNorm2d", "InstanceNorm3d"]
 
 
 class _InstanceNorm(_NormBase):
@@ -58,3 +58,13 @@ class InstanceNorm2d(_InstanceNorm):
     """
 
     _no_batch_dim = 3
+
+
+class InstanceNorm3d(_InstanceNorm):
+    """InstanceNorm3d(num_features, eps=1e-05, momentum=0.1, affine=False,
+    track_running_stats=False, device=None, dtype=None) -> InstanceNorm3d
+
+    Normalizes each channel of each (N, C, D, H, W) or (C, D, H, W) sample over D, H and W.
+    """
+
+    _no_batch_dim = 4
