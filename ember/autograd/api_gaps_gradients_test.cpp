@@ -35,7 +35,7 @@ TEST(ApiGapsGradients, MaskedFillTensorValueGetsTheMaskedSum) {
     const Tensor x = leaf_of({0, 1, 2, 3, 4, 5}, {2, 3});
     const Tensor value = scalar_tensor(2.5, kFloat64).requires_grad_();
     Tensor copy = x.clone();
-    const Tensor y = in_place ? masked_fill_(copy, mask, value) : x.masked_fill(mask, value);
+    const Tensor y = in_place ? copy.masked_fill_(mask, value) : x.masked_fill(mask, value);
     EXPECT_EQ(values(y), (Values{2.5, 1, 2.5, 3, 4, 2.5}));
     (y * weights).sum().backward();
     EXPECT_EQ(values(value.grad()), Values{7.0});
@@ -51,6 +51,9 @@ TEST(ApiGapsGradients, MaskedFillTensorValueGetsTheMaskedSum) {
               leaf({2, 3}).masked_fill(mask, ones({1}));
             }).find("only supports a 0-dimensional value tensor"),
             std::string::npos);
+  Tensor target = zeros({2, 3});
+  EXPECT_THROW(target.masked_fill_(mask, ones({1})), RuntimeError);
+  EXPECT_EQ(values(target), Values(6, 0.0));  // nothing written on the failed call
 }
 
 TEST(ApiGapsGradients, ScatterProdSecondDerivativeWithTwoZeros) {
