@@ -1,5 +1,5 @@
-"""The new vectorized float32 math rows beside PyTorch: 1M-element tan, atan, atan2, sinh,
-log2, exp2 (and erfc, a scalar libm loop) at 1 and 2 threads, in microseconds per call. Either
+"""The new vectorized float32 math rows beside PyTorch: 1M-element sin, cos, tan, atan, atan2,
+sinh, log2, exp2 (and erfc, a scalar libm loop) at 1 and 2 threads, in microseconds per call. Either
 library may be missing (its column then says n/a), so the two can also be timed by separate
 interpreters and compared.
 
@@ -12,8 +12,8 @@ import numpy as np
 from bench_support import import_library
 
 SIZE = 1 << 20
-CASES = [("tan", 1), ("atan", 1), ("atan2", 2), ("sinh", 1), ("log2", 1), ("exp2", 1),
-         ("erfc", 1)]
+CASES = [("sin", 1), ("cos", 1), ("tan", 1), ("atan", 1), ("atan2", 2), ("sinh", 1), ("log2", 1),
+         ("exp2", 1), ("erfc", 1)]
 
 
 def best_microseconds(library, name, arrays, threads):

@@ -1,17 +1,21 @@
 // Gradients of issue 8's tensor-API gaps from C++, against hand-derived values and through
-// gradcheck/gradgradcheck: masked_fill(_) with a 0-d tensor value, scatter_reduce prod's second
+// gradcheck/gradgradcheck: masked_fill(_) with a 0-d tensor value, the split family recorded as
+// one node (and its pieces refusing in-place writes while recording), scatter_reduce prod's second
 // derivative with two zeros in a target, logcumsumexp's second derivative at inputs near +-1000,
 // and normal's zero gradients for tensor mean and std.
 #include <gtest/gtest.h>
 
+#include <set>
 #include <vector>
 
 #include "ember/autograd/engine.h"
+#include "ember/autograd/grad_mode.h"
 #include "ember/autograd/gradcheck.h"
 #include "ember/ops/ops.h"
 #include "ember/ops/random.h"
 #include "ember/ops/scan.h"
 #include "ember/ops/scatter.h"
+#include "ember/ops/shape.h"
 #include "tests/test_support.h"
 
 namespace ember {
@@ -35,7 +39,7 @@ TEST(ApiGapsGradients, MaskedFillTensorValueGetsTheMaskedSum) {
     const Tensor x = leaf_of({0, 1, 2, 3, 4, 5}, {2, 3});
     const Tensor value = scalar_tensor(2.5, kFloat64).requires_grad_();
     Tensor copy = x.clone();
-    const Tensor y = in_place ? masked_fill_(copy, mask, value) : x.masked_fill(mask, value);
+    const Tensor y = in_place ? copy.masked_fill_(mask, value) : x.masked_fill(mask, value);
     EXPECT_EQ(values(y), (Values{2.5, 1, 2.5, 3, 4, 2.5}));
     (y * weights).sum().backward();
     EXPECT_EQ(values(value.grad()), Values{7.0});
@@ -51,6 +55,66 @@ TEST(ApiGapsGradients, MaskedFillTensorValueGetsTheMaskedSum) {
               leaf({2, 3}).masked_fill(mask, ones({1}));
             }).find("only supports a 0-dimensional value tensor"),
             std::string::npos);
+  Tensor target = zeros({2, 3});
+  EXPECT_THROW(target.masked_fill_(mask, ones({1})), RuntimeError);
+  EXPECT_EQ(values(target), Values(6, 0.0));  // nothing written on the failed call
+}
+
+TEST(ApiGapsGradients, SplitFamilyIsOneNodeWithTheSumOfPieceGradients) {
+  const Tensor x = leaf({6, 2});
+  for (const std::vector<Tensor>& pieces :
+       {split(x, 2), split(x, std::vector<int64_t>{1, 3, 2}), chunk(x, 4), unbind(x),
+        tensor_split(x, 4), tensor_split(x, std::vector<int64_t>{4, 1})}) {
+    std::set<const autograd::Node*> nodes;
+    for (const Tensor& piece : pieces) nodes.insert(piece.grad_fn().get());
+    EXPECT_EQ(nodes.size(), 1u);
+  }
+  // tensor_split at [4, 1]: rows [0, 4), [4, 4) and [1, 6) - rows 1..3 are in two pieces.
+  const std::vector<Tensor> pieces = tensor_split(x, std::vector<int64_t>{4, 1});
+  (pieces[0].sum() + pieces[2].sum() * 10.0).backward();
+  EXPECT_EQ(values(x.grad()), (Values{1, 1, 11, 11, 11, 11, 11, 11, 10, 10, 10, 10}));
+  const auto some_pieces = [](const std::vector<Tensor>& in) {
+    const std::vector<Tensor> parts = split(in[0], 2);
+    return parts[0] * parts[2];
+  };
+  EXPECT_EQ(gradgradcheck(some_pieces, {leaf({6, 2})}), "");
+}
+
+TEST(ApiGapsGradients, SplitPiecesAreNotWrittenInPlaceWhileRecording) {
+  const Tensor x = leaf_of({0, 1, 2, 3, 4, 5}, {6});
+  const Tensor y = x * 1.0;
+  std::vector<Tensor> pieces = split(y, 3);
+  const std::string message = testing::message_of([&] { pieces[1].mul_(2.0); });
+  EXPECT_NE(message.find("Output 1 of SplitBackward0 is a view and is being modified inplace"),
+            std::string::npos)
+      << message;
+  EXPECT_NE(message.find("[mul"), std::string::npos) << message;
+  EXPECT_EQ(values(y), (Values{0, 1, 2, 3, 4, 5}));
+  // A view of a piece is refused too; so are unbind's and split_with_sizes' pieces.
+  Tensor row = unbind(y.reshape({2, 3}))[0];
+  EXPECT_THROW(pieces[0].view({3, 1}).add_(1.0), RuntimeError);
+  EXPECT_THROW(row.zero_(), RuntimeError);
+  EXPECT_THROW(split(y, std::vector<int64_t>{2, 4})[0].copy_(zeros({2})), RuntimeError);
+  // Without recording, the write goes through, bumps the version and leaves the graph alone.
+  const uint32_t version = pieces[1].version();
+  {
+    NoGradGuard no_grad;
+    pieces[1].mul_(2.0);
+  }
+  EXPECT_GT(pieces[1].version(), version);
+  EXPECT_EQ(values(y), (Values{0, 1, 2, 6, 8, 10}));
+  (pieces[0].sum() + pieces[1].sum() * 10.0).backward();
+  EXPECT_EQ(values(x.grad()), (Values{1, 1, 1, 10, 10, 10}));
+}
+
+TEST(ApiGapsGradients, TensorSplitPiecesAreSlicesThatMayBeWrittenInPlace) {
+  const Tensor x = leaf_of({0, 1, 2, 3, 4, 5}, {6});
+  const Tensor y = x * 1.0;
+  std::vector<Tensor> pieces = tensor_split(y, 2);
+  pieces[1].mul_(3.0);
+  EXPECT_EQ(values(y), (Values{0, 1, 2, 9, 12, 15}));
+  (y.sum() + pieces[0].sum()).backward();
+  EXPECT_EQ(values(x.grad()), (Values{2, 2, 2, 3, 3, 3}));
 }
 
 TEST(ApiGapsGradients, ScatterProdSecondDerivativeWithTwoZeros) {

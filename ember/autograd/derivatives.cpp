@@ -25,6 +25,7 @@
 #include "ember/ops/primitives.h"
 #include "ember/ops/primitives_nn.h"
 #include "ember/ops/primitives_shape.h"
+#include "ember/ops/shape.h"
 
 namespace ember::autograd {
 namespace {
@@ -629,6 +630,33 @@ TensorList view_vjp(const View& view, const BackwardContext& c) {
       indices.back() = positions;
       Tensor result = zeros_for(grad, shape);
       index_put_(result, indices, grad, /*accumulate=*/false);
+      return {result};
+    }
+    case View::Kind::Split: {
+      // One join of every piece's gradient (undefined ones arrive as zeros).
+      const int64_t dim = view.dim();
+      TensorList pieces(c.grads.begin(), c.grads.end());
+      if (!view.keep_dim()) {
+        for (Tensor& piece : pieces) piece = piece.unsqueeze(dim);
+      }
+      const std::vector<int64_t>& starts = view.starts();
+      const std::vector<int64_t>& lengths = view.lengths();
+      bool tiles = true;  // the pieces cover the dim in order, without overlap
+      for (size_t i = 0, next = 0; i < starts.size(); next += lengths[i], ++i) {
+        tiles &= starts[i] == static_cast<int64_t>(next);
+        if (i + 1 == starts.size()) tiles &= static_cast<int64_t>(next) + lengths[i] == shape[dim];
+      }
+      const Tensor joined = cat(pieces, dim);
+      if (tiles) return {joined};
+      // tensor_split with decreasing indices: pieces may overlap; their gradients add up.
+      TensorList positions;
+      for (size_t i = 0; i < starts.size(); ++i) {
+        positions.push_back(arange(starts[i], starts[i] + lengths[i]));
+      }
+      std::vector<std::optional<Tensor>> indices(static_cast<size_t>(dim) + 1);
+      indices.back() = cat(positions);
+      Tensor result = zeros_for(grad, shape);
+      index_put_(result, indices, joined, /*accumulate=*/true);
       return {result};
     }
     case View::Kind::AsStrided: {

@@ -159,6 +159,13 @@ bool has_history(const Tensor& t) {
 void check_inplace_target(const Primitive& primitive, const Tensor& output) {
   if (!output.requires_grad()) return;
   const AutogradMeta* meta = output.impl()->autograd_meta();
+  // Note [multi-output views].
+  EMBER_CHECK(meta == nullptr || !meta->multi_output_view, "[", primitive.name(), "] Output ",
+              meta->output_nr, " of ", meta->grad_fn ? meta->grad_fn->name() : "a view op",
+              " is a view and is being modified inplace. This view is the output of a function "
+              "that returns multiple views. Such functions do not allow the output views to be "
+              "modified inplace. You should replace the inplace operation by an out-of-place "
+              "one.");
   EMBER_CHECK(meta == nullptr || !meta->view_of_leaf, "[", primitive.name(),
               "] a view of a leaf Variable that requires grad is being used in an in-place "
               "operation.");

@@ -4,6 +4,7 @@
 // bit patterns (subnormals, NaNs, both signs), dense random values where each function bends, and
 // the overflow / underflow edges. The max ulp error per function is printed.
 #include "ember/elementwise/fast_math.h"
+#include "ember/elementwise/fast_trig.h"
 
 #include <gtest/gtest.h>
 
@@ -245,6 +246,34 @@ TEST(FastMathSpecialValues, ExactResults) {
 TEST(FastMathAccuracy, Tan) {
   const Result r = measure(
       "tan", [](float x) { return fm::tan(x); }, [](double x) { return std::tan(x); }, -1e4f, 1e4f);
+  EMBER_EXPECT_ULP(r, 4);
+}
+
+// fast_trig.h's moderate paths take |x| < 2^20 only: every input is folded into that range
+// (exactly, by fmod; NaN and infinities become 0) before both the function and its reference.
+float moderate(float x) { return std::isfinite(x) ? std::fmod(x, fm::kModerateTrigBound) : 0.0f; }
+
+TEST(FastMathAccuracy, SinModerate) {
+  const Result r = measure(
+      "sin_mod", [](float x) { return fm::sin_moderate(moderate(x)); },
+      [](double x) { return std::sin(static_cast<double>(moderate(static_cast<float>(x)))); },
+      -0x1p20f, 0x1p20f);
+  EMBER_EXPECT_ULP(r, 4);
+}
+
+TEST(FastMathAccuracy, CosModerate) {
+  const Result r = measure(
+      "cos_mod", [](float x) { return fm::cos_moderate(moderate(x)); },
+      [](double x) { return std::cos(static_cast<double>(moderate(static_cast<float>(x)))); },
+      -0x1p20f, 0x1p20f);
+  EMBER_EXPECT_ULP(r, 4);
+}
+
+TEST(FastMathAccuracy, TanModerate) {
+  const Result r = measure(
+      "tan_mod", [](float x) { return fm::tan_moderate(moderate(x)); },
+      [](double x) { return std::tan(static_cast<double>(moderate(static_cast<float>(x)))); },
+      -0x1p20f, 0x1p20f);
   EMBER_EXPECT_ULP(r, 4);
 }
 

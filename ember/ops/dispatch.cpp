@@ -70,11 +70,14 @@ void run(const Primitive& primitive, TensorSpan input_span, TensorSpan output_sp
 
 void record_only(const Primitive& primitive, std::initializer_list<Tensor> inputs,
                  std::initializer_list<Tensor> outputs) {
-  const TensorSpan input_span(inputs.begin(), inputs.size());
-  const TensorSpan output_span(outputs.begin(), outputs.size());
-  if (!involves_autograd(input_span, output_span)) return;
-  if (auto node = autograd_hooks.begin(primitive, input_span, output_span)) {
-    autograd_hooks.finish(node, output_span);
+  record_only(primitive, TensorSpan(inputs.begin(), inputs.size()),
+              TensorSpan(outputs.begin(), outputs.size()));
+}
+
+void record_only(const Primitive& primitive, TensorSpan inputs, TensorSpan outputs) {
+  if (!involves_autograd(inputs, outputs)) return;
+  if (auto node = autograd_hooks.begin(primitive, inputs, outputs)) {
+    autograd_hooks.finish(node, outputs);
   }
 }
 

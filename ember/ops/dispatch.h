@@ -17,6 +17,7 @@ void run(const Primitive& primitive, TensorSpan inputs, TensorSpan outputs);
 // Records a call whose outputs are already computed (views: metadata only, no kernel).
 void record_only(const Primitive& primitive, std::initializer_list<Tensor> inputs,
                  std::initializer_list<Tensor> outputs);
+void record_only(const Primitive& primitive, TensorSpan inputs, TensorSpan outputs);
 // run(), except that outputs with no elements need no kernel and are only recorded: an op on an
 // empty tensor keeps its history, so backward gives its inputs (zero or empty) gradients.
 void run_unless_empty(const Primitive& primitive, std::initializer_list<Tensor> inputs,

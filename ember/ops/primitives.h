@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <vector>
 
 #include "ember/base/philox.h"
 #include "ember/elementwise/type_rule.h"
@@ -224,7 +225,10 @@ namespace ember {
 // is recorded like any primitive so that autograd can route gradients back through it.
 class View final : public Primitive {
  public:
-  enum class Kind : uint8_t { Reshape, Permute, Expand, Select, Slice, AsStrided };
+  // Split: several outputs, piece i = self.narrow(dim, starts[i], lengths[i]) (or, without
+  // keep_dim, self.select(dim, starts[i])), recorded as one node whose backward joins the
+  // pieces' gradients in one pass (split, chunk, unbind, tensor_split).
+  enum class Kind : uint8_t { Reshape, Permute, Expand, Select, Slice, AsStrided, Split };
   EMBER_PRIMITIVE(View, View)
 
   View(std::string_view op, Kind kind) : op_(op), kind_(kind) {}
@@ -257,9 +261,22 @@ class View final : public Primitive {
     return view;
   }
 
+  static View split(std::string_view op, int64_t dim, std::vector<int64_t> starts,
+                    std::vector<int64_t> lengths, bool keep_dim) {
+    View view(op, Kind::Split);
+    view.dim_ = dim;
+    view.starts_ = std::move(starts);
+    view.lengths_ = std::move(lengths);
+    view.keep_dim_ = keep_dim;
+    return view;
+  }
+
   std::string_view name() const override { return op_; }
   void eval_cpu(TensorSpan, TensorSpan) const override { raise_no_kernel(op_, "CPU"); }
   Kind view_kind() const { return kind_; }
+  const std::vector<int64_t>& starts() const { return starts_; }
+  const std::vector<int64_t>& lengths() const { return lengths_; }
+  bool keep_dim() const { return keep_dim_; }
   const Shape& dims() const { return dims_; }
   int64_t dim() const { return dim_; }
   int64_t start() const { return start_; }
@@ -276,6 +293,8 @@ class View final : public Primitive {
   int64_t dim_ = 0, start_ = 0, step_ = 1;
   Strides strides_, input_strides_;
   int64_t offset_ = 0, input_offset_ = 0;
+  std::vector<int64_t> starts_, lengths_;
+  bool keep_dim_ = true;
 };
 
 }  // namespace ember

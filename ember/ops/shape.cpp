@@ -3,6 +3,7 @@
 #include "ember/ops/shape.h"
 
 #include <algorithm>
+#include <numeric>
 
 #include "ember/base/error.h"
 #include "ember/ops/dispatch.h"
@@ -127,13 +128,13 @@ std::vector<Tensor> split(const Tensor& self, int64_t split_size, int64_t dim) {
               size);
   const int64_t count =
       split_size == 0 ? 1 : std::max<int64_t>((size + split_size - 1) / split_size, 1);
-  std::vector<Tensor> pieces;
-  pieces.reserve(static_cast<size_t>(count));
+  std::vector<int64_t> starts, lengths;
   for (int64_t i = 0; i < count; ++i) {
-    const int64_t start = i * split_size;
-    pieces.push_back(self.narrow(d, start, std::min(split_size, size - start)));
+    starts.push_back(i * split_size);
+    lengths.push_back(std::min(split_size, size - i * split_size));
   }
-  return pieces;
+  return split_views("split", self, d, std::move(starts), std::move(lengths), /*keep_dim=*/true,
+                     /*writable_pieces=*/false);
 }
 
 std::vector<Tensor> split_with_sizes(const Tensor& self, IntArrayRef split_sizes, int64_t dim) {
@@ -153,14 +154,14 @@ std::vector<Tensor> split_with_sizes(const Tensor& self, IntArrayRef split_sizes
               "exactly to ",
               size, " (input tensor's size at dimension ", d,
               "), but got split_sizes=", split_sizes);
-  std::vector<Tensor> pieces;
-  pieces.reserve(split_sizes.size());
+  std::vector<int64_t> starts, lengths(split_sizes.begin(), split_sizes.end());
   int64_t start = 0;
   for (int64_t length : split_sizes) {
-    pieces.push_back(self.narrow(d, start, length));
+    starts.push_back(start);
     start += length;
   }
-  return pieces;
+  return split_views("split_with_sizes", self, d, std::move(starts), std::move(lengths),
+                     /*keep_dim=*/true, /*writable_pieces=*/false);
 }
 
 std::vector<Tensor> split(const Tensor& self, IntArrayRef split_sizes, int64_t dim) {
@@ -185,10 +186,11 @@ std::vector<Tensor> unbind(const Tensor& self, int64_t dim) {
                     "[unbind] Dimension specified as 0 but tensor has no "
                     "dimensions");
   const int64_t d = wrap_dim(dim, self.dim(), "unbind");
-  std::vector<Tensor> pieces;
-  pieces.reserve(static_cast<size_t>(self.shape()[d]));
-  for (int64_t i = 0; i < self.shape()[d]; ++i) pieces.push_back(self.select(d, i));
-  return pieces;
+  std::vector<int64_t> starts(static_cast<size_t>(self.shape()[d]));
+  std::iota(starts.begin(), starts.end(), 0);
+  std::vector<int64_t> lengths(starts.size(), 1);
+  return split_views("unbind", self, d, std::move(starts), std::move(lengths), /*keep_dim=*/false,
+                     /*writable_pieces=*/false);
 }
 
 std::vector<Tensor> tensor_split(const Tensor& self, int64_t sections, int64_t dim) {
@@ -200,15 +202,15 @@ std::vector<Tensor> tensor_split(const Tensor& self, int64_t sections, int64_t d
   const int64_t d = wrap_dim(dim, self.dim(), "tensor_split");
   const int64_t size = self.shape()[d];
   const int64_t base = size / sections, extra = size % sections;
-  std::vector<Tensor> pieces;
-  pieces.reserve(static_cast<size_t>(sections));
+  std::vector<int64_t> starts, lengths;
   int64_t start = 0;
   for (int64_t i = 0; i < sections; ++i) {
-    const int64_t length = base + (i < extra ? 1 : 0);
-    pieces.push_back(self.narrow(d, start, length));
-    start += length;
+    starts.push_back(start);
+    lengths.push_back(base + (i < extra ? 1 : 0));
+    start += lengths.back();
   }
-  return pieces;
+  return split_views("tensor_split", self, d, std::move(starts), std::move(lengths),
+                     /*keep_dim=*/true, /*writable_pieces=*/true);
 }
 
 std::vector<Tensor> tensor_split(const Tensor& self, IntArrayRef indices, int64_t dim) {
@@ -223,16 +225,17 @@ std::vector<Tensor> tensor_split(const Tensor& self, IntArrayRef indices, int64_
     if (index < 0) index += size;
     return std::clamp<int64_t>(index, 0, size);
   };
-  std::vector<Tensor> pieces;
-  pieces.reserve(indices.size() + 1);
+  std::vector<int64_t> starts, lengths;
   int64_t start = 0;
   for (int64_t index : indices) {
-    const int64_t end = std::max(bound(index), start);
-    pieces.push_back(self.narrow(d, start, end - start));
+    starts.push_back(start);
+    lengths.push_back(std::max(bound(index), start) - start);
     start = bound(index);
   }
-  pieces.push_back(self.narrow(d, std::min(start, size), size - std::min(start, size)));
-  return pieces;
+  starts.push_back(start);
+  lengths.push_back(size - start);
+  return split_views("tensor_split", self, d, std::move(starts), std::move(lengths),
+                     /*keep_dim=*/true, /*writable_pieces=*/true);
 }
 
 std::vector<Tensor> Tensor::split(int64_t split_size, int64_t dim) const {

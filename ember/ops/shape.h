@@ -35,6 +35,14 @@ std::vector<Tensor> chunk(const Tensor& self, int64_t chunks, int64_t dim = 0);
 std::vector<Tensor> unbind(const Tensor& self, int64_t dim = 0);
 std::vector<Tensor> tensor_split(const Tensor& self, int64_t sections, int64_t dim = 0);
 std::vector<Tensor> tensor_split(const Tensor& self, IntArrayRef indices, int64_t dim = 0);
+// The views these return (view.cpp): piece i is self.narrow(dim, starts[i], lengths[i]), or
+// without keep_dim self.select(dim, starts[i]); one autograd node records them all, so backward
+// is one cat however many pieces there are. dim must be wrapped and the pieces in bounds.
+// Unless writable_pieces (tensor_split, whose pieces are slices in PyTorch), a piece that
+// requires grad may not be written in place while autograd records (Note [multi-output views]).
+std::vector<Tensor> split_views(std::string_view op, const Tensor& self, int64_t dim,
+                                std::vector<int64_t> starts, std::vector<int64_t> lengths,
+                                bool keep_dim, bool writable_pieces);
 
 // ---------------------------------------------------------------- rearranging
 // (shape_rearrange.cpp)

@@ -227,5 +227,8 @@ Tensor Tensor::new_full(IntArrayRef size, const Scalar& fill_value, TensorOption
 Tensor Tensor::masked_fill(const Tensor& mask, const Tensor& value) const {
   return ember::masked_fill(*this, mask, value);
 }
+Tensor& Tensor::masked_fill_(const Tensor& mask, const Tensor& value) {
+  return ember::masked_fill_(*this, mask, value);
+}
 
 }  // namespace ember

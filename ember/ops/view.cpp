@@ -11,6 +11,28 @@
 namespace ember {
 namespace {
 
+// Set after recording: the view's own creation is not a write into it. A view of a view
+// shares the first base, as geometry is storage-relative either way. A piece of a multi-output
+// view op, and any view of one, is marked so that autograd refuses in-place writes into it
+// (Note [multi-output views]).
+void attach_view_base(const Tensor& self, const Tensor& result, bool multi_output = false) {
+  TensorImpl* base = self.impl()->view_base() != nullptr ? self.impl()->view_base() : self.impl();
+  result.impl()->set_view_base(IntrusivePtr<TensorImpl>(base));
+  if (result.requires_grad()) {
+    const AutogradMeta* input_meta = self.impl()->autograd_meta();
+    AutogradMeta& meta = result.impl()->ensure_autograd_meta();
+    meta.view_of_leaf = input_meta == nullptr || !input_meta->grad_fn || input_meta->view_of_leaf;
+    meta.multi_output_view =
+        multi_output || (input_meta != nullptr && input_meta->multi_output_view);
+  }
+  // The view's history is as current as its base's (Note [in-place on views]).
+  const AutogradMeta* base_meta = base->autograd_meta();
+  const uint32_t generation = base_meta == nullptr ? 0 : base_meta->history_generation;
+  if (generation != 0 || result.impl()->autograd_meta() != nullptr) {
+    result.impl()->ensure_autograd_meta().history_generation = generation;
+  }
+}
+
 // The view over self's storage, recorded for autograd as `view` describes it. Its element
 // count must fit int64 like any tensor's: expand and as_strided with stride 0 describe any
 // number of elements over one, and numel() would overflow (PyTorch raises the same).
@@ -26,21 +48,7 @@ Tensor make_view(const Tensor& self, Shape shape, Strides strides, int64_t offse
   Tensor result(IntrusivePtr<TensorImpl>::make(self.storage(), offset, std::move(shape),
                                                std::move(strides), self.dtype()));
   record_only(view, {self}, {result});
-  // Set after recording: the view's own creation is not a write into it. A view of a view
-  // shares the first base, as geometry is storage-relative either way.
-  TensorImpl* base = self.impl()->view_base() != nullptr ? self.impl()->view_base() : self.impl();
-  result.impl()->set_view_base(IntrusivePtr<TensorImpl>(base));
-  if (result.requires_grad()) {
-    const AutogradMeta* input_meta = self.impl()->autograd_meta();
-    result.impl()->ensure_autograd_meta().view_of_leaf =
-        input_meta == nullptr || !input_meta->grad_fn || input_meta->view_of_leaf;
-  }
-  // The view's history is as current as its base's (Note [in-place on views]).
-  const AutogradMeta* base_meta = base->autograd_meta();
-  const uint32_t generation = base_meta == nullptr ? 0 : base_meta->history_generation;
-  if (generation != 0 || result.impl()->autograd_meta() != nullptr) {
-    result.impl()->ensure_autograd_meta().history_generation = generation;
-  }
+  attach_view_base(self, result);
   return result;
 }
 
@@ -270,6 +278,31 @@ Tensor narrow(const Tensor& self, int64_t dim, int64_t start, int64_t length) {
   EMBER_CHECK(length >= 0 && length <= size - start, "[narrow] start (", start, ") + length (",
               length, ") exceeds dimension size (", size, ").");
   return slice(self, d, start, start + length, 1);
+}
+
+std::vector<Tensor> split_views(std::string_view op, const Tensor& self, int64_t dim,
+                                std::vector<int64_t> starts, std::vector<int64_t> lengths,
+                                bool keep_dim, bool writable_pieces) {
+  std::vector<Tensor> pieces;
+  pieces.reserve(starts.size());
+  for (size_t i = 0; i < starts.size(); ++i) {
+    Shape shape = self.shape();
+    Strides strides = self.strides();
+    const int64_t offset = self.storage_offset() + starts[i] * strides[dim];
+    if (keep_dim) {
+      shape[dim] = lengths[i];
+    } else {
+      shape.erase(dim);
+      strides.erase(dim);
+    }
+    pieces.emplace_back(IntrusivePtr<TensorImpl>::make(self.storage(), offset, std::move(shape),
+                                                       std::move(strides), self.dtype()));
+  }
+  if (pieces.empty()) return pieces;
+  record_only(View::split(op, dim, std::move(starts), std::move(lengths), keep_dim),
+              TensorSpan(&self, 1), TensorSpan(pieces.data(), pieces.size()));
+  for (const Tensor& piece : pieces) attach_view_base(self, piece, !writable_pieces);
+  return pieces;
 }
 
 Tensor select(const Tensor& self, int64_t dim, int64_t index) {

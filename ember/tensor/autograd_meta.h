@@ -33,6 +33,9 @@ struct AutogradMeta {
   std::shared_ptr<Tensor> retained_grad;
   // A view of a leaf that requires grad may not be written in place (B21).
   bool view_of_leaf = false;
+  // Note [multi-output views]: a piece of split/chunk/unbind (or a view of one) may not be
+  // written in place while autograd records, as in PyTorch.
+  bool multi_output_view = false;
   // Note [in-place on views]. A base's count of in-place writes that replaced its grad_fn; a
   // view's copy of its base's count when the view's grad_fn was made. While they differ, the
   // view's grad_fn is stale and is regenerated from the base's current one.

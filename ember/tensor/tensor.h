@@ -420,6 +420,7 @@ class Tensor {
   Tensor new_full(IntArrayRef size, const Scalar& fill_value, TensorOptions options = {}) const;
   // value: a 0-d tensor, differentiable like any input.
   Tensor masked_fill(const Tensor& mask, const Tensor& value) const;
+  Tensor& masked_fill_(const Tensor& mask, const Tensor& value);
   // --- math (defined in ember/ops/math.cpp) ---
   Tensor arcsin() const;
   Tensor& arcsin_();

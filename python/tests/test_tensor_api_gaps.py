@@ -1,6 +1,7 @@
 """Regressions of the tensor API against PyTorch's behaviour (issue 8): masked_fill with a tensor
 value, scatter prod's double backward with two zeros, scatter_reduce_ in place, integer and
-mixed dtypes of hypot/logaddexp/heaviside, logcumsumexp's second derivative at large inputs,
+mixed dtypes of hypot/logaddexp/heaviside, the split family's one-node backward and its pieces
+under in-place writes, logcumsumexp's second derivative at large inputs,
 NaNs in unique and mode, random_'s argument forms and the graph of normal with tensor mean and
 std."""
 import math
@@ -71,6 +72,93 @@ def test_masked_fill_value_of_dim_above_zero_raises_and_writes_nothing():
                                  "with 1 dimension"):
             call()
     assert x.tolist() == [[0.0] * 3] * 2
+
+
+# ---------------------------------------------------------------- the split family's backward
+
+@pytest.mark.parametrize("pieces", [
+    lambda x: x.split(2), lambda x: x.split([1, 3, 2]), lambda x: x.chunk(4),
+    lambda x: x.unbind(0), lambda x: x.tensor_split(4), lambda x: x.tensor_split([2, 5]),
+    lambda x: x.tensor_split([4, 1]),
+])
+def test_split_family_records_one_node_for_all_pieces(pieces):
+    x = leaf(np.arange(12.0).reshape(6, 2))
+    parts = pieces(x)
+    nodes = [p.grad_fn for p in parts]
+    assert all(node == nodes[0] for node in nodes)
+    weights = [float(i + 1) for i in range(len(parts))]
+    sum((p * w).sum() for p, w in zip(parts, weights)).backward()
+    # The same pieces of the row numbers tell which rows each weight reaches.
+    reference = np.zeros((6, 2))
+    for rows, weight in zip(pieces(ember.arange(6)), weights):
+        np.add.at(reference, np.atleast_1d(rows.numpy()), weight)
+    assert np.array_equal(x.grad.numpy(), reference)
+
+
+MULTI_OUTPUT_PIECES = [
+    ("SplitBackward0", lambda y: y.split(3)), ("SplitBackward0", lambda y: y.chunk(2)),
+    ("SplitWithSizesBackward0", lambda y: y.split([3, 3])),
+    ("UnbindBackward0", lambda y: y.view(2, 3).unbind(0)),
+]
+
+
+@pytest.mark.parametrize("name,pieces", MULTI_OUTPUT_PIECES)
+def test_split_pieces_refuse_in_place_writes_while_recording(name, pieces):
+    x = leaf(np.arange(6.0))
+    y = x * 1
+    second = pieces(y)[1]
+    message = f"Output 1 of {name} is a view and is being modified inplace"
+    with pytest.raises(RuntimeError, match=message):
+        second.mul_(2)
+    with pytest.raises(RuntimeError, match="returns multiple views"):
+        second[0] = 5.0  # a view of a piece, as in PyTorch
+    assert y.tolist() == list(range(6))
+
+
+@pytest.mark.parametrize("name,pieces", MULTI_OUTPUT_PIECES)
+def test_split_pieces_are_views_written_in_place_without_recording(name, pieces):
+    x = leaf(np.arange(6.0))
+    y = x * 1
+    parts = pieces(y)
+    version = parts[1]._version()
+    with ember.no_grad():
+        parts[1].mul_(2)
+    assert parts[1]._version() > version
+    assert y.tolist() == [0.0, 1.0, 2.0, 6.0, 8.0, 10.0]
+    # The no-grad write is invisible to autograd: the pieces keep their one node.
+    assert parts[1].grad_fn.name() == name
+    (parts[0].sum() + 10 * parts[1].sum()).backward()
+    assert x.grad.tolist() == [1.0, 1.0, 1.0, 10.0, 10.0, 10.0]
+    plain = ember.arange(6.0)
+    plain.split(3)[1].mul_(2)  # nothing requires grad: no restriction
+    assert plain.tolist() == [0.0, 1.0, 2.0, 6.0, 8.0, 10.0]
+
+
+def test_tensor_split_pieces_are_slices_that_accept_in_place_writes():
+    x = leaf(np.arange(6.0))
+    y = x * 1
+    first, second = y.tensor_split(2)
+    second.mul_(3)
+    assert y.tolist() == [0.0, 1.0, 2.0, 9.0, 12.0, 15.0]
+    (y.sum() + first.sum()).backward()
+    assert x.grad.tolist() == [2.0, 2.0, 2.0, 3.0, 3.0, 3.0]
+
+
+def test_split_pieces_follow_in_place_writes_into_their_base():
+    x = leaf(np.arange(6.0))
+    y = x * 1
+    first, second = y.split(3)
+    y.mul_(2)
+    assert second.tolist() == [6.0, 8.0, 10.0]
+    (first.sum() + 10 * second.sum()).backward()
+    assert x.grad.tolist() == [2.0, 2.0, 2.0, 20.0, 20.0, 20.0]
+
+
+def test_split_grad_fn_names_match_pytorch():
+    x = leaf(np.arange(6.0))
+    assert x.split(2)[0].grad_fn.name() == "SplitBackward0"
+    assert x.split([2, 4])[0].grad_fn.name() == "SplitWithSizesBackward0"
+    assert x.unbind()[0].grad_fn.name() == "UnbindBackward0"
 
 
 # ---------------------------------------------------------------- scatter prod with zeros
