@@ -124,4 +124,20 @@ Tensor& Tensor::detach_() {
   return *this;
 }
 
+void Tensor::set_data(const Tensor& new_data) const {
+  EMBER_CHECK(defined() && new_data.defined(),
+              "[set_data] both tensors must be defined; received "
+                  << (defined() ? "a defined" : "an undefined") << " tensor and "
+                  << (new_data.defined() ? "defined" : "undefined") << " new data");
+  const bool same_dtype = dtype() == new_data.dtype();
+  impl_->set_storage(new_data.storage());
+  impl_->set_geometry(new_data.shape(), new_data.strides(), new_data.storage_offset());
+  impl_->set_dtype(new_data.dtype());
+  // A leaf's AccumulateGrad node checks gradients against the old dtype; as in PyTorch, a tensor
+  // of another type gets a fresh one the next time a graph uses it.
+  if (AutogradMeta* meta = impl_->autograd_meta(); meta != nullptr && !same_dtype) {
+    meta->grad_accumulator.reset();
+  }
+}
+
 }  // namespace ember

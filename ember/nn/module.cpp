@@ -157,6 +157,60 @@ void Module::zero_grad(bool set_to_none) {
   }
 }
 
+namespace {
+
+// One tensor of Module::to: floating-point tensors take `dtype` (when given); every tensor moves
+// to `device`.
+void convert_in_place(const Tensor& tensor, Device device, std::optional<ScalarType> dtype,
+                      bool non_blocking) {
+  if (!tensor.defined()) return;
+  const ScalarType target =
+      dtype.has_value() && tensor.is_floating_point() ? *dtype : tensor.dtype();
+  if (target == tensor.dtype() && device == tensor.device()) return;
+  autograd::NoGradGuard no_grad;
+  tensor.set_data(tensor.to(device, target, non_blocking));
+}
+
+// As Python's Module.to: converting a model to an integer dtype is a mistake, not a request.
+void check_floating_target(ScalarType dtype) {
+  EMBER_CHECK_TYPE(is_floating_point(dtype),
+                   "[Module.to] nn.Module.to only accepts floating point dtypes, but got "
+                   "desired dtype="
+                       << dtype);
+}
+
+}  // namespace
+
+void Module::to(Device device, ScalarType dtype, bool non_blocking) {
+  check_floating_target(dtype);
+  apply([&](Module& module) { module.convert(device, dtype, non_blocking); });
+}
+
+void Module::to(ScalarType dtype, bool non_blocking) {
+  check_floating_target(dtype);
+  apply([&](Module& module) { module.convert(std::nullopt, dtype, non_blocking); });
+}
+
+void Module::to(Device device, bool non_blocking) {
+  apply([&](Module& module) { module.convert(device, std::nullopt, non_blocking); });
+}
+
+void Module::convert(std::optional<Device> device, std::optional<ScalarType> dtype,
+                     bool non_blocking) {
+  for (const auto& item : parameters_) {
+    const Tensor& parameter = item.value();
+    if (!parameter.defined()) continue;
+    const Device target_device = device.value_or(parameter.device());
+    convert_in_place(parameter, target_device, dtype, non_blocking);
+    convert_in_place(parameter.grad(), target_device, dtype, non_blocking);
+  }
+  for (const auto& item : buffers_) {
+    const Tensor& buffer = item.value();
+    if (!buffer.defined()) continue;
+    convert_in_place(buffer, device.value_or(buffer.device()), dtype, non_blocking);
+  }
+}
+
 void Module::pretty_print(std::ostream& stream) const { stream << name(); }
 
 void Module::pretty_print_recursive(std::ostream& stream, const std::string& indentation) const {

@@ -71,6 +71,14 @@ class Module : public std::enable_shared_from_this<Module> {
   // Clears (set_to_none) or zeroes every parameter's gradient.
   virtual void zero_grad(bool set_to_none = true);
 
+  // Converts every floating-point parameter, its gradient and every floating-point buffer of
+  // this module and its submodules in place (Tensor::set_data), so handles held elsewhere (a
+  // LinearImpl's `weight`, an optimizer's list) see the new dtype or device. Integer buffers such
+  // as num_batches_tracked keep their dtype, as in Python's Module.to (libtorch converts them).
+  virtual void to(Device device, ScalarType dtype, bool non_blocking = false);
+  virtual void to(ScalarType dtype, bool non_blocking = false);
+  virtual void to(Device device, bool non_blocking = false);
+
   // The module's one-line description; operator<< adds the submodules, indented, below it.
   virtual void pretty_print(std::ostream& stream) const;
 
@@ -129,6 +137,8 @@ class Module : public std::enable_shared_from_this<Module> {
 
   friend std::ostream& operator<<(std::ostream& stream, const Module& module);
   void add_child(std::string name, std::shared_ptr<Module> module);
+  // Module::to on this module's own parameters, gradients and buffers (not its submodules').
+  void convert(std::optional<Device> device, std::optional<ScalarType> dtype, bool non_blocking);
   void pretty_print_recursive(std::ostream& stream, const std::string& indentation) const;
   // Every module below this one (not this one) with its dotted name, parents first.
   void visit_descendants(

@@ -173,6 +173,33 @@ TEST(Module, ZeroGradClearsOrZeroes) {
   for (const Tensor& p : net->parameters()) EXPECT_FALSE(p.grad().defined());
 }
 
+TEST(Module, ToConvertsInPlaceKeepingHandles) {
+  Net net;
+  const Tensor weight_handle = net.second->weight;
+  net.first->forward(ones({4, 3})).sum().backward();
+  net.to(kFloat64);
+  // The member, the registered parameter and a handle taken before are one tensor, now float64.
+  EXPECT_EQ(weight_handle.dtype(), kFloat64);
+  EXPECT_EQ(net.named_parameters()["second.weight"].dtype(), kFloat64);
+  EXPECT_EQ(net.first->fc->weight.grad().dtype(), kFloat64);
+  EXPECT_EQ(net.named_buffers()["first.running"].dtype(), kFloat64);
+  const Tensor out = net.forward(ones({4, 3}, kFloat64));
+  EXPECT_EQ(out.dtype(), kFloat64);
+  out.sum().backward();
+  EXPECT_EQ(net.offset.grad().dtype(), kFloat64);
+  EXPECT_TRUE(net.second->weight.requires_grad());
+
+  BatchNorm1d norm(3);
+  norm->to(kFloat64);
+  EXPECT_EQ(norm->running_mean.dtype(), kFloat64);
+  EXPECT_EQ(norm->num_batches_tracked.dtype(), kInt64);
+  norm->to(Device(kCPU));
+  EXPECT_EQ(norm->weight.dtype(), kFloat64);
+
+  EXPECT_THROW(net.to(kInt32), TypeError);
+  EXPECT_NE(message_of([&] { net.to(kInt32); }).find("floating point"), std::string::npos);
+}
+
 TEST(Module, PrettyPrintsTheTree) {
   auto net = std::make_shared<Net>();
   std::ostringstream stream;

@@ -376,6 +376,10 @@ class Tensor {
         IntrusivePtr<TensorImpl>::make(storage(), storage_offset(), shape(), strides(), dtype()));
   }
   Tensor& detach_();
+  // Makes this tensor (the same handle, so a module's member and its registered parameter stay
+  // one object) use new_data's memory, shape and dtype, keeping its own autograd state; used by
+  // nn::Module::to. libtorch's variable.set_data.
+  void set_data(const Tensor& new_data) const;
 
   // --- shape (ops/shape.h) ---
   std::vector<Tensor> split(int64_t split_size, int64_t dim = 0) const;

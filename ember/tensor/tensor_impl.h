@@ -63,6 +63,8 @@ class TensorImpl final : public RefCounted {
     offset_ = offset;
     refresh_metadata();
   }
+  // Tensor::set_data, after which the tensor is another dtype (storage and geometry set above).
+  void set_dtype(ScalarType dtype) { dtype_ = dtype; }
 
  private:
   void refresh_metadata() {
