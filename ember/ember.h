@@ -16,6 +16,7 @@
 #include "ember/ops/linalg.h"
 #include "ember/ops/math.h"
 #include "ember/ops/nn_activation.h"
+#include "ember/ops/nn_conv.h"
 #include "ember/ops/nn_init.h"
 #include "ember/ops/nn_linear.h"
 #include "ember/ops/nn_loss.h"

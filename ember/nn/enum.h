@@ -12,6 +12,9 @@ struct kConstant {};
 struct kReflect {};
 struct kReplicate {};
 struct kCircular {};
+struct kZeros {};
+struct kValid {};
+struct kSame {};
 }  // namespace enumtype
 
 inline constexpr enumtype::kNone kNone{};
@@ -22,5 +25,8 @@ inline constexpr enumtype::kConstant kConstant{};
 inline constexpr enumtype::kReflect kReflect{};
 inline constexpr enumtype::kReplicate kReplicate{};
 inline constexpr enumtype::kCircular kCircular{};
+inline constexpr enumtype::kZeros kZeros{};
+inline constexpr enumtype::kValid kValid{};
+inline constexpr enumtype::kSame kSame{};
 
 }  // namespace ember

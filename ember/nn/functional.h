@@ -2,6 +2,7 @@
 // ember::nn::functional;`): one header per family, each an inline forward to the ops.
 #pragma once
 
+#include "ember/nn/functional/conv.h"
 #include "ember/nn/functional/linear.h"
 #include "ember/nn/functional/loss.h"
 #include "ember/nn/functional/padding.h"

@@ -21,6 +21,12 @@ from ember.nn.modules import Bilinear as Bilinear
 from ember.nn.modules import ConstantPad1d as ConstantPad1d
 from ember.nn.modules import ConstantPad2d as ConstantPad2d
 from ember.nn.modules import ConstantPad3d as ConstantPad3d
+from ember.nn.modules import Conv1d as Conv1d
+from ember.nn.modules import Conv2d as Conv2d
+from ember.nn.modules import Conv3d as Conv3d
+from ember.nn.modules import ConvTranspose1d as ConvTranspose1d
+from ember.nn.modules import ConvTranspose2d as ConvTranspose2d
+from ember.nn.modules import ConvTranspose3d as ConvTranspose3d
 from ember.nn.modules import CosineEmbeddingLoss as CosineEmbeddingLoss
 from ember.nn.modules import CosineSimilarity as CosineSimilarity
 from ember.nn.modules import CrossEntropyLoss as CrossEntropyLoss

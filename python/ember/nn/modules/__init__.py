@@ -34,6 +34,12 @@ from ember.nn.modules.container import ModuleList as ModuleList
 from ember.nn.modules.container import ParameterDict as ParameterDict
 from ember.nn.modules.container import ParameterList as ParameterList
 from ember.nn.modules.container import Sequential as Sequential
+from ember.nn.modules.conv import Conv1d as Conv1d
+from ember.nn.modules.conv import Conv2d as Conv2d
+from ember.nn.modules.conv import Conv3d as Conv3d
+from ember.nn.modules.conv import ConvTranspose1d as ConvTranspose1d
+from ember.nn.modules.conv import ConvTranspose2d as ConvTranspose2d
+from ember.nn.modules.conv import ConvTranspose3d as ConvTranspose3d
 from ember.nn.modules.distance import CosineSimilarity as CosineSimilarity
 from ember.nn.modules.distance import PairwiseDistance as PairwiseDistance
 from ember.nn.modules.dropout import AlphaDropout as AlphaDropout
