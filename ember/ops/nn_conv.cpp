@@ -10,6 +10,7 @@
 #include "ember/base/error.h"
 #include "ember/ops/dispatch.h"
 #include "ember/ops/ops.h"
+#include "ember/ops/primitives_nn_conv.h"
 
 namespace ember {
 namespace {

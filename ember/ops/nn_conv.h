@@ -7,7 +7,7 @@
 #include <optional>
 #include <string_view>
 
-#include "ember/ops/primitives_nn_conv.h"
+#include "ember/ops/nn_conv_geometry.h"
 #include "ember/tensor/tensor.h"
 
 namespace ember {

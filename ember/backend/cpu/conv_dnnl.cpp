@@ -3,6 +3,7 @@
 // of a geometry are built once and cached by shape, so a repeated call costs only the
 // execution. oneDNN runs on OpenMP's thread count, which set_num_threads sets.
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <vector>
@@ -142,26 +143,27 @@ Cached build(ConvPass pass, const ConvGeometry& g, const Tensor& x, const Tensor
   detail::raise<RuntimeError>("[convolution] unknown pass");
 }
 
-// The cached primitives of a geometry, built on first use; nullptr where oneDNN declines it.
-const Cached* cached(ConvPass pass, const ConvGeometry& g, const Tensor& x, const Tensor& w,
-                     const Tensor& y) {
+// The cached primitives of a geometry, built on first use; null where oneDNN declines it. Shared,
+// so that a call keeps its entry while another thread clears the cache.
+std::shared_ptr<const Cached> cached(ConvPass pass, const ConvGeometry& g, const Tensor& x,
+                                     const Tensor& w, const Tensor& y) {
   static std::mutex mutex;
-  static std::map<std::vector<int64_t>, std::optional<Cached>> cache;
+  static std::map<std::vector<int64_t>, std::shared_ptr<const Cached>> cache;
   constexpr size_t kMaxEntries = 256;  // bounds memory for programs cycling through many shapes
   std::vector<int64_t> key = key_of(pass, g, x, w, y);
   const std::lock_guard<std::mutex> lock(mutex);
   auto found = cache.find(key);
   if (found == cache.end()) {
     if (cache.size() >= kMaxEntries) cache.clear();
-    std::optional<Cached> built;
+    std::shared_ptr<const Cached> built;
     try {
-      built = build(pass, g, x, w, y);
+      built = std::make_shared<const Cached>(build(pass, g, x, w, y));
     } catch (const dnnl::error&) {
-      built = std::nullopt;  // unimplemented here: the reference kernel computes it
+      built = nullptr;  // unimplemented here: the reference kernel computes it
     }
     found = cache.emplace(std::move(key), std::move(built)).first;
   }
-  return found->second ? &*found->second : nullptr;
+  return found->second;
 }
 
 // Per-thread buffers for the operands in oneDNN's layout, kept across calls: fresh pages for
@@ -179,7 +181,7 @@ bool conv_dnnl(ConvPass pass, const ConvGeometry& geometry, const Tensor& x, con
                const Tensor& y) {
   if (!output_size_determined(geometry, x, w, y)) return false;
   follow_dnnl_capability();
-  const Cached* primitives = cached(pass, geometry, x, w, y);
+  const std::shared_ptr<const Cached> primitives = cached(pass, geometry, x, w, y);
   if (primitives == nullptr) return false;
   const dnnl::engine& engine = cpu_engine();
   dnnl::stream stream(engine);
