@@ -14,6 +14,7 @@
 #include "ember/autograd/derivatives_linalg.h"
 #include "ember/autograd/derivatives_math.h"
 #include "ember/autograd/derivatives_nn.h"
+#include "ember/autograd/derivatives_nn_conv.h"
 #include "ember/autograd/derivatives_norm.h"
 #include "ember/autograd/derivatives_scan.h"
 #include "ember/autograd/derivatives_scatter.h"
@@ -24,6 +25,7 @@
 #include "ember/ops/ops.h"
 #include "ember/ops/primitives.h"
 #include "ember/ops/primitives_nn.h"
+#include "ember/ops/primitives_nn_conv.h"
 #include "ember/ops/primitives_shape.h"
 #include "ember/ops/shape.h"
 
@@ -182,6 +184,8 @@ constexpr SaveMask saves(PrimitiveKind kind) {
       return kInputs01 | kSaveOutputs;
     case PrimitiveKind::LayerNormBackward:
       return 0;
+    case PrimitiveKind::Convolution:
+      return kInputs01;
     case PrimitiveKind::Unary:
     case PrimitiveKind::Binary:
     case PrimitiveKind::AddScaled:
@@ -720,6 +724,7 @@ bool is_differentiable(const Primitive& primitive) {
     case PrimitiveKind::ScatterReduce:
     case PrimitiveKind::Softmax:
     case PrimitiveKind::LayerNorm:
+    case PrimitiveKind::Convolution:
       return true;
     case PrimitiveKind::Binary:
       return is_differentiable(type_rule(static_cast<const BinaryPrimitive&>(primitive).op()));
@@ -750,6 +755,7 @@ SaveMask saved_for_backward(const Primitive& primitive, SaveMask needs) {
       return saves(op) & needed_saves(op, needs);
     }
     case PrimitiveKind::Matmul:
+    case PrimitiveKind::Convolution:
       return saves(primitive.kind()) &
              (((needs & kInput1) ? kInput0 : 0) | ((needs & kInput0) ? kInput1 : 0));
     case PrimitiveKind::Reduce:
@@ -917,6 +923,11 @@ TensorList vjp(const Primitive& primitive, const BackwardContext& c) {
       return layer_norm_vjp(layer_norm, c, saved.input<0>(),
                             layer_norm.has_weight() ? saved.input<1>() : Tensor(),
                             saved.output<1>(), saved.output<2>());
+    }
+    case PrimitiveKind::Convolution: {
+      const auto saved = saved_for<PrimitiveKind::Convolution>(c, primitive.kind());
+      return convolution_vjp(static_cast<const Convolution&>(primitive), c, saved.input<0>(),
+                             saved.input<1>());
     }
     case PrimitiveKind::Fill:
     case PrimitiveKind::Range:

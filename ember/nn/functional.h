@@ -3,6 +3,8 @@
 #pragma once
 
 #include "ember/nn/functional/activation.h"
+#include "ember/nn/functional/conv.h"
 #include "ember/nn/functional/linear.h"
 #include "ember/nn/functional/loss.h"
 #include "ember/nn/functional/normalization.h"
+#include "ember/nn/functional/padding.h"

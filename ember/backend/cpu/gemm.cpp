@@ -368,6 +368,8 @@ bool fits_blas_int(int64_t value) { return value <= INT_MAX; }
 
 }  // namespace
 
+void follow_dnnl_capability() { follow_cpu_capability(); }
+
 // OpenBLAS keeps its own thread pool. Following OpenMP's setting lets set_num_threads govern it
 // too, and running single-threaded inside a parallel region avoids oversubscribing the cores.
 void match_blas_threads() {

@@ -27,6 +27,10 @@ namespace ember::cpu {
 // GEMM entries and the LAPACK interface (lapack.h) call it before each library call.
 void match_blas_threads();
 
+// Caps oneDNN's JIT kernels at the kernel tables' capability; every oneDNN entry (the GEMMs,
+// conv_dnnl.cpp) calls it before its first oneDNN call.
+void follow_dnnl_capability();
+
 void gemm_f32(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, float alpha,
               const float* a, int64_t lda, const float* b, int64_t ldb, float beta, float* c,
               int64_t ldc);

@@ -10,6 +10,7 @@ import warnings as _warnings
 import ember as _ember
 from ember._C import _nn
 from ember.nn._activation_functional import *  # noqa: F403  (activations, softmax, dropout)
+from ember.nn._shape_functional import *  # noqa: F403  (pad, embedding, pixel_shuffle, fold)
 
 linear = _nn.linear
 bilinear = _nn.bilinear
@@ -230,3 +231,12 @@ layer_norm = _nn.layer_norm
 batch_norm = _nn.batch_norm
 group_norm = _nn.group_norm
 instance_norm = _nn.instance_norm
+
+# ------------------------------------------------------------ convolutions (ember/ops/nn_conv.h)
+
+conv1d = _nn.conv1d
+conv2d = _nn.conv2d
+conv3d = _nn.conv3d
+conv_transpose1d = _nn.conv_transpose1d
+conv_transpose2d = _nn.conv_transpose2d
+conv_transpose3d = _nn.conv_transpose3d

@@ -107,6 +107,13 @@ UNCOMPARED = [("LAPACK ops on non-finite or extremal input", non_finite_factoriz
               ("intermediate overflow or non-log-probabilities",
                lambda case: extremal_values_in(case, ("addcmul", "addcdiv",
                                                       "nn.functional.ctc_loss")))]
+# float32 convolutions sum products in blocks (oneDNN) where a float64 reference does not
+# overflow; lerp's float32 end - start and cross's a1 b2 - a2 b1 overflow as PyTorch's do.
+UNCOMPARED.append(("float32 intermediate overflow in a convolution, lerp or cross",
+                   lambda case: extremal_values_in(case, (
+                       "lerp", "cross", "convolution",
+                       *(f"nn.functional.conv{k}d" for k in (1, 2, 3)),
+                       *(f"nn.functional.conv_transpose{k}d" for k in (1, 2, 3))))))
 
 
 def opcall_reason(case):

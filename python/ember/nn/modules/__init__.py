@@ -34,6 +34,12 @@ from ember.nn.modules.container import ModuleList as ModuleList
 from ember.nn.modules.container import ParameterDict as ParameterDict
 from ember.nn.modules.container import ParameterList as ParameterList
 from ember.nn.modules.container import Sequential as Sequential
+from ember.nn.modules.conv import Conv1d as Conv1d
+from ember.nn.modules.conv import Conv2d as Conv2d
+from ember.nn.modules.conv import Conv3d as Conv3d
+from ember.nn.modules.conv import ConvTranspose1d as ConvTranspose1d
+from ember.nn.modules.conv import ConvTranspose2d as ConvTranspose2d
+from ember.nn.modules.conv import ConvTranspose3d as ConvTranspose3d
 from ember.nn.modules.distance import CosineSimilarity as CosineSimilarity
 from ember.nn.modules.distance import PairwiseDistance as PairwiseDistance
 from ember.nn.modules.dropout import AlphaDropout as AlphaDropout
@@ -73,3 +79,13 @@ from ember.nn.modules.loss import TripletMarginLoss as TripletMarginLoss
 from ember.nn.modules.module import Module as Module
 from ember.nn.modules.normalization import GroupNorm as GroupNorm
 from ember.nn.modules.normalization import LayerNorm as LayerNorm
+from ember.nn.modules.padding import ConstantPad1d as ConstantPad1d
+from ember.nn.modules.padding import ConstantPad2d as ConstantPad2d
+from ember.nn.modules.padding import ConstantPad3d as ConstantPad3d
+from ember.nn.modules.padding import ReflectionPad1d as ReflectionPad1d
+from ember.nn.modules.padding import ReflectionPad2d as ReflectionPad2d
+from ember.nn.modules.padding import ReflectionPad3d as ReflectionPad3d
+from ember.nn.modules.padding import ReplicationPad1d as ReplicationPad1d
+from ember.nn.modules.padding import ReplicationPad2d as ReplicationPad2d
+from ember.nn.modules.padding import ReplicationPad3d as ReplicationPad3d
+from ember.nn.modules.padding import ZeroPad2d as ZeroPad2d
