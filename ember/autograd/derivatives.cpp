@@ -15,6 +15,7 @@
 #include "ember/autograd/derivatives_math.h"
 #include "ember/autograd/derivatives_nn.h"
 #include "ember/autograd/derivatives_norm.h"
+#include "ember/autograd/derivatives_pool.h"
 #include "ember/autograd/derivatives_scan.h"
 #include "ember/autograd/derivatives_scatter.h"
 #include "ember/autograd/grad_mode.h"
@@ -180,6 +181,10 @@ constexpr SaveMask saves(PrimitiveKind kind) {
     case PrimitiveKind::LayerNorm:
       return kInputs01 | kSaveOutputs;
     case PrimitiveKind::LayerNormBackward:
+      return 0;
+    case PrimitiveKind::Pool:  // Max: the indices (output 1)
+      return kSaveOutputs;
+    case PrimitiveKind::AvgPoolBackward:
       return 0;
     case PrimitiveKind::Unary:
     case PrimitiveKind::Binary:
@@ -692,6 +697,8 @@ bool is_differentiable(const Primitive& primitive) {
     case PrimitiveKind::ScatterReduce:
     case PrimitiveKind::Softmax:
     case PrimitiveKind::LayerNorm:
+    case PrimitiveKind::Pool:
+    case PrimitiveKind::AvgPoolBackward:
       return true;
     case PrimitiveKind::Binary:
       return is_differentiable(type_rule(static_cast<const BinaryPrimitive&>(primitive).op()));
@@ -753,7 +760,11 @@ SaveMask saved_for_backward(const Primitive& primitive, SaveMask needs) {
     case PrimitiveKind::Softmax:
     case PrimitiveKind::LayerNorm:
     case PrimitiveKind::LayerNormBackward:
+    case PrimitiveKind::AvgPoolBackward:
       return saves(primitive.kind());
+    case PrimitiveKind::Pool:
+      return static_cast<const Pool&>(primitive).mode() == PoolMode::Max ? saves(primitive.kind())
+                                                                         : 0;
   }
   return 0;
 }
@@ -890,6 +901,13 @@ TensorList vjp(const Primitive& primitive, const BackwardContext& c) {
                             layer_norm.has_weight() ? saved.input<1>() : Tensor(),
                             saved.output<1>(), saved.output<2>());
     }
+    case PrimitiveKind::Pool: {
+      const auto& pool = static_cast<const Pool&>(primitive);
+      const auto saved = saved_for<PrimitiveKind::Pool>(c, primitive.kind());
+      return pool_vjp(pool, c, pool.mode() == PoolMode::Max ? saved.output<1>() : Tensor());
+    }
+    case PrimitiveKind::AvgPoolBackward:
+      return avg_pool_backward_vjp(static_cast<const AvgPoolBackward&>(primitive), c);
     case PrimitiveKind::Fill:
     case PrimitiveKind::Range:
     case PrimitiveKind::RandomFill:

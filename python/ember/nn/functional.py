@@ -230,3 +230,24 @@ layer_norm = _nn.layer_norm
 batch_norm = _nn.batch_norm
 group_norm = _nn.group_norm
 instance_norm = _nn.instance_norm
+
+# ---------------------------------------------------------------- pooling (ember/ops/nn_pool.h)
+
+max_pool1d = _nn.max_pool1d
+max_pool2d = _nn.max_pool2d
+max_pool3d = _nn.max_pool3d
+max_pool1d_with_indices = _nn.max_pool1d_with_indices
+max_pool2d_with_indices = _nn.max_pool2d_with_indices
+max_pool3d_with_indices = _nn.max_pool3d_with_indices
+avg_pool1d = _nn.avg_pool1d
+avg_pool2d = _nn.avg_pool2d
+avg_pool3d = _nn.avg_pool3d
+adaptive_avg_pool1d = _nn.adaptive_avg_pool1d
+adaptive_avg_pool2d = _nn.adaptive_avg_pool2d
+adaptive_avg_pool3d = _nn.adaptive_avg_pool3d
+adaptive_max_pool1d = _nn.adaptive_max_pool1d
+adaptive_max_pool2d = _nn.adaptive_max_pool2d
+adaptive_max_pool3d = _nn.adaptive_max_pool3d
+adaptive_max_pool1d_with_indices = _nn.adaptive_max_pool1d_with_indices
+adaptive_max_pool2d_with_indices = _nn.adaptive_max_pool2d_with_indices
+adaptive_max_pool3d_with_indices = _nn.adaptive_max_pool3d_with_indices

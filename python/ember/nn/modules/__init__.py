@@ -72,3 +72,14 @@ from ember.nn.modules.loss import TripletMarginLoss as TripletMarginLoss
 from ember.nn.modules.module import Module as Module
 from ember.nn.modules.normalization import GroupNorm as GroupNorm
 from ember.nn.modules.normalization import LayerNorm as LayerNorm
+from ember.nn.modules.pooling import AdaptiveAvgPool1d as AdaptiveAvgPool1d
+from ember.nn.modules.pooling import AdaptiveAvgPool2d as AdaptiveAvgPool2d
+from ember.nn.modules.pooling import AdaptiveAvgPool3d as AdaptiveAvgPool3d
+from ember.nn.modules.pooling import AdaptiveMaxPool1d as AdaptiveMaxPool1d
+from ember.nn.modules.pooling import AdaptiveMaxPool2d as AdaptiveMaxPool2d
+from ember.nn.modules.pooling import AvgPool1d as AvgPool1d
+from ember.nn.modules.pooling import AvgPool2d as AvgPool2d
+from ember.nn.modules.pooling import AvgPool3d as AvgPool3d
+from ember.nn.modules.pooling import MaxPool1d as MaxPool1d
+from ember.nn.modules.pooling import MaxPool2d as MaxPool2d
+from ember.nn.modules.pooling import MaxPool3d as MaxPool3d
