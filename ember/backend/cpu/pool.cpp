@@ -4,7 +4,6 @@
 // in cache while each input row is read once per window row, and the visiting order (d, h, w
 // ascending) matches PyTorch's, so ties and NaNs pick the same index.
 #include <algorithm>
-#include <cmath>
 #include <limits>
 #include <type_traits>
 #include <vector>
@@ -92,12 +91,12 @@ void max_pool(const Pool& op, TensorSpan inputs, TensorSpan outputs) {
               T value = best[ow];
               int64_t index = where[ow];
               for (int64_t kw = 0; kw < count; ++kw) {
+                // Branch-free (selects, not jumps): which element wins is data-dependent.
                 const int64_t w = first + kw * dilation_w;
                 const T candidate = row[w];
-                if (candidate > value || std::isnan(candidate)) {
-                  value = candidate;
-                  index = row_start + w;
-                }
+                const bool wins = candidate > value || candidate != candidate;
+                value = wins ? candidate : value;
+                index = wins ? row_start + w : index;
               }
               best[ow] = value;
               where[ow] = index;
