@@ -8,11 +8,19 @@ struct kNone {};
 struct kMean {};
 struct kSum {};
 struct kBatchMean {};
+struct kConstant {};
+struct kReflect {};
+struct kReplicate {};
+struct kCircular {};
 }  // namespace enumtype
 
 inline constexpr enumtype::kNone kNone{};
 inline constexpr enumtype::kMean kMean{};
 inline constexpr enumtype::kSum kSum{};
 inline constexpr enumtype::kBatchMean kBatchMean{};
+inline constexpr enumtype::kConstant kConstant{};
+inline constexpr enumtype::kReflect kReflect{};
+inline constexpr enumtype::kReplicate kReplicate{};
+inline constexpr enumtype::kCircular kCircular{};
 
 }  // namespace ember

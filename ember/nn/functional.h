@@ -4,3 +4,5 @@
 
 #include "ember/nn/functional/linear.h"
 #include "ember/nn/functional/loss.h"
+#include "ember/nn/functional/padding.h"
+#include "ember/nn/functional/pooling.h"

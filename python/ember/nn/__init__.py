@@ -26,6 +26,9 @@ from ember.nn.modules import BatchNorm3d as BatchNorm3d
 from ember.nn.modules import BCELoss as BCELoss
 from ember.nn.modules import BCEWithLogitsLoss as BCEWithLogitsLoss
 from ember.nn.modules import Bilinear as Bilinear
+from ember.nn.modules import ConstantPad1d as ConstantPad1d
+from ember.nn.modules import ConstantPad2d as ConstantPad2d
+from ember.nn.modules import ConstantPad3d as ConstantPad3d
 from ember.nn.modules import CosineEmbeddingLoss as CosineEmbeddingLoss
 from ember.nn.modules import CosineSimilarity as CosineSimilarity
 from ember.nn.modules import CrossEntropyLoss as CrossEntropyLoss
@@ -72,8 +75,14 @@ from ember.nn.modules import ParameterDict as ParameterDict
 from ember.nn.modules import ParameterList as ParameterList
 from ember.nn.modules import PoissonNLLLoss as PoissonNLLLoss
 from ember.nn.modules import PReLU as PReLU
+from ember.nn.modules import ReflectionPad1d as ReflectionPad1d
+from ember.nn.modules import ReflectionPad2d as ReflectionPad2d
+from ember.nn.modules import ReflectionPad3d as ReflectionPad3d
 from ember.nn.modules import ReLU as ReLU
 from ember.nn.modules import ReLU6 as ReLU6
+from ember.nn.modules import ReplicationPad1d as ReplicationPad1d
+from ember.nn.modules import ReplicationPad2d as ReplicationPad2d
+from ember.nn.modules import ReplicationPad3d as ReplicationPad3d
 from ember.nn.modules import RReLU as RReLU
 from ember.nn.modules import Sequential as Sequential
 from ember.nn.modules import Sigmoid as Sigmoid
@@ -90,4 +99,5 @@ from ember.nn.modules import Tanhshrink as Tanhshrink
 from ember.nn.modules import Threshold as Threshold
 from ember.nn.modules import TripletMarginLoss as TripletMarginLoss
 from ember.nn.modules import Unflatten as Unflatten
+from ember.nn.modules import ZeroPad2d as ZeroPad2d
 from ember.nn.parameter import Parameter as Parameter

@@ -10,6 +10,7 @@ import warnings as _warnings
 import ember as _ember
 from ember._C import _nn
 from ember.nn._activation_functional import *  # noqa: F403  (activations, softmax, dropout)
+from ember.nn._shape_functional import *  # noqa: F403  (pad, embedding, pixel_shuffle, fold)
 
 linear = _nn.linear
 bilinear = _nn.bilinear

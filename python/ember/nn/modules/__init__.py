@@ -72,6 +72,16 @@ from ember.nn.modules.loss import TripletMarginLoss as TripletMarginLoss
 from ember.nn.modules.module import Module as Module
 from ember.nn.modules.normalization import GroupNorm as GroupNorm
 from ember.nn.modules.normalization import LayerNorm as LayerNorm
+from ember.nn.modules.padding import ConstantPad1d as ConstantPad1d
+from ember.nn.modules.padding import ConstantPad2d as ConstantPad2d
+from ember.nn.modules.padding import ConstantPad3d as ConstantPad3d
+from ember.nn.modules.padding import ReflectionPad1d as ReflectionPad1d
+from ember.nn.modules.padding import ReflectionPad2d as ReflectionPad2d
+from ember.nn.modules.padding import ReflectionPad3d as ReflectionPad3d
+from ember.nn.modules.padding import ReplicationPad1d as ReplicationPad1d
+from ember.nn.modules.padding import ReplicationPad2d as ReplicationPad2d
+from ember.nn.modules.padding import ReplicationPad3d as ReplicationPad3d
+from ember.nn.modules.padding import ZeroPad2d as ZeroPad2d
 from ember.nn.modules.pooling import AdaptiveAvgPool1d as AdaptiveAvgPool1d
 from ember.nn.modules.pooling import AdaptiveAvgPool2d as AdaptiveAvgPool2d
 from ember.nn.modules.pooling import AdaptiveAvgPool3d as AdaptiveAvgPool3d
