@@ -16,6 +16,7 @@
 #include "ember/autograd/derivatives_nn.h"
 #include "ember/autograd/derivatives_nn_conv.h"
 #include "ember/autograd/derivatives_norm.h"
+#include "ember/autograd/derivatives_pool.h"
 #include "ember/autograd/derivatives_scan.h"
 #include "ember/autograd/derivatives_scatter.h"
 #include "ember/autograd/grad_mode.h"
@@ -186,6 +187,10 @@ constexpr SaveMask saves(PrimitiveKind kind) {
       return 0;
     case PrimitiveKind::Convolution:
       return kInputs01;
+    case PrimitiveKind::Pool:  // Max: the indices (output 1)
+      return kSaveOutputs;
+    case PrimitiveKind::AvgPoolBackward:
+      return 0;
     case PrimitiveKind::Unary:
     case PrimitiveKind::Binary:
     case PrimitiveKind::AddScaled:
@@ -725,6 +730,8 @@ bool is_differentiable(const Primitive& primitive) {
     case PrimitiveKind::Softmax:
     case PrimitiveKind::LayerNorm:
     case PrimitiveKind::Convolution:
+    case PrimitiveKind::Pool:
+    case PrimitiveKind::AvgPoolBackward:
       return true;
     case PrimitiveKind::Binary:
       return is_differentiable(type_rule(static_cast<const BinaryPrimitive&>(primitive).op()));
@@ -787,7 +794,11 @@ SaveMask saved_for_backward(const Primitive& primitive, SaveMask needs) {
     case PrimitiveKind::Softmax:
     case PrimitiveKind::LayerNorm:
     case PrimitiveKind::LayerNormBackward:
+    case PrimitiveKind::AvgPoolBackward:
       return saves(primitive.kind());
+    case PrimitiveKind::Pool:
+      return static_cast<const Pool&>(primitive).mode() == PoolMode::Max ? saves(primitive.kind())
+                                                                         : 0;
   }
   return 0;
 }
@@ -929,6 +940,13 @@ TensorList vjp(const Primitive& primitive, const BackwardContext& c) {
       return convolution_vjp(static_cast<const Convolution&>(primitive), c, saved.input<0>(),
                              saved.input<1>());
     }
+    case PrimitiveKind::Pool: {
+      const auto& pool = static_cast<const Pool&>(primitive);
+      const auto saved = saved_for<PrimitiveKind::Pool>(c, primitive.kind());
+      return pool_vjp(pool, c, pool.mode() == PoolMode::Max ? saved.output<1>() : Tensor());
+    }
+    case PrimitiveKind::AvgPoolBackward:
+      return avg_pool_backward_vjp(static_cast<const AvgPoolBackward&>(primitive), c);
     case PrimitiveKind::Fill:
     case PrimitiveKind::Range:
     case PrimitiveKind::RandomFill:

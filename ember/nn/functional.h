@@ -8,3 +8,4 @@
 #include "ember/nn/functional/loss.h"
 #include "ember/nn/functional/normalization.h"
 #include "ember/nn/functional/padding.h"
+#include "ember/nn/functional/pooling.h"

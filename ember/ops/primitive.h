@@ -55,6 +55,9 @@ enum class PrimitiveKind : uint8_t {
   LayerNormBackward,
   // nn_conv
   Convolution,
+  // nn_pool
+  Pool,
+  AvgPoolBackward,
 };
 
 class Primitive {

@@ -122,6 +122,7 @@ NB_MODULE(_C, module) {
   init_nn_loss(nn_module);
   init_nn_norm(nn_module);
   init_nn_utils(nn_module, module);
+  init_nn_pool(nn_module, module);
   init_nn_shape(nn_module, module);
   init_nn_conv(nn_module, module);
 }

@@ -13,6 +13,7 @@ void init_nn_linear(nb::module_& nn, nb::module_& module);
 void init_nn_loss(nb::module_& nn);
 void init_nn_norm(nb::module_& nn);
 void init_nn_utils(nb::module_& nn, nb::module_& module);
+void init_nn_pool(nb::module_& nn, nb::module_& module);
 void init_nn_shape(nb::module_& nn, nb::module_& module);
 void init_nn_conv(nb::module_& nn, nb::module_& module);
 

@@ -12,7 +12,15 @@ from ember.nn.modules import ELU as ELU
 from ember.nn.modules import GELU as GELU
 from ember.nn.modules import GLU as GLU
 from ember.nn.modules import SELU as SELU
+from ember.nn.modules import AdaptiveAvgPool1d as AdaptiveAvgPool1d
+from ember.nn.modules import AdaptiveAvgPool2d as AdaptiveAvgPool2d
+from ember.nn.modules import AdaptiveAvgPool3d as AdaptiveAvgPool3d
+from ember.nn.modules import AdaptiveMaxPool1d as AdaptiveMaxPool1d
+from ember.nn.modules import AdaptiveMaxPool2d as AdaptiveMaxPool2d
 from ember.nn.modules import AlphaDropout as AlphaDropout
+from ember.nn.modules import AvgPool1d as AvgPool1d
+from ember.nn.modules import AvgPool2d as AvgPool2d
+from ember.nn.modules import AvgPool3d as AvgPool3d
 from ember.nn.modules import BatchNorm1d as BatchNorm1d
 from ember.nn.modules import BatchNorm2d as BatchNorm2d
 from ember.nn.modules import BatchNorm3d as BatchNorm3d
@@ -58,6 +66,9 @@ from ember.nn.modules import Linear as Linear
 from ember.nn.modules import LogSigmoid as LogSigmoid
 from ember.nn.modules import LogSoftmax as LogSoftmax
 from ember.nn.modules import MarginRankingLoss as MarginRankingLoss
+from ember.nn.modules import MaxPool1d as MaxPool1d
+from ember.nn.modules import MaxPool2d as MaxPool2d
+from ember.nn.modules import MaxPool3d as MaxPool3d
 from ember.nn.modules import Mish as Mish
 from ember.nn.modules import Module as Module
 from ember.nn.modules import ModuleDict as ModuleDict

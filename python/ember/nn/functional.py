@@ -240,3 +240,23 @@ conv3d = _nn.conv3d
 conv_transpose1d = _nn.conv_transpose1d
 conv_transpose2d = _nn.conv_transpose2d
 conv_transpose3d = _nn.conv_transpose3d
+# ---------------------------------------------------------------- pooling (ember/ops/nn_pool.h)
+
+max_pool1d = _nn.max_pool1d
+max_pool2d = _nn.max_pool2d
+max_pool3d = _nn.max_pool3d
+max_pool1d_with_indices = _nn.max_pool1d_with_indices
+max_pool2d_with_indices = _nn.max_pool2d_with_indices
+max_pool3d_with_indices = _nn.max_pool3d_with_indices
+avg_pool1d = _nn.avg_pool1d
+avg_pool2d = _nn.avg_pool2d
+avg_pool3d = _nn.avg_pool3d
+adaptive_avg_pool1d = _nn.adaptive_avg_pool1d
+adaptive_avg_pool2d = _nn.adaptive_avg_pool2d
+adaptive_avg_pool3d = _nn.adaptive_avg_pool3d
+adaptive_max_pool1d = _nn.adaptive_max_pool1d
+adaptive_max_pool2d = _nn.adaptive_max_pool2d
+adaptive_max_pool3d = _nn.adaptive_max_pool3d
+adaptive_max_pool1d_with_indices = _nn.adaptive_max_pool1d_with_indices
+adaptive_max_pool2d_with_indices = _nn.adaptive_max_pool2d_with_indices
+adaptive_max_pool3d_with_indices = _nn.adaptive_max_pool3d_with_indices

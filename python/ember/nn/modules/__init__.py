@@ -89,3 +89,14 @@ from ember.nn.modules.padding import ReplicationPad1d as ReplicationPad1d
 from ember.nn.modules.padding import ReplicationPad2d as ReplicationPad2d
 from ember.nn.modules.padding import ReplicationPad3d as ReplicationPad3d
 from ember.nn.modules.padding import ZeroPad2d as ZeroPad2d
+from ember.nn.modules.pooling import AdaptiveAvgPool1d as AdaptiveAvgPool1d
+from ember.nn.modules.pooling import AdaptiveAvgPool2d as AdaptiveAvgPool2d
+from ember.nn.modules.pooling import AdaptiveAvgPool3d as AdaptiveAvgPool3d
+from ember.nn.modules.pooling import AdaptiveMaxPool1d as AdaptiveMaxPool1d
+from ember.nn.modules.pooling import AdaptiveMaxPool2d as AdaptiveMaxPool2d
+from ember.nn.modules.pooling import AvgPool1d as AvgPool1d
+from ember.nn.modules.pooling import AvgPool2d as AvgPool2d
+from ember.nn.modules.pooling import AvgPool3d as AvgPool3d
+from ember.nn.modules.pooling import MaxPool1d as MaxPool1d
+from ember.nn.modules.pooling import MaxPool2d as MaxPool2d
+from ember.nn.modules.pooling import MaxPool3d as MaxPool3d
