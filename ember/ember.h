@@ -17,6 +17,7 @@
 #include "ember/ops/math.h"
 #include "ember/ops/nn_activation.h"
 #include "ember/ops/nn_init.h"
+#include "ember/ops/nn_interp.h"
 #include "ember/ops/nn_linear.h"
 #include "ember/ops/nn_loss.h"
 #include "ember/ops/nn_norm.h"

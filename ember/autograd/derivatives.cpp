@@ -24,6 +24,7 @@
 #include "ember/ops/ops.h"
 #include "ember/ops/primitives.h"
 #include "ember/ops/primitives_nn.h"
+#include "ember/ops/primitives_nn_interp.h"
 #include "ember/ops/primitives_shape.h"
 
 namespace ember::autograd {
@@ -180,6 +181,8 @@ constexpr SaveMask saves(PrimitiveKind kind) {
     case PrimitiveKind::LayerNorm:
       return kInputs01 | kSaveOutputs;
     case PrimitiveKind::LayerNormBackward:
+      return 0;
+    case PrimitiveKind::Upsample:
       return 0;
     case PrimitiveKind::Unary:
     case PrimitiveKind::Binary:
@@ -693,6 +696,8 @@ bool is_differentiable(const Primitive& primitive) {
     case PrimitiveKind::Softmax:
     case PrimitiveKind::LayerNorm:
       return true;
+    case PrimitiveKind::Upsample:
+      return true;
     case PrimitiveKind::Binary:
       return is_differentiable(type_rule(static_cast<const BinaryPrimitive&>(primitive).op()));
     case PrimitiveKind::Reduce: {
@@ -753,6 +758,7 @@ SaveMask saved_for_backward(const Primitive& primitive, SaveMask needs) {
     case PrimitiveKind::Softmax:
     case PrimitiveKind::LayerNorm:
     case PrimitiveKind::LayerNormBackward:
+    case PrimitiveKind::Upsample:
       return saves(primitive.kind());
   }
   return 0;
@@ -890,6 +896,8 @@ TensorList vjp(const Primitive& primitive, const BackwardContext& c) {
                             layer_norm.has_weight() ? saved.input<1>() : Tensor(),
                             saved.output<1>(), saved.output<2>());
     }
+    case PrimitiveKind::Upsample:  // linear: the gradient is the transposed map
+      return {run_upsample(static_cast<const Upsample&>(primitive).transposed(), grad)};
     case PrimitiveKind::Fill:
     case PrimitiveKind::Range:
     case PrimitiveKind::RandomFill:

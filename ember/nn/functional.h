@@ -4,3 +4,4 @@
 
 #include "ember/nn/functional/linear.h"
 #include "ember/nn/functional/loss.h"
+#include "ember/nn/functional/upsampling.h"

@@ -53,6 +53,8 @@ enum class PrimitiveKind : uint8_t {
   // nn_norm
   LayerNorm,
   LayerNormBackward,
+  // nn_interp
+  Upsample,
 };
 
 class Primitive {

@@ -121,4 +121,5 @@ NB_MODULE(_C, module) {
   init_nn_linear(nn_module, module);
   init_nn_loss(nn_module);
   init_nn_norm(nn_module);
+  init_nn_interp(nn_module);
 }

@@ -12,5 +12,6 @@ void init_nn_init(nb::module_& nn);
 void init_nn_linear(nb::module_& nn, nb::module_& module);
 void init_nn_loss(nb::module_& nn);
 void init_nn_norm(nb::module_& nn);
+void init_nn_interp(nb::module_& nn);
 
 }  // namespace ember::python

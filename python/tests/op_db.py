@@ -1591,7 +1591,7 @@ add(
 # The op families of the tensor-API issue keep their entries in op_db_<family>.py, each a list
 # ENTRIES built with the helpers above (the module imports them from here).
 OP_FAMILIES = ("shape", "scatter", "scan", "math", "linalg", "random", "util", "nn_activation",
-               "nn_loss", "nn_linear", "nn_norm")
+               "nn_loss", "nn_linear", "nn_norm", "nn_interp")
 for _family in OP_FAMILIES:
     add(*importlib.import_module(f"op_db_{_family}").ENTRIES)
 

@@ -72,3 +72,6 @@ from ember.nn.modules.loss import TripletMarginLoss as TripletMarginLoss
 from ember.nn.modules.module import Module as Module
 from ember.nn.modules.normalization import GroupNorm as GroupNorm
 from ember.nn.modules.normalization import LayerNorm as LayerNorm
+from ember.nn.modules.upsampling import Upsample as Upsample
+from ember.nn.modules.upsampling import UpsamplingBilinear2d as UpsamplingBilinear2d
+from ember.nn.modules.upsampling import UpsamplingNearest2d as UpsamplingNearest2d
