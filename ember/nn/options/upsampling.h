@@ -11,6 +11,7 @@
 
 #include "ember/nn/arg.h"
 #include "ember/nn/enum.h"
+#include "ember/ops/nn_init.h"  // ember::kLinear, shared with nn.init's gains
 
 namespace ember::nn {
 
