@@ -18,19 +18,19 @@ def register(add, real):
     """Adds this family's cases with test_gradcheck's add(op, note, fn, *specs) and real(*shape)."""
     name = "nn.functional.interpolate"
     for mode, shape, kwargs in (
-            ("nearest", (1, 2, 3), dict(scale_factor=1.7)),
-            ("nearest", (1, 1, 2, 3), dict(size=(3, 5))),
-            ("nearest", (1, 1, 2, 2, 2), dict(scale_factor=2.0)),
-            ("nearest-exact", (1, 1, 2, 3), dict(size=(4, 2))),
-            ("linear", (1, 2, 3), dict(size=5, align_corners=False)),
-            ("linear", (1, 2, 3), dict(size=5, align_corners=True)),
-            ("bilinear", (1, 1, 2, 3), dict(size=(3, 5), align_corners=False)),
-            ("bilinear", (1, 1, 3, 3), dict(scale_factor=0.7, align_corners=True)),
-            ("bicubic", (1, 1, 2, 3), dict(size=(3, 4), align_corners=False)),
-            ("bicubic", (1, 1, 3, 2), dict(size=(2, 3), align_corners=True)),
-            ("trilinear", (1, 1, 2, 2, 3), dict(size=(3, 2, 2), align_corners=False)),
-            ("area", (1, 2, 5), dict(size=3)),
-            ("area", (1, 1, 3, 4), dict(size=(2, 3)))):
+            ("nearest", (1, 2, 3), {"scale_factor": 1.7}),
+            ("nearest", (1, 1, 2, 3), {"size": (3, 5)}),
+            ("nearest", (1, 1, 2, 2, 2), {"scale_factor": 2.0}),
+            ("nearest-exact", (1, 1, 2, 3), {"size": (4, 2)}),
+            ("linear", (1, 2, 3), {"size": 5, "align_corners": False}),
+            ("linear", (1, 2, 3), {"size": 5, "align_corners": True}),
+            ("bilinear", (1, 1, 2, 3), {"size": (3, 5), "align_corners": False}),
+            ("bilinear", (1, 1, 3, 3), {"scale_factor": 0.7, "align_corners": True}),
+            ("bicubic", (1, 1, 2, 3), {"size": (3, 4), "align_corners": False}),
+            ("bicubic", (1, 1, 3, 2), {"size": (2, 3), "align_corners": True}),
+            ("trilinear", (1, 1, 2, 2, 3), {"size": (3, 2, 2), "align_corners": False}),
+            ("area", (1, 2, 5), {"size": 3}),
+            ("area", (1, 1, 3, 4), {"size": (2, 3)})):
         add(name, f"{mode}-{len(shape)}d-{'-'.join(map(str, kwargs.values()))}",
             lambda x, mode=mode, kwargs=kwargs: F.interpolate(x, mode=mode, **kwargs),
             real(*shape))

@@ -91,7 +91,7 @@ def ref_interpolate(x, size=None, scale_factor=None, mode="nearest", align_corne
     else:
         factors = ([scale_factor] * spatial if isinstance(scale_factor, (int, float))
                    else list(scale_factor))
-        sizes = [int(math.floor(n * f)) for n, f in zip(in_sizes, factors)]
+        sizes = [math.floor(n * f) for n, f in zip(in_sizes, factors)]
         recompute = recompute_scale_factor or mode == "area"
         scales = [None] * spatial if recompute else factors
     kernel = KERNELS[mode]
@@ -107,37 +107,37 @@ def ref_interpolate(x, size=None, scale_factor=None, mode="nearest", align_corne
 # (input shape, keyword arguments): every mode, align_corners both ways, sizes up and down,
 # scale factors kept and recomputed, non-integer factors, empty batches.
 INTERPOLATE_CASES = [
-    ((2, 3, 5), dict(scale_factor=2.0)),
-    ((2, 3, 5), dict(size=3)),
-    ((2, 3, 5), dict(scale_factor=1.7)),
-    ((1, 2, 3, 4), dict(size=(5, 7))),
-    ((1, 2, 3, 4), dict(scale_factor=(2.0, 3.0))),
-    ((1, 2, 4, 4), dict(scale_factor=0.6)),
-    ((1, 1, 2, 3, 4), dict(size=(3, 5, 2))),
-    ((0, 2, 3, 4), dict(scale_factor=2.0)),
-    ((2, 3, 5), dict(scale_factor=1.7, mode="nearest-exact")),
-    ((1, 2, 3, 4), dict(size=(5, 7), mode="nearest-exact")),
-    ((1, 1, 2, 3, 4), dict(size=(3, 5, 2), mode="nearest-exact")),
-    ((2, 3, 5), dict(size=8, mode="linear")),
-    ((2, 3, 5), dict(size=8, mode="linear", align_corners=True)),
-    ((2, 3, 5), dict(scale_factor=1.5, mode="linear")),
-    ((2, 3, 5), dict(scale_factor=1.5, mode="linear", recompute_scale_factor=True)),
-    ((2, 3, 5), dict(size=1, mode="linear", align_corners=True)),
-    ((1, 2, 3, 4), dict(size=(5, 7), mode="bilinear")),
-    ((1, 2, 3, 4), dict(size=(5, 7), mode="bilinear", align_corners=True)),
-    ((1, 2, 4, 4), dict(scale_factor=2.0, mode="bilinear")),
-    ((1, 2, 6, 5), dict(size=(4, 3), mode="bilinear")),
-    ((0, 2, 3, 4), dict(scale_factor=2.0, mode="bilinear")),
-    ((1, 2, 3, 4), dict(size=(5, 7), mode="bicubic")),
-    ((1, 2, 3, 4), dict(size=(5, 7), mode="bicubic", align_corners=True)),
-    ((1, 2, 6, 5), dict(scale_factor=0.5, mode="bicubic")),
-    ((1, 2, 4, 4), dict(size=(4, 6), mode="bicubic")),
-    ((1, 1, 2, 3, 4), dict(size=(3, 5, 2), mode="trilinear")),
-    ((1, 1, 2, 3, 4), dict(scale_factor=2.0, mode="trilinear", align_corners=True)),
-    ((2, 3, 7), dict(size=3, mode="area")),
-    ((1, 2, 5, 7), dict(size=(2, 3), mode="area")),
-    ((1, 2, 5, 7), dict(scale_factor=0.5, mode="area")),
-    ((1, 1, 4, 5, 6), dict(size=(2, 3, 4), mode="area")),
+    ((2, 3, 5), {"scale_factor": 2.0}),
+    ((2, 3, 5), {"size": 3}),
+    ((2, 3, 5), {"scale_factor": 1.7}),
+    ((1, 2, 3, 4), {"size": (5, 7)}),
+    ((1, 2, 3, 4), {"scale_factor": (2.0, 3.0)}),
+    ((1, 2, 4, 4), {"scale_factor": 0.6}),
+    ((1, 1, 2, 3, 4), {"size": (3, 5, 2)}),
+    ((0, 2, 3, 4), {"scale_factor": 2.0}),
+    ((2, 3, 5), {"scale_factor": 1.7, "mode": "nearest-exact"}),
+    ((1, 2, 3, 4), {"size": (5, 7), "mode": "nearest-exact"}),
+    ((1, 1, 2, 3, 4), {"size": (3, 5, 2), "mode": "nearest-exact"}),
+    ((2, 3, 5), {"size": 8, "mode": "linear"}),
+    ((2, 3, 5), {"size": 8, "mode": "linear", "align_corners": True}),
+    ((2, 3, 5), {"scale_factor": 1.5, "mode": "linear"}),
+    ((2, 3, 5), {"scale_factor": 1.5, "mode": "linear", "recompute_scale_factor": True}),
+    ((2, 3, 5), {"size": 1, "mode": "linear", "align_corners": True}),
+    ((1, 2, 3, 4), {"size": (5, 7), "mode": "bilinear"}),
+    ((1, 2, 3, 4), {"size": (5, 7), "mode": "bilinear", "align_corners": True}),
+    ((1, 2, 4, 4), {"scale_factor": 2.0, "mode": "bilinear"}),
+    ((1, 2, 6, 5), {"size": (4, 3), "mode": "bilinear"}),
+    ((0, 2, 3, 4), {"scale_factor": 2.0, "mode": "bilinear"}),
+    ((1, 2, 3, 4), {"size": (5, 7), "mode": "bicubic"}),
+    ((1, 2, 3, 4), {"size": (5, 7), "mode": "bicubic", "align_corners": True}),
+    ((1, 2, 6, 5), {"scale_factor": 0.5, "mode": "bicubic"}),
+    ((1, 2, 4, 4), {"size": (4, 6), "mode": "bicubic"}),
+    ((1, 1, 2, 3, 4), {"size": (3, 5, 2), "mode": "trilinear"}),
+    ((1, 1, 2, 3, 4), {"scale_factor": 2.0, "mode": "trilinear", "align_corners": True}),
+    ((2, 3, 7), {"size": 3, "mode": "area"}),
+    ((1, 2, 5, 7), {"size": (2, 3), "mode": "area"}),
+    ((1, 2, 5, 7), {"scale_factor": 0.5, "mode": "area"}),
+    ((1, 1, 4, 5, 6), {"size": (2, 3, 4), "mode": "area"}),
 ]
 
 
@@ -149,8 +149,8 @@ def interpolate_samples(rng, dtype):
 def _deprecated_samples(mode):
     def samples(rng, dtype):
         return [Sample((Input(make_values(rng, shape, dtype, "real"), dtype),), kwargs, k=16)
-                for shape, kwargs in (((1, 2, 3, 4), dict(size=(5, 7))),
-                                      ((1, 2, 3, 4), dict(scale_factor=2)))]
+                for shape, kwargs in (((1, 2, 3, 4), {"size": (5, 7)}),
+                                      ((1, 2, 3, 4), {"scale_factor": 2}))]
     return samples
 
 
@@ -274,8 +274,8 @@ def grid_sample_samples(rng, dtype):
     for shape, grid_shape, mode, padding_mode, align in GRID_CASES:
         x = Input(make_values(rng, shape, dtype, "real"), dtype)
         grid = Input(make_values(rng, grid_shape, dtype, "real") * 0.7, dtype)
-        found.append(Sample((x, grid), dict(mode=mode, padding_mode=padding_mode,
-                                            align_corners=align),
+        found.append(Sample((x, grid), {"mode": mode, "padding_mode": padding_mode,
+                                            "align_corners": align},
                             tag=shape_tag(shape, grid_shape), k=16))
     return found
 
@@ -308,7 +308,7 @@ AFFINE_CASES = [((2, 2, 3), (2, 3, 4, 5), False), ((2, 2, 3), (2, 3, 4, 5), True
 
 def affine_grid_samples(rng, dtype):
     return [Sample((Input(make_values(rng, theta_shape, dtype, "real"), dtype), size),
-                   dict(align_corners=align), k=4) for theta_shape, size, align in AFFINE_CASES]
+                   {"align_corners": align}, k=4) for theta_shape, size, align in AFFINE_CASES]
 
 
 ENTRIES = [

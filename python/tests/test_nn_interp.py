@@ -8,7 +8,7 @@ import pytest
 
 import ember
 from ember import nn
-from ember.nn import functional as F
+from ember.nn import functional as F  # noqa: N812 (PyTorch's idiom)
 
 
 def square():
@@ -85,7 +85,7 @@ def test_affine_grid_values():
 @pytest.mark.parametrize("mode", ["nearest", "bilinear", "bicubic", "area"])
 def test_double_backward_is_the_forward_map(mode):
     x = ember.rand(1, 2, 3, 4, dtype=ember.float64, requires_grad=True)
-    kwargs = dict(align_corners=False) if mode in ("bilinear", "bicubic") else {}
+    kwargs = {"align_corners": False} if mode in ("bilinear", "bicubic") else {}
     size = (2, 3) if mode == "area" else (5, 7)
     y = F.interpolate(x, size=size, mode=mode, **kwargs)
     g = ember.rand(*y.shape, dtype=ember.float64, requires_grad=True)

@@ -79,7 +79,7 @@ from ember.nn.modules import Tanhshrink as Tanhshrink
 from ember.nn.modules import Threshold as Threshold
 from ember.nn.modules import TripletMarginLoss as TripletMarginLoss
 from ember.nn.modules import Unflatten as Unflatten
-from ember.nn.parameter import Parameter as Parameter
 from ember.nn.modules import Upsample as Upsample
 from ember.nn.modules import UpsamplingBilinear2d as UpsamplingBilinear2d
 from ember.nn.modules import UpsamplingNearest2d as UpsamplingNearest2d
+from ember.nn.parameter import Parameter as Parameter

@@ -231,7 +231,7 @@ batch_norm = _nn.batch_norm
 group_norm = _nn.group_norm
 instance_norm = _nn.instance_norm
 
-# ---------------------------------------------------------------- resampling (ember/ops/nn_interp.h)
+# ---------------------------------------------------------- resampling (ember/ops/nn_interp.h)
 
 
 def _per_spatial_dim(value, input):

@@ -1,5 +1,5 @@
 """Upsample, UpsamplingNearest2d and UpsamplingBilinear2d (torch.nn's): interpolate as a layer."""
-from ember.nn import functional as F
+from ember.nn import functional as F  # noqa: N812 (PyTorch's idiom)
 from ember.nn.modules.module import Module
 
 __all__ = ["Upsample", "UpsamplingBilinear2d", "UpsamplingNearest2d"]
