@@ -1,6 +1,6 @@
 """op_db entries of one op family: nn.functional's resampling ops (named nn.functional.<name>).
 
-The references resample one dim at a time with a matrix (output index x input index) built from
+The references resample one dim at a time with (input index, weight) taps per output index from
 PyTorch's documented source-index formulas (aten/src/ATen/native/UpSample.h): nearest indices in
 float32 arithmetic as PyTorch computes them, linear and cubic weights with align_corners and a
 given scale_factor, area as the mean over [floor(o * in / out), ceil((o + 1) * in / out)).
@@ -35,9 +35,11 @@ def _cubic_weights(t):
     return [outer(t + 1), inner(t), inner(1 - t), outer(2 - t)]
 
 
-def resample_matrix(mode, in_size, out_size, align_corners=False, scale=None, identity=False):
-    """The (out_size, in_size) matrix of one dim; identity: every dim keeps its size (cubic)."""
-    matrix = np.zeros((out_size, in_size))
+def resample_taps(mode, in_size, out_size, align_corners=False, scale=None, identity=False):
+    """Per output index the (input index, weight) taps of one dim, zero weights included (they
+    still multiply their inputs, so an infinity there gives NaN as in PyTorch's kernels);
+    identity: every dim keeps its size (cubic)."""
+    taps = []
     for o in range(out_size):
         if mode in ("nearest", "nearest-exact"):
             exact = mode == "nearest-exact"
@@ -49,32 +51,42 @@ def resample_matrix(mode, in_size, out_size, align_corners=False, scale=None, id
                 s = np.float32(1.0 / scale) if scale else np.float32(in_size) / np.float32(out_size)
                 position = (np.float32(o) + np.float32(0.5 if exact else 0.0)) * s
                 i = min(int(np.floor(position)), in_size - 1)
-            matrix[o, i] = 1.0
+            taps.append([(i, 1.0)])
         elif mode == "linear":
             if out_size == in_size:
-                matrix[o, o] = 1.0
+                taps.append([(o, 1.0), (o, 0.0)])
                 continue
             s = _source_scale(in_size, out_size, align_corners, scale)
             real = s * o if align_corners else max(s * (o + 0.5) - 0.5, 0.0)
             i0 = min(math.floor(real), in_size - 1)
             lam = min(max(real - i0, 0.0), 1.0)
-            matrix[o, i0] += 1 - lam
-            matrix[o, i0 + (1 if i0 < in_size - 1 else 0)] += lam
+            taps.append([(i0, 1 - lam), (i0 + (1 if i0 < in_size - 1 else 0), lam)])
         elif mode == "cubic":
             if identity:
-                matrix[o, o] = 1.0
+                taps.append([(o, 1.0 if k == 1 else 0.0) for k in range(4)])
                 continue
             s = _source_scale(in_size, out_size, align_corners, scale)
             real = s * o if align_corners else s * (o + 0.5) - 0.5
             i0 = min(math.floor(real), in_size - 1)
             t = min(max(real - i0, 0.0), 1.0)
-            for k, w in enumerate(_cubic_weights(t)):
-                matrix[o, min(max(i0 - 1 + k, 0), in_size - 1)] += w
+            taps.append([(min(max(i0 - 1 + k, 0), in_size - 1), w)
+                         for k, w in enumerate(_cubic_weights(t))])
         else:  # area
             start = (o * in_size) // out_size
             end = -((-(o + 1) * in_size) // out_size)
-            matrix[o, start:end] = 1.0 / (end - start)
-    return matrix
+            taps.append([(i, 1.0 / (end - start)) for i in range(start, end)])
+    return taps
+
+
+def apply_taps(x, axis, taps):
+    rows = []
+    for row in taps:
+        total = None
+        for i, w in row:
+            term = w * np.take(x, i, axis=axis)
+            total = term if total is None else total + term
+        rows.append(total)
+    return np.stack(rows, axis=axis)
 
 
 KERNELS = {"nearest": "nearest", "nearest-exact": "nearest-exact", "linear": "linear",
@@ -98,9 +110,8 @@ def ref_interpolate(x, size=None, scale_factor=None, mode="nearest", align_corne
     same = list(in_sizes) == sizes
     result = x
     for d in range(spatial):
-        matrix = resample_matrix(kernel, in_sizes[d], sizes[d], bool(align_corners), scales[d],
-                                 same)
-        result = np.moveaxis(np.tensordot(matrix, result, axes=([1], [d + 2])), 0, d + 2)
+        taps = resample_taps(kernel, in_sizes[d], sizes[d], bool(align_corners), scales[d], same)
+        result = apply_taps(result, d + 2, taps)
     return result
 
 
