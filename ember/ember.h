@@ -18,6 +18,7 @@
 #include "ember/ops/nn_activation.h"
 #include "ember/ops/nn_conv.h"
 #include "ember/ops/nn_init.h"
+#include "ember/ops/nn_interp.h"
 #include "ember/ops/nn_linear.h"
 #include "ember/ops/nn_loss.h"
 #include "ember/ops/nn_norm.h"

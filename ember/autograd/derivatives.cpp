@@ -27,6 +27,7 @@
 #include "ember/ops/primitives.h"
 #include "ember/ops/primitives_nn.h"
 #include "ember/ops/primitives_nn_conv.h"
+#include "ember/ops/primitives_nn_interp.h"
 #include "ember/ops/primitives_shape.h"
 #include "ember/ops/shape.h"
 
@@ -190,6 +191,7 @@ constexpr SaveMask saves(PrimitiveKind kind) {
     case PrimitiveKind::Pool:  // Max: the indices (output 1)
       return kSaveOutputs;
     case PrimitiveKind::AvgPoolBackward:
+    case PrimitiveKind::Upsample:
       return 0;
     case PrimitiveKind::Unary:
     case PrimitiveKind::Binary:
@@ -733,6 +735,8 @@ bool is_differentiable(const Primitive& primitive) {
     case PrimitiveKind::Pool:
     case PrimitiveKind::AvgPoolBackward:
       return true;
+    case PrimitiveKind::Upsample:
+      return true;
     case PrimitiveKind::Binary:
       return is_differentiable(type_rule(static_cast<const BinaryPrimitive&>(primitive).op()));
     case PrimitiveKind::Reduce: {
@@ -795,6 +799,7 @@ SaveMask saved_for_backward(const Primitive& primitive, SaveMask needs) {
     case PrimitiveKind::LayerNorm:
     case PrimitiveKind::LayerNormBackward:
     case PrimitiveKind::AvgPoolBackward:
+    case PrimitiveKind::Upsample:
       return saves(primitive.kind());
     case PrimitiveKind::Pool:
       return static_cast<const Pool&>(primitive).mode() == PoolMode::Max ? saves(primitive.kind())
@@ -947,6 +952,8 @@ TensorList vjp(const Primitive& primitive, const BackwardContext& c) {
     }
     case PrimitiveKind::AvgPoolBackward:
       return avg_pool_backward_vjp(static_cast<const AvgPoolBackward&>(primitive), c);
+    case PrimitiveKind::Upsample:  // linear: the gradient is the transposed map
+      return {run_upsample(static_cast<const Upsample&>(primitive).transposed(), grad)};
     case PrimitiveKind::Fill:
     case PrimitiveKind::Range:
     case PrimitiveKind::RandomFill:

@@ -15,6 +15,14 @@ struct kCircular {};
 struct kZeros {};
 struct kValid {};
 struct kSame {};
+struct kNearest {};
+struct kBilinear {};
+struct kBicubic {};
+struct kTrilinear {};
+struct kArea {};
+struct kNearestExact {};
+struct kBorder {};
+struct kReflection {};
 }  // namespace enumtype
 
 inline constexpr enumtype::kNone kNone{};
@@ -28,5 +36,13 @@ inline constexpr enumtype::kCircular kCircular{};
 inline constexpr enumtype::kZeros kZeros{};
 inline constexpr enumtype::kValid kValid{};
 inline constexpr enumtype::kSame kSame{};
+inline constexpr enumtype::kNearest kNearest{};
+inline constexpr enumtype::kBilinear kBilinear{};
+inline constexpr enumtype::kBicubic kBicubic{};
+inline constexpr enumtype::kTrilinear kTrilinear{};
+inline constexpr enumtype::kArea kArea{};
+inline constexpr enumtype::kNearestExact kNearestExact{};
+inline constexpr enumtype::kBorder kBorder{};
+inline constexpr enumtype::kReflection kReflection{};
 
 }  // namespace ember

@@ -9,3 +9,4 @@
 #include "ember/nn/functional/normalization.h"
 #include "ember/nn/functional/padding.h"
 #include "ember/nn/functional/pooling.h"
+#include "ember/nn/functional/upsampling.h"

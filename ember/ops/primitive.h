@@ -58,6 +58,8 @@ enum class PrimitiveKind : uint8_t {
   // nn_pool
   Pool,
   AvgPoolBackward,
+  // nn_interp
+  Upsample,
 };
 
 class Primitive {

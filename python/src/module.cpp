@@ -125,4 +125,5 @@ NB_MODULE(_C, module) {
   init_nn_pool(nn_module, module);
   init_nn_shape(nn_module, module);
   init_nn_conv(nn_module, module);
+  init_nn_interp(nn_module);
 }

@@ -1592,7 +1592,7 @@ add(
 # ENTRIES built with the helpers above (the module imports them from here).
 OP_FAMILIES = ("shape", "scatter", "scan", "math", "linalg", "random", "util", "nn_activation",
                "nn_loss", "nn_linear", "nn_norm")
-OP_FAMILIES += ("nn_utils", "nn_shape", "nn_conv", "nn_pool")
+OP_FAMILIES += ("nn_utils", "nn_shape", "nn_conv", "nn_pool", "nn_interp")
 for _family in OP_FAMILIES:
     add(*importlib.import_module(f"op_db_{_family}").ENTRIES)
 

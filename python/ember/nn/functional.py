@@ -260,3 +260,67 @@ adaptive_max_pool3d = _nn.adaptive_max_pool3d
 adaptive_max_pool1d_with_indices = _nn.adaptive_max_pool1d_with_indices
 adaptive_max_pool2d_with_indices = _nn.adaptive_max_pool2d_with_indices
 adaptive_max_pool3d_with_indices = _nn.adaptive_max_pool3d_with_indices
+# ---------------------------------------------------------- resampling (ember/ops/nn_interp.h)
+
+
+def _per_spatial_dim(value, input):
+    """A single size or scale factor repeated once per spatial dim of input (N, C, *spatial)."""
+    if value is None or isinstance(value, (list, tuple)):
+        return value
+    return [value] * max(input.dim() - 2, 0)
+
+
+def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corners=None,
+                recompute_scale_factor=None, antialias=False):
+    """interpolate(input, size=None, scale_factor=None, mode='nearest', align_corners=None, recompute_scale_factor=None, antialias=False) -> Tensor
+
+    Resamples input (N, C, *spatial) to size, or to floor(spatial * scale_factor); mode nearest,
+    nearest-exact, linear (3-D), bilinear, bicubic (4-D), trilinear (5-D) or area.
+    """  # noqa: E501
+    scale_factor = _per_spatial_dim(scale_factor, input)
+    if scale_factor is not None:
+        scale_factor = [float(scale) for scale in scale_factor]
+    return _nn.interpolate(input, _per_spatial_dim(size, input), scale_factor, mode, align_corners,
+                           recompute_scale_factor, antialias)
+
+
+def upsample(input, size=None, scale_factor=None, mode="nearest", align_corners=None):
+    """upsample(input, size=None, scale_factor=None, mode='nearest', align_corners=None) -> Tensor
+
+    Deprecated alias of interpolate (PyTorch warns likewise).
+    """
+    _warnings.warn("nn.functional.upsample is deprecated. Use nn.functional.interpolate instead.",
+                   stacklevel=2)
+    return interpolate(input, size, scale_factor, mode, align_corners)
+
+
+def upsample_nearest(input, size=None, scale_factor=None):
+    """upsample_nearest(input, size=None, scale_factor=None) -> Tensor
+
+    Deprecated: interpolate(..., mode='nearest').
+    """
+    _warnings.warn("nn.functional.upsample_nearest is deprecated. Use nn.functional.interpolate "
+                   "instead.", stacklevel=2)
+    return interpolate(input, size, scale_factor, mode="nearest")
+
+
+def upsample_bilinear(input, size=None, scale_factor=None):
+    """upsample_bilinear(input, size=None, scale_factor=None) -> Tensor
+
+    Deprecated: interpolate(..., mode='bilinear', align_corners=True).
+    """
+    _warnings.warn("nn.functional.upsample_bilinear is deprecated. Use nn.functional.interpolate "
+                   "instead.", stacklevel=2)
+    return interpolate(input, size, scale_factor, mode="bilinear", align_corners=True)
+
+
+grid_sample = _nn.grid_sample
+
+
+def affine_grid(theta, size, align_corners=None):
+    """affine_grid(theta, size, align_corners=None) -> Tensor
+
+    The sampling grid (N, H, W, 2) of the affine maps theta (N, 2, 3) for an output of size
+    (N, C, H, W) (or (N, D, H, W, 3) of theta (N, 3, 4) for size (N, C, D, H, W)).
+    """
+    return _nn.affine_grid(theta, list(size), align_corners)

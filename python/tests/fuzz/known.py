@@ -78,8 +78,9 @@ def extremal_values_in(case, names):
 
 
 def ill_conditioned_float32_matrix(case):
-    """A float32 pseudo-inverse of a matrix with condition number beyond 1e3 is accurate only to
-    about cond * 6e-8, past the op's float32 tolerance; LAPACK and numpy round differently."""
+    """A float32 pseudo-inverse of a matrix with condition number beyond 1e2 is accurate only to
+    about cond * 6e-8, past the op's float32 tolerance; LAPACK and numpy round differently (a
+    batch with cond about 700 differed by 4e-5 relative)."""
     if case.info.name not in ("pinverse", "linalg.pinv") or case.dtype != ember.float32:
         return False
     matrices = [np.asarray(arg.values, dtype=float) for arg in case.args
@@ -87,12 +88,31 @@ def ill_conditioned_float32_matrix(case):
     for matrix in matrices:
         if matrix.size and np.isfinite(matrix).all():
             singular = np.linalg.svd(matrix, compute_uv=False)
-            if (singular[..., 0] > 1e3 * singular[..., -1]).any():
+            if (singular[..., 0] > 1e2 * singular[..., -1]).any():
                 return True
     return False
 
+def nan_histogram_bins(case):
+    """histogram with a NaN among its bin edges: numpy's reference then counts nonsense
+    (negative counts), so it cannot judge the result."""
+    if case.info.name != "histogram":
+        return False
+    edges = [np.asarray(arg.values, dtype=float) for arg in case.args[1:2]
+             if hasattr(arg, "values")]
+    return any(np.isnan(values).any() for values in edges)
+
+
+def integer_nansum_to_float(case):
+    """nansum of an integer tensor with a floating dtype= (exposed when op_db grew: the fuzzer's
+    cases shift with it)."""
+    inputs = [arg for arg in case.args[:1] if hasattr(arg, "values")]
+    return (case.info.name == "nansum" and bool(inputs) and not inputs[0].dtype.is_floating_point
+            and getattr(case.kwargs.get("dtype"), "is_floating_point", False))
+
+
 # Op-call cases: (issue item, predicate on the case).
-OPCALL = []
+OPCALL = [("issue 8: nansum(int64, dtype=float64) sums in int64 and wraps near the int64 limits; "
+           "PyTorch casts to dtype first", integer_nansum_to_float)]
 
 # Op-call cases that run without a reference to compare with: (why, predicate on the case). A
 # crash, a hang or an untyped exception still fails them; a result or a typed error (LinAlgError)
@@ -101,6 +121,7 @@ UNCOMPARED = [("LAPACK ops on non-finite or extremal input", non_finite_factoriz
               ("numpy's quantile reference: NaN from an infinite neighbour",
                infinite_quantile_input),
               ("float32 pinverse of an ill-conditioned matrix", ill_conditioned_float32_matrix),
+              ("numpy's histogram reference: NaN bin edges", nan_histogram_bins),
               # A float64 reference does not overflow where the op's float32 intermediate
               # product does (addcmul: inf + (-inf) is nan in PyTorch too); CTC's alpha
               # recursion over values that are not log-probabilities has no meaningful result.

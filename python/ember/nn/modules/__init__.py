@@ -100,3 +100,6 @@ from ember.nn.modules.pooling import AvgPool3d as AvgPool3d
 from ember.nn.modules.pooling import MaxPool1d as MaxPool1d
 from ember.nn.modules.pooling import MaxPool2d as MaxPool2d
 from ember.nn.modules.pooling import MaxPool3d as MaxPool3d
+from ember.nn.modules.upsampling import Upsample as Upsample
+from ember.nn.modules.upsampling import UpsamplingBilinear2d as UpsamplingBilinear2d
+from ember.nn.modules.upsampling import UpsamplingNearest2d as UpsamplingNearest2d

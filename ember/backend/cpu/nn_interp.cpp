@@ -1,0 +1,252 @@
+// eval_cpu of Upsample (primitives_nn_interp.h). Each spatial dim gets a tap table: for every
+// output index the source indices and weights that PyTorch's upsample kernels read
+// (aten/src/ATen/native/UpSample.h: area_pixel_compute_scale, area_pixel_compute_source_index,
+// nearest_idx, guard_index_and_lambda, the cubic convolution coefficients), computed in the
+// kernel's scalar type as PyTorch computes them in its opmath type (nearest indices in float). The
+// input is viewed as (planes, d0, d1, d2), missing leading dims of size 1; every output row along
+// d2 sums the taps of d0 and d1 over rows of the input, so the innermost loop runs over contiguous
+// output. The adjoint walks the same taps and scatters; planes run in parallel, so no two threads
+// write one element.
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
+#include "ember/base/error.h"
+#include "ember/base/parallel.h"
+#include "ember/ops/primitives_nn_interp.h"
+
+namespace ember {
+namespace {
+
+constexpr double kCubicA = -0.75;
+
+// Taps of one dim: output index o reads index[k] with weight[k] for k in [begin[o], begin[o + 1]).
+// `width` is the number of taps of every output index, or 0 where it varies (area).
+template <typename T>
+struct Taps {
+  std::vector<int64_t> begin;
+  std::vector<int64_t> index;
+  std::vector<T> weight;
+  int64_t width = 0;
+
+  void add(int64_t source, T w) {
+    index.push_back(source);
+    weight.push_back(w);
+  }
+  void close() { begin.push_back(static_cast<int64_t>(index.size())); }
+};
+
+// PyTorch's compute_scales_value / area_pixel_compute_scale.
+template <typename T>
+T area_scale(int64_t in, int64_t out, bool align_corners, double scale) {
+  if (align_corners) return out > 1 ? static_cast<T>(in - 1) / static_cast<T>(out - 1) : T(0);
+  return scale > 0 ? static_cast<T>(1.0 / scale) : static_cast<T>(in) / static_cast<T>(out);
+}
+
+template <typename T>
+T source_index(T scale, int64_t o, bool align_corners, bool cubic) {
+  if (align_corners) return scale * static_cast<T>(o);
+  const T source = scale * (static_cast<T>(o) + T(0.5)) - T(0.5);
+  return (!cubic && source < 0) ? T(0) : source;
+}
+
+// PyTorch's guard_index_and_lambda: the floor, kept inside the input, and the fraction past it.
+template <typename T>
+void guard(T real, int64_t in, int64_t& index, T& lambda) {
+  index = std::min(static_cast<int64_t>(std::floor(real)), in - 1);
+  lambda = std::min(std::max(real - static_cast<T>(index), T(0)), T(1));
+}
+
+template <typename T>
+T cubic_inner(T x) {  // |x| <= 1
+  const T a = static_cast<T>(kCubicA);
+  return ((a + 2) * x - (a + 3)) * x * x + 1;
+}
+
+template <typename T>
+T cubic_outer(T x) {  // 1 < |x| < 2
+  const T a = static_cast<T>(kCubicA);
+  return ((a * x - 5 * a) * x + 8 * a) * x - 4 * a;
+}
+
+template <typename T>
+Taps<T> make_taps(const Upsample& op, size_t dim, bool all_dims_equal) {
+  const int64_t in = op.input_size()[dim];
+  const int64_t out = op.output_size()[dim];
+  const double scale = op.scales()[dim];
+  const bool align = op.align_corners();
+  Taps<T> taps;
+  taps.begin.push_back(0);
+  for (int64_t o = 0; o < out; ++o) {
+    switch (op.mode()) {
+      case UpsampleMode::Nearest:
+      case UpsampleMode::NearestExact: {
+        int64_t source = o;
+        if (op.mode() == UpsampleMode::Nearest && out == 2 * in) {
+          source = o >> 1;
+        } else if (out != in || op.mode() == UpsampleMode::NearestExact) {
+          const float s = scale > 0 ? static_cast<float>(1.0 / scale)
+                                    : static_cast<float>(in) / static_cast<float>(out);
+          const float offset = op.mode() == UpsampleMode::NearestExact ? 0.5f : 0.0f;
+          source = std::min(static_cast<int64_t>(std::floor((static_cast<float>(o) + offset) * s)),
+                            in - 1);
+        }
+        taps.add(source, T(1));
+        break;
+      }
+      case UpsampleMode::Linear: {
+        if (out == in) {
+          taps.add(o, T(1));
+          taps.add(o, T(0));
+          break;
+        }
+        const T real = source_index(area_scale<T>(in, out, align, scale), o, align, false);
+        int64_t index;
+        T lambda;
+        guard(real, in, index, lambda);
+        taps.add(index, T(1) - lambda);
+        taps.add(index + (index < in - 1 ? 1 : 0), lambda);
+        break;
+      }
+      case UpsampleMode::Cubic: {
+        if (all_dims_equal) {
+          for (int k = 0; k < 4; ++k) taps.add(o, k == 1 ? T(1) : T(0));
+          break;
+        }
+        const T real = source_index(area_scale<T>(in, out, align, scale), o, align, true);
+        int64_t index;
+        T t;
+        guard(real, in, index, t);
+        const T weights[4] = {cubic_outer(t + 1), cubic_inner(t), cubic_inner(1 - t),
+                              cubic_outer(2 - t)};
+        for (int64_t k = 0; k < 4; ++k) {
+          taps.add(std::clamp<int64_t>(index - 1 + k, 0, in - 1), weights[k]);
+        }
+        break;
+      }
+      case UpsampleMode::Area: {
+        const int64_t start = (o * in) / out;
+        const int64_t end = ((o + 1) * in + out - 1) / out;
+        const T w = T(1) / static_cast<T>(end - start);
+        for (int64_t i = start; i < end; ++i) taps.add(i, w);
+        break;
+      }
+    }
+    taps.close();
+  }
+  const bool fixed = op.mode() != UpsampleMode::Area;
+  taps.width = fixed && out > 0 ? taps.begin[1] : 0;
+  return taps;
+}
+
+// The identity taps of a dim the input does not have.
+template <typename T>
+Taps<T> unit_taps() {
+  Taps<T> taps;
+  taps.begin = {0, 1};
+  taps.index = {0};
+  taps.weight = {T(1)};
+  taps.width = 1;
+  return taps;
+}
+
+// acc[o] += scale * sum_k w[k] row[index[k]] over the taps of o (contiguous output).
+template <typename T>
+void gather_row(const Taps<T>& taps, int64_t out, T scale, const T* row, T* acc) {
+  const int64_t* index = taps.index.data();
+  const T* w = taps.weight.data();
+  if (taps.width == 1) {
+    for (int64_t o = 0; o < out; ++o) acc[o] += scale * (w[o] * row[index[o]]);
+  } else if (taps.width == 2) {
+    for (int64_t o = 0; o < out; ++o) {
+      acc[o] += scale * (w[2 * o] * row[index[2 * o]] + w[2 * o + 1] * row[index[2 * o + 1]]);
+    }
+  } else {
+    for (int64_t o = 0; o < out; ++o) {
+      T sum = 0;
+      for (int64_t k = taps.begin[o]; k < taps.begin[o + 1]; ++k) sum += w[k] * row[index[k]];
+      acc[o] += scale * sum;
+    }
+  }
+}
+
+// row[index[k]] += scale * w[k] * grad[o] over the taps of every o: gather_row's transpose.
+template <typename T>
+void scatter_row(const Taps<T>& taps, int64_t out, T scale, const T* grad, T* row) {
+  const int64_t* index = taps.index.data();
+  const T* w = taps.weight.data();
+  if (taps.width == 2) {
+    for (int64_t o = 0; o < out; ++o) {
+      const T g = scale * grad[o];
+      row[index[2 * o]] += w[2 * o] * g;
+      row[index[2 * o + 1]] += w[2 * o + 1] * g;
+    }
+    return;
+  }
+  for (int64_t o = 0; o < out; ++o) {
+    const T g = scale * grad[o];
+    for (int64_t k = taps.begin[o]; k < taps.begin[o + 1]; ++k) row[index[k]] += w[k] * g;
+  }
+}
+
+template <typename T>
+void upsample(const Upsample& op, TensorSpan inputs, TensorSpan outputs) {
+  const auto spatial = op.input_size().size();
+  const bool all_equal = op.input_size() == op.output_size();
+  Taps<T> taps[3] = {unit_taps<T>(), unit_taps<T>(), unit_taps<T>()};
+  int64_t in[3] = {1, 1, 1};
+  int64_t out[3] = {1, 1, 1};
+  for (size_t d = 0; d < spatial; ++d) {
+    const size_t slot = 3 - spatial + d;
+    taps[slot] = make_taps<T>(op, d, all_equal);
+    in[slot] = op.input_size()[d];
+    out[slot] = op.output_size()[d];
+  }
+  const int64_t in_plane = in[0] * in[1] * in[2];
+  const int64_t out_plane = out[0] * out[1] * out[2];
+  const T* source = inputs[0].data_ptr<T>();
+  T* target = outputs[0].data_ptr<T>();
+  const int64_t planes = op.adjoint() ? (out_plane == 0 ? 0 : inputs[0].numel() / out_plane)
+                                      : (in_plane == 0 ? 0 : inputs[0].numel() / in_plane);
+  const int64_t grain = std::max<int64_t>(1, kGrain / std::max<int64_t>(out_plane, 1));
+  parallel_for(0, planes, grain, [&](int64_t begin, int64_t end) {
+    for (int64_t p = begin; p < end; ++p) {
+      const T* x = source + p * (op.adjoint() ? out_plane : in_plane);
+      T* y = target + p * (op.adjoint() ? in_plane : out_plane);
+      if (op.adjoint()) std::fill(y, y + in_plane, T(0));
+      for (int64_t o0 = 0; o0 < out[0]; ++o0) {
+        for (int64_t o1 = 0; o1 < out[1]; ++o1) {
+          const int64_t out_row = (o0 * out[1] + o1) * out[2];
+          if (!op.adjoint()) std::fill(y + out_row, y + out_row + out[2], T(0));
+          for (int64_t k0 = taps[0].begin[o0]; k0 < taps[0].begin[o0 + 1]; ++k0) {
+            for (int64_t k1 = taps[1].begin[o1]; k1 < taps[1].begin[o1 + 1]; ++k1) {
+              const T w = taps[0].weight[k0] * taps[1].weight[k1];
+              const int64_t in_row = (taps[0].index[k0] * in[1] + taps[1].index[k1]) * in[2];
+              if (op.adjoint()) {
+                scatter_row(taps[2], out[2], w, x + out_row, y + in_row);
+              } else {
+                gather_row(taps[2], out[2], w, x + in_row, y + out_row);
+              }
+            }
+          }
+        }
+      }
+    }
+  });
+}
+
+}  // namespace
+
+void Upsample::eval_cpu(TensorSpan inputs, TensorSpan outputs) const {
+  switch (inputs[0].dtype()) {
+    case ScalarType::Float32:
+      return upsample<float>(*this, inputs, outputs);
+    case ScalarType::Float64:
+      return upsample<double>(*this, inputs, outputs);
+    default:
+      detail::raise<TypeError>("[", name(), "] expected float32 or float64; got ",
+                               inputs[0].dtype());
+  }
+}
+
+}  // namespace ember
