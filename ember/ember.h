@@ -16,6 +16,8 @@
 #include "ember/ops/linalg.h"
 #include "ember/ops/math.h"
 #include "ember/ops/nn_activation.h"
+#include "ember/ops/nn_embedding.h"
+#include "ember/ops/nn_fold.h"
 #include "ember/ops/nn_init.h"
 #include "ember/ops/nn_linear.h"
 #include "ember/ops/nn_loss.h"

@@ -14,6 +14,7 @@
 #include "ember/autograd/derivatives_linalg.h"
 #include "ember/autograd/derivatives_math.h"
 #include "ember/autograd/derivatives_nn.h"
+#include "ember/autograd/derivatives_nn_embedding.h"
 #include "ember/autograd/derivatives_norm.h"
 #include "ember/autograd/derivatives_scan.h"
 #include "ember/autograd/derivatives_scatter.h"
@@ -181,6 +182,9 @@ constexpr SaveMask saves(PrimitiveKind kind) {
       return kInputs01 | kSaveOutputs;
     case PrimitiveKind::LayerNormBackward:
       return 0;
+    case PrimitiveKind::Embedding:
+    case PrimitiveKind::EmbeddingBackward:
+      return kInput1;
     case PrimitiveKind::Unary:
     case PrimitiveKind::Binary:
     case PrimitiveKind::AddScaled:
@@ -692,6 +696,8 @@ bool is_differentiable(const Primitive& primitive) {
     case PrimitiveKind::ScatterReduce:
     case PrimitiveKind::Softmax:
     case PrimitiveKind::LayerNorm:
+    case PrimitiveKind::Embedding:
+    case PrimitiveKind::EmbeddingBackward:
       return true;
     case PrimitiveKind::Binary:
       return is_differentiable(type_rule(static_cast<const BinaryPrimitive&>(primitive).op()));
@@ -753,6 +759,8 @@ SaveMask saved_for_backward(const Primitive& primitive, SaveMask needs) {
     case PrimitiveKind::Softmax:
     case PrimitiveKind::LayerNorm:
     case PrimitiveKind::LayerNormBackward:
+    case PrimitiveKind::Embedding:
+    case PrimitiveKind::EmbeddingBackward:
       return saves(primitive.kind());
   }
   return 0;
@@ -889,6 +897,15 @@ TensorList vjp(const Primitive& primitive, const BackwardContext& c) {
       return layer_norm_vjp(layer_norm, c, saved.input<0>(),
                             layer_norm.has_weight() ? saved.input<1>() : Tensor(),
                             saved.output<1>(), saved.output<2>());
+    }
+    case PrimitiveKind::Embedding: {
+      const Tensor& indices = saved_for<PrimitiveKind::Embedding>(c, primitive.kind()).input<1>();
+      return embedding_vjp(static_cast<const Embedding&>(primitive), c, indices);
+    }
+    case PrimitiveKind::EmbeddingBackward: {
+      const auto saved = saved_for<PrimitiveKind::EmbeddingBackward>(c, primitive.kind());
+      return embedding_backward_vjp(static_cast<const EmbeddingBackward&>(primitive), c,
+                                    saved.input<1>());
     }
     case PrimitiveKind::Fill:
     case PrimitiveKind::Range:

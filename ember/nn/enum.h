@@ -12,6 +12,7 @@ struct kConstant {};
 struct kReflect {};
 struct kReplicate {};
 struct kCircular {};
+struct kMax {};
 }  // namespace enumtype
 
 inline constexpr enumtype::kNone kNone{};
@@ -22,5 +23,6 @@ inline constexpr enumtype::kConstant kConstant{};
 inline constexpr enumtype::kReflect kReflect{};
 inline constexpr enumtype::kReplicate kReplicate{};
 inline constexpr enumtype::kCircular kCircular{};
+inline constexpr enumtype::kMax kMax{};
 
 }  // namespace ember

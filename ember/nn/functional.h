@@ -2,6 +2,9 @@
 // ember::nn::functional;`): one header per family, each an inline forward to the ops.
 #pragma once
 
+#include "ember/nn/functional/embedding.h"
+#include "ember/nn/functional/fold.h"
 #include "ember/nn/functional/linear.h"
 #include "ember/nn/functional/loss.h"
 #include "ember/nn/functional/padding.h"
+#include "ember/nn/functional/pixelshuffle.h"

@@ -53,6 +53,9 @@ enum class PrimitiveKind : uint8_t {
   // nn_norm
   LayerNorm,
   LayerNormBackward,
+  // nn_embedding
+  Embedding,
+  EmbeddingBackward,
 };
 
 class Primitive {
