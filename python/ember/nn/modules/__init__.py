@@ -44,6 +44,8 @@ from ember.nn.modules.dropout import Dropout3d as Dropout3d
 from ember.nn.modules.dropout import FeatureAlphaDropout as FeatureAlphaDropout
 from ember.nn.modules.flatten import Flatten as Flatten
 from ember.nn.modules.flatten import Unflatten as Unflatten
+from ember.nn.modules.fold import Fold as Fold
+from ember.nn.modules.fold import Unfold as Unfold
 from ember.nn.modules.instancenorm import InstanceNorm1d as InstanceNorm1d
 from ember.nn.modules.instancenorm import InstanceNorm2d as InstanceNorm2d
 from ember.nn.modules.linear import Bilinear as Bilinear
@@ -82,3 +84,7 @@ from ember.nn.modules.padding import ReplicationPad1d as ReplicationPad1d
 from ember.nn.modules.padding import ReplicationPad2d as ReplicationPad2d
 from ember.nn.modules.padding import ReplicationPad3d as ReplicationPad3d
 from ember.nn.modules.padding import ZeroPad2d as ZeroPad2d
+from ember.nn.modules.pixelshuffle import PixelShuffle as PixelShuffle
+from ember.nn.modules.pixelshuffle import PixelUnshuffle as PixelUnshuffle
+from ember.nn.modules.sparse import Embedding as Embedding
+from ember.nn.modules.sparse import EmbeddingBag as EmbeddingBag
