@@ -17,6 +17,8 @@
 #include "ember/ops/math.h"
 #include "ember/ops/nn_activation.h"
 #include "ember/ops/nn_conv.h"
+#include "ember/ops/nn_embedding.h"
+#include "ember/ops/nn_fold.h"
 #include "ember/ops/nn_init.h"
 #include "ember/ops/nn_interp.h"
 #include "ember/ops/nn_linear.h"

@@ -15,6 +15,7 @@
 #include "ember/autograd/derivatives_math.h"
 #include "ember/autograd/derivatives_nn.h"
 #include "ember/autograd/derivatives_nn_conv.h"
+#include "ember/autograd/derivatives_nn_embedding.h"
 #include "ember/autograd/derivatives_norm.h"
 #include "ember/autograd/derivatives_pool.h"
 #include "ember/autograd/derivatives_scan.h"
@@ -193,6 +194,9 @@ constexpr SaveMask saves(PrimitiveKind kind) {
     case PrimitiveKind::AvgPoolBackward:
     case PrimitiveKind::Upsample:
       return 0;
+    case PrimitiveKind::Embedding:
+    case PrimitiveKind::EmbeddingBackward:
+      return kInput1;
     case PrimitiveKind::Unary:
     case PrimitiveKind::Binary:
     case PrimitiveKind::AddScaled:
@@ -736,6 +740,8 @@ bool is_differentiable(const Primitive& primitive) {
     case PrimitiveKind::AvgPoolBackward:
       return true;
     case PrimitiveKind::Upsample:
+    case PrimitiveKind::Embedding:
+    case PrimitiveKind::EmbeddingBackward:
       return true;
     case PrimitiveKind::Binary:
       return is_differentiable(type_rule(static_cast<const BinaryPrimitive&>(primitive).op()));
@@ -800,6 +806,8 @@ SaveMask saved_for_backward(const Primitive& primitive, SaveMask needs) {
     case PrimitiveKind::LayerNormBackward:
     case PrimitiveKind::AvgPoolBackward:
     case PrimitiveKind::Upsample:
+    case PrimitiveKind::Embedding:
+    case PrimitiveKind::EmbeddingBackward:
       return saves(primitive.kind());
     case PrimitiveKind::Pool:
       return static_cast<const Pool&>(primitive).mode() == PoolMode::Max ? saves(primitive.kind())
@@ -954,6 +962,15 @@ TensorList vjp(const Primitive& primitive, const BackwardContext& c) {
       return avg_pool_backward_vjp(static_cast<const AvgPoolBackward&>(primitive), c);
     case PrimitiveKind::Upsample:  // linear: the gradient is the transposed map
       return {run_upsample(static_cast<const Upsample&>(primitive).transposed(), grad)};
+    case PrimitiveKind::Embedding: {
+      const Tensor& indices = saved_for<PrimitiveKind::Embedding>(c, primitive.kind()).input<1>();
+      return embedding_vjp(static_cast<const Embedding&>(primitive), c, indices);
+    }
+    case PrimitiveKind::EmbeddingBackward: {
+      const auto saved = saved_for<PrimitiveKind::EmbeddingBackward>(c, primitive.kind());
+      return embedding_backward_vjp(static_cast<const EmbeddingBackward&>(primitive), c,
+                                    saved.input<1>());
+    }
     case PrimitiveKind::Fill:
     case PrimitiveKind::Range:
     case PrimitiveKind::RandomFill:

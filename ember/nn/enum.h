@@ -23,6 +23,7 @@ struct kArea {};
 struct kNearestExact {};
 struct kBorder {};
 struct kReflection {};
+struct kMax {};
 }  // namespace enumtype
 
 inline constexpr enumtype::kNone kNone{};
@@ -44,5 +45,6 @@ inline constexpr enumtype::kArea kArea{};
 inline constexpr enumtype::kNearestExact kNearestExact{};
 inline constexpr enumtype::kBorder kBorder{};
 inline constexpr enumtype::kReflection kReflection{};
+inline constexpr enumtype::kMax kMax{};
 
 }  // namespace ember

@@ -60,6 +60,9 @@ enum class PrimitiveKind : uint8_t {
   AvgPoolBackward,
   // nn_interp
   Upsample,
+  // nn_embedding
+  Embedding,
+  EmbeddingBackward,
 };
 
 class Primitive {

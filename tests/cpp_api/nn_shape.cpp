@@ -1,5 +1,6 @@
 // Padding, embedding, pixel shuffle and fold as a libtorch program writes them: F::pad with
-// PadFuncOptions, the padding layers with their options.
+// PadFuncOptions, the padding layers with their options, Embedding / EmbeddingBag, PixelShuffle,
+// F::unfold and Fold.
 #include <ember/ember.h>
 
 #include "check.h"
@@ -24,5 +25,30 @@ int main() {
     caught = true;
   }
   CHECK(caught);
+
+  torch::nn::Embedding embedding(torch::nn::EmbeddingOptions(10, 3).padding_idx(0));
+  torch::Tensor looked_up = embedding(torch::tensor({{0, 4}, {9, 0}}));
+  CHECK(looked_up.sizes() == std::vector<int64_t>({2, 2, 3}));
+  looked_up.sum().backward();
+  CHECK(embedding->weight.grad()[0].abs().sum().item<float>() == 0.0f);
+  auto pretrained = torch::nn::Embedding::from_pretrained(torch::ones({4, 2}));
+  CHECK(!pretrained->weight.requires_grad());
+  torch::nn::EmbeddingBag bag(torch::nn::EmbeddingBagOptions(10, 3).mode(torch::kSum));
+  CHECK(bag(torch::tensor({1, 2, 3}), torch::tensor({0, 1})).sizes() ==
+        std::vector<int64_t>({2, 3}));
+  caught = false;
+  try {
+    embedding(torch::tensor({10}));
+  } catch (const torch::IndexError&) {
+    caught = true;
+  }
+  CHECK(caught);
+
+  torch::nn::PixelShuffle shuffle(torch::nn::PixelShuffleOptions(2));
+  CHECK(shuffle(torch::zeros({1, 8, 3, 3})).sizes() == std::vector<int64_t>({1, 2, 6, 6}));
+  torch::Tensor columns = F::unfold(torch::ones({1, 2, 4, 4}), F::UnfoldFuncOptions({2, 2}));
+  CHECK(columns.sizes() == std::vector<int64_t>({1, 8, 9}));
+  torch::nn::Fold fold(torch::nn::FoldOptions({4, 4}, {2, 2}));
+  CHECK(fold(columns)[0][0][1][1].item<float>() == 4.0f);
   return 0;
 }

@@ -44,8 +44,11 @@ from ember.nn.modules import Dropout as Dropout
 from ember.nn.modules import Dropout1d as Dropout1d
 from ember.nn.modules import Dropout2d as Dropout2d
 from ember.nn.modules import Dropout3d as Dropout3d
+from ember.nn.modules import Embedding as Embedding
+from ember.nn.modules import EmbeddingBag as EmbeddingBag
 from ember.nn.modules import FeatureAlphaDropout as FeatureAlphaDropout
 from ember.nn.modules import Flatten as Flatten
+from ember.nn.modules import Fold as Fold
 from ember.nn.modules import GaussianNLLLoss as GaussianNLLLoss
 from ember.nn.modules import GroupNorm as GroupNorm
 from ember.nn.modules import Hardshrink as Hardshrink
@@ -81,6 +84,8 @@ from ember.nn.modules import NLLLoss as NLLLoss
 from ember.nn.modules import PairwiseDistance as PairwiseDistance
 from ember.nn.modules import ParameterDict as ParameterDict
 from ember.nn.modules import ParameterList as ParameterList
+from ember.nn.modules import PixelShuffle as PixelShuffle
+from ember.nn.modules import PixelUnshuffle as PixelUnshuffle
 from ember.nn.modules import PoissonNLLLoss as PoissonNLLLoss
 from ember.nn.modules import PReLU as PReLU
 from ember.nn.modules import ReflectionPad1d as ReflectionPad1d
@@ -107,6 +112,7 @@ from ember.nn.modules import Tanhshrink as Tanhshrink
 from ember.nn.modules import Threshold as Threshold
 from ember.nn.modules import TripletMarginLoss as TripletMarginLoss
 from ember.nn.modules import Unflatten as Unflatten
+from ember.nn.modules import Unfold as Unfold
 from ember.nn.modules import ZeroPad2d as ZeroPad2d
 from ember.nn.modules import Upsample as Upsample
 from ember.nn.modules import UpsamplingBilinear2d as UpsamplingBilinear2d

@@ -50,6 +50,8 @@ from ember.nn.modules.dropout import Dropout3d as Dropout3d
 from ember.nn.modules.dropout import FeatureAlphaDropout as FeatureAlphaDropout
 from ember.nn.modules.flatten import Flatten as Flatten
 from ember.nn.modules.flatten import Unflatten as Unflatten
+from ember.nn.modules.fold import Fold as Fold
+from ember.nn.modules.fold import Unfold as Unfold
 from ember.nn.modules.instancenorm import InstanceNorm1d as InstanceNorm1d
 from ember.nn.modules.instancenorm import InstanceNorm2d as InstanceNorm2d
 from ember.nn.modules.instancenorm import InstanceNorm3d as InstanceNorm3d
@@ -103,3 +105,7 @@ from ember.nn.modules.pooling import MaxPool3d as MaxPool3d
 from ember.nn.modules.upsampling import Upsample as Upsample
 from ember.nn.modules.upsampling import UpsamplingBilinear2d as UpsamplingBilinear2d
 from ember.nn.modules.upsampling import UpsamplingNearest2d as UpsamplingNearest2d
+from ember.nn.modules.pixelshuffle import PixelShuffle as PixelShuffle
+from ember.nn.modules.pixelshuffle import PixelUnshuffle as PixelUnshuffle
+from ember.nn.modules.sparse import Embedding as Embedding
+from ember.nn.modules.sparse import EmbeddingBag as EmbeddingBag
