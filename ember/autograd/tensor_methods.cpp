@@ -125,10 +125,9 @@ Tensor& Tensor::detach_() {
 }
 
 void Tensor::set_data(const Tensor& new_data) const {
-  EMBER_CHECK(defined() && new_data.defined(),
-              "[set_data] both tensors must be defined; received "
-                  << (defined() ? "a defined" : "an undefined") << " tensor and "
-                  << (new_data.defined() ? "defined" : "undefined") << " new data");
+  EMBER_CHECK(defined() && new_data.defined(), "[set_data] both tensors must be defined; received ",
+              defined() ? "a defined" : "an undefined", " tensor and ",
+              new_data.defined() ? "defined" : "undefined", " new data");
   const bool same_dtype = dtype() == new_data.dtype();
   impl_->set_storage(new_data.storage());
   impl_->set_geometry(new_data.shape(), new_data.strides(), new_data.storage_offset());

@@ -175,8 +175,8 @@ void convert_in_place(const Tensor& tensor, Device device, std::optional<ScalarT
 void check_floating_target(ScalarType dtype) {
   EMBER_CHECK_TYPE(is_floating_point(dtype),
                    "[Module.to] nn.Module.to only accepts floating point dtypes, but got "
-                   "desired dtype="
-                       << dtype);
+                   "desired dtype=",
+                   dtype);
 }
 
 }  // namespace

@@ -4,6 +4,7 @@ Each reference is the loss's formula written out in numpy (PyTorch's documented 
 reduced by `reduction`.
 """
 import numpy as np
+import scipy.special
 from op_db import Input, OpInfo, Sample, make_values
 
 import ember
@@ -207,10 +208,8 @@ def binary_samples(logits):
 
 
 def ref_kl_div(x, y, reduction="mean", log_target=False):
-    if log_target:
-        loss = np.exp(y) * (y - x)
-    else:
-        loss = np.where(y > 0, y * np.log(np.where(y > 0, y, 1.0)), 0.0) - y * x
+    # PyTorch's xlogy(target, target): 0 at a zero target, NaN at a negative one.
+    loss = np.exp(y) * (y - x) if log_target else scipy.special.xlogy(y, y) - y * x
     if reduction == "batchmean":
         return loss.sum() / x.shape[0]
     return reduce(loss, reduction)

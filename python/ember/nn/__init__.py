@@ -113,8 +113,8 @@ from ember.nn.modules import Threshold as Threshold
 from ember.nn.modules import TripletMarginLoss as TripletMarginLoss
 from ember.nn.modules import Unflatten as Unflatten
 from ember.nn.modules import Unfold as Unfold
-from ember.nn.modules import ZeroPad2d as ZeroPad2d
 from ember.nn.modules import Upsample as Upsample
 from ember.nn.modules import UpsamplingBilinear2d as UpsamplingBilinear2d
 from ember.nn.modules import UpsamplingNearest2d as UpsamplingNearest2d
+from ember.nn.modules import ZeroPad2d as ZeroPad2d
 from ember.nn.parameter import Parameter as Parameter

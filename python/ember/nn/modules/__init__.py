@@ -91,6 +91,8 @@ from ember.nn.modules.padding import ReplicationPad1d as ReplicationPad1d
 from ember.nn.modules.padding import ReplicationPad2d as ReplicationPad2d
 from ember.nn.modules.padding import ReplicationPad3d as ReplicationPad3d
 from ember.nn.modules.padding import ZeroPad2d as ZeroPad2d
+from ember.nn.modules.pixelshuffle import PixelShuffle as PixelShuffle
+from ember.nn.modules.pixelshuffle import PixelUnshuffle as PixelUnshuffle
 from ember.nn.modules.pooling import AdaptiveAvgPool1d as AdaptiveAvgPool1d
 from ember.nn.modules.pooling import AdaptiveAvgPool2d as AdaptiveAvgPool2d
 from ember.nn.modules.pooling import AdaptiveAvgPool3d as AdaptiveAvgPool3d
@@ -102,10 +104,8 @@ from ember.nn.modules.pooling import AvgPool3d as AvgPool3d
 from ember.nn.modules.pooling import MaxPool1d as MaxPool1d
 from ember.nn.modules.pooling import MaxPool2d as MaxPool2d
 from ember.nn.modules.pooling import MaxPool3d as MaxPool3d
+from ember.nn.modules.sparse import Embedding as Embedding
+from ember.nn.modules.sparse import EmbeddingBag as EmbeddingBag
 from ember.nn.modules.upsampling import Upsample as Upsample
 from ember.nn.modules.upsampling import UpsamplingBilinear2d as UpsamplingBilinear2d
 from ember.nn.modules.upsampling import UpsamplingNearest2d as UpsamplingNearest2d
-from ember.nn.modules.pixelshuffle import PixelShuffle as PixelShuffle
-from ember.nn.modules.pixelshuffle import PixelUnshuffle as PixelUnshuffle
-from ember.nn.modules.sparse import Embedding as Embedding
-from ember.nn.modules.sparse import EmbeddingBag as EmbeddingBag
