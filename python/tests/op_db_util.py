@@ -59,9 +59,11 @@ def with_dtype_samples(samples_function, target=ember.float64):
 
 
 def ref_nansum(x, dim=None, keepdim=False, dtype=None):
-    result = np.nansum(x.astype(np.float64) if x.dtype.kind == "f" else x,
-                       axis=axis_of(x, dim), keepdims=keepdim)
-    return result if x.dtype.kind == "f" else result.astype(np.int64)
+    # A floating dtype= casts the input first, as PyTorch does (integers then cannot wrap).
+    floating = x.dtype.kind == "f" or getattr(dtype, "is_floating_point", False)
+    result = np.nansum(x.astype(np.float64) if floating else x, axis=axis_of(x, dim),
+                       keepdims=keepdim)
+    return result if floating else result.astype(np.int64)
 
 
 def ref_nanmean(x, dim=None, keepdim=False, dtype=None):

@@ -92,6 +92,7 @@ def ill_conditioned_float32_matrix(case):
                 return True
     return False
 
+
 def nan_histogram_bins(case):
     """histogram with a NaN among its bin edges: numpy's reference then counts nonsense
     (negative counts), so it cannot judge the result."""
@@ -102,17 +103,8 @@ def nan_histogram_bins(case):
     return any(np.isnan(values).any() for values in edges)
 
 
-def integer_nansum_to_float(case):
-    """nansum of an integer tensor with a floating dtype= (exposed when op_db grew: the fuzzer's
-    cases shift with it)."""
-    inputs = [arg for arg in case.args[:1] if hasattr(arg, "values")]
-    return (case.info.name == "nansum" and bool(inputs) and not inputs[0].dtype.is_floating_point
-            and getattr(case.kwargs.get("dtype"), "is_floating_point", False))
-
-
 # Op-call cases: (issue item, predicate on the case).
-OPCALL = [("issue 8: nansum(int64, dtype=float64) sums in int64 and wraps near the int64 limits; "
-           "PyTorch casts to dtype first", integer_nansum_to_float)]
+OPCALL = []
 
 # Op-call cases that run without a reference to compare with: (why, predicate on the case). A
 # crash, a hang or an untyped exception still fails them; a result or a typed error (LinAlgError)
