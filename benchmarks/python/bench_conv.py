@@ -8,12 +8,9 @@ speed ratio is torch/ember (> 1: ember is faster). A benchmark, never a test.
     .venv/bin/python benchmarks/python/bench_conv.py   # a venv that can import ember and torch
 """
 
-import argparse
 import importlib
-import statistics
-import timeit
 
-from bench_support import batch_size, import_library, set_blas_threads
+from bench_support import compare_cases
 
 
 def cases(lib):
@@ -34,36 +31,5 @@ def cases(lib):
             "conv2d 32x64x32x32, 64x64x3x3 forward + backward": forward_backward}
 
 
-def measure(step, repeats, repeat_seconds):
-    timer = timeit.Timer(step)
-    number = batch_size(timer, repeat_seconds)
-    return statistics.median(timer.timeit(number) / number * 1e3 for _ in range(repeats))
-
-
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--threads", type=int, default=1)
-    parser.add_argument("--repeats", type=int, default=5)
-    parser.add_argument("--repeat-seconds", type=float, default=0.5)
-    args = parser.parse_args()
-    ember, _ = import_library("ember")
-    torch, reason = import_library("torch")
-    set_blas_threads(args.threads)
-    ember.set_num_threads(args.threads)
-    if torch is not None:
-        torch.set_num_threads(args.threads)
-    torch_cases = cases(torch) if torch is not None else {}
-    print(f"threads: {args.threads}")
-    print("| case | ember ms | torch ms | speed vs torch |")
-    print("|---|---|---|---|")
-    for name, step in cases(ember).items():
-        ours = measure(step, args.repeats, args.repeat_seconds)
-        if torch is None:
-            print(f"| {name} | {ours:.2f} | - | n/a ({reason}) |")
-            continue
-        theirs = measure(torch_cases[name], args.repeats, args.repeat_seconds)
-        print(f"| {name} | {ours:.2f} | {theirs:.2f} | {theirs / ours:.2f}x |")
-
-
 if __name__ == "__main__":
-    main()
+    compare_cases(cases, __doc__.splitlines()[0], unit="ms", speed=True)

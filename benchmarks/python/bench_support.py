@@ -57,3 +57,45 @@ def batch_size(timer, repeat_seconds):
             break
         number *= 2 if elapsed * 4 > 0.1 else 4
     return max(1, int(repeat_seconds / (elapsed / number)))
+
+
+def compare_cases(cases, description, unit="ms", repeats=5, repeat_seconds=0.5, speed=False):
+    """The command line of the scripts that time named cases in both libraries: cases(library)
+    gives {name: step}; each step's median time per call is printed beside torch's with the
+    ember/torch time ratio (speed: torch/ember instead, above 1 meaning ember is faster)."""
+    import argparse
+    import statistics
+    import timeit
+
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--repeats", type=int, default=repeats)
+    parser.add_argument("--repeat-seconds", type=float, default=repeat_seconds)
+    args = parser.parse_args()
+    scale = {"ms": 1e3, "us": 1e6}[unit]
+
+    def measure(step):
+        timer = timeit.Timer(step)
+        number = batch_size(timer, args.repeat_seconds)
+        return statistics.median(timer.timeit(number) / number * scale
+                                 for _ in range(args.repeats))
+
+    ember, _ = import_library("ember")
+    torch, reason = import_library("torch")
+    set_blas_threads(args.threads)
+    ember.set_num_threads(args.threads)
+    if torch is not None:
+        torch.set_num_threads(args.threads)
+    torch_cases = cases(torch) if torch is not None else {}
+    print(f"threads: {args.threads}")
+    ratio_name = "speed vs torch" if speed else "ember/torch"
+    print(f"| case | ember {unit} | torch {unit} | {ratio_name} |")
+    print("|---|---|---|---|")
+    for name, step in cases(ember).items():
+        ours = measure(step)
+        if torch is None:
+            print(f"| {name} | {ours:.2f} | - | n/a ({reason}) |")
+            continue
+        theirs = measure(torch_cases[name])
+        ratio = theirs / ours if speed else ours / theirs
+        print(f"| {name} | {ours:.2f} | {theirs:.2f} | {ratio:.2f}x |")

@@ -10,12 +10,9 @@ ember is faster). A benchmark, never a test.
         <repo>/benchmarks/python/compare_torch_nn_utils.py
 """
 
-import argparse
 import importlib
-import statistics
-import timeit
 
-from bench_support import batch_size, import_library, set_blas_threads
+from bench_support import compare_cases
 
 
 def cases(lib):
@@ -47,35 +44,5 @@ def cases(lib):
     }
 
 
-def measure(step, repeats, repeat_seconds):
-    timer = timeit.Timer(step)
-    number = batch_size(timer, repeat_seconds)
-    return statistics.median(timer.timeit(number) / number * 1e6 for _ in range(repeats))
-
-
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--threads", type=int, default=1)
-    parser.add_argument("--repeats", type=int, default=5)
-    parser.add_argument("--repeat-seconds", type=float, default=0.3)
-    args = parser.parse_args()
-    ember, _ = import_library("ember")
-    torch, reason = import_library("torch")
-    set_blas_threads(args.threads)
-    ember.set_num_threads(args.threads)
-    if torch is not None:
-        torch.set_num_threads(args.threads)
-    torch_cases = cases(torch) if torch is not None else {}
-    print(f"threads: {args.threads}")
-    print("| case | ember us | torch us | ember/torch |")
-    print("|---|---|---|---|")
-    for name, step in cases(ember).items():
-        ours = measure(step, args.repeats, args.repeat_seconds)
-        theirs = measure(torch_cases[name], args.repeats, args.repeat_seconds) if torch else None
-        ratio = f"{ours / theirs:.2f}x" if theirs else f"n/a ({reason})"
-        print(f"| {name} | {ours:.2f} | {theirs:.2f} | {ratio} |" if theirs else
-              f"| {name} | {ours:.2f} | - | {ratio} |")
-
-
 if __name__ == "__main__":
-    main()
+    compare_cases(cases, __doc__.splitlines()[0], unit="us", repeat_seconds=0.3)
