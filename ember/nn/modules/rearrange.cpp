@@ -11,6 +11,18 @@ void print_pair(std::ostream& stream, const char* name, const ExpandingArray<2>&
   stream << name << "=[" << values[0] << ", " << values[1] << "]";
 }
 
+// The sliding-window fields Fold and Unfold share, in PyTorch's order.
+template <typename Options>
+void print_window(std::ostream& stream, const Options& options) {
+  print_pair(stream, "kernel_size", options.kernel_size());
+  stream << ", ";
+  print_pair(stream, "dilation", options.dilation());
+  stream << ", ";
+  print_pair(stream, "padding", options.padding());
+  stream << ", ";
+  print_pair(stream, "stride", options.stride());
+}
+
 }  // namespace
 
 Tensor PixelShuffleImpl::forward(const Tensor& input) {
@@ -35,13 +47,7 @@ void FoldImpl::pretty_print(std::ostream& stream) const {
   stream << "ember::nn::Fold(";
   print_pair(stream, "output_size", options.output_size());
   stream << ", ";
-  print_pair(stream, "kernel_size", options.kernel_size());
-  stream << ", ";
-  print_pair(stream, "dilation", options.dilation());
-  stream << ", ";
-  print_pair(stream, "padding", options.padding());
-  stream << ", ";
-  print_pair(stream, "stride", options.stride());
+  print_window(stream, options);
   stream << ")";
 }
 
@@ -49,13 +55,7 @@ Tensor UnfoldImpl::forward(const Tensor& input) { return functional::unfold(inpu
 
 void UnfoldImpl::pretty_print(std::ostream& stream) const {
   stream << "ember::nn::Unfold(";
-  print_pair(stream, "kernel_size", options.kernel_size());
-  stream << ", ";
-  print_pair(stream, "dilation", options.dilation());
-  stream << ", ";
-  print_pair(stream, "padding", options.padding());
-  stream << ", ";
-  print_pair(stream, "stride", options.stride());
+  print_window(stream, options);
   stream << ")";
 }
 
