@@ -196,6 +196,8 @@ TEST(Module, ToConvertsInPlaceKeepingHandles) {
   norm->to(Device(kCPU));
   EXPECT_EQ(norm->weight.dtype(), kFloat64);
 
+  EXPECT_THROW(Tensor().set_data(ones({1})), RuntimeError);
+  EXPECT_THROW(net.offset.set_data(Tensor()), RuntimeError);
   EXPECT_THROW(net.to(kInt32), TypeError);
   EXPECT_NE(message_of([&] { net.to(kInt32); }).find("floating point"), std::string::npos);
 }
