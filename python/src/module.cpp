@@ -9,6 +9,7 @@
 #include "ember/base/version.h"
 #include "ember/tensor/allocator.h"
 #include "nn.h"
+#include "optim.h"
 
 namespace nb = nanobind;
 
@@ -126,4 +127,6 @@ NB_MODULE(_C, module) {
   init_nn_shape(nn_module, module);
   init_nn_conv(nn_module, module);
   init_nn_interp(nn_module);
+  // ember.optim's fused update ops: ember._C._optim (python/src/optim*.cpp).
+  init_optim(module);
 }
