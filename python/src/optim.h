@@ -14,5 +14,6 @@ namespace nb = nanobind;
 void init_optim(nb::module_& module);
 
 void init_optim_sgd(nb::module_& optim);
+void init_optim_adam(nb::module_& optim);
 
 }  // namespace ember::python

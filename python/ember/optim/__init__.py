@@ -5,5 +5,7 @@ C++ frontend's ember::optim classes call); the classes here keep the groups and 
 it.
 """
 from ember.optim import optimizer as optimizer
+from ember.optim.adam import Adam as Adam
+from ember.optim.adamw import AdamW as AdamW
 from ember.optim.optimizer import Optimizer as Optimizer
 from ember.optim.sgd import SGD as SGD
