@@ -4,5 +4,6 @@
 
 #include "ember/optim/adam.h"
 #include "ember/optim/adamw.h"
+#include "ember/optim/lbfgs.h"
 #include "ember/optim/optimizer.h"
 #include "ember/optim/sgd.h"

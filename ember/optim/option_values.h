@@ -2,6 +2,7 @@
 // algorithms' options classes.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -17,6 +18,9 @@ void read_option(const OptimizerOptionMap& values, const std::string& name, bool
 void read_option(const OptimizerOptionMap& values, const std::string& name, int64_t& field);
 void read_option(const OptimizerOptionMap& values, const std::string& name,
                  std::vector<double>& field);
+// A name or None (LBFGS's line_search_fn).
+void read_option(const OptimizerOptionMap& values, const std::string& name,
+                 std::optional<std::string>& field);
 // A pair such as Adam's betas, from a two-element sequence.
 void read_option(const OptimizerOptionMap& values, const std::string& name,
                  std::tuple<double, double>& field);

@@ -15,5 +15,6 @@ void init_optim(nb::module_& module);
 
 void init_optim_sgd(nb::module_& optim);
 void init_optim_adam(nb::module_& optim);
+void init_optim_lbfgs(nb::module_& optim);
 
 }  // namespace ember::python
