@@ -89,6 +89,12 @@ TEST(Adam, StateDictLayoutAndRoundTrip) {
   EXPECT_EQ(std::get<std::vector<double>>(saved.param_groups[0].at("betas")),
             (std::vector<double>{0.9, 0.999}));
   EXPECT_TRUE(std::get<bool>(saved.param_groups[0].at("amsgrad")));
+  // The names of Python's groups (test_optim_adam.py checks the same list).
+  std::vector<std::string> keys;
+  for (const auto& [key, value] : saved.param_groups[0]) keys.push_back(key);
+  EXPECT_EQ(keys, (std::vector<std::string>{
+                      "amsgrad", "betas", "capturable", "decoupled_weight_decay", "differentiable",
+                      "eps", "foreach", "fused", "lr", "maximize", "params", "weight_decay"}));
 
   Tensor a2 = a.detach().clone().requires_grad_(), b2 = b.detach().clone().requires_grad_();
   Adam restored(std::vector<Tensor>{a2, b2}, AdamOptions(0.3));

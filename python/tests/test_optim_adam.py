@@ -174,3 +174,13 @@ def test_fused_adam_errors():
     with pytest.raises(ValueError, match="max_exp_avg_sqs"):
         fused_adam([p], [same], [same], [same], [], [ember.zeros(())], 0.1, 0.9, 0.999, 0.0,
                    1e-8, True, False, False)
+
+
+def test_adam_param_group_keys_are_the_cpp_frontends():
+    """The same names as AdamOptions::values() (checked in ember/optim/adam_test.cpp), so that
+    state dicts have one layout in both languages."""
+    w = ember.zeros(2, requires_grad=True)
+    expected = {"lr", "betas", "eps", "weight_decay", "amsgrad", "maximize", "foreach",
+                "capturable", "differentiable", "fused", "decoupled_weight_decay", "params"}
+    for cls in (optim.Adam, optim.AdamW):
+        assert set(cls([w]).state_dict()["param_groups"][0]) == expected
