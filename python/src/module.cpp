@@ -9,6 +9,7 @@
 #include "ember/base/version.h"
 #include "ember/tensor/allocator.h"
 #include "nn.h"
+#include "optim_schedulers.h"
 
 namespace nb = nanobind;
 
@@ -126,4 +127,7 @@ NB_MODULE(_C, module) {
   init_nn_shape(nn_module, module);
   init_nn_conv(nn_module, module);
   init_nn_interp(nn_module);
+  // torch.optim's ops: ember._C._optim.
+  nb::module_ optim_module = module.def_submodule("_optim", "torch.optim's ops.");
+  init_optim_schedulers(optim_module);
 }
