@@ -123,13 +123,12 @@ void init_cycle_rules(nb::module_& optim) {
             "CosineAnnealingWarmRestarts' lr at T_cur epochs into a cycle of T_i.");
   optim.def(
       "cyclic_position",
-      [](int64_t iteration, double step_size_up, double step_size_down) {
-        const auto position = schedule::cyclic_position(iteration, step_size_up, step_size_down);
+      [](int64_t iteration, double total_size, double step_ratio) {
+        const auto position = schedule::cyclic_position(iteration, total_size, step_ratio);
         return nb::make_tuple(position.cycle, position.scale_factor);
       },
-      nb::arg("iteration"), nb::arg("step_size_up"), nb::arg("step_size_down"),
-      nb::sig("def cyclic_position(iteration, step_size_up, step_size_down) -> "
-              "tuple[float, float]"),
+      nb::arg("iteration"), nb::arg("total_size"), nb::arg("step_ratio"),
+      nb::sig("def cyclic_position(iteration, total_size, step_ratio) -> tuple[float, float]"),
       "CyclicLR: (cycle, scale_factor) of an iteration.");
   optim.def(
       "cyclic_scale",
@@ -189,6 +188,9 @@ void init_cycle_rules(nb::module_& optim) {
 }
 
 void init_plateau(nb::module_& optim) {
+  optim.def("check_plateau_factor", &schedule::check_plateau_factor, nb::arg("factor"),
+            nb::sig("def check_plateau_factor(factor) -> None"),
+            "Raises ValueError unless factor < 1.");
   optim.def("plateau_reduced_lr", &schedule::plateau_reduced_lr, nb::arg("lr"), nb::arg("factor"),
             nb::arg("min_lr"), nb::arg("eps"),
             nb::sig("def plateau_reduced_lr(lr, factor, min_lr, eps) -> float"),

@@ -187,13 +187,11 @@ CyclicMode cyclic_mode_from_name(std::string_view name) {
   return CyclicMode::exp_range;
 }
 
-CyclicPosition cyclic_position(int64_t iteration, double step_size_up, double step_size_down) {
-  EMBER_CHECK_VALUE(step_size_up > 0.0 && step_size_down > 0.0,
-                    "[CyclicLR] expected positive step_size_up and step_size_down; got ",
-                    step_size_up, " and ", step_size_down);
-  const double total = step_size_up + step_size_down;
-  const double step_ratio = step_size_up / total;
-  const double progress = static_cast<double>(iteration) / total;
+CyclicPosition cyclic_position(int64_t iteration, double total_size, double step_ratio) {
+  EMBER_CHECK_VALUE(total_size > 0.0 && step_ratio > 0.0 && step_ratio < 1.0,
+                    "[CyclicLR] expected positive step_size_up and step_size_down; got a cycle of ",
+                    total_size, " iterations with a rising fraction of ", step_ratio);
+  const double progress = static_cast<double>(iteration) / total_size;
   const double cycle = std::floor(1.0 + progress);
   const double x = 1.0 + progress - cycle;
   const double scale_factor = x <= step_ratio ? x / step_ratio : (x - 1.0) / (step_ratio - 1.0);
@@ -290,6 +288,10 @@ double one_cycle_value(int64_t step, int64_t total_steps, double pct_start, bool
     start_step = phase.end_step;
   }
   return end;
+}
+
+void check_plateau_factor(double factor) {
+  EMBER_CHECK_VALUE(factor < 1.0, "[ReduceLROnPlateau] Factor should be < 1.0; got ", factor);
 }
 
 double plateau_reduced_lr(double lr, double factor, double min_lr, double eps) {

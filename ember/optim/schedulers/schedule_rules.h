@@ -72,11 +72,12 @@ double cosine_warm_restarts_lr(double base_lr, double t_cur, int64_t t_i, double
 enum class CyclicMode { triangular, triangular2, exp_range };
 CyclicMode cyclic_mode_from_name(std::string_view name);
 // Where an iteration falls: the cycle number (from 1) and the fraction of the way up (0..1).
+// total_size = step_size_up + step_size_down, step_ratio = step_size_up / total_size.
 struct CyclicPosition {
   double cycle;
   double scale_factor;
 };
-CyclicPosition cyclic_position(int64_t iteration, double step_size_up, double step_size_down);
+CyclicPosition cyclic_position(int64_t iteration, double total_size, double step_ratio);
 // The mode's amplitude scale at x (the cycle, or the iteration for exp_range).
 double cyclic_scale(CyclicMode mode, double gamma, double x);
 // Whether the mode scales by cycle (else by iteration).
@@ -99,6 +100,8 @@ double one_cycle_anneal(AnnealStrategy strategy, double start, double end, doubl
 double one_cycle_value(int64_t step, int64_t total_steps, double pct_start, bool three_phase,
                        AnnealStrategy strategy, double start, double peak, double end);
 
+// ReduceLROnPlateau: ValueError unless factor < 1.
+void check_plateau_factor(double factor);
 // ReduceLROnPlateau's reduction: max(lr * factor, min_lr), unless that changes lr by eps or less.
 double plateau_reduced_lr(double lr, double factor, double min_lr, double eps);
 

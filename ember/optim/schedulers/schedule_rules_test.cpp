@@ -139,10 +139,10 @@ TEST(ScheduleRules, CyclicLRTriangularModes) {
   // up 2, down 2: scale factors 0, .5, 1, .5, 0, ...
   const std::vector<double> factors{0.0, 0.5, 1.0, 0.5, 0.0, 0.5};
   for (int64_t i = 0; i < 6; ++i)
-    EXPECT_NEAR(cyclic_position(i, 2.0, 2.0).scale_factor, factors[i], kTol) << i;
-  EXPECT_DOUBLE_EQ(cyclic_position(5, 2.0, 2.0).cycle, 2.0);
+    EXPECT_NEAR(cyclic_position(i, 4.0, 0.5).scale_factor, factors[i], kTol) << i;
+  EXPECT_DOUBLE_EQ(cyclic_position(5, 4.0, 0.5).cycle, 2.0);
   // up 1, down 3: 0, 1, 2/3, 1/3, 0
-  EXPECT_NEAR(cyclic_position(2, 1.0, 3.0).scale_factor, 2.0 / 3.0, kTol);
+  EXPECT_NEAR(cyclic_position(2, 4.0, 0.25).scale_factor, 2.0 / 3.0, kTol);
   EXPECT_DOUBLE_EQ(cyclic_scale(CyclicMode::triangular2, 1.0, 3.0), 0.25);
   EXPECT_DOUBLE_EQ(cyclic_scale(CyclicMode::exp_range, 0.5, 3.0), 0.125);
   EXPECT_DOUBLE_EQ(cyclic_lr(1.0, 3.0, 0.5, 0.5), 1.5);
@@ -150,6 +150,7 @@ TEST(ScheduleRules, CyclicLRTriangularModes) {
   EXPECT_TRUE(cyclic_scales_by_cycle(cyclic_mode_from_name("triangular2")));
   EXPECT_FALSE(cyclic_scales_by_cycle(cyclic_mode_from_name("exp_range")));
   EXPECT_THROW(cyclic_mode_from_name("square"), ValueError);
+  EXPECT_THROW(cyclic_position(1, 0.0, 0.5), ValueError);
 }
 
 TEST(ScheduleRules, OneCycleLR) {
@@ -196,6 +197,7 @@ TEST(PlateauTracker, ModesAndThresholds) {
   EXPECT_THROW(PlateauTracker("median", 0.1, "rel", 0, 0), ValueError);
   EXPECT_THROW(PlateauTracker("min", 0.1, "ratio", 0, 0), ValueError);
   EXPECT_DOUBLE_EQ(plateau_reduced_lr(1.0, 0.1, 0.0, 1e-8), 0.1);
+  EXPECT_THROW(check_plateau_factor(1.0), ValueError);
   EXPECT_DOUBLE_EQ(plateau_reduced_lr(1.0, 0.1, 0.5, 1e-8), 0.5);
   EXPECT_DOUBLE_EQ(plateau_reduced_lr(1e-9, 0.1, 0.0, 1e-8), 1e-9);  // change below eps
 }
