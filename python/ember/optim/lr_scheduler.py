@@ -166,12 +166,13 @@ class LRScheduler:
         if not getattr(getattr(self.optimizer, "step", None), "_with_counter", False):
             warnings.warn("Seems like `optimizer.step()` has been overridden after learning rate "
                           "scheduler initialization. Please, make sure to call "
-                          "`optimizer.step()` before `lr_scheduler.step()`.", UserWarning)
+                          "`optimizer.step()` before `lr_scheduler.step()`.", UserWarning,
+                          stacklevel=3)
         elif self.optimizer._step_count < 1:
             warnings.warn("Detected call of `lr_scheduler.step()` before `optimizer.step()`. "
                           "You should call `optimizer.step()` before `lr_scheduler.step()`; "
                           "otherwise the first value of the learning rate schedule is skipped.",
-                          UserWarning)
+                          UserWarning, stacklevel=3)
 
     def step(self, epoch=None):
         self._warn_on_step_order()
@@ -181,7 +182,7 @@ class LRScheduler:
                 self.last_epoch += 1
                 values = self.get_lr()
             else:
-                warnings.warn(EPOCH_DEPRECATION_WARNING, UserWarning)
+                warnings.warn(EPOCH_DEPRECATION_WARNING, UserWarning, stacklevel=2)
                 self.last_epoch = epoch
                 closed_form = getattr(self, "_get_closed_form_lr", None)
                 values = closed_form() if closed_form is not None else self.get_lr()
@@ -193,7 +194,7 @@ class LRScheduler:
     def _warn_outside_step(self):
         if not getattr(self, "_get_lr_called_within_step", False):
             warnings.warn("To get the last learning rate computed by the scheduler, please use "
-                          "`get_last_lr()`.", UserWarning)
+                          "`get_last_lr()`.", UserWarning, stacklevel=2)
 
     def _group_lrs(self):
         return [group["lr"] for group in self.optimizer.param_groups]
@@ -617,7 +618,7 @@ class ReduceLROnPlateau:
         if epoch is None:
             epoch = self.last_epoch + 1
         else:
-            warnings.warn(EPOCH_DEPRECATION_WARNING, UserWarning)
+            warnings.warn(EPOCH_DEPRECATION_WARNING, UserWarning, stacklevel=2)
         self.last_epoch = epoch
         if self._tracker.step(current):
             self._reduce_lr(epoch)
