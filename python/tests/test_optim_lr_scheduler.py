@@ -9,7 +9,7 @@ import warnings
 
 import pytest
 
-from ember.optim import lr_scheduler as lrs
+from ember.optim import lr_scheduler as sched
 
 BASE_LRS = (0.1, 0.25)
 
@@ -49,26 +49,26 @@ def expect_sequence(seen, closed_form):
 
 # (constructor, closed form of (base_lr, epoch)), from torch.optim.lr_scheduler's docs.
 EPOCH_CASES = {
-    "lambda": (lambda o: lrs.LambdaLR(o, lambda e: 0.9 ** e), lambda b, e: b * 0.9 ** e),
-    "multiplicative": (lambda o: lrs.MultiplicativeLR(o, lambda e: 0.95),
+    "lambda": (lambda o: sched.LambdaLR(o, lambda e: 0.9 ** e), lambda b, e: b * 0.9 ** e),
+    "multiplicative": (lambda o: sched.MultiplicativeLR(o, lambda e: 0.95),
                        lambda b, e: b * 0.95 ** e),
-    "step": (lambda o: lrs.StepLR(o, step_size=3, gamma=0.5), lambda b, e: b * 0.5 ** (e // 3)),
-    "step_default_gamma": (lambda o: lrs.StepLR(o, 4), lambda b, e: b * 0.1 ** (e // 4)),
-    "multi_step": (lambda o: lrs.MultiStepLR(o, [2, 5, 5, 11], gamma=0.3),
+    "step": (lambda o: sched.StepLR(o, step_size=3, gamma=0.5), lambda b, e: b * 0.5 ** (e // 3)),
+    "step_default_gamma": (lambda o: sched.StepLR(o, 4), lambda b, e: b * 0.1 ** (e // 4)),
+    "multi_step": (lambda o: sched.MultiStepLR(o, [2, 5, 5, 11], gamma=0.3),
                    lambda b, e: b * 0.3 ** sum(m <= e for m in (2, 5, 5, 11))),
-    "constant": (lambda o: lrs.ConstantLR(o, factor=0.25, total_iters=7),
+    "constant": (lambda o: sched.ConstantLR(o, factor=0.25, total_iters=7),
                  lambda b, e: b * (0.25 if e < 7 else 1.0)),
-    "constant_default": (lambda o: lrs.ConstantLR(o), lambda b, e: b * (1 / 3 if e < 5 else 1.0)),
-    "linear": (lambda o: lrs.LinearLR(o, start_factor=0.1, end_factor=0.8, total_iters=9),
+    "constant_default": (lambda o: sched.ConstantLR(o), lambda b, e: b * (1 / 3 if e < 5 else 1.0)),
+    "linear": (lambda o: sched.LinearLR(o, start_factor=0.1, end_factor=0.8, total_iters=9),
                lambda b, e: b * (0.1 + 0.7 * min(e, 9) / 9)),
-    "linear_default": (lambda o: lrs.LinearLR(o), lambda b, e: b * (1 / 3 + 2 / 3 * min(e, 5) / 5)),
-    "exponential": (lambda o: lrs.ExponentialLR(o, 0.93), lambda b, e: b * 0.93 ** e),
-    "polynomial": (lambda o: lrs.PolynomialLR(o, total_iters=13, power=2.0),
+    "linear_default": (lambda o: sched.LinearLR(o), lambda b, e: b * (1 / 3 + 2 / 3 * min(e, 5) / 5)),
+    "exponential": (lambda o: sched.ExponentialLR(o, 0.93), lambda b, e: b * 0.93 ** e),
+    "polynomial": (lambda o: sched.PolynomialLR(o, total_iters=13, power=2.0),
                    lambda b, e: b * (1 - min(e, 13) / 13) ** 2),
-    "polynomial_default": (lambda o: lrs.PolynomialLR(o), lambda b, e: b * (1 - min(e, 5) / 5)),
-    "cosine": (lambda o: lrs.CosineAnnealingLR(o, T_max=7, eta_min=0.001),
+    "polynomial_default": (lambda o: sched.PolynomialLR(o), lambda b, e: b * (1 - min(e, 5) / 5)),
+    "cosine": (lambda o: sched.CosineAnnealingLR(o, T_max=7, eta_min=0.001),
                lambda b, e: 0.001 + (b - 0.001) * (1 + math.cos(math.pi * e / 7)) / 2),
-    "cosine_t1": (lambda o: lrs.CosineAnnealingLR(o, T_max=1),
+    "cosine_t1": (lambda o: sched.CosineAnnealingLR(o, T_max=1),
                   lambda b, e: b * (1 + math.cos(math.pi * e)) / 2),
 }
 
@@ -129,7 +129,7 @@ def test_lambda_lr_takes_one_lambda_per_group_and_saves_callable_objects():
 
     optimizer = FakeOptimizer()
     decay = Decay()
-    scheduler = lrs.LambdaLR(optimizer, [lambda e: 1.0 / (e + 1), decay])
+    scheduler = sched.LambdaLR(optimizer, [lambda e: 1.0 / (e + 1), decay])
     seen = run(optimizer, scheduler, 6)
     assert seen[4] == pytest.approx([0.1 / 5, 0.25 * 0.5 ** 4])
     state = scheduler.state_dict()
@@ -138,13 +138,13 @@ def test_lambda_lr_takes_one_lambda_per_group_and_saves_callable_objects():
     scheduler.load_state_dict(state)
     assert decay.rate == 0.5
     with pytest.raises(ValueError, match="Expected 2 lr_lambdas, but got 1"):
-        lrs.LambdaLR(FakeOptimizer(), [lambda e: 1.0])
+        sched.LambdaLR(FakeOptimizer(), [lambda e: 1.0])
 
 
 def test_multiplicative_lr_never_calls_its_lambda_at_epoch_zero():
     calls = []
     optimizer = FakeOptimizer()
-    scheduler = lrs.MultiplicativeLR(optimizer, lambda e: calls.append(e) or 0.5)
+    scheduler = sched.MultiplicativeLR(optimizer, lambda e: calls.append(e) or 0.5)
     assert calls == []
     optimizer.step()
     scheduler.step()
@@ -163,7 +163,7 @@ def warm_restarts_closed_form(base_lr, epoch, t_0, t_mult, eta_min):
 @pytest.mark.parametrize("t_0,t_mult,eta_min", [(3, 2, 0.01), (4, 1, 0.0), (1, 3, 0.001)])
 def test_cosine_annealing_warm_restarts(t_0, t_mult, eta_min):
     optimizer = FakeOptimizer()
-    scheduler = lrs.CosineAnnealingWarmRestarts(optimizer, T_0=t_0, T_mult=t_mult,
+    scheduler = sched.CosineAnnealingWarmRestarts(optimizer, T_0=t_0, T_mult=t_mult,
                                                 eta_min=eta_min)
     expect_sequence(run(optimizer, scheduler, 50),
                     lambda b, e: warm_restarts_closed_form(b, e, t_0, t_mult, eta_min))
@@ -178,10 +178,10 @@ def test_cosine_annealing_warm_restarts(t_0, t_mult, eta_min):
 
 def test_cosine_annealing_warm_restarts_errors():
     with pytest.raises(ValueError, match="T_0"):
-        lrs.CosineAnnealingWarmRestarts(FakeOptimizer(), T_0=0)
+        sched.CosineAnnealingWarmRestarts(FakeOptimizer(), T_0=0)
     with pytest.raises(ValueError, match="T_mult"):
-        lrs.CosineAnnealingWarmRestarts(FakeOptimizer(), T_0=2, T_mult=0)
-    scheduler = lrs.CosineAnnealingWarmRestarts(FakeOptimizer(), T_0=2)
+        sched.CosineAnnealingWarmRestarts(FakeOptimizer(), T_0=2, T_mult=0)
+    scheduler = sched.CosineAnnealingWarmRestarts(FakeOptimizer(), T_0=2)
     with pytest.raises(ValueError, match="non-negative epoch"):
         scheduler.step(-1)
 
@@ -196,13 +196,13 @@ def cyclic_closed_form(base, peak, iteration, up, down, scale):
 
 
 CYCLIC_CASES = {
-    "triangular": (dict(step_size_up=3, step_size_down=5), lambda c, i: 1.0),
-    "triangular2": (dict(step_size_up=4, mode="triangular2"), lambda c, i: 1 / 2 ** (c - 1)),
-    "exp_range": (dict(step_size_up=4, step_size_down=2, mode="exp_range", gamma=0.9),
+    "triangular": ({"step_size_up": 3, "step_size_down": 5}, lambda c, i: 1.0),
+    "triangular2": ({"step_size_up": 4, "mode": "triangular2"}, lambda c, i: 1 / 2 ** (c - 1)),
+    "exp_range": ({"step_size_up": 4, "step_size_down": 2, "mode": "exp_range", "gamma": 0.9},
                   lambda c, i: 0.9 ** i),
-    "scale_fn": (dict(step_size_up=2, scale_fn=lambda x: 0.5 ** x, scale_mode="iterations"),
+    "scale_fn": ({"step_size_up": 2, "scale_fn": lambda x: 0.5 ** x, "scale_mode": "iterations"},
                  lambda c, i: 0.5 ** i),
-    "scale_fn_cycle": (dict(step_size_up=2, scale_fn=lambda x: 1 / x), lambda c, i: 1 / c),
+    "scale_fn_cycle": ({"step_size_up": 2, "scale_fn": lambda x: 1 / x}, lambda c, i: 1 / c),
 }
 
 
@@ -213,7 +213,7 @@ def test_cyclic_lr_and_its_momentum(name, betas):
     up = options["step_size_up"]
     down = options.get("step_size_down", up)
     optimizer = FakeOptimizer(betas=betas)
-    scheduler = lrs.CyclicLR(optimizer, base_lr=0.01, max_lr=[0.1, 0.2], base_momentum=0.7,
+    scheduler = sched.CyclicLR(optimizer, base_lr=0.01, max_lr=[0.1, 0.2], base_momentum=0.7,
                              max_momentum=0.95, **options)
     for iteration in range(40):
         for group, peak in zip(optimizer.param_groups, (0.1, 0.2)):
@@ -231,20 +231,20 @@ def test_cyclic_lr_and_its_momentum(name, betas):
 
 def test_cyclic_lr_options_and_errors():
     optimizer = FakeOptimizer()
-    scheduler = lrs.CyclicLR(optimizer, 0.01, 0.1, cycle_momentum=False)
+    scheduler = sched.CyclicLR(optimizer, 0.01, 0.1, cycle_momentum=False)
     assert optimizer.param_groups[0]["momentum"] == 0.9  # untouched
     assert scheduler.base_lrs == [0.01, 0.01]
     state = scheduler.state_dict()
     assert state["_scale_fn_custom"] is None
     scheduler.load_state_dict(state)
     with pytest.raises(ValueError, match="mode is invalid"):
-        lrs.CyclicLR(FakeOptimizer(), 0.01, 0.1, mode="square")
+        sched.CyclicLR(FakeOptimizer(), 0.01, 0.1, mode="square")
     with pytest.raises(ValueError, match="expected 2 values for max_lr, got 3"):
-        lrs.CyclicLR(FakeOptimizer(), 0.01, [0.1, 0.2, 0.3])
+        sched.CyclicLR(FakeOptimizer(), 0.01, [0.1, 0.2, 0.3])
     no_momentum = FakeOptimizer()
     del no_momentum.defaults["momentum"]
     with pytest.raises(ValueError, match="must support momentum"):
-        lrs.CyclicLR(no_momentum, 0.01, 0.1)
+        sched.CyclicLR(no_momentum, 0.01, 0.1)
 
 
 def one_cycle_closed_form(step, total, pct, three_phase, anneal, start, peak, end):
@@ -272,7 +272,7 @@ def one_cycle_closed_form(step, total, pct, three_phase, anneal, start, peak, en
 def test_one_cycle_lr(anneal, three_phase, betas):
     total, pct, div, final_div = 30, 0.25, 10.0, 100.0
     optimizer = FakeOptimizer(betas=betas)
-    scheduler = lrs.OneCycleLR(optimizer, max_lr=[1.0, 2.0], epochs=5, steps_per_epoch=6,
+    scheduler = sched.OneCycleLR(optimizer, max_lr=[1.0, 2.0], epochs=5, steps_per_epoch=6,
                                pct_start=pct, anneal_strategy=anneal, three_phase=three_phase,
                                div_factor=div, final_div_factor=final_div)
     assert scheduler.total_steps == total
@@ -291,17 +291,17 @@ def test_one_cycle_lr(anneal, three_phase, betas):
 
 def test_one_cycle_lr_errors():
     with pytest.raises(ValueError, match="total_steps OR"):
-        lrs.OneCycleLR(FakeOptimizer(), 1.0)
+        sched.OneCycleLR(FakeOptimizer(), 1.0)
     with pytest.raises(ValueError, match="positive integer total_steps"):
-        lrs.OneCycleLR(FakeOptimizer(), 1.0, total_steps=0)
+        sched.OneCycleLR(FakeOptimizer(), 1.0, total_steps=0)
     with pytest.raises(ValueError, match="positive integer epochs"):
-        lrs.OneCycleLR(FakeOptimizer(), 1.0, epochs=0, steps_per_epoch=3)
+        sched.OneCycleLR(FakeOptimizer(), 1.0, epochs=0, steps_per_epoch=3)
     with pytest.raises(ValueError, match="pct_start"):
-        lrs.OneCycleLR(FakeOptimizer(), 1.0, total_steps=10, pct_start=1.5)
+        sched.OneCycleLR(FakeOptimizer(), 1.0, total_steps=10, pct_start=1.5)
     with pytest.raises(ValueError, match="anneal_strategy"):
-        lrs.OneCycleLR(FakeOptimizer(), 1.0, total_steps=10, anneal_strategy="step")
+        sched.OneCycleLR(FakeOptimizer(), 1.0, total_steps=10, anneal_strategy="step")
     optimizer = FakeOptimizer()
-    scheduler = lrs.OneCycleLR(optimizer, 1.0, total_steps=3)
+    scheduler = sched.OneCycleLR(optimizer, 1.0, total_steps=3)
     optimizer.step()
     for _ in range(3):
         scheduler.step()
@@ -312,7 +312,7 @@ def test_one_cycle_lr_errors():
 
 def test_reduce_lr_on_plateau_sequence():
     optimizer = FakeOptimizer()
-    scheduler = lrs.ReduceLROnPlateau(optimizer, patience=2, cooldown=1, factor=0.5,
+    scheduler = sched.ReduceLROnPlateau(optimizer, patience=2, cooldown=1, factor=0.5,
                                       min_lr=[0.0, 0.09])
     metrics = [5, 4, 4, 4, 4, 4, 4, 3.9999, 4, 4, 1, 1, 1, 1]
     # A reduction after 3 bad epochs (> patience 2); the cooldown epoch after it does not count;
@@ -333,7 +333,7 @@ def test_reduce_lr_on_plateau_sequence():
     ("min", "rel", 0.1, 10.0, 8.9, 9.0), ("min", "abs", 0.5, 10.0, 9.4, 9.5),
     ("max", "rel", 0.1, 10.0, 11.1, 11.0), ("max", "abs", 0.5, 10.0, 10.6, 10.5)])
 def test_reduce_lr_on_plateau_modes(mode, threshold_mode, threshold, best, better, worse):
-    scheduler = lrs.ReduceLROnPlateau(FakeOptimizer(), mode=mode, threshold=threshold,
+    scheduler = sched.ReduceLROnPlateau(FakeOptimizer(), mode=mode, threshold=threshold,
                                       threshold_mode=threshold_mode)
     assert scheduler.is_better(better, best)
     assert not scheduler.is_better(worse, best)
@@ -342,24 +342,24 @@ def test_reduce_lr_on_plateau_modes(mode, threshold_mode, threshold, best, bette
 
 def test_reduce_lr_on_plateau_eps_state_dict_and_errors():
     optimizer = FakeOptimizer(lrs=(1e-9, 0.25))
-    scheduler = lrs.ReduceLROnPlateau(optimizer, patience=0, eps=1e-8)
+    scheduler = sched.ReduceLROnPlateau(optimizer, patience=0, eps=1e-8)
     scheduler.step(1.0)
     scheduler.step(2.0)
     assert scheduler.get_last_lr() == pytest.approx([1e-9, 0.025])  # a change under eps is skipped
     state = pickle.loads(pickle.dumps(scheduler.state_dict()))
     assert state["best"] == 1.0 and state["num_bad_epochs"] == 0 and state["mode_worse"] == math.inf
-    other = lrs.ReduceLROnPlateau(FakeOptimizer(), mode="max", patience=5)
+    other = sched.ReduceLROnPlateau(FakeOptimizer(), mode="max", patience=5)
     other.load_state_dict(state)
     assert other.mode == "min" and other.patience == 0 and other.best == 1.0
     assert other.is_better(0.5, 1.0)
     with pytest.raises(ValueError, match="Factor should be < 1.0"):
-        lrs.ReduceLROnPlateau(FakeOptimizer(), factor=1.0)
+        sched.ReduceLROnPlateau(FakeOptimizer(), factor=1.0)
     with pytest.raises(ValueError, match="mode median is unknown"):
-        lrs.ReduceLROnPlateau(FakeOptimizer(), mode="median")
+        sched.ReduceLROnPlateau(FakeOptimizer(), mode="median")
     with pytest.raises(ValueError, match="threshold mode ratio is unknown"):
-        lrs.ReduceLROnPlateau(FakeOptimizer(), threshold_mode="ratio")
+        sched.ReduceLROnPlateau(FakeOptimizer(), threshold_mode="ratio")
     with pytest.raises(ValueError, match="expected 2 min_lrs, got 1"):
-        lrs.ReduceLROnPlateau(FakeOptimizer(), min_lr=[0.1])
+        sched.ReduceLROnPlateau(FakeOptimizer(), min_lr=[0.1])
 
 
 def warmup_cosine(base_lr, epoch, warmup, t_max):
@@ -370,9 +370,9 @@ def warmup_cosine(base_lr, epoch, warmup, t_max):
 
 def test_sequential_lr_warmup_then_cosine():
     optimizer = FakeOptimizer()
-    warmup = lrs.LinearLR(optimizer, start_factor=0.1, total_iters=5)
-    cosine = lrs.CosineAnnealingLR(optimizer, T_max=20)
-    scheduler = lrs.SequentialLR(optimizer, [warmup, cosine], milestones=[5])
+    warmup = sched.LinearLR(optimizer, start_factor=0.1, total_iters=5)
+    cosine = sched.CosineAnnealingLR(optimizer, T_max=20)
+    scheduler = sched.SequentialLR(optimizer, [warmup, cosine], milestones=[5])
     expect_sequence(run(optimizer, scheduler, 30), lambda b, e: warmup_cosine(b, e, 5, 20))
     state = scheduler.state_dict()
     assert len(state["_schedulers"]) == 2 and "optimizer" not in state
@@ -382,9 +382,9 @@ def test_sequential_lr_warmup_then_cosine():
 
 def test_sequential_lr_of_three_and_its_errors():
     optimizer = FakeOptimizer()
-    scheduler = lrs.SequentialLR(optimizer, [lrs.ConstantLR(optimizer, 0.1, 2),
-                                             lrs.ExponentialLR(optimizer, 0.9),
-                                             lrs.StepLR(optimizer, 2, 0.5)], milestones=[2, 6])
+    scheduler = sched.SequentialLR(optimizer, [sched.ConstantLR(optimizer, 0.1, 2),
+                                             sched.ExponentialLR(optimizer, 0.9),
+                                             sched.StepLR(optimizer, 2, 0.5)], milestones=[2, 6])
 
     def closed_form(b, e):
         if e < 2:
@@ -395,34 +395,34 @@ def test_sequential_lr_of_three_and_its_errors():
 
     expect_sequence(run(optimizer, scheduler, 20), closed_form)
     with pytest.raises(ValueError, match="at least one scheduler"):
-        lrs.SequentialLR(optimizer, [], [])
+        sched.SequentialLR(optimizer, [], [])
     with pytest.raises(ValueError, match="number of milestones to be equal to 2"):
-        lrs.SequentialLR(optimizer, [lrs.StepLR(optimizer, 2)], [1, 2])
+        sched.SequentialLR(optimizer, [sched.StepLR(optimizer, 2)], [1, 2])
     with pytest.raises(ValueError, match="same optimizer"):
-        lrs.SequentialLR(optimizer, [lrs.StepLR(FakeOptimizer(), 2)], [])
+        sched.SequentialLR(optimizer, [sched.StepLR(FakeOptimizer(), 2)], [])
 
 
 def test_chained_scheduler_multiplies_the_schedules():
     optimizer = FakeOptimizer()
-    scheduler = lrs.ChainedScheduler([lrs.ConstantLR(optimizer, 0.1, 4),
-                                      lrs.ExponentialLR(optimizer, 0.9)])
+    scheduler = sched.ChainedScheduler([sched.ConstantLR(optimizer, 0.1, 4),
+                                      sched.ExponentialLR(optimizer, 0.9)])
     expect_sequence(run(optimizer, scheduler, 20),
                     lambda b, e: b * (0.1 if e < 4 else 1.0) * 0.9 ** e)
-    resumed = lrs.ChainedScheduler([lrs.ConstantLR(optimizer, 0.1, 4),
-                                    lrs.ExponentialLR(optimizer, 0.9)])
+    resumed = sched.ChainedScheduler([sched.ConstantLR(optimizer, 0.1, 4),
+                                    sched.ExponentialLR(optimizer, 0.9)])
     resumed.load_state_dict(scheduler.state_dict())
     assert [s.last_epoch for s in resumed._schedulers] == [20, 20]
     with pytest.raises(ValueError, match="same optimizer"):
-        lrs.ChainedScheduler([lrs.StepLR(optimizer, 2), lrs.StepLR(FakeOptimizer(), 2)])
+        sched.ChainedScheduler([sched.StepLR(optimizer, 2), sched.StepLR(FakeOptimizer(), 2)])
 
 
 def test_resuming_needs_initial_lr_and_continues_from_last_epoch():
     with pytest.raises(KeyError, match="initial_lr"):
-        lrs.StepLR(FakeOptimizer(), 2, last_epoch=4)
+        sched.StepLR(FakeOptimizer(), 2, last_epoch=4)
     optimizer = FakeOptimizer()
     for group in optimizer.param_groups:
         group["initial_lr"] = group["lr"]
-    scheduler = lrs.CosineAnnealingLR(optimizer, T_max=10, last_epoch=3)
+    scheduler = sched.CosineAnnealingLR(optimizer, T_max=10, last_epoch=3)
     assert scheduler.last_epoch == 4
     # The first step after resuming takes the closed form.
     assert scheduler.get_last_lr()[0] == pytest.approx(0.1 * (1 + math.cos(math.pi * 0.4)) / 2)
@@ -430,11 +430,11 @@ def test_resuming_needs_initial_lr_and_continues_from_last_epoch():
 
 def test_step_order_and_get_lr_warnings():
     optimizer = FakeOptimizer()
-    scheduler = lrs.StepLR(optimizer, 2)
+    scheduler = sched.StepLR(optimizer, 2)
     with pytest.warns(UserWarning, match="before `optimizer.step\\(\\)`"):
         scheduler.step()
     optimizer = FakeOptimizer()
-    scheduler = lrs.StepLR(optimizer, 2)
+    scheduler = sched.StepLR(optimizer, 2)
     optimizer.step()
     assert optimizer._step_count == 1  # the scheduler counts the optimizer's steps
     with warnings.catch_warnings():
@@ -446,7 +446,7 @@ def test_step_order_and_get_lr_warnings():
 
 def test_verbose_prints_each_group(capsys):
     optimizer = FakeOptimizer()
-    lrs.ExponentialLR(optimizer, 0.5, verbose=True)
+    sched.ExponentialLR(optimizer, 0.5, verbose=True)
     assert capsys.readouterr().out.splitlines() == [
         "Adjusting learning rate of group 0 to 1.0000e-01.",
         "Adjusting learning rate of group 1 to 2.5000e-01."]
@@ -454,4 +454,4 @@ def test_verbose_prints_each_group(capsys):
 
 def test_a_non_optimizer_is_a_type_error():
     with pytest.raises(TypeError, match="is not an Optimizer"):
-        lrs.StepLR(object(), 2)
+        sched.StepLR(object(), 2)
