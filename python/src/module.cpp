@@ -9,7 +9,7 @@
 #include "ember/base/version.h"
 #include "ember/tensor/allocator.h"
 #include "nn.h"
-#include "optim_schedulers.h"
+#include "optim.h"
 
 namespace nb = nanobind;
 
@@ -127,7 +127,6 @@ NB_MODULE(_C, module) {
   init_nn_shape(nn_module, module);
   init_nn_conv(nn_module, module);
   init_nn_interp(nn_module);
-  // torch.optim's ops: ember._C._optim.
-  nb::module_ optim_module = module.def_submodule("_optim", "torch.optim's ops.");
-  init_optim_schedulers(optim_module);
+  // ember.optim's fused update ops: ember._C._optim (python/src/optim*.cpp).
+  init_optim(module);
 }

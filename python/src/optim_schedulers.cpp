@@ -11,7 +11,7 @@
 
 #include "ember/optim/schedulers/plateau.h"
 #include "ember/optim/schedulers/schedule_rules.h"
-#include "optim_schedulers.h"
+#include "optim.h"
 
 namespace ember::python {
 
