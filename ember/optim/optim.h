@@ -3,4 +3,5 @@
 #pragma once
 
 #include "ember/optim/optimizer.h"
+#include "ember/optim/schedulers/schedulers.h"
 #include "ember/optim/sgd.h"
