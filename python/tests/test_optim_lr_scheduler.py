@@ -456,3 +456,27 @@ def test_verbose_prints_each_group(capsys):
 def test_a_non_optimizer_is_a_type_error():
     with pytest.raises(TypeError, match="is not an Optimizer"):
         sched.StepLR(object(), 2)
+
+
+def test_with_ember_sgd_the_checkpoint_of_both_resumes_the_schedule():
+    import ember
+    from ember import optim
+
+    def make():
+        weight = ember.zeros(3, requires_grad=True)
+        optimizer = optim.SGD([weight], lr=0.1, momentum=0.9)
+        return weight, optimizer, sched.StepLR(optimizer, step_size=2, gamma=0.5)
+
+    weight, optimizer, scheduler = make()
+    for _ in range(5):
+        weight.grad = ember.ones(3)
+        optimizer.step()
+        scheduler.step()
+    assert optimizer.state_dict()["param_groups"][0]["initial_lr"] == 0.1
+    _, resumed_optimizer, resumed = make()
+    resumed_optimizer.load_state_dict(optimizer.state_dict())
+    resumed.load_state_dict(scheduler.state_dict())
+    assert resumed_optimizer.param_groups[0]["lr"] == 0.1 * 0.5 ** 2
+    resumed_optimizer.step()
+    resumed.step()
+    assert resumed.get_last_lr() == [0.1 * 0.5 ** 3]
