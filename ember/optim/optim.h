@@ -2,6 +2,8 @@
 // ember::optim::SGD, ...
 #pragma once
 
+#include "ember/optim/adam.h"
+#include "ember/optim/adamw.h"
 #include "ember/optim/optimizer.h"
 #include "ember/optim/schedulers/schedulers.h"
 #include "ember/optim/sgd.h"

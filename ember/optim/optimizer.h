@@ -152,6 +152,9 @@ class Optimizer {
   void load_state_dict(const OptimizerStateDict& state_dict);
 
  protected:
+  // Evaluates step's closure, if any, with gradients enabled (step itself runs without); its loss
+  // or an undefined tensor.
+  static Tensor run_closure(const LossClosure& closure);
   // The algorithm's fresh state for one parameter (load_state_dict fills it from a state dict).
   virtual std::unique_ptr<OptimizerParamState> make_param_state() const;
 

@@ -56,6 +56,14 @@ void read_option(const OptimizerOptionMap& values, const std::string& name,
   field = *numbers;
 }
 
+void read_option(const OptimizerOptionMap& values, const std::string& name,
+                 std::tuple<double, double>& field) {
+  std::vector<double> pair{std::get<0>(field), std::get<1>(field)};
+  read_option(values, name, pair);
+  if (pair.size() != 2) wrong_kind(name, "a pair of floats");
+  field = std::make_tuple(pair[0], pair[1]);
+}
+
 void add_python_only_options(OptimizerOptionMap& values) {
   values["foreach"] = std::monostate{};
   values["fused"] = std::monostate{};

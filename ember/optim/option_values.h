@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "ember/optim/optimizer.h"
@@ -16,6 +17,9 @@ void read_option(const OptimizerOptionMap& values, const std::string& name, bool
 void read_option(const OptimizerOptionMap& values, const std::string& name, int64_t& field);
 void read_option(const OptimizerOptionMap& values, const std::string& name,
                  std::vector<double>& field);
+// A pair such as Adam's betas, from a two-element sequence.
+void read_option(const OptimizerOptionMap& values, const std::string& name,
+                 std::tuple<double, double>& field);
 
 // The options PyTorch's groups hold that ember's C++ frontend has no use for (foreach, fused,
 // differentiable), with the values of a default group, so that the layouts of both languages

@@ -6,5 +6,7 @@ it.
 """
 from ember.optim import lr_scheduler as lr_scheduler
 from ember.optim import optimizer as optimizer
+from ember.optim.adam import Adam as Adam
+from ember.optim.adamw import AdamW as AdamW
 from ember.optim.optimizer import Optimizer as Optimizer
 from ember.optim.sgd import SGD as SGD
