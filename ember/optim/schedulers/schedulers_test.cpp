@@ -10,6 +10,7 @@
 
 #include "ember/base/error.h"
 #include "ember/ops/ops.h"
+#include "ember/optim/adam.h"
 #include "ember/optim/schedulers/schedulers.h"
 #include "ember/optim/sgd.h"
 
@@ -162,6 +163,19 @@ TEST(Schedulers, OneCycleLR) {
   EXPECT_NEAR(static_cast<const SGDOptions&>(sgd->param_groups()[0].options()).momentum(),
               0.85 + 0.2 / 7, 1e-12);  // step 4: 2/7 of the way back up
   EXPECT_THROW(OneCycleLR(*sgd, OneCycleLROptions(1.0, 10).pct_start(2.0)), ValueError);
+}
+
+TEST(Schedulers, OneCycleLRCyclesAdamsBeta1) {
+  Adam adam(std::vector<Tensor>{ones({2}).requires_grad_(true)},
+            AdamOptions(0.1).betas({0.9, 0.99}));
+  OneCycleLR scheduler(adam, OneCycleLROptions(1.0, 10).anneal_strategy("linear"));
+  const auto betas = [&] {
+    return static_cast<const AdamOptions&>(adam.param_groups()[0].options()).betas();
+  };
+  EXPECT_NEAR(std::get<0>(betas()), 0.95, 1e-12);  // max_momentum at the start
+  EXPECT_NEAR(std::get<1>(betas()), 0.99, 1e-12);  // beta2 untouched
+  scheduler.step();
+  EXPECT_NEAR(std::get<0>(betas()), 0.9, 1e-12);  // halfway down to base_momentum
 }
 
 TEST(Schedulers, ReduceLROnPlateau) {
