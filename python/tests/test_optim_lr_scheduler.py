@@ -480,3 +480,17 @@ def test_with_ember_sgd_the_checkpoint_of_both_resumes_the_schedule():
     resumed_optimizer.step()
     resumed.step()
     assert resumed.get_last_lr() == [0.1 * 0.5 ** 3]
+
+
+def test_one_cycle_lr_cycles_the_beta1_of_ember_adam():
+    import ember
+    from ember import optim
+
+    optimizer = optim.Adam([ember.zeros(2, requires_grad=True)], lr=0.1, betas=(0.9, 0.99))
+    scheduler = sched.OneCycleLR(optimizer, max_lr=1.0, total_steps=10,
+                                 anneal_strategy="linear")
+    assert optimizer.param_groups[0]["betas"] == (0.95, 0.99)
+    optimizer.step()
+    scheduler.step()
+    assert optimizer.param_groups[0]["betas"][0] == pytest.approx(0.9)
+    assert optimizer.param_groups[0]["lr"] == pytest.approx((0.04 + 1.0) / 2)
