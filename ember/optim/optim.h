@@ -6,4 +6,5 @@
 #include "ember/optim/adamw.h"
 #include "ember/optim/lbfgs.h"
 #include "ember/optim/optimizer.h"
+#include "ember/optim/schedulers/schedulers.h"
 #include "ember/optim/sgd.h"

@@ -16,5 +16,7 @@ void init_optim(nb::module_& module);
 void init_optim_sgd(nb::module_& optim);
 void init_optim_adam(nb::module_& optim);
 void init_optim_lbfgs(nb::module_& optim);
+// The learning-rate schedulers' rules (optim_schedulers.cpp).
+void init_optim_schedulers(nb::module_& optim);
 
 }  // namespace ember::python

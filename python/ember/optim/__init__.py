@@ -4,6 +4,7 @@ Each algorithm's update rule is one fused multi-tensor C++ op (ember._C._optim, 
 C++ frontend's ember::optim classes call); the classes here keep the groups and state and call
 it.
 """
+from ember.optim import lr_scheduler as lr_scheduler
 from ember.optim import optimizer as optimizer
 from ember.optim.adam import Adam as Adam
 from ember.optim.adamw import AdamW as AdamW
