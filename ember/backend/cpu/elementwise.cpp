@@ -9,12 +9,40 @@
 namespace ember {
 namespace {
 
+// Both candidates are loaded and one selected, without a jump: a data-dependent branch (a relu
+// mask is a coin toss per element) costs a misprediction every other element. The contiguous
+// forms (x, y each dense or a broadcast scalar, the relu backward's shape) let the compiler
+// vectorize the select.
+template <typename T, int64_t XStep, int64_t YStep>
+void where_contiguous(T* out, const bool* condition, const T* x, const T* y, int64_t n) {
+  for (int64_t i = 0; i < n; ++i) {
+    const T take = x[i * XStep];
+    const T other = y[i * YStep];
+    out[i] = condition[i] ? take : other;
+  }
+}
+
 template <typename T>
 void where_loop(char** data, const int64_t* strides, int64_t n, LoopArgs) {
+  const auto dense_or_scalar = [](int64_t stride) { return stride == 0 || stride == sizeof(T); };
+  if (strides[0] == sizeof(T) && strides[1] == sizeof(bool) && dense_or_scalar(strides[2]) &&
+      dense_or_scalar(strides[3])) {
+    T* out = reinterpret_cast<T*>(data[0]);
+    const bool* condition = reinterpret_cast<const bool*>(data[1]);
+    const T* x = reinterpret_cast<const T*>(data[2]);
+    const T* y = reinterpret_cast<const T*>(data[3]);
+    const bool x_dense = strides[2] != 0;
+    const bool y_dense = strides[3] != 0;
+    if (x_dense && y_dense) return where_contiguous<T, 1, 1>(out, condition, x, y, n);
+    if (y_dense) return where_contiguous<T, 0, 1>(out, condition, x, y, n);
+    if (x_dense) return where_contiguous<T, 1, 0>(out, condition, x, y, n);
+    return where_contiguous<T, 0, 0>(out, condition, x, y, n);
+  }
   for (int64_t i = 0; i < n; ++i) {
     const bool take_x = *reinterpret_cast<const bool*>(data[1] + i * strides[1]);
-    const char* source = take_x ? data[2] + i * strides[2] : data[3] + i * strides[3];
-    *reinterpret_cast<T*>(data[0] + i * strides[0]) = *reinterpret_cast<const T*>(source);
+    const T x = *reinterpret_cast<const T*>(data[2] + i * strides[2]);
+    const T y = *reinterpret_cast<const T*>(data[3] + i * strides[3]);
+    *reinterpret_cast<T*>(data[0] + i * strides[0]) = take_x ? x : y;
   }
 }
 
