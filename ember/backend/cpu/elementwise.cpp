@@ -1,5 +1,8 @@
 // eval_cpu of the elementwise primitives: build the plan, pick the loop for the dtype, run.
+#include <bit>
 #include <cmath>
+#include <cstdint>
+#include <type_traits>
 
 #include "ember/backend/cpu/kernel_table.h"
 #include "ember/base/error.h"
@@ -9,17 +12,35 @@
 namespace ember {
 namespace {
 
-// Both candidates are loaded and one selected, without a jump: a data-dependent branch (a relu
-// mask is a coin toss per element) costs a misprediction every other element. The contiguous
-// forms (x, y each dense or a broadcast scalar, the relu backward's shape) let the compiler
-// vectorize the select.
+// The unsigned integer of T's size, through which where selects bits (void where none fits).
+template <typename T>
+using SelectBits = std::conditional_t<
+    sizeof(T) == 1, uint8_t,
+    std::conditional_t<sizeof(T) == 2, uint16_t,
+                       std::conditional_t<sizeof(T) == 4, uint32_t,
+                                          std::conditional_t<sizeof(T) == 8, uint64_t, void>>>>;
+
+// take ? x : y without a jump: a data-dependent branch (a relu mask is a coin toss per element)
+// costs a misprediction every other element, and the compiler turns a plain ?: back into one.
+// Selecting the bits through a mask also keeps every value, NaN payloads included, exact.
+template <typename T>
+T select(bool take, T x, T y) {
+  using Bits = SelectBits<T>;
+  if constexpr (std::is_void_v<Bits>) {
+    return take ? x : y;
+  } else {
+    const Bits mask = static_cast<Bits>(-static_cast<Bits>(take));
+    const Bits bits = static_cast<Bits>((std::bit_cast<Bits>(x) & mask) |
+                                        (std::bit_cast<Bits>(y) & static_cast<Bits>(~mask)));
+    return std::bit_cast<T>(bits);
+  }
+}
+
+// The contiguous forms (x, y each dense or a broadcast scalar: the relu backward's shape) are
+// separate instances so that the compiler vectorizes them.
 template <typename T, int64_t XStep, int64_t YStep>
 void where_contiguous(T* out, const bool* condition, const T* x, const T* y, int64_t n) {
-  for (int64_t i = 0; i < n; ++i) {
-    const T take = x[i * XStep];
-    const T other = y[i * YStep];
-    out[i] = condition[i] ? take : other;
-  }
+  for (int64_t i = 0; i < n; ++i) out[i] = select(condition[i], x[i * XStep], y[i * YStep]);
 }
 
 template <typename T>
@@ -42,7 +63,7 @@ void where_loop(char** data, const int64_t* strides, int64_t n, LoopArgs) {
     const bool take_x = *reinterpret_cast<const bool*>(data[1] + i * strides[1]);
     const T x = *reinterpret_cast<const T*>(data[2] + i * strides[2]);
     const T y = *reinterpret_cast<const T*>(data[3] + i * strides[3]);
-    *reinterpret_cast<T*>(data[0] + i * strides[0]) = take_x ? x : y;
+    *reinterpret_cast<T*>(data[0] + i * strides[0]) = select(take_x, x, y);
   }
 }
 
