@@ -22,14 +22,15 @@ using SelectBits = std::conditional_t<
 
 // take ? x : y without a jump: a data-dependent branch (a relu mask is a coin toss per element)
 // costs a misprediction every other element, and the compiler turns a plain ?: back into one.
-// Selecting the bits through a mask also keeps every value, NaN payloads included, exact.
+// Selecting the bits through a mask also keeps every value, NaN payloads included, exact. The
+// condition is read as its byte (non-zero: true), which unlike bool widens in vector code.
 template <typename T>
-T select(bool take, T x, T y) {
+T select(uint8_t take, T x, T y) {
   using Bits = SelectBits<T>;
   if constexpr (std::is_void_v<Bits>) {
-    return take ? x : y;
+    return take != 0 ? x : y;
   } else {
-    const Bits mask = static_cast<Bits>(-static_cast<Bits>(take));
+    const Bits mask = take != 0 ? static_cast<Bits>(~Bits(0)) : Bits(0);
     const Bits bits = static_cast<Bits>((std::bit_cast<Bits>(x) & mask) |
                                         (std::bit_cast<Bits>(y) & static_cast<Bits>(~mask)));
     return std::bit_cast<T>(bits);
@@ -39,7 +40,7 @@ T select(bool take, T x, T y) {
 // The contiguous forms (x, y each dense or a broadcast scalar: the relu backward's shape) are
 // separate instances so that the compiler vectorizes them.
 template <typename T, int64_t XStep, int64_t YStep>
-void where_contiguous(T* out, const bool* condition, const T* x, const T* y, int64_t n) {
+void where_contiguous(T* out, const uint8_t* condition, const T* x, const T* y, int64_t n) {
   for (int64_t i = 0; i < n; ++i) out[i] = select(condition[i], x[i * XStep], y[i * YStep]);
 }
 
@@ -49,7 +50,7 @@ void where_loop(char** data, const int64_t* strides, int64_t n, LoopArgs) {
   if (strides[0] == sizeof(T) && strides[1] == sizeof(bool) && dense_or_scalar(strides[2]) &&
       dense_or_scalar(strides[3])) {
     T* out = reinterpret_cast<T*>(data[0]);
-    const bool* condition = reinterpret_cast<const bool*>(data[1]);
+    const auto* condition = reinterpret_cast<const uint8_t*>(data[1]);
     const T* x = reinterpret_cast<const T*>(data[2]);
     const T* y = reinterpret_cast<const T*>(data[3]);
     const bool x_dense = strides[2] != 0;
@@ -60,7 +61,7 @@ void where_loop(char** data, const int64_t* strides, int64_t n, LoopArgs) {
     return where_contiguous<T, 0, 0>(out, condition, x, y, n);
   }
   for (int64_t i = 0; i < n; ++i) {
-    const bool take_x = *reinterpret_cast<const bool*>(data[1] + i * strides[1]);
+    const uint8_t take_x = *reinterpret_cast<const uint8_t*>(data[1] + i * strides[1]);
     const T x = *reinterpret_cast<const T*>(data[2] + i * strides[2]);
     const T y = *reinterpret_cast<const T*>(data[3] + i * strides[3]);
     *reinterpret_cast<T*>(data[0] + i * strides[0]) = select(take_x, x, y);
