@@ -5,7 +5,6 @@
 
 #include "ember/ops/dispatch.h"
 #include "ember/ops/ops.h"
-#include "ember/ops/scatter.h"
 
 namespace ember::autograd {
 namespace {
@@ -39,10 +38,12 @@ TensorList pool_vjp(const Pool& op, const BackwardContext& c, const Tensor& indi
   }
   const int64_t plane_in = planes == 0 ? 0 : numel_of(input_shape) / planes;
   const Tensor flat_grad = grad.reshape({planes, -1});
-  const Tensor result =
-      zeros({planes, plane_in}, TensorOptions(grad.dtype()).device(grad.device()));
+  Tensor result = zeros({planes, plane_in}, TensorOptions(grad.dtype()).device(grad.device()));
   if (flat_grad.numel() == 0) return {result.reshape(input_shape)};
-  return {scatter_add(result, 1, indices.reshape({planes, -1}), flat_grad).reshape(input_shape)};
+  // In place into the fresh zeros: the out-of-place scatter_add would copy them first. Recorded
+  // all the same under create_graph (the zeros need no gradient).
+  result.scatter_add_(1, indices.reshape({planes, -1}), flat_grad);
+  return {result.reshape(input_shape)};
 }
 
 TensorList avg_pool_backward_vjp(const AvgPoolBackward& op, const BackwardContext& c) {

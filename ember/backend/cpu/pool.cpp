@@ -8,6 +8,8 @@
 #include <type_traits>
 #include <vector>
 
+#include "ember/backend/cpu/kernel_table.h"
+#include "ember/backend/cpu/nn_pool_kernels.h"
 #include "ember/base/error.h"
 #include "ember/base/parallel.h"
 #include "ember/ops/primitives_nn_pool.h"
@@ -52,8 +54,39 @@ void for_window_rows(const PoolWindows& windows, int64_t od, int64_t oh, Row row
   }
 }
 
+// The run of outputs along W that the ISA's row kernel takes: the longest stretch from the first
+// output with the widest window whose windows all have that width and start a constant stride
+// apart (all outputs of an unpadded fixed window; the inner ones of a padded or ceil-mode one).
+cpu::MaxPoolRun alike_run(const PoolAxis& width, int64_t& begin) {
+  const int64_t outputs = width.output_size();
+  const int64_t widest = *std::max_element(width.count.begin(), width.count.end());
+  begin = 0;
+  while (begin < outputs && width.count[begin] != widest) ++begin;
+  const int64_t stride = begin + 1 < outputs ? width.first[begin + 1] - width.first[begin] : 1;
+  int64_t end = begin;
+  while (end < outputs && width.count[end] == widest &&
+         width.first[end] == width.first[begin] + (end - begin) * stride) {
+    ++end;
+  }
+  return {begin < outputs ? width.first[begin] : 0, stride, widest, width.dilation, end - begin};
+}
+
+template <typename T>
+cpu::MaxPoolRowKernel<T> max_pool_row_kernel() {
+  switch (cpu::kernels().capability) {
+    case cpu::CpuCapability::Avx512:
+      return &cpu::avx512::max_pool_row;
+    case cpu::CpuCapability::Avx2:
+      return &cpu::avx2::max_pool_row;
+    case cpu::CpuCapability::Default:
+      break;
+  }
+  return &cpu::generic::max_pool_row;
+}
+
 template <typename T>
 void max_pool(const Pool& op, TensorSpan inputs, TensorSpan outputs) {
+  static const cpu::MaxPoolRowKernel<T> row_kernel = max_pool_row_kernel<T>();
   const PoolWindows& windows = op.windows();
   const PoolAxis& height = windows.axes[1];
   const PoolAxis& width = windows.axes[2];
@@ -66,6 +99,9 @@ void max_pool(const Pool& op, TensorSpan inputs, TensorSpan outputs) {
   const int64_t in_h = height.input_size;
   const int64_t in_w = width.input_size;
   const int64_t dilation_w = width.dilation;
+  int64_t run_begin = 0;
+  const cpu::MaxPoolRun run = out_w == 0 ? cpu::MaxPoolRun{} : alike_run(width, run_begin);
+  const int64_t run_end = run_begin + run.n;
   const T* x = inputs[0].data_ptr<T>();
   T* y = outputs[0].data_ptr<T>();
   int64_t* indices = outputs[1].data_ptr<int64_t>();
@@ -85,7 +121,7 @@ void max_pool(const Pool& op, TensorSpan inputs, TensorSpan outputs) {
           for_window_rows(windows, od, oh, [&](int64_t d, int64_t h) {
             const int64_t row_start = (d * in_h + h) * in_w;
             const T* row = plane + row_start;
-            for (int64_t ow = 0; ow < out_w; ++ow) {
+            const auto edge = [&](int64_t ow) {
               const int64_t first = width.first[ow];
               const int64_t count = width.count[ow];
               T value = best[ow];
@@ -100,7 +136,10 @@ void max_pool(const Pool& op, TensorSpan inputs, TensorSpan outputs) {
               }
               best[ow] = value;
               where[ow] = index;
-            }
+            };
+            for (int64_t ow = 0; ow < run_begin; ++ow) edge(ow);
+            if (run.n > 0) row_kernel(row, row_start, run, best + run_begin, where + run_begin);
+            for (int64_t ow = run_end; ow < out_w; ++ow) edge(ow);
           });
         }
       }

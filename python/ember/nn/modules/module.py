@@ -296,10 +296,18 @@ class Module:
 
     def __getattr__(self, name):
         # Only reached when normal lookup fails: the registered parameters, buffers, modules.
+        # Every layer's forward reads its parameters through here, so the common case (a
+        # parameter of an initialised module) is the first, plain dict lookup.
         state = self.__dict__
-        for registry in ("_parameters", "_buffers", "_modules"):
-            if registry in state and name in state[registry]:
-                return state[registry][name]
+        parameters = state.get("_parameters")
+        if parameters is not None and name in parameters:
+            return parameters[name]
+        buffers = state.get("_buffers")
+        if buffers is not None and name in buffers:
+            return buffers[name]
+        modules = state.get("_modules")
+        if modules is not None and name in modules:
+            return modules[name]
         raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
 
     def __setattr__(self, name, value):

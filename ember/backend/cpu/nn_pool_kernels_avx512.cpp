@@ -1,0 +1,4 @@
+// The max-pooling row kernels compiled for the avx512 instruction set (flags set in
+// CMakeLists.txt).
+#define EMBER_ISA avx512
+#include "ember/backend/cpu/nn_pool_kernels.inc"
