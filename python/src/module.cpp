@@ -126,4 +126,5 @@ NB_MODULE(_C, module) {
   init_nn_shape(nn_module, module);
   init_nn_conv(nn_module, module);
   init_nn_interp(nn_module);
+  init_nn_unpool(nn_module);
 }
