@@ -45,10 +45,10 @@ namespace ember::nn::utils {
 // order (differentiable: a cat of views).
 Tensor parameters_to_vector(const std::vector<Tensor>& parameters);
 
-// Copies consecutive slices of the 1-D `vec` into the parameters, each reshaped to its
-// parameter's shape, without recording history; vec must hold exactly as many elements as the
-// parameters together. (PyTorch rebinds each parameter's .data to a view of vec; ember copies, so
-// the parameters keep their storage and later writes to vec do not reach them.)
+// Makes each parameter (the same handle, its autograd state kept) a view of its consecutive slice
+// of the 1-D `vec`, reshaped to its shape, as PyTorch rebinds `.data`: nothing is copied, and a
+// later write into vec shows in the parameters. vec must hold exactly as many elements as the
+// parameters together.
 void vector_to_parameters(const Tensor& vec, const std::vector<Tensor>& parameters);
 
 }  // namespace ember::nn::utils

@@ -38,8 +38,14 @@ Tensor _clip_grad_norm_(const std::vector<Tensor>& grads, double max_norm, doubl
   return total;
 }
 
+// maximum_ then minimum_ write into each gradient's own memory (clamp_ would compute the clamped
+// values into temporaries and copy them back); the result is clamp's, NaN included.
 void _clip_grad_value_(const std::vector<Tensor>& grads, double clip_value) {
-  for (const Tensor& grad : grads) grad.detach().clamp_(-clip_value, clip_value);
+  for (const Tensor& grad : grads) {
+    Tensor values = grad.detach();
+    maximum_(values, -clip_value);
+    minimum_(values, clip_value);
+  }
 }
 
 }  // namespace ember
@@ -68,10 +74,12 @@ void vector_to_parameters(const Tensor& vec, const std::vector<Tensor>& paramete
   EMBER_CHECK_VALUE(vec.numel() == total, "[vector_to_parameters] vec has ", vec.numel(),
                     " elements but the ", parameters.size(), " parameters hold ", total,
                     "; expected equal counts");
+  // As PyTorch's `param.data = vec[a:b].view_as(param).data`: each parameter becomes a view of
+  // its slice of vec (the same handle, so modules keep it), nothing is copied.
   int64_t offset = 0;
   for (const Tensor& parameter : parameters) {
     const int64_t count = parameter.numel();
-    parameter.detach().copy_(vec.detach().narrow(0, offset, count).view_as(parameter));
+    parameter.set_data(vec.detach().narrow(0, offset, count).view_as(parameter));
     offset += count;
   }
 }
