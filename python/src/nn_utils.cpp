@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "convert.h"
+#include "ember/nn/utils/convert_parameters.h"
 #include "ember/ops/nn_utils.h"
 #include "nn.h"
 
