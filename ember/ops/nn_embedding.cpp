@@ -254,10 +254,10 @@ BagResults bag_forward(const Tensor& weight, const Tensor& input,
   if (mode == "max") {
     // Gathering each maximum from weight sends its gradient to that row alone.
     results.max_indices = bag_argmax(rows, kept_rows, kept_bag, bags);
-    std::vector<double> filled(counts.begin(), counts.end());
-    for (double& count : filled) count = count > 0 ? 1.0 : 0.0;
-    const Tensor nonempty = from_blob_copy(filled.data(), {bags, 1}, kFloat64).to(options);
-    results.output = mul(gather(weight, 0, results.max_indices), nonempty);
+    // An empty bag gives zeros, whatever row 0 holds (where, not a product: inf * 0 is NaN).
+    const Tensor nonempty = gt(int64_tensor(counts, weight), 0).unsqueeze(1);
+    const Tensor maxima = gather(weight, 0, results.max_indices);
+    results.output = where(nonempty, maxima, zeros_like(maxima));
     return results;
   }
   results.max_indices = results.bag_size.clone();
