@@ -26,6 +26,7 @@
 #include "ember/ops/nn_norm.h"
 #include "ember/ops/nn_pad.h"
 #include "ember/ops/nn_pool.h"
+#include "ember/ops/nn_unpool.h"
 #include "ember/ops/ops.h"
 #include "ember/ops/out.h"
 #include "ember/ops/out_multi.h"

@@ -74,5 +74,30 @@ TEST(AdaptivePoolLayers, NulloptKeepsTheInputSize) {
             values(std::get<0>(adaptive_max_pool1d(counting({2, 9}), 3))));
 }
 
+TEST(MaxUnpoolLayers, InvertMaxPoolAndPrint) {
+  const Tensor x = counting({2, 3, 6, 5});
+  MaxPool2d pool(MaxPool2dOptions(2).stride(2));
+  const auto [y, indices] = pool->forward_with_indices(x);
+  MaxUnpool2d unpool(MaxUnpool2dOptions(2).stride(2));
+  // The default size is 6 x 4; output_size asks for the pool input's 6 x 5.
+  const Tensor restored = unpool(y, indices, std::vector<int64_t>{6, 5});
+  EXPECT_EQ(restored.shape(), Shape({2, 3, 6, 5}));
+  EXPECT_EQ(values(restored), values(max_unpool2d(y, indices, {6, 5})));
+  // Without it, the indices of the 6 x 5 planes do not fit the default 6 x 4 ones.
+  EXPECT_THROW(unpool(y, indices), RuntimeError);
+  EXPECT_EQ(printed(*unpool),
+            "ember::nn::MaxUnpool2d(kernel_size=[2, 2], stride=[2, 2], padding=[0, 0])");
+  EXPECT_TRUE(unpool->parameters().empty());
+  const auto [y1, indices1] = max_pool1d_with_indices(counting({2, 3, 8}), 2);
+  EXPECT_EQ(MaxUnpool1d(2)(y1, indices1).shape(), Shape({2, 3, 8}));
+  EXPECT_EQ(
+      values(F::max_unpool1d(
+          y1, indices1, F::MaxUnpool1dFuncOptions(2).output_size(std::vector<int64_t>{2, 3, 9}))),
+      values(max_unpool1d_functional(y1, indices1, 2, {}, 0, std::vector<int64_t>{9})));
+  const auto [y3, indices3] = max_pool3d_with_indices(counting({1, 2, 4, 4, 4}), 2);
+  MaxUnpool3d unpool3d(MaxUnpool3dOptions(2).padding(0));
+  EXPECT_EQ(unpool3d(y3, indices3).shape(), Shape({1, 2, 4, 4, 4}));
+}
+
 }  // namespace
 }  // namespace ember::nn

@@ -140,6 +140,16 @@ TEST(EmbeddingBag, ModesOffsetsAndPrinting) {
   EXPECT_EQ(fresh->named_parameters().keys(), (std::vector<std::string>{"weight"}));
 }
 
+TEST(EmbeddingBag, MaxSendsEachGradientToItsFirstMaximumOnly) {
+  // Rows [1, 5], [3, 5], [3, 0], [7, 7]; bags {0, 1, 2}, {}, {3, 1}, {0}: ties keep the first row.
+  const Tensor weight = tensor({{1.0, 5.0}, {3.0, 5.0}, {3.0, 0.0}, {7.0, 7.0}}).requires_grad_();
+  F::embedding_bag(tensor({0, 1, 2, 3, 1, 0}), weight,
+                   F::EmbeddingBagFuncOptions().offsets(tensor({0, 3, 3, 5})).mode(kMax))
+      .sum()
+      .backward();
+  EXPECT_TRUE(equal(weight.grad(), tensor({{1.0, 2.0}, {1.0, 0.0}, {0.0, 0.0}, {1.0, 1.0}})));
+}
+
 TEST(Rearrange, PixelShuffleFoldAndUnfoldLayers) {
   const Tensor x = counting({1, 8, 2, 3});
   PixelShuffle shuffle(2);

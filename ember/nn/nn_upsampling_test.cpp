@@ -47,6 +47,17 @@ TEST(Upsample, FunctionalOptionsSelectTheMode) {
   EXPECT_TRUE(equal(exact, upsample_nearest_exact1d(x, {4}, 0.5)));
 }
 
+TEST(Upsample, AntialiasOptionReachesInterpolate) {
+  const Tensor row = arange(0, 4, TensorOptions(kFloat64)).reshape({1, 1, 1, 4});
+  // Scale 2: taps 0.75, 0.75, 0.25 and 0.25, 0.75, 0.75 of the stretched triangle, over 1.75.
+  const Tensor smooth = F::interpolate(row, F::InterpolateFuncOptions()
+                                                .size(std::vector<int64_t>{1, 2})
+                                                .mode(kBilinear)
+                                                .align_corners(false)
+                                                .antialias(true));
+  EXPECT_TRUE(allclose(smooth, testing::tensor_of({5.0 / 7, 16.0 / 7}, {1, 1, 1, 2}, kFloat64)));
+}
+
 TEST(Upsample, SecondOrderGradientIsTheForwardMap) {
   const Tensor x = (arange(0, 12, TensorOptions(kFloat64)) * 0.3).sin().reshape({1, 1, 3, 4});
   const Tensor leaf = x.clone().requires_grad_();

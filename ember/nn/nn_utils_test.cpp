@@ -63,6 +63,17 @@ TEST(ClipGradValue, ClampsEachGradient) {
   EXPECT_EQ(values(parameter.grad()), (std::vector<double>{-0.5, 0.5, 0.5}));
 }
 
+TEST(ClipGradValue, WritesIntoTheGradientsOwnMemoryAndKeepsNaN) {
+  const Tensor parameter = with_grad({-3, std::nan(""), 2});
+  const void* memory = parameter.grad().data_ptr();
+  utils::clip_grad_value_(parameter, 1.0);
+  EXPECT_EQ(parameter.grad().data_ptr(), memory);
+  const std::vector<double> clipped = values(parameter.grad());
+  EXPECT_EQ(clipped[0], -1.0);
+  EXPECT_TRUE(std::isnan(clipped[1]));
+  EXPECT_EQ(clipped[2], 1.0);
+}
+
 TEST(ParameterVectors, RoundTripAndSizeMismatch) {
   Linear linear(3, 2);
   const Tensor vector = utils::parameters_to_vector(linear->parameters());
@@ -72,6 +83,12 @@ TEST(ParameterVectors, RoundTripAndSizeMismatch) {
   utils::vector_to_parameters(arange(8.0), linear->parameters());
   EXPECT_EQ(values(weight), (std::vector<double>{0, 1, 2, 3, 4, 5}));
   EXPECT_TRUE(weight.requires_grad() && weight.is_leaf());
+  // The parameters are views of vec, as in PyTorch: no copy.
+  Tensor vec = arange(8.0);
+  utils::vector_to_parameters(vec, linear->parameters());
+  EXPECT_EQ(weight.data_ptr(), vec.data_ptr());
+  vec.fill_(2.0);
+  EXPECT_EQ(values(linear->bias), (std::vector<double>{2, 2}));
   EXPECT_NE(message_of([&] {
               utils::vector_to_parameters(zeros({7}), linear->parameters());
             }).find("[vector_to_parameters] vec has 7 elements but the 2 parameters hold 8"),

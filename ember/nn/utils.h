@@ -2,4 +2,5 @@
 #pragma once
 
 #include "ember/nn/utils/clip_grad.h"
+#include "ember/nn/utils/convert_parameters.h"
 #include "ember/ops/nn_utils.h"

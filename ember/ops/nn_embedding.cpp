@@ -191,42 +191,117 @@ Tensor& embedding_renorm_(Tensor& weight, const Tensor& indices, double max_norm
   return weight;
 }
 
-Tensor embedding_bag(const Tensor& weight, const Tensor& input,
-                     const std::optional<Tensor>& offsets, std::string_view mode,
-                     const std::optional<Tensor>& per_sample_weights, bool include_last_offset,
-                     int64_t padding_idx, bool scale_grad_by_freq, bool sparse) {
+namespace {
+
+// embedding_bag's four results (see _embedding_bag in nn_embedding.h).
+struct BagResults {
+  Tensor output, offset2bag, bag_size, max_indices;
+};
+
+// The first maximum of every (bag, column) over the looked-up rows (in input order; a later
+// value replaces it only when greater, as PyTorch's loop): the weight row it came from, 0 for an
+// empty bag.
+Tensor bag_argmax(const Tensor& rows, const std::vector<int64_t>& kept_rows,
+                  const std::vector<int64_t>& kept_bag, int64_t bags) {
+  const int64_t dim = rows.size(1);
+  const Tensor values = rows.detach().to(kFloat64).contiguous();
+  const double* value = values.data_ptr<double>();
+  std::vector<int64_t> argmax(static_cast<size_t>(bags * dim), 0);
+  std::vector<double> best(static_cast<size_t>(bags * dim), 0.0);
+  std::vector<bool> seen(static_cast<size_t>(bags), false);
+  for (size_t i = 0; i < kept_bag.size(); ++i) {
+    const auto bag = static_cast<size_t>(kept_bag[i]);
+    for (int64_t d = 0; d < dim; ++d) {
+      const size_t at = bag * static_cast<size_t>(dim) + static_cast<size_t>(d);
+      const double candidate = value[static_cast<int64_t>(i) * dim + d];
+      if (!seen[bag] || candidate > best[at]) {
+        best[at] = candidate;
+        argmax[at] = kept_rows[i];
+      }
+    }
+    seen[bag] = true;
+  }
+  return from_blob_copy(argmax.data(), {bags, dim}, kInt64).to(rows.device());
+}
+
+BagResults bag_forward(const Tensor& weight, const Tensor& input,
+                       const std::optional<Tensor>& offsets, std::string_view mode,
+                       const std::optional<Tensor>& per_sample_weights, bool include_last_offset,
+                       int64_t padding_idx, bool scale_grad_by_freq, bool sparse) {
   check_bag_arguments(weight, input, offsets, mode, per_sample_weights, scale_grad_by_freq);
   check_not_sparse("embedding_bag", sparse);
   const std::vector<int64_t> index = values_of(checked_indices("embedding_bag", input, weight));
-  const auto [bag, bags] = bags_of(input, offsets, include_last_offset);
+  auto [bag, bags] = bags_of(input, offsets, include_last_offset);
   // The positions that count: in a bag and not padding.
-  std::vector<int64_t> kept, kept_bag;
-  std::vector<double> bag_sizes(static_cast<size_t>(bags), 0.0);
+  std::vector<int64_t> kept, kept_bag, kept_rows;
+  std::vector<int64_t> counts(static_cast<size_t>(bags), 0);
   for (size_t i = 0; i < index.size(); ++i) {
     if (bag[i] < 0 || index[i] == padding_idx) continue;
     kept.push_back(static_cast<int64_t>(i));
     kept_bag.push_back(bag[i]);
-    bag_sizes[static_cast<size_t>(bag[i])] += 1.0;
+    kept_rows.push_back(index[i]);
+    ++counts[static_cast<size_t>(bag[i])];
   }
+  for (int64_t& b : bag) b = b < 0 ? bags : b;
   const int64_t dim = weight.size(1);
   const TensorOptions options = TensorOptions(weight.dtype()).device(weight.device());
-  const Tensor positions = int64_tensor(kept, weight);
-  const Tensor rows_index = index_select(int64_tensor(index, weight), 0, positions);
+  BagResults results;
+  results.offset2bag = int64_tensor(bag, weight);
+  results.bag_size = mode == "sum" ? zeros({bags}, TensorOptions(kInt64).device(weight.device()))
+                                   : int64_tensor(counts, weight);
+  const Tensor rows_index = int64_tensor(kept_rows, weight);
   Tensor rows = embedding(weight, rows_index, -1, scale_grad_by_freq);
+  if (mode == "max") {
+    // Gathering each maximum from weight sends its gradient to that row alone.
+    results.max_indices = bag_argmax(rows, kept_rows, kept_bag, bags);
+    // An empty bag gives zeros, whatever row 0 holds (where, not a product: inf * 0 is NaN).
+    const Tensor nonempty = gt(int64_tensor(counts, weight), 0).unsqueeze(1);
+    const Tensor maxima = gather(weight, 0, results.max_indices);
+    results.output = where(nonempty, maxima, zeros_like(maxima));
+    return results;
+  }
+  results.max_indices = results.bag_size.clone();
   if (per_sample_weights && per_sample_weights->defined()) {
+    const Tensor positions = int64_tensor(kept, weight);
     rows = mul(rows, index_select(per_sample_weights->reshape({-1}), 0, positions).unsqueeze(1));
   }
   const Tensor target = int64_tensor(kept_bag, weight);
-  if (mode == "max") {
-    const Tensor expanded = target.unsqueeze(1).expand({target.numel(), dim});
-    return scatter_reduce(zeros({bags, dim}, options), 0, expanded, rows, "amax",
-                          /*include_self=*/false);
-  }
   const Tensor sums = index_add(zeros({bags, dim}, options), 0, target, rows);
-  if (mode == "sum") return sums;
-  for (double& size : bag_sizes) size = std::max(size, 1.0);
-  const Tensor counts = from_blob_copy(bag_sizes.data(), {bags, 1}, kFloat64).to(options);
-  return div(sums, counts);
+  if (mode == "sum") {
+    results.output = sums;
+    return results;
+  }
+  std::vector<double> divisors(counts.begin(), counts.end());
+  for (double& size : divisors) size = std::max(size, 1.0);
+  results.output = div(sums, from_blob_copy(divisors.data(), {bags, 1}, kFloat64).to(options));
+  return results;
+}
+
+}  // namespace
+
+Tensor embedding_bag(const Tensor& weight, const Tensor& input,
+                     const std::optional<Tensor>& offsets, std::string_view mode,
+                     const std::optional<Tensor>& per_sample_weights, bool include_last_offset,
+                     int64_t padding_idx, bool scale_grad_by_freq, bool sparse) {
+  return bag_forward(weight, input, offsets, mode, per_sample_weights, include_last_offset,
+                     padding_idx, scale_grad_by_freq, sparse)
+      .output;
+}
+
+std::tuple<Tensor, Tensor, Tensor, Tensor> _embedding_bag(
+    const Tensor& weight, const Tensor& indices, const Tensor& offsets, bool scale_grad_by_freq,
+    int64_t mode, bool sparse, const std::optional<Tensor>& per_sample_weights,
+    bool include_last_offset, std::optional<int64_t> padding_idx) {
+  check_weight("embedding_bag", weight);
+  EMBER_CHECK_VALUE(mode >= 0 && mode <= 2,
+                    "[embedding_bag] mode has to be 0 (sum), 1 (mean) or 2 (max); got ", mode);
+  constexpr std::string_view modes[] = {"sum", "mean", "max"};
+  const std::optional<Tensor> offsets_given =
+      offsets.defined() ? std::optional<Tensor>(offsets) : std::nullopt;
+  BagResults results = bag_forward(weight, indices, offsets_given, modes[mode], per_sample_weights,
+                                   include_last_offset, normalized_padding_idx(padding_idx, weight),
+                                   scale_grad_by_freq, sparse);
+  return {results.output, results.offset2bag, results.bag_size, results.max_indices};
 }
 
 Tensor embedding_functional(const Tensor& input, const Tensor& weight,

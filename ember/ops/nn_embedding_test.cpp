@@ -78,6 +78,42 @@ TEST(EmbeddingBag, SumsMeansAndMaximaOfBags) {
             (std::vector<double>{2, 22, 5, 25}));
 }
 
+TEST(EmbeddingBag, MaxKeepsTheFirstMaximumOfEachColumn) {
+  // Rows [1, 5], [3, 5], [3, 0], [7, 7]; bags {0, 1, 2}, {}, {3, 1}, {0} (gradient:
+  // nn_shape_layers_test.cpp).
+  const Tensor weight = tensor_of({1, 5, 3, 5, 3, 0, 7, 7}, {4, 2}, kFloat64);
+  const Tensor input = indices({0, 1, 2, 3, 1, 0}, {6});
+  const auto [output, offset2bag, bag_size, max_indices] =
+      _embedding_bag(weight, input, indices({0, 3, 3, 5}, {4}), false, /*mode=*/2);
+  EXPECT_EQ(values(output), (std::vector<double>{3, 5, 0, 0, 7, 7, 1, 5}));
+  // Ties keep the first row in input order: 3 of rows 1 and 2, 5 of rows 0 and 1.
+  EXPECT_EQ(values(max_indices), (std::vector<double>{1, 0, 0, 0, 3, 3, 0, 0}));
+  EXPECT_EQ(values(offset2bag), (std::vector<double>{0, 0, 0, 2, 2, 3}));
+  EXPECT_EQ(values(bag_size), (std::vector<double>{3, 0, 2, 1}));
+}
+
+TEST(EmbeddingBag, TupleFormsOfSumAndMean) {
+  const Tensor input = indices({0, 2, 4, 1, 3}, {5});
+  const Tensor offsets = indices({0, 2, 2}, {3});
+  const auto [sum, sum_offset2bag, sum_bag_size, sum_max_indices] =
+      _embedding_bag(table(), input, offsets);
+  EXPECT_EQ(values(sum), (std::vector<double>{2, 22, 0, 0, 8, 38}));
+  EXPECT_EQ(values(sum_offset2bag), (std::vector<double>{0, 0, 2, 2, 2}));
+  EXPECT_EQ(values(sum_bag_size), (std::vector<double>{0, 0, 0}));  // as PyTorch's sum mode
+  EXPECT_EQ(values(sum_max_indices), (std::vector<double>{0, 0, 0}));
+  const auto [mean, offset2bag, bag_size, max_indices] =
+      _embedding_bag(table(), input, offsets, false, /*mode=*/1, false, std::nullopt, false, -1);
+  EXPECT_EQ(values(mean), (std::vector<double>{1, 11, 0, 0, 2, 12}));  // row 4 is padding
+  EXPECT_EQ(values(bag_size), (std::vector<double>{2, 0, 2}));
+  EXPECT_EQ(values(max_indices), values(bag_size));
+  EXPECT_EQ(offset2bag.dtype(), kInt64);
+  EXPECT_THROW(_embedding_bag(table(), input, offsets, false, 3), ValueError);
+  EXPECT_NE(message_of([&] {
+              _embedding_bag(table(), input, offsets, false, 3);
+            }).find("[embedding_bag] mode has to be 0 (sum), 1 (mean) or 2 (max); got 3"),
+            std::string::npos);
+}
+
 TEST(Embedding, ErrorsNameTheOpIndexAndSize) {
   EXPECT_THROW(embedding(table(), indices({5}, {1})), IndexError);
   EXPECT_NE(message_of([] { embedding(table(), indices({7}, {1})); }).find("index 7"),

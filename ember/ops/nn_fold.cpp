@@ -141,8 +141,9 @@ Tensor im2col(const Tensor& self, IntArrayRef kernel_size, IntArrayRef dilation,
               blocks_h, ", ", blocks_w, "), but its components must be at least one.");
   const Tensor padded =
       pad(batched, {blocks.padding[1], blocks.padding[1], blocks.padding[0], blocks.padding[0]});
-  const int64_t padded_w = w + 2 * blocks.padding[1];
-  const Tensor flat = padded.reshape({n, c, -1});
+  const int64_t padded_h = h + 2 * blocks.padding[0], padded_w = w + 2 * blocks.padding[1];
+  // Sizes spelled out: with an empty batch, -1 could not be inferred.
+  const Tensor flat = padded.reshape({n, c, padded_h * padded_w});
   const Tensor index = blocks.positions(blocks_h, blocks_w, padded_w).to(self.device());
   const int64_t kernel_area = blocks.kernel[0] * blocks.kernel[1];
   Tensor columns = index_select(flat, 2, index).reshape({n, c * kernel_area, blocks_h * blocks_w});

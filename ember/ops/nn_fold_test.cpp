@@ -82,6 +82,12 @@ TEST(Fold, UnfoldMatchesLoopsAndFoldIsItsAdjoint) {
             (Shape{3, 12, 16}));
 }
 
+TEST(Fold, AnEmptyBatchUnfoldsAndFolds) {
+  const Tensor columns = im2col(zeros({0, 3, 4, 5}), {2, 2}, {1, 1}, {1, 1}, {1, 1});
+  EXPECT_EQ(columns.shape(), (Shape{0, 12, 30}));
+  EXPECT_EQ(col2im(columns, {4, 5}, {2, 2}, {1, 1}, {1, 1}, {1, 1}).shape(), (Shape{0, 3, 4, 5}));
+}
+
 TEST(Fold, ErrorsNameTheShapes) {
   EXPECT_NE(message_of([] {
               im2col(counting({1, 1, 2, 2, 2}), {1, 1}, {1, 1}, {0, 0}, {1, 1});

@@ -37,6 +37,12 @@ std::string op_name(UpsampleMode mode, size_t spatial, bool adjoint) {
     case UpsampleMode::Area:
       name = "adaptive_avg_pool" + dims;
       break;
+    case UpsampleMode::LinearAntialias:
+      name = "_upsample_bilinear2d_aa";
+      break;
+    case UpsampleMode::CubicAntialias:
+      name = "_upsample_bicubic2d_aa";
+      break;
   }
   return adjoint ? name + "_backward" : name;
 }
@@ -219,8 +225,6 @@ Tensor interpolate(const Tensor& input, const std::optional<std::vector<int64_t>
                     "[interpolate] anti-alias option is only supported for bilinear and bicubic "
                     "modes; got mode='",
                     mode, "' and input of shape ", input.shape());
-  EMBER_CHECK_TYPED(!antialias, NotImplementedError,
-                    "[interpolate] antialias=True is not supported by ember");
   const bool rank_ok =
       info != nullptr && rank >= 3 && rank <= 5 && (info->dim == 0 || info->dim == rank);
   if (!rank_ok) {
@@ -248,7 +252,12 @@ Tensor interpolate(const Tensor& input, const std::optional<std::vector<int64_t>
       if (!recompute) scales[static_cast<size_t>(d)] = scale;
     }
   }
-  return upsample(info->kind, static_cast<size_t>(spatial), input, output_size, std::move(scales),
+  UpsampleMode kind = info->kind;
+  if (antialias) {
+    kind =
+        kind == UpsampleMode::Linear ? UpsampleMode::LinearAntialias : UpsampleMode::CubicAntialias;
+  }
+  return upsample(kind, static_cast<size_t>(spatial), input, output_size, std::move(scales),
                   align_corners.value_or(false));
 }
 

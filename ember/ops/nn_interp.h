@@ -48,7 +48,9 @@ Tensor upsample_trilinear3d(const Tensor& input, IntArrayRef output_size, bool a
 // torch.nn.functional.interpolate: exactly one of size and scale_factor (one entry per spatial
 // dim), mode one of nearest, nearest-exact, linear, bilinear, bicubic, trilinear, area (the
 // adaptive average pooling to the output size). Raises ValueError / NotImplementedError as
-// PyTorch does for contradicting arguments; antialias=True is not supported.
+// PyTorch does for contradicting arguments. antialias=True (bilinear and bicubic, 4-d) resamples
+// with PyTorch's antialiasing filters: when downsampling, the filter's support grows with the
+// scale and the weights are normalised.
 Tensor interpolate(const Tensor& input, const std::optional<std::vector<int64_t>>& size,
                    const std::optional<std::vector<double>>& scale_factor,
                    std::string_view mode = "nearest", std::optional<bool> align_corners = {},

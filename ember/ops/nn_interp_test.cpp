@@ -69,7 +69,8 @@ TEST(Upsample, TheTransposedMapIsTheAdjoint) {
   const Tensor x = (arange(0, 24, TensorOptions(kFloat64)) * 0.3).sin().reshape({1, 2, 3, 4});
   const Tensor g = (arange(0, 70, TensorOptions(kFloat64)) * 0.7).cos().reshape({1, 2, 5, 7});
   for (UpsampleMode mode : {UpsampleMode::Nearest, UpsampleMode::NearestExact, UpsampleMode::Linear,
-                            UpsampleMode::Cubic, UpsampleMode::Area}) {
+                            UpsampleMode::Cubic, UpsampleMode::Area, UpsampleMode::LinearAntialias,
+                            UpsampleMode::CubicAntialias}) {
     for (bool align : {false, true}) {
       const Upsample op(mode, {3, 4}, {5, 7}, {0.0, 1.9}, align, false);
       const double forward = (run_upsample(op, x) * g).sum().item<double>();
@@ -77,6 +78,28 @@ TEST(Upsample, TheTransposedMapIsTheAdjoint) {
       EXPECT_NEAR(forward, adjoint, 1e-10) << op.name() << " align_corners=" << align;
     }
   }
+}
+
+TEST(Interpolate, AntialiasStretchesAndNormalisesTheFilterWhenDownsampling) {
+  const Tensor row = arange(0, 4, TensorOptions(kFloat64)).reshape({1, 1, 1, 4});
+  const std::vector<int64_t> half{1, 2};
+  // Scale 2: the triangle spans 2 inputs each side of the centres 1 and 3; output 0 weighs
+  // inputs 0, 1, 2 by 0.75, 0.75, 0.25 (/ 1.75), output 1 inputs 1, 2, 3 by 0.25, 0.75, 0.75.
+  expect_values(interpolate(row, half, std::nullopt, "bilinear", false, std::nullopt, true),
+                {5.0 / 7.0, 16.0 / 7.0});
+  // Keys' kernel (A = -0.5) at 0.25, 0.25, 0.75, 1.25 input widths from the centre: 0.8671875,
+  // 0.8671875, 0.2265625 and -0.0703125, over their sum 1.890625.
+  const double first = (0.8671875 + 2 * 0.2265625 - 3 * 0.0703125) / 1.890625;
+  expect_values(interpolate(row, half, std::nullopt, "bicubic", false, std::nullopt, true),
+                {first, 3.0 - first});
+  // Upsampling with the triangle and align_corners=False is plain bilinear interpolation.
+  const Tensor x = (arange(0, 20, TensorOptions(kFloat64)) * 0.4).sin().reshape({1, 1, 4, 5});
+  const std::vector<int64_t> up{7, 9};
+  const Tensor plain = interpolate(x, up, std::nullopt, "bilinear", false);
+  const Tensor smooth = interpolate(x, up, std::nullopt, "bilinear", false, std::nullopt, true);
+  EXPECT_LT((plain - smooth).abs().max().item<double>(), 1e-12);
+  EXPECT_THROW(interpolate(x, up, std::nullopt, "nearest", std::nullopt, std::nullopt, true),
+               ValueError);
 }
 
 TEST(Upsample, BadInputsNameTheOpAndShapes) {
@@ -103,9 +126,6 @@ TEST(Interpolate, ArgumentErrorsFollowPyTorch) {
   EXPECT_THROW(interpolate(x, std::vector<int64_t>{4, 4}, std::nullopt, "linear"),
                NotImplementedError);
   EXPECT_THROW(interpolate(x, std::vector<int64_t>{4, 4}, std::nullopt, "cubic"),
-               NotImplementedError);
-  EXPECT_THROW(interpolate(x, std::vector<int64_t>{4, 4}, std::nullopt, "bilinear", false,
-                           std::nullopt, true),
                NotImplementedError);
   EXPECT_THROW(interpolate(x, std::vector<int64_t>{4, 4}, std::nullopt, "nearest", std::nullopt,
                            std::nullopt, true),

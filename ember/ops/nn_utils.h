@@ -2,7 +2,7 @@
 // norm_except_dim and _weight_norm (weight_norm's w = g * v / ||v||), and one call of
 // spectral_norm's power iteration. Composites of reductions and elementwise ops, so autograd
 // differentiates them (twice) for free. Also the math of gradient clipping (on the gradients
-// themselves: each shell collects the parameters' .grad) and of the parameter vectors.
+// themselves: each shell collects the parameters' .grad).
 #pragma once
 
 #include <cstdint>
@@ -38,17 +38,3 @@ Tensor _clip_grad_norm_(const std::vector<Tensor>& grads, double max_norm, doubl
 void _clip_grad_value_(const std::vector<Tensor>& grads, double clip_value);
 
 }  // namespace ember
-
-namespace ember::nn::utils {
-
-// libtorch's torch::nn::utils::parameters_to_vector: the parameters flattened and concatenated in
-// order (differentiable: a cat of views).
-Tensor parameters_to_vector(const std::vector<Tensor>& parameters);
-
-// Copies consecutive slices of the 1-D `vec` into the parameters, each reshaped to its
-// parameter's shape, without recording history; vec must hold exactly as many elements as the
-// parameters together. (PyTorch rebinds each parameter's .data to a view of vec; ember copies, so
-// the parameters keep their storage and later writes to vec do not reach them.)
-void vector_to_parameters(const Tensor& vec, const std::vector<Tensor>& parameters);
-
-}  // namespace ember::nn::utils

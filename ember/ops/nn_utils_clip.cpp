@@ -1,4 +1,4 @@
-// The gradient-clipping and parameter-vector ops of nn_utils.h.
+// The gradient-clipping ops of nn_utils.h.
 #include <cmath>
 
 #include "ember/base/error.h"
@@ -38,42 +38,14 @@ Tensor _clip_grad_norm_(const std::vector<Tensor>& grads, double max_norm, doubl
   return total;
 }
 
+// maximum_ then minimum_ write into each gradient's own memory (clamp_ would compute the clamped
+// values into temporaries and copy them back); the result is clamp's, NaN included.
 void _clip_grad_value_(const std::vector<Tensor>& grads, double clip_value) {
-  for (const Tensor& grad : grads) grad.detach().clamp_(-clip_value, clip_value);
+  for (const Tensor& grad : grads) {
+    Tensor values = grad.detach();
+    maximum_(values, -clip_value);
+    minimum_(values, clip_value);
+  }
 }
 
 }  // namespace ember
-
-namespace ember::nn::utils {
-
-Tensor parameters_to_vector(const std::vector<Tensor>& parameters) {
-  EMBER_CHECK_VALUE(!parameters.empty(),
-                    "[parameters_to_vector] expected at least one parameter; got none");
-  std::vector<Tensor> flat;
-  flat.reserve(parameters.size());
-  for (const Tensor& parameter : parameters) {
-    EMBER_CHECK(parameter.device() == parameters.front().device(),
-                "[parameters_to_vector] expected all parameters on one device; got ",
-                parameters.front().device(), " and ", parameter.device());
-    flat.push_back(parameter.reshape({-1}));
-  }
-  return cat(flat);
-}
-
-void vector_to_parameters(const Tensor& vec, const std::vector<Tensor>& parameters) {
-  EMBER_CHECK_VALUE(vec.dim() == 1, "[vector_to_parameters] expected a 1-D vec; got shape ",
-                    vec.shape());
-  int64_t total = 0;
-  for (const Tensor& parameter : parameters) total += parameter.numel();
-  EMBER_CHECK_VALUE(vec.numel() == total, "[vector_to_parameters] vec has ", vec.numel(),
-                    " elements but the ", parameters.size(), " parameters hold ", total,
-                    "; expected equal counts");
-  int64_t offset = 0;
-  for (const Tensor& parameter : parameters) {
-    const int64_t count = parameter.numel();
-    parameter.detach().copy_(vec.detach().narrow(0, offset, count).view_as(parameter));
-    offset += count;
-  }
-}
-
-}  // namespace ember::nn::utils

@@ -19,6 +19,11 @@ enum class UpsampleMode : uint8_t {
   Linear,        // two taps (linear, bilinear, trilinear)
   Cubic,         // four taps of Keys' kernel with A = -0.75, indices clamped to the border
   Area,          // the mean over [floor(o * in / out), ceil((o + 1) * in / out))
+  // antialias=True (PyTorch's _upsample_*_aa): every input index within the filter's support of
+  // the centre scale * (o + 0.5), the support and the filter's argument stretched by the scale
+  // when downsampling, the weights normalised to sum 1.
+  LinearAntialias,  // the triangle filter, support 1
+  CubicAntialias,   // Keys' kernel with A = -0.5, support 2
 };
 
 // inputs: x (contiguous (N, C, *input_size), floating point); outputs: y (N, C, *output_size).

@@ -4,6 +4,7 @@
 #include <nanobind/nanobind.h>
 #include <nanobind/stl/optional.h>
 #include <nanobind/stl/string.h>
+#include <nanobind/stl/tuple.h>
 #include <nanobind/stl/vector.h>
 
 #include <optional>
@@ -68,6 +69,36 @@ void init_nn_embedding(nb::module_& nn) {
       "Rescales in place the rows of weight named by input whose norm exceeds max_norm.");
 }
 
+// torch.embedding_bag and torch._embedding_bag: the four results (output, offset2bag,
+// bag_size, max_indices); mode an int, 0 sum, 1 mean, 2 max.
+void init_embedding_bag_tuple(nb::module_& module) {
+  for (const char* name : {"embedding_bag", "_embedding_bag"}) {
+    module.def(
+        name,
+        [](const Tensor& weight, const Tensor& indices, const OptionalTensor& offsets,
+           bool scale_grad_by_freq, int64_t mode, bool sparse,
+           const OptionalTensor& per_sample_weights, bool include_last_offset,
+           std::optional<int64_t> padding_idx) {
+          return ember::_embedding_bag(weight, indices, offsets.value_or(Tensor()),
+                                       scale_grad_by_freq, mode, sparse, per_sample_weights,
+                                       include_last_offset, padding_idx);
+        },
+        nb::arg("weight"), nb::arg("indices"), nb::arg("offsets").none(),
+        nb::arg("scale_grad_by_freq") = false, nb::arg("mode") = 0, nb::arg("sparse") = false,
+        nb::arg("per_sample_weights") = nb::none(), nb::arg("include_last_offset") = false,
+        nb::arg("padding_idx") = nb::none(),
+        nb::sig(std::string_view(name) == "embedding_bag"
+                    ? "def embedding_bag(weight, indices, offsets, scale_grad_by_freq=False, "
+                      "mode=0, sparse=False, per_sample_weights=None, include_last_offset=False, "
+                      "padding_idx=None) -> tuple[Tensor, Tensor, Tensor, Tensor]"
+                    : "def _embedding_bag(weight, indices, offsets, scale_grad_by_freq=False, "
+                      "mode=0, sparse=False, per_sample_weights=None, include_last_offset=False, "
+                      "padding_idx=None) -> tuple[Tensor, Tensor, Tensor, Tensor]"),
+        "embedding_bag's (output, offset2bag, bag_size, max_indices); mode 0 sum, 1 mean, 2 "
+        "max.");
+  }
+}
+
 // An int (both dims) or a pair, as F.unfold / F.fold take their block arguments.
 std::vector<int64_t> pair_of(nb::handle value) {
   if (PyLong_Check(value.ptr())) {
@@ -126,6 +157,7 @@ void init_nn_shape(nb::module_& nn, nb::module_& module) {
       "'constant' (value, default 0), 'reflect', 'replicate' or 'circular'.");
   init_nn_embedding(nn);
   init_nn_fold(nn, module);
+  init_embedding_bag_tuple(module);
 }
 
 }  // namespace ember::python

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "convert.h"
+#include "ember/nn/utils/convert_parameters.h"
 #include "ember/ops/nn_utils.h"
 #include "nn.h"
 
@@ -47,7 +48,7 @@ void init_nn_utils(nb::module_& nn, nb::module_& module) {
          "The parameters flattened and concatenated.");
   nn.def("_vector_to_parameters", &ember::nn::utils::vector_to_parameters, nb::arg("vec"),
          nb::arg("parameters"), nb::sig("def _vector_to_parameters(vec, parameters) -> None"),
-         "Copies consecutive slices of vec into the parameters.");
+         "Makes each parameter a view of its consecutive slice of vec.");
 }
 
 }  // namespace ember::python

@@ -41,7 +41,11 @@ def register(add, real):
             ("bicubic", (1, 1, 3, 2), {"size": (2, 3), "align_corners": True}),
             ("trilinear", (1, 1, 2, 2, 3), {"size": (3, 2, 2), "align_corners": False}),
             ("area", (1, 2, 5), {"size": 3}),
-            ("area", (1, 1, 3, 4), {"size": (2, 3)})):
+            ("area", (1, 1, 3, 4), {"size": (2, 3)}),
+            ("bilinear", (1, 1, 5, 4), {"size": (2, 3), "antialias": True}),
+            ("bicubic", (1, 1, 5, 6), {"size": (2, 4), "antialias": True}),
+            ("bicubic", (1, 1, 2, 3), {"size": (3, 2), "antialias": True,
+                                       "align_corners": True})):
         add(name, f"{mode}-{len(shape)}d-{'-'.join(map(str, kwargs.values()))}",
             lambda x, mode=mode, kwargs=kwargs: F.interpolate(x, mode=mode, **kwargs),
             real(*shape))

@@ -40,6 +40,9 @@ def register(add, real):
             lambda w, m=mode: bag(flat, w, offsets, mode=m), real(5, 3))
         add("nn.functional.embedding_bag", f"{mode} 2-d padding",
             lambda w, m=mode: bag(index, w, mode=m, padding_idx=1), real(5, 3))
+    for mode in (0, 1, 2):
+        add("embedding_bag", f"mode {mode}",
+            lambda w, m=mode: ember.embedding_bag(w, flat, offsets, mode=m)[0], real(5, 3))
     add("nn.functional.embedding_bag", "per_sample_weights",
         lambda w, p: bag(flat, w, offsets, mode="sum", per_sample_weights=p), real(5, 3), real(6))
 

@@ -78,6 +78,33 @@ def resample_taps(mode, in_size, out_size, align_corners=False, scale=None, iden
     return taps
 
 
+def antialias_taps(mode, in_size, out_size, align_corners=False, scale=None):
+    """PyTorch's antialiasing taps: every input within the filter's support of the centre
+    s * (o + 0.5), support and filter argument stretched by s >= 1, weights normalised."""
+    def triangle(x):
+        return max(1.0 - abs(x), 0.0)
+
+    def keys(x):  # Keys' kernel with A = -0.5
+        x, a = abs(x), -0.5
+        if x < 1:
+            return ((a + 2) * x - (a + 3)) * x * x + 1
+        return ((a * x - 5 * a) * x + 8 * a) * x - 4 * a if x < 2 else 0.0
+
+    s = _source_scale(in_size, out_size, align_corners, scale)
+    width, kernel = (1.0, triangle) if mode == "linear" else (2.0, keys)
+    support = width * s if s >= 1 else width
+    inverse = 1 / s if s >= 1 else 1.0
+    taps = []
+    for o in range(out_size):
+        center = s * (o + 0.5)
+        first = max(int(center - support + 0.5), 0)  # int() truncates toward zero, as C++
+        last = min(int(center + support + 0.5), in_size)
+        row = [(i, kernel((i - center + 0.5) * inverse)) for i in range(first, last)]
+        total = sum(w for _, w in row)
+        taps.append([(i, w / total) for i, w in row] if total else row)
+    return taps
+
+
 def apply_taps(x, axis, taps):
     rows = []
     for row in taps:
@@ -110,7 +137,11 @@ def ref_interpolate(x, size=None, scale_factor=None, mode="nearest", align_corne
     same = list(in_sizes) == sizes
     result = x
     for d in range(spatial):
-        taps = resample_taps(kernel, in_sizes[d], sizes[d], bool(align_corners), scales[d], same)
+        if antialias:
+            taps = antialias_taps(kernel, in_sizes[d], sizes[d], bool(align_corners), scales[d])
+        else:
+            taps = resample_taps(kernel, in_sizes[d], sizes[d], bool(align_corners), scales[d],
+                                 same)
         result = apply_taps(result, d + 2, taps)
     return result
 
@@ -135,6 +166,14 @@ INTERPOLATE_CASES = [
     ((2, 3, 5), {"scale_factor": 1.5, "mode": "linear", "recompute_scale_factor": True}),
     ((2, 3, 5), {"size": 1, "mode": "linear", "align_corners": True}),
     ((1, 2, 3, 4), {"size": (5, 7), "mode": "bilinear"}),
+    ((1, 2, 9, 7), {"size": (4, 3), "mode": "bilinear", "antialias": True}),
+    ((1, 2, 9, 7), {"scale_factor": (0.4, 0.7), "mode": "bilinear", "antialias": True,
+                    "align_corners": True}),
+    ((1, 2, 3, 4), {"size": (5, 3), "mode": "bilinear", "antialias": True}),
+    ((2, 1, 8, 9), {"size": (3, 5), "mode": "bicubic", "antialias": True}),
+    ((1, 2, 3, 4), {"size": (6, 2), "mode": "bicubic", "antialias": True,
+                    "align_corners": True}),
+    ((0, 2, 6, 6), {"size": (3, 3), "mode": "bicubic", "antialias": True}),
     ((1, 2, 3, 4), {"size": (5, 7), "mode": "bilinear", "align_corners": True}),
     ((1, 2, 4, 4), {"scale_factor": 2.0, "mode": "bilinear"}),
     ((1, 2, 6, 5), {"size": (4, 3), "mode": "bilinear"}),

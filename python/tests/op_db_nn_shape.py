@@ -138,6 +138,58 @@ def embedding_bag_samples(rng, dtype):
     return found
 
 
+def ref_embedding_bag_tuple(weight, indices, offsets, scale_grad_by_freq=False, mode=0,
+                            sparse=False, per_sample_weights=None, include_last_offset=False,
+                            padding_idx=None):
+    """torch.embedding_bag's (output, offset2bag, bag_size, max_indices), mode 0/1/2."""
+    name = ("sum", "mean", "max")[mode]
+    output = ref_embedding_bag(indices, weight, offsets, name, per_sample_weights,
+                               include_last_offset, padding_idx)
+    starts = list(offsets[:-1] if include_last_offset else offsets)
+    ends = list(offsets[1:]) if include_last_offset else starts[1:] + [indices.size]
+    bags = len(starts)
+    offset2bag = np.full(indices.size, bags, dtype=np.int64)
+    bag_size = np.zeros(bags, dtype=np.int64)
+    max_indices = np.zeros((bags, weight.shape[1]), dtype=np.int64)
+    for bag, (start, end) in enumerate(zip(starts, ends)):
+        offset2bag[start:end] = bag
+        best = None
+        for i in range(start, end):
+            if indices[i] == padding_idx:
+                continue
+            bag_size[bag] += 1
+            row = weight[indices[i]]
+            best = row.copy() if best is None else best
+            for d in range(weight.shape[1]):  # a later row wins only when greater
+                if bag_size[bag] == 1 or row[d] > best[d]:
+                    best[d], max_indices[bag, d] = row[d], indices[i]
+    if mode == 0:
+        return output, offset2bag, np.zeros(bags, dtype=np.int64), np.zeros(bags, dtype=np.int64)
+    return output, offset2bag, bag_size, (max_indices if mode == 2 else bag_size.copy())
+
+
+def embedding_bag_tuple_samples(rng, dtype):
+    found = []
+    for values, offsets, mode, weighted, include_last, padding_idx in EMBEDDING_BAG_CASES:
+        if offsets is None:
+            continue
+        index = np.asarray(values, dtype=np.int64)
+        weight = make_values(rng, (5, 3), dtype, "unit")
+        kwargs = {"mode": ("sum", "mean", "max").index(mode),
+                  "include_last_offset": include_last, "padding_idx": padding_idx}
+        if weighted:
+            kwargs["per_sample_weights"] = Input(make_values(rng, index.shape, dtype, "unit"),
+                                                 dtype)
+        found.append(Sample((Input(weight, dtype), Input(index, ember.int64),
+                             Input(np.asarray(offsets, dtype=np.int64), ember.int64)), kwargs,
+                            k=index.size))
+    # Ties in mode max: the first row holding the maximum is its index.
+    tied = np.asarray([[1, 5], [3, 5], [3, 0], [7, 7]]).astype(np.float64)
+    found.append(Sample((Input(tied, dtype), Input(np.asarray([0, 1, 2, 3, 1, 0]), ember.int64),
+                         Input(np.asarray([0, 3, 3, 5]), ember.int64)), {"mode": 2}, k=6))
+    return found
+
+
 PIXEL_SHUFFLE_CASES = [((1, 8, 2, 3), 2), ((2, 3, 9, 1, 2), 3), ((4, 2, 3), 1),
                        ((0, 4, 2, 2), 2), ((2, 4, 0, 3), 2)]
 
@@ -220,7 +272,7 @@ def ref_fold(cols, output_size, kernel_size, dilation=1, padding=0, stride=1):
 
 # (input shape, kernel_size, dilation, padding, stride)
 UNFOLD_CASES = [((2, 3, 4, 5), 2, 1, 0, 1), ((1, 2, 5, 6), (2, 3), (2, 1), (1, 0), (2, 1)),
-                ((3, 4, 4), 3, 1, 1, 2)]
+                ((3, 4, 4), 3, 1, 1, 2), ((0, 3, 4, 5), 2, 1, 1, 1)]
 
 
 def unfold_samples(rng, dtype):
@@ -249,6 +301,9 @@ ENTRIES = [
            embedding_samples, dtypes=ALL, kind="exact"),
     OpInfo("nn.functional.embedding_bag", ember.nn.functional.embedding_bag, ref_embedding_bag,
            embedding_bag_samples, dtypes=FLOATING, kind="reduction"),
+    OpInfo("embedding_bag", ember.embedding_bag, ref_embedding_bag_tuple,
+           embedding_bag_tuple_samples, dtypes=FLOATING, kind="reduction",
+           out_dtype=lambda dtype: (dtype, ember.int64, ember.int64, ember.int64)),
     OpInfo("nn.functional.pixel_shuffle", ember.nn.functional.pixel_shuffle, ref_pixel_shuffle,
            pixel_shuffle_samples, dtypes=ALL, kind="exact"),
     OpInfo("pixel_shuffle", ember.pixel_shuffle, ref_pixel_shuffle, pixel_shuffle_samples,

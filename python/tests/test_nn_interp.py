@@ -123,8 +123,6 @@ def test_interpolate_argument_errors():
         F.interpolate(x, size=4, recompute_scale_factor=True)
     with pytest.raises(ValueError, match="anti-alias option is only supported"):
         F.interpolate(x, size=4, antialias=True)
-    with pytest.raises(NotImplementedError, match="antialias=True is not supported"):
-        F.interpolate(x, size=4, mode="bilinear", antialias=True)
     with pytest.raises(NotImplementedError, match="got 4D input, but linear mode needs 3D"):
         F.interpolate(x, size=4, mode="linear")
     with pytest.raises(NotImplementedError, match="got 4D input, but trilinear mode needs 5D"):
@@ -209,3 +207,19 @@ def test_upsample_in_a_sequential_trains():
     x = ember.ones(3, 1, 2, 2)
     model(x).sum().backward()
     assert model[2].weight.grad.shape == (1, 16)
+
+
+def test_antialias_downsampling_by_hand():
+    # Scale 2: the triangle spans two inputs each side of the centres 1 and 3, so output 0
+    # weighs inputs 0, 1, 2 by 0.75, 0.75, 0.25 (/ 1.75) and output 1 inputs 1, 2, 3 by 0.25,
+    # 0.75, 0.75.
+    row = ember.arange(4.0, dtype=ember.float64).reshape(1, 1, 1, 4)
+    smooth = F.interpolate(row, size=(1, 2), mode="bilinear", antialias=True)
+    np.testing.assert_allclose(smooth.numpy().ravel(), [5 / 7, 16 / 7], rtol=1e-14)
+    plain = F.interpolate(row, size=(1, 2), mode="bilinear")
+    np.testing.assert_allclose(plain.numpy().ravel(), [0.5, 2.5], rtol=1e-14)
+    # Upsampling with the triangle (align_corners=False) is plain bilinear interpolation.
+    x = ember.arange(20.0, dtype=ember.float64).sin().reshape(1, 1, 4, 5)
+    smooth = F.interpolate(x, size=(7, 9), mode="bilinear", antialias=True)
+    np.testing.assert_allclose(smooth.numpy(),
+                               F.interpolate(x, size=(7, 9), mode="bilinear").numpy(), atol=1e-14)

@@ -79,6 +79,15 @@ def test_clip_grad_value():
     np.testing.assert_array_equal(grad_values(first), [-0.1, 0.1, 0.1])
 
 
+def test_clip_grad_value_writes_in_place_and_keeps_nan():
+    (parameter,) = with_grads([-3.0, math.nan, 2.0])
+    grad = parameter.grad
+    pointer = grad.data_ptr()
+    utils.clip_grad_value_(parameter, 1.0)
+    assert parameter.grad is grad and grad.data_ptr() == pointer
+    np.testing.assert_array_equal(grad_values(parameter), [-1.0, math.nan, 1.0])
+
+
 def test_parameters_to_vector_and_back():
     layer = nn.Linear(3, 2)
     vector = utils.parameters_to_vector(layer.parameters())
@@ -91,6 +100,12 @@ def test_parameters_to_vector_and_back():
     assert layer.weight is weight and layer.weight.requires_grad
     np.testing.assert_array_equal(layer.weight.detach().numpy(), [[0, 1, 2], [3, 4, 5]])
     np.testing.assert_array_equal(layer.bias.detach().numpy(), [6, 7])
+    # Each parameter is a view of vec, as in PyTorch: nothing is copied.
+    vec = ember.arange(8.0)
+    utils.vector_to_parameters(vec, layer.parameters())
+    assert layer.weight.data_ptr() == vec.data_ptr()
+    vec.fill_(2.0)
+    np.testing.assert_array_equal(layer.bias.detach().numpy(), [2, 2])
 
 
 def test_vector_to_parameters_errors():

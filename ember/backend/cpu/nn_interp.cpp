@@ -69,6 +69,39 @@ T cubic_outer(T x) {  // 1 < |x| < 2
   return ((a * x - 5 * a) * x + 8 * a) * x - 4 * a;
 }
 
+// The antialiasing filters of PyTorch's _upsample_*_aa at a distance x from the centre.
+template <typename T>
+T antialias_filter(UpsampleMode mode, T x) {
+  x = std::abs(x);
+  if (mode == UpsampleMode::LinearAntialias) return x < 1 ? 1 - x : T(0);
+  const T a = T(-0.5);
+  if (x < 1) return ((a + 2) * x - (a + 3)) * x * x + 1;
+  if (x < 2) return ((a * x - 5 * a) * x + 8 * a) * x - 4 * a;
+  return T(0);
+}
+
+// The taps of output index o of an antialiased dim: the input indices [first, last) around the
+// centre, each weighted by the filter (stretched by the scale when it is above 1), normalised.
+template <typename T>
+void add_antialias_taps(Taps<T>& taps, UpsampleMode mode, int64_t o, int64_t in, T scale) {
+  const T half_width = mode == UpsampleMode::LinearAntialias ? T(1) : T(2);
+  const T support = scale >= 1 ? half_width * scale : half_width;
+  const T inverse = scale >= 1 ? 1 / scale : T(1);
+  const T center = scale * (static_cast<T>(o) + T(0.5));
+  // Truncation toward zero, as PyTorch's static_cast.
+  const int64_t first = std::max<int64_t>(static_cast<int64_t>(center - support + T(0.5)), 0);
+  const int64_t last = std::min<int64_t>(static_cast<int64_t>(center + support + T(0.5)), in);
+  const size_t start = taps.weight.size();
+  T total = 0;
+  for (int64_t i = first; i < last; ++i) {
+    const T w = antialias_filter(mode, (static_cast<T>(i) - center + T(0.5)) * inverse);
+    taps.add(i, w);
+    total += w;
+  }
+  if (total == 0) return;
+  for (size_t k = start; k < taps.weight.size(); ++k) taps.weight[k] /= total;
+}
+
 template <typename T>
 Taps<T> make_taps(const Upsample& op, size_t dim, bool all_dims_equal) {
   const int64_t in = op.input_size()[dim];
@@ -131,10 +164,16 @@ Taps<T> make_taps(const Upsample& op, size_t dim, bool all_dims_equal) {
         for (int64_t i = start; i < end; ++i) taps.add(i, w);
         break;
       }
+      case UpsampleMode::LinearAntialias:
+      case UpsampleMode::CubicAntialias:
+        add_antialias_taps(taps, op.mode(), o, in, area_scale<T>(in, out, align, scale));
+        break;
     }
     taps.close();
   }
-  const bool fixed = op.mode() != UpsampleMode::Area;
+  const bool fixed = op.mode() != UpsampleMode::Area &&
+                     op.mode() != UpsampleMode::LinearAntialias &&
+                     op.mode() != UpsampleMode::CubicAntialias;
   taps.width = fixed && out > 0 ? taps.begin[1] : 0;
   return taps;
 }

@@ -7,6 +7,7 @@
 
 #include "ember/nn/options/pooling.h"
 #include "ember/ops/nn_pool.h"
+#include "ember/ops/nn_unpool.h"
 
 namespace ember::nn::functional {
 
@@ -105,5 +106,18 @@ inline Tensor adaptive_max_pool3d(const Tensor& input,
                                   const AdaptiveMaxPool3dFuncOptions& options) {
   return std::get<0>(adaptive_max_pool3d_with_indices(input, options));
 }
+
+#define EMBER_UNPOOL_FUNCTION(D)                                                                   \
+  inline Tensor max_unpool##D##d(const Tensor& input, const Tensor& indices,                       \
+                                 const MaxUnpool##D##dFuncOptions& options) {                      \
+    return ember::max_unpool##D##d_functional(input, indices, sizes_of(options.kernel_size()),     \
+                                              sizes_of(options.stride()),                          \
+                                              sizes_of(options.padding()), options.output_size()); \
+  }
+
+EMBER_UNPOOL_FUNCTION(1)
+EMBER_UNPOOL_FUNCTION(2)
+EMBER_UNPOOL_FUNCTION(3)
+#undef EMBER_UNPOOL_FUNCTION
 
 }  // namespace ember::nn::functional

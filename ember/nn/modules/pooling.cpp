@@ -57,6 +57,17 @@ void print_adaptive(std::ostream& stream, std::string_view name, const Options& 
   stream << ")";
 }
 
+template <typename Options>
+void print_max_unpool(std::ostream& stream, std::string_view name, const Options& options) {
+  stream << "ember::nn::" << name << "(kernel_size=";
+  print_sizes(stream, options.kernel_size());
+  stream << ", stride=";
+  print_sizes(stream, options.stride());
+  stream << ", padding=";
+  print_sizes(stream, options.padding());
+  stream << ")";
+}
+
 }  // namespace
 
 #define EMBER_MAX_POOL(D)                                                                   \
@@ -106,6 +117,25 @@ EMBER_ADAPTIVE_MAX_POOL(1)
 EMBER_ADAPTIVE_MAX_POOL(2)
 EMBER_ADAPTIVE_MAX_POOL(3)
 #undef EMBER_ADAPTIVE_MAX_POOL
+
+#define EMBER_MAX_UNPOOL(D)                                                                     \
+  Tensor MaxUnpool##D##dImpl::forward(const Tensor& input, const Tensor& indices,               \
+                                      const std::optional<std::vector<int64_t>>& output_size) { \
+    return functional::max_unpool##D##d(                                                        \
+        input, indices,                                                                         \
+        functional::MaxUnpool##D##dFuncOptions(options.kernel_size())                           \
+            .stride(options.stride())                                                           \
+            .padding(options.padding())                                                         \
+            .output_size(output_size));                                                         \
+  }                                                                                             \
+  void MaxUnpool##D##dImpl::pretty_print(std::ostream& stream) const {                          \
+    print_max_unpool(stream, "MaxUnpool" #D "d", options);                                      \
+  }
+
+EMBER_MAX_UNPOOL(1)
+EMBER_MAX_UNPOOL(2)
+EMBER_MAX_UNPOOL(3)
+#undef EMBER_MAX_UNPOOL
 #undef EMBER_AVG_POOL
 #undef EMBER_MAX_POOL
 

@@ -1,11 +1,13 @@
 // The pooling layers (libtorch's torch/nn/modules/pooling.h): MaxPool{1,2,3}d,
 // AvgPool{1,2,3}d, AdaptiveAvgPool{1,2,3}d and AdaptiveMaxPool{1,2,3}d, each a call of its
 // functional form with its options, e.g. `ember::nn::MaxPool2d(MaxPool2dOptions(3).stride(2))`.
-// Max pools also offer forward_with_indices.
+// Max pools also offer forward_with_indices; MaxUnpool{1,2,3}d invert them.
 #pragma once
 
+#include <optional>
 #include <ostream>
 #include <tuple>
+#include <vector>
 
 #include "ember/nn/module.h"
 #include "ember/nn/options/pooling.h"
@@ -46,5 +48,26 @@ EMBER_POOL_MODULE(AdaptiveMaxPool3d, ExpandingArrayWithOptional<3>, EMBER_WITH_I
 #undef EMBER_NOTHING
 #undef EMBER_WITH_INDICES
 #undef EMBER_POOL_MODULE
+
+// MaxUnpool{1,2,3}d: forward(input, indices, output_size) places each value at its max pool's
+// index, as libtorch's.
+#define EMBER_UNPOOL_MODULE(D)                                                                  \
+  class MaxUnpool##D##dImpl : public Module {                                                   \
+   public:                                                                                      \
+    explicit MaxUnpool##D##dImpl(const MaxUnpool##D##dOptions& options_) : options(options_) {} \
+    explicit MaxUnpool##D##dImpl(ExpandingArray<D> kernel_size)                                 \
+        : MaxUnpool##D##dImpl(MaxUnpool##D##dOptions(kernel_size)) {}                           \
+    void reset() {}                                                                             \
+    Tensor forward(const Tensor& input, const Tensor& indices,                                  \
+                   const std::optional<std::vector<int64_t>>& output_size = std::nullopt);      \
+    void pretty_print(std::ostream& stream) const override;                                     \
+    MaxUnpool##D##dOptions options;                                                             \
+  };                                                                                            \
+  EMBER_MODULE(MaxUnpool##D##d)
+
+EMBER_UNPOOL_MODULE(1);
+EMBER_UNPOOL_MODULE(2);
+EMBER_UNPOOL_MODULE(3);
+#undef EMBER_UNPOOL_MODULE
 
 }  // namespace ember::nn

@@ -72,6 +72,9 @@ from ember.nn.modules import MarginRankingLoss as MarginRankingLoss
 from ember.nn.modules import MaxPool1d as MaxPool1d
 from ember.nn.modules import MaxPool2d as MaxPool2d
 from ember.nn.modules import MaxPool3d as MaxPool3d
+from ember.nn.modules import MaxUnpool1d as MaxUnpool1d
+from ember.nn.modules import MaxUnpool2d as MaxUnpool2d
+from ember.nn.modules import MaxUnpool3d as MaxUnpool3d
 from ember.nn.modules import Mish as Mish
 from ember.nn.modules import Module as Module
 from ember.nn.modules import ModuleDict as ModuleDict

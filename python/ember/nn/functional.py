@@ -260,6 +260,11 @@ adaptive_max_pool3d = _nn.adaptive_max_pool3d
 adaptive_max_pool1d_with_indices = _nn.adaptive_max_pool1d_with_indices
 adaptive_max_pool2d_with_indices = _nn.adaptive_max_pool2d_with_indices
 adaptive_max_pool3d_with_indices = _nn.adaptive_max_pool3d_with_indices
+# ---------------------------------------------------------- unpooling (ember/ops/nn_unpool.h)
+
+max_unpool1d = _nn.max_unpool1d
+max_unpool2d = _nn.max_unpool2d
+max_unpool3d = _nn.max_unpool3d
 # ---------------------------------------------------------- resampling (ember/ops/nn_interp.h)
 
 

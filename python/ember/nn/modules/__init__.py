@@ -104,6 +104,9 @@ from ember.nn.modules.pooling import AvgPool3d as AvgPool3d
 from ember.nn.modules.pooling import MaxPool1d as MaxPool1d
 from ember.nn.modules.pooling import MaxPool2d as MaxPool2d
 from ember.nn.modules.pooling import MaxPool3d as MaxPool3d
+from ember.nn.modules.pooling import MaxUnpool1d as MaxUnpool1d
+from ember.nn.modules.pooling import MaxUnpool2d as MaxUnpool2d
+from ember.nn.modules.pooling import MaxUnpool3d as MaxUnpool3d
 from ember.nn.modules.sparse import Embedding as Embedding
 from ember.nn.modules.sparse import EmbeddingBag as EmbeddingBag
 from ember.nn.modules.upsampling import Upsample as Upsample

@@ -1,12 +1,13 @@
-"""The pooling layers (torch.nn's MaxPool1d/2d/3d, AvgPool1d/2d/3d, AdaptiveAvgPool1d/2d/3d and
-AdaptiveMaxPool1d/2d): each holds its arguments and calls nn.functional's op (ember/ops/nn_pool.h).
+"""The pooling layers (torch.nn's MaxPool1d/2d/3d, AvgPool1d/2d/3d, AdaptiveAvgPool1d/2d/3d,
+AdaptiveMaxPool1d/2d and MaxUnpool1d/2d/3d): each holds its arguments and calls nn.functional's
+op (ember/ops/nn_pool.h, ember/ops/nn_unpool.h).
 """
 from ember.nn import functional
 from ember.nn.modules.module import Module
 
 __all__ = ["AdaptiveAvgPool1d", "AdaptiveAvgPool2d", "AdaptiveAvgPool3d", "AdaptiveMaxPool1d",
            "AdaptiveMaxPool2d", "AvgPool1d", "AvgPool2d", "AvgPool3d", "MaxPool1d", "MaxPool2d",
-           "MaxPool3d"]
+           "MaxPool3d", "MaxUnpool1d", "MaxUnpool2d", "MaxUnpool3d"]
 
 
 class _MaxPoolNd(Module):
@@ -193,3 +194,59 @@ class AdaptiveMaxPool2d(_AdaptiveMaxPoolNd):
     """
 
     _function = staticmethod(functional.adaptive_max_pool2d)
+
+
+class _MaxUnpoolNd(Module):
+    _function = None
+    _dims = 0
+
+    def __init__(self, kernel_size, stride=None, padding=0):
+        super().__init__()
+        dims = type(self)._dims
+        self.kernel_size = _repeated(kernel_size, dims)
+        self.stride = _repeated(stride if stride is not None else kernel_size, dims)
+        self.padding = _repeated(padding, dims)
+
+    def forward(self, input, indices, output_size=None):
+        return type(self)._function(input, indices, self.kernel_size, self.stride, self.padding,
+                                    output_size)
+
+    def extra_repr(self):
+        return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
+
+
+def _repeated(value, dims):
+    return tuple(value) if isinstance(value, (tuple, list)) else (value,) * dims
+
+
+class MaxUnpool1d(_MaxUnpoolNd):
+    """MaxUnpool1d(kernel_size, stride=None, padding=0)
+
+    The partial inverse of MaxPool1d: forward(input, indices, output_size=None) places each value
+    at its index in a zero (N, C, L_out) or (C, L_out) output.
+    """
+
+    _function = staticmethod(functional.max_unpool1d)
+    _dims = 1
+
+
+class MaxUnpool2d(_MaxUnpoolNd):
+    """MaxUnpool2d(kernel_size, stride=None, padding=0)
+
+    The partial inverse of MaxPool2d: forward(input, indices, output_size=None) places each value
+    at its index in a zero (N, C, H_out, W_out) or (C, H_out, W_out) output.
+    """
+
+    _function = staticmethod(functional.max_unpool2d)
+    _dims = 2
+
+
+class MaxUnpool3d(_MaxUnpoolNd):
+    """MaxUnpool3d(kernel_size, stride=None, padding=0)
+
+    The partial inverse of MaxPool3d: forward(input, indices, output_size=None) places each value
+    at its index in a zero (N, C, D_out, H_out, W_out) or (C, D_out, H_out, W_out) output.
+    """
+
+    _function = staticmethod(functional.max_unpool3d)
+    _dims = 3

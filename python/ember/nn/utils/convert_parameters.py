@@ -17,9 +17,9 @@ def parameters_to_vector(parameters):
 def vector_to_parameters(vec, parameters):
     """vector_to_parameters(vec, parameters) -> None
 
-    Copies consecutive slices of the 1-D vec into the parameters, each reshaped to its shape.
-    vec must hold exactly as many elements as the parameters together. (PyTorch makes each
-    parameter a view of vec; ember copies into the parameters, which keep their storage.)
+    Makes each parameter a view of its consecutive slice of the 1-D vec, reshaped to its shape,
+    as PyTorch does (nothing is copied: a later write into vec shows in the parameters). vec
+    must hold exactly as many elements as the parameters together.
     """
     if not isinstance(vec, ember.Tensor):
         raise TypeError(f"expected torch.Tensor, but got: {type(vec).__name__}")
