@@ -1,6 +1,7 @@
 // The gradient rules of the classification losses (primitives_nn_loss.h); called from the
 // switches of derivatives.cpp, which stay the one place that says what each rule saves. No rule
-// gives weight or target indices a gradient (PyTorch gives weight none either).
+// gives weight or target indices a gradient (PyTorch gives weight none either); a weight that
+// requires grad takes the composite path instead (nn_loss.cpp), which differentiates it.
 #pragma once
 
 #include "ember/autograd/derivatives.h"

@@ -237,7 +237,8 @@ Tensor nll_loss_composite(const Tensor& input, const Tensor& target,
     target_weight = where(kept, weight->index_select(0, safe_target.flatten()).view(target.sizes()),
                           zeros_like(target_weight));
   }
-  const Tensor loss = -picked * target_weight;
+  // PyTorch skips ignored positions: 0 there even where the input is NaN or inf.
+  const Tensor loss = where(kept, -picked * target_weight, zeros_like(target_weight));
   if (reduction == Reduction::Mean) {
     return loss.sum() / target_weight.sum();
   }
