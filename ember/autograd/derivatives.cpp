@@ -12,6 +12,7 @@
 #include <tuple>
 
 #include "ember/autograd/derivatives_linalg.h"
+#include "ember/autograd/derivatives_loss.h"
 #include "ember/autograd/derivatives_math.h"
 #include "ember/autograd/derivatives_nn.h"
 #include "ember/autograd/derivatives_nn_conv.h"
@@ -197,6 +198,16 @@ constexpr SaveMask saves(PrimitiveKind kind) {
     case PrimitiveKind::Embedding:
     case PrimitiveKind::EmbeddingBackward:
       return kInput1;
+    case PrimitiveKind::NllLoss:  // target, weight; total_weight (output 1)
+      return kInput1 | kInput2 | kSaveOutputs;
+    case PrimitiveKind::NllLossBackward:  // target, weight
+      return kInput1 | kInput2;
+    case PrimitiveKind::CrossEntropy:  // logits, target, weight; logsumexp and total_weight
+      return kInput0 | kInput1 | kInput2 | kSaveOutputs;
+    case PrimitiveKind::CrossEntropyBackward:  // all but logsumexp (input 4)
+      return kInputs01 | kInput2 | SaveMask{1} << 3 | SaveMask{1} << 5;
+    case PrimitiveKind::BinaryCrossEntropy:
+      return kInputs01;
     case PrimitiveKind::Unary:
     case PrimitiveKind::Binary:
     case PrimitiveKind::AddScaled:
@@ -743,6 +754,12 @@ bool is_differentiable(const Primitive& primitive) {
     case PrimitiveKind::Embedding:
     case PrimitiveKind::EmbeddingBackward:
       return true;
+    case PrimitiveKind::NllLoss:
+    case PrimitiveKind::NllLossBackward:
+    case PrimitiveKind::CrossEntropy:
+    case PrimitiveKind::CrossEntropyBackward:
+    case PrimitiveKind::BinaryCrossEntropy:
+      return true;
     case PrimitiveKind::Binary:
       return is_differentiable(type_rule(static_cast<const BinaryPrimitive&>(primitive).op()));
     case PrimitiveKind::Reduce: {
@@ -808,6 +825,12 @@ SaveMask saved_for_backward(const Primitive& primitive, SaveMask needs) {
     case PrimitiveKind::Upsample:
     case PrimitiveKind::Embedding:
     case PrimitiveKind::EmbeddingBackward:
+      return saves(primitive.kind());
+    case PrimitiveKind::NllLoss:
+    case PrimitiveKind::NllLossBackward:
+    case PrimitiveKind::CrossEntropy:
+    case PrimitiveKind::CrossEntropyBackward:
+    case PrimitiveKind::BinaryCrossEntropy:
       return saves(primitive.kind());
     case PrimitiveKind::Pool:
       return static_cast<const Pool&>(primitive).mode() == PoolMode::Max ? saves(primitive.kind())
@@ -970,6 +993,32 @@ TensorList vjp(const Primitive& primitive, const BackwardContext& c) {
       const auto saved = saved_for<PrimitiveKind::EmbeddingBackward>(c, primitive.kind());
       return embedding_backward_vjp(static_cast<const EmbeddingBackward&>(primitive), c,
                                     saved.input<1>());
+    }
+    case PrimitiveKind::NllLoss: {
+      const auto saved = saved_for<PrimitiveKind::NllLoss>(c, primitive.kind());
+      return nll_loss_vjp(static_cast<const NllLoss&>(primitive), c, saved.input<1>(),
+                          saved.input<2>(), saved.output<1>());
+    }
+    case PrimitiveKind::NllLossBackward: {
+      const auto saved = saved_for<PrimitiveKind::NllLossBackward>(c, primitive.kind());
+      return nll_loss_backward_vjp(static_cast<const NllLossBackward&>(primitive), c,
+                                   saved.input<1>(), saved.input<2>());
+    }
+    case PrimitiveKind::CrossEntropy: {
+      const auto saved = saved_for<PrimitiveKind::CrossEntropy>(c, primitive.kind());
+      return cross_entropy_vjp(static_cast<const CrossEntropy&>(primitive), c, saved.input<0>(),
+                               saved.input<1>(), saved.input<2>(), saved.output<1>(),
+                               saved.output<2>());
+    }
+    case PrimitiveKind::CrossEntropyBackward: {
+      const auto saved = saved_for<PrimitiveKind::CrossEntropyBackward>(c, primitive.kind());
+      return cross_entropy_backward_vjp(static_cast<const CrossEntropyBackward&>(primitive), c,
+                                        saved.input<0>(), saved.input<1>(), saved.input<2>(),
+                                        saved.input<3>(), saved.input<5>());
+    }
+    case PrimitiveKind::BinaryCrossEntropy: {
+      const auto saved = saved_for<PrimitiveKind::BinaryCrossEntropy>(c, primitive.kind());
+      return binary_cross_entropy_vjp(c, saved.input<0>(), saved.input<1>());
     }
     case PrimitiveKind::Fill:
     case PrimitiveKind::Range:

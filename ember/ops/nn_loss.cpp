@@ -1,6 +1,7 @@
-// The losses of torch.nn as composites of existing ops (see nn_loss.h). Validation happens here,
-// before any op reads an index: a class index out of range raises an IndexError naming it and
-// both shapes, and never reaches gather.
+// The losses of torch.nn (see nn_loss.h): composites of existing ops, except nll_loss,
+// cross_entropy of class indices and binary_cross_entropy, which validate here and run their
+// primitives (nn_loss_nll.cpp). Validation happens before any op or kernel reads an index: a
+// class index out of range raises an IndexError naming it and both shapes.
 #include "ember/ops/nn_loss.h"
 
 #include <cmath>
@@ -10,6 +11,7 @@
 #include "ember/ops/math.h"
 #include "ember/ops/nn_activation.h"
 #include "ember/ops/nn_distance.h"
+#include "ember/ops/nn_loss_nll.h"
 #include "ember/ops/scatter.h"
 
 namespace ember {
@@ -96,6 +98,73 @@ Tensor class_weight_view(const Tensor& weight, const Tensor& input) {
 // -log(sigmoid(x)) = log(1 + exp(-x)), stable and smooth at 0.
 Tensor softplus_of_negative(const Tensor& x) { return logaddexp(zeros_like(x), -x); }
 
+void check_nll_arguments(std::string_view op, const Tensor& input, const Tensor& target,
+                         const std::optional<Tensor>& weight, int64_t reduction) {
+  check_reduction(op, reduction);
+  check_class_target(op, input, target);
+  check_floating(op, "input", input);
+  check_class_weight(op, weight, input.size(class_dim(input)));
+}
+
+// check_class_range over the contiguous int64 `indices` on the host, in one pass: the fused
+// kernels read input[t] at each index, so none may escape [0, C) unless it is ignore_index.
+void check_class_indices(std::string_view op, const Tensor& input, const Tensor& indices,
+                         int64_t ignore_index) {
+  const int64_t classes = input.size(class_dim(input));
+  const int64_t* data = indices.data_ptr<int64_t>();
+  for (int64_t i = 0; i < indices.numel(); ++i) {
+    if (data[i] != ignore_index && (data[i] < 0 || data[i] >= classes)) {
+      detail::raise<IndexError>("[", op, "] Target ", data[i],
+                                " is out of bounds: expected class indices in [0, ", classes,
+                                ") or ", ignore_index, "; received target of shape ",
+                                indices.sizes(), " for input of shape ", input.sizes());
+    }
+  }
+}
+
+void check_cross_entropy_arguments(const Tensor& input, const std::optional<Tensor>& weight,
+                                   int64_t reduction, double label_smoothing) {
+  check_reduction("cross_entropy_loss", reduction);
+  EMBER_CHECK(label_smoothing >= 0 && label_smoothing <= 1,
+              "[cross_entropy_loss] expected label_smoothing in [0, 1]; received ",
+              label_smoothing);
+  check_floating("cross_entropy_loss", "input", input);
+  EMBER_CHECK(input.dim() >= 1,
+              "[cross_entropy_loss] expected input of shape (C), (N, C) or (N, C, d1, ..., dk); "
+              "received input of shape ",
+              input.sizes());
+  check_class_weight("cross_entropy_loss", weight, input.size(class_dim(input)));
+}
+
+// cross_entropy with class probabilities of input's shape (a composite: no kernel of its own).
+Tensor cross_entropy_of_probabilities(const Tensor& input, const Tensor& target,
+                                      const std::optional<Tensor>& weight, int64_t reduction,
+                                      double label_smoothing) {
+  const int64_t dim = class_dim(input);
+  const int64_t classes = input.size(dim);
+  EMBER_CHECK(target.sizes() == input.sizes(),
+              "[cross_entropy_loss] expected class probabilities of input's shape ", input.sizes(),
+              "; received target of shape ", target.sizes());
+  Tensor smoothed = target;
+  if (label_smoothing > 0) {
+    smoothed = target * (1 - label_smoothing) + label_smoothing / static_cast<double>(classes);
+  }
+  Tensor products = log_softmax(input, dim) * smoothed;
+  if (weight) {
+    products = products * class_weight_view(*weight, input);
+  }
+  if (reduction == Reduction::None) {
+    return -products.sum({dim});
+  }
+  const Tensor total = -products.sum();
+  if (reduction == Reduction::Sum) {
+    return total;
+  }
+  const double samples =
+      classes == 0 ? 0.0 : static_cast<double>(input.numel()) / static_cast<double>(classes);
+  return total / samples;
+}
+
 }  // namespace
 
 int64_t reduction_from_string(std::string_view op, std::string_view reduction) {
@@ -143,13 +212,22 @@ Tensor huber_loss(const Tensor& input, const Tensor& target, int64_t reduction, 
 
 Tensor nll_loss(const Tensor& input, const Tensor& target, const std::optional<Tensor>& weight,
                 int64_t reduction, int64_t ignore_index) {
-  check_reduction("nll_loss", reduction);
-  check_class_target("nll_loss", input, target);
-  check_floating("nll_loss", "input", input);
-  const int64_t classes = input.size(class_dim(input));
-  check_class_weight("nll_loss", weight, classes);
-  check_class_range("nll_loss", input, target, classes, ignore_index);
+  check_nll_arguments("nll_loss", input, target, weight, reduction);
+  if (weight && weight->requires_grad()) {  // the primitives give weight no gradient
+    return detail::nll_loss_composite(input, target, weight, reduction, ignore_index);
+  }
+  const Tensor indices = target.contiguous();
+  check_class_indices("nll_loss", input, indices, ignore_index);
+  return detail::fused_nll_loss(input, indices, weight, reduction, ignore_index);
+}
 
+namespace detail {
+
+Tensor nll_loss_composite(const Tensor& input, const Tensor& target,
+                          const std::optional<Tensor>& weight, int64_t reduction,
+                          int64_t ignore_index) {
+  check_nll_arguments("nll_loss", input, target, weight, reduction);
+  check_class_range("nll_loss", input, target, input.size(class_dim(input)), ignore_index);
   const Tensor kept = target != ignore_index;
   const Tensor safe_target = target.masked_fill(logical_not(kept), 0);
   const Tensor picked =
@@ -159,55 +237,47 @@ Tensor nll_loss(const Tensor& input, const Tensor& target, const std::optional<T
     target_weight = where(kept, weight->index_select(0, safe_target.flatten()).view(target.sizes()),
                           zeros_like(target_weight));
   }
-  const Tensor loss = -picked * target_weight;
+  // PyTorch skips ignored positions: 0 there even where the input is NaN or inf.
+  const Tensor loss = where(kept, -picked * target_weight, zeros_like(target_weight));
   if (reduction == Reduction::Mean) {
     return loss.sum() / target_weight.sum();
   }
   return reduce(loss, reduction);
 }
 
+}  // namespace detail
+
 Tensor cross_entropy_loss(const Tensor& input, const Tensor& target,
                           const std::optional<Tensor>& weight, int64_t reduction,
                           int64_t ignore_index, double label_smoothing) {
-  check_reduction("cross_entropy_loss", reduction);
-  EMBER_CHECK(label_smoothing >= 0 && label_smoothing <= 1,
-              "[cross_entropy_loss] expected label_smoothing in [0, 1]; received ",
-              label_smoothing);
-  check_floating("cross_entropy_loss", "input", input);
-  EMBER_CHECK(input.dim() >= 1,
-              "[cross_entropy_loss] expected input of shape (C), (N, C) or (N, C, d1, ..., dk); "
-              "received input of shape ",
-              input.sizes());
+  check_cross_entropy_arguments(input, weight, reduction, label_smoothing);
+  if (target.is_floating_point()) {
+    return cross_entropy_of_probabilities(input, target, weight, reduction, label_smoothing);
+  }
+  if (weight && weight->requires_grad()) {  // the primitives give weight no gradient
+    return detail::cross_entropy_composite(input, target, weight, reduction, ignore_index,
+                                           label_smoothing);
+  }
+  check_class_target("cross_entropy_loss", input, target);
+  const Tensor indices = target.contiguous();
+  check_class_indices("cross_entropy_loss", input, indices, ignore_index);
+  return detail::fused_cross_entropy(input, indices, weight, reduction, ignore_index,
+                                     label_smoothing);
+}
+
+namespace detail {
+
+Tensor cross_entropy_composite(const Tensor& input, const Tensor& target,
+                               const std::optional<Tensor>& weight, int64_t reduction,
+                               int64_t ignore_index, double label_smoothing) {
+  check_cross_entropy_arguments(input, weight, reduction, label_smoothing);
+  if (target.is_floating_point()) {
+    return cross_entropy_of_probabilities(input, target, weight, reduction, label_smoothing);
+  }
   const int64_t dim = class_dim(input);
   const int64_t classes = input.size(dim);
-  check_class_weight("cross_entropy_loss", weight, classes);
   const Tensor log_probabilities = log_softmax(input, dim);
-
-  if (target.is_floating_point()) {  // class probabilities
-    EMBER_CHECK(target.sizes() == input.sizes(),
-                "[cross_entropy_loss] expected class probabilities of input's shape ",
-                input.sizes(), "; received target of shape ", target.sizes());
-    Tensor smoothed = target;
-    if (label_smoothing > 0) {
-      smoothed = target * (1 - label_smoothing) + label_smoothing / static_cast<double>(classes);
-    }
-    Tensor products = log_probabilities * smoothed;
-    if (weight) {
-      products = products * class_weight_view(*weight, input);
-    }
-    if (reduction == Reduction::None) {
-      return -products.sum({dim});
-    }
-    const Tensor total = -products.sum();
-    if (reduction == Reduction::Sum) {
-      return total;
-    }
-    const double samples =
-        classes == 0 ? 0.0 : static_cast<double>(input.numel()) / static_cast<double>(classes);
-    return total / samples;
-  }
-
-  const Tensor nll = nll_loss(log_probabilities, target, weight, reduction, ignore_index);
+  const Tensor nll = nll_loss_composite(log_probabilities, target, weight, reduction, ignore_index);
   if (label_smoothing == 0) {
     return nll;
   }
@@ -227,6 +297,8 @@ Tensor cross_entropy_loss(const Tensor& input, const Tensor& target,
   return nll * (1 - label_smoothing) + smooth * (label_smoothing / static_cast<double>(classes));
 }
 
+}  // namespace detail
+
 Tensor binary_cross_entropy(const Tensor& input, const Tensor& target,
                             const std::optional<Tensor>& weight, int64_t reduction) {
   check_reduction("binary_cross_entropy", reduction);
@@ -237,9 +309,7 @@ Tensor binary_cross_entropy(const Tensor& input, const Tensor& target,
               "[binary_cross_entropy] expected every element of input between 0 and 1; "
               "received input of shape ",
               input.sizes(), " with elements outside");
-  const Tensor log_input = input.log().clamp_min(-100);
-  const Tensor log_complement = (1 - input).log().clamp_min(-100);
-  Tensor loss = -(target * log_input + (1 - target) * log_complement);
+  Tensor loss = detail::binary_cross_entropy_elementwise(input, target);
   if (weight) {
     loss = loss * *weight;
   }

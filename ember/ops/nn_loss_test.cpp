@@ -163,6 +163,26 @@ TEST(LossErrors, BadClassIndexNamesItAndBothShapes) {
                        "Target 5"));
 }
 
+TEST(LossErrors, FusedKernelsNeverReadABadIndex) {
+  // (N, C, d) = (2, 3, 2): every index is checked before a kernel reads input[t].
+  const Tensor logits = zeros({2, 3, 2}, kFloat32);
+  const Tensor target = longs({0, 1, 2, 5}).view({2, 2});
+  for (const auto& loss : {+[](const Tensor&x, const Tensor&t) { return nll_loss(x, t); },
+                           +[](const Tensor&x, const Tensor&t) {
+                             return cross_entropy_loss(x, t, std::nullopt, Reduction::Sum, -100,
+                                                       0.1);
+                           }}) {
+    const std::string message = error_of<IndexError>([&] { loss(logits, target); });
+    EXPECT_TRUE(contains(message, "Target 5 is out of bounds: expected class indices in [0, 3)"))
+        << message;
+    EXPECT_TRUE(contains(message, "[2, 2]") && contains(message, "[2, 3, 2]")) << message;
+  }
+  // ignore_index may be any value, inside [0, C) too.
+  EXPECT_DOUBLE_EQ(scalar(nll_loss(logits.to(kFloat64) - 1, longs({0, 1, 1, 1}).view({2, 2}),
+                                   std::nullopt, Reduction::Mean, 1)),
+                   1.0);
+}
+
 TEST(LossErrors, ShapesDtypesAndReduction) {
   const Tensor logp = zeros({2, 3}, kFloat64);
   const std::string shape = error_of<RuntimeError>([&] { nll_loss(logp, longs({0, 1, 2})); });

@@ -63,6 +63,12 @@ enum class PrimitiveKind : uint8_t {
   // nn_embedding
   Embedding,
   EmbeddingBackward,
+  // nn_loss
+  NllLoss,
+  NllLossBackward,
+  CrossEntropy,
+  CrossEntropyBackward,
+  BinaryCrossEntropy,
 };
 
 class Primitive {

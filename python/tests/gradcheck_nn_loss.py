@@ -51,6 +51,18 @@ def register(add, real):
         real(5, 4))
     add("nn.functional.cross_entropy", "k-dim",
         lambda x: F.cross_entropy(x, spatial, reduction="none"), real(2, 3, 3))
+    add("nn.functional.nll_loss", "non-contiguous",
+        lambda x: F.nll_loss(x.t(), targets, weight=weight, reduction="sum"), real(4, 5))
+    add("nn.functional.nll_loss", "unbatched", lambda x: F.nll_loss(x, indices(2)[0]), real(4))
+    add("nn.functional.cross_entropy", "non-contiguous-smoothing",
+        lambda x: F.cross_entropy(x.t(), targets, label_smoothing=0.3, reduction="sum"),
+        real(4, 5))
+    add("nn.functional.cross_entropy", "k-dim-weight-ignore-smoothing",
+        lambda x: F.cross_entropy(x, spatial, weight=weight[:3], ignore_index=2,
+                                  label_smoothing=0.25),
+        real(2, 3, 3))
+    add("nn.functional.cross_entropy", "unbatched",
+        lambda x: F.cross_entropy(x, indices(3)[0], label_smoothing=0.1), real(4))
     add("nn.functional.cross_entropy", "probabilities",
         lambda x, p: F.cross_entropy(x, p, label_smoothing=0.1), real(5, 4),
         real(5, 4, domain="probability"))

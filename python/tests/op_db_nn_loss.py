@@ -105,7 +105,8 @@ def ref_nll(x, t, weight=None, ignore_index=-100, reduction="mean"):
     safe = np.where(kept, t, 0)
     picked = np.take_along_axis(by_class, safe[..., None], -1)[..., 0]
     target_weight = np.where(kept, w[safe], 0.0)
-    loss = -picked * target_weight
+    # PyTorch skips ignored positions: 0 there even where the input is NaN or inf.
+    loss = np.where(kept, -picked * target_weight, 0.0)
     if reduction == "mean":
         return loss.sum() / target_weight.sum()
     return reduce(loss, reduction)

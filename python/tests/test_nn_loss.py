@@ -143,3 +143,28 @@ def test_ctc_loss_of_uniform_frames_counts_the_alignments():
     assert F.ctc_loss(log_probs, longs([[1, 1]]), [3], [2], reduction="sum").item() == \
         pytest.approx(-math.log(1 / 8))
     assert math.isinf(F.ctc_loss(log_probs, longs([[1, 1]]), [2], [2], reduction="sum").item())
+
+
+def test_binary_cross_entropy_gradient_is_finite_at_zero_and_one():
+    # PyTorch's: (x - y) / max(x (1 - x), 1e-12) w.r.t. input, log(1 - x) - log(x) w.r.t. target.
+    x = t([0.0, 1.0, 0.0, 1.0, 0.3]).requires_grad_()
+    y = t([1.0, 0.0, 0.0, 1.0, 0.6]).requires_grad_()
+    loss = F.binary_cross_entropy(x, y, reduction="none")
+    np.testing.assert_allclose(loss.detach().numpy()[:4], [100.0, 100.0, 0.0, 0.0])
+    grad_x, grad_y = ember.autograd.grad(loss.sum(), (x, y))
+    np.testing.assert_allclose(grad_x.numpy(), [-1e12, 1e12, 0.0, 0.0, -0.3 / 0.21], rtol=1e-12)
+    assert grad_y.numpy()[4] == pytest.approx(math.log(0.7 / 0.3))
+    assert np.isinf(grad_y.numpy()[:4]).all()
+
+
+def test_fused_cross_entropy_of_a_large_batch_matches_log_softmax_and_nll():
+    ember.manual_seed(0)
+    logits = ember.randn(300, 17, dtype=ember.float64).requires_grad_()
+    target = ember.randint(0, 17, (300,))
+    fused = F.cross_entropy(logits, target, label_smoothing=0.1)
+    log_probs = F.log_softmax(logits, 1)
+    composite = 0.9 * F.nll_loss(log_probs, target) - 0.1 * log_probs.mean(1).mean()
+    assert fused.item() == pytest.approx(composite.item(), rel=1e-12)
+    (grad_fused,) = ember.autograd.grad(fused, (logits,))
+    (grad_composite,) = ember.autograd.grad(composite, (logits,))
+    np.testing.assert_allclose(grad_fused.numpy(), grad_composite.numpy(), rtol=1e-10, atol=1e-14)
