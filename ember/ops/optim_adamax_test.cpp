@@ -29,7 +29,8 @@ TEST(FusedAdamax, MatchesCompositeForEveryOption) {
                                   weight_decay, 1e-8, maximize);
             },
             name + " weight_decay " + std::to_string(weight_decay) + " maximize " +
-                std::to_string(maximize));
+                std::to_string(maximize),
+            weight_decay != 0 && maximize);
       });
     }
   }
