@@ -60,19 +60,19 @@ TEST(FusedAdamax, RejectsMismatchedLists) {
   });
   EXPECT_TRUE(test_support::contains(integer, "expected floating-point parameters")) << integer;
   const std::string bad_step = test_support::error_of<RuntimeError>([&] {
-    _fused_adamax_({param}, {param}, {param}, {param}, {zeros({2})}, 1, 0.9, 0.99, 0, 1e-8,
-                   false);
+    _fused_adamax_({param}, {param}, {param}, {param}, {zeros({2})}, 1, 0.9, 0.99, 0, 1e-8, false);
   });
-  EXPECT_TRUE(test_support::contains(bad_step, "expected state_steps[0] to be a floating-point "
-                                               "tensor of one element; got shape"))
+  EXPECT_TRUE(test_support::contains(bad_step,
+                                     "expected state_steps[0] to be a floating-point "
+                                     "tensor of one element; got shape"))
       << bad_step;
 }
 
 TEST(FusedAdamax, UpdatesFloat16ParametersThroughFloat32) {
   const Tensor half_param = full({4}, 1.0, kHalf), half_grad = full({4}, 0.5, kHalf);
   const Tensor exp_avg = zeros({4}, kHalf), exp_inf = zeros({4}, kHalf), step = zeros({});
-  _fused_adamax_({half_param}, {half_grad}, {exp_avg}, {exp_inf}, {step}, 0.1, 0.9, 0.999, 0,
-                 1e-8, false);
+  _fused_adamax_({half_param}, {half_grad}, {exp_avg}, {exp_inf}, {step}, 0.1, 0.9, 0.999, 0, 1e-8,
+                 false);
   // First step: m = 0.05, u = 0.5, param = 1 - 0.1 / 0.1 * 0.1 = 0.9.
   EXPECT_NEAR(half_param[0].item<double>(), 0.9, 1e-3);
   EXPECT_EQ(half_param.dtype(), kHalf);

@@ -13,15 +13,15 @@ void check_matches(const char* op, const char* name, size_t index, const Tensor&
               "] to be a tensor; got an undefined tensor");
   EMBER_CHECK(tensor.shape() == param.shape() && tensor.dtype() == param.dtype() &&
                   tensor.device() == param.device(),
-              "[", op, "] expected ", name, "[", index, "] to match params[", index,
-              "] (shape ", param.shape(), ", dtype ", param.dtype(), ", device ", param.device(),
+              "[", op, "] expected ", name, "[", index, "] to match params[", index, "] (shape ",
+              param.shape(), ", dtype ", param.dtype(), ", device ", param.device(),
               "); got shape ", tensor.shape(), ", dtype ", tensor.dtype(), ", device ",
               tensor.device());
 }
 
 void check_count(const char* op, const char* name, size_t count, size_t params) {
-  EMBER_CHECK(count == params, "[", op, "] expected one tensor in ", name,
-              " per parameter (", params, "); got ", count);
+  EMBER_CHECK(count == params, "[", op, "] expected one tensor in ", name, " per parameter (",
+              params, "); got ", count);
 }
 
 }  // namespace

@@ -46,8 +46,9 @@ inline constexpr size_t kMaxArrays = 6;
 
 // The arrays of one group's parameters as contiguous buffers of one compute type each (double for
 // float64 parameters, float otherwise): index 0 the parameter, 1 the gradient, then the state
-// lists in order (a null pointer for an empty list). A tensor already contiguous in the compute type is used in place; any
-// other is copied into a buffer that write_back() copies back (the gradient is only read).
+// lists in order (a null pointer for an empty list). A tensor already contiguous in the compute
+// type is used in place; any other is copied into a buffer that write_back() copies back (the
+// gradient is only read).
 class ParamArrays {
  public:
   ParamArrays(TensorList params, TensorList grads, std::initializer_list<TensorList> states);

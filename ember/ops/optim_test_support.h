@@ -22,10 +22,9 @@ struct StateInit {
   bool scalar = false;
 };
 
-using FusedStep =
-    std::function<void(const std::vector<Tensor>& params, const std::vector<Tensor>& grads,
-                       const std::vector<std::vector<Tensor>>& states,
-                       const std::vector<Tensor>& steps)>;
+using FusedStep = std::function<void(
+    const std::vector<Tensor>& params, const std::vector<Tensor>& grads,
+    const std::vector<std::vector<Tensor>>& states, const std::vector<Tensor>& steps)>;
 using CompositeStep = std::function<void(const Tensor& param, const Tensor& grad,
                                          const std::vector<Tensor>& states, const Tensor& step)>;
 
