@@ -4,7 +4,8 @@
 // the fused step is tested against).
 #pragma once
 
-#include "ember/ops/shape.h"
+#include <vector>
+
 #include "ember/tensor/tensor.h"
 
 namespace ember {
@@ -13,9 +14,10 @@ namespace ember {
 // incremented; g is the gradient (negated for maximize) plus weight_decay * param;
 // v = rho * v + (1 - rho) * g^2, delta = sqrt(u + eps) / sqrt(v + eps) * g,
 // u = rho * u + (1 - rho) * delta^2 and param -= lr * delta.
-void _fused_adadelta_(TensorList params, TensorList grads, TensorList square_avgs,
-                      TensorList acc_deltas, TensorList state_steps, double lr, double rho,
-                      double eps, double weight_decay, bool maximize);
+void _fused_adadelta_(const std::vector<Tensor>& params, const std::vector<Tensor>& grads,
+                      const std::vector<Tensor>& square_avgs, const std::vector<Tensor>& acc_deltas,
+                      const std::vector<Tensor>& state_steps, double lr, double rho, double eps,
+                      double weight_decay, bool maximize);
 
 namespace detail {
 // The same step for one parameter, written with ordinary ops.

@@ -5,7 +5,7 @@
 
 #include "ember/base/error.h"
 #include "ember/base/error_testing.h"
-#include "ember/ops/optim_test_support.h"
+#include "ember/ops/optim_algo_test_support.h"
 
 namespace ember {
 namespace {

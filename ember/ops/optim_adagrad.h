@@ -4,7 +4,8 @@
 // (the reference the fused step is tested against).
 #pragma once
 
-#include "ember/ops/shape.h"
+#include <vector>
+
 #include "ember/tensor/tensor.h"
 
 namespace ember {
@@ -13,9 +14,9 @@ namespace ember {
 // incremented first; g is the gradient (negated for maximize) plus weight_decay * param;
 // sum += g^2 and param -= lr / (1 + (step - 1) * lr_decay) * g / (sqrt(sum) + eps). (The sums
 // start at initial_accumulator_value: the optimizer fills them.)
-void _fused_adagrad_(TensorList params, TensorList grads, TensorList state_sums,
-                     TensorList state_steps, double lr, double lr_decay, double weight_decay,
-                     double eps, bool maximize);
+void _fused_adagrad_(const std::vector<Tensor>& params, const std::vector<Tensor>& grads,
+                     const std::vector<Tensor>& state_sums, const std::vector<Tensor>& state_steps,
+                     double lr, double lr_decay, double weight_decay, double eps, bool maximize);
 
 namespace detail {
 // The same step for one parameter, written with ordinary ops.

@@ -3,7 +3,8 @@
 // the documented rule with ordinary ops (the reference the fused step is tested against).
 #pragma once
 
-#include "ember/ops/shape.h"
+#include <vector>
+
 #include "ember/tensor/tensor.h"
 
 namespace ember {
@@ -12,8 +13,9 @@ namespace ember {
 // scalar) is incremented first, then m = lerp(m, g, 1 - beta1), u = max(beta2 * u, |g| + eps),
 // param -= lr / (1 - beta1^step) * m / u, with g the gradient (negated for maximize) plus
 // weight_decay * param.
-void _fused_adamax_(TensorList params, TensorList grads, TensorList exp_avgs, TensorList exp_infs,
-                    TensorList state_steps, double lr, double beta1, double beta2,
+void _fused_adamax_(const std::vector<Tensor>& params, const std::vector<Tensor>& grads,
+                    const std::vector<Tensor>& exp_avgs, const std::vector<Tensor>& exp_infs,
+                    const std::vector<Tensor>& state_steps, double lr, double beta1, double beta2,
                     double weight_decay, double eps, bool maximize);
 
 namespace detail {

@@ -4,7 +4,8 @@
 // the fused step is tested against).
 #pragma once
 
-#include "ember/ops/shape.h"
+#include <vector>
+
 #include "ember/tensor/tensor.h"
 
 namespace ember {
@@ -14,9 +15,11 @@ namespace ember {
 // and mu (float32 scalars, lr and 1 at the start), param = param * (1 - lambd * eta) - eta * g,
 // ax += mu * (param - ax) (ax = param while mu is 1); then eta = lr / (1 + lambd * lr * step)^alpha
 // and mu = 1 / max(1, step - t0) are stored for the next step.
-void _fused_asgd_(TensorList params, TensorList grads, TensorList axs, TensorList mus,
-                  TensorList etas, TensorList state_steps, double lambd, double lr, double t0,
-                  double alpha, double weight_decay, bool maximize);
+void _fused_asgd_(const std::vector<Tensor>& params, const std::vector<Tensor>& grads,
+                  const std::vector<Tensor>& axs, const std::vector<Tensor>& mus,
+                  const std::vector<Tensor>& etas, const std::vector<Tensor>& state_steps,
+                  double lambd, double lr, double t0, double alpha, double weight_decay,
+                  bool maximize);
 
 namespace detail {
 // The same step for one parameter, written with ordinary ops.

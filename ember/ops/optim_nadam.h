@@ -4,7 +4,8 @@
 // against).
 #pragma once
 
-#include "ember/ops/shape.h"
+#include <vector>
+
 #include "ember/tensor/tensor.h"
 
 namespace ember {
@@ -17,10 +18,11 @@ namespace ember {
 // denom = sqrt(v / (1 - beta2^step)) + eps and
 // param -= lr * (1 - mu_t) / (1 - prod mu) * g / denom + lr * mu_{t+1} / (1 - prod mu * mu_{t+1})
 // * m / denom.
-void _fused_nadam_(TensorList params, TensorList grads, TensorList exp_avgs, TensorList exp_avg_sqs,
-                   TensorList mu_products, TensorList state_steps, double lr, double beta1,
-                   double beta2, double weight_decay, double momentum_decay, double eps,
-                   bool decoupled_weight_decay, bool maximize);
+void _fused_nadam_(const std::vector<Tensor>& params, const std::vector<Tensor>& grads,
+                   const std::vector<Tensor>& exp_avgs, const std::vector<Tensor>& exp_avg_sqs,
+                   const std::vector<Tensor>& mu_products, const std::vector<Tensor>& state_steps,
+                   double lr, double beta1, double beta2, double weight_decay,
+                   double momentum_decay, double eps, bool decoupled_weight_decay, bool maximize);
 
 namespace detail {
 // The same step for one parameter, written with ordinary ops.

@@ -4,7 +4,8 @@
 // with ordinary ops (the reference the fused step is tested against).
 #pragma once
 
-#include "ember/ops/shape.h"
+#include <vector>
+
 #include "ember/tensor/tensor.h"
 
 namespace ember {
@@ -16,8 +17,9 @@ namespace ember {
 // and rho_t = rho_inf - 2 t beta2^t / (1 - beta2^t), param -= lr * m / (1 - beta1^t) times, when
 // rho_t > 5, r_t * sqrt(1 - beta2^t) / (sqrt(v) + eps) with
 // r_t = sqrt((rho_t - 4)(rho_t - 2) rho_inf / ((rho_inf - 4)(rho_inf - 2) rho_t)).
-void _fused_radam_(TensorList params, TensorList grads, TensorList exp_avgs, TensorList exp_avg_sqs,
-                   TensorList state_steps, double lr, double beta1, double beta2,
+void _fused_radam_(const std::vector<Tensor>& params, const std::vector<Tensor>& grads,
+                   const std::vector<Tensor>& exp_avgs, const std::vector<Tensor>& exp_avg_sqs,
+                   const std::vector<Tensor>& state_steps, double lr, double beta1, double beta2,
                    double weight_decay, double eps, bool decoupled_weight_decay, bool maximize);
 
 namespace detail {

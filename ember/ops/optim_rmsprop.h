@@ -4,7 +4,8 @@
 // with ordinary ops (the reference the fused step is tested against).
 #pragma once
 
-#include "ember/ops/shape.h"
+#include <vector>
+
 #include "ember/tensor/tensor.h"
 
 namespace ember {
@@ -15,10 +16,11 @@ namespace ember {
 // avg = sqrt(v - g_avg^2) + eps, else avg = sqrt(v) + eps; with momentum > 0,
 // b = momentum * b + g / avg and param -= lr * b, else param -= lr * g / avg. grad_avgs is empty
 // unless centered and momentum_buffer_list empty unless momentum > 0.
-void _fused_rmsprop_(TensorList params, TensorList grads, TensorList square_avgs,
-                     TensorList grad_avgs, TensorList momentum_buffer_list, TensorList state_steps,
-                     double lr, double alpha, double eps, double weight_decay, double momentum,
-                     bool centered, bool maximize);
+void _fused_rmsprop_(const std::vector<Tensor>& params, const std::vector<Tensor>& grads,
+                     const std::vector<Tensor>& square_avgs, const std::vector<Tensor>& grad_avgs,
+                     const std::vector<Tensor>& momentum_buffer_list,
+                     const std::vector<Tensor>& state_steps, double lr, double alpha, double eps,
+                     double weight_decay, double momentum, bool centered, bool maximize);
 
 namespace detail {
 // The same step for one parameter, written with ordinary ops (grad_avg and momentum_buffer

@@ -5,7 +5,7 @@
 #include <limits>
 
 #include "ember/ops/ops.h"
-#include "ember/ops/optim_multi_tensor.h"
+#include "ember/ops/optim_algo_common.h"
 
 namespace ember {
 
@@ -21,7 +21,7 @@ struct RpropUpdate {
   bool maximize;
 
   template <typename T>
-  void apply(size_t, const std::array<T*, optim_detail::kMaxArrays>& arrays, int64_t begin,
+  void apply(size_t, const std::array<T*, optim_algo::kMaxArrays>& arrays, int64_t begin,
              int64_t end) const {
     T* param = arrays[0];
     const T* grad = arrays[1];
@@ -48,14 +48,15 @@ struct RpropUpdate {
 
 }  // namespace
 
-void _fused_rprop_(TensorList params, TensorList grads, TensorList prevs, TensorList step_sizes,
-                   TensorList state_steps, double step_size_min, double step_size_max,
-                   double etaminus, double etaplus, bool maximize) {
-  optim_detail::check_lists("_fused_rprop_", params, grads,
-                            {{"prevs", prevs}, {"step_sizes", step_sizes}}, state_steps);
-  optim_detail::increment_steps(state_steps);
-  optim_detail::ParamArrays arrays(params, grads, {prevs, step_sizes});
-  optim_detail::for_each_chunk(
+void _fused_rprop_(const std::vector<Tensor>& params, const std::vector<Tensor>& grads,
+                   const std::vector<Tensor>& prevs, const std::vector<Tensor>& step_sizes,
+                   const std::vector<Tensor>& state_steps, double step_size_min,
+                   double step_size_max, double etaminus, double etaplus, bool maximize) {
+  optim_algo::check_lists("_fused_rprop_", params, grads,
+                          {{"prevs", prevs}, {"step_sizes", step_sizes}}, state_steps);
+  optim_algo::increment_steps(state_steps);
+  optim_algo::ParamArrays arrays(params, grads, {prevs, step_sizes});
+  optim_algo::for_each_chunk(
       arrays, RpropUpdate{step_size_min, step_size_max, etaminus, etaplus, maximize});
 }
 

@@ -4,7 +4,8 @@
 // with ordinary ops (the reference the fused step is tested against).
 #pragma once
 
-#include "ember/ops/shape.h"
+#include <vector>
+
 #include "ember/tensor/tensor.h"
 
 namespace ember {
@@ -14,9 +15,10 @@ namespace ember {
 // multiplied by etaplus, where < 0 by etaminus (and g counts as 0), then clamped into
 // [step_size_min, step_size_max]; param -= sign(g) * step_size and prev = g. (The step sizes
 // start at lr: the optimizer fills them.)
-void _fused_rprop_(TensorList params, TensorList grads, TensorList prevs, TensorList step_sizes,
-                   TensorList state_steps, double step_size_min, double step_size_max,
-                   double etaminus, double etaplus, bool maximize);
+void _fused_rprop_(const std::vector<Tensor>& params, const std::vector<Tensor>& grads,
+                   const std::vector<Tensor>& prevs, const std::vector<Tensor>& step_sizes,
+                   const std::vector<Tensor>& state_steps, double step_size_min,
+                   double step_size_max, double etaminus, double etaplus, bool maximize);
 
 namespace detail {
 // The same step for one parameter, written with ordinary ops.

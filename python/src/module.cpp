@@ -9,6 +9,7 @@
 #include "ember/base/version.h"
 #include "ember/tensor/allocator.h"
 #include "nn.h"
+#include "optim_algos.h"
 
 namespace nb = nanobind;
 
@@ -126,4 +127,6 @@ NB_MODULE(_C, module) {
   init_nn_shape(nn_module, module);
   init_nn_conv(nn_module, module);
   init_nn_interp(nn_module);
+  // The fused steps of ember.optim's algorithms beyond SGD/Adam/AdamW: into ember._C._optim.
+  init_optim_algos(module);
 }

@@ -2,7 +2,9 @@
 // Adagrad, Adadelta, Rprop and ASGD (ember/ops/optim_<algo>.cpp): the checks of the parameter,
 // gradient and state lists, the step counters, and the loop that runs one algorithm's update over
 // every element of every parameter, in chunks spread over the thread pool. Included only by those
-// files (it holds the loop template).
+// files (it holds the loop template). SGD, Adam and AdamW (h-optim's optim_multi_tensor.h) take
+// non-contiguous and reduced-precision parameters through their composite instead; this file
+// copies them into float32/float64 buffers, so every parameter takes the one fused loop.
 #pragma once
 
 #include <algorithm>
@@ -15,7 +17,7 @@
 #include "ember/ops/shape.h"
 #include "ember/tensor/tensor.h"
 
-namespace ember::optim_detail {
+namespace ember::optim_algo {
 
 // A list of per-parameter state tensors with the name its errors use ("exp_avgs"). An optional
 // list is empty when its option is off (RMSprop's momentum_buffer_list without momentum).
@@ -126,4 +128,4 @@ void for_each_chunk(ParamArrays& arrays, const Update& update) {
   arrays.write_back();
 }
 
-}  // namespace ember::optim_detail
+}  // namespace ember::optim_algo

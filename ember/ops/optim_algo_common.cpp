@@ -1,9 +1,9 @@
-// The shared checks and buffers of the fused optimizer steps (optim_multi_tensor.h).
-#include "ember/ops/optim_multi_tensor.h"
+// The shared checks and buffers of the fused optimizer steps (optim_algo_common.h).
+#include "ember/ops/optim_algo_common.h"
 
 #include "ember/base/error.h"
 
-namespace ember::optim_detail {
+namespace ember::optim_algo {
 
 namespace {
 
@@ -124,4 +124,4 @@ void ParamArrays::write_back() {
   }
 }
 
-}  // namespace ember::optim_detail
+}  // namespace ember::optim_algo
