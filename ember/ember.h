@@ -36,3 +36,5 @@
 #include "ember/ops/util.h"
 #include "ember/tensor/allocator.h"
 #include "ember/tensor/tensor.h"
+// ember.optim (the optimizers and learning-rate schedulers).
+#include "ember/optim/optim.h"

@@ -119,3 +119,7 @@ Tensor.__reduce_ex__ = _tensor_pickle.tensor_reduce_ex
 # Last: ember.nn builds on everything above (its Parameter subclasses Tensor).
 from ember import nn as nn  # noqa: E402
 from ember._C import _weight_norm as _weight_norm  # noqa: E402  (torch._weight_norm)
+
+# isort: split
+# ember.optim builds on ember.nn (its hooks' handles).
+from ember import optim as optim  # noqa: E402

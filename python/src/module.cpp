@@ -9,7 +9,7 @@
 #include "ember/base/version.h"
 #include "ember/tensor/allocator.h"
 #include "nn.h"
-#include "optim_algos.h"
+#include "optim.h"
 
 namespace nb = nanobind;
 
@@ -127,6 +127,6 @@ NB_MODULE(_C, module) {
   init_nn_shape(nn_module, module);
   init_nn_conv(nn_module, module);
   init_nn_interp(nn_module);
-  // The fused steps of ember.optim's algorithms beyond SGD/Adam/AdamW: into ember._C._optim.
-  init_optim_algos(module);
+  // ember.optim's fused update ops: ember._C._optim (python/src/optim*.cpp).
+  init_optim(module);
 }

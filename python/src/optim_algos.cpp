@@ -1,7 +1,7 @@
 // The fused steps of Adamax, NAdam, RAdam, RMSprop, Adagrad, Adadelta, Rprop and ASGD
 // (ember/ops/optim_<algo>.h) into ember._C._optim, for python/ember/optim/'s classes. Each runs
 // without recording history and writes parameters and states in place.
-#include "optim_algos.h"
+#include "optim.h"
 
 #include <nanobind/stl/vector.h>
 
@@ -17,10 +17,7 @@
 
 namespace ember::python {
 
-void init_optim_algos(nb::module_& module) {
-  nb::module_ optim = nb::hasattr(module, "_optim")
-                          ? nb::borrow<nb::module_>(module.attr("_optim"))
-                          : module.def_submodule("_optim", "ember.optim's fused update ops.");
+void init_optim_algos(nb::module_& optim) {
   optim.def("_fused_adamax_", &ember::_fused_adamax_, nb::arg("params"), nb::arg("grads"),
             nb::arg("exp_avgs"), nb::arg("exp_infs"), nb::arg("state_steps"), nb::arg("lr"),
             nb::arg("beta1"), nb::arg("beta2"), nb::arg("weight_decay"), nb::arg("eps"),
