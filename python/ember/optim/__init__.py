@@ -5,5 +5,13 @@ C++ frontend's ember::optim classes call); the classes here keep the groups and 
 it.
 """
 from ember.optim import optimizer as optimizer
+from ember.optim.adadelta import Adadelta as Adadelta
+from ember.optim.adagrad import Adagrad as Adagrad
+from ember.optim.adamax import Adamax as Adamax
+from ember.optim.asgd import ASGD as ASGD
+from ember.optim.nadam import NAdam as NAdam
 from ember.optim.optimizer import Optimizer as Optimizer
+from ember.optim.radam import RAdam as RAdam
+from ember.optim.rmsprop import RMSprop as RMSprop
+from ember.optim.rprop import Rprop as Rprop
 from ember.optim.sgd import SGD as SGD
