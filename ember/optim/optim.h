@@ -4,3 +4,11 @@
 
 #include "ember/optim/optimizer.h"
 #include "ember/optim/sgd.h"
+#include "ember/optim/adadelta.h"
+#include "ember/optim/adagrad.h"
+#include "ember/optim/adamax.h"
+#include "ember/optim/asgd.h"
+#include "ember/optim/nadam.h"
+#include "ember/optim/radam.h"
+#include "ember/optim/rmsprop.h"
+#include "ember/optim/rprop.h"
