@@ -2,13 +2,13 @@
 // ember::optim::SGD, ...
 #pragma once
 
-#include "ember/optim/optimizer.h"
-#include "ember/optim/sgd.h"
 #include "ember/optim/adadelta.h"
 #include "ember/optim/adagrad.h"
 #include "ember/optim/adamax.h"
 #include "ember/optim/asgd.h"
 #include "ember/optim/nadam.h"
+#include "ember/optim/optimizer.h"
 #include "ember/optim/radam.h"
 #include "ember/optim/rmsprop.h"
 #include "ember/optim/rprop.h"
+#include "ember/optim/sgd.h"
