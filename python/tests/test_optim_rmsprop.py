@@ -87,3 +87,30 @@ def test_rmsprop_state_dict_round_trip():
 def test_rmsprop_rejects_invalid_options(options, message):
     with pytest.raises(ValueError, match=message):
         optim.RMSprop([ember.zeros(2, requires_grad=True)], **options)
+
+
+def test_rmsprop_non_contiguous_parameter_takes_the_same_rule():
+    rng = np.random.default_rng(1)
+    values, grad = rng.standard_normal((4, 3)), rng.standard_normal((3, 4))
+    strided = ember.tensor(values).t().detach().requires_grad_()
+    dense = ember.tensor(values.T.copy(), requires_grad=True)
+    optimizers = [optim.RMSprop([p], lr=0.1, momentum=0.5, centered=True)
+                  for p in (strided, dense)]
+    for _ in range(3):
+        for param, opt in zip((strided, dense), optimizers):
+            param.grad = ember.tensor(grad)
+            opt.step()
+    assert not strided.is_contiguous()
+    np.testing.assert_array_equal(strided.detach().numpy(), dense.detach().numpy())
+
+
+def test_fused_rmsprop_rejects_mismatched_lists():
+    param = ember.zeros(2)
+    step = ember.zeros(())
+    with pytest.raises(RuntimeError, match=r"\[_fused_rmsprop_\] expected one tensor in "
+                                           r"square_avgs per parameter \(1\); got 0"):
+        ember._C._optim._fused_rmsprop_([param], [param], [], [], [], [step], 0.01, 0.99, 1e-8,
+                                        0.0, 0.0, False, False)
+    with pytest.raises(RuntimeError, match=r"expected grads\[0\] to match params\[0\]"):
+        ember._C._optim._fused_rmsprop_([param], [ember.zeros(3)], [param], [], [], [step], 0.01,
+                                        0.99, 1e-8, 0.0, 0.0, False, False)
