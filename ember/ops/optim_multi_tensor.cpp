@@ -57,6 +57,24 @@ void check_state_steps(std::string_view op, const std::vector<Tensor>& params,
   }
 }
 
+double increment_step(const Tensor& step) {
+  if (step.dtype() == kFloat) {
+    float* value = step.data_ptr<float>();
+    *value += 1.0f;
+    step.storage()->bump_version();
+    return *value;
+  }
+  if (step.dtype() == kDouble) {
+    double* value = step.data_ptr<double>();
+    *value += 1.0;
+    step.storage()->bump_version();
+    return *value;
+  }
+  const double value = step.item<double>() + 1.0;
+  step.detach().fill_(value);
+  return value;
+}
+
 bool takes_raw_loop(const std::vector<Tensor>& params,
                     std::initializer_list<const std::vector<Tensor>*> lists, size_t index) {
   const ScalarType dtype = params[index].dtype();

@@ -34,6 +34,10 @@ void check_tensor_lists(std::string_view op, const std::vector<Tensor>& params,
 void check_state_steps(std::string_view op, const std::vector<Tensor>& params,
                        const std::vector<Tensor>& state_steps);
 
+// Adds 1 to the step counter (a one-element tensor, PyTorch's state['step']) and returns its new
+// value: through its data for float32/float64, through fill_ otherwise.
+double increment_step(const Tensor& step);
+
 // Whether parameter `index` goes through the raw loop: float32 or float64, and the tensor at
 // `index` of every list contiguous (empty lists are skipped).
 bool takes_raw_loop(const std::vector<Tensor>& params,

@@ -205,6 +205,12 @@ void Optimizer::load_state_dict(const OptimizerStateDict& state_dict) {
   state_ = std::move(new_state);
 }
 
+Tensor Optimizer::run_closure(const LossClosure& closure) {
+  if (!closure) return Tensor();
+  EnableGradGuard enable_grad;
+  return closure();
+}
+
 std::unique_ptr<OptimizerParamState> Optimizer::make_param_state() const {
   return std::make_unique<OptimizerParamState>();
 }

@@ -19,9 +19,9 @@
 namespace ember::optim {
 
 // One option value of a state dict's param group: None, a flag, an integer, a float, a pair such
-// as Adam's betas, or a group's parameter indices ("params").
-using OptimizerOptionValue =
-    std::variant<std::monostate, bool, int64_t, double, std::vector<double>, std::vector<int64_t>>;
+// as Adam's betas, a group's parameter indices ("params"), or a name (LBFGS's line_search_fn).
+using OptimizerOptionValue = std::variant<std::monostate, bool, int64_t, double,
+                                          std::vector<double>, std::vector<int64_t>, std::string>;
 using OptimizerOptionMap = std::map<std::string, OptimizerOptionValue>;
 
 // PyTorch's optimizer.state_dict() as a structure with the same keys:
@@ -152,6 +152,9 @@ class Optimizer {
   void load_state_dict(const OptimizerStateDict& state_dict);
 
  protected:
+  // Evaluates step's closure, if any, with gradients enabled (step itself runs without); its loss
+  // or an undefined tensor.
+  static Tensor run_closure(const LossClosure& closure);
   // The algorithm's fresh state for one parameter (load_state_dict fills it from a state dict).
   virtual std::unique_ptr<OptimizerParamState> make_param_state() const;
 

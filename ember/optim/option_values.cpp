@@ -56,6 +56,27 @@ void read_option(const OptimizerOptionMap& values, const std::string& name,
   field = *numbers;
 }
 
+void read_option(const OptimizerOptionMap& values, const std::string& name,
+                 std::tuple<double, double>& field) {
+  std::vector<double> pair{std::get<0>(field), std::get<1>(field)};
+  read_option(values, name, pair);
+  if (pair.size() != 2) wrong_kind(name, "a pair of floats");
+  field = std::make_tuple(pair[0], pair[1]);
+}
+
+void read_option(const OptimizerOptionMap& values, const std::string& name,
+                 std::optional<std::string>& field) {
+  const OptimizerOptionValue* value = find(values, name);
+  if (value == nullptr) return;
+  if (std::holds_alternative<std::monostate>(*value)) {
+    field = std::nullopt;
+  } else if (const auto* text = std::get_if<std::string>(value)) {
+    field = *text;
+  } else {
+    wrong_kind(name, "a string or None");
+  }
+}
+
 void add_python_only_options(OptimizerOptionMap& values) {
   values["foreach"] = std::monostate{};
   values["fused"] = std::monostate{};

@@ -2,7 +2,9 @@
 // algorithms' options classes.
 #pragma once
 
+#include <optional>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "ember/optim/optimizer.h"
@@ -16,6 +18,12 @@ void read_option(const OptimizerOptionMap& values, const std::string& name, bool
 void read_option(const OptimizerOptionMap& values, const std::string& name, int64_t& field);
 void read_option(const OptimizerOptionMap& values, const std::string& name,
                  std::vector<double>& field);
+// A name or None (LBFGS's line_search_fn).
+void read_option(const OptimizerOptionMap& values, const std::string& name,
+                 std::optional<std::string>& field);
+// A pair such as Adam's betas, from a two-element sequence.
+void read_option(const OptimizerOptionMap& values, const std::string& name,
+                 std::tuple<double, double>& field);
 
 // The options PyTorch's groups hold that ember's C++ frontend has no use for (foreach, fused,
 // differentiable), with the values of a default group, so that the layouts of both languages

@@ -65,11 +65,7 @@ SGD::SGD(std::vector<Tensor> params, SGDOptions defaults)
           std::move(defaults)) {}
 
 Tensor SGD::step(LossClosure closure) {
-  Tensor loss;
-  if (closure) {
-    EnableGradGuard enable_grad;
-    loss = closure();
-  }
+  const Tensor loss = run_closure(closure);
   NoGradGuard no_grad;
   for (OptimizerParamGroup& group : param_groups_) {
     const auto* options = dynamic_cast<const SGDOptions*>(&group.options());

@@ -24,6 +24,8 @@ void init_optim_sgd(nb::module_& optim) {
 void init_optim(nb::module_& module) {
   nb::module_ optim = module.def_submodule("_optim", "ember.optim's fused update ops.");
   init_optim_sgd(optim);
+  init_optim_adam(optim);
+  init_optim_lbfgs(optim);
   init_optim_algos(optim);
 }
 

@@ -14,6 +14,8 @@ namespace nb = nanobind;
 void init_optim(nb::module_& module);
 
 void init_optim_sgd(nb::module_& optim);
+void init_optim_adam(nb::module_& optim);
+void init_optim_lbfgs(nb::module_& optim);
 // Adamax, NAdam, RAdam, RMSprop, Adagrad, Adadelta, Rprop and ASGD (optim_algos.cpp).
 void init_optim_algos(nb::module_& optim);
 

@@ -1,0 +1,149 @@
+// The Adam optimizer (adam.h) and the group step it shares with AdamW: gathers each group's
+// parameters with gradients and calls _fused_adam_.
+#include "ember/optim/adam.h"
+
+#include "ember/autograd/grad_mode.h"
+#include "ember/base/error.h"
+#include "ember/ops/ops.h"
+#include "ember/ops/optim_adam.h"
+#include "ember/optim/option_values.h"
+
+namespace ember::optim {
+
+namespace detail {
+
+void check_adam_settings(const char* name, const AdamGroupSettings& settings) {
+  EMBER_CHECK_VALUE(settings.lr >= 0, "[", name, "] Invalid learning rate: ", settings.lr);
+  EMBER_CHECK_VALUE(settings.eps >= 0, "[", name, "] Invalid epsilon value: ", settings.eps);
+  EMBER_CHECK_VALUE(settings.beta1 >= 0 && settings.beta1 < 1, "[", name,
+                    "] Invalid beta parameter at index 0: ", settings.beta1);
+  EMBER_CHECK_VALUE(settings.beta2 >= 0 && settings.beta2 < 1, "[", name,
+                    "] Invalid beta parameter at index 1: ", settings.beta2);
+  EMBER_CHECK_VALUE(settings.weight_decay >= 0, "[", name,
+                    "] Invalid weight_decay value: ", settings.weight_decay);
+}
+
+void adam_group_step(const std::vector<Tensor>& params, const AdamGroupSettings& settings,
+                     std::unordered_map<void*, std::unique_ptr<OptimizerParamState>>& state) {
+  std::vector<Tensor> with_grad, grads, exp_avgs, exp_avg_sqs, max_exp_avg_sqs, steps;
+  for (const Tensor& parameter : params) {
+    const Tensor grad = parameter.grad();
+    if (!grad.defined()) continue;
+    auto& slot = state[state_key(parameter)];
+    if (slot == nullptr) {
+      auto fresh = std::make_unique<AdamParamState>();
+      fresh->step(zeros({}, kFloat32));
+      fresh->exp_avg(zeros_like(parameter));
+      fresh->exp_avg_sq(zeros_like(parameter));
+      slot = std::move(fresh);
+    }
+    auto& adam_state = static_cast<AdamParamState&>(*slot);
+    if (settings.amsgrad && !adam_state.max_exp_avg_sq().defined()) {
+      adam_state.max_exp_avg_sq(zeros_like(parameter));
+    }
+    with_grad.push_back(parameter);
+    grads.push_back(grad);
+    exp_avgs.push_back(adam_state.exp_avg());
+    exp_avg_sqs.push_back(adam_state.exp_avg_sq());
+    if (settings.amsgrad) max_exp_avg_sqs.push_back(adam_state.max_exp_avg_sq());
+    steps.push_back(adam_state.step());
+  }
+  if (with_grad.empty()) return;
+  _fused_adam_(with_grad, grads, exp_avgs, exp_avg_sqs, max_exp_avg_sqs, steps, settings.lr,
+               settings.beta1, settings.beta2, settings.weight_decay, settings.eps,
+               settings.amsgrad, settings.maximize, settings.decoupled_weight_decay);
+}
+
+}  // namespace detail
+
+namespace {
+
+detail::AdamGroupSettings settings_of(const AdamOptions& options) {
+  return {options.lr(),
+          std::get<0>(options.betas()),
+          std::get<1>(options.betas()),
+          options.eps(),
+          options.weight_decay(),
+          options.amsgrad(),
+          options.maximize(),
+          false};
+}
+
+}  // namespace
+
+OptimizerOptionMap AdamOptions::values() const {
+  OptimizerOptionMap values{
+      {"lr", lr()},
+      {"betas", std::vector<double>{std::get<0>(betas()), std::get<1>(betas())}},
+      {"eps", eps()},
+      {"weight_decay", weight_decay()},
+      {"amsgrad", amsgrad()},
+      {"maximize", maximize()},
+      {"capturable", false},
+      {"decoupled_weight_decay", false}};
+  detail::add_python_only_options(values);
+  return values;
+}
+
+void AdamOptions::set_values(const OptimizerOptionMap& values) {
+  detail::read_option(values, "lr", lr_);
+  detail::read_option(values, "betas", betas_);
+  detail::read_option(values, "eps", eps_);
+  detail::read_option(values, "weight_decay", weight_decay_);
+  detail::read_option(values, "amsgrad", amsgrad_);
+  detail::read_option(values, "maximize", maximize_);
+}
+
+std::map<std::string, Tensor> AdamParamState::tensors() const {
+  std::map<std::string, Tensor> result{
+      {"step", step()}, {"exp_avg", exp_avg()}, {"exp_avg_sq", exp_avg_sq()}};
+  if (max_exp_avg_sq().defined()) result["max_exp_avg_sq"] = max_exp_avg_sq();
+  return result;
+}
+
+void AdamParamState::set_tensors(const std::map<std::string, Tensor>& tensors) {
+  const auto get = [&](const char* name) {
+    const auto found = tensors.find(name);
+    return found == tensors.end() ? Tensor() : found->second;
+  };
+  for (const char* required : {"step", "exp_avg", "exp_avg_sq"}) {
+    EMBER_CHECK_VALUE(get(required).defined(),
+                      "[Optimizer.load_state_dict] expected the state of "
+                      "an Adam parameter to hold '",
+                      required, "'; it does not");
+  }
+  step(get("step").to(kFloat32).reshape({}));
+  exp_avg(get("exp_avg"));
+  exp_avg_sq(get("exp_avg_sq"));
+  max_exp_avg_sq(get("max_exp_avg_sq"));
+}
+
+Adam::Adam(std::vector<OptimizerParamGroup> param_groups, AdamOptions defaults)
+    : Optimizer(std::move(param_groups), std::make_unique<AdamOptions>(defaults)) {
+  detail::check_adam_settings("Adam", settings_of(defaults));
+}
+
+Adam::Adam(std::vector<Tensor> params, AdamOptions defaults)
+    : Adam(std::vector<OptimizerParamGroup>{OptimizerParamGroup(std::move(params))},
+           std::move(defaults)) {}
+
+Tensor Adam::step(LossClosure closure) {
+  const Tensor loss = run_closure(closure);
+  NoGradGuard no_grad;
+  for (OptimizerParamGroup& group : param_groups_) {
+    const auto* options = dynamic_cast<const AdamOptions*>(&group.options());
+    EMBER_CHECK_TYPE(options != nullptr,
+                     "[Adam.step] expected every group's options to be "
+                     "AdamOptions; got another options class");
+    const detail::AdamGroupSettings settings = settings_of(*options);
+    detail::check_adam_settings("Adam", settings);
+    detail::adam_group_step(group.params(), settings, state_);
+  }
+  return loss;
+}
+
+std::unique_ptr<OptimizerParamState> Adam::make_param_state() const {
+  return std::make_unique<AdamParamState>();
+}
+
+}  // namespace ember::optim
