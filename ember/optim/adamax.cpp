@@ -18,13 +18,10 @@ void check_options(const AdamaxOptions& options) {
   EMBER_CHECK_VALUE(options.eps() >= 0, "[Adamax] Invalid epsilon value: ", options.eps());
   EMBER_CHECK_VALUE(options.weight_decay() >= 0,
                     "[Adamax] Invalid weight_decay value: ", options.weight_decay());
-  EMBER_CHECK_VALUE(options.betas().size() == 2, "[Adamax] expected two betas; got ",
-                    options.betas().size());
-  for (size_t index = 0; index < 2; ++index) {
-    EMBER_CHECK_VALUE(options.betas()[index] >= 0 && options.betas()[index] < 1,
-                      "[Adamax] Invalid beta parameter at index ", index, ": ",
-                      options.betas()[index]);
-  }
+  EMBER_CHECK_VALUE(std::get<0>(options.betas()) >= 0 && std::get<0>(options.betas()) < 1,
+                    "[Adamax] Invalid beta parameter at index 0: ", std::get<0>(options.betas()));
+  EMBER_CHECK_VALUE(std::get<1>(options.betas()) >= 0 && std::get<1>(options.betas()) < 1,
+                    "[Adamax] Invalid beta parameter at index 1: ", std::get<1>(options.betas()));
 }
 
 // A parameter's state before its first step.
@@ -37,11 +34,12 @@ void init_state(NamedTensorState& state, const Tensor& param, const AdamaxOption
 }  // namespace
 
 OptimizerOptionMap AdamaxOptions::values() const {
-  OptimizerOptionMap values{{"lr", lr()},
-                            {"betas", betas()},
-                            {"eps", eps()},
-                            {"weight_decay", weight_decay()},
-                            {"maximize", maximize()}};
+  OptimizerOptionMap values{
+      {"lr", lr()},
+      {"betas", std::vector<double>{std::get<0>(betas()), std::get<1>(betas())}},
+      {"eps", eps()},
+      {"weight_decay", weight_decay()},
+      {"maximize", maximize()}};
   detail::add_python_only_options(values);
   return values;
 }
@@ -75,8 +73,8 @@ Tensor Adamax::step(LossClosure closure) {
     if (gathered.params.empty()) continue;
     _fused_adamax_(gathered.params, gathered.grads, gathered.list("exp_avg"),
                    gathered.list("exp_inf"), gathered.list("step"), options.lr(),
-                   options.betas()[0], options.betas()[1], options.weight_decay(), options.eps(),
-                   options.maximize());
+                   std::get<0>(options.betas()), std::get<1>(options.betas()),
+                   options.weight_decay(), options.eps(), options.maximize());
   }
   return loss;
 }

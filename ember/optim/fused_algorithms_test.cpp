@@ -198,7 +198,7 @@ TEST(FusedAlgorithms, DefaultsAreLibtorchs) {
   EXPECT_DOUBLE_EQ(NAdamOptions().momentum_decay(), 4e-3);
   EXPECT_DOUBLE_EQ(RAdamOptions().lr(), 1e-3);
   EXPECT_DOUBLE_EQ(AdadeltaOptions().lr(), 1.0);
-  EXPECT_DOUBLE_EQ(RpropOptions().step_sizes()[1], 50);
+  EXPECT_DOUBLE_EQ(std::get<1>(RpropOptions().step_sizes()), 50);
   EXPECT_DOUBLE_EQ(ASGDOptions().t0(), 1e6);
 }
 

@@ -20,13 +20,10 @@ void check_options(const NAdamOptions& options) {
                     "[NAdam] Invalid weight_decay value: ", options.weight_decay());
   EMBER_CHECK_VALUE(options.momentum_decay() >= 0,
                     "[NAdam] Invalid momentum_decay value: ", options.momentum_decay());
-  EMBER_CHECK_VALUE(options.betas().size() == 2, "[NAdam] expected two betas; got ",
-                    options.betas().size());
-  for (size_t index = 0; index < 2; ++index) {
-    EMBER_CHECK_VALUE(options.betas()[index] >= 0 && options.betas()[index] < 1,
-                      "[NAdam] Invalid beta parameter at index ", index, ": ",
-                      options.betas()[index]);
-  }
+  EMBER_CHECK_VALUE(std::get<0>(options.betas()) >= 0 && std::get<0>(options.betas()) < 1,
+                    "[NAdam] Invalid beta parameter at index 0: ", std::get<0>(options.betas()));
+  EMBER_CHECK_VALUE(std::get<1>(options.betas()) >= 0 && std::get<1>(options.betas()) < 1,
+                    "[NAdam] Invalid beta parameter at index 1: ", std::get<1>(options.betas()));
 }
 
 // A parameter's state before its first step.
@@ -40,13 +37,14 @@ void init_state(NamedTensorState& state, const Tensor& param, const NAdamOptions
 }  // namespace
 
 OptimizerOptionMap NAdamOptions::values() const {
-  OptimizerOptionMap values{{"lr", lr()},
-                            {"betas", betas()},
-                            {"eps", eps()},
-                            {"weight_decay", weight_decay()},
-                            {"momentum_decay", momentum_decay()},
-                            {"decoupled_weight_decay", decoupled_weight_decay()},
-                            {"maximize", maximize()}};
+  OptimizerOptionMap values{
+      {"lr", lr()},
+      {"betas", std::vector<double>{std::get<0>(betas()), std::get<1>(betas())}},
+      {"eps", eps()},
+      {"weight_decay", weight_decay()},
+      {"momentum_decay", momentum_decay()},
+      {"decoupled_weight_decay", decoupled_weight_decay()},
+      {"maximize", maximize()}};
   detail::add_python_only_options(values);
   return values;
 }
@@ -82,9 +80,9 @@ Tensor NAdam::step(LossClosure closure) {
     if (gathered.params.empty()) continue;
     _fused_nadam_(gathered.params, gathered.grads, gathered.list("exp_avg"),
                   gathered.list("exp_avg_sq"), gathered.list("mu_product"), gathered.list("step"),
-                  options.lr(), options.betas()[0], options.betas()[1], options.weight_decay(),
-                  options.momentum_decay(), options.eps(), options.decoupled_weight_decay(),
-                  options.maximize());
+                  options.lr(), std::get<0>(options.betas()), std::get<1>(options.betas()),
+                  options.weight_decay(), options.momentum_decay(), options.eps(),
+                  options.decoupled_weight_decay(), options.maximize());
   }
   return loss;
 }

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <memory>
+#include <tuple>
 #include <vector>
 
 #include "ember/nn/arg.h"
@@ -13,8 +14,9 @@ namespace ember::optim {
 
 struct NAdamOptions : public OptimizerCloneableOptions<NAdamOptions> {
   NAdamOptions(double lr = 2e-3) : lr_(lr) {}  // NOLINT: implicit as libtorch's
+  using betas_t = std::tuple<double, double>;
   EMBER_ARG(double, lr);
-  EMBER_ARG(std::vector<double>, betas) = {0.9, 0.999};
+  EMBER_ARG(betas_t, betas) = std::make_tuple(0.9, 0.999);
   EMBER_ARG(double, eps) = 1e-8;
   EMBER_ARG(double, weight_decay) = 0;
   EMBER_ARG(double, momentum_decay) = 4e-3;

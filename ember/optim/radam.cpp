@@ -18,13 +18,10 @@ void check_options(const RAdamOptions& options) {
   EMBER_CHECK_VALUE(options.eps() >= 0, "[RAdam] Invalid epsilon value: ", options.eps());
   EMBER_CHECK_VALUE(options.weight_decay() >= 0,
                     "[RAdam] Invalid weight_decay value: ", options.weight_decay());
-  EMBER_CHECK_VALUE(options.betas().size() == 2, "[RAdam] expected two betas; got ",
-                    options.betas().size());
-  for (size_t index = 0; index < 2; ++index) {
-    EMBER_CHECK_VALUE(options.betas()[index] >= 0 && options.betas()[index] < 1,
-                      "[RAdam] Invalid beta parameter at index ", index, ": ",
-                      options.betas()[index]);
-  }
+  EMBER_CHECK_VALUE(std::get<0>(options.betas()) >= 0 && std::get<0>(options.betas()) < 1,
+                    "[RAdam] Invalid beta parameter at index 0: ", std::get<0>(options.betas()));
+  EMBER_CHECK_VALUE(std::get<1>(options.betas()) >= 0 && std::get<1>(options.betas()) < 1,
+                    "[RAdam] Invalid beta parameter at index 1: ", std::get<1>(options.betas()));
 }
 
 // A parameter's state before its first step.
@@ -37,12 +34,13 @@ void init_state(NamedTensorState& state, const Tensor& param, const RAdamOptions
 }  // namespace
 
 OptimizerOptionMap RAdamOptions::values() const {
-  OptimizerOptionMap values{{"lr", lr()},
-                            {"betas", betas()},
-                            {"eps", eps()},
-                            {"weight_decay", weight_decay()},
-                            {"decoupled_weight_decay", decoupled_weight_decay()},
-                            {"maximize", maximize()}};
+  OptimizerOptionMap values{
+      {"lr", lr()},
+      {"betas", std::vector<double>{std::get<0>(betas()), std::get<1>(betas())}},
+      {"eps", eps()},
+      {"weight_decay", weight_decay()},
+      {"decoupled_weight_decay", decoupled_weight_decay()},
+      {"maximize", maximize()}};
   detail::add_python_only_options(values);
   return values;
 }
@@ -77,8 +75,9 @@ Tensor RAdam::step(LossClosure closure) {
     if (gathered.params.empty()) continue;
     _fused_radam_(gathered.params, gathered.grads, gathered.list("exp_avg"),
                   gathered.list("exp_avg_sq"), gathered.list("step"), options.lr(),
-                  options.betas()[0], options.betas()[1], options.weight_decay(), options.eps(),
-                  options.decoupled_weight_decay(), options.maximize());
+                  std::get<0>(options.betas()), std::get<1>(options.betas()),
+                  options.weight_decay(), options.eps(), options.decoupled_weight_decay(),
+                  options.maximize());
   }
   return loss;
 }

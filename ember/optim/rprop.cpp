@@ -15,11 +15,10 @@ namespace {
 // PyTorch's checks of the options, with its messages.
 void check_options(const RpropOptions& options) {
   EMBER_CHECK_VALUE(options.lr() >= 0, "[Rprop] Invalid learning rate: ", options.lr());
-  EMBER_CHECK_VALUE(options.etas().size() == 2 && options.step_sizes().size() == 2,
-                    "[Rprop] expected two etas and two step_sizes; got ", options.etas().size(),
-                    " and ", options.step_sizes().size());
-  EMBER_CHECK_VALUE(0 < options.etas()[0] && options.etas()[0] < 1 && 1 < options.etas()[1],
-                    "[Rprop] Invalid eta values: ", options.etas()[0], ", ", options.etas()[1]);
+  EMBER_CHECK_VALUE(0 < std::get<0>(options.etas()) && std::get<0>(options.etas()) < 1 &&
+                        1 < std::get<1>(options.etas()),
+                    "[Rprop] Invalid eta values: ", std::get<0>(options.etas()), ", ",
+                    std::get<1>(options.etas()));
 }
 
 // A parameter's state before its first step.
@@ -33,7 +32,10 @@ void init_state(NamedTensorState& state, const Tensor& param, const RpropOptions
 
 OptimizerOptionMap RpropOptions::values() const {
   OptimizerOptionMap values{
-      {"lr", lr()}, {"etas", etas()}, {"step_sizes", step_sizes()}, {"maximize", maximize()}};
+      {"lr", lr()},
+      {"etas", std::vector<double>{std::get<0>(etas()), std::get<1>(etas())}},
+      {"step_sizes", std::vector<double>{std::get<0>(step_sizes()), std::get<1>(step_sizes())}},
+      {"maximize", maximize()}};
   detail::add_python_only_options(values);
   return values;
 }
@@ -65,9 +67,9 @@ Tensor Rprop::step(LossClosure closure) {
         [&](NamedTensorState& state, const Tensor& param) { init_state(state, param, options); });
     if (gathered.params.empty()) continue;
     _fused_rprop_(gathered.params, gathered.grads, gathered.list("prev"),
-                  gathered.list("step_size"), gathered.list("step"), options.step_sizes()[0],
-                  options.step_sizes()[1], options.etas()[0], options.etas()[1],
-                  options.maximize());
+                  gathered.list("step_size"), gathered.list("step"),
+                  std::get<0>(options.step_sizes()), std::get<1>(options.step_sizes()),
+                  std::get<0>(options.etas()), std::get<1>(options.etas()), options.maximize());
   }
   return loss;
 }

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <memory>
+#include <tuple>
 #include <vector>
 
 #include "ember/nn/arg.h"
@@ -13,9 +14,10 @@ namespace ember::optim {
 
 struct RpropOptions : public OptimizerCloneableOptions<RpropOptions> {
   RpropOptions(double lr = 1e-2) : lr_(lr) {}  // NOLINT: implicit as libtorch's
+  using pair_t = std::tuple<double, double>;
   EMBER_ARG(double, lr);
-  EMBER_ARG(std::vector<double>, etas) = {0.5, 1.2};
-  EMBER_ARG(std::vector<double>, step_sizes) = {1e-6, 50};
+  EMBER_ARG(pair_t, etas) = std::make_tuple(0.5, 1.2);
+  EMBER_ARG(pair_t, step_sizes) = std::make_tuple(1e-6, 50);
   EMBER_ARG(bool, maximize) = false;
 
  public:
