@@ -25,11 +25,9 @@ void init_optim(nb::module_& module) {
   nb::module_ optim = module.def_submodule("_optim", "ember.optim's fused update ops.");
   init_optim_sgd(optim);
   init_optim_adam(optim);
-<<<<<<< HEAD
   init_optim_lbfgs(optim);
-=======
   init_optim_schedulers(optim);
->>>>>>> h-sched
+  init_optim_algos(optim);
 }
 
 }  // namespace ember::python

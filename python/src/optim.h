@@ -18,5 +18,7 @@ void init_optim_adam(nb::module_& optim);
 void init_optim_lbfgs(nb::module_& optim);
 // The learning-rate schedulers' rules (optim_schedulers.cpp).
 void init_optim_schedulers(nb::module_& optim);
+// Adamax, NAdam, RAdam, RMSprop, Adagrad, Adadelta, Rprop and ASGD (optim_algos.cpp).
+void init_optim_algos(nb::module_& optim);
 
 }  // namespace ember::python

@@ -1,0 +1,65 @@
+// Adagrad's fused step and its composite reference (optim_adagrad.h).
+#include "ember/ops/optim_adagrad.h"
+
+#include <cmath>
+
+#include "ember/ops/ops.h"
+#include "ember/ops/optim_algo_common.h"
+
+namespace ember {
+
+namespace {
+
+struct AdagradUpdate {
+  std::vector<double> step_sizes;  // lr / (1 + (step - 1) * lr_decay), per parameter
+  double weight_decay, eps;
+  bool maximize;
+
+  template <typename T>
+  void apply(size_t index, const std::array<T*, optim_algo::kMaxArrays>& arrays, int64_t begin,
+             int64_t end) const {
+    T* param = arrays[0];
+    const T* grad = arrays[1];
+    T* state_sum = arrays[2];
+    const T step_size = T(step_sizes[index]), typed_eps = T(eps);
+    const T typed_weight_decay = T(weight_decay);
+    for (int64_t i = begin; i < end; ++i) {
+      const T g = optim_algo::effective_grad(grad[i], param[i], maximize, typed_weight_decay);
+      state_sum[i] = state_sum[i] + g * g;
+      param[i] = param[i] + -step_size * (g / (std::sqrt(state_sum[i]) + typed_eps));
+    }
+  }
+};
+
+}  // namespace
+
+void _fused_adagrad_(const std::vector<Tensor>& params, const std::vector<Tensor>& grads,
+                     const std::vector<Tensor>& state_sums, const std::vector<Tensor>& state_steps,
+                     double lr, double lr_decay, double weight_decay, double eps, bool maximize) {
+  optim_algo::check_lists("_fused_adagrad_", params, grads, {{"state_sums", state_sums}},
+                          state_steps);
+  AdagradUpdate update{{}, weight_decay, eps, maximize};
+  for (double step : optim_algo::increment_steps(state_steps)) {
+    update.step_sizes.push_back(lr / (1 + (step - 1) * lr_decay));
+  }
+  optim_algo::ParamArrays arrays(params, grads, {state_sums});
+  optim_algo::for_each_chunk(arrays, update);
+}
+
+namespace detail {
+
+void adagrad_step(const Tensor& param, const Tensor& grad, const Tensor& state_sum,
+                  const Tensor& state_step, double lr, double lr_decay, double weight_decay,
+                  double eps, bool maximize) {
+  Tensor p = param.detach(), sum = state_sum.detach(), step = state_step.detach();
+  Tensor g = maximize ? grad.detach().neg() : grad.detach();
+  step.add_(1);
+  if (weight_decay != 0) g = g.add(p, weight_decay);
+  const double step_size = lr / (1 + (step.item<double>() - 1) * lr_decay);
+  sum.addcmul_(g, g, 1);
+  p.addcdiv_(g, sum.sqrt().add(eps), -step_size);
+}
+
+}  // namespace detail
+
+}  // namespace ember

@@ -1,0 +1,98 @@
+// ASGD's fused step and its composite reference (optim_asgd.h).
+#include "ember/ops/optim_asgd.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "ember/ops/ops.h"
+#include "ember/ops/optim_algo_common.h"
+
+namespace ember {
+
+namespace {
+
+struct ASGDCoefficients {
+  double eta;
+  double mu;
+};
+
+struct ASGDUpdate {
+  std::vector<ASGDCoefficients> coefficients;
+  double lambd, weight_decay;
+  bool maximize;
+
+  template <typename T>
+  void apply(size_t index, const std::array<T*, optim_algo::kMaxArrays>& arrays, int64_t begin,
+             int64_t end) const {
+    T* param = arrays[0];
+    const T* grad = arrays[1];
+    T* ax = arrays[2];
+    const ASGDCoefficients& c = coefficients[index];
+    const T decay = T(1.0 - lambd * c.eta), eta = T(c.eta), mu = T(c.mu);
+    const T typed_weight_decay = T(weight_decay);
+    const bool averaging = c.mu != 1;
+    for (int64_t i = begin; i < end; ++i) {
+      const T g = optim_algo::effective_grad(grad[i], param[i], maximize, typed_weight_decay);
+      param[i] = param[i] * decay;
+      param[i] = param[i] + -eta * g;
+      ax[i] = averaging ? ax[i] + (param[i] - ax[i]) * mu : param[i];
+    }
+  }
+};
+
+// ASGD's eta and mu after `step` steps.
+ASGDCoefficients next_coefficients(double lambd, double lr, double t0, double alpha, double step) {
+  return {lr / std::pow(1 + lambd * lr * step, alpha), 1 / std::max(1.0, step - t0)};
+}
+
+}  // namespace
+
+void _fused_asgd_(const std::vector<Tensor>& params, const std::vector<Tensor>& grads,
+                  const std::vector<Tensor>& axs, const std::vector<Tensor>& mus,
+                  const std::vector<Tensor>& etas, const std::vector<Tensor>& state_steps,
+                  double lambd, double lr, double t0, double alpha, double weight_decay,
+                  bool maximize) {
+  const char* op = "_fused_asgd_";
+  optim_algo::check_lists(op, params, grads, {{"axs", axs}}, state_steps);
+  optim_algo::check_scalars(op, "mus", params, mus);
+  optim_algo::check_scalars(op, "etas", params, etas);
+  ASGDUpdate update{{}, lambd, weight_decay, maximize};
+  for (size_t index = 0; index < params.size(); ++index) {
+    update.coefficients.push_back({etas[index].item<double>(), mus[index].item<double>()});
+  }
+  const std::vector<double> steps = optim_algo::increment_steps(state_steps);
+  optim_algo::ParamArrays arrays(params, grads, {axs});
+  optim_algo::for_each_chunk(arrays, update);
+  for (size_t index = 0; index < steps.size(); ++index) {
+    const ASGDCoefficients next = next_coefficients(lambd, lr, t0, alpha, steps[index]);
+    optim_algo::store_scalar(etas[index], next.eta);
+    optim_algo::store_scalar(mus[index], next.mu);
+  }
+}
+
+namespace detail {
+
+void asgd_step(const Tensor& param, const Tensor& grad, const Tensor& ax, const Tensor& mu,
+               const Tensor& eta, const Tensor& state_step, double lambd, double lr, double t0,
+               double alpha, double weight_decay, bool maximize) {
+  Tensor p = param.detach(), average = ax.detach(), mu_value = mu.detach();
+  Tensor eta_value = eta.detach(), step_count = state_step.detach();
+  Tensor g = maximize ? grad.detach().neg() : grad.detach();
+  step_count.add_(1);
+  if (weight_decay != 0) g = g.add(p, weight_decay);
+  const double current_eta = eta_value.item<double>();
+  p.mul_(1 - lambd * current_eta);
+  p.add_(g, -current_eta);
+  if (mu_value.item<double>() != 1) {
+    average.add_(p.sub(average).mul(mu_value.item<double>()));
+  } else {
+    average.copy_(p);
+  }
+  const double step = step_count.item<double>();
+  eta_value.fill_(lr / std::pow(1 + lambd * lr * step, alpha));
+  mu_value.fill_(1 / std::max(1.0, step - t0));
+}
+
+}  // namespace detail
+
+}  // namespace ember

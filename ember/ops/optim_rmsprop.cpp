@@ -1,0 +1,104 @@
+// RMSprop's fused step and its composite reference (optim_rmsprop.h).
+#include "ember/ops/optim_rmsprop.h"
+
+#include <cmath>
+
+#include "ember/base/error.h"
+#include "ember/ops/ops.h"
+#include "ember/ops/optim_algo_common.h"
+
+namespace ember {
+
+namespace {
+
+struct RMSpropUpdate {
+  double lr, alpha, eps, weight_decay, momentum;
+  bool centered, maximize;
+
+  template <typename T>
+  void apply(size_t, const std::array<T*, optim_algo::kMaxArrays>& arrays, int64_t begin,
+             int64_t end) const {
+    T* param = arrays[0];
+    const T* grad = arrays[1];
+    T* square_avg = arrays[2];
+    T* grad_avg = arrays[3];
+    T* momentum_buffer = arrays[4];
+    const T typed_alpha = T(alpha), one_minus_alpha = T(1) - T(alpha), typed_eps = T(eps);
+    const T typed_weight_decay = T(weight_decay), typed_momentum = T(momentum);
+    const T typed_lr = T(lr);
+    for (int64_t i = begin; i < end; ++i) {
+      const T g = optim_algo::effective_grad(grad[i], param[i], maximize, typed_weight_decay);
+      square_avg[i] = square_avg[i] * typed_alpha + one_minus_alpha * g * g;
+      T avg;
+      if (centered) {
+        grad_avg[i] = optim_algo::lerp_value(grad_avg[i], g, one_minus_alpha);
+        avg = std::sqrt(square_avg[i] - grad_avg[i] * grad_avg[i]) + typed_eps;
+      } else {
+        avg = std::sqrt(square_avg[i]) + typed_eps;
+      }
+      if (momentum > 0) {
+        momentum_buffer[i] = momentum_buffer[i] * typed_momentum + g / avg;
+        param[i] = param[i] + -typed_lr * momentum_buffer[i];
+      } else {
+        param[i] = param[i] + -typed_lr * (g / avg);
+      }
+    }
+  }
+};
+
+}  // namespace
+
+void _fused_rmsprop_(const std::vector<Tensor>& params, const std::vector<Tensor>& grads,
+                     const std::vector<Tensor>& square_avgs, const std::vector<Tensor>& grad_avgs,
+                     const std::vector<Tensor>& momentum_buffer_list,
+                     const std::vector<Tensor>& state_steps, double lr, double alpha, double eps,
+                     double weight_decay, double momentum, bool centered, bool maximize) {
+  const char* op = "_fused_rmsprop_";
+  EMBER_CHECK(centered || grad_avgs.empty(), "[", op,
+              "] expected no grad_avgs when centered is false; got ", grad_avgs.size());
+  EMBER_CHECK(momentum > 0 || momentum_buffer_list.empty(), "[", op,
+              "] expected no momentum_buffer_list when momentum is 0; got ",
+              momentum_buffer_list.size());
+  optim_algo::check_lists(op, params, grads,
+                          {{"square_avgs", square_avgs},
+                           {"grad_avgs", grad_avgs, !centered},
+                           {"momentum_buffer_list", momentum_buffer_list, momentum <= 0}},
+                          state_steps);
+  optim_algo::increment_steps(state_steps);
+  optim_algo::ParamArrays arrays(params, grads, {square_avgs, grad_avgs, momentum_buffer_list});
+  optim_algo::for_each_chunk(
+      arrays, RMSpropUpdate{lr, alpha, eps, weight_decay, momentum, centered, maximize});
+}
+
+namespace detail {
+
+void rmsprop_step(const Tensor& param, const Tensor& grad, const Tensor& square_avg,
+                  const Tensor& grad_avg, const Tensor& momentum_buffer, const Tensor& state_step,
+                  double lr, double alpha, double eps, double weight_decay, double momentum,
+                  bool centered, bool maximize) {
+  Tensor p = param.detach(), v = square_avg.detach(), step = state_step.detach();
+  Tensor g = maximize ? grad.detach().neg() : grad.detach();
+  step.add_(1);
+  if (weight_decay != 0) g = g.add(p, weight_decay);
+  v.mul_(alpha).addcmul_(g, g, 1 - alpha);
+  Tensor avg;
+  if (centered) {
+    Tensor mean = grad_avg.detach();
+    mean.lerp_(g, 1 - alpha);
+    avg = v.addcmul(mean, mean, -1).sqrt();
+  } else {
+    avg = v.sqrt();
+  }
+  avg = avg.add(eps);
+  if (momentum > 0) {
+    Tensor buffer = momentum_buffer.detach();
+    buffer.mul_(momentum).addcdiv_(g, avg);
+    p.add_(buffer, -lr);
+  } else {
+    p.addcdiv_(g, avg, -lr);
+  }
+}
+
+}  // namespace detail
+
+}  // namespace ember
