@@ -197,6 +197,12 @@ constexpr SaveMask saves(PrimitiveKind kind) {
     case PrimitiveKind::Embedding:
     case PrimitiveKind::EmbeddingBackward:
       return kInput1;
+    case PrimitiveKind::BatchNorm:
+    case PrimitiveKind::GroupNorm:
+      return kInputs01 | kSaveOutputs;
+    case PrimitiveKind::BatchNormBackward:
+    case PrimitiveKind::GroupNormBackward:
+      return 0;
     case PrimitiveKind::Unary:
     case PrimitiveKind::Binary:
     case PrimitiveKind::AddScaled:
@@ -743,6 +749,12 @@ bool is_differentiable(const Primitive& primitive) {
     case PrimitiveKind::Embedding:
     case PrimitiveKind::EmbeddingBackward:
       return true;
+    case PrimitiveKind::BatchNorm:
+    case PrimitiveKind::GroupNorm:
+      return true;
+    case PrimitiveKind::BatchNormBackward:
+    case PrimitiveKind::GroupNormBackward:
+      return false;
     case PrimitiveKind::Binary:
       return is_differentiable(type_rule(static_cast<const BinaryPrimitive&>(primitive).op()));
     case PrimitiveKind::Reduce: {
@@ -808,6 +820,11 @@ SaveMask saved_for_backward(const Primitive& primitive, SaveMask needs) {
     case PrimitiveKind::Upsample:
     case PrimitiveKind::Embedding:
     case PrimitiveKind::EmbeddingBackward:
+      return saves(primitive.kind());
+    case PrimitiveKind::BatchNorm:
+    case PrimitiveKind::BatchNormBackward:
+    case PrimitiveKind::GroupNorm:
+    case PrimitiveKind::GroupNormBackward:
       return saves(primitive.kind());
     case PrimitiveKind::Pool:
       return static_cast<const Pool&>(primitive).mode() == PoolMode::Max ? saves(primitive.kind())
@@ -971,6 +988,23 @@ TensorList vjp(const Primitive& primitive, const BackwardContext& c) {
       return embedding_backward_vjp(static_cast<const EmbeddingBackward&>(primitive), c,
                                     saved.input<1>());
     }
+    case PrimitiveKind::BatchNorm: {
+      const auto& batch_norm = static_cast<const BatchNorm&>(primitive);
+      const auto saved = saved_for<PrimitiveKind::BatchNorm>(c, primitive.kind());
+      return batch_norm_vjp(batch_norm, c, saved.input<0>(),
+                            batch_norm.has_weight() ? saved.input<1>() : Tensor(),
+                            saved.output<1>(), saved.output<2>());
+    }
+    case PrimitiveKind::GroupNorm: {
+      const auto& group_norm = static_cast<const GroupNorm&>(primitive);
+      const auto saved = saved_for<PrimitiveKind::GroupNorm>(c, primitive.kind());
+      return group_norm_vjp(group_norm, c, saved.input<0>(),
+                            group_norm.has_weight() ? saved.input<1>() : Tensor(),
+                            saved.output<1>(), saved.output<2>());
+    }
+    case PrimitiveKind::BatchNormBackward:
+    case PrimitiveKind::GroupNormBackward:
+      break;
     case PrimitiveKind::Fill:
     case PrimitiveKind::Range:
     case PrimitiveKind::RandomFill:

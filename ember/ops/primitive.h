@@ -63,6 +63,11 @@ enum class PrimitiveKind : uint8_t {
   // nn_embedding
   Embedding,
   EmbeddingBackward,
+  // nn_norm (batch_norm, group_norm)
+  BatchNorm,
+  BatchNormBackward,
+  GroupNorm,
+  GroupNormBackward,
 };
 
 class Primitive {
