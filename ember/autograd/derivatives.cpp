@@ -208,6 +208,12 @@ constexpr SaveMask saves(PrimitiveKind kind) {
       return kInputs01 | kInput2 | SaveMask{1} << 3 | SaveMask{1} << 5;
     case PrimitiveKind::BinaryCrossEntropy:
       return kInputs01;
+    case PrimitiveKind::BatchNorm:
+    case PrimitiveKind::GroupNorm:
+      return kInputs01 | kSaveOutputs;
+    case PrimitiveKind::BatchNormBackward:
+    case PrimitiveKind::GroupNormBackward:
+      return 0;
     case PrimitiveKind::Unary:
     case PrimitiveKind::Binary:
     case PrimitiveKind::AddScaled:
@@ -760,6 +766,12 @@ bool is_differentiable(const Primitive& primitive) {
     case PrimitiveKind::CrossEntropyBackward:
     case PrimitiveKind::BinaryCrossEntropy:
       return true;
+    case PrimitiveKind::BatchNorm:
+    case PrimitiveKind::GroupNorm:
+      return true;
+    case PrimitiveKind::BatchNormBackward:
+    case PrimitiveKind::GroupNormBackward:
+      return false;
     case PrimitiveKind::Binary:
       return is_differentiable(type_rule(static_cast<const BinaryPrimitive&>(primitive).op()));
     case PrimitiveKind::Reduce: {
@@ -831,6 +843,10 @@ SaveMask saved_for_backward(const Primitive& primitive, SaveMask needs) {
     case PrimitiveKind::CrossEntropy:
     case PrimitiveKind::CrossEntropyBackward:
     case PrimitiveKind::BinaryCrossEntropy:
+    case PrimitiveKind::BatchNorm:
+    case PrimitiveKind::BatchNormBackward:
+    case PrimitiveKind::GroupNorm:
+    case PrimitiveKind::GroupNormBackward:
       return saves(primitive.kind());
     case PrimitiveKind::Pool:
       return static_cast<const Pool&>(primitive).mode() == PoolMode::Max ? saves(primitive.kind())
@@ -1020,6 +1036,23 @@ TensorList vjp(const Primitive& primitive, const BackwardContext& c) {
       const auto saved = saved_for<PrimitiveKind::BinaryCrossEntropy>(c, primitive.kind());
       return binary_cross_entropy_vjp(c, saved.input<0>(), saved.input<1>());
     }
+    case PrimitiveKind::BatchNorm: {
+      const auto& batch_norm = static_cast<const BatchNorm&>(primitive);
+      const auto saved = saved_for<PrimitiveKind::BatchNorm>(c, primitive.kind());
+      return batch_norm_vjp(batch_norm, c, saved.input<0>(),
+                            batch_norm.has_weight() ? saved.input<1>() : Tensor(),
+                            saved.output<1>(), saved.output<2>());
+    }
+    case PrimitiveKind::GroupNorm: {
+      const auto& group_norm = static_cast<const GroupNorm&>(primitive);
+      const auto saved = saved_for<PrimitiveKind::GroupNorm>(c, primitive.kind());
+      return group_norm_vjp(group_norm, c, saved.input<0>(),
+                            group_norm.has_weight() ? saved.input<1>() : Tensor(),
+                            saved.output<1>(), saved.output<2>());
+    }
+    case PrimitiveKind::BatchNormBackward:
+    case PrimitiveKind::GroupNormBackward:
+      break;
     case PrimitiveKind::Fill:
     case PrimitiveKind::Range:
     case PrimitiveKind::RandomFill:

@@ -1,8 +1,9 @@
-// layer_norm, batch_norm, group_norm and instance_norm (nn_norm.h). Every statistic comes from
-// the fused LayerNorm kernel: batch_norm transposes its channels to rows, group_norm and
-// instance_norm reshape (sample, group) / (sample, channel) into rows, and the per-channel affine
-// is one broadcast multiply-add. Running statistics are updated in place on detached values, so
-// the update never enters a graph.
+// layer_norm, batch_norm, group_norm and instance_norm (nn_norm.h). layer_norm, batch_norm and
+// group_norm run their fused primitives (kernels in backend/cpu/nn_norm_kernels.inc) on the
+// contiguous input, in float32 for float16/bfloat16; instance_norm lays (sample, channel) out as
+// LayerNorm rows. The composites batch_norm and group_norm were before stay as the tests'
+// references (detail::). Running statistics are updated in place on detached values, so the
+// update never enters a graph.
 #include "ember/ops/nn_norm.h"
 
 #include <utility>
@@ -120,23 +121,151 @@ Tensor layer_norm(const Tensor& input, IntArrayRef normalized_shape,
   return std::get<0>(layer_norm_rows(input, row_size, weight, bias, eps));
 }
 
+namespace {
+
+struct BatchNormArgs {
+  Tensor weight, bias, running_mean, running_var;
+};
+
+BatchNormArgs checked_batch_norm_args(const Tensor& input, const std::optional<Tensor>& weight,
+                                      const std::optional<Tensor>& bias,
+                                      const std::optional<Tensor>& running_mean,
+                                      const std::optional<Tensor>& running_var) {
+  check_channel_input("batch_norm", input);
+  BatchNormArgs args{defined_or_empty(weight), defined_or_empty(bias),
+                     defined_or_empty(running_mean), defined_or_empty(running_var)};
+  check_channels("batch_norm", input, "weight", args.weight);
+  check_channels("batch_norm", input, "bias", args.bias);
+  check_channels("batch_norm", input, "running_mean", args.running_mean);
+  check_channels("batch_norm", input, "running_var", args.running_var);
+  EMBER_CHECK(args.running_mean.defined() == args.running_var.defined(),
+              "[batch_norm] expected running_mean and running_var both given or both None; got "
+              "only one");
+  return args;
+}
+
+void check_values_per_channel(const Tensor& input) {
+  const int64_t channels = input.size(1);
+  const int64_t per_channel = channels == 0 ? 0 : input.numel() / channels;
+  EMBER_CHECK_VALUE(per_channel > 1 || input.numel() == 0,
+                    "[batch_norm] expected more than 1 value per channel when training; got "
+                    "input of shape ",
+                    input.shape());
+}
+
+void check_groups(const Tensor& input, int64_t num_groups, const Tensor& weight,
+                  const Tensor& bias) {
+  check_channel_input("group_norm", input);
+  EMBER_CHECK(num_groups > 0 && input.size(1) % num_groups == 0,
+              "[group_norm] expected the channels of input to be divisible by num_groups; got "
+              "input of shape ",
+              input.shape(), " and num_groups=", num_groups);
+  check_channels("group_norm", input, "weight", weight);
+  check_channels("group_norm", input, "bias", bias);
+}
+
+Tensor to_float32(const Tensor& tensor) { return tensor.defined() ? tensor.to(kFloat32) : tensor; }
+
+// The BatchNorm primitive on the contiguous input: (y, save_mean, save_invstd, unbiased batch
+// variance, undefined in eval mode). float16/bfloat16 compute in float32; y returns to the input's
+// dtype, the statistics stay float32.
+std::tuple<Tensor, Tensor, Tensor, Tensor> run_batch_norm(const Tensor& input, const Tensor& weight,
+                                                          const Tensor& bias,
+                                                          const Tensor& running_mean,
+                                                          const Tensor& running_var, bool training,
+                                                          double eps) {
+  const ScalarType dtype = input.dtype();
+  if (dtype == kFloat16 || dtype == kBFloat16) {
+    auto [y, mean, invstd, var] =
+        run_batch_norm(input.to(kFloat32), to_float32(weight), to_float32(bias),
+                       to_float32(running_mean), to_float32(running_var), training, eps);
+    return {y.to(dtype), mean, invstd, var};
+  }
+  const Tensor x = input.contiguous();
+  const TensorOptions options = TensorOptions(dtype).device(x.device());
+  const int64_t channels = x.size(1);
+  Tensor y = empty(x.shape(), options);
+  Tensor mean = empty({channels}, options);
+  Tensor invstd = empty({channels}, options);
+  Tensor var = training ? empty({channels}, options) : Tensor();
+  std::vector<Tensor> inputs{x};
+  if (weight.defined()) inputs.push_back(weight.to(dtype).contiguous());
+  if (bias.defined()) inputs.push_back(bias.to(dtype).contiguous());
+  if (!training) {
+    // The running statistics are constants of the graph, as in PyTorch.
+    inputs.push_back(running_mean.detach().to(dtype).contiguous());
+    inputs.push_back(running_var.detach().to(dtype).contiguous());
+  }
+  std::vector<Tensor> outputs{y, mean, invstd};
+  if (training) outputs.push_back(var);
+  run(BatchNorm(eps, training, weight.defined(), bias.defined()), TensorSpan(inputs),
+      TensorSpan(outputs));
+  return {y, mean, invstd, var};
+}
+
+// The GroupNorm primitive on the contiguous input, in float32 for float16/bfloat16.
+Tensor run_group_norm(const Tensor& input, int64_t num_groups, const Tensor& weight,
+                      const Tensor& bias, double eps) {
+  const ScalarType dtype = input.dtype();
+  if (dtype == kFloat16 || dtype == kBFloat16) {
+    return run_group_norm(input.to(kFloat32), num_groups, to_float32(weight), to_float32(bias), eps)
+        .to(dtype);
+  }
+  const Tensor x = input.contiguous();
+  const TensorOptions options = TensorOptions(dtype).device(x.device());
+  const int64_t rows = x.size(0) * num_groups;
+  Tensor y = empty(x.shape(), options);
+  Tensor mean = empty({rows}, options);
+  Tensor rstd = empty({rows}, options);
+  std::vector<Tensor> inputs{x};
+  if (weight.defined()) inputs.push_back(weight.to(dtype).contiguous());
+  if (bias.defined()) inputs.push_back(bias.to(dtype).contiguous());
+  const Tensor outputs[] = {y, mean, rstd};
+  run(GroupNorm(num_groups, eps, weight.defined(), bias.defined()), TensorSpan(inputs),
+      TensorSpan(outputs));
+  return y;
+}
+
+}  // namespace
+
 Tensor batch_norm(const Tensor& input, const std::optional<Tensor>& weight_arg,
                   const std::optional<Tensor>& bias_arg,
                   const std::optional<Tensor>& running_mean_arg,
                   const std::optional<Tensor>& running_var_arg, bool training, double momentum,
                   double eps) {
-  check_channel_input("batch_norm", input);
+  const BatchNormArgs args =
+      checked_batch_norm_args(input, weight_arg, bias_arg, running_mean_arg, running_var_arg);
+  const bool batch_stats = training || !args.running_mean.defined();
+  if (batch_stats) check_values_per_channel(input);
+  // An empty batch has no statistics: PyTorch returns the affine of the (empty) input and leaves
+  // the running statistics alone.
+  if (input.numel() == 0) return channel_affine(input.clone(), args.weight, args.bias);
+  auto [y, mean, invstd, var] = run_batch_norm(input, args.weight, args.bias, args.running_mean,
+                                               args.running_var, batch_stats, eps);
+  if (batch_stats && args.running_mean.defined()) {
+    update_running(args.running_mean, mean, momentum);
+    update_running(args.running_var, var, momentum);
+  }
+  return y;
+}
+
+Tensor group_norm(const Tensor& input, int64_t num_groups, const std::optional<Tensor>& weight_arg,
+                  const std::optional<Tensor>& bias_arg, double eps) {
   const Tensor weight = defined_or_empty(weight_arg);
   const Tensor bias = defined_or_empty(bias_arg);
-  const Tensor running_mean = defined_or_empty(running_mean_arg);
-  const Tensor running_var = defined_or_empty(running_var_arg);
-  check_channels("batch_norm", input, "weight", weight);
-  check_channels("batch_norm", input, "bias", bias);
-  check_channels("batch_norm", input, "running_mean", running_mean);
-  check_channels("batch_norm", input, "running_var", running_var);
-  EMBER_CHECK(running_mean.defined() == running_var.defined(),
-              "[batch_norm] expected running_mean and running_var both given or both None; got "
-              "only one");
+  check_groups(input, num_groups, weight, bias);
+  return run_group_norm(input, num_groups, weight, bias, eps);
+}
+
+namespace detail {
+
+Tensor batch_norm_composite(const Tensor& input, const std::optional<Tensor>& weight_arg,
+                            const std::optional<Tensor>& bias_arg,
+                            const std::optional<Tensor>& running_mean_arg,
+                            const std::optional<Tensor>& running_var_arg, bool training,
+                            double momentum, double eps) {
+  const auto [weight, bias, running_mean, running_var] =
+      checked_batch_norm_args(input, weight_arg, bias_arg, running_mean_arg, running_var_arg);
   const int64_t channels = input.size(1);
   if (!training && running_mean.defined()) {
     const Shape shape = channel_shape(input);
@@ -144,11 +273,9 @@ Tensor batch_norm(const Tensor& input, const std::optional<Tensor>& weight_arg,
     const Tensor centered = input - running_mean.to(input.dtype()).reshape(shape);
     return channel_affine(centered * scale, weight, bias);
   }
-  const int64_t per_channel = channels == 0 ? 0 : input.numel() / channels;
-  EMBER_CHECK_VALUE(per_channel > 1 || input.numel() == 0,
-                    "[batch_norm] expected more than 1 value per channel when training; got "
-                    "input of shape ",
-                    input.shape());
+  check_values_per_channel(input);
+  if (input.numel() == 0) return channel_affine(input.clone(), weight, bias);
+  const int64_t per_channel = input.numel() / channels;
   // Channels as rows: (C, N * spatial).
   const Tensor rows = input.transpose(0, 1).reshape({channels, per_channel});
   auto [normalized, mean, rstd] = layer_norm_rows(rows, per_channel, Tensor(), Tensor(), eps);
@@ -162,26 +289,21 @@ Tensor batch_norm(const Tensor& input, const std::optional<Tensor>& weight_arg,
   return channel_affine(result, weight, bias);
 }
 
-Tensor group_norm(const Tensor& input, int64_t num_groups, const std::optional<Tensor>& weight_arg,
-                  const std::optional<Tensor>& bias_arg, double eps) {
-  check_channel_input("group_norm", input);
+Tensor group_norm_composite(const Tensor& input, int64_t num_groups,
+                            const std::optional<Tensor>& weight_arg,
+                            const std::optional<Tensor>& bias_arg, double eps) {
   const Tensor weight = defined_or_empty(weight_arg);
   const Tensor bias = defined_or_empty(bias_arg);
-  const int64_t channels = input.size(1);
-  EMBER_CHECK(num_groups > 0 && channels % num_groups == 0,
-              "[group_norm] expected the channels of input to be divisible by num_groups; got "
-              "input of shape ",
-              input.shape(), " and num_groups=", num_groups);
-  check_channels("group_norm", input, "weight", weight);
-  check_channels("group_norm", input, "bias", bias);
-  const int64_t batch = input.size(0);
-  const int64_t rows = batch * num_groups;
+  check_groups(input, num_groups, weight, bias);
+  const int64_t rows = input.size(0) * num_groups;
   const int64_t row_size = rows == 0 ? 0 : input.numel() / rows;
   const Tensor grouped = input.reshape({rows, row_size});
   const Tensor normalized =
       std::get<0>(layer_norm_rows(grouped, row_size, Tensor(), Tensor(), eps));
   return channel_affine(normalized.reshape(input.shape()), weight, bias);
 }
+
+}  // namespace detail
 
 Tensor instance_norm(const Tensor& input, const std::optional<Tensor>& weight_arg,
                      const std::optional<Tensor>& bias_arg,

@@ -1,7 +1,7 @@
 // nn.functional's normalization ops (torch.nn.functional.layer_norm / batch_norm / group_norm /
-// instance_norm, libtorch's at::layer_norm / ...). layer_norm is a primitive with a fused kernel;
-// the others lay out their groups as its rows (or, for batch_norm in eval mode, use the running
-// statistics elementwise), so autograd reuses its rule.
+// instance_norm, libtorch's at::layer_norm / ...). layer_norm, batch_norm and group_norm are
+// fused primitives (ops/primitives_nn_norm.h); instance_norm lays its instances out as LayerNorm
+// rows.
 #pragma once
 
 #include <optional>
@@ -47,4 +47,18 @@ std::tuple<Tensor, Tensor, Tensor> layer_norm_rows(const Tensor& input, int64_t 
                                                    const Tensor& weight, const Tensor& bias,
                                                    double eps);
 
+namespace detail {
+
+// batch_norm and group_norm as composites of public ops (channels transposed to LayerNorm rows,
+// then a broadcast affine): the references the fused primitives are tested against.
+Tensor batch_norm_composite(const Tensor& input, const std::optional<Tensor>& weight,
+                            const std::optional<Tensor>& bias,
+                            const std::optional<Tensor>& running_mean,
+                            const std::optional<Tensor>& running_var, bool training,
+                            double momentum, double eps);
+Tensor group_norm_composite(const Tensor& input, int64_t num_groups,
+                            const std::optional<Tensor>& weight = std::nullopt,
+                            const std::optional<Tensor>& bias = std::nullopt, double eps = 1e-5);
+
+}  // namespace detail
 }  // namespace ember

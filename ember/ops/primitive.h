@@ -69,6 +69,11 @@ enum class PrimitiveKind : uint8_t {
   CrossEntropy,
   CrossEntropyBackward,
   BinaryCrossEntropy,
+  // nn_norm (batch_norm, group_norm)
+  BatchNorm,
+  BatchNormBackward,
+  GroupNorm,
+  GroupNormBackward,
 };
 
 class Primitive {

@@ -37,6 +37,18 @@ def register(add, real):
         lambda x, w, b: F.group_norm(x, 2, w, b), real(2, 4, 3), real(4), real(4))
     add("nn.functional.group_norm", "no affine", lambda x: F.group_norm(x, 3, eps=0.1),
         real(2, 3, 2, 2))
+    add("nn.functional.batch_norm", "training 4-d, running stats, weight only",
+        lambda x, w: F.batch_norm(x, ember.zeros(2, dtype=x.dtype), ember.ones(2, dtype=x.dtype),
+                                  w, training=True),
+        real(2, 2, 2, 3), real(2))
+    add("nn.functional.batch_norm", "training 5-d, bias only",
+        lambda x, b: F.batch_norm(x, None, None, None, b, training=True),
+        real(2, 2, 2, 1, 2), real(2))
+    add("nn.functional.batch_norm", "broadcast input",
+        lambda x, w, b: F.batch_norm(x.expand(3, 2, 4), None, None, w, b, training=True),
+        real(2, 4), real(2), real(2))
+    add("nn.functional.group_norm", "bias only, 4-d",
+        lambda x, b: F.group_norm(x, 2, None, b), real(2, 4, 2, 2), real(4))
     add("nn.functional.instance_norm", "affine",
         lambda x, w, b: F.instance_norm(x, weight=w, bias=b), real(2, 3, 4), real(3), real(3))
     add("nn.functional.instance_norm", "broadcast input",
