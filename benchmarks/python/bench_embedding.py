@@ -9,7 +9,6 @@ faster).
 Run it from outside the repository so that `import ember` finds the installed package. A
 benchmark, never a test: nothing here asserts a time.
 """
-import argparse
 import sys
 import time
 from pathlib import Path
@@ -17,7 +16,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_support import import_library, set_blas_threads
+from bench_support import repeats_threads_and_libraries, set_blas_threads
 
 ROWS, DIM, BATCH, LENGTH = 50_000, 256, 64, 128
 
@@ -41,20 +40,7 @@ def timed(call):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeats", type=int, default=20)
-    parser.add_argument("--threads", type=int, nargs="+", default=[1, 2])
-    args = parser.parse_args()
-    ember, reason = import_library("ember")
-    torch, torch_reason = import_library("torch")
-    if ember is None:
-        sys.exit(f"ember did not import: {reason}")
-    if torch is None:
-        sys.exit(f"torch did not import: {torch_reason}")
-    import torch.nn.functional
-
-    import ember.nn.functional
-
+    args, ember, torch = repeats_threads_and_libraries(__doc__.splitlines()[0])
     rng = np.random.default_rng(0)
     table = rng.standard_normal((ROWS, DIM), dtype=np.float32)
     index = rng.integers(0, ROWS, (BATCH, LENGTH)).astype(np.int64)

@@ -10,7 +10,6 @@ throughputs (above 1: ember faster).
 Run it from outside the repository so that `import ember` finds the installed package. A
 benchmark, never a test: nothing here asserts a time.
 """
-import argparse
 import sys
 import time
 from pathlib import Path
@@ -18,7 +17,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_support import import_library, set_blas_threads
+from bench_support import repeats_threads_and_libraries, set_blas_threads
 
 BATCH = 64
 
@@ -41,16 +40,7 @@ def step(lib, model, images, labels, lr=0.01):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeats", type=int, default=20)
-    parser.add_argument("--threads", type=int, nargs="+", default=[1, 2])
-    args = parser.parse_args()
-    ember, reason = import_library("ember")
-    torch, torch_reason = import_library("torch")
-    if ember is None:
-        sys.exit(f"ember did not import: {reason}")
-    if torch is None:
-        sys.exit(f"torch did not import: {torch_reason}")
+    args, ember, torch = repeats_threads_and_libraries(__doc__.splitlines()[0])
     rng = np.random.default_rng(0)
     images = rng.standard_normal((BATCH, 1, 28, 28), dtype=np.float32)
     labels = rng.integers(0, 10, BATCH).astype(np.int64)

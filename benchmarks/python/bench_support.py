@@ -1,7 +1,9 @@
 """Helpers shared by the comparison scripts: loading the libraries being compared, pinning
 OpenBLAS's own thread pool (which torch.set_num_threads does not govern), sizing timed batches
 and formatting result rows."""
+import argparse
 import ctypes
+import sys
 
 
 def set_blas_threads(threads):
@@ -22,6 +24,22 @@ def import_library(name):
         return __import__(name), ""
     except Exception as error:  # noqa: BLE001 - report why, run with what is available
         return None, f"{type(error).__name__}: {error}"
+
+
+def repeats_threads_and_libraries(description):
+    """The common command line (--repeats, --threads) of a script that needs both ember and
+    torch, parsed, and the two modules; exits saying why when either does not import."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--repeats", type=int, default=20)
+    parser.add_argument("--threads", type=int, nargs="+", default=[1, 2])
+    args = parser.parse_args()
+    libraries = []
+    for name in ("ember", "torch"):
+        library, reason = import_library(name)
+        if library is None:
+            sys.exit(f"{name} did not import: {reason}")
+        libraries.append(library)
+    return args, *libraries
 
 
 def cell(value, spread_or_reason):
