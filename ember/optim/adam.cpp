@@ -2,11 +2,10 @@
 // parameters with gradients and calls _fused_adam_.
 #include "ember/optim/adam.h"
 
-#include "ember/autograd/grad_mode.h"
 #include "ember/base/error.h"
 #include "ember/ops/ops.h"
 #include "ember/ops/optim_adam.h"
-#include "ember/optim/option_values.h"
+#include "ember/optim/adam_options_common.h"
 
 namespace ember::optim {
 
@@ -56,42 +55,12 @@ void adam_group_step(const std::vector<Tensor>& params, const AdamGroupSettings&
 
 }  // namespace detail
 
-namespace {
-
-detail::AdamGroupSettings settings_of(const AdamOptions& options) {
-  return {options.lr(),
-          std::get<0>(options.betas()),
-          std::get<1>(options.betas()),
-          options.eps(),
-          options.weight_decay(),
-          options.amsgrad(),
-          options.maximize(),
-          false};
-}
-
-}  // namespace
-
 OptimizerOptionMap AdamOptions::values() const {
-  OptimizerOptionMap values{
-      {"lr", lr()},
-      {"betas", std::vector<double>{std::get<0>(betas()), std::get<1>(betas())}},
-      {"eps", eps()},
-      {"weight_decay", weight_decay()},
-      {"amsgrad", amsgrad()},
-      {"maximize", maximize()},
-      {"capturable", false},
-      {"decoupled_weight_decay", false}};
-  detail::add_python_only_options(values);
-  return values;
+  return detail::adam_option_values(*this, /*decoupled_weight_decay=*/false);
 }
 
 void AdamOptions::set_values(const OptimizerOptionMap& values) {
-  detail::read_option(values, "lr", lr_);
-  detail::read_option(values, "betas", betas_);
-  detail::read_option(values, "eps", eps_);
-  detail::read_option(values, "weight_decay", weight_decay_);
-  detail::read_option(values, "amsgrad", amsgrad_);
-  detail::read_option(values, "maximize", maximize_);
+  detail::read_adam_option_values(values, *this);
 }
 
 std::map<std::string, Tensor> AdamParamState::tensors() const {
@@ -120,7 +89,7 @@ void AdamParamState::set_tensors(const std::map<std::string, Tensor>& tensors) {
 
 Adam::Adam(std::vector<OptimizerParamGroup> param_groups, AdamOptions defaults)
     : Optimizer(std::move(param_groups), std::make_unique<AdamOptions>(defaults)) {
-  detail::check_adam_settings("Adam", settings_of(defaults));
+  detail::check_adam_settings("Adam", detail::adam_settings_of(defaults, false));
 }
 
 Adam::Adam(std::vector<Tensor> params, AdamOptions defaults)
@@ -129,16 +98,8 @@ Adam::Adam(std::vector<Tensor> params, AdamOptions defaults)
 
 Tensor Adam::step(LossClosure closure) {
   const Tensor loss = run_closure(closure);
-  NoGradGuard no_grad;
-  for (OptimizerParamGroup& group : param_groups_) {
-    const auto* options = dynamic_cast<const AdamOptions*>(&group.options());
-    EMBER_CHECK_TYPE(options != nullptr,
-                     "[Adam.step] expected every group's options to be "
-                     "AdamOptions; got another options class");
-    const detail::AdamGroupSettings settings = settings_of(*options);
-    detail::check_adam_settings("Adam", settings);
-    detail::adam_group_step(group.params(), settings, state_);
-  }
+  detail::adam_family_step<AdamOptions>("Adam", /*decoupled_weight_decay=*/false, param_groups_,
+                                        state_);
   return loss;
 }
 
