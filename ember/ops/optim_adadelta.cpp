@@ -2,9 +2,10 @@
 #include "ember/ops/optim_adadelta.h"
 
 #include <cmath>
+#include <string_view>
 
 #include "ember/ops/ops.h"
-#include "ember/ops/optim_algo_common.h"
+#include "ember/ops/optim_multi_tensor.h"
 
 namespace ember {
 
@@ -15,7 +16,7 @@ struct AdadeltaUpdate {
   bool maximize;
 
   template <typename T>
-  void apply(size_t, const std::array<T*, optim_algo::kMaxArrays>& arrays, int64_t begin,
+  void apply(size_t, const std::array<T*, optim_detail::kMaxArrays>& arrays, int64_t begin,
              int64_t end) const {
     T* param = arrays[0];
     const T* grad = arrays[1];
@@ -24,7 +25,7 @@ struct AdadeltaUpdate {
     const T typed_rho = T(rho), one_minus_rho = T(1) - T(rho), typed_eps = T(eps);
     const T typed_weight_decay = T(weight_decay), typed_lr = T(lr);
     for (int64_t i = begin; i < end; ++i) {
-      const T g = optim_algo::effective_grad(grad[i], param[i], maximize, typed_weight_decay);
+      const T g = optim_detail::effective_grad(grad[i], param[i], maximize, typed_weight_decay);
       square_avg[i] = square_avg[i] * typed_rho + one_minus_rho * g * g;
       const T std_dev = std::sqrt(square_avg[i] + typed_eps);
       const T delta = std::sqrt(acc_delta[i] + typed_eps) / std_dev * g;
@@ -40,11 +41,13 @@ void _fused_adadelta_(const std::vector<Tensor>& params, const std::vector<Tenso
                       const std::vector<Tensor>& square_avgs, const std::vector<Tensor>& acc_deltas,
                       const std::vector<Tensor>& state_steps, double lr, double rho, double eps,
                       double weight_decay, bool maximize) {
-  optim_algo::check_lists("_fused_adadelta_", params, grads,
-                          {{"square_avgs", square_avgs}, {"acc_deltas", acc_deltas}}, state_steps);
-  optim_algo::increment_steps(state_steps);
-  optim_algo::ParamArrays arrays(params, grads, {square_avgs, acc_deltas});
-  optim_algo::for_each_chunk(arrays, AdadeltaUpdate{lr, rho, eps, weight_decay, maximize});
+  constexpr std::string_view op = "_fused_adadelta_";
+  optim_detail::check_lists(op, params, grads,
+                            {{"square_avgs", square_avgs}, {"acc_deltas", acc_deltas}});
+  optim_detail::check_scalars(op, "state_steps", params, state_steps);
+  optim_detail::increment_steps(state_steps);
+  optim_detail::ParamArrays arrays(params, grads, {square_avgs, acc_deltas});
+  optim_detail::for_each_chunk(arrays, AdadeltaUpdate{lr, rho, eps, weight_decay, maximize});
 }
 
 namespace detail {

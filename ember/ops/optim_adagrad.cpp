@@ -2,9 +2,10 @@
 #include "ember/ops/optim_adagrad.h"
 
 #include <cmath>
+#include <string_view>
 
 #include "ember/ops/ops.h"
-#include "ember/ops/optim_algo_common.h"
+#include "ember/ops/optim_multi_tensor.h"
 
 namespace ember {
 
@@ -16,7 +17,7 @@ struct AdagradUpdate {
   bool maximize;
 
   template <typename T>
-  void apply(size_t index, const std::array<T*, optim_algo::kMaxArrays>& arrays, int64_t begin,
+  void apply(size_t index, const std::array<T*, optim_detail::kMaxArrays>& arrays, int64_t begin,
              int64_t end) const {
     T* param = arrays[0];
     const T* grad = arrays[1];
@@ -24,7 +25,7 @@ struct AdagradUpdate {
     const T step_size = T(step_sizes[index]), typed_eps = T(eps);
     const T typed_weight_decay = T(weight_decay);
     for (int64_t i = begin; i < end; ++i) {
-      const T g = optim_algo::effective_grad(grad[i], param[i], maximize, typed_weight_decay);
+      const T g = optim_detail::effective_grad(grad[i], param[i], maximize, typed_weight_decay);
       state_sum[i] = state_sum[i] + g * g;
       param[i] = param[i] + -step_size * (g / (std::sqrt(state_sum[i]) + typed_eps));
     }
@@ -36,14 +37,15 @@ struct AdagradUpdate {
 void _fused_adagrad_(const std::vector<Tensor>& params, const std::vector<Tensor>& grads,
                      const std::vector<Tensor>& state_sums, const std::vector<Tensor>& state_steps,
                      double lr, double lr_decay, double weight_decay, double eps, bool maximize) {
-  optim_algo::check_lists("_fused_adagrad_", params, grads, {{"state_sums", state_sums}},
-                          state_steps);
+  constexpr std::string_view op = "_fused_adagrad_";
+  optim_detail::check_lists(op, params, grads, {{"state_sums", state_sums}});
+  optim_detail::check_scalars(op, "state_steps", params, state_steps);
   AdagradUpdate update{{}, weight_decay, eps, maximize};
-  for (double step : optim_algo::increment_steps(state_steps)) {
+  for (double step : optim_detail::increment_steps(state_steps)) {
     update.step_sizes.push_back(lr / (1 + (step - 1) * lr_decay));
   }
-  optim_algo::ParamArrays arrays(params, grads, {state_sums});
-  optim_algo::for_each_chunk(arrays, update);
+  optim_detail::ParamArrays arrays(params, grads, {state_sums});
+  optim_detail::for_each_chunk(arrays, update);
 }
 
 namespace detail {

@@ -2,7 +2,11 @@
 #include "ember/ops/optim_adam.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
+#include <cstdint>
+#include <string_view>
+#include <vector>
 
 #include "ember/ops/ops.h"
 #include "ember/ops/optim_multi_tensor.h"
@@ -11,52 +15,49 @@ namespace ember {
 
 namespace {
 
-struct AdamSettings {
-  double lr, beta1, beta2, weight_decay, eps;
-  bool amsgrad, maximize, decoupled_weight_decay;
-};
-
 // The coefficients of one parameter's step t.
 struct AdamStepCoefficients {
   double step_size;              // lr / (1 - beta1^t)
   double bias_correction2_sqrt;  // sqrt(1 - beta2^t)
 };
 
-AdamStepCoefficients coefficients_at(double step, const AdamSettings& settings) {
-  return {settings.lr / (1.0 - std::pow(settings.beta1, step)),
-          std::sqrt(1.0 - std::pow(settings.beta2, step))};
-}
+struct AdamUpdate {
+  std::vector<AdamStepCoefficients> coefficients;  // per parameter
+  double lr, beta1, beta2, weight_decay, eps;
+  bool maximize, decoupled_weight_decay;
 
-// One chunk of one parameter; max_sq is null without amsgrad.
-template <typename T>
-void adam_loop(T* param, const T* grad, T* exp_avg, T* exp_avg_sq, T* max_sq, int64_t count,
-               const AdamSettings& settings, const AdamStepCoefficients& at) {
-  const T sign = settings.maximize ? T(-1) : T(1);
-  const T decay = settings.decoupled_weight_decay ? T(0) : static_cast<T>(settings.weight_decay);
-  const T shrink = settings.decoupled_weight_decay
-                       ? static_cast<T>(1.0 - settings.lr * settings.weight_decay)
-                       : T(1);
-  const T one_minus_beta1 = static_cast<T>(1.0 - settings.beta1);
-  const T beta2 = static_cast<T>(settings.beta2);
-  const T one_minus_beta2 = static_cast<T>(1.0 - settings.beta2);
-  const T eps = static_cast<T>(settings.eps);
-  const T step_size = static_cast<T>(at.step_size);
-  const T inverse_correction2 = static_cast<T>(1.0 / at.bias_correction2_sqrt);
-  for (int64_t i = 0; i < count; ++i) {
-    const T p = param[i] * shrink;
-    const T g = sign * grad[i] + decay * param[i];
-    const T m = exp_avg[i] + one_minus_beta1 * (g - exp_avg[i]);
-    const T v = beta2 * exp_avg_sq[i] + one_minus_beta2 * g * g;
-    exp_avg[i] = m;
-    exp_avg_sq[i] = v;
-    T second = v;
-    if (max_sq != nullptr) {
-      second = std::max(max_sq[i], v);
-      max_sq[i] = second;
+  // arrays: param, grad, exp_avg, exp_avg_sq, max_exp_avg_sq (null without amsgrad).
+  template <typename T>
+  void apply(size_t index, const std::array<T*, optim_detail::kMaxArrays>& arrays, int64_t begin,
+             int64_t end) const {
+    T* param = arrays[0];
+    const T* grad = arrays[1];
+    T* exp_avg = arrays[2];
+    T* exp_avg_sq = arrays[3];
+    T* max_sq = arrays[4];
+    const T sign = maximize ? T(-1) : T(1);
+    const T decay = decoupled_weight_decay ? T(0) : T(weight_decay);
+    const T shrink = decoupled_weight_decay ? T(1.0 - lr * weight_decay) : T(1);
+    const T one_minus_beta1 = T(1.0 - beta1), typed_beta2 = T(beta2);
+    const T one_minus_beta2 = T(1.0 - beta2), typed_eps = T(eps);
+    const T step_size = T(coefficients[index].step_size);
+    const T inverse_correction2 = T(1.0 / coefficients[index].bias_correction2_sqrt);
+    for (int64_t i = begin; i < end; ++i) {
+      const T p = param[i] * shrink;
+      const T g = sign * grad[i] + decay * param[i];
+      const T m = exp_avg[i] + one_minus_beta1 * (g - exp_avg[i]);
+      const T v = typed_beta2 * exp_avg_sq[i] + one_minus_beta2 * g * g;
+      exp_avg[i] = m;
+      exp_avg_sq[i] = v;
+      T second = v;
+      if (max_sq != nullptr) {
+        second = std::max(max_sq[i], v);
+        max_sq[i] = second;
+      }
+      param[i] = p - step_size * m / (std::sqrt(second) * inverse_correction2 + typed_eps);
     }
-    param[i] = p - step_size * m / (std::sqrt(second) * inverse_correction2 + eps);
   }
-}
+};
 
 }  // namespace
 
@@ -67,52 +68,20 @@ void _fused_adam_(const std::vector<Tensor>& params, const std::vector<Tensor>& 
                   double weight_decay, double eps, bool amsgrad, bool maximize,
                   bool decoupled_weight_decay) {
   constexpr std::string_view op = "_fused_adam_";
-  optim_detail::check_tensor_lists(
-      op, params, {{"grads", &grads}, {"exp_avgs", &exp_avgs}, {"exp_avg_sqs", &exp_avg_sqs}});
-  if (amsgrad) {
-    optim_detail::check_tensor_lists(op, params, {{"max_exp_avg_sqs", &max_exp_avg_sqs}});
-  } else {
-    EMBER_CHECK_VALUE(max_exp_avg_sqs.empty(), "[", op,
-                      "] expected no max_exp_avg_sqs without amsgrad; got ",
-                      max_exp_avg_sqs.size());
+  optim_detail::check_lists(
+      op, params, grads,
+      {{"exp_avgs", exp_avgs},
+       {"exp_avg_sqs", exp_avg_sqs},
+       {"max_exp_avg_sqs", max_exp_avg_sqs, amsgrad ? "" : "without amsgrad"}});
+  optim_detail::check_scalars(op, "state_steps", params, state_steps);
+  AdamUpdate update{{}, lr, beta1, beta2, weight_decay, eps, maximize, decoupled_weight_decay};
+  for (const double step : optim_detail::increment_steps(state_steps)) {
+    update.coefficients.push_back(
+        {lr / (1.0 - std::pow(beta1, step)), std::sqrt(1.0 - std::pow(beta2, step))});
   }
-  optim_detail::check_state_steps(op, params, state_steps);
-  const AdamSettings settings{lr,  beta1,   beta2,    weight_decay,
-                              eps, amsgrad, maximize, decoupled_weight_decay};
-  std::vector<size_t> raw_float, raw_double;
-  std::vector<AdamStepCoefficients> coefficients(params.size());
-  for (size_t index = 0; index < params.size(); ++index) {
-    const double step = optim_detail::increment_step(state_steps[index]);
-    if (optim_detail::takes_raw_loop(params, {&grads, &exp_avgs, &exp_avg_sqs, &max_exp_avg_sqs},
-                                     index)) {
-      coefficients[index] = coefficients_at(step, settings);
-      (params[index].dtype() == kFloat ? raw_float : raw_double).push_back(index);
-    } else {
-      detail::adam_step_composite(params[index], grads[index], exp_avgs[index], exp_avg_sqs[index],
-                                  amsgrad ? max_exp_avg_sqs[index] : Tensor(), step, lr, beta1,
-                                  beta2, weight_decay, eps, amsgrad, maximize,
-                                  decoupled_weight_decay);
-    }
-  }
-  const auto run = [&](const std::vector<size_t>& indices, auto type_tag) {
-    using T = decltype(type_tag);
-    if (indices.empty()) return;
-    optim_detail::for_each_chunk(
-        optim_detail::chunks_of(params, indices), optim_detail::total_elements(params, indices), 8,
-        [&](const optim_detail::Chunk& chunk) {
-          const size_t i = chunk.tensor;
-          const int64_t begin = chunk.begin;
-          T* max_sq = amsgrad ? max_exp_avg_sqs[i].data_ptr<T>() + begin : nullptr;
-          adam_loop<T>(params[i].data_ptr<T>() + begin, grads[i].data_ptr<T>() + begin,
-                       exp_avgs[i].data_ptr<T>() + begin, exp_avg_sqs[i].data_ptr<T>() + begin,
-                       max_sq, chunk.end - begin, settings, coefficients[i]);
-        });
-    for (const size_t index : indices) {
-      optim_detail::bump_versions({&params, &exp_avgs, &exp_avg_sqs, &max_exp_avg_sqs}, index);
-    }
-  };
-  run(raw_float, float{});
-  run(raw_double, double{});
+  optim_detail::ParamArrays arrays(params, grads, {exp_avgs, exp_avg_sqs, max_exp_avg_sqs});
+  // About eight flops and a square root per element: worth a fork for smaller groups than SGD.
+  optim_detail::for_each_chunk(arrays, update, 8);
 }
 
 namespace detail {

@@ -16,9 +16,9 @@ namespace ember {
 //   m = beta1 * m + (1 - beta1) * g;  v = beta2 * v + (1 - beta2) * g^2
 //   amsgrad: v_max = max(v_max, v), used for v below
 //   p -= lr / (1 - beta1^t) * m / (sqrt(v) / sqrt(1 - beta2^t) + eps)
-// max_exp_avg_sqs holds one tensor per parameter with amsgrad and is empty without. Parameters of
-// float32/float64 whose tensors are contiguous take one parallel loop over all of them; the others
-// take the composite.
+// max_exp_avg_sqs holds one tensor per parameter with amsgrad and is empty without. One parallel
+// loop runs over all parameters; one whose tensors are not contiguous float32/float64 is updated
+// through such buffers.
 void _fused_adam_(const std::vector<Tensor>& params, const std::vector<Tensor>& grads,
                   const std::vector<Tensor>& exp_avgs, const std::vector<Tensor>& exp_avg_sqs,
                   const std::vector<Tensor>& max_exp_avg_sqs,
@@ -29,8 +29,7 @@ void _fused_adam_(const std::vector<Tensor>& params, const std::vector<Tensor>& 
 namespace detail {
 
 // The same rule for one parameter at step `step` (already incremented), written with ordinary
-// ember ops: the fused op's reference and its path for the parameters the loop does not take.
-// max_exp_avg_sq is undefined without amsgrad.
+// ember ops (the fused op's test reference). max_exp_avg_sq is undefined without amsgrad.
 void adam_step_composite(const Tensor& param, const Tensor& grad, const Tensor& exp_avg,
                          const Tensor& exp_avg_sq, const Tensor& max_exp_avg_sq, double step,
                          double lr, double beta1, double beta2, double weight_decay, double eps,

@@ -3,9 +3,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <string_view>
 
 #include "ember/ops/ops.h"
-#include "ember/ops/optim_algo_common.h"
+#include "ember/ops/optim_multi_tensor.h"
 
 namespace ember {
 
@@ -22,7 +23,7 @@ struct ASGDUpdate {
   bool maximize;
 
   template <typename T>
-  void apply(size_t index, const std::array<T*, optim_algo::kMaxArrays>& arrays, int64_t begin,
+  void apply(size_t index, const std::array<T*, optim_detail::kMaxArrays>& arrays, int64_t begin,
              int64_t end) const {
     T* param = arrays[0];
     const T* grad = arrays[1];
@@ -32,7 +33,7 @@ struct ASGDUpdate {
     const T typed_weight_decay = T(weight_decay);
     const bool averaging = c.mu != 1;
     for (int64_t i = begin; i < end; ++i) {
-      const T g = optim_algo::effective_grad(grad[i], param[i], maximize, typed_weight_decay);
+      const T g = optim_detail::effective_grad(grad[i], param[i], maximize, typed_weight_decay);
       param[i] = param[i] * decay;
       param[i] = param[i] + -eta * g;
       ax[i] = averaging ? ax[i] + (param[i] - ax[i]) * mu : param[i];
@@ -52,21 +53,22 @@ void _fused_asgd_(const std::vector<Tensor>& params, const std::vector<Tensor>& 
                   const std::vector<Tensor>& etas, const std::vector<Tensor>& state_steps,
                   double lambd, double lr, double t0, double alpha, double weight_decay,
                   bool maximize) {
-  const char* op = "_fused_asgd_";
-  optim_algo::check_lists(op, params, grads, {{"axs", axs}}, state_steps);
-  optim_algo::check_scalars(op, "mus", params, mus);
-  optim_algo::check_scalars(op, "etas", params, etas);
+  constexpr std::string_view op = "_fused_asgd_";
+  optim_detail::check_lists(op, params, grads, {{"axs", axs}});
+  optim_detail::check_scalars(op, "state_steps", params, state_steps);
+  optim_detail::check_scalars(op, "mus", params, mus);
+  optim_detail::check_scalars(op, "etas", params, etas);
   ASGDUpdate update{{}, lambd, weight_decay, maximize};
   for (size_t index = 0; index < params.size(); ++index) {
     update.coefficients.push_back({etas[index].item<double>(), mus[index].item<double>()});
   }
-  const std::vector<double> steps = optim_algo::increment_steps(state_steps);
-  optim_algo::ParamArrays arrays(params, grads, {axs});
-  optim_algo::for_each_chunk(arrays, update);
+  const std::vector<double> steps = optim_detail::increment_steps(state_steps);
+  optim_detail::ParamArrays arrays(params, grads, {axs});
+  optim_detail::for_each_chunk(arrays, update);
   for (size_t index = 0; index < steps.size(); ++index) {
     const ASGDCoefficients next = next_coefficients(lambd, lr, t0, alpha, steps[index]);
-    optim_algo::store_scalar(etas[index], next.eta);
-    optim_algo::store_scalar(mus[index], next.mu);
+    optim_detail::store_scalar(etas[index], next.eta);
+    optim_detail::store_scalar(mus[index], next.mu);
   }
 }
 

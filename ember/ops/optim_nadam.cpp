@@ -2,9 +2,10 @@
 #include "ember/ops/optim_nadam.h"
 
 #include <cmath>
+#include <string_view>
 
 #include "ember/ops/ops.h"
-#include "ember/ops/optim_algo_common.h"
+#include "ember/ops/optim_multi_tensor.h"
 
 namespace ember {
 
@@ -27,7 +28,7 @@ struct NAdamUpdate {
   bool decoupled_weight_decay, maximize;
 
   template <typename T>
-  void apply(size_t index, const std::array<T*, optim_algo::kMaxArrays>& arrays, int64_t begin,
+  void apply(size_t index, const std::array<T*, optim_detail::kMaxArrays>& arrays, int64_t begin,
              int64_t end) const {
     T* param = arrays[0];
     const T* grad = arrays[1];
@@ -43,8 +44,8 @@ struct NAdamUpdate {
     const bool decouple = decoupled_weight_decay && weight_decay != 0;
     for (int64_t i = begin; i < end; ++i) {
       if (decouple) param[i] = param[i] * decoupled_scale;
-      const T g = optim_algo::effective_grad(grad[i], param[i], maximize, coupled_decay);
-      exp_avg[i] = optim_algo::lerp_value(exp_avg[i], g, one_minus_beta1);
+      const T g = optim_detail::effective_grad(grad[i], param[i], maximize, coupled_decay);
+      exp_avg[i] = optim_detail::lerp_value(exp_avg[i], g, one_minus_beta1);
       exp_avg_sq[i] = exp_avg_sq[i] * typed_beta2 + one_minus_beta2 * g * g;
       const T denom = std::sqrt(exp_avg_sq[i] / bias_correction2) + typed_eps;
       param[i] = param[i] + grad_coefficient * (g / denom);
@@ -60,12 +61,13 @@ void _fused_nadam_(const std::vector<Tensor>& params, const std::vector<Tensor>&
                    const std::vector<Tensor>& mu_products, const std::vector<Tensor>& state_steps,
                    double lr, double beta1, double beta2, double weight_decay,
                    double momentum_decay, double eps, bool decoupled_weight_decay, bool maximize) {
-  const char* op = "_fused_nadam_";
-  optim_algo::check_lists(op, params, grads, {{"exp_avgs", exp_avgs}, {"exp_avg_sqs", exp_avg_sqs}},
-                          state_steps);
-  optim_algo::check_scalars(op, "mu_products", params, mu_products);
+  constexpr std::string_view op = "_fused_nadam_";
+  optim_detail::check_lists(op, params, grads,
+                            {{"exp_avgs", exp_avgs}, {"exp_avg_sqs", exp_avg_sqs}});
+  optim_detail::check_scalars(op, "state_steps", params, state_steps);
+  optim_detail::check_scalars(op, "mu_products", params, mu_products);
   NAdamUpdate update{{}, lr, beta1, beta2, weight_decay, eps, decoupled_weight_decay, maximize};
-  const std::vector<double> steps = optim_algo::increment_steps(state_steps);
+  const std::vector<double> steps = optim_detail::increment_steps(state_steps);
   for (size_t index = 0; index < steps.size(); ++index) {
     const double mu = momentum_coefficient(beta1, momentum_decay, steps[index]);
     const double mu_next = momentum_coefficient(beta1, momentum_decay, steps[index] + 1);
@@ -76,8 +78,8 @@ void _fused_nadam_(const std::vector<Tensor>& params, const std::vector<Tensor>&
                                    -lr * (1.0 - mu) / (1.0 - mu_product),
                                    -lr * mu_next / (1.0 - mu_product * mu_next)});
   }
-  optim_algo::ParamArrays arrays(params, grads, {exp_avgs, exp_avg_sqs});
-  optim_algo::for_each_chunk(arrays, update);
+  optim_detail::ParamArrays arrays(params, grads, {exp_avgs, exp_avg_sqs});
+  optim_detail::for_each_chunk(arrays, update);
 }
 
 namespace detail {

@@ -44,12 +44,12 @@ TEST(FusedNAdam, MatchesCompositeForEveryOption) {
 
 TEST(FusedNAdam, RejectsAMissingMuProduct) {
   const Tensor param = zeros({2}), step = zeros({});
-  const std::string message = test_support::error_of<RuntimeError>([&] {
+  const std::string message = test_support::error_of<ValueError>([&] {
     _fused_nadam_({param}, {param}, {param}, {param}, {}, {step}, 1e-3, 0.9, 0.999, 0, 4e-3, 1e-8,
                   false, false);
   });
   EXPECT_TRUE(test_support::contains(
-      message, "[_fused_nadam_] expected one tensor in mu_products per parameter (1); got 0"))
+      message, "[_fused_nadam_] expected mu_products to hold one tensor per parameter (1); got 0"))
       << message;
 }
 

@@ -2,9 +2,10 @@
 #include "ember/ops/optim_radam.h"
 
 #include <cmath>
+#include <string_view>
 
 #include "ember/ops/ops.h"
-#include "ember/ops/optim_algo_common.h"
+#include "ember/ops/optim_multi_tensor.h"
 
 namespace ember {
 
@@ -35,7 +36,7 @@ struct RAdamUpdate {
   bool decoupled_weight_decay, maximize;
 
   template <typename T>
-  void apply(size_t index, const std::array<T*, optim_algo::kMaxArrays>& arrays, int64_t begin,
+  void apply(size_t index, const std::array<T*, optim_detail::kMaxArrays>& arrays, int64_t begin,
              int64_t end) const {
     T* param = arrays[0];
     const T* grad = arrays[1];
@@ -53,8 +54,8 @@ struct RAdamUpdate {
     const bool decouple = decoupled_weight_decay && weight_decay != 0;
     for (int64_t i = begin; i < end; ++i) {
       if (decouple) param[i] = param[i] * decoupled_scale;
-      const T g = optim_algo::effective_grad(grad[i], param[i], maximize, coupled_decay);
-      exp_avg[i] = optim_algo::lerp_value(exp_avg[i], g, one_minus_beta1);
+      const T g = optim_detail::effective_grad(grad[i], param[i], maximize, coupled_decay);
+      exp_avg[i] = optim_detail::lerp_value(exp_avg[i], g, one_minus_beta1);
       exp_avg_sq[i] = exp_avg_sq[i] * typed_beta2 + one_minus_beta2 * g * g;
       const T corrected = exp_avg[i] / bias_correction1;
       if (adaptive) {
@@ -73,14 +74,16 @@ void _fused_radam_(const std::vector<Tensor>& params, const std::vector<Tensor>&
                    const std::vector<Tensor>& exp_avgs, const std::vector<Tensor>& exp_avg_sqs,
                    const std::vector<Tensor>& state_steps, double lr, double beta1, double beta2,
                    double weight_decay, double eps, bool decoupled_weight_decay, bool maximize) {
-  optim_algo::check_lists("_fused_radam_", params, grads,
-                          {{"exp_avgs", exp_avgs}, {"exp_avg_sqs", exp_avg_sqs}}, state_steps);
+  constexpr std::string_view op = "_fused_radam_";
+  optim_detail::check_lists(op, params, grads,
+                            {{"exp_avgs", exp_avgs}, {"exp_avg_sqs", exp_avg_sqs}});
+  optim_detail::check_scalars(op, "state_steps", params, state_steps);
   RAdamUpdate update{{}, lr, beta1, beta2, weight_decay, eps, decoupled_weight_decay, maximize};
-  for (double step : optim_algo::increment_steps(state_steps)) {
+  for (double step : optim_detail::increment_steps(state_steps)) {
     update.coefficients.push_back(radam_coefficients(beta1, beta2, step));
   }
-  optim_algo::ParamArrays arrays(params, grads, {exp_avgs, exp_avg_sqs});
-  optim_algo::for_each_chunk(arrays, update);
+  optim_detail::ParamArrays arrays(params, grads, {exp_avgs, exp_avg_sqs});
+  optim_detail::for_each_chunk(arrays, update);
 }
 
 namespace detail {

@@ -2,10 +2,10 @@
 #include "ember/ops/optim_rmsprop.h"
 
 #include <cmath>
+#include <string_view>
 
-#include "ember/base/error.h"
 #include "ember/ops/ops.h"
-#include "ember/ops/optim_algo_common.h"
+#include "ember/ops/optim_multi_tensor.h"
 
 namespace ember {
 
@@ -16,7 +16,7 @@ struct RMSpropUpdate {
   bool centered, maximize;
 
   template <typename T>
-  void apply(size_t, const std::array<T*, optim_algo::kMaxArrays>& arrays, int64_t begin,
+  void apply(size_t, const std::array<T*, optim_detail::kMaxArrays>& arrays, int64_t begin,
              int64_t end) const {
     T* param = arrays[0];
     const T* grad = arrays[1];
@@ -27,11 +27,11 @@ struct RMSpropUpdate {
     const T typed_weight_decay = T(weight_decay), typed_momentum = T(momentum);
     const T typed_lr = T(lr);
     for (int64_t i = begin; i < end; ++i) {
-      const T g = optim_algo::effective_grad(grad[i], param[i], maximize, typed_weight_decay);
+      const T g = optim_detail::effective_grad(grad[i], param[i], maximize, typed_weight_decay);
       square_avg[i] = square_avg[i] * typed_alpha + one_minus_alpha * g * g;
       T avg;
       if (centered) {
-        grad_avg[i] = optim_algo::lerp_value(grad_avg[i], g, one_minus_alpha);
+        grad_avg[i] = optim_detail::lerp_value(grad_avg[i], g, one_minus_alpha);
         avg = std::sqrt(square_avg[i] - grad_avg[i] * grad_avg[i]) + typed_eps;
       } else {
         avg = std::sqrt(square_avg[i]) + typed_eps;
@@ -53,20 +53,16 @@ void _fused_rmsprop_(const std::vector<Tensor>& params, const std::vector<Tensor
                      const std::vector<Tensor>& momentum_buffer_list,
                      const std::vector<Tensor>& state_steps, double lr, double alpha, double eps,
                      double weight_decay, double momentum, bool centered, bool maximize) {
-  const char* op = "_fused_rmsprop_";
-  EMBER_CHECK(centered || grad_avgs.empty(), "[", op,
-              "] expected no grad_avgs when centered is false; got ", grad_avgs.size());
-  EMBER_CHECK(momentum > 0 || momentum_buffer_list.empty(), "[", op,
-              "] expected no momentum_buffer_list when momentum is 0; got ",
-              momentum_buffer_list.size());
-  optim_algo::check_lists(op, params, grads,
-                          {{"square_avgs", square_avgs},
-                           {"grad_avgs", grad_avgs, !centered},
-                           {"momentum_buffer_list", momentum_buffer_list, momentum <= 0}},
-                          state_steps);
-  optim_algo::increment_steps(state_steps);
-  optim_algo::ParamArrays arrays(params, grads, {square_avgs, grad_avgs, momentum_buffer_list});
-  optim_algo::for_each_chunk(
+  constexpr std::string_view op = "_fused_rmsprop_";
+  optim_detail::check_lists(
+      op, params, grads,
+      {{"square_avgs", square_avgs},
+       {"grad_avgs", grad_avgs, centered ? "" : "when centered is false"},
+       {"momentum_buffer_list", momentum_buffer_list, momentum > 0 ? "" : "when momentum is 0"}});
+  optim_detail::check_scalars(op, "state_steps", params, state_steps);
+  optim_detail::increment_steps(state_steps);
+  optim_detail::ParamArrays arrays(params, grads, {square_avgs, grad_avgs, momentum_buffer_list});
+  optim_detail::for_each_chunk(
       arrays, RMSpropUpdate{lr, alpha, eps, weight_decay, momentum, centered, maximize});
 }
 

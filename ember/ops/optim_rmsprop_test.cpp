@@ -49,19 +49,19 @@ TEST(FusedRMSprop, MatchesCompositeForEveryOption) {
 
 TEST(FusedRMSprop, RejectsStateListsOfOptionsThatAreOff) {
   const Tensor param = zeros({2}), step = zeros({});
-  const std::string grad_avgs = test_support::error_of<RuntimeError>([&] {
+  const std::string grad_avgs = test_support::error_of<ValueError>([&] {
     _fused_rmsprop_({param}, {param}, {param}, {param}, {}, {step}, 1e-2, 0.99, 1e-8, 0, 0, false,
                     false);
   });
   EXPECT_TRUE(test_support::contains(
       grad_avgs, "[_fused_rmsprop_] expected no grad_avgs when centered is false; got 1"))
       << grad_avgs;
-  const std::string missing = test_support::error_of<RuntimeError>([&] {
+  const std::string missing = test_support::error_of<ValueError>([&] {
     _fused_rmsprop_({param}, {param}, {param}, {}, {}, {step}, 1e-2, 0.99, 1e-8, 0, 0.9, false,
                     false);
   });
   EXPECT_TRUE(test_support::contains(
-      missing, "expected one tensor in momentum_buffer_list per parameter (1); got 0"))
+      missing, "expected momentum_buffer_list to hold one tensor per parameter (1); got 0"))
       << missing;
 }
 

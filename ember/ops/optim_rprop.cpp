@@ -3,9 +3,10 @@
 
 #include <cmath>
 #include <limits>
+#include <string_view>
 
 #include "ember/ops/ops.h"
-#include "ember/ops/optim_algo_common.h"
+#include "ember/ops/optim_multi_tensor.h"
 
 namespace ember {
 
@@ -21,7 +22,7 @@ struct RpropUpdate {
   bool maximize;
 
   template <typename T>
-  void apply(size_t, const std::array<T*, optim_algo::kMaxArrays>& arrays, int64_t begin,
+  void apply(size_t, const std::array<T*, optim_detail::kMaxArrays>& arrays, int64_t begin,
              int64_t end) const {
     T* param = arrays[0];
     const T* grad = arrays[1];
@@ -52,11 +53,12 @@ void _fused_rprop_(const std::vector<Tensor>& params, const std::vector<Tensor>&
                    const std::vector<Tensor>& prevs, const std::vector<Tensor>& step_sizes,
                    const std::vector<Tensor>& state_steps, double step_size_min,
                    double step_size_max, double etaminus, double etaplus, bool maximize) {
-  optim_algo::check_lists("_fused_rprop_", params, grads,
-                          {{"prevs", prevs}, {"step_sizes", step_sizes}}, state_steps);
-  optim_algo::increment_steps(state_steps);
-  optim_algo::ParamArrays arrays(params, grads, {prevs, step_sizes});
-  optim_algo::for_each_chunk(
+  constexpr std::string_view op = "_fused_rprop_";
+  optim_detail::check_lists(op, params, grads, {{"prevs", prevs}, {"step_sizes", step_sizes}});
+  optim_detail::check_scalars(op, "state_steps", params, state_steps);
+  optim_detail::increment_steps(state_steps);
+  optim_detail::ParamArrays arrays(params, grads, {prevs, step_sizes});
+  optim_detail::for_each_chunk(
       arrays, RpropUpdate{step_size_min, step_size_max, etaminus, etaplus, maximize});
 }
 

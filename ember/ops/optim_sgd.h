@@ -15,8 +15,8 @@ namespace ember {
 //                  g = nesterov ? g + momentum * b : b
 //   p -= lr * g
 // momentum_buffers holds one buffer per parameter (written in place; its contents are ignored on
-// the first step), or is empty when momentum is 0. Parameters of float32/float64 whose tensors are
-// contiguous take one parallel loop over all of them; the others take the composite.
+// the first step), or is empty when momentum is 0. One parallel loop runs over all parameters; one
+// whose tensors are not contiguous float32/float64 is updated through such buffers.
 void _fused_sgd_(const std::vector<Tensor>& params, const std::vector<Tensor>& grads,
                  const std::vector<Tensor>& momentum_buffers, double lr, double momentum,
                  double dampening, double weight_decay, bool nesterov, bool maximize,
@@ -24,9 +24,8 @@ void _fused_sgd_(const std::vector<Tensor>& params, const std::vector<Tensor>& g
 
 namespace detail {
 
-// The same rule for one parameter, written with ordinary ember ops (the fused op's reference and
-// its path for the parameters the loop does not take). momentum_buffer is undefined when momentum
-// is 0.
+// The same rule for one parameter, written with ordinary ember ops (the fused op's test
+// reference). momentum_buffer is undefined when momentum is 0.
 void sgd_step_composite(const Tensor& param, const Tensor& grad, const Tensor& momentum_buffer,
                         double lr, double momentum, double dampening, double weight_decay,
                         bool nesterov, bool maximize, bool is_first_step);

@@ -107,10 +107,10 @@ def test_rmsprop_non_contiguous_parameter_takes_the_same_rule():
 def test_fused_rmsprop_rejects_mismatched_lists():
     param = ember.zeros(2)
     step = ember.zeros(())
-    with pytest.raises(RuntimeError, match=r"\[_fused_rmsprop_\] expected one tensor in "
-                                           r"square_avgs per parameter \(1\); got 0"):
+    with pytest.raises(ValueError, match=r"\[_fused_rmsprop_\] expected square_avgs to hold "
+                                         r"one tensor per parameter \(1\); got 0"):
         ember._C._optim._fused_rmsprop_([param], [param], [], [], [], [step], 0.01, 0.99, 1e-8,
                                         0.0, 0.0, False, False)
-    with pytest.raises(RuntimeError, match=r"expected grads\[0\] to match params\[0\]"):
+    with pytest.raises(ValueError, match=r"expected grads\[0\] of the parameter's shape"):
         ember._C._optim._fused_rmsprop_([param], [ember.zeros(3)], [param], [], [], [step], 0.01,
                                         0.99, 1e-8, 0.0, 0.0, False, False)
