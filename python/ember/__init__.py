@@ -123,3 +123,7 @@ from ember._C import _weight_norm as _weight_norm  # noqa: E402  (torch._weight_
 # isort: split
 # ember.optim builds on ember.nn (its hooks' handles).
 from ember import optim as optim  # noqa: E402
+
+# isort: split
+# ember.utils: data loading (ember.utils.data) and the other utilities.
+from ember import utils as utils  # noqa: E402
