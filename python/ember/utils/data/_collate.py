@@ -67,9 +67,8 @@ def default_collate(batch):
     if isinstance(first, ember.Tensor):
         return _collate_tensors(batch)
     if _is_numpy_value(first):
-        if isinstance(first, np.ndarray) or first.shape == ():
-            if _NUMPY_STRING_KINDS.search(first.dtype.str):
-                raise TypeError(_COLLATE_ERROR.format(first.dtype))
+        if _NUMPY_STRING_KINDS.search(first.dtype.str):
+            raise TypeError(_COLLATE_ERROR.format(first.dtype))
         if isinstance(first, np.ndarray):
             return default_collate([ember.as_tensor(array) for array in batch])
         return ember.as_tensor(np.asarray(batch))

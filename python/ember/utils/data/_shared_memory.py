@@ -8,7 +8,6 @@ ember.from_numpy: no copy on either side. Files a message never reached are remo
 prefix when the loader shuts its workers down (remove_leftovers).
 """
 import contextlib
-import glob
 import itertools
 import mmap
 import os
@@ -103,7 +102,7 @@ def _segment_of(tensor):
 def _reduce_tensor(tensor):
     """ForkingPickler's reduction of a tensor in a worker: the segment's name and layout."""
     unsupported = (type(tensor) is not ember.Tensor or tensor.requires_grad
-                   or not tensor.device.type == "cpu" or tensor.dtype not in _NUMPY_DTYPES
+                   or tensor.device.type != "cpu" or tensor.dtype not in _NUMPY_DTYPES
                    or tensor.numel() == 0)
     if unsupported:
         return tensor.__reduce_ex__(pickle.HIGHEST_PROTOCOL)
@@ -141,6 +140,7 @@ def message_received():
 
 def remove_leftovers(prefix):
     """Removes the segments of a loader that no message delivered (after its workers end)."""
-    for path in glob.glob(os.path.join(_DIRECTORY, glob.escape(prefix) + "*")):
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(path)
+    for name in os.listdir(_DIRECTORY):
+        if name.startswith(prefix):
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(os.path.join(_DIRECTORY, name))

@@ -1,6 +1,7 @@
 """DataLoader as torch.utils.data's: batches of a dataset from the main process (num_workers=0)
 or from worker processes, delivered in sampler order. A worker's batches reach the main process
 through shared memory (_shared_memory), its exceptions with their tracebacks (_worker)."""
+import contextlib
 import itertools
 import multiprocessing
 import queue
@@ -343,6 +344,9 @@ class _MultiProcessingIterator(_BaseIterator):
         self._received_index += 1
         self._try_put_index()
         if isinstance(data, _worker.ExceptionWrapper):
+            # The traceback keeps this iterator alive: end its workers now, not when it dies.
+            if not self._persistent_workers:
+                self._shutdown_workers()
             data.reraise()
         return data
 
@@ -367,4 +371,6 @@ class _MultiProcessingIterator(_BaseIterator):
             _shared_memory.remove_leftovers(self._segment_prefix)
 
     def __del__(self):
-        self._shutdown_workers()
+        # At interpreter exit modules may be gone; the daemon workers end with the process.
+        with contextlib.suppress(Exception):
+            self._shutdown_workers()
