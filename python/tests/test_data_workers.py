@@ -226,6 +226,23 @@ def test_key_error_from_a_worker_stays_a_key_error():
         list(DataLoader(FailsAt(0, KeyError), num_workers=1))
 
 
+def _fail_to_initialise(worker_id):
+    raise ValueError(f"worker {worker_id} cannot start")
+
+
+def test_worker_init_fn_exception_is_reraised():
+    with pytest.raises(ValueError, match="worker 0 cannot start"):
+        list(DataLoader(Identity(4), num_workers=1, worker_init_fn=_fail_to_initialise))
+
+
+def test_unpicklable_exception_type_arrives_as_runtime_error():
+    class LocalError(Exception):
+        pass
+
+    with pytest.raises(RuntimeError, match="Caught LocalError in DataLoader worker process 0"):
+        list(DataLoader(FailsAt(1, LocalError), num_workers=1))
+
+
 def test_timeout_raises_and_ends_the_workers():
     loader = DataLoader(Slow(), num_workers=1, timeout=0.5)
     iterator = iter(loader)
@@ -293,7 +310,8 @@ def test_persistent_workers_are_reused_across_epochs():
 
 def test_prefetch_factor_and_len():
     loader = DataLoader(Identity(9), batch_size=2, num_workers=2, prefetch_factor=1)
-    assert len(loader) == 5 and len(list(loader)) == 5
+    iterator = iter(loader)
+    assert len(loader) == 5 and len(iterator) == 5 and len(list(iterator)) == 5
 
 
 def test_spawn_start_method():

@@ -1,6 +1,7 @@
 """The loop of a DataLoader worker process, its WorkerInfo and the wrapper that carries a
 worker's exception (with its traceback) to the main process."""
 import os
+import pickle
 import queue
 import random
 import sys
@@ -76,8 +77,6 @@ class _KeyErrorMessage(str):
 
 
 def _picklable(exc_type):
-    import pickle
-
     return pickle.loads(pickle.dumps(exc_type)) is exc_type
 
 
