@@ -2,8 +2,6 @@
 import collections.abc
 import re
 
-import numpy as np
-
 import ember
 from ember.utils.data import _shared_memory
 
@@ -18,7 +16,9 @@ def _is_namedtuple(value):
 
 
 def _is_numpy_value(value):
-    return (type(value).__module__ == "numpy" and not isinstance(value, (np.str_, np.bytes_)))
+    """A NumPy array or scalar other than a string (NumPy is imported only once one is met, so
+    that `import ember` does not pay for it)."""
+    return type(value).__module__ == "numpy" and not isinstance(value, (str, bytes))
 
 
 def default_convert(data):
@@ -27,7 +27,7 @@ def default_convert(data):
     if isinstance(data, ember.Tensor):
         return data
     if _is_numpy_value(data):
-        if isinstance(data, np.ndarray) and _NUMPY_STRING_KINDS.search(data.dtype.str):
+        if data.ndim > 0 and _NUMPY_STRING_KINDS.search(data.dtype.str):
             return data
         return ember.as_tensor(data)
     if isinstance(data, collections.abc.Mapping):
@@ -69,9 +69,11 @@ def default_collate(batch):
     if _is_numpy_value(first):
         if _NUMPY_STRING_KINDS.search(first.dtype.str):
             raise TypeError(_COLLATE_ERROR.format(first.dtype))
-        if isinstance(first, np.ndarray):
+        if first.ndim > 0:
             return default_collate([ember.as_tensor(array) for array in batch])
-        return ember.as_tensor(np.asarray(batch))
+        import numpy
+
+        return ember.as_tensor(numpy.asarray(batch))
     if isinstance(first, bool):
         return ember.tensor(batch, dtype=ember.bool)
     if isinstance(first, float):

@@ -16,8 +16,6 @@ import tempfile
 import weakref
 from multiprocessing.reduction import ForkingPickler
 
-import numpy as np
-
 import ember
 
 _DIRECTORY = ("/dev/shm" if os.path.isdir("/dev/shm") and os.access("/dev/shm", os.W_OK)
@@ -75,6 +73,8 @@ def empty_shared(shape, dtype):
         numel *= size
     if _prefix is None or numpy_dtype is None or numel == 0:
         return None
+    import numpy as np  # here: `import ember` does not pay for NumPy
+
     nbytes = numel * np.dtype(numpy_dtype).itemsize
     path = os.path.join(_DIRECTORY, f"{_prefix}{next(_counter)}")
     descriptor = os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600)
@@ -129,6 +129,8 @@ def _rebuild_tensor(path, nbytes, numpy_dtype, shape, strides, offset):
             os.close(descriptor)
         os.unlink(path)
         _received[path] = mapping
+    import numpy as np
+
     array = np.ndarray(shape, dtype=numpy_dtype, buffer=mapping, offset=offset, strides=strides)
     return ember.from_numpy(array)
 

@@ -7,8 +7,6 @@ import random
 import sys
 import traceback
 
-import numpy as np
-
 import ember
 from ember.utils.data import _shared_memory
 
@@ -92,6 +90,8 @@ def _seed_worker(seed, worker_id, base_seed):
     ember.set_num_threads(1)
     ember.manual_seed(seed)
     random.seed(seed)
+    import numpy as np  # here: `import ember` does not pay for NumPy
+
     np.random.seed(np.random.SeedSequence([worker_id, base_seed]).generate_state(4))
 
 
