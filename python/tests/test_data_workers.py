@@ -7,6 +7,8 @@ import multiprocessing
 import os
 import random
 import signal
+import subprocess
+import sys
 import time
 
 import numpy as np
@@ -288,6 +290,29 @@ def test_keyboard_interrupt_while_waiting_for_a_batch_ends_the_workers():
     finally:
         signal.signal(signal.SIGALRM, previous)
     assert children_gone(pids)
+
+
+_KILLED_PARENT = """
+import os, signal, sys
+import ember
+from ember.utils.data import DataLoader, TensorDataset
+iterator = iter(DataLoader(TensorDataset(ember.arange(40)), batch_size=2, num_workers=2))
+next(iterator)
+print(os.getpid(), *(worker.pid for worker in iterator._workers), flush=True)
+os.kill(os.getpid(), signal.SIGKILL)
+"""
+
+
+def test_workers_exit_when_the_main_process_is_killed():
+    child = subprocess.run([sys.executable, "-c", _KILLED_PARENT], capture_output=True,
+                           text=True, timeout=60)
+    assert child.returncode == -signal.SIGKILL, child.stderr
+    parent, *pids = (int(pid) for pid in child.stdout.split())
+    assert len(pids) == 2 and children_gone(pids, wait=10.0)
+    # The workers removed the shared-memory batches that the dead process never received.
+    if os.path.isdir("/dev/shm"):
+        prefix = f"ember-dataloader-{parent}-"
+        assert not [name for name in os.listdir("/dev/shm") if name.startswith(prefix)]
 
 
 def test_persistent_workers_are_reused_across_epochs():

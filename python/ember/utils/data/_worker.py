@@ -192,6 +192,9 @@ def worker_loop(dataset, is_iterable, index_queue, result_queue, done_event, aut
             del result
     except KeyboardInterrupt:
         pass  # the main process handles the interrupt and ends the workers
-    if done_event.is_set():
+    if done_event.is_set() or os.getppid() != parent_pid:
+        # Nobody will read what is still queued: exit without waiting to flush it.
         result_queue.cancel_join_thread()
         result_queue.close()
+    if os.getppid() != parent_pid:
+        _shared_memory.remove_leftovers(f"{segment_prefix}{worker_id}-")
