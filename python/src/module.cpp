@@ -133,4 +133,5 @@ NB_MODULE(_C, module) {
   init_optim(module);
   // ember.safetensors' reader and writer: ember._C._safetensors (python/src/serialize_*.cpp).
   init_serialize_safetensors(module);
+  init_serialize_dlpack(module, tensor_class);
 }
