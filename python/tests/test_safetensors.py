@@ -131,6 +131,20 @@ def test_save_file_is_atomic_and_leaves_no_temporary_files(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["x.safetensors"]
 
 
+def test_save_model_and_load_model(tmp_path):
+    ember.manual_seed(0)
+    model = ember.nn.Sequential(ember.nn.Linear(3, 4), ember.nn.ReLU(), ember.nn.Linear(4, 2))
+    path = tmp_path / "model.safetensors"
+    st.save_model(model, path, metadata={"epoch": "3"})
+    other = ember.nn.Sequential(ember.nn.Linear(3, 4), ember.nn.ReLU(), ember.nn.Linear(4, 2))
+    assert st.load_model(other, path) == ([], [])
+    for (name, a), (_, b) in zip(model.state_dict().items(), other.state_dict().items()):
+        assert same(a, b), name
+    smaller = ember.nn.Sequential(ember.nn.Linear(3, 4))
+    missing, unexpected = st.load_model(smaller, path, strict=False)
+    assert missing == [] and sorted(unexpected) == ["2.bias", "2.weight"]
+
+
 # RELIABILITY.md L1-L13, one rule per test, each with its own error class.
 def test_l1_fewer_than_8_bytes():
     with pytest.raises(st.HeaderTooSmall, match="at least 8 bytes"):

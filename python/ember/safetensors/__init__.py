@@ -8,8 +8,8 @@ import os
 
 from ember._C import _safetensors as _impl
 
-__all__ = ["SafetensorError", "load", "load_file", "safe_open", "save", "save_file",
-           *_impl._error_kinds]
+__all__ = ["SafetensorError", "load", "load_file", "load_model", "safe_open", "save",
+           "save_file", "save_model", *_impl._error_kinds]
 
 SafetensorError = _impl.SafetensorError
 globals().update({name: getattr(_impl, name) for name in _impl._error_kinds})
@@ -53,6 +53,24 @@ def load_file(filename, device="cpu"):
     The tensors of a safetensors file, read into one buffer that they share."""
     tensors, _ = _impl.load_file(os.fspath(filename))
     return _to_device(tensors, device)
+
+
+def save_model(model, filename, metadata=None, force_contiguous=False):
+    """save_model(model, filename, metadata=None, force_contiguous=False) -> None
+
+    Saves ``model.state_dict()`` with :func:`save_file` (tensors are always packed, so
+    ``force_contiguous`` is accepted for compatibility only)."""
+    del force_contiguous
+    save_file(dict(model.state_dict()), filename, metadata)
+
+
+def load_model(model, filename, strict=True, device="cpu"):
+    """load_model(model, filename, strict=True, device="cpu") -> (missing, unexpected)
+
+    Loads a file written by :func:`save_model` (or any safetensors state dict) into ``model``
+    through ``load_state_dict``; returns the missing and unexpected keys."""
+    result = model.load_state_dict(load_file(filename, device), strict=strict)
+    return list(result.missing_keys), list(result.unexpected_keys)
 
 
 class _Slice:
