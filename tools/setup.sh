@@ -30,6 +30,8 @@ fi
 "$venv/bin/python" -m pip install -q --upgrade pip >/dev/null
 # ruff is pinned: a new release adds rules, and CI's style gate must not change under a commit.
 "$venv/bin/python" -m pip install -q numpy scipy pytest nanobind scikit-build-core ruff==0.17.6
+# The PyPI safetensors package: a test dependency (ember.safetensors' interop tests).
+"$venv/bin/python" -m pip install -q safetensors
 
 # The Python package: an incremental build in build/python-* (ccache makes rebuilds cheap).
 "$venv/bin/python" -m pip install -q --no-build-isolation "$root"

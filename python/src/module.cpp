@@ -10,6 +10,7 @@
 #include "ember/tensor/allocator.h"
 #include "nn.h"
 #include "optim.h"
+#include "serialize.h"
 
 namespace nb = nanobind;
 
@@ -130,4 +131,6 @@ NB_MODULE(_C, module) {
   init_nn_unpool(nn_module);
   // ember.optim's fused update ops: ember._C._optim (python/src/optim*.cpp).
   init_optim(module);
+  // ember.safetensors' reader and writer: ember._C._safetensors (python/src/serialize_*.cpp).
+  init_serialize_safetensors(module);
 }
