@@ -123,3 +123,8 @@ from ember._C import _weight_norm as _weight_norm  # noqa: E402  (torch._weight_
 # isort: split
 # ember.optim builds on ember.nn (its hooks' handles).
 from ember import optim as optim  # noqa: E402
+
+# isort: split
+# ember.save / ember.load (checkpoints; python/ember/serialization.py).
+from ember.serialization import load as load  # noqa: E402
+from ember.serialization import save as save  # noqa: E402

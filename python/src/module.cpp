@@ -133,4 +133,6 @@ NB_MODULE(_C, module) {
   init_optim(module);
   // ember.safetensors' reader and writer: ember._C._safetensors (python/src/serialize_*.cpp).
   init_serialize_safetensors(module);
+  // ember.save / ember.load's format: ember._C._checkpoint (python/src/serialize_checkpoint.cpp).
+  init_serialize_checkpoint(module);
 }

@@ -9,5 +9,7 @@ namespace ember::python {
 
 // ember._C._safetensors (python/src/serialize_safetensors.cpp).
 void init_serialize_safetensors(nanobind::module_& module);
+// ember._C._checkpoint (python/src/serialize_checkpoint.cpp).
+void init_serialize_checkpoint(nanobind::module_& module);
 
 }  // namespace ember::python
