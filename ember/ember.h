@@ -39,3 +39,5 @@
 #include "ember/tensor/tensor.h"
 // ember.optim (the optimizers and learning-rate schedulers).
 #include "ember/optim/optim.h"
+// ember::save / ember::load (checkpoints, docs/checkpoint_format.md).
+#include "ember/checkpoint/serialize.h"
