@@ -10,7 +10,7 @@ import subprocess
 import pytest
 
 import ember
-import ember.nn.functional as F
+from ember.nn.functional import mse_loss
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 PROGRAM = os.environ.get(
@@ -48,7 +48,7 @@ class Run:
             x = ember.randn(8, 4)
             y = (x * x).sum(1, keepdim=True)
             self.adam.zero_grad()
-            F.mse_loss(self.net(x), y).backward()
+            mse_loss(self.net(x), y).backward()
             self.adam.step()
         self.scheduler.step()
         self.epoch += 1
