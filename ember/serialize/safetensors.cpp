@@ -18,7 +18,6 @@
 #include "ember/serialize/json.h"
 #include "ember/serialize/mapped_file.h"
 #include "ember/tensor/storage.h"
-#include "ember/tensor/tensor_impl.h"
 
 static_assert(std::endian::native == std::endian::little,
               "safetensors data is little-endian; big-endian hosts would need byte swaps");
@@ -545,31 +544,15 @@ Contents load_file_contents(const std::string& path, bool mmap) {
   char first[8] = {};
   read_all(fd, first, std::min<uint64_t>(size, 8), path);
   header_length(std::string_view(first, std::min<uint64_t>(size, 8)), size);
-  // One buffer of the file's real size holds it all; the tensors view it.
+  // One buffer of the file's real size holds it all; the tensors view it (no second copy).
   IntrusivePtr<Storage> storage = Storage::allocate(size, Device(kCPU));
   char* base = static_cast<char*>(storage->data());
   std::memcpy(base, first, 8);
   read_all(fd, base + 8, size - 8, path);
   const Header header = parse_header(std::string_view(base, size), size);
-  Contents contents;
-  contents.metadata = header.metadata;
-  for (const TensorInfo& info : header.tensors) {
-    if (!info.dtype) view_or_copy(info, nullptr, nullptr);  // raises UnsupportedDtype
-    const uint64_t offset = header.data_start + info.begin;
-    const size_t element = itemsize(*info.dtype);
-    Tensor tensor;
-    if (offset % element == 0) {
-      Shape shape(info.shape.begin(), info.shape.end());
-      Strides strides = contiguous_strides(shape);
-      tensor =
-          Tensor(IntrusivePtr<TensorImpl>::make(storage, static_cast<int64_t>(offset / element),
-                                                std::move(shape), std::move(strides), *info.dtype));
-    } else {
-      tensor = from_blob_copy(base + offset, info.shape, *info.dtype);
-    }
-    contents.tensors.emplace(info.name, std::move(tensor));
-  }
-  return contents;
+  // Each tensor gets a storage of its own over its bytes (so storage identity means what it
+  // means for tensors made any other way); those storages keep the buffer alive.
+  return contents_of(header, base + header.data_start, [storage](void*) {});
 }
 
 TensorMap load_file(const std::string& path, bool mmap) {

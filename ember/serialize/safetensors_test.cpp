@@ -83,6 +83,17 @@ TEST(Safetensors, RoundTripsEveryDtypeThroughBytesFilesAndMappings) {
   std::filesystem::remove(path);
 }
 
+TEST(Safetensors, LoadedTensorsHaveStoragesOfTheirOwn) {
+  const std::string path = temp_path("storages.safetensors");
+  save_file({{"a", ones({2}, kFloat32)}, {"b", ones({3}, kInt64)}}, path);
+  for (bool mmap : {false, true}) {
+    const TensorMap loaded = load_file(path, mmap);
+    EXPECT_NE(loaded.at("a").storage().get(), loaded.at("b").storage().get());
+    EXPECT_EQ(loaded.at("b").storage()->nbytes(), 24u);
+  }
+  std::filesystem::remove(path);
+}
+
 TEST(Safetensors, WritesAlignedSortedPaddedHeaders) {
   const std::string bytes =
       save({{"b", ones({3}, kInt8)}, {"a", ones({1}, kFloat64)}, {"c", ones({2}, kFloat64)}});

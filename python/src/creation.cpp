@@ -118,11 +118,22 @@ void init_creation(nb::module_& module) {
         if (nb::isinstance<Tensor>(data)) {
           return to(nb::cast<const Tensor&>(data), to_device(device), to_dtype(dtype));
         }
+        // A NumPy array is viewed (no copy) when from_numpy can; to() copies only for another
+        // dtype or device. Others (negative strides, object arrays) are copied below.
+        if (nb::hasattr(data, "__array_interface__") && !is_python_number(data)) {
+          static nb::handle from_numpy =
+              nb::object(nb::module_::import_("ember").attr("from_numpy")).release();
+          try {
+            return to(nb::cast<Tensor>(from_numpy(data)), to_device(device), to_dtype(dtype));
+          } catch (const nb::python_error&) {
+          }
+        }
         return tensor_from_python(data, to_dtype(dtype), to_device(device));
       },
       nb::arg("data"), nb::arg("dtype") = nb::none(), nb::arg("device") = nb::none(),
       nb::sig("def as_tensor(data, dtype=None, device=None) -> Tensor"),
-      "data as a tensor, without a copy when it already is one of that dtype and device.");
+      "data as a tensor, without a copy when it already is a tensor or a NumPy array of that "
+      "dtype and device.");
   module.def(
       "scalar_tensor",
       [](nb::handle value, nb::handle dtype) {

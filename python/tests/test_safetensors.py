@@ -258,6 +258,18 @@ def test_files_written_by_ember_are_read_by_the_safetensors_package(tmp_path):
     assert set(loaded) == set(tensors)
 
 
+def test_the_safetensors_package_validates_ember_bfloat16_files(tmp_path):
+    # NumPy has no bfloat16, so the package reads the header (its validation) and not the values.
+    from safetensors import safe_open
+
+    path = tmp_path / "bf16.safetensors"
+    st.save_file(every_dtype(), path, metadata={"k": "v"})
+    with safe_open(str(path), framework="numpy") as f:
+        assert sorted(f.keys()) == sorted(DTYPES)
+        assert f.metadata() == {"k": "v"}
+        assert f.get_slice("BF16").get_dtype() == "BF16"
+
+
 def test_files_written_by_the_safetensors_package_are_read_by_ember(tmp_path):
     path = tmp_path / "reference.safetensors"
     arrays = {name: np.arange(6).reshape(2, 3).astype(dtype) for name, dtype in NUMPY.items()}

@@ -1,0 +1,1 @@
+from ember.utils import dlpack as dlpack
