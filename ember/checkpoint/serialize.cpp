@@ -183,7 +183,8 @@ void load(Tensor& tensor, const std::string& path) { tensor = load(path).to_tens
 
 void load(std::vector<Tensor>& tensors, const std::string& path) {
   tensors.clear();
-  for (const serialize::Value& element : load(path).elements()) {
+  const serialize::Value list = load(path);
+  for (const serialize::Value& element : list.elements()) {
     tensors.push_back(element.to_tensor());
   }
 }
