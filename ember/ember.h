@@ -42,3 +42,5 @@
 // ember::safetensors (ember/serialize/; DLPack is ember/serialize/dlpack.h, as libtorch keeps
 // ATen/DLConvertor.h out of torch/torch.h).
 #include "ember/serialize/safetensors.h"
+// ember::save / ember::load (checkpoints, docs/checkpoint_format.md).
+#include "ember/checkpoint/serialize.h"

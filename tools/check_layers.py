@@ -18,6 +18,8 @@ import sys
 LAYERS = ["base", "tensor", "elementwise", "backend_cpu", "ops", "autograd", "nn", "optim"]
 # serialize sits above autograd and below nn (ember/serialize/CMakeLists.txt).
 LAYERS.insert(LAYERS.index("nn"), "serialize")
+# checkpoint (ember::save / ember::load) sits above optim (ember/CMakeLists.txt).
+LAYERS.append("checkpoint")
 
 # Mangled names of entities in namespace ember (functions, data, vtables, typeinfo, guards and
 # statics of ember functions), whatever their return type; std templates on ember types excluded.

@@ -127,3 +127,8 @@ from ember import optim as optim  # noqa: E402
 # isort: split
 # ember.utils: data loading (ember.utils.data) and the other utilities.
 from ember import utils as utils  # noqa: E402
+
+# isort: split
+# ember.save / ember.load (checkpoints; python/ember/serialization.py).
+from ember.serialization import load as load  # noqa: E402
+from ember.serialization import save as save  # noqa: E402

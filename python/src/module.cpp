@@ -134,4 +134,6 @@ NB_MODULE(_C, module) {
   // ember.safetensors' reader and writer: ember._C._safetensors (python/src/serialize_*.cpp).
   init_serialize_safetensors(module);
   init_serialize_dlpack(module, tensor_class);
+  // ember.save / ember.load's format: ember._C._checkpoint (python/src/serialize_checkpoint.cpp).
+  init_serialize_checkpoint(module);
 }

@@ -492,6 +492,7 @@ NON_OPS = {"manual_seed", "initial_seed", "set_num_threads", "get_num_threads",
            "is_anomaly_enabled", "set_anomaly_enabled", "record_function", "set_printoptions"}
 NON_OPS |= {"linalg.LinAlgError"}  # an exception type
 NON_OPS |= {"from_dlpack"}  # a DLPack conversion (test_dlpack.py)
+NON_OPS |= {"save", "load"}  # checkpoints (test_serialization.py)
 # Tensor methods that are not ops: metadata, conversion to Python / numpy, device moves, and
 # autograd's graph handling.
 NON_OP_METHODS = {"size", "stride", "dim", "ndimension", "numel", "nelement", "element_size",
