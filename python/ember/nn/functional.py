@@ -329,3 +329,7 @@ def affine_grid(theta, size, align_corners=None):
     (N, C, H, W) (or (N, D, H, W, 3) of theta (N, 3, 4) for size (N, C, D, H, W)).
     """
     return _nn.affine_grid(theta, list(size), align_corners)
+
+# Multi-head attention (issue 11): the C++ frontend's functional, which nn.MultiheadAttention
+# calls too.
+multi_head_attention_forward = _nn.multi_head_attention_forward
