@@ -50,8 +50,8 @@ TEST(MultiheadAttention, ParameterNamesAreTorchs) {
   EXPECT_EQ(separate->v_proj_weight.sizes(), (std::vector<int64_t>{4, 5}));
 }
 
-// The cross-language check: python/tests/test_nn_transformer.py draws the same table
-// (test_seeded_initialisation_is_the_table_shared_with_cpp).
+// The cross-language check: python/tests/test_nn_init.py draws the same table
+// (test_multihead_attention_initialisation_matches_the_cpp_frontend).
 TEST(MultiheadAttention, SeededInitialisationIsTheTableSharedWithPython) {
   manual_seed(2024);
   MultiheadAttention attention(MultiheadAttentionOptions(2, 1).add_bias_kv(true));

@@ -176,7 +176,8 @@ std::tuple<Tensor, Tensor> multi_head_attention_forward(
   const int64_t src_len = k.size(1);
   if (key_padding_mask.defined()) {
     EMBER_CHECK(key_padding_mask.size(0) == bsz && key_padding_mask.size(1) == src_len, "[", kOp,
-                "] expected key_padding_mask of shape (N, S) = (", bsz, ", ", src_len,
+                "] expected key_padding_mask of shape (N, S) = (", bsz, ", ",
+                src_len - (bias_k.defined() ? 1 : 0) - (options.add_zero_attn() ? 1 : 0),
                 "); got shape ", options.key_padding_mask().shape());
     const Tensor per_head = key_padding_mask.view({bsz, 1, 1, src_len})
                                 .expand({bsz, num_heads, 1, src_len})
