@@ -1,4 +1,5 @@
-"""op_db entries of one op family: multi-head attention (nn.functional.multi_head_attention_forward).
+"""op_db entries of one op family: multi-head attention
+(nn.functional.multi_head_attention_forward).
 
 Checked against ref_multi_head_attention, numpy written from PyTorch's documented equations:
 project q, k, v; append bias_k/bias_v and a zero key; split the heads; softmax(q k^T / sqrt(d) +

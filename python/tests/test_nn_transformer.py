@@ -12,7 +12,6 @@ import ember
 from ember import nn
 from ember.nn import functional as F  # noqa: N812 (PyTorch's idiom)
 
-
 ref_multi_head_attention = OPS_BY_NAME["nn.functional.multi_head_attention_forward"].ref
 
 
