@@ -14,6 +14,7 @@ from ember.nn._shape_functional import *  # noqa: F403  (pad, embedding, pixel_s
 
 linear = _nn.linear
 bilinear = _nn.bilinear
+scaled_dot_product_attention = _nn.scaled_dot_product_attention
 
 # ---------------------------------------------------------------- losses (ember/ops/nn_loss.h)
 
