@@ -6,8 +6,9 @@
 #include <string_view>
 #include <tuple>
 
+#include "ember/base/error.h"
 #include "ember/nn/functional/multihead_attention.h"
-#include "ember/ops/linalg.h"
+#include "ember/ops/attention.h"
 #include "ember/ops/nn_activation.h"
 #include "ember/ops/nn_dropout.h"
 #include "ember/ops/nn_linear.h"
@@ -150,6 +151,11 @@ std::tuple<Tensor, Tensor> multi_head_attention_forward(
                 "); got shape ", attn_mask.shape());
     if (attn_mask.dim() == 2) attn_mask = attn_mask.unsqueeze(0);
   }
+  // PyTorch's rule: without weights or key padding, the causal hint replaces the mask (the
+  // attention kernel then skips the masked blocks instead of adding -inf).
+  const bool causal_kernel =
+      options.is_causal() && !key_padding_mask.defined() && !options.need_weights();
+  if (causal_kernel) attn_mask = Tensor();
 
   auto [q, k, v] = project(query, key, value, options);
   const Tensor& bias_k = options.bias_k();
@@ -186,6 +192,21 @@ std::tuple<Tensor, Tensor> multi_head_attention_forward(
   }
   const double dropout_p = options.training() ? options.dropout_p() : 0.0;
 
+  if (!options.need_weights()) {
+    // (N * num_heads, ., head_dim) as (N, num_heads, ., head_dim) for the attention kernel.
+    if (attn_mask.defined()) {
+      attn_mask = attn_mask.size(0) == 1 ? attn_mask.unsqueeze(0)
+                                         : attn_mask.view({bsz, num_heads, -1, src_len});
+    }
+    const Tensor attended = scaled_dot_product_attention(
+        q.reshape({bsz, num_heads, tgt_len, head_dim}),
+        k.reshape({bsz, num_heads, src_len, head_dim}),
+        v.reshape({bsz, num_heads, src_len, head_dim}), attn_mask, dropout_p, causal_kernel);
+    Tensor output = attended.permute({2, 0, 1, 3}).reshape({tgt_len * bsz, embed_dim});
+    output =
+        linear(output, options.out_proj_weight(), options.out_proj_bias()).view({tgt_len, bsz, -1});
+    return {batched ? output : output.squeeze(1), Tensor()};
+  }
   Tensor scores = bmm(q * (1.0 / std::sqrt(static_cast<double>(head_dim))), k.transpose(1, 2));
   if (attn_mask.defined()) scores = scores + attn_mask;
   Tensor weights = softmax(scores, -1);
@@ -194,7 +215,6 @@ std::tuple<Tensor, Tensor> multi_head_attention_forward(
   Tensor output = attended.transpose(0, 1).reshape({tgt_len * bsz, embed_dim});
   output =
       linear(output, options.out_proj_weight(), options.out_proj_bias()).view({tgt_len, bsz, -1});
-  if (!options.need_weights()) return {batched ? output : output.squeeze(1), Tensor()};
   weights = weights.view({bsz, num_heads, tgt_len, src_len});
   if (options.average_attn_weights()) weights = weights.mean({1});
   if (!batched) return {output.squeeze(1), weights.squeeze(0)};
