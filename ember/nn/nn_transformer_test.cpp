@@ -73,6 +73,20 @@ TEST(MultiheadAttention, SeededInitialisationIsTheTableSharedWithPython) {
   }
 }
 
+// A seeded Transformer draws what Python's draws (test_nn_init.py,
+// test_transformer_initialisation_matches_the_cpp_frontend): the layer copies draw nothing, then
+// xavier_uniform_ re-draws every matrix. The checksum is the sum of |parameter| in float64,
+// parameter by parameter in state-dict order.
+TEST(Transformer, SeededInitialisationIsTheChecksumSharedWithPython) {
+  manual_seed(7);
+  Transformer transformer(TransformerOptions(4, 2, 2, 1).dim_feedforward(6));
+  double checksum = 0.0;
+  for (const auto& item : transformer->named_parameters()) {
+    checksum += item.value().detach().to(ScalarType::Float64).abs().sum().item<double>();
+  }
+  EXPECT_EQ(checksum, 0x1.6c617074032p+7);
+}
+
 TEST(MultiheadAttention, ComputesScaledDotProductAttentionOfTheProjections) {
   MultiheadAttention attention = identity_attention(3);
   const Tensor x = randn({4, 2, 3});  // (L, N, E)

@@ -309,3 +309,16 @@ def test_multihead_attention_initialisation_matches_the_cpp_frontend():
     for tensor, expected in zip(parameters, MULTIHEAD_ATTENTION_TABLE):
         values = [float.fromhex(v) if isinstance(v, str) else v for v in expected]
         assert tensor.reshape(-1).tolist() == values
+
+
+def test_transformer_initialisation_matches_the_cpp_frontend():
+    """A seeded Transformer(4, 2, 2, 1, dim_feedforward=6): the encoder's deep copies draw nothing
+    and xavier_uniform_ re-draws every matrix, as the C++ frontend's
+    (Transformer.SeededInitialisationIsTheChecksumSharedWithPython in
+    ember/nn/nn_transformer_test.cpp): the sum of |parameter| in float64, in state-dict order."""
+    ember.manual_seed(7)
+    transformer = nn.Transformer(4, 2, 2, 1, dim_feedforward=6)
+    checksum = 0.0
+    for parameter in transformer.state_dict().values():
+        checksum += parameter.double().abs().sum().item()
+    assert checksum == float.fromhex("0x1.6c61707403200p+7")
