@@ -12,6 +12,7 @@
 #include "ember/base/version.h"
 #include "ember/base/warning.h"
 #include "ember/nn/nn.h"
+#include "ember/ops/attention.h"
 #include "ember/ops/indexing.h"
 #include "ember/ops/linalg.h"
 #include "ember/ops/math.h"

@@ -129,6 +129,8 @@ NB_MODULE(_C, module) {
   init_nn_conv(nn_module, module);
   init_nn_interp(nn_module);
   init_nn_unpool(nn_module);
+  init_nn_transformer(nn_module);
+  init_nn_attention(nn_module);
   // ember.optim's fused update ops: ember._C._optim (python/src/optim*.cpp).
   init_optim(module);
   // ember.safetensors' reader and writer: ember._C._safetensors (python/src/serialize_*.cpp).

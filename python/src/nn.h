@@ -18,5 +18,7 @@ void init_nn_shape(nb::module_& nn, nb::module_& module);
 void init_nn_conv(nb::module_& nn, nb::module_& module);
 void init_nn_interp(nb::module_& nn);
 void init_nn_unpool(nb::module_& nn);
+void init_nn_transformer(nb::module_& nn);
+void init_nn_attention(nb::module_& nn);
 
 }  // namespace ember::python

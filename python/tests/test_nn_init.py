@@ -281,3 +281,44 @@ def test_norm_layer_state_matches_the_cpp_frontend():
         "prelu.weight", "bn.weight", "bn.bias", "bn.running_mean", "bn.running_var",
         "bn.num_batches_tracked", "ln.weight", "ln.bias", "gn.weight", "gn.bias"]
     assert net.bn.num_batches_tracked.dtype == ember.int64
+
+
+# MultiheadAttention(2, 1, add_bias_kv=True) after manual_seed(2024), as the C++ frontend draws
+# it (MultiheadAttention.SeededInitialisationIsTheTableSharedWithPython in
+# ember/nn/nn_transformer_test.cpp): in_proj_weight, in_proj_bias, bias_k, bias_v,
+# out_proj.weight, out_proj.bias.
+MULTIHEAD_ATTENTION_TABLE = [
+    ["0x1.4c5138p-2", "-0x1.cb945p-3", "-0x1.d8bf58p-2", "0x1.1d6c4cp-3", "-0x1.5c3a7ep-1",
+     "0x1.21c048p-1", "-0x1.7a789p-1", "-0x1.551a38p-1", "-0x1.5c6384p-3", "-0x1.5f2d9cp-2",
+     "0x1.3afd68p-3", "0x1.b0f6dep-1"],
+    [0.0] * 6,
+    ["0x1.5df80ap-5", "0x1.18c3a8p-1"],
+    ["-0x1.37a9aep-1", "-0x1.64f79p+0"],
+    ["0x1.2c516p-3", "-0x1.4f27fcp-2", "0x1.5ee30ep-1", "-0x1.2d823ap-1"],
+    [0.0] * 2,
+]
+
+
+def test_multihead_attention_initialisation_matches_the_cpp_frontend():
+    """PyTorch's draw order (out_proj's Linear, xavier_uniform_ in_proj_weight, xavier_normal_
+    bias_k and bias_v) gives the C++ frontend's parameters bit for bit."""
+    ember.manual_seed(2024)
+    attention = nn.MultiheadAttention(2, 1, add_bias_kv=True)
+    parameters = list(attention.state_dict().values())
+    assert len(parameters) == len(MULTIHEAD_ATTENTION_TABLE)
+    for tensor, expected in zip(parameters, MULTIHEAD_ATTENTION_TABLE):
+        values = [float.fromhex(v) if isinstance(v, str) else v for v in expected]
+        assert tensor.reshape(-1).tolist() == values
+
+
+def test_transformer_initialisation_matches_the_cpp_frontend():
+    """A seeded Transformer(4, 2, 2, 1, dim_feedforward=6): the encoder's deep copies draw nothing
+    and xavier_uniform_ re-draws every matrix, as the C++ frontend's
+    (Transformer.SeededInitialisationIsTheChecksumSharedWithPython in
+    ember/nn/nn_transformer_test.cpp): the sum of |parameter| in float64, in state-dict order."""
+    ember.manual_seed(7)
+    transformer = nn.Transformer(4, 2, 2, 1, dim_feedforward=6)
+    checksum = 0.0
+    for parameter in transformer.state_dict().values():
+        checksum += parameter.double().abs().sum().item()
+    assert checksum == float.fromhex("0x1.6c61707403200p+7")

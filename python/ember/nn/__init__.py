@@ -80,6 +80,7 @@ from ember.nn.modules import Module as Module
 from ember.nn.modules import ModuleDict as ModuleDict
 from ember.nn.modules import ModuleList as ModuleList
 from ember.nn.modules import MSELoss as MSELoss
+from ember.nn.modules import MultiheadAttention as MultiheadAttention
 from ember.nn.modules import MultiLabelMarginLoss as MultiLabelMarginLoss
 from ember.nn.modules import MultiLabelSoftMarginLoss as MultiLabelSoftMarginLoss
 from ember.nn.modules import MultiMarginLoss as MultiMarginLoss
@@ -113,6 +114,11 @@ from ember.nn.modules import Softsign as Softsign
 from ember.nn.modules import Tanh as Tanh
 from ember.nn.modules import Tanhshrink as Tanhshrink
 from ember.nn.modules import Threshold as Threshold
+from ember.nn.modules import Transformer as Transformer
+from ember.nn.modules import TransformerDecoder as TransformerDecoder
+from ember.nn.modules import TransformerDecoderLayer as TransformerDecoderLayer
+from ember.nn.modules import TransformerEncoder as TransformerEncoder
+from ember.nn.modules import TransformerEncoderLayer as TransformerEncoderLayer
 from ember.nn.modules import TripletMarginLoss as TripletMarginLoss
 from ember.nn.modules import Unflatten as Unflatten
 from ember.nn.modules import Unfold as Unfold

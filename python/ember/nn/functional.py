@@ -14,6 +14,7 @@ from ember.nn._shape_functional import *  # noqa: F403  (pad, embedding, pixel_s
 
 linear = _nn.linear
 bilinear = _nn.bilinear
+scaled_dot_product_attention = _nn.scaled_dot_product_attention
 
 # ---------------------------------------------------------------- losses (ember/ops/nn_loss.h)
 
@@ -329,3 +330,7 @@ def affine_grid(theta, size, align_corners=None):
     (N, C, H, W) (or (N, D, H, W, 3) of theta (N, 3, 4) for size (N, C, D, H, W)).
     """
     return _nn.affine_grid(theta, list(size), align_corners)
+
+# Multi-head attention (issue 11): the C++ frontend's functional, which nn.MultiheadAttention
+# calls too.
+multi_head_attention_forward = _nn.multi_head_attention_forward

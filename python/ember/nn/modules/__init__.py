@@ -79,6 +79,7 @@ from ember.nn.modules.loss import SmoothL1Loss as SmoothL1Loss
 from ember.nn.modules.loss import SoftMarginLoss as SoftMarginLoss
 from ember.nn.modules.loss import TripletMarginLoss as TripletMarginLoss
 from ember.nn.modules.module import Module as Module
+from ember.nn.modules.multihead_attention import MultiheadAttention as MultiheadAttention
 from ember.nn.modules.normalization import GroupNorm as GroupNorm
 from ember.nn.modules.normalization import LayerNorm as LayerNorm
 from ember.nn.modules.padding import ConstantPad1d as ConstantPad1d
@@ -109,6 +110,11 @@ from ember.nn.modules.pooling import MaxUnpool2d as MaxUnpool2d
 from ember.nn.modules.pooling import MaxUnpool3d as MaxUnpool3d
 from ember.nn.modules.sparse import Embedding as Embedding
 from ember.nn.modules.sparse import EmbeddingBag as EmbeddingBag
+from ember.nn.modules.transformer import Transformer as Transformer
+from ember.nn.modules.transformer import TransformerDecoder as TransformerDecoder
+from ember.nn.modules.transformer import TransformerDecoderLayer as TransformerDecoderLayer
+from ember.nn.modules.transformer import TransformerEncoder as TransformerEncoder
+from ember.nn.modules.transformer import TransformerEncoderLayer as TransformerEncoderLayer
 from ember.nn.modules.upsampling import Upsample as Upsample
 from ember.nn.modules.upsampling import UpsamplingBilinear2d as UpsamplingBilinear2d
 from ember.nn.modules.upsampling import UpsamplingNearest2d as UpsamplingNearest2d

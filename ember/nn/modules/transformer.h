@@ -1,0 +1,79 @@
+// libtorch's TransformerEncoder, TransformerDecoder (torch/nn/modules/transformercoder.h) and
+// Transformer (torch/nn/modules/transformer.h), composed as PyTorch's Python modules: `layers`
+// (a ModuleList of num_layers copies of the given layer, each starting from its parameters, as
+// PyTorch's deepcopy) then the optional `norm`; Transformer holds `encoder` and `decoder` with
+// final LayerNorms and re-initialises every parameter of two or more dims with xavier_uniform_.
+#pragma once
+
+#include <ostream>
+#include <vector>
+
+#include "ember/nn/module.h"
+#include "ember/nn/modules/container.h"
+#include "ember/nn/modules/transformer_layer.h"
+#include "ember/nn/options/transformer.h"
+#include "ember/nn/options/transformer_coder.h"
+#include "ember/nn/pimpl.h"
+
+namespace ember::nn {
+
+class TransformerEncoderImpl : public Module {
+ public:
+  TransformerEncoderImpl(TransformerEncoderLayer encoder_layer, int64_t num_layers)
+      : TransformerEncoderImpl(TransformerEncoderOptions(std::move(encoder_layer), num_layers)) {}
+  explicit TransformerEncoderImpl(TransformerEncoderOptions options_);
+
+  void reset();
+  void reset_parameters();
+  Tensor forward(const Tensor& src, const Tensor& src_mask = {},
+                 const Tensor& src_key_padding_mask = {}, bool is_causal = false);
+  void pretty_print(std::ostream& stream) const override;
+
+  TransformerEncoderOptions options;
+  ModuleList layers = nullptr;
+  LayerNorm norm = nullptr;
+};
+EMBER_MODULE(TransformerEncoder);
+
+class TransformerDecoderImpl : public Module {
+ public:
+  TransformerDecoderImpl(TransformerDecoderLayer decoder_layer, int64_t num_layers)
+      : TransformerDecoderImpl(TransformerDecoderOptions(std::move(decoder_layer), num_layers)) {}
+  explicit TransformerDecoderImpl(TransformerDecoderOptions options_);
+
+  void reset();
+  void reset_parameters();
+  Tensor forward(const Tensor& tgt, const Tensor& memory, const Tensor& tgt_mask = {},
+                 const Tensor& memory_mask = {}, const Tensor& tgt_key_padding_mask = {},
+                 const Tensor& memory_key_padding_mask = {}, bool tgt_is_causal = false,
+                 bool memory_is_causal = false);
+  void pretty_print(std::ostream& stream) const override;
+
+  TransformerDecoderOptions options;
+  ModuleList layers = nullptr;
+  LayerNorm norm = nullptr;
+};
+EMBER_MODULE(TransformerDecoder);
+
+class TransformerImpl : public Module {
+ public:
+  explicit TransformerImpl(TransformerOptions options_ = {});
+
+  void reset();
+  void reset_parameters();
+  // src (S, N, E), tgt (T, N, E) (batch_first: batch first), or unbatched; returns (T, N, E).
+  Tensor forward(const Tensor& src, const Tensor& tgt, const Tensor& src_mask = {},
+                 const Tensor& tgt_mask = {}, const Tensor& memory_mask = {},
+                 const Tensor& src_key_padding_mask = {}, const Tensor& tgt_key_padding_mask = {},
+                 const Tensor& memory_key_padding_mask = {});
+  // (sz, sz) float: 0 on and below the diagonal, -inf above (position i attends to j <= i).
+  static Tensor generate_square_subsequent_mask(int64_t sz);
+  void pretty_print(std::ostream& stream) const override;
+
+  TransformerOptions options;
+  TransformerEncoder encoder = nullptr;
+  TransformerDecoder decoder = nullptr;
+};
+EMBER_MODULE(Transformer);
+
+}  // namespace ember::nn
