@@ -15,7 +15,7 @@ import subprocess
 import sys
 
 # Lowest first; docs/architecture.md "Layers as built".
-LAYERS = ["base", "tensor", "elementwise", "backend_cpu", "ops", "autograd", "nn", "optim"]
+LAYERS = ["base", "tensor", "elementwise", "backend_cpu", "ops", "autograd", "nn", "optim", "data"]
 
 # Mangled names of entities in namespace ember (functions, data, vtables, typeinfo, guards and
 # statics of ember functions), whatever their return type; std templates on ember types excluded.
