@@ -1,8 +1,9 @@
 // libtorch's data tutorial shape: a custom dataset, .map(Normalize).map(Stack<>()),
 // make_data_loader with workers, range-for over batch.data and batch.target, MNIST from idx files
 // the program writes itself, the samplers, and the errors of bad input.
-#include <ember/data/data.h>
 #include <ember/ember.h>
+
+#include <ember/data/data.h>
 
 #include <cmath>
 #include <cstdint>
