@@ -365,7 +365,7 @@ LBFGS::LBFGS(std::vector<Tensor> params, LBFGSOptions defaults)
     : LBFGS(std::vector<OptimizerParamGroup>{OptimizerParamGroup(std::move(params))},
             std::move(defaults)) {}
 
-Tensor LBFGS::step(LossClosure closure) {
+Tensor LBFGS::step_impl(LossClosure closure) {
   OptimizerParamGroup& group = param_groups_.front();
   const auto* options = dynamic_cast<const LBFGSOptions*>(&group.options());
   EMBER_CHECK_TYPE(options != nullptr,

@@ -62,10 +62,9 @@ class LBFGS : public Optimizer {
   LBFGS(std::vector<OptimizerParamGroup> param_groups, LBFGSOptions defaults = {});
   LBFGS(std::vector<Tensor> params, LBFGSOptions defaults = {});
 
-  // Requires the closure (it re-evaluates the model); returns its first loss.
-  Tensor step(LossClosure closure) override;
-
  protected:
+  // Requires the closure (it re-evaluates the model); returns its first loss.
+  Tensor step_impl(LossClosure closure) override;
   std::unique_ptr<OptimizerParamState> make_param_state() const override;
 };
 

@@ -211,6 +211,46 @@ Tensor Optimizer::run_closure(const LossClosure& closure) {
   return closure();
 }
 
+namespace {
+
+// The hooks of one kind as they are now (a hook may remove itself or add others while running).
+template <typename Hook>
+std::vector<Hook> snapshot(detail::StepHooks& hooks,
+                           std::map<uint64_t, Hook> detail::StepHooks::*kind) {
+  std::lock_guard<std::mutex> lock(hooks.mutex);
+  std::vector<Hook> result;
+  for (const auto& entry : hooks.*kind) result.push_back(entry.second);
+  return result;
+}
+
+}  // namespace
+
+Tensor Optimizer::step(LossClosure closure) {
+  detail::StepHooks& global = *detail::global_step_hooks();
+  for (auto* hooks : {&global, step_hooks_.get()}) {
+    for (const auto& hook : snapshot(*hooks, &detail::StepHooks::pre)) hook(*this, closure);
+  }
+  Tensor loss = step_impl(closure);
+  for (auto* hooks : {step_hooks_.get(), &global}) {
+    for (const auto& hook : snapshot(*hooks, &detail::StepHooks::post)) hook(*this, closure);
+  }
+  return loss;
+}
+
+StepHookHandle Optimizer::register_step_pre_hook(OptimizerStepPreHook hook) {
+  return detail::add_pre_hook(step_hooks_, std::move(hook));
+}
+
+StepHookHandle Optimizer::register_step_post_hook(OptimizerStepPostHook hook) {
+  return detail::add_post_hook(step_hooks_, std::move(hook));
+}
+
+Tensor Optimizer::step_impl(LossClosure /*closure*/) {
+  ::ember::detail::raise<NotImplementedError>(
+      "[Optimizer.step] expected the optimizer class to implement step_impl (or step); it "
+      "implements neither");
+}
+
 std::unique_ptr<OptimizerParamState> Optimizer::make_param_state() const {
   return std::make_unique<OptimizerParamState>();
 }

@@ -14,6 +14,7 @@
 #include <variant>
 #include <vector>
 
+#include "ember/optim/step_hooks.h"
 #include "ember/tensor/tensor.h"
 
 namespace ember::optim {
@@ -125,8 +126,14 @@ class Optimizer {
   // Adds parameters to the first group (libtorch's add_parameters).
   void add_parameters(const std::vector<Tensor>& parameters);
 
-  // One update of every parameter with a gradient; the closure's loss when there is one.
-  virtual Tensor step(LossClosure closure = nullptr) = 0;
+  // One update of every parameter with a gradient; the closure's loss when there is one. Runs
+  // the step hooks (step_hooks.h) around the algorithm's step_impl. Virtual only so that a
+  // libtorch-style optimizer overriding step itself still compiles (it then runs no hooks).
+  virtual Tensor step(LossClosure closure = nullptr);
+  // Hooks run before and after each step of this optimizer (PyTorch's register_step_pre_hook and
+  // register_step_post_hook); the handle removes them.
+  StepHookHandle register_step_pre_hook(OptimizerStepPreHook hook);
+  StepHookHandle register_step_post_hook(OptimizerStepPostHook hook);
   // Clears each parameter's gradient (set_to_none) or zeroes it in place.
   void zero_grad(bool set_to_none = true);
 
@@ -155,12 +162,18 @@ class Optimizer {
   // Evaluates step's closure, if any, with gradients enabled (step itself runs without); its loss
   // or an undefined tensor.
   static Tensor run_closure(const LossClosure& closure);
+  // The algorithm's update (what step runs between its hooks).
+  virtual Tensor step_impl(LossClosure closure);
   // The algorithm's fresh state for one parameter (load_state_dict fills it from a state dict).
   virtual std::unique_ptr<OptimizerParamState> make_param_state() const;
 
   std::unique_ptr<OptimizerOptions> defaults_;
   std::vector<OptimizerParamGroup> param_groups_;
   std::unordered_map<void*, std::unique_ptr<OptimizerParamState>> state_;
+
+ private:
+  // Shared with the handles, which outlive a moved-from optimizer safely.
+  std::shared_ptr<detail::StepHooks> step_hooks_ = std::make_shared<detail::StepHooks>();
 };
 
 // The key of a parameter in Optimizer::state().
