@@ -19,6 +19,14 @@ void OptimizerParamState::set_tensors(const std::map<std::string, Tensor>& tenso
                     tensors.size(), " tensors");
 }
 
+void OptimizerParamState::set_tensor_lists(
+    const std::map<std::string, std::vector<Tensor>>& lists) {
+  EMBER_CHECK_VALUE(lists.empty(),
+                    "[Optimizer.load_state_dict] expected no lists of tensors in the state of "
+                    "this optimizer's parameters; got ",
+                    lists.size());
+}
+
 std::unique_ptr<OptimizerOptions> OptimizerOptions::clone() const {
   return std::make_unique<OptimizerOptions>(*this);
 }
@@ -154,7 +162,11 @@ OptimizerStateDict Optimizer::state_dict() const {
     std::vector<int64_t> indices;
     for (const Tensor& parameter : group.params()) {
       const auto found = state_.find(state_key(parameter));
-      if (found != state_.end()) result.state[index] = found->second->tensors();
+      if (found != state_.end()) {
+        result.state[index] = found->second->tensors();
+        std::map<std::string, std::vector<Tensor>> lists = found->second->tensor_lists();
+        if (!lists.empty()) result.state_lists[index] = std::move(lists);
+      }
       indices.push_back(index++);
     }
     values["params"] = std::move(indices);
@@ -188,17 +200,30 @@ void Optimizer::load_state_dict(const OptimizerStateDict& state_dict) {
     const auto& indices = std::get<std::vector<int64_t>>(state_dict.param_groups[g].at("params"));
     for (size_t position = 0; position < indices.size(); ++position) {
       const auto saved = state_dict.state.find(indices[position]);
-      if (saved == state_dict.state.end()) continue;
-      const Tensor& parameter = group.params()[position];
-      std::map<std::string, Tensor> copies;
-      for (const auto& [name, tensor] : saved->second) {
-        // As PyTorch: state follows its parameter's dtype, except the step counter.
-        const bool keeps_dtype = name == "step" || !tensor.is_floating_point();
-        copies[name] =
-            keeps_dtype ? tensor.detach().clone() : tensor.detach().to(parameter.dtype()).clone();
+      const auto saved_lists = state_dict.state_lists.find(indices[position]);
+      if (saved == state_dict.state.end() && saved_lists == state_dict.state_lists.end()) {
+        continue;
       }
+      const Tensor& parameter = group.params()[position];
       std::unique_ptr<OptimizerParamState> state = make_param_state();
-      state->set_tensors(copies);
+      // As PyTorch: state follows its parameter's dtype, except the step counter.
+      const auto copy = [&](const std::string& name, const Tensor& tensor) {
+        const bool keeps_dtype = state->keeps_dtype(name) || !tensor.is_floating_point();
+        return keeps_dtype ? tensor.detach().clone()
+                           : tensor.detach().to(parameter.dtype()).clone();
+      };
+      if (saved != state_dict.state.end()) {
+        std::map<std::string, Tensor> copies;
+        for (const auto& [name, tensor] : saved->second) copies[name] = copy(name, tensor);
+        state->set_tensors(copies);
+      }
+      if (saved_lists != state_dict.state_lists.end()) {
+        std::map<std::string, std::vector<Tensor>> copies;
+        for (const auto& [name, tensors] : saved_lists->second) {
+          for (const Tensor& tensor : tensors) copies[name].push_back(copy(name, tensor));
+        }
+        state->set_tensor_lists(copies);
+      }
       new_state[state_key(parameter)] = std::move(state);
     }
   }

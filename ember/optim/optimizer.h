@@ -30,8 +30,11 @@ using OptimizerOptionMap = std::map<std::string, OptimizerOptionValue>;
 //                    e.g. {"step", "exp_avg", "exp_avg_sq"}; parameters without state are absent
 //   param_groups[g]  group g's options by name (PyTorch's names: "lr", "betas", ...) and
 //                    "params", the indices of its parameters
+//   state_lists[i]   the entries of that state that are lists of tensors, by name (LBFGS's
+//                    history: old_dirs, old_stps, ro); with state[i], Python's state[i]
 struct OptimizerStateDict {
   std::map<int64_t, std::map<std::string, Tensor>> state;
+  std::map<int64_t, std::map<std::string, std::vector<Tensor>>> state_lists;
   std::vector<OptimizerOptionMap> param_groups;
 };
 
@@ -46,6 +49,12 @@ class OptimizerParamState {
   // The state's tensors by PyTorch's names (state_dict) and their restoration (load_state_dict).
   virtual std::map<std::string, Tensor> tensors() const { return {}; }
   virtual void set_tensors(const std::map<std::string, Tensor>& tensors);
+  // The state's lists of tensors by name (OptimizerStateDict::state_lists), and back.
+  virtual std::map<std::string, std::vector<Tensor>> tensor_lists() const { return {}; }
+  virtual void set_tensor_lists(const std::map<std::string, std::vector<Tensor>>& lists);
+  // Whether load_state_dict keeps a floating entry's dtype rather than casting it to its
+  // parameter's (PyTorch casts all but "step").
+  virtual bool keeps_dtype(const std::string& name) const { return name == "step"; }
 };
 
 // clone() for a state class: `struct SGDParamState : OptimizerCloneableParamState<SGDParamState>`.
