@@ -159,6 +159,9 @@ OptimizerStateDict Optimizer::state_dict() const {
   int64_t index = 0;
   for (const OptimizerParamGroup& group : param_groups_) {
     OptimizerOptionMap values = group.options().values();
+    if (const std::optional<double> initial_lr = group.options().initial_lr()) {
+      values["initial_lr"] = *initial_lr;
+    }
     std::vector<int64_t> indices;
     for (const Tensor& parameter : group.params()) {
       const auto found = state_.find(state_key(parameter));
@@ -197,6 +200,13 @@ void Optimizer::load_state_dict(const OptimizerStateDict& state_dict) {
   for (size_t g = 0; g < param_groups_.size(); ++g) {
     OptimizerParamGroup& group = param_groups_[g];
     group.options().set_values(state_dict.param_groups[g]);
+    const auto initial_lr = state_dict.param_groups[g].find("initial_lr");
+    if (initial_lr != state_dict.param_groups[g].end()) {
+      const auto* value = std::get_if<double>(&initial_lr->second);
+      EMBER_CHECK_TYPE(value != nullptr, "[Optimizer.load_state_dict] expected param_groups[", g,
+                       "][\"initial_lr\"] to be a float");
+      group.options().set_initial_lr(*value);
+    }
     const auto& indices = std::get<std::vector<int64_t>>(state_dict.param_groups[g].at("params"));
     for (size_t position = 0; position < indices.size(); ++position) {
       const auto saved = state_dict.state.find(indices[position]);

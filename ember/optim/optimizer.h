@@ -9,6 +9,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <variant>
@@ -80,6 +81,14 @@ class OptimizerOptions {
   // that is absent keeps its value.
   virtual OptimizerOptionMap values() const { return {}; }
   virtual void set_values(const OptimizerOptionMap& values);
+  // PyTorch's group["initial_lr"]: the lr of the group when the first learning-rate scheduler
+  // of the optimizer was built; every scheduler of the optimizer takes it as its base lr.
+  // Unset until then; in the state dict when set.
+  std::optional<double> initial_lr() const { return initial_lr_; }
+  void set_initial_lr(std::optional<double> initial_lr) { initial_lr_ = initial_lr; }
+
+ private:
+  std::optional<double> initial_lr_;
 };
 
 // clone() for an options class: `struct SGDOptions : OptimizerCloneableOptions<SGDOptions>`.
