@@ -35,8 +35,9 @@ using OptimizerOptionMap = std::map<std::string, OptimizerOptionValue>;
 //                    history: old_dirs, old_stps, ro); with state[i], Python's state[i]
 struct OptimizerStateDict {
   std::map<int64_t, std::map<std::string, Tensor>> state;
-  std::map<int64_t, std::map<std::string, std::vector<Tensor>>> state_lists;
   std::vector<OptimizerOptionMap> param_groups;
+  // Last, so that aggregate initialisation {state, param_groups} keeps its meaning.
+  std::map<int64_t, std::map<std::string, std::vector<Tensor>>> state_lists = {};
 };
 
 // The state an algorithm keeps per parameter (momentum buffers, moment estimates, ...).
