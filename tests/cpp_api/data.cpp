@@ -118,6 +118,7 @@ int main() {
     CHECK(std::abs(batch.data[3][0][1][1].item<float>() - 30.0f / 255) < 1e-6);
     CHECK(batch.target[2].item<int64_t>() == 2);
   }
+  std::filesystem::remove_all(root);
 
   // Bad input: typed errors naming what is wrong.
   CHECK(mentions(message_of([] {
