@@ -15,7 +15,7 @@ import subprocess
 import sys
 
 # Lowest first; docs/architecture.md "Layers as built".
-LAYERS = ["base", "tensor", "elementwise", "backend_cpu", "ops", "autograd", "nn", "optim"]
+LAYERS = ["base", "tensor", "elementwise", "backend_cpu", "ops", "autograd", "nn", "optim", "data"]
 # serialize sits above autograd and below nn (ember/serialize/CMakeLists.txt).
 LAYERS.insert(LAYERS.index("nn"), "serialize")
 # checkpoint (ember::save / ember::load) sits above optim (ember/CMakeLists.txt).

@@ -58,7 +58,7 @@ Adadelta::Adadelta(std::vector<Tensor> params, AdadeltaOptions defaults)
     : Adadelta(std::vector<OptimizerParamGroup>{OptimizerParamGroup(std::move(params))},
                std::move(defaults)) {}
 
-Tensor Adadelta::step(LossClosure closure) {
+Tensor Adadelta::step_impl(LossClosure closure) {
   Tensor loss = detail::run_closure(closure);
   NoGradGuard no_grad;
   for (const OptimizerParamGroup& group : param_groups_) {

@@ -33,9 +33,8 @@ class Adadelta : public Optimizer {
   Adadelta(std::vector<OptimizerParamGroup> param_groups, AdadeltaOptions defaults = {});
   Adadelta(std::vector<Tensor> params, AdadeltaOptions defaults = {});
 
-  Tensor step(LossClosure closure = nullptr) override;
-
  protected:
+  Tensor step_impl(LossClosure closure) override;
   std::unique_ptr<OptimizerParamState> make_param_state() const override;
 };
 

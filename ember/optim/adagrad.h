@@ -34,9 +34,8 @@ class Adagrad : public Optimizer {
   Adagrad(std::vector<OptimizerParamGroup> param_groups, AdagradOptions defaults = {});
   Adagrad(std::vector<Tensor> params, AdagradOptions defaults = {});
 
-  Tensor step(LossClosure closure = nullptr) override;
-
  protected:
+  Tensor step_impl(LossClosure closure) override;
   std::unique_ptr<OptimizerParamState> make_param_state() const override;
 };
 

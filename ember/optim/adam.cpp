@@ -96,7 +96,7 @@ Adam::Adam(std::vector<Tensor> params, AdamOptions defaults)
     : Adam(std::vector<OptimizerParamGroup>{OptimizerParamGroup(std::move(params))},
            std::move(defaults)) {}
 
-Tensor Adam::step(LossClosure closure) {
+Tensor Adam::step_impl(LossClosure closure) {
   const Tensor loss = run_closure(closure);
   detail::adam_family_step<AdamOptions>("Adam", /*decoupled_weight_decay=*/false, param_groups_,
                                         state_);

@@ -47,9 +47,8 @@ class Adam : public Optimizer {
   Adam(std::vector<OptimizerParamGroup> param_groups, AdamOptions defaults = {});
   Adam(std::vector<Tensor> params, AdamOptions defaults = {});
 
-  Tensor step(LossClosure closure = nullptr) override;
-
  protected:
+  Tensor step_impl(LossClosure closure) override;
   std::unique_ptr<OptimizerParamState> make_param_state() const override;
 };
 

@@ -61,7 +61,7 @@ Adamax::Adamax(std::vector<Tensor> params, AdamaxOptions defaults)
     : Adamax(std::vector<OptimizerParamGroup>{OptimizerParamGroup(std::move(params))},
              std::move(defaults)) {}
 
-Tensor Adamax::step(LossClosure closure) {
+Tensor Adamax::step_impl(LossClosure closure) {
   Tensor loss = detail::run_closure(closure);
   NoGradGuard no_grad;
   for (const OptimizerParamGroup& group : param_groups_) {

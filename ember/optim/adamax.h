@@ -34,9 +34,8 @@ class Adamax : public Optimizer {
   Adamax(std::vector<OptimizerParamGroup> param_groups, AdamaxOptions defaults = {});
   Adamax(std::vector<Tensor> params, AdamaxOptions defaults = {});
 
-  Tensor step(LossClosure closure = nullptr) override;
-
  protected:
+  Tensor step_impl(LossClosure closure) override;
   std::unique_ptr<OptimizerParamState> make_param_state() const override;
 };
 

@@ -22,7 +22,7 @@ AdamW::AdamW(std::vector<Tensor> params, AdamWOptions defaults)
     : AdamW(std::vector<OptimizerParamGroup>{OptimizerParamGroup(std::move(params))},
             std::move(defaults)) {}
 
-Tensor AdamW::step(LossClosure closure) {
+Tensor AdamW::step_impl(LossClosure closure) {
   const Tensor loss = run_closure(closure);
   detail::adam_family_step<AdamWOptions>("AdamW", /*decoupled_weight_decay=*/true, param_groups_,
                                          state_);

@@ -37,9 +37,8 @@ class AdamW : public Optimizer {
   AdamW(std::vector<OptimizerParamGroup> param_groups, AdamWOptions defaults = {});
   AdamW(std::vector<Tensor> params, AdamWOptions defaults = {});
 
-  Tensor step(LossClosure closure = nullptr) override;
-
  protected:
+  Tensor step_impl(LossClosure closure) override;
   std::unique_ptr<OptimizerParamState> make_param_state() const override;
 };
 

@@ -58,7 +58,7 @@ ASGD::ASGD(std::vector<Tensor> params, ASGDOptions defaults)
     : ASGD(std::vector<OptimizerParamGroup>{OptimizerParamGroup(std::move(params))},
            std::move(defaults)) {}
 
-Tensor ASGD::step(LossClosure closure) {
+Tensor ASGD::step_impl(LossClosure closure) {
   Tensor loss = detail::run_closure(closure);
   NoGradGuard no_grad;
   for (const OptimizerParamGroup& group : param_groups_) {

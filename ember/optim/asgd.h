@@ -33,9 +33,8 @@ class ASGD : public Optimizer {
   ASGD(std::vector<OptimizerParamGroup> param_groups, ASGDOptions defaults = {});
   ASGD(std::vector<Tensor> params, ASGDOptions defaults = {});
 
-  Tensor step(LossClosure closure = nullptr) override;
-
  protected:
+  Tensor step_impl(LossClosure closure) override;
   std::unique_ptr<OptimizerParamState> make_param_state() const override;
 };
 

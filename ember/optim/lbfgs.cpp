@@ -354,6 +354,31 @@ void LBFGSParamState::set_tensors(const std::map<std::string, Tensor>& tensors) 
   prev_flat_grad(get("prev_flat_grad"));
 }
 
+std::map<std::string, std::vector<Tensor>> LBFGSParamState::tensor_lists() const {
+  std::vector<Tensor> ro_tensors;
+  for (const double value : ro()) ro_tensors.push_back(scalar_tensor(value, kFloat64));
+  return {{"old_dirs", {old_dirs().begin(), old_dirs().end()}},
+          {"old_stps", {old_stps().begin(), old_stps().end()}},
+          {"ro", std::move(ro_tensors)}};
+}
+
+void LBFGSParamState::set_tensor_lists(const std::map<std::string, std::vector<Tensor>>& lists) {
+  const auto get = [&](const char* name) {
+    const auto found = lists.find(name);
+    return found == lists.end() ? std::vector<Tensor>() : found->second;
+  };
+  const std::vector<Tensor> dirs = get("old_dirs"), stps = get("old_stps"), ros = get("ro");
+  EMBER_CHECK_VALUE(dirs.size() == stps.size() && dirs.size() == ros.size(),
+                    "[LBFGS.load_state_dict] expected old_dirs, old_stps and ro of one length; "
+                    "got ",
+                    dirs.size(), ", ", stps.size(), " and ", ros.size());
+  old_dirs(std::deque<Tensor>(dirs.begin(), dirs.end()));
+  old_stps(std::deque<Tensor>(stps.begin(), stps.end()));
+  std::deque<double> values;
+  for (const Tensor& value : ros) values.push_back(value.item<double>());
+  ro(std::move(values));
+}
+
 LBFGS::LBFGS(std::vector<OptimizerParamGroup> param_groups, LBFGSOptions defaults)
     : Optimizer(std::move(param_groups), std::make_unique<LBFGSOptions>(defaults)) {
   EMBER_CHECK_VALUE(param_groups_.size() == 1,
@@ -365,7 +390,7 @@ LBFGS::LBFGS(std::vector<Tensor> params, LBFGSOptions defaults)
     : LBFGS(std::vector<OptimizerParamGroup>{OptimizerParamGroup(std::move(params))},
             std::move(defaults)) {}
 
-Tensor LBFGS::step(LossClosure closure) {
+Tensor LBFGS::step_impl(LossClosure closure) {
   OptimizerParamGroup& group = param_groups_.front();
   const auto* options = dynamic_cast<const LBFGSOptions*>(&group.options());
   EMBER_CHECK_TYPE(options != nullptr,

@@ -38,8 +38,10 @@ struct LBFGSOptions : public OptimizerCloneableOptions<LBFGSOptions> {
 
 // The state LBFGS keeps (on its first parameter, as PyTorch): counters, the last direction d and
 // step t, the curvature history (old_dirs y, old_stps s, ro = 1 / y.s), the initial Hessian
-// scale H_diag, and the previous flat gradient and loss. Its state dict holds the tensors and
-// the scalars (as 0-d float64 tensors); the history lists are not part of it.
+// scale H_diag, and the previous flat gradient and loss. Its state dict has Python's LBFGS keys:
+// the tensors d and prev_flat_grad, the scalars func_evals and n_iter (0-d int64), t, prev_loss
+// and H_diag (0-d float64), and the lists old_dirs, old_stps and ro (0-d float64 each); loading
+// keeps every dtype, so that a resumed run continues bit for bit.
 struct LBFGSParamState : public OptimizerCloneableParamState<LBFGSParamState> {
   EMBER_ARG(int64_t, func_evals) = 0;
   EMBER_ARG(int64_t, n_iter) = 0;
@@ -55,6 +57,9 @@ struct LBFGSParamState : public OptimizerCloneableParamState<LBFGSParamState> {
  public:
   std::map<std::string, Tensor> tensors() const override;
   void set_tensors(const std::map<std::string, Tensor>& tensors) override;
+  std::map<std::string, std::vector<Tensor>> tensor_lists() const override;
+  void set_tensor_lists(const std::map<std::string, std::vector<Tensor>>& lists) override;
+  bool keeps_dtype(const std::string& /*name*/) const override { return true; }
 };
 
 class LBFGS : public Optimizer {
@@ -62,10 +67,9 @@ class LBFGS : public Optimizer {
   LBFGS(std::vector<OptimizerParamGroup> param_groups, LBFGSOptions defaults = {});
   LBFGS(std::vector<Tensor> params, LBFGSOptions defaults = {});
 
-  // Requires the closure (it re-evaluates the model); returns its first loss.
-  Tensor step(LossClosure closure) override;
-
  protected:
+  // Requires the closure (it re-evaluates the model); returns its first loss.
+  Tensor step_impl(LossClosure closure) override;
   std::unique_ptr<OptimizerParamState> make_param_state() const override;
 };
 

@@ -68,7 +68,7 @@ NAdam::NAdam(std::vector<Tensor> params, NAdamOptions defaults)
     : NAdam(std::vector<OptimizerParamGroup>{OptimizerParamGroup(std::move(params))},
             std::move(defaults)) {}
 
-Tensor NAdam::step(LossClosure closure) {
+Tensor NAdam::step_impl(LossClosure closure) {
   Tensor loss = detail::run_closure(closure);
   NoGradGuard no_grad;
   for (const OptimizerParamGroup& group : param_groups_) {

@@ -37,9 +37,8 @@ class NAdam : public Optimizer {
   NAdam(std::vector<OptimizerParamGroup> param_groups, NAdamOptions defaults = {});
   NAdam(std::vector<Tensor> params, NAdamOptions defaults = {});
 
-  Tensor step(LossClosure closure = nullptr) override;
-
  protected:
+  Tensor step_impl(LossClosure closure) override;
   std::unique_ptr<OptimizerParamState> make_param_state() const override;
 };
 

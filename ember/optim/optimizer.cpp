@@ -19,6 +19,14 @@ void OptimizerParamState::set_tensors(const std::map<std::string, Tensor>& tenso
                     tensors.size(), " tensors");
 }
 
+void OptimizerParamState::set_tensor_lists(
+    const std::map<std::string, std::vector<Tensor>>& lists) {
+  EMBER_CHECK_VALUE(lists.empty(),
+                    "[Optimizer.load_state_dict] expected no lists of tensors in the state of "
+                    "this optimizer's parameters; got ",
+                    lists.size());
+}
+
 std::unique_ptr<OptimizerOptions> OptimizerOptions::clone() const {
   return std::make_unique<OptimizerOptions>(*this);
 }
@@ -151,10 +159,17 @@ OptimizerStateDict Optimizer::state_dict() const {
   int64_t index = 0;
   for (const OptimizerParamGroup& group : param_groups_) {
     OptimizerOptionMap values = group.options().values();
+    if (const std::optional<double> initial_lr = group.options().initial_lr()) {
+      values["initial_lr"] = *initial_lr;
+    }
     std::vector<int64_t> indices;
     for (const Tensor& parameter : group.params()) {
       const auto found = state_.find(state_key(parameter));
-      if (found != state_.end()) result.state[index] = found->second->tensors();
+      if (found != state_.end()) {
+        result.state[index] = found->second->tensors();
+        std::map<std::string, std::vector<Tensor>> lists = found->second->tensor_lists();
+        if (!lists.empty()) result.state_lists[index] = std::move(lists);
+      }
       indices.push_back(index++);
     }
     values["params"] = std::move(indices);
@@ -185,20 +200,40 @@ void Optimizer::load_state_dict(const OptimizerStateDict& state_dict) {
   for (size_t g = 0; g < param_groups_.size(); ++g) {
     OptimizerParamGroup& group = param_groups_[g];
     group.options().set_values(state_dict.param_groups[g]);
+    const auto initial_lr = state_dict.param_groups[g].find("initial_lr");
+    if (initial_lr != state_dict.param_groups[g].end()) {
+      const auto* value = std::get_if<double>(&initial_lr->second);
+      EMBER_CHECK_TYPE(value != nullptr, "[Optimizer.load_state_dict] expected param_groups[", g,
+                       "][\"initial_lr\"] to be a float");
+      group.options().set_initial_lr(*value);
+    }
     const auto& indices = std::get<std::vector<int64_t>>(state_dict.param_groups[g].at("params"));
     for (size_t position = 0; position < indices.size(); ++position) {
       const auto saved = state_dict.state.find(indices[position]);
-      if (saved == state_dict.state.end()) continue;
-      const Tensor& parameter = group.params()[position];
-      std::map<std::string, Tensor> copies;
-      for (const auto& [name, tensor] : saved->second) {
-        // As PyTorch: state follows its parameter's dtype, except the step counter.
-        const bool keeps_dtype = name == "step" || !tensor.is_floating_point();
-        copies[name] =
-            keeps_dtype ? tensor.detach().clone() : tensor.detach().to(parameter.dtype()).clone();
+      const auto saved_lists = state_dict.state_lists.find(indices[position]);
+      if (saved == state_dict.state.end() && saved_lists == state_dict.state_lists.end()) {
+        continue;
       }
+      const Tensor& parameter = group.params()[position];
       std::unique_ptr<OptimizerParamState> state = make_param_state();
-      state->set_tensors(copies);
+      // As PyTorch: state follows its parameter's dtype, except the step counter.
+      const auto copy = [&](const std::string& name, const Tensor& tensor) {
+        const bool keeps_dtype = state->keeps_dtype(name) || !tensor.is_floating_point();
+        return keeps_dtype ? tensor.detach().clone()
+                           : tensor.detach().to(parameter.dtype()).clone();
+      };
+      if (saved != state_dict.state.end()) {
+        std::map<std::string, Tensor> copies;
+        for (const auto& [name, tensor] : saved->second) copies[name] = copy(name, tensor);
+        state->set_tensors(copies);
+      }
+      if (saved_lists != state_dict.state_lists.end()) {
+        std::map<std::string, std::vector<Tensor>> copies;
+        for (const auto& [name, tensors] : saved_lists->second) {
+          for (const Tensor& tensor : tensors) copies[name].push_back(copy(name, tensor));
+        }
+        state->set_tensor_lists(copies);
+      }
       new_state[state_key(parameter)] = std::move(state);
     }
   }
@@ -209,6 +244,46 @@ Tensor Optimizer::run_closure(const LossClosure& closure) {
   if (!closure) return Tensor();
   EnableGradGuard enable_grad;
   return closure();
+}
+
+namespace {
+
+// The hooks of one kind as they are now (a hook may remove itself or add others while running).
+template <typename Hook>
+std::vector<Hook> snapshot(detail::StepHooks& hooks,
+                           std::map<uint64_t, Hook> detail::StepHooks::*kind) {
+  std::lock_guard<std::mutex> lock(hooks.mutex);
+  std::vector<Hook> result;
+  for (const auto& entry : hooks.*kind) result.push_back(entry.second);
+  return result;
+}
+
+}  // namespace
+
+Tensor Optimizer::step(LossClosure closure) {
+  detail::StepHooks& global = *detail::global_step_hooks();
+  for (auto* hooks : {&global, step_hooks_.get()}) {
+    for (const auto& hook : snapshot(*hooks, &detail::StepHooks::pre)) hook(*this, closure);
+  }
+  Tensor loss = step_impl(closure);
+  for (auto* hooks : {step_hooks_.get(), &global}) {
+    for (const auto& hook : snapshot(*hooks, &detail::StepHooks::post)) hook(*this, closure);
+  }
+  return loss;
+}
+
+StepHookHandle Optimizer::register_step_pre_hook(OptimizerStepPreHook hook) {
+  return detail::add_pre_hook(step_hooks_, std::move(hook));
+}
+
+StepHookHandle Optimizer::register_step_post_hook(OptimizerStepPostHook hook) {
+  return detail::add_post_hook(step_hooks_, std::move(hook));
+}
+
+Tensor Optimizer::step_impl(LossClosure /*closure*/) {
+  ::ember::detail::raise<NotImplementedError>(
+      "[Optimizer.step] expected the optimizer class to implement step_impl (or step); it "
+      "implements neither");
 }
 
 std::unique_ptr<OptimizerParamState> Optimizer::make_param_state() const {

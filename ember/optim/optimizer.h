@@ -9,11 +9,13 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <variant>
 #include <vector>
 
+#include "ember/optim/step_hooks.h"
 #include "ember/tensor/tensor.h"
 
 namespace ember::optim {
@@ -29,9 +31,13 @@ using OptimizerOptionMap = std::map<std::string, OptimizerOptionValue>;
 //                    e.g. {"step", "exp_avg", "exp_avg_sq"}; parameters without state are absent
 //   param_groups[g]  group g's options by name (PyTorch's names: "lr", "betas", ...) and
 //                    "params", the indices of its parameters
+//   state_lists[i]   the entries of that state that are lists of tensors, by name (LBFGS's
+//                    history: old_dirs, old_stps, ro); with state[i], Python's state[i]
 struct OptimizerStateDict {
   std::map<int64_t, std::map<std::string, Tensor>> state;
   std::vector<OptimizerOptionMap> param_groups;
+  // Last, so that aggregate initialisation {state, param_groups} keeps its meaning.
+  std::map<int64_t, std::map<std::string, std::vector<Tensor>>> state_lists = {};
 };
 
 // The state an algorithm keeps per parameter (momentum buffers, moment estimates, ...).
@@ -45,6 +51,12 @@ class OptimizerParamState {
   // The state's tensors by PyTorch's names (state_dict) and their restoration (load_state_dict).
   virtual std::map<std::string, Tensor> tensors() const { return {}; }
   virtual void set_tensors(const std::map<std::string, Tensor>& tensors);
+  // The state's lists of tensors by name (OptimizerStateDict::state_lists), and back.
+  virtual std::map<std::string, std::vector<Tensor>> tensor_lists() const { return {}; }
+  virtual void set_tensor_lists(const std::map<std::string, std::vector<Tensor>>& lists);
+  // Whether load_state_dict keeps a floating entry's dtype rather than casting it to its
+  // parameter's (PyTorch casts all but "step").
+  virtual bool keeps_dtype(const std::string& name) const { return name == "step"; }
 };
 
 // clone() for a state class: `struct SGDParamState : OptimizerCloneableParamState<SGDParamState>`.
@@ -70,6 +82,14 @@ class OptimizerOptions {
   // that is absent keeps its value.
   virtual OptimizerOptionMap values() const { return {}; }
   virtual void set_values(const OptimizerOptionMap& values);
+  // PyTorch's group["initial_lr"]: the lr of the group when the first learning-rate scheduler
+  // of the optimizer was built; every scheduler of the optimizer takes it as its base lr.
+  // Unset until then; in the state dict when set.
+  std::optional<double> initial_lr() const { return initial_lr_; }
+  void set_initial_lr(std::optional<double> initial_lr) { initial_lr_ = initial_lr; }
+
+ private:
+  std::optional<double> initial_lr_;
 };
 
 // clone() for an options class: `struct SGDOptions : OptimizerCloneableOptions<SGDOptions>`.
@@ -125,8 +145,14 @@ class Optimizer {
   // Adds parameters to the first group (libtorch's add_parameters).
   void add_parameters(const std::vector<Tensor>& parameters);
 
-  // One update of every parameter with a gradient; the closure's loss when there is one.
-  virtual Tensor step(LossClosure closure = nullptr) = 0;
+  // One update of every parameter with a gradient; the closure's loss when there is one. Runs
+  // the step hooks (step_hooks.h) around the algorithm's step_impl. Virtual only so that a
+  // libtorch-style optimizer overriding step itself still compiles (it then runs no hooks).
+  virtual Tensor step(LossClosure closure = nullptr);
+  // Hooks run before and after each step of this optimizer (PyTorch's register_step_pre_hook and
+  // register_step_post_hook); the handle removes them.
+  StepHookHandle register_step_pre_hook(OptimizerStepPreHook hook);
+  StepHookHandle register_step_post_hook(OptimizerStepPostHook hook);
   // Clears each parameter's gradient (set_to_none) or zeroes it in place.
   void zero_grad(bool set_to_none = true);
 
@@ -155,12 +181,18 @@ class Optimizer {
   // Evaluates step's closure, if any, with gradients enabled (step itself runs without); its loss
   // or an undefined tensor.
   static Tensor run_closure(const LossClosure& closure);
+  // The algorithm's update (what step runs between its hooks).
+  virtual Tensor step_impl(LossClosure closure);
   // The algorithm's fresh state for one parameter (load_state_dict fills it from a state dict).
   virtual std::unique_ptr<OptimizerParamState> make_param_state() const;
 
   std::unique_ptr<OptimizerOptions> defaults_;
   std::vector<OptimizerParamGroup> param_groups_;
   std::unordered_map<void*, std::unique_ptr<OptimizerParamState>> state_;
+
+ private:
+  // Shared with the handles, which outlive a moved-from optimizer safely.
+  std::shared_ptr<detail::StepHooks> step_hooks_ = std::make_shared<detail::StepHooks>();
 };
 
 // The key of a parameter in Optimizer::state().

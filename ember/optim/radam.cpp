@@ -63,7 +63,7 @@ RAdam::RAdam(std::vector<Tensor> params, RAdamOptions defaults)
     : RAdam(std::vector<OptimizerParamGroup>{OptimizerParamGroup(std::move(params))},
             std::move(defaults)) {}
 
-Tensor RAdam::step(LossClosure closure) {
+Tensor RAdam::step_impl(LossClosure closure) {
   Tensor loss = detail::run_closure(closure);
   NoGradGuard no_grad;
   for (const OptimizerParamGroup& group : param_groups_) {

@@ -35,9 +35,8 @@ class RAdam : public Optimizer {
   RAdam(std::vector<OptimizerParamGroup> param_groups, RAdamOptions defaults = {});
   RAdam(std::vector<Tensor> params, RAdamOptions defaults = {});
 
-  Tensor step(LossClosure closure = nullptr) override;
-
  protected:
+  Tensor step_impl(LossClosure closure) override;
   std::unique_ptr<OptimizerParamState> make_param_state() const override;
 };
 

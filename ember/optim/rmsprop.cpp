@@ -62,7 +62,7 @@ RMSprop::RMSprop(std::vector<Tensor> params, RMSpropOptions defaults)
     : RMSprop(std::vector<OptimizerParamGroup>{OptimizerParamGroup(std::move(params))},
               std::move(defaults)) {}
 
-Tensor RMSprop::step(LossClosure closure) {
+Tensor RMSprop::step_impl(LossClosure closure) {
   Tensor loss = detail::run_closure(closure);
   NoGradGuard no_grad;
   for (const OptimizerParamGroup& group : param_groups_) {

@@ -35,9 +35,8 @@ class RMSprop : public Optimizer {
   RMSprop(std::vector<OptimizerParamGroup> param_groups, RMSpropOptions defaults = {});
   RMSprop(std::vector<Tensor> params, RMSpropOptions defaults = {});
 
-  Tensor step(LossClosure closure = nullptr) override;
-
  protected:
+  Tensor step_impl(LossClosure closure) override;
   std::unique_ptr<OptimizerParamState> make_param_state() const override;
 };
 

@@ -56,7 +56,7 @@ Rprop::Rprop(std::vector<Tensor> params, RpropOptions defaults)
     : Rprop(std::vector<OptimizerParamGroup>{OptimizerParamGroup(std::move(params))},
             std::move(defaults)) {}
 
-Tensor Rprop::step(LossClosure closure) {
+Tensor Rprop::step_impl(LossClosure closure) {
   Tensor loss = detail::run_closure(closure);
   NoGradGuard no_grad;
   for (const OptimizerParamGroup& group : param_groups_) {

@@ -33,9 +33,8 @@ class Rprop : public Optimizer {
   Rprop(std::vector<OptimizerParamGroup> param_groups, RpropOptions defaults = {});
   Rprop(std::vector<Tensor> params, RpropOptions defaults = {});
 
-  Tensor step(LossClosure closure = nullptr) override;
-
  protected:
+  Tensor step_impl(LossClosure closure) override;
   std::unique_ptr<OptimizerParamState> make_param_state() const override;
 };
 

@@ -64,7 +64,7 @@ SGD::SGD(std::vector<Tensor> params, SGDOptions defaults)
     : SGD(std::vector<OptimizerParamGroup>{OptimizerParamGroup(std::move(params))},
           std::move(defaults)) {}
 
-Tensor SGD::step(LossClosure closure) {
+Tensor SGD::step_impl(LossClosure closure) {
   const Tensor loss = run_closure(closure);
   NoGradGuard no_grad;
   for (OptimizerParamGroup& group : param_groups_) {

@@ -39,9 +39,8 @@ class SGD : public Optimizer {
   SGD(std::vector<OptimizerParamGroup> param_groups, SGDOptions defaults);
   SGD(std::vector<Tensor> params, SGDOptions defaults);
 
-  Tensor step(LossClosure closure = nullptr) override;
-
  protected:
+  Tensor step_impl(LossClosure closure) override;
   std::unique_ptr<OptimizerParamState> make_param_state() const override;
 };
 

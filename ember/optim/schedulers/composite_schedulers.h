@@ -1,6 +1,6 @@
 // Schedulers made of schedulers (PyTorch's SequentialLR and ChainedScheduler). Build the parts
-// on the optimizer first, then the composite: as in PyTorch, every part shares the base lrs the
-// first part read.
+// on the optimizer first, then the composite: as in PyTorch, every part's base lrs are the
+// groups' initial lrs (whichever part was built first set them).
 #pragma once
 
 #include <cstdint>
@@ -18,6 +18,9 @@ class SequentialLR : public LRScheduler {
                std::vector<int64_t> milestones);
   void step() override;
   void step(double epoch) override;
+  // Python's keys ("_milestones", "last_epoch", "_last_lr", "verbose") and the parts'.
+  LRSchedulerStateDict state_dict() const override;
+  void load_state_dict(const LRSchedulerStateDict& state_dict) override;
 
  protected:
   std::vector<double> get_lrs() override { return get_current_lrs(); }
@@ -33,6 +36,9 @@ class ChainedScheduler : public LRScheduler {
   explicit ChainedScheduler(std::vector<std::shared_ptr<LRScheduler>> schedulers);
   void step() override;
   void step(double epoch) override;
+  // Python's key ("_last_lr") and the parts'.
+  LRSchedulerStateDict state_dict() const override;
+  void load_state_dict(const LRSchedulerStateDict& state_dict) override;
 
  protected:
   std::vector<double> get_lrs() override { return get_current_lrs(); }

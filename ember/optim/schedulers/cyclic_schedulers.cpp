@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "ember/base/error.h"
+#include "ember/optim/option_values.h"
 #include "ember/optim/schedulers/momentum_option.h"
 #include "ember/optim/schedulers/schedule_rules.h"
 
@@ -36,6 +37,19 @@ void CosineAnnealingWarmRestarts::apply(double epoch) {
   ++step_count_;
   last_epoch_ = static_cast<int64_t>(std::floor(epoch));
   set_optimizer_lrs(get_lrs());
+}
+
+LRSchedulerStateDict CosineAnnealingWarmRestarts::state_dict() const {
+  LRSchedulerStateDict result = LRScheduler::state_dict();
+  result.values["T_cur"] = t_cur_;
+  result.values["T_i"] = t_i_;
+  return result;
+}
+
+void CosineAnnealingWarmRestarts::load_state_dict(const LRSchedulerStateDict& state_dict) {
+  LRScheduler::load_state_dict(state_dict);
+  detail::read_option(state_dict.values, "T_cur", t_cur_);
+  detail::read_option(state_dict.values, "T_i", t_i_);
 }
 
 std::vector<double> CosineAnnealingWarmRestarts::get_lrs() {
@@ -85,6 +99,7 @@ OneCycleLR::OneCycleLR(Optimizer& optimizer, OneCycleLROptions options)
   schedule::anneal_strategy_from_name(options_.anneal_strategy());
   if (options_.cycle_momentum()) detail::check_momentum_option(optimizer);
   base_lrs_.assign(base_lrs_.size(), options_.max_lr() / options_.div_factor());
+  for (auto& group : optimizer.param_groups()) group.options().set_initial_lr(base_lrs_.front());
   initial_step();
 }
 

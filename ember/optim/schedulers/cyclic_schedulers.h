@@ -24,6 +24,9 @@ class CosineAnnealingWarmRestarts : public LRScheduler {
   void step(double epoch) override;
   double t_cur() const { return t_cur_; }
   int64_t t_i() const { return t_i_; }
+  // With Python's "T_cur" and "T_i".
+  LRSchedulerStateDict state_dict() const override;
+  void load_state_dict(const LRSchedulerStateDict& state_dict) override;
 
  protected:
   std::vector<double> get_lrs() override;

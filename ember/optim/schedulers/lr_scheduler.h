@@ -1,6 +1,7 @@
 // The learning-rate schedulers' base (libtorch's torch::optim::LRScheduler) with PyTorch's
-// semantics, so that both languages give the same sequences: a scheduler reads each param
-// group's lr (OptimizerOptions::get_lr) as its base lr, its constructor takes the first step
+// semantics, so that both languages give the same sequences: a scheduler's base lrs are the
+// groups' initial lrs (OptimizerOptions::initial_lr, set from their lrs by the optimizer's first
+// scheduler), its constructor takes the first step
 // (epoch 0: the optimizer starts at the schedule's first lr; libtorch's start one step later),
 // and step() moves one epoch on. The rules are ember/optim/schedulers/schedule_rules.h's.
 #pragma once
@@ -11,6 +12,16 @@
 #include "ember/optim/optimizer.h"
 
 namespace ember::optim {
+
+// A scheduler's state dict in the layout of Python's scheduler.state_dict(): the attributes that
+// change while training, by Python's names ("base_lrs", "last_epoch", "_step_count",
+// "_last_lr", "verbose", "_get_lr_called_within_step", and a scheduler's own such as "T_cur"),
+// and, for SequentialLR and ChainedScheduler, their parts' state dicts in order (Python's
+// "_schedulers"). The hyperparameters come from the constructor and are not restored.
+struct LRSchedulerStateDict {
+  OptimizerOptionMap values;
+  std::vector<LRSchedulerStateDict> schedulers;
+};
 
 class LRScheduler {
  public:
@@ -30,6 +41,11 @@ class LRScheduler {
   const std::vector<double>& base_lrs() const { return base_lrs_; }
   Optimizer& optimizer() { return optimizer_; }
 
+  virtual LRSchedulerStateDict state_dict() const;
+  // Restores what state_dict saved; absent names keep their values, a value of another kind
+  // raises TypeError naming it.
+  virtual void load_state_dict(const LRSchedulerStateDict& state_dict);
+
  protected:
   // The lrs of the epoch step() moved to (last_epoch_ already advanced).
   virtual std::vector<double> get_lrs() = 0;
@@ -48,8 +64,7 @@ class LRScheduler {
   std::vector<double> last_lr_;
 
  private:
-  // The schedulers made of schedulers share their parts' base lrs and epochs (PyTorch keeps one
-  // initial_lr per group for all the schedulers of an optimizer).
+  // The schedulers made of schedulers move their parts' epochs.
   friend class SequentialLR;
   friend class ChainedScheduler;
 };

@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "ember/base/error.h"
+#include "ember/optim/option_values.h"
 #include "ember/optim/schedulers/schedule_rules.h"
 
 namespace ember::optim {
@@ -48,6 +49,34 @@ void ReduceLROnPlateauScheduler::step(double metric) {
     }
     last_lr_[i] = options.get_lr();
   }
+}
+
+LRSchedulerStateDict ReduceLROnPlateauScheduler::state_dict() const {
+  LRSchedulerStateDict result;
+  result.values = {{"factor", factor_},
+                   {"min_lrs", min_lrs_},
+                   {"patience", tracker_.patience()},
+                   {"cooldown", tracker_.cooldown()},
+                   {"verbose", verbose_},
+                   {"eps", eps_},
+                   {"last_epoch", last_epoch_},
+                   {"mode", tracker_.mode()},
+                   {"threshold", tracker_.threshold()},
+                   {"threshold_mode", tracker_.threshold_mode()},
+                   {"_last_lr", last_lr_},
+                   {"best", tracker_.best},
+                   {"num_bad_epochs", tracker_.num_bad_epochs},
+                   {"cooldown_counter", tracker_.cooldown_counter},
+                   {"mode_worse", tracker_.mode_worse()}};
+  return result;
+}
+
+void ReduceLROnPlateauScheduler::load_state_dict(const LRSchedulerStateDict& state_dict) {
+  detail::read_option(state_dict.values, "last_epoch", last_epoch_);
+  detail::read_option(state_dict.values, "_last_lr", last_lr_);
+  detail::read_option(state_dict.values, "best", tracker_.best);
+  detail::read_option(state_dict.values, "num_bad_epochs", tracker_.num_bad_epochs);
+  detail::read_option(state_dict.values, "cooldown_counter", tracker_.cooldown_counter);
 }
 
 }  // namespace ember::optim

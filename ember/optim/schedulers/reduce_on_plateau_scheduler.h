@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "ember/optim/optimizer.h"
+#include "ember/optim/schedulers/lr_scheduler.h"
 #include "ember/optim/schedulers/plateau.h"
 
 namespace ember::optim {
@@ -27,6 +28,11 @@ class ReduceLROnPlateauScheduler {
   const std::vector<double>& get_last_lr() const { return last_lr_; }
   int64_t last_epoch() const { return last_epoch_; }
   const schedule::PlateauTracker& tracker() const { return tracker_; }
+  // Python's ReduceLROnPlateau.state_dict() keys: the state ("best", "num_bad_epochs",
+  // "cooldown_counter", "last_epoch", "_last_lr") and the settings, of which only the state is
+  // restored.
+  LRSchedulerStateDict state_dict() const;
+  void load_state_dict(const LRSchedulerStateDict& state_dict);
 
  private:
   Optimizer& optimizer_;
