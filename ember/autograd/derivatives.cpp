@@ -11,6 +11,7 @@
 #include <numbers>
 #include <tuple>
 
+#include "ember/autograd/derivatives_attention.h"
 #include "ember/autograd/derivatives_linalg.h"
 #include "ember/autograd/derivatives_loss.h"
 #include "ember/autograd/derivatives_math.h"
@@ -213,6 +214,10 @@ constexpr SaveMask saves(PrimitiveKind kind) {
       return kInputs01 | kSaveOutputs;
     case PrimitiveKind::BatchNormBackward:
     case PrimitiveKind::GroupNormBackward:
+      return 0;
+    case PrimitiveKind::ScaledDotProductAttention:  // q, k, v, mask; out and lse
+      return kInputs01 | kInput2 | SaveMask{1} << 3 | kSaveOutputs;
+    case PrimitiveKind::ScaledDotProductAttentionBackward:
       return 0;
     case PrimitiveKind::Unary:
     case PrimitiveKind::Binary:
@@ -772,6 +777,10 @@ bool is_differentiable(const Primitive& primitive) {
     case PrimitiveKind::BatchNormBackward:
     case PrimitiveKind::GroupNormBackward:
       return false;
+    case PrimitiveKind::ScaledDotProductAttention:
+      return true;
+    case PrimitiveKind::ScaledDotProductAttentionBackward:
+      return false;
     case PrimitiveKind::Binary:
       return is_differentiable(type_rule(static_cast<const BinaryPrimitive&>(primitive).op()));
     case PrimitiveKind::Reduce: {
@@ -847,6 +856,9 @@ SaveMask saved_for_backward(const Primitive& primitive, SaveMask needs) {
     case PrimitiveKind::BatchNormBackward:
     case PrimitiveKind::GroupNorm:
     case PrimitiveKind::GroupNormBackward:
+      return saves(primitive.kind());
+    case PrimitiveKind::ScaledDotProductAttention:
+    case PrimitiveKind::ScaledDotProductAttentionBackward:
       return saves(primitive.kind());
     case PrimitiveKind::Pool:
       return static_cast<const Pool&>(primitive).mode() == PoolMode::Max ? saves(primitive.kind())
@@ -1052,6 +1064,15 @@ TensorList vjp(const Primitive& primitive, const BackwardContext& c) {
     }
     case PrimitiveKind::BatchNormBackward:
     case PrimitiveKind::GroupNormBackward:
+      break;
+    case PrimitiveKind::ScaledDotProductAttention: {
+      const auto& attention = static_cast<const ScaledDotProductAttention&>(primitive);
+      const auto saved = saved_for<PrimitiveKind::ScaledDotProductAttention>(c, primitive.kind());
+      return attention_vjp(attention, c, saved.input<0>(), saved.input<1>(), saved.input<2>(),
+                           attention.has_mask() ? saved.input<3>() : Tensor(), saved.output<0>(),
+                           saved.output<1>());
+    }
+    case PrimitiveKind::ScaledDotProductAttentionBackward:
       break;
     case PrimitiveKind::Fill:
     case PrimitiveKind::Range:

@@ -1,16 +1,19 @@
 // scaled_dot_product_attention (attention.h): argument checks shared by both paths, the math
-// composite, and the choice between it and the fused kernel (Note [fused attention]).
+// composite, and the fused kernel's call (Note [fused attention]).
 #include "ember/ops/attention.h"
 
 #include <cmath>
 #include <limits>
+#include <vector>
 
 #include "ember/base/error.h"
 #include "ember/ops/attention_internal.h"
+#include "ember/ops/dispatch.h"
 #include "ember/ops/math.h"
 #include "ember/ops/nn_activation.h"
 #include "ember/ops/nn_dropout.h"
 #include "ember/ops/ops.h"
+#include "ember/ops/primitives_attention.h"
 #include "ember/ops/shape.h"
 
 namespace ember {
@@ -96,14 +99,9 @@ std::tuple<Tensor, Tensor> expand_gqa_heads(const Tensor& query, const Tensor& k
   return {repeat_interleave(key, group, -3), repeat_interleave(value, group, -3)};
 }
 
-}  // namespace detail
-
-std::tuple<Tensor, Tensor> _scaled_dot_product_attention_math(
-    const Tensor& query, const Tensor& key, const Tensor& value, const Tensor& attn_mask,
-    double dropout_p, bool is_causal, std::optional<double> scale, bool enable_gqa) {
-  detail::check_attention_arguments(query, key, value, attn_mask, dropout_p, is_causal, enable_gqa);
-  const auto [k, v] = detail::expand_gqa_heads(query, key, value, enable_gqa);
-  Tensor scores = matmul(query, k.transpose(-2, -1)) * detail::attention_scale(query, scale);
+Tensor attention_weights(const Tensor& query, const Tensor& key, const Tensor& attn_mask,
+                         bool is_causal, double scale) {
+  Tensor scores = matmul(query, key.transpose(-2, -1)) * scale;
   if (is_causal) {
     const Tensor keep = tril(ones({query.size(-2), key.size(-2)}, TensorOptions().dtype(kBool)));
     scores = masked_fill(scores, logical_not(keep), -std::numeric_limits<double>::infinity());
@@ -115,7 +113,60 @@ std::tuple<Tensor, Tensor> _scaled_dot_product_attention_math(
   // A row of -inf scores only: softmax would give NaN (0/0); such rows give zero weights instead
   // (PyTorch's _safe_softmax), and masking their scores to 0 first keeps NaN out of the gradient.
   const Tensor all_masked = all(isneginf(scores), -1, /*keepdim=*/true);
-  Tensor weights = masked_fill(softmax(masked_fill(scores, all_masked, 0.0), -1), all_masked, 0.0);
+  return masked_fill(softmax(masked_fill(scores, all_masked, 0.0), -1), all_masked, 0.0);
+}
+
+}  // namespace detail
+
+namespace {
+
+// Whether the fused kernel computes this call (Note [fused attention]): float32 or float64, no
+// dropout, a mask that needs no gradient, and at least one score.
+bool fused_applies(const Tensor& query, const Tensor& key, const Tensor& value,
+                   const Tensor& attn_mask, double dropout_p) {
+  const ScalarType dtype = query.dtype();
+  return (dtype == kFloat32 || dtype == kFloat64) && dropout_p == 0.0 &&
+         !(attn_mask.defined() && attn_mask.requires_grad()) && query.numel() > 0 &&
+         key.numel() > 0 && value.numel() > 0;
+}
+
+Tensor fused_attention(const Tensor& query, const Tensor& key_arg, const Tensor& value_arg,
+                       const Tensor& attn_mask, bool is_causal, double scale, bool enable_gqa) {
+  const auto [key, value] = detail::expand_gqa_heads(query, key_arg, value_arg, enable_gqa);
+  const Shape scores = detail::attention_scores_shape(query, key, value, false);
+  const Shape batch(scores.begin(), scores.end() - 2);
+  const int64_t problems = numel_of(batch);
+  // Each input as (problems, rows, cols), contiguous: broadcast batch dims are copied (O(L)).
+  auto flat = [&](const Tensor& t) {
+    Shape expanded = batch;
+    expanded.push_back(t.size(-2));
+    expanded.push_back(t.size(-1));
+    return t.expand(expanded).reshape({problems, t.size(-2), t.size(-1)}).contiguous();
+  };
+  const Tensor q = flat(query), k = flat(key), v = flat(value);
+  const TensorOptions options = TensorOptions(query.dtype()).device(query.device());
+  Tensor out = empty({problems, q.size(1), v.size(2)}, options);
+  Tensor lse = empty({problems, q.size(1)}, options);
+  std::vector<Tensor> inputs{q, k, v};
+  if (attn_mask.defined()) inputs.push_back(attn_mask.expand(scores));
+  const Tensor outputs[] = {out, lse};
+  run(ScaledDotProductAttention(scale, is_causal, attn_mask.defined()), TensorSpan(inputs),
+      TensorSpan(outputs));
+  Shape result = batch;
+  result.push_back(query.size(-2));
+  result.push_back(value.size(-1));
+  return out.reshape(result);
+}
+
+}  // namespace
+
+std::tuple<Tensor, Tensor> _scaled_dot_product_attention_math(
+    const Tensor& query, const Tensor& key, const Tensor& value, const Tensor& attn_mask,
+    double dropout_p, bool is_causal, std::optional<double> scale, bool enable_gqa) {
+  detail::check_attention_arguments(query, key, value, attn_mask, dropout_p, is_causal, enable_gqa);
+  const auto [k, v] = detail::expand_gqa_heads(query, key, value, enable_gqa);
+  Tensor weights = detail::attention_weights(query, k, attn_mask, is_causal,
+                                             detail::attention_scale(query, scale));
   if (dropout_p > 0.0) weights = dropout(weights, dropout_p, /*train=*/true);
   return {matmul(weights, v), weights};
 }
@@ -123,8 +174,13 @@ std::tuple<Tensor, Tensor> _scaled_dot_product_attention_math(
 Tensor scaled_dot_product_attention(const Tensor& query, const Tensor& key, const Tensor& value,
                                     const Tensor& attn_mask, double dropout_p, bool is_causal,
                                     std::optional<double> scale, bool enable_gqa) {
-  return std::get<0>(_scaled_dot_product_attention_math(query, key, value, attn_mask, dropout_p,
-                                                        is_causal, scale, enable_gqa));
+  if (!fused_applies(query, key, value, attn_mask, dropout_p)) {
+    return std::get<0>(_scaled_dot_product_attention_math(query, key, value, attn_mask, dropout_p,
+                                                          is_causal, scale, enable_gqa));
+  }
+  detail::check_attention_arguments(query, key, value, attn_mask, dropout_p, is_causal, enable_gqa);
+  return fused_attention(query, key, value, attn_mask, is_causal,
+                         detail::attention_scale(query, scale), enable_gqa);
 }
 
 }  // namespace ember

@@ -22,5 +22,10 @@ double attention_scale(const Tensor& query, std::optional<double> scale);
 // Key and value repeated along dim -3 to query's number of heads when enable_gqa.
 std::tuple<Tensor, Tensor> expand_gqa_heads(const Tensor& query, const Tensor& key,
                                             const Tensor& value, bool enable_gqa);
+// softmax(query @ key^T * scale, masked) with zero weights for fully masked rows: the math
+// composite's weights, and the recomputation of the fused kernel's double-backward composite.
+// key has query's heads already (expand_gqa_heads).
+Tensor attention_weights(const Tensor& query, const Tensor& key, const Tensor& attn_mask,
+                         bool is_causal, double scale);
 
 }  // namespace ember::detail

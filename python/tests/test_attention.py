@@ -58,3 +58,78 @@ def test_errors_are_typed_and_name_the_op():
         sdpa(q, k, v, dropout_p=-0.1)
     with pytest.raises(RuntimeError, match="enable_gqa expects"):
         sdpa(uniform(1, 3, 2, 4), uniform(1, 2, 5, 4), uniform(1, 2, 5, 4), enable_gqa=True)
+
+
+# (query, key, value shapes, mask shape or None, mask kind, keyword arguments): L != S, E != Ev,
+# batch and head dims that broadcast, bool and float masks that broadcast, causal with L > S
+# and L < S, GQA, and sizes above the kernel's blocks (64 queries, 128 keys).
+FUSED_CASES = [
+    ((2, 3, 5), (2, 7, 5), (2, 7, 3), None, None, {}),
+    ((2, 2, 70, 8), (2, 2, 150, 8), (2, 2, 150, 5), None, None, {}),
+    ((1, 2, 130, 4), (1, 2, 130, 4), (1, 2, 130, 6), None, None, {"is_causal": True}),
+    ((2, 90, 4), (2, 40, 4), (2, 40, 4), None, None, {"is_causal": True}),
+    ((2, 40, 4), (2, 140, 4), (2, 140, 4), None, None, {"is_causal": True, "scale": 0.2}),
+    ((3, 2, 9, 4), (1, 2, 11, 4), (3, 1, 11, 2), (3, 1, 9, 11), "bool", {}),
+    ((2, 2, 70, 4), (2, 2, 131, 4), (2, 2, 131, 4), (131,), "float", {}),
+    ((2, 2, 6, 4), (2, 2, 5, 4), (2, 2, 5, 4), (2, 1, 6, 1), "bool", {}),
+    ((1, 6, 5, 4), (1, 2, 7, 4), (1, 2, 7, 3), (5, 7), "float", {"enable_gqa": True}),
+]
+
+
+def fused_case_inputs(case, dtype, seed):
+    shape_q, shape_k, shape_v, shape_mask, mask_kind, kwargs = case
+    rng = np.random.default_rng(seed)
+    tensors = [ember.tensor(rng.uniform(-2, 2, shape), dtype=dtype).requires_grad_()
+               for shape in (shape_q, shape_k, shape_v)]
+    mask = None
+    if mask_kind == "bool":
+        keep = rng.random(shape_mask) < 0.6
+        keep.reshape(-1, shape_mask[-1])[0] = False  # one fully masked row
+        mask = ember.tensor(keep)
+    elif mask_kind == "float":
+        mask = ember.tensor(rng.uniform(-3, 1, shape_mask), dtype=dtype)
+    return tensors, mask, kwargs
+
+
+@pytest.mark.parametrize("dtype", [ember.float32, ember.float64])
+@pytest.mark.parametrize("case", range(len(FUSED_CASES)))
+def test_fused_matches_math_composite_values_and_gradients(case, dtype):
+    tolerance = 1e-4 if dtype == ember.float32 else 1e-10
+    (q, k, v), mask, kwargs = fused_case_inputs(FUSED_CASES[case], dtype, case)
+    results = []
+    for op in (sdpa, lambda *a, **kw: math_sdpa(*a, **kw)[0]):
+        for t in (q, k, v):
+            t.grad = None
+        out = op(q, k, v, mask, **kwargs)
+        rng = np.random.default_rng(100 + case)
+        out.backward(ember.tensor(rng.uniform(-1, 1, tuple(out.shape)), dtype=dtype))
+        results.append([out.detach().numpy()] + [t.grad.numpy() for t in (q, k, v)])
+    for fused, math in zip(*results):
+        np.testing.assert_allclose(fused, math, rtol=tolerance, atol=tolerance)
+
+
+def test_fused_reads_non_contiguous_inputs():
+    rng = np.random.default_rng(3)
+    base = ember.tensor(rng.uniform(-1, 1, (2, 9, 3, 8)))
+    q, k, v = (t.transpose(1, 2) for t in (base[..., :4], base[..., 4:], base[..., ::2]))
+    mask = ember.tensor(rng.random((9, 9)) < 0.7).t()
+    np.testing.assert_allclose(sdpa(q, k, v, mask).numpy(),
+                               math_sdpa(q.contiguous(), k.contiguous(), v.contiguous(),
+                                         mask.contiguous())[0].numpy(), atol=1e-12)
+
+
+def test_fused_path_saves_only_linear_memory_at_1024():
+    """Autograd keeps q, k, v, out and the row log-sum-exp: O(L) memory, no L x S matrix."""
+    rng = np.random.default_rng(0)
+    q, k, v = (ember.tensor(rng.uniform(-1, 1, (1, 1024, 64)), dtype=ember.float32)
+               .requires_grad_() for _ in range(3))
+    held = {}
+    for name, op in (("fused", sdpa), ("math", lambda *a, **kw: math_sdpa(*a, **kw)[0])):
+        before = ember._C._allocator_stats()["allocated_bytes"]
+        out = op(q, k, v, is_causal=True)
+        held[name] = ember._C._allocator_stats()["allocated_bytes"] - before
+        out.sum().backward()
+        del out
+    scores_bytes = 1024 * 1024 * 4
+    assert held["fused"] <= 1024 * 64 * 4 + 1024 * 4 + 65536  # out + lse (+ rounding)
+    assert held["math"] >= scores_bytes  # the measure does see an L x S matrix

@@ -1,0 +1,60 @@
+// The gradient rule of ScaledDotProductAttention (derivatives_attention.h). With P the attention
+// weights, dO the output's gradient and s the scale:
+//   grad_v = P^T dO,  dS = P o (dO V^T - rowsum(dO o O)),  grad_q = s dS K,  grad_k = s dS^T Q,
+// rowsum(dO o O) being rowsum(P o dO V^T). Fully masked rows have P = 0 and get zero gradients.
+#include "ember/autograd/derivatives_attention.h"
+
+#include <vector>
+
+#include "ember/autograd/grad_mode.h"
+#include "ember/ops/attention_internal.h"
+#include "ember/ops/dispatch.h"
+#include "ember/ops/ops.h"
+
+namespace ember::autograd {
+namespace {
+
+TensorList fused_vjp(const ScaledDotProductAttention& op, const BackwardContext& c, const Tensor& q,
+                     const Tensor& k, const Tensor& v, const Tensor& mask, const Tensor& out,
+                     const Tensor& lse) {
+  const TensorOptions options = TensorOptions(q.dtype()).device(q.device());
+  const Tensor grads_out[] = {empty(q.shape(), options), empty(k.shape(), options),
+                              empty(v.shape(), options)};
+  std::vector<Tensor> inputs{c.grads[0].contiguous(), q, k, v, out, lse};
+  if (op.has_mask()) inputs.push_back(mask);
+  run(ScaledDotProductAttentionBackward(op.scale(), op.is_causal(), op.has_mask()),
+      TensorSpan(inputs), TensorSpan(grads_out));
+  TensorList grads(c.needs_input_grad.size());
+  for (size_t i = 0; i < 3; ++i) {
+    if (c.needs_input_grad[i]) grads[i] = grads_out[i];
+  }
+  return grads;
+}
+
+TensorList composite_vjp(const ScaledDotProductAttention& op, const BackwardContext& c,
+                         const Tensor& q, const Tensor& k, const Tensor& v, const Tensor& mask) {
+  const Tensor& grad = c.grads[0];
+  // The mask view is (batch..., L, S); the scores here are (problems, L, S).
+  const Tensor flat_mask = mask.defined() ? mask.reshape({q.size(0), q.size(1), k.size(1)}) : mask;
+  const Tensor weights = detail::attention_weights(q, k, flat_mask, op.is_causal(), op.scale());
+  const Tensor grad_weights = matmul(grad, v.transpose(-2, -1));
+  const Tensor grad_scores =
+      weights * (grad_weights - (grad_weights * weights).sum({-1}, /*keepdim=*/true));
+  TensorList grads(c.needs_input_grad.size());
+  if (c.needs_input_grad[0]) grads[0] = matmul(grad_scores, k) * op.scale();
+  if (c.needs_input_grad[1]) grads[1] = matmul(grad_scores.transpose(-2, -1), q) * op.scale();
+  if (c.needs_input_grad[2]) grads[2] = matmul(weights.transpose(-2, -1), grad);
+  return grads;
+}
+
+}  // namespace
+
+TensorList attention_vjp(const ScaledDotProductAttention& op, const BackwardContext& c,
+                         const Tensor& q, const Tensor& k, const Tensor& v, const Tensor& mask,
+                         const Tensor& out, const Tensor& lse) {
+  if (!c.grads[0].defined()) return TensorList(c.needs_input_grad.size());
+  if (is_grad_enabled()) return composite_vjp(op, c, q, k, v, mask);
+  return fused_vjp(op, c, q, k, v, mask, out, lse);
+}
+
+}  // namespace ember::autograd
