@@ -39,3 +39,5 @@
 #include "ember/tensor/tensor.h"
 // ember.optim (the optimizers and learning-rate schedulers).
 #include "ember/optim/optim.h"
+// The packed-sequence ops (issue 11).
+#include "ember/ops/rnn_packing.h"

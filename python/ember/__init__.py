@@ -123,3 +123,8 @@ from ember._C import _weight_norm as _weight_norm  # noqa: E402  (torch._weight_
 # isort: split
 # ember.optim builds on ember.nn (its hooks' handles).
 from ember import optim as optim  # noqa: E402
+
+# isort: split
+# The packed-sequence ops (torch._pack_padded_sequence / torch._pad_packed_sequence).
+from ember._C import _pack_padded_sequence as _pack_padded_sequence  # noqa: E402
+from ember._C import _pad_packed_sequence as _pad_packed_sequence  # noqa: E402

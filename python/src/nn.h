@@ -18,5 +18,6 @@ void init_nn_shape(nb::module_& nn, nb::module_& module);
 void init_nn_conv(nb::module_& nn, nb::module_& module);
 void init_nn_interp(nb::module_& nn);
 void init_nn_unpool(nb::module_& nn);
+void init_nn_rnn_packing(nb::module_& nn, nb::module_& module);
 
 }  // namespace ember::python
