@@ -1594,6 +1594,7 @@ OP_FAMILIES = ("shape", "scatter", "scan", "math", "linalg", "random", "util", "
                "nn_loss", "nn_linear", "nn_norm")
 OP_FAMILIES += ("nn_utils", "nn_shape", "nn_conv", "nn_pool", "nn_interp")
 OP_FAMILIES += ("nn_unpool",)
+OP_FAMILIES += ("rnn",)
 for _family in OP_FAMILIES:
     add(*importlib.import_module(f"op_db_{_family}").ENTRIES)
 
