@@ -131,4 +131,6 @@ NB_MODULE(_C, module) {
   init_nn_rnn_packing(nn_module, module);
   // ember.optim's fused update ops: ember._C._optim (python/src/optim*.cpp).
   init_optim(module);
+  // The recurrent ops: ember.lstm_cell, ember.lstm, ... (python/src/rnn_ops.cpp).
+  init_rnn_ops(module);
 }

@@ -1595,6 +1595,7 @@ OP_FAMILIES = ("shape", "scatter", "scan", "math", "linalg", "random", "util", "
 OP_FAMILIES += ("nn_utils", "nn_shape", "nn_conv", "nn_pool", "nn_interp")
 OP_FAMILIES += ("nn_unpool",)
 OP_FAMILIES += ("rnn_packing",)
+OP_FAMILIES += ("rnn",)
 for _family in OP_FAMILIES:
     add(*importlib.import_module(f"op_db_{_family}").ENTRIES)
 
