@@ -129,6 +129,7 @@ NB_MODULE(_C, module) {
   init_nn_interp(nn_module);
   init_nn_unpool(nn_module);
   init_nn_rnn_packing(nn_module, module);
+  init_nn_rnn(nn_module);
   // ember.optim's fused update ops: ember._C._optim (python/src/optim*.cpp).
   init_optim(module);
   // The recurrent ops: ember.lstm_cell, ember.lstm, ... (python/src/rnn_ops.cpp).
