@@ -1,0 +1,100 @@
+"""The recurrent layers beside PyTorch: nn.LSTM (2 layers, input and hidden 256, sequence 35,
+batch 20) forward + backward, and a tagger written with nn.LSTMCell run one sentence at a time
+(batch 1, embedding 64, hidden 128, 3 tags, 20 tokens, forward + backward), in microseconds per
+token. ember and PyTorch calls are interleaved and each figure is the best of many repeats, so
+that a loaded machine disturbs both alike. Prints a markdown table and ember / torch time ratios
+(below 1: ember faster).
+
+    PYTHONPATH=<ember>:benchmarks/python /usr/bin/python3 benchmarks/python/bench_rnn.py \
+        [--repeats 20] [--threads 1]
+
+A benchmark, never a test: nothing here asserts a time.
+"""
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_support import repeats_threads_and_libraries, set_blas_threads
+
+LAYERS, HIDDEN, SEQUENCE, BATCH = 2, 256, 35, 20
+EMBEDDING, CELL_HIDDEN, TAGS, TOKENS = 64, 128, 3, 20
+
+
+def lstm_case(lib, seed_weights):
+    lstm = lib.nn.LSTM(HIDDEN, HIDDEN, num_layers=LAYERS)
+    with lib.no_grad():
+        for parameter, values in zip(lstm.parameters(), seed_weights(lstm)):
+            parameter.copy_(lib.from_numpy(values))
+    x = lib.from_numpy(np.random.default_rng(1).standard_normal(
+        (SEQUENCE, BATCH, HIDDEN)).astype(np.float32))
+
+    def step():
+        lstm.zero_grad()
+        output, (h, c) = lstm(x)
+        (output.sum() + h.sum() + c.sum()).backward()
+    return step
+
+
+def tagger_case(lib, seed_weights):
+    embedding = lib.nn.Embedding(50, EMBEDDING)
+    cell = lib.nn.LSTMCell(EMBEDDING, CELL_HIDDEN)
+    out = lib.nn.Linear(CELL_HIDDEN, TAGS)
+    parameters = [*embedding.parameters(), *cell.parameters(), *out.parameters()]
+    words = lib.from_numpy(np.random.default_rng(2).integers(0, 50, TOKENS).astype(np.int64))
+    tags = lib.from_numpy(np.random.default_rng(3).integers(0, TAGS, TOKENS).astype(np.int64))
+
+    def step():
+        for parameter in parameters:
+            parameter.grad = None
+        vectors = embedding(words)
+        state = None
+        scores = []
+        for t in range(TOKENS):  # one token at a time: a new graph per sentence
+            state = cell(vectors[t:t + 1], state)
+            scores.append(out(state[0]))
+        lib.nn.functional.cross_entropy(lib.cat(scores), tags).backward()
+    return step
+
+
+def same_weights(module):
+    rng = np.random.default_rng(0)
+    return [rng.uniform(-0.06, 0.06, tuple(p.shape)).astype(np.float32)
+            for p in module.parameters()]
+
+
+CASES = [(f"nn.LSTM {LAYERS}x{HIDDEN}, seq {SEQUENCE}, batch {BATCH}, fwd+bwd", "ms", 1e3,
+          lstm_case),
+         (f"LSTMCell tagger, batch 1, {TOKENS} tokens, fwd+bwd", "us/token", 1e6 / TOKENS,
+          tagger_case)]
+
+
+def timed(call):
+    start = time.perf_counter()
+    call()
+    return time.perf_counter() - start
+
+
+def main():
+    args, ember, torch = repeats_threads_and_libraries(__doc__.splitlines()[0])
+    print("| case | threads | unit | ember | torch | ember/torch |")
+    print("|---|---|---|---|---|---|")
+    for threads in args.threads:
+        ember.set_num_threads(threads)
+        torch.set_num_threads(threads)
+        set_blas_threads(threads)
+        for name, unit, scale, make in CASES:
+            run_ember, run_torch = make(ember, same_weights), make(torch, same_weights)
+            run_ember(), run_torch()  # warm-up: allocator pools, lazy initialisation
+            ember_best = torch_best = float("inf")
+            for _ in range(args.repeats):  # interleaved: both see the same machine load
+                ember_best = min(ember_best, timed(run_ember))
+                torch_best = min(torch_best, timed(run_torch))
+            print(f"| {name} | {threads} | {unit} | {ember_best * scale:.1f} | "
+                  f"{torch_best * scale:.1f} | {ember_best / torch_best:.2f} |")
+
+
+if __name__ == "__main__":
+    main()
