@@ -1,9 +1,10 @@
 """The recurrent layers beside PyTorch: nn.LSTM (2 layers, input and hidden 256, sequence 35,
 batch 20) forward + backward, and a tagger written with nn.LSTMCell run one sentence at a time
 (batch 1, embedding 64, hidden 128, 3 tags, 20 tokens, forward + backward), in microseconds per
-token. ember and PyTorch calls are interleaved and each figure is the best of many repeats, so
-that a loaded machine disturbs both alike. Prints a markdown table and ember / torch time ratios
-(below 1: ember faster).
+token, and the Tree-LSTM of examples/python/tree_lstm.py (hidden 64) over random trees, in
+microseconds per node. ember and PyTorch calls are interleaved and each figure is the best of
+many repeats, so that a loaded machine disturbs both alike. Prints a markdown table and
+ember / torch time ratios (below 1: ember faster).
 
     PYTHONPATH=<ember>:benchmarks/python /usr/bin/python3 benchmarks/python/bench_rnn.py \
         [--repeats 20] [--threads 1]
@@ -21,6 +22,7 @@ from bench_support import repeats_threads_and_libraries, set_blas_threads
 
 LAYERS, HIDDEN, SEQUENCE, BATCH = 2, 256, 35, 20
 EMBEDDING, CELL_HIDDEN, TAGS, TOKENS = 64, 128, 3, 20
+TREE_HIDDEN = 64
 
 
 def lstm_case(lib, seed_weights):
@@ -59,6 +61,43 @@ def tagger_case(lib, seed_weights):
     return step
 
 
+def random_tree(rng, depth=0):
+    if depth >= 5 or (depth > 0 and rng.random() < 0.3):
+        return float(rng.uniform(-1, 1))
+    return (random_tree(rng, depth + 1), random_tree(rng, depth + 1))
+
+
+def node_count(tree):
+    return 1 if isinstance(tree, float) else 1 + node_count(tree[0]) + node_count(tree[1])
+
+
+TREES = [random_tree(np.random.default_rng(seed)) for seed in range(8)]
+NODES = sum(node_count(tree) for tree in TREES)
+
+
+def tree_lstm_case(lib, seed_weights):
+    """examples/python/tree_lstm.py's model: leaves through LSTMCell, inner nodes gated from
+    their children's (h, c); one tree per graph."""
+    leaf = lib.nn.LSTMCell(1, TREE_HIDDEN)
+    gates = lib.nn.Linear(2 * TREE_HIDDEN, 5 * TREE_HIDDEN)
+    parameters = [*leaf.parameters(), *gates.parameters()]
+
+    def encode(tree):
+        if isinstance(tree, float):
+            return leaf(lib.tensor([[tree]]))
+        (h_l, c_l), (h_r, c_r) = encode(tree[0]), encode(tree[1])
+        i, f_l, f_r, o, u = gates(lib.cat([h_l, h_r], dim=1)).chunk(5, dim=1)
+        c = lib.sigmoid(i) * lib.tanh(u) + lib.sigmoid(f_l) * c_l + lib.sigmoid(f_r) * c_r
+        return lib.sigmoid(o) * lib.tanh(c), c
+
+    def step():
+        for parameter in parameters:
+            parameter.grad = None
+        for tree in TREES:
+            encode(tree)[0].sum().backward()
+    return step
+
+
 def same_weights(module):
     rng = np.random.default_rng(0)
     return [rng.uniform(-0.06, 0.06, tuple(p.shape)).astype(np.float32)
@@ -68,7 +107,9 @@ def same_weights(module):
 CASES = [(f"nn.LSTM {LAYERS}x{HIDDEN}, seq {SEQUENCE}, batch {BATCH}, fwd+bwd", "ms", 1e3,
           lstm_case),
          (f"LSTMCell tagger, batch 1, {TOKENS} tokens, fwd+bwd", "us/token", 1e6 / TOKENS,
-          tagger_case)]
+          tagger_case),
+         (f"Tree-LSTM, hidden {TREE_HIDDEN}, 8 random trees ({NODES} nodes), fwd+bwd",
+          "us/node", 1e6 / NODES, tree_lstm_case)]
 
 
 def timed(call):
