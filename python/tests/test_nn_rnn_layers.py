@@ -254,3 +254,16 @@ def test_errors_are_typed_and_name_the_layer():
         nn.GRU(3, 4)(ember.randn(5, 2, 3), ember.randn(1, 2, 4, dtype=ember.float64))
     with pytest.raises(ValueError, match=r"\[GRUCell\] expected input to be 1D or 2D"):
         nn.GRUCell(2, 3)(ember.randn(1, 1, 2))
+
+
+def test_reassigned_weights_are_what_forward_uses():
+    gru = nn.GRU(2, 3)
+    x = ember.randn(4, 1, 2)
+    before = gru(x)[0]
+    gru.weight_hh_l0 = nn.Parameter(ember.zeros(9, 3))
+    assert gru._flat_weights[1] is gru.weight_hh_l0
+    assert not ember.equal(before, gru(x)[0])
+    gru.flatten_parameters()
+    copied = nn.GRU(2, 3)
+    copied.load_state_dict(gru.state_dict())
+    assert ember.equal(copied(x)[0], gru(x)[0])
