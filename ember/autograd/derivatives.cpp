@@ -19,6 +19,7 @@
 #include "ember/autograd/derivatives_nn_embedding.h"
 #include "ember/autograd/derivatives_norm.h"
 #include "ember/autograd/derivatives_pool.h"
+#include "ember/autograd/derivatives_rnn.h"
 #include "ember/autograd/derivatives_scan.h"
 #include "ember/autograd/derivatives_scatter.h"
 #include "ember/autograd/grad_mode.h"
@@ -213,6 +214,10 @@ constexpr SaveMask saves(PrimitiveKind kind) {
       return kInputs01 | kSaveOutputs;
     case PrimitiveKind::BatchNormBackward:
     case PrimitiveKind::GroupNormBackward:
+      return 0;
+    case PrimitiveKind::RnnLayer:  // every input (the composite recomputes) and the workspace
+      return SaveMask{0x3F} | kSaveOutputs;
+    case PrimitiveKind::RnnLayerBackward:
       return 0;
     case PrimitiveKind::Unary:
     case PrimitiveKind::Binary:
@@ -772,6 +777,10 @@ bool is_differentiable(const Primitive& primitive) {
     case PrimitiveKind::BatchNormBackward:
     case PrimitiveKind::GroupNormBackward:
       return false;
+    case PrimitiveKind::RnnLayer:
+      return true;
+    case PrimitiveKind::RnnLayerBackward:
+      return false;
     case PrimitiveKind::Binary:
       return is_differentiable(type_rule(static_cast<const BinaryPrimitive&>(primitive).op()));
     case PrimitiveKind::Reduce: {
@@ -847,6 +856,8 @@ SaveMask saved_for_backward(const Primitive& primitive, SaveMask needs) {
     case PrimitiveKind::BatchNormBackward:
     case PrimitiveKind::GroupNorm:
     case PrimitiveKind::GroupNormBackward:
+    case PrimitiveKind::RnnLayer:
+    case PrimitiveKind::RnnLayerBackward:
       return saves(primitive.kind());
     case PrimitiveKind::Pool:
       return static_cast<const Pool&>(primitive).mode() == PoolMode::Max ? saves(primitive.kind())
@@ -1050,8 +1061,20 @@ TensorList vjp(const Primitive& primitive, const BackwardContext& c) {
                             group_norm.has_weight() ? saved.input<1>() : Tensor(),
                             saved.output<1>(), saved.output<2>());
     }
+    case PrimitiveKind::RnnLayer: {
+      const auto saved = saved_for<PrimitiveKind::RnnLayer>(c, primitive.kind());
+      const size_t count = c.needs_input_grad.size();
+      return rnn_layer_vjp(static_cast<const RnnLayer&>(primitive), c,
+                           {saved.input<0>(), saved.input<1>(), saved.input<2>(),
+                            count > 3 ? saved.input<3>() : Tensor(),
+                            count > 4 ? saved.input<4>() : Tensor(),
+                            count > 5 ? saved.input<5>() : Tensor()},
+                           saved.output<2>());
+    }
     case PrimitiveKind::BatchNormBackward:
     case PrimitiveKind::GroupNormBackward:
+      break;
+    case PrimitiveKind::RnnLayerBackward:
       break;
     case PrimitiveKind::Fill:
     case PrimitiveKind::Range:

@@ -74,6 +74,9 @@ enum class PrimitiveKind : uint8_t {
   BatchNormBackward,
   GroupNorm,
   GroupNormBackward,
+  // rnn
+  RnnLayer,
+  RnnLayerBackward,
 };
 
 class Primitive {

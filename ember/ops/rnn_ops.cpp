@@ -12,33 +12,16 @@
 #include "ember/ops/nn_dropout.h"
 #include "ember/ops/nn_linear.h"
 #include "ember/ops/ops.h"
-#include "ember/ops/rnn_gates.h"
+#include "ember/ops/rnn_layer.h"
 
 namespace ember {
 namespace {
 
-enum class CellKind { Tanh, Relu, Lstm, Gru };
-
-int64_t gate_count(CellKind kind) {
-  switch (kind) {
-    case CellKind::Tanh:
-    case CellKind::Relu:
-      return 1;
-    case CellKind::Lstm:
-      return 4;
-    case CellKind::Gru:
-      return 3;
-  }
-  return 1;
-}
+using Kind = RnnCellKind;
 
 // The weights of one layer and direction; the biases and w_hr undefined when absent.
 struct CellWeights {
   Tensor w_ih, w_hh, b_ih, b_hh, w_hr;
-};
-
-struct CellState {
-  Tensor h, c;
 };
 
 Shape shape_or_none(const Tensor& t) { return t.defined() ? t.shape() : Shape{}; }
@@ -61,62 +44,36 @@ void check_floating_input(std::string_view op, const Tensor& input, int64_t rank
               "] expected a float32 or float64 input; got ", input.dtype());
 }
 
-// The gate math of one step from its two projections.
-CellState gates(CellKind kind, const Tensor& igates, const Tensor& hgates, const CellState& state,
-                const Tensor& w_hr) {
-  switch (kind) {
-    case CellKind::Tanh:
-      return {tanh(add(igates, hgates)), {}};
-    case CellKind::Relu:
-      return {relu(add(igates, hgates)), {}};
-    case CellKind::Lstm: {
-      auto [h, c] = detail::lstm_gates(igates, hgates, state.c);
-      if (w_hr.defined()) h = linear(h, w_hr);
-      return {h, c};
-    }
-    case CellKind::Gru:
-      return {detail::gru_gates(igates, hgates, state.h), {}};
-  }
-  return {};
-}
-
-CellState step(CellKind kind, const Tensor& igates, const CellState& state,
-               const CellWeights& weights) {
-  const Tensor hgates = linear(state.h, weights.w_hh, weights.b_hh);
-  return gates(kind, igates, hgates, state, weights.w_hr);
-}
-
 // ---- cells ----
 
-CellState run_cell(CellKind kind, std::string_view op, const Tensor& input, const Tensor& hx,
-                   const Tensor& cx, const Tensor& w_ih, const Tensor& w_hh, const Tensor& b_ih,
-                   const Tensor& b_hh) {
+detail::RnnLayerResult run_cell(Kind kind, std::string_view op, const Tensor& input,
+                                const Tensor& hx, const Tensor& cx, const Tensor& w_ih,
+                                const Tensor& w_hh, const Tensor& b_ih, const Tensor& b_hh) {
   check_floating_input(op, input, 2, "(batch, input_size)");
-  EMBER_CHECK(w_hh.defined() && w_hh.dim() == 2 && w_hh.size(0) % gate_count(kind) == 0, "[", op,
-              "] expected w_hh of shape (", gate_count(kind), " * hidden_size, hidden_size); got ",
-              shape_or_none(w_hh));
-  const int64_t hidden = w_hh.size(0) / gate_count(kind);
+  EMBER_CHECK(w_hh.defined() && w_hh.dim() == 2 && w_hh.size(0) % rnn_gate_count(kind) == 0, "[",
+              op, "] expected w_hh of shape (", rnn_gate_count(kind),
+              " * hidden_size, hidden_size); got ", shape_or_none(w_hh));
+  const int64_t hidden = w_hh.size(0) / rnn_gate_count(kind);
   const int64_t batch = input.size(0);
   const ScalarType dtype = input.dtype();
-  check_tensor(op, "w_hh", w_hh, dtype, {gate_count(kind) * hidden, hidden});
-  check_tensor(op, "w_ih", w_ih, dtype, {gate_count(kind) * hidden, input.size(1)});
+  check_tensor(op, "w_hh", w_hh, dtype, {rnn_gate_count(kind) * hidden, hidden});
+  check_tensor(op, "w_ih", w_ih, dtype, {rnn_gate_count(kind) * hidden, input.size(1)});
   check_tensor(op, "hx", hx, dtype, {batch, hidden});
-  if (kind == CellKind::Lstm) check_tensor(op, "cx", cx, dtype, {batch, hidden});
+  if (kind == Kind::Lstm) check_tensor(op, "cx", cx, dtype, {batch, hidden});
   EMBER_CHECK(b_ih.defined() == b_hh.defined(), "[", op,
               "] expected both biases or neither; got b_ih ", shape_or_none(b_ih), " and b_hh ",
               shape_or_none(b_hh));
   if (b_ih.defined()) {
-    check_tensor(op, "b_ih", b_ih, dtype, {gate_count(kind) * hidden});
-    check_tensor(op, "b_hh", b_hh, dtype, {gate_count(kind) * hidden});
+    check_tensor(op, "b_ih", b_ih, dtype, {rnn_gate_count(kind) * hidden});
+    check_tensor(op, "b_hh", b_hh, dtype, {rnn_gate_count(kind) * hidden});
   }
-  const Tensor igates = linear(input, w_ih, b_ih);
-  return step(kind, igates, {hx, cx}, {w_ih, w_hh, b_ih, b_hh, {}});
+  return detail::rnn_layer(kind, false, {batch}, linear(input, w_ih, b_ih), hx, cx, w_hh, b_hh, {});
 }
 
 // ---- layers ----
 
 struct LayerSpec {
-  CellKind kind;
+  Kind kind;
   std::string_view op;
   bool has_biases;
   int64_t num_layers;
@@ -125,9 +82,7 @@ struct LayerSpec {
   bool bidirectional;
 };
 
-struct LayerResult {
-  Tensor output, h_n, c_n;
-};
+using LayerResult = detail::RnnLayerResult;
 
 int64_t directions(const LayerSpec& spec) { return spec.bidirectional ? 2 : 1; }
 
@@ -142,7 +97,7 @@ std::vector<CellWeights> layer_weights(const LayerSpec& spec, TensorList params,
               directions(spec), " directions x ", per_cell, " each: w_ih, w_hh",
               spec.has_biases ? ", b_ih, b_hh" : "", has_projection ? ", w_hr" : "", "); got ",
               params.size());
-  const int64_t rows = gate_count(spec.kind) * hidden;
+  const int64_t rows = rnn_gate_count(spec.kind) * hidden;
   std::vector<CellWeights> result;
   for (int64_t cell = 0; cell < cells; ++cell) {
     const int64_t layer = cell / directions(spec);
@@ -168,62 +123,6 @@ std::vector<CellWeights> layer_weights(const LayerSpec& spec, TensorList params,
   return result;
 }
 
-// The steps of one direction over the packed layer input. igates: (sum(batch_sizes), G * H).
-// Forward: the batch shrinks as sequences end; the rows that leave keep their last state.
-// Reverse: it grows, each new row starting from its initial state.
-LayerResult run_direction(CellKind kind, const Tensor& igates,
-                          const std::vector<int64_t>& batch_sizes, const CellState& initial,
-                          const CellWeights& weights, bool reverse) {
-  const auto steps = static_cast<int64_t>(batch_sizes.size());
-  std::vector<int64_t> offsets(batch_sizes.size() + 1, 0);
-  for (int64_t t = 0; t < steps; ++t) offsets[t + 1] = offsets[t] + batch_sizes[t];
-  std::vector<Tensor> outputs(batch_sizes.size());
-  const bool has_cell = initial.c.defined();
-  if (steps == 0) {
-    return {empty({0, initial.h.size(1)}, TensorOptions(igates.dtype())), initial.h, initial.c};
-  }
-  if (!reverse) {
-    CellState state = initial;
-    std::vector<Tensor> final_h, final_c;
-    for (int64_t t = 0; t < steps; ++t) {
-      const int64_t batch = batch_sizes[t];
-      const int64_t current = state.h.size(0);
-      if (batch < current) {
-        final_h.push_back(state.h.narrow(0, batch, current - batch));
-        state.h = state.h.narrow(0, 0, batch);
-        if (has_cell) {
-          final_c.push_back(state.c.narrow(0, batch, current - batch));
-          state.c = state.c.narrow(0, 0, batch);
-        }
-      }
-      state = step(kind, igates.narrow(0, offsets[t], batch), state, weights);
-      outputs[t] = state.h;
-    }
-    final_h.push_back(state.h);
-    std::reverse(final_h.begin(), final_h.end());
-    LayerResult result{cat(outputs, 0), final_h.size() == 1 ? final_h[0] : cat(final_h, 0), {}};
-    if (has_cell) {
-      final_c.push_back(state.c);
-      std::reverse(final_c.begin(), final_c.end());
-      result.c_n = final_c.size() == 1 ? final_c[0] : cat(final_c, 0);
-    }
-    return result;
-  }
-  const int64_t last = batch_sizes[steps - 1];
-  CellState state{initial.h.narrow(0, 0, last), has_cell ? initial.c.narrow(0, 0, last) : Tensor()};
-  for (int64_t t = steps - 1; t >= 0; --t) {
-    const int64_t batch = batch_sizes[t];
-    const int64_t current = state.h.size(0);
-    if (batch > current) {
-      state.h = cat({state.h, initial.h.narrow(0, current, batch - current)}, 0);
-      if (has_cell) state.c = cat({state.c, initial.c.narrow(0, current, batch - current)}, 0);
-    }
-    state = step(kind, igates.narrow(0, offsets[t], batch), state, weights);
-    outputs[t] = state.h;
-  }
-  return {cat(outputs, 0), state.h, state.c};
-}
-
 // All layers over packed data (sum(batch_sizes), input_size) -> packed output, h_n, c_n.
 LayerResult run_layers(const LayerSpec& spec, const Tensor& data,
                        const std::vector<int64_t>& batch_sizes, int64_t batch, const Tensor& h0,
@@ -242,7 +141,7 @@ LayerResult run_layers(const LayerSpec& spec, const Tensor& data,
               h0.dtype());
   const int64_t hidden_out = h0.size(2);
   int64_t hidden = hidden_out;
-  if (spec.kind == CellKind::Lstm) {
+  if (spec.kind == Kind::Lstm) {
     EMBER_CHECK(c0.defined() && c0.dim() == 3 && c0.size(0) == cells && c0.size(1) == batch, "[",
                 op, "] expected the cell state hx[1] of shape (", cells, ", ", batch,
                 ", hidden_size); got ", shape_or_none(c0));
@@ -262,10 +161,9 @@ LayerResult run_layers(const LayerSpec& spec, const Tensor& data,
       const int64_t cell = layer * directions(spec) + direction;
       const CellWeights& w = weights[static_cast<size_t>(cell)];
       const Tensor igates = linear(layer_input, w.w_ih, w.b_ih);
-      const CellState initial{h0.select(0, cell),
-                              spec.kind == CellKind::Lstm ? c0.select(0, cell) : Tensor()};
-      LayerResult result =
-          run_direction(spec.kind, igates, batch_sizes, initial, w, direction == 1);
+      const LayerResult result = detail::rnn_layer(
+          spec.kind, direction == 1, batch_sizes, igates, h0.select(0, cell),
+          spec.kind == Kind::Lstm ? c0.select(0, cell) : Tensor(), w.w_hh, w.b_hh, w.w_hr);
       direction_outputs.push_back(result.output);
       h_n.push_back(result.h_n);
       if (result.c_n.defined()) c_n.push_back(result.c_n);
@@ -321,7 +219,7 @@ const Tensor& lstm_state(std::string_view op, TensorList hx, size_t index) {
   return hx[index];
 }
 
-LayerSpec spec_of(CellKind kind, std::string_view op, bool has_biases, int64_t num_layers,
+LayerSpec spec_of(Kind kind, std::string_view op, bool has_biases, int64_t num_layers,
                   double dropout, bool train, bool bidirectional) {
   return {kind, op, has_biases, num_layers, dropout, train, bidirectional};
 }
@@ -330,32 +228,31 @@ LayerSpec spec_of(CellKind kind, std::string_view op, bool has_biases, int64_t n
 
 Tensor rnn_tanh_cell(const Tensor& input, const Tensor& hx, const Tensor& w_ih, const Tensor& w_hh,
                      const Tensor& b_ih, const Tensor& b_hh) {
-  return run_cell(CellKind::Tanh, "rnn_tanh_cell", input, hx, {}, w_ih, w_hh, b_ih, b_hh).h;
+  return run_cell(Kind::Tanh, "rnn_tanh_cell", input, hx, {}, w_ih, w_hh, b_ih, b_hh).output;
 }
 
 Tensor rnn_relu_cell(const Tensor& input, const Tensor& hx, const Tensor& w_ih, const Tensor& w_hh,
                      const Tensor& b_ih, const Tensor& b_hh) {
-  return run_cell(CellKind::Relu, "rnn_relu_cell", input, hx, {}, w_ih, w_hh, b_ih, b_hh).h;
+  return run_cell(Kind::Relu, "rnn_relu_cell", input, hx, {}, w_ih, w_hh, b_ih, b_hh).output;
 }
 
 std::tuple<Tensor, Tensor> lstm_cell(const Tensor& input, TensorList hx, const Tensor& w_ih,
                                      const Tensor& w_hh, const Tensor& b_ih, const Tensor& b_hh) {
-  const CellState state =
-      run_cell(CellKind::Lstm, "lstm_cell", input, lstm_state("lstm_cell", hx, 0),
-               lstm_state("lstm_cell", hx, 1), w_ih, w_hh, b_ih, b_hh);
-  return {state.h, state.c};
+  const LayerResult state = run_cell(Kind::Lstm, "lstm_cell", input, lstm_state("lstm_cell", hx, 0),
+                                     lstm_state("lstm_cell", hx, 1), w_ih, w_hh, b_ih, b_hh);
+  return {state.output, state.c_n};
 }
 
 Tensor gru_cell(const Tensor& input, const Tensor& hx, const Tensor& w_ih, const Tensor& w_hh,
                 const Tensor& b_ih, const Tensor& b_hh) {
-  return run_cell(CellKind::Gru, "gru_cell", input, hx, {}, w_ih, w_hh, b_ih, b_hh).h;
+  return run_cell(Kind::Gru, "gru_cell", input, hx, {}, w_ih, w_hh, b_ih, b_hh).output;
 }
 
 std::tuple<Tensor, Tensor, Tensor> lstm(const Tensor& input, TensorList hx, TensorList params,
                                         bool has_biases, int64_t num_layers, double dropout,
                                         bool train, bool bidirectional, bool batch_first) {
   const LayerSpec spec =
-      spec_of(CellKind::Lstm, "lstm", has_biases, num_layers, dropout, train, bidirectional);
+      spec_of(Kind::Lstm, "lstm", has_biases, num_layers, dropout, train, bidirectional);
   const LayerResult r = run_padded(spec, input, lstm_state("lstm", hx, 0),
                                    lstm_state("lstm", hx, 1), params, batch_first);
   return {r.output, r.h_n, r.c_n};
@@ -366,27 +263,27 @@ std::tuple<Tensor, Tensor, Tensor> lstm(const Tensor& data, const Tensor& batch_
                                         int64_t num_layers, double dropout, bool train,
                                         bool bidirectional) {
   const LayerSpec spec =
-      spec_of(CellKind::Lstm, "lstm", has_biases, num_layers, dropout, train, bidirectional);
+      spec_of(Kind::Lstm, "lstm", has_biases, num_layers, dropout, train, bidirectional);
   const LayerResult r = run_packed(spec, data, batch_sizes, lstm_state("lstm", hx, 0),
                                    lstm_state("lstm", hx, 1), params);
   return {r.output, r.h_n, r.c_n};
 }
 
-#define EMBER_SINGLE_STATE_RNN(name, Kind)                                                         \
+#define EMBER_SINGLE_STATE_RNN(name, Which)                                                        \
   std::tuple<Tensor, Tensor> name(const Tensor& input, const Tensor& hx, TensorList params,        \
                                   bool has_biases, int64_t num_layers, double dropout, bool train, \
                                   bool bidirectional, bool batch_first) {                          \
     const LayerResult r = run_padded(                                                              \
-        spec_of(CellKind::Kind, #name, has_biases, num_layers, dropout, train, bidirectional),     \
-        input, hx, {}, params, batch_first);                                                       \
+        spec_of(Kind::Which, #name, has_biases, num_layers, dropout, train, bidirectional), input, \
+        hx, {}, params, batch_first);                                                              \
     return {r.output, r.h_n};                                                                      \
   }                                                                                                \
   std::tuple<Tensor, Tensor> name(const Tensor& data, const Tensor& batch_sizes, const Tensor& hx, \
                                   TensorList params, bool has_biases, int64_t num_layers,          \
                                   double dropout, bool train, bool bidirectional) {                \
     const LayerResult r = run_packed(                                                              \
-        spec_of(CellKind::Kind, #name, has_biases, num_layers, dropout, train, bidirectional),     \
-        data, batch_sizes, hx, {}, params);                                                        \
+        spec_of(Kind::Which, #name, has_biases, num_layers, dropout, train, bidirectional), data,  \
+        batch_sizes, hx, {}, params);                                                              \
     return {r.output, r.h_n};                                                                      \
   }
 
