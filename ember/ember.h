@@ -45,3 +45,5 @@
 #include "ember/serialize/safetensors.h"
 // ember::save / ember::load (checkpoints, docs/checkpoint_format.md).
 #include "ember/checkpoint/serialize.h"
+// The packed-sequence ops (issue 11).
+#include "ember/ops/rnn_packing.h"

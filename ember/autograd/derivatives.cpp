@@ -20,6 +20,7 @@
 #include "ember/autograd/derivatives_nn_embedding.h"
 #include "ember/autograd/derivatives_norm.h"
 #include "ember/autograd/derivatives_pool.h"
+#include "ember/autograd/derivatives_rnn.h"
 #include "ember/autograd/derivatives_scan.h"
 #include "ember/autograd/derivatives_scatter.h"
 #include "ember/autograd/grad_mode.h"
@@ -218,6 +219,10 @@ constexpr SaveMask saves(PrimitiveKind kind) {
     case PrimitiveKind::ScaledDotProductAttention:  // q, k, v, mask; out and lse
       return kInputs01 | kInput2 | SaveMask{1} << 3 | kSaveOutputs;
     case PrimitiveKind::ScaledDotProductAttentionBackward:
+      return 0;
+    case PrimitiveKind::RnnLayer:  // every input (the composite recomputes) and the workspace
+      return SaveMask{0x3F} | kSaveOutputs;
+    case PrimitiveKind::RnnLayerBackward:
       return 0;
     case PrimitiveKind::Unary:
     case PrimitiveKind::Binary:
@@ -781,6 +786,10 @@ bool is_differentiable(const Primitive& primitive) {
       return true;
     case PrimitiveKind::ScaledDotProductAttentionBackward:
       return false;
+    case PrimitiveKind::RnnLayer:
+      return true;
+    case PrimitiveKind::RnnLayerBackward:
+      return false;
     case PrimitiveKind::Binary:
       return is_differentiable(type_rule(static_cast<const BinaryPrimitive&>(primitive).op()));
     case PrimitiveKind::Reduce: {
@@ -856,7 +865,8 @@ SaveMask saved_for_backward(const Primitive& primitive, SaveMask needs) {
     case PrimitiveKind::BatchNormBackward:
     case PrimitiveKind::GroupNorm:
     case PrimitiveKind::GroupNormBackward:
-      return saves(primitive.kind());
+    case PrimitiveKind::RnnLayer:
+    case PrimitiveKind::RnnLayerBackward:
     case PrimitiveKind::ScaledDotProductAttention:
     case PrimitiveKind::ScaledDotProductAttentionBackward:
       return saves(primitive.kind());
@@ -1062,6 +1072,16 @@ TensorList vjp(const Primitive& primitive, const BackwardContext& c) {
                             group_norm.has_weight() ? saved.input<1>() : Tensor(),
                             saved.output<1>(), saved.output<2>());
     }
+    case PrimitiveKind::RnnLayer: {
+      const auto saved = saved_for<PrimitiveKind::RnnLayer>(c, primitive.kind());
+      const size_t count = c.needs_input_grad.size();
+      return rnn_layer_vjp(
+          static_cast<const RnnLayer&>(primitive), c,
+          {saved.input<0>(), saved.input<1>(), saved.input<2>(),
+           count > 3 ? saved.input<3>() : Tensor(), count > 4 ? saved.input<4>() : Tensor(),
+           count > 5 ? saved.input<5>() : Tensor()},
+          saved.output<2>());
+    }
     case PrimitiveKind::BatchNormBackward:
     case PrimitiveKind::GroupNormBackward:
       break;
@@ -1073,6 +1093,7 @@ TensorList vjp(const Primitive& primitive, const BackwardContext& c) {
                            saved.output<1>());
     }
     case PrimitiveKind::ScaledDotProductAttentionBackward:
+    case PrimitiveKind::RnnLayerBackward:
       break;
     case PrimitiveKind::Fill:
     case PrimitiveKind::Range:

@@ -38,3 +38,6 @@
 #include "ember/nn/ordered_dict.h"
 #include "ember/nn/pimpl.h"
 #include "ember/nn/utils.h"
+// The recurrent layers (issue 11).
+#include "ember/nn/modules/rnn.h"
+#include "ember/nn/options/rnn.h"

@@ -4,3 +4,5 @@
 #include "ember/nn/utils/clip_grad.h"
 #include "ember/nn/utils/convert_parameters.h"
 #include "ember/ops/nn_utils.h"
+// Packed sequences (torch/nn/utils/rnn.h).
+#include "ember/nn/utils/rnn.h"

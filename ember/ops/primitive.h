@@ -77,6 +77,9 @@ enum class PrimitiveKind : uint8_t {
   // attention
   ScaledDotProductAttention,
   ScaledDotProductAttentionBackward,
+  // rnn
+  RnnLayer,
+  RnnLayerBackward,
 };
 
 class Primitive {

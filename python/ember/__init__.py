@@ -132,3 +132,8 @@ from ember import utils as utils  # noqa: E402
 # ember.save / ember.load (checkpoints; python/ember/serialization.py).
 from ember.serialization import load as load  # noqa: E402
 from ember.serialization import save as save  # noqa: E402
+
+# isort: split
+# The packed-sequence ops (torch._pack_padded_sequence / torch._pad_packed_sequence).
+from ember._C import _pack_padded_sequence as _pack_padded_sequence  # noqa: E402
+from ember._C import _pad_packed_sequence as _pad_packed_sequence  # noqa: E402

@@ -131,6 +131,8 @@ NB_MODULE(_C, module) {
   init_nn_unpool(nn_module);
   init_nn_transformer(nn_module);
   init_nn_attention(nn_module);
+  init_nn_rnn_packing(nn_module, module);
+  init_nn_rnn(nn_module);
   // ember.optim's fused update ops: ember._C._optim (python/src/optim*.cpp).
   init_optim(module);
   // ember.safetensors' reader and writer: ember._C._safetensors (python/src/serialize_*.cpp).
@@ -138,4 +140,6 @@ NB_MODULE(_C, module) {
   init_serialize_dlpack(module, tensor_class);
   // ember.save / ember.load's format: ember._C._checkpoint (python/src/serialize_checkpoint.cpp).
   init_serialize_checkpoint(module);
+  // The recurrent ops: ember.lstm_cell, ember.lstm, ... (python/src/rnn_ops.cpp).
+  init_rnn_ops(module);
 }

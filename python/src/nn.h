@@ -20,5 +20,9 @@ void init_nn_interp(nb::module_& nn);
 void init_nn_unpool(nb::module_& nn);
 void init_nn_transformer(nb::module_& nn);
 void init_nn_attention(nb::module_& nn);
+void init_nn_rnn_packing(nb::module_& nn, nb::module_& module);
+void init_nn_rnn(nb::module_& nn);
+// The recurrent ops at the top level (python/src/rnn_ops.cpp).
+void init_rnn_ops(nb::module_& module);
 
 }  // namespace ember::python

@@ -1596,6 +1596,8 @@ OP_FAMILIES += ("nn_utils", "nn_shape", "nn_conv", "nn_pool", "nn_interp")
 OP_FAMILIES += ("nn_unpool",)
 OP_FAMILIES += ("nn_transformer",)
 OP_FAMILIES += ("attention",)
+OP_FAMILIES += ("rnn_packing",)
+OP_FAMILIES += ("rnn",)
 for _family in OP_FAMILIES:
     add(*importlib.import_module(f"op_db_{_family}").ENTRIES)
 

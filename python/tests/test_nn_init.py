@@ -322,3 +322,27 @@ def test_transformer_initialisation_matches_the_cpp_frontend():
     for parameter in transformer.state_dict().values():
         checksum += parameter.double().abs().sum().item()
     assert checksum == float.fromhex("0x1.6c61707403200p+7")
+
+
+# RNN(2, 1), LSTM(1, 2, bias=False, proj_size=1) and GRUCell(1, 1, bias=False) after
+# manual_seed(2024), as the C++ frontend draws them (ember/nn/nn_rnn_layers_test.cpp,
+# RNNLayers.SeededInitialisationIsTheTableSharedWithPython holds the same table).
+CPP_RECURRENT_TABLE = [
+    "0x1.a8b6bp-3", "-0x1.d9fb8p-2", "-0x1.9e9a18p-2", "0x1.7fba18p-2", "0x1.e95bc8p-2",
+    "-0x1.22844cp-1", "0x1.0b2bcep-2", "0x1.56fd46p-1", "0x1.8fe28p-5", "-0x1.e91f1p-2",
+    "0x1.52ee1ap-1", "-0x1.428642p-1", "0x1.793f3ap-6", "-0x1.03b46ep-2", "-0x1.3d6834p-4",
+    "-0x1.5c7a0ap-1", "0x1.52947p-3", "-0x1.52f26cp-1", "-0x1.10eedap-3", "-0x1.480246p-1",
+    "-0x1.bfe0bep-2", "-0x1.b7bb32p-2", "-0x1.3770a2p-1", "-0x1.c37ba8p-2", "-0x1.3a2978p-2",
+    "0x1.b90b08p-1", "0x1.681cb8p-1", "-0x1.963cep-4", "0x1.4d0538p-1",
+]
+
+
+def test_recurrent_initialisation_matches_the_cpp_frontend():
+    """The recurrent layers and cells draw every parameter from U(-1/sqrt(hidden),
+    1/sqrt(hidden)) in registration order, bit for bit as the C++ frontend."""
+    ember.manual_seed(2024)
+    layers = (nn.RNN(2, 1), nn.LSTM(1, 2, bias=False, proj_size=1),
+              nn.GRUCell(1, 1, bias=False))
+    drawn = [value for layer in layers for parameter in layer.parameters()
+             for value in parameter.detach().reshape(-1).tolist()]
+    assert drawn == [float.fromhex(value) for value in CPP_RECURRENT_TABLE]

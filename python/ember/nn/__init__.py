@@ -127,3 +127,14 @@ from ember.nn.modules import UpsamplingBilinear2d as UpsamplingBilinear2d
 from ember.nn.modules import UpsamplingNearest2d as UpsamplingNearest2d
 from ember.nn.modules import ZeroPad2d as ZeroPad2d
 from ember.nn.parameter import Parameter as Parameter
+
+# isort: split
+# The recurrent layers (issue 11).
+from ember.nn.modules import GRU as GRU
+from ember.nn.modules import LSTM as LSTM
+from ember.nn.modules import RNN as RNN
+from ember.nn.modules import GRUCell as GRUCell
+from ember.nn.modules import LSTMCell as LSTMCell
+from ember.nn.modules import RNNBase as RNNBase
+from ember.nn.modules import RNNCell as RNNCell
+from ember.nn.modules import RNNCellBase as RNNCellBase

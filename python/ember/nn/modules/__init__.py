@@ -118,3 +118,14 @@ from ember.nn.modules.transformer import TransformerEncoderLayer as TransformerE
 from ember.nn.modules.upsampling import Upsample as Upsample
 from ember.nn.modules.upsampling import UpsamplingBilinear2d as UpsamplingBilinear2d
 from ember.nn.modules.upsampling import UpsamplingNearest2d as UpsamplingNearest2d
+
+# isort: split
+# The recurrent layers (issue 11).
+from ember.nn.modules.rnn import GRU as GRU
+from ember.nn.modules.rnn import LSTM as LSTM
+from ember.nn.modules.rnn import RNN as RNN
+from ember.nn.modules.rnn import GRUCell as GRUCell
+from ember.nn.modules.rnn import LSTMCell as LSTMCell
+from ember.nn.modules.rnn import RNNBase as RNNBase
+from ember.nn.modules.rnn import RNNCell as RNNCell
+from ember.nn.modules.rnn import RNNCellBase as RNNCellBase

@@ -1,6 +1,7 @@
 """ember.nn.utils: torch.nn.utils' gradient clipping, parameter vectors and the weight_norm /
 spectral_norm reparametrisations. The math is C++ (ember._C._nn and ember._C._weight_norm);
 these are the Python shells, as torch.nn.utils has them."""
+from ember.nn.utils import rnn as rnn
 from ember.nn.utils.clip_grad import clip_grad_norm as clip_grad_norm
 from ember.nn.utils.clip_grad import clip_grad_norm_ as clip_grad_norm_
 from ember.nn.utils.clip_grad import clip_grad_value_ as clip_grad_value_

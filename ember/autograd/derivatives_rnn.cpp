@@ -1,0 +1,64 @@
+// The gradient rule of the recurrent family (derivatives_rnn.h).
+#include "ember/autograd/derivatives_rnn.h"
+
+#include "ember/autograd/engine.h"
+#include "ember/autograd/grad_mode.h"
+#include "ember/ops/ops.h"
+#include "ember/ops/rnn_layer.h"
+
+namespace ember::autograd {
+
+TensorList rnn_layer_vjp(const RnnLayer& op, const BackwardContext& c,
+                         const std::vector<Tensor>& inputs, const Tensor& workspace) {
+  const size_t count = c.needs_input_grad.size();
+  size_t next = 3;
+  const size_t c0_index = op.is_lstm() ? next++ : count;
+  const size_t bias_index = op.has_bias() ? next++ : count;
+  const size_t projection_index = op.has_projection() ? next++ : count;
+  auto input = [&](size_t index) { return index < count ? inputs[index] : Tensor(); };
+  const Tensor &igates = inputs[0], &h0 = inputs[1], &w_hh = inputs[2];
+  const Tensor c0 = input(c0_index), b_hh = input(bias_index), w_hr = input(projection_index);
+  auto grad_or_zeros = [&](size_t output, const Shape& shape) {
+    return c.grads[output].defined() ? c.grads[output]
+                                     : zeros(shape, TensorOptions(igates.dtype()));
+  };
+  const Tensor grad_output = grad_or_zeros(0, {igates.size(0), h0.size(1)});
+  const Tensor grad_h_n = grad_or_zeros(1, h0.shape());
+  const Tensor grad_c_n = op.is_lstm() ? grad_or_zeros(3, c0.shape()) : Tensor();
+  TensorList grads(count);
+  if (is_grad_enabled()) {
+    const detail::RnnLayerResult again = detail::rnn_layer_composite(
+        op.cell_kind(), op.reverse(), op.batch_sizes(), igates, h0, c0, w_hh, b_hh, w_hr);
+    variable_list outputs{again.output, again.h_n}, output_grads{grad_output, grad_h_n};
+    if (op.is_lstm()) {
+      outputs.push_back(again.c_n);
+      output_grads.push_back(grad_c_n);
+    }
+    variable_list wanted;
+    std::vector<size_t> positions;
+    for (size_t i = 0; i < count; ++i) {
+      if (c.needs_input_grad[i]) {
+        wanted.push_back(inputs[i]);
+        positions.push_back(i);
+      }
+    }
+    if (wanted.empty()) return grads;
+    const variable_list found = grad(outputs, wanted, output_grads, true, true, true);
+    for (size_t k = 0; k < positions.size(); ++k) grads[positions[k]] = found[k];
+    return grads;
+  }
+  const std::vector<Tensor> parts =
+      detail::rnn_layer_backward(op, grad_output, grad_h_n, grad_c_n, workspace, w_hh, w_hr);
+  auto take = [&](size_t index, const Tensor& value) {
+    if (index < count && c.needs_input_grad[index]) grads[index] = value;
+  };
+  take(0, parts[0]);
+  take(1, parts[1]);
+  take(2, parts[2]);
+  take(bias_index, parts[3]);
+  if (op.is_lstm()) take(c0_index, parts[4]);
+  if (op.has_projection()) take(projection_index, parts[op.is_lstm() ? 5 : 4]);
+  return grads;
+}
+
+}  // namespace ember::autograd
