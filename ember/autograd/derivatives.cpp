@@ -1064,12 +1064,12 @@ TensorList vjp(const Primitive& primitive, const BackwardContext& c) {
     case PrimitiveKind::RnnLayer: {
       const auto saved = saved_for<PrimitiveKind::RnnLayer>(c, primitive.kind());
       const size_t count = c.needs_input_grad.size();
-      return rnn_layer_vjp(static_cast<const RnnLayer&>(primitive), c,
-                           {saved.input<0>(), saved.input<1>(), saved.input<2>(),
-                            count > 3 ? saved.input<3>() : Tensor(),
-                            count > 4 ? saved.input<4>() : Tensor(),
-                            count > 5 ? saved.input<5>() : Tensor()},
-                           saved.output<2>());
+      return rnn_layer_vjp(
+          static_cast<const RnnLayer&>(primitive), c,
+          {saved.input<0>(), saved.input<1>(), saved.input<2>(),
+           count > 3 ? saved.input<3>() : Tensor(), count > 4 ? saved.input<4>() : Tensor(),
+           count > 5 ? saved.input<5>() : Tensor()},
+          saved.output<2>());
     }
     case PrimitiveKind::BatchNormBackward:
     case PrimitiveKind::GroupNormBackward:
