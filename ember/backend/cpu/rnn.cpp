@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "ember/backend/cpu/gemm.h"
+#include "ember/backend/cpu/kernel_table.h"
 #include "ember/base/parallel.h"
 #include "ember/ops/primitives_rnn.h"
 
@@ -24,6 +25,17 @@ void gemm(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, const T* 
   } else {
     cpu::gemm_f64(trans_a, trans_b, m, n, k, 1.0, a, lda, b, ldb, beta, c, ldc);
   }
+}
+
+// y = op(x) over n contiguous elements (y may be x) by the vectorized elementwise loop of the
+// kernel table.
+template <typename T>
+void apply(UnaryOp op, const T* x, T* y, int64_t n) {
+  constexpr ScalarType dtype = std::is_same_v<T, float> ? kFloat32 : kFloat64;
+  const ElementwiseLoop loop = cpu::kernels().unary[static_cast<int>(op)][static_cast<int>(dtype)];
+  char* data[2] = {reinterpret_cast<char*>(y), reinterpret_cast<char*>(const_cast<T*>(x))};
+  const int64_t strides[2] = {sizeof(T), sizeof(T)};
+  loop(data, strides, n, LoopArgs{nullptr, 0});
 }
 
 template <typename T>
@@ -99,19 +111,18 @@ void forward(const RnnLayer& op, TensorSpan inputs, TensorSpan outputs) {
           case RnnCellKind::Lstm: {
             T* cell = c + n * hidden;
             T* h_raw = op.has_projection() ? w + at.h_raw : y;
+            for (int64_t j = 0; j < gates; ++j) w[j] = pre(j);
+            apply(UnaryOp::Sigmoid, w, w, 2 * hidden);
+            apply(UnaryOp::Tanh, w + 2 * hidden, w + 2 * hidden, hidden);
+            apply(UnaryOp::Sigmoid, w + 3 * hidden, w + 3 * hidden, hidden);
             for (int64_t j = 0; j < hidden; ++j) {
-              const T i = sigmoid(pre(j)), f = sigmoid(pre(hidden + j));
-              const T g = std::tanh(pre(2 * hidden + j)), o = sigmoid(pre(3 * hidden + j));
-              const T c_prev = cell[j], c_new = f * c_prev + i * g;
-              w[j] = i;
-              w[hidden + j] = f;
-              w[2 * hidden + j] = g;
-              w[3 * hidden + j] = o;
+              const T c_prev = cell[j], c_new = w[hidden + j] * c_prev + w[j] * w[2 * hidden + j];
               w[at.c_t + j] = c_new;
               w[at.c_prev + j] = c_prev;
               cell[j] = c_new;
-              h_raw[j] = o * std::tanh(c_new);
             }
+            apply(UnaryOp::Tanh, w + at.c_t, h_raw, hidden);
+            for (int64_t j = 0; j < hidden; ++j) h_raw[j] *= w[3 * hidden + j];
             break;
           }
           case RnnCellKind::Gru: {
@@ -195,14 +206,17 @@ void backward(const RnnLayerBackward& op, TensorSpan inputs, TensorSpan outputs)
         switch (op.cell_kind()) {
           case RnnCellKind::Lstm: {
             T* cell = dc + n * hidden;
-            for (int64_t j = 0; j < hidden; ++j) {
+            // tanh(c_t), into the row's gate gradients until they are written
+            T* tanh_c = gi;
+            apply(UnaryOp::Tanh, w + at.c_t, tanh_c, hidden);
+            for (int64_t j = hidden - 1; j >= 0; --j) {
               const T i = w[j], f = w[hidden + j], g = w[2 * hidden + j], o = w[3 * hidden + j];
-              const T tanh_c = std::tanh(w[at.c_t + j]);
-              const T grad_c = cell[j] + d[j] * o * (T(1) - tanh_c * tanh_c);
-              gi[j] = grad_c * g * i * (T(1) - i);
-              gi[hidden + j] = grad_c * w[at.c_prev + j] * f * (T(1) - f);
+              const T tc = tanh_c[j];
+              const T grad_c = cell[j] + d[j] * o * (T(1) - tc * tc);
+              gi[3 * hidden + j] = d[j] * tc * o * (T(1) - o);
               gi[2 * hidden + j] = grad_c * i * (T(1) - g * g);
-              gi[3 * hidden + j] = d[j] * tanh_c * o * (T(1) - o);
+              gi[hidden + j] = grad_c * w[at.c_prev + j] * f * (T(1) - f);
+              gi[j] = grad_c * g * i * (T(1) - i);
               cell[j] = grad_c * f;
             }
             break;
