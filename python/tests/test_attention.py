@@ -33,6 +33,20 @@ def test_fully_masked_row_gives_zeros_and_zero_gradients():
     assert np.isfinite(k.grad.numpy()).all() and np.isfinite(v.grad.numpy()).all()
 
 
+@pytest.mark.parametrize("dtype", [ember.float32, ember.float64])
+@pytest.mark.parametrize("poison", [float("nan"), float("inf")])
+def test_nan_or_infinite_score_makes_its_row_nan_as_the_math_path(dtype, poison):
+    q, k, v = uniform(3, 4, dtype=dtype), uniform(70, 4, dtype=dtype), uniform(70, 2, dtype=dtype)
+    q[1, 0] = poison  # row 1's scores: NaN, or +-inf (inf - inf in the softmax)
+    k[65, 1] = float("nan")  # one NaN score in every row, in the second key block
+    for out in (sdpa(q, k, v), math_sdpa(q, k, v)[0]):
+        assert np.isnan(out.numpy()).all()
+    k[65, 1] = 0.0
+    fused, math = sdpa(q, k, v).numpy(), math_sdpa(q, k, v)[0].numpy()
+    assert np.isnan(fused[1]).all() and np.isnan(math[1]).all()
+    np.testing.assert_allclose(fused[[0, 2]], math[[0, 2]], rtol=1e-5)
+
+
 def test_dropout_keeps_expected_scale():
     ember.manual_seed(0)
     q, k, v = uniform(1, 8, 4), uniform(1, 8, 4), ember.ones(1, 8, 1, dtype=ember.float64)

@@ -128,6 +128,27 @@ UNCOMPARED.append(("float32 intermediate overflow in a convolution, lerp or cros
                        *(f"nn.functional.conv{k}d" for k in (1, 2, 3)),
                        *(f"nn.functional.conv_transpose{k}d" for k in (1, 2, 3))))))
 
+# normalize's eps (1e-12) rounds to 0 in float16, so a zero norm gives 0/0 = NaN, as in PyTorch
+# (clamp_min casts the scalar to the tensor's dtype); the float64 reference keeps eps.
+UNCOMPARED.append(("float16 normalize: eps underflows to 0",
+                   lambda case: case.info.name == "nn.functional.normalize"
+                   and case.dtype == ember.float16))
+
+
+
+def infinite_attention_value(case):
+    """Whether case is scaled_dot_product_attention with an infinite value entry."""
+    if case.info.name != "nn.functional.scaled_dot_product_attention" or len(case.args) < 3:
+        return False
+    value = case.args[2]
+    return hasattr(value, "values") and bool(np.isinf(np.asarray(value.values, dtype=float)).any())
+
+
+# The fused attention kernel skips the keys is_causal masks out, as PyTorch's flash kernel does;
+# the math reference multiplies their zero weights by the values, and 0 * inf is NaN.
+UNCOMPARED.append(("attention: an infinite value under a masked-out key",
+                   infinite_attention_value))
+
 
 def opcall_reason(case):
     """The KNOWN entry an op-call case falls under, or ""."""
