@@ -14,6 +14,7 @@
 #include "ember/nn/modules/linear.h"
 #include "ember/ops/ops.h"
 #include "ember/optim/adam.h"
+#include "ember/optim/lbfgs.h"
 #include "ember/tensor/generator.h"
 #include "tests/test_support.h"
 
@@ -220,6 +221,39 @@ TEST(Checkpoint, ModuleAndOptimizerRoundTrip) {
             std::string::npos);
   std::remove(module_path.c_str());
   std::remove(optimizer_path.c_str());
+}
+
+// LBFGS's history (lists of tensors in its state) goes through the file: the restored optimizer
+// continues bit for bit, where one restored without the lists would not (lbfgs_state_test.cpp).
+TEST(Checkpoint, LbfgsHistoryRoundTripsThroughTheFile) {
+  const auto options = optim::LBFGSOptions(1).max_iter(3).history_size(4);
+  const auto run = [](optim::LBFGS& optimizer, const Tensor& p) {
+    for (int i = 0; i < 2; ++i) {
+      optimizer.step([&] {
+        optimizer.zero_grad();
+        Tensor loss = (1 - p[0]).pow(2) + 100 * (p[1] - p[0] * p[0]).pow(2);
+        loss.backward();
+        return loss;
+      });
+    }
+  };
+  Tensor p = ember::testing::tensor_of({-1.5, 2.0}, {2}).requires_grad_();
+  optim::LBFGS optimizer(std::vector<Tensor>{p}, options);
+  run(optimizer, p);
+  const std::string path = temp_path("lbfgs.ckpt");
+  ember::save(optimizer, path);
+  const Value saved = ember::load(path);
+  EXPECT_EQ(saved.at("state").items()[0].second.at("old_dirs").kind(), Value::Kind::List);
+
+  Tensor resumed = p.detach().clone().requires_grad_();
+  optim::LBFGS restored(std::vector<Tensor>{resumed}, options);
+  ember::load(restored, path);
+  EXPECT_EQ(restored.state_dict().state_lists.at(0).at("old_dirs").size(),
+            optimizer.state_dict().state_lists.at(0).at("old_dirs").size());
+  run(optimizer, p);
+  run(restored, resumed);
+  EXPECT_TRUE(resumed.equal(p));
+  std::remove(path.c_str());
 }
 
 }  // namespace

@@ -1,5 +1,8 @@
 #include "ember/checkpoint/serialize.h"
 
+#include <algorithm>
+#include <map>
+
 #include "ember/autograd/grad_mode.h"
 #include "ember/base/error.h"
 
@@ -105,11 +108,21 @@ optim::OptimizerOptionValue to_option(const std::string& name, const Value& valu
 
 Value to_value(const optim::Optimizer& optimizer) {
   const optim::OptimizerStateDict state_dict = optimizer.state_dict();
-  Value::Items state;
+  // A parameter's entries, tensors and lists of tensors (LBFGS's history) alike, in name order.
+  std::map<int64_t, std::map<std::string, Value>> entries;
   for (const auto& [index, tensors] : state_dict.state) {
-    Value::Items named;
-    for (const auto& [name, tensor] : tensors) named.emplace_back(name, tensor);
-    state.emplace_back(index, Value::dict(std::move(named)));
+    for (const auto& [name, tensor] : tensors) entries[index].emplace(name, tensor);
+  }
+  for (const auto& [index, lists] : state_dict.state_lists) {
+    for (const auto& [name, tensors] : lists) {
+      entries[index].emplace(name, Value::list(std::vector<Value>(tensors.begin(), tensors.end())));
+    }
+  }
+  Value::Items state;
+  for (auto& [index, named] : entries) {
+    Value::Items items;
+    for (auto& [name, value] : named) items.emplace_back(name, std::move(value));
+    state.emplace_back(index, Value::dict(std::move(items)));
   }
   std::vector<Value> groups;
   for (const auto& options : state_dict.param_groups) {
@@ -130,14 +143,23 @@ void load_state(optim::Optimizer& optimizer, const Value& state_dict) {
                                key_repr(key));
     }
     auto& named = restored.state[*index];
-    for (const auto& [name, tensor] : tensors.items()) {
+    for (const auto& [name, entry] : tensors.items()) {
       const auto* text = std::get_if<std::string>(&name);
-      if (text == nullptr || tensor.kind() != Value::Kind::Tensor) {
+      const bool tensor_list =
+          entry.is_sequence() &&
+          std::all_of(entry.elements().begin(), entry.elements().end(),
+                      [](const Value& element) { return element.kind() == Value::Kind::Tensor; });
+      if (text == nullptr || (entry.kind() != Value::Kind::Tensor && !tensor_list)) {
         detail::raise<TypeError>("[ember::load] expected the optimizer state of parameter ", *index,
-                                 " to map names to tensors; got ", key_repr(name), " -> ",
-                                 kind_name(tensor.kind()));
+                                 " to map names to tensors or lists of tensors; got ",
+                                 key_repr(name), " -> ", kind_name(entry.kind()));
       }
-      named[*text] = tensor.to_tensor();
+      if (tensor_list) {
+        auto& list = restored.state_lists[*index][*text];
+        for (const Value& element : entry.elements()) list.push_back(element.to_tensor());
+      } else {
+        named[*text] = entry.to_tensor();
+      }
     }
   }
   for (const Value& group : state_dict.at("param_groups").elements()) {
