@@ -1,6 +1,7 @@
 #include "ember/serialize/dlpack.h"
 
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "ember/base/error.h"
@@ -51,10 +52,12 @@ Tensor import_tensor(Managed* src, std::function<void(void*)> deleter) {
     };
   }
   const DLTensor& dl = src->dl_tensor;
-  // Checks run before the tensor owns the source: on failure the source is released here.
+  // Checks run before the tensor owns the source: on failure the source is released here, after
+  // the message is written (its parts may refer to the source's fields).
   auto reject = [&](auto&&... message) {
+    std::string text = detail::concat("[from_dlpack] ", message...);
     deleter(nullptr);
-    detail::raise<TypeError>("[from_dlpack] ", message...);
+    detail::raise<TypeError>(text);
   };
   if (dl.device.device_type != kDLCPU && dl.device.device_type != kDLCUDAHost) {
     reject("expected a CPU tensor (DLPack device type 1); got device type ",

@@ -160,6 +160,9 @@ TensorInfo parse_entry(const std::string& name, const json::Value& value) {
                                       " sizes");
   }
   uint64_t numel = 1;
+  // The product of the non-zero sizes: the largest contiguous stride, which must fit int64 even
+  // when a zero size makes the tensor empty.
+  uint64_t stride_span = 1;
   for (const json::Value& size : shape->as_array()) {
     if (!size.is_number() || !size.as_number().is_integer() || size.as_number().text[0] == '-') {
       fail(ErrorKind::InvalidShape, "expected non-negative integer sizes in the shape of tensor " +
@@ -178,6 +181,12 @@ TensorInfo parse_entry(const std::string& name, const json::Value& value) {
     }
     info.shape.push_back(static_cast<int64_t>(extent));
     numel = checked_multiply(numel, extent, name);
+    if (__builtin_mul_overflow(stride_span, std::max<uint64_t>(extent, 1), &stride_span) ||
+        stride_span > static_cast<uint64_t>(INT64_MAX)) {
+      fail(ErrorKind::ValidationOverflow, "the shape of tensor " + named(name) + " (" +
+                                              json::dump(*shape) +
+                                              ") has strides that overflow int64");
+    }
   }
   if (numel > static_cast<uint64_t>(INT64_MAX)) {
     fail(ErrorKind::ValidationOverflow,

@@ -258,6 +258,10 @@ TEST(SafetensorsValidation, L9Overflow) {
   EXPECT_FAILS(
       file_of(R"({"a":{"dtype":"U8","shape":[1],"data_offsets":[0,99999999999999999999]}})"),
       ErrorKind::ValidationOverflow, "'a'");
+  // Empty (a zero size) but with strides past int64: the fuzzer's find.
+  EXPECT_FAILS(file_of(R"({"a":{"dtype":"U8","shape":[0,9223372036854775807,3],)"
+                       R"("data_offsets":[0,0]}})"),
+               ErrorKind::ValidationOverflow, "strides");
 }
 
 TEST(SafetensorsValidation, L10SubByteDtypesFillBytes) {
