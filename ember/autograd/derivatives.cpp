@@ -221,7 +221,7 @@ constexpr SaveMask saves(PrimitiveKind kind) {
     case PrimitiveKind::ScaledDotProductAttentionBackward:
       return 0;
     case PrimitiveKind::RnnLayer:  // every input (the composite recomputes) and the workspace
-      return SaveMask{0x3F} | kSaveOutputs;
+      return SaveMask{0x7F} | kSaveOutputs;
     case PrimitiveKind::RnnLayerBackward:
       return 0;
     case PrimitiveKind::Unary:
@@ -1074,13 +1074,18 @@ TensorList vjp(const Primitive& primitive, const BackwardContext& c) {
     }
     case PrimitiveKind::RnnLayer: {
       const auto saved = saved_for<PrimitiveKind::RnnLayer>(c, primitive.kind());
+      const auto& layer = static_cast<const RnnLayer&>(primitive);
       const size_t count = c.needs_input_grad.size();
-      return rnn_layer_vjp(
-          static_cast<const RnnLayer&>(primitive), c,
-          {saved.input<0>(), saved.input<1>(), saved.input<2>(),
-           count > 3 ? saved.input<3>() : Tensor(), count > 4 ? saved.input<4>() : Tensor(),
-           count > 5 ? saved.input<5>() : Tensor()},
-          saved.output<2>());
+      const std::vector<Tensor> inputs{saved.input<0>(),
+                                       saved.input<1>(),
+                                       saved.input<2>(),
+                                       count > 3 ? saved.input<3>() : Tensor(),
+                                       count > 4 ? saved.input<4>() : Tensor(),
+                                       count > 5 ? saved.input<5>() : Tensor(),
+                                       count > 6 ? saved.input<6>() : Tensor()};
+      // The workspace: output 1 of a cell, 2 of a layer.
+      return layer.is_cell() ? rnn_cell_vjp(layer, c, inputs, saved.output<1>())
+                             : rnn_layer_vjp(layer, c, inputs, saved.output<2>());
     }
     case PrimitiveKind::BatchNormBackward:
     case PrimitiveKind::GroupNormBackward:

@@ -16,4 +16,9 @@ namespace ember::autograd {
 TensorList rnn_layer_vjp(const RnnLayer& op, const BackwardContext& c,
                          const std::vector<Tensor>& inputs, const Tensor& workspace);
 
+// A cell RnnLayer's (is_cell) gradients, likewise: the fused backward kernel, or the composite
+// cell differentiated when create_graph asks for differentiable gradients.
+TensorList rnn_cell_vjp(const RnnLayer& op, const BackwardContext& c,
+                        const std::vector<Tensor>& inputs, const Tensor& workspace);
+
 }  // namespace ember::autograd

@@ -199,6 +199,103 @@ TEST(RnnFused, CellsMatchTheComposite) {
   }
 }
 
+// One step of a cell of `kind` on in = {x, h, c, w_ih, w_hh[, b_ih, b_hh]} -> {h'[, c']}.
+std::vector<Tensor> cell_step(Kind kind, const std::vector<Tensor>& in) {
+  const Tensor b_ih = in.size() > 5 ? in[5] : Tensor(), b_hh = in.size() > 6 ? in[6] : Tensor();
+  switch (kind) {
+    case Kind::Lstm: {
+      auto [h, c] = lstm_cell(in[0], {in[1], in[2]}, in[3], in[4], b_ih, b_hh);
+      return {h, c};
+    }
+    case Kind::Gru:
+      return {gru_cell(in[0], in[1], in[3], in[4], b_ih, b_hh)};
+    case Kind::Tanh:
+      return {rnn_tanh_cell(in[0], in[1], in[3], in[4], b_ih, b_hh)};
+    case Kind::Relu:
+      break;
+  }
+  return {rnn_relu_cell(in[0], in[1], in[3], in[4], b_ih, b_hh)};
+}
+
+// The cell's leaves: batch rows, input 3, hidden 4; c unused but for LSTM; x and w_ih stored
+// transposed (non-contiguous) when asked.
+std::vector<Tensor> cell_leaves(Kind kind, int64_t batch, bool biases, ScalarType dtype,
+                                bool transposed = true) {
+  const int64_t gates = gates_of(kind) * 4;
+  std::vector<Tensor> in{leaf({batch, 3}, dtype, transposed), leaf({batch, 4}, dtype, false),
+                         leaf({batch, 4}, dtype, false), leaf({gates, 3}, dtype, transposed),
+                         leaf({gates, 4}, dtype, false)};
+  if (biases) {
+    in.push_back(leaf({gates}, dtype, false));
+    in.push_back(leaf({gates}, dtype, false));
+  }
+  return in;
+}
+
+TEST(RnnFused, EveryCellKindMatchesTheCompositeWithAndWithoutBiases) {
+  for (Kind kind : {Kind::Tanh, Kind::Relu, Kind::Lstm, Kind::Gru}) {
+    for (int mask = 0; mask < 8; ++mask) {
+      const bool biases = (mask & 1) != 0;
+      const ScalarType dtype = (mask & 2) != 0 ? kFloat32 : kFloat64;
+      const int64_t batch = (mask & 4) != 0 ? 0 : 3;
+      SCOPED_TRACE("kind " + std::to_string(static_cast<int>(kind)) + " mask " +
+                   std::to_string(mask));
+      const std::vector<Tensor> in = cell_leaves(kind, batch, biases, dtype);
+      std::vector<std::vector<double>> results[2];
+      for (int fused = 0; fused < 2; ++fused) {
+        detail::set_use_fused_rnn_gates(fused == 1);
+        const std::vector<Tensor> out = cell_step(kind, in);
+        Tensor loss = sum(mul(out[0], out[0]));
+        if (out.size() > 1) loss = add(loss, sum(mul(out[1], in[1])));
+        for (const Tensor& t : out) results[fused].push_back(values(t));
+        // An empty batch: only the results' (empty) shapes are compared.
+        if (batch == 0) continue;
+        for (const Tensor& grad : autograd::grad({loss}, in, {}, std::nullopt, false, true)) {
+          results[fused].push_back(grad.defined() ? values(grad) : std::vector<double>{});
+        }
+      }
+      detail::set_use_fused_rnn_gates(true);
+      ASSERT_EQ(results[0].size(), results[1].size());
+      for (size_t i = 0; i < results[0].size(); ++i) {
+        ASSERT_EQ(results[1][i].size(), results[0][i].size()) << "result " << i;
+        for (size_t k = 0; k < results[0][i].size(); ++k) {
+          EXPECT_NEAR(results[1][i][k], results[0][i][k], dtype == kFloat32 ? 2e-5 : 1e-12)
+              << "result " << i << " element " << k;
+        }
+      }
+    }
+  }
+}
+
+// A fused cell step is one autograd node whose edges lead straight to the leaves.
+TEST(RnnFused, ACellStepIsOneNode) {
+  const std::vector<Tensor> in = cell_leaves(Kind::Lstm, 1, true, kFloat32, false);
+  const std::vector<Tensor> out = cell_step(Kind::Lstm, in);
+  ASSERT_NE(out[0].grad_fn(), nullptr);
+  EXPECT_EQ(out[0].grad_fn(), out[1].grad_fn());
+  EXPECT_EQ(out[0].grad_fn()->name(), "LstmCellBackward0");
+  for (const autograd::Edge& edge : out[0].grad_fn()->next_edges()) {
+    ASSERT_TRUE(edge.valid());
+    EXPECT_EQ(edge.function->name(), "AccumulateGrad");
+  }
+}
+
+TEST(RnnFused, GradcheckAndGradgradcheckOfTheFusedCells) {
+  for (Kind kind : {Kind::Tanh, Kind::Relu, Kind::Lstm, Kind::Gru}) {
+    for (bool biases : {false, true}) {
+      SCOPED_TRACE("kind " + std::to_string(static_cast<int>(kind)) + " biases " +
+                   std::to_string(biases));
+      std::vector<Tensor> in = cell_leaves(kind, 2, biases, kFloat64);
+      if (kind != Kind::Lstm) in[2] = in[2].detach();
+      const autograd::MultiOutputFunction step = [kind](const std::vector<Tensor>& args) {
+        return cell_step(kind, args);
+      };
+      EXPECT_EQ(autograd::gradcheck(step, in), "");
+      EXPECT_EQ(autograd::gradgradcheck(step, in), "");
+    }
+  }
+}
+
 // The fused primitive's rule: first order by its kernel, second order through the composite.
 TEST(RnnFused, GradcheckAndGradgradcheckOfTheFusedLayers) {
   const Tensor batch_sizes = from_blob_copy(std::vector<int64_t>{2, 1}.data(), {2}, kInt64);

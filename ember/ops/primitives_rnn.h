@@ -20,22 +20,27 @@ inline int64_t rnn_gate_count(RnnCellKind kind) {
 }
 
 // What both primitives share: the kind, the direction, the batch size of each time step (packed
-// layout, non-increasing) and which optional weights are present.
+// layout, non-increasing), which optional weights are present and whether the primitive is one
+// cell step with its input projection inside (is_cell: one autograd node per step, the cell ops'
+// path, where per-op overhead is the cost at small batches; then reverse and has_projection
+// are false and batch_sizes is {N}).
 class RnnLayerShape {
  public:
   RnnLayerShape(RnnCellKind kind, bool reverse, std::vector<int64_t> batch_sizes, bool has_bias,
-                bool has_projection)
+                bool has_projection, bool is_cell = false)
       : kind_(kind),
         reverse_(reverse),
         batch_sizes_(std::move(batch_sizes)),
         has_bias_(has_bias),
-        has_projection_(has_projection) {}
+        has_projection_(has_projection),
+        is_cell_(is_cell) {}
   RnnCellKind cell_kind() const { return kind_; }
   bool reverse() const { return reverse_; }
   const std::vector<int64_t>& batch_sizes() const { return batch_sizes_; }
   bool has_bias() const { return has_bias_; }
   bool has_projection() const { return has_projection_; }
   bool is_lstm() const { return kind_ == RnnCellKind::Lstm; }
+  bool is_cell() const { return is_cell_; }
   // Elements per time-step row of the workspace the forward saves for the backward, for hidden
   // size H and output size P: LSTM: activated gates (4H), c_t, c_prev (H each), h_prev (P) and,
   // with a projection, h before it (H); GRU: r, z, n, W_hn h + b_hn (4H), h_prev (P); Elman:
@@ -59,17 +64,34 @@ class RnnLayerShape {
   std::vector<int64_t> batch_sizes_;
   bool has_bias_;
   bool has_projection_;
+  bool is_cell_;
 };
 
 // inputs (contiguous, one floating dtype): igates (S = sum(batch_sizes), G * H: the input
 // projection with b_ih), h0 (N, P), w_hh (G * H, P), then c0 (N, H) for LSTM, b_hh (G * H) when
 // has_bias, w_hr (P, H) when has_projection. outputs: output (S, P), h_n (N, P), workspace (S,
 // workspace_size), then c_n (N, H) for LSTM.
+// A cell (is_cell): inputs: input (N, in), hx (N, H), w_ih (G * H, in), w_hh (G * H, H), then cx
+// (N, H) for LSTM, b_ih and b_hh (G * H) when has_bias; outputs: h' (N, H), workspace (N,
+// workspace_size), then c' (N, H) for LSTM.
 class RnnLayer final : public Primitive, public RnnLayerShape {
  public:
   EMBER_PRIMITIVE(RnnLayer, RnnLayer)
   using RnnLayerShape::RnnLayerShape;
-  std::string_view name() const override { return is_lstm() ? "lstm" : "rnn_layer"; }
+  std::string_view name() const override {
+    if (!is_cell()) return is_lstm() ? "lstm" : "rnn_layer";
+    switch (cell_kind()) {
+      case RnnCellKind::Lstm:
+        return "lstm_cell";
+      case RnnCellKind::Gru:
+        return "gru_cell";
+      case RnnCellKind::Relu:
+        return "rnn_relu_cell";
+      case RnnCellKind::Tanh:
+        break;
+    }
+    return "rnn_tanh_cell";
+  }
   void eval_cpu(TensorSpan inputs, TensorSpan outputs) const override;
 };
 
@@ -77,11 +99,16 @@ class RnnLayer final : public Primitive, public RnnLayerShape {
 // workspace, w_hh, then grad_c_n (N, H) for LSTM, w_hr when has_projection (zeros for gradients
 // that did not arrive). outputs: grad_igates (S, G * H), grad_h0 (N, P), grad_w_hh, grad_b_hh
 // (G * H), then grad_c0 for LSTM, grad_w_hr when has_projection.
+// A cell's: inputs: grad_h (N, H), workspace, input, w_ih, w_hh, then grad_c (N, H) for LSTM;
+// outputs (in the order of the cell's inputs): grad_input, grad_hx, grad_w_ih, grad_w_hh, then
+// grad_cx for LSTM, grad_b_ih and grad_b_hh when has_bias.
 class RnnLayerBackward final : public Primitive, public RnnLayerShape {
  public:
   EMBER_PRIMITIVE(RnnLayerBackward, RnnLayerBackward)
   using RnnLayerShape::RnnLayerShape;
-  std::string_view name() const override { return "rnn_layer_backward"; }
+  std::string_view name() const override {
+    return is_cell() ? "rnn_cell_backward" : "rnn_layer_backward";
+  }
   void eval_cpu(TensorSpan inputs, TensorSpan outputs) const override;
 };
 

@@ -160,4 +160,55 @@ std::vector<Tensor> rnn_layer_backward(const RnnLayerShape& shape, const Tensor&
   return outputs;
 }
 
+RnnLayerResult rnn_cell_composite(RnnCellKind kind, const Tensor& input, const Tensor& hx,
+                                  const Tensor& cx, const Tensor& w_ih, const Tensor& w_hh,
+                                  const Tensor& b_ih, const Tensor& b_hh) {
+  const RnnLayerResult result = rnn_layer_composite(
+      kind, false, {input.size(0)}, linear(input, w_ih, b_ih), hx, cx, w_hh, b_hh, {});
+  return {result.output, {}, result.c_n};
+}
+
+RnnLayerResult rnn_cell(RnnCellKind kind, const Tensor& input, const Tensor& hx, const Tensor& cx,
+                        const Tensor& w_ih, const Tensor& w_hh, const Tensor& b_ih,
+                        const Tensor& b_hh) {
+  if (!use_fused_rnn_gates()) {
+    return rnn_cell_composite(kind, input, hx, cx, w_ih, w_hh, b_ih, b_hh);
+  }
+  const int64_t batch = input.size(0), hidden = hx.size(1);
+  const RnnLayer op(kind, false, {batch}, b_ih.defined(), false, true);
+  const TensorOptions options(input.dtype());
+  std::vector<Tensor> inputs{input.contiguous(), hx.contiguous(), w_ih.contiguous(),
+                             w_hh.contiguous()};
+  if (op.is_lstm()) inputs.push_back(cx.contiguous());
+  if (op.has_bias()) {
+    inputs.push_back(b_ih.contiguous());
+    inputs.push_back(b_hh.contiguous());
+  }
+  std::vector<Tensor> outputs{empty({batch, hidden}, options),
+                              empty({batch, op.workspace_size(hidden, hidden)}, options)};
+  if (op.is_lstm()) outputs.push_back(empty({batch, hidden}, options));
+  run(op, TensorSpan(inputs), TensorSpan(outputs));
+  return {outputs[0], {}, op.is_lstm() ? outputs[2] : Tensor()};
+}
+
+std::vector<Tensor> rnn_cell_backward(const RnnLayerShape& shape, const Tensor& grad_h,
+                                      const Tensor& grad_c, const Tensor& workspace,
+                                      const Tensor& input, const Tensor& w_ih, const Tensor& w_hh) {
+  const RnnLayerBackward op(shape.cell_kind(), false, shape.batch_sizes(), shape.has_bias(), false,
+                            true);
+  const TensorOptions options(grad_h.dtype());
+  std::vector<Tensor> inputs{grad_h.contiguous(), workspace.contiguous(), input.contiguous(),
+                             w_ih.contiguous(), w_hh.contiguous()};
+  if (op.is_lstm()) inputs.push_back(grad_c.contiguous());
+  std::vector<Tensor> outputs{empty(input.shape(), options), empty(grad_h.shape(), options),
+                              empty(w_ih.shape(), options), empty(w_hh.shape(), options)};
+  if (op.is_lstm()) outputs.push_back(empty(grad_h.shape(), options));
+  if (op.has_bias()) {
+    outputs.push_back(empty({w_hh.size(0)}, options));
+    outputs.push_back(empty({w_hh.size(0)}, options));
+  }
+  run(op, TensorSpan(inputs), TensorSpan(outputs));
+  return outputs;
+}
+
 }  // namespace ember::detail

@@ -34,4 +34,21 @@ std::vector<Tensor> rnn_layer_backward(const RnnLayerShape& shape, const Tensor&
                                        const Tensor& workspace, const Tensor& w_hh,
                                        const Tensor& w_hr);
 
+// One cell step (kind's cell op after its checks) as a cell RnnLayer primitive, one autograd node:
+// input (N, in), hx (N, H), cx (N, H) for LSTM, biases both or neither. {h', undefined, c'}.
+RnnLayerResult rnn_cell(RnnCellKind kind, const Tensor& input, const Tensor& hx, const Tensor& cx,
+                        const Tensor& w_ih, const Tensor& w_hh, const Tensor& b_ih,
+                        const Tensor& b_hh);
+// The same step from ordinary ops: the reference of the tests and of the gradient's gradient.
+RnnLayerResult rnn_cell_composite(RnnCellKind kind, const Tensor& input, const Tensor& hx,
+                                  const Tensor& cx, const Tensor& w_ih, const Tensor& w_hh,
+                                  const Tensor& b_ih, const Tensor& b_hh);
+
+// A cell's first-order gradient by the fused kernel, in the order of the cell's inputs:
+// {grad_input, grad_hx, grad_w_ih, grad_w_hh, grad_cx (LSTM), grad_b_ih, grad_b_hh (has_bias)};
+// the incoming gradients defined (zeros where none arrived).
+std::vector<Tensor> rnn_cell_backward(const RnnLayerShape& shape, const Tensor& grad_h,
+                                      const Tensor& grad_c, const Tensor& workspace,
+                                      const Tensor& input, const Tensor& w_ih, const Tensor& w_hh);
+
 }  // namespace ember::detail

@@ -67,7 +67,7 @@ detail::RnnLayerResult run_cell(Kind kind, std::string_view op, const Tensor& in
     check_tensor(op, "b_ih", b_ih, dtype, {rnn_gate_count(kind) * hidden});
     check_tensor(op, "b_hh", b_hh, dtype, {rnn_gate_count(kind) * hidden});
   }
-  return detail::rnn_layer(kind, false, {batch}, linear(input, w_ih, b_ih), hx, cx, w_hh, b_hh, {});
+  return detail::rnn_cell(kind, input, hx, cx, w_ih, w_hh, b_ih, b_hh);
 }
 
 // ---- layers ----

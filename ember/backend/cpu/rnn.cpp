@@ -38,11 +38,6 @@ void apply(UnaryOp op, const T* x, T* y, int64_t n) {
   loop(data, strides, n, LoopArgs{nullptr, 0});
 }
 
-template <typename T>
-T sigmoid(T x) {
-  return T(1) / (T(1) + std::exp(-x));
-}
-
 // Where each part of a workspace row starts (RnnLayerShape::workspace_size).
 struct WorkspaceLayout {
   int64_t h_prev, c_t, c_prev, h_raw, y;
@@ -72,24 +67,34 @@ int64_t row_grain(int64_t width) {
   return std::max<int64_t>(1, kGrain / std::max<int64_t>(width, 1));
 }
 
+// sums[j] = sum over the rows of x (rows, cols)[r, j].
 template <typename T>
-void forward(const RnnLayer& op, TensorSpan inputs, TensorSpan outputs) {
+void column_sums(const T* x, int64_t rows, int64_t cols, T* sums) {
+  std::fill(sums, sums + cols, T(0));
+  for (int64_t r = 0; r < rows; ++r) {
+    for (int64_t j = 0; j < cols; ++j) sums[j] += x[r * cols + j];
+  }
+}
+
+// The pointers of one layer's forward (RnnLayer's inputs and outputs; RnnCell's with its own
+// input projection and scratch state). h is the running state, h_n when the loop ends.
+template <typename T>
+struct ForwardArgs {
+  const T *igates, *h0, *w_hh, *c0, *b_hh, *w_hr;
+  int64_t batch, out, gates;
+  T *output, *h, *ws, *c;
+  int64_t width;
+};
+
+template <typename T>
+void forward_steps(const RnnLayerShape& op, const ForwardArgs<T>& a) {
   const bool lstm = op.is_lstm();
-  size_t next = 3;
-  const T* igates = inputs[0].data_ptr<T>();
-  const T* w_hh = inputs[2].data_ptr<T>();
-  const T* c0 = lstm ? inputs[next++].data_ptr<T>() : nullptr;
-  const T* b_hh = op.has_bias() ? inputs[next++].data_ptr<T>() : nullptr;
-  const T* w_hr = op.has_projection() ? inputs[next++].data_ptr<T>() : nullptr;
-  const int64_t batch = inputs[1].size(0), out = inputs[1].size(1);
-  const int64_t gates = inputs[2].size(0), hidden = gates / rnn_gate_count(op.cell_kind());
-  T* output = outputs[0].data_ptr<T>();
-  T* h = outputs[1].data_ptr<T>();  // the running state, h_n when the loop ends
-  T* ws = outputs[2].data_ptr<T>();
-  const int64_t width = outputs[2].size(1);
-  T* c = lstm ? outputs[3].data_ptr<T>() : nullptr;
-  std::memcpy(h, inputs[1].data_ptr<T>(), sizeof(T) * batch * out);
-  if (lstm) std::memcpy(c, c0, sizeof(T) * batch * hidden);
+  const T *igates = a.igates, *w_hh = a.w_hh, *b_hh = a.b_hh, *w_hr = a.w_hr;
+  const int64_t batch = a.batch, out = a.out, gates = a.gates, width = a.width;
+  const int64_t hidden = gates / rnn_gate_count(op.cell_kind());
+  T *output = a.output, *h = a.h, *ws = a.ws, *c = a.c;
+  std::memcpy(h, a.h0, sizeof(T) * batch * out);
+  if (lstm) std::memcpy(c, a.c0, sizeof(T) * batch * hidden);
   const WorkspaceLayout at = layout_of(op, hidden, out);
   const std::vector<int64_t>& sizes = op.batch_sizes();
   const std::vector<int64_t> offsets = offsets_of(sizes);
@@ -98,7 +103,12 @@ void forward(const RnnLayer& op, TensorSpan inputs, TensorSpan outputs) {
   for (int64_t s = 0; s < steps; ++s) {
     const int64_t t = op.reverse() ? steps - 1 - s : s;
     const int64_t rows = sizes[t], first = offsets[t];
-    gemm<T>(false, true, rows, gates, out, h, out, w_hh, out, T(0), hgates.data(), gates);
+    // hgates = h @ w_hh^T + b_hh: the bias rows first, the GEMM accumulating onto them.
+    for (int64_t n = 0; b_hh != nullptr && n < rows; ++n) {
+      std::memcpy(hgates.data() + n * gates, b_hh, sizeof(T) * gates);
+    }
+    gemm<T>(false, true, rows, gates, out, h, out, w_hh, out, b_hh ? T(1) : T(0), hgates.data(),
+            gates);
     parallel_for(0, rows, row_grain(gates), [&](int64_t begin, int64_t end) {
       for (int64_t n = begin; n < end; ++n) {
         const T* ig = igates + (first + n) * gates;
@@ -106,7 +116,7 @@ void forward(const RnnLayer& op, TensorSpan inputs, TensorSpan outputs) {
         T* w = ws + (first + n) * width;
         T* y = output + (first + n) * out;
         std::memcpy(w + at.h_prev, h + n * out, sizeof(T) * out);
-        auto pre = [&](int64_t j) { return ig[j] + hg[j] + (b_hh ? b_hh[j] : T(0)); };
+        auto pre = [&](int64_t j) { return ig[j] + hg[j]; };
         switch (op.cell_kind()) {
           case RnnCellKind::Lstm: {
             T* cell = c + n * hidden;
@@ -126,24 +136,28 @@ void forward(const RnnLayer& op, TensorSpan inputs, TensorSpan outputs) {
             break;
           }
           case RnnCellKind::Gru: {
+            // w holds r, z, the n gate's pre-activation, then W_hn h + b_hn; sigmoid and tanh
+            // run vectorized over contiguous runs of it.
             const T* h_prev = w + at.h_prev;
+            for (int64_t j = 0; j < 2 * hidden; ++j) w[j] = pre(j);
+            std::memcpy(w + 3 * hidden, hg + 2 * hidden, sizeof(T) * hidden);
+            apply(UnaryOp::Sigmoid, w, w, 2 * hidden);
             for (int64_t j = 0; j < hidden; ++j) {
-              const T r = sigmoid(pre(j)), z = sigmoid(pre(hidden + j));
-              const T hn = hg[2 * hidden + j] + (b_hh ? b_hh[2 * hidden + j] : T(0));
-              const T candidate = std::tanh(ig[2 * hidden + j] + r * hn);
-              w[j] = r;
-              w[hidden + j] = z;
-              w[2 * hidden + j] = candidate;
-              w[3 * hidden + j] = hn;
-              y[j] = candidate + z * (h_prev[j] - candidate);
+              w[2 * hidden + j] = ig[2 * hidden + j] + w[j] * w[3 * hidden + j];
+            }
+            apply(UnaryOp::Tanh, w + 2 * hidden, w + 2 * hidden, hidden);
+            for (int64_t j = 0; j < hidden; ++j) {
+              const T candidate = w[2 * hidden + j];
+              y[j] = candidate + w[hidden + j] * (h_prev[j] - candidate);
             }
             break;
           }
           case RnnCellKind::Tanh:
-            for (int64_t j = 0; j < hidden; ++j) w[at.y + j] = y[j] = std::tanh(pre(j));
-            break;
           case RnnCellKind::Relu:
-            for (int64_t j = 0; j < hidden; ++j) w[at.y + j] = y[j] = std::max(pre(j), T(0));
+            for (int64_t j = 0; j < hidden; ++j) y[j] = pre(j);
+            apply(op.cell_kind() == RnnCellKind::Tanh ? UnaryOp::Tanh : UnaryOp::Relu, y, y,
+                  hidden);
+            std::memcpy(w + at.y, y, sizeof(T) * hidden);
             break;
         }
       }
@@ -156,27 +170,26 @@ void forward(const RnnLayer& op, TensorSpan inputs, TensorSpan outputs) {
   }
 }
 
+// The pointers of one layer's backward (RnnLayerBackward's inputs and outputs, or
+// RnnCellBackward's). grad_output may be null (no gradient from the outputs but h_n's); dh is the
+// running gradient of the state, grad_h0 when the loop ends; grad_b_hh may be null (not wanted).
 template <typename T>
-void backward(const RnnLayerBackward& op, TensorSpan inputs, TensorSpan outputs) {
+struct BackwardArgs {
+  const T *grad_output, *grad_h_n, *ws, *w_hh, *grad_c_n, *w_hr;
+  int64_t width, batch, out, gates, total;
+  T *grad_igates, *dh, *grad_w_hh, *grad_b_hh, *dc, *grad_w_hr;
+};
+
+template <typename T>
+void backward_steps(const RnnLayerShape& op, const BackwardArgs<T>& a) {
   const bool lstm = op.is_lstm(), gru = op.cell_kind() == RnnCellKind::Gru;
-  const T* grad_output = inputs[0].data_ptr<T>();
-  const T* ws = inputs[2].data_ptr<T>();
-  const int64_t width = inputs[2].size(1);
-  const T* w_hh = inputs[3].data_ptr<T>();
-  size_t next = 4;
-  const T* grad_c_n = lstm ? inputs[next++].data_ptr<T>() : nullptr;
-  const T* w_hr = op.has_projection() ? inputs[next++].data_ptr<T>() : nullptr;
-  const int64_t batch = inputs[1].size(0), out = inputs[1].size(1);
-  const int64_t gates = inputs[3].size(0), hidden = gates / rnn_gate_count(op.cell_kind());
-  const int64_t total = inputs[0].size(0);
-  T* grad_igates = outputs[0].data_ptr<T>();
-  T* dh = outputs[1].data_ptr<T>();  // running, grad_h0 when the loop ends
-  T* grad_w_hh = outputs[2].data_ptr<T>();
-  T* grad_b_hh = outputs[3].data_ptr<T>();
-  T* dc = lstm ? outputs[4].data_ptr<T>() : nullptr;
-  T* grad_w_hr = op.has_projection() ? outputs[lstm ? 5 : 4].data_ptr<T>() : nullptr;
-  std::memcpy(dh, inputs[1].data_ptr<T>(), sizeof(T) * batch * out);
-  if (lstm) std::memcpy(dc, grad_c_n, sizeof(T) * batch * hidden);
+  const T *grad_output = a.grad_output, *ws = a.ws, *w_hh = a.w_hh, *w_hr = a.w_hr;
+  const int64_t width = a.width, batch = a.batch, out = a.out, gates = a.gates, total = a.total;
+  const int64_t hidden = gates / rnn_gate_count(op.cell_kind());
+  T *grad_igates = a.grad_igates, *dh = a.dh, *grad_w_hh = a.grad_w_hh, *grad_b_hh = a.grad_b_hh;
+  T *dc = a.dc, *grad_w_hr = a.grad_w_hr;
+  std::memcpy(dh, a.grad_h_n, sizeof(T) * batch * out);
+  if (lstm) std::memcpy(dc, a.grad_c_n, sizeof(T) * batch * hidden);
   // GRU's n gate sees r (W_hn h + b_hn): its hidden-side gradient differs from the input side's.
   std::vector<T> grad_hgates_store(gru ? static_cast<size_t>(total * gates) : 0);
   T* grad_hgates = gru ? grad_hgates_store.data() : grad_igates;
@@ -191,7 +204,9 @@ void backward(const RnnLayerBackward& op, TensorSpan inputs, TensorSpan outputs)
     const int64_t t = op.reverse() ? s : steps - 1 - s;
     const int64_t rows = sizes[t], first = offsets[t];
     T* grad_h = grad_h_all.data() + first * out;
-    for (int64_t i = 0; i < rows * out; ++i) grad_h[i] = dh[i] + grad_output[first * out + i];
+    for (int64_t i = 0; i < rows * out; ++i) {
+      grad_h[i] = dh[i] + (grad_output ? grad_output[first * out + i] : T(0));
+    }
     const T* grad_cell_out = grad_h;  // the gradient of the cell's own h (before w_hr)
     if (op.has_projection()) {
       gemm<T>(false, false, rows, hidden, out, grad_h, out, w_hr, hidden, T(0), grad_h_raw.data(),
@@ -258,10 +273,7 @@ void backward(const RnnLayerBackward& op, TensorSpan inputs, TensorSpan outputs)
     gemm<T>(true, false, gates, out, total, grad_hgates, gates, ws + at.h_prev, width, T(0),
             grad_w_hh, out);
   }
-  std::fill(grad_b_hh, grad_b_hh + gates, T(0));
-  for (int64_t r = 0; r < total; ++r) {
-    for (int64_t j = 0; j < gates; ++j) grad_b_hh[j] += grad_hgates[r * gates + j];
-  }
+  if (grad_b_hh) column_sums(grad_hgates, total, gates, grad_b_hh);
   if (op.has_projection()) {
     if (total == 0) {
       std::fill(grad_w_hr, grad_w_hr + out * hidden, T(0));
@@ -272,21 +284,109 @@ void backward(const RnnLayerBackward& op, TensorSpan inputs, TensorSpan outputs)
   }
 }
 
+template <typename T>
+const T* optional_input(TensorSpan inputs, bool present, size_t& next) {
+  return present ? inputs[next++].data_ptr<T>() : nullptr;
+}
+
+template <typename T>
+void forward(const RnnLayer& op, TensorSpan inputs, TensorSpan outputs) {
+  size_t next = 3;
+  const T* c0 = optional_input<T>(inputs, op.is_lstm(), next);
+  const T* b_hh = optional_input<T>(inputs, op.has_bias(), next);
+  const T* w_hr = optional_input<T>(inputs, op.has_projection(), next);
+  forward_steps<T>(
+      op, {inputs[0].data_ptr<T>(), inputs[1].data_ptr<T>(), inputs[2].data_ptr<T>(), c0, b_hh,
+           w_hr, inputs[1].size(0), inputs[1].size(1), inputs[2].size(0), outputs[0].data_ptr<T>(),
+           outputs[1].data_ptr<T>(), outputs[2].data_ptr<T>(),
+           op.is_lstm() ? outputs[3].data_ptr<T>() : nullptr, outputs[2].size(1)});
+}
+
+template <typename T>
+void backward(const RnnLayerBackward& op, TensorSpan inputs, TensorSpan outputs) {
+  size_t next = 4;
+  const T* grad_c_n = optional_input<T>(inputs, op.is_lstm(), next);
+  const T* w_hr = optional_input<T>(inputs, op.has_projection(), next);
+  backward_steps<T>(
+      op, {inputs[0].data_ptr<T>(), inputs[1].data_ptr<T>(), inputs[2].data_ptr<T>(),
+           inputs[3].data_ptr<T>(), grad_c_n, w_hr, inputs[2].size(1), inputs[1].size(0),
+           inputs[1].size(1), inputs[3].size(0), inputs[0].size(0), outputs[0].data_ptr<T>(),
+           outputs[1].data_ptr<T>(), outputs[2].data_ptr<T>(), outputs[3].data_ptr<T>(),
+           op.is_lstm() ? outputs[4].data_ptr<T>() : nullptr,
+           op.has_projection() ? outputs[op.is_lstm() ? 5 : 4].data_ptr<T>() : nullptr});
+}
+
+// One cell step: the input projection (with b_ih) into a scratch igates, then the layer's step.
+template <typename T>
+void cell_forward(const RnnLayer& op, TensorSpan inputs, TensorSpan outputs) {
+  size_t next = 4;
+  const T* cx = optional_input<T>(inputs, op.is_lstm(), next);
+  const T* b_ih = optional_input<T>(inputs, op.has_bias(), next);
+  const T* b_hh = optional_input<T>(inputs, op.has_bias(), next);
+  const int64_t batch = inputs[0].size(0), in = inputs[0].size(1);
+  const int64_t hidden = inputs[1].size(1), gates = inputs[3].size(0);
+  std::vector<T> igates(static_cast<size_t>(batch * gates), T(0));
+  for (int64_t n = 0; b_ih != nullptr && n < batch; ++n) {
+    std::memcpy(igates.data() + n * gates, b_ih, sizeof(T) * gates);
+  }
+  gemm<T>(false, true, batch, gates, in, inputs[0].data_ptr<T>(), in, inputs[2].data_ptr<T>(), in,
+          T(1), igates.data(), gates);
+  std::vector<T> state(static_cast<size_t>(batch * hidden));
+  forward_steps<T>(
+      op, {igates.data(), inputs[1].data_ptr<T>(), inputs[3].data_ptr<T>(), cx, b_hh, nullptr,
+           batch, hidden, gates, outputs[0].data_ptr<T>(), state.data(), outputs[1].data_ptr<T>(),
+           op.is_lstm() ? outputs[2].data_ptr<T>() : nullptr, outputs[1].size(1)});
+}
+
+// The step's backward, then the input projection's: grad_input = grad_igates @ w_ih, grad_w_ih =
+// grad_igates^T @ input, grad_b_ih = grad_igates' column sums.
+template <typename T>
+void cell_backward(const RnnLayerBackward& op, TensorSpan inputs, TensorSpan outputs) {
+  const T* input = inputs[2].data_ptr<T>();
+  const T* w_ih = inputs[3].data_ptr<T>();
+  const int64_t batch = inputs[2].size(0), in = inputs[2].size(1);
+  const int64_t hidden = inputs[0].size(1), gates = inputs[4].size(0);
+  std::vector<T> grad_igates(static_cast<size_t>(batch * gates));
+  size_t next = 4;
+  T* grad_cx = op.is_lstm() ? outputs[next++].data_ptr<T>() : nullptr;
+  T* grad_b_ih = op.has_bias() ? outputs[next++].data_ptr<T>() : nullptr;
+  T* grad_b_hh = op.has_bias() ? outputs[next++].data_ptr<T>() : nullptr;
+  backward_steps<T>(
+      op, {nullptr, inputs[0].data_ptr<T>(), inputs[1].data_ptr<T>(), inputs[4].data_ptr<T>(),
+           op.is_lstm() ? inputs[5].data_ptr<T>() : nullptr, nullptr, inputs[1].size(1), batch,
+           hidden, gates, batch, grad_igates.data(), outputs[1].data_ptr<T>(),
+           outputs[3].data_ptr<T>(), grad_b_hh, grad_cx, nullptr});
+  gemm<T>(false, false, batch, in, gates, grad_igates.data(), gates, w_ih, in, T(0),
+          outputs[0].data_ptr<T>(), in);
+  T* grad_w_ih = outputs[2].data_ptr<T>();
+  if (batch == 0) {
+    std::fill(grad_w_ih, grad_w_ih + gates * in, T(0));
+  } else {
+    gemm<T>(true, false, gates, in, batch, grad_igates.data(), gates, input, in, T(0), grad_w_ih,
+            in);
+  }
+  if (grad_b_ih) column_sums(grad_igates.data(), batch, gates, grad_b_ih);
+}
+
 }  // namespace
 
 void RnnLayer::eval_cpu(TensorSpan inputs, TensorSpan outputs) const {
-  if (inputs[0].dtype() == kFloat64) {
-    forward<double>(*this, inputs, outputs);
+  const bool f64 = inputs[0].dtype() == kFloat64;
+  if (is_cell()) {
+    f64 ? cell_forward<double>(*this, inputs, outputs)
+        : cell_forward<float>(*this, inputs, outputs);
   } else {
-    forward<float>(*this, inputs, outputs);
+    f64 ? forward<double>(*this, inputs, outputs) : forward<float>(*this, inputs, outputs);
   }
 }
 
 void RnnLayerBackward::eval_cpu(TensorSpan inputs, TensorSpan outputs) const {
-  if (inputs[0].dtype() == kFloat64) {
-    backward<double>(*this, inputs, outputs);
+  const bool f64 = inputs[0].dtype() == kFloat64;
+  if (is_cell()) {
+    f64 ? cell_backward<double>(*this, inputs, outputs)
+        : cell_backward<float>(*this, inputs, outputs);
   } else {
-    backward<float>(*this, inputs, outputs);
+    f64 ? backward<double>(*this, inputs, outputs) : backward<float>(*this, inputs, outputs);
   }
 }
 
