@@ -222,6 +222,24 @@ def test_gradcheck_through_the_layers_and_cells():
                                      h))
 
 
+@pytest.mark.parametrize("cell, name", [(nn.LSTMCell, "LstmCellBackward0"),
+                                        (nn.GRUCell, "GruCellBackward0"),
+                                        (nn.RNNCell, "RnnTanhCellBackward0")])
+def test_a_cell_step_is_one_autograd_node(cell, name):
+    # The step's input projection, hidden projection and gate math are one fused node whose
+    # edges lead straight to the parameters' accumulators (and to x's and the state's history).
+    module = cell(3, 4)
+    x = ember.randn(1, 3, requires_grad=True)
+    h = ember.randn(1, 4, requires_grad=True)
+    state = (h, ember.zeros(1, 4)) if cell is nn.LSTMCell else h
+    out = module(x, state)
+    node = (out[0] if cell is nn.LSTMCell else out).grad_fn
+    assert node.name() == name
+    assert all(type(f).__name__ == "AccumulateGrad"
+               for f, _ in node.next_functions if f is not None)
+    assert sum(f is not None for f, _ in node.next_functions) == 6  # x, h, 4 parameters
+
+
 def test_training_updates_every_parameter():
     lstm = nn.LSTM(2, 3, num_layers=2, bidirectional=True, proj_size=1)
     output, (h_n, c_n) = lstm(ember.randn(4, 2, 2))
