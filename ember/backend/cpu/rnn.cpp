@@ -1,9 +1,10 @@
 // eval_cpu of RnnLayer and RnnLayerBackward: the time loop of one layer and direction with one
 // GEMM per step for the hidden projection and the gate math of each step in one pass over its
 // rows (parallel over the batch when it is large), forward and backward. The backward turns the
-// per-step weight gradients into one GEMM each over all steps, from the workspace rows.
+// per-step weight gradients into one GEMM each over all steps, from the workspace rows. A cell
+// (is_cell) first projects its input into a scratch igates, and its backward ends with the input
+// projection's gradients.
 #include <algorithm>
-#include <cmath>
 #include <cstring>
 #include <vector>
 
