@@ -15,6 +15,7 @@
 #include "ember/ops/ops.h"
 #include "ember/optim/adam.h"
 #include "ember/optim/lbfgs.h"
+#include "ember/optim/sgd.h"
 #include "ember/tensor/generator.h"
 #include "tests/test_support.h"
 
@@ -221,6 +222,34 @@ TEST(Checkpoint, ModuleAndOptimizerRoundTrip) {
             std::string::npos);
   std::remove(module_path.c_str());
   std::remove(optimizer_path.c_str());
+}
+
+// The keys of a C++ optimizer's state dict in PyTorch's order (ember.optim's in Python, so both
+// languages write the same bytes): options as the Python class's defaults, "params" last, and
+// each parameter's state in the order a step creates it.
+TEST(Checkpoint, OptimizerKeysFollowPyTorchsOrder) {
+  const auto keys_of = [](const Value& dict) {
+    std::vector<std::string> keys;
+    for (const auto& item : dict.items()) keys.push_back(std::get<std::string>(item.first));
+    return keys;
+  };
+  nn::Linear net(3, 2);
+  optim::Adam adam(net->parameters(), optim::AdamOptions(0.1).amsgrad(true));
+  net->forward(ones({4, 3})).sum().backward();
+  adam.step();
+  const Value saved = to_value(adam);
+  EXPECT_EQ(keys_of(saved.at("param_groups").elements()[0]),
+            (std::vector<std::string>{"lr", "betas", "eps", "weight_decay", "amsgrad", "maximize",
+                                      "foreach", "capturable", "differentiable", "fused",
+                                      "decoupled_weight_decay", "params"}));
+  EXPECT_EQ(keys_of(saved.at("state").items()[0].second),
+            (std::vector<std::string>{"step", "exp_avg", "exp_avg_sq", "max_exp_avg_sq"}));
+
+  optim::SGD sgd(net->parameters(), optim::SGDOptions(0.1).momentum(0.9));
+  sgd.step();
+  EXPECT_EQ(keys_of(to_value(sgd).at("param_groups").elements()[0]),
+            (std::vector<std::string>{"lr", "momentum", "dampening", "weight_decay", "nesterov",
+                                      "maximize", "foreach", "differentiable", "fused", "params"}));
 }
 
 // LBFGS's history (lists of tensors in its state) goes through the file: the restored optimizer

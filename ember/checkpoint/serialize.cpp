@@ -2,9 +2,13 @@
 
 #include <algorithm>
 #include <map>
+#include <span>
+#include <string_view>
+#include <utility>
 
 #include "ember/autograd/grad_mode.h"
 #include "ember/base/error.h"
+#include "ember/checkpoint/optimizer_key_order.h"
 
 namespace ember {
 namespace serialize {
@@ -108,7 +112,19 @@ optim::OptimizerOptionValue to_option(const std::string& name, const Value& valu
 
 Value to_value(const optim::Optimizer& optimizer) {
   const optim::OptimizerStateDict state_dict = optimizer.state_dict();
-  // A parameter's entries, tensors and lists of tensors (LBFGS's history) alike, in name order.
+  // Keys in PyTorch's order (ember.optim's in Python), so that both languages write the same
+  // bytes; names the order does not list follow, in name order.
+  const OptimizerKeyOrder order = pytorch_key_order(optimizer);
+  const auto in_order = [](Value::Items& items, std::span<const std::string_view> names) {
+    std::stable_sort(items.begin(), items.end(), [&](const auto& a, const auto& b) {
+      const std::string_view name_a = std::get<std::string>(a.first);
+      const std::string_view name_b = std::get<std::string>(b.first);
+      // "params" goes last, as Python's state_dict() appends it.
+      return std::pair(name_a == "params", rank_in(names, name_a)) <
+             std::pair(name_b == "params", rank_in(names, name_b));
+    });
+  };
+  // A parameter's entries, tensors and lists of tensors (LBFGS's history) alike.
   std::map<int64_t, std::map<std::string, Value>> entries;
   for (const auto& [index, tensors] : state_dict.state) {
     for (const auto& [name, tensor] : tensors) entries[index].emplace(name, tensor);
@@ -122,12 +138,14 @@ Value to_value(const optim::Optimizer& optimizer) {
   for (auto& [index, named] : entries) {
     Value::Items items;
     for (auto& [name, value] : named) items.emplace_back(name, std::move(value));
+    in_order(items, order.state);
     state.emplace_back(index, Value::dict(std::move(items)));
   }
   std::vector<Value> groups;
   for (const auto& options : state_dict.param_groups) {
     Value::Items group;
     for (const auto& [name, option] : options) group.emplace_back(name, to_value(option));
+    in_order(group, order.options);
     groups.push_back(Value::dict(std::move(group)));
   }
   return Value::dict(

@@ -1,6 +1,7 @@
 #include "ember/serialize/safetensors.h"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -8,6 +9,7 @@
 #include <atomic>
 #include <bit>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <functional>
@@ -485,12 +487,38 @@ std::string save(const TensorMap& tensors, const std::optional<Metadata>& metada
   return bytes;
 }
 
+namespace {
+
+// The temporary files save_file names ".<name>.tmp-<pid>-<n>" beside the target: the ones whose
+// process no longer exists were left by a save that was killed before its rename, and go. A
+// temporary of a live process (or of a pid reused since) stays: its save may still be running.
+void remove_stale_temporaries(const std::filesystem::path& directory, const std::string& name) {
+  const std::string prefix = "." + name + ".tmp-";
+  std::error_code error;
+  for (const auto& entry : std::filesystem::directory_iterator(directory, error)) {
+    const std::string file = entry.path().filename().string();
+    if (file.rfind(prefix, 0) != 0) continue;
+    const std::string rest = file.substr(prefix.size());
+    const size_t dash = rest.find('-');
+    if (dash == 0 || dash == std::string::npos || rest.find_first_not_of("0123456789") != dash) {
+      continue;
+    }
+    const long pid = std::strtol(rest.substr(0, dash).c_str(), nullptr, 10);
+    if (pid > 0 && ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH) {
+      ::unlink(entry.path().c_str());
+    }
+  }
+}
+
+}  // namespace
+
 void save_file(const TensorMap& tensors, const std::string& path,
                const std::optional<Metadata>& metadata) {
   Plan file = plan(tensors, metadata);
   namespace fs = std::filesystem;
   const fs::path target(path);
   const fs::path directory = target.has_parent_path() ? target.parent_path() : fs::path(".");
+  remove_stale_temporaries(directory, target.filename().string());
   static std::atomic<uint64_t> counter{0};
   const std::string temporary =
       (directory / ("." + target.filename().string() + ".tmp-" + std::to_string(::getpid()) + "-" +
@@ -498,15 +526,18 @@ void save_file(const TensorMap& tensors, const std::string& path,
           .string();
   const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
   if (fd < 0) fail_io("can't create", temporary);
+  // Any failure from here on (a full disk, an I/O error) removes the temporary file.
+  bool descriptor_open = true;
   try {
     write_all(fd, file.header.data(), file.header.size(), temporary);
     for (const auto& [name, tensor] : file.tensors) {
       write_all(fd, static_cast<const char*>(tensor.data_ptr()), tensor.nbytes(), temporary);
     }
     if (::fsync(fd) != 0) fail_io("can't fsync", temporary);
+    descriptor_open = false;  // close releases the descriptor even when it reports an error
     if (::close(fd) != 0) fail_io("can't close", temporary);
   } catch (...) {
-    ::close(fd);
+    if (descriptor_open) ::close(fd);
     ::unlink(temporary.c_str());
     throw;
   }

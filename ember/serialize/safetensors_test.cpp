@@ -1,6 +1,7 @@
 #include "ember/serialize/safetensors.h"
 
 #include <gtest/gtest.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstring>
@@ -162,6 +163,29 @@ TEST(Safetensors, SaveFileReplacesAtomically) {
   std::filesystem::remove(path);
   EXPECT_THROW(save_file({{"a", ones({1})}}, "/nonexistent-dir/x.safetensors"), SafetensorError);
   EXPECT_THROW(load_file("/nonexistent-dir/x.safetensors"), SafetensorError);
+}
+
+// A save killed before its rename leaves its temporary file; the next save to the same path
+// removes the temporaries of processes that no longer exist, and keeps a live process's.
+TEST(Safetensors, SaveFileRemovesTheTemporariesOfDeadProcesses) {
+  const std::string path = temp_path("stale.safetensors");
+  const std::filesystem::path directory = std::filesystem::path(path).parent_path();
+  const std::string name = std::filesystem::path(path).filename().string();
+  const pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) ::_exit(0);
+  ASSERT_EQ(::waitpid(child, nullptr, 0), child);  // reaped: its pid now names no process
+  const auto temporary = [&](pid_t pid) {
+    return directory / ("." + name + ".tmp-" + std::to_string(pid) + "-7");
+  };
+  std::ofstream(temporary(child)) << "torn";
+  std::ofstream(temporary(::getpid())) << "in progress";
+  save_file({{"a", ones({2}, kFloat32)}}, path);
+  EXPECT_FALSE(std::filesystem::exists(temporary(child)));
+  EXPECT_TRUE(std::filesystem::exists(temporary(::getpid())));
+  EXPECT_EQ(load_file(path).count("a"), 1u);
+  std::filesystem::remove(temporary(::getpid()));
+  std::filesystem::remove(path);
 }
 
 TEST(Safetensors, RefusesWhatCannotBeWritten) {

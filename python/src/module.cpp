@@ -11,6 +11,7 @@
 #include "nn.h"
 #include "optim.h"
 #include "serialize.h"
+#include "shared_memory.h"
 
 namespace nb = nanobind;
 
@@ -142,4 +143,7 @@ NB_MODULE(_C, module) {
   init_serialize_checkpoint(module);
   // The recurrent ops: ember.lstm_cell, ember.lstm, ... (python/src/rnn_ops.cpp).
   init_rnn_ops(module);
+  // Tensor.share_memory_ / is_shared and DataLoader workers' segments
+  // (python/src/shared_memory.cpp).
+  init_shared_memory(module, tensor_class);
 }

@@ -500,6 +500,7 @@ NON_OP_METHODS = {"size", "stride", "dim", "ndimension", "numel", "nelement", "e
                   "tolist", "numpy", "cpu", "cuda", "backward", "detach", "detach_",
                   "requires_grad_", "retain_grad", "register_hook", "as_subclass", "is_complex",
                   "is_signed"}
+NON_OP_METHODS |= {"share_memory_", "is_shared"}  # shared memory (test_shared_memory.py)
 
 
 def public_functions():

@@ -65,7 +65,9 @@ void save_checkpoint(const Run& run, const std::string& path) {
                                  {"gamma", 0.5},
                                  {"base_lrs", Value::list({kLearningRate})},
                                  {"last_epoch", run.scheduler.last_epoch()},
+                                 {"verbose", false},
                                  {"_step_count", run.scheduler.last_epoch() + 1},
+                                 {"_get_lr_called_within_step", false},
                                  {"_last_lr", Value::list({lr})}});
   ember::save(Value::dict({{"model", ember::serialize::to_value(*run.net)},
                            {"optimizer", ember::serialize::to_value(run.adam)},

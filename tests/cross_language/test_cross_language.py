@@ -39,7 +39,8 @@ class Run:
     def __init__(self):
         ember.manual_seed(0)
         self.net = Net()
-        self.adam = ember.optim.Adam(self.net.parameters(), lr=LEARNING_RATE)
+        # weight_decay as the float C++'s options hold, so that both write the same bytes.
+        self.adam = ember.optim.Adam(self.net.parameters(), lr=LEARNING_RATE, weight_decay=0.0)
         self.scheduler = ember.optim.lr_scheduler.StepLR(self.adam, step_size=2, gamma=0.5)
         self.epoch = 0
 
@@ -113,6 +114,20 @@ def test_python_alone_matches_cpp_alone(tmp_path):
         run.train_epoch()
     ember.save(run.net.state_dict(), tmp_path / "python.pt")
     assert_same_model(tmp_path / "cpp.pt", tmp_path / "python.pt")
+
+
+def test_cpp_and_python_write_byte_identical_checkpoints(tmp_path):
+    """The whole checkpoint, optimizer included: C++ lists each param group's options and each
+    parameter's state in PyTorch's order, as the Python optimizer does."""
+    cpp("save", 2, tmp_path / "cpp.pt")
+    run = Run()
+    for _ in range(2):
+        run.train_epoch()
+    run.save(tmp_path / "python.pt")
+    assert list(ember.load(tmp_path / "cpp.pt")["optimizer"]["param_groups"][0]) == [
+        "lr", "betas", "eps", "weight_decay", "amsgrad", "maximize", "foreach", "capturable",
+        "differentiable", "fused", "decoupled_weight_decay", "initial_lr", "params"]
+    assert (tmp_path / "cpp.pt").read_bytes() == (tmp_path / "python.pt").read_bytes()
 
 
 def test_a_wrong_resume_is_detected(tmp_path):

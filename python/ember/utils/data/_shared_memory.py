@@ -4,7 +4,9 @@ A worker allocates each batch tensor in a file under /dev/shm (default_collate s
 into it), and pickling it for the result queue sends only the file's name and the tensor's
 layout. The main process maps the file, unlinks it at once (the mapping stays valid and the
 memory is freed when the last tensor over it dies) and builds the tensor over the mapping with
-ember.from_numpy: no copy on either side. Files a message never reached are removed by name
+ember._C._shared_tensor: no copy on either side, for every dtype (bfloat16 too), and the tensor
+reports is_shared(). An empty tensor has no bytes to share: only its dtype and shape travel, and
+the main process makes it in shared memory. Files a message never reached are removed by name
 prefix when the loader shuts its workers down (remove_leftovers).
 """
 import contextlib
@@ -17,14 +19,15 @@ import weakref
 from multiprocessing.reduction import ForkingPickler
 
 import ember
+from ember import _C
 
 _DIRECTORY = ("/dev/shm" if os.path.isdir("/dev/shm") and os.access("/dev/shm", os.W_OK)
               else tempfile.gettempdir())
 
-# The dtypes NumPy can describe (bfloat16 tensors travel by ordinary pickling).
-_NUMPY_DTYPES = {ember.float64: "float64", ember.float32: "float32", ember.float16: "float16",
-                 ember.int64: "int64", ember.int32: "int32", ember.int16: "int16",
-                 ember.int8: "int8", ember.uint8: "uint8", ember.bool: "bool"}
+# Every dtype by the name a message carries.
+_DTYPE_NAMES = {getattr(ember, name): name for name in (
+    "float64", "float32", "float16", "bfloat16", "int64", "int32", "int16", "int8", "uint8",
+    "bool")}
 
 
 class _Segment:
@@ -64,18 +67,24 @@ def _release(base, segment):
             os.unlink(segment.path)
 
 
+def _contiguous_strides(shape):
+    strides = []
+    step = 1
+    for size in reversed(shape):
+        strides.append(step)
+        step *= max(size, 1)
+    return tuple(reversed(strides))
+
+
 def empty_shared(shape, dtype):
     """An uninitialised tensor in a new shared-memory segment, or None where this process is
-    not a worker or the tensor cannot live there (empty, or a dtype NumPy lacks)."""
-    numpy_dtype = _NUMPY_DTYPES.get(dtype)
+    not a worker or the tensor is empty (it has no bytes to share)."""
     numel = 1
     for size in shape:
         numel *= size
-    if _prefix is None or numpy_dtype is None or numel == 0:
+    if _prefix is None or numel == 0:
         return None
-    import numpy as np  # here: `import ember` does not pay for NumPy
-
-    nbytes = numel * np.dtype(numpy_dtype).itemsize
+    nbytes = numel * ember.empty(0, dtype=dtype).element_size()
     path = os.path.join(_DIRECTORY, f"{_prefix}{next(_counter)}")
     descriptor = os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600)
     try:
@@ -83,11 +92,11 @@ def empty_shared(shape, dtype):
         mapping = mmap.mmap(descriptor, nbytes)
     finally:
         os.close(descriptor)
-    array = np.frombuffer(mapping, dtype=numpy_dtype, count=numel).reshape(shape)
-    tensor = ember.from_numpy(array)
+    tensor = _C._shared_tensor(mapping, dtype, tuple(shape), _contiguous_strides(shape), 0)
     segment = _Segment(path, nbytes)
     _segments[tensor.data_ptr()] = segment
-    weakref.finalize(array, _release, tensor.data_ptr(), segment)
+    # The tensor's storage holds the mapping: it goes when the last tensor over it does.
+    weakref.finalize(mapping, _release, tensor.data_ptr(), segment)
     return tensor
 
 
@@ -101,25 +110,23 @@ def _segment_of(tensor):
 
 def _reduce_tensor(tensor):
     """ForkingPickler's reduction of a tensor in a worker: the segment's name and layout."""
-    unsupported = (type(tensor) is not ember.Tensor or tensor.requires_grad
-                   or tensor.device.type != "cpu" or tensor.dtype not in _NUMPY_DTYPES
-                   or tensor.numel() == 0)
-    if unsupported:
+    if type(tensor) is not ember.Tensor or tensor.requires_grad or tensor.device.type != "cpu":
         return tensor.__reduce_ex__(pickle.HIGHEST_PROTOCOL)
+    if tensor.numel() == 0:
+        return _rebuild_empty, (_DTYPE_NAMES[tensor.dtype], tuple(tensor.shape))
     base, segment = _segment_of(tensor)
-    if segment is None or segment.sent:
+    itemsize = tensor.element_size()
+    if segment is None or segment.sent or (tensor.data_ptr() - base) % itemsize:
         shared = empty_shared(tuple(tensor.shape), tensor.dtype)
         shared.copy_(tensor)
         tensor = shared
         base, segment = _segment_of(tensor)
     segment.sent = True
-    itemsize = tensor.element_size()
-    layout = (tuple(tensor.shape), tuple(stride * itemsize for stride in tensor.stride()),
-              tensor.data_ptr() - base)
-    return _rebuild_tensor, (segment.path, segment.nbytes, _NUMPY_DTYPES[tensor.dtype], *layout)
+    layout = (tuple(tensor.shape), tuple(tensor.stride()), (tensor.data_ptr() - base) // itemsize)
+    return _rebuild_tensor, (segment.path, segment.nbytes, _DTYPE_NAMES[tensor.dtype], *layout)
 
 
-def _rebuild_tensor(path, nbytes, numpy_dtype, shape, strides, offset):
+def _rebuild_tensor(path, nbytes, dtype_name, shape, strides, offset):
     mapping = _received.get(path)
     if mapping is None:
         descriptor = os.open(path, os.O_RDWR)
@@ -129,10 +136,11 @@ def _rebuild_tensor(path, nbytes, numpy_dtype, shape, strides, offset):
             os.close(descriptor)
         os.unlink(path)
         _received[path] = mapping
-    import numpy as np
+    return _C._shared_tensor(mapping, getattr(ember, dtype_name), shape, strides, offset)
 
-    array = np.ndarray(shape, dtype=numpy_dtype, buffer=mapping, offset=offset, strides=strides)
-    return ember.from_numpy(array)
+
+def _rebuild_empty(dtype_name, shape):
+    return ember.empty(shape, dtype=getattr(ember, dtype_name)).share_memory_()
 
 
 def message_received():
