@@ -3,6 +3,7 @@
 #include <nanobind/stl/string.h>
 
 #include "convert.h"
+#include "distributions.h"
 #include "ember/backend/cpu/kernel_table.h"
 #include "ember/base/linalg_error.h"
 #include "ember/base/parallel.h"
@@ -142,4 +143,6 @@ NB_MODULE(_C, module) {
   init_serialize_checkpoint(module);
   // The recurrent ops: ember.lstm_cell, ember.lstm, ... (python/src/rnn_ops.cpp).
   init_rnn_ops(module);
+  // ember.distributions' C++ math: ember._C._distributions (python/src/distributions.cpp).
+  init_distributions(module);
 }
