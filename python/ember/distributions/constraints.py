@@ -132,10 +132,9 @@ class _IndependentConstraint(Constraint):
         if result.dim() < self.reinterpreted_batch_ndims:
             expected = self.base_constraint.event_dim + self.reinterpreted_batch_ndims
             raise ValueError(f"Expected value.dim() >= {expected} but got {value.dim()}")
-        result = result.reshape(
-            result.shape[: result.dim() - self.reinterpreted_batch_ndims] + (-1,)
-        )
-        return result.all(-1)
+        for _ in range(self.reinterpreted_batch_ndims):
+            result = result.all(-1)
+        return result
 
     def __repr__(self):
         return (

@@ -192,9 +192,12 @@ class Distribution:
 
     def __repr__(self):
         param_names = [k for k, _ in self.arg_constraints.items() if k in self.__dict__]
-        args_string = ", ".join(
-            f"{p}: "
-            f"{self.__dict__[p] if self.__dict__[p].numel() == 1 else self.__dict__[p].size()}"
-            for p in param_names
-        )
+        args_string = ", ".join(f"{p}: {_summary(self.__dict__[p])}" for p in param_names)
         return self.__class__.__name__ + "(" + args_string + ")"
+
+
+def _summary(value):
+    """A parameter in a repr: a 0-d tensor's number, a one-element tensor, or else its size."""
+    if value.numel() != 1:
+        return value.size()
+    return value.item() if value.dim() == 0 else value

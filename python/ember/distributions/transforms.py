@@ -641,8 +641,7 @@ class AffineTransform(Transform):
         else:
             result = ember.abs(scale).log()
         if self.event_dim:
-            result_size = result.size()[: result.dim() - self.event_dim] + (-1,)
-            result = result.view(result_size).sum(-1)
+            result = _sum_rightmost(result, self.event_dim)
             shape = shape[: len(shape) - self.event_dim]
         return result.expand(shape)
 

@@ -37,7 +37,7 @@ def _sum_rightmost(value, dim):
     """Sums out the rightmost `dim` dims of value."""
     if dim == 0:
         return value
-    return value.reshape(value.shape[: value.dim() - dim] + (-1,)).sum(-1)
+    return value.sum(tuple(range(-dim, 0)))
 
 
 def clamp_probs(probs):
