@@ -16,11 +16,13 @@ __all__ = [
     "ComposeTransform",
     "ExpTransform",
     "IndependentTransform",
+    "LowerCholeskyTransform",
     "PowerTransform",
     "ReshapeTransform",
     "SigmoidTransform",
     "SoftmaxTransform",
     "SoftplusTransform",
+    "StickBreakingTransform",
     "TanhTransform",
     "Transform",
     "identity_transform",
@@ -688,3 +690,70 @@ class SoftmaxTransform(Transform):
 
 def _as_tensors(*values):
     return [v if isinstance(v, ember.Tensor) else ember.tensor(float(v)) for v in values]
+
+
+class StickBreakingTransform(Transform):
+    """R^(K-1) onto the K-simplex by stick breaking: z_k = sigmoid(x_k - log(K-1-k)) takes that
+    fraction of the stick left, y_k = z_k * prod_{j<k} (1 - z_j), and y_K what remains. The
+    offsets map x = 0 to the uniform vector. The Jacobian is triangular with diagonal
+    (1 - z_k) y_k."""
+
+    domain = constraints.real_vector
+    codomain = constraints.simplex
+    bijective = True
+
+    def __eq__(self, other):
+        return isinstance(other, StickBreakingTransform)
+
+    __hash__ = Transform.__hash__
+
+    @staticmethod
+    def _log_offsets(count, like):
+        # log(K-1-k) for k = 0..K-2, with K-1 = count
+        return ember.arange(count, 0, -1, dtype=like.dtype).log()
+
+    def _call(self, x):
+        z = ember.sigmoid(x - self._log_offsets(x.shape[-1], x))
+        remaining = (1 - z).cumprod(-1)
+        pad = ember.nn.functional.pad
+        return pad(z, (0, 1), value=1.0) * pad(remaining, (1, 0), value=1.0)
+
+    def _inverse(self, y):
+        y_crop = y[..., :-1]
+        remaining = (1 - y_crop.cumsum(-1)).clamp(min=ember.finfo(y.dtype).tiny)
+        # z_k = y_k / (y_k + remaining_k), so the logit of z_k is log y_k - log remaining_k.
+        return y_crop.log() - remaining.log() + self._log_offsets(y_crop.shape[-1], y)
+
+    def log_abs_det_jacobian(self, x, y):
+        shifted = x - self._log_offsets(x.shape[-1], x)
+        log_one_minus_z = ember.nn.functional.logsigmoid(-shifted)
+        return (log_one_minus_z + y[..., :-1].log()).sum(-1)
+
+    def forward_shape(self, shape):
+        if len(shape) < 1:
+            raise ValueError("Too few dimensions on input")
+        return shape[:-1] + (shape[-1] + 1,)
+
+    def inverse_shape(self, shape):
+        if len(shape) < 1:
+            raise ValueError("Too few dimensions on input")
+        return shape[:-1] + (shape[-1] - 1,)
+
+
+class LowerCholeskyTransform(Transform):
+    """Unconstrained square matrices onto lower-triangular ones with a positive diagonal: the
+    strictly lower part is kept and the diagonal exponentiated."""
+
+    domain = constraints.independent(constraints.real, 2)
+    codomain = constraints.lower_cholesky
+
+    def __eq__(self, other):
+        return isinstance(other, LowerCholeskyTransform)
+
+    __hash__ = Transform.__hash__
+
+    def _call(self, x):
+        return x.tril(-1) + x.diagonal(dim1=-2, dim2=-1).exp().diag_embed()
+
+    def _inverse(self, y):
+        return y.tril(-1) + y.diagonal(dim1=-2, dim2=-1).log().diag_embed()
