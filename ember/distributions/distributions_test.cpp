@@ -61,6 +61,21 @@ TEST(NormalTest, RsampleAndLogProbCarryGradients) {
   EXPECT_TRUE(lp.requires_grad());
 }
 
+TEST(NormalTest, NonContiguousBroadcastAndEmptyParameters) {
+  const Tensor loc = arange(6, kFloat64).reshape({2, 3}).t();  // (3, 2), transposed
+  const Tensor scale = full({2}, 2.0, kFloat64);
+  const Normal transposed(loc, scale);
+  const Normal contiguous(loc.contiguous(), scale.expand({3, 2}).contiguous());
+  const Tensor value = ones({3, 2}, kFloat64);
+  EXPECT_TRUE(allclose(transposed.log_prob(value), contiguous.log_prob(value)));
+  EXPECT_TRUE(allclose(transposed.cdf(value), contiguous.cdf(value)));
+  EXPECT_EQ(transposed.rsample({4}).shape(), Shape({4, 3, 2}));
+  const Normal empty(zeros({0, 3}, kFloat64), ones({3}, kFloat64));
+  EXPECT_EQ(empty.batch_shape(), Shape({0, 3}));
+  EXPECT_EQ(empty.sample({2}).shape(), Shape({2, 0, 3}));
+  EXPECT_EQ(empty.log_prob(zeros({0, 3}, kFloat64)).numel(), 0);
+}
+
 TEST(NormalTest, RejectsNonPositiveScale) {
   const std::string message = error_of<ValueError>([] {
     Normal(doubles({0.0}), doubles({0.0, 1.0}));
@@ -131,6 +146,22 @@ TEST(CategoricalTest, SamplesFollowTheProbabilities) {
   EXPECT_NEAR(mean((draws == 2).to(kFloat64)).item<double>(), 0.9, 0.015);
   EXPECT_EQ(dist.sample({0}).shape(), Shape({0, 4}));
   EXPECT_EQ(dist.enumerate_support().shape(), Shape({3, 4}));
+}
+
+TEST(CategoricalTest, BroadcastValuesAndEmptyBatches) {
+  const Categorical dist(tensor(std::vector<double>{0.2, 0.8, 0.6, 0.4}, kFloat64).reshape({2, 2}));
+  // Values (3, 1) against batch (2,): log_prob of shape (3, 2).
+  const Tensor values = tensor(std::vector<int64_t>{0, 1, 0}, kInt64).reshape({3, 1});
+  const Tensor lp = dist.log_prob(values);
+  EXPECT_EQ(lp.shape(), Shape({3, 2}));
+  EXPECT_NEAR(at(lp, 1), std::log(0.6), 1e-12);
+  EXPECT_NEAR(at(lp, 2), std::log(0.8), 1e-12);
+  EXPECT_NEAR(at(dist.log_prob(dist.enumerate_support()), 3), std::log(0.4), 1e-12);
+  const Categorical empty(ones({0, 4}, kFloat64));
+  EXPECT_EQ(empty.sample({3}).shape(), Shape({3, 0}));
+  EXPECT_EQ(empty.entropy().shape(), Shape({0}));
+  const Categorical transposed(ones({4, 2}, kFloat64).t());
+  EXPECT_NEAR(at(transposed.entropy(), 1), std::log(4.0), 1e-12);
 }
 
 TEST(CategoricalTest, ZeroProbabilityKeepsEntropyFinite) {
