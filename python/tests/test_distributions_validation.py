@@ -2,6 +2,8 @@
 parameters outside their constraints and values outside the support or of the wrong shape,
 validate_args=False and Distribution.set_default_validate_args, and the constraints themselves."""
 
+import math
+
 import pytest
 
 import ember
@@ -141,3 +143,13 @@ def test_constraints_check_and_repr():
     stacked = constraints.stack([constraints.positive, constraints.real], 0)
     assert stacked.check(ember.tensor([[-1.0, 1.0], [-1.0, 1.0]])).tolist() == [
         [False, True], [True, True]]
+
+
+def test_numbers_are_values_when_validation_is_off():
+    normal = dists.Normal(0.0, 1.0, validate_args=False)
+    assert normal.log_prob(0.5).item() == pytest.approx(-0.5 * 0.25 - 0.5 * math.log(2 * math.pi))
+    assert normal.cdf(0.0).item() == pytest.approx(0.5)
+    assert dists.Bernoulli(0.3, validate_args=False).log_prob(1.0).item() == pytest.approx(
+        math.log(0.3))
+    categorical = dists.Categorical(ember.tensor([0.25, 0.75]), validate_args=False)
+    assert categorical.log_prob(1).item() == pytest.approx(math.log(0.75))

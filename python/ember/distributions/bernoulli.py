@@ -8,7 +8,13 @@ import ember
 from ember import _C
 from ember.distributions import constraints
 from ember.distributions.exp_family import ExponentialFamily
-from ember.distributions.utils import broadcast_all, lazy_property, logits_to_probs, probs_to_logits
+from ember.distributions.utils import (
+    _as_value,
+    broadcast_all,
+    lazy_property,
+    logits_to_probs,
+    probs_to_logits,
+)
 
 __all__ = ["Bernoulli"]
 
@@ -80,6 +86,7 @@ class Bernoulli(ExponentialFamily):
     def log_prob(self, value):
         if self._validate_args:
             self._validate_sample(value)
+        value = _as_value(value, self.logits.dtype)
         return _C._distributions.bernoulli_log_prob(self.logits, value)
 
     def entropy(self):

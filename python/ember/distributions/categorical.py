@@ -7,7 +7,7 @@ import ember
 from ember import _C
 from ember.distributions import constraints
 from ember.distributions.distribution import Distribution
-from ember.distributions.utils import lazy_property, logits_to_probs, probs_to_logits
+from ember.distributions.utils import _as_value, lazy_property, logits_to_probs, probs_to_logits
 
 __all__ = ["Categorical"]
 
@@ -88,6 +88,7 @@ class Categorical(Distribution):
     def log_prob(self, value):
         if self._validate_args:
             self._validate_sample(value)
+        value = _as_value(value, ember.int64)
         return _C._distributions.categorical_log_prob(self.logits, value)
 
     def entropy(self):

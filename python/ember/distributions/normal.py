@@ -7,7 +7,7 @@ import ember
 from ember import _C
 from ember.distributions import constraints
 from ember.distributions.exp_family import ExponentialFamily
-from ember.distributions.utils import broadcast_all
+from ember.distributions.utils import _as_value, broadcast_all
 
 __all__ = ["Normal"]
 
@@ -60,15 +60,16 @@ class Normal(ExponentialFamily):
     def log_prob(self, value):
         if self._validate_args:
             self._validate_sample(value)
+        value = _as_value(value, self.loc.dtype)
         return _C._distributions.normal_log_prob(self.loc, self.scale, value)
 
     def cdf(self, value):
         if self._validate_args:
             self._validate_sample(value)
-        return _C._distributions.normal_cdf(self.loc, self.scale, value)
+        return _C._distributions.normal_cdf(self.loc, self.scale, _as_value(value, self.loc.dtype))
 
     def icdf(self, value):
-        return _C._distributions.normal_icdf(self.loc, self.scale, value)
+        return _C._distributions.normal_icdf(self.loc, self.scale, _as_value(value, self.loc.dtype))
 
     def entropy(self):
         return _C._distributions.normal_entropy(self.scale)

@@ -82,3 +82,9 @@ def broadcast_shape(*shapes):
     """The broadcast of shapes (ember.broadcast_tensors' rule, on zero-stride views)."""
     scalar = ember.empty(())
     return ember.broadcast_tensors(*[scalar.expand(tuple(shape)) for shape in shapes])[0].shape
+
+
+def _as_value(value, dtype):
+    """value as a tensor for the C++ math: Python numbers (accepted when validation is off, as
+    PyTorch's formulas accept them) become tensors of dtype."""
+    return value if isinstance(value, ember.Tensor) else ember.tensor(value, dtype=dtype)
