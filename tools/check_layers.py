@@ -20,6 +20,8 @@ LAYERS = ["base", "tensor", "elementwise", "backend_cpu", "ops", "autograd", "nn
 LAYERS.insert(LAYERS.index("nn"), "serialize")
 # checkpoint (ember::save / ember::load) sits above optim (ember/CMakeLists.txt).
 LAYERS.append("checkpoint")
+# distributions (issue 13) sits above autograd (ember/CMakeLists.txt).
+LAYERS.append("distributions")
 
 # Mangled names of entities in namespace ember (functions, data, vtables, typeinfo, guards and
 # statics of ember functions), whatever their return type; std templates on ember types excluded.

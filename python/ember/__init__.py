@@ -135,5 +135,7 @@ from ember.serialization import save as save  # noqa: E402
 
 # isort: split
 # The packed-sequence ops (torch._pack_padded_sequence / torch._pad_packed_sequence).
+# ember.distributions (issue 13): PyTorch's torch.distributions.
+from ember import distributions as distributions  # noqa: E402
 from ember._C import _pack_padded_sequence as _pack_padded_sequence  # noqa: E402
 from ember._C import _pad_packed_sequence as _pad_packed_sequence  # noqa: E402

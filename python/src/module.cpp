@@ -3,6 +3,7 @@
 #include <nanobind/stl/string.h>
 
 #include "convert.h"
+#include "distributions.h"
 #include "ember/backend/cpu/kernel_table.h"
 #include "ember/base/linalg_error.h"
 #include "ember/base/parallel.h"
@@ -146,4 +147,6 @@ NB_MODULE(_C, module) {
   // Tensor.share_memory_ / is_shared and DataLoader workers' segments
   // (python/src/shared_memory.cpp).
   init_shared_memory(module, tensor_class);
+  // ember.distributions' C++ math: ember._C._distributions (python/src/distributions.cpp).
+  init_distributions(module);
 }
