@@ -11,6 +11,7 @@
 #include "nn.h"
 #include "optim.h"
 #include "serialize.h"
+#include "streams.h"
 
 namespace nb = nanobind;
 
@@ -142,4 +143,6 @@ NB_MODULE(_C, module) {
   init_serialize_checkpoint(module);
   // The recurrent ops: ember.lstm_cell, ember.lstm, ... (python/src/rnn_ops.cpp).
   init_rnn_ops(module);
+  // ember.data.streams' live streams: ember._C._streams (python/src/streams.cpp).
+  init_streams(module);
 }

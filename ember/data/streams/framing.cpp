@@ -1,6 +1,7 @@
 #include "ember/data/streams/framing.h"
 
 #include <cerrno>
+#include <charconv>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
@@ -287,6 +288,24 @@ class NdjsonFramer : public LineFramer {
   }
 };
 
+// The JSON value of field values from `next` on: a number, or arrays nested by the shape.
+json::Value field_json(const Field& field, const std::vector<double>& values, size_t& next,
+                       size_t dim) {
+  if (dim == field.shape.size()) {
+    const double value = values[next++];
+    if (field.dtype == kBool) return json::Value(value != 0);
+    if (is_integral(field.dtype, /*include_bool=*/false)) {
+      return json::Value(static_cast<int64_t>(value));
+    }
+    return json::Value(value);
+  }
+  json::Array elements;
+  for (int64_t i = 0; i < field.shape[dim]; ++i) {
+    elements.push_back(field_json(field, values, next, dim + 1));
+  }
+  return json::Value(std::move(elements));
+}
+
 }  // namespace
 
 Format format_from_string(const std::string& name) {
@@ -329,6 +348,43 @@ std::vector<uint8_t> pack_values(const Schema& schema, const std::vector<double>
     }
   }
   return record;
+}
+
+std::string encode_frame(Format format, const Schema& schema, const std::vector<double>& values) {
+  std::vector<uint8_t> record = pack_values(schema, values);  // checks the value count
+  if (format == Format::kBinary) {
+    const auto length = static_cast<uint32_t>(record.size());
+    std::string frame(4, '\0');
+    for (int i = 0; i < 4; ++i) frame[i] = static_cast<char>((length >> (8 * i)) & 0xff);
+    frame.append(record.begin(), record.end());
+    return frame;
+  }
+  if (format == Format::kNdjson) {
+    json::Object object;
+    size_t next = 0;
+    for (const Field& field : schema.fields()) {
+      object.emplace_back(field.name, field_json(field, values, next, 0));
+    }
+    std::string line = json::dump(json::Value(std::move(object)));
+    line += '\n';
+    return line;
+  }
+  std::string line;
+  size_t next = 0;
+  for (const Field& field : schema.fields()) {
+    for (int64_t k = 0; k < field.numel(); ++k) {
+      if (!line.empty()) line += ',';
+      char text[32];
+      const double value = values[next++];
+      const auto written =
+          is_integral(field.dtype, /*include_bool=*/true)
+              ? std::to_chars(text, text + sizeof(text), static_cast<int64_t>(value))
+              : std::to_chars(text, text + sizeof(text), value);
+      line.append(text, written.ptr);
+    }
+  }
+  line += '\n';
+  return line;
 }
 
 }  // namespace ember::data::streams

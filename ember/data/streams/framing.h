@@ -57,4 +57,8 @@ std::unique_ptr<Framer> make_framer(Format format, const Schema& schema,
 // ValueError naming the expected and received count.
 std::vector<uint8_t> pack_values(const Schema& schema, const std::vector<double>& values);
 
+// The frame a sender writes for one record of `values` (flattened as for pack_values), newline
+// included for the text formats: the simulators' encoder, so that the format lives here once.
+std::string encode_frame(Format format, const Schema& schema, const std::vector<double>& values);
+
 }  // namespace ember::data::streams

@@ -166,6 +166,18 @@ TEST(StreamFraming, OverlongLinesAreReportedOnceAndSkipped) {
   EXPECT_EQ(out.record_offsets[0], 201u);
 }
 
+TEST(StreamFraming, EncodedFramesParseBackInEveryFormat) {
+  const std::vector<double> values{0.5, 7, 1.25, -2, 3};
+  for (Format format : {Format::kBinary, Format::kNdjson, Format::kCsv}) {
+    Collected out;
+    auto framer = framer_for(format, out);
+    feed(*framer, encode_frame(format, vehicle_schema(), values));
+    ASSERT_EQ(out.records.size(), 1u);
+    EXPECT_EQ(out.records[0], pack_values(vehicle_schema(), values));
+    EXPECT_TRUE(out.malformed.empty());
+  }
+}
+
 TEST(StreamFraming, BadNamesAndValueCountsAreValueErrors) {
   EXPECT_THROW(format_from_string("xml"), ValueError);
   EXPECT_THROW(pack_values(vehicle_schema(), {1, 2}), ValueError);
