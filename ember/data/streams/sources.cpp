@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
@@ -203,7 +204,7 @@ class SocketServer : public Source {
   std::string path_;
   int listen_fd_ = -1;
   int client_fd_ = -1;
-  int port_ = 0;
+  std::atomic<int> port_{0};  // set by the I/O thread, read by the consumer
 };
 
 class UdpSource : public Source {
@@ -246,7 +247,7 @@ class UdpSource : public Source {
   socklen_t length_;
   std::string name_;
   int fd_ = -1;
-  int port_ = 0;
+  std::atomic<int> port_{0};  // set by the I/O thread, read by the consumer
 };
 
 class SubprocessSource : public Source {
