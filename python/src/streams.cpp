@@ -10,6 +10,7 @@
 
 #include "convert.h"
 #include "ember/data/streams/stream.h"
+#include "ember/data/streams/vehicle_feed.h"
 
 namespace ember::python {
 namespace {
@@ -416,6 +417,23 @@ void init_streams(nb::module_& module) {
       nb::arg("format"), nb::arg("schema"), nb::arg("record"),
       nb::sig("def encode_frame(format, schema, record) -> bytes"),
       "The frame a sender writes for record (as for Stream.push) in format.");
+  nb::class_<VehicleFeed>(streams, "VehicleFeed",
+                          "The simulators' synthetic vehicle feed (ember/data/streams/"
+                          "vehicle_feed.h).")
+      .def(nb::init<int64_t, double, uint64_t>(), nb::arg("ranges"), nb::arg("rate"),
+           nb::arg("seed"), nb::sig("def __init__(self, ranges, rate, seed) -> None"),
+           "ranges readings per record, rate records per second of simulated time.")
+      .def_prop_ro("schema", &VehicleFeed::schema, "t, speed, steering, accel (3,), ranges.")
+      .def("next", &VehicleFeed::next, nb::sig("def next(self) -> list[float]"),
+           "The next record's values, flattened in schema order.")
+      .def(
+          "next_frame",
+          [](VehicleFeed& self, const std::string& format) {
+            const std::string frame = self.next_frame(format_from_string(format));
+            return nb::bytes(frame.data(), frame.size());
+          },
+          nb::arg("format"), nb::sig("def next_frame(self, format) -> bytes"),
+          "The next record as a frame of format.");
 }
 
 }  // namespace ember::python

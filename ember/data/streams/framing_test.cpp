@@ -6,6 +6,7 @@
 
 #include "ember/base/error.h"
 #include "ember/data/streams/record_buffer.h"
+#include "ember/data/streams/vehicle_feed.h"
 
 namespace ember::data::streams {
 namespace {
@@ -176,6 +177,20 @@ TEST(StreamFraming, EncodedFramesParseBackInEveryFormat) {
     EXPECT_EQ(out.records[0], pack_values(vehicle_schema(), values));
     EXPECT_TRUE(out.malformed.empty());
   }
+}
+
+TEST(StreamVehicleFeed, RecordsFollowTheSchemaAndTheRate) {
+  VehicleFeed feed(8, 100.0, 0);
+  EXPECT_EQ(feed.schema().values_per_record(), 1 + 1 + 1 + 3 + 8);
+  const std::vector<double> first = feed.next();
+  const std::vector<double> second = feed.next();
+  EXPECT_EQ(first[0], 0.0);
+  EXPECT_DOUBLE_EQ(second[0], 0.01);
+  EXPECT_DOUBLE_EQ(first[1], 10.0);                   // speed at t = 0
+  EXPECT_NEAR(first[5], 9.81, 0.2);                   // vertical acceleration
+  EXPECT_EQ(VehicleFeed(8, 100.0, 0).next(), first);  // seeded: reproducible
+  EXPECT_THROW(VehicleFeed(0, 100.0, 0), ValueError);
+  EXPECT_THROW(VehicleFeed(8, 0.0, 0), ValueError);
 }
 
 TEST(StreamFraming, BadNamesAndValueCountsAreValueErrors) {

@@ -18,6 +18,7 @@ from ember.data.streams.stream import Batch, Record, Stream
 Schema = _core.Schema
 Source = _core.Source
 StreamDisconnected = _core.StreamDisconnected
+VehicleFeed = _core.VehicleFeed
 encode_frame = _core.encode_frame
 tcp_client = _core.tcp_client
 tcp_server = _core.tcp_server
@@ -28,5 +29,5 @@ subprocess = _core.subprocess
 file_tail = _core.file_tail
 
 __all__ = ["Batch", "Record", "Schema", "Source", "Stream", "StreamDataset", "StreamDisconnected",
-           "encode_frame", "file_tail", "subprocess", "tcp_client", "tcp_server", "udp",
-           "unix_client", "unix_server"]
+           "VehicleFeed", "encode_frame", "file_tail", "subprocess", "tcp_client", "tcp_server",
+           "udp", "unix_client", "unix_server"]

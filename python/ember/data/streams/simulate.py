@@ -4,44 +4,26 @@
 
 Each record holds the time, speed (m/s), steering angle (rad), accelerations (3, m/s^2) and a
 ring of --ranges range readings (m) around the vehicle, from a smooth drive with noise
-(vehicle_schema() describes it). TCP (default): listens on --host:--port (0: any free port) and
-sends to one client at a time, printing "listening HOST PORT" first; UDP: sends one datagram per
-record to --host:--port. The frames are encoded by the streams' C++ encoder (encode_frame).
+(ember/data/streams/vehicle_feed.h; vehicle_schema() describes it). TCP (default): listens on
+--host:--port (0: any free port) and sends to one client at a time, printing
+"listening HOST PORT" first; UDP: sends one datagram per record to --host:--port. The feed and
+its frames come from C++; this module paces and sends them.
 """
 import argparse
-import math
-import random
 import socket
 import sys
 import time
 
-import ember
 from ember._C import _streams as _core
 
 
 def vehicle_schema(ranges=16):
     """The simulator's record: t, speed, steering, accel (3,) and ranges (ranges,)."""
-    return _core.Schema([("t", ember.float64), ("speed", ember.float32),
-                         ("steering", ember.float32), ("accel", ember.float32, (3,)),
-                         ("ranges", ember.float32, (ranges,))])
-
-
-def vehicle_record(t, ranges, rng):
-    """The values of one record at time t (seconds), flattened in vehicle_schema order."""
-    speed = 10.0 + 3.0 * math.sin(0.5 * t)
-    steering = 0.2 * math.sin(0.3 * t)
-    longitudinal = 1.5 * math.cos(0.5 * t)
-    lateral = speed * speed * math.tan(steering) / 2.7  # a 2.7 m wheelbase
-    accel = [longitudinal + rng.gauss(0, 0.05), lateral + rng.gauss(0, 0.05),
-             9.81 + rng.gauss(0, 0.02)]
-    ring = [5.0 + 2.0 * math.sin(2 * math.pi * k / ranges + 0.1 * t) + rng.gauss(0, 0.01)
-            for k in range(ranges)]
-    return [t, speed, steering, *accel, *ring]
+    return _core.VehicleFeed(ranges, 1.0, 0).schema
 
 
 def _frames(args):
-    schema = vehicle_schema(args.ranges)
-    rng = random.Random(args.seed)
+    feed = _core.VehicleFeed(args.ranges, args.rate, args.seed)
     period = 1.0 / args.rate
     start = time.monotonic()
     sent = 0
@@ -50,8 +32,7 @@ def _frames(args):
         delay = target - time.monotonic()
         if delay > 0:
             time.sleep(delay)
-        yield _core.encode_frame(args.format, schema, vehicle_record(sent * period, args.ranges,
-                                                                     rng))
+        yield feed.next_frame(args.format)
         sent += 1
 
 
