@@ -245,3 +245,11 @@ def test_unix_socket_with_binary_frames():
                 client.connect(path)
                 client.sendall(streams.encode_frame("binary", pair_schema(), [5, 6, 7]))
                 assert stream.next(timeout=WAIT)["y"].tolist() == [6, 7]
+
+
+def test_stream_datasets_refuse_worker_processes():
+    stream = streams.Stream(None, pair_schema())
+    stream.push([1, 2, 3])
+    loader = DataLoader(streams.StreamDataset(stream, timeout=WAIT), batch_size=1, num_workers=1)
+    with pytest.raises(RuntimeError, match="num_workers=0"):
+        next(iter(loader))

@@ -286,8 +286,12 @@ class SubprocessSource : public Source {
   void close() override {
     close_fd(fd_);
     if (pid_ > 0) {
+      // SIGTERM first; a process that ignores it for a second is killed.
       ::kill(pid_, SIGTERM);
-      ::waitpid(pid_, nullptr, 0);
+      for (int waited_ms = 0; ::waitpid(pid_, nullptr, WNOHANG) == 0; waited_ms += 5) {
+        if (waited_ms == 1000) ::kill(pid_, SIGKILL);
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+      }
       pid_ = -1;
     }
   }

@@ -191,8 +191,10 @@ std::optional<Batch> Stream::next_window(int64_t size, int64_t stride, double ti
                     "got size ",
                     size, " and stride ", stride);
   std::lock_guard lock(window_mutex_);
-  // The first window fills all of it; later ones move on by `stride` records.
-  const size_t wanted = window_.empty() ? static_cast<size_t>(size) : static_cast<size_t>(stride);
+  // The first window fills all of it (over several calls if they time out); later ones move on
+  // by `stride` records.
+  const auto full = static_cast<size_t>(size);
+  const size_t wanted = window_.size() < full ? full - window_.size() : static_cast<size_t>(stride);
   std::vector<Record> arrived;
   buffer_.pop_many(wanted, deadline_after(timeout), arrived);
   if (arrived.size() < wanted) {

@@ -230,6 +230,24 @@ TEST(Stream, CountWindowsSlideByTheirStride) {
   EXPECT_EQ(second->fields[0].data_ptr<float>()[0], 2.0f);
   EXPECT_EQ(second->fields[0].data_ptr<float>()[3], 5.0f);
   EXPECT_FALSE(stream.next_window(4, 2, 0.01).has_value());  // only 0 new records
+
+  Stream filling(pair_schema(), options_for(Format::kCsv));
+  filling.push({0, 0, 0});
+  EXPECT_FALSE(filling.next_window(2, 1, 0.01).has_value());  // the first window is not full
+  filling.push({1, 0, 0});
+  auto filled = filling.next_window(2, 1, kWait);
+  ASSERT_TRUE(filled.has_value());
+  EXPECT_EQ(filled->fields[0].data_ptr<float>()[1], 1.0f);
+}
+
+TEST(Stream, ASubprocessIgnoringSigtermIsKilledOnClose) {
+  Stream stream(pair_schema(),
+                subprocess_source({"/bin/sh", "-c", "trap '' TERM; echo 1,2,3; exec sleep 30"}),
+                options_for(Format::kCsv));
+  EXPECT_TRUE(stream.next(kWait).has_value());
+  const auto start = std::chrono::steady_clock::now();
+  stream.close();
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
 }
 
 TEST(Stream, TimeWindowsCollectWhatArrivedInThem) {

@@ -2,7 +2,7 @@
 consume it as they consume a dataset."""
 import ember
 from ember.data.streams.stream import Record
-from ember.utils.data import IterableDataset
+from ember.utils.data import IterableDataset, get_worker_info
 
 
 class StreamDataset(IterableDataset):
@@ -44,6 +44,10 @@ class StreamDataset(IterableDataset):
         return self.stream.next(self.timeout)
 
     def __iter__(self):
+        if get_worker_info() is not None:
+            raise RuntimeError("[StreamDataset] expected DataLoader(num_workers=0); a stream's "
+                               "I/O thread and buffer live in the process that opened it, not "
+                               "in a worker")
         produced = 0
         while self.max_items is None or produced < self.max_items:
             try:

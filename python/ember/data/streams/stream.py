@@ -114,6 +114,9 @@ class Stream:
         """Stops the I/O thread and closes the source; buffered records stay readable."""
         self._stream.close()
 
+    def __repr__(self):
+        return f"Stream({self.schema!r}, counters={self.counters})"
+
     def __enter__(self):
         return self
 
