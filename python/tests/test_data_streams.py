@@ -253,3 +253,17 @@ def test_stream_datasets_refuse_worker_processes():
     loader = DataLoader(streams.StreamDataset(stream, timeout=WAIT), batch_size=1, num_workers=1)
     with pytest.raises(RuntimeError, match="num_workers=0"):
         next(iter(loader))
+
+
+def test_a_slow_consumer_under_drop_oldest_sees_fresh_records(simulator):
+    port = simulator("--rate", "5000", "--format", "binary", "--ranges", "4", "--duration", "20")
+    with streams.Stream(streams.tcp_client("127.0.0.1", port), vehicle_schema(4), capacity=8,
+                        backpressure="drop_oldest") as stream:
+        first = stream.next(timeout=WAIT)["t"].item()
+        deadline = time.monotonic() + WAIT
+        while stream.counters["dropped"] == 0 and time.monotonic() < deadline:
+            time.sleep(0.01)  # the consumer falls behind a 5 kHz feed
+        counters = stream.counters
+        batch = stream.next_batch(8, timeout=WAIT)
+    assert counters["dropped"] > 0 and counters["buffered"] <= 8
+    assert batch["t"][0].item() > first + 8 / 5000  # older records were evicted
