@@ -288,8 +288,13 @@ class SubprocessSource : public Source {
     if (pid_ > 0) {
       // SIGTERM first; a process that ignores it for a second is killed.
       ::kill(pid_, SIGTERM);
-      for (int waited_ms = 0; ::waitpid(pid_, nullptr, WNOHANG) == 0; waited_ms += 5) {
-        if (waited_ms == 1000) ::kill(pid_, SIGKILL);
+      const auto kill_at = std::chrono::steady_clock::now() + std::chrono::seconds(1);
+      bool killed = false;
+      while (::waitpid(pid_, nullptr, WNOHANG) == 0) {
+        if (!killed && std::chrono::steady_clock::now() >= kill_at) {
+          ::kill(pid_, SIGKILL);
+          killed = true;
+        }
         std::this_thread::sleep_for(std::chrono::milliseconds(5));
       }
       pid_ = -1;

@@ -247,7 +247,7 @@ TEST(Stream, ASubprocessIgnoringSigtermIsKilledOnClose) {
   EXPECT_TRUE(stream.next(kWait).has_value());
   const auto start = std::chrono::steady_clock::now();
   stream.close();
-  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(10));
 }
 
 TEST(Stream, TimeWindowsCollectWhatArrivedInThem) {
