@@ -13,6 +13,7 @@
 #include "optim.h"
 #include "serialize.h"
 #include "shared_memory.h"
+#include "streams.h"
 
 namespace nb = nanobind;
 
@@ -149,4 +150,6 @@ NB_MODULE(_C, module) {
   init_shared_memory(module, tensor_class);
   // ember.distributions' C++ math: ember._C._distributions (python/src/distributions.cpp).
   init_distributions(module);
+  // ember.data.streams' live streams: ember._C._streams (python/src/streams.cpp).
+  init_streams(module);
 }

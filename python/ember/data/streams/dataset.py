@@ -1,0 +1,69 @@
+"""StreamDataset: a live stream as an IterableDataset, so that a DataLoader and a training loop
+consume it as they consume a dataset."""
+import ember
+from ember.data.streams.stream import Record
+from ember.utils.data import IterableDataset, get_worker_info
+
+
+class StreamDataset(IterableDataset):
+    """Iterates over `stream`: records (dicts of field tensors) when batch_size is None, for
+    DataLoader(..., batch_size=k) to collate; else Batches of batch_size records built in C++
+    (each record copied once, into the batch tensors), for DataLoader(..., batch_size=None).
+    window=(size, stride) yields sliding count windows instead, time_window=seconds tumbling
+    time windows. Iteration ends when the stream ends, after max_items items, or (with
+    stop_on_timeout) when nothing arrives within `timeout` seconds; otherwise that timeout
+    raises TimeoutError. with_timestamps adds each item's receive times ("timestamp", float64)
+    and frame offsets ("offset", int64) as entries, which DataLoader's collation keeps. Use
+    num_workers=0: the stream lives in this process."""
+
+    def __init__(self, stream, *, batch_size=None, window=None, time_window=None, timeout=None,
+                 max_items=None, stop_on_timeout=False, with_timestamps=False):
+        if sum(option is not None for option in (batch_size, window, time_window)) > 1:
+            raise ValueError("[StreamDataset] expected at most one of batch_size, window and "
+                             f"time_window; got batch_size={batch_size}, window={window}, "
+                             f"time_window={time_window}")
+        if with_timestamps and {"timestamp", "offset"} & set(stream.schema.names):
+            raise ValueError("[StreamDataset] expected no field named 'timestamp' or 'offset' "
+                             f"with with_timestamps=True; got {stream.schema.names}")
+        self.stream = stream
+        self.with_timestamps = with_timestamps
+        self.batch_size = batch_size
+        self.window = window
+        self.time_window = time_window
+        self.timeout = timeout
+        self.max_items = max_items
+        self.stop_on_timeout = stop_on_timeout
+
+    def _next_item(self):
+        if self.batch_size is not None:
+            return self.stream.next_batch(self.batch_size, self.timeout)
+        if self.window is not None:
+            return self.stream.next_window(*self.window, timeout=self.timeout)
+        if self.time_window is not None:
+            return None if self.stream.finished else self.stream.next_time_window(self.time_window)
+        return self.stream.next(self.timeout)
+
+    def __iter__(self):
+        if get_worker_info() is not None:
+            raise RuntimeError("[StreamDataset] expected DataLoader(num_workers=0); a stream's "
+                               "I/O thread and buffer live in the process that opened it, not "
+                               "in a worker")
+        produced = 0
+        while self.max_items is None or produced < self.max_items:
+            try:
+                item = self._next_item()
+            except TimeoutError:
+                if self.stop_on_timeout:
+                    return
+                raise
+            if item is None:
+                return
+            produced += 1
+            yield self._with_timestamps(item) if self.with_timestamps else item
+
+    @staticmethod
+    def _with_timestamps(item):
+        if isinstance(item, Record):
+            return {**item, "timestamp": ember.tensor(item.timestamp, dtype=ember.float64),
+                    "offset": ember.tensor(item.offset)}
+        return {**item, "timestamp": item.timestamps, "offset": item.offsets}
