@@ -22,6 +22,8 @@ LAYERS.insert(LAYERS.index("nn"), "serialize")
 LAYERS.append("checkpoint")
 # distributions (issue 13) sits above autograd (ember/CMakeLists.txt).
 LAYERS.append("distributions")
+# env (ember::env: spaces, Env, built-in environments) sits above autograd (ember/CMakeLists.txt).
+LAYERS.append("env")
 
 # Mangled names of entities in namespace ember (functions, data, vtables, typeinfo, guards and
 # statics of ember functions), whatever their return type; std templates on ember types excluded.

@@ -9,6 +9,7 @@
 #include "ember/base/parallel.h"
 #include "ember/base/version.h"
 #include "ember/tensor/allocator.h"
+#include "env_bindings.h"
 #include "nn.h"
 #include "optim.h"
 #include "serialize.h"
@@ -152,4 +153,6 @@ NB_MODULE(_C, module) {
   init_distributions(module);
   // ember.data.streams' live streams: ember._C._streams (python/src/streams.cpp).
   init_streams(module);
+  // ember.env's spaces and environments: ember._C._env (python/src/env*.cpp).
+  init_env(module);
 }
