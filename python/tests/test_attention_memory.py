@@ -1,8 +1,8 @@
 """Issue 11's target "scaled_dot_product_attention at seq 1024 uses O(L) extra memory", at
 L = S = 1024 and 2048, forward and backward: what autograd keeps after the forward (the
 allocator's live bytes) and the peak resident memory of forward + backward in a fresh process
-(getrusage's ru_maxrss), each under a bound linear in L that an L x S float32 matrix exceeds; the
-math composite is measured too, to show that the measures do see such a matrix."""
+(getrusage's ru_maxrss), each under a bound linear in L that an L x S float32 matrix exceeds (the
+allocator measure is also checked to stay below an eighth of that matrix)."""
 import subprocess
 import sys
 
@@ -12,7 +12,6 @@ import pytest
 import ember
 
 sdpa = ember.nn.functional.scaled_dot_product_attention
-math_sdpa = ember._C._nn._scaled_dot_product_attention_math
 
 HEAD_DIM = 16
 MIB = 1 << 20
@@ -73,6 +72,3 @@ def linear_bound(length):
 def test_forward_and_backward_peak_memory_is_linear(length):
     assert peak_growth(length, "fused") <= linear_bound(length)
 
-
-def test_peak_measure_sees_the_math_composites_score_matrix():
-    assert peak_growth(2048, "math") > linear_bound(2048) + 2048 * 2048 * 4
