@@ -1,7 +1,8 @@
 """ember's scaled_dot_product_attention against PyTorch's from Python, measured in one process run.
 
 The issue's cases: (batch 16, heads 4, seq 64, dim 32) and (1, 4, 1024, 64), float32, causal and
-not, forward under no_grad and forward + backward (gradients of q, k and v), on one thread by
+not, forward under no_grad and forward + backward (gradients of q, k and v), and forward +
+backward with dropout_p 0.1 (ember's fused kernel draws the mask), on one thread by
 default. PyTorch's F.scaled_dot_product_attention where it exists (torch >= 2.0); Debian's torch
 1.13 has none, so there the reference is the computation PyTorch's CPU math path performs:
 softmax(q k^T scale + mask) v. Each figure is the median of repeats (ms per call) after warm-up;
@@ -26,13 +27,16 @@ def attention_of(lib):
     if hasattr(functional, "scaled_dot_product_attention"):
         return functional.scaled_dot_product_attention
 
-    def composite(q, k, v, is_causal=False):
+    def composite(q, k, v, is_causal=False, dropout_p=0.0):
         scores = q @ k.transpose(-2, -1) * (1.0 / math.sqrt(q.shape[-1]))
         if is_causal:
             length = q.shape[-2]
             keep = lib.ones(length, length, dtype=lib.bool).tril()
             scores = scores.masked_fill(keep.logical_not(), float("-inf"))
-        return lib.softmax(scores, -1) @ v
+        weights = lib.softmax(scores, -1)
+        if dropout_p > 0.0:
+            weights = functional.dropout(weights, dropout_p)
+        return weights @ v
 
     return composite
 
@@ -57,6 +61,13 @@ def cases(lib):
             label = f"sdpa {shape_name}{' causal' if causal else ''}"
             found[f"{label} forward"] = forward
             found[f"{label} forward + backward"] = forward_backward
+
+        def dropout_forward_backward(grads=grads):
+            sdpa(*grads, dropout_p=0.1).sum().backward()
+            for t in grads:
+                t.grad = None
+
+        found[f"sdpa {shape_name} dropout 0.1 forward + backward"] = dropout_forward_backward
     return found
 
 

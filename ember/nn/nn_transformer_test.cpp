@@ -11,6 +11,7 @@
 #include "ember/autograd/grad_mode.h"
 #include "ember/base/error_testing.h"
 #include "ember/nn/nn.h"
+#include "ember/ops/math.h"
 #include "ember/ops/nn_activation.h"
 #include "ember/ops/ops.h"
 #include "ember/ops/shape.h"
@@ -247,6 +248,52 @@ TEST(Transformer, ForwardShapesMasksAndErrors) {
   EXPECT_TRUE(contains(
       error_of<ValueError>([] { TransformerEncoderLayer(TransformerEncoderLayerOptions(6, 4)); }),
       "divisible"));
+}
+
+// bias(false) (PyTorch's bias=False) drops every bias: the attention's, both Linears' and the
+// LayerNorms' (whose weights stay), in the layers and in the Transformer that builds them.
+TEST(Transformer, BiasFalseDropsEveryBias) {
+  TransformerEncoderLayer encoder_layer(
+      TransformerEncoderLayerOptions(4, 2).dim_feedforward(8).bias(false));
+  EXPECT_EQ(keys_of(*encoder_layer),
+            (std::vector<std::string>{"self_attn.in_proj_weight", "self_attn.out_proj.weight",
+                                      "linear1.weight", "linear2.weight", "norm1.weight",
+                                      "norm2.weight"}));
+  TransformerDecoderLayer decoder_layer(
+      TransformerDecoderLayerOptions(4, 2).dim_feedforward(8).bias(false));
+  EXPECT_EQ(keys_of(*decoder_layer).size(), 9u);
+  Transformer transformer(TransformerOptions(4, 2, 2, 1).dim_feedforward(8).bias(false));
+  for (const std::string& key : keys_of(*transformer)) {
+    EXPECT_EQ(key.find("bias"), std::string::npos) << key;
+  }
+  const Tensor out = transformer(randn({3, 2, 4}), randn({5, 2, 4}));
+  EXPECT_EQ(out.sizes(), (std::vector<int64_t>{5, 2, 4}));
+  LayerNorm norm(LayerNormOptions({4}).bias(false));
+  EXPECT_FALSE(norm->bias.defined());
+  EXPECT_TRUE(allclose(norm(randn({2, 4})).sum(-1), zeros({2}), 1e-5, 1e-5));
+}
+
+// PyTorch's _detect_is_causal_mask: the square subsequent mask of the input's sequence length
+// (float, or bool true above the diagonal) is detected; an explicit hint wins.
+TEST(Transformer, DetectsTheCausalMask) {
+  using detail::detect_is_causal_mask;
+  const Tensor causal = Transformer::Impl::generate_square_subsequent_mask(5);
+  const Tensor sequence_first = randn({5, 2, 4}), batch_first = randn({2, 5, 4});
+  EXPECT_TRUE(detect_is_causal_mask(causal, std::nullopt, sequence_first, false));
+  EXPECT_TRUE(detect_is_causal_mask(causal, std::nullopt, batch_first, true));
+  EXPECT_TRUE(detect_is_causal_mask(causal, std::nullopt, randn({5, 4}), true));
+  EXPECT_FALSE(detect_is_causal_mask(causal, std::nullopt, batch_first, false));
+  EXPECT_FALSE(detect_is_causal_mask(causal, false, sequence_first, false));
+  EXPECT_TRUE(detect_is_causal_mask(Tensor(), true, sequence_first, false));
+  EXPECT_FALSE(detect_is_causal_mask(Tensor(), std::nullopt, sequence_first, false));
+  EXPECT_TRUE(detect_is_causal_mask(ember::isinf(causal), std::nullopt, sequence_first, false));
+  EXPECT_FALSE(detect_is_causal_mask(zeros({5, 5}), std::nullopt, sequence_first, false));
+  // The detected hint takes the causal path and gives what the mask gives.
+  TransformerEncoder encoder(
+      TransformerEncoderLayer(TransformerEncoderLayerOptions(4, 2).dim_feedforward(8).dropout(0)),
+      2);
+  EXPECT_TRUE(allclose(encoder(sequence_first, causal),
+                       encoder(sequence_first, causal, Tensor(), false), 1e-5, 1e-6));
 }
 
 }  // namespace

@@ -15,6 +15,7 @@
 #include "ember/ops/ops.h"
 #include "ember/ops/primitives_attention.h"
 #include "ember/ops/shape.h"
+#include "ember/tensor/generator.h"
 
 namespace ember {
 namespace detail {
@@ -120,18 +121,20 @@ Tensor attention_weights(const Tensor& query, const Tensor& key, const Tensor& a
 
 namespace {
 
-// Whether the fused kernel computes this call (Note [fused attention]): float32 or float64, no
-// dropout, a mask that needs no gradient, and at least one score.
+// Whether the fused kernel computes this call (Note [fused attention]): float32 or float64,
+// dropout_p below 1 (1 drops everything: the composite's zeros), a mask that needs no gradient,
+// and at least one score.
 bool fused_applies(const Tensor& query, const Tensor& key, const Tensor& value,
                    const Tensor& attn_mask, double dropout_p) {
   const ScalarType dtype = query.dtype();
-  return (dtype == kFloat32 || dtype == kFloat64) && dropout_p == 0.0 &&
+  return (dtype == kFloat32 || dtype == kFloat64) && dropout_p < 1.0 &&
          !(attn_mask.defined() && attn_mask.requires_grad()) && query.numel() > 0 &&
          key.numel() > 0 && value.numel() > 0;
 }
 
 Tensor fused_attention(const Tensor& query, const Tensor& key_arg, const Tensor& value_arg,
-                       const Tensor& attn_mask, bool is_causal, double scale, bool enable_gqa) {
+                       const Tensor& attn_mask, double dropout_p, bool is_causal, double scale,
+                       bool enable_gqa) {
   const auto [key, value] = detail::expand_gqa_heads(query, key_arg, value_arg, enable_gqa);
   const Shape scores = detail::attention_scores_shape(query, key, value, false);
   const Shape batch(scores.begin(), scores.end() - 2);
@@ -150,8 +153,12 @@ Tensor fused_attention(const Tensor& query, const Tensor& key_arg, const Tensor&
   std::vector<Tensor> inputs{q, k, v};
   if (attn_mask.defined()) inputs.push_back(attn_mask.expand(scores));
   const Tensor outputs[] = {out, lse};
-  run(ScaledDotProductAttention(scale, is_causal, attn_mask.defined()), TensorSpan(inputs),
-      TensorSpan(outputs));
+  // One generator fill of the (B, L, S) weights, as the composite's dropout takes: the same seed
+  // gives both paths the same mask.
+  const PhiloxState dropout_state =
+      dropout_p > 0.0 ? detail::getDefaultCPUGenerator().take(numel_of(scores)) : PhiloxState{0, 0};
+  run(ScaledDotProductAttention(scale, is_causal, attn_mask.defined(), dropout_p, dropout_state),
+      TensorSpan(inputs), TensorSpan(outputs));
   Shape result = batch;
   result.push_back(query.size(-2));
   result.push_back(value.size(-1));
@@ -179,7 +186,7 @@ Tensor scaled_dot_product_attention(const Tensor& query, const Tensor& key, cons
                                                           is_causal, scale, enable_gqa));
   }
   detail::check_attention_arguments(query, key, value, attn_mask, dropout_p, is_causal, enable_gqa);
-  return fused_attention(query, key, value, attn_mask, is_causal,
+  return fused_attention(query, key, value, attn_mask, dropout_p, is_causal,
                          detail::attention_scale(query, scale), enable_gqa);
 }
 

@@ -17,7 +17,9 @@ namespace ember {
 // attn_mask. scale defaults to 1 / sqrt(E). enable_gqa: key and value may have fewer heads (dim
 // -3) than query, each shared by query.size(-3) / key.size(-3) consecutive query heads. A row whose
 // keys are all masked gives zeros (and zero gradients), as PyTorch's math path (_safe_softmax).
-// dropout_p > 0 drops attention weights (global generator) through the math composite.
+// dropout_p > 0 drops attention weights with a mask from the global generator (one bernoulli fill
+// of the (..., L, S) weights: the composite and the fused kernel draw the same mask from the same
+// seed; the fused kernel never stores it).
 Tensor scaled_dot_product_attention(const Tensor& query, const Tensor& key, const Tensor& value,
                                     const Tensor& attn_mask = {}, double dropout_p = 0.0,
                                     bool is_causal = false,

@@ -114,6 +114,22 @@ TEST(Attention, DropoutOneDropsEverything) {
   for (double x : values(out)) EXPECT_EQ(x, 0.0);
 }
 
+// The fused kernel draws its dropout mask as one bernoulli fill of the (..., L, S) weights, the
+// fill the composite's dropout takes: the same seed gives both the same mask, over several query
+// (64) and key (128) blocks.
+TEST(Attention, FusedDropoutMatchesTheCompositeUnderTheSameSeed) {
+  const Tensor q = uniform({2, 70, 4}), k = uniform({2, 130, 4}), v = uniform({2, 130, 3});
+  manual_seed(21);
+  const Tensor fused = scaled_dot_product_attention(q, k, v, {}, 0.25, /*is_causal=*/true);
+  manual_seed(21);
+  const Tensor math =
+      std::get<0>(_scaled_dot_product_attention_math(q, k, v, {}, 0.25, /*is_causal=*/true));
+  expect_near(values(fused), values(math), 1e-12);
+  manual_seed(22);
+  const Tensor other = scaled_dot_product_attention(q, k, v, {}, 0.25, /*is_causal=*/true);
+  EXPECT_NE(values(other), values(fused));
+}
+
 TEST(Attention, ErrorsNameTheOpShapesAndDtypes) {
   const Tensor q = uniform({2, 3, 4}), k = uniform({2, 5, 4}), v = uniform({2, 5, 3});
   auto sdpa_error = [](auto&& call) { return message_of(call); };

@@ -25,7 +25,7 @@ void init_nn_attention(nb::module_& nn) {
       nb::sig("def scaled_dot_product_attention(query, key, value, attn_mask=None, "
               "dropout_p=0.0, is_causal=False, scale=None, *, enable_gqa=False) -> Tensor"),
       "softmax(query @ key.T * scale + attn_mask) @ value: query (..., L, E), key (..., S, E), "
-      "value (..., S, Ev) -> (..., L, Ev); fused and memory-efficient when dropout_p is 0.");
+      "value (..., S, Ev) -> (..., L, Ev); fused, memory-efficient, dropout included.");
   // The composite the fused kernel is tested against (PyTorch's private op of the same name).
   nn.def(
       "_scaled_dot_product_attention_math",

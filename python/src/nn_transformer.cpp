@@ -79,6 +79,16 @@ void init_nn_transformer(nb::module_& nn) {
          nb::arg("sz"), nb::sig("def _generate_square_subsequent_mask(sz) -> Tensor"),
          "Transformer.generate_square_subsequent_mask: (sz, sz) float, 0 on and below the "
          "diagonal and -inf above.");
+  nn.def(
+      "_detect_is_causal_mask",
+      [](const OptionalTensor& mask, std::optional<bool> is_causal, const Tensor& input,
+         bool batch_first) {
+        return nn::detail::detect_is_causal_mask(or_undefined(mask), is_causal, input, batch_first);
+      },
+      nb::arg("mask").none(), nb::arg("is_causal").none(), nb::arg("input"), nb::arg("batch_first"),
+      nb::sig("def _detect_is_causal_mask(mask, is_causal, input, batch_first) -> bool"),
+      "PyTorch's _detect_is_causal_mask for TransformerEncoder/Decoder: is_causal when not "
+      "None, else whether mask is generate_square_subsequent_mask of input's sequence length.");
 }
 
 }  // namespace ember::python

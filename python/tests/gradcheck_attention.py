@@ -1,5 +1,6 @@
 """Gradient-check cases of one op family (test_gradcheck calls register(add, real)):
-nn.functional.scaled_dot_product_attention, fused path (dropout_p = 0) and math composite.
+nn.functional.scaled_dot_product_attention: fused path (dropout_p = 0, and dropout under a fixed
+seed) and math composite.
 
 Each case runs on contiguous, transposed and sliced leaves (test_gradcheck's layouts); the
 "broadcast" cases pass expanded inputs or masks that broadcast over batch and heads.
@@ -27,3 +28,11 @@ def register(add, real):
         real(2, 3, 3), real(4, 3), real(1, 4, 2))
     add(NAME, "gqa", lambda q, k, v: sdpa(q, k, v, enable_gqa=True),
         real(1, 4, 2, 3), real(1, 2, 3, 3), real(1, 2, 3, 2))
+
+    def seeded_dropout(q, k, v):
+        # Every evaluation draws the same mask: the fused kernel's, regenerated in its backward.
+        ember.manual_seed(0)
+        return sdpa(q, k, v, dropout_p=0.3)
+
+    add(NAME, "fused dropout, fixed seed", seeded_dropout,
+        real(2, 3, 4), real(2, 5, 4), real(2, 5, 2))

@@ -10,13 +10,16 @@
 namespace ember {
 namespace {
 
-// The call's sizes; with a mask (expanded to (batch..., L, S)), the offset of each problem's
-// (L, S) slice from the mask's first element in `offsets`, which must outlive the returned shape.
-cpu::AttentionShape attention_shape(const Tensor& q, const Tensor& k, const Tensor& v,
-                                    const Tensor* mask, double scale, bool is_causal,
+// The call's sizes, scale, causality and dropout; with a mask (expanded to (batch..., L, S)), the
+// offset of each problem's (L, S) slice from the mask's first element in `offsets`, which must
+// outlive the returned shape.
+template <class Attention>
+cpu::AttentionShape attention_shape(const Attention& op, const Tensor& q, const Tensor& k,
+                                    const Tensor& v, const Tensor* mask,
                                     std::vector<int64_t>& offsets) {
-  cpu::AttentionShape shape{q.size(0), q.size(1), k.size(1), q.size(2), v.size(2), scale,
-                            is_causal, nullptr,   nullptr,   0,         0,         false};
+  cpu::AttentionShape shape{
+      q.size(0), q.size(1), k.size(1), q.size(2), v.size(2), op.scale(),     op.is_causal(),
+      nullptr,   nullptr,   0,         0,         false,     op.dropout_p(), op.dropout_state()};
   if (mask == nullptr) return shape;
   const int64_t batch_dims = mask->dim() - 2;
   offsets.assign(static_cast<size_t>(shape.batch), 0);
@@ -81,7 +84,7 @@ void ScaledDotProductAttention::eval_cpu(TensorSpan inputs, TensorSpan outputs) 
   const Tensor &q = inputs[0], &k = inputs[1], &v = inputs[2];
   std::vector<int64_t> offsets;
   const cpu::AttentionShape shape =
-      attention_shape(q, k, v, has_mask_ ? &inputs[3] : nullptr, scale_, is_causal_, offsets);
+      attention_shape(*this, q, k, v, has_mask_ ? &inputs[3] : nullptr, offsets);
   const AttentionKernels& kernels = attention_kernels();
   if (q.dtype() == kFloat32) {
     kernels.forward_f32(shape, q.data_ptr<float>(), k.data_ptr<float>(), v.data_ptr<float>(),
@@ -97,7 +100,7 @@ void ScaledDotProductAttentionBackward::eval_cpu(TensorSpan inputs, TensorSpan o
   const Tensor &out = inputs[4], &lse = inputs[5];
   std::vector<int64_t> offsets;
   const cpu::AttentionShape shape =
-      attention_shape(q, k, v, has_mask_ ? &inputs[6] : nullptr, scale_, is_causal_, offsets);
+      attention_shape(*this, q, k, v, has_mask_ ? &inputs[6] : nullptr, offsets);
   const AttentionKernels& kernels = attention_kernels();
   if (q.dtype() == kFloat32) {
     kernels.backward_f32(shape, grad_out.data_ptr<float>(), q.data_ptr<float>(),

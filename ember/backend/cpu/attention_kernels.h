@@ -5,12 +5,17 @@
 
 #include <cstdint>
 
+#include "ember/base/philox.h"
+
 namespace ember::cpu {
 
 // Sizes and the mask's layout of one call: `batch` (batch * heads) independent problems of
 // query (L, E), key (S, E), value (S, Ev), contiguous. The mask, where present, is read at
 // mask_offsets[b] + i * mask_row_stride + j * mask_col_stride (elements) for problem b, query i,
-// key j: bool (keep) when mask_is_bool, else the data's type (added to the scores).
+// key j: bool (keep) when mask_is_bool, else the data's type (added to the scores). With
+// dropout_p > 0 the weight of (b, i, j) is kept (and scaled by 1 / (1 - dropout_p)) when word
+// (b * L + i) * S + j of the Philox stream dropout_state, in fill_bernoulli_f32's layout, draws
+// below 1 - dropout_p: forward and backward regenerate the same mask, which is never stored.
 struct AttentionShape {
   int64_t batch, L, S, E, Ev;
   double scale;
@@ -19,6 +24,8 @@ struct AttentionShape {
   const int64_t* mask_offsets;
   int64_t mask_row_stride, mask_col_stride;
   bool mask_is_bool;
+  double dropout_p = 0.0;
+  PhiloxState dropout_state = {0, 0};
 };
 
 // out (batch, L, Ev) and lse (batch, L) from q, k, v.

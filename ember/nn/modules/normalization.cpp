@@ -11,10 +11,12 @@ namespace ember::nn {
 namespace {
 
 // weight and bias of `shape` where affine, else both registered undefined (as libtorch's).
-void register_affine(Module& module, bool affine, IntArrayRef shape, Tensor& weight, Tensor& bias) {
+void register_affine(Module& module, bool affine, IntArrayRef shape, Tensor& weight, Tensor& bias,
+                     bool with_bias = true) {
   if (affine) {
     weight = module.register_parameter("weight", empty(shape));
-    bias = module.register_parameter("bias", empty(shape));
+    bias = with_bias ? module.register_parameter("bias", empty(shape))
+                     : module.register_parameter("bias", Tensor(), /*requires_grad=*/false);
   } else {
     weight = module.register_parameter("weight", Tensor(), /*requires_grad=*/false);
     bias = module.register_parameter("bias", Tensor(), /*requires_grad=*/false);
@@ -25,7 +27,7 @@ void register_affine(Module& module, bool affine, IntArrayRef shape, Tensor& wei
 void reset_affine(bool affine, Tensor& weight, Tensor& bias) {
   if (!affine) return;
   init::ones_(weight);
-  init::zeros_(bias);
+  if (bias.defined()) init::zeros_(bias);
 }
 
 }  // namespace
@@ -115,7 +117,8 @@ Tensor InstanceNormImplBase::forward(const Tensor& input) {
 LayerNormImpl::LayerNormImpl(const LayerNormOptions& options_) : options(options_) { reset(); }
 
 void LayerNormImpl::reset() {
-  register_affine(*this, options.elementwise_affine(), options.normalized_shape(), weight, bias);
+  register_affine(*this, options.elementwise_affine(), options.normalized_shape(), weight, bias,
+                  options.bias());
   reset_parameters();
 }
 

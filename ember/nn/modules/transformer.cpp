@@ -38,6 +38,20 @@ ModuleList copies_of(const Layer& layer, int64_t num_layers) {
 
 }  // namespace
 
+namespace detail {
+
+bool detect_is_causal_mask(const Tensor& mask, std::optional<bool> is_causal, const Tensor& input,
+                           bool batch_first) {
+  if (is_causal || !mask.defined()) return is_causal.value_or(false);
+  const int64_t size = input.size(input.dim() == 2 ? 0 : (batch_first ? 1 : 0));
+  if (mask.shape() != Shape{size, size}) return false;
+  const Tensor causal = triu(
+      full({size, size}, -std::numeric_limits<double>::infinity(), TensorOptions(mask.dtype())), 1);
+  return all(eq(mask, causal)).item<bool>();
+}
+
+}  // namespace detail
+
 TransformerEncoderImpl::TransformerEncoderImpl(TransformerEncoderOptions options_)
     : options(std::move(options_)) {
   reset();
@@ -56,11 +70,14 @@ void TransformerEncoderImpl::reset_parameters() {
 }
 
 Tensor TransformerEncoderImpl::forward(const Tensor& src, const Tensor& src_mask,
-                                       const Tensor& src_key_padding_mask, bool is_causal) {
+                                       const Tensor& src_key_padding_mask,
+                                       std::optional<bool> is_causal) {
+  const bool causal = detail::detect_is_causal_mask(src_mask, is_causal, src,
+                                                    options.encoder_layer()->options.batch_first());
   Tensor output = src;
   for (size_t i = 0; i < layers->size(); ++i) {
     output = layers->ptr<TransformerEncoderLayerImpl>(i)->forward(output, src_mask,
-                                                                  src_key_padding_mask, is_causal);
+                                                                  src_key_padding_mask, causal);
   }
   return norm ? norm->forward(output) : output;
 }
@@ -89,13 +106,15 @@ void TransformerDecoderImpl::reset_parameters() {
 Tensor TransformerDecoderImpl::forward(const Tensor& tgt, const Tensor& memory,
                                        const Tensor& tgt_mask, const Tensor& memory_mask,
                                        const Tensor& tgt_key_padding_mask,
-                                       const Tensor& memory_key_padding_mask, bool tgt_is_causal,
-                                       bool memory_is_causal) {
+                                       const Tensor& memory_key_padding_mask,
+                                       std::optional<bool> tgt_is_causal, bool memory_is_causal) {
+  const bool causal = detail::detect_is_causal_mask(tgt_mask, tgt_is_causal, tgt,
+                                                    options.decoder_layer()->options.batch_first());
   Tensor output = tgt;
   for (size_t i = 0; i < layers->size(); ++i) {
     output = layers->ptr<TransformerDecoderLayerImpl>(i)->forward(
         output, memory, tgt_mask, memory_mask, tgt_key_padding_mask, memory_key_padding_mask,
-        tgt_is_causal, memory_is_causal);
+        causal, memory_is_causal);
   }
   return norm ? norm->forward(output) : output;
 }
@@ -110,7 +129,8 @@ TransformerImpl::TransformerImpl(TransformerOptions options_) : options(std::mov
 
 void TransformerImpl::reset() {
   const auto layer_norm = [this] {
-    return LayerNorm(LayerNormOptions({options.d_model()}).eps(options.layer_norm_eps()));
+    return LayerNorm(
+        LayerNormOptions({options.d_model()}).eps(options.layer_norm_eps()).bias(options.bias()));
   };
   const TransformerEncoderLayer encoder_layer(
       TransformerEncoderLayerOptions(options.d_model(), options.nhead())
@@ -119,7 +139,8 @@ void TransformerImpl::reset() {
           .activation(options.activation())
           .layer_norm_eps(options.layer_norm_eps())
           .batch_first(options.batch_first())
-          .norm_first(options.norm_first()));
+          .norm_first(options.norm_first())
+          .bias(options.bias()));
   encoder = register_module(
       "encoder",
       TransformerEncoder(TransformerEncoderOptions(encoder_layer, options.num_encoder_layers())
@@ -131,7 +152,8 @@ void TransformerImpl::reset() {
           .activation(options.activation())
           .layer_norm_eps(options.layer_norm_eps())
           .batch_first(options.batch_first())
-          .norm_first(options.norm_first()));
+          .norm_first(options.norm_first())
+          .bias(options.bias()));
   decoder = register_module(
       "decoder",
       TransformerDecoder(TransformerDecoderOptions(decoder_layer, options.num_decoder_layers())

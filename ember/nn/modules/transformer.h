@@ -5,6 +5,7 @@
 // final LayerNorms and re-initialises every parameter of two or more dims with xavier_uniform_.
 #pragma once
 
+#include <optional>
 #include <ostream>
 #include <vector>
 
@@ -16,6 +17,16 @@
 #include "ember/nn/pimpl.h"
 
 namespace ember::nn {
+namespace detail {
+
+// PyTorch's _detect_is_causal_mask: is_causal when given; otherwise whether `mask` equals
+// generate_square_subsequent_mask(size) in mask's dtype (for a bool mask, true above the
+// diagonal), size being `input`'s sequence length (dim 0 of an unbatched 2-D input, else dim 1
+// with batch_first or dim 0). False without a mask.
+bool detect_is_causal_mask(const Tensor& mask, std::optional<bool> is_causal, const Tensor& input,
+                           bool batch_first);
+
+}  // namespace detail
 
 class TransformerEncoderImpl : public Module {
  public:
@@ -25,8 +36,11 @@ class TransformerEncoderImpl : public Module {
 
   void reset();
   void reset_parameters();
+  // is_causal: a hint that src_mask is the causal mask; unset, it is detected as PyTorch does
+  // (detail::detect_is_causal_mask), so that attention takes its causal path.
   Tensor forward(const Tensor& src, const Tensor& src_mask = {},
-                 const Tensor& src_key_padding_mask = {}, bool is_causal = false);
+                 const Tensor& src_key_padding_mask = {},
+                 std::optional<bool> is_causal = std::nullopt);
   void pretty_print(std::ostream& stream) const override;
 
   TransformerEncoderOptions options;
@@ -45,8 +59,8 @@ class TransformerDecoderImpl : public Module {
   void reset_parameters();
   Tensor forward(const Tensor& tgt, const Tensor& memory, const Tensor& tgt_mask = {},
                  const Tensor& memory_mask = {}, const Tensor& tgt_key_padding_mask = {},
-                 const Tensor& memory_key_padding_mask = {}, bool tgt_is_causal = false,
-                 bool memory_is_causal = false);
+                 const Tensor& memory_key_padding_mask = {},
+                 std::optional<bool> tgt_is_causal = std::nullopt, bool memory_is_causal = false);
   void pretty_print(std::ostream& stream) const override;
 
   TransformerDecoderOptions options;

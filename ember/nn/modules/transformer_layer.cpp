@@ -24,13 +24,23 @@ Tensor activate(const TransformerActivation& activation, const Tensor& x) {
       activation);
 }
 
-MultiheadAttention attention(int64_t d_model, int64_t nhead, double dropout, bool batch_first) {
-  return MultiheadAttention(
-      MultiheadAttentionOptions(d_model, nhead).dropout(dropout).batch_first(batch_first));
+template <class Options>
+MultiheadAttention attention(const Options& options) {
+  return MultiheadAttention(MultiheadAttentionOptions(options.d_model(), options.nhead())
+                                .dropout(options.dropout())
+                                .bias(options.bias())
+                                .batch_first(options.batch_first()));
 }
 
-LayerNorm layer_norm(int64_t d_model, double eps) {
-  return LayerNorm(LayerNormOptions({d_model}).eps(eps));
+template <class Options>
+LayerNorm layer_norm(const Options& options) {
+  return LayerNorm(
+      LayerNormOptions({options.d_model()}).eps(options.layer_norm_eps()).bias(options.bias()));
+}
+
+template <class Options>
+Linear linear(const Options& options, int64_t in_features, int64_t out_features) {
+  return Linear(LinearOptions(in_features, out_features).bias(options.bias()));
 }
 
 void check_model(std::string_view layer, int64_t d_model, int64_t nhead, int64_t dim_feedforward) {
@@ -51,13 +61,12 @@ TransformerEncoderLayerImpl::TransformerEncoderLayerImpl(TransformerEncoderLayer
 void TransformerEncoderLayerImpl::reset() {
   const int64_t d_model = options.d_model();
   check_model("TransformerEncoderLayer", d_model, options.nhead(), options.dim_feedforward());
-  self_attn = register_module(
-      "self_attn", attention(d_model, options.nhead(), options.dropout(), options.batch_first()));
-  linear1 = register_module("linear1", Linear(d_model, options.dim_feedforward()));
+  self_attn = register_module("self_attn", attention(options));
+  linear1 = register_module("linear1", linear(options, d_model, options.dim_feedforward()));
   dropout = register_module("dropout", Dropout(options.dropout()));
-  linear2 = register_module("linear2", Linear(options.dim_feedforward(), d_model));
-  norm1 = register_module("norm1", layer_norm(d_model, options.layer_norm_eps()));
-  norm2 = register_module("norm2", layer_norm(d_model, options.layer_norm_eps()));
+  linear2 = register_module("linear2", linear(options, options.dim_feedforward(), d_model));
+  norm1 = register_module("norm1", layer_norm(options));
+  norm2 = register_module("norm2", layer_norm(options));
   dropout1 = register_module("dropout1", Dropout(options.dropout()));
   dropout2 = register_module("dropout2", Dropout(options.dropout()));
 }
@@ -108,17 +117,14 @@ TransformerDecoderLayerImpl::TransformerDecoderLayerImpl(TransformerDecoderLayer
 void TransformerDecoderLayerImpl::reset() {
   const int64_t d_model = options.d_model();
   check_model("TransformerDecoderLayer", d_model, options.nhead(), options.dim_feedforward());
-  self_attn = register_module(
-      "self_attn", attention(d_model, options.nhead(), options.dropout(), options.batch_first()));
-  multihead_attn = register_module(
-      "multihead_attn",
-      attention(d_model, options.nhead(), options.dropout(), options.batch_first()));
-  linear1 = register_module("linear1", Linear(d_model, options.dim_feedforward()));
+  self_attn = register_module("self_attn", attention(options));
+  multihead_attn = register_module("multihead_attn", attention(options));
+  linear1 = register_module("linear1", linear(options, d_model, options.dim_feedforward()));
   dropout = register_module("dropout", Dropout(options.dropout()));
-  linear2 = register_module("linear2", Linear(options.dim_feedforward(), d_model));
-  norm1 = register_module("norm1", layer_norm(d_model, options.layer_norm_eps()));
-  norm2 = register_module("norm2", layer_norm(d_model, options.layer_norm_eps()));
-  norm3 = register_module("norm3", layer_norm(d_model, options.layer_norm_eps()));
+  linear2 = register_module("linear2", linear(options, options.dim_feedforward(), d_model));
+  norm1 = register_module("norm1", layer_norm(options));
+  norm2 = register_module("norm2", layer_norm(options));
+  norm3 = register_module("norm3", layer_norm(options));
   dropout1 = register_module("dropout1", Dropout(options.dropout()));
   dropout2 = register_module("dropout2", Dropout(options.dropout()));
   dropout3 = register_module("dropout3", Dropout(options.dropout()));

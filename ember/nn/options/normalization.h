@@ -43,6 +43,8 @@ struct LayerNormOptions {
   EMBER_ARG(std::vector<int64_t>, normalized_shape);
   EMBER_ARG(double, eps) = 1e-5;
   EMBER_ARG(bool, elementwise_affine) = true;
+  // PyTorch's bias (beyond libtorch): false keeps the affine weight without a bias.
+  EMBER_ARG(bool, bias) = true;
 };
 
 struct GroupNormOptions {

@@ -1,7 +1,7 @@
 // Options of multi-head attention and the Transformer layers (libtorch's
 // torch/nn/options/{activation,transformerlayer,transformer}.h). Beyond libtorch, as PyTorch's
-// Python modules: batch_first on MultiheadAttention, layer_norm_eps, batch_first and norm_first on
-// the layers, is_causal on the functional.
+// Python modules: batch_first on MultiheadAttention, layer_norm_eps, batch_first, norm_first and
+// bias on the layers and the Transformer, is_causal on the functional.
 #pragma once
 
 #include <cstdint>
@@ -95,6 +95,8 @@ struct TransformerEncoderLayerOptions {
   EMBER_ARG(double, layer_norm_eps) = 1e-5;
   EMBER_ARG(bool, batch_first) = false;
   EMBER_ARG(bool, norm_first) = false;
+  // PyTorch's bias: false drops the biases of the attention, both Linears and the LayerNorms.
+  EMBER_ARG(bool, bias) = true;
 };
 
 struct TransformerDecoderLayerOptions {
@@ -108,6 +110,8 @@ struct TransformerDecoderLayerOptions {
   EMBER_ARG(double, layer_norm_eps) = 1e-5;
   EMBER_ARG(bool, batch_first) = false;
   EMBER_ARG(bool, norm_first) = false;
+  // PyTorch's bias: false drops the biases of the attention, both Linears and the LayerNorms.
+  EMBER_ARG(bool, bias) = true;
 };
 
 struct TransformerOptions {
@@ -129,6 +133,8 @@ struct TransformerOptions {
   EMBER_ARG(double, layer_norm_eps) = 1e-5;
   EMBER_ARG(bool, batch_first) = false;
   EMBER_ARG(bool, norm_first) = false;
+  // PyTorch's bias: false drops the biases of the attention, both Linears and the LayerNorms.
+  EMBER_ARG(bool, bias) = true;
 };
 
 }  // namespace ember::nn

@@ -171,10 +171,12 @@ class TransformerEncoder(Module):
 
     def forward(self, src, mask=None, src_key_padding_mask=None, is_causal=None):
         """forward(src, mask=None, src_key_padding_mask=None, is_causal=None) -> Tensor"""
+        batch_first = self.layers[0].self_attn.batch_first if len(self.layers) else False
+        is_causal = _C._nn._detect_is_causal_mask(mask, is_causal, src, batch_first)
         output = src
         for layer in self.layers:
             output = layer(output, src_mask=mask, src_key_padding_mask=src_key_padding_mask,
-                           is_causal=bool(is_causal))
+                           is_causal=is_causal)
         return self.norm(output) if self.norm is not None else output
 
 
@@ -194,12 +196,14 @@ class TransformerDecoder(Module):
                 memory_key_padding_mask=None, tgt_is_causal=None, memory_is_causal=False):
         """forward(tgt, memory, tgt_mask=None, memory_mask=None, tgt_key_padding_mask=None,
         memory_key_padding_mask=None, tgt_is_causal=None, memory_is_causal=False) -> Tensor"""
+        batch_first = self.layers[0].self_attn.batch_first if len(self.layers) else False
+        tgt_is_causal = _C._nn._detect_is_causal_mask(tgt_mask, tgt_is_causal, tgt, batch_first)
         output = tgt
         for layer in self.layers:
             output = layer(output, memory, tgt_mask=tgt_mask, memory_mask=memory_mask,
                            tgt_key_padding_mask=tgt_key_padding_mask,
                            memory_key_padding_mask=memory_key_padding_mask,
-                           tgt_is_causal=bool(tgt_is_causal),
+                           tgt_is_causal=tgt_is_causal,
                            memory_is_causal=bool(memory_is_causal))
         return self.norm(output) if self.norm is not None else output
 
