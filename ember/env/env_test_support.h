@@ -1,0 +1,60 @@
+// A tiny deterministic Env for the wrapper, vector and registry tests: the observation is
+// (step, seed) as float32 in a Box of [-10, 10]^2, the reward is the action's value, and an
+// episode terminates after `episode_length` steps.
+#pragma once
+
+#include <memory>
+#include <optional>
+
+#include "ember/env/env.h"
+#include "ember/ops/ops.h"
+
+namespace ember::env::testing {
+
+class CountingEnv : public Env {
+ public:
+  explicit CountingEnv(int64_t episode_length = 5, bool continuous_actions = false)
+      : episode_length_(episode_length),
+        observation_space_(std::make_shared<Box>(full({2}, -10.0, TensorOptions().dtype(kFloat32)),
+                                                 full({2}, 10.0, TensorOptions().dtype(kFloat32)))),
+        action_space_(continuous_actions ? std::shared_ptr<Space>(std::make_shared<Box>(
+                                               full({1}, -1.0, TensorOptions().dtype(kFloat32)),
+                                               full({1}, 1.0, TensorOptions().dtype(kFloat32))))
+                                         : std::shared_ptr<Space>(std::make_shared<Discrete>(2))) {}
+
+  using Env::step;
+  ResetResult reset(std::optional<uint64_t> seed = std::nullopt) override {
+    if (seed) seed_ = static_cast<double>(*seed);
+    steps_ = 0;
+    ++resets;
+    return {observation(), {{"reset", true}}};
+  }
+  StepResult step(const Tensor& action) override {
+    ++steps_;
+    last_action = action;
+    const double reward = action.to(kFloat64).sum().item<double>();
+    return {observation(), reward, steps_ >= episode_length_, false, {{"step", steps_}}};
+  }
+  std::shared_ptr<Space> observation_space() const override { return observation_space_; }
+  std::shared_ptr<Space> action_space() const override { return action_space_; }
+  void close() override { closed = true; }
+
+  int64_t resets = 0;
+  bool closed = false;
+  Tensor last_action;
+
+ private:
+  Tensor observation() const {
+    return tensor({static_cast<float>(steps_), static_cast<float>(seed_)},
+                  TensorOptions().dtype(kFloat32));
+  }
+  int64_t episode_length_;
+  int64_t steps_ = 0;
+  double seed_ = 0.0;
+  std::shared_ptr<Space> observation_space_;
+  std::shared_ptr<Space> action_space_;
+};
+
+inline Tensor action(int64_t value) { return scalar_tensor(value, kInt64); }
+
+}  // namespace ember::env::testing
