@@ -14,16 +14,19 @@ namespace ember::env::testing {
 class CountingEnv : public Env {
  public:
   explicit CountingEnv(int64_t episode_length = 5, bool continuous_actions = false)
-      : episode_length_(episode_length),
-        observation_space_(std::make_shared<Box>(full({2}, -10.0, TensorOptions().dtype(kFloat32)),
-                                                 full({2}, 10.0, TensorOptions().dtype(kFloat32)))),
-        action_space_(continuous_actions ? std::shared_ptr<Space>(std::make_shared<Box>(
-                                               full({1}, -1.0, TensorOptions().dtype(kFloat32)),
-                                               full({1}, 1.0, TensorOptions().dtype(kFloat32))))
-                                         : std::shared_ptr<Space>(std::make_shared<Discrete>(2))) {}
+      : episode_length_(episode_length) {
+    set_observation_space(std::make_shared<Box>(-10.0, 10.0, std::vector<int64_t>{2}));
+    if (continuous_actions) {
+      set_action_space(std::make_shared<Box>(-1.0, 1.0, std::vector<int64_t>{1}));
+    } else {
+      set_action_space(std::make_shared<Discrete>(2));
+    }
+  }
 
   using Env::step;
-  ResetResult reset(std::optional<uint64_t> seed = std::nullopt) override {
+  ResetResult reset(std::optional<uint64_t> seed = std::nullopt,
+                    const Info& options = {}) override {
+    Env::reset(seed, options);
     if (seed) seed_ = static_cast<double>(*seed);
     steps_ = 0;
     ++resets;
@@ -35,8 +38,6 @@ class CountingEnv : public Env {
     const double reward = action.to(kFloat64).sum().item<double>();
     return {observation(), reward, steps_ >= episode_length_, false, {{"step", steps_}}};
   }
-  std::shared_ptr<Space> observation_space() const override { return observation_space_; }
-  std::shared_ptr<Space> action_space() const override { return action_space_; }
   void close() override { closed = true; }
 
   int64_t resets = 0;
@@ -51,8 +52,6 @@ class CountingEnv : public Env {
   int64_t episode_length_;
   int64_t steps_ = 0;
   double seed_ = 0.0;
-  std::shared_ptr<Space> observation_space_;
-  std::shared_ptr<Space> action_space_;
 };
 
 inline Tensor action(int64_t value) { return scalar_tensor(value, kInt64); }

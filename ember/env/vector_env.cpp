@@ -24,8 +24,8 @@ VectorEnv::VectorEnv(std::vector<std::shared_ptr<Env>> envs) : envs_(std::move(e
   autoreset_.assign(envs_.size(), 0);
 }
 
-void VectorEnv::reset_one(int64_t index, std::optional<uint64_t> seed) {
-  ResetResult result = envs_[index]->reset(seed);
+void VectorEnv::reset_one(int64_t index, std::optional<uint64_t> seed, const Info& options) {
+  ResetResult result = envs_[index]->reset(seed, options);
   observations_.select(0, index).copy_(result.observation);
   infos_[index] = std::move(result.info);
 }
@@ -36,7 +36,7 @@ void VectorEnv::step_one(int64_t index, const Tensor& action) {
   bool truncated = false;
   if (autoreset_[index]) {
     // NEXT_STEP autoreset: the env that ended last step starts a new episode instead of stepping.
-    reset_one(index, std::nullopt);
+    reset_one(index, std::nullopt, {});
   } else {
     StepResult result = envs_[index]->step(action);
     observations_.select(0, index).copy_(result.observation);
@@ -50,19 +50,20 @@ void VectorEnv::step_one(int64_t index, const Tensor& action) {
   truncations_.data_ptr<bool>()[index] = truncated;
 }
 
-VectorResetResult VectorEnv::reset(std::optional<uint64_t> seed) {
+VectorResetResult VectorEnv::reset(std::optional<uint64_t> seed, const Info& options) {
   std::vector<std::optional<uint64_t>> seeds(envs_.size());
   if (seed) {
     for (size_t i = 0; i < seeds.size(); ++i) seeds[i] = *seed + i;
   }
-  return reset(seeds);
+  return reset(seeds, options);
 }
 
-VectorResetResult VectorEnv::reset(const std::vector<std::optional<uint64_t>>& seeds) {
+VectorResetResult VectorEnv::reset(const std::vector<std::optional<uint64_t>>& seeds,
+                                   const Info& options) {
   EMBER_CHECK(!closed_, "[VectorEnv.reset] expected an open vector env; it was closed");
   EMBER_CHECK_VALUE(seeds.size() == envs_.size(), "[VectorEnv.reset] expected ", envs_.size(),
                     " seeds (one per env); received ", seeds.size());
-  for_each_env([&](int64_t i) { reset_one(i, seeds[i]); });
+  for_each_env([&](int64_t i) { reset_one(i, seeds[i], options); });
   std::fill(autoreset_.begin(), autoreset_.end(), 0);
   terminations_.zero_();
   truncations_.zero_();

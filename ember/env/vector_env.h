@@ -39,9 +39,10 @@ class VectorEnv {
   VectorEnv& operator=(const VectorEnv&) = delete;
 
   // Resets every env; env i is seeded with seed + i when a seed is given.
-  VectorResetResult reset(std::optional<uint64_t> seed = std::nullopt);
-  // Resets the envs whose seeds are given (one per env; nullopt leaves an env unseeded).
-  VectorResetResult reset(const std::vector<std::optional<uint64_t>>& seeds);
+  VectorResetResult reset(std::optional<uint64_t> seed = std::nullopt, const Info& options = {});
+  // One seed per env (nullopt leaves that env's generator as it is).
+  VectorResetResult reset(const std::vector<std::optional<uint64_t>>& seeds,
+                          const Info& options = {});
   // actions: (N, action...) - row i goes to env i.
   VectorStepResult step(const Tensor& actions);
   virtual void close();
@@ -56,7 +57,7 @@ class VectorEnv {
   virtual void for_each_env(const std::function<void(int64_t)>& work) = 0;
 
  private:
-  void reset_one(int64_t index, std::optional<uint64_t> seed);
+  void reset_one(int64_t index, std::optional<uint64_t> seed, const Info& options);
   void step_one(int64_t index, const Tensor& action);
 
   std::vector<std::shared_ptr<Env>> envs_;

@@ -22,8 +22,7 @@ double round_to_microseconds(double seconds) { return std::round(seconds * 1e6) 
 
 std::shared_ptr<Box> unbounded_box(const std::vector<int64_t>& shape, ScalarType dtype) {
   const double inf = std::numeric_limits<double>::infinity();
-  return std::make_shared<Box>(full(shape, -inf, TensorOptions().dtype(dtype)),
-                               full(shape, inf, TensorOptions().dtype(dtype)));
+  return std::make_shared<Box>(-inf, inf, shape, dtype);
 }
 
 const Box& require_box(const std::shared_ptr<Space>& space, const char* op, const char* which) {
@@ -33,35 +32,39 @@ const Box& require_box(const std::shared_ptr<Space>& space, const char* op, cons
   return *box;
 }
 
-}  // namespace
-
-Wrapper::Wrapper(std::shared_ptr<Env> env) : env_(std::move(env)) {
-  EMBER_CHECK_VALUE(env_ != nullptr, "[Wrapper] expected an env to wrap; received null");
+const std::shared_ptr<Env>& checked(const std::shared_ptr<Env>& env, const std::string& wrapper) {
+  EMBER_CHECK_VALUE(env != nullptr, "[", wrapper, "] expected an env to wrap; received None");
+  return env;
 }
 
-ResetResult Wrapper::reset(std::optional<uint64_t> seed) { return env_->reset(seed); }
+}  // namespace
+
+Wrapper::Wrapper(std::shared_ptr<Env> env, std::string name)
+    : Env(checked(env, name)->render_mode()), env_(std::move(env)), name_(std::move(name)) {}
+
+ResetResult Wrapper::reset(std::optional<uint64_t> seed, const Info& options) {
+  return env_->reset(seed, options);
+}
 StepResult Wrapper::step(const Tensor& action) { return env_->step(action); }
 std::optional<Tensor> Wrapper::render() { return env_->render(); }
 void Wrapper::close() { env_->close(); }
 std::shared_ptr<Space> Wrapper::observation_space() const { return env_->observation_space(); }
 std::shared_ptr<Space> Wrapper::action_space() const { return env_->action_space(); }
 
-Env& Wrapper::unwrapped() const {
-  Env* inner = env_.get();
-  while (auto* wrapper = dynamic_cast<Wrapper*>(inner)) inner = wrapper->env().get();
-  return *inner;
-}
+EnvMetadata Wrapper::metadata() const { return env_->metadata(); }
+Env* Wrapper::unwrapped() { return env_->unwrapped(); }
+std::string Wrapper::name() const { return name_ + "<" + env_->name() + ">"; }
 
 TimeLimit::TimeLimit(std::shared_ptr<Env> env, int64_t max_episode_steps)
-    : Wrapper(std::move(env)), max_episode_steps_(max_episode_steps) {
+    : Wrapper(std::move(env), "TimeLimit"), max_episode_steps_(max_episode_steps) {
   EMBER_CHECK_VALUE(max_episode_steps > 0,
                     "[TimeLimit] expected a positive max_episode_steps; received ",
                     max_episode_steps);
 }
 
-ResetResult TimeLimit::reset(std::optional<uint64_t> seed) {
+ResetResult TimeLimit::reset(std::optional<uint64_t> seed, const Info& options) {
   elapsed_steps_ = 0;
-  return env_->reset(seed);
+  return env_->reset(seed, options);
 }
 
 StepResult TimeLimit::step(const Tensor& action) {
@@ -72,14 +75,16 @@ StepResult TimeLimit::step(const Tensor& action) {
 
 RecordEpisodeStatistics::RecordEpisodeStatistics(std::shared_ptr<Env> env, int64_t buffer_length,
                                                  std::string stats_key)
-    : Wrapper(std::move(env)), buffer_length_(buffer_length), stats_key_(std::move(stats_key)) {
+    : Wrapper(std::move(env), "RecordEpisodeStatistics"),
+      buffer_length_(buffer_length),
+      stats_key_(std::move(stats_key)) {
   EMBER_CHECK_VALUE(buffer_length > 0,
                     "[RecordEpisodeStatistics] expected a positive buffer_length; received ",
                     buffer_length);
 }
 
-ResetResult RecordEpisodeStatistics::reset(std::optional<uint64_t> seed) {
-  ResetResult result = env_->reset(seed);
+ResetResult RecordEpisodeStatistics::reset(std::optional<uint64_t> seed, const Info& options) {
+  ResetResult result = env_->reset(seed, options);
   episode_start_seconds_ = now_seconds();
   episode_return_ = 0.0;
   episode_length_ = 0;
@@ -126,7 +131,9 @@ void RunningMeanStd::update(const Tensor& sample) {
 }
 
 NormalizeObservation::NormalizeObservation(std::shared_ptr<Env> env, double epsilon)
-    : Wrapper(std::move(env)), epsilon_(epsilon), obs_rms_(env_->observation_space()->shape()) {
+    : Wrapper(std::move(env), "NormalizeObservation"),
+      epsilon_(epsilon),
+      obs_rms_(env_->observation_space()->shape()) {
   EMBER_CHECK_VALUE(epsilon > 0, "[NormalizeObservation] expected a positive epsilon; received ",
                     epsilon);
   observation_space_ = unbounded_box(env_->observation_space()->shape(), kFloat32);
@@ -138,8 +145,8 @@ Tensor NormalizeObservation::normalize(const Tensor& observation) {
       .to(kFloat32);
 }
 
-ResetResult NormalizeObservation::reset(std::optional<uint64_t> seed) {
-  ResetResult result = env_->reset(seed);
+ResetResult NormalizeObservation::reset(std::optional<uint64_t> seed, const Info& options) {
+  ResetResult result = env_->reset(seed, options);
   result.observation = normalize(result.observation);
   return result;
 }
@@ -151,7 +158,7 @@ StepResult NormalizeObservation::step(const Tensor& action) {
 }
 
 NormalizeReward::NormalizeReward(std::shared_ptr<Env> env, double gamma, double epsilon)
-    : Wrapper(std::move(env)), gamma_(gamma), epsilon_(epsilon) {
+    : Wrapper(std::move(env), "NormalizeReward"), gamma_(gamma), epsilon_(epsilon) {
   EMBER_CHECK_VALUE(gamma >= 0 && gamma <= 1,
                     "[NormalizeReward] expected gamma in [0, 1]; received ", gamma);
   EMBER_CHECK_VALUE(epsilon > 0, "[NormalizeReward] expected a positive epsilon; received ",
@@ -171,7 +178,7 @@ StepResult NormalizeReward::step(const Tensor& action) {
   return result;
 }
 
-ClipAction::ClipAction(std::shared_ptr<Env> env) : Wrapper(std::move(env)) {
+ClipAction::ClipAction(std::shared_ptr<Env> env) : Wrapper(std::move(env), "ClipAction") {
   const Box& box = require_box(env_->action_space(), "ClipAction", "action space");
   low_ = box.low();
   high_ = box.high();
@@ -185,7 +192,7 @@ StepResult ClipAction::step(const Tensor& action) {
 
 TransformObservation::TransformObservation(std::shared_ptr<Env> env, Transform transform,
                                            std::shared_ptr<Space> observation_space)
-    : Wrapper(std::move(env)),
+    : Wrapper(std::move(env), "TransformObservation"),
       transform_(std::move(transform)),
       observation_space_(std::move(observation_space)) {
   EMBER_CHECK_VALUE(static_cast<bool>(transform_),
@@ -196,8 +203,8 @@ std::shared_ptr<Space> TransformObservation::observation_space() const {
   return observation_space_ ? observation_space_ : env_->observation_space();
 }
 
-ResetResult TransformObservation::reset(std::optional<uint64_t> seed) {
-  ResetResult result = env_->reset(seed);
+ResetResult TransformObservation::reset(std::optional<uint64_t> seed, const Info& options) {
+  ResetResult result = env_->reset(seed, options);
   result.observation = transform_(result.observation);
   return result;
 }
@@ -210,7 +217,9 @@ StepResult TransformObservation::step(const Tensor& action) {
 
 FrameStackObservation::FrameStackObservation(std::shared_ptr<Env> env, int64_t stack_size,
                                              const std::string& padding_type)
-    : Wrapper(std::move(env)), stack_size_(stack_size), padding_type_(padding_type) {
+    : Wrapper(std::move(env), "FrameStackObservation"),
+      stack_size_(stack_size),
+      padding_type_(padding_type) {
   EMBER_CHECK_VALUE(stack_size > 0,
                     "[FrameStackObservation] expected a positive stack_size; received ",
                     stack_size);
@@ -224,8 +233,9 @@ FrameStackObservation::FrameStackObservation(std::shared_ptr<Env> env, int64_t s
                          std::optional<Tensor>(box.low()), std::optional<Tensor>(box.high()));
   std::vector<int64_t> stacked_shape{stack_size};
   for (int64_t size : box.shape()) stacked_shape.push_back(size);
-  observation_space_ = std::make_shared<Box>(box.low().unsqueeze(0).expand(stacked_shape).clone(),
-                                             box.high().unsqueeze(0).expand(stacked_shape).clone());
+  observation_space_ = std::make_shared<Box>(box.low().unsqueeze(0).expand(stacked_shape),
+                                             box.high().unsqueeze(0).expand(stacked_shape),
+                                             std::nullopt, box.dtype());
   frames_.assign(static_cast<size_t>(stack_size), padding_value_);
 }
 
@@ -233,8 +243,8 @@ Tensor FrameStackObservation::stacked() {
   return stack(std::vector<Tensor>(frames_.begin(), frames_.end()), 0);
 }
 
-ResetResult FrameStackObservation::reset(std::optional<uint64_t> seed) {
-  ResetResult result = env_->reset(seed);
+ResetResult FrameStackObservation::reset(std::optional<uint64_t> seed, const Info& options) {
+  ResetResult result = env_->reset(seed, options);
   const Tensor& padding = padding_type_ == "reset" ? result.observation : padding_value_;
   frames_.assign(static_cast<size_t>(stack_size_ - 1), padding);
   frames_.push_back(result.observation);

@@ -18,22 +18,28 @@ namespace ember::env {
 // Forwards every call to the wrapped env; a wrapper overrides what it changes.
 class Wrapper : public Env {
  public:
-  explicit Wrapper(std::shared_ptr<Env> env);
+  // name: the wrapper's class name, for messages ("TimeLimit<CartPole>").
+  explicit Wrapper(std::shared_ptr<Env> env, std::string name = "Wrapper");
 
   using Env::step;
-  ResetResult reset(std::optional<uint64_t> seed = std::nullopt) override;
+  ResetResult reset(std::optional<uint64_t> seed = std::nullopt, const Info& options = {}) override;
   StepResult step(const Tensor& action) override;
   std::optional<Tensor> render() override;
   void close() override;
   std::shared_ptr<Space> observation_space() const override;
   std::shared_ptr<Space> action_space() const override;
 
+  EnvMetadata metadata() const override;
+  Env* unwrapped() override;
+  std::string name() const override;
+
   const std::shared_ptr<Env>& env() const { return env_; }
-  // The innermost env under every wrapper (Gymnasium's env.unwrapped).
-  Env& unwrapped() const;
 
  protected:
   std::shared_ptr<Env> env_;
+
+ private:
+  std::string name_;
 };
 
 // Truncates an episode once it has run max_episode_steps steps.
@@ -41,7 +47,7 @@ class TimeLimit : public Wrapper {
  public:
   TimeLimit(std::shared_ptr<Env> env, int64_t max_episode_steps);
   using Env::step;
-  ResetResult reset(std::optional<uint64_t> seed = std::nullopt) override;
+  ResetResult reset(std::optional<uint64_t> seed = std::nullopt, const Info& options = {}) override;
   StepResult step(const Tensor& action) override;
   int64_t max_episode_steps() const { return max_episode_steps_; }
   int64_t elapsed_steps() const { return elapsed_steps_; }
@@ -58,7 +64,7 @@ class RecordEpisodeStatistics : public Wrapper {
   explicit RecordEpisodeStatistics(std::shared_ptr<Env> env, int64_t buffer_length = 100,
                                    std::string stats_key = "episode");
   using Env::step;
-  ResetResult reset(std::optional<uint64_t> seed = std::nullopt) override;
+  ResetResult reset(std::optional<uint64_t> seed = std::nullopt, const Info& options = {}) override;
   StepResult step(const Tensor& action) override;
 
   int64_t episode_count() const { return episode_count_; }
@@ -100,7 +106,7 @@ class NormalizeObservation : public Wrapper {
  public:
   explicit NormalizeObservation(std::shared_ptr<Env> env, double epsilon = 1e-8);
   using Env::step;
-  ResetResult reset(std::optional<uint64_t> seed = std::nullopt) override;
+  ResetResult reset(std::optional<uint64_t> seed = std::nullopt, const Info& options = {}) override;
   StepResult step(const Tensor& action) override;
   std::shared_ptr<Space> observation_space() const override { return observation_space_; }
 
@@ -154,7 +160,7 @@ class TransformObservation : public Wrapper {
   TransformObservation(std::shared_ptr<Env> env, Transform transform,
                        std::shared_ptr<Space> observation_space = nullptr);
   using Env::step;
-  ResetResult reset(std::optional<uint64_t> seed = std::nullopt) override;
+  ResetResult reset(std::optional<uint64_t> seed = std::nullopt, const Info& options = {}) override;
   StepResult step(const Tensor& action) override;
   std::shared_ptr<Space> observation_space() const override;
 
@@ -171,7 +177,7 @@ class FrameStackObservation : public Wrapper {
   FrameStackObservation(std::shared_ptr<Env> env, int64_t stack_size,
                         const std::string& padding_type = "reset");
   using Env::step;
-  ResetResult reset(std::optional<uint64_t> seed = std::nullopt) override;
+  ResetResult reset(std::optional<uint64_t> seed = std::nullopt, const Info& options = {}) override;
   StepResult step(const Tensor& action) override;
   std::shared_ptr<Space> observation_space() const override { return observation_space_; }
   int64_t stack_size() const { return stack_size_; }

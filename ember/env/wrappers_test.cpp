@@ -33,7 +33,7 @@ TEST(Wrapper, ForwardsSpacesCloseAndUnwrapped) {
   auto inner = std::make_shared<CountingEnv>();
   TimeLimit env(std::make_shared<TimeLimit>(inner, 10), 5);
   EXPECT_EQ(env.observation_space(), inner->observation_space());
-  EXPECT_EQ(&env.unwrapped(), inner.get());
+  EXPECT_EQ(env.unwrapped(), inner.get());
   env.close();
   EXPECT_TRUE(inner->closed);
   EXPECT_THROW(Wrapper(nullptr), ValueError);
