@@ -20,6 +20,8 @@ LAYERS = ["base", "tensor", "elementwise", "backend_cpu", "ops", "autograd", "nn
 LAYERS.insert(LAYERS.index("nn"), "serialize")
 # checkpoint (ember::save / ember::load) sits above optim (ember/CMakeLists.txt).
 LAYERS.append("checkpoint")
+# env (ember::env: spaces, Env, built-in environments) sits above autograd (ember/CMakeLists.txt).
+LAYERS.append("env")
 
 # Mangled names of entities in namespace ember (functions, data, vtables, typeinfo, guards and
 # statics of ember functions), whatever their return type; std templates on ember types excluded.

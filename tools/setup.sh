@@ -29,8 +29,9 @@ if [ ! -x "$venv/bin/python" ]; then
 fi
 "$venv/bin/python" -m pip install -q --upgrade pip >/dev/null
 # ruff is pinned: a new release adds rules, and CI's style gate must not change under a commit.
-# tqdm and the PyPI safetensors package are test dependencies (interop tests).
-"$venv/bin/python" -m pip install -q numpy scipy pytest tqdm safetensors nanobind scikit-build-core \
+# tqdm and the PyPI safetensors package are test dependencies (interop tests); so is gymnasium
+# (ember.env's environments are tested beside Gymnasium's).
+"$venv/bin/python" -m pip install -q numpy scipy pytest tqdm safetensors nanobind scikit-build-core gymnasium \
   ruff==0.17.6
 
 # The Python package: an incremental build in build/python-* (ccache makes rebuilds cheap).

@@ -8,6 +8,7 @@
 #include "ember/base/parallel.h"
 #include "ember/base/version.h"
 #include "ember/tensor/allocator.h"
+#include "env_bindings.h"
 #include "nn.h"
 #include "optim.h"
 #include "serialize.h"
@@ -142,4 +143,6 @@ NB_MODULE(_C, module) {
   init_serialize_checkpoint(module);
   // The recurrent ops: ember.lstm_cell, ember.lstm, ... (python/src/rnn_ops.cpp).
   init_rnn_ops(module);
+  // ember.env's spaces and environments: ember._C._env (python/src/env*.cpp).
+  init_env(module);
 }

@@ -1,0 +1,94 @@
+"""ember.env's built-in environments beside Gymnasium's on the same seeds and actions: every
+observation, reward and termination flag, over thousands of steps per environment.
+
+Episodes start from reset(seed=...) on both sides and run until termination or `EPISODE_CAP`
+steps (the bare envs never truncate; TimeLimit does). Actions come from a fixed numpy generator.
+"""
+import numpy as np
+import pytest
+
+import ember
+import ember.env
+
+gymnasium = pytest.importorskip("gymnasium")
+
+TOTAL_STEPS = 3000
+EPISODE_CAP = 300
+
+# (Gymnasium id, ember class, kwargs, action kind, observation tolerance and why).
+ENVS = [
+    # CartPole's float64 dynamics are reproduced operation for operation: exact.
+    ("CartPole-v1", ember.env.CartPoleEnv, {}, "discrete", 0.0),
+]
+
+
+def random_action(space, rng):
+    if isinstance(space, gymnasium.spaces.Discrete):
+        return int(rng.integers(space.n))
+    low, high = space.low.astype(np.float64), space.high.astype(np.float64)
+    # Past the bounds now and then, so that clipping is exercised too.
+    return rng.uniform(low * 1.2, high * 1.2).astype(space.dtype)
+
+
+def ember_action(action):
+    return action if isinstance(action, int) else ember.from_numpy(action.copy())
+
+
+@pytest.mark.parametrize("gym_id,cls,kwargs,kind,atol", ENVS, ids=[e[0] for e in ENVS])
+def test_matches_gymnasium(gym_id, cls, kwargs, kind, atol):
+    reference = gymnasium.make(gym_id, **kwargs).unwrapped
+    env = cls(**kwargs)
+    rng = np.random.default_rng(1234)
+    steps = episode = 0
+    while steps < TOTAL_STEPS:
+        obs, _ = env.reset(seed=episode)
+        ref_obs, _ = reference.reset(seed=episode)
+        assert obs.dtype == ember.float32
+        np.testing.assert_array_equal(obs.numpy(), ref_obs)
+        for _ in range(EPISODE_CAP):
+            action = random_action(reference.action_space, rng)
+            obs, reward, terminated, truncated, _ = env.step(ember_action(action))
+            ref_obs, ref_reward, ref_terminated, _, _ = reference.step(action)
+            steps += 1
+            where = f"{gym_id} episode {episode} step {steps}"
+            if atol == 0.0:
+                np.testing.assert_array_equal(obs.numpy(), ref_obs, err_msg=where)
+                assert reward == ref_reward, where
+            else:
+                np.testing.assert_allclose(obs.numpy(), ref_obs, rtol=0, atol=atol, err_msg=where)
+                assert reward == pytest.approx(ref_reward, rel=0, abs=atol * 100), where
+            assert terminated == ref_terminated, where
+            assert truncated is False
+            if terminated:
+                break
+        episode += 1
+
+
+@pytest.mark.parametrize("gym_id,cls,kwargs,kind,atol", ENVS, ids=[e[0] for e in ENVS])
+def test_spaces_match_gymnasium(gym_id, cls, kwargs, kind, atol):
+    reference = gymnasium.make(gym_id, **kwargs).unwrapped
+    env = cls(**kwargs)
+    assert repr(env.action_space).replace(" ", "") == repr(reference.action_space).replace(" ", "")
+    ours, theirs = env.observation_space, reference.observation_space
+    assert ours.shape == theirs.shape
+    np.testing.assert_array_equal(ours.low.numpy(), theirs.low)
+    np.testing.assert_array_equal(ours.high.numpy(), theirs.high)
+    # Seeded action samples are Gymnasium's (bounded spaces draw numpy's uniform stream).
+    env.action_space.seed(5)
+    reference.action_space.seed(5)
+    for _ in range(20):
+        np.testing.assert_array_equal(np.asarray(ember_sample(env.action_space.sample())),
+                                      reference.action_space.sample())
+
+
+def ember_sample(sample):
+    return sample if isinstance(sample, int) else sample.numpy()
+
+
+def test_render_size_matches_gymnasium():
+    env = ember.env.CartPoleEnv(render_mode="rgb_array")
+    env.reset(seed=0)
+    frame = env.render()
+    assert frame.dtype == ember.uint8
+    assert tuple(frame.shape) == (400, 600, 3)
+    assert ember.env.CartPoleEnv().render() is None
