@@ -70,25 +70,6 @@ StepResult step_result_from_python(nb::handle result, const char* where) {
           info_from_python(result[4])};
 }
 
-nb::object observation_to_python(const Tensor& observation) {
-  if (!observation.defined()) return nb::none();
-  return nb::cast(observation);
-}
-
-nb::tuple reset_to_python(const ResetResult& result) {
-  return nb::make_tuple(observation_to_python(result.observation), info_to_python(result.info));
-}
-
-nb::tuple step_to_python(const StepResult& result) {
-  return nb::make_tuple(observation_to_python(result.observation), result.reward, result.terminated,
-                        result.truncated, info_to_python(result.info));
-}
-
-Info options_from_python(nb::handle options) {
-  if (options.is_none()) return {};
-  return info_from_python(options);
-}
-
 // A Python subclass of ember.env.Env: C++ calls of reset/step/render/close reach its methods.
 // reset is called with keywords (Gymnasium's reset(*, seed=None, options=None)).
 class PyEnv : public Env {
@@ -125,51 +106,30 @@ class PyEnv : public Env {
   void close() override { NB_OVERRIDE(close); }
 };
 
-// The Env methods every environment's class binds (a C++ environment's own reset and step, so
-// that Python's calls reach them without the trampoline).
-template <typename EnvClass, typename... Extra>
-void bind_env_methods(nb::class_<EnvClass, Extra...>& cls, const char* name) {
-  cls.def(
-         "reset",
-         [](EnvClass& self, nb::handle seed, nb::handle options) {
-           auto seed_value = seed_from_python(seed, "reset");
-           Info options_value = options_from_python(options);
-           ResetResult result;
-           {
-             nb::gil_scoped_release release;
-             result = self.EnvClass::reset(seed_value, options_value);
-           }
-           return reset_to_python(result);
-         },
-         nb::kw_only(), nb::arg("seed") = nb::none(), nb::arg("options") = nb::none(),
-         nb::sig("def reset(self, *, seed=None, options=None) -> tuple"),
-         "Starts an episode: (observation, info). A seed reseeds np_random first.")
-      .def(
-          "step",
-          [](EnvClass& self, nb::handle action) {
-            Tensor action_tensor = tensor_from_python(action);
-            StepResult result;
-            {
-              nb::gil_scoped_release release;
-              result = self.EnvClass::step(action_tensor);
-            }
-            return step_to_python(result);
-          },
-          nb::arg("action"), nb::sig("def step(self, action) -> tuple"),
-          "One step: (observation, reward, terminated, truncated, info).")
-      .def(
-          "render",
-          [](EnvClass& self) -> nb::object {
-            auto frame = self.EnvClass::render();
-            if (!frame) return nb::none();
-            return nb::cast(*frame);
-          },
-          nb::sig("def render(self) -> Tensor | None"),
-          "render_mode 'rgb_array': a uint8 (height, width, 3) image; None otherwise.");
-  (void)name;
+}  // namespace
+
+namespace {
+
+nb::object observation_to_python(const Tensor& observation) {
+  if (!observation.defined()) return nb::none();
+  return nb::cast(observation);
 }
 
 }  // namespace
+
+nb::tuple reset_to_python(const ResetResult& result) {
+  return nb::make_tuple(observation_to_python(result.observation), info_to_python(result.info));
+}
+
+nb::tuple step_to_python(const StepResult& result) {
+  return nb::make_tuple(observation_to_python(result.observation), result.reward, result.terminated,
+                        result.truncated, info_to_python(result.info));
+}
+
+Info options_from_python(nb::handle options) {
+  if (options.is_none()) return {};
+  return info_from_python(options);
+}
 
 nb::dict info_to_python(const Info& info) {
   nb::dict out;
@@ -342,7 +302,7 @@ void init_env(nb::module_& module) {
       nb::kw_only(), nb::arg("sutton_barto_reward") = false, nb::arg("render_mode") = nb::none(),
       nb::sig("def __init__(self, *, sutton_barto_reward=False, render_mode=None) -> None"),
       "A cart-pole; reset() before step().");
-  bind_env_methods(cart_pole, "CartPoleEnv");
+  bind_env_methods(cart_pole);
   cart_pole.def_prop_rw(
       "state",
       [](const env::CartPole& self) {
