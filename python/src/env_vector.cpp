@@ -55,7 +55,7 @@ void init_env_vector(nb::module_& module) {
           "reset",
           [](VectorEnv& self, nb::handle seed, nb::handle options) {
             auto seeds = seeds_from_python(seed, self.num_envs());
-            env::Info options_value = options.is_none() ? env::Info{} : info_from_python(options);
+            env::Info options_value = options_from_python(options);
             env::VectorResetResult result;
             {
               nb::gil_scoped_release release;

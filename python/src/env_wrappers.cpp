@@ -27,10 +27,6 @@ using env::Wrapper;
 
 namespace {
 
-Info options_or_empty(nb::handle options) {
-  return options.is_none() ? Info{} : info_from_python(options);
-}
-
 template <typename T>
 nb::list to_list(const std::deque<T>& values) {
   nb::list out;
@@ -55,13 +51,13 @@ void bind_wrapper_base(nb::module_& env) {
           "reset",
           [](Wrapper& self, nb::handle seed, nb::handle options) {
             std::optional<uint64_t> seed_value = seed_from_python(seed, "Wrapper.reset");
-            Info options_value = options_or_empty(options);
+            Info options_value = options_from_python(options);
             env::ResetResult result;
             {
               nb::gil_scoped_release release;
               result = self.reset(seed_value, options_value);
             }
-            return nb::make_tuple(result.observation, info_to_python(result.info));
+            return reset_to_python(result);
           },
           nb::kw_only(), nb::arg("seed") = nb::none(), nb::arg("options") = nb::none(),
           nb::sig("def reset(self, *, seed=None, options=None) -> tuple"),
@@ -75,8 +71,7 @@ void bind_wrapper_base(nb::module_& env) {
               nb::gil_scoped_release release;
               result = self.step(action_tensor);
             }
-            return nb::make_tuple(result.observation, result.reward, result.terminated,
-                                  result.truncated, info_to_python(result.info));
+            return step_to_python(result);
           },
           nb::arg("action"), nb::sig("def step(self, action) -> tuple"),
           "Steps the wrapped env through this wrapper: (observation, reward, terminated, "
@@ -208,7 +203,7 @@ void bind_registry(nb::module_& env) {
   env.def(
       "make",
       [](const std::string& id, std::optional<int64_t> max_episode_steps, nb::handle kwargs) {
-        Info kwargs_value = options_or_empty(kwargs);
+        Info kwargs_value = options_from_python(kwargs);
         return env::make(id, kwargs_value, max_episode_steps);
       },
       nb::arg("id"), nb::arg("max_episode_steps").none(), nb::arg("kwargs").none(),
@@ -225,8 +220,8 @@ void bind_registry(nb::module_& env) {
           nb::object made = factory(**info_to_python(env_kwargs));
           return nb::cast<std::shared_ptr<Env>>(made);
         };
-        env::register_env({id, entry_point, max_episode_steps, options_or_empty(kwargs)}, make_env,
-                          reward_threshold);
+        env::register_env({id, entry_point, max_episode_steps, options_from_python(kwargs)},
+                          make_env, reward_threshold);
       },
       nb::arg("id"), nb::arg("factory"), nb::arg("max_episode_steps").none(),
       nb::arg("reward_threshold").none(), nb::arg("kwargs").none(), nb::arg("entry_point"),
