@@ -68,9 +68,10 @@ double option_or(const Info& options, const std::string& key, double fallback) {
   throw ValueError("[reset] expected the option '" + key + "' to be a number");
 }
 
-void check_action(const Env& env, const Tensor& action) {
+namespace {
+
+[[noreturn]] void throw_bad_action(const Env& env, const Tensor& action) {
   auto space = env.action_space();
-  if (action.defined() && space->contains(action)) return;
   std::ostringstream received;
   if (!action.defined()) {
     received << "an undefined tensor";
@@ -80,6 +81,21 @@ void check_action(const Env& env, const Tensor& action) {
   }
   throw ValueError("[" + env.name() + ".step] expected an action in " + space->repr() +
                    "; received " + received.str());
+}
+
+}  // namespace
+
+void check_action(const Env& env, const Tensor& action) {
+  if (!action.defined() || !env.action_space()->contains(action)) throw_bad_action(env, action);
+}
+
+std::vector<double> box_action_values(const Env& env, const Tensor& action) {
+  if (!action.defined() || action.dtype() == kBool ||
+      action.sizes() != IntArrayRef(env.action_space()->shape())) {
+    throw_bad_action(env, action);
+  }
+  Tensor values = action.to(kFloat64).contiguous();
+  return {values.data_ptr<double>(), values.data_ptr<double>() + values.numel()};
 }
 
 }  // namespace ember::env

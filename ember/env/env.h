@@ -105,5 +105,9 @@ double option_or(const Info& options, const std::string& key, double fallback);
 // Throws ember::ValueError "[<env>.step] expected an action in <space>; received ..." unless the
 // action space contains `action`.
 void check_action(const Env& env, const Tensor& action);
+// A Box action's values as doubles, after checking its shape and that it is a real number tensor
+// (a ValueError naming the env otherwise). Its bounds are not checked: the continuous
+// environments clip actions as Gymnasium's do.
+std::vector<double> box_action_values(const Env& env, const Tensor& action);
 
 }  // namespace ember::env

@@ -9,7 +9,10 @@
 #include <nanobind/trampoline.h>
 
 #include "convert.h"
+#include "ember/env/builtin/acrobot.h"
 #include "ember/env/builtin/cart_pole.h"
+#include "ember/env/builtin/mountain_car.h"
+#include "ember/env/builtin/pendulum.h"
 #include "ember/ops/ops.h"
 #include "env_bindings.h"
 
@@ -68,6 +71,13 @@ StepResult step_result_from_python(nb::handle result, const char* where) {
   return {tensor_from_python(result[0]), nb::cast<double>(nb::float_(result[1])),
           nb::cast<bool>(nb::bool_(result[2])), nb::cast<bool>(nb::bool_(result[3])),
           info_from_python(result[4])};
+}
+
+template <size_t N>
+nb::tuple state_tuple(const std::array<double, N>& state) {
+  nb::list values;
+  for (double value : state) values.append(value);
+  return nb::tuple(values);
 }
 
 // A Python subclass of ember.env.Env: C++ calls of reset/step/render/close reach its methods.
@@ -304,13 +314,80 @@ void init_env(nb::module_& module) {
       "A cart-pole; reset() before step().");
   bind_env_methods(cart_pole);
   cart_pole.def_prop_rw(
-      "state",
-      [](const env::CartPole& self) {
-        auto s = self.state();
-        return nb::make_tuple(s[0], s[1], s[2], s[3]);
-      },
+      "state", [](const env::CartPole& self) { return state_tuple(self.state()); },
       [](env::CartPole& self, std::array<double, 4> state) { self.set_state(state); },
       "The float64 state (x, x_dot, theta, theta_dot).");
+
+  auto mountain_car = nb::class_<env::MountainCar, Env>(
+      env, "MountainCarEnv",
+      "Gymnasium's MountainCar-v0 in C++: Discrete(3) actions (push left, none, right), "
+      "float32 (2,) observations (position, velocity), reward -1 per step.");
+  mountain_car.def(
+      "__init__",
+      [](env::MountainCar* self, std::optional<std::string> render_mode, double goal_velocity) {
+        new (self) env::MountainCar({goal_velocity, render_mode.value_or("")});
+      },
+      nb::kw_only(), nb::arg("render_mode") = nb::none(), nb::arg("goal_velocity") = 0.0,
+      nb::sig("def __init__(self, *, render_mode=None, goal_velocity=0) -> None"),
+      "A car in a valley; reset() before step().");
+  bind_env_methods(mountain_car);
+  mountain_car.def_prop_ro(
+      "state", [](const env::MountainCar& self) { return state_tuple(self.state()); },
+      "The float64 state (position, velocity).");
+
+  auto continuous_car = nb::class_<env::MountainCarContinuous, Env>(
+      env, "Continuous_MountainCarEnv",
+      "Gymnasium's MountainCarContinuous-v0 in C++: Box(-1, 1, (1,)) force actions (clipped), "
+      "float32 (2,) observations (position, velocity), 100 at the goal minus 0.1 * force^2.");
+  continuous_car.def(
+      "__init__",
+      [](env::MountainCarContinuous* self, std::optional<std::string> render_mode,
+         double goal_velocity) {
+        new (self) env::MountainCarContinuous({goal_velocity, render_mode.value_or("")});
+      },
+      nb::kw_only(), nb::arg("render_mode") = nb::none(), nb::arg("goal_velocity") = 0.0,
+      nb::sig("def __init__(self, *, render_mode=None, goal_velocity=0) -> None"),
+      "A car in a valley with a continuous throttle; reset() before step().");
+  bind_env_methods(continuous_car);
+  continuous_car.def_prop_ro(
+      "state", [](const env::MountainCarContinuous& self) { return state_tuple(self.state()); },
+      "The state (position, velocity), float32 values after the first step as Gymnasium's.");
+
+  auto pendulum = nb::class_<env::Pendulum, Env>(
+      env, "PendulumEnv",
+      "Gymnasium's Pendulum-v1 in C++: Box(-2, 2, (1,)) torque actions (clipped), float32 (3,) "
+      "observations (cos, sin, angular velocity), reward -(angle^2 + 0.1 velocity^2 + 0.001 "
+      "torque^2).");
+  pendulum.def(
+      "__init__",
+      [](env::Pendulum* self, std::optional<std::string> render_mode, double g) {
+        new (self) env::Pendulum({g, render_mode.value_or("")});
+      },
+      nb::kw_only(), nb::arg("render_mode") = nb::none(), nb::arg("g") = 10.0,
+      nb::sig("def __init__(self, *, render_mode=None, g=10.0) -> None"),
+      "An inverted pendulum; reset() before step().");
+  bind_env_methods(pendulum);
+  pendulum.def_prop_ro(
+      "state", [](const env::Pendulum& self) { return state_tuple(self.state()); },
+      "The float64 state (theta, theta_dot).");
+
+  auto acrobot = nb::class_<env::Acrobot, Env>(
+      env, "AcrobotEnv",
+      "Gymnasium's Acrobot-v1 in C++: Discrete(3) torques (-1, 0, 1), float32 (6,) observations "
+      "(cos and sin of both joint angles, both angular velocities), reward -1 until the end "
+      "rises above the bar.");
+  acrobot.def(
+      "__init__",
+      [](env::Acrobot* self, std::optional<std::string> render_mode) {
+        new (self) env::Acrobot({render_mode.value_or("")});
+      },
+      nb::kw_only(), nb::arg("render_mode") = nb::none(),
+      nb::sig("def __init__(self, *, render_mode=None) -> None"),
+      "A two-link pendulum actuated at the joint; reset() before step().");
+  bind_env_methods(acrobot);
+  acrobot.def_prop_ro(
+      "state", [](const env::Acrobot& self) { return state_tuple(self.state()); },
+      "The float64 state (theta1, theta2, dtheta1, dtheta2).");
 }
 
 }  // namespace ember::python

@@ -19,6 +19,11 @@ EPISODE_CAP = 300
 ENVS = [
     # CartPole's float64 dynamics are reproduced operation for operation: exact.
     ("CartPole-v1", ember.env.CartPoleEnv, {}, "discrete", 0.0),
+    ("MountainCar-v0", ember.env.MountainCarEnv, {}, "discrete", 0.0),
+    # numpy's float32/float64 mixing is reproduced (NpScalar): exact.
+    ("MountainCarContinuous-v0", ember.env.Continuous_MountainCarEnv, {}, "box", 0.0),
+    ("Pendulum-v1", ember.env.PendulumEnv, {}, "box", 0.0),
+    ("Acrobot-v1", ember.env.AcrobotEnv, {}, "discrete", 0.0),
 ]
 
 
@@ -85,10 +90,31 @@ def ember_sample(sample):
     return sample if isinstance(sample, int) else sample.numpy()
 
 
-def test_render_size_matches_gymnasium():
-    env = ember.env.CartPoleEnv(render_mode="rgb_array")
+@pytest.mark.parametrize("gym_id,cls,kwargs,kind,atol", ENVS, ids=[e[0] for e in ENVS])
+def test_render_size_matches_gymnasium(gym_id, cls, kwargs, kind, atol):
+    sizes = {"CartPole-v1": (400, 600), "MountainCar-v0": (400, 600),
+             "MountainCarContinuous-v0": (400, 600), "Pendulum-v1": (500, 500),
+             "Acrobot-v1": (500, 500)}
+    env = cls(render_mode="rgb_array", **kwargs)
     env.reset(seed=0)
     frame = env.render()
     assert frame.dtype == ember.uint8
-    assert tuple(frame.shape) == (400, 600, 3)
-    assert ember.env.CartPoleEnv().render() is None
+    assert tuple(frame.shape) == (*sizes[gym_id], 3)
+    assert 0 < int((frame != 255).sum()) < frame.numel()  # something is drawn on white
+    assert cls(**kwargs).render() is None
+    reference = gymnasium.make(gym_id).unwrapped
+    assert env.metadata["render_fps"] == reference.metadata["render_fps"]
+
+
+@pytest.mark.parametrize("gym_id,cls,kwargs,kind,atol", ENVS, ids=[e[0] for e in ENVS])
+def test_bad_actions_raise_value_errors_naming_the_env(gym_id, cls, kwargs, kind, atol):
+    env = cls(**kwargs)
+    name = gym_id.split("-")[0]
+    env.reset(seed=0)
+    bad = [ember.tensor([0.5, 0.5]), ember.tensor(True)]
+    bad += [env.action_space.n, -1, 0.5] if kind == "discrete" else [0.5, ember.zeros(1, 1)]
+    for action in bad:
+        with pytest.raises(ValueError, match=rf"\[{name}\.step\] expected an action in"):
+            env.step(action)
+    if kind == "box":  # out of bounds: clipped, as Gymnasium's continuous envs do
+        env.step(ember.tensor([100.0]))

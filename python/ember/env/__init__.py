@@ -6,10 +6,14 @@ built-in environments (CartPoleEnv, MountainCarEnv, Continuous_MountainCarEnv, P
 AcrobotEnv) are C++ with Gymnasium's dynamics: the same seed and actions give the same
 observations, rewards and termination flags. Observations are ember tensors.
 """
+from ember._C._env import AcrobotEnv as AcrobotEnv
 from ember._C._env import CartPoleEnv as CartPoleEnv
+from ember._C._env import Continuous_MountainCarEnv as Continuous_MountainCarEnv
 from ember._C._env import Env as Env
 from ember._C._env import EnvSpec as EnvSpec
+from ember._C._env import MountainCarEnv as MountainCarEnv
 from ember._C._env import NpRandom as NpRandom
+from ember._C._env import PendulumEnv as PendulumEnv
 from ember.env import spaces as spaces
 
 # The registry, wrappers, vector environments and the Gymnasium adapter (h-envwrap).
