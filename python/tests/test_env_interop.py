@@ -51,25 +51,29 @@ def test_a_users_gymnasium_env_runs_under_ember_wrappers_and_vector_envs():
     assert rewards.numpy().sum() >= 0 and observations.shape == (3, 1)
 
 
-def test_ember_envs_register_into_gymnasium():
+@pytest.mark.parametrize("env_id", ["CartPole-v1", "MountainCar-v0", "MountainCarContinuous-v0",
+                                    "Pendulum-v1", "Acrobot-v1"])
+def test_ember_envs_register_into_gymnasium(env_id):
     ids = envs.register_gymnasium()
-    assert "ember/CartPole-v1" in ids
-    ours = gym.make("ember/CartPole-v1")
-    assert ours.spec.max_episode_steps == 500
-    theirs = gym.make("CartPole-v1")
+    assert "ember/" + env_id in ids
+    ours = gym.make("ember/" + env_id)
+    theirs = gym.make(env_id)
+    assert ours.spec.max_episode_steps == theirs.spec.max_episode_steps
+    assert ours.observation_space == theirs.observation_space
+    assert ours.action_space == theirs.action_space
     observation, _ = ours.reset(seed=42)
     gym_observation, _ = theirs.reset(seed=42)
     assert isinstance(observation, np.ndarray)
     np.testing.assert_array_equal(observation, gym_observation)
-    for action in np.random.default_rng(1).integers(0, 2, 200):
-        step, gym_step = ours.step(int(action)), theirs.step(int(action))
+    theirs.action_space.seed(1)
+    for _ in range(300):
+        action = theirs.action_space.sample()
+        step, gym_step = ours.step(action), theirs.step(action)
         np.testing.assert_array_equal(step[0], gym_step[0])
         assert step[1:4] == gym_step[1:4]
         if step[2] or step[3]:
             ours.reset()
             theirs.reset()
-    assert ours.observation_space == theirs.observation_space
-    assert ours.action_space == theirs.action_space
 
 
 def test_ember_env_observations_reach_numpy_without_copies():

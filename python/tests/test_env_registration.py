@@ -70,3 +70,27 @@ def test_make_errors():
         _env.unregister_env("test/Bad-v0")
     with pytest.raises(TypeError, match=r"\[register\] expected the id to be a str"):
         envs.register(3, Constant)
+
+
+BUILTIN_IDS = ["CartPole-v1", "MountainCar-v0", "MountainCarContinuous-v0", "Pendulum-v1",
+               "Acrobot-v1"]
+
+
+@pytest.mark.parametrize("env_id", BUILTIN_IDS)
+def test_builtin_specs_match_gymnasiums(env_id):
+    gym = pytest.importorskip("gymnasium")
+    theirs = gym.spec(env_id)
+    ours = envs.spec(env_id)
+    assert ours.max_episode_steps == theirs.max_episode_steps
+    assert envs.registration.reward_threshold(env_id) == theirs.reward_threshold
+    env = envs.make(env_id)
+    assert env.max_episode_steps == theirs.max_episode_steps
+    env.reset(seed=0)
+    env.step(env.action_space.sample())
+
+
+def test_builtin_kwargs_reach_the_env():
+    pendulum = envs.make("Pendulum-v1", g=9.81)
+    assert pendulum.spec.kwargs == {"g": 9.81}
+    car = envs.make("MountainCar-v0", goal_velocity=0.1)
+    assert car.spec.kwargs["goal_velocity"] == 0.1

@@ -160,6 +160,9 @@ def register_gymnasium(prefix="ember/"):
         if "/" in ember_id:
             continue
         gym_id = prefix + ember_id
+        registered.append(gym_id)
+        if gym_id in gymnasium.registry:
+            continue  # a second call registers nothing again
         env_spec = ember_spec(ember_id)
         gymnasium.register(
             id=gym_id,
@@ -168,5 +171,4 @@ def register_gymnasium(prefix="ember/"):
             reward_threshold=reward_threshold(ember_id),
             kwargs={"ember_id": ember_id, **env_spec.kwargs},
         )
-        registered.append(gym_id)
     return registered
