@@ -8,11 +8,35 @@
 
 namespace ember::env {
 
+std::shared_ptr<Space> batch_space(const std::shared_ptr<Space>& space, int64_t n) {
+  if (const auto* box = dynamic_cast<const Box*>(space.get())) {
+    auto repeat = [n](const Tensor& bound) {
+      std::vector<int64_t> shape{n};
+      for (int64_t size : bound.sizes()) shape.push_back(size);
+      return bound.unsqueeze(0).expand(shape);
+    };
+    return std::make_shared<Box>(repeat(box->low()), repeat(box->high()), std::nullopt,
+                                 box->dtype());
+  }
+  if (const auto* discrete = dynamic_cast<const Discrete*>(space.get())) {
+    return std::make_shared<MultiDiscrete>(std::vector<int64_t>(n, discrete->n()),
+                                           std::vector<int64_t>(n, discrete->start()));
+  }
+  if (const auto* binary = dynamic_cast<const MultiBinary*>(space.get())) {
+    std::vector<int64_t> shape{n};
+    for (int64_t size : binary->shape()) shape.push_back(size);
+    return std::make_shared<MultiBinary>(shape);
+  }
+  return nullptr;
+}
+
 VectorEnv::VectorEnv(std::vector<std::shared_ptr<Env>> envs) : envs_(std::move(envs)) {
   EMBER_CHECK_VALUE(!envs_.empty(), "[VectorEnv] expected at least one env; received none");
   for (const auto& env : envs_) {
     EMBER_CHECK_VALUE(env != nullptr, "[VectorEnv] expected envs; received a null env");
   }
+  observation_space_ = batch_space(single_observation_space(), num_envs());
+  action_space_ = batch_space(single_action_space(), num_envs());
   const std::shared_ptr<Space> space = single_observation_space();
   std::vector<int64_t> shape{num_envs()};
   for (int64_t size : space->shape()) shape.push_back(size);

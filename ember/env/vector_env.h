@@ -31,6 +31,11 @@ struct VectorStepResult {
   std::vector<Info> infos;
 };
 
+// Gymnasium's batch_space: the space of n stacked samples (Box: bounds repeated; Discrete:
+// MultiDiscrete; MultiBinary: a leading dimension n); null for the spaces without one here
+// (MultiDiscrete, Tuple, Dict).
+std::shared_ptr<Space> batch_space(const std::shared_ptr<Space>& space, int64_t n);
+
 class VectorEnv {
  public:
   explicit VectorEnv(std::vector<std::shared_ptr<Env>> envs);
@@ -50,6 +55,9 @@ class VectorEnv {
   int64_t num_envs() const { return static_cast<int64_t>(envs_.size()); }
   std::shared_ptr<Space> single_observation_space() const { return envs_[0]->observation_space(); }
   std::shared_ptr<Space> single_action_space() const { return envs_[0]->action_space(); }
+  // The batched spaces (batch_space of the single ones; null where there is none).
+  std::shared_ptr<Space> observation_space() const { return observation_space_; }
+  std::shared_ptr<Space> action_space() const { return action_space_; }
   const std::vector<std::shared_ptr<Env>>& envs() const { return envs_; }
 
  protected:
@@ -61,6 +69,8 @@ class VectorEnv {
   void step_one(int64_t index, const Tensor& action);
 
   std::vector<std::shared_ptr<Env>> envs_;
+  std::shared_ptr<Space> observation_space_;
+  std::shared_ptr<Space> action_space_;
   Tensor observations_;
   Tensor rewards_;
   Tensor terminations_;

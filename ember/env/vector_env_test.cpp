@@ -55,6 +55,15 @@ TEST(AsyncVectorEnv, AutoresetsOnTheNextStep) {
   EXPECT_THROW(env.step(ones({2}, TensorOptions().dtype(kInt64))), RuntimeError);
 }
 
+TEST(VectorEnv, BatchesTheSpaces) {
+  SyncVectorEnv env(counting_envs(3));
+  EXPECT_EQ(env.observation_space()->shape(), (std::vector<int64_t>{3, 2}));
+  const auto& actions = dynamic_cast<const MultiDiscrete&>(*env.action_space());
+  EXPECT_EQ(actions.nvec(), (std::vector<int64_t>{2, 2, 2}));
+  EXPECT_EQ(batch_space(std::make_shared<MultiBinary>(std::vector<int64_t>{4}), 2)->shape(),
+            (std::vector<int64_t>{2, 4}));
+}
+
 TEST(VectorEnv, RejectsBadActionsAndSeeds) {
   SyncVectorEnv env(counting_envs(2));
   env.reset();

@@ -94,7 +94,11 @@ void init_env_vector(nb::module_& module) {
       .def_prop_ro("single_observation_space", &VectorEnv::single_observation_space,
                    "One env's observation space.")
       .def_prop_ro("single_action_space", &VectorEnv::single_action_space,
-                   "One env's action space.");
+                   "One env's action space.")
+      .def_prop_ro("observation_space", &VectorEnv::observation_space,
+                   "The batched observation space (Gymnasium's batch_space), or None.")
+      .def_prop_ro("action_space", &VectorEnv::action_space,
+                   "The batched action space (Gymnasium's batch_space), or None.");
 
   nb::class_<env::SyncVectorEnv, VectorEnv>(env, "SyncVectorEnv",
                                             "Steps the envs one after another in C++.")

@@ -95,6 +95,21 @@ def test_vector_env_runs_python_envs():
         env.close()
 
 
+def test_vector_spaces_match_gymnasiums_batch_space():
+    for env_id in ["CartPole-v1", "Pendulum-v1"]:
+        ours = envs.make_vec(env_id, num_envs=3)
+        theirs = gym.make_vec(env_id, num_envs=3, vectorization_mode="sync")
+        for space, gym_space in [(ours.observation_space, theirs.observation_space),
+                                 (ours.action_space, theirs.action_space)]:
+            assert space.shape == gym_space.shape
+            if hasattr(gym_space, "low"):
+                np.testing.assert_array_equal(space.low.numpy(), gym_space.low)
+            else:
+                np.testing.assert_array_equal(space.nvec.numpy(), gym_space.nvec)
+        assert ours.single_action_space.shape == theirs.single_action_space.shape
+        theirs.close()
+
+
 def test_vector_env_errors():
     env = vector.SyncVectorEnv([lambda: envs.make("CartPole-v1")] * 2)
     env.reset()
