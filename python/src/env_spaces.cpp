@@ -402,17 +402,24 @@ void init_env_spaces(nb::module_& env) {
       .def(
           "__init__",
           [](DictSpace* self, nb::handle spaces, nb::handle seed, nb::kwargs kwargs) {
-            DictSpace::Entries entries;
-            nb::dict items;
+            // A plain dict's keys are sorted (Gymnasium); an OrderedDict, a sequence of
+            // (key, space) pairs and keyword arguments keep their order.
+            nb::list pairs;
+            bool sort = spaces.is_none() || PyDict_CheckExact(spaces.ptr());
             if (!spaces.is_none()) {
-              for (nb::handle key : spaces) items[key] = spaces[key];
+              nb::object items = nb::hasattr(spaces, "items") ? nb::object(spaces.attr("items")())
+                                                              : nb::borrow(spaces);
+              for (nb::handle pair : items) pairs.append(nb::tuple(nb::borrow(pair)));
             }
-            for (auto [key, value] : kwargs) items[key] = value;
-            nb::list keys = nb::list(items.keys());
-            if (nb::isinstance<nb::dict>(spaces) || spaces.is_none()) keys.attr("sort")();
-            for (nb::handle key : keys) {
-              entries.emplace_back(nb::cast<std::string>(key),
-                                   nb::cast<std::shared_ptr<Space>>(items[key]));
+            for (auto [key, value] : kwargs) pairs.append(nb::make_tuple(key, value));
+            if (sort) pairs.attr("sort")();
+            DictSpace::Entries entries;
+            for (nb::handle pair : pairs) {
+              EMBER_CHECK_TYPE(nb::len(pair) == 2 && nb::isinstance<Space>(pair[1]),
+                               "[Dict] expected (key, space) pairs; received ",
+                               nb::cast<std::string>(nb::repr(pair)));
+              entries.emplace_back(nb::cast<std::string>(nb::str(pair[0])),
+                                   nb::cast<std::shared_ptr<Space>>(pair[1]));
             }
             new (self) DictSpace(std::move(entries));
             if (!seed.is_none()) seed_python(*self, seed);

@@ -118,3 +118,39 @@ def test_bad_actions_raise_value_errors_naming_the_env(gym_id, cls, kwargs, kind
             env.step(action)
     if kind == "box":  # out of bounds: clipped, as Gymnasium's continuous envs do
         env.step(ember.tensor([100.0]))
+
+
+def test_seeded_spaces_sample_what_gymnasiums_sample():
+    gs = gymnasium.spaces
+    pairs = [
+        (ember.env.spaces.Box(-1, 1, (2, 3), seed=11), gs.Box(-1, 1, (2, 3), seed=11)),
+        (ember.env.spaces.Box(0, 9, (5,), dtype=np.int64, seed=2),
+         gs.Box(0, 9, (5,), dtype=np.int64, seed=2)),
+        (ember.env.spaces.Discrete(6, start=3, seed=4), gs.Discrete(6, start=3, seed=4)),
+        (ember.env.spaces.MultiDiscrete([3, 9, 2], seed=8), gs.MultiDiscrete([3, 9, 2], seed=8)),
+        (ember.env.spaces.MultiBinary([3, 5], seed=1), gs.MultiBinary([3, 5], seed=1)),
+        (ember.env.spaces.Tuple([ember.env.spaces.Discrete(3), ember.env.spaces.Box(0, 1, (2,))],
+                                seed=5),
+         gs.Tuple([gs.Discrete(3), gs.Box(0, 1, (2,))], seed=5)),
+        (ember.env.spaces.Dict({"b": ember.env.spaces.Discrete(4),
+                                "a": ember.env.spaces.MultiBinary(3)}, seed=6),
+         gs.Dict({"b": gs.Discrete(4), "a": gs.MultiBinary(3)}, seed=6)),
+    ]
+
+    def plain(sample):
+        if isinstance(sample, tuple):
+            return tuple(plain(s) for s in sample)
+        if isinstance(sample, dict):
+            return {k: plain(v) for k, v in sample.items()}
+        return np.asarray(sample.numpy() if isinstance(sample, ember.Tensor) else sample).tolist()
+
+    for ours, theirs in pairs:
+        assert ours.shape == theirs.shape
+        for _ in range(10):
+            theirs_sample = theirs.sample()
+            if isinstance(theirs_sample, dict):
+                theirs_sample = dict(theirs_sample)
+            assert plain(ours.sample()) == plain(theirs_sample), repr(ours)
+    ordered = ember.env.spaces.Dict([("z", ember.env.spaces.Discrete(2)),
+                                     ("a", ember.env.spaces.Discrete(2))])
+    assert ordered.keys() == ["z", "a"]
