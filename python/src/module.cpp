@@ -10,6 +10,7 @@
 #include "ember/base/version.h"
 #include "ember/tensor/allocator.h"
 #include "env_bindings.h"
+#include "env_wrappers.h"
 #include "nn.h"
 #include "optim.h"
 #include "serialize.h"
@@ -155,4 +156,7 @@ NB_MODULE(_C, module) {
   init_streams(module);
   // ember.env's spaces and environments: ember._C._env (python/src/env*.cpp).
   init_env(module);
+  // ember.env's wrappers, registry and vector envs (python/src/env_wrappers.cpp, env_vector.cpp).
+  init_env_wrappers(module);
+  init_env_vector(module);
 }

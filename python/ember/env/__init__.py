@@ -15,3 +15,26 @@ from ember._C._env import MountainCarEnv as MountainCarEnv
 from ember._C._env import NpRandom as NpRandom
 from ember._C._env import PendulumEnv as PendulumEnv
 from ember.env import spaces as spaces
+
+# The registry, wrappers, vector environments and the Gymnasium adapter (h-envwrap).
+from ember.env import vector as vector
+from ember.env import wrappers as wrappers
+from ember.env.registration import make as make
+from ember.env.registration import register as register
+from ember.env.registration import registry as registry
+from ember.env.registration import spec as spec
+from ember.env.vector import make_vec as make_vec
+
+
+def from_gymnasium(gym_env):
+    """Any gymnasium.Env as an ember Env with tensor observations (needs gymnasium)."""
+    from ember.env.gymnasium_adapter import from_gymnasium as adapt
+
+    return adapt(gym_env)
+
+
+def register_gymnasium(prefix="ember/"):
+    """Registers ember's environments into Gymnasium as ``prefix + id`` (needs gymnasium)."""
+    from ember.env.gymnasium_adapter import register_gymnasium as register_all
+
+    return register_all(prefix)
