@@ -40,5 +40,14 @@ from ember.distributions.transforms import StickBreakingTransform as StickBreaki
 from ember.distributions.transforms import TanhTransform as TanhTransform
 from ember.distributions.transforms import Transform as Transform
 from ember.distributions.uniform import Uniform as Uniform
+
 # h-dist2's distributions (MultivariateNormal, Beta, Gamma, Dirichlet, Poisson, Binomial) are
 # imported below this line.
+# isort: split
+from ember.distributions import kl_extra as kl_extra
+from ember.distributions.beta import Beta as Beta
+from ember.distributions.binomial import Binomial as Binomial
+from ember.distributions.dirichlet import Dirichlet as Dirichlet
+from ember.distributions.gamma import Gamma as Gamma
+from ember.distributions.multivariate_normal import MultivariateNormal as MultivariateNormal
+from ember.distributions.poisson import Poisson as Poisson
