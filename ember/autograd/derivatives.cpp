@@ -33,6 +33,7 @@
 #include "ember/ops/primitives_nn_conv.h"
 #include "ember/ops/primitives_nn_interp.h"
 #include "ember/ops/primitives_shape.h"
+#include "ember/ops/random.h"
 #include "ember/ops/shape.h"
 
 namespace ember::autograd {
@@ -223,6 +224,11 @@ constexpr SaveMask saves(PrimitiveKind kind) {
     case PrimitiveKind::RnnLayer:  // every input (the composite recomputes) and the workspace
       return SaveMask{0x7F} | kSaveOutputs;
     case PrimitiveKind::RnnLayerBackward:
+      return 0;
+    case PrimitiveKind::StandardGamma:  // alpha and the sample
+      return kInput0 | kSaveOutputs;
+    case PrimitiveKind::StandardGammaGrad:
+    case PrimitiveKind::Binomial:
       return 0;
     case PrimitiveKind::Unary:
     case PrimitiveKind::Binary:
@@ -790,6 +796,11 @@ bool is_differentiable(const Primitive& primitive) {
       return true;
     case PrimitiveKind::RnnLayerBackward:
       return false;
+    case PrimitiveKind::StandardGamma:
+      return true;
+    case PrimitiveKind::StandardGammaGrad:
+    case PrimitiveKind::Binomial:
+      return false;
     case PrimitiveKind::Binary:
       return is_differentiable(type_rule(static_cast<const BinaryPrimitive&>(primitive).op()));
     case PrimitiveKind::Reduce: {
@@ -869,6 +880,10 @@ SaveMask saved_for_backward(const Primitive& primitive, SaveMask needs) {
     case PrimitiveKind::RnnLayerBackward:
     case PrimitiveKind::ScaledDotProductAttention:
     case PrimitiveKind::ScaledDotProductAttentionBackward:
+      return saves(primitive.kind());
+    case PrimitiveKind::StandardGamma:
+    case PrimitiveKind::StandardGammaGrad:
+    case PrimitiveKind::Binomial:
       return saves(primitive.kind());
     case PrimitiveKind::Pool:
       return static_cast<const Pool&>(primitive).mode() == PoolMode::Max ? saves(primitive.kind())
@@ -1099,6 +1114,13 @@ TensorList vjp(const Primitive& primitive, const BackwardContext& c) {
     }
     case PrimitiveKind::ScaledDotProductAttentionBackward:
     case PrimitiveKind::RnnLayerBackward:
+      break;
+    case PrimitiveKind::StandardGamma: {
+      const auto saved = saved_for<PrimitiveKind::StandardGamma>(c, primitive.kind());
+      return {grad * _standard_gamma_grad(saved.input<0>(), saved.output<0>())};
+    }
+    case PrimitiveKind::StandardGammaGrad:
+    case PrimitiveKind::Binomial:
       break;
     case PrimitiveKind::Fill:
     case PrimitiveKind::Range:

@@ -80,6 +80,10 @@ enum class PrimitiveKind : uint8_t {
   // rnn
   RnnLayer,
   RnnLayerBackward,
+  // sampling (standard gamma with its implicit gradient, binomial)
+  StandardGamma,
+  StandardGammaGrad,
+  Binomial,
 };
 
 class Primitive {

@@ -14,6 +14,7 @@
 #include "ember/ops/inplace.h"
 #include "ember/ops/ops.h"
 #include "ember/ops/primitives.h"
+#include "ember/ops/primitives_sampling.h"
 
 namespace ember {
 namespace {
@@ -403,6 +404,72 @@ Tensor poisson(const Tensor& rates, std::optional<Generator> generator) {
     run(RandomFill(Distribution::Poisson, 0.0, 0.0, state), {values}, {result});
   }
   return result.to(rates.dtype());
+}
+
+namespace {
+
+// The float64 values of a floating tensor of sampler parameters, each checked by `valid`.
+template <class Valid>
+Tensor checked_parameters(const Tensor& x, std::string_view op, std::string_view name,
+                          std::string_view expected, const Valid& valid) {
+  EMBER_CHECK(is_floating_point(x.dtype()), "[", op, "] expects a floating point tensor of ", name,
+              "; got ", x.dtype());
+  const Tensor values = float64_values(x);
+  const double* v = values.data_ptr<double>();
+  for (int64_t i = 0; i < values.numel(); ++i) {
+    EMBER_CHECK(valid(v[i]), "[", op, "] expects ", name, " ", expected, "; got ", v[i],
+                " in a tensor of shape ", x.shape());
+  }
+  return values;
+}
+
+}  // namespace
+
+Tensor _standard_gamma(const Tensor& alpha, std::optional<Generator> generator) {
+  checked_parameters(alpha, "_standard_gamma", "alpha", "finite and > 0",
+                     [](double a) { return std::isfinite(a) && a > 0; });
+  // Through a float64 copy that keeps alpha's history, so the gradient reaches alpha.
+  const Tensor alpha64 = alpha.to(kFloat64).contiguous();
+  Tensor sample = empty(alpha.shape(), kFloat64);
+  const PhiloxState state = chosen(generator, "_standard_gamma").take(sample.numel());
+  run_unless_empty(StandardGamma(state), {alpha64}, {sample});
+  return sample.to(alpha.dtype());
+}
+
+Tensor _standard_gamma_grad(const Tensor& alpha, const Tensor& x) {
+  EMBER_CHECK(is_floating_point(alpha.dtype()) && is_floating_point(x.dtype()),
+              "[_standard_gamma_grad] expects floating point alpha and x; got ", alpha.dtype(),
+              " and ", x.dtype());
+  const Shape shape = broadcast_shapes(alpha.shape(), x.shape(), "_standard_gamma_grad");
+  Tensor grad = empty(shape, kFloat64);
+  run_unless_empty(StandardGammaGrad(),
+                   {float64_values(alpha.expand(shape)), float64_values(x.expand(shape))}, {grad});
+  return grad.to(result_type(alpha, x));
+}
+
+Tensor _sample_dirichlet(const Tensor& alpha, std::optional<Generator> generator) {
+  EMBER_CHECK(alpha.dim() >= 1,
+              "[_sample_dirichlet] expects alpha with at least one dim; got "
+              "shape ",
+              alpha.shape());
+  const Tensor gammas = _standard_gamma(alpha, generator);
+  return div(gammas, gammas.sum({-1}, true));
+}
+
+Tensor binomial(const Tensor& count, const Tensor& prob, std::optional<Generator> generator) {
+  const Shape shape = broadcast_shapes(count.shape(), prob.shape(), "binomial");
+  const Tensor counts =
+      checked_parameters(count, "binomial", "count", "integral and >= 0",
+                         [](double c) { return std::isfinite(c) && c >= 0 && c == std::trunc(c); });
+  const Tensor probs = checked_parameters(prob, "binomial", "prob", "in [0, 1]",
+                                          [](double p) { return p >= 0 && p <= 1; });
+  Tensor result = empty(shape, kFloat64);
+  if (result.numel() > 0) {
+    const PhiloxState state = chosen(generator, "binomial").take(result.numel());
+    run(Binomial(state), {counts.expand(shape).contiguous(), probs.expand(shape).contiguous()},
+        {result});
+  }
+  return result.to(result_type(count, prob));
 }
 
 // ---------------------------------------------------------------- in-place fills

@@ -45,5 +45,17 @@ Tensor multinomial(const Tensor& probabilities, int64_t num_samples, bool replac
                    std::optional<Generator> generator = std::nullopt);
 // Samples of Poisson(rates), in rates' dtype.
 Tensor poisson(const Tensor& rates, std::optional<Generator> generator = std::nullopt);
+// Samples of Gamma(alpha, 1) in alpha's dtype (alpha finite and > 0). Differentiable w.r.t. alpha
+// by implicit reparameterisation: d sample / d alpha = _standard_gamma_grad(alpha, sample).
+Tensor _standard_gamma(const Tensor& alpha, std::optional<Generator> generator = std::nullopt);
+// d x / d alpha of x ~ Gamma(alpha, 1) at fixed CDF value (not differentiable itself).
+Tensor _standard_gamma_grad(const Tensor& alpha, const Tensor& x);
+// Samples of Dirichlet(alpha) over the last dim: standard gammas over their sum, so the gradient
+// flows through _standard_gamma's.
+Tensor _sample_dirichlet(const Tensor& alpha, std::optional<Generator> generator = std::nullopt);
+// Samples of Binomial(count, prob), count and prob broadcast together (count integral >= 0,
+// prob in [0, 1]); the result has their floating result type.
+Tensor binomial(const Tensor& count, const Tensor& prob,
+                std::optional<Generator> generator = std::nullopt);
 
 }  // namespace ember

@@ -52,6 +52,8 @@ std::vector<std::pair<std::string, std::function<Tensor(Generator&)>>> samplers(
       {"cauchy_", [=](Generator& g) { return empty({n}).cauchy_(0, 1, g); }},
       {"random_", [=](Generator& g) { return empty({n}, kInt32).random_(g); }},
       {"uniform_", [=](Generator& g) { return empty({n}, kFloat16).uniform_(-1, 1, g); }},
+      {"_standard_gamma", [=](Generator& g) { return _standard_gamma(full({n}, 0.5), g); }},
+      {"binomial", [=](Generator& g) { return binomial(full({n}, 40.0), full({n}, 0.3), g); }},
   };
 }
 

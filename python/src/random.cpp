@@ -301,6 +301,22 @@ void init_factories(nb::module_& module) {
   module.def("poisson", &ember::poisson, nb::arg("input"), nb::arg("generator") = nb::none(),
              nb::sig("def poisson(input, generator=None) -> Tensor"),
              "Samples of Poisson(input), elementwise rates.");
+  module.def("_standard_gamma", &ember::_standard_gamma, nb::arg("input"),
+             nb::arg("generator") = nb::none(),
+             nb::sig("def _standard_gamma(input, generator=None) -> Tensor"),
+             "Samples of Gamma(input, 1), differentiable w.r.t. input (implicit "
+             "reparameterisation).");
+  module.def("_standard_gamma_grad", &ember::_standard_gamma_grad, nb::arg("input"),
+             nb::arg("output"), nb::sig("def _standard_gamma_grad(input, output) -> Tensor"),
+             "d output / d input of output ~ Gamma(input, 1) at a fixed CDF value.");
+  module.def("_sample_dirichlet", &ember::_sample_dirichlet, nb::arg("input"),
+             nb::arg("generator") = nb::none(),
+             nb::sig("def _sample_dirichlet(input, generator=None) -> Tensor"),
+             "Samples of Dirichlet(input) over the last dim, differentiable w.r.t. input.");
+  module.def("binomial", &ember::binomial, nb::arg("count"), nb::arg("prob"),
+             nb::arg("generator") = nb::none(),
+             nb::sig("def binomial(count, prob, generator=None) -> Tensor"),
+             "Samples of Binomial(count, prob), count and prob broadcast together.");
 }
 
 void init_methods(nb::class_<Tensor>& tensor) {

@@ -1598,6 +1598,7 @@ OP_FAMILIES += ("nn_transformer",)
 OP_FAMILIES += ("attention",)
 OP_FAMILIES += ("rnn_packing",)
 OP_FAMILIES += ("rnn",)
+OP_FAMILIES += ("sampling",)
 for _family in OP_FAMILIES:
     add(*importlib.import_module(f"op_db_{_family}").ENTRIES)
 

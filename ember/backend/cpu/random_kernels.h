@@ -53,5 +53,20 @@ void poisson_f64(const double* rates, double* out, int64_t n, PhiloxState state)
 // uniform of element r * categories + c) in decreasing order (Efraimidis-Spirakis).
 void multinomial_f64(const double* weights, int64_t rows, int64_t categories, int64_t samples,
                      bool replacement, int64_t* out, PhiloxState state);
+// out[i] ~ Gamma(alpha[i], 1) for finite alpha > 0: Marsaglia and Tsang's squeeze (2000), with
+// alpha < 1 drawn as Gamma(alpha + 1) * u^(1 / alpha). Element i reads its own blocks as
+// poisson_f64 does. Results are at least the smallest normal double (never 0).
+void standard_gamma_f64(const double* alpha, double* out, int64_t n, PhiloxState state);
+// d x / d alpha of x ~ Gamma(alpha, 1) at fixed CDF value (implicit reparameterisation): the
+// derivative of the regularized lower incomplete gamma P(alpha, x) w.r.t. alpha over its density,
+// from the series P = sum_k x^(alpha+k) e^-x / Gamma(alpha+k+1), each term's derivative being
+// itself times (log x - digamma(alpha+k+1)); for alpha >= 1000 the Wilson-Hilferty cube-root
+// normal approximation at fixed normal score (relative error O(1/alpha)).
+void standard_gamma_grad_f64(const double* alpha, const double* x, double* out, int64_t n);
+// out[i] ~ Binomial(count[i], prob[i]) for integral count >= 0 and prob in [0, 1]: inversion
+// when count * min(p, 1-p) < 10, else Hormann's BTRS ("The generation of binomial random
+// variates", 1993). Element i reads its own blocks as poisson_f64 does.
+void binomial_f64(const double* count, const double* prob, double* out, int64_t n,
+                  PhiloxState state);
 
 }  // namespace ember::cpu
