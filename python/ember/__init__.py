@@ -135,7 +135,15 @@ from ember.serialization import save as save  # noqa: E402
 
 # isort: split
 # The packed-sequence ops (torch._pack_padded_sequence / torch._pad_packed_sequence).
-# ember.distributions (issue 13): PyTorch's torch.distributions.
-from ember import distributions as distributions  # noqa: E402
 from ember._C import _pack_padded_sequence as _pack_padded_sequence  # noqa: E402
 from ember._C import _pad_packed_sequence as _pad_packed_sequence  # noqa: E402
+
+# isort: split
+# The samplers behind Gamma, Beta and Dirichlet (torch._standard_gamma, torch._sample_dirichlet).
+from ember._C import _sample_dirichlet as _sample_dirichlet  # noqa: E402
+from ember._C import _standard_gamma as _standard_gamma  # noqa: E402
+from ember._C import _standard_gamma_grad as _standard_gamma_grad  # noqa: E402
+
+# isort: split
+# ember.distributions (issue 13): PyTorch's torch.distributions.
+from ember import distributions as distributions  # noqa: E402
