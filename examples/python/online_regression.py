@@ -9,7 +9,8 @@ StreamDataset and DataLoader in batches, each used for one Adam step as it arriv
 --report batches the example prints the mean loss of that window, the stream's lag (seconds
 from a record's receive to its consumption) and its counts of received and dropped records.
 It stops after --seconds or --records, whichever comes first. The C++ program
-examples/cpp/online_regression.cpp is the same over ember::data::streams.
+examples/cpp/online_regression.cpp trains the same network over ember::data::streams, fed by
+the in-process push API instead of a subprocess.
 
 Usage: python online_regression.py [--seconds 4] [--records 8000] [--rate 2000] [--batch 32]
 """
