@@ -103,3 +103,17 @@ def test_bad_use_is_a_typed_error():
         buffer.update_priorities(ember.tensor([3]), ember.tensor([1.0]))
     with pytest.raises(ValueError, match="alpha"):
         env.PrioritizedReplayBuffer(4, fields(), alpha=-1.0)
+
+
+def test_adds_a_vector_envs_step_as_one_batch():
+    vector = env.make_vec("CartPole-v1", num_envs=3, vectorization_mode="sync")
+    buffer = env.ReplayBuffer(8, env.transition_fields([4]))
+    obs, _ = vector.reset(seed=0)
+    actions = ember.ones(3, dtype=ember.int64)
+    next_obs, rewards, terminated, _, _ = vector.step(actions)
+    slots = buffer.add(obs=obs, action=actions, reward=rewards, next_obs=next_obs, done=terminated)
+    assert slots == [0, 1, 2]
+    stored = buffer.gather(ember.tensor(slots))
+    assert ember.equal(stored["next_obs"], next_obs.float())
+    assert stored["reward"].tolist() == [1.0, 1.0, 1.0]
+    vector.close()
