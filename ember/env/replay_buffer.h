@@ -3,6 +3,7 @@
 // (capacity, *field shape); sampling draws indices with ember's Generator (reproducible under
 // ember::manual_seed) and gathers them with index_select into fresh tensors. Sampling is WITH
 // replacement, as in most RL libraries: a batch may be larger than size() and repeat items.
+// See docs/architecture.md, Note [replay buffers].
 #pragma once
 
 #include <cstdint>
