@@ -10,5 +10,7 @@ namespace nb = nanobind;
 
 void init_env_wrappers(nb::module_& module);
 void init_env_vector(nb::module_& module);
+// ember.env.ReplayBuffer and PrioritizedReplayBuffer (python/src/env_replay.cpp).
+void init_env_replay(nb::module_& module);
 
 }  // namespace ember::python

@@ -159,4 +159,6 @@ NB_MODULE(_C, module) {
   // ember.env's wrappers, registry and vector envs (python/src/env_wrappers.cpp, env_vector.cpp).
   init_env_wrappers(module);
   init_env_vector(module);
+  // ember.env's replay buffers (python/src/env_replay.cpp).
+  init_env_replay(module);
 }

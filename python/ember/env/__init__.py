@@ -14,6 +14,11 @@ from ember._C._env import EnvSpec as EnvSpec
 from ember._C._env import MountainCarEnv as MountainCarEnv
 from ember._C._env import NpRandom as NpRandom
 from ember._C._env import PendulumEnv as PendulumEnv
+
+# Replay buffers for off-policy RL (h-replay).
+from ember._C._env import PrioritizedReplayBuffer as PrioritizedReplayBuffer
+from ember._C._env import ReplayBuffer as ReplayBuffer
+from ember._C._env import transition_fields as transition_fields
 from ember.env import spaces as spaces
 
 # The registry, wrappers, vector environments and the Gymnasium adapter (h-envwrap).
