@@ -94,8 +94,9 @@ void forward_steps(const RnnLayerShape& op, const ForwardArgs<T>& a) {
   const int64_t batch = a.batch, out = a.out, gates = a.gates, width = a.width;
   const int64_t hidden = gates / rnn_gate_count(op.cell_kind());
   T *output = a.output, *h = a.h, *ws = a.ws, *c = a.c;
-  std::memcpy(h, a.h0, sizeof(T) * batch * out);
-  if (lstm) std::memcpy(c, a.c0, sizeof(T) * batch * hidden);
+  // copy_n, not memcpy: an empty batch has null buffers.
+  std::copy_n(a.h0, batch * out, h);
+  if (lstm) std::copy_n(a.c0, batch * hidden, c);
   const WorkspaceLayout at = layout_of(op, hidden, out);
   const std::vector<int64_t>& sizes = op.batch_sizes();
   const std::vector<int64_t> offsets = offsets_of(sizes);
@@ -167,7 +168,7 @@ void forward_steps(const RnnLayerShape& op, const ForwardArgs<T>& a) {
       gemm<T>(false, true, rows, out, hidden, ws + first * width + at.h_raw, width, w_hr, hidden,
               T(0), output + first * out, out);
     }
-    std::memcpy(h, output + first * out, sizeof(T) * rows * out);
+    std::copy_n(output + first * out, rows * out, h);
   }
 }
 
@@ -189,8 +190,8 @@ void backward_steps(const RnnLayerShape& op, const BackwardArgs<T>& a) {
   const int64_t hidden = gates / rnn_gate_count(op.cell_kind());
   T *grad_igates = a.grad_igates, *dh = a.dh, *grad_w_hh = a.grad_w_hh, *grad_b_hh = a.grad_b_hh;
   T *dc = a.dc, *grad_w_hr = a.grad_w_hr;
-  std::memcpy(dh, a.grad_h_n, sizeof(T) * batch * out);
-  if (lstm) std::memcpy(dc, a.grad_c_n, sizeof(T) * batch * hidden);
+  std::copy_n(a.grad_h_n, batch * out, dh);
+  if (lstm) std::copy_n(a.grad_c_n, batch * hidden, dc);
   // GRU's n gate sees r (W_hn h + b_hn): its hidden-side gradient differs from the input side's.
   std::vector<T> grad_hgates_store(gru ? static_cast<size_t>(total * gates) : 0);
   T* grad_hgates = gru ? grad_hgates_store.data() : grad_igates;
