@@ -271,11 +271,17 @@ def test_early_break_leaves_no_child_processes():
 
 def test_keyboard_interrupt_leaves_no_child_processes():
     pids = []
-    with pytest.raises(KeyboardInterrupt):
-        for _ in DataLoader(Identity(40), batch_size=2, num_workers=2):
-            pids = [child.pid for child in multiprocessing.active_children()]
-            os.kill(os.getpid(), signal.SIGINT)
-            time.sleep(1)  # the interrupt arrives here, as a user's Ctrl-C would
+    # Python keeps SIGINT ignored when it starts that way (a job started with & by a shell
+    # without job control), so the test installs Python's own handler.
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            for _ in DataLoader(Identity(40), batch_size=2, num_workers=2):
+                pids = [child.pid for child in multiprocessing.active_children()]
+                os.kill(os.getpid(), signal.SIGINT)
+                time.sleep(1)  # the interrupt arrives here, as a user's Ctrl-C would
+    finally:
+        signal.signal(signal.SIGINT, previous)
     assert len(pids) == 2 and children_gone(pids)
 
 

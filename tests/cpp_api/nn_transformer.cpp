@@ -1,7 +1,7 @@
 // libtorch's attention and Transformer frontend as a libtorch program uses it: MultiheadAttention
 // and F::multi_head_attention_forward with their option structs, a TransformerEncoder built from
 // TransformerEncoderLayerOptions, a Transformer with a causal target mask, and a few Adam steps
-// that lower a copy-the-input loss.
+// that lower a copy-the-input loss, and a Transformer with a custom encoder (AnyModule).
 #include <ember/ember.h>
 
 #include <cmath>
@@ -58,5 +58,14 @@ int main() {
     (step == 0 ? first : last) = loss.item<double>();
   }
   CHECK(std::isfinite(last) && last < 0.5 * first);
+
+  // A custom encoder through AnyModule, as libtorch's TransformerOptions::custom_encoder.
+  torch::nn::TransformerEncoder custom_encoder(
+      torch::nn::TransformerEncoderOptions(torch::nn::TransformerEncoderLayerOptions(8, 2), 1));
+  torch::nn::Transformer with_custom(torch::nn::TransformerOptions(8, 2, 1, 1)
+                                         .custom_encoder(torch::nn::AnyModule(custom_encoder)));
+  CHECK(with_custom->encoder.ptr().get() == custom_encoder.ptr().get());
+  CHECK(with_custom->encoder.get<torch::nn::TransformerEncoderImpl>().layers->size() == 1);
+  CHECK(with_custom(src, tgt).sizes() == std::vector<int64_t>({4, 2, 8}));
   return 0;
 }

@@ -132,32 +132,38 @@ void TransformerImpl::reset() {
     return LayerNorm(
         LayerNormOptions({options.d_model()}).eps(options.layer_norm_eps()).bias(options.bias()));
   };
-  const TransformerEncoderLayer encoder_layer(
-      TransformerEncoderLayerOptions(options.d_model(), options.nhead())
-          .dim_feedforward(options.dim_feedforward())
-          .dropout(options.dropout())
-          .activation(options.activation())
-          .layer_norm_eps(options.layer_norm_eps())
-          .batch_first(options.batch_first())
-          .norm_first(options.norm_first())
-          .bias(options.bias()));
-  encoder = register_module(
-      "encoder",
-      TransformerEncoder(TransformerEncoderOptions(encoder_layer, options.num_encoder_layers())
-                             .norm(layer_norm())));
-  const TransformerDecoderLayer decoder_layer(
-      TransformerDecoderLayerOptions(options.d_model(), options.nhead())
-          .dim_feedforward(options.dim_feedforward())
-          .dropout(options.dropout())
-          .activation(options.activation())
-          .layer_norm_eps(options.layer_norm_eps())
-          .batch_first(options.batch_first())
-          .norm_first(options.norm_first())
-          .bias(options.bias()));
-  decoder = register_module(
-      "decoder",
-      TransformerDecoder(TransformerDecoderOptions(decoder_layer, options.num_decoder_layers())
-                             .norm(layer_norm())));
+  if (options.custom_encoder().is_empty()) {
+    const TransformerEncoderLayer encoder_layer(
+        TransformerEncoderLayerOptions(options.d_model(), options.nhead())
+            .dim_feedforward(options.dim_feedforward())
+            .dropout(options.dropout())
+            .activation(options.activation())
+            .layer_norm_eps(options.layer_norm_eps())
+            .batch_first(options.batch_first())
+            .norm_first(options.norm_first())
+            .bias(options.bias()));
+    encoder = AnyModule(TransformerEncoder(
+        TransformerEncoderOptions(encoder_layer, options.num_encoder_layers()).norm(layer_norm())));
+  } else {
+    encoder = options.custom_encoder();
+  }
+  register_module("encoder", encoder.ptr());
+  if (options.custom_decoder().is_empty()) {
+    const TransformerDecoderLayer decoder_layer(
+        TransformerDecoderLayerOptions(options.d_model(), options.nhead())
+            .dim_feedforward(options.dim_feedforward())
+            .dropout(options.dropout())
+            .activation(options.activation())
+            .layer_norm_eps(options.layer_norm_eps())
+            .batch_first(options.batch_first())
+            .norm_first(options.norm_first())
+            .bias(options.bias()));
+    decoder = AnyModule(TransformerDecoder(
+        TransformerDecoderOptions(decoder_layer, options.num_decoder_layers()).norm(layer_norm())));
+  } else {
+    decoder = options.custom_decoder();
+  }
+  register_module("decoder", decoder.ptr());
   reset_parameters();
 }
 
@@ -180,9 +186,9 @@ Tensor TransformerImpl::forward(const Tensor& src, const Tensor& tgt, const Tens
   EMBER_CHECK(src.size(-1) == options.d_model() && tgt.size(-1) == options.d_model(),
               "[Transformer] expected src and tgt with d_model = ", options.d_model(),
               " features; got shapes ", src.shape(), " and ", tgt.shape());
-  const Tensor memory = encoder->forward(src, src_mask, src_key_padding_mask);
-  return decoder->forward(tgt, memory, tgt_mask, memory_mask, tgt_key_padding_mask,
-                          memory_key_padding_mask);
+  const Tensor memory = encoder.forward<Tensor>(src, src_mask, src_key_padding_mask);
+  return decoder.forward<Tensor>(tgt, memory, tgt_mask, memory_mask, tgt_key_padding_mask,
+                                 memory_key_padding_mask);
 }
 
 Tensor TransformerImpl::generate_square_subsequent_mask(int64_t sz) {

@@ -2,7 +2,8 @@
 // Transformer (torch/nn/modules/transformer.h), composed as PyTorch's Python modules: `layers`
 // (a ModuleList of num_layers copies of the given layer, each starting from its parameters, as
 // PyTorch's deepcopy) then the optional `norm`; Transformer holds `encoder` and `decoder` with
-// final LayerNorms and re-initialises every parameter of two or more dims with xavier_uniform_.
+// final LayerNorms (or options' custom_encoder/custom_decoder) and re-initialises every parameter
+// of two or more dims with xavier_uniform_.
 #pragma once
 
 #include <optional>
@@ -10,6 +11,7 @@
 #include <vector>
 
 #include "ember/nn/module.h"
+#include "ember/nn/modules/any.h"
 #include "ember/nn/modules/container.h"
 #include "ember/nn/modules/transformer_layer.h"
 #include "ember/nn/options/transformer.h"
@@ -46,6 +48,10 @@ class TransformerEncoderImpl : public Module {
   TransformerEncoderOptions options;
   ModuleList layers = nullptr;
   LayerNorm norm = nullptr;
+
+ protected:
+  FORWARD_HAS_DEFAULT_ARGS({1, AnyValue(Tensor())}, {2, AnyValue(Tensor())},
+                           {3, AnyValue(std::optional<bool>())})
 };
 EMBER_MODULE(TransformerEncoder);
 
@@ -66,6 +72,11 @@ class TransformerDecoderImpl : public Module {
   TransformerDecoderOptions options;
   ModuleList layers = nullptr;
   LayerNorm norm = nullptr;
+
+ protected:
+  FORWARD_HAS_DEFAULT_ARGS({2, AnyValue(Tensor())}, {3, AnyValue(Tensor())},
+                           {4, AnyValue(Tensor())}, {5, AnyValue(Tensor())},
+                           {6, AnyValue(std::optional<bool>())}, {7, AnyValue(false)})
 };
 EMBER_MODULE(TransformerDecoder);
 
@@ -85,8 +96,10 @@ class TransformerImpl : public Module {
   void pretty_print(std::ostream& stream) const override;
 
   TransformerOptions options;
-  TransformerEncoder encoder = nullptr;
-  TransformerDecoder decoder = nullptr;
+  // As libtorch's: the built TransformerEncoder/TransformerDecoder or options' custom ones
+  // (encoder.get<TransformerEncoderImpl>() reaches the built one).
+  AnyModule encoder;
+  AnyModule decoder;
 };
 EMBER_MODULE(Transformer);
 

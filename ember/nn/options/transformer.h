@@ -9,6 +9,7 @@
 #include <variant>
 
 #include "ember/nn/arg.h"
+#include "ember/nn/modules/any.h"
 #include "ember/ops/nn_init.h"
 #include "ember/tensor/tensor.h"
 
@@ -135,6 +136,11 @@ struct TransformerOptions {
   EMBER_ARG(bool, norm_first) = false;
   // PyTorch's bias: false drops the biases of the attention, both Linears and the LayerNorms.
   EMBER_ARG(bool, bias) = true;
+  // Used instead of the built encoder and decoder when given; called as forward(src, src_mask,
+  // src_key_padding_mask) and forward(tgt, memory, tgt_mask, memory_mask, tgt_key_padding_mask,
+  // memory_key_padding_mask).
+  EMBER_ARG(AnyModule, custom_encoder);
+  EMBER_ARG(AnyModule, custom_decoder);
 };
 
 }  // namespace ember::nn
