@@ -5,6 +5,7 @@
 #include <nanobind/stl/shared_ptr.h>
 #include <nanobind/stl/vector.h>
 
+#include <algorithm>
 #include <optional>
 #include <vector>
 
@@ -20,8 +21,13 @@ using env::VectorEnv;
 
 namespace {
 
+// One dict per env, or an empty list when no env's info has an entry (Gymnasium's vector info is
+// then {}), which spares a step of many envs building and merging empty dicts.
 nb::list infos_to_python(const std::vector<env::Info>& infos) {
   nb::list out;
+  const bool any = std::any_of(infos.begin(), infos.end(),
+                               [](const env::Info& info) { return !info.empty(); });
+  if (!any) return out;
   for (const env::Info& info : infos) out.append(info_to_python(info));
   return out;
 }
@@ -65,8 +71,8 @@ void init_env_vector(nb::module_& module) {
           },
           nb::kw_only(), nb::arg("seed") = nb::none(), nb::arg("options") = nb::none(),
           nb::sig("def reset(self, *, seed=None, options=None) -> tuple"),
-          "Resets every env: (observations (N, ...), per-env infos). An int seed seeds env i "
-          "with seed + i.")
+          "Resets every env: (observations (N, ...), per-env infos, [] when all are empty). An int "
+          "seed seeds env i with seed + i.")
       .def(
           "step",
           [](VectorEnv& self, nb::handle actions) {
@@ -81,7 +87,7 @@ void init_env_vector(nb::module_& module) {
           },
           nb::arg("actions"), nb::sig("def step(self, actions) -> tuple"),
           "Steps every env (row i of actions to env i): (observations, rewards, terminations, "
-          "truncations, per-env infos); tensors reused by the next call.")
+          "truncations, per-env infos, [] when all are empty); tensors reused by the next call.")
       .def(
           "close",
           [](VectorEnv& self) {
@@ -91,6 +97,9 @@ void init_env_vector(nb::module_& module) {
           nb::sig("def close(self) -> None"), "Closes every env (and stops the workers).")
       .def_prop_ro("num_envs", &VectorEnv::num_envs, "The number of envs.")
       .def_prop_ro("envs", &VectorEnv::envs, "The envs.")
+      .def_prop_ro("batched", &VectorEnv::batched,
+                   "Whether step runs one batched loop over the envs' states (a SyncVectorEnv of "
+                   "one built-in env, each as make() builds it).")
       .def_prop_ro("single_observation_space", &VectorEnv::single_observation_space,
                    "One env's observation space.")
       .def_prop_ro("single_action_space", &VectorEnv::single_action_space,
