@@ -25,8 +25,8 @@ namespace {
 // then {}), which spares a step of many envs building and merging empty dicts.
 nb::list infos_to_python(const std::vector<env::Info>& infos) {
   nb::list out;
-  const bool any = std::any_of(infos.begin(), infos.end(),
-                               [](const env::Info& info) { return !info.empty(); });
+  const bool any =
+      std::any_of(infos.begin(), infos.end(), [](const env::Info& info) { return !info.empty(); });
   if (!any) return out;
   for (const env::Info& info : infos) out.append(info_to_python(info));
   return out;
