@@ -2,7 +2,7 @@
 
 #include <typeinfo>
 
-#include "ember/env/builtin/cart_pole_batch.h"
+#include "ember/env/builtin/batched_envs.h"
 #include "ember/env/wrappers.h"
 
 namespace ember::env {
@@ -17,7 +17,7 @@ WithoutTimeLimit without_time_limit(Env& env) {
 }
 
 std::unique_ptr<BatchedEnvs> make_batched_envs(const std::vector<std::shared_ptr<Env>>& envs) {
-  return make_cart_pole_batch(envs);
+  return make_builtin_batch(envs);
 }
 
 }  // namespace ember::env
