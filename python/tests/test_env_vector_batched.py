@@ -70,6 +70,58 @@ def test_batched_step_matches_the_generic_path():
         assert env.elapsed_steps == other.env.elapsed_steps
 
 
+@pytest.mark.parametrize("id, make_actions", [
+    ("MountainCar-v0", lambda rng: rng.integers(0, 3, NUM_ENVS)),
+    ("Acrobot-v1", lambda rng: rng.integers(0, 3, NUM_ENVS)),
+    ("Pendulum-v1", lambda rng: rng.uniform(-3, 3, (NUM_ENVS, 1)).astype(np.float32)),
+    ("Pendulum-v1", lambda rng: rng.uniform(-3, 3, (NUM_ENVS, 1))),
+    ("MountainCarContinuous-v0",
+     lambda rng: rng.uniform(-1.5, 1.5, (NUM_ENVS, 1)).astype(np.float32)),
+    ("MountainCarContinuous-v0", lambda rng: rng.uniform(-1.5, 1.5, (NUM_ENVS, 1))),
+])
+def test_every_builtin_env_matches_gymnasium(id, make_actions):
+    ours = envs.make_vec(id, num_envs=NUM_ENVS, max_episode_steps=60)
+    assert ours.batched
+    theirs = gym.vector.SyncVectorEnv([lambda: gym.make(id, max_episode_steps=60)] * NUM_ENVS)
+    ours.reset(seed=SEEDS)
+    theirs.reset(seed=SEEDS)
+    rng = np.random.default_rng(2)
+    truncated = 0
+    for _ in range(1000):
+        actions = make_actions(rng)
+        observations, rewards, terminations, truncations, infos = ours.step(actions)
+        other = theirs.step(actions)
+        if id == "Acrobot-v1":
+            # Gymnasium's reset observation takes numpy's own float32 cos and sin of its float32
+            # initial state, which ember's Acrobot (batched or not) rounds from float64 instead:
+            # at most one float32 ulp apart (the states themselves are equal).
+            np.testing.assert_array_max_ulp(observations.numpy(), other[0], maxulp=1)
+        else:
+            np.testing.assert_array_equal(observations.numpy(), other[0])
+        np.testing.assert_array_equal(rewards.numpy(), other[1])
+        np.testing.assert_array_equal(terminations.numpy(), other[2])
+        np.testing.assert_array_equal(truncations.numpy(), other[3])
+        assert infos == other[4] == {}
+        truncated += int(truncations.numpy().sum())
+    assert truncated > 100
+    theirs.close()
+
+
+@pytest.mark.parametrize("id", ["MountainCar-v0", "Acrobot-v1", "Pendulum-v1",
+                                "MountainCarContinuous-v0"])
+def test_every_builtin_env_matches_the_generic_path(id):
+    ours = envs.make_vec(id, num_envs=NUM_ENVS, max_episode_steps=40)
+    generic = envs.make_vec(id, num_envs=NUM_ENVS, max_episode_steps=40, wrappers=[Wrapper])
+    assert ours.batched and not generic.batched
+    ours.action_space.seed(4)
+    ours.reset(seed=SEEDS)
+    generic.reset(seed=SEEDS)
+    for _ in range(300):
+        actions = ours.action_space.sample()
+        for mine, theirs in zip(ours.step(actions)[:4], generic.step(actions)[:4]):
+            np.testing.assert_array_equal(mine.numpy(), theirs.numpy())
+
+
 def test_other_stacks_take_the_generic_path():
     stacked = envs.make_vec("CartPole-v1", num_envs=2, wrappers=[RecordEpisodeStatistics])
     assert not stacked.batched
