@@ -114,7 +114,9 @@ VectorStepResult VectorEnv::step(const Tensor& actions) {
     batched_->step(actions,
                    {observations_, rewards_.data_ptr<double>(), terminations_.data_ptr<bool>(),
                     truncations_.data_ptr<bool>(), autoreset_.data()});
-    for (Info& info : infos_) info.clear();
+    for (Info& info : infos_) {
+      if (!info.empty()) info.clear();
+    }
   } else {
     for_each_env([&](int64_t i) { step_one(i, actions.select(0, i)); });
   }

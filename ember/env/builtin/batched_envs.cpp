@@ -41,11 +41,17 @@ class CartPoleKernel {
   static constexpr bool kDiscrete = true;
 
   explicit CartPoleKernel(size_t n)
-      : x_(n), x_dot_(n), theta_(n), theta_dot_(n), steps_beyond_terminated_(n) {}
+      : x_(n),
+        x_dot_(n),
+        theta_(n),
+        theta_dot_(n),
+        steps_beyond_terminated_(n),
+        sutton_barto_reward_(n) {}
 
   void load(size_t i, const CartPole& env) {
     set(i, env.state());
     steps_beyond_terminated_[i] = env.steps_beyond_terminated();
+    sutton_barto_reward_[i] = env.sutton_barto_reward();
   }
   void store(size_t i, CartPole& env) const {
     env.set_state({x_[i], x_dot_[i], theta_[i], theta_dot_[i]});
@@ -55,10 +61,11 @@ class CartPoleKernel {
     set(i, cart_pole::initial_state(env.np_random(), cart_pole::kResetLow, cart_pole::kResetHigh));
     steps_beyond_terminated_[i].reset();
   }
-  std::pair<double, bool> step(size_t i, const CartPole& env, const BatchAction& action) {
+  std::pair<double, bool> step(size_t i, const CartPole& /*env*/, const BatchAction& action) {
     bool terminated = cart_pole::advance(x_[i], x_dot_[i], theta_[i], theta_dot_[i], action.index);
-    return {cart_pole::reward(terminated, steps_beyond_terminated_[i], env.sutton_barto_reward()),
-            terminated};
+    return {
+        cart_pole::reward(terminated, steps_beyond_terminated_[i], sutton_barto_reward_[i] != 0),
+        terminated};
   }
   void observe(size_t i, float* out) const {
     out[0] = static_cast<float>(x_[i]);
@@ -77,6 +84,7 @@ class CartPoleKernel {
 
   std::vector<double> x_, x_dot_, theta_, theta_dot_;
   std::vector<std::optional<int64_t>> steps_beyond_terminated_;
+  std::vector<uint8_t> sutton_barto_reward_;
 };
 
 class MountainCarKernel {
@@ -189,6 +197,8 @@ class BuiltinBatch final : public BatchedEnvs {
     const Tensor values = checked_actions(actions);
     if (!holds_states_) load();
     const bool float32 = actions.dtype() == kFloat32;
+    const int64_t* indices = Kernel::kDiscrete ? values.data_ptr<int64_t>() : nullptr;
+    const double* box_values = Kernel::kDiscrete ? nullptr : values.data_ptr<double>();
     float* observation = outputs.observations.data_ptr<float>();
     for (size_t i = 0; i < envs_.size(); ++i) {
       double reward = 0.0;
@@ -200,9 +210,9 @@ class BuiltinBatch final : public BatchedEnvs {
       } else {
         BatchAction action;
         if constexpr (Kernel::kDiscrete) {
-          action.index = values.data_ptr<int64_t>()[i];
+          action.index = indices[i];
         } else {
-          action.value = values.data_ptr<double>()[i];
+          action.value = box_values[i];
           action.float32 = float32;
         }
         std::tie(reward, terminated) = kernel_.step(i, *envs_[i], action);
@@ -232,8 +242,9 @@ class BuiltinBatch final : public BatchedEnvs {
       const auto& space = static_cast<const Discrete&>(*envs_[0]->action_space());
       const bool integral = actions.dim() == 1 && is_integral(actions.dtype(), false);
       Tensor values = integral ? actions.to(kInt64).contiguous() : Tensor();
+      const int64_t* indices = integral ? values.data_ptr<int64_t>() : nullptr;
       for (size_t i = 0; i < envs_.size(); ++i) {
-        if (integral && space.contains(values.data_ptr<int64_t>()[i])) continue;
+        if (integral && space.contains(indices[i])) continue;
         check_action(*envs_[i], actions.select(0, static_cast<int64_t>(i)));
       }
       return values;
