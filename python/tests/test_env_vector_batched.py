@@ -171,3 +171,18 @@ def test_step_returns_the_same_tensors_and_empty_infos():
     assert result[0].data_ptr() == observations.data_ptr()
     assert result[1].dtype == ember.float64 and result[2].dtype == ember.bool
     assert result[4] == {}
+
+
+def test_actions_of_any_numpy_dtype_and_layout_step_alike():
+    rng = np.random.default_rng(9)
+    rows = rng.integers(0, 2, (50, 8))
+    forms = [lambda row: ember.as_tensor(row), lambda row: row, lambda row: row.astype(np.int32),
+             lambda row: row.astype(np.uint8), lambda row: np.repeat(row, 2)[::2],
+             lambda row: row.tolist()]
+    results = []
+    for form in forms:
+        env = envs.make_vec("CartPole-v1", num_envs=8)
+        env.reset(seed=3)
+        results.append([env.step(form(row))[0].numpy().copy() for row in rows])
+    for result in results[1:]:
+        np.testing.assert_array_equal(np.stack(result), np.stack(results[0]))
