@@ -4,6 +4,7 @@
 // every env's own np_random, so the results are bit-identical to stepping the envs one by one.
 // Between steps the batch holds the states; VectorEnv releases them to the envs before the envs
 // are reset or handed out (VectorEnv::envs()).
+// See docs/architecture.md, Note [batched vector envs].
 #pragma once
 
 #include <cstdint>
