@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "ember/base/error.h"
+#include "ember/env/vector_batched.h"
 #include "ember/ops/ops.h"
 
 namespace ember::env {
@@ -48,6 +49,15 @@ VectorEnv::VectorEnv(std::vector<std::shared_ptr<Env>> envs) : envs_(std::move(e
   autoreset_.assign(envs_.size(), 0);
 }
 
+VectorEnv::~VectorEnv() = default;
+
+const std::vector<std::shared_ptr<Env>>& VectorEnv::envs() const {
+  if (batched_) batched_->release();
+  return envs_;
+}
+
+void VectorEnv::use_batched_step_if_possible() { batched_ = make_batched_envs(envs_); }
+
 void VectorEnv::reset_one(int64_t index, std::optional<uint64_t> seed, const Info& options) {
   ResetResult result = envs_[index]->reset(seed, options);
   observations_.select(0, index).copy_(result.observation);
@@ -87,6 +97,7 @@ VectorResetResult VectorEnv::reset(const std::vector<std::optional<uint64_t>>& s
   EMBER_CHECK(!closed_, "[VectorEnv.reset] expected an open vector env; it was closed");
   EMBER_CHECK_VALUE(seeds.size() == envs_.size(), "[VectorEnv.reset] expected ", envs_.size(),
                     " seeds (one per env); received ", seeds.size());
+  if (batched_) batched_->release();
   for_each_env([&](int64_t i) { reset_one(i, seeds[i], options); });
   std::fill(autoreset_.begin(), autoreset_.end(), 0);
   terminations_.zero_();
@@ -99,7 +110,16 @@ VectorStepResult VectorEnv::step(const Tensor& actions) {
   EMBER_CHECK_VALUE(actions.dim() >= 1 && actions.size(0) == num_envs(),
                     "[VectorEnv.step] expected actions of shape (", num_envs(),
                     ", ...), one row per env; received shape ", actions.sizes());
-  for_each_env([&](int64_t i) { step_one(i, actions.select(0, i)); });
+  if (batched_) {
+    batched_->step(actions,
+                   {observations_, rewards_.data_ptr<double>(), terminations_.data_ptr<bool>(),
+                    truncations_.data_ptr<bool>(), autoreset_.data()});
+    for (Info& info : infos_) {
+      if (!info.empty()) info.clear();
+    }
+  } else {
+    for_each_env([&](int64_t i) { step_one(i, actions.select(0, i)); });
+  }
   const bool* terminated = terminations_.data_ptr<bool>();
   const bool* truncated = truncations_.data_ptr<bool>();
   for (size_t i = 0; i < envs_.size(); ++i) autoreset_[i] = terminated[i] || truncated[i];
@@ -108,11 +128,14 @@ VectorStepResult VectorEnv::step(const Tensor& actions) {
 
 void VectorEnv::close() {
   if (closed_) return;
+  if (batched_) batched_->release();
   for (const auto& env : envs_) env->close();
   closed_ = true;
 }
 
-SyncVectorEnv::SyncVectorEnv(std::vector<std::shared_ptr<Env>> envs) : VectorEnv(std::move(envs)) {}
+SyncVectorEnv::SyncVectorEnv(std::vector<std::shared_ptr<Env>> envs) : VectorEnv(std::move(envs)) {
+  use_batched_step_if_possible();
+}
 
 void SyncVectorEnv::for_each_env(const std::function<void(int64_t)>& work) {
   for (int64_t i = 0; i < num_envs(); ++i) work(i);

@@ -18,6 +18,8 @@
 
 namespace ember::env {
 
+class BatchedEnvs;
+
 struct VectorResetResult {
   Tensor observations;      // (N, obs...)
   std::vector<Info> infos;  // one per env
@@ -39,7 +41,7 @@ std::shared_ptr<Space> batch_space(const std::shared_ptr<Space>& space, int64_t 
 class VectorEnv {
  public:
   explicit VectorEnv(std::vector<std::shared_ptr<Env>> envs);
-  virtual ~VectorEnv() = default;
+  virtual ~VectorEnv();
   VectorEnv(const VectorEnv&) = delete;
   VectorEnv& operator=(const VectorEnv&) = delete;
 
@@ -58,11 +60,17 @@ class VectorEnv {
   // The batched spaces (batch_space of the single ones; null where there is none).
   std::shared_ptr<Space> observation_space() const { return observation_space_; }
   std::shared_ptr<Space> action_space() const { return action_space_; }
-  const std::vector<std::shared_ptr<Env>>& envs() const { return envs_; }
+  // The envs, holding their current states (a batched step hands them back first).
+  const std::vector<std::shared_ptr<Env>>& envs() const;
+  // Whether step runs the batched loop (ember/env/vector_batched.h) instead of each env's step.
+  bool batched() const { return batched_ != nullptr; }
 
  protected:
   // Runs work(i) for every env index, in order or in parallel.
   virtual void for_each_env(const std::function<void(int64_t)>& work) = 0;
+  // Steps the envs in one batched loop from now on when they have one (one built-in env type,
+  // each bare or in a TimeLimit).
+  void use_batched_step_if_possible();
 
  private:
   void reset_one(int64_t index, std::optional<uint64_t> seed, const Info& options);
@@ -77,10 +85,13 @@ class VectorEnv {
   Tensor truncations_;
   std::vector<Info> infos_;
   std::vector<uint8_t> autoreset_;
+  // Mutable: envs() hands the batch's states back to the envs.
+  mutable std::unique_ptr<BatchedEnvs> batched_;
   bool closed_ = false;
 };
 
-// Steps the envs one after another on the calling thread.
+// Steps the envs one after another on the calling thread; envs that all are one built-in env
+// (each bare or in a TimeLimit, as make() builds them) step in one batched loop instead.
 class SyncVectorEnv : public VectorEnv {
  public:
   explicit SyncVectorEnv(std::vector<std::shared_ptr<Env>> envs);

@@ -51,6 +51,8 @@ class TimeLimit : public Wrapper {
   StepResult step(const Tensor& action) override;
   int64_t max_episode_steps() const { return max_episode_steps_; }
   int64_t elapsed_steps() const { return elapsed_steps_; }
+  // For a batched vector env handing its counter back (ember/env/vector_batched.h).
+  void set_elapsed_steps(int64_t steps) { elapsed_steps_ = steps; }
 
  private:
   int64_t max_episode_steps_;

@@ -47,7 +47,7 @@ Vector5 derivatives(const Vector5& s) {
 }
 
 // y + h * k, elementwise.
-Vector5 advance(const Vector5& y, double h, const Vector5& k) {
+Vector5 add_scaled(const Vector5& y, double h, const Vector5& k) {
   Vector5 out{};
   for (size_t i = 0; i < 5; ++i) out[i] = y[i] + h * k[i];
   return out;
@@ -69,19 +69,32 @@ Acrobot::Acrobot(AcrobotOptions options) : Env(std::move(options.render_mode)) {
   action_space_ = std::make_shared<Discrete>(3);
 }
 
+void Acrobot::observe(const std::array<double, 4>& state, float* out) {
+  out[0] = static_cast<float>(std::cos(state[0]));
+  out[1] = static_cast<float>(std::sin(state[0]));
+  out[2] = static_cast<float>(std::cos(state[1]));
+  out[3] = static_cast<float>(std::sin(state[1]));
+  out[4] = static_cast<float>(state[2]);
+  out[5] = static_cast<float>(state[3]);
+}
+
 Tensor Acrobot::observation() const {
-  std::array<float, 6> values{
-      static_cast<float>(std::cos(state_[0])), static_cast<float>(std::sin(state_[0])),
-      static_cast<float>(std::cos(state_[1])), static_cast<float>(std::sin(state_[1])),
-      static_cast<float>(state_[2]),           static_cast<float>(state_[3])};
+  std::array<float, 6> values{};
+  observe(state_, values.data());
   return from_blob_copy(values.data(), {6}, kFloat32);
+}
+
+std::array<double, 4> Acrobot::initial_state(const Info& options) {
+  auto [low, high] = reset_bounds(options, -0.1, 0.1, name());
+  // Gymnasium draws in float64 and keeps the initial state as float32.
+  std::array<double, 4> state{};
+  for (double& value : state) value = static_cast<float>(np_random().uniform(low, high));
+  return state;
 }
 
 ResetResult Acrobot::reset(std::optional<uint64_t> seed, const Info& options) {
   Env::reset(seed, options);
-  auto [low, high] = reset_bounds(options, -0.1, 0.1, name());
-  // Gymnasium draws in float64 and keeps the initial state as float32.
-  for (double& value : state_) value = static_cast<float>(np_random().uniform(low, high));
+  state_ = initial_state(options);
   has_state_ = true;
   return {observation(), {}};
 }
@@ -89,14 +102,19 @@ ResetResult Acrobot::reset(std::optional<uint64_t> seed, const Info& options) {
 StepResult Acrobot::step(const Tensor& action) {
   check_action(*this, action);
   EMBER_CHECK(has_state_, "[Acrobot.step] expected reset() before step()");
-  double torque = kTorques[static_cast<size_t>(action.item<int64_t>())];
-  Vector5 y0{state_[0], state_[1], state_[2], state_[3], torque};
+  bool terminated = advance(state_, action.item<int64_t>());
+  return {observation(), terminated ? 0.0 : -1.0, terminated, false, {}};
+}
+
+bool Acrobot::advance(std::array<double, 4>& state, int64_t action) {
+  double torque = kTorques[static_cast<size_t>(action)];
+  Vector5 y0{state[0], state[1], state[2], state[3], torque};
   // One RK4 step over [0, dt], as Gymnasium's rk4(derivs, y0, [0, dt]).
   double dt = kDt - 0, dt2 = dt / 2.0;
   Vector5 k1 = derivatives(y0);
-  Vector5 k2 = derivatives(advance(y0, dt2, k1));
-  Vector5 k3 = derivatives(advance(y0, dt2, k2));
-  Vector5 k4 = derivatives(advance(y0, dt, k3));
+  Vector5 k2 = derivatives(add_scaled(y0, dt2, k1));
+  Vector5 k3 = derivatives(add_scaled(y0, dt2, k2));
+  Vector5 k4 = derivatives(add_scaled(y0, dt, k3));
   std::array<double, 4> next{};
   for (size_t i = 0; i < 4; ++i) {
     next[i] = y0[i] + dt / 6.0 * (k1[i] + 2 * k2[i] + 2 * k3[i] + k4[i]);
@@ -105,9 +123,8 @@ StepResult Acrobot::step(const Tensor& action) {
   next[1] = wrap(next[1], -M_PI, M_PI);
   next[2] = std::min(std::max(next[2], -kMaxVel1), kMaxVel1);
   next[3] = std::min(std::max(next[3], -kMaxVel2), kMaxVel2);
-  state_ = next;
-  bool terminated = -std::cos(state_[0]) - std::cos(state_[1] + state_[0]) > 1.0;
-  return {observation(), terminated ? 0.0 : -1.0, terminated, false, {}};
+  state = next;
+  return -std::cos(state[0]) - std::cos(state[1] + state[0]) > 1.0;
 }
 
 std::optional<Tensor> Acrobot::render() {

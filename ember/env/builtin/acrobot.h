@@ -26,6 +26,15 @@ class Acrobot : public Env {
   std::string name() const override { return "Acrobot"; }
   // (theta1, theta2, dtheta1, dtheta2).
   const std::array<double, 4>& state() const { return state_; }
+  void set_state(const std::array<double, 4>& state) { state_ = state; }
+  bool has_state() const { return has_state_; }
+
+  // What reset draws from np_random under these options, what step does to a state (returning
+  // whether the free end rose above the bar) and the float32 observation: shared with the
+  // batched vector step.
+  std::array<double, 4> initial_state(const Info& options);
+  static bool advance(std::array<double, 4>& state, int64_t action);
+  static void observe(const std::array<double, 4>& state, float* out);
 
  private:
   Tensor observation() const;

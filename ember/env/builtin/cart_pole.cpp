@@ -6,24 +6,13 @@
 
 #include "ember/base/error.h"
 #include "ember/env/builtin/canvas.h"
+#include "ember/env/builtin/cart_pole_dynamics.h"
 #include "ember/env/builtin/reset_bounds.h"
 #include "ember/ops/ops.h"
 
 namespace ember::env {
-namespace {
 
-constexpr double kGravity = 9.8;
-constexpr double kMassCart = 1.0;
-constexpr double kMassPole = 0.1;
-constexpr double kTotalMass = kMassPole + kMassCart;
-constexpr double kLength = 0.5;  // half the pole's length
-constexpr double kPoleMassLength = kMassPole * kLength;
-constexpr double kForceMag = 10.0;
-constexpr double kTau = 0.02;
-const double kThetaThreshold = 12 * 2 * M_PI / 360;
-constexpr double kXThreshold = 2.4;
-
-}  // namespace
+using namespace cart_pole;
 
 CartPole::CartPole(CartPoleOptions options)
     : Env(std::move(options.render_mode)), sutton_barto_reward_(options.sutton_barto_reward) {
@@ -43,8 +32,8 @@ Tensor CartPole::observation() const {
 
 ResetResult CartPole::reset(std::optional<uint64_t> seed, const Info& options) {
   Env::reset(seed, options);
-  auto [low, high] = reset_bounds(options, -0.05, 0.05, "CartPole");
-  for (double& value : state_) value = np_random().uniform(low, high);
+  auto [low, high] = reset_bounds(options, kResetLow, kResetHigh, "CartPole");
+  state_ = initial_state(np_random(), low, high);
   has_state_ = true;
   steps_beyond_terminated_.reset();
   return {observation(), {}};
@@ -53,33 +42,10 @@ ResetResult CartPole::reset(std::optional<uint64_t> seed, const Info& options) {
 StepResult CartPole::step(const Tensor& action) {
   check_action(*this, action);
   EMBER_CHECK(has_state_, "[CartPole.step] expected reset() before step()");
-  auto [x, x_dot, theta, theta_dot] = state_;
-  double force = action.item<int64_t>() == 1 ? kForceMag : -kForceMag;
-  double costheta = std::cos(theta);
-  double sintheta = std::sin(theta);
-  double temp = (force + kPoleMassLength * (theta_dot * theta_dot) * sintheta) / kTotalMass;
-  double thetaacc = (kGravity * sintheta - costheta * temp) /
-                    (kLength * (4.0 / 3.0 - kMassPole * (costheta * costheta) / kTotalMass));
-  double xacc = temp - kPoleMassLength * thetaacc * costheta / kTotalMass;
-  x = x + kTau * x_dot;
-  x_dot = x_dot + kTau * xacc;
-  theta = theta + kTau * theta_dot;
-  theta_dot = theta_dot + kTau * thetaacc;
-  state_ = {x, x_dot, theta, theta_dot};
-
-  bool terminated =
-      x < -kXThreshold || x > kXThreshold || theta < -kThetaThreshold || theta > kThetaThreshold;
-  double reward;
-  if (!terminated) {
-    reward = sutton_barto_reward_ ? 0.0 : 1.0;
-  } else if (!steps_beyond_terminated_) {
-    steps_beyond_terminated_ = 0;
-    reward = sutton_barto_reward_ ? -1.0 : 1.0;
-  } else {
-    ++*steps_beyond_terminated_;
-    reward = sutton_barto_reward_ ? -1.0 : 0.0;
-  }
-  return {observation(), reward, terminated, false, {}};
+  auto& [x, x_dot, theta, theta_dot] = state_;
+  bool terminated = advance(x, x_dot, theta, theta_dot, action.item<int64_t>());
+  double step_reward = reward(terminated, steps_beyond_terminated_, sutton_barto_reward_);
+  return {observation(), step_reward, terminated, false, {}};
 }
 
 std::optional<Tensor> CartPole::render() {

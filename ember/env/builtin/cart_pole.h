@@ -28,6 +28,13 @@ class CartPole : public Env {
   // The float64 state (x, x_dot, theta, theta_dot).
   const std::array<double, 4>& state() const { return state_; }
   void set_state(const std::array<double, 4>& state) { state_ = state; }
+  bool has_state() const { return has_state_; }
+  bool sutton_barto_reward() const { return sutton_barto_reward_; }
+  // The steps taken after the episode terminated (none before it has).
+  const std::optional<int64_t>& steps_beyond_terminated() const { return steps_beyond_terminated_; }
+  void set_steps_beyond_terminated(std::optional<int64_t> steps) {
+    steps_beyond_terminated_ = steps;
+  }
 
  private:
   Tensor observation() const;

@@ -28,13 +28,25 @@ std::shared_ptr<Space> position_velocity_box() {
 }
 
 Tensor float32_observation(const std::array<double, 2>& state) {
-  std::array<float, 2> values{static_cast<float>(state[0]), static_cast<float>(state[1])};
+  std::array<float, 2> values{};
+  mountain_car_observation(state, values.data());
   return from_blob_copy(values.data(), {2}, kFloat32);
+}
+
+std::array<double, 2> initial_car_state(NpRandom& random, const Info& options,
+                                        const std::string& env) {
+  auto [low, high] = reset_bounds(options, -0.6, -0.4, env);
+  return {random.uniform(low, high), 0.0};
 }
 
 double hill_height(double x) { return std::sin(3 * x) * 0.45 + 0.55; }
 
 }  // namespace
+
+void mountain_car_observation(const std::array<double, 2>& state, float* out) {
+  out[0] = static_cast<float>(state[0]);
+  out[1] = static_cast<float>(state[1]);
+}
 
 Tensor render_mountain_car(double position, double goal_position) {
   constexpr int64_t kWidth = 600, kHeight = 400;
@@ -71,26 +83,33 @@ MountainCar::MountainCar(MountainCarOptions options)
   action_space_ = std::make_shared<Discrete>(3);
 }
 
+std::array<double, 2> MountainCar::initial_state(const Info& options) {
+  return initial_car_state(np_random(), options, name());
+}
+
 ResetResult MountainCar::reset(std::optional<uint64_t> seed, const Info& options) {
   Env::reset(seed, options);
-  auto [low, high] = reset_bounds(options, -0.6, -0.4, name());
-  state_ = {np_random().uniform(low, high), 0.0};
+  state_ = initial_state(options);
   has_state_ = true;
   return {float32_observation(state_), {}};
 }
 
-StepResult MountainCar::step(const Tensor& action) {
-  check_action(*this, action);
-  EMBER_CHECK(has_state_, "[MountainCar.step] expected reset() before step()");
-  auto [position, velocity] = state_;
-  auto push = static_cast<double>(action.item<int64_t>() - 1);
+bool MountainCar::advance(std::array<double, 2>& state, int64_t action) const {
+  auto [position, velocity] = state;
+  auto push = static_cast<double>(action - 1);
   velocity = velocity + (push * kForce + std::cos(3 * position) * (-kGravity));
   velocity = std::min(std::max(velocity, -kMaxSpeed), kMaxSpeed);
   position = position + velocity;
   position = std::min(std::max(position, kMinPosition), kMaxPosition);
   if (position == kMinPosition && velocity < 0) velocity = 0;
-  bool terminated = position >= kGoalPosition && velocity >= goal_velocity_;
-  state_ = {position, velocity};
+  state = {position, velocity};
+  return position >= kGoalPosition && velocity >= goal_velocity_;
+}
+
+StepResult MountainCar::step(const Tensor& action) {
+  check_action(*this, action);
+  EMBER_CHECK(has_state_, "[MountainCar.step] expected reset() before step()");
+  bool terminated = advance(state_, action.item<int64_t>());
   return {float32_observation(state_), -1.0, terminated, false, {}};
 }
 
@@ -105,10 +124,13 @@ MountainCarContinuous::MountainCarContinuous(MountainCarOptions options)
   action_space_ = std::make_shared<Box>(-1.0, 1.0, std::vector<int64_t>{1});
 }
 
+std::array<double, 2> MountainCarContinuous::initial_state(const Info& options) {
+  return initial_car_state(np_random(), options, name());
+}
+
 ResetResult MountainCarContinuous::reset(std::optional<uint64_t> seed, const Info& options) {
   Env::reset(seed, options);
-  auto [low, high] = reset_bounds(options, -0.6, -0.4, name());
-  state_ = {np_random().uniform(low, high), 0.0};
+  state_ = initial_state(options);
   state_is_float32_ = false;
   has_state_ = true;
   return {float32_observation(state_), {}};
@@ -117,10 +139,19 @@ ResetResult MountainCarContinuous::reset(std::optional<uint64_t> seed, const Inf
 StepResult MountainCarContinuous::step(const Tensor& action) {
   double action_value = box_action_values(*this, action)[0];
   EMBER_CHECK(has_state_, "[MountainCarContinuous.step] expected reset() before step()");
+  auto [reward, terminated] =
+      advance(state_, state_is_float32_, action_value, action.dtype() == kFloat32);
+  state_is_float32_ = true;
+  return {float32_observation(state_), reward, terminated, false, {}};
+}
+
+std::pair<double, bool> MountainCarContinuous::advance(std::array<double, 2>& state,
+                                                       bool state_is_float32, double action,
+                                                       bool float32_action) const {
   using S = NpScalar;
-  auto of_state = state_is_float32_ ? &S::float32 : &S::float64;
-  S position = of_state(state_[0]), velocity = of_state(state_[1]);
-  S force = action.dtype() == kFloat32 ? S::float32(action_value) : S::float64(action_value);
+  auto of_state = state_is_float32 ? &S::float32 : &S::float64;
+  S position = of_state(state[0]), velocity = of_state(state[1]);
+  S force = float32_action ? S::float32(action) : S::float64(action);
   // force = min(max(action[0], -1.0), 1.0): the action's own type unless clipped.
   if (S::python(-1.0) > force) force = S::python(-1.0);
   if (S::python(1.0) < force) force = S::python(1.0);
@@ -135,11 +166,10 @@ StepResult MountainCarContinuous::step(const Tensor& action) {
   bool terminated =
       position >= S::python(kContinuousGoalPosition) && velocity >= S::python(goal_velocity_);
   double reward = terminated ? 100.0 : 0.0;
-  reward -= library_pow(action_value, 2) * 0.1;
+  reward -= library_pow(action, 2) * 0.1;
   // Gymnasium stores the new state as float32.
-  state_ = {static_cast<float>(position.value()), static_cast<float>(velocity.value())};
-  state_is_float32_ = true;
-  return {float32_observation(state_), reward, terminated, false, {}};
+  state = {static_cast<float>(position.value()), static_cast<float>(velocity.value())};
+  return {reward, terminated};
 }
 
 std::optional<Tensor> MountainCarContinuous::render() {

@@ -38,19 +38,28 @@ Pendulum::Pendulum(PendulumOptions options) : Env(std::move(options.render_mode)
   action_space_ = std::make_shared<Box>(-kMaxTorque, kMaxTorque, std::vector<int64_t>{1});
 }
 
+void Pendulum::observe(const std::array<double, 2>& state, float* out) {
+  out[0] = static_cast<float>(std::cos(state[0]));
+  out[1] = static_cast<float>(std::sin(state[0]));
+  out[2] = static_cast<float>(state[1]);
+}
+
 Tensor Pendulum::observation() const {
-  std::array<float, 3> values{static_cast<float>(std::cos(state_[0])),
-                              static_cast<float>(std::sin(state_[0])),
-                              static_cast<float>(state_[1])};
+  std::array<float, 3> values{};
+  observe(state_, values.data());
   return from_blob_copy(values.data(), {3}, kFloat32);
+}
+
+std::array<double, 2> Pendulum::initial_state(const Info& options) {
+  double x = option_or(options, "x_init", M_PI);
+  double y = option_or(options, "y_init", 1.0);
+  double theta = np_random().uniform(-x, x);
+  return {theta, np_random().uniform(-y, y)};
 }
 
 ResetResult Pendulum::reset(std::optional<uint64_t> seed, const Info& options) {
   Env::reset(seed, options);
-  double x = option_or(options, "x_init", M_PI);
-  double y = option_or(options, "y_init", 1.0);
-  state_[0] = np_random().uniform(-x, x);
-  state_[1] = np_random().uniform(-y, y);
+  state_ = initial_state(options);
   has_state_ = true;
   return {observation(), {}};
 }
@@ -58,11 +67,16 @@ ResetResult Pendulum::reset(std::optional<uint64_t> seed, const Info& options) {
 StepResult Pendulum::step(const Tensor& action) {
   double action_value = box_action_values(*this, action)[0];
   EMBER_CHECK(has_state_, "[Pendulum.step] expected reset() before step()");
+  double reward = advance(state_, action_value, action.dtype() == kFloat32);
+  return {observation(), reward, false, false, {}};
+}
+
+double Pendulum::advance(std::array<double, 2>& state, double action, bool float32_action) const {
   using S = NpScalar;
-  auto [th, thdot] = state_;
+  auto [th, thdot] = state;
   // u = np.clip(u, -2, 2)[0] keeps the action's dtype: float32 actions compute in float32.
-  double clipped = std::min(std::max(action_value, -kMaxTorque), kMaxTorque);
-  S u = action.dtype() == kFloat32 ? S::float32(clipped) : S::float64(clipped);
+  double clipped = std::min(std::max(action, -kMaxTorque), kMaxTorque);
+  S u = float32_action ? S::float32(clipped) : S::float64(clipped);
   S costs = S::float64(library_pow(angle_normalize(th), 2) + 0.1 * library_pow(thdot, 2)) +
             S::python(0.001) * pow(u, 2);
   S acceleration = S::float64(3 * g_ / (2 * kLength) * std::sin(th)) +
@@ -70,8 +84,8 @@ StepResult Pendulum::step(const Tensor& action) {
   double newthdot = thdot + (acceleration * S::python(kDt)).value();
   newthdot = std::min(std::max(newthdot, -kMaxSpeed), kMaxSpeed);
   double newth = th + newthdot * kDt;
-  state_ = {newth, newthdot};
-  return {observation(), -costs.value(), false, false, {}};
+  state = {newth, newthdot};
+  return -costs.value();
 }
 
 std::optional<Tensor> Pendulum::render() {

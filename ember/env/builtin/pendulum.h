@@ -27,6 +27,16 @@ class Pendulum : public Env {
   std::string name() const override { return "Pendulum"; }
   // (theta, theta_dot).
   const std::array<double, 2>& state() const { return state_; }
+  void set_state(const std::array<double, 2>& state) { state_ = state; }
+  bool has_state() const { return has_state_; }
+
+  // What reset draws from np_random under these options, what step does to a state (given the
+  // torque's value and whether the action was float32, in which numpy then computes; returns
+  // the reward) and the float32 observation (cos, sin, theta_dot): shared with the batched
+  // vector step.
+  std::array<double, 2> initial_state(const Info& options);
+  double advance(std::array<double, 2>& state, double action, bool float32_action) const;
+  static void observe(const std::array<double, 2>& state, float* out);
 
  private:
   Tensor observation() const;
