@@ -54,6 +54,32 @@ class Walker(gymnasium.Env):
         return self.state.copy(), float(self.state.sum()), terminated, truncated, {"t": self.steps}
 
 
+class DictWalker(Walker):
+    """Walker with Dict observations (a Box, a Discrete and a Tuple inside), which only the
+    process AsyncVectorEnv vectorizes."""
+
+    def __init__(self, limit=5):
+        super().__init__(limit)
+        self.observation_space = gymnasium.spaces.Dict({
+            "position": gymnasium.spaces.Box(-np.inf, np.inf, (3,), np.float32),
+            "sign": gymnasium.spaces.Discrete(2),
+            "pair": gymnasium.spaces.Tuple((gymnasium.spaces.MultiBinary(2),
+                                            gymnasium.spaces.Discrete(7))),
+        })
+
+    def _observation(self, state):
+        return {"position": state, "sign": int(state[0] > 0),
+                "pair": (np.array([state[1] > 0, state[2] > 0], dtype=np.int8), self.steps)}
+
+    def reset(self, *, seed=None, options=None):
+        state, info = super().reset(seed=seed, options=options)
+        return self._observation(state), info
+
+    def step(self, action):
+        state, *rest = super().step(action)
+        return (self._observation(state), *rest)
+
+
 class Counter(ember.env.Env):
     """A user's ember env in Python: counts up from a seeded start, ends every 4 steps."""
 
@@ -84,8 +110,8 @@ class Counter(ember.env.Env):
         return 2 * x
 
 
-def run_steps(env, actions_list):
-    out = [env.reset(seed=11)]
+def run_steps(env, actions_list, seed=11):
+    out = [env.reset(seed=seed)]
     for actions in actions_list:
         env.step_async(actions)
         out.append(env.step_wait(timeout=WAIT))
@@ -274,3 +300,39 @@ def test_make_vec_async_runs_python_envs_on_processes():
             env.close(timeout=WAIT)
     finally:
         ember._C._env.unregister_env("test/Counter-v0")
+
+
+def assert_nested_equal(ours, theirs):
+    if isinstance(theirs, tuple):
+        assert isinstance(ours, tuple) and len(ours) == len(theirs)
+        for o, t in zip(ours, theirs):
+            assert_nested_equal(o, t)
+    elif isinstance(theirs, dict):
+        assert isinstance(ours, dict) and sorted(ours) == sorted(theirs)
+        for key in theirs:
+            assert_nested_equal(ours[key], theirs[key])
+    else:
+        np.testing.assert_array_equal(as_numpy(ours), theirs)
+
+
+@pytest.mark.parametrize("shared_memory", [True, False])
+def test_dict_and_tuple_observations_match_gymnasium(shared_memory):
+    rng = np.random.default_rng(1)
+    actions_list = [rng.integers(0, 3, size=2) for _ in range(12)]
+    gym_env = gymnasium.vector.AsyncVectorEnv([DictWalker] * 2)
+    env = vector.AsyncVectorEnv([DictWalker] * 2, shared_memory=shared_memory)
+    try:
+        assert isinstance(env.observation_space, ember.env.spaces.Dict)
+        expected = [gym_env.reset(seed=4)]
+        expected += [gym_env.step(actions) for actions in actions_list]
+        got = run_steps(env, [ember.tensor(a.tolist()) for a in actions_list], seed=4)
+        for want, have in zip(expected, got):
+            assert_nested_equal(have[0], want[0])
+            for w, h in zip(want[1:-1], have[1:-1]):
+                np.testing.assert_array_equal(as_numpy(h), w)
+        assert got[1][0]["pair"][0].dtype == ember.int8
+        assert got[1][0]["sign"].dtype == ember.int64
+        assert env.get_attr("limit") == (5, 5)  # call/get_attr reach the user's own env
+    finally:
+        gym_env.close()
+        env.close(timeout=WAIT)

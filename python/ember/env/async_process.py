@@ -3,9 +3,12 @@
 A Python env holds the GIL for its own methods, so threads cannot run several at once; here each
 env lives in its own process. Only the plumbing is Python: every worker runs its env inside a
 C++ SyncVectorEnv of one env, so resetting, stepping and the NEXT_STEP autoreset are the same
-C++ code as in SyncVectorEnv and the threaded AsyncVectorEnv. With ``shared_memory=True`` the
-workers write their observations straight into rows of one (num_envs, ...) tensor in a /dev/shm
-file that every process maps; otherwise observations travel through the pipes. An exception in a
+C++ code as in SyncVectorEnv and the threaded AsyncVectorEnv. The exception is an env with Tuple
+or Dict observations, which C++'s Env (one observation tensor) cannot carry: the worker calls its
+Python methods and autoresets it the same way (_StructuredRunner), and the observations come
+back as tuples and dicts of batched tensors. With ``shared_memory=True`` the workers write their
+observations straight into rows of one (num_envs, ...) tensor per leaf space in a /dev/shm file
+that every process maps; otherwise observations travel through the pipes. An exception in a
 worker is raised again in the parent with the same type and the worker's index, and that worker
 stops (as in Gymnasium).
 """
@@ -21,7 +24,9 @@ import time
 import ember
 from ember import _C
 from ember._C import _env
+from ember.env import spaces
 from ember.env.vector import merge_infos
+from ember.env.vector_utils import create_empty_array, iterate
 from ember.utils.data._shared_memory import _DIRECTORY, _contiguous_strides
 from ember.utils.data._worker import ExceptionWrapper
 
@@ -76,39 +81,113 @@ def _map_shared(path, nbytes, dtype, shape):
     return _C._shared_tensor(mapping, dtype, tuple(shape), _contiguous_strides(shape), 0)
 
 
+def _is_structured(space):
+    return isinstance(space, (spaces.Tuple, spaces.Dict))
+
+
+def _write(target, value):
+    """Copies an observation (a tensor, array or number; tuples and dicts of them for Tuple and
+    Dict spaces) into the tensors of ``target``, shaped alike."""
+    if isinstance(target, tuple):
+        for part, part_value in zip(target, value):
+            _write(part, part_value)
+    elif isinstance(target, dict):
+        for key, part in target.items():
+            _write(part, value[key])
+    else:
+        target.copy_(value if isinstance(value, ember.Tensor) else ember.as_tensor(value))
+
+
+def _clone(batch):
+    if isinstance(batch, tuple):
+        return tuple(_clone(part) for part in batch)
+    if isinstance(batch, dict):
+        return {key: _clone(part) for key, part in batch.items()}
+    return batch.clone()
+
+
+class _CppRunner:
+    """One env in a C++ SyncVectorEnv: its reset, step and NEXT_STEP autoreset are C++'s."""
+
+    def __init__(self, env):
+        self.vector = _env.SyncVectorEnv([env])
+
+    def reset(self, seed, options):
+        observations, infos = self.vector.reset(seed=[seed], options=options)
+        return observations[0], infos[0]
+
+    def step(self, action):
+        observations, rewards, terminations, truncations, infos = self.vector.step(
+            action.unsqueeze(0))
+        return (observations[0], rewards[0].item(), terminations[0].item(),
+                truncations[0].item(), infos[0])
+
+
+class _StructuredRunner:
+    """An env with Tuple or Dict observations, which C++'s Env (one observation tensor) cannot
+    carry: its own Python methods, with Gymnasium's NEXT_STEP autoreset."""
+
+    def __init__(self, env):
+        self.env = env
+        self.autoreset = False
+        self.convert_action = lambda action: action
+        if not isinstance(env, _env.Env):
+            from ember.env.gymnasium_adapter import _action_to_gymnasium
+
+            self.convert_action = lambda action: _action_to_gymnasium(action, env.action_space)
+
+    def reset(self, seed, options):
+        self.autoreset = False
+        return self.env.reset(seed=seed, options=options)
+
+    def step(self, action):
+        if self.autoreset:
+            observation, info = self.env.reset()
+            reward, terminated, truncated = 0.0, False, False
+        else:
+            observation, reward, terminated, truncated, info = self.env.step(
+                self.convert_action(action))
+        self.autoreset = bool(terminated or truncated)
+        return observation, float(reward), bool(terminated), bool(truncated), info
+
+
 def _worker(index, env_fn, pipe, parent_pipe, shared):
     if parent_pipe is not None:
         parent_pipe.close()
-    env = None
+    raw = None
     try:
-        env = _as_ember_env(env_fn())
-        vector = _env.SyncVectorEnv([env])
-        row = None if shared is None else _map_shared(*shared)[index]
+        raw = env_fn()
+        env = _as_ember_env(raw)
+        space = env.observation_space
+        structured = _is_structured(space)
+        runner = _StructuredRunner(raw) if structured else _CppRunner(env)
+        row = None
+        if shared is not None:
+            leaves = iter([_map_shared(*leaf) for leaf in shared])
+            batch = create_empty_array(space, fn=lambda shape, dtype: next(leaves))
+            row = list(iterate(_env.batch_space(space), batch))[index]
 
-        def deliver(observations):
+        def deliver(observation):
             if row is None:
-                return observations[0].clone()
-            row.copy_(observations[0])
+                return observation if structured else observation.clone()
+            _write(row, observation)
             return None
 
         pipe.send(((repr(env.observation_space), repr(env.action_space)), True))
         while True:
             command, data = pipe.recv()
             if command == "reset":
-                seed, options = data
-                observations, infos = vector.reset(seed=[seed], options=options)
-                pipe.send(((deliver(observations), infos[0]), True))
+                observation, info = runner.reset(*data)
+                pipe.send(((deliver(observation), info), True))
             elif command == "step":
-                observations, rewards, terminations, truncations, infos = vector.step(
-                    data.unsqueeze(0))
-                pipe.send(((deliver(observations), rewards[0].item(), terminations[0].item(),
-                            truncations[0].item(), infos[0]), True))
+                observation, *rest = runner.step(data)
+                pipe.send(((deliver(observation), *rest), True))
             elif command == "call":
                 name, args, kwargs = data
-                attribute = getattr(env, name)
+                attribute = getattr(raw, name)
                 pipe.send((attribute(*args, **kwargs) if callable(attribute) else attribute, True))
             elif command == "setattr":
-                setattr(env, *data)
+                setattr(raw, *data)
                 pipe.send((None, True))
             elif command == "close":
                 pipe.send((None, True))
@@ -118,9 +197,9 @@ def _worker(index, env_fn, pipe, parent_pipe, shared):
             pipe.send((ExceptionWrapper(sys.exc_info(), f"in AsyncVectorEnv worker {index}"),
                        False))
     finally:
-        if env is not None:
+        if raw is not None:
             with contextlib.suppress(Exception):
-                env.close()
+                raw.close()
         pipe.close()
 
 
@@ -146,7 +225,7 @@ class ProcessAsyncVectorEnv:
         self._state = AsyncState.DEFAULT
         self._processes = []
         self._pipes = []
-        self._path = None
+        self._paths = []
         probe = _as_ember_env(_probe_env if _probe_env is not None else env_fns[0]())
         self.single_observation_space = probe.observation_space
         self.single_action_space = probe.action_space
@@ -156,16 +235,16 @@ class ProcessAsyncVectorEnv:
         self.observation_space = _env.batch_space(probe.observation_space, self.num_envs)
         self.action_space = _env.batch_space(probe.action_space, self.num_envs)
         space = self.single_observation_space
-        shape = (self.num_envs, *space.shape)
         probe.close()
 
-        shared = None
-        if self.shared_memory:
-            self._observations, shared = self._create_shared(shape, space.dtype)
-        else:
-            self._observations = ember.empty(shape, dtype=space.dtype)
         context = multiprocessing.get_context(context)
         try:
+            # One (num_envs, ...) tensor per leaf space, in tuples and dicts for Tuple and Dict.
+            shared = [] if self.shared_memory else None
+            allocate = ember.empty if shared is None else (
+                lambda shape, dtype: self._allocate_shared(shape, dtype, shared))
+            self._observations = create_empty_array(space, self.num_envs, fn=allocate)
+            self._rows = list(iterate(self.observation_space, self._observations))
             for index, env_fn in enumerate(env_fns):
                 parent_pipe, child_pipe = context.Pipe()
                 if cloudpickle is not None and context.get_start_method() != "fork":
@@ -190,26 +269,28 @@ class ProcessAsyncVectorEnv:
                     f"[AsyncVectorEnv] expected every env to have the spaces {spaces}; worker "
                     f"{index} has {worker_spaces}")
 
-    def _create_shared(self, shape, dtype):
-        nbytes = max(ember.empty(0, dtype=dtype).element_size(), 1)
+    def _allocate_shared(self, shape, dtype, shared):
+        nbytes = ember.empty(0, dtype=dtype).element_size()
         for size in shape:
             nbytes *= size
         nbytes = max(nbytes, 1)
-        self._path = os.path.join(_DIRECTORY, f"ember-vecenv-{os.getpid()}-{id(self)}")
-        descriptor = os.open(self._path, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600)
+        path = os.path.join(_DIRECTORY,
+                            f"ember-vecenv-{os.getpid()}-{id(self)}-{len(self._paths)}")
+        descriptor = os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600)
+        self._paths.append(path)
         try:
             os.ftruncate(descriptor, nbytes)
         finally:
             os.close(descriptor)
-        shared = (self._path, nbytes, dtype, shape)
-        return _map_shared(*shared), shared
+        shared.append((path, nbytes, dtype, tuple(shape)))
+        return _map_shared(*shared[-1])
 
     def _unlink_shared(self):
-        # Every worker has mapped the file (or failed); the mappings outlive its name.
-        if self._path is not None:
+        # Every worker has mapped the files (or failed); the mappings outlive their names.
+        for path in self._paths:
             with contextlib.suppress(FileNotFoundError):
-                os.unlink(self._path)
-            self._path = None
+                os.unlink(path)
+        self._paths = []
 
     def _check_ready(self, operation):
         if self.closed:
@@ -268,9 +349,9 @@ class ProcessAsyncVectorEnv:
 
     def _gather(self, parts):
         if not self.shared_memory:
-            for index, observation in enumerate(parts):
-                self._observations[index].copy_(observation)
-        return self._observations.clone() if self.copy else self._observations
+            for row, observation in zip(self._rows, parts):
+                _write(row, observation)
+        return _clone(self._observations) if self.copy else self._observations
 
     def reset_async(self, seed=None, options=None):
         """Sends reset to every worker; ``seed`` None, an int (env i gets seed + i) or a list."""
