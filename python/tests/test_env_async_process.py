@@ -264,6 +264,8 @@ def test_bad_inputs_are_typed():
             env.step_wait(timeout=WAIT)
         with pytest.raises(ValueError, match=r"expected seed None, an int or 2 seeds"):
             env.reset(seed=[1, 2, 3])
+        with pytest.raises(ValueError, match=r"expected seed None, an int or 2 seeds"):
+            env.reset(seed=True)
         env.reset(seed=0)
         with pytest.raises(ValueError, match=r"expected actions of shape \(2, \.\.\.\)"):
             env.step(ember.tensor([0, 0, 0]))
@@ -275,6 +277,19 @@ def test_bad_inputs_are_typed():
         env.step_wait(timeout=WAIT)
     finally:
         env.close(timeout=WAIT)
+
+
+def test_an_env_fn_that_raises_in_a_worker_fails_the_constructor():
+    made = []
+
+    def fails_in_workers():
+        made.append(1)
+        if len(made) > 1:  # the parent's probe call succeeds; the worker's call raises
+            raise KeyError("no such env")
+        return Counter()
+
+    with pytest.raises(KeyError, match="in AsyncVectorEnv worker 0"):
+        vector.AsyncVectorEnv([fails_in_workers], context="fork")
 
 
 def test_mismatched_spaces_are_rejected():

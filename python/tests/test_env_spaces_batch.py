@@ -86,3 +86,10 @@ def test_bad_inputs_are_typed():
         utils.create_empty_array(np.zeros(3), 2)
     with pytest.raises(ValueError, match=r"\[concatenate\] expected 2 items"):
         utils.concatenate(spaces.Discrete(3), [1, 2, 0], ember.zeros(2, dtype=ember.int64))
+
+
+def test_utils_import_as_gymnasiums_path():
+    from ember.env.vector.utils import batch_space, concatenate, iterate
+
+    assert batch_space is utils.batch_space
+    assert (concatenate, iterate) == (utils.concatenate, utils.iterate)

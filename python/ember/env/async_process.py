@@ -16,6 +16,7 @@ import contextlib
 import enum
 import mmap
 import multiprocessing
+import numbers
 import os
 import pickle
 import sys
@@ -356,14 +357,13 @@ class ProcessAsyncVectorEnv:
     def reset_async(self, seed=None, options=None):
         """Sends reset to every worker; ``seed`` None, an int (env i gets seed + i) or a list."""
         self._check_ready("reset_async")
-        if seed is None or isinstance(seed, int):
-            seeds = [None if seed is None else seed + i for i in range(self.num_envs)]
+        if seed is None or (isinstance(seed, numbers.Integral) and not isinstance(seed, bool)):
+            seeds = [None if seed is None else int(seed) + i for i in range(self.num_envs)]
         elif isinstance(seed, (list, tuple)) and len(seed) == self.num_envs:
             seeds = list(seed)
         else:
             raise ValueError(f"[AsyncVectorEnv.reset] expected seed None, an int or "
                              f"{self.num_envs} seeds; received {seed!r}")
-        options = {} if options is None else options
         self._send_all([("reset", (s, options)) for s in seeds], AsyncState.WAITING_RESET)
 
     def reset_wait(self, timeout=None):

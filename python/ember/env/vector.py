@@ -119,5 +119,10 @@ def make_vec(id, num_envs=1, vectorization_mode="sync", vector_kwargs=None, wrap
     return classes[vectorization_mode]([env_fn] * num_envs, **(vector_kwargs or {}))
 
 
-# Gymnasium's gymnasium.vector.utils (batch_space, concatenate, iterate, create_empty_array).
+# Gymnasium's gymnasium.vector.utils (batch_space, concatenate, iterate, create_empty_array), also
+# importable by that path (`from ember.env.vector.utils import batch_space`), as os.path is.
+import sys  # noqa: E402
+
 from ember.env import vector_utils as utils  # noqa: E402
+
+sys.modules[__name__ + ".utils"] = utils
