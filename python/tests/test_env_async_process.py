@@ -258,6 +258,8 @@ def test_bad_inputs_are_typed():
         ProcessAsyncVectorEnv([])
     with pytest.raises(TypeError, match=r"\[AsyncVectorEnv\] expected a non-empty list"):
         ProcessAsyncVectorEnv([Counter, 3])
+    with pytest.raises(TypeError, match=r"received \['shared_memroy'\]"):
+        vector.AsyncVectorEnv([ember.env.CartPoleEnv], shared_memroy=False)
     env = vector.AsyncVectorEnv([Counter] * 2)
     try:
         with pytest.raises(RuntimeError, match="expected a pending step call"):

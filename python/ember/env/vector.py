@@ -83,6 +83,10 @@ class AsyncVectorEnv(_VectorEnvShell, _env.AsyncVectorEnv):
     def __new__(cls, env_fns, num_workers=0, **process_options):
         from ember.env.async_process import ProcessAsyncVectorEnv, is_cpp_env
 
+        unknown = sorted(set(process_options) - {"shared_memory", "copy", "context", "daemon"})
+        if unknown:
+            raise TypeError(f"[AsyncVectorEnv] expected keyword arguments num_workers, "
+                            f"shared_memory, copy, context or daemon; received {unknown}")
         env_fns = list(env_fns)
         first = env_fns[0]() if env_fns and callable(env_fns[0]) else None
         if process_options.get("context") is not None or (
