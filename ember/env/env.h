@@ -43,6 +43,10 @@ struct EnvSpec {
   std::string entry_point;
   std::optional<int64_t> max_episode_steps;
   Info kwargs;
+  // The return at which the env counts as solved (register_env's reward_threshold).
+  std::optional<double> reward_threshold = std::nullopt;
+  // Whether the same seed may give different episodes (Gymnasium's flag; informational).
+  bool nondeterministic = false;
 };
 
 // Gymnasium's Env.metadata.

@@ -19,13 +19,20 @@ struct Registry {
   std::map<std::string, EnvRegistration> entries;
 };
 
+// The spec carries the registration's reward_threshold, as Gymnasium's EnvSpec does.
+EnvRegistration with_threshold_in_spec(EnvRegistration entry) {
+  if (!entry.spec.reward_threshold) entry.spec.reward_threshold = entry.reward_threshold;
+  entry.reward_threshold = entry.spec.reward_threshold;
+  return entry;
+}
+
 Registry& registry() {
   // Never destroyed: envs may be made while other statics are torn down.
   static Registry* instance = [] {
     auto* created = new Registry();
     for (auto& entry : builtin_env_registrations()) {
       std::string id = entry.spec.id;
-      created->entries[id] = std::move(entry);
+      created->entries[id] = with_threshold_in_spec(std::move(entry));
     }
     return created;
   }();
@@ -65,7 +72,8 @@ void register_env(EnvSpec spec, EnvFactory factory, std::optional<double> reward
   Registry& reg = registry();
   std::lock_guard<std::mutex> lock(reg.mutex);
   std::string id = spec.id;
-  reg.entries[id] = EnvRegistration{std::move(spec), reward_threshold, std::move(factory)};
+  reg.entries[id] = with_threshold_in_spec(
+      EnvRegistration{std::move(spec), reward_threshold, std::move(factory)});
 }
 
 std::shared_ptr<Env> make(const std::string& id, const EnvKwargs& kwargs,

@@ -27,7 +27,7 @@ struct EnvRegistration {
   EnvFactory factory;
 };
 
-// Registers (or replaces) spec.id.
+// Registers (or replaces) spec.id; a reward_threshold given here is stored in the spec too.
 void register_env(EnvSpec spec, EnvFactory factory,
                   std::optional<double> reward_threshold = std::nullopt);
 // Builds the env registered as id: the factory receives the spec's kwargs updated with kwargs;

@@ -45,5 +45,20 @@ TEST(Registry, RejectsAnEmptyIdOrFactory) {
   EXPECT_THROW(register_env({"test/None-v0", "", std::nullopt, {}}, nullptr), ValueError);
 }
 
+// Gymnasium's EnvSpec carries reward_threshold: make() puts it on env.spec (built-in and
+// registered envs alike), and nondeterministic travels with the spec.
+TEST(Registry, SpecCarriesRewardThresholdAndNondeterministic) {
+  EXPECT_EQ(make("CartPole-v1")->spec()->reward_threshold, std::optional<double>(475.0));
+  EnvSpec spec{"test/Threshold-v0", "", std::nullopt, {}};
+  spec.nondeterministic = true;
+  register_env(
+      spec, [](const EnvKwargs&) { return std::make_shared<testing::CountingEnv>(); }, 12.5);
+  std::shared_ptr<Env> env = make("test/Threshold-v0");
+  EXPECT_EQ(env->spec()->reward_threshold, std::optional<double>(12.5));
+  EXPECT_TRUE(env->spec()->nondeterministic);
+  EXPECT_EQ(registration("test/Threshold-v0").reward_threshold, std::optional<double>(12.5));
+  unregister_env("test/Threshold-v0");
+}
+
 }  // namespace
 }  // namespace ember::env

@@ -147,3 +147,16 @@ from ember._C import _standard_gamma_grad as _standard_gamma_grad  # noqa: E402
 # isort: split
 # ember.distributions (issue 13): PyTorch's torch.distributions.
 from ember import distributions as distributions  # noqa: E402
+
+# isort: split
+# ember.env (issue 13), imported on first use as torch's lazy submodules are: `import ember` stays
+# as fast as before, and ember.env's own optional imports (gymnasium) stay deferred.
+_LAZY_SUBMODULES = ("env",)
+
+
+def __getattr__(name):
+    if name in _LAZY_SUBMODULES:
+        import importlib
+
+        return importlib.import_module(f"ember.{name}")
+    raise AttributeError(f"module 'ember' has no attribute {name!r}")

@@ -200,6 +200,10 @@ void init_env(nb::module_& module) {
           "kwargs", [](const env::EnvSpec& self) { return info_to_python(self.kwargs); },
           [](env::EnvSpec& self, nb::handle kwargs) { self.kwargs = info_from_python(kwargs); },
           "The keyword arguments the environment was made with.")
+      .def_rw("reward_threshold", &env::EnvSpec::reward_threshold,
+              "The return at which the environment counts as solved, or None.")
+      .def_rw("nondeterministic", &env::EnvSpec::nondeterministic,
+              "Whether the same seed may give different episodes.")
       .def(
           "__repr__", [](const env::EnvSpec& self) { return "EnvSpec(id='" + self.id + "')"; },
           nb::sig("def __repr__(self) -> str"), "The spec's id.");

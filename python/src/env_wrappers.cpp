@@ -212,21 +212,24 @@ void bind_registry(nb::module_& env) {
   env.def(
       "register_env",
       [](const std::string& id, nb::callable factory, std::optional<int64_t> max_episode_steps,
-         std::optional<double> reward_threshold, nb::handle kwargs,
-         const std::string& entry_point) {
+         std::optional<double> reward_threshold, nb::handle kwargs, const std::string& entry_point,
+         bool nondeterministic) {
         // The Python factory runs with the GIL, whichever thread makes the env.
         auto make_env = [factory = nb::object(factory)](const env::EnvKwargs& env_kwargs) {
           nb::gil_scoped_acquire acquire;
           nb::object made = factory(**info_to_python(env_kwargs));
           return nb::cast<std::shared_ptr<Env>>(made);
         };
-        env::register_env({id, entry_point, max_episode_steps, options_from_python(kwargs)},
-                          make_env, reward_threshold);
+        env::EnvSpec spec{id, entry_point, max_episode_steps, options_from_python(kwargs)};
+        spec.nondeterministic = nondeterministic;
+        env::register_env(std::move(spec), make_env, reward_threshold);
       },
       nb::arg("id"), nb::arg("factory"), nb::arg("max_episode_steps").none(),
       nb::arg("reward_threshold").none(), nb::arg("kwargs").none(), nb::arg("entry_point"),
+      nb::arg("nondeterministic") = false,
       nb::sig("def register_env(id: str, factory, max_episode_steps: int | None, "
-              "reward_threshold: float | None, kwargs: dict | None, entry_point: str) -> None"),
+              "reward_threshold: float | None, kwargs: dict | None, entry_point: str, "
+              "nondeterministic: bool = False) -> None"),
       "Registers id: factory(**kwargs) returns the env.");
   env.def(
       "registration",

@@ -10,6 +10,7 @@
 #include "ember/base/version.h"
 #include "ember/tensor/allocator.h"
 #include "env_bindings.h"
+#include "env_space_batching.h"
 #include "env_wrappers.h"
 #include "nn.h"
 #include "optim.h"
@@ -161,4 +162,7 @@ NB_MODULE(_C, module) {
   init_env_vector(module);
   // ember.env's replay buffers (python/src/env_replay.cpp).
   init_env_replay(module);
+  // Gymnasium's batch_space for every space: ember._C._env.batch_space
+  // (python/src/env_space_batching.cpp).
+  init_env_space_batching(module);
 }

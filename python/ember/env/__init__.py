@@ -25,6 +25,11 @@ from ember.env import spaces as spaces
 from ember.env import vector as vector
 from ember.env import wrappers as wrappers
 from ember.env.registration import make as make
+
+# Gymnasium's pprint_registry and parse_env_id; AsyncVectorEnv's worker processes live in
+# ember.env.async_process (h-vecpy).
+from ember.env.registration import parse_env_id as parse_env_id
+from ember.env.registration import pprint_registry as pprint_registry
 from ember.env.registration import register as register
 from ember.env.registration import registry as registry
 from ember.env.registration import spec as spec

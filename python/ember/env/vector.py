@@ -10,7 +10,7 @@ import numpy as np
 
 from ember._C import _env
 
-__all__ = ["AsyncVectorEnv", "SyncVectorEnv", "VectorEnv", "make_vec"]
+__all__ = ["AsyncVectorEnv", "SyncVectorEnv", "VectorEnv", "make_vec", "utils"]
 
 VectorEnv = _env.VectorEnv
 
@@ -73,11 +73,33 @@ class SyncVectorEnv(_VectorEnvShell, _env.SyncVectorEnv):
 
 class AsyncVectorEnv(_VectorEnvShell, _env.AsyncVectorEnv):
     """``env_fns`` stepped in parallel on ``num_workers`` C++ threads (0: one per env, up to the
-    cores). Python envs take the GIL for their own methods, so they gain only from the C++
-    work around them."""
+    cores) when they make C++ envs. Envs with Python methods (a Python Env subclass, a
+    gymnasium.Env) hold the GIL, so they, or any envs given a multiprocessing ``context``, run on
+    worker processes instead, with Gymnasium's AsyncVectorEnv API and the keyword arguments
+    ``shared_memory``, ``copy``, ``context`` and ``daemon``
+    (ember.env.async_process.ProcessAsyncVectorEnv); the first env_fn is called once more there,
+    to read the spaces."""
 
-    def __init__(self, env_fns, num_workers=0):
-        super().__init__([env_fn() for env_fn in env_fns], num_workers)
+    def __new__(cls, env_fns, num_workers=0, **process_options):
+        from ember.env.async_process import ProcessAsyncVectorEnv, is_cpp_env
+
+        unknown = sorted(set(process_options) - {"shared_memory", "copy", "context", "daemon"})
+        if unknown:
+            raise TypeError(f"[AsyncVectorEnv] expected keyword arguments num_workers, "
+                            f"shared_memory, copy, context or daemon; received {unknown}")
+        env_fns = list(env_fns)
+        first = env_fns[0]() if env_fns and callable(env_fns[0]) else None
+        if process_options.get("context") is not None or (
+                first is not None and not is_cpp_env(first)):
+            return ProcessAsyncVectorEnv(env_fns, _probe_env=first, **process_options)
+        vector_env = super().__new__(cls)
+        vector_env._first_env = first
+        return vector_env
+
+    def __init__(self, env_fns, num_workers=0, **process_options):
+        rest = [env_fn() for env_fn in list(env_fns)[1:]]
+        first = self.__dict__.pop("_first_env", None)
+        super().__init__(([first] if first is not None else []) + rest, num_workers)
 
 
 def make_vec(id, num_envs=1, vectorization_mode="sync", vector_kwargs=None, wrappers=None,
@@ -99,3 +121,12 @@ def make_vec(id, num_envs=1, vectorization_mode="sync", vector_kwargs=None, wrap
             f"{vectorization_mode!r}"
         )
     return classes[vectorization_mode]([env_fn] * num_envs, **(vector_kwargs or {}))
+
+
+# Gymnasium's gymnasium.vector.utils (batch_space, concatenate, iterate, create_empty_array), also
+# importable by that path (`from ember.env.vector.utils import batch_space`), as os.path is.
+import sys  # noqa: E402
+
+from ember.env import vector_utils as utils  # noqa: E402
+
+sys.modules[__name__ + ".utils"] = utils
