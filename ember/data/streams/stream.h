@@ -16,6 +16,7 @@
 
 #include "ember/data/streams/framing.h"
 #include "ember/data/streams/record_buffer.h"
+#include "ember/data/streams/record_pool.h"
 #include "ember/data/streams/schema.h"
 #include "ember/data/streams/sources.h"
 #include "ember/tensor/tensor.h"
@@ -55,6 +56,11 @@ struct Batch {
 };
 
 Batch make_batch(const Schema& schema, const std::vector<Record>& records);
+// As above, but a single record whose fields are aligned for their dtypes is adopted: the field
+// tensors view its buffer (no copy), which goes back to `pool` (if any) once they are freed.
+// The records' buffers that were copied go back to `pool` at once.
+Batch make_batch(const Schema& schema, std::vector<Record>&& records,
+                 const std::shared_ptr<RecordPool>& pool);
 
 class Stream {
  public:
@@ -104,6 +110,8 @@ class Stream {
   const Schema schema_;
   const StreamOptions options_;
   RecordBuffer buffer_;
+  // Buffers of large records, shared with the batches that adopted one (null for small ones).
+  std::shared_ptr<RecordPool> pool_;
   std::unique_ptr<Source> source_;
   std::atomic<bool> stop_{false};
   std::mutex stop_mutex_;
