@@ -93,7 +93,9 @@ Batch make_batch(const Schema& schema, std::vector<Record>&& records,
 Stream::Stream(Schema schema, std::unique_ptr<Source> source, StreamOptions options)
     : schema_(std::move(schema)),
       options_(std::move(options)),
-      buffer_(options_.capacity, options_.backpressure, options_.max_errors, options_.on_malformed),
+      buffer_(options_.capacity, options_.backpressure, options_.max_errors, options_.on_malformed,
+              std::chrono::duration_cast<std::chrono::nanoseconds>(
+                  std::chrono::duration<double>(std::max(0.0, options_.spin)))),
       pool_(make_record_pool(schema_.record_bytes(), kPoolBudgetBytes)),
       source_(std::move(source)) {
   EMBER_CHECK_VALUE(
@@ -112,6 +114,17 @@ Stream::Stream(Schema schema, StreamOptions options)
     : Stream(std::move(schema), nullptr, std::move(options)) {}
 
 Stream::~Stream() { close(); }
+
+std::unique_ptr<Stream> Stream::another() const {
+  std::unique_ptr<Source> source = source_ ? source_->another() : nullptr;
+  EMBER_CHECK(source != nullptr,
+              "[streams.Stream] expected a source that another reader can open "
+              "again (a tcp or unix client, a subprocess); got ",
+              source_ ? source_->describe() : std::string("a push stream"),
+              ", whose records reach only this stream: read it in one process (DataLoader "
+              "num_workers=0)");
+  return std::make_unique<Stream>(schema_, std::move(source), options_);
+}
 
 std::unique_ptr<Framer> Stream::new_framer() {
   std::unique_ptr<Framer> framer = make_framer(

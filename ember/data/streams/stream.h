@@ -44,6 +44,11 @@ struct StreamOptions {
   FramingOptions framing;
   size_t max_errors = 64;  // malformed frames kept in errors() (the oldest are evicted)
   std::function<void(const MalformedFrame&)> on_malformed;  // called on the I/O thread
+  // Seconds a consumer waiting for records polls before it sleeps: a record arriving meanwhile
+  // reaches it without a futex wakeup, at the cost of a core busy for that long per wait. Off
+  // by default: on a machine with more runnable threads than cores the spinning consumer is
+  // preempted for whole time slices and its p99 got worse (bench/RESULTS.md, issue 13).
+  double spin = 0;
 };
 
 // Records as tensors: one (size, *field.shape) tensor per field in schema order, each record's
@@ -73,6 +78,10 @@ class Stream {
   Stream& operator=(const Stream&) = delete;
 
   const Schema& schema() const { return schema_; }
+  // A new stream of the same schema and options on Source::another() of this stream's source
+  // (its own connection or process), for another consumer such as a DataLoader worker.
+  // RuntimeError naming the source where none can be had: a push stream, a listener, a tail.
+  std::unique_ptr<Stream> another() const;
   // The source's port once it listens (TCP server, UDP); -1 otherwise.
   int port() const { return source_ ? source_->port() : -1; }
 

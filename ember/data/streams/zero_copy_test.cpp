@@ -196,7 +196,10 @@ void check_tcp_large_records(Backpressure policy) {
     }
     ::close(client);
   });
-  if (policy != Backpressure::kBlock) sender.join();  // let the buffer overflow first
+  if (policy != Backpressure::kBlock) {  // let the buffer overflow first
+    sender.join();
+    for (int i = 0; i < 2500 && stream.counters().received < 6; ++i) usleep(2000);
+  }
   std::vector<float> firsts;
   std::vector<int64_t> offsets;
   while (auto batch = stream.next_batch(1, 5.0)) {
