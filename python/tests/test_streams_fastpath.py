@@ -118,3 +118,13 @@ def test_pushed_values_round_to_float16():
     record = stream.next(timeout=WAIT)
     assert record["h"].to(ember.float32).tolist() == [2048.0, 0.5]
     assert record["b"].to(ember.float32).item() == 256.0
+
+
+def test_a_spinning_consumer_gets_records_and_timeouts_as_a_sleeping_one():
+    stream = streams.Stream(None, streams.Schema([("x", "int64")]), spin=1e-3)
+    pusher = threading.Timer(0.01, lambda: [stream.push([i]) for i in range(3)])
+    pusher.start()
+    assert stream.next_batch(3, timeout=WAIT)["x"].tolist() == [0, 1, 2]
+    pusher.join()
+    with pytest.raises(TimeoutError):
+        stream.next(timeout=0.01)

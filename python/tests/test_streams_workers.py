@@ -4,11 +4,14 @@ listener, a file tail or a push stream raises RuntimeError naming it. Loopback o
 is bounded."""
 import os
 import socket
+import subprocess
 import sys
 import tempfile
 import threading
 
+import numpy as np
 import pytest
+from ember.data.streams.simulate import vehicle_schema
 from ember.utils.data import DataLoader
 
 from ember.data import streams
@@ -129,3 +132,38 @@ def test_the_dataset_rejects_what_is_not_a_stream():
     dataset = streams.StreamDataset(lambda: "not a stream")
     with pytest.raises(TypeError, match="to return a Stream; got str"):
         next(iter(dataset))
+
+
+@pytest.fixture
+def simulator():
+    """`python -m ember.data.streams.simulate` with the given options; yields its port."""
+    processes = []
+
+    def start(*options):
+        process = subprocess.Popen(
+            [sys.executable, "-m", "ember.data.streams.simulate", "--port", "0", *options],
+            stdout=subprocess.PIPE, text=True)
+        processes.append(process)
+        words = process.stdout.readline().split()
+        assert words[:1] == ["listening"], words
+        return int(words[2])
+
+    yield start
+    for process in processes:
+        process.kill()
+        process.wait(timeout=WAIT)
+
+
+def test_the_simulator_feeds_each_worker_its_own_feed(simulator):
+    port = simulator("--rate", "2000", "--clients", "3", "--ranges", "4", "--duration", "20")
+    schema = vehicle_schema(4)
+    with streams.Stream(streams.tcp_client("127.0.0.1", port), schema) as stream:
+        dataset = streams.StreamDataset(stream, batch_size=8, timeout=WAIT, max_items=2)
+        batches = list(DataLoader(dataset, batch_size=None, num_workers=2))
+        own = stream.next_batch(1, timeout=WAIT)
+    assert len(batches) == 4 and all(batch["ranges"].shape == (8, 4) for batch in batches)
+    firsts = {tuple(batch["ranges"][0].tolist()) for batch in batches[:2]}
+    expected = {tuple(np.float32(streams.VehicleFeed(4, 2000.0, seed).next()[-4:]).tolist())
+                for seed in (1, 2)}
+    assert firsts | {tuple(own["ranges"][0].tolist())} == expected | {
+        tuple(np.float32(streams.VehicleFeed(4, 2000.0, 0).next()[-4:]).tolist())}
