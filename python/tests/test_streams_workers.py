@@ -3,6 +3,7 @@ its own, from a stream factory or Stream.another() of a client or subprocess sou
 listener, a file tail or a push stream raises RuntimeError naming it. Loopback only; every wait
 is bounded."""
 import os
+import pickle
 import socket
 import subprocess
 import sys
@@ -167,3 +168,9 @@ def test_the_simulator_feeds_each_worker_its_own_feed(simulator):
                 for seed in (1, 2)}
     assert firsts | {tuple(own["ranges"][0].tolist())} == expected | {
         tuple(np.float32(streams.VehicleFeed(4, 2000.0, 0).next()[-4:]).tolist())}
+
+
+def test_a_stream_refuses_pickling_and_points_to_a_factory():
+    with streams.Stream(None, id_schema()) as stream, pytest.raises(
+            TypeError, match="picklable function that opens the stream"):
+        pickle.dumps(stream)

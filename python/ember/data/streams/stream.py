@@ -130,6 +130,12 @@ class Stream:
     def __repr__(self):
         return f"Stream({self.schema!r}, counters={self.counters})"
 
+    def __reduce__(self):
+        raise TypeError("[streams.Stream] expected a stream to stay in the process that opened "
+                        "it; got a request to pickle it (a DataLoader with the spawn start "
+                        "method?): give StreamDataset a picklable function that opens the "
+                        "stream instead")
+
     def __enter__(self):
         return self
 
