@@ -152,7 +152,8 @@ void init_stream_class(nb::module_& streams) {
           [](PyStream* self, const Schema& schema, PySource* source, const std::string& format,
              size_t capacity, const std::string& backpressure, const std::string& on_disconnect,
              double backoff_initial, double backoff_max, int64_t max_reconnects,
-             size_t max_frame_bytes, bool csv_header, size_t max_errors, nb::object on_malformed) {
+             size_t max_frame_bytes, bool csv_header, size_t max_errors, nb::object on_malformed,
+             double spin) {
             StreamOptions options;
             options.format = format_from_string(format);
             options.capacity = capacity;
@@ -165,6 +166,7 @@ void init_stream_class(nb::module_& streams) {
             options.framing.csv_header = csv_header;
             options.max_errors = max_errors;
             options.on_malformed = python_callback(std::move(on_malformed));
+            options.spin = spin;
             std::unique_ptr<Stream> stream;
             if (source == nullptr) {
               stream = std::make_unique<Stream>(schema, std::move(options));
@@ -180,10 +182,16 @@ void init_stream_class(nb::module_& streams) {
           nb::arg("backpressure"), nb::arg("on_disconnect"), nb::arg("backoff_initial"),
           nb::arg("backoff_max"), nb::arg("max_reconnects"), nb::arg("max_frame_bytes"),
           nb::arg("csv_header"), nb::arg("max_errors"), nb::arg("on_malformed").none(),
+          nb::arg("spin"),
           nb::sig("def __init__(self, schema, source, format, capacity, backpressure, "
                   "on_disconnect, backoff_initial, backoff_max, max_reconnects, max_frame_bytes, "
-                  "csv_header, max_errors, on_malformed) -> None"),
+                  "csv_header, max_errors, on_malformed, spin) -> None"),
           "Starts the I/O thread on source (None: a push stream).")
+      .def(
+          "another", [](PyStream& self) { return new PyStream{stream_of(self).another()}; },
+          nb::sig("def another(self) -> Stream"),
+          "A new stream of the same schema and options on its own connection or process of "
+          "this stream's source; RuntimeError for a listener, a file tail or a push stream.")
       .def_prop_ro(
           "schema", [](PyStream& self) { return stream_of(self).schema(); }, "The stream's Schema.")
       .def_prop_ro(
@@ -204,7 +212,10 @@ void init_stream_class(nb::module_& streams) {
             if (!record) return nb::none();
             const double timestamp = record->timestamp;
             const uint64_t offset = record->offset;
-            Batch batch = make_batch(stream.schema(), {std::move(*record)});
+            std::vector<Record> records;
+            records.push_back(std::move(*record));
+            // The record's buffer becomes the tensors' storage (no copy).
+            Batch batch = make_batch(stream.schema(), std::move(records), nullptr);
             nb::dict fields;
             for (size_t i = 0; i < stream.schema().size(); ++i) {
               fields[stream.schema().fields()[i].name.c_str()] = nb::cast(batch.fields[i][0]);

@@ -39,19 +39,26 @@ class BinaryFramer : public Framer {
                                            " bytes; the frame declares " +
                                            std::to_string(payload_length_));
         } else {
-          payload_.resize(record_bytes_);
+          payload_ = new_record(record_bytes_);
         }
       }
       const size_t take = std::min<size_t>(payload_length_ - payload_filled_, size);
       if (!skipping_) std::memcpy(payload_.data() + payload_filled_, data, take);
       payload_filled_ += take;
       advance(take, data, size);
-      if (payload_filled_ == payload_length_) {
-        header_filled_ = 0;
-        if (!skipping_) on_record_(std::move(payload_), frame_offset_);
-        payload_ = {};
-      }
+      if (payload_filled_ == payload_length_) finish_payload();
     }
+  }
+
+  std::span<uint8_t> direct_target() override {
+    if (header_filled_ < 4 || skipping_) return {};
+    return {payload_.data() + payload_filled_, payload_length_ - payload_filled_};
+  }
+
+  void commit_direct(size_t size) override {
+    payload_filled_ += size;
+    offset_ += size;
+    if (payload_filled_ == payload_length_) finish_payload();
   }
 
   void end_message() override {
@@ -64,6 +71,12 @@ class BinaryFramer : public Framer {
   }
 
  private:
+  void finish_payload() {
+    header_filled_ = 0;
+    if (!skipping_) on_record_(std::move(payload_), frame_offset_);
+    payload_ = {};
+  }
+
   void advance(size_t count, const uint8_t*& data, size_t& size) {
     data += count;
     size -= count;
@@ -134,7 +147,7 @@ class LineFramer : public Framer {
       if (header_pending_) {
         header_pending_ = false;
       } else {
-        std::vector<uint8_t> record(schema_.record_bytes());
+        std::vector<uint8_t> record = new_record(schema_.record_bytes());
         parse(line, record, line_offset_);
       }
     }

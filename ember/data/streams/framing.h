@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -38,10 +39,30 @@ class Framer {
   // Byte offset of the next byte fed.
   uint64_t offset() const { return offset_; }
 
+  // Where the next bytes of the stream may be read straight into (the rest of a binary
+  // payload, inside the record's own buffer), so that a large record costs one copy from the
+  // kernel; empty when the next bytes must go through feed().
+  virtual std::span<uint8_t> direct_target() { return {}; }
+  // Accounts for `size` bytes that were read into direct_target().
+  virtual void commit_direct(size_t /*size*/) {}
+
+  // Where new records' buffers come from (a RecordPool); none: fresh vectors.
+  void set_record_source(std::function<std::vector<uint8_t>()> acquire) {
+    acquire_record_ = std::move(acquire);
+  }
+
  protected:
+  // A buffer for the next record, of `bytes` (the schema's record size).
+  std::vector<uint8_t> new_record(size_t bytes) const {
+    return acquire_record_ ? acquire_record_() : std::vector<uint8_t>(bytes);
+  }
+
   RecordFn on_record_;
   MalformedFn on_malformed_;
   uint64_t offset_ = 0;
+
+ private:
+  std::function<std::vector<uint8_t>()> acquire_record_;
 };
 
 struct FramingOptions {

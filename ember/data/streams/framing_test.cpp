@@ -69,7 +69,6 @@ TEST(StreamSchema, PacksFieldsInOrder) {
 TEST(StreamSchema, RejectsBadFields) {
   EXPECT_THROW(Schema(std::vector<Field>{}), ValueError);
   EXPECT_THROW(Schema({{"a", kFloat32, {}}, {"a", kFloat32, {}}}), ValueError);
-  EXPECT_THROW(Schema({{"a", kFloat16, {}}}), ValueError);
   EXPECT_THROW(Schema({{"a", kFloat32, {-1}}}), ValueError);
   EXPECT_THROW(stream_dtype("complex64"), ValueError);
 }

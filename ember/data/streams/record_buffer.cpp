@@ -1,5 +1,8 @@
 #include "ember/data/streams/record_buffer.h"
 
+#include <algorithm>
+#include <thread>
+
 #include "ember/base/error.h"
 
 namespace ember::data::streams {
@@ -18,11 +21,13 @@ double now_seconds() {
 }
 
 RecordBuffer::RecordBuffer(size_t capacity, Backpressure policy, size_t max_errors,
-                           std::function<void(const MalformedFrame&)> on_malformed)
+                           std::function<void(const MalformedFrame&)> on_malformed,
+                           std::chrono::nanoseconds spin)
     : capacity_(capacity),
       policy_(policy),
       max_errors_(max_errors),
-      on_malformed_(std::move(on_malformed)) {
+      on_malformed_(std::move(on_malformed)),
+      spin_(spin) {
   EMBER_CHECK_VALUE(capacity > 0, "[streams.Stream] expected a capacity of at least 1; got 0");
 }
 
@@ -39,13 +44,43 @@ bool RecordBuffer::push(Record&& record) {
       records_.pop_front();
       ++counters_.dropped;
     } else {
+      ++blocked_producers_;
       not_full_.wait(lock, [&] { return closed_ || records_.size() < capacity_; });
+      --blocked_producers_;
       if (closed_) return false;
     }
   }
   records_.push_back(std::move(record));
-  not_empty_.notify_all();
+  publish_count();
+  if (sleeping_consumers_ > 0 && records_.size() >= wake_at_) not_empty_.notify_all();
   return true;
+}
+
+bool RecordBuffer::wait_for_records(std::unique_lock<std::mutex>& lock, size_t wanted,
+                                    std::chrono::steady_clock::time_point deadline) {
+  if (closed_ || records_.size() >= wanted) return true;
+  if (spin_.count() > 0) {
+    lock.unlock();
+    const auto spin_end = std::min(deadline, std::chrono::steady_clock::now() + spin_);
+    while (available_.load(std::memory_order_acquire) < wanted &&
+           std::chrono::steady_clock::now() < spin_end) {
+      std::this_thread::yield();
+    }
+    lock.lock();
+    if (closed_ || records_.size() >= wanted) return true;
+  }
+  ++sleeping_consumers_;
+  wake_at_ = std::min(wake_at_, wanted);
+  const bool ready =
+      not_empty_.wait_until(lock, deadline, [&] { return closed_ || records_.size() >= wanted; });
+  // The last sleeper forgets the threshold; one left by an earlier sleeper only wakes others
+  // early, and they sleep again.
+  if (--sleeping_consumers_ == 0) wake_at_ = SIZE_MAX;
+  return ready;
+}
+
+void RecordBuffer::wake_producers() {
+  if (blocked_producers_ > 0) not_full_.notify_all();
 }
 
 void RecordBuffer::note_consumed(const Record& record) {
@@ -55,12 +90,13 @@ void RecordBuffer::note_consumed(const Record& record) {
 
 std::optional<Record> RecordBuffer::pop(std::chrono::steady_clock::time_point deadline) {
   std::unique_lock lock(mutex_);
-  not_empty_.wait_until(lock, deadline, [&] { return closed_ || !records_.empty(); });
+  wait_for_records(lock, 1, deadline);
   if (records_.empty()) return std::nullopt;
   Record record = std::move(records_.front());
   records_.pop_front();
+  publish_count();
   note_consumed(record);
-  not_full_.notify_all();
+  wake_producers();
   return record;
 }
 
@@ -70,15 +106,15 @@ void RecordBuffer::pop_many(size_t count, std::chrono::steady_clock::time_point 
   // A batch larger than the buffer can never be buffered whole: take what fits, repeatedly.
   while (out.size() < count) {
     const size_t wanted = std::min(count - out.size(), capacity_);
-    const bool ready =
-        not_empty_.wait_until(lock, deadline, [&] { return closed_ || records_.size() >= wanted; });
+    const bool ready = wait_for_records(lock, wanted, deadline);
     const size_t take = std::min(wanted, records_.size());
     for (size_t i = 0; i < take; ++i) {
       out.push_back(std::move(records_.front()));
       records_.pop_front();
       note_consumed(out.back());
     }
-    if (take > 0) not_full_.notify_all();
+    publish_count();
+    if (take > 0) wake_producers();
     if (!ready || closed_) return;
   }
 }
@@ -93,12 +129,11 @@ void RecordBuffer::pop_until(double until, std::vector<Record>& out) {
       out.push_back(std::move(records_.front()));
       records_.pop_front();
       note_consumed(out.back());
-      not_full_.notify_all();
     }
+    publish_count();
+    wake_producers();
     if (!records_.empty() || closed_) return;
-    if (not_empty_.wait_until(lock, deadline) == std::cv_status::timeout && records_.empty()) {
-      return;
-    }
+    if (!wait_for_records(lock, 1, deadline) && records_.empty()) return;
   }
 }
 

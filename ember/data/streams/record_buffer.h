@@ -1,11 +1,15 @@
 // The bounded buffer between a stream's I/O thread and its consumer: records in arrival order,
 // the user's backpressure policy when it is full, the stream's counters and a bounded log of
-// malformed frames. One mutex and two condition variables guard everything (no atomics to
-// reason about).
+// malformed frames. One mutex and two condition variables guard everything; the one atomic is a
+// copy of the record count that a consumer may poll without the lock for a short spin before
+// it sleeps (StreamOptions::spin). Notifications go out only when a sleeper can proceed: a
+// consumer waiting for a batch of 4096 is woken once, not once per record.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <cstddef>
 #include <cstdint>
 #include <deque>
 #include <functional>
@@ -53,8 +57,10 @@ double now_seconds();
 
 class RecordBuffer {
  public:
+  // spin: how long a consumer polls for records before it sleeps (zero: it sleeps at once).
   RecordBuffer(size_t capacity, Backpressure policy, size_t max_errors,
-               std::function<void(const MalformedFrame&)> on_malformed = nullptr);
+               std::function<void(const MalformedFrame&)> on_malformed = nullptr,
+               std::chrono::nanoseconds spin = std::chrono::nanoseconds(0));
 
   // Adds a record under the policy; false when the buffer is closed (the record is discarded).
   bool push(Record&& record);
@@ -82,6 +88,12 @@ class RecordBuffer {
 
  private:
   void note_consumed(const Record& record);
+  // Waits, holding `lock` on return, until `wanted` records are buffered, the buffer is closed,
+  // or the deadline passes (false then): a spin without the lock, then a sleep.
+  bool wait_for_records(std::unique_lock<std::mutex>& lock, size_t wanted,
+                        std::chrono::steady_clock::time_point deadline);
+  void wake_producers();
+  void publish_count() { available_.store(records_.size(), std::memory_order_release); }
 
   const size_t capacity_;
   const Backpressure policy_;
@@ -95,6 +107,13 @@ class RecordBuffer {
   Counters counters_;
   bool closed_ = false;
   std::optional<std::string> disconnect_error_;
+  const std::chrono::nanoseconds spin_;
+  std::atomic<size_t> available_{0};
+  // Sleeping consumers and the fewest records one of them waits for (a push wakes them only
+  // then), and producers blocked on a full buffer: notifications nobody waits for are skipped.
+  size_t sleeping_consumers_ = 0;
+  size_t wake_at_ = SIZE_MAX;
+  size_t blocked_producers_ = 0;
 };
 
 }  // namespace ember::data::streams

@@ -5,12 +5,13 @@
 #include <sstream>
 
 #include "ember/base/error.h"
+#include "ember/base/half.h"
 
 namespace ember::data::streams {
 namespace {
 
-constexpr ScalarType kStreamDtypes[] = {kBool,  kUInt8, kInt8,    kInt16,
-                                        kInt32, kInt64, kFloat32, kFloat64};
+constexpr ScalarType kStreamDtypes[] = {kBool,  kUInt8,   kInt8,     kInt16,   kInt32,
+                                        kInt64, kFloat16, kBFloat16, kFloat32, kFloat64};
 
 template <typename T>
 void store_as(T value, uint8_t* out) {
@@ -32,6 +33,11 @@ void store_any(ScalarType dtype, From value, uint8_t* out) {
       return store_as(static_cast<int32_t>(value), out);
     case ScalarType::Int64:
       return store_as(static_cast<int64_t>(value), out);
+    // The 16-bit floats round through float32, as PyTorch's conversions to them do.
+    case ScalarType::Float16:
+      return store_as(Half(static_cast<float>(value)), out);
+    case ScalarType::BFloat16:
+      return store_as(BFloat16(static_cast<float>(value)), out);
     case ScalarType::Float32:
       return store_as(static_cast<float>(value), out);
     case ScalarType::Float64:
@@ -60,12 +66,6 @@ Schema::Schema(std::vector<Field> fields) : fields_(std::move(fields)) {
     EMBER_CHECK_VALUE(names.insert(field.name).second,
                       "[streams.Schema] expected distinct field names; got '", field.name,
                       "' twice");
-    bool supported = false;
-    for (ScalarType dtype : kStreamDtypes) supported = supported || dtype == field.dtype;
-    EMBER_CHECK_VALUE(supported,
-                      "[streams.Schema] expected a dtype among bool, uint8, int8, int16, "
-                      "int32, int64, float32, float64 for field '",
-                      field.name, "'; got ", field.dtype);
     for (int64_t size : field.shape) {
       EMBER_CHECK_VALUE(size >= 0, "[streams.Schema] expected non-negative sizes for field '",
                         field.name, "'; got ", size);
@@ -102,8 +102,8 @@ ScalarType stream_dtype(std::string_view name) {
     if (dtype_name(dtype) == name) return dtype;
   }
   detail::raise<ValueError>(
-      "[streams.Schema] expected a dtype among bool, uint8, int8, int16, int32, int64, float32, "
-      "float64; got '",
+      "[streams.Schema] expected a dtype among bool, uint8, int8, int16, int32, int64, float16, "
+      "bfloat16, float32, float64; got '",
       name, "'");
 }
 

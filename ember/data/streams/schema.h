@@ -25,8 +25,8 @@ struct Field {
 class Schema {
  public:
   Schema() = default;
-  // ValueError for no fields, a repeated or empty name, a negative size or an unsupported dtype
-  // (float16 and bfloat16 have no text form here).
+  // ValueError for no fields, a repeated or empty name or a negative size. Every dtype is a
+  // stream dtype; text frames parse into float16 and bfloat16 by rounding through float32.
   explicit Schema(std::vector<Field> fields);
 
   const std::vector<Field>& fields() const { return fields_; }

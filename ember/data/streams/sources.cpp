@@ -130,6 +130,9 @@ class SocketClient : public Source {
   }
   void close() override { close_fd(fd_); }
   std::string describe() const override { return name_; }
+  std::unique_ptr<Source> another() const override {
+    return std::make_unique<SocketClient>(address_, length_, timeout_, name_);
+  }
 
  private:
   sockaddr_storage address_;
@@ -301,6 +304,9 @@ class SubprocessSource : public Source {
     }
   }
   std::string describe() const override { return name_; }
+  std::unique_ptr<Source> another() const override {
+    return std::make_unique<SubprocessSource>(argv_);
+  }
 
  private:
   std::vector<std::string> argv_;

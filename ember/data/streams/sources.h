@@ -39,6 +39,12 @@ class Source {
   virtual std::string describe() const = 0;
   // The bound port of a TCP server or UDP source once open (0 before); -1 for the others.
   virtual int port() const { return -1; }
+  // An unopened source of the same kind and address for another reader, which then gets its
+  // own stream of records: a client's own connection, its own process. Null where a second
+  // reader cannot get one: a listener (one address, one reader), a file tail (it would read
+  // the same records again). Reads only what construction set, so a forked process may call
+  // it on its copy of a source whose I/O thread lives in the parent.
+  virtual std::unique_ptr<Source> another() const { return nullptr; }
 };
 
 std::unique_ptr<Source> tcp_client(std::string host, int port, double connect_timeout = 5.0);

@@ -9,6 +9,8 @@ namespace {
 
 constexpr size_t kReadSize = size_t{64} << 10;
 constexpr int kReadTimeoutMs = 50;  // how often the I/O thread checks for a stop
+// Free large-record buffers a stream keeps for reuse.
+constexpr size_t kPoolBudgetBytes = size_t{64} << 20;
 
 std::chrono::steady_clock::time_point deadline_after(double seconds) {
   return std::chrono::steady_clock::now() +
@@ -53,10 +55,48 @@ Batch make_batch(const Schema& schema, const std::vector<Record>& records) {
   return batch;
 }
 
+Batch make_batch(const Schema& schema, std::vector<Record>&& records,
+                 const std::shared_ptr<RecordPool>& pool) {
+  bool aligned = records.size() == 1;
+  for (size_t i = 0; aligned && i < schema.size(); ++i) {
+    aligned = schema.offset(i) % itemsize(schema.fields()[i].dtype) == 0;
+  }
+  if (!aligned) {
+    Batch batch = make_batch(schema, records);
+    if (pool) {
+      for (Record& record : records) pool->release(std::move(record.bytes));
+    }
+    return batch;
+  }
+  // One record: its buffer becomes the batch's storage, freed (or pooled) with the last field.
+  Record& record = records.front();
+  std::weak_ptr<RecordPool> owner = pool;
+  std::shared_ptr<std::vector<uint8_t>> storage(new std::vector<uint8_t>(std::move(record.bytes)),
+                                                [owner](std::vector<uint8_t>* bytes) {
+                                                  if (auto alive = owner.lock())
+                                                    alive->release(std::move(*bytes));
+                                                  delete bytes;
+                                                });
+  Batch batch;
+  for (size_t i = 0; i < schema.size(); ++i) {
+    const Field& field = schema.fields()[i];
+    std::vector<int64_t> shape{1};
+    shape.insert(shape.end(), field.shape.begin(), field.shape.end());
+    batch.fields.push_back(from_blob(
+        storage->data() + schema.offset(i), shape, [storage](void*) {}, field.dtype));
+  }
+  batch.timestamps = full({1}, record.timestamp, kFloat64);
+  batch.offsets = full({1}, static_cast<int64_t>(record.offset), kInt64);
+  return batch;
+}
+
 Stream::Stream(Schema schema, std::unique_ptr<Source> source, StreamOptions options)
     : schema_(std::move(schema)),
       options_(std::move(options)),
-      buffer_(options_.capacity, options_.backpressure, options_.max_errors, options_.on_malformed),
+      buffer_(options_.capacity, options_.backpressure, options_.max_errors, options_.on_malformed,
+              std::chrono::duration_cast<std::chrono::nanoseconds>(
+                  std::chrono::duration<double>(std::max(0.0, options_.spin)))),
+      pool_(make_record_pool(schema_.record_bytes(), kPoolBudgetBytes)),
       source_(std::move(source)) {
   EMBER_CHECK_VALUE(
       options_.backoff_initial > 0 && options_.backoff_max >= options_.backoff_initial,
@@ -75,8 +115,19 @@ Stream::Stream(Schema schema, StreamOptions options)
 
 Stream::~Stream() { close(); }
 
+std::unique_ptr<Stream> Stream::another() const {
+  std::unique_ptr<Source> source = source_ ? source_->another() : nullptr;
+  EMBER_CHECK(source != nullptr,
+              "[streams.Stream] expected a source that another reader can open "
+              "again (a tcp or unix client, a subprocess); got ",
+              source_ ? source_->describe() : std::string("a push stream"),
+              ", whose records reach only this stream: read it in one process (DataLoader "
+              "num_workers=0)");
+  return std::make_unique<Stream>(schema_, std::move(source), options_);
+}
+
 std::unique_ptr<Framer> Stream::new_framer() {
-  return make_framer(
+  std::unique_ptr<Framer> framer = make_framer(
       options_.format, schema_, options_.framing,
       [this](std::vector<uint8_t>&& bytes, uint64_t offset) {
         push_framed(std::move(bytes), offset);
@@ -84,6 +135,8 @@ std::unique_ptr<Framer> Stream::new_framer() {
       [this](uint64_t offset, std::string reason) {
         buffer_.note_malformed({offset, std::move(reason)});
       });
+  if (pool_) framer->set_record_source([pool = pool_] { return pool->acquire(); });
+  return framer;
 }
 
 void Stream::push_framed(std::vector<uint8_t>&& bytes, uint64_t offset) {
@@ -144,10 +197,21 @@ void Stream::read_source() {
       failures = 0;
       backoff = options_.backoff_initial;
     }
-    const ReadResult result = source_->read(chunk.data(), chunk.size(), kReadTimeoutMs);
+    // The rest of a large payload goes from the kernel straight into its record; headers,
+    // small records and text go through the chunk (one read holds many of them).
+    const std::span<uint8_t> direct =
+        source_->message_based() ? std::span<uint8_t>{} : framer->direct_target();
+    const bool read_direct = direct.size() >= chunk.size();
+    const ReadResult result = read_direct
+                                  ? source_->read(direct.data(), direct.size(), kReadTimeoutMs)
+                                  : source_->read(chunk.data(), chunk.size(), kReadTimeoutMs);
     if (result.status == ReadStatus::kData) {
       buffer_.note_bytes(result.size);
-      framer->feed(chunk.data(), result.size);
+      if (read_direct) {
+        framer->commit_direct(result.size);
+      } else {
+        framer->feed(chunk.data(), result.size);
+      }
       if (source_->message_based()) framer->end_message();
     } else if (result.status == ReadStatus::kEnd) {
       framer->end_message();
@@ -182,7 +246,7 @@ std::optional<Batch> Stream::next_batch(int64_t size, double timeout) {
     raise_if_disconnected();
     return std::nullopt;
   }
-  return make_batch(schema_, records);
+  return make_batch(schema_, std::move(records), pool_);
 }
 
 std::optional<Batch> Stream::next_window(int64_t size, int64_t stride, double timeout) {
@@ -221,7 +285,7 @@ Batch Stream::next_time_window(double duration) {
   std::vector<Record> records;
   buffer_.pop_until(time_window_end_, records);
   if (records.empty()) raise_if_disconnected();
-  return make_batch(schema_, records);
+  return make_batch(schema_, std::move(records), pool_);
 }
 
 bool Stream::push(const std::vector<double>& values) {

@@ -16,6 +16,7 @@
 
 #include "ember/data/streams/framing.h"
 #include "ember/data/streams/record_buffer.h"
+#include "ember/data/streams/record_pool.h"
 #include "ember/data/streams/schema.h"
 #include "ember/data/streams/sources.h"
 #include "ember/tensor/tensor.h"
@@ -43,6 +44,11 @@ struct StreamOptions {
   FramingOptions framing;
   size_t max_errors = 64;  // malformed frames kept in errors() (the oldest are evicted)
   std::function<void(const MalformedFrame&)> on_malformed;  // called on the I/O thread
+  // Seconds a consumer waiting for records polls before it sleeps: a record arriving meanwhile
+  // reaches it without a futex wakeup, at the cost of a core busy for that long per wait. Off
+  // by default: on a machine with more runnable threads than cores the spinning consumer is
+  // preempted for whole time slices and its p99 got worse (bench/RESULTS.md, issue 13).
+  double spin = 0;
 };
 
 // Records as tensors: one (size, *field.shape) tensor per field in schema order, each record's
@@ -55,6 +61,11 @@ struct Batch {
 };
 
 Batch make_batch(const Schema& schema, const std::vector<Record>& records);
+// As above, but a single record whose fields are aligned for their dtypes is adopted: the field
+// tensors view its buffer (no copy), which goes back to `pool` (if any) once they are freed.
+// The records' buffers that were copied go back to `pool` at once.
+Batch make_batch(const Schema& schema, std::vector<Record>&& records,
+                 const std::shared_ptr<RecordPool>& pool);
 
 class Stream {
  public:
@@ -67,6 +78,10 @@ class Stream {
   Stream& operator=(const Stream&) = delete;
 
   const Schema& schema() const { return schema_; }
+  // A new stream of the same schema and options on Source::another() of this stream's source
+  // (its own connection or process), for another consumer such as a DataLoader worker.
+  // RuntimeError naming the source where none can be had: a push stream, a listener, a tail.
+  std::unique_ptr<Stream> another() const;
   // The source's port once it listens (TCP server, UDP); -1 otherwise.
   int port() const { return source_ ? source_->port() : -1; }
 
@@ -104,6 +119,8 @@ class Stream {
   const Schema schema_;
   const StreamOptions options_;
   RecordBuffer buffer_;
+  // Buffers of large records, shared with the batches that adopted one (null for small ones).
+  std::shared_ptr<RecordPool> pool_;
   std::unique_ptr<Source> source_;
   std::atomic<bool> stop_{false};
   std::mutex stop_mutex_;

@@ -35,15 +35,28 @@ class Stream:
     backoff doubling from backoff[0] to backoff[1] seconds, giving up with StreamDisconnected
     after max_reconnects failed attempts unless it is None), "raise" (StreamDisconnected once
     the buffer is drained) or "end" (a quiet end). on_malformed(offset, reason) is called on the
-    I/O thread for each malformed frame; errors() keeps the last max_errors of them."""
+    I/O thread for each malformed frame; errors() keeps the last max_errors of them. A
+    consumer waiting for records polls for `spin` seconds before it sleeps, so that a record
+    arriving meanwhile reaches it without a wakeup; worth it only with a core to spare (on an
+    oversubscribed machine the spinner loses whole time slices), hence 0 by default."""
 
     def __init__(self, source, schema, *, format="binary", capacity=1024, backpressure="block",
                  on_disconnect="reconnect", backoff=(0.05, 1.0), max_reconnects=None,
-                 max_frame_bytes=1 << 20, csv_header=False, max_errors=64, on_malformed=None):
+                 max_frame_bytes=1 << 20, csv_header=False, max_errors=64, on_malformed=None,
+                 spin=0.0):
         self._stream = _core.Stream(
             schema, source, format, capacity, backpressure, on_disconnect, backoff[0],
             backoff[1], -1 if max_reconnects is None else max_reconnects, max_frame_bytes,
-            csv_header, max_errors, on_malformed)
+            csv_header, max_errors, on_malformed, spin)
+
+    def another(self):
+        """A new Stream of the same schema and options on its own connection (a tcp or unix
+        client) or process (a subprocess) of this stream's source, for another consumer such as
+        a DataLoader worker; RuntimeError naming the source for a listener, a file tail or a
+        push stream, whose records reach only this stream."""
+        stream = Stream.__new__(Stream)
+        stream._stream = self._stream.another()
+        return stream
 
     @property
     def schema(self):
@@ -116,6 +129,12 @@ class Stream:
 
     def __repr__(self):
         return f"Stream({self.schema!r}, counters={self.counters})"
+
+    def __reduce__(self):
+        raise TypeError("[streams.Stream] expected a stream to stay in the process that opened "
+                        "it; got a request to pickle it (a DataLoader with the spawn start "
+                        "method?): give StreamDataset a picklable function that opens the "
+                        "stream instead")
 
     def __enter__(self):
         return self
