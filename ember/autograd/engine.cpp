@@ -4,7 +4,6 @@
 #include <queue>
 #include <sstream>
 #include <unordered_map>
-#include <unordered_set>
 
 #include "ember/autograd/grad_mode.h"
 #include "ember/base/error.h"
@@ -66,6 +65,16 @@ void check_anomaly(const Node& node, const TensorList& produced) {
   }
 }
 
+// What the engine keeps for each node of the graph, in one hash entry: four containers keyed by
+// node (counts, seen, buffers, owners) cost four allocations per node, a quarter of a small graph's
+// backward (a REINFORCE episode's graph has ~10 nodes per step).
+struct NodeTask {
+  int64_t dependencies = 0;     // edges pointing at the node that have not delivered yet
+  TensorList buffer;            // the gradients received so far, one slot per node output
+  std::shared_ptr<Node> owner;  // keeps the node alive once a gradient reaches it
+  bool queued = false;          // pushed on the ready queue
+};
+
 // Runs the graph from `roots`. When `captures` is non-empty (autograd.grad), the gradients
 // reaching those edges are returned and no AccumulateGrad runs.
 TensorList execute(const std::vector<Edge>& roots, const TensorList& root_grads, bool keep_graph,
@@ -73,12 +82,11 @@ TensorList execute(const std::vector<Edge>& roots, const TensorList& root_grads,
   GradModeGuard mode(create_graph);
   const bool capturing = !captures.empty();
 
-  // Dependency counts: how many edges point at each node.
-  std::unordered_map<Node*, int64_t> dependencies;
-  std::unordered_set<Node*> seen;
+  // Every node reachable from the roots, with its dependency count: how many edges point at it.
+  std::unordered_map<Node*, NodeTask> tasks;
   std::vector<Node*> stack;
   for (const Edge& root : roots) {
-    if (root.valid() && seen.insert(root.function.get()).second)
+    if (root.valid() && tasks.try_emplace(root.function.get()).second)
       stack.push_back(root.function.get());
   }
   while (!stack.empty()) {
@@ -86,33 +94,37 @@ TensorList execute(const std::vector<Edge>& roots, const TensorList& root_grads,
     stack.pop_back();
     for (const Edge& edge : node->next_edges()) {
       if (!edge.valid()) continue;
-      ++dependencies[edge.function.get()];
-      if (seen.insert(edge.function.get()).second) stack.push_back(edge.function.get());
+      const auto [entry, discovered] = tasks.try_emplace(edge.function.get());
+      ++entry->second.dependencies;
+      if (discovered) stack.push_back(edge.function.get());
     }
   }
 
-  std::unordered_map<Node*, TensorList> buffers;
-  std::unordered_map<Node*, std::shared_ptr<Node>> keep_alive;
-  auto accumulate = [&](const Edge& edge, const Tensor& grad) {
-    TensorList& buffer = buffers[edge.function.get()];
+  auto accumulate = [&](NodeTask& task, const Edge& edge, const Tensor& grad) {
+    TensorList& buffer = task.buffer;
     if (buffer.size() < edge.function->num_outputs()) buffer.resize(edge.function->num_outputs());
     Tensor& slot = buffer[edge.input_nr];
     slot = slot.defined() ? slot + grad : grad;
-    keep_alive.emplace(edge.function.get(), edge.function);
+    if (!task.owner) task.owner = edge.function;
   };
+  std::priority_queue<Node*, std::vector<Node*>, ByLatestFirst> ready;
   for (size_t i = 0; i < roots.size(); ++i) {
-    if (roots[i].valid()) accumulate(roots[i], root_grads[i]);
+    if (roots[i].valid()) accumulate(tasks.at(roots[i].function.get()), roots[i], root_grads[i]);
+  }
+  for (const Edge& root : roots) {
+    if (!root.valid()) continue;
+    NodeTask& task = tasks.at(root.function.get());
+    if (task.dependencies == 0 && !task.queued) {
+      task.queued = true;
+      ready.push(root.function.get());
+    }
   }
 
   TensorList captured(captures.size());
-  std::priority_queue<Node*, std::vector<Node*>, ByLatestFirst> ready;
-  for (const auto& [node, buffer] : buffers) {
-    if (dependencies[node] == 0) ready.push(node);
-  }
   while (!ready.empty()) {
     Node* node = ready.top();
     ready.pop();
-    TensorList grads = std::move(buffers[node]);
+    TensorList grads = std::move(tasks.at(node).buffer);
     grads.resize(node->num_outputs());
     node->run_pre_hooks(grads);
     for (size_t c = 0; c < captures.size(); ++c) {
@@ -129,10 +141,11 @@ TensorList execute(const std::vector<Edge>& roots, const TensorList& root_grads,
     for (size_t i = 0; i < edges.size(); ++i) {
       const Edge& edge = edges[i];
       if (!edge.valid()) continue;
-      if (i < produced.size() && produced[i].defined()) accumulate(edge, produced[i]);
-      if (--dependencies[edge.function.get()] == 0) {
-        buffers.try_emplace(edge.function.get());
-        keep_alive.emplace(edge.function.get(), edge.function);
+      NodeTask& task = tasks.at(edge.function.get());
+      if (i < produced.size() && produced[i].defined()) accumulate(task, edge, produced[i]);
+      if (--task.dependencies == 0) {
+        if (!task.owner) task.owner = edge.function;
+        task.queued = true;
         ready.push(edge.function.get());
       }
     }

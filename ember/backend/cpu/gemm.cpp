@@ -83,6 +83,33 @@ void check_dnnl(const char* op, dnnl_status_t status, int64_t m, int64_t n, int6
 
 char trans_flag(bool trans) { return trans ? 'T' : 'N'; }
 
+// oneDNN's GEMM chooses its own thread count and forks even for a 64x2x1 outer product (the
+// weight gradient of a linear layer for one sample): 128 multiply-adds behind a fork that costs
+// 2-15 us on a quiet machine and milliseconds on a loaded one, where the idle OpenMP threads spin
+// against the caller (Note [one thread pool]). A product of at most this many multiply-adds, some
+// 5-10 us of one core, runs on the calling thread alone (OpenBLAS draws its line at the same
+// size); a DQN's 64x64x64 batch products ran 30x slower forked on a loaded machine.
+constexpr double kSerialGemmWork = double(int64_t{1} << 18);
+
+// Runs oneDNN on the calling thread for the scope when m x n x k is at most kSerialGemmWork.
+// oneDNN reads OpenMP's thread count on every call, and that count is the calling thread's own
+// setting, so no other thread sees the change.
+class SerialWhenSmall {
+ public:
+  SerialWhenSmall(int64_t m, int64_t n, int64_t k)
+      : saved_(double(m) * double(n) * double(k) <= kSerialGemmWork ? omp_get_max_threads() : 1) {
+    if (saved_ > 1) omp_set_num_threads(1);
+  }
+  ~SerialWhenSmall() {
+    if (saved_ > 1) omp_set_num_threads(saved_);
+  }
+  SerialWhenSmall(const SerialWhenSmall&) = delete;
+  SerialWhenSmall& operator=(const SerialWhenSmall&) = delete;
+
+ private:
+  int saved_;  // the thread count to restore; 1 when there is nothing to restore
+};
+
 // oneDNN's JIT kernels follow the capability of the kernel tables (EMBER_CPU_CAPABILITY forces a
 // narrower one, Note [SIMD dispatch]) unless oneDNN's own ONEDNN_MAX_CPU_ISA (or its older name
 // DNNL_MAX_CPU_ISA) says otherwise. The cap only takes before oneDNN's first call, so every
@@ -305,6 +332,7 @@ void reduced_gemm(const char* op, bool trans_a, bool trans_b, int64_t m, int64_t
   const Operands ld = check_operands(op, trans_a, trans_b, m, n, k, lda, ldb, ldc);
   if (finish_degenerate(m, n, k, beta, c, ld.ldc)) return;
   follow_cpu_capability();
+  const SerialWhenSmall serial(m, n, k);
   const View<T> a_view{a, ld.lda, trans_a};
   const View<T> b_view{b, ld.ldb, trans_b};
   thread_local std::vector<float> buffer;
@@ -385,6 +413,7 @@ void gemm_f32(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, float
   const Operands ld = check_operands("gemm_f32", trans_a, trans_b, m, n, k, lda, ldb, ldc);
   if (finish_degenerate(m, n, k, beta, c, ld.ldc)) return;
   follow_cpu_capability();
+  const SerialWhenSmall serial(m, n, k);
   check_dnnl("gemm_f32",
              dnnl_sgemm(trans_flag(trans_a), trans_flag(trans_b), m, n, k, alpha, a, ld.lda, b,
                         ld.ldb, beta, c, ld.ldc),

@@ -23,12 +23,15 @@ constexpr int64_t kParallelGrain = int64_t{1} << 16;
 template <class Fill>
 void for_each_block(int64_t n, int64_t per_block, PhiloxState state, const Fill& fill) {
   const int64_t blocks = n / per_block + (n % per_block != 0 ? 1 : 0);
-#pragma omp parallel for schedule(static) if (n >= kParallelGrain)
-  for (int64_t b = 0; b < blocks; ++b) {
-    const int64_t first = b * per_block;
-    fill(philox_block(state.seed, state.offset, static_cast<uint64_t>(b)), first,
-         std::min(per_block, n - first));
-  }
+  // parallel_for, not an OpenMP pragma with an if clause: a small fill then never enters an
+  // OpenMP region at all (an if(false) region still builds a one-thread team).
+  parallel_for(0, blocks, kParallelGrain / per_block, [&](int64_t begin, int64_t end) {
+    for (int64_t b = begin; b < end; ++b) {
+      const int64_t first = b * per_block;
+      fill(philox_block(state.seed, state.offset, static_cast<uint64_t>(b)), first,
+           std::min(per_block, n - first));
+    }
+  });
 }
 
 // fill(hi, lo) for each element, two words per element (k = 2).
