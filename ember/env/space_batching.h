@@ -1,8 +1,6 @@
-// Gymnasium's batch_space for every space (gymnasium.vector.utils.batch_space): the space of n
-// stacked elements. Box and Discrete batch as vector_env.h's batch_space does (the vector envs'
-// observation_space); a MultiDiscrete becomes an int64 Box of its bounds repeated n times, a
-// MultiBinary an int8 Box of 0 and 1 with a leading n (vector_env.h's keeps a MultiBinary), and
-// a Tuple or Dict the Tuple or Dict of its children batched.
+// Gymnasium's batch_space for every space (gymnasium.vector.utils.batch_space), checked:
+// vector_env.h's batch_space, with a typed error for a missing space, n < 1 or a space kind
+// without a batch.
 #pragma once
 
 #include <cstdint>

@@ -34,8 +34,8 @@ struct VectorStepResult {
 };
 
 // Gymnasium's batch_space: the space of n stacked samples (Box: bounds repeated; Discrete:
-// MultiDiscrete; MultiBinary: a leading dimension n); null for the spaces without one here
-// (MultiDiscrete, Tuple, Dict).
+// MultiDiscrete; MultiDiscrete and MultiBinary: an int Box with a leading dimension n; Tuple and
+// Dict: of their batched children); null for a space kind it does not know.
 std::shared_ptr<Space> batch_space(const std::shared_ptr<Space>& space, int64_t n);
 
 class VectorEnv {

@@ -108,20 +108,21 @@ def _clone(batch):
 
 
 class _CppRunner:
-    """One env in a C++ SyncVectorEnv: its reset, step and NEXT_STEP autoreset are C++'s."""
+    """One env in a C++ SyncVectorEnv: its reset, step and NEXT_STEP autoreset are C++'s. The
+    vector env gives no per-env infos (``[]``) when every one is empty."""
 
     def __init__(self, env):
         self.vector = _env.SyncVectorEnv([env])
 
     def reset(self, seed, options):
         observations, infos = self.vector.reset(seed=[seed], options=options)
-        return observations[0], infos[0]
+        return observations[0], infos[0] if infos else {}
 
     def step(self, action):
         observations, rewards, terminations, truncations, infos = self.vector.step(
             action.unsqueeze(0))
         return (observations[0], rewards[0].item(), terminations[0].item(),
-                truncations[0].item(), infos[0])
+                truncations[0].item(), infos[0] if infos else {})
 
 
 class _StructuredRunner:
