@@ -22,26 +22,6 @@ def pair_schema():
     return streams.Schema([("x", "float32"), ("y", ember.float64, (2,))])
 
 
-@pytest.fixture
-def simulator():
-    """Starts `python -m ember.data.streams.simulate` with the given options; yields its port."""
-    processes = []
-
-    def start(*options):
-        process = subprocess.Popen(
-            [sys.executable, "-m", "ember.data.streams.simulate", "--port", "0", *options],
-            stdout=subprocess.PIPE, text=True)
-        processes.append(process)
-        words = process.stdout.readline().split()
-        assert words[:1] == ["listening"], words
-        return int(words[2])
-
-    yield start
-    for process in processes:
-        process.kill()
-        process.wait(timeout=WAIT)
-
-
 def test_schema_describes_fields_and_rejects_bad_ones():
     schema = pair_schema()
     assert schema.names == ["x", "y"]

@@ -5,7 +5,6 @@ is bounded."""
 import os
 import pickle
 import socket
-import subprocess
 import sys
 import tempfile
 import threading
@@ -133,26 +132,6 @@ def test_the_dataset_rejects_what_is_not_a_stream():
     dataset = streams.StreamDataset(lambda: "not a stream")
     with pytest.raises(TypeError, match="to return a Stream; got str"):
         next(iter(dataset))
-
-
-@pytest.fixture
-def simulator():
-    """`python -m ember.data.streams.simulate` with the given options; yields its port."""
-    processes = []
-
-    def start(*options):
-        process = subprocess.Popen(
-            [sys.executable, "-m", "ember.data.streams.simulate", "--port", "0", *options],
-            stdout=subprocess.PIPE, text=True)
-        processes.append(process)
-        words = process.stdout.readline().split()
-        assert words[:1] == ["listening"], words
-        return int(words[2])
-
-    yield start
-    for process in processes:
-        process.kill()
-        process.wait(timeout=WAIT)
 
 
 def test_the_simulator_feeds_each_worker_its_own_feed(simulator):
