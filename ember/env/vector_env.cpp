@@ -78,6 +78,13 @@ VectorEnv::VectorEnv(std::vector<std::shared_ptr<Env>> envs) : envs_(std::move(e
   for (const auto& env : envs_) {
     EMBER_CHECK_VALUE(env != nullptr, "[VectorEnv] expected envs; received a null env");
   }
+  // Env::step returns one observation tensor; a structured observation has no row to go in.
+  const Space* observation_space = single_observation_space().get();
+  EMBER_CHECK_TYPE(dynamic_cast<const TupleSpace*>(observation_space) == nullptr &&
+                       dynamic_cast<const DictSpace*>(observation_space) == nullptr,
+                   "[VectorEnv] expected envs whose observations are tensors; received ",
+                   observation_space->repr(),
+                   " (Tuple and Dict observations batch only in AsyncVectorEnv on processes)");
   observation_space_ = batch_space(single_observation_space(), num_envs());
   action_space_ = batch_space(single_action_space(), num_envs());
   const std::shared_ptr<Space> space = single_observation_space();

@@ -4,6 +4,7 @@
 
 #include <memory>
 #include <stdexcept>
+#include <string>
 
 #include "ember/base/error.h"
 #include "ember/env/env_test_support.h"
@@ -62,6 +63,29 @@ TEST(VectorEnv, BatchesTheSpaces) {
   EXPECT_EQ(actions.nvec(), (std::vector<int64_t>{2, 2, 2}));
   EXPECT_EQ(batch_space(std::make_shared<MultiBinary>(std::vector<int64_t>{4}), 2)->shape(),
             (std::vector<int64_t>{2, 4}));
+}
+
+// A CountingEnv that declares Dict observations.
+class DictObservationEnv : public CountingEnv {
+ public:
+  DictObservationEnv() {
+    set_observation_space(std::make_shared<DictSpace>(DictSpace::Entries{
+        {"position", std::make_shared<Box>(-1.0, 1.0, std::vector<int64_t>{2})}}));
+  }
+};
+
+TEST(VectorEnv, RejectsEnvsWithStructuredObservations) {
+  std::vector<std::shared_ptr<Env>> envs{std::make_shared<DictObservationEnv>()};
+  try {
+    SyncVectorEnv vector(envs);
+    FAIL() << "no error";
+  } catch (const TypeError& error) {
+    EXPECT_NE(std::string(error.what())
+                  .find("[VectorEnv] expected envs whose observations are "
+                        "tensors; received Dict("),
+              std::string::npos)
+        << error.what();
+  }
 }
 
 TEST(VectorEnv, RejectsBadActionsAndSeeds) {

@@ -353,3 +353,13 @@ def test_dict_and_tuple_observations_match_gymnasium(shared_memory):
     finally:
         gym_env.close()
         env.close(timeout=WAIT)
+
+
+def test_sync_vector_env_rejects_structured_observations_with_a_typed_error():
+    from ember.env.gymnasium_adapter import from_gymnasium
+
+    # C++'s Env::step carries one observation tensor: Tuple/Dict observations batch only here, on
+    # processes, and SyncVectorEnv says so instead of failing on the first observation.
+    with pytest.raises(TypeError, match=r"\[VectorEnv\] expected envs whose observations are "
+                                        r"tensors; received Dict\(.*AsyncVectorEnv on processes"):
+        vector.SyncVectorEnv([lambda: from_gymnasium(DictWalker())] * 2)
