@@ -30,20 +30,12 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "examples" / "python"))
 from bench_support import import_library, set_blas_threads
+from reinforce_cartpole import discounted_returns  # the example's, so both runs share it
 
 TARGET, WINDOW, MAX_EPISODES = 195.0, 20, 1000
 HIDDEN, LEARNING_RATE, GAMMA = 64, 1e-2, 0.99
-
-
-def discounted_returns(rewards, gamma):
-    """G_t = r_t + gamma * G_{t+1}, normalised to mean 0, std 1 (the example's)."""
-    returns = np.zeros(len(rewards))
-    running = 0.0
-    for t in reversed(range(len(rewards))):
-        running = rewards[t] + gamma * running
-        returns[t] = running
-    return ((returns - returns.mean()) / (returns.std() + 1e-8)).astype(np.float32)
 
 
 def train(lib, make_env, seed):
@@ -76,7 +68,7 @@ def train(lib, make_env, seed):
             observation, reward, terminated, truncated, _ = env.step(int(action))
             rewards.append(reward)
             done = terminated or truncated
-        weights = lib.as_tensor(discounted_returns(rewards, GAMMA))
+        weights = lib.as_tensor(discounted_returns(rewards, GAMMA).astype(np.float32))
         loss = -(lib.stack(log_probs) * weights).sum()
         optimizer.zero_grad()
         loss.backward()

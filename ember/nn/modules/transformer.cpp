@@ -132,16 +132,19 @@ void TransformerImpl::reset() {
     return LayerNorm(
         LayerNormOptions({options.d_model()}).eps(options.layer_norm_eps()).bias(options.bias()));
   };
+  // The encoder and decoder layers take the same settings from the Transformer's options.
+  const auto layer_options = [this](auto layer) {
+    return layer.dim_feedforward(options.dim_feedforward())
+        .dropout(options.dropout())
+        .activation(options.activation())
+        .layer_norm_eps(options.layer_norm_eps())
+        .batch_first(options.batch_first())
+        .norm_first(options.norm_first())
+        .bias(options.bias());
+  };
   if (options.custom_encoder().is_empty()) {
     const TransformerEncoderLayer encoder_layer(
-        TransformerEncoderLayerOptions(options.d_model(), options.nhead())
-            .dim_feedforward(options.dim_feedforward())
-            .dropout(options.dropout())
-            .activation(options.activation())
-            .layer_norm_eps(options.layer_norm_eps())
-            .batch_first(options.batch_first())
-            .norm_first(options.norm_first())
-            .bias(options.bias()));
+        layer_options(TransformerEncoderLayerOptions(options.d_model(), options.nhead())));
     encoder = AnyModule(TransformerEncoder(
         TransformerEncoderOptions(encoder_layer, options.num_encoder_layers()).norm(layer_norm())));
   } else {
@@ -150,14 +153,7 @@ void TransformerImpl::reset() {
   register_module("encoder", encoder.ptr());
   if (options.custom_decoder().is_empty()) {
     const TransformerDecoderLayer decoder_layer(
-        TransformerDecoderLayerOptions(options.d_model(), options.nhead())
-            .dim_feedforward(options.dim_feedforward())
-            .dropout(options.dropout())
-            .activation(options.activation())
-            .layer_norm_eps(options.layer_norm_eps())
-            .batch_first(options.batch_first())
-            .norm_first(options.norm_first())
-            .bias(options.bias()));
+        layer_options(TransformerDecoderLayerOptions(options.d_model(), options.nhead())));
     decoder = AnyModule(TransformerDecoder(
         TransformerDecoderOptions(decoder_layer, options.num_decoder_layers()).norm(layer_norm())));
   } else {
