@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "ember/env/np_random.h"
+#include "ember/env/observation.h"
 #include "ember/env/spaces.h"
 #include "ember/tensor/tensor.h"
 
@@ -25,12 +26,12 @@ using InfoValue = std::variant<bool, int64_t, double, std::string, Tensor>;
 using Info = std::map<std::string, InfoValue>;
 
 struct ResetResult {
-  Tensor observation;
+  Observation observation;
   Info info;
 };
 
 struct StepResult {
-  Tensor observation;
+  Observation observation;
   double reward = 0.0;
   bool terminated = false;
   bool truncated = false;

@@ -78,19 +78,9 @@ VectorEnv::VectorEnv(std::vector<std::shared_ptr<Env>> envs) : envs_(std::move(e
   for (const auto& env : envs_) {
     EMBER_CHECK_VALUE(env != nullptr, "[VectorEnv] expected envs; received a null env");
   }
-  // Env::step returns one observation tensor; a structured observation has no row to go in.
-  const Space* observation_space = single_observation_space().get();
-  EMBER_CHECK_TYPE(dynamic_cast<const TupleSpace*>(observation_space) == nullptr &&
-                       dynamic_cast<const DictSpace*>(observation_space) == nullptr,
-                   "[VectorEnv] expected envs whose observations are tensors; received ",
-                   observation_space->repr(),
-                   " (Tuple and Dict observations batch only in AsyncVectorEnv on processes)");
   observation_space_ = batch_space(single_observation_space(), num_envs());
   action_space_ = batch_space(single_action_space(), num_envs());
-  const std::shared_ptr<Space> space = single_observation_space();
-  std::vector<int64_t> shape{num_envs()};
-  for (int64_t size : space->shape()) shape.push_back(size);
-  observations_ = empty(shape, TensorOptions().dtype(space->dtype()));
+  observations_ = empty_observation_batch(*single_observation_space(), num_envs());
   rewards_ = zeros({num_envs()}, TensorOptions().dtype(kFloat64));
   terminations_ = zeros({num_envs()}, TensorOptions().dtype(kBool));
   truncations_ = zeros({num_envs()}, TensorOptions().dtype(kBool));
@@ -107,9 +97,18 @@ const std::vector<std::shared_ptr<Env>>& VectorEnv::envs() const {
 
 void VectorEnv::use_batched_step_if_possible() { batched_ = make_batched_envs(envs_); }
 
+void VectorEnv::copy_observation(int64_t index, const Observation& observation, const char* where) {
+  if (observations_.is_tensor() && observation.is_tensor()) {
+    observations_.select(0, index).copy_(observation);
+    return;
+  }
+  observations_.row(index).copy_from(observation,
+                                     std::string(where) + " env " + std::to_string(index));
+}
+
 void VectorEnv::reset_one(int64_t index, std::optional<uint64_t> seed, const Info& options) {
   ResetResult result = envs_[index]->reset(seed, options);
-  observations_.select(0, index).copy_(result.observation);
+  copy_observation(index, result.observation, "VectorEnv.reset");
   infos_[index] = std::move(result.info);
 }
 
@@ -122,7 +121,7 @@ void VectorEnv::step_one(int64_t index, const Tensor& action) {
     reset_one(index, std::nullopt, {});
   } else {
     StepResult result = envs_[index]->step(action);
-    observations_.select(0, index).copy_(result.observation);
+    copy_observation(index, result.observation, "VectorEnv.step");
     reward = result.reward;
     terminated = result.terminated;
     truncated = result.truncated;

@@ -21,15 +21,15 @@ namespace ember::env {
 class BatchedEnvs;
 
 struct VectorResetResult {
-  Tensor observations;      // (N, obs...)
-  std::vector<Info> infos;  // one per env
+  Observation observations;  // (N, obs...) for each leaf of the observation space
+  std::vector<Info> infos;   // one per env
 };
 
 struct VectorStepResult {
-  Tensor observations;  // (N, obs...)
-  Tensor rewards;       // float64 (N)
-  Tensor terminations;  // bool (N)
-  Tensor truncations;   // bool (N)
+  Observation observations;  // (N, obs...) for each leaf of the observation space
+  Tensor rewards;            // float64 (N)
+  Tensor terminations;       // bool (N)
+  Tensor truncations;        // bool (N)
   std::vector<Info> infos;
 };
 
@@ -73,13 +73,15 @@ class VectorEnv {
   void use_batched_step_if_possible();
 
  private:
+  // Writes an env's observation into row index of the batch (a structured one leaf by leaf).
+  void copy_observation(int64_t index, const Observation& observation, const char* where);
   void reset_one(int64_t index, std::optional<uint64_t> seed, const Info& options);
   void step_one(int64_t index, const Tensor& action);
 
   std::vector<std::shared_ptr<Env>> envs_;
   std::shared_ptr<Space> observation_space_;
   std::shared_ptr<Space> action_space_;
-  Tensor observations_;
+  Observation observations_;
   Tensor rewards_;
   Tensor terminations_;
   Tensor truncations_;

@@ -65,24 +65,94 @@ TEST(VectorEnv, BatchesTheSpaces) {
             (std::vector<int64_t>{2, 4}));
 }
 
-// A CountingEnv that declares Dict observations.
-class DictObservationEnv : public CountingEnv {
+// A CountingEnv with Dict observations {"count": (step, seed) float32, "goal": Tuple(Discrete(4),
+// Box(1) int32)}: goal is (seed % 4, -step).
+class GoalEnv : public CountingEnv {
  public:
-  DictObservationEnv() {
+  explicit GoalEnv(int64_t episode_length) : CountingEnv(episode_length) {
+    set_observation_space(std::make_shared<DictSpace>(DictSpace::Entries{
+        {"count", std::make_shared<Box>(-10.0, 10.0, std::vector<int64_t>{2})},
+        {"goal", std::make_shared<TupleSpace>(std::vector<std::shared_ptr<Space>>{
+                     std::make_shared<Discrete>(4),
+                     std::make_shared<Box>(-10.0, 0.0, std::vector<int64_t>{1}, kInt32)})}}));
+  }
+  using Env::step;
+  ResetResult reset(std::optional<uint64_t> seed = std::nullopt,
+                    const Info& options = {}) override {
+    ResetResult result = CountingEnv::reset(seed, options);
+    result.observation = structured(result.observation);
+    return result;
+  }
+  StepResult step(const Tensor& action) override {
+    StepResult result = CountingEnv::step(action);
+    result.observation = structured(result.observation);
+    return result;
+  }
+
+ private:
+  static Observation structured(const Tensor& count) {
+    const auto step = static_cast<int32_t>(count[0].item<float>());
+    const auto seed = static_cast<int64_t>(count[1].item<float>());
+    return Observation::dict(
+        {{"count", count},
+         {"goal", Observation::tuple({scalar_tensor(seed % 4, kInt64),
+                                      tensor({-step}, TensorOptions().dtype(kInt32))})}});
+  }
+};
+
+// The NEXT_STEP autoreset with structured observations: each leaf is one (N, ...) tensor.
+void check_structured_observations(VectorEnv& env) {
+  VectorResetResult reset = env.reset(5);
+  ASSERT_EQ(reset.observations.kind(), Observation::Kind::kDict);
+  EXPECT_EQ(reset.observations.structure(), "Dict(count: Tensor, goal: Tuple(Tensor, Tensor))");
+  const Observation& goal = reset.observations.at("goal");
+  EXPECT_EQ(goal.part(0).sizes(), (std::vector<int64_t>{2}));
+  EXPECT_EQ(goal.part(0).dtype(), kInt64);
+  EXPECT_EQ(goal.part(1).sizes(), (std::vector<int64_t>{2, 1}));
+  EXPECT_EQ(goal.part(1).dtype(), kInt32);
+  EXPECT_EQ(goal.part(0)[1].item<int64_t>(), 6 % 4);  // env 1 seeded 6
+  const Tensor actions = ones({2}, TensorOptions().dtype(kInt64));
+  VectorStepResult step = env.step(actions);
+  EXPECT_EQ(step.observations.at("goal").part(1).data_ptr(), goal.part(1).data_ptr());
+  EXPECT_EQ(step.observations.at("goal").part(1)[0][0].item<int32_t>(), -1);
+  EXPECT_FLOAT_EQ(step.observations.at("count")[1][0].item<float>(), 1.0f);
+  step = env.step(actions);  // env 0 terminates
+  EXPECT_TRUE(step.terminations[0].item<bool>());
+  step = env.step(actions);  // env 0 autoresets
+  EXPECT_EQ(step.observations.at("goal").part(1)[0][0].item<int32_t>(), 0);
+  EXPECT_EQ(step.observations.at("goal").part(1)[1][0].item<int32_t>(), -3);
+  EXPECT_EQ(dynamic_cast<const DictSpace&>(*env.observation_space()).spaces().size(), 2u);
+}
+
+TEST(SyncVectorEnv, BatchesStructuredObservations) {
+  SyncVectorEnv env({std::make_shared<GoalEnv>(2), std::make_shared<GoalEnv>(3)});
+  EXPECT_FALSE(env.batched());
+  check_structured_observations(env);
+}
+
+TEST(AsyncVectorEnv, BatchesStructuredObservations) {
+  AsyncVectorEnv env({std::make_shared<GoalEnv>(2), std::make_shared<GoalEnv>(3)});
+  check_structured_observations(env);
+}
+
+// Declares Dict observations but returns tensors.
+class MisshapenEnv : public CountingEnv {
+ public:
+  MisshapenEnv() {
     set_observation_space(std::make_shared<DictSpace>(DictSpace::Entries{
         {"position", std::make_shared<Box>(-1.0, 1.0, std::vector<int64_t>{2})}}));
   }
 };
 
-TEST(VectorEnv, RejectsEnvsWithStructuredObservations) {
-  std::vector<std::shared_ptr<Env>> envs{std::make_shared<DictObservationEnv>()};
+TEST(VectorEnv, RejectsObservationsUnlikeTheSpace) {
+  SyncVectorEnv misshapen({std::make_shared<MisshapenEnv>(), std::make_shared<MisshapenEnv>()});
   try {
-    SyncVectorEnv vector(envs);
+    misshapen.reset();
     FAIL() << "no error";
-  } catch (const TypeError& error) {
+  } catch (const ValueError& error) {
     EXPECT_NE(std::string(error.what())
-                  .find("[VectorEnv] expected envs whose observations are "
-                        "tensors; received Dict("),
+                  .find("[VectorEnv.reset env 0] expected an observation shaped like "
+                        "Dict(position: Tensor); received Tensor"),
               std::string::npos)
         << error.what();
   }

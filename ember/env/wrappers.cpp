@@ -133,7 +133,8 @@ void RunningMeanStd::update(const Tensor& sample) {
 NormalizeObservation::NormalizeObservation(std::shared_ptr<Env> env, double epsilon)
     : Wrapper(std::move(env), "NormalizeObservation"),
       epsilon_(epsilon),
-      obs_rms_(env_->observation_space()->shape()) {
+      obs_rms_(require_box(env_->observation_space(), "NormalizeObservation", "observation space")
+                   .shape()) {
   EMBER_CHECK_VALUE(epsilon > 0, "[NormalizeObservation] expected a positive epsilon; received ",
                     epsilon);
   observation_space_ = unbounded_box(env_->observation_space()->shape(), kFloat32);

@@ -155,10 +155,10 @@ class ClipAction : public Wrapper {
 };
 
 // Applies a function to every observation; observation_space describes its results (the wrapped
-// env's space when null).
+// env's space when null). A function of a Tensor fits when the observations are tensors.
 class TransformObservation : public Wrapper {
  public:
-  using Transform = std::function<Tensor(const Tensor&)>;
+  using Transform = std::function<Observation(const Observation&)>;
   TransformObservation(std::shared_ptr<Env> env, Transform transform,
                        std::shared_ptr<Space> observation_space = nullptr);
   using Env::step;

@@ -60,7 +60,7 @@ ResetResult reset_result_from_python(nb::handle result, const char* where) {
   EMBER_CHECK_TYPE(nb::isinstance<nb::tuple>(result) && nb::len(result) == 2, "[", where,
                    "] expected reset() to return (observation, info); received ",
                    nb::cast<std::string>(nb::repr(result)));
-  return {tensor_from_python(result[0]), info_from_python(result[1])};
+  return {observation_from_python(result[0]), info_from_python(result[1])};
 }
 
 StepResult step_result_from_python(nb::handle result, const char* where) {
@@ -68,7 +68,7 @@ StepResult step_result_from_python(nb::handle result, const char* where) {
                    "] expected step() to return (observation, reward, terminated, truncated, "
                    "info); received ",
                    nb::cast<std::string>(nb::repr(result)));
-  return {tensor_from_python(result[0]), nb::cast<double>(nb::float_(result[1])),
+  return {observation_from_python(result[0]), nb::cast<double>(nb::float_(result[1])),
           nb::cast<bool>(nb::bool_(result[2])), nb::cast<bool>(nb::bool_(result[3])),
           info_from_python(result[4])};
 }
@@ -118,14 +118,44 @@ class PyEnv : public Env {
 
 }  // namespace
 
-namespace {
-
-nb::object observation_to_python(const Tensor& observation) {
-  if (!observation.defined()) return nb::none();
-  return nb::cast(observation);
+nb::object observation_to_python(const env::Observation& observation) {
+  using Kind = env::Observation::Kind;
+  if (observation.kind() == Kind::kTensor) {
+    if (!observation.defined()) return nb::none();
+    return nb::cast(static_cast<const Tensor&>(observation));
+  }
+  if (observation.kind() == Kind::kTuple) {
+    nb::list parts;
+    for (size_t i = 0; i < observation.num_parts(); ++i) {
+      parts.append(observation_to_python(observation.part(i)));
+    }
+    return nb::tuple(parts);
+  }
+  nb::dict parts;
+  for (size_t i = 0; i < observation.num_parts(); ++i) {
+    parts[observation.keys()[i].c_str()] = observation_to_python(observation.part(i));
+  }
+  return parts;
 }
 
-}  // namespace
+env::Observation observation_from_python(nb::handle object) {
+  if (nb::isinstance<nb::tuple>(object)) {
+    std::vector<env::Observation> elements;
+    for (nb::handle element : object) elements.push_back(observation_from_python(element));
+    return env::Observation::tuple(std::move(elements));
+  }
+  if (nb::isinstance<nb::dict>(object)) {
+    std::vector<std::pair<std::string, env::Observation>> entries;
+    for (auto [key, value] : nb::borrow<nb::dict>(object)) {
+      EMBER_CHECK_TYPE(nb::isinstance<nb::str>(key),
+                       "[Env] expected a dict observation with str keys; received the key ",
+                       nb::cast<std::string>(nb::repr(key)));
+      entries.emplace_back(nb::cast<std::string>(key), observation_from_python(value));
+    }
+    return env::Observation::dict(std::move(entries));
+  }
+  return tensor_from_python(object);
+}
 
 nb::tuple reset_to_python(const ResetResult& result) {
   return nb::make_tuple(observation_to_python(result.observation), info_to_python(result.info));

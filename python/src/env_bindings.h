@@ -19,6 +19,12 @@ env::Info info_from_python(nb::handle dict);
 // An action or observation as a tensor: a Tensor as is, a Python or numpy integer as an int64
 // 0-d tensor, a float as float64, anything else through ember.as_tensor (numpy arrays, lists).
 Tensor tensor_from_python(nb::handle object);
+// An observation as Gymnasium's: a tensor, a tuple for a Tuple observation, a dict for a Dict one
+// (None for an undefined tensor).
+nb::object observation_to_python(const env::Observation& observation);
+// A Python observation: a tuple or dict (of observations) becomes a Tuple or Dict observation,
+// anything else a tensor through tensor_from_python.
+env::Observation observation_from_python(nb::handle object);
 // A space's sample as Python returns it: a Discrete's as an int, a Tuple's as a tuple, a Dict's
 // as a dict, others as tensors.
 nb::object sample_to_python(env::Space& space);

@@ -89,7 +89,8 @@ void init_env_vector(nb::module_& module) {
               nb::gil_scoped_release release;
               result = self.reset(seeds, options_value);
             }
-            return nb::make_tuple(result.observations, infos_to_python(result.infos));
+            return nb::make_tuple(observation_to_python(result.observations),
+                                  infos_to_python(result.infos));
           },
           nb::kw_only(), nb::arg("seed") = nb::none(), nb::arg("options") = nb::none(),
           nb::sig("def reset(self, *, seed=None, options=None) -> tuple"),
@@ -104,8 +105,9 @@ void init_env_vector(nb::module_& module) {
               nb::gil_scoped_release release;
               result = self.step(action_tensor);
             }
-            return nb::make_tuple(result.observations, result.rewards, result.terminations,
-                                  result.truncations, infos_to_python(result.infos));
+            return nb::make_tuple(observation_to_python(result.observations), result.rewards,
+                                  result.terminations, result.truncations,
+                                  infos_to_python(result.infos));
           },
           nb::arg("actions"), nb::sig("def step(self, actions) -> tuple"),
           "Steps every env (row i of actions to env i): (observations, rewards, terminations, "

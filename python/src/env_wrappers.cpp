@@ -173,11 +173,12 @@ void bind_wrappers(nb::module_& env) {
           "__init__",
           [](env::TransformObservation* self, std::shared_ptr<Env> wrapped, nb::callable func,
              std::shared_ptr<env::Space> observation_space) {
-            // func may return an array or a list: the result becomes a tensor here. The callable
-            // runs with the GIL, whichever thread steps the env.
-            auto transform = [func = nb::object(func)](const Tensor& observation) {
+            // func may return an array or a list: the result becomes a tensor here (tuples and
+            // dicts stay Tuple and Dict observations). The callable runs with the GIL, whichever
+            // thread steps the env.
+            auto transform = [func = nb::object(func)](const env::Observation& observation) {
               nb::gil_scoped_acquire acquire;
-              return tensor_from_python(func(observation));
+              return observation_from_python(func(observation_to_python(observation)));
             };
             new (self) env::TransformObservation(std::move(wrapped), transform,
                                                  std::move(observation_space));

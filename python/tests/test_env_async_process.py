@@ -355,11 +355,47 @@ def test_dict_and_tuple_observations_match_gymnasium(shared_memory):
         env.close(timeout=WAIT)
 
 
-def test_sync_vector_env_rejects_structured_observations_with_a_typed_error():
+@pytest.mark.parametrize("kind", ["sync", "threads"])
+def test_dict_and_tuple_observations_in_the_cpp_vector_envs_match_gymnasium(kind):
+    from ember._C import _env
     from ember.env.gymnasium_adapter import from_gymnasium
 
-    # C++'s Env::step carries one observation tensor: Tuple/Dict observations batch only here, on
-    # processes, and SyncVectorEnv says so instead of failing on the first observation.
-    with pytest.raises(TypeError, match=r"\[VectorEnv\] expected envs whose observations are "
-                                        r"tensors; received Dict\(.*AsyncVectorEnv on processes"):
-        vector.SyncVectorEnv([lambda: from_gymnasium(DictWalker())] * 2)
+    rng = np.random.default_rng(2)
+    actions_list = [rng.integers(0, 3, size=3) for _ in range(14)]
+    gym_env = gymnasium.vector.SyncVectorEnv([DictWalker] * 3)
+    env_fns = [lambda: from_gymnasium(DictWalker())] * 3
+    # Python envs on C++ threads: each takes the GIL for its own methods.
+    env = (vector.SyncVectorEnv(env_fns) if kind == "sync"
+           else _env.AsyncVectorEnv([fn() for fn in env_fns], num_workers=2))
+    try:
+        # Every call returns the same tensors: compare each result before the next call.
+        assert_nested_equal(env.reset(seed=9)[0], gym_env.reset(seed=9)[0])
+        first = env.step(ember.tensor(actions_list[0].tolist()))[0]["position"]
+        gym_env.step(actions_list[0])
+        for actions in actions_list[1:]:
+            want = gym_env.step(actions)
+            have = env.step(ember.tensor(actions.tolist()))
+            assert_nested_equal(have[0], want[0])
+            for w, h in zip(want[1:-1], have[1:-1]):
+                np.testing.assert_array_equal(as_numpy(h), w)
+        assert have[0]["pair"][0].dtype == ember.int8
+        assert have[0]["pair"][0].shape == (3, 2)
+        assert have[0]["position"].data_ptr() == first.data_ptr()
+    finally:
+        gym_env.close()
+        env.close()
+
+
+def test_vector_env_rejects_observations_unlike_the_space():
+    from ember.env.gymnasium_adapter import from_gymnasium
+
+    class Liar(DictWalker):
+        def reset(self, *, seed=None, options=None):
+            observation, info = super().reset(seed=seed, options=options)
+            del observation["sign"]
+            return observation, info
+
+    env = vector.SyncVectorEnv([lambda: from_gymnasium(Liar())] * 2)
+    with pytest.raises(ValueError, match=r"\[VectorEnv.reset env 0\] expected an observation "
+                                         r"shaped like Dict\(pair: .*; received Dict\("):
+        env.reset(seed=0)

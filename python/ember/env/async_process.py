@@ -3,9 +3,7 @@
 A Python env holds the GIL for its own methods, so threads cannot run several at once; here each
 env lives in its own process. Only the plumbing is Python: every worker runs its env inside a
 C++ SyncVectorEnv of one env, so resetting, stepping and the NEXT_STEP autoreset are the same
-C++ code as in SyncVectorEnv and the threaded AsyncVectorEnv. The exception is an env with Tuple
-or Dict observations, which C++'s Env (one observation tensor) cannot carry: the worker calls its
-Python methods and autoresets it the same way (_StructuredRunner), and the observations come
+C++ code as in SyncVectorEnv and the threaded AsyncVectorEnv; Tuple and Dict observations come
 back as tuples and dicts of batched tensors. With ``shared_memory=True`` the workers write their
 observations straight into rows of one (num_envs, ...) tensor per leaf space in a /dev/shm file
 that every process maps; otherwise observations travel through the pipes. An exception in a
@@ -25,7 +23,6 @@ import time
 import ember
 from ember import _C
 from ember._C import _env
-from ember.env import spaces
 from ember.env.vector import merge_infos
 from ember.env.vector_utils import create_empty_array, iterate
 from ember.utils.data._shared_memory import _DIRECTORY, _contiguous_strides
@@ -82,10 +79,6 @@ def _map_shared(path, nbytes, dtype, shape):
     return _C._shared_tensor(mapping, dtype, tuple(shape), _contiguous_strides(shape), 0)
 
 
-def _is_structured(space):
-    return isinstance(space, (spaces.Tuple, spaces.Dict))
-
-
 def _write(target, value):
     """Copies an observation (a tensor, array or number; tuples and dicts of them for Tuple and
     Dict spaces) into the tensors of ``target``, shaped alike."""
@@ -114,43 +107,18 @@ class _CppRunner:
     def __init__(self, env):
         self.vector = _env.SyncVectorEnv([env])
 
+    def _first(self, observations):
+        return next(iterate(self.vector.observation_space, observations))
+
     def reset(self, seed, options):
         observations, infos = self.vector.reset(seed=[seed], options=options)
-        return observations[0], infos[0] if infos else {}
+        return self._first(observations), infos[0] if infos else {}
 
     def step(self, action):
         observations, rewards, terminations, truncations, infos = self.vector.step(
             action.unsqueeze(0))
-        return (observations[0], rewards[0].item(), terminations[0].item(),
+        return (self._first(observations), rewards[0].item(), terminations[0].item(),
                 truncations[0].item(), infos[0] if infos else {})
-
-
-class _StructuredRunner:
-    """An env with Tuple or Dict observations, which C++'s Env (one observation tensor) cannot
-    carry: its own Python methods, with Gymnasium's NEXT_STEP autoreset."""
-
-    def __init__(self, env):
-        self.env = env
-        self.autoreset = False
-        self.convert_action = lambda action: action
-        if not isinstance(env, _env.Env):
-            from ember.env.gymnasium_adapter import _action_to_gymnasium
-
-            self.convert_action = lambda action: _action_to_gymnasium(action, env.action_space)
-
-    def reset(self, seed, options):
-        self.autoreset = False
-        return self.env.reset(seed=seed, options=options)
-
-    def step(self, action):
-        if self.autoreset:
-            observation, info = self.env.reset()
-            reward, terminated, truncated = 0.0, False, False
-        else:
-            observation, reward, terminated, truncated, info = self.env.step(
-                self.convert_action(action))
-        self.autoreset = bool(terminated or truncated)
-        return observation, float(reward), bool(terminated), bool(truncated), info
 
 
 def _worker(index, env_fn, pipe, parent_pipe, shared):
@@ -161,8 +129,7 @@ def _worker(index, env_fn, pipe, parent_pipe, shared):
         raw = env_fn()
         env = _as_ember_env(raw)
         space = env.observation_space
-        structured = _is_structured(space)
-        runner = _StructuredRunner(raw) if structured else _CppRunner(env)
+        runner = _CppRunner(env)
         row = None
         if shared is not None:
             leaves = iter([_map_shared(*leaf) for leaf in shared])
@@ -171,7 +138,7 @@ def _worker(index, env_fn, pipe, parent_pipe, shared):
 
         def deliver(observation):
             if row is None:
-                return observation if structured else observation.clone()
+                return _clone(observation)
             _write(row, observation)
             return None
 

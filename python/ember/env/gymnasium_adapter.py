@@ -70,9 +70,27 @@ def space_to_gymnasium(space):
 
 
 def _observation_to_tensor(observation):
+    """A Gymnasium observation as tensors (a Tuple's as a tuple, a Dict's as a dict of them)."""
+    if isinstance(observation, tuple):
+        return tuple(_observation_to_tensor(part) for part in observation)
+    if isinstance(observation, dict):
+        return {key: _observation_to_tensor(part) for key, part in observation.items()}
     if isinstance(observation, np.ndarray) and not observation.flags.writeable:
         observation = observation.copy()
     return ember.as_tensor(observation)
+
+
+def _observation_to_numpy(observation, space):
+    """An ember observation as Gymnasium's for its gymnasium ``space``: arrays over the tensors'
+    memory, a Discrete's as an np.int64, nested alike."""
+    if isinstance(space, gymnasium.spaces.Tuple):
+        return tuple(_observation_to_numpy(part, sub) for part, sub in zip(observation, space))
+    if isinstance(space, gymnasium.spaces.Dict):
+        return {key: _observation_to_numpy(observation[key], sub) for key, sub in space.items()}
+    if isinstance(observation, ember.Tensor):
+        observation = observation.numpy()
+    array = np.asarray(observation)
+    return np.int64(array) if isinstance(space, gymnasium.spaces.Discrete) else array
 
 
 def _action_to_gymnasium(action, space):
@@ -136,13 +154,14 @@ class EmberToGymnasium(gymnasium.Env):
     def reset(self, *, seed=None, options=None):
         super().reset(seed=seed)
         observation, info = self.ember_env.reset(seed=seed, options=options)
-        return observation.numpy(), info
+        return _observation_to_numpy(observation, self.observation_space), info
 
     def step(self, action):
         if isinstance(action, np.ndarray):
             action = ember.from_numpy(np.ascontiguousarray(action))
         observation, reward, terminated, truncated, info = self.ember_env.step(action)
-        return observation.numpy(), reward, terminated, truncated, info
+        return (_observation_to_numpy(observation, self.observation_space), reward, terminated,
+                truncated, info)
 
     def render(self):
         frame = self.ember_env.render()
