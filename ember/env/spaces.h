@@ -26,6 +26,8 @@ class Space {
   virtual std::vector<uint64_t> seed(std::optional<uint64_t> seed = std::nullopt);
   // Gymnasium's lazy np_random: seeded from entropy on first use.
   NpRandom& np_random();
+  // Replaces the generator (batch_space hands a batch a copy of its space's, as Gymnasium's).
+  void set_np_random(NpRandom generator) { np_random_ = std::move(generator); }
   virtual std::vector<int64_t> shape() const { return {}; }
   virtual ScalarType dtype() const { return kInt64; }
   virtual std::string repr() const = 0;

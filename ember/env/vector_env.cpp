@@ -30,9 +30,7 @@ std::shared_ptr<Space> batch_multi_discrete(const MultiDiscrete& space, int64_t 
                                kInt64);
 }
 
-}  // namespace
-
-std::shared_ptr<Space> batch_space(const std::shared_ptr<Space>& space, int64_t n) {
+std::shared_ptr<Space> batch_space_of_kind(const std::shared_ptr<Space>& space, int64_t n) {
   if (const auto* box = dynamic_cast<const Box*>(space.get())) {
     auto repeat = [n](const Tensor& bound) {
       std::vector<int64_t> shape{n};
@@ -71,6 +69,16 @@ std::shared_ptr<Space> batch_space(const std::shared_ptr<Space>& space, int64_t 
     return std::make_shared<DictSpace>(std::move(children));
   }
   return nullptr;
+}
+
+}  // namespace
+
+std::shared_ptr<Space> batch_space(const std::shared_ptr<Space>& space, int64_t n) {
+  std::shared_ptr<Space> batched = batch_space_of_kind(space, n);
+  // Gymnasium's batch_space gives the batch a copy of the space's generator (seeded from entropy
+  // first when it has none), so a seeded space's batch samples reproducibly.
+  if (batched) batched->set_np_random(space->np_random());
+  return batched;
 }
 
 VectorEnv::VectorEnv(std::vector<std::shared_ptr<Env>> envs) : envs_(std::move(envs)) {

@@ -65,6 +65,18 @@ TEST(VectorEnv, BatchesTheSpaces) {
             (std::vector<int64_t>{2, 4}));
 }
 
+TEST(VectorEnv, BatchSpaceCopiesTheSpacesGenerator) {
+  auto space = std::make_shared<Discrete>(6);
+  space->seed(7);
+  std::shared_ptr<Space> batched = batch_space(space, 3);
+  auto twin = std::make_shared<Discrete>(6);
+  twin->seed(7);
+  std::shared_ptr<Space> twin_batch = batch_space(twin, 3);
+  EXPECT_TRUE(equal(batched->sample(), twin_batch->sample()));
+  // The batch's draws leave the space's own generator where it was.
+  EXPECT_TRUE(equal(space->sample(), twin->sample()));
+}
+
 // A CountingEnv with Dict observations {"count": (step, seed) float32, "goal": Tuple(Discrete(4),
 // Box(1) int32)}: goal is (seed % 4, -step).
 class GoalEnv : public CountingEnv {

@@ -93,3 +93,16 @@ def test_utils_import_as_gymnasiums_path():
 
     assert batch_space is utils.batch_space
     assert (concatenate, iterate) == (utils.concatenate, utils.iterate)
+
+
+@pytest.mark.parametrize("space", nested_spaces(), ids=repr)
+def test_a_batch_samples_from_a_copy_of_its_spaces_generator(space):
+    theirs = space_to_gymnasium(space)
+    space.seed(7)
+    theirs.seed(7)
+    batched = utils.batch_space(space, 3)
+    expected = gymnasium.vector.utils.batch_space(theirs, 3)
+    for _ in range(2):
+        assert_same(batched.sample(), expected.sample())
+    # A copy: sampling the batch leaves the space's own generator where it was.
+    assert_same(space.sample(), theirs.sample())
