@@ -24,6 +24,9 @@ LAYERS.append("checkpoint")
 LAYERS.append("distributions")
 # env (ember::env: spaces, Env, built-in environments) sits above autograd (ember/CMakeLists.txt).
 LAYERS.append("env")
+# The CUDA backend (built with EMBER_CUDA) sits above ops: it registers kernels by primitive kind.
+OPTIONAL_LAYERS = {"backend_cuda"}
+LAYERS.insert(LAYERS.index("autograd"), "backend_cuda")
 
 # Mangled names of entities in namespace ember (functions, data, vtables, typeinfo, guards and
 # statics of ember functions), whatever their return type; std templates on ember types excluded.
@@ -49,6 +52,9 @@ def main() -> int:
         return 2
     root = pathlib.Path(sys.argv[1])
     nm = sys.argv[2] if len(sys.argv) > 2 else os.environ.get("NM", "nm")
+    present = [layer for layer in LAYERS
+               if layer not in OPTIONAL_LAYERS or (root / f"libember_{layer}.a").is_file()]
+    LAYERS[:] = present
     libs = {layer: root / f"libember_{layer}.a" for layer in LAYERS}
     for lib in libs.values():
         if not lib.is_file():

@@ -23,6 +23,12 @@ fi
 # fresh clone) reuse each other's cached objects.
 export CCACHE_BASEDIR="$root"
 
+# The CUDA toolkit's usual home, for a shell that did not read /etc/profile.d: CMake builds the
+# CUDA backend when it finds nvcc (a CPU-only build otherwise).
+if ! command -v nvcc >/dev/null 2>&1 && [ -x /usr/local/cuda/bin/nvcc ]; then
+  export PATH="/usr/local/cuda/bin:$PATH"
+fi
+
 venv="$root/.venv"
 if [ ! -x "$venv/bin/python" ]; then
   python3 -m venv "$venv"

@@ -1,6 +1,7 @@
 #include "ember/ops/dispatch.h"
 
 #include "ember/base/error.h"
+#include "ember/ops/cuda_kernels.h"
 
 namespace ember {
 
@@ -60,6 +61,8 @@ void run(const Primitive& primitive, TensorSpan input_span, TensorSpan output_sp
   const Device device = output_span.front().device();
   if (device.is_cpu()) {
     primitive.eval_cpu(input_span, output_span);
+  } else if (CudaKernel kernel = cuda_kernel(primitive.kind())) {
+    kernel(primitive, input_span, output_span);
   } else {
     primitive.eval_cuda(input_span, output_span);
   }

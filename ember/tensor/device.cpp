@@ -1,9 +1,11 @@
 #include "ember/tensor/device.h"
 
+#include <atomic>
 #include <charconv>
 #include <ostream>
 
 #include "ember/base/error.h"
+#include "ember/tensor/cuda_hooks.h"
 
 namespace ember {
 
@@ -41,15 +43,30 @@ std::string Device::str() const {
 std::ostream& operator<<(std::ostream& stream, Device device) { return stream << device.str(); }
 
 namespace cuda {
-bool is_available() { return false; }
-int device_count() { return 0; }
+namespace {
+std::atomic<Hooks*> installed_hooks{nullptr};
+}  // namespace
+
+void set_hooks(Hooks* hooks) { installed_hooks.store(hooks, std::memory_order_release); }
+Hooks* hooks() { return installed_hooks.load(std::memory_order_acquire); }
+bool is_available() {
+  Hooks* backend = hooks();
+  return backend != nullptr && backend->is_available();
+}
+int device_count() {
+  Hooks* backend = hooks();
+  return backend != nullptr ? backend->device_count() : 0;
+}
 }  // namespace cuda
 
 void check_device_available(Device device, std::string_view op) {
   if (device.is_cuda() && !cuda::is_available()) {
-    detail::raise<RuntimeError>("[", op,
-                                "] this build of ember has no CUDA support (built without "
-                                "EMBER_CUDA, or no CUDA device is present); use the cpu device");
+    detail::raise<RuntimeError>(
+        "[", op, "] ",
+        cuda::hooks() == nullptr
+            ? "this build of ember has no CUDA support (built without EMBER_CUDA)"
+            : "no CUDA device is available (no GPU, or no NVIDIA driver, on this machine)",
+        "; use the cpu device");
   }
 }
 

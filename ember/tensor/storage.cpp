@@ -1,6 +1,7 @@
 #include "ember/tensor/storage.h"
 
 #include "ember/tensor/allocator.h"
+#include "ember/tensor/cuda_hooks.h"
 
 namespace ember {
 namespace {
@@ -11,6 +12,7 @@ void return_to_cpu_cache(void* data, size_t nbytes, void*) {
 
 IntrusivePtr<Storage> Storage::allocate(size_t nbytes, Device device) {
   check_device_available(device, "allocate");
+  if (device.is_cuda()) return cuda::hooks()->allocate(nbytes, device);
   void* data = cpu_allocator::allocate(nbytes);
   return IntrusivePtr<Storage>(
       new Storage(data, nbytes, Device(DeviceType::CPU), &return_to_cpu_cache, nullptr));
