@@ -24,8 +24,10 @@ LAYERS.append("checkpoint")
 LAYERS.append("distributions")
 # env (ember::env: spaces, Env, built-in environments) sits above autograd (ember/CMakeLists.txt).
 LAYERS.append("env")
-# The CUDA backend (built with EMBER_CUDA) sits above ops: it registers kernels by primitive kind.
-OPTIONAL_LAYERS = {"backend_cuda"}
+# The CUDA backend's host-side logic (the allocator, the kernel emulator) sits beside backend_cpu;
+# the backend itself (built with EMBER_CUDA) above ops: it registers kernels by primitive kind.
+OPTIONAL_LAYERS = {"backend_cuda_host", "backend_cuda"}
+LAYERS.insert(LAYERS.index("ops"), "backend_cuda_host")
 LAYERS.insert(LAYERS.index("autograd"), "backend_cuda")
 
 # Mangled names of entities in namespace ember (functions, data, vtables, typeinfo, guards and
