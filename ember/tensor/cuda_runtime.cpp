@@ -162,7 +162,8 @@ float Event::elapsed_time(const Event& end) const {
   return backend.elapsed_time(handle_, end.handle_);
 }
 
-DeviceGuard::DeviceGuard(int device) : original_(current_device()), current_(original_) {
+// Qualified: inside the class, current_device() is the member.
+DeviceGuard::DeviceGuard(int device) : original_(cuda::current_device()), current_(original_) {
   if (device != -1 && device != original_) {
     set_device(device);
     current_ = device;
