@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "ember/base/error.h"
+#include "ember/ops/device_copy.h"
 #include "ember/ops/dispatch.h"
 #include "ember/ops/inplace.h"
 #include "ember/ops/ops.h"
@@ -84,13 +85,7 @@ Tensor clone(const Tensor& self) {
 
 Tensor to(const Tensor& self, std::optional<Device> device, std::optional<ScalarType> dtype,
           bool copy) {
-  const Device target_device = device.value_or(self.device());
-  const ScalarType target_dtype = dtype.value_or(self.dtype());
-  check_device_available(target_device, "to");
-  if (!copy && target_device == self.device() && target_dtype == self.dtype()) return self;
-  Tensor result = empty(self.shape(), TensorOptions(target_dtype).device(target_device));
-  run_unless_empty(Copy("_to_copy"), {self}, {result});
-  return result;
+  return to(self, device, dtype, /*non_blocking=*/false, copy);
 }
 
 }  // namespace ember

@@ -1,6 +1,7 @@
 // Tensor methods of the view, copy and elementwise families, forwarding to the free functions
 // (reductions, linear algebra and random keep their methods beside their functions).
 #include "ember/base/error.h"
+#include "ember/ops/device_copy.h"
 #include "ember/ops/dispatch.h"
 #include "ember/ops/inplace.h"
 #include "ember/ops/ops.h"
@@ -85,20 +86,20 @@ Tensor Tensor::as_strided(IntArrayRef size, IntArrayRef stride,
 Tensor Tensor::contiguous() const { return ember::contiguous(*this); }
 Tensor Tensor::clone() const { return ember::clone(*this); }
 Tensor& Tensor::copy_(const Tensor& src) { return ember::copy_(*this, src); }
-Tensor Tensor::to(ScalarType dtype, bool /*non_blocking*/, bool copy) const {
-  return ember::to(*this, std::nullopt, dtype, copy);
+Tensor Tensor::to(ScalarType dtype, bool non_blocking, bool copy) const {
+  return ember::to(*this, std::nullopt, dtype, non_blocking, copy);
 }
-Tensor Tensor::to(const TensorOptions& options, bool /*non_blocking*/, bool copy) const {
+Tensor Tensor::to(const TensorOptions& options, bool non_blocking, bool copy) const {
   EMBER_CHECK(!options.requires_grad(),
               "[to] Operators taking TensorOptions cannot take a TensorOptions with "
               "options.requires_grad set as true. This isn't implemented yet.");
-  return ember::to(*this, options.device_opt(), options.dtype_opt(), copy);
+  return ember::to(*this, options.device_opt(), options.dtype_opt(), non_blocking, copy);
 }
-Tensor Tensor::to(Device device, ScalarType dtype, bool /*non_blocking*/, bool copy) const {
-  return ember::to(*this, device, dtype, copy);
+Tensor Tensor::to(Device device, ScalarType dtype, bool non_blocking, bool copy) const {
+  return ember::to(*this, device, dtype, non_blocking, copy);
 }
-Tensor Tensor::to(const Tensor& other, bool /*non_blocking*/, bool copy) const {
-  return ember::to(*this, other.device(), other.dtype(), copy);
+Tensor Tensor::to(const Tensor& other, bool non_blocking, bool copy) const {
+  return ember::to(*this, other.device(), other.dtype(), non_blocking, copy);
 }
 Tensor Tensor::cpu() const { return to(Device(kCPU)); }
 Tensor Tensor::cuda() const { return to(Device(kCUDA)); }

@@ -3,6 +3,7 @@
 #include <nanobind/stl/string.h>
 
 #include "convert.h"
+#include "cuda_bindings.h"
 #include "distributions.h"
 #include "ember/backend/cpu/kernel_table.h"
 #include "ember/base/linalg_error.h"
@@ -165,4 +166,6 @@ NB_MODULE(_C, module) {
   // Gymnasium's batch_space for every space: ember._C._env.batch_space
   // (python/src/env_space_batching.cpp).
   init_env_space_batching(module);
+  // ember.cuda's runtime: ember._C._cuda, and Tensor.pin_memory / is_pinned (python/src/cuda.cpp).
+  init_cuda(module, tensor_class);
 }

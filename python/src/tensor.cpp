@@ -9,6 +9,7 @@
 #include "convert.h"
 #include "elementwise_docs.h"
 #include "ember/autograd/node.h"
+#include "ember/ops/device_copy.h"
 
 namespace ember::python {
 namespace {
@@ -48,7 +49,9 @@ Tensor convert_to(const Tensor& self, nb::args args, nb::kwargs kwargs) {
   if (kwargs.contains("dtype")) dtype = to_dtype(kwargs["dtype"]);
   if (kwargs.contains("device")) device = to_device(kwargs["device"]);
   if (kwargs.contains("copy")) copy = nb::cast<bool>(kwargs["copy"]);
-  return to(self, device, dtype, copy);
+  const bool non_blocking =
+      kwargs.contains("non_blocking") && nb::cast<bool>(kwargs["non_blocking"]);
+  return to(self, device, dtype, non_blocking, copy);
 }
 
 nb::object legacy_type_name(const Tensor& t) {
@@ -202,7 +205,8 @@ void init_tensor(nb::class_<Tensor>& tensor) {
       // conversions
       .def(
           "to", &convert_to,
-          nb::sig("def to(self, *args, dtype=None, device=None, copy=False) -> Tensor"),
+          nb::sig("def to(self, *args, dtype=None, device=None, non_blocking=False, copy=False) "
+                  "-> Tensor"),
           "The tensor converted to a dtype and/or device: to(dtype), to(device, dtype), to(other).")
       .def(
           "type",
@@ -251,9 +255,14 @@ void init_tensor(nb::class_<Tensor>& tensor) {
       .def("cpu", &Tensor::cpu, nb::sig("def cpu(self) -> Tensor"),
            "The tensor in CPU memory (itself when it is there).")
       .def(
-          "cuda", [](const Tensor& t, nb::handle) { return t.cuda(); },
-          nb::arg("device") = nb::none(), nb::sig("def cuda(self, device=None) -> Tensor"),
-          "The tensor in CUDA memory.")
+          "cuda",
+          [](const Tensor& t, nb::handle device, bool non_blocking) {
+            return to(t, device.is_none() ? Device(kCUDA) : *to_device(device), std::nullopt,
+                      non_blocking, false);
+          },
+          nb::arg("device") = nb::none(), nb::arg("non_blocking") = false,
+          nb::sig("def cuda(self, device=None, non_blocking=False) -> Tensor"),
+          "The tensor in CUDA memory (itself when it is there).")
       .def("contiguous", &Tensor::contiguous, nb::sig("def contiguous(self) -> Tensor"),
            "The tensor with a contiguous layout (itself when it has one).")
       .def("clone", &clone_python, nb::kw_only(), nb::arg("memory_format") = nb::none(),
