@@ -1,12 +1,30 @@
 // The CUDA runtime behind the tensor layer's cuda::Hooks (ember/tensor/cuda_hooks.h), installed
 // when the library loads. cudart is linked statically and finds the driver at its first call, so
-// loading ember on a machine without a GPU or driver works: is_available() is then false.
+// loading ember on a machine without a GPU or driver works: is_available() is then false. Streams,
+// events and pinned memory live in their own files (runtime.h); this class forwards to them.
 #include <cuda_runtime_api.h>
 
 #include "ember/backend/cuda/runtime/cuda_check.h"
+#include "ember/backend/cuda/runtime/runtime.h"
 #include "ember/tensor/cuda_hooks.h"
 
 namespace ember::cuda {
+namespace runtime {
+
+DeviceScope::DeviceScope(int device) {
+  EMBER_CUDA_CHECK(cudaGetDevice(&previous_));
+  if (previous_ != device) {
+    EMBER_CUDA_CHECK(cudaSetDevice(device));
+    changed_ = true;
+  }
+}
+
+DeviceScope::~DeviceScope() {
+  if (changed_) cudaSetDevice(previous_);
+}
+
+}  // namespace runtime
+
 namespace {
 
 int resolve_index(Device device) {
@@ -42,23 +60,71 @@ class RuntimeHooks final : public Hooks {
     const int index = resolve_index(device);
     void* data = nullptr;
     if (nbytes > 0) {
-      int previous = 0;
-      EMBER_CUDA_CHECK(cudaGetDevice(&previous));
-      EMBER_CUDA_CHECK(cudaSetDevice(index));
-      const cudaError_t status = cudaMalloc(&data, nbytes);
-      cudaSetDevice(previous);
-      EMBER_CUDA_CHECK(status);
+      runtime::DeviceScope scope(index);
+      EMBER_CUDA_CHECK(cudaMalloc(&data, nbytes));
     }
     return Storage::wrap(data, nbytes, Device(kCUDA, static_cast<int8_t>(index)),
                          &free_device_memory, nullptr);
   }
 
-  void copy(void* destination, Device, const void* source, Device, size_t nbytes,
-            bool non_blocking) override {
+  // Ordered on the current stream of the CUDA side (the destination's when both are CUDA).
+  void copy(void* destination, Device destination_device, const void* source, Device source_device,
+            size_t nbytes, bool non_blocking) override {
     if (nbytes == 0) return;
-    EMBER_CUDA_CHECK(cudaMemcpyAsync(destination, source, nbytes, cudaMemcpyDefault, nullptr));
-    if (!non_blocking) EMBER_CUDA_CHECK(cudaStreamSynchronize(nullptr));
+    const int device =
+        resolve_index(destination_device.is_cuda() ? destination_device : source_device);
+    const auto stream = static_cast<cudaStream_t>(runtime::current_stream(device));
+    EMBER_CUDA_CHECK(cudaMemcpyAsync(destination, source, nbytes, cudaMemcpyDefault, stream));
+    if (!non_blocking) EMBER_CUDA_CHECK(cudaStreamSynchronize(stream));
   }
+
+  void set_device(int device) override { EMBER_CUDA_CHECK(cudaSetDevice(device)); }
+
+  void synchronize(int device) override {
+    runtime::DeviceScope scope(device);
+    EMBER_CUDA_CHECK(cudaDeviceSynchronize());
+  }
+
+  DeviceProperties device_properties(int device) const override {
+    cudaDeviceProp properties{};
+    EMBER_CUDA_CHECK(cudaGetDeviceProperties(&properties, device));
+    return DeviceProperties{properties.name, properties.totalGlobalMem, properties.major,
+                            properties.minor, properties.multiProcessorCount};
+  }
+
+  StreamHandle stream_from_pool(int device, int priority) override {
+    return runtime::stream_from_pool(device, priority);
+  }
+  StreamHandle current_stream(int device) override { return runtime::current_stream(device); }
+  void set_current_stream(int device, StreamHandle stream) override {
+    runtime::set_current_stream(device, stream);
+  }
+  int stream_priority(StreamHandle stream) const override {
+    return runtime::stream_priority(stream);
+  }
+  bool query_stream(StreamHandle stream) override { return runtime::query_stream(stream); }
+  void synchronize_stream(StreamHandle stream) override { runtime::synchronize_stream(stream); }
+  void stream_wait_event(StreamHandle stream, EventHandle event) override {
+    runtime::stream_wait_event(stream, event);
+  }
+
+  EventHandle create_event(int device, bool enable_timing, bool blocking) override {
+    return runtime::create_event(device, enable_timing, blocking);
+  }
+  void destroy_event(EventHandle event) override { runtime::destroy_event(event); }
+  void record_event(EventHandle event, StreamHandle stream) override {
+    runtime::record_event(event, stream);
+  }
+  bool query_event(EventHandle event) override { return runtime::query_event(event); }
+  void synchronize_event(EventHandle event) override { runtime::synchronize_event(event); }
+  float elapsed_time(EventHandle start, EventHandle end) override {
+    return runtime::elapsed_time(start, end);
+  }
+
+  IntrusivePtr<Storage> allocate_pinned(size_t nbytes) override {
+    return runtime::allocate_pinned(nbytes);
+  }
+  bool is_pinned(const void* data) const override { return runtime::is_pinned(data); }
 };
 
 RuntimeHooks runtime_hooks;
