@@ -3,28 +3,12 @@
 #include <cuda_runtime_api.h>
 
 #include "ember/backend/cuda/runtime/cuda_check.h"
+#include "ember/backend/cuda/runtime/runtime.h"
 
 namespace ember::cuda {
 namespace {
 
-// Makes `device` current for one call and restores the caller's device.
-class DeviceScope {
- public:
-  explicit DeviceScope(int device) {
-    EMBER_CUDA_CHECK(cudaGetDevice(&previous_));
-    if (previous_ != device) EMBER_CUDA_CHECK(cudaSetDevice(device));
-    changed_ = previous_ != device;
-  }
-  ~DeviceScope() {
-    if (changed_) cudaSetDevice(previous_);
-  }
-  DeviceScope(const DeviceScope&) = delete;
-  DeviceScope& operator=(const DeviceScope&) = delete;
-
- private:
-  int previous_ = 0;
-  bool changed_ = false;
-};
+using runtime::DeviceScope;
 
 class CudaDeviceMemory final : public DeviceMemory {
  public:
