@@ -3,6 +3,7 @@
 #include <nanobind/stl/string.h>
 
 #include "convert.h"
+#include "cuda_memory.h"
 #include "distributions.h"
 #include "ember/backend/cpu/kernel_table.h"
 #include "ember/base/linalg_error.h"
@@ -165,4 +166,7 @@ NB_MODULE(_C, module) {
   // Gymnasium's batch_space for every space: ember._C._env.batch_space
   // (python/src/env_space_batching.cpp).
   init_env_space_batching(module);
+  // The CUDA caching allocator's statistics and controls: ember._C._cuda
+  // (python/src/cuda_memory.cpp).
+  init_cuda_memory(module, tensor_class);
 }

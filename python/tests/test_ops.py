@@ -501,6 +501,7 @@ NON_OP_METHODS = {"size", "stride", "dim", "ndimension", "numel", "nelement", "e
                   "requires_grad_", "retain_grad", "register_hook", "as_subclass", "is_complex",
                   "is_signed"}
 NON_OP_METHODS |= {"share_memory_", "is_shared"}  # shared memory (test_shared_memory.py)
+NON_OP_METHODS |= {"record_stream"}  # the CUDA caching allocator (test_cuda_memory.py)
 
 
 def public_functions():
