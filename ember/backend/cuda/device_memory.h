@@ -6,14 +6,12 @@
 
 #include <cstddef>
 
+#include "ember/tensor/cuda_hooks.h"
+
 namespace ember::cuda {
 
-// A stream as the allocator sees it: an opaque handle (a cudaStream_t; null is the default
-// stream). Blocks are cached per stream, and events are recorded on it.
-using StreamHandle = void*;
-// An event recorded on a stream; opaque to the allocator.
-using EventHandle = void*;
-
+// Streams and events are the hooks' opaque handles (a cudaStream_t, null the default stream; a
+// cudaEvent_t). Blocks are cached per stream.
 class DeviceMemory {
  public:
   virtual ~DeviceMemory() = default;
