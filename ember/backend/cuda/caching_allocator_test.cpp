@@ -210,6 +210,21 @@ TEST_F(CachingAllocatorTest, RecordStreamDefersReuseUntilTheOtherStreamCatchesUp
   EXPECT_EQ(memory_.synchronize_calls, 0);
 }
 
+TEST_F(CachingAllocatorTest, ABlockUsedOnSeveralStreamsWaitsForAllOfThem) {
+  void* data = allocate(kKiB, stream(1));
+  allocator_.record_stream(data, stream(2));
+  allocator_.record_stream(data, stream(3));
+  allocator_.free(data);
+  EXPECT_EQ(memory_.recorded_events(), 2u);
+  memory_.complete_events_on(stream(2));
+  void* meanwhile = allocate(kKiB, stream(1));
+  EXPECT_NE(meanwhile, data);
+  allocator_.free(meanwhile);
+  memory_.complete_events_on(stream(3));
+  EXPECT_EQ(allocate(kKiB, stream(1)), data);
+  EXPECT_EQ(memory_.freed_events, 2);
+}
+
 class SmallBudgetTest : public CachingAllocatorTest {
  protected:
   SmallBudgetTest() : CachingAllocatorTest(21 * kMiB) {}
