@@ -9,6 +9,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <string>
 
 #include "ember/tensor/device.h"
@@ -79,6 +80,18 @@ class Hooks {
   virtual IntrusivePtr<Storage> allocate_pinned(size_t nbytes) = 0;
   // Whether `data` points into pinned host memory (false for ordinary host memory).
   virtual bool is_pinned(const void* data) const = 0;
+
+  // The caching allocator (docs/architecture.md, Note [CUDA caching allocator]); the public API
+  // over it is ember/tensor/cuda_memory.h. memory_stats uses torch.cuda.memory_stats's names.
+  virtual std::map<std::string, int64_t> memory_stats(int device) = 0;
+  virtual void reset_peak_memory_stats(int device) = 0;
+  virtual std::string memory_summary(int device) = 0;
+  // Returns every cached, wholly unused segment of every device to the driver.
+  virtual void empty_cache() = 0;
+  // Caps what the allocator reserves on `device` at fraction * its total memory.
+  virtual void set_memory_fraction(double fraction, int device) = 0;
+  // Marks the device memory at `data` (from allocate) as also used on `stream`.
+  virtual void record_stream(void* data, StreamHandle stream) = 0;
 };
 
 // Installs the backend's hooks (null uninstalls them); they must outlive every CUDA tensor.

@@ -4,6 +4,7 @@
 
 #include "convert.h"
 #include "cuda_bindings.h"
+#include "cuda_memory.h"
 #include "distributions.h"
 #include "ember/backend/cpu/kernel_table.h"
 #include "ember/base/linalg_error.h"
@@ -168,4 +169,7 @@ NB_MODULE(_C, module) {
   init_env_space_batching(module);
   // ember.cuda's runtime: ember._C._cuda, and Tensor.pin_memory / is_pinned (python/src/cuda.cpp).
   init_cuda(module, tensor_class);
+  // The CUDA caching allocator's statistics and controls: ember._C._cuda
+  // (python/src/cuda_memory.cpp).
+  init_cuda_memory(module, tensor_class);
 }

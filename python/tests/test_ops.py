@@ -502,6 +502,7 @@ NON_OP_METHODS = {"size", "stride", "dim", "ndimension", "numel", "nelement", "e
                   "is_signed"}
 NON_OP_METHODS |= {"share_memory_", "is_shared"}  # shared memory (test_shared_memory.py)
 NON_OP_METHODS |= {"pin_memory", "is_pinned"}  # pinned host memory (test_cuda_runtime.py)
+NON_OP_METHODS |= {"record_stream"}  # the CUDA caching allocator (test_cuda_memory.py)
 
 
 def public_functions():

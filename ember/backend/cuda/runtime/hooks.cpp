@@ -5,6 +5,7 @@
 #include <cuda_runtime_api.h>
 
 #include "ember/backend/cuda/runtime/cuda_check.h"
+#include "ember/backend/cuda/runtime/cuda_device_memory.h"
 #include "ember/backend/cuda/runtime/runtime.h"
 #include "ember/tensor/cuda_hooks.h"
 
@@ -34,7 +35,7 @@ int resolve_index(Device device) {
   return current;
 }
 
-void free_device_memory(void* data, size_t, void*) { cudaFree(data); }
+void free_to_caching_allocator(void* data, size_t, void*) { caching_allocator().free(data); }
 
 class RuntimeHooks final : public Hooks {
  public:
@@ -57,14 +58,11 @@ class RuntimeHooks final : public Hooks {
   int current_device() const override { return resolve_index(Device(kCUDA)); }
 
   IntrusivePtr<Storage> allocate(size_t nbytes, Device device) override {
+    // Cached per stream: the block is reused for work on the stream it was allocated for.
     const int index = resolve_index(device);
-    void* data = nullptr;
-    if (nbytes > 0) {
-      runtime::DeviceScope scope(index);
-      EMBER_CUDA_CHECK(cudaMalloc(&data, nbytes));
-    }
+    void* data = caching_allocator().allocate(index, nbytes, runtime::current_stream(index));
     return Storage::wrap(data, nbytes, Device(kCUDA, static_cast<int8_t>(index)),
-                         &free_device_memory, nullptr);
+                         &free_to_caching_allocator, nullptr);
   }
 
   // Ordered on the current stream of the CUDA side (the destination's when both are CUDA).
@@ -125,6 +123,23 @@ class RuntimeHooks final : public Hooks {
     return runtime::allocate_pinned(nbytes);
   }
   bool is_pinned(const void* data) const override { return runtime::is_pinned(data); }
+
+  std::map<std::string, int64_t> memory_stats(int device) override {
+    return stats_as_map(caching_allocator().stats(device));
+  }
+  void reset_peak_memory_stats(int device) override {
+    caching_allocator().reset_peak_stats(device);
+  }
+  std::string memory_summary(int device) override {
+    return format_memory_summary(caching_allocator().stats(device), device);
+  }
+  void empty_cache() override { caching_allocator().empty_cache(); }
+  void set_memory_fraction(double fraction, int device) override {
+    caching_allocator().set_memory_fraction(fraction, device);
+  }
+  void record_stream(void* data, StreamHandle stream) override {
+    caching_allocator().record_stream(data, stream);
+  }
 };
 
 RuntimeHooks runtime_hooks;
