@@ -37,13 +37,25 @@ enum class FiberState : uint8_t { Ready, AtBarrier, AtShuffle, Done };
 
 struct Fiber {
   ucontext_t context;
-  std::unique_ptr<char[]> stack;
+  char* stack = nullptr;
   FiberState state = FiberState::Ready;
   EmulatedThread thread;
   uint64_t shuffle_value = 0;  // the value this lane offers to its warp
   int shuffle_kind = 0;
   int shuffle_argument = 0;
 };
+
+// The fiber stacks of this OS thread's launches, kept between launches: allocating them is most
+// of a small launch's cost otherwise.
+char* fiber_stacks(size_t threads) {
+  thread_local std::unique_ptr<char[]> stacks;
+  thread_local size_t capacity = 0;
+  if (capacity < threads) {
+    stacks.reset(new char[threads * kFiberStackBytes]);  // not zeroed: a stack needs no init
+    capacity = threads;
+  }
+  return stacks.get();
+}
 
 // The launch whose fiber is starting (makecontext passes no pointers portably).
 thread_local EmulatedLaunch* starting_launch = nullptr;
@@ -63,9 +75,10 @@ class EmulatedLaunch {
                 shape_.block.z);
     shared_.resize((shape_.shared_bytes + sizeof(std::max_align_t) - 1) / sizeof(std::max_align_t));
     fibers_.resize(threads);
+    char* stacks = fiber_stacks(threads);
     for (size_t i = 0; i < fibers_.size(); ++i) {
       Fiber& fiber = fibers_[i];
-      fiber.stack.reset(new char[kFiberStackBytes]);  // not zeroed: a stack needs no init
+      fiber.stack = stacks + i * kFiberStackBytes;
       fiber.thread.launch_ = this;
       fiber.thread.linear_ = static_cast<int>(i);
       const auto linear = static_cast<uint32_t>(i);
@@ -127,7 +140,7 @@ class EmulatedLaunch {
               reinterpret_cast<unsigned char*>(shared_.data() + shared_.size()), 0xA5);
     for (Fiber& fiber : fibers_) {
       getcontext(&fiber.context);
-      fiber.context.uc_stack.ss_sp = fiber.stack.get();
+      fiber.context.uc_stack.ss_sp = fiber.stack;
       fiber.context.uc_stack.ss_size = kFiberStackBytes;
       fiber.context.uc_link = nullptr;
       makecontext(&fiber.context, &EmulatedLaunch::fiber_entry, 0);
@@ -190,7 +203,7 @@ class EmulatedLaunch {
     starting_launch = this;
     Fiber& fiber = fibers_[linear];
 #ifdef EMBER_EMULATOR_ASAN
-    __sanitizer_start_switch_fiber(&scheduler_fake_stack_, fiber.stack.get(), kFiberStackBytes);
+    __sanitizer_start_switch_fiber(&scheduler_fake_stack_, fiber.stack, kFiberStackBytes);
 #endif
     swapcontext(&scheduler_, &fiber.context);
 #ifdef EMBER_EMULATOR_ASAN
