@@ -4,11 +4,14 @@
 #pragma once
 
 #include <cstdint>
+#include <type_traits>
 
 #include "ember/backend/cuda/elementwise_layout.h"
 #include "ember/backend/cuda/kernel_grid.h"
 #include "ember/base/half.h"
 #include "ember/elementwise/math.h"
+#include "ember/elementwise/type_rule.h"
+#include "ember/tensor/dtype.h"
 
 namespace ember::cuda {
 
@@ -18,6 +21,61 @@ inline constexpr int kElementsPerThread = 4;
 inline constexpr unsigned kElementwiseBlockThreads = 128;
 // Grid-stride loops cover the rest: more blocks than this only adds scheduling work.
 inline constexpr int64_t kMaxElementwiseBlocks = int64_t{1} << 16;
+
+// The dtypes the CUDA kernels are built for, as each op's type rule admits them: float32/64,
+// float16, bfloat16, int32/64. Others (bool, 8- and 16-bit integers) raise "has no CUDA
+// kernel": each dtype is three more kernels per op, and nvcc's time is CI's.
+template <typename F>
+bool visit_kernel_dtype(ScalarType dtype, F&& f) {
+  switch (dtype) {
+    case ScalarType::Float32:
+      return f(static_cast<float*>(nullptr));
+    case ScalarType::Float64:
+      return f(static_cast<double*>(nullptr));
+    case ScalarType::Float16:
+      return f(static_cast<Half*>(nullptr));
+    case ScalarType::BFloat16:
+      return f(static_cast<BFloat16*>(nullptr));
+    case ScalarType::Int32:
+      return f(static_cast<int32_t*>(nullptr));
+    case ScalarType::Int64:
+      return f(static_cast<int64_t*>(nullptr));
+    default:
+      return false;
+  }
+}
+template <typename T>
+inline constexpr bool kIsKernelFloat = !std::is_integral_v<T>;
+
+template <UnaryTypeRule rule, typename T>
+constexpr bool has_unary_kernel() {
+  switch (rule) {
+    case UnaryTypeRule::Floating:
+      return kIsKernelFloat<T>;
+    case UnaryTypeRule::Bitwise:
+      return !kIsKernelFloat<T>;
+    case UnaryTypeRule::Numeric:
+      return true;
+  }
+  return false;
+}
+template <BinaryTypeRule rule, typename T>
+constexpr bool has_binary_kernel() {
+  switch (rule) {
+    case BinaryTypeRule::TrueDivide:
+      return kIsKernelFloat<T>;
+    case BinaryTypeRule::Bitwise:
+    case BinaryTypeRule::Shift:
+    case BinaryTypeRule::Integral:
+      return !kIsKernelFloat<T>;
+    case BinaryTypeRule::Arithmetic:
+    case BinaryTypeRule::ArithmeticNoBool:
+    case BinaryTypeRule::Comparison:
+    case BinaryTypeRule::Logical:
+      return true;
+  }
+  return false;
+}
 
 template <typename Out, typename In, int NIn>
 struct ElementwisePointers {

@@ -16,7 +16,6 @@
 #include "ember/backend/cuda/reduce_kernels.cuh"
 #include "ember/ops/ops.h"
 #include "ember/ops/primitives.h"
-#include "ember/tensor/dtype_visit.h"
 
 namespace ember::cuda {
 namespace {
@@ -30,55 +29,8 @@ struct Emulator {
   }
 };
 
-// The dtypes under test and whether a type rule admits each as its compute type.
-template <typename F>
-void with_test_dtype(ScalarType dtype, F&& f) {
-  switch (dtype) {
-    case kFloat32:
-      return f(TypeTag<float>{});
-    case kFloat64:
-      return f(TypeTag<double>{});
-    case kFloat16:
-      return f(TypeTag<Half>{});
-    case kBFloat16:
-      return f(TypeTag<BFloat16>{});
-    case kInt32:
-      return f(TypeTag<int32_t>{});
-    case kInt64:
-      return f(TypeTag<int64_t>{});
-    default:
-      FAIL() << "no test dtype " << dtype;
-  }
-}
 const std::vector<ScalarType> kTestDtypes = {kFloat32,  kFloat64, kFloat16,
                                              kBFloat16, kInt32,   kInt64};
-
-template <typename T>
-constexpr bool kIsFloat = !std::is_integral_v<T>;
-
-template <UnaryTypeRule rule, typename T>
-constexpr bool admits() {
-  if constexpr (rule == UnaryTypeRule::Floating) return kIsFloat<T>;
-  if constexpr (rule == UnaryTypeRule::Bitwise) return !kIsFloat<T>;
-  return true;
-}
-template <BinaryTypeRule rule, typename T>
-constexpr bool admits() {
-  switch (rule) {
-    case BinaryTypeRule::TrueDivide:
-      return kIsFloat<T>;
-    case BinaryTypeRule::Bitwise:
-    case BinaryTypeRule::Shift:
-    case BinaryTypeRule::Integral:
-      return !kIsFloat<T>;
-    case BinaryTypeRule::Arithmetic:
-    case BinaryTypeRule::ArithmeticNoBool:
-    case BinaryTypeRule::Comparison:
-    case BinaryTypeRule::Logical:
-      return true;
-  }
-  return false;
-}
 
 // Floats spread over a few units (negative ones too: NaN results must match); integers small,
 // and positive for a right operand (no division by zero, shift or power out of range).
@@ -149,9 +101,9 @@ void run_on_emulator(std::string_view op, const Tensor& out,
 template <typename Op, UnaryTypeRule rule>
 void check_unary(std::string_view op, Tensor (*cpu_op)(const Tensor&)) {
   for (ScalarType dtype : kTestDtypes) {
-    with_test_dtype(dtype, [&](auto tag) {
-      using T = typename decltype(tag)::type;
-      if constexpr (admits<rule, T>()) {
+    visit_kernel_dtype(dtype, [&](auto* tag) {
+      using T = std::remove_pointer_t<decltype(tag)>;
+      if constexpr (has_unary_kernel<rule, T>()) {
         for (Layout layout : kLayouts) {
           for (auto [rows, cols] : kShapes) {
             const Tensor x = operand(layout, rows, cols, dtype, false);
@@ -163,7 +115,9 @@ void check_unary(std::string_view op, Tensor (*cpu_op)(const Tensor&)) {
                                std::to_string(cols));
           }
         }
+        return true;
       }
+      return false;
     });
   }
 }
@@ -171,9 +125,9 @@ void check_unary(std::string_view op, Tensor (*cpu_op)(const Tensor&)) {
 template <typename Op, BinaryTypeRule rule>
 void check_binary(std::string_view op, Tensor (*cpu_op)(const Tensor&, const Tensor&)) {
   for (ScalarType dtype : kTestDtypes) {
-    with_test_dtype(dtype, [&](auto tag) {
-      using T = typename decltype(tag)::type;
-      if constexpr (admits<rule, T>()) {
+    visit_kernel_dtype(dtype, [&](auto* tag) {
+      using T = std::remove_pointer_t<decltype(tag)>;
+      if constexpr (has_binary_kernel<rule, T>()) {
         using Out = std::conditional_t<has_bool_result(rule), bool, T>;
         for (Layout layout : kLayouts) {
           for (auto [rows, cols] : kShapes) {
@@ -188,7 +142,9 @@ void check_binary(std::string_view op, Tensor (*cpu_op)(const Tensor&, const Ten
                                std::to_string(cols));
           }
         }
+        return true;
       }
+      return false;
     });
   }
 }
@@ -277,7 +233,7 @@ void check_reductions(ScalarType dtype) {
       const Tensor expected = sum(x, c.dims, true);
       if constexpr (std::is_same_v<T, Half> || std::is_same_v<T, BFloat16>) {
         EXPECT_TRUE(allclose(summed.to(kFloat32), expected.to(kFloat32), 1e-2, 1e-2)) << what;
-      } else if constexpr (kIsFloat<T>) {
+      } else if constexpr (kIsKernelFloat<T>) {
         EXPECT_TRUE(allclose(summed, expected, 1e-5, 1e-5)) << what;
       } else {
         EXPECT_TRUE(equal(summed, expected)) << what;
@@ -294,8 +250,10 @@ void check_reductions(ScalarType dtype) {
 TEST(KernelEmulationReduce, MatchesTheCpuBackend) {
   manual_seed(14);
   for (ScalarType dtype : kTestDtypes) {
-    with_test_dtype(dtype,
-                    [&](auto tag) { check_reductions<typename decltype(tag)::type>(dtype); });
+    EXPECT_TRUE(visit_kernel_dtype(dtype, [&](auto* tag) {
+      check_reductions<std::remove_pointer_t<decltype(tag)>>(dtype);
+      return true;
+    }));
   }
 }
 
