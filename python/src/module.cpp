@@ -165,4 +165,7 @@ NB_MODULE(_C, module) {
   // Gymnasium's batch_space for every space: ember._C._env.batch_space
   // (python/src/env_space_batching.cpp).
   init_env_space_batching(module);
+  // Mixed precision's state, regions and GradScaler's ops: ember._C._autocast
+  // (python/src/autocast.cpp).
+  init_autocast(module);
 }
