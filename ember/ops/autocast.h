@@ -141,6 +141,21 @@ auto promote_on_cuda(std::initializer_list<Tensor> inputs, const Op& op) {
   return call(Policy::Promote, Devices::CudaOnly, inputs, op);
 }
 template <typename Op>
+auto float32_list(TensorSpan inputs, const Op& op) {
+  return call_list(Policy::Float32, Devices::CpuAndCuda, inputs, op);
+}
+// Norms: float32 on CUDA (PyTorch's list). On CPU PyTorch's kernels take a 16-bit input with
+// float32 weights and return the input's dtype; here such a call runs in float32 and casts back.
+template <typename Op>
+Tensor float32_on_cuda_else_mixed(std::initializer_list<Tensor> inputs, const Op& op) {
+  const Tensor& input = *inputs.begin();
+  const ScalarType dtype = input.dtype();
+  if (input.device().is_cuda() || (dtype != kBFloat16 && dtype != kFloat16)) {
+    return float32_on_cuda(inputs, op);
+  }
+  return float32(inputs, op).to(dtype);
+}
+template <typename Op>
 auto promote_list(TensorSpan inputs, const Op& op) {
   return call_list(Policy::Promote, Devices::CpuAndCuda, inputs, op);
 }

@@ -12,7 +12,9 @@
 #include "ember/ops/nn_conv.h"
 #include "ember/ops/nn_linear.h"
 #include "ember/ops/nn_loss.h"
+#include "ember/ops/nn_norm.h"
 #include "ember/ops/ops.h"
+#include "ember/ops/rnn_ops.h"
 #include "ember/ops/shape.h"
 #include "tests/test_support.h"
 
@@ -95,6 +97,26 @@ TEST(Autocast, Float32ListOpsPromoteBack) {
   EXPECT_EQ(cross_entropy_loss(y, zeros({2}, TensorOptions(kInt64))).dtype(), kFloat32);
   // softmax is on the float32 list of CUDA only: on CPU it keeps its input's dtype.
   EXPECT_EQ(softmax(y, 1).dtype(), kBFloat16);
+}
+
+TEST(Autocast, LayerNormTakesALowerPrecisionInputWithFloat32Weights) {
+  AutocastGuard guard(DeviceType::CPU);
+  const Tensor y = mm(ones({2, 4}), ones({4, 4}));
+  const Tensor normed = layer_norm(y, {4}, ones({4}), zeros({4}));
+  EXPECT_EQ(normed.dtype(), kBFloat16);
+  EXPECT_EQ(normed.abs().sum().item<float>(), 0.0f);
+}
+
+TEST(Autocast, RecurrentLayersRunInFloat32) {
+  // PyTorch runs them in lower precision on CPU; ember's fused cells take float32 and float64.
+  const Tensor x = ones({3, 2, 4});
+  const Tensor h = zeros({1, 2, 5});
+  const std::vector<Tensor> params{ones({20, 4}), ones({20, 5}), zeros({20}), zeros({20})};
+  AutocastGuard guard(DeviceType::CPU);
+  const auto [output, h_n, c_n] =
+      lstm(x.to(kBFloat16), {h, h}, params, true, 1, 0.0, false, false, false);
+  EXPECT_EQ(output.dtype(), kFloat32);
+  EXPECT_EQ(c_n.dtype(), kFloat32);
 }
 
 TEST(Autocast, PromoteOpsTakeTheWidestInput) {

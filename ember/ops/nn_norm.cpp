@@ -96,7 +96,7 @@ Tensor layer_norm(const Tensor& input, IntArrayRef normalized_shape,
                   const std::optional<Tensor>& weight_arg, const std::optional<Tensor>& bias_arg,
                   double eps) {
   if (autocast::active()) {
-    return autocast::float32_on_cuda(
+    return autocast::float32_on_cuda_else_mixed(
         {input, weight_arg.value_or(Tensor()), bias_arg.value_or(Tensor())}, [&](const auto& in) {
           return layer_norm(in[0], normalized_shape,
                             in[1].defined() ? std::optional<Tensor>(in[1]) : std::nullopt,

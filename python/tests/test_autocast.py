@@ -182,3 +182,19 @@ def test_bad_arguments():
         ember.set_autocast_dtype("cpu", ember.int32)
     with pytest.raises(ValueError, match=r"\[autocast\]"):
         ember.is_autocast_enabled("tpu")
+
+
+def test_common_layers_run_under_autocast():
+    x = ember.randn(2, 3, 8, 8)
+    with ember.autocast("cpu"):
+        conv = nn.Sequential(nn.Conv2d(3, 4, 3), nn.BatchNorm2d(4), nn.ReLU())(x)
+        normed = nn.LayerNorm(4)(nn.Linear(3, 4)(ember.randn(2, 3)))
+        recurrent = nn.LSTM(3, 5)(ember.randn(4, 2, 3))[0]
+        gru = nn.GRU(3, 5, batch_first=True)(ember.randn(2, 4, 3))[0]
+        encoded = nn.TransformerEncoderLayer(8, 2, 16)(ember.randn(3, 2, 8))
+    assert conv.dtype == ember.bfloat16
+    # A bfloat16 input with float32 weights, as PyTorch's CPU layer_norm takes it.
+    assert normed.dtype == ember.bfloat16
+    # ember's recurrent cells take float32/float64: they run in float32 under autocast.
+    assert recurrent.dtype == ember.float32 and gru.dtype == ember.float32
+    assert encoded.shape == (3, 2, 8)
