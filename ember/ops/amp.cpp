@@ -39,7 +39,14 @@ void _amp_foreach_non_finite_check_and_unscale_(const std::vector<Tensor>& grads
     Tensor grad = grad_arg.detach();
     const Tensor non_finite = any(logical_not(isfinite(grad))).to(kFloat32);
     found.copy_(maximum(found, non_finite));
-    grad.mul_(inv.reshape({}));
+    // In float32 for 16-bit gradients, as PyTorch's kernel does: a tiny inv_scale would flush to
+    // zero in float16 (inf * 0 = NaN where the true product is inf).
+    const ScalarType dtype = grad.dtype();
+    if (dtype == kFloat16 || dtype == kBFloat16) {
+      grad.copy_(grad.to(kFloat32) * inv.reshape({}));
+    } else {
+      grad.mul_(inv.reshape({}));
+    }
   }
 }
 

@@ -44,6 +44,16 @@ TEST(AmpUnscale, SetsFoundInfForInfOrNaNAndNeverResetsIt) {
   EXPECT_EQ(inf_found.item<float>(), 1.0f);
 }
 
+TEST(AmpUnscale, SixteenBitGradientsAreUnscaledInFloat32) {
+  // 1e-30 is zero in float16: multiplied there, inf * 0 would be NaN.
+  const Tensor grad = full({2}, std::numeric_limits<double>::infinity(), TensorOptions(kFloat16));
+  _amp_foreach_non_finite_check_and_unscale_({grad}, scalar_state(0.0), scalar_state(1e-30));
+  EXPECT_EQ(values(grad), (std::vector<double>(2, std::numeric_limits<double>::infinity())));
+  const Tensor small = full({1}, 1000.0, TensorOptions(kBFloat16));
+  _amp_foreach_non_finite_check_and_unscale_({small}, scalar_state(0.0), scalar_state(1.0 / 1024));
+  EXPECT_NEAR(values(small)[0], 1000.0 / 1024, 1e-2);
+}
+
 TEST(AmpUnscale, BadStateIsATypedError) {
   EXPECT_THROW(_amp_foreach_non_finite_check_and_unscale_({ones({2})}, scalar_state(0, kFloat64),
                                                           scalar_state(1)),

@@ -168,6 +168,10 @@ import sys as _sys  # noqa: E402
 
 from ember import amp as amp  # noqa: E402
 from ember import cpu as cpu  # noqa: E402
+from ember._C._autocast import (  # noqa: E402  (torch's GradScaler ops)
+    _amp_foreach_non_finite_check_and_unscale_ as _amp_foreach_non_finite_check_and_unscale_,
+)
+from ember._C._autocast import _amp_update_scale_ as _amp_update_scale_  # noqa: E402
 from ember._C._autocast import clear_autocast_cache as clear_autocast_cache  # noqa: E402
 from ember._C._autocast import get_autocast_dtype as get_autocast_dtype  # noqa: E402
 from ember._C._autocast import is_autocast_cache_enabled as is_autocast_cache_enabled  # noqa: E402
