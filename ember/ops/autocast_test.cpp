@@ -15,7 +15,9 @@
 #include "ember/ops/nn_norm.h"
 #include "ember/ops/ops.h"
 #include "ember/ops/rnn_ops.h"
+#include "ember/ops/scan.h"
 #include "ember/ops/shape.h"
+#include "ember/ops/util.h"
 #include "tests/test_support.h"
 
 namespace ember::autocast {
@@ -97,6 +99,17 @@ TEST(Autocast, Float32ListOpsPromoteBack) {
   EXPECT_EQ(cross_entropy_loss(y, zeros({2}, TensorOptions(kInt64))).dtype(), kFloat32);
   // softmax is on the float32 list of CUDA only: on CPU it keeps its input's dtype.
   EXPECT_EQ(softmax(y, 1).dtype(), kBFloat16);
+}
+
+TEST(Autocast, CpuFloat32ListReductionsRunInFloat32) {
+  AutocastGuard guard(DeviceType::CPU);
+  const Tensor y = mm(ones({3, 3}), ones({3, 3}));
+  ASSERT_EQ(y.dtype(), kBFloat16);
+  EXPECT_EQ(prod(y, 1).dtype(), kFloat32);
+  EXPECT_EQ(trace(y).dtype(), kFloat32);
+  EXPECT_EQ(cdist(y, y).dtype(), kFloat32);
+  EXPECT_EQ(quantile(y, 0.5).dtype(), kFloat32);
+  EXPECT_EQ(trace(y).item<float>(), 9.0f);
 }
 
 TEST(Autocast, LayerNormTakesALowerPrecisionInputWithFloat32Weights) {
