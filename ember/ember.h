@@ -47,3 +47,6 @@
 #include "ember/checkpoint/serialize.h"
 // The packed-sequence ops (issue 11).
 #include "ember/ops/rnn_packing.h"
+// Mixed precision (issue 14): autocast regions and GradScaler's ops.
+#include "ember/ops/amp.h"
+#include "ember/ops/autocast.h"

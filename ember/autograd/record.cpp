@@ -8,6 +8,7 @@
 #include "ember/autograd/grad_mode.h"
 #include "ember/autograd/record.h"
 #include "ember/base/error.h"
+#include "ember/ops/autocast.h"
 #include "ember/ops/dispatch.h"
 #include "ember/ops/ops.h"
 #include "ember/ops/primitives.h"
@@ -342,6 +343,9 @@ std::string current_creation_trace() {
   return provider ? provider() : std::string();
 }
 
-void install_recorder() { set_autograd_hooks(AutogradHooks{&begin, &finish}); }
+void install_recorder() {
+  set_autograd_hooks(AutogradHooks{&begin, &finish});
+  autocast::set_leaf_query([](const Tensor& t) { return t.is_leaf(); });
+}
 
 }  // namespace ember::autograd

@@ -8,6 +8,7 @@
 
 #include "ember/base/error.h"
 #include "ember/ops/attention_internal.h"
+#include "ember/ops/autocast.h"
 #include "ember/ops/dispatch.h"
 #include "ember/ops/math.h"
 #include "ember/ops/nn_activation.h"
@@ -181,6 +182,12 @@ std::tuple<Tensor, Tensor> _scaled_dot_product_attention_math(
 Tensor scaled_dot_product_attention(const Tensor& query, const Tensor& key, const Tensor& value,
                                     const Tensor& attn_mask, double dropout_p, bool is_causal,
                                     std::optional<double> scale, bool enable_gqa) {
+  if (autocast::active()) {
+    return autocast::lower_precision({query, key, value, attn_mask}, [&](const auto& in) {
+      return scaled_dot_product_attention(in[0], in[1], in[2], in[3], dropout_p, is_causal, scale,
+                                          enable_gqa);
+    });
+  }
   if (!fused_applies(query, key, value, attn_mask, dropout_p)) {
     return std::get<0>(_scaled_dot_product_attention_math(query, key, value, attn_mask, dropout_p,
                                                           is_causal, scale, enable_gqa));

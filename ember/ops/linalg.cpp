@@ -3,6 +3,7 @@
 #include <sstream>
 
 #include "ember/base/error.h"
+#include "ember/ops/autocast.h"
 #include "ember/ops/dispatch.h"
 #include "ember/ops/ops.h"
 #include "ember/ops/primitives.h"
@@ -40,6 +41,9 @@ Tensor batched_matmul(std::string_view op, const Tensor& a, const Tensor& b) {
 }  // namespace
 
 Tensor mm(const Tensor& a, const Tensor& b) {
+  if (autocast::active()) {
+    return autocast::lower_precision({a, b}, [&](const auto& in) { return mm(in[0], in[1]); });
+  }
   EMBER_CHECK(a.dim() == 2, "[mm] self must be a matrix; got a ", a.dim(), "-D tensor of shape ",
               a.shape());
   EMBER_CHECK(b.dim() == 2, "[mm] mat2 must be a matrix; got a ", b.dim(), "-D tensor of shape ",
@@ -51,6 +55,9 @@ Tensor mm(const Tensor& a, const Tensor& b) {
 }
 
 Tensor bmm(const Tensor& a, const Tensor& b) {
+  if (autocast::active()) {
+    return autocast::lower_precision({a, b}, [&](const auto& in) { return bmm(in[0], in[1]); });
+  }
   EMBER_CHECK(a.dim() == 3 && b.dim() == 3, "[bmm] batch1 and batch2 must be 3D tensors; got ",
               a.shape(), " and ", b.shape());
   EMBER_CHECK(a.size(0) == b.size(0), "[bmm] batch1 and batch2 must have the same batch size; got ",
@@ -88,6 +95,9 @@ Tensor outer(const Tensor& a, const Tensor& b) {
 }
 
 Tensor matmul(const Tensor& a, const Tensor& b) {
+  if (autocast::active()) {
+    return autocast::lower_precision({a, b}, [&](const auto& in) { return matmul(in[0], in[1]); });
+  }
   EMBER_CHECK(a.dim() > 0 && b.dim() > 0,
               "[matmul] both arguments to matmul need to be at least 1D, but they are ", a.dim(),
               "D and ", b.dim(), "D");
@@ -118,6 +128,11 @@ Tensor matmul(const Tensor& a, const Tensor& b) {
 
 Tensor addmm(const Tensor& input, const Tensor& mat1, const Tensor& mat2, const Scalar& beta,
              const Scalar& alpha) {
+  if (autocast::active()) {
+    return autocast::lower_precision({input, mat1, mat2}, [&](const auto& in) {
+      return addmm(in[0], in[1], in[2], beta, alpha);
+    });
+  }
   EMBER_CHECK(mat1.dim() == 2 && mat2.dim() == 2, "[addmm] mat1 and mat2 must be matrices; got ",
               mat1.shape(), " and ", mat2.shape());
   EMBER_CHECK(mat1.size(1) == mat2.size(0), "[addmm] mat1 and mat2 shapes cannot be multiplied (",

@@ -2,6 +2,7 @@
 // matmul family. beta == 0 ignores input's values (NaN included), as in PyTorch; alpha == 1
 // and beta == 1 skip their multiplications.
 #include "ember/base/error.h"
+#include "ember/ops/autocast.h"
 #include "ember/ops/linalg.h"
 #include "ember/ops/ops.h"
 
@@ -26,11 +27,21 @@ Tensor scaled_sum(std::string_view op, const Tensor& input, const Tensor& produc
 
 Tensor baddbmm(const Tensor& input, const Tensor& batch1, const Tensor& batch2, const Scalar& beta,
                const Scalar& alpha) {
+  if (autocast::active()) {
+    return autocast::lower_precision({input, batch1, batch2}, [&](const auto& in) {
+      return baddbmm(in[0], in[1], in[2], beta, alpha);
+    });
+  }
   return scaled_sum("baddbmm", input, bmm(batch1, batch2), beta, alpha);
 }
 
 Tensor addbmm(const Tensor& input, const Tensor& batch1, const Tensor& batch2, const Scalar& beta,
               const Scalar& alpha) {
+  if (autocast::active()) {
+    return autocast::lower_precision({input, batch1, batch2}, [&](const auto& in) {
+      return addbmm(in[0], in[1], in[2], beta, alpha);
+    });
+  }
   EMBER_CHECK(batch1.dim() == 3 && batch2.dim() == 3, "[addbmm] batch1 and batch2 must be 3D ",
               "tensors; got ", batch1.shape(), " and ", batch2.shape());
   // The sum over the batch is one GEMM with the batch folded into the inner dim.

@@ -7,6 +7,7 @@
 #include <numbers>
 
 #include "ember/base/error.h"
+#include "ember/ops/autocast.h"
 #include "ember/ops/dispatch.h"
 #include "ember/ops/primitives.h"
 
@@ -252,6 +253,11 @@ Tensor add_combined(const Tensor& self, const Tensor& tensor1, const Tensor& ten
 
 Tensor addcmul(const Tensor& self, const Tensor& tensor1, const Tensor& tensor2,
                const Scalar& value) {
+  if (autocast::active()) {
+    return autocast::promote_on_cuda({self, tensor1, tensor2}, [&](const auto& in) {
+      return addcmul(in[0], in[1], in[2], value);
+    });
+  }
   return add_combined(self, tensor1, tensor2, value, /*divide=*/false);
 }
 Tensor& addcmul_(Tensor& self, const Tensor& tensor1, const Tensor& tensor2, const Scalar& value) {
@@ -259,6 +265,11 @@ Tensor& addcmul_(Tensor& self, const Tensor& tensor1, const Tensor& tensor2, con
 }
 Tensor addcdiv(const Tensor& self, const Tensor& tensor1, const Tensor& tensor2,
                const Scalar& value) {
+  if (autocast::active()) {
+    return autocast::promote_on_cuda({self, tensor1, tensor2}, [&](const auto& in) {
+      return addcdiv(in[0], in[1], in[2], value);
+    });
+  }
   EMBER_CHECK(is_floating_point(tensor1.dtype()) || is_floating_point(tensor2.dtype()),
               "[addcdiv] Integer division with addcdiv is no longer supported; got tensor1 of "
               "dtype ",

@@ -7,6 +7,7 @@
 #include <numbers>
 
 #include "ember/base/error.h"
+#include "ember/ops/autocast.h"
 #include "ember/ops/dispatch.h"
 #include "ember/ops/math.h"
 #include "ember/ops/ops.h"
@@ -31,10 +32,18 @@ Tensor run_softmax(const Tensor& x, int64_t dim, std::optional<ScalarType> dtype
 }  // namespace
 
 Tensor softmax(const Tensor& x, int64_t dim, std::optional<ScalarType> dtype) {
+  if (autocast::active()) {
+    return autocast::float32_on_cuda({x},
+                                     [&](const auto& in) { return softmax(in[0], dim, dtype); });
+  }
   return run_softmax(x, dim, dtype, false);
 }
 
 Tensor log_softmax(const Tensor& x, int64_t dim, std::optional<ScalarType> dtype) {
+  if (autocast::active()) {
+    return autocast::float32_on_cuda(
+        {x}, [&](const auto& in) { return log_softmax(in[0], dim, dtype); });
+  }
   return run_softmax(x, dim, dtype, true);
 }
 
@@ -201,6 +210,10 @@ Tensor glu(const Tensor& x, int64_t dim) {
 }
 
 Tensor prelu(const Tensor& x, const Tensor& weight) {
+  if (autocast::active()) {
+    return autocast::lower_precision({x, weight},
+                                     [&](const auto& in) { return prelu(in[0], in[1]); });
+  }
   EMBER_CHECK(
       weight.dim() <= 1,
       "[prelu] Expected `weight` to be a scalar or 1D tensor, but got: ndim = ", weight.dim());

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "ember/base/error.h"
+#include "ember/ops/autocast.h"
 #include "ember/ops/dispatch.h"
 #include "ember/ops/ops.h"
 #include "ember/ops/primitives_nn_conv.h"
@@ -121,6 +122,12 @@ Tensor in_compute_dtype(const Tensor& input, const Tensor& weight, Compute compu
 Tensor convolution_impl(const ConvCall& call, const Tensor& input_arg, const Tensor& weight,
                         const Tensor& bias, IntArrayRef stride_arg, const Shape& pad_before,
                         const Shape& pad_after, IntArrayRef dilation_arg, int64_t groups) {
+  if (autocast::active()) {
+    return autocast::lower_precision({input_arg, weight, bias}, [&](const auto& in) {
+      return convolution_impl(call, in[0], in[1], in[2], stride_arg, pad_before, pad_after,
+                              dilation_arg, groups);
+    });
+  }
   const bool unbatched = check_operands(call, input_arg, weight, bias);
   const Tensor input = unbatched ? input_arg.unsqueeze(0) : input_arg;
   const int64_t in_channels = input.size(1);
@@ -154,6 +161,12 @@ Tensor convolution_impl(const ConvCall& call, const Tensor& input_arg, const Ten
 Tensor transpose_impl(const ConvCall& call, const Tensor& input_arg, const Tensor& weight,
                       const Tensor& bias, IntArrayRef stride_arg, IntArrayRef padding_arg,
                       IntArrayRef output_padding_arg, int64_t groups, IntArrayRef dilation_arg) {
+  if (autocast::active()) {
+    return autocast::lower_precision({input_arg, weight, bias}, [&](const auto& in) {
+      return transpose_impl(call, in[0], in[1], in[2], stride_arg, padding_arg, output_padding_arg,
+                            groups, dilation_arg);
+    });
+  }
   const bool unbatched = check_operands(call, input_arg, weight, bias);
   const Tensor input = unbatched ? input_arg.unsqueeze(0) : input_arg;
   const int64_t in_channels = input.size(1);

@@ -9,6 +9,7 @@
 
 #include "ember/base/error.h"
 #include "ember/base/warning.h"
+#include "ember/ops/autocast.h"
 #include "ember/ops/nn_interp.h"
 #include "ember/ops/ops.h"
 #include "ember/ops/scatter.h"
@@ -138,6 +139,11 @@ void check_grid_sample(const Tensor& input, const Tensor& grid, std::string_view
 
 Tensor grid_sample(const Tensor& input, const Tensor& grid, std::string_view mode,
                    std::string_view padding_mode, std::optional<bool> align_corners_arg) {
+  if (autocast::active()) {
+    return autocast::float32({input, grid}, [&](const auto& in) {
+      return grid_sample(in[0], in[1], mode, padding_mode, align_corners_arg);
+    });
+  }
   check_grid_sample(input, grid, mode, padding_mode);
   const bool align_corners = align_corners_or_warn(align_corners_arg);
   const int64_t spatial = input.dim() - 2;

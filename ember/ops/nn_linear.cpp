@@ -4,6 +4,7 @@
 #include "ember/ops/nn_linear.h"
 
 #include "ember/base/error.h"
+#include "ember/ops/autocast.h"
 #include "ember/ops/ops.h"
 
 namespace ember {
@@ -62,6 +63,11 @@ void check_linear(const Tensor& input, const Tensor& weight, const Tensor* bias)
 }  // namespace
 
 Tensor linear(const Tensor& input, const Tensor& weight, const std::optional<Tensor>& bias) {
+  if (autocast::active()) {
+    return autocast::lower_precision({input, weight, bias.value_or(Tensor())}, [&](const auto& in) {
+      return linear(in[0], in[1], in[2].defined() ? std::optional<Tensor>(in[2]) : std::nullopt);
+    });
+  }
   const Tensor* b = bias_of(bias);
   check_linear(input, weight, b);
   if (weight.dim() == 1 || input.dim() == 1) {

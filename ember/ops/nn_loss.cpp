@@ -8,6 +8,7 @@
 #include <numbers>
 
 #include "ember/base/error.h"
+#include "ember/ops/autocast.h"
 #include "ember/ops/math.h"
 #include "ember/ops/nn_activation.h"
 #include "ember/ops/nn_distance.h"
@@ -180,17 +181,30 @@ int64_t reduction_from_string(std::string_view op, std::string_view reduction) {
 }
 
 Tensor l1_loss(const Tensor& input, const Tensor& target, int64_t reduction) {
+  if (autocast::active()) {
+    return autocast::float32({input, target},
+                             [&](const auto& in) { return l1_loss(in[0], in[1], reduction); });
+  }
   check_reduction("l1_loss", reduction);
   return reduce((input - target).abs(), reduction);
 }
 
 Tensor mse_loss(const Tensor& input, const Tensor& target, int64_t reduction) {
+  if (autocast::active()) {
+    return autocast::float32({input, target},
+                             [&](const auto& in) { return mse_loss(in[0], in[1], reduction); });
+  }
   check_reduction("mse_loss", reduction);
   const Tensor difference = input - target;
   return reduce(difference * difference, reduction);
 }
 
 Tensor smooth_l1_loss(const Tensor& input, const Tensor& target, int64_t reduction, double beta) {
+  if (autocast::active()) {
+    return autocast::float32({input, target}, [&](const auto& in) {
+      return smooth_l1_loss(in[0], in[1], reduction, beta);
+    });
+  }
   check_reduction("smooth_l1_loss", reduction);
   EMBER_CHECK(beta >= 0, "[smooth_l1_loss] expected beta >= 0; received beta ", beta);
   if (beta == 0) {
@@ -202,6 +216,11 @@ Tensor smooth_l1_loss(const Tensor& input, const Tensor& target, int64_t reducti
 }
 
 Tensor huber_loss(const Tensor& input, const Tensor& target, int64_t reduction, double delta) {
+  if (autocast::active()) {
+    return autocast::float32({input, target}, [&](const auto& in) {
+      return huber_loss(in[0], in[1], reduction, delta);
+    });
+  }
   check_reduction("huber_loss", reduction);
   EMBER_CHECK(delta > 0, "[huber_loss] expected delta > 0; received delta ", delta);
   const Tensor distance = (input - target).abs();
@@ -212,6 +231,12 @@ Tensor huber_loss(const Tensor& input, const Tensor& target, int64_t reduction, 
 
 Tensor nll_loss(const Tensor& input, const Tensor& target, const std::optional<Tensor>& weight,
                 int64_t reduction, int64_t ignore_index) {
+  if (autocast::active()) {
+    return autocast::float32({input, target, weight.value_or(Tensor())}, [&](const auto& in) {
+      return nll_loss(in[0], in[1], in[2].defined() ? std::optional<Tensor>(in[2]) : std::nullopt,
+                      reduction, ignore_index);
+    });
+  }
   check_nll_arguments("nll_loss", input, target, weight, reduction);
   if (weight && weight->requires_grad()) {  // the primitives give weight no gradient
     return detail::nll_loss_composite(input, target, weight, reduction, ignore_index);
@@ -250,6 +275,13 @@ Tensor nll_loss_composite(const Tensor& input, const Tensor& target,
 Tensor cross_entropy_loss(const Tensor& input, const Tensor& target,
                           const std::optional<Tensor>& weight, int64_t reduction,
                           int64_t ignore_index, double label_smoothing) {
+  if (autocast::active()) {
+    return autocast::float32({input, target, weight.value_or(Tensor())}, [&](const auto& in) {
+      return cross_entropy_loss(in[0], in[1],
+                                in[2].defined() ? std::optional<Tensor>(in[2]) : std::nullopt,
+                                reduction, ignore_index, label_smoothing);
+    });
+  }
   check_cross_entropy_arguments(input, weight, reduction, label_smoothing);
   if (target.is_floating_point()) {
     return cross_entropy_of_probabilities(input, target, weight, reduction, label_smoothing);
@@ -301,6 +333,12 @@ Tensor cross_entropy_composite(const Tensor& input, const Tensor& target,
 
 Tensor binary_cross_entropy(const Tensor& input, const Tensor& target,
                             const std::optional<Tensor>& weight, int64_t reduction) {
+  if (autocast::active()) {
+    return autocast::float32({input, target, weight.value_or(Tensor())}, [&](const auto& in) {
+      return binary_cross_entropy(
+          in[0], in[1], in[2].defined() ? std::optional<Tensor>(in[2]) : std::nullopt, reduction);
+    });
+  }
   check_reduction("binary_cross_entropy", reduction);
   check_floating("binary_cross_entropy", "input", input);
   check_same_shape("binary_cross_entropy", input, target);
@@ -320,6 +358,15 @@ Tensor binary_cross_entropy_with_logits(const Tensor& input, const Tensor& targe
                                         const std::optional<Tensor>& weight,
                                         const std::optional<Tensor>& pos_weight,
                                         int64_t reduction) {
+  if (autocast::active()) {
+    return autocast::float32(
+        {input, target, weight.value_or(Tensor()), pos_weight.value_or(Tensor())},
+        [&](const auto& in) {
+          return binary_cross_entropy_with_logits(
+              in[0], in[1], in[2].defined() ? std::optional<Tensor>(in[2]) : std::nullopt,
+              in[3].defined() ? std::optional<Tensor>(in[3]) : std::nullopt, reduction);
+        });
+  }
   check_reduction("binary_cross_entropy_with_logits", reduction);
   check_floating("binary_cross_entropy_with_logits", "input", input);
   check_same_shape("binary_cross_entropy_with_logits", input, target);
@@ -335,6 +382,11 @@ Tensor binary_cross_entropy_with_logits(const Tensor& input, const Tensor& targe
 }
 
 Tensor kl_div(const Tensor& input, const Tensor& target, int64_t reduction, bool log_target) {
+  if (autocast::active()) {
+    return autocast::float32({input, target}, [&](const auto& in) {
+      return kl_div(in[0], in[1], reduction, log_target);
+    });
+  }
   check_reduction("kl_div", reduction);
   const Tensor loss =
       log_target ? target.exp() * (target - input) : xlogy(target, target) - target * input;
@@ -352,6 +404,11 @@ Tensor kl_div(const Tensor& input, const Tensor& target, std::string_view reduct
 
 Tensor poisson_nll_loss(const Tensor& input, const Tensor& target, bool log_input, bool full,
                         double eps, int64_t reduction) {
+  if (autocast::active()) {
+    return autocast::float32({input, target}, [&](const auto& in) {
+      return poisson_nll_loss(in[0], in[1], log_input, full, eps, reduction);
+    });
+  }
   check_reduction("poisson_nll_loss", reduction);
   Tensor loss = log_input ? input.exp() - target * input : input - target * (input + eps).log();
   if (full) {
@@ -395,6 +452,11 @@ Tensor gaussian_nll_loss(const Tensor& input, const Tensor& target, const Tensor
 
 Tensor margin_ranking_loss(const Tensor& input1, const Tensor& input2, const Tensor& target,
                            double margin, int64_t reduction) {
+  if (autocast::active()) {
+    return autocast::float32({input1, input2, target}, [&](const auto& in) {
+      return margin_ranking_loss(in[0], in[1], in[2], margin, reduction);
+    });
+  }
   check_reduction("margin_ranking_loss", reduction);
   EMBER_CHECK(input1.dim() == input2.dim() && input1.dim() == target.dim(),
               "[margin_ranking_loss] expected input1, input2 and target of the same number of "
@@ -405,6 +467,11 @@ Tensor margin_ranking_loss(const Tensor& input1, const Tensor& input2, const Ten
 
 Tensor hinge_embedding_loss(const Tensor& input, const Tensor& target, double margin,
                             int64_t reduction) {
+  if (autocast::active()) {
+    return autocast::float32({input, target}, [&](const auto& in) {
+      return hinge_embedding_loss(in[0], in[1], margin, reduction);
+    });
+  }
   check_reduction("hinge_embedding_loss", reduction);
   const Tensor margin_part = where(target != 1, (margin - input).clamp_min(0), zeros_like(input));
   const Tensor input_part = where(target != -1, input, zeros_like(input));
@@ -413,6 +480,11 @@ Tensor hinge_embedding_loss(const Tensor& input, const Tensor& target, double ma
 
 Tensor cosine_embedding_loss(const Tensor& input1, const Tensor& input2, const Tensor& target,
                              double margin, int64_t reduction) {
+  if (autocast::active()) {
+    return autocast::float32({input1, input2, target}, [&](const auto& in) {
+      return cosine_embedding_loss(in[0], in[1], in[2], margin, reduction);
+    });
+  }
   check_reduction("cosine_embedding_loss", reduction);
   EMBER_CHECK(input1.sizes() == input2.sizes() && (input1.dim() == 1 || input1.dim() == 2) &&
                   target.dim() == input1.dim() - 1 &&
@@ -433,6 +505,11 @@ Tensor cosine_embedding_loss(const Tensor& input1, const Tensor& input2, const T
 
 Tensor triplet_margin_loss(const Tensor& anchor, const Tensor& positive, const Tensor& negative,
                            double margin, double p, double eps, bool swap, int64_t reduction) {
+  if (autocast::active()) {
+    return autocast::float32({anchor, positive, negative}, [&](const auto& in) {
+      return triplet_margin_loss(in[0], in[1], in[2], margin, p, eps, swap, reduction);
+    });
+  }
   check_reduction("triplet_margin_loss", reduction);
   EMBER_CHECK(anchor.dim() == positive.dim() && anchor.dim() == negative.dim(),
               "[triplet_margin_loss] expected anchor, positive and negative of the same number "
@@ -447,6 +524,10 @@ Tensor triplet_margin_loss(const Tensor& anchor, const Tensor& positive, const T
 }
 
 Tensor soft_margin_loss(const Tensor& input, const Tensor& target, int64_t reduction) {
+  if (autocast::active()) {
+    return autocast::float32(
+        {input, target}, [&](const auto& in) { return soft_margin_loss(in[0], in[1], reduction); });
+  }
   check_reduction("soft_margin_loss", reduction);
   return reduce(softplus_of_negative(target * input), reduction);
 }
@@ -469,6 +550,13 @@ Tensor multilabel_soft_margin_loss(const Tensor& input, const Tensor& target,
 Tensor multi_margin_loss(const Tensor& input, const Tensor& target, const Scalar& p,
                          const Scalar& margin, const std::optional<Tensor>& weight,
                          int64_t reduction) {
+  if (autocast::active()) {
+    return autocast::float32({input, target, weight.value_or(Tensor())}, [&](const auto& in) {
+      return multi_margin_loss(in[0], in[1], p, margin,
+                               in[2].defined() ? std::optional<Tensor>(in[2]) : std::nullopt,
+                               reduction);
+    });
+  }
   check_reduction("multi_margin_loss", reduction);
   const double order = p.to_double();
   EMBER_CHECK(order == 1 || order == 2, "[multi_margin_loss] expected p 1 or 2; received p ",
@@ -499,6 +587,11 @@ Tensor multi_margin_loss(const Tensor& input, const Tensor& target, const Scalar
 }
 
 Tensor multilabel_margin_loss(const Tensor& input, const Tensor& target, int64_t reduction) {
+  if (autocast::active()) {
+    return autocast::float32({input, target}, [&](const auto& in) {
+      return multilabel_margin_loss(in[0], in[1], reduction);
+    });
+  }
   check_reduction("multilabel_margin_loss", reduction);
   check_floating("multilabel_margin_loss", "input", input);
   EMBER_CHECK((input.dim() == 1 || input.dim() == 2) && input.size(-1) > 0,

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "ember/base/error.h"
+#include "ember/ops/autocast.h"
 #include "ember/ops/nn_loss.h"
 #include "ember/ops/shape.h"
 
@@ -30,6 +31,12 @@ constexpr double kNoPath = -1e30;
 Tensor ctc_loss(const Tensor& log_probs, const Tensor& targets, const Tensor& input_lengths,
                 const Tensor& target_lengths, int64_t blank, int64_t reduction,
                 bool zero_infinity) {
+  if (autocast::active()) {
+    return autocast::float32(
+        {log_probs, targets, input_lengths, target_lengths}, [&](const auto& in) {
+          return ctc_loss(in[0], in[1], in[2], in[3], blank, reduction, zero_infinity);
+        });
+  }
   EMBER_CHECK_VALUE(
       reduction == Reduction::None || reduction == Reduction::Mean || reduction == Reduction::Sum,
       "[ctc_loss] expected reduction None (0), Mean (1) or Sum (2); received ", reduction);

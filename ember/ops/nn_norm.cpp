@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "ember/base/error.h"
+#include "ember/ops/autocast.h"
 #include "ember/ops/dispatch.h"
 #include "ember/ops/ops.h"
 #include "ember/ops/primitives_nn_norm.h"
@@ -94,6 +95,14 @@ std::tuple<Tensor, Tensor, Tensor> layer_norm_rows(const Tensor& input, int64_t 
 Tensor layer_norm(const Tensor& input, IntArrayRef normalized_shape,
                   const std::optional<Tensor>& weight_arg, const std::optional<Tensor>& bias_arg,
                   double eps) {
+  if (autocast::active()) {
+    return autocast::float32_on_cuda_else_mixed(
+        {input, weight_arg.value_or(Tensor()), bias_arg.value_or(Tensor())}, [&](const auto& in) {
+          return layer_norm(in[0], normalized_shape,
+                            in[1].defined() ? std::optional<Tensor>(in[1]) : std::nullopt,
+                            in[2].defined() ? std::optional<Tensor>(in[2]) : std::nullopt, eps);
+        });
+  }
   check_floating("layer_norm", input);
   const Tensor weight = defined_or_empty(weight_arg);
   const Tensor bias = defined_or_empty(bias_arg);
@@ -251,6 +260,14 @@ Tensor batch_norm(const Tensor& input, const std::optional<Tensor>& weight_arg,
 
 Tensor group_norm(const Tensor& input, int64_t num_groups, const std::optional<Tensor>& weight_arg,
                   const std::optional<Tensor>& bias_arg, double eps) {
+  if (autocast::active()) {
+    return autocast::float32_on_cuda(
+        {input, weight_arg.value_or(Tensor()), bias_arg.value_or(Tensor())}, [&](const auto& in) {
+          return group_norm(in[0], num_groups,
+                            in[1].defined() ? std::optional<Tensor>(in[1]) : std::nullopt,
+                            in[2].defined() ? std::optional<Tensor>(in[2]) : std::nullopt, eps);
+        });
+  }
   const Tensor weight = defined_or_empty(weight_arg);
   const Tensor bias = defined_or_empty(bias_arg);
   check_groups(input, num_groups, weight, bias);

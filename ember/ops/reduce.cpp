@@ -6,6 +6,7 @@
 #include <limits>
 
 #include "ember/base/error.h"
+#include "ember/ops/autocast.h"
 #include "ember/ops/dispatch.h"
 #include "ember/ops/ops.h"
 #include "ember/ops/primitives.h"
@@ -227,6 +228,9 @@ Tensor mean(const Tensor& x, IntArrayRef dims, bool keepdim, std::optional<Scala
 
 Tensor prod(const Tensor& x, std::optional<int64_t> dim, bool keepdim,
             std::optional<ScalarType> dtype) {
+  if (autocast::active()) {
+    return autocast::float32({x}, [&](const auto& in) { return prod(in[0], dim, keepdim, dtype); });
+  }
   const DimMask mask = single_dim("prod", x, dim);
   return reduce(ReduceOp::Prod, cast_for_reduction(x, dtype), mask, keepdim,
                 dtype.value_or(sum_dtype(x.dtype())));

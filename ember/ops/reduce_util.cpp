@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "ember/base/error.h"
+#include "ember/ops/autocast.h"
 #include "ember/ops/util.h"
 
 namespace ember {
@@ -53,7 +54,11 @@ Tensor dist(const Tensor& a, const Tensor& b, const Scalar& p) {
   return norm(sub(a, b), p.to_double());
 }
 
-Tensor cdist(const Tensor& x1, const Tensor& x2, double p, std::optional<int64_t>) {
+Tensor cdist(const Tensor& x1, const Tensor& x2, double p, std::optional<int64_t> mode) {
+  if (autocast::active()) {
+    return autocast::float32({x1, x2},
+                             [&](const auto& in) { return cdist(in[0], in[1], p, mode); });
+  }
   EMBER_CHECK(x1.dim() >= 2 && x2.dim() >= 2,
               "[cdist] cdist only supports at least 2D tensors, X1 got: ", x1.dim(),
               "D, X2 got: ", x2.dim(), "D");
@@ -73,6 +78,9 @@ Tensor cdist(const Tensor& x1, const Tensor& x2, double p, std::optional<int64_t
 }
 
 Tensor trace(const Tensor& x) {
+  if (autocast::active()) {
+    return autocast::float32({x}, [&](const auto& in) { return trace(in[0]); });
+  }
   EMBER_CHECK(x.dim() == 2, "[trace] expected a matrix, but got tensor with shape ", x.shape());
   const int64_t n = std::min(x.size(0), x.size(1));
   const int64_t step = x.size(1) + 1;

@@ -3,6 +3,7 @@
 // projects the input of all its time steps in one GEMM; each step then adds one GEMM for the
 // hidden projection and the gate math (Note [recurrent ops]).
 #include "ember/ops/rnn_ops.h"
+#include "ember/ops/autocast.h"
 
 #include <algorithm>
 #include <string_view>
@@ -49,6 +50,11 @@ void check_floating_input(std::string_view op, const Tensor& input, int64_t rank
 detail::RnnLayerResult run_cell(Kind kind, std::string_view op, const Tensor& input,
                                 const Tensor& hx, const Tensor& cx, const Tensor& w_ih,
                                 const Tensor& w_hh, const Tensor& b_ih, const Tensor& b_hh) {
+  if (autocast::active()) {
+    return autocast::float32({input, hx, cx, w_ih, w_hh, b_ih, b_hh}, [&](const auto& in) {
+      return run_cell(kind, op, in[0], in[1], in[2], in[3], in[4], in[5], in[6]);
+    });
+  }
   check_floating_input(op, input, 2, "(batch, input_size)");
   EMBER_CHECK(w_hh.defined() && w_hh.dim() == 2 && w_hh.size(0) % rnn_gate_count(kind) == 0, "[",
               op, "] expected w_hh of shape (", rnn_gate_count(kind),
@@ -178,6 +184,14 @@ LayerResult run_layers(const LayerSpec& spec, const Tensor& data,
 
 LayerResult run_padded(const LayerSpec& spec, const Tensor& input, const Tensor& h0,
                        const Tensor& c0, TensorList params, bool batch_first) {
+  if (autocast::active()) {
+    std::vector<Tensor> all{input, h0, c0};
+    all.insert(all.end(), params.begin(), params.end());
+    return autocast::float32_list(all, [&](const auto& in) {
+      return run_padded(spec, in[0], in[1], in[2], TensorList(in.data() + 3, in.size() - 3),
+                        batch_first);
+    });
+  }
   check_floating_input(spec.op, input, 3,
                        batch_first ? "(batch, seq, input_size)" : "(seq, batch, input_size)");
   const Tensor time_major = batch_first ? input.transpose(0, 1) : input;
@@ -192,6 +206,14 @@ LayerResult run_padded(const LayerSpec& spec, const Tensor& input, const Tensor&
 
 LayerResult run_packed(const LayerSpec& spec, const Tensor& data, const Tensor& batch_sizes,
                        const Tensor& h0, const Tensor& c0, TensorList params) {
+  if (autocast::active()) {
+    std::vector<Tensor> all{data, h0, c0};
+    all.insert(all.end(), params.begin(), params.end());
+    return autocast::float32_list(all, [&](const auto& in) {
+      return run_packed(spec, in[0], batch_sizes, in[1], in[2],
+                        TensorList(in.data() + 3, in.size() - 3));
+    });
+  }
   check_floating_input(spec.op, data, 2, "(sum(batch_sizes), input_size)");
   EMBER_CHECK(batch_sizes.defined() && batch_sizes.dim() == 1 && batch_sizes.dtype() == kInt64 &&
                   batch_sizes.device().type() == DeviceType::CPU,

@@ -3,6 +3,7 @@
 // nanmedian (a stable sort, then the element at the median's rank) and quantile (sort, then
 // interpolation between two ranks) are composites, so autograd differentiates them for free.
 #include "ember/ops/scan.h"
+#include "ember/ops/autocast.h"
 
 #include <cmath>
 #include <limits>
@@ -115,6 +116,11 @@ Tensor lerp_values(const Tensor& a, const Tensor& b, const Tensor& w) {
 Tensor quantile_impl(std::string_view op, const Tensor& x, const Tensor& q_in,
                      std::optional<int64_t> dim, bool keepdim, std::string_view interpolation,
                      bool ignore_nan) {
+  if (autocast::active()) {
+    return autocast::float32({x, q_in}, [&](const auto& in) {
+      return quantile_impl(op, in[0], in[1], dim, keepdim, interpolation, ignore_nan);
+    });
+  }
   EMBER_CHECK(x.dtype() == kFloat32 || x.dtype() == kFloat64, "[", op,
               "] quantile() input tensor must be either float or double dtype; got ", x.dtype());
   EMBER_CHECK(q_in.dim() <= 1, "[", op,

@@ -10,6 +10,7 @@
 #include <type_traits>
 
 #include "ember/base/error.h"
+#include "ember/ops/autocast.h"
 #include "ember/ops/dispatch.h"
 #include "ember/ops/inplace.h"
 #include "ember/ops/ops.h"
@@ -306,6 +307,10 @@ Tensor& Tensor::index_add_(int64_t dim, const Tensor& index, const Tensor& sourc
                        ScatterMode::Add);
 }
 Tensor Tensor::index_copy(int64_t dim, const Tensor& index, const Tensor& source) const {
+  if (autocast::active()) {
+    return autocast::promote({*this, source},
+                             [&](const auto& in) { return in[0].index_copy(dim, index, in[1]); });
+  }
   return clone().index_copy_(dim, index, source);
 }
 Tensor& Tensor::index_copy_(int64_t dim, const Tensor& index, const Tensor& source) {

@@ -6,6 +6,7 @@
 #include <numeric>
 
 #include "ember/base/error.h"
+#include "ember/ops/autocast.h"
 #include "ember/ops/dispatch.h"
 #include "ember/ops/ops.h"
 #include "ember/ops/primitives_shape.h"
@@ -24,6 +25,10 @@ void check_not_empty(TensorList tensors, std::string_view op) {
 }  // namespace
 
 Tensor cat(TensorList tensors, int64_t dim) {
+  if (autocast::active()) {
+    return autocast::promote_list(TensorSpan(tensors.data(), tensors.size()),
+                                  [&](const auto& in) { return cat(in, dim); });
+  }
   check_not_empty(tensors, "cat");
   ResultType promoted;
   const Tensor* first = nullptr;
@@ -78,6 +83,10 @@ Tensor concat(TensorList tensors, int64_t dim) { return cat(tensors, dim); }
 Tensor concatenate(TensorList tensors, int64_t dim) { return cat(tensors, dim); }
 
 Tensor stack(TensorList tensors, int64_t dim) {
+  if (autocast::active()) {
+    return autocast::promote_list(TensorSpan(tensors.data(), tensors.size()),
+                                  [&](const auto& in) { return stack(in, dim); });
+  }
   check_not_empty(tensors, "stack");
   const int64_t d = wrap_dim(dim, tensors[0].dim() + 1, "stack");
   std::vector<Tensor> unsqueezed;

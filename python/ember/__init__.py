@@ -160,3 +160,27 @@ def __getattr__(name):
 
         return importlib.import_module(f"ember.{name}")
     raise AttributeError(f"module 'ember' has no attribute {name!r}")
+
+# isort: split
+# Mixed precision (issue 14): ember.autocast and its state, ember.amp (GradScaler), ember.cpu.amp
+# and ember.cuda.amp (python/ember/amp/; the casting is in the C++ ops, ember/ops/autocast.h).
+import sys as _sys  # noqa: E402
+
+from ember import amp as amp  # noqa: E402
+from ember import cpu as cpu  # noqa: E402
+from ember._C._autocast import (  # noqa: E402  (torch's GradScaler ops)
+    _amp_foreach_non_finite_check_and_unscale_ as _amp_foreach_non_finite_check_and_unscale_,
+)
+from ember._C._autocast import _amp_update_scale_ as _amp_update_scale_  # noqa: E402
+from ember._C._autocast import clear_autocast_cache as clear_autocast_cache  # noqa: E402
+from ember._C._autocast import get_autocast_dtype as get_autocast_dtype  # noqa: E402
+from ember._C._autocast import is_autocast_cache_enabled as is_autocast_cache_enabled  # noqa: E402
+from ember._C._autocast import is_autocast_enabled as is_autocast_enabled  # noqa: E402
+from ember._C._autocast import set_autocast_cache_enabled as set_autocast_cache_enabled  # noqa: E402
+from ember._C._autocast import set_autocast_dtype as set_autocast_dtype  # noqa: E402
+from ember._C._autocast import set_autocast_enabled as set_autocast_enabled  # noqa: E402
+from ember.amp import cuda_amp as _cuda_amp  # noqa: E402
+from ember.amp.autocast_mode import autocast as autocast  # noqa: E402
+
+cuda.amp = _cuda_amp
+_sys.modules["ember.cuda.amp"] = _cuda_amp

@@ -117,5 +117,7 @@ PyType_Slot* tensor_type_slots();
 // nn.functional's activations (python/src/nn_activation.cpp): ember.softmax, ..., ember._C._nn.
 void init_nn_activation(nb::module_& module, nb::class_<Tensor>& tensor_class,
                         nb::module_& nn_module);
+// Mixed precision (python/src/autocast.cpp): ember._C._autocast.
+void init_autocast(nb::module_& module);
 
 }  // namespace ember::python

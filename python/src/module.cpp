@@ -172,4 +172,7 @@ NB_MODULE(_C, module) {
   // The CUDA caching allocator's statistics and controls: ember._C._cuda
   // (python/src/cuda_memory.cpp).
   init_cuda_memory(module, tensor_class);
+  // Mixed precision's state, regions and GradScaler's ops: ember._C._autocast
+  // (python/src/autocast.cpp).
+  init_autocast(module);
 }

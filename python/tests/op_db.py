@@ -1599,6 +1599,7 @@ OP_FAMILIES += ("attention",)
 OP_FAMILIES += ("rnn_packing",)
 OP_FAMILIES += ("rnn",)
 OP_FAMILIES += ("sampling",)
+OP_FAMILIES += ("amp",)
 for _family in OP_FAMILIES:
     add(*importlib.import_module(f"op_db_{_family}").ENTRIES)
 

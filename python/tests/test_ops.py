@@ -493,6 +493,10 @@ NON_OPS = {"manual_seed", "initial_seed", "set_num_threads", "get_num_threads",
 NON_OPS |= {"linalg.LinAlgError"}  # an exception type
 NON_OPS |= {"from_dlpack"}  # a DLPack conversion (test_dlpack.py)
 NON_OPS |= {"save", "load"}  # checkpoints (test_serialization.py)
+# autocast's thread-local state (test_autocast.py)
+NON_OPS |= {"is_autocast_enabled", "set_autocast_enabled", "get_autocast_dtype",
+            "set_autocast_dtype", "is_autocast_cache_enabled", "set_autocast_cache_enabled",
+            "clear_autocast_cache"}
 # Tensor methods that are not ops: metadata, conversion to Python / numpy, device moves, and
 # autograd's graph handling.
 NON_OP_METHODS = {"size", "stride", "dim", "ndimension", "numel", "nelement", "element_size",
