@@ -49,4 +49,4 @@
 #include "ember/ops/rnn_packing.h"
 // Mixed precision (issue 14): autocast regions and GradScaler's ops.
 #include "ember/ops/amp.h"
-#include "ember/ops/autocast.h"
+#include "ember/ops/autocast_state.h"

@@ -12,16 +12,15 @@
 #include "ember/tensor/cuda_runtime.h"
 
 namespace ember::python {
-namespace {
-
-// -1 (the current device) or the index the argument names.
-int device_index(nb::handle device, std::string_view op) {
+int cuda_device_index(nb::handle device, std::string_view op) {
   if (device.is_none()) return -1;
   if (nb::isinstance<nb::int_>(device)) return nb::cast<int>(device);
   const Device parsed = *to_device(device);
   EMBER_CHECK_VALUE(parsed.is_cuda(), "[", op, "] expected a CUDA device; got ", parsed);
   return parsed.index();
 }
+
+namespace {
 
 std::string stream_repr(const cuda::Stream& stream) {
   return "<ember.cuda.Stream device=cuda:" + std::to_string(stream.device_index()) +
@@ -36,13 +35,14 @@ void init_device_functions(nb::module_& cuda_module) {
   cuda_module.def("current_device", &cuda::current_device, nb::sig("def current_device() -> int"),
                   "The index of the calling thread's current CUDA device.");
   cuda_module.def(
-      "set_device", [](nb::handle device) { cuda::set_device(device_index(device, "set_device")); },
+      "set_device",
+      [](nb::handle device) { cuda::set_device(cuda_device_index(device, "set_device")); },
       nb::arg("device"), nb::sig("def set_device(device) -> None"),
       "Makes `device` the calling thread's current CUDA device.");
   cuda_module.def(
       "synchronize",
       [](nb::handle device) {
-        const int index = device_index(device, "synchronize");
+        const int index = cuda_device_index(device, "synchronize");
         nb::gil_scoped_release release;
         cuda::synchronize(index);
       },
@@ -51,7 +51,7 @@ void init_device_functions(nb::module_& cuda_module) {
   cuda_module.def(
       "get_device_properties",
       [](nb::handle device) {
-        return cuda::get_device_properties(device_index(device, "get_device_properties"));
+        return cuda::get_device_properties(cuda_device_index(device, "get_device_properties"));
       },
       nb::arg("device") = nb::none(),
       nb::sig("def get_device_properties(device=None) -> _CudaDeviceProperties"),
@@ -128,8 +128,8 @@ void init_streams_and_events(nb::module_& cuda_module) {
       .def(
           "__init__",
           [](cuda::Stream* self, nb::handle device, int priority) {
-            new (self)
-                cuda::Stream(cuda::getStreamFromPool(priority, device_index(device, "Stream")));
+            new (self) cuda::Stream(
+                cuda::getStreamFromPool(priority, cuda_device_index(device, "Stream")));
           },
           nb::arg("device") = nb::none(), nb::arg("priority") = 0,
           nb::sig("def __init__(self, device=None, priority=0) -> None"),
@@ -182,14 +182,14 @@ void init_streams_and_events(nb::module_& cuda_module) {
   cuda_module.def(
       "current_stream",
       [](nb::handle device) {
-        return cuda::current_stream(device_index(device, "current_stream"));
+        return cuda::current_stream(cuda_device_index(device, "current_stream"));
       },
       nb::arg("device") = nb::none(), nb::sig("def current_stream(device=None) -> Stream"),
       "The calling thread's current stream on `device`.");
   cuda_module.def(
       "default_stream",
       [](nb::handle device) {
-        return cuda::default_stream(device_index(device, "default_stream"));
+        return cuda::default_stream(cuda_device_index(device, "default_stream"));
       },
       nb::arg("device") = nb::none(), nb::sig("def default_stream(device=None) -> Stream"),
       "The default stream of `device`.");

@@ -3,6 +3,8 @@
 
 #include <nanobind/nanobind.h>
 
+#include <string_view>
+
 #include "ember/tensor/tensor.h"
 
 namespace ember::python {
@@ -10,5 +12,8 @@ namespace ember::python {
 // ember._C._cuda: ember::cuda's runtime API for python/ember/cuda.py, and the Tensor methods
 // pin_memory / is_pinned.
 void init_cuda(nanobind::module_& module, nanobind::class_<Tensor>& tensor_class);
+// A device argument's CUDA index: None is -1 (the current device), an int is itself, a str or
+// ember.device must name a CUDA device (a ValueError naming `op` otherwise).
+int cuda_device_index(nanobind::handle device, std::string_view op);
 
 }  // namespace ember::python

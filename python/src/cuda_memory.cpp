@@ -10,26 +10,18 @@
 #include <string_view>
 
 #include "convert.h"
+#include "cuda_bindings.h"
 #include "ember/tensor/cuda_memory.h"
 
 namespace ember::python {
 namespace {
-
-// -1 (the current device) or the index the argument names.
-int memory_device_index(nb::handle device, std::string_view op) {
-  if (device.is_none()) return -1;
-  if (nb::isinstance<nb::int_>(device)) return nb::cast<int>(device);
-  const Device parsed = *to_device(device);
-  EMBER_CHECK_VALUE(parsed.is_cuda(), "[", op, "] expected a CUDA device; got ", parsed);
-  return parsed.has_index() ? parsed.index() : -1;
-}
 
 // Binds a statistic `name(device=None) -> int`.
 void def_statistic(nb::module_& cuda_module, const char* name, int64_t (*statistic)(int),
                    const char* signature, const char* doc) {
   cuda_module.def(
       name,
-      [statistic, name](nb::handle device) { return statistic(memory_device_index(device, name)); },
+      [statistic, name](nb::handle device) { return statistic(cuda_device_index(device, name)); },
       nb::arg("device") = nb::none(), nb::sig(signature), doc);
 }
 
@@ -53,14 +45,14 @@ void init_cuda_memory(nb::module_& module, nb::class_<Tensor>& tensor_class) {
   cuda_module.def(
       "reset_peak_memory_stats",
       [](nb::handle device) {
-        cuda::reset_peak_memory_stats(memory_device_index(device, "reset_peak_memory_stats"));
+        cuda::reset_peak_memory_stats(cuda_device_index(device, "reset_peak_memory_stats"));
       },
       nb::arg("device") = nb::none(), nb::sig("def reset_peak_memory_stats(device=None) -> None"),
       "Resets the peaks of the device's statistics to their current values.");
   cuda_module.def(
       "memory_stats",
       [](nb::handle device) {
-        return cuda::memory_stats(memory_device_index(device, "memory_stats"));
+        return cuda::memory_stats(cuda_device_index(device, "memory_stats"));
       },
       nb::arg("device") = nb::none(), nb::sig("def memory_stats(device=None) -> dict[str, int]"),
       "The caching allocator's statistics under PyTorch's names (\"allocated_bytes.all.current\", "
@@ -68,7 +60,7 @@ void init_cuda_memory(nb::module_& module, nb::class_<Tensor>& tensor_class) {
   cuda_module.def(
       "memory_summary",
       [](nb::handle device) {
-        return cuda::memory_summary(memory_device_index(device, "memory_summary"));
+        return cuda::memory_summary(cuda_device_index(device, "memory_summary"));
       },
       nb::arg("device") = nb::none(), nb::sig("def memory_summary(device=None) -> str"),
       "A readable table of the caching allocator's statistics for the device.");
@@ -78,7 +70,7 @@ void init_cuda_memory(nb::module_& module, nb::class_<Tensor>& tensor_class) {
       "set_per_process_memory_fraction",
       [](double fraction, nb::handle device) {
         cuda::set_per_process_memory_fraction(
-            fraction, memory_device_index(device, "set_per_process_memory_fraction"));
+            fraction, cuda_device_index(device, "set_per_process_memory_fraction"));
       },
       nb::arg("fraction"), nb::arg("device") = nb::none(),
       nb::sig("def set_per_process_memory_fraction(fraction, device=None) -> None"),

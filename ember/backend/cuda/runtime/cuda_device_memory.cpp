@@ -54,15 +54,7 @@ class CudaDeviceMemory final : public DeviceMemory {
     return event;
   }
 
-  bool query_event(EventHandle event) override {
-    const cudaError_t status = cudaEventQuery(static_cast<cudaEvent_t>(event));
-    if (status == cudaErrorNotReady) {
-      cudaGetLastError();
-      return false;
-    }
-    EMBER_CUDA_CHECK(status);
-    return true;
-  }
+  bool query_event(EventHandle event) override { return runtime::query_event(event); }
 
   void free_event(EventHandle event) override {
     EMBER_CUDA_CHECK(cudaEventDestroy(static_cast<cudaEvent_t>(event)));
