@@ -107,9 +107,27 @@ def test_get_worker_info_is_none_in_the_main_process():
     assert get_worker_info() is None
 
 
-def test_pin_memory_and_options_are_accepted(dataset):
+@pytest.mark.skipif(ember.cuda.is_available(), reason="pins when a CUDA device is present")
+def test_pin_memory_without_a_device_warns_and_goes_on_unpinned(dataset):
     loader = DataLoader(dataset, batch_size=5, pin_memory=True, pin_memory_device="", timeout=0)
-    assert len(list(loader)) == 2
+    with pytest.warns(UserWarning, match="no accelerator is found"):
+        batches = list(loader)
+    assert len(batches) == 2
+
+
+@pytest.mark.skipif(not ember.cuda.is_available(), reason="needs a CUDA device")
+def test_pin_memory_pins_every_tensor_of_a_batch():
+    from collections import namedtuple
+
+    Pair = namedtuple("Pair", "x y")
+    samples = [{"pair": Pair(ember.full((2,), float(i)), ember.tensor(i)), "name": str(i)}
+               for i in range(4)]
+    batches = list(DataLoader(samples, batch_size=2, pin_memory=True))
+    for index, batch in enumerate(batches):
+        assert isinstance(batch["pair"], Pair)
+        assert batch["pair"].x.is_pinned() and batch["pair"].y.is_pinned()
+        assert batch["name"] == [str(2 * index), str(2 * index + 1)]
+    assert batches[1]["pair"].x[0, 0].item() == 2.0
 
 
 def test_argument_errors(dataset):

@@ -5,7 +5,10 @@ import contextlib
 import itertools
 import multiprocessing
 import queue
+import warnings
+from collections.abc import Mapping
 
+import ember
 from ember.utils.data import _shared_memory, _worker
 from ember.utils.data._collate import default_collate, default_convert
 from ember.utils.data.dataset import IterableDataset
@@ -56,7 +59,7 @@ class DataLoader:
         self.dataset = dataset
         self.num_workers = num_workers
         self.prefetch_factor = prefetch_factor
-        self.pin_memory = pin_memory  # accepted; ember tensors live in ordinary host memory
+        self.pin_memory = pin_memory
         self.pin_memory_device = pin_memory_device
         self.timeout = timeout
         self.worker_init_fn = worker_init_fn
@@ -165,8 +168,29 @@ class DataLoader:
         return len(self._index_sampler)
 
 
+def _pin(data):
+    """A batch with its tensors in pinned host memory, nested alike (PyTorch's pin_memory rules:
+    mappings, named tuples, sequences, and any object with a pin_memory() method)."""
+    if isinstance(data, ember.Tensor) or (hasattr(data, "pin_memory")
+                                          and not isinstance(data, (str, bytes))):
+        return data.pin_memory()
+    if isinstance(data, Mapping):
+        return type(data)({key: _pin(value) for key, value in data.items()})
+    if isinstance(data, tuple) and hasattr(data, "_fields"):
+        return type(data)(*(_pin(part) for part in data))
+    if isinstance(data, (tuple, list)):
+        return type(data)(_pin(part) for part in data)
+    return data
+
+
 class _BaseIterator:
     def __init__(self, loader):
+        # Pinned batches make host-to-device copies asynchronous; without a CUDA device there is
+        # nothing to pin for, and PyTorch warns and goes on unpinned.
+        self._pin_memory = loader.pin_memory and ember.cuda.is_available()
+        if loader.pin_memory and not self._pin_memory:
+            warnings.warn("'pin_memory' argument is set as true but no accelerator is found, "
+                          "then device pinned memory won't be used.", stacklevel=3)
         self._dataset = loader.dataset
         self._is_iterable = loader._is_iterable
         self._auto_collation = loader._auto_collation
@@ -190,6 +214,8 @@ class _BaseIterator:
 
     def __next__(self):
         data = self._next_data()
+        if self._pin_memory:
+            data = _pin(data)
         self._num_yielded += 1
         return data
 
