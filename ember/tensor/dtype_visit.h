@@ -48,8 +48,9 @@ decltype(auto) visit_dtype(ScalarType dtype, Visitor&& visitor) {
 }
 
 // Converts between storage types through their opmath types; float -> int truncates like C.
+// Host and device: the CUDA copy kernel casts with it too.
 template <typename To, typename From>
-inline To convert(From value) {
+EMBER_HOST_DEVICE inline To convert(From value) {
   if constexpr (std::is_same_v<To, From>) {
     return value;
   } else if constexpr (std::is_same_v<To, bool>) {

@@ -102,8 +102,11 @@ def test_round_trip_keeps_values(layout):
     np.testing.assert_array_equal(x.to("cuda:0", ember.float64).cpu().numpy(),
                                   x.numpy().astype(np.float64))
     assert on_device.cuda() is on_device
+    # A dtype change on the device runs the Copy kernel (copy.cu).
+    np.testing.assert_array_equal(on_device.to(ember.float64).cpu().numpy(),
+                                  x.numpy().astype(np.float64))
     with pytest.raises(NotImplementedError, match="has no CUDA kernel"):
-        on_device.to(ember.float64)
+        on_device.cumsum(0)  # scans have no CUDA kernel yet
 
 
 @needs_cuda

@@ -12,6 +12,7 @@
 #include "ember/elementwise/math.h"
 #include "ember/elementwise/type_rule.h"
 #include "ember/tensor/dtype.h"
+#include "ember/tensor/dtype_visit.h"
 
 namespace ember::cuda {
 
@@ -76,6 +77,16 @@ constexpr bool has_binary_kernel() {
   }
   return false;
 }
+
+// The Copy primitive's element: the CPU's cast (convert in tensor/dtype_visit.h) to To. The
+// opmath step before it is exact (float16/bfloat16 widen to float), so results match the CPU's.
+template <typename To>
+struct CastTo {
+  template <typename From>
+  EMBER_INLINE To operator()(From x) const {
+    return convert<To>(x);
+  }
+};
 
 template <typename Out, typename In, int NIn>
 struct ElementwisePointers {
