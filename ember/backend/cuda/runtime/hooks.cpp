@@ -73,7 +73,12 @@ class RuntimeHooks final : public Hooks {
         resolve_index(destination_device.is_cuda() ? destination_device : source_device);
     const auto stream = static_cast<cudaStream_t>(runtime::current_stream(device));
     EMBER_CUDA_CHECK(cudaMemcpyAsync(destination, source, nbytes, cudaMemcpyDefault, stream));
-    if (!non_blocking) EMBER_CUDA_CHECK(cudaStreamSynchronize(stream));
+    if (!non_blocking) {
+      EMBER_CUDA_CHECK(cudaStreamSynchronize(stream));
+    } else if (source_device.is_cpu() || destination_device.is_cpu()) {
+      // The host buffer may die before the copy runs; a pinned one then waits for it.
+      runtime::record_host_use(source_device.is_cpu() ? source : destination, device, stream);
+    }
   }
 
   void set_device(int device) override { EMBER_CUDA_CHECK(cudaSetDevice(device)); }

@@ -1,7 +1,8 @@
 // The CUDA runtime's pieces behind cuda::Hooks (hooks.cpp forwards to them): the current device
 // around a call (DeviceScope), the stream pool and each thread's current streams (streams.cpp),
-// events (events.cpp) and pinned host memory (pinned_memory.cpp). Device indices are resolved and
-// range-checked by the public API (ember/tensor/cuda_runtime.cpp) before they arrive here.
+// events (events.cpp) and pinned host memory (pinned_memory.cpp, cached). Device indices are
+// resolved and range-checked by the public API (ember/tensor/cuda_runtime.cpp) before they arrive
+// here.
 #pragma once
 
 #include <cstddef>
@@ -41,5 +42,8 @@ float elapsed_time(EventHandle start, EventHandle end);
 
 IntrusivePtr<Storage> allocate_pinned(size_t nbytes);
 bool is_pinned(const void* data);
+// A copy queued on `stream` of `device` reads or writes the host memory at `data`: a pinned block
+// holding it is not reused until that copy has run.
+void record_host_use(const void* data, int device, StreamHandle stream);
 
 }  // namespace ember::cuda::runtime
