@@ -929,7 +929,9 @@ TensorList vjp(const Primitive& primitive, const BackwardContext& c) {
       return grads;
     }
     case PrimitiveKind::Copy:
-      return {sum_to(grad.to(c.input_dtypes[0]), c.input_shapes[0])};
+      // A copy across devices sends the gradient back to the source's device (cross-device
+      // autograd: the CPU leaf of `x.cuda()` gets a CPU gradient).
+      return {sum_to(grad.to(c.input_devices[0], c.input_dtypes[0]), c.input_shapes[0])};
     case PrimitiveKind::Matmul: {
       const auto& matmul_primitive = static_cast<const Matmul&>(primitive);
       const auto saved = saved_for<PrimitiveKind::Matmul>(c, primitive.kind());

@@ -20,6 +20,7 @@ struct TensorRecord {
   Shape shape;
   ScalarType dtype = kFloat32;
   SavedTensor saved;
+  Device device = Device(kCPU);
 };
 
 // The shapes (or dtypes) of a node's input records, indexed like its edges.
@@ -31,6 +32,10 @@ struct RecordDtypes {
   const TensorRecord* records;
   ScalarType operator[](size_t i) const { return records[i].dtype; }
 };
+struct RecordDevices {
+  const TensorRecord* records;
+  Device operator[](size_t i) const { return records[i].device; }
+};
 
 template <SaveMask kSaved>
 class Saved;
@@ -40,11 +45,12 @@ class Saved;
 class BackwardContext {
  public:
   BackwardContext(const TensorList& saved_inputs, const TensorList& saved_outputs,
-                  const TensorList& output_grads, RecordShapes shapes, RecordDtypes dtypes,
+                  const TensorList& output_grads, const TensorRecord* input_records,
                   const std::vector<bool>& needs)
       : grads(output_grads),
-        input_shapes(shapes),
-        input_dtypes(dtypes),
+        input_shapes{input_records},
+        input_dtypes{input_records},
+        input_devices{input_records},
         needs_input_grad(needs),
         inputs_(saved_inputs),
         outputs_(saved_outputs) {}
@@ -52,6 +58,7 @@ class BackwardContext {
   const TensorList& grads;  // one per forward output; undefined where none arrived
   RecordShapes input_shapes;
   RecordDtypes input_dtypes;
+  RecordDevices input_devices;  // where each input's gradient must arrive
   const std::vector<bool>& needs_input_grad;
 
  private:

@@ -68,11 +68,11 @@ class PrimitiveNode final : public Node {
     for (size_t i = 0; i < needs.size(); ++i) needs[i] = next_edges()[i].valid();
     for (size_t i = 0; i < grads.size(); ++i) {
       if (!grads[i].defined() && i < outputs_.size()) {
-        grads[i] = zeros(outputs_[i].shape, TensorOptions(outputs_[i].dtype));
+        grads[i] =
+            zeros(outputs_[i].shape, TensorOptions(outputs_[i].dtype).device(outputs_[i].device));
       }
     }
-    const BackwardContext context{
-        inputs, outputs, grads, RecordShapes{inputs_.data()}, RecordDtypes{inputs_.data()}, needs};
+    const BackwardContext context{inputs, outputs, grads, inputs_.data(), needs};
     TensorList result = vjp(*primitive_, context);
     result.resize(needs.size());
     for (size_t i = 0; i < result.size(); ++i) {
@@ -221,6 +221,7 @@ std::shared_ptr<Node> begin(const Primitive& primitive, TensorSpan inputs, Tenso
     if (input.defined()) {
       record.shape = input.shape();
       record.dtype = input.dtype();
+      record.device = input.device();
     }
     if (i < kMaskInputs && (mask & (1u << i))) {
       bool aliased = false;
@@ -234,19 +235,22 @@ std::shared_ptr<Node> begin(const Primitive& primitive, TensorSpan inputs, Tenso
   if (reads_output(primitive)) {
     const Tensor& output = outputs[0];
     edges.push_back(differentiable && output.requires_grad() ? gradient_edge(output) : Edge{});
-    node->input_records().push_back(TensorRecord{output.shape(), output.dtype(), {}});
+    node->input_records().push_back(
+        TensorRecord{output.shape(), output.dtype(), {}, output.device()});
   }
   if (!differentiable) {
     node->set_overwrite_only();
     for (const Tensor& output : outputs) {
       if (!output.requires_grad()) continue;
       edges.push_back(gradient_edge(output));
-      node->input_records().push_back(TensorRecord{output.shape(), output.dtype(), {}});
+      node->input_records().push_back(
+          TensorRecord{output.shape(), output.dtype(), {}, output.device()});
     }
   }
   node->set_num_outputs(static_cast<uint32_t>(outputs.size()));
   for (const Tensor& output : outputs) {
-    node->output_records().push_back(TensorRecord{output.shape(), output.dtype(), {}});
+    node->output_records().push_back(
+        TensorRecord{output.shape(), output.dtype(), {}, output.device()});
   }
   if (is_anomaly_enabled()) node->set_creation_trace(current_creation_trace());
   return node;
@@ -259,8 +263,9 @@ void view_base_history(const Tensor& view, const Tensor& base) {
                                               base.storage_offset())),
       0);
   view_node->mutable_next_edges().push_back(gradient_edge(base));
-  view_node->input_records().push_back(TensorRecord{base.shape(), base.dtype(), {}});
-  view_node->output_records().push_back(TensorRecord{view.shape(), view.dtype(), {}});
+  view_node->input_records().push_back(TensorRecord{base.shape(), base.dtype(), {}, base.device()});
+  view_node->output_records().push_back(
+      TensorRecord{view.shape(), view.dtype(), {}, view.device()});
   AutogradMeta& view_meta = view.impl()->ensure_autograd_meta();
   view_meta.grad_fn = view_node;
   view_meta.output_nr = 0;

@@ -152,3 +152,18 @@ def test_seeds_per_device():
     assert ember.cuda.initial_seed() == 5
     ember.cuda.manual_seed(7)
     assert ember.cuda.initial_seed() == 7
+
+
+@needs_cuda
+def test_gradients_cross_devices():
+    # The CPU leaf of `x.cuda()` gets its gradient on the CPU, in its own dtype.
+    x = ember.arange(6, dtype=ember.float64).reshape(2, 3).requires_grad_()
+    y = x.to("cuda", ember.float32)
+    (y * y).sum().backward()
+    assert x.grad.device.type == "cpu" and x.grad.dtype == ember.float64
+    np.testing.assert_allclose(x.grad.numpy(), 2 * x.detach().numpy())
+    # And back: a CUDA leaf copied to the CPU gets a CUDA gradient.
+    z = ember.ones(4, device="cuda", requires_grad=True)
+    (z.cpu() * 3).sum().backward()
+    assert z.grad.is_cuda
+    np.testing.assert_array_equal(z.grad.cpu().numpy(), np.full(4, 3, np.float32))
