@@ -1,5 +1,5 @@
 // The CUDA kernels of the Unary and Binary primitives: the bodies of elementwise_kernels.cuh over
-// the functors of elementwise/math.h, for the dtypes visit_kernel_dtype covers.
+// the functors of elementwise/math.h, for the dtypes visit_operand_dtype covers.
 #include <type_traits>
 
 #include "ember/backend/cuda/device_launch.cuh"
@@ -13,7 +13,7 @@ namespace {
 
 template <typename Op, UnaryTypeRule rule>
 void run_unary(std::string_view op, const Tensor& x, const Tensor& y) {
-  const bool ran = visit_kernel_dtype(x.dtype(), [&](auto* tag) {
+  const bool ran = visit_operand_dtype<rule>(x.dtype(), [&](auto* tag) {
     using T = std::remove_pointer_t<decltype(tag)>;
     if constexpr (has_unary_kernel<rule, T>()) {
       run_elementwise<Op, T, T, 1>(make_elementwise_layout(op, y, {&x}), DeviceLaunch{});
@@ -26,7 +26,7 @@ void run_unary(std::string_view op, const Tensor& x, const Tensor& y) {
 
 template <typename Op, BinaryTypeRule rule>
 void run_binary(std::string_view op, const Tensor& a, const Tensor& b, const Tensor& y) {
-  const bool ran = visit_kernel_dtype(a.dtype(), [&](auto* tag) {
+  const bool ran = visit_operand_dtype<rule>(a.dtype(), [&](auto* tag) {
     using T = std::remove_pointer_t<decltype(tag)>;
     if constexpr (has_binary_kernel<rule, T>()) {
       using Out = std::conditional_t<has_bool_result(rule), bool, T>;

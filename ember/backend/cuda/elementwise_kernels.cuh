@@ -24,8 +24,9 @@ inline constexpr unsigned kElementwiseBlockThreads = 128;
 inline constexpr int64_t kMaxElementwiseBlocks = int64_t{1} << 16;
 
 // The dtypes the CUDA kernels are built for, as each op's type rule admits them: float32/64,
-// float16, bfloat16, int32/64. Others (bool, 8- and 16-bit integers) raise "has no CUDA
-// kernel": each dtype is three more kernels per op, and nvcc's time is CI's.
+// float16, bfloat16, int32/64. Bool and uint8 (masks, images) come in only where they are common
+// (visit_kernel_or_byte_dtype); others (int8, int16, ...) raise "has no CUDA kernel": each dtype
+// is three more kernels per op, and nvcc's time is CI's.
 template <typename F>
 bool visit_kernel_dtype(ScalarType dtype, F&& f) {
   switch (dtype) {
@@ -47,6 +48,38 @@ bool visit_kernel_dtype(ScalarType dtype, F&& f) {
 }
 template <typename T>
 inline constexpr bool kIsKernelFloat = !std::is_integral_v<T>;
+
+// The kernel dtypes plus bool and uint8: the Copy kernel (a mask's `.float()`, an image's
+// `.float() / 255`) and the ops masks go through (comparisons, logical and bitwise ops).
+template <typename F>
+bool visit_kernel_or_byte_dtype(ScalarType dtype, F&& f) {
+  switch (dtype) {
+    case ScalarType::Bool:
+      return f(static_cast<bool*>(nullptr));
+    case ScalarType::UInt8:
+      return f(static_cast<uint8_t*>(nullptr));
+    default:
+      return visit_kernel_dtype(dtype, f);
+  }
+}
+
+// Whether a rule's kernels are built for bool and uint8 operands too.
+constexpr bool admits_byte_operands(BinaryTypeRule rule) {
+  return rule == BinaryTypeRule::Comparison || rule == BinaryTypeRule::Logical ||
+         rule == BinaryTypeRule::Bitwise;
+}
+constexpr bool admits_byte_operands(UnaryTypeRule rule) { return rule == UnaryTypeRule::Bitwise; }
+
+// The operand dtypes an op with `rule` has kernels for: visit_kernel_dtype, widened to bool and
+// uint8 where admits_byte_operands says so.
+template <auto rule, typename F>
+bool visit_operand_dtype(ScalarType dtype, F&& f) {
+  if constexpr (admits_byte_operands(rule)) {
+    return visit_kernel_or_byte_dtype(dtype, f);
+  } else {
+    return visit_kernel_dtype(dtype, f);
+  }
+}
 
 template <UnaryTypeRule rule, typename T>
 constexpr bool has_unary_kernel() {

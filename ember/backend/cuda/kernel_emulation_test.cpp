@@ -31,11 +31,16 @@ struct Emulator {
 
 const std::vector<ScalarType> kTestDtypes = {kFloat32,  kFloat64, kFloat16,
                                              kBFloat16, kInt32,   kInt64};
+// With the dtypes only copies, comparisons, logical and bitwise ops have kernels for.
+const std::vector<ScalarType> kTestDtypesWithBytes = {kFloat32, kFloat64, kFloat16, kBFloat16,
+                                                      kInt32,   kInt64,   kBool,    kUInt8};
 
 // Floats spread over a few units (negative ones too: NaN results must match); integers small,
 // and positive for a right operand (no division by zero, shift or power out of range).
 Tensor values(IntArrayRef shape, ScalarType dtype, bool right_operand) {
   if (is_floating_point(dtype)) return (randn(shape) * 2.5).to(dtype);
+  if (dtype == kBool) return randint(0, 2, shape, kInt64).to(kBool);
+  if (dtype == kUInt8) return randint(right_operand ? 1 : 0, right_operand ? 6 : 256, shape, kUInt8);
   return right_operand ? randint(1, 6, shape, dtype) : randint(-20, 21, shape, dtype);
 }
 
@@ -100,8 +105,8 @@ void run_on_emulator(std::string_view op, const Tensor& out,
 
 template <typename Op, UnaryTypeRule rule>
 void check_unary(std::string_view op, Tensor (*cpu_op)(const Tensor&)) {
-  for (ScalarType dtype : kTestDtypes) {
-    visit_kernel_dtype(dtype, [&](auto* tag) {
+  for (ScalarType dtype : kTestDtypesWithBytes) {
+    visit_operand_dtype<rule>(dtype, [&](auto* tag) {
       using T = std::remove_pointer_t<decltype(tag)>;
       if constexpr (has_unary_kernel<rule, T>()) {
         for (Layout layout : kLayouts) {
@@ -124,8 +129,8 @@ void check_unary(std::string_view op, Tensor (*cpu_op)(const Tensor&)) {
 
 template <typename Op, BinaryTypeRule rule>
 void check_binary(std::string_view op, Tensor (*cpu_op)(const Tensor&, const Tensor&)) {
-  for (ScalarType dtype : kTestDtypes) {
-    visit_kernel_dtype(dtype, [&](auto* tag) {
+  for (ScalarType dtype : kTestDtypesWithBytes) {
+    visit_operand_dtype<rule>(dtype, [&](auto* tag) {
       using T = std::remove_pointer_t<decltype(tag)>;
       if constexpr (has_binary_kernel<rule, T>()) {
         using Out = std::conditional_t<has_bool_result(rule), bool, T>;
@@ -167,15 +172,15 @@ void check_binary(std::string_view op, Tensor (*cpu_op)(const Tensor&, const Ten
 #include "ember/tensor/binary_ops.def"
 #undef EMBER_BINARY_OP
 
-// The Copy kernel: every pair of kernel dtypes, every layout of the source, against the CPU's
+// The Copy kernel: every pair of kernel dtypes (bool and uint8 included), every layout of the source, against the CPU's
 // copy_ (the same convert), with NaN, infinities and out-of-range values cast to integers.
 TEST(KernelEmulationCopy, EveryDtypePairAndLayoutMatchesTheCpu) {
   manual_seed(14);
-  for (ScalarType from : kTestDtypes) {
-    for (ScalarType to : kTestDtypes) {
-      visit_kernel_dtype(to, [&](auto* to_tag) {
+  for (ScalarType from : kTestDtypesWithBytes) {
+    for (ScalarType to : kTestDtypesWithBytes) {
+      visit_kernel_or_byte_dtype(to, [&](auto* to_tag) {
         using To = std::remove_pointer_t<decltype(to_tag)>;
-        return visit_kernel_dtype(from, [&](auto* from_tag) {
+        return visit_kernel_or_byte_dtype(from, [&](auto* from_tag) {
           using From = std::remove_pointer_t<decltype(from_tag)>;
           for (Layout layout : kLayouts) {
             for (auto [rows, cols] : kShapes) {
@@ -197,9 +202,9 @@ TEST(KernelEmulationCopy, EveryDtypePairAndLayoutMatchesTheCpu) {
   const double inf = std::numeric_limits<double>::infinity();
   const Tensor extremes =
       tensor({std::nan(""), inf, -inf, 3e12, -3e12, -2.7, 2.7, 0.0}, TensorOptions(kFloat64));
-  for (ScalarType to : {kInt32, kInt64, kFloat16, kBFloat16}) {
+  for (ScalarType to : {kInt32, kInt64, kFloat16, kBFloat16, kBool, kUInt8}) {
     const Tensor out = empty({8}, to);
-    visit_kernel_dtype(to, [&](auto* to_tag) {
+    visit_kernel_or_byte_dtype(to, [&](auto* to_tag) {
       using To = std::remove_pointer_t<decltype(to_tag)>;
       run_on_emulator<CastTo<To>, double, To, 1>("copy_", out, {&extremes}, false);
       return true;
