@@ -1,11 +1,13 @@
 // The CUDA runtime behind the tensor layer's cuda::Hooks (ember/tensor/cuda_hooks.h), installed
 // when the library loads. cudart is linked statically and finds the driver at its first call, so
 // loading ember on a machine without a GPU or driver works: is_available() is then false. Streams,
-// events and pinned memory live in their own files (runtime.h); this class forwards to them.
+// events and pinned memory live in their own files (runtime.h); this class forwards to them. Its
+// synchronisation points raise the IndexError an indexing kernel reported (index_error.h).
 #include <cuda_runtime_api.h>
 
 #include "ember/backend/cuda/runtime/cuda_check.h"
 #include "ember/backend/cuda/runtime/cuda_device_memory.h"
+#include "ember/backend/cuda/runtime/index_error.h"
 #include "ember/backend/cuda/runtime/runtime.h"
 #include "ember/tensor/cuda_hooks.h"
 
@@ -73,7 +75,10 @@ class RuntimeHooks final : public Hooks {
         resolve_index(destination_device.is_cuda() ? destination_device : source_device);
     const auto stream = static_cast<cudaStream_t>(runtime::current_stream(device));
     EMBER_CUDA_CHECK(cudaMemcpyAsync(destination, source, nbytes, cudaMemcpyDefault, stream));
-    if (!non_blocking) EMBER_CUDA_CHECK(cudaStreamSynchronize(stream));
+    if (!non_blocking) {
+      EMBER_CUDA_CHECK(cudaStreamSynchronize(stream));
+      runtime::raise_reported_index_error(device);
+    }
   }
 
   void set_device(int device) override { EMBER_CUDA_CHECK(cudaSetDevice(device)); }
@@ -81,6 +86,7 @@ class RuntimeHooks final : public Hooks {
   void synchronize(int device) override {
     runtime::DeviceScope scope(device);
     EMBER_CUDA_CHECK(cudaDeviceSynchronize());
+    runtime::raise_reported_index_error(device);
   }
 
   DeviceProperties device_properties(int device) const override {
@@ -101,7 +107,11 @@ class RuntimeHooks final : public Hooks {
     return runtime::stream_priority(stream);
   }
   bool query_stream(StreamHandle stream) override { return runtime::query_stream(stream); }
-  void synchronize_stream(StreamHandle stream) override { runtime::synchronize_stream(stream); }
+  // A stream's or event's device is not at hand: any device's report is raised.
+  void synchronize_stream(StreamHandle stream) override {
+    runtime::synchronize_stream(stream);
+    runtime::raise_reported_index_error(-1);
+  }
   void stream_wait_event(StreamHandle stream, EventHandle event) override {
     runtime::stream_wait_event(stream, event);
   }
@@ -114,7 +124,10 @@ class RuntimeHooks final : public Hooks {
     runtime::record_event(event, stream);
   }
   bool query_event(EventHandle event) override { return runtime::query_event(event); }
-  void synchronize_event(EventHandle event) override { runtime::synchronize_event(event); }
+  void synchronize_event(EventHandle event) override {
+    runtime::synchronize_event(event);
+    runtime::raise_reported_index_error(-1);
+  }
   float elapsed_time(EventHandle start, EventHandle end) override {
     return runtime::elapsed_time(start, end);
   }
