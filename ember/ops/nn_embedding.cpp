@@ -16,11 +16,14 @@ namespace ember {
 namespace {
 
 // indices as contiguous int64, each checked against the table's rows (an IndexError naming the
-// index and the size).
+// index and the size). Indices on a CUDA device are checked by the kernels instead, which report
+// a bad one at the next synchronisation (Note [CUDA indexing]): reading them here would copy
+// them to the host and wait for the device.
 Tensor checked_indices(std::string_view op, const Tensor& indices, const Tensor& weight) {
   EMBER_CHECK(indices.dtype() == kInt64 || indices.dtype() == kInt32, "[", op,
               "] expected indices of dtype int64 or int32; got ", indices.dtype());
   Tensor flat = indices.to(kInt64).contiguous();
+  if (!flat.device().is_cpu()) return flat;
   const int64_t rows = weight.size(0);
   const int64_t* data = flat.data_ptr<int64_t>();
   for (int64_t i = 0; i < flat.numel(); ++i) {

@@ -40,6 +40,12 @@ class EmulatedThread {
   T shfl_xor(T value, int mask) {
     return from_bits<T>(shuffle(to_bits(value), ShuffleKind::Xor, mask));
   }
+  // Fibers share one OS thread and switch only at barriers and shuffles: a plain
+  // read-modify-write is atomic here.
+  template <typename T>
+  void atomic_add(T* address, T value) {
+    *address = accumulate_sum(*address, value);
+  }
   void report_index_error(int64_t value, int64_t bound);
 
  private:

@@ -6,14 +6,18 @@
 //   ctx.barrier()                 every thread of the block meets here (__syncthreads)
 //   ctx.lane()                    the thread's lane in its warp (0..31)
 //   ctx.shfl_down(v, delta) ctx.shfl_xor(v, mask)   warp shuffles over all 32 lanes
+//   ctx.atomic_add(address, value)  *address += value, atomically against the grid's other threads
 //   ctx.report_index_error(value, bound)  a bad index: the host raises IndexError after the launch
+//                                 (the emulator) or at the next synchronisation (the GPU)
 // DeviceThread (below, nvcc only) maps them to the builtins; EmulatedThread (kernel_emulator.h)
 // to the CPU emulator, so one body compiles for the GPU and runs in the CPU tests.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
+#include <type_traits>
 
+#include "ember/base/half.h"
 #include "ember/base/host_device.h"
 
 namespace ember::cuda {
@@ -46,10 +50,25 @@ EMBER_INLINE int linear_thread_in_block(const Ctx& ctx) {
   return static_cast<int>((t.z * b.y + t.y) * b.x + t.x);
 }
 
-// The first bad index a device kernel met: the host zeroes it before a launch and raises
-// IndexError after it when `flag` is set.
+// The sum atomic_add stores: rounded once from T's opmath type (as the CPU's accumulating loops
+// do), integers wrapping around in two's complement.
+template <typename T>
+EMBER_INLINE T accumulate_sum(T current, T value) {
+  if constexpr (std::is_integral_v<T>) {
+    using U = std::make_unsigned_t<T>;
+    return static_cast<T>(static_cast<U>(static_cast<U>(current) + static_cast<U>(value)));
+  } else {
+    using M = opmath_t<T>;
+    return T(static_cast<M>(static_cast<M>(current) + static_cast<M>(value)));
+  }
+}
+
+// The first bad index a device kernel met, in mapped pinned memory (one per device): the kernel
+// that wins `flag` writes the rest, and the host reads and clears it at the next synchronisation
+// (runtime/index_error.h). `op` is the launch's interned op name, for the message.
 struct IndexErrorSlot {
   unsigned int flag;
+  unsigned int op;
   long long value;
   long long bound;
 };
@@ -58,6 +77,7 @@ struct IndexErrorSlot {
 // The device side of the vocabulary; `index_error` is null for kernels that index nothing.
 struct DeviceThread {
   IndexErrorSlot* index_error = nullptr;
+  unsigned int op = 0;
 
   __device__ static Dim3 to_dim3(dim3 v) { return Dim3{v.x, v.y, v.z}; }
   __device__ Dim3 block_idx() const { return to_dim3(blockIdx); }
@@ -79,11 +99,39 @@ struct DeviceThread {
   __device__ T shfl_xor(T value, int mask) const {
     return __shfl_xor_sync(0xffffffffu, value, mask);
   }
-  // The first thread to report wins; the others' reports are dropped.
+  // float/double/int32 map to atomicAdd, int64 to its unsigned 64-bit form (the same bits), and
+  // the 16-bit floats to a compare-and-swap loop on their 16 bits (rounded as the CPU rounds).
+  template <typename T>
+  __device__ void atomic_add(T* address, T value) const {
+    if constexpr (std::is_same_v<T, float> || std::is_same_v<T, double> ||
+                  std::is_same_v<T, int32_t>) {
+      atomicAdd(address, value);
+    } else if constexpr (std::is_same_v<T, int64_t>) {
+      static_assert(sizeof(unsigned long long) == sizeof(int64_t));
+      atomicAdd(reinterpret_cast<unsigned long long*>(address),
+                static_cast<unsigned long long>(value));
+    } else {
+      static_assert(std::is_same_v<T, Half> || std::is_same_v<T, BFloat16>);
+      auto* bits = reinterpret_cast<unsigned short*>(address);
+      unsigned short seen = *bits;
+      unsigned short expected = 0;
+      do {
+        expected = seen;
+        const unsigned short sum = accumulate_sum(T::from_bits(expected), value).bits;
+        seen = atomicCAS(bits, expected, sum);
+      } while (seen != expected);
+    }
+  }
+  // The first thread to report wins (flag 0 -> 1); the others' reports are dropped. It publishes
+  // its fields (flag -> 2) only after they reach the host, which reads a slot while kernels on
+  // other streams may still run.
   __device__ void report_index_error(int64_t value, int64_t bound) const {
     if (index_error != nullptr && atomicCAS(&index_error->flag, 0u, 1u) == 0u) {
+      index_error->op = op;
       index_error->value = value;
       index_error->bound = bound;
+      __threadfence_system();
+      atomicExch(&index_error->flag, 2u);
     }
   }
 };

@@ -1,11 +1,13 @@
 // The CUDA runtime behind the tensor layer's cuda::Hooks (ember/tensor/cuda_hooks.h), installed
 // when the library loads. cudart is linked statically and finds the driver at its first call, so
 // loading ember on a machine without a GPU or driver works: is_available() is then false. Streams,
-// events and pinned memory live in their own files (runtime.h); this class forwards to them.
+// events and pinned memory live in their own files (runtime.h); this class forwards to them. Its
+// synchronisation points raise the IndexError an indexing kernel reported (index_error.h).
 #include <cuda_runtime_api.h>
 
 #include "ember/backend/cuda/runtime/cuda_check.h"
 #include "ember/backend/cuda/runtime/cuda_device_memory.h"
+#include "ember/backend/cuda/runtime/index_error.h"
 #include "ember/backend/cuda/runtime/runtime.h"
 #include "ember/tensor/cuda_hooks.h"
 
@@ -75,6 +77,7 @@ class RuntimeHooks final : public Hooks {
     EMBER_CUDA_CHECK(cudaMemcpyAsync(destination, source, nbytes, cudaMemcpyDefault, stream));
     if (!non_blocking) {
       EMBER_CUDA_CHECK(cudaStreamSynchronize(stream));
+      runtime::raise_reported_index_error(device);
     } else if (source_device.is_cpu() || destination_device.is_cpu()) {
       // The host buffer may die before the copy runs; a pinned one then waits for it.
       runtime::record_host_use(source_device.is_cpu() ? source : destination, device, stream);
@@ -86,6 +89,7 @@ class RuntimeHooks final : public Hooks {
   void synchronize(int device) override {
     runtime::DeviceScope scope(device);
     EMBER_CUDA_CHECK(cudaDeviceSynchronize());
+    runtime::raise_reported_index_error(device);
   }
 
   DeviceProperties device_properties(int device) const override {
@@ -106,7 +110,11 @@ class RuntimeHooks final : public Hooks {
     return runtime::stream_priority(stream);
   }
   bool query_stream(StreamHandle stream) override { return runtime::query_stream(stream); }
-  void synchronize_stream(StreamHandle stream) override { runtime::synchronize_stream(stream); }
+  // A stream's or event's device is not at hand: any device's report is raised.
+  void synchronize_stream(StreamHandle stream) override {
+    runtime::synchronize_stream(stream);
+    runtime::raise_reported_index_error(-1);
+  }
   void stream_wait_event(StreamHandle stream, EventHandle event) override {
     runtime::stream_wait_event(stream, event);
   }
@@ -119,7 +127,10 @@ class RuntimeHooks final : public Hooks {
     runtime::record_event(event, stream);
   }
   bool query_event(EventHandle event) override { return runtime::query_event(event); }
-  void synchronize_event(EventHandle event) override { runtime::synchronize_event(event); }
+  void synchronize_event(EventHandle event) override {
+    runtime::synchronize_event(event);
+    runtime::raise_reported_index_error(-1);
+  }
   float elapsed_time(EventHandle start, EventHandle end) override {
     return runtime::elapsed_time(start, end);
   }

@@ -16,5 +16,14 @@ TEST(CudaKernels, ElementwiseReduceAndCopyKernelsAreRegistered) {
   EXPECT_EQ(cuda_kernel(PrimitiveKind::Matmul), nullptr);
 }
 
+// index.cu, scatter.cu and embedding.cu.
+TEST(CudaKernels, IndexingKernelsAreRegistered) {
+  for (PrimitiveKind kind : {PrimitiveKind::Index, PrimitiveKind::IndexPut, PrimitiveKind::Gather,
+                             PrimitiveKind::Scatter, PrimitiveKind::ScatterReduce,
+                             PrimitiveKind::Embedding, PrimitiveKind::EmbeddingBackward}) {
+    EXPECT_NE(cuda_kernel(kind), nullptr) << static_cast<int>(kind);
+  }
+}
+
 }  // namespace
 }  // namespace ember
