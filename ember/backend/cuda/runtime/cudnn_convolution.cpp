@@ -3,14 +3,15 @@
 // cudnnConvolutionBackwardFilter (w from x, y), so the forward and both gradients run on the
 // device. float32 and float64 (the ops layer runs 16-bit convolutions in float32), with float16
 // and bfloat16 mapped too (float32 accumulation, tensor-op math); groups, stride, dilation and
-// symmetric padding; 1-D convolutions as 2-D ones over a unit dim. The algorithm is cuDNN's
+// padding (uneven padding through a larger symmetric one); 1-D convolutions as 2-D ones over a
+// unit dim. The algorithm is cuDNN's
 // heuristic choice (the _v7 queries), the first that runs with a workspace the caching allocator
 // can give; float32 may use TF32 only when allow_tf32_cudnn(). cuDNN handles are one per
 // (device, thread) on the current stream (thread_handles.h).
 #include <cuda_runtime_api.h>
 #include <cudnn.h>
 
-#include <array>
+#include <algorithm>
 #include <cstdint>
 #include <limits>
 #include <string_view>
@@ -212,17 +213,73 @@ void backward_filter(const Call& call, const Tensor& x, const Tensor& w, const T
              });
 }
 
+// One pass through cuDNN with the same padding on both sides of each spatial dim; x, w and y are
+// the pass's operands (the one it computes among them), contiguous.
+void run_pass(std::string_view op, ConvPass pass, const Types& types, const Shape& padding,
+              const ConvGeometry& geometry, const Tensor& x, const Tensor& w, const Tensor& y,
+              cudaStream_t stream) {
+  TensorDescriptor x_descriptor, y_descriptor;
+  FilterDescriptor w_descriptor;
+  ConvolutionDescriptor descriptor;
+  const std::vector<int> x_dims = cudnn_dims(op, x);
+  const std::vector<int> y_dims = cudnn_dims(op, y);
+  const std::vector<int> w_dims = cudnn_dims(op, w);
+  const auto rank = static_cast<int>(x_dims.size());
+  EMBER_CUDNN_CHECK(cudnnSetTensorNdDescriptor(x_descriptor.handle, types.data, rank, x_dims.data(),
+                                               packed_strides(x_dims).data()));
+  EMBER_CUDNN_CHECK(cudnnSetTensorNdDescriptor(y_descriptor.handle, types.data, rank, y_dims.data(),
+                                               packed_strides(y_dims).data()));
+  EMBER_CUDNN_CHECK(cudnnSetFilterNdDescriptor(w_descriptor.handle, types.data, CUDNN_TENSOR_NCHW,
+                                               rank, w_dims.data()));
+  // One entry per spatial dim; the unit dim of a 1-D convolution steps by 1 without padding.
+  std::vector<int> pad(static_cast<size_t>(rank - 2), 0), stride(pad.size(), 1),
+      dilation(pad.size(), 1);
+  for (size_t d = 0; d < geometry.stride.size(); ++d) {
+    pad[d] = static_cast<int>(padding[d]);
+    stride[d] = static_cast<int>(geometry.stride[d]);
+    dilation[d] = static_cast<int>(geometry.dilation[d]);
+  }
+  EMBER_CUDNN_CHECK(cudnnSetConvolutionNdDescriptor(descriptor.handle, rank - 2, pad.data(),
+                                                    stride.data(), dilation.data(),
+                                                    CUDNN_CROSS_CORRELATION, types.compute));
+  EMBER_CUDNN_CHECK(
+      cudnnSetConvolutionGroupCount(descriptor.handle, static_cast<int>(geometry.groups)));
+  EMBER_CUDNN_CHECK(cudnnSetConvolutionMathType(descriptor.handle, types.math));
+
+  const int device = y.device().index();
+  const cudnnHandle_t handle = thread_handle(device, &create_cudnn_handle);
+  EMBER_CUDNN_CHECK(cudnnSetStream(handle, stream));
+  const double alpha_double = 1.0, beta_double = 0.0;
+  const float alpha_float = 1.0f, beta_float = 0.0f;
+  const bool double_scale = types.compute == CUDNN_DATA_DOUBLE;
+  const Call call{op,
+                  handle,
+                  x_descriptor,
+                  w_descriptor,
+                  y_descriptor,
+                  descriptor,
+                  types,
+                  y.device(),
+                  double_scale ? static_cast<const void*>(&alpha_double) : &alpha_float,
+                  double_scale ? static_cast<const void*>(&beta_double) : &beta_float};
+  switch (pass) {
+    case ConvPass::Forward:
+      return forward(call, x, w, y);
+    case ConvPass::BackwardData:
+      return backward_data(call, x, w, y);
+    case ConvPass::BackwardWeight:
+      return backward_filter(call, x, w, y);
+  }
+}
+
 void convolution_kernel(const Primitive& primitive, TensorSpan inputs, TensorSpan outputs) {
   const auto& convolution = static_cast<const Convolution&>(primitive);
   const ConvGeometry& geometry = convolution.geometry();
+  const ConvPass pass = convolution.pass();
   const std::string_view op = primitive.name();
   const Tensor& out = outputs[0];
   Types types{};
   if (!cudnn_types(out.dtype(), types)) raise_no_kernel(op, "CUDA");
-  // cuDNN pads both sides alike ('same' with an even kernel pads unevenly).
-  if (geometry.pad_before != geometry.pad_after) {
-    detail::raise<NotImplementedError>("[", op, "] has no CUDA kernel for uneven padding");
-  }
   EMBER_CHECK(inputs[0].device() == out.device() && inputs[1].device() == out.device(), "[", op,
               "] expected every operand on ", out.device(), "; got ", inputs[0].device(), " and ",
               inputs[1].device());
@@ -239,7 +296,7 @@ void convolution_kernel(const Primitive& primitive, TensorSpan inputs, TensorSpa
   const Tensor* x = &inputs[0];
   const Tensor* w = &inputs[1];
   const Tensor* y = &out;
-  switch (convolution.pass()) {
+  switch (pass) {
     case ConvPass::Forward:
       break;
     case ConvPass::BackwardData:
@@ -251,58 +308,46 @@ void convolution_kernel(const Primitive& primitive, TensorSpan inputs, TensorSpa
       y = &inputs[1];
       break;
   }
-
-  TensorDescriptor x_descriptor, y_descriptor;
-  FilterDescriptor w_descriptor;
-  ConvolutionDescriptor descriptor;
-  const std::vector<int> x_dims = cudnn_dims(op, *x);
-  const std::vector<int> y_dims = cudnn_dims(op, *y);
-  const std::vector<int> w_dims = cudnn_dims(op, *w);
-  const auto rank = static_cast<int>(x_dims.size());
-  EMBER_CUDNN_CHECK(cudnnSetTensorNdDescriptor(x_descriptor.handle, types.data, rank, x_dims.data(),
-                                               packed_strides(x_dims).data()));
-  EMBER_CUDNN_CHECK(cudnnSetTensorNdDescriptor(y_descriptor.handle, types.data, rank, y_dims.data(),
-                                               packed_strides(y_dims).data()));
-  EMBER_CUDNN_CHECK(cudnnSetFilterNdDescriptor(w_descriptor.handle, types.data, CUDNN_TENSOR_NCHW,
-                                               rank, w_dims.data()));
-  // One entry per spatial dim; the unit dim of a 1-D convolution steps by 1 without padding.
-  std::vector<int> pad(static_cast<size_t>(rank - 2), 0), stride(pad.size(), 1),
-      dilation(pad.size(), 1);
-  for (size_t d = 0; d < geometry.stride.size(); ++d) {
-    pad[d] = static_cast<int>(geometry.pad_before[d]);
-    stride[d] = static_cast<int>(geometry.stride[d]);
-    dilation[d] = static_cast<int>(geometry.dilation[d]);
+  if (geometry.pad_before == geometry.pad_after) {
+    return run_pass(op, pass, types, geometry.pad_before, geometry, *x, *w, *y, stream);
   }
-  EMBER_CUDNN_CHECK(cudnnSetConvolutionNdDescriptor(descriptor.handle, rank - 2, pad.data(),
-                                                    stride.data(), dilation.data(),
-                                                    CUDNN_CROSS_CORRELATION, types.compute));
-  EMBER_CUDNN_CHECK(
-      cudnnSetConvolutionGroupCount(descriptor.handle, static_cast<int>(geometry.groups)));
-  EMBER_CUDNN_CHECK(cudnnSetConvolutionMathType(descriptor.handle, types.math));
 
-  const cudnnHandle_t handle = thread_handle(device, &create_cudnn_handle);
-  EMBER_CUDNN_CHECK(cudnnSetStream(handle, stream));
-  const double alpha_double = 1.0, beta_double = 0.0;
-  const float alpha_float = 1.0f, beta_float = 0.0f;
-  const bool double_scale = types.compute == CUDNN_DATA_DOUBLE;
-  const Call call{op,
-                  handle,
-                  x_descriptor,
-                  w_descriptor,
-                  y_descriptor,
-                  descriptor,
-                  types,
-                  out.device(),
-                  double_scale ? static_cast<const void*>(&alpha_double) : &alpha_float,
-                  double_scale ? static_cast<const void*>(&beta_double) : &beta_float};
-  switch (convolution.pass()) {
-    case ConvPass::Forward:
-      return forward(call, *x, *w, *y);
-    case ConvPass::BackwardData:
-      return backward_data(call, *x, *w, *y);
-    case ConvPass::BackwardWeight:
-      return backward_filter(call, *x, *w, *y);
+  // cuDNN pads both sides alike, but 'same' with an even kernel pads one more after than before.
+  // Padding max(before, after) on both sides gives a larger output whose positions from
+  // (max - before) / stride on are the wanted ones (when the stride divides that shift): the
+  // forward pass keeps that window of the larger output; the two gradients read the output
+  // gradient embedded in zeros at that window.
+  const auto spatial = static_cast<int64_t>(geometry.stride.size());
+  Shape padding(geometry.pad_before.size(), 0);
+  Shape big_shape = y->shape();
+  Shape offsets(padding.size(), 0);
+  for (int64_t d = 0; d < spatial; ++d) {
+    const auto i = static_cast<size_t>(d);
+    padding[i] = std::max(geometry.pad_before[i], geometry.pad_after[i]);
+    const int64_t shift = padding[i] - geometry.pad_before[i];
+    if (shift % geometry.stride[i] != 0) {
+      detail::raise<NotImplementedError>(
+          "[", op, "] has no CUDA kernel for uneven padding with stride ", geometry.stride[i]);
+    }
+    offsets[i] = shift / geometry.stride[i];
+    const int64_t extent = geometry.dilation[i] * (w->size(d + 2) - 1) + 1;
+    big_shape[i + 2] = (x->size(d + 2) + 2 * padding[i] - extent) / geometry.stride[i] + 1;
   }
+  const Tensor big = empty(big_shape, y->options());
+  Tensor window = big;
+  for (int64_t d = 0; d < spatial; ++d) {
+    window = window.narrow(d + 2, offsets[static_cast<size_t>(d)], y->size(d + 2));
+  }
+  if (pass == ConvPass::Forward) {
+    run_pass(op, pass, types, padding, geometry, *x, *w, big, stream);
+    // Detached: the copies are part of this kernel, not ops for autograd to record.
+    Tensor target = out.detach();
+    target.copy_(window);
+    return;
+  }
+  EMBER_CUDA_CHECK(cudaMemsetAsync(big.data_ptr(), 0, big.nbytes(), stream));
+  window.copy_(y->detach());
+  run_pass(op, pass, types, padding, geometry, *x, *w, big, stream);
 }
 
 const bool registered = [] {

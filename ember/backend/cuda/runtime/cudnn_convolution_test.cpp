@@ -1,8 +1,8 @@
 // The Convolution CUDA kernel through cuDNN (cudnn_convolution.cpp) against the CPU backend: the
 // forward pass (conv1d/2d/3d with groups, stride, padding, dilation and bias), the data gradient
 // (conv_transpose, the BackwardData pass) and the weight gradient (the BackwardWeight pass run
-// directly), in float32 with TF32 off and in float64. Needs a CUDA device and a build with cuDNN
-// (skipped otherwise).
+// directly), uneven padding in each pass, in float32 with TF32 off and in float64. Needs a CUDA
+// device and a build with cuDNN (skipped otherwise).
 #include <gtest/gtest.h>
 
 #include <string>
@@ -98,12 +98,48 @@ INSTANTIATE_TEST_SUITE_P(Dtypes, CudnnConvolution, ::testing::Values(kFloat32, k
                            return std::string(dtype_name(dtype.param));
                          });
 
-TEST(CudnnConvolutionErrors, UnevenPaddingHasNoKernel) {
+// One pass of the primitive on the CPU and on the device, from the same operands.
+void expect_pass_matches(ConvPass pass, const ConvGeometry& geometry, const Tensor& a,
+                         const Tensor& b, const Shape& out_shape, const std::string& what) {
+  Tensor expected = empty(out_shape, TensorOptions(a.dtype()));
+  run(Convolution(pass, geometry), {a, b}, {expected});
+  Tensor actual = empty(out_shape, TensorOptions(a.dtype()).device(Device(kCUDA)));
+  run(Convolution(pass, geometry), {a.cuda(), b.cuda()}, {actual});
+  expect_close(actual, expected, what);
+}
+
+TEST_P(CudnnConvolution, UnevenPaddingMatchesTheCpu) {
+  const std::string name(dtype_name(GetParam()));
+  // 'same' with an even kernel pads one more element after than before.
+  const Tensor x2 = randn({2, 3, 6, 5}, options());
+  const Tensor w2 = randn({4, 3, 2, 2}, options());
+  expect_close(conv2d(x2.cuda(), w2.cuda(), std::nullopt, 1, "same"),
+               conv2d(x2, w2, std::nullopt, 1, "same"), name + " conv2d 'same', even kernel");
+  const Tensor x1 = randn({2, 2, 9}, options());
+  const Tensor w1 = randn({3, 2, 4}, options());
+  expect_close(conv1d(x1.cuda(), w1.cuda(), std::nullopt, 1, "same"),
+               conv1d(x1, w1, std::nullopt, 1, "same"), name + " conv1d 'same', kernel 4");
+
+  // Every pass, with a stride on the evenly padded dim.
+  const ConvGeometry geometry{{1, 2}, {1, 1}, {0, 1}, {1, 1}, 1};
+  const Tensor x = randn({2, 3, 6, 7}, options());
+  const Tensor w = randn({4, 3, 2, 3}, options());
+  const Tensor y = randn({2, 4, 6, 4}, options());
+  expect_pass_matches(ConvPass::Forward, geometry, x, w, y.shape(), name + " uneven forward");
+  expect_pass_matches(ConvPass::BackwardData, geometry, y, w, x.shape(),
+                      name + " uneven data gradient");
+  expect_pass_matches(ConvPass::BackwardWeight, geometry, x, y, w.shape(),
+                      name + " uneven weight gradient");
+}
+
+TEST(CudnnConvolutionErrors, UnevenPaddingOffTheStrideHasNoKernel) {
   if (skip_without_cudnn()) GTEST_SKIP() << kSkip;
-  const Tensor x = randn({1, 2, 6, 6}).cuda();
-  const Tensor w = randn({3, 2, 2, 2}).cuda();
+  const ConvGeometry geometry{{2}, {1}, {0}, {1}, 1};
+  const Tensor x = randn({1, 2, 8}).cuda();
+  const Tensor w = randn({3, 2, 2}).cuda();
+  Tensor y = empty({1, 3, 4}, TensorOptions(kFloat32).device(Device(kCUDA)));
   try {
-    conv2d(x, w, std::nullopt, 1, "same");
+    run(Convolution(ConvPass::Forward, geometry), {x, w}, {y});
     FAIL() << "no error";
   } catch (const NotImplementedError& error) {
     EXPECT_NE(std::string(error.what()).find("has no CUDA kernel"), std::string::npos)
