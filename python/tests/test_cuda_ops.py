@@ -134,3 +134,33 @@ def test_integer_matmul_has_no_cuda_kernel():
     a = ember.ones(2, 2, dtype=ember.int64).cuda()
     with pytest.raises(NotImplementedError, match=r"\[mm\] has no CUDA kernel"):
         ember.mm(a, a)
+
+
+# Convolutions through cuDNN: the gradients too (the data and weight passes), with groups, a
+# stride, and 'same' padding with an even kernel (uneven padding), against the CPU; TF32 off.
+CONV_CASES = [((2, 4, 7, 6), (6, 2, 3, 2), {"stride": (2, 1), "padding": 1, "groups": 2}),
+              ((2, 3, 6, 5), (4, 3, 2, 2), {"padding": "same"}),
+              ((2, 3, 9), (4, 3, 4), {"padding": "same", "dilation": 2})]
+
+
+@pytest.mark.skipif(not ember.cuda.is_available(), reason=NO_DEVICE)
+@pytest.mark.parametrize("dtype", [ember.float32, ember.float64], ids=dtype_name)
+@pytest.mark.parametrize(("x_shape", "w_shape", "kwargs"), CONV_CASES)
+def test_conv_gradients_match_cpu(dtype, x_shape, w_shape, kwargs):
+    ember.manual_seed(0)
+    conv = ember.nn.functional.conv1d if len(x_shape) == 3 else ember.nn.functional.conv2d
+    inputs = [ember.randn(*shape).to(dtype) for shape in (x_shape, w_shape, (w_shape[0],))]
+    upstream = None
+    results = {}
+    for device in ("cpu", "cuda"):
+        leaves = [t.to(device).detach().requires_grad_() for t in inputs]
+        out = conv(*leaves, **kwargs)
+        if upstream is None:
+            upstream = ember.randn(*out.shape).to(dtype)
+        out.backward(upstream.to(device))
+        results[device] = [out.detach()] + [leaf.grad for leaf in leaves]
+    tolerance = 1e-7 if dtype == ember.float64 else 1e-4
+    for on_device, expected in zip(results["cuda"], results["cpu"]):
+        assert on_device.device.type == "cuda"
+        np.testing.assert_allclose(as_numpy(on_device.cpu()), as_numpy(expected),
+                                   rtol=tolerance, atol=tolerance)
