@@ -82,7 +82,7 @@ def test_cuda_matches_cpu(info, dtype, layout):
 # sliced and transposed operands read in place, addmm's alpha and beta, TF32 off by default and
 # on only when allowed, and no integer kernel (PyTorch has none either).
 MATMUL_DTYPES = [ember.float32, ember.float64, ember.float16, ember.bfloat16]
-MATMUL_TOLERANCES = {ember.float32: (1e-5, 1e-5), ember.float64: (1e-7, 1e-7),
+MATMUL_TOLERANCES = {ember.float32: (1e-5, 1e-4), ember.float64: (1e-7, 1e-7),
                      ember.float16: (1e-2, 1e-2), ember.bfloat16: (1.6e-2, 1e-2)}
 
 
@@ -118,13 +118,13 @@ def test_matmul_tf32_only_when_allowed():
     b = ember.randn(256, 64)
     exact = as_numpy(ember.mm(a.double(), b.double()))
     full = as_numpy(ember.mm(a.cuda(), b.cuda()).cpu())
-    np.testing.assert_allclose(full, exact, rtol=1e-5, atol=1e-4)
+    np.testing.assert_allclose(full, exact, rtol=1e-4, atol=1e-3)
     try:
         ember.backends.cuda.matmul.allow_tf32 = True
         tf32 = as_numpy(ember.mm(a.cuda(), b.cuda()).cpu())
     finally:
         ember.backends.cuda.matmul.allow_tf32 = False
-    np.testing.assert_allclose(tf32, exact, rtol=1e-2, atol=1e-1)
+    np.testing.assert_allclose(tf32, exact, rtol=5e-2, atol=1.0)
     if ember.cuda.get_device_properties().major >= 8:
         assert not np.array_equal(full, tf32)
 
