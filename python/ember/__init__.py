@@ -184,3 +184,26 @@ from ember.amp.autocast_mode import autocast as autocast  # noqa: E402
 
 cuda.amp = _cuda_amp
 _sys.modules["ember.cuda.amp"] = _cuda_amp
+
+# isort: split
+# The CUDA math libraries' switches (issue 14): ember.backends.cuda.matmul.allow_tf32,
+# ember.backends.cudnn.allow_tf32 and the float32 matmul precision (ember/tensor/backend_flags.h).
+from ember import backends as backends  # noqa: E402
+
+
+def set_float32_matmul_precision(precision):
+    """set_float32_matmul_precision(precision) -> None
+
+    How float32 matrix products on CUDA may round: "highest" (float32 throughout, the default),
+    "high" or "medium" (TF32 tensor cores). The same setting as
+    ``ember.backends.cuda.matmul.allow_tf32``. Another string warns and changes nothing.
+    """
+    _C._set_float32_matmul_precision(precision)
+
+
+def get_float32_matmul_precision():
+    """get_float32_matmul_precision() -> str
+
+    The float32 matmul precision: "highest", "high" or "medium".
+    """
+    return _C._get_float32_matmul_precision()

@@ -9,6 +9,7 @@
 
 #include "convert.h"
 #include "ember/ops/device_copy.h"
+#include "ember/tensor/backend_flags.h"
 #include "ember/tensor/cuda_runtime.h"
 
 namespace ember::python {
@@ -198,6 +199,32 @@ void init_streams_and_events(nb::module_& cuda_module) {
                   "Makes `stream` the calling thread's current stream on its device.");
 }
 
+// torch._C's switches of the math libraries (ember/tensor/backend_flags.h), behind
+// ember.backends.cuda.matmul.allow_tf32, ember.backends.cudnn.allow_tf32 and
+// ember.set_float32_matmul_precision.
+void init_backend_flags(nb::module_& module) {
+  module.def("_get_cublas_allow_tf32", &allow_tf32_cublas,
+             nb::sig("def _get_cublas_allow_tf32() -> bool"),
+             "Whether cuBLAS may use TF32 for float32 products.");
+  module.def("_set_cublas_allow_tf32", &set_allow_tf32_cublas, nb::arg("allow"),
+             nb::sig("def _set_cublas_allow_tf32(allow: bool) -> None"),
+             "Lets cuBLAS use TF32 for float32 products (precision 'high') or not ('highest').");
+  module.def("_get_cudnn_allow_tf32", &allow_tf32_cudnn,
+             nb::sig("def _get_cudnn_allow_tf32() -> bool"),
+             "Whether cuDNN may use TF32 for float32 convolutions.");
+  module.def("_set_cudnn_allow_tf32", &set_allow_tf32_cudnn, nb::arg("allow"),
+             nb::sig("def _set_cudnn_allow_tf32(allow: bool) -> None"),
+             "Lets cuDNN use TF32 for float32 convolutions or not.");
+  module.def("_get_float32_matmul_precision", &get_float32_matmul_precision,
+             nb::sig("def _get_float32_matmul_precision() -> str"),
+             "The float32 matmul precision: 'highest', 'high' or 'medium'.");
+  module.def(
+      "_set_float32_matmul_precision",
+      [](const std::string& precision) { set_float32_matmul_precision(precision); },
+      nb::arg("precision"), nb::sig("def _set_float32_matmul_precision(precision: str) -> None"),
+      "Sets the float32 matmul precision; another string warns and changes nothing.");
+}
+
 }  // namespace
 
 void init_cuda(nb::module_& module, nb::class_<Tensor>& tensor_class) {
@@ -205,6 +232,7 @@ void init_cuda(nb::module_& module, nb::class_<Tensor>& tensor_class) {
   init_device_functions(cuda_module);
   init_properties(cuda_module);
   init_streams_and_events(cuda_module);
+  init_backend_flags(module);
   tensor_class
       .def(
           "pin_memory", [](const Tensor& self, nb::handle) { return pin_memory(self); },

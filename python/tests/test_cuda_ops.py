@@ -14,6 +14,15 @@ import ember
 NO_DEVICE = "needs a CUDA device: T15 runs on a machine with a GPU (tools/gpu_check.sh)"
 
 
+@pytest.fixture(autouse=True)
+def tf32_off():
+    """T15 compares with TF32 off; cuDNN allows it by default (as in PyTorch)."""
+    previous = ember.backends.cudnn.allow_tf32
+    ember.backends.cudnn.allow_tf32 = False
+    yield
+    ember.backends.cudnn.allow_tf32 = previous
+
+
 def to_device(value, device):
     if isinstance(value, ember.Tensor):
         return value.to(device)
@@ -67,3 +76,91 @@ def test_cuda_matches_cpu(info, dtype, layout):
             raise
         assert_matches(to_device(result, "cpu"), as_reference(expected), dtypes_of(expected),
                        info.kind, sample.k, where)
+
+
+# The matmul family through cuBLAS beyond the op database's samples: broadcast batch dims,
+# sliced and transposed operands read in place, addmm's alpha and beta, TF32 off by default and
+# on only when allowed, and no integer kernel (PyTorch has none either).
+MATMUL_DTYPES = [ember.float32, ember.float64, ember.float16, ember.bfloat16]
+MATMUL_TOLERANCES = {ember.float32: (1e-5, 1e-4), ember.float64: (1e-7, 1e-7),
+                     ember.float16: (1e-2, 1e-2), ember.bfloat16: (1.6e-2, 1e-2)}
+
+
+def assert_close_to_cpu(on_device, expected):
+    assert on_device.device.type == "cuda"
+    rtol, atol = MATMUL_TOLERANCES[expected.dtype]
+    np.testing.assert_allclose(as_numpy(on_device.cpu().double()), as_numpy(expected.double()),
+                               rtol=rtol, atol=atol)
+
+
+@pytest.mark.skipif(not ember.cuda.is_available(), reason=NO_DEVICE)
+@pytest.mark.parametrize("dtype", MATMUL_DTYPES, ids=dtype_name)
+def test_matmul_layouts_match_cpu(dtype):
+    ember.manual_seed(0)
+    a = ember.randn(3, 1, 6, 9).to(dtype)
+    b = ember.randn(4, 9, 5).to(dtype)
+    assert_close_to_cpu(ember.matmul(a.cuda(), b.cuda()), ember.matmul(a, b))
+    wide = ember.randn(9, 12).to(dtype)
+    assert_close_to_cpu(ember.mm(a[0, 0].cuda(), wide.cuda()[:, 2:7]),
+                        ember.mm(a[0, 0], wide[:, 2:7]))
+    assert_close_to_cpu(ember.bmm(b.cuda().transpose(1, 2), b.cuda()),
+                        ember.bmm(b.transpose(1, 2), b))
+    bias = ember.randn(5).to(dtype)
+    assert_close_to_cpu(ember.addmm(bias.cuda(), a[0, 0].cuda(), b[0].cuda(), beta=0.5, alpha=2),
+                        ember.addmm(bias, a[0, 0], b[0], beta=0.5, alpha=2))
+
+
+@pytest.mark.skipif(not ember.cuda.is_available(), reason=NO_DEVICE)
+def test_matmul_tf32_only_when_allowed():
+    assert ember.backends.cuda.matmul.allow_tf32 is False
+    ember.manual_seed(0)
+    a = ember.randn(64, 256) * 3 + 1
+    b = ember.randn(256, 64)
+    exact = as_numpy(ember.mm(a.double(), b.double()))
+    full = as_numpy(ember.mm(a.cuda(), b.cuda()).cpu())
+    np.testing.assert_allclose(full, exact, rtol=1e-4, atol=1e-3)
+    try:
+        ember.backends.cuda.matmul.allow_tf32 = True
+        tf32 = as_numpy(ember.mm(a.cuda(), b.cuda()).cpu())
+    finally:
+        ember.backends.cuda.matmul.allow_tf32 = False
+    np.testing.assert_allclose(tf32, exact, rtol=5e-2, atol=1.0)
+    if ember.cuda.get_device_properties().major >= 8:
+        assert not np.array_equal(full, tf32)
+
+
+@pytest.mark.skipif(not ember.cuda.is_available(), reason=NO_DEVICE)
+def test_integer_matmul_has_no_cuda_kernel():
+    a = ember.ones(2, 2, dtype=ember.int64).cuda()
+    with pytest.raises(NotImplementedError, match=r"\[mm\] has no CUDA kernel"):
+        ember.mm(a, a)
+
+
+# Convolutions through cuDNN: the gradients too (the data and weight passes), with groups, a
+# stride, and 'same' padding with an even kernel (uneven padding), against the CPU; TF32 off.
+CONV_CASES = [((2, 4, 7, 6), (6, 2, 3, 2), {"stride": (2, 1), "padding": 1, "groups": 2}),
+              ((2, 3, 6, 5), (4, 3, 2, 2), {"padding": "same"}),
+              ((2, 3, 9), (4, 3, 4), {"padding": "same", "dilation": 2})]
+
+
+@pytest.mark.skipif(not ember.cuda.is_available(), reason=NO_DEVICE)
+@pytest.mark.parametrize("dtype", [ember.float32, ember.float64], ids=dtype_name)
+@pytest.mark.parametrize(("x_shape", "w_shape", "kwargs"), CONV_CASES)
+def test_conv_gradients_match_cpu(dtype, x_shape, w_shape, kwargs):
+    ember.manual_seed(0)
+    conv = ember.nn.functional.conv1d if len(x_shape) == 3 else ember.nn.functional.conv2d
+    inputs = [ember.randn(*shape).to(dtype) for shape in (x_shape, w_shape, (w_shape[0],))]
+    upstream = None
+    results = {}
+    for device in ("cpu", "cuda"):
+        leaves = [t.to(device).detach().requires_grad_() for t in inputs]
+        out = conv(*leaves, **kwargs)
+        if upstream is None:
+            upstream = ember.randn(*out.shape).to(dtype)
+        out.backward(upstream.to(device))
+        results[device] = [out.detach()] + [leaf.grad for leaf in leaves]
+    tolerance = 1e-7 if dtype == ember.float64 else 1e-4
+    for on_device, expected in zip(results["cuda"], results["cpu"]):
+        assert on_device.device.type == "cuda"
+        np.testing.assert_allclose(as_numpy(on_device.cpu()), as_numpy(expected),
+                                   rtol=tolerance, atol=tolerance)

@@ -497,6 +497,8 @@ NON_OPS |= {"save", "load"}  # checkpoints (test_serialization.py)
 NON_OPS |= {"is_autocast_enabled", "set_autocast_enabled", "get_autocast_dtype",
             "set_autocast_dtype", "is_autocast_cache_enabled", "set_autocast_cache_enabled",
             "clear_autocast_cache"}
+# the float32 matmul precision, the TF32 switch of cuBLAS (test_backends.py)
+NON_OPS |= {"set_float32_matmul_precision", "get_float32_matmul_precision"}
 # Tensor methods that are not ops: metadata, conversion to Python / numpy, device moves, and
 # autograd's graph handling.
 NON_OP_METHODS = {"size", "stride", "dim", "ndimension", "numel", "nelement", "element_size",

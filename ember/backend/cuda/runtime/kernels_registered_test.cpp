@@ -1,5 +1,6 @@
-// The CUDA kernels register themselves when the backend loads (elementwise.cu, reduce.cu, copy.cu):
-// a program linking the backend whole finds them by primitive kind, with or without a device.
+// The CUDA kernels register themselves when the backend loads (elementwise.cu, reduce.cu, copy.cu,
+// runtime/cublas_matmul.cpp, and runtime/cudnn_convolution.cpp where cuDNN is found): a program
+// linking the backend whole finds them by primitive kind, with or without a device.
 #include <gtest/gtest.h>
 
 #include "ember/ops/cuda_kernels.h"
@@ -7,13 +8,19 @@
 namespace ember {
 namespace {
 
-TEST(CudaKernels, ElementwiseReduceAndCopyKernelsAreRegistered) {
+TEST(CudaKernels, ElementwiseReduceCopyAndMatmulKernelsAreRegistered) {
   EXPECT_NE(cuda_kernel(PrimitiveKind::Unary), nullptr);
   EXPECT_NE(cuda_kernel(PrimitiveKind::Binary), nullptr);
   EXPECT_NE(cuda_kernel(PrimitiveKind::Reduce), nullptr);
   EXPECT_NE(cuda_kernel(PrimitiveKind::Copy), nullptr);
+  EXPECT_NE(cuda_kernel(PrimitiveKind::Matmul), nullptr);
+#ifdef EMBER_CUDNN
+  EXPECT_NE(cuda_kernel(PrimitiveKind::Convolution), nullptr);
+#else
+  EXPECT_EQ(cuda_kernel(PrimitiveKind::Convolution), nullptr);
+#endif
   // Kinds without a CUDA body yet stay empty, so their ops raise "has no CUDA kernel".
-  EXPECT_EQ(cuda_kernel(PrimitiveKind::Matmul), nullptr);
+  EXPECT_EQ(cuda_kernel(PrimitiveKind::Lapack), nullptr);
 }
 
 // index.cu, scatter.cu and embedding.cu.
