@@ -16,5 +16,13 @@ TEST(CudaKernels, ElementwiseReduceAndCopyKernelsAreRegistered) {
   EXPECT_EQ(cuda_kernel(PrimitiveKind::Matmul), nullptr);
 }
 
+TEST(CudaKernels, CreationAndRandomKernelsAreRegistered) {
+  for (const PrimitiveKind kind :
+       {PrimitiveKind::Fill, PrimitiveKind::Range, PrimitiveKind::Where, PrimitiveKind::AddScaled,
+        PrimitiveKind::Cat, PrimitiveKind::RandomFill}) {
+    EXPECT_NE(cuda_kernel(kind), nullptr) << static_cast<int>(kind);
+  }
+}
+
 }  // namespace
 }  // namespace ember
