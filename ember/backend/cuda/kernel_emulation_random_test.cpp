@@ -1,7 +1,8 @@
 // The RandomFill CUDA kernel body (random_kernels.cuh) runs in the CPU grid emulator and must give
 // the numbers RandomFill::eval_cpu gives for the same Philox state, bit for bit: every
 // distribution it covers, on each dtype eval_cpu fills, for sizes that end inside a Philox block
-// and seeds and offsets with their high words set (Note [CUDA creation and random kernels]).
+// and seeds and offsets with their high words set, on the launch's grid and on a single warp
+// (Note [CUDA creation and random kernels]).
 #include <cstring>
 #include <limits>
 #include <string>
@@ -25,6 +26,17 @@ struct Emulator {
   }
 };
 
+// The same body on one block of one warp whatever the launch asked for: the grid-stride loop then
+// visits every Philox block of the fill, and the numbers must not change.
+struct OneWarpEmulator {
+  template <typename Body>
+  void operator()(const LaunchShape&, const Body& body) const {
+    LaunchShape one_warp;
+    one_warp.block.x = kWarpSize;
+    emulate("random", one_warp, [&](EmulatedThread& thread) { body(thread); });
+  }
+};
+
 const std::vector<PhiloxState> kStates = {
     {0, 0}, {42, 7}, {0x123456789abcdef0ULL, 0xfedcba9876543210ULL}, {67280421310721ULL, 1}};
 // Sizes that fill whole blocks of 2 and 4 elements, end inside one, or are empty.
@@ -35,11 +47,15 @@ void expect_emulated_matches_cpu(const RandomFill& fill, ScalarType dtype,
   for (int64_t n : kSizes) {
     // Both start as NaN-free garbage of the dtype, so a missed element shows.
     const Tensor out = full({n}, 3, TensorOptions(dtype));
+    const Tensor one_warp_out = full({n}, 3, TensorOptions(dtype));
     const Tensor expected = full({n}, 3, TensorOptions(dtype));
     run_random_fill(fill, out, Emulator{});
+    run_random_fill(fill, one_warp_out, OneWarpEmulator{});
     fill.eval_cpu({}, TensorSpan(&expected, 1));
     EXPECT_EQ(std::memcmp(out.data_ptr(), expected.data_ptr(), out.nbytes()), 0)
         << what << " n=" << n << " seed=" << fill.state().seed << " offset=" << fill.state().offset;
+    EXPECT_EQ(std::memcmp(one_warp_out.data_ptr(), expected.data_ptr(), out.nbytes()), 0)
+        << what << " on one warp, n=" << n;
   }
 }
 
