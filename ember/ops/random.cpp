@@ -308,10 +308,15 @@ Tensor randperm(int64_t n, std::optional<Generator> generator, TensorOptions opt
   const ScalarType dtype = options.dtype_opt().value_or(kInt64);
   EMBER_CHECK(dtype != kBool && (n == 0 || n - 1 <= random_upper(dtype)),
               "[randperm] n is too large for result tensor type: '", dtype, "' (n=", n, ")");
-  Tensor result = empty({n}, options.dtype(dtype).requires_grad(false));
-  fill_random(
-      result, chosen(generator, result.device(), "randperm"), kInt64,
-      [](PhiloxState state) { return RandomFill(Distribution::Permutation, 0.0, 0.0, state); });
+  const Device device = options.device_opt().value_or(Device(kCPU));
+  const Generator& source = chosen(generator, device, "randperm");
+  // Fisher-Yates is sequential, so a CUDA permutation is drawn on the host from the CUDA
+  // generator's stream (the CPU's numbers for the same seed) and then moved to the device.
+  Tensor result = empty({n}, options.dtype(dtype).device(kCPU).requires_grad(false));
+  fill_random(result, source, kInt64, [](PhiloxState state) {
+    return RandomFill(Distribution::Permutation, 0.0, 0.0, state);
+  });
+  if (device.is_cuda()) result = result.to(device, dtype);
   return with_requires_grad(result, options, "randperm");
 }
 

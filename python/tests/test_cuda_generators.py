@@ -35,6 +35,7 @@ def test_without_a_device_seeding_is_silent_and_there_are_no_generators():
     lambda: ember.cuda.get_rng_state(),
     lambda: ember.cuda.set_rng_state(ember.get_rng_state()),
     lambda: ember.randn(3, device="cuda"),
+    lambda: ember.randperm(3, device="cuda"),
 ])
 def test_without_a_device_generator_calls_say_why(call):
     with pytest.raises(RuntimeError, match=NO_DEVICE):
@@ -64,6 +65,7 @@ def test_each_device_has_one_default_generator():
     lambda **kw: ember.empty(77, **kw).exponential_(2.0),
     lambda **kw: ember.empty(77, dtype=ember.float64, **kw).cauchy_(1.0, 0.5),
     lambda **kw: ember.empty(77, **kw).bernoulli_(0.3),
+    lambda **kw: ember.randperm(100, **kw),
 ])
 def test_manual_seed_gives_the_cpu_numbers_on_cuda(factory):
     ember.manual_seed(1234)

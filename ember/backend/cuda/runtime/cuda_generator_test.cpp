@@ -74,6 +74,7 @@ TEST(CudaGenerator, ManualSeedGivesTheCpuNumbersOnEveryDevice) {
   manual_seed(1234);
   const Tensor expected = rand({1001});
   const Tensor expected_ints = randint(-5, 90, {333});
+  const Tensor expected_permutation = randperm(50);
   for (int device = 0; device < cuda::device_count(); ++device) {
     EXPECT_EQ(cuda::detail::getDefaultCUDAGenerator(device).device(),
               Device(kCUDA, static_cast<int8_t>(device)));
@@ -82,6 +83,9 @@ TEST(CudaGenerator, ManualSeedGivesTheCpuNumbersOnEveryDevice) {
         TensorOptions().device(Device(kCUDA, static_cast<int8_t>(device)));
     const Tensor actual = rand({1001}, on_device).cpu();
     const Tensor actual_ints = randint(-5, 90, {333}, on_device).cpu();
+    const Tensor actual_permutation = randperm(50, on_device);
+    EXPECT_EQ(actual_permutation.device(), Device(kCUDA, static_cast<int8_t>(device)));
+    EXPECT_TRUE(equal(actual_permutation.cpu(), expected_permutation));
     EXPECT_EQ(std::memcmp(actual.data_ptr(), expected.data_ptr(), expected.nbytes()), 0);
     EXPECT_TRUE(equal(actual_ints, expected_ints));
   }
