@@ -148,6 +148,7 @@ class Fill final : public Primitive {
   EMBER_PRIMITIVE(Fill, Fill)
   explicit Fill(Scalar value) : value_(value) {}
   std::string_view name() const override { return "fill_"; }
+  const Scalar& value() const { return value_; }
   void eval_cpu(TensorSpan inputs, TensorSpan outputs) const override;
 
  private:
@@ -160,6 +161,8 @@ class Range final : public Primitive {
   EMBER_PRIMITIVE(Range, Range)
   Range(double start, double step) : start_(start), step_(step) {}
   std::string_view name() const override { return "arange"; }
+  double start() const { return start_; }
+  double step() const { return step_; }
   void eval_cpu(TensorSpan inputs, TensorSpan outputs) const override;
 
  private:
@@ -201,6 +204,12 @@ class RandomFill final : public Primitive {
     return fill;
   }
   std::string_view name() const override;
+  Distribution distribution() const { return distribution_; }
+  double a() const { return a_; }
+  double b() const { return b_; }
+  int64_t low() const { return low_; }
+  int64_t high() const { return high_; }
+  const PhiloxState& state() const { return state_; }
   void eval_cpu(TensorSpan inputs, TensorSpan outputs) const override;
 
  private:

@@ -15,6 +15,7 @@
 #include "ember/ops/ops.h"
 #include "ember/ops/primitives.h"
 #include "ember/ops/primitives_sampling.h"
+#include "ember/tensor/cuda_runtime.h"
 
 namespace ember {
 namespace {
@@ -29,10 +30,26 @@ uint64_t nondeterministic_seed() {
   return ((static_cast<uint64_t>(device()) << 32) | device()) ^ (ticks * 0x9E3779B97F4A7C15ULL);
 }
 
-const Generator& chosen(const std::optional<Generator>& generator, std::string_view op) {
-  if (!generator) return detail::getDefaultCPUGenerator();
+const char* device_type_name(Device device) { return device.is_cuda() ? "cuda" : "cpu"; }
+
+// The generator a fill on `device` draws from: the one given, which must serve that device type
+// (PyTorch's check), or the device's default generator.
+const Generator& chosen(const std::optional<Generator>& generator, Device device,
+                        std::string_view op) {
+  if (!generator) {
+    return device.is_cuda() ? cuda::detail::getDefaultCUDAGenerator(device.index())
+                            : detail::getDefaultCPUGenerator();
+  }
   EMBER_CHECK(generator->defined(), "[", op, "] got an undefined Generator");
+  EMBER_CHECK(generator->device().type() == device.type(), "[", op, "] Expected a '",
+              device_type_name(device), "' device type for generator but found '",
+              device_type_name(generator->device()), "'");
   return *generator;
+}
+
+// The samplers that read their parameters on the host have no CUDA kernel yet.
+void check_cpu_sampler(const Tensor& parameters, std::string_view op) {
+  if (parameters.device().is_cuda()) raise_no_kernel(op, "CUDA");
 }
 
 // The largest value of `dtype` below `bound`: one step down from `bound` rounded to dtype.
@@ -57,7 +74,8 @@ Tensor& fill_random(Tensor& target, const Generator& generator, ScalarType kerne
   check_no_internal_overlap("random", target);
   if (target.numel() == 0) return target;
   const bool direct = target.is_contiguous() && target.dtype() == kernel_dtype;
-  Tensor buffer = direct ? target : empty(target.shape(), kernel_dtype);
+  Tensor buffer =
+      direct ? target : empty(target.shape(), TensorOptions(kernel_dtype).device(target.device()));
   run(make(generator.take(buffer.numel())), {}, {buffer});
   if (!direct) run(Copy(), {buffer}, {target});
   return target;
@@ -66,7 +84,7 @@ Tensor& fill_random(Tensor& target, const Generator& generator, ScalarType kerne
 Tensor& fill_distribution(Tensor& target, const std::optional<Generator>& generator,
                           Distribution distribution, double a, double b, ScalarType kernel_dtype,
                           std::string_view op) {
-  return fill_random(target, chosen(generator, op), kernel_dtype,
+  return fill_random(target, chosen(generator, target.device(), op), kernel_dtype,
                      [&](PhiloxState state) { return RandomFill(distribution, a, b, state); });
 }
 
@@ -78,7 +96,7 @@ ScalarType float_kernel_type(ScalarType dtype, std::string_view op) {
 // Integers in [low, high) into `target` of any dtype (high may be 2^63, passed wrapped).
 Tensor& fill_integers(Tensor& target, const std::optional<Generator>& generator, int64_t low,
                       int64_t high, std::string_view op) {
-  return fill_random(target, chosen(generator, op), kInt64,
+  return fill_random(target, chosen(generator, target.device(), op), kInt64,
                      [&](PhiloxState state) { return RandomFill::integers(low, high, state); });
 }
 
@@ -177,10 +195,15 @@ namespace {
 Generator default_handle() { return detail::getDefaultCPUGenerator(); }
 }  // namespace
 
+// Seeding the default generator seeds every CUDA device's too (silently none without a device),
+// as torch.manual_seed and torch.seed do.
 void manual_seed(uint64_t seed) {
-  Generator generator = default_handle();
-  std::lock_guard<std::mutex> lock(generator.mutex());
-  generator.set_current_seed(seed);
+  {
+    Generator generator = default_handle();
+    std::lock_guard<std::mutex> lock(generator.mutex());
+    generator.set_current_seed(seed);
+  }
+  cuda::manual_seed_all(seed);
 }
 uint64_t initial_seed() {
   const Generator generator = default_handle();
@@ -188,9 +211,14 @@ uint64_t initial_seed() {
   return generator.current_seed();
 }
 uint64_t seed() {
-  Generator generator = default_handle();
-  std::lock_guard<std::mutex> lock(generator.mutex());
-  return generator.seed();
+  uint64_t value;
+  {
+    Generator generator = default_handle();
+    std::lock_guard<std::mutex> lock(generator.mutex());
+    value = generator.seed();
+  }
+  cuda::manual_seed_all(value);
+  return value;
 }
 Tensor get_rng_state() {
   const Generator generator = default_handle();
@@ -280,10 +308,15 @@ Tensor randperm(int64_t n, std::optional<Generator> generator, TensorOptions opt
   const ScalarType dtype = options.dtype_opt().value_or(kInt64);
   EMBER_CHECK(dtype != kBool && (n == 0 || n - 1 <= random_upper(dtype)),
               "[randperm] n is too large for result tensor type: '", dtype, "' (n=", n, ")");
-  Tensor result = empty({n}, options.dtype(dtype).requires_grad(false));
-  fill_random(result, chosen(generator, "randperm"), kInt64, [](PhiloxState state) {
+  const Device device = options.device_opt().value_or(Device(kCPU));
+  const Generator& source = chosen(generator, device, "randperm");
+  // Fisher-Yates is sequential, so a CUDA permutation is drawn on the host from the CUDA
+  // generator's stream (the CPU's numbers for the same seed) and then moved to the device.
+  Tensor result = empty({n}, options.dtype(dtype).device(kCPU).requires_grad(false));
+  fill_random(result, source, kInt64, [](PhiloxState state) {
     return RandomFill(Distribution::Permutation, 0.0, 0.0, state);
   });
+  if (device.is_cuda()) result = result.to(device, dtype);
   return with_requires_grad(result, options, "randperm");
 }
 
@@ -295,7 +328,8 @@ namespace {
 // the sample takes their history through where(true, sample, input), which passes them none.
 Tensor with_zero_gradients(Tensor sample, std::initializer_list<const Tensor*> inputs) {
   for (const Tensor* input : inputs) {
-    if (input->requires_grad()) sample = where(scalar_tensor(true, kBool), sample, *input);
+    if (input->requires_grad())
+      sample = where(full({}, true, TensorOptions(kBool).device(sample.device())), sample, *input);
   }
   return sample;
 }
@@ -306,13 +340,13 @@ Tensor normal(const Tensor& mean, double std, std::optional<Generator> generator
   EMBER_CHECK(std >= 0.0, "[normal] expects std >= 0.0, but found std ", std);
   EMBER_CHECK(is_floating_point(mean.dtype()), "[normal] expects a floating point mean; got ",
               mean.dtype());
-  Tensor noise = empty(mean.shape(), mean.dtype());
+  Tensor noise = empty(mean.shape(), TensorOptions(mean.dtype()).device(mean.device()));
   noise.normal_(0.0, std, generator);
   return with_zero_gradients(add(noise, mean.detach()), {&mean});
 }
 
 Tensor normal(double mean, const Tensor& std, std::optional<Generator> generator) {
-  return normal(scalar_tensor(mean, std.dtype()), std, generator);
+  return normal(full({}, mean, TensorOptions(std.dtype()).device(std.device())), std, generator);
 }
 
 Tensor normal(const Tensor& mean, const Tensor& std, std::optional<Generator> generator) {
@@ -320,10 +354,12 @@ Tensor normal(const Tensor& mean, const Tensor& std, std::optional<Generator> ge
               "[normal] expects floating point mean and std; got ", mean.dtype(), " and ",
               std.dtype());
   const Tensor scale = std.detach();
-  EMBER_CHECK(all(ge(scale, scalar_tensor(0.0, scale.dtype()))).item().toBool(),
+  EMBER_CHECK(all(ge(scale, zeros({}, TensorOptions(scale.dtype()).device(scale.device()))))
+                  .item()
+                  .toBool(),
               "[normal] expects all elements of std >= 0.0");
   const Shape shape = broadcast_shapes(mean.shape(), std.shape(), "normal");
-  Tensor noise = empty(shape, result_type(mean, std));
+  Tensor noise = empty(shape, TensorOptions(result_type(mean, std)).device(mean.device()));
   noise.normal_(0.0, 1.0, generator);
   return with_zero_gradients(add(mean.detach(), mul(scale, noise)), {&mean, &std});
 }
@@ -333,7 +369,8 @@ Tensor bernoulli(const Tensor& probabilities, std::optional<Generator> generator
   EMBER_CHECK(is_floating_point(probabilities.dtype()),
               "[bernoulli] expects a floating point tensor of probabilities; got ",
               probabilities.dtype());
-  Tensor uniform = empty(probabilities.shape(), kFloat32);
+  Tensor uniform =
+      empty(probabilities.shape(), TensorOptions(kFloat32).device(probabilities.device()));
   uniform.uniform_(0.0, 1.0, generator);
   return lt(uniform, probabilities.detach()).to(probabilities.dtype());
 }
@@ -343,6 +380,7 @@ Tensor bernoulli(const Tensor& self, double p, std::optional<Generator> generato
 
 Tensor multinomial(const Tensor& probabilities, int64_t num_samples, bool replacement,
                    std::optional<Generator> generator) {
+  check_cpu_sampler(probabilities, "multinomial");
   const int64_t dims = probabilities.dim();
   EMBER_CHECK(dims == 1 || dims == 2, "[multinomial] prob_dist must be 1 or 2 dim; got shape ",
               probabilities.shape());
@@ -381,13 +419,14 @@ Tensor multinomial(const Tensor& probabilities, int64_t num_samples, bool replac
                 r, " has ", positive, " positive weights for ", num_samples, " samples");
   }
   Tensor result = empty({rows, num_samples}, kInt64);
-  const PhiloxState state = chosen(generator, "multinomial").take(result.numel());
+  const PhiloxState state = chosen(generator, kCPU, "multinomial").take(result.numel());
   run(RandomFill(Distribution::Multinomial, replacement ? 1.0 : 0.0, 0.0, state), {weights},
       {result});
   return dims == 1 ? result.reshape({num_samples}) : result;
 }
 
 Tensor poisson(const Tensor& rates, std::optional<Generator> generator) {
+  check_cpu_sampler(rates, "poisson");
   EMBER_CHECK(is_floating_point(rates.dtype()),
               "[poisson] expects a floating point tensor of rates; got ", rates.dtype());
   const Tensor values = float64_values(rates);
@@ -400,7 +439,7 @@ Tensor poisson(const Tensor& rates, std::optional<Generator> generator) {
   }
   Tensor result = empty(rates.shape(), kFloat64);
   if (result.numel() > 0) {
-    const PhiloxState state = chosen(generator, "poisson").take(result.numel());
+    const PhiloxState state = chosen(generator, kCPU, "poisson").take(result.numel());
     run(RandomFill(Distribution::Poisson, 0.0, 0.0, state), {values}, {result});
   }
   return result.to(rates.dtype());
@@ -426,12 +465,13 @@ Tensor checked_parameters(const Tensor& x, std::string_view op, std::string_view
 }  // namespace
 
 Tensor _standard_gamma(const Tensor& alpha, std::optional<Generator> generator) {
+  check_cpu_sampler(alpha, "_standard_gamma");
   checked_parameters(alpha, "_standard_gamma", "alpha", "finite and > 0",
                      [](double a) { return std::isfinite(a) && a > 0; });
   // Through a float64 copy that keeps alpha's history, so the gradient reaches alpha.
   const Tensor alpha64 = alpha.to(kFloat64).contiguous();
   Tensor sample = empty(alpha.shape(), kFloat64);
-  const PhiloxState state = chosen(generator, "_standard_gamma").take(sample.numel());
+  const PhiloxState state = chosen(generator, kCPU, "_standard_gamma").take(sample.numel());
   run_unless_empty(StandardGamma(state), {alpha64}, {sample});
   return sample.to(alpha.dtype());
 }
@@ -457,6 +497,8 @@ Tensor _sample_dirichlet(const Tensor& alpha, std::optional<Generator> generator
 }
 
 Tensor binomial(const Tensor& count, const Tensor& prob, std::optional<Generator> generator) {
+  check_cpu_sampler(count, "binomial");
+  check_cpu_sampler(prob, "binomial");
   const Shape shape = broadcast_shapes(count.shape(), prob.shape(), "binomial");
   const Tensor counts =
       checked_parameters(count, "binomial", "count", "integral and >= 0",
@@ -465,7 +507,7 @@ Tensor binomial(const Tensor& count, const Tensor& prob, std::optional<Generator
                                           [](double p) { return p >= 0 && p <= 1; });
   Tensor result = empty(shape, kFloat64);
   if (result.numel() > 0) {
-    const PhiloxState state = chosen(generator, "binomial").take(result.numel());
+    const PhiloxState state = chosen(generator, kCPU, "binomial").take(result.numel());
     run(Binomial(state), {counts.expand(shape).contiguous(), probs.expand(shape).contiguous()},
         {result});
   }
@@ -481,8 +523,10 @@ Tensor& Tensor::uniform_(double from, double to, std::optional<Generator> genera
   fill_distribution(*this, generator, Distribution::Uniform, from, to, kernel, "uniform_");
   // A float32 draw just below `to` can round up to `to` in a 16-bit type; keep [from, to).
   if (kernel != dtype() && dtype() != kFloat64 && numel() > 0) {
-    const Tensor high = scalar_tensor(to, dtype());
-    const Tensor below = scalar_tensor(largest_below(to, dtype()), dtype());
+    // Scalars on this tensor's device: ops take operands of one device only.
+    const TensorOptions here = TensorOptions(dtype()).device(device());
+    const Tensor high = full({}, to, here);
+    const Tensor below = full({}, largest_below(to, dtype()), here);
     run(Copy(), {ember::where(ember::ge(*this, high), below, *this)}, {*this});
   }
   return *this;

@@ -30,13 +30,43 @@ int checked_device(Hooks& backend, int device, std::string_view op) {
   return device;
 }
 
-std::mutex seeds_mutex;
-// The seed of each device's generator; sized at the first seeding on a machine with devices.
-std::vector<uint64_t> device_seeds;
+// Each device's default generator, created for every device at the first use on a machine with
+// devices; the vector is never resized, so the references handed out stay valid.
+std::once_flag generators_created;
+std::vector<Generator> default_generators;
 
-std::vector<uint64_t>& seeds_for(int count) {
-  if (device_seeds.empty()) device_seeds.assign(static_cast<size_t>(count), default_rng_seed_val);
-  return device_seeds;
+}  // namespace
+
+namespace detail {
+
+// A generator is host state only, so making one leaves is_initialized() as it was.
+Generator createCUDAGenerator(int device_index) {
+  check_device_available(Device(kCUDA), "Generator");
+  const int device = checked_device(*hooks(), device_index, "Generator");
+  return make_generator<CUDAGeneratorImpl>(static_cast<int8_t>(device));
+}
+
+const Generator& getDefaultCUDAGenerator(int device_index) {
+  check_device_available(Device(kCUDA), "default_generators");
+  Hooks& backend = *hooks();
+  const int device = checked_device(backend, device_index, "default_generators");
+  std::call_once(generators_created, [&] {
+    const int count = backend.device_count();
+    default_generators.reserve(static_cast<size_t>(count));
+    for (int d = 0; d < count; ++d) {
+      default_generators.push_back(make_generator<CUDAGeneratorImpl>(static_cast<int8_t>(d)));
+    }
+  });
+  return default_generators[static_cast<size_t>(device)];
+}
+
+}  // namespace detail
+
+namespace {
+
+void seed_generator(Generator generator, uint64_t seed) {
+  std::lock_guard<std::mutex> lock(generator.mutex());
+  generator.set_current_seed(seed);
 }
 
 }  // namespace
@@ -187,21 +217,20 @@ StreamGuard::~StreamGuard() {
 
 void manual_seed(uint64_t seed) {
   if (!is_available()) return;
-  const int device = current_device();
-  std::lock_guard<std::mutex> lock(seeds_mutex);
-  seeds_for(device_count())[static_cast<size_t>(device)] = seed;
+  seed_generator(detail::getDefaultCUDAGenerator(), seed);
 }
 
 void manual_seed_all(uint64_t seed) {
   if (!is_available()) return;
-  std::lock_guard<std::mutex> lock(seeds_mutex);
-  for (uint64_t& device_seed : seeds_for(device_count())) device_seed = seed;
+  for (int device = 0; device < device_count(); ++device) {
+    seed_generator(detail::getDefaultCUDAGenerator(device), seed);
+  }
 }
 
 uint64_t initial_seed() {
-  const int device = current_device();
-  std::lock_guard<std::mutex> lock(seeds_mutex);
-  return seeds_for(device_count())[static_cast<size_t>(device)];
+  const Generator generator = detail::getDefaultCUDAGenerator();
+  std::lock_guard<std::mutex> lock(generator.mutex());
+  return generator.current_seed();
 }
 
 }  // namespace ember::cuda

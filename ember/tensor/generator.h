@@ -24,10 +24,12 @@ class Tensor;
 // libtorch's default seed of a generator made without one.
 inline constexpr uint64_t default_rng_seed_val = 67280421310721ULL;
 
-// The state behind a CPU Generator (libtorch's CPUGeneratorImpl). Callers hold mutex_.
-class CPUGeneratorImpl {
+// The state behind a Generator: a Philox stream position and the device whose tensors it fills.
+// CPU and CUDA generators differ only in that device, since every backend draws element i of a
+// fill from the same (seed, offset, i) (base/philox.h). Callers hold mutex_.
+class GeneratorImpl {
  public:
-  explicit CPUGeneratorImpl(uint64_t seed = default_rng_seed_val) : seed_(seed) {}
+  GeneratorImpl(uint64_t seed, Device device) : seed_(seed), device_(device) {}
   // Restarts the stream of `seed`.
   void set_current_seed(uint64_t seed) {
     seed_ = seed;
@@ -45,19 +47,34 @@ class CPUGeneratorImpl {
     offset_ += counters_used(n);
     return state;
   }
-  Device device() const { return Device(DeviceType::CPU); }
+  Device device() const { return device_; }
 
   std::mutex mutex_;
 
  private:
   uint64_t seed_;
   uint64_t offset_ = 0;
+  Device device_;
+};
+
+// libtorch's CPUGeneratorImpl.
+class CPUGeneratorImpl : public GeneratorImpl {
+ public:
+  explicit CPUGeneratorImpl(uint64_t seed = default_rng_seed_val)
+      : GeneratorImpl(seed, Device(DeviceType::CPU)) {}
+};
+
+// libtorch's CUDAGeneratorImpl: the generator of CUDA device `device_index` (>= 0).
+class CUDAGeneratorImpl : public GeneratorImpl {
+ public:
+  explicit CUDAGeneratorImpl(int8_t device_index, uint64_t seed = default_rng_seed_val)
+      : GeneratorImpl(seed, Device(DeviceType::CUDA, device_index)) {}
 };
 
 class Generator {
  public:
   Generator() = default;  // undefined, as libtorch's
-  explicit Generator(std::shared_ptr<CPUGeneratorImpl> impl) : impl_(std::move(impl)) {}
+  explicit Generator(std::shared_ptr<GeneratorImpl> impl) : impl_(std::move(impl)) {}
 
   bool defined() const { return impl_ != nullptr; }
   void set_current_seed(uint64_t seed) { impl_->set_current_seed(seed); }
@@ -76,13 +93,13 @@ class Generator {
   }
   template <class Impl>
   Impl* get() const {
-    return impl_.get();
+    return static_cast<Impl*>(impl_.get());
   }
   bool operator==(const Generator& other) const { return impl_ == other.impl_; }
   bool operator!=(const Generator& other) const { return impl_ != other.impl_; }
 
  private:
-  std::shared_ptr<CPUGeneratorImpl> impl_;
+  std::shared_ptr<GeneratorImpl> impl_;
 };
 
 // libtorch's at::make_generator<at::CPUGeneratorImpl>(seed).
@@ -97,5 +114,14 @@ Generator createCPUGenerator(uint64_t seed = default_rng_seed_val);
 // non-deterministic seed (initial_seed() tells it), as PyTorch does.
 const Generator& getDefaultCPUGenerator();
 }  // namespace detail
+
+namespace cuda::detail {
+// A new generator of CUDA device `device_index` (-1: the current device) with the default seed.
+Generator createCUDAGenerator(int device_index = -1);
+// The default generator of CUDA device `device_index` (-1: the current device), created at its
+// first use with the default seed, as libtorch's at::cuda::detail::getDefaultCUDAGenerator.
+// Raises the no-CUDA RuntimeError without a device, IndexError for an index out of range.
+const Generator& getDefaultCUDAGenerator(int device_index = -1);
+}  // namespace cuda::detail
 
 }  // namespace ember

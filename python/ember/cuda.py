@@ -185,3 +185,74 @@ def set_per_process_memory_fraction(fraction, device=None):
     (0 <= fraction <= 1); allocations beyond it raise OutOfMemoryError.
     """
     _C._cuda.set_per_process_memory_fraction(fraction, device)
+
+
+# ---------------------------------------------------------------- generators
+# One default Generator per device (libtorch's getDefaultCUDAGenerator), seeded by manual_seed,
+# manual_seed_all and ember.manual_seed; the random ops on CUDA tensors draw from them.
+
+
+def _default_generators():
+    """The default generators, one per device: an empty tuple without a device."""
+    if not is_available():
+        return ()
+    return tuple(_cuda.default_generator(index) for index in range(device_count()))
+
+
+def __getattr__(name):
+    # default_generators is computed at its first read, so importing ember touches no device.
+    if name == "default_generators":
+        return _default_generators()
+    raise AttributeError(f"module 'ember.cuda' has no attribute '{name}'")
+
+
+def seed():
+    """seed() -> None
+
+    Seeds the current device's generator from a non-deterministic source (ignored without a
+    device).
+    """
+    if is_available():
+        _cuda.default_generator(None).seed()
+
+
+def seed_all():
+    """seed_all() -> None
+
+    Seeds every device's generator with one non-deterministic seed (ignored without a device).
+    """
+    if is_available():
+        manual_seed_all(_cuda.default_generator(None).seed())
+
+
+def get_rng_state(device="cuda"):
+    """get_rng_state(device='cuda') -> Tensor
+
+    The state of a device's generator as a uint8 CPU tensor (seed, offset).
+    """
+    return _cuda.default_generator(_index(device)).get_state()
+
+
+def get_rng_state_all():
+    """get_rng_state_all() -> list of Tensor
+
+    The state of every device's generator.
+    """
+    return [generator.get_state() for generator in _default_generators()]
+
+
+def set_rng_state(new_state, device="cuda"):
+    """set_rng_state(new_state, device='cuda') -> None
+
+    Restores a device's generator from get_rng_state().
+    """
+    _cuda.default_generator(_index(device)).set_state(new_state)
+
+
+def set_rng_state_all(new_states):
+    """set_rng_state_all(new_states) -> None
+
+    Restores every device's generator from get_rng_state_all().
+    """
+    for generator, state in zip(_default_generators(), new_states):
+        generator.set_state(state)

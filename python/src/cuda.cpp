@@ -11,6 +11,7 @@
 #include "ember/ops/device_copy.h"
 #include "ember/tensor/backend_flags.h"
 #include "ember/tensor/cuda_runtime.h"
+#include "ember/tensor/generator.h"
 
 namespace ember::python {
 int cuda_device_index(nb::handle device, std::string_view op) {
@@ -69,6 +70,14 @@ void init_device_functions(nb::module_& cuda_module) {
                   "Seeds every CUDA device's generator (ignored without a device).");
   cuda_module.def("initial_seed", &cuda::initial_seed, nb::sig("def initial_seed() -> int"),
                   "The seed of the current CUDA device's generator.");
+  cuda_module.def(
+      "default_generator",
+      [](nb::handle device) {
+        return cuda::detail::getDefaultCUDAGenerator(
+            cuda_device_index(device, "default_generator"));
+      },
+      nb::arg("device") = nb::none(), nb::sig("def default_generator(device=None) -> Generator"),
+      "The default generator of a CUDA device (by default the current one).");
 }
 
 void init_properties(nb::module_& cuda_module) {

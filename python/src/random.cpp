@@ -43,12 +43,15 @@ void init_generator(nb::module_& module) {
           "__init__",
           [](Generator* self, nb::handle device) {
             const std::optional<Device> place = to_device(device);
-            EMBER_CHECK(!place || place->type() == kCPU,
-                        "[Generator] only CPU generators exist; got device ", *place);
-            new (self) Generator(ember::detail::createCPUGenerator());
+            if (place && place->is_cuda()) {
+              new (self) Generator(cuda::detail::createCUDAGenerator(place->index()));
+            } else {
+              new (self) Generator(ember::detail::createCPUGenerator());
+            }
           },
           nb::arg("device") = "cpu", nb::sig("def __init__(self, device='cpu') -> None"),
-          "A new generator with the default seed.")
+          "A new generator with the default seed for `device` (cpu, or a CUDA device: raises "
+          "RuntimeError without one).")
       .def(
           "manual_seed",
           [](Generator& self, nb::handle seed) -> Generator& {
@@ -92,10 +95,11 @@ void init_generator(nb::module_& module) {
           nb::arg("new_state"), nb::rv_policy::reference_internal,
           nb::sig("def set_state(self, new_state) -> Generator"),
           "Restores a state from get_state(); returns self.")
-      .def_prop_ro("device", &Generator::device, "The device the generator serves (cpu).")
+      .def_prop_ro("device", &Generator::device,
+                   "The device whose tensors the generator fills (cpu or cuda:i).")
       .def("__eq__", &Generator::operator==)
       .def("__hash__", [](const Generator& self) {
-        return reinterpret_cast<intptr_t>(self.get<CPUGeneratorImpl>());
+        return reinterpret_cast<intptr_t>(self.get<GeneratorImpl>());
       });
 
   // One Python object for the default generator, so that manual_seed(s) is default_generator.
@@ -108,7 +112,7 @@ void init_generator(nb::module_& module) {
         return nb::borrow(default_generator);
       },
       nb::arg("seed"), nb::sig("def manual_seed(seed) -> Generator"),
-      "Seeds the default generator; returns it.");
+      "Seeds the default generator and every CUDA device's; returns the CPU one.");
   module.def("seed", &ember::seed, nb::sig("def seed() -> int"),
              "Seeds the default generator from a non-deterministic source; returns the seed.");
   module.def("initial_seed", &ember::initial_seed, nb::sig("def initial_seed() -> int"),

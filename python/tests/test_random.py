@@ -138,8 +138,9 @@ def test_bad_states_raise_and_keep_the_state():
     assert g.get_state().tolist() == state.tolist()
     with pytest.raises(TypeError):
         ember.rand(3, generator="cpu")
-    with pytest.raises(RuntimeError, match="CPU"):
-        ember.Generator("cuda")
+    if not ember.cuda.is_available():
+        with pytest.raises(RuntimeError, match="no CUDA device is available|no CUDA support"):
+            ember.Generator("cuda")
 
 
 SEED_SCRIPT = ("import ember, sys; {} print(ember.initial_seed(), ember.rand(4).tolist())")

@@ -17,7 +17,7 @@ class Tensor;
 namespace ember::cuda {
 
 inline constexpr int kMaxKernelDims = 12;
-inline constexpr int kMaxKernelOperands = 3;
+inline constexpr int kMaxKernelOperands = 4;  // where: out, condition, x, y
 
 // Maps a linear element index to each operand's element offset. Index is int32_t when every
 // offset fits in it (cheaper division on the device), int64_t otherwise.

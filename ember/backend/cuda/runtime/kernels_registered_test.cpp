@@ -32,5 +32,13 @@ TEST(CudaKernels, IndexingKernelsAreRegistered) {
   }
 }
 
+TEST(CudaKernels, CreationAndRandomKernelsAreRegistered) {
+  for (const PrimitiveKind kind :
+       {PrimitiveKind::Fill, PrimitiveKind::Range, PrimitiveKind::Where, PrimitiveKind::AddScaled,
+        PrimitiveKind::Cat, PrimitiveKind::RandomFill}) {
+    EXPECT_NE(cuda_kernel(kind), nullptr) << static_cast<int>(kind);
+  }
+}
+
 }  // namespace
 }  // namespace ember
