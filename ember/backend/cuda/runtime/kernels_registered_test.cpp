@@ -12,6 +12,11 @@ TEST(CudaKernels, ElementwiseReduceAndCopyKernelsAreRegistered) {
   EXPECT_NE(cuda_kernel(PrimitiveKind::Binary), nullptr);
   EXPECT_NE(cuda_kernel(PrimitiveKind::Reduce), nullptr);
   EXPECT_NE(cuda_kernel(PrimitiveKind::Copy), nullptr);
+  // Rows and reductions (arg_reduce.cu, reduce.cu, softmax.cu, scan.cu).
+  EXPECT_NE(cuda_kernel(PrimitiveKind::ArgReduce), nullptr);
+  EXPECT_NE(cuda_kernel(PrimitiveKind::CountNonzero), nullptr);
+  EXPECT_NE(cuda_kernel(PrimitiveKind::Softmax), nullptr);
+  EXPECT_NE(cuda_kernel(PrimitiveKind::Scan), nullptr);
   // Kinds without a CUDA body yet stay empty, so their ops raise "has no CUDA kernel".
   EXPECT_EQ(cuda_kernel(PrimitiveKind::Matmul), nullptr);
 }
