@@ -17,12 +17,16 @@
 #include "ember/backend/cuda/elementwise_kernels.cuh"
 #include "ember/backend/cuda/kernel_emulator.h"
 #include "ember/backend/cuda/layer_norm_kernels.cuh"
+#include "ember/backend/cuda/loss_kernels.cuh"
 #include "ember/backend/cuda/reduce_kernels.cuh"
 #include "ember/backend/cuda/scan_kernels.cuh"
 #include "ember/backend/cuda/softmax_kernels.cuh"
+#include "ember/ops/nn_activation.h"
+#include "ember/ops/nn_loss.h"
 #include "ember/ops/ops.h"
 #include "ember/ops/primitives.h"
 #include "ember/ops/primitives_nn.h"
+#include "ember/ops/primitives_nn_loss.h"
 #include "ember/ops/primitives_nn_norm.h"
 #include "ember/ops/primitives_scan.h"
 
@@ -261,7 +265,8 @@ void check_arg_cases(ScalarType dtype) {
     for (bool force_64bit : {false, true}) {
       Tensor x = values(c.shape, dtype);
       if (c.transposed) x = transpose(values({c.shape[1], c.shape[0]}, dtype), 0, 1);
-      std::string what = std::string(dtype_name(dtype)) + " dim " + std::to_string(c.dim);
+      std::string what =
+          std::string(dtype_name(dtype)) + std::string(" dim ") + std::to_string(c.dim);
       what += sizes_text(c.shape);
       if (c.transposed) what += " transposed";
       if (force_64bit) what += " index64";
@@ -336,7 +341,8 @@ TEST(KernelEmulationRowsSoftmax, MatchesTheCpuAlongEveryDim) {
       using T = std::remove_pointer_t<decltype(tag)>;
       if constexpr (kIsKernelFloat<T>) {
         for (const SoftmaxCase& c : kSoftmaxCases) {
-          std::string what = std::string(dtype_name(dtype)) + " dim " + std::to_string(c.dim);
+          std::string what =
+              std::string(dtype_name(dtype)) + std::string(" dim ") + std::to_string(c.dim);
           what += sizes_text(c.shape);
           check_softmax<T>((randn(c.shape) * 3).to(dtype), c.dim, what);
         }
@@ -400,7 +406,8 @@ void check_scans(ScalarType dtype) {
   for (const ScanCase& c : kScanCases) {
     Tensor x = values(c.shape, dtype);
     if (c.transposed) x = transpose(values({c.shape[1], c.shape[0]}, dtype), 0, 1);
-    std::string what = std::string(dtype_name(dtype)) + " dim " + std::to_string(c.dim);
+    std::string what =
+        std::string(dtype_name(dtype)) + std::string(" dim ") + std::to_string(c.dim);
     what += sizes_text(c.shape);
     if (c.transposed) what += " transposed";
     check_scan<CumSum<T>, T>(ScanOp::Sum, x, c.dim, what);
@@ -468,7 +475,8 @@ void check_layer_norm(int64_t rows, int64_t n, bool has_weight, bool has_bias,
                                      empty({rows}, dtype)};
   forward.eval_cpu(in, expected);
   for (int k = 0; k < 3; ++k) {
-    expect_close(out[k], expected[k], true, "layer_norm output " + std::to_string(k) + " " + what);
+    expect_close(out[k], expected[k], true,
+                 std::string("layer_norm output ") + std::to_string(k) + " " + what);
   }
 
   // Rows of one or two elements normalize to constants: their exact input gradient is 0 and the
@@ -494,7 +502,7 @@ void check_layer_norm(int64_t rows, int64_t n, bool has_weight, bool has_bias,
     backward.eval_cpu(backward_in, expected_grads);
     for (int k = 0; k < 3; ++k) {
       expect_close(grads[k], expected_grads[k], true,
-                   "layer_norm_backward output " + std::to_string(k) +
+                   std::string("layer_norm_backward output ") + std::to_string(k) +
                        (param_grads ? " with parameter grads " : " ") + what);
     }
   }
@@ -505,11 +513,178 @@ TEST(KernelEmulationRowsLayerNorm, ForwardAndBackwardMatchTheCpu) {
   for (auto [rows, n] : kLayerNormShapes) {
     for (bool has_weight : {false, true}) {
       for (bool has_bias : {false, true}) {
-        const std::string what = std::to_string(rows) + "x" + std::to_string(n) +
+        const std::string what = std::to_string(rows) + std::string("x") + std::to_string(n) +
                                  (has_weight ? " weight" : "") + (has_bias ? " bias" : "");
         check_layer_norm<float>(rows, n, has_weight, has_bias, "float32 " + what);
         check_layer_norm<double>(rows, n, has_weight, has_bias, "float64 " + what);
       }
+    }
+  }
+}
+
+// ---------------------------------------------------------------- classification losses
+
+struct LossCase {
+  int64_t batch, classes, positions;  // the canonical (N, C, S)
+};
+// More positions than the forward block's threads, positions S > 1 (classes strided), empty.
+const std::vector<LossCase> kLossCases = {
+    {4, 5, 1}, {3, 7, 6}, {0, 5, 1}, {300, 10, 1}, {2, 3, 300}};
+constexpr int64_t kIgnore = -100;
+
+// Targets in [0, C) with every fifth ignored.
+Tensor loss_targets(const LossCase& c) {
+  Tensor t = randint(0, c.classes, {c.batch, c.positions}, kInt64);
+  int64_t* data = t.data_ptr<int64_t>();
+  for (int64_t i = 0; i < t.numel(); i += 5) data[i] = kIgnore;
+  return t;
+}
+
+ClassLossShape shape_of(const LossCase& c, const ClassLossOptions& options) {
+  return ClassLossShape{c.classes,
+                        c.positions,
+                        c.batch * c.positions,
+                        options.ignore_index,
+                        options.reduction != Reduction::None,
+                        options.reduction == Reduction::Mean};
+}
+
+std::vector<int64_t> loss_shape(const LossCase& c, const ClassLossOptions& options) {
+  if (options.reduction == Reduction::None) return {c.batch, c.positions};
+  return {};
+}
+
+template <typename T>
+void check_nll(const LossCase& c, const ClassLossOptions& options, const std::string& what) {
+  const ScalarType dtype = scalar_type_of<T>();
+  const Tensor input = log_softmax(randn({c.batch, c.classes, c.positions}), 1).to(dtype);
+  const Tensor target = loss_targets(c);
+  const Tensor weight = (rand({c.classes}) + 0.5).to(dtype);
+  const ClassLossShape shape = shape_of(c, options);
+  const std::vector<Tensor> out{empty(loss_shape(c, options), dtype), empty({}, dtype)};
+  run_loss_forward(
+      NllLossForward<T>{input.data_ptr<T>(), target.data_ptr<int64_t>(), weight.data_ptr<T>(),
+                        out[0].data_ptr<T>(), out[1].data_ptr<T>(), shape},
+      Emulator{"nll_loss"});
+  const std::vector<Tensor> in{input, target, weight};
+  const std::vector<Tensor> expected{empty(loss_shape(c, options), dtype), empty({}, dtype)};
+  NllLoss(options).eval_cpu(in, expected);
+  expect_close(out[0], expected[0], true, "nll_loss " + what);
+  expect_close(out[1], expected[1], true, "nll_loss total_weight " + what);
+
+  const Tensor grad = randn(loss_shape(c, options)).to(dtype);
+  const Tensor grad_input = full({c.batch, c.classes, c.positions}, 7.0, dtype);
+  run_loss_positions(NllLossBackwardPositions<T>{grad.data_ptr<T>(), target.data_ptr<int64_t>(),
+                                                 weight.data_ptr<T>(), expected[1].data_ptr<T>(),
+                                                 grad_input.data_ptr<T>(), shape},
+                     shape.rows, Emulator{"nll_loss_backward"});
+  const std::vector<Tensor> backward_in{grad, target, weight, expected[1]};
+  const std::vector<Tensor> expected_grad{empty({c.batch, c.classes, c.positions}, dtype)};
+  NllLossBackward(options).eval_cpu(backward_in, expected_grad);
+  expect_close(grad_input, expected_grad[0], false, "nll_loss_backward " + what);
+}
+
+template <typename T>
+void check_cross_entropy(const LossCase& c, const ClassLossOptions& options, double smoothing,
+                         const std::string& what) {
+  const ScalarType dtype = scalar_type_of<T>();
+  const Tensor logits = (randn({c.batch, c.classes, c.positions}) * 3).to(dtype);
+  const Tensor target = loss_targets(c);
+  const Tensor weight = (rand({c.classes}) + 0.5).to(dtype);
+  const ClassLossShape shape = shape_of(c, options);
+  const std::vector<Tensor> out{empty(loss_shape(c, options), dtype),
+                                empty({c.batch, c.positions}, dtype), empty({}, dtype)};
+  run_loss_forward(
+      CrossEntropyForward<T>{logits.data_ptr<T>(), target.data_ptr<int64_t>(), weight.data_ptr<T>(),
+                             out[0].data_ptr<T>(), out[1].data_ptr<T>(), out[2].data_ptr<T>(),
+                             shape, static_cast<T>(smoothing)},
+      Emulator{"cross_entropy_loss"});
+  const std::vector<Tensor> in{logits, target, weight};
+  const std::vector<Tensor> expected{empty(loss_shape(c, options), dtype),
+                                     empty({c.batch, c.positions}, dtype), empty({}, dtype)};
+  CrossEntropy(options, smoothing).eval_cpu(in, expected);
+  for (int k = 0; k < 3; ++k) {
+    expect_close(out[k], expected[k], true,
+                 std::string("cross_entropy output ") + std::to_string(k) + " " + what);
+  }
+
+  const Tensor grad = randn(loss_shape(c, options)).to(dtype);
+  const Tensor grad_logits = empty({c.batch, c.classes, c.positions}, dtype);
+  run_loss_positions(
+      CrossEntropyBackwardPositions<T>{grad.data_ptr<T>(), logits.data_ptr<T>(),
+                                       target.data_ptr<int64_t>(), weight.data_ptr<T>(),
+                                       expected[1].data_ptr<T>(), expected[2].data_ptr<T>(),
+                                       grad_logits.data_ptr<T>(), shape, static_cast<T>(smoothing)},
+      shape.rows, Emulator{"cross_entropy_loss_backward"});
+  const std::vector<Tensor> backward_in{grad, logits, target, weight, expected[1], expected[2]};
+  const std::vector<Tensor> expected_grad{empty({c.batch, c.classes, c.positions}, dtype)};
+  CrossEntropyBackward(options, smoothing).eval_cpu(backward_in, expected_grad);
+  expect_close(grad_logits, expected_grad[0], true, "cross_entropy_backward " + what);
+}
+
+TEST(KernelEmulationRowsLoss, NllAndCrossEntropyMatchTheCpu) {
+  manual_seed(14);
+  for (const LossCase& c : kLossCases) {
+    for (int64_t reduction : {Reduction::None, Reduction::Mean, Reduction::Sum}) {
+      const ClassLossOptions options{reduction, kIgnore};
+      std::string what = "(N, C, S)" + sizes_text({c.batch, c.classes, c.positions});
+      what += " reduction ";
+      what += std::to_string(reduction);
+      check_nll<float>(c, options, "float32 " + what);
+      check_nll<double>(c, options, "float64 " + what);
+      for (double smoothing : {0.0, 0.1}) {
+        const std::string smoothed = what + std::string(" smoothing ") + std::to_string(smoothing);
+        check_cross_entropy<float>(c, options, smoothing, "float32 " + smoothed);
+        check_cross_entropy<double>(c, options, smoothing, "float64 " + smoothed);
+      }
+    }
+  }
+}
+
+TEST(KernelEmulationRowsLoss, ATargetOutOfRangeIsAnIndexError) {
+  const LossCase c{3, 4, 1};
+  const ClassLossOptions options{Reduction::Sum, kIgnore};
+  const Tensor input = randn({3, 4, 1});
+  const Tensor target = zeros({3, 1}, kInt64);
+  target.data_ptr<int64_t>()[1] = 4;
+  const Tensor weight = ones({4});
+  const Tensor loss = empty({});
+  const Tensor total = empty({});
+  EXPECT_THROW(
+      run_loss_forward(NllLossForward<float>{input.data_ptr<float>(), target.data_ptr<int64_t>(),
+                                             weight.data_ptr<float>(), loss.data_ptr<float>(),
+                                             total.data_ptr<float>(), shape_of(c, options)},
+                       Emulator{"nll_loss"}),
+      IndexError);
+}
+
+TEST(KernelEmulationRowsLoss, BinaryCrossEntropyMatchesTheCpu) {
+  manual_seed(14);
+  for (ScalarType dtype : {kFloat32, kFloat64}) {
+    for (int64_t n : {int64_t{0}, int64_t{7}, int64_t{1000}}) {
+      const Tensor input = rand({n}, dtype);
+      const Tensor target = rand({n}, dtype);
+      const Tensor out = empty({n}, dtype);
+      visit_kernel_dtype(dtype, [&](auto* tag) {
+        using T = std::remove_pointer_t<decltype(tag)>;
+        if constexpr (std::is_floating_point_v<T>) {
+          if (n >= 2) {  // the clamped logs of 0 and 1
+            input.data_ptr<T>()[0] = T(0);
+            input.data_ptr<T>()[1] = T(1);
+          }
+          run_loss_positions(
+              BinaryCrossEntropyElements<T>{input.data_ptr<T>(), target.data_ptr<T>(),
+                                            out.data_ptr<T>(), n},
+              n, Emulator{"binary_cross_entropy"});
+        }
+        return true;
+      });
+      const std::vector<Tensor> in{input, target};
+      const std::vector<Tensor> expected{empty({n}, dtype)};
+      BinaryCrossEntropy().eval_cpu(in, expected);
+      expect_close(out, expected[0], true,
+                   std::string("binary_cross_entropy ") + std::string(dtype_name(dtype)) +
+                       std::string(" ") + std::to_string(n));
     }
   }
 }

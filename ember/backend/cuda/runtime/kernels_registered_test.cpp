@@ -12,11 +12,14 @@ TEST(CudaKernels, ElementwiseReduceAndCopyKernelsAreRegistered) {
   EXPECT_NE(cuda_kernel(PrimitiveKind::Binary), nullptr);
   EXPECT_NE(cuda_kernel(PrimitiveKind::Reduce), nullptr);
   EXPECT_NE(cuda_kernel(PrimitiveKind::Copy), nullptr);
-  // Rows and reductions (arg_reduce.cu, reduce.cu, softmax.cu, scan.cu).
-  EXPECT_NE(cuda_kernel(PrimitiveKind::ArgReduce), nullptr);
-  EXPECT_NE(cuda_kernel(PrimitiveKind::CountNonzero), nullptr);
-  EXPECT_NE(cuda_kernel(PrimitiveKind::Softmax), nullptr);
-  EXPECT_NE(cuda_kernel(PrimitiveKind::Scan), nullptr);
+  // Rows and reductions (arg_reduce.cu, reduce.cu, softmax.cu, scan.cu, layer_norm.cu, loss.cu).
+  for (PrimitiveKind kind :
+       {PrimitiveKind::ArgReduce, PrimitiveKind::CountNonzero, PrimitiveKind::Softmax,
+        PrimitiveKind::Scan, PrimitiveKind::LayerNorm, PrimitiveKind::LayerNormBackward,
+        PrimitiveKind::NllLoss, PrimitiveKind::NllLossBackward, PrimitiveKind::CrossEntropy,
+        PrimitiveKind::CrossEntropyBackward, PrimitiveKind::BinaryCrossEntropy}) {
+    EXPECT_NE(cuda_kernel(kind), nullptr) << static_cast<int>(kind);
+  }
   // Kinds without a CUDA body yet stay empty, so their ops raise "has no CUDA kernel".
   EXPECT_EQ(cuda_kernel(PrimitiveKind::Matmul), nullptr);
 }
