@@ -152,11 +152,16 @@ void check_fold(ReduceOp op, const Tensor& x, const ReduceCase& c, bool force_64
                reassociated, what);
 }
 
-// Every output dtype reduce.cu stores for T: T itself and the accumulate type.
+// Every output dtype reduce.cu stores for T: T itself and the accumulate type (and float32/64
+// for bool).
 template <template <typename> class Fold, typename T>
 void check_sum_like(ReduceOp op, const Tensor& x, const ReduceCase& c, bool force_64bit) {
   check_fold<Fold, T, WideAcc<T>>(op, x, c, force_64bit);
   if constexpr (!std::is_same_v<WideAcc<T>, T>) check_fold<Fold, T, T>(op, x, c, force_64bit);
+  if constexpr (std::is_same_v<T, bool>) {
+    check_fold<Fold, T, float>(op, x, c, force_64bit);
+    check_fold<Fold, T, double>(op, x, c, force_64bit);
+  }
 }
 
 template <typename T>

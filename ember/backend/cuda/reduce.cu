@@ -1,8 +1,8 @@
 // The CUDA kernels of the Reduce and CountNonzero primitives: the folds of reduce_kernels.cuh for
 // the dtypes visit_kernel_dtype covers and bool. Sums, products and sums of squares store in the
 // input's dtype or in their accumulate type (int64 for integers and bool, float32 for
-// float16/bfloat16: sum's default and mean's dtype); amax/amin in the input's dtype, all/any in
-// bool. Other output dtypes raise "has no CUDA kernel".
+// float16/bfloat16: sum's default and mean's dtype), bool ones also in float32/64; amax/amin in
+// the input's dtype, all/any in bool. Other output dtypes raise "has no CUDA kernel".
 #include <type_traits>
 
 #include "ember/backend/cuda/device_launch.cuh"
@@ -42,7 +42,11 @@ bool run_fold(std::string_view op, const Tensor& x, const Tensor& y) {
       return run_into<Fold, T, T>(op, x, y);
     } else {
       using Wide = WideAcc<T>;
-      if constexpr (std::is_same_v<Wide, T>) {
+      if constexpr (std::is_same_v<T, bool>) {
+        // Masks count into any width: norm(p=0) sums one into its float dtype.
+        return run_into<Fold, T, Wide>(op, x, y) || run_into<Fold, T, T>(op, x, y) ||
+               run_into<Fold, T, float>(op, x, y) || run_into<Fold, T, double>(op, x, y);
+      } else if constexpr (std::is_same_v<Wide, T>) {
         return run_into<Fold, T, T>(op, x, y);
       } else {
         return run_into<Fold, T, Wide>(op, x, y) || run_into<Fold, T, T>(op, x, y);
