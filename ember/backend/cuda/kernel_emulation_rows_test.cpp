@@ -379,11 +379,12 @@ struct ScanCase {
   bool transposed;  // the input's last two dims swapped
 };
 // Rows shorter and longer than a block (several chunks), scanned along inner and outer dims,
-// transposed, empty and 0-d.
+// transposed, empty and 0-d; the last two have enough strided rows for a thread each.
 const std::vector<ScanCase> kScanCases = {
     {{3, 1000}, 1, false}, {{3, 37}, 1, false}, {{600, 4}, 0, false}, {{4, 5, 6}, 1, false},
     {{7, 9}, 0, true},     {{7, 9}, 1, true},   {{0, 5}, 1, false},   {{5, 0}, 1, false},
-    {{1, 1}, 0, false},    {{513}, 0, false},   {{}, 0, false},
+    {{1, 1}, 0, false},    {{513}, 0, false},   {{}, 0, false},       {{40, 1100}, 0, false},
+    {{1100, 9}, 1, true},
 };
 
 template <typename ScanBody, typename T>

@@ -3,7 +3,8 @@
 // them in the CPU emulator. A block per scanned row walks it in chunks of one element per thread:
 // an inclusive scan of the chunk in shared memory (Hillis-Steele: log2(threads) rounds of
 // combine-with-the-element-`offset`-back), then the carry of the chunks before it. Written here
-// rather than with CUB, whose block scan the emulator cannot run. Accumulate types and update
+// rather than with CUB, whose block scan the emulator cannot run. Many strided rows (a scan along
+// an outer dim) take a thread each instead. Accumulate types and update
 // rules are the CPU's (backend/cpu/scan.cpp): double for float32 sums and products, float for
 // float16/bfloat16; integer scans wrap.
 #pragma once
@@ -133,21 +134,67 @@ struct ScanRows {
   }
 };
 
+// A thread per row, combining its elements in order (the CPU's order): rows that are not
+// contiguous (a scan along an outer dim), when there are enough of them to fill the device.
+// Neighbouring threads read neighbouring elements there.
+template <typename Scan, typename T>
+struct ScanColumns {
+  const T* in;
+  T* values;
+  int64_t* indices;
+  OffsetCalculator<3, int64_t> rows_walk;
+  int64_t step[3];
+  int64_t rows;
+  int64_t n;
+
+  template <typename Ctx>
+  EMBER_HOST_DEVICE void operator()(Ctx& ctx) const {
+    for (int64_t r = global_thread_x(ctx); r < rows; r += grid_threads_x(ctx)) {
+      int64_t base[3];
+      rows_walk.get(r, base);
+      typename Scan::Acc acc = Scan::load(in[base[0]], 0);
+      for (int64_t i = 0; i < n; ++i) {
+        if (i > 0) acc = Scan::combine(acc, Scan::load(in[base[0] + i * step[0]], i));
+        values[base[1] + i * step[1]] = Scan::value(acc);
+        if (indices != nullptr) indices[base[2] + i * step[2]] = Scan::index(acc);
+      }
+    }
+  }
+};
+
 inline constexpr unsigned kScanBlockThreads = 256;
+// At least this many strided rows take a thread each (ScanColumns) rather than a block each.
+inline constexpr int64_t kScanColumnRows = 1024;
 
 // Launches Scan over `layout` through launch(shape, body).
 template <typename Scan, typename T, typename Launch>
 void run_scan(const ScanLayout& layout, Launch&& launch) {
   if (layout.rows == 0 || layout.n == 0) return;
+  const auto rows_walk = layout.walk.calculator<3, int64_t>();
+  const T* in = static_cast<const T*>(layout.in);
+  T* values = static_cast<T*>(layout.values);
   LaunchShape shape;
+  if (layout.step[0] != 1 && layout.rows >= kScanColumnRows) {
+    const int64_t blocks = (layout.rows + kScanBlockThreads - 1) / kScanBlockThreads;
+    shape.grid.x = static_cast<uint32_t>(blocks < kMaxReduceBlocks ? blocks : kMaxReduceBlocks);
+    shape.block.x = kScanBlockThreads;
+    launch(shape, ScanColumns<Scan, T>{in,
+                                       values,
+                                       layout.indices,
+                                       rows_walk,
+                                       {layout.step[0], layout.step[1], layout.step[2]},
+                                       layout.rows,
+                                       layout.n});
+    return;
+  }
   shape.grid.x =
       static_cast<uint32_t>(layout.rows < kMaxReduceBlocks ? layout.rows : kMaxReduceBlocks);
   shape.block.x = layout.n < kScanBlockThreads ? reduce_block_threads(layout.n) : kScanBlockThreads;
   shape.shared_bytes = sizeof(typename Scan::Acc) * shape.block.x;
-  launch(shape, ScanRows<Scan, T>{static_cast<const T*>(layout.in),
-                                  static_cast<T*>(layout.values),
+  launch(shape, ScanRows<Scan, T>{in,
+                                  values,
                                   layout.indices,
-                                  layout.walk.calculator<3, int64_t>(),
+                                  rows_walk,
                                   {layout.step[0], layout.step[1], layout.step[2]},
                                   layout.rows,
                                   layout.n});
