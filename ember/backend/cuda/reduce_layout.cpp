@@ -8,8 +8,11 @@
 namespace ember::cuda {
 
 ReduceLayout make_reduce_layout(std::string_view op, const Tensor& in, const Tensor& out) {
-  EMBER_CHECK(in.dim() == out.dim(), "[", op, "] expected an output of the input's rank ", in.dim(),
-              "; got shape ", out.sizes());
+  // A 0-d output folds everything (CountNonzero's count).
+  const bool everything = out.dim() == 0;
+  EMBER_CHECK(everything || in.dim() == out.dim(), "[", op,
+              "] expected an output of the input's rank ", in.dim(), " or 0-d; got shape ",
+              out.sizes());
   ReduceLayout layout;
   layout.in = in.data_ptr();
   layout.out = out.data_ptr();
@@ -17,7 +20,7 @@ ReduceLayout make_reduce_layout(std::string_view op, const Tensor& in, const Ten
   layout.reduced = out.numel() == 0 ? 0 : in.numel() / out.numel();
   for (int64_t d = in.dim() - 1; d >= 0; --d) {
     const int64_t size = in.sizes()[d];
-    const bool is_reduced = out.sizes()[d] == 1 && size != 1;
+    const bool is_reduced = everything || (out.sizes()[d] == 1 && size != 1);
     bool placed = false;
     if (is_reduced) {
       placed = layout.folded.add_outer(size, {in.strides()[d]});

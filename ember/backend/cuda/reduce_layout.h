@@ -24,7 +24,8 @@ struct ReduceLayout {
 };
 
 // The layout of out = fold of in over the dims where out (in's rank, keepdim) has size 1 and
-// in does not. Raises naming op when either set of dims does not merge into kMaxKernelDims.
+// in does not, or over every dim when out is 0-d. Raises naming op when either set of dims does not
+// merge into kMaxKernelDims.
 ReduceLayout make_reduce_layout(std::string_view op, const Tensor& in, const Tensor& out);
 
 }  // namespace ember::cuda

@@ -19,6 +19,14 @@ TEST(CudaKernels, ElementwiseReduceCopyAndMatmulKernelsAreRegistered) {
 #else
   EXPECT_EQ(cuda_kernel(PrimitiveKind::Convolution), nullptr);
 #endif
+  // Rows and reductions (arg_reduce.cu, reduce.cu, softmax.cu, scan.cu, layer_norm.cu, loss.cu).
+  for (PrimitiveKind kind :
+       {PrimitiveKind::ArgReduce, PrimitiveKind::CountNonzero, PrimitiveKind::Softmax,
+        PrimitiveKind::Scan, PrimitiveKind::LayerNorm, PrimitiveKind::LayerNormBackward,
+        PrimitiveKind::NllLoss, PrimitiveKind::NllLossBackward, PrimitiveKind::CrossEntropy,
+        PrimitiveKind::CrossEntropyBackward, PrimitiveKind::BinaryCrossEntropy}) {
+    EXPECT_NE(cuda_kernel(kind), nullptr) << static_cast<int>(kind);
+  }
   // Kinds without a CUDA body yet stay empty, so their ops raise "has no CUDA kernel".
   EXPECT_EQ(cuda_kernel(PrimitiveKind::Lapack), nullptr);
 }
