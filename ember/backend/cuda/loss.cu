@@ -54,7 +54,7 @@ void nll_loss_kernel(const Primitive& primitive, TensorSpan inputs, TensorSpan o
         NllLossForward<T>{inputs[0].data_ptr<T>(), inputs[1].data_ptr<int64_t>(),
                           inputs[2].data_ptr<T>(), outputs[0].data_ptr<T>(),
                           outputs[1].data_ptr<T>(), class_loss_shape(inputs[0], nll.options())},
-        DeviceLaunch{});
+        DeviceLaunch{nll.name()});
   });
 }
 
@@ -67,7 +67,7 @@ void nll_loss_backward_kernel(const Primitive& primitive, TensorSpan inputs, Ten
         NllLossBackwardPositions<T>{inputs[0].data_ptr<T>(), inputs[1].data_ptr<int64_t>(),
                                     inputs[2].data_ptr<T>(), inputs[3].data_ptr<T>(),
                                     outputs[0].data_ptr<T>(), shape},
-        shape.rows, DeviceLaunch{});
+        shape.rows, DeviceLaunch{backward.name()});
   });
 }
 
@@ -80,7 +80,7 @@ void cross_entropy_kernel(const Primitive& primitive, TensorSpan inputs, TensorS
                                             outputs[1].data_ptr<T>(), outputs[2].data_ptr<T>(),
                                             class_loss_shape(inputs[0], ce.options()),
                                             static_cast<T>(ce.label_smoothing())},
-                     DeviceLaunch{});
+                     DeviceLaunch{ce.name()});
   });
 }
 
@@ -95,7 +95,7 @@ void cross_entropy_backward_kernel(const Primitive& primitive, TensorSpan inputs
             inputs[0].data_ptr<T>(), inputs[1].data_ptr<T>(), inputs[2].data_ptr<int64_t>(),
             inputs[3].data_ptr<T>(), inputs[4].data_ptr<T>(), inputs[5].data_ptr<T>(),
             outputs[0].data_ptr<T>(), shape, static_cast<T>(backward.label_smoothing())},
-        shape.rows, DeviceLaunch{});
+        shape.rows, DeviceLaunch{backward.name()});
   });
 }
 
