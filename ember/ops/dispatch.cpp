@@ -2,6 +2,7 @@
 
 #include "ember/base/error.h"
 #include "ember/ops/cuda_kernels.h"
+#include "ember/ops/ops.h"
 
 namespace ember {
 
@@ -18,6 +19,31 @@ void check_same_device(std::string_view op, std::initializer_list<const Tensor*>
                                   first->device(), " and ", tensor->device(), "!");
     }
   }
+}
+
+namespace {
+
+bool is_cpu_scalar(const Tensor& tensor) { return tensor.device().is_cpu() && tensor.dim() == 0; }
+
+}  // namespace
+
+Device elementwise_device(std::string_view op, std::initializer_list<const Tensor*> tensors) {
+  for (const Tensor* tensor : tensors) {
+    if (tensor == nullptr || !tensor->defined() || is_cpu_scalar(*tensor)) continue;
+    for (const Tensor* other : tensors) {
+      if (other != nullptr && other->defined() && !is_cpu_scalar(*other)) {
+        check_same_device(op, {tensor, other});
+      }
+    }
+    return tensor->device();
+  }
+  return Device(kCPU);
+}
+
+Tensor on_device(const Tensor& operand, Device device) {
+  if (!operand.defined() || operand.device() == device) return operand;
+  if (operand.requires_grad()) return operand.to(device);
+  return full({}, operand.item(), TensorOptions(operand.dtype()).device(device));
 }
 
 namespace {
@@ -43,6 +69,30 @@ bool involves_autograd(TensorSpan inputs, TensorSpan outputs) {
   return false;
 }
 
+bool all_on(Device device, TensorSpan inputs, TensorSpan outputs) {
+  for (const Tensor& tensor : inputs) {
+    if (tensor.defined() && tensor.device() != device) return false;
+  }
+  for (const Tensor& tensor : outputs) {
+    if (tensor.device() != device) return false;
+  }
+  return true;
+}
+
+[[noreturn]] void raise_mixed_devices(std::string_view op, Device device, TensorSpan inputs,
+                                      TensorSpan outputs) {
+  for (TensorSpan span : {inputs, outputs}) {
+    for (const Tensor& tensor : span) {
+      if (!tensor.defined() || tensor.device() == device) continue;
+      detail::raise<RuntimeError>("[", op,
+                                  "] Expected all tensors to be on the same device, but found "
+                                  "at least two devices, ",
+                                  device, " and ", tensor.device(), "!");
+    }
+  }
+  detail::raise<RuntimeError>("[", op, "] mixed devices");
+}
+
 }  // namespace
 
 void set_autograd_hooks(AutogradHooks hooks) { autograd_hooks = hooks; }
@@ -61,6 +111,10 @@ void run(const Primitive& primitive, TensorSpan input_span, TensorSpan output_sp
   const Device device = output_span.front().device();
   if (device.is_cpu()) {
     primitive.eval_cpu(input_span, output_span);
+    // A device kernel given a tensor of another device would read memory it cannot reach: the
+    // ops move CPU scalars first (on_device), so anything else here is a caller's mixed devices.
+  } else if (!all_on(device, input_span, output_span)) {
+    raise_mixed_devices(primitive.name(), device, input_span, output_span);
   } else if (CudaKernel kernel = cuda_kernel(primitive.kind())) {
     kernel(primitive, input_span, output_span);
   } else {

@@ -40,4 +40,13 @@ Tensor with_requires_grad(Tensor result, const TensorOptions& options, std::stri
 // B5: every tensor of one op call lives on one device.
 void check_same_device(std::string_view op, std::initializer_list<const Tensor*> tensors);
 
+// The device an elementwise op runs on: its operands', where a CPU scalar (a 0-dim CPU tensor: a
+// Python or C++ number, a CPU reduction's result) joins an op on any device, as in PyTorch.
+// Operands on two devices otherwise are check_same_device's RuntimeError.
+Device elementwise_device(std::string_view op, std::initializer_list<const Tensor*> tensors);
+// `operand` on `device`: a CPU scalar's value is filled there (a kernel launch, no
+// synchronisation), or copied with a recorded Copy when it requires grad; an operand already
+// there is returned as it is.
+Tensor on_device(const Tensor& operand, Device device);
+
 }  // namespace ember

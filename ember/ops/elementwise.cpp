@@ -163,20 +163,23 @@ void check_integer_pow(const Primitive& primitive, BinaryOp op, ScalarType compu
 }
 
 Tensor binary(const BinaryPrimitive& primitive, const Tensor& a, const Tensor& b) {
-  check_same_device(primitive.name(), {&a, &b});
+  const Device device = elementwise_device(primitive.name(), {&a, &b});
   const BinaryTypes types = binary_types(primitive, a, b);
   const Shape shape = broadcast_shapes(a.shape(), b.shape(), primitive.name());
   check_integer_pow(primitive, primitive.op(), types.compute, b);
-  Tensor left = as_dtype(a, types.compute);
-  Tensor right = as_dtype(b, types.compute);
+  Tensor left = on_device(as_dtype(a, types.compute), device);
+  Tensor right = on_device(as_dtype(b, types.compute), device);
   check_integer_division(primitive, primitive.op(), left, right);
-  Tensor result = empty(shape, TensorOptions(types.result).device(a.device()));
+  Tensor result = empty(shape, TensorOptions(types.result).device(device));
   run_unless_empty(primitive, {left, right}, {result});
   return result;
 }
 
 Tensor& binary_(const BinaryPrimitive& primitive, Tensor& a, const Tensor& b) {
-  check_same_device(primitive.name(), {&a, &b});
+  // A CPU scalar may join a's device, never the other way round.
+  if (elementwise_device(primitive.name(), {&a, &b}) != a.device()) {
+    check_same_device(primitive.name(), {&a, &b});
+  }
   const BinaryTypes types = binary_types(primitive, a, b);
   const Shape shape = broadcast_shapes(a.shape(), b.shape(), primitive.name());
   EMBER_CHECK(shape == a.shape(), "[", primitive.name(), "] output with shape ", a.shape(),
@@ -187,7 +190,7 @@ Tensor& binary_(const BinaryPrimitive& primitive, Tensor& a, const Tensor& b) {
   check_integer_pow(primitive, primitive.op(), types.compute, b);
   if (a.numel() > 0) {
     if (types.compute == a.dtype() && types.result == a.dtype()) {
-      const Tensor right = as_dtype(b, types.compute);
+      const Tensor right = on_device(as_dtype(b, types.compute), a.device());
       check_integer_division(primitive, primitive.op(), a, right);
       run(primitive, {a, right}, {a});
     } else {
@@ -244,15 +247,15 @@ void check_alpha(std::string_view op, const Scalar& alpha, ScalarType type) {
 // rounded once as PyTorch's kernel does, so alpha * b neither overflows nor rounds on its own.
 Tensor add_scaled(std::string_view op, const Tensor& a, const Tensor& b, const Scalar& alpha,
                   bool subtract) {
-  check_same_device(op, {&a, &b});
+  const Device device = elementwise_device(op, {&a, &b});
   const ScalarType type = result_type(a, b);
   check_alpha(op, alpha, type);
   if (is_floating_point(type)) {
     const ScalarType compute = is_reduced_float(type) ? kFloat32 : type;
-    const Tensor left = as_dtype(a, compute);
-    const Tensor right = as_dtype(b, compute);
-    Tensor result = empty(broadcast_shapes(a.shape(), b.shape(), op),
-                          TensorOptions(compute).device(a.device()));
+    const Tensor left = on_device(as_dtype(a, compute), device);
+    const Tensor right = on_device(as_dtype(b, compute), device);
+    Tensor result =
+        empty(broadcast_shapes(a.shape(), b.shape(), op), TensorOptions(compute).device(device));
     const double factor = subtract ? -alpha.to_double() : alpha.to_double();
     run_unless_empty(AddScaled(subtract ? "sub" : "add", factor), {left, right}, {result});
     return as_dtype(result, type);
@@ -363,7 +366,7 @@ Tensor& clamp_(Tensor& x, const std::optional<Tensor>& min, const std::optional<
 }
 
 Tensor where(const Tensor& condition, const Tensor& x, const Tensor& y) {
-  check_same_device("where", {&condition, &x, &y});
+  const Device device = elementwise_device("where", {&condition, &x, &y});
   EMBER_CHECK(condition.dtype() == kBool || condition.dtype() == kUInt8,
               "[where] where expected condition to be a boolean tensor, but got a tensor with "
               "dtype ",
@@ -375,8 +378,10 @@ Tensor where(const Tensor& condition, const Tensor& x, const Tensor& y) {
   }
   const Shape shape =
       broadcast_shapes(broadcast_shapes(condition.shape(), x.shape(), "where"), y.shape(), "where");
-  Tensor result = empty(shape, TensorOptions(common).device(x.device()));
-  run_unless_empty(Where(), {as_dtype(condition, kBool), as_dtype(x, common), as_dtype(y, common)},
+  Tensor result = empty(shape, TensorOptions(common).device(device));
+  run_unless_empty(Where(),
+                   {on_device(as_dtype(condition, kBool), device),
+                    on_device(as_dtype(x, common), device), on_device(as_dtype(y, common), device)},
                    {result});
   return result;
 }
@@ -424,7 +429,7 @@ Tensor masked_fill(const Tensor& self, const Tensor& mask, const Scalar& value) 
 Tensor masked_fill(const Tensor& self, const Tensor& mask, const Tensor& value) {
   check_masked_fill_value(value);
   EMBER_CHECK(mask.dtype() == kBool, "[masked_fill] expected a bool mask; got ", mask.dtype());
-  check_same_device("masked_fill", {&self, &mask, &value});
+  elementwise_device("masked_fill", {&self, &mask, &value});
   Tensor result = where(mask, value.to(self.dtype()), self);
   EMBER_CHECK(result.shape() == self.shape(), "[masked_fill] mask of shape ", mask.shape(),
               " is not broadcastable to self of shape ", self.shape());
@@ -435,17 +440,21 @@ Tensor& masked_fill_(Tensor& self, const Tensor& mask, const Scalar& value) {
   check_masked_fill_target(self, mask);
   check_scalar_fits(value, self.dtype(), "masked_fill_");
   // One in-place pass: where(mask, value, self) written over self, element by element.
-  if (self.numel() > 0) run(Where(), {mask, scalar_tensor(value, self.dtype()), self}, {self});
+  if (self.numel() > 0) {
+    run(Where(), {mask, full({}, value, TensorOptions(self.dtype()).device(self.device())), self},
+        {self});
+  }
   return self;
 }
 
 Tensor& masked_fill_(Tensor& self, const Tensor& mask, const Tensor& value) {
   check_masked_fill_value(value);
-  check_same_device("masked_fill_", {&self, &value});
+  elementwise_device("masked_fill_", {&self, &value});
   check_masked_fill_target(self, mask);
   // A value that is an element of self would be read after the pass wrote it: copied first.
   const bool aliases = value.storage().get() == self.storage().get();
-  const Tensor fill = aliases ? value.clone().to(self.dtype()) : value.to(self.dtype());
+  const Tensor fill =
+      on_device(aliases ? value.clone().to(self.dtype()) : value.to(self.dtype()), self.device());
   if (self.numel() > 0) run(Where(), {mask, fill, self}, {self});
   return self;
 }

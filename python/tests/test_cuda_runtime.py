@@ -167,3 +167,26 @@ def test_gradients_cross_devices():
     (z.cpu() * 3).sum().backward()
     assert z.grad.is_cuda
     np.testing.assert_array_equal(z.grad.cpu().numpy(), np.full(4, 3, np.float32))
+
+
+@needs_cuda
+def test_cpu_scalars_join_device_ops():
+    # As in PyTorch: numbers and 0-dim CPU tensors join an elementwise op on the device.
+    x = ember.arange(6, dtype=ember.float32, device="cuda")
+    expected = np.arange(6, dtype=np.float32)
+    np.testing.assert_array_equal((x * 2).cpu().numpy(), expected * 2)
+    np.testing.assert_array_equal((2 - x).cpu().numpy(), 2 - expected)
+    np.testing.assert_array_equal((x + ember.tensor(0.5)).cpu().numpy(), expected + 0.5)
+    np.testing.assert_array_equal(x.add(1, alpha=3).cpu().numpy(), expected + 3)
+    np.testing.assert_array_equal(ember.where(x > 2, 0.0, x).cpu().numpy(),
+                                  np.where(expected > 2, 0, expected))
+    y = x.clone()
+    y.masked_fill_(x < 2, ember.tensor(-1.0))
+    np.testing.assert_array_equal(y.cpu().numpy(), np.where(expected < 2, -1, expected))
+    y.mul_(ember.tensor(2.0))
+    assert y.is_cuda
+    # A CPU tensor with elements does not: the error names both devices.
+    with pytest.raises(RuntimeError, match="same device"):
+        x + ember.ones(6)
+    with pytest.raises(RuntimeError, match="same device"):
+        ember.tensor(1.0).add_(x)

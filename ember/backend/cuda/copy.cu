@@ -1,6 +1,6 @@
 // The CUDA kernel of the Copy primitive (copy_, contiguous, clone, to(dtype) on the device): the
-// elementwise bodies with CastTo, for every pair of the dtypes visit_kernel_or_byte_dtype covers. Its own
-// file, so that nvcc compiles it beside elementwise.cu.
+// elementwise bodies with CastTo, for every pair of the dtypes visit_kernel_or_byte_dtype covers.
+// Its own file, so that nvcc compiles it beside elementwise.cu.
 #include <type_traits>
 
 #include "ember/backend/cuda/device_launch.cuh"

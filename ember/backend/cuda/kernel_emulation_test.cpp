@@ -40,7 +40,8 @@ const std::vector<ScalarType> kTestDtypesWithBytes = {kFloat32, kFloat64, kFloat
 Tensor values(IntArrayRef shape, ScalarType dtype, bool right_operand) {
   if (is_floating_point(dtype)) return (randn(shape) * 2.5).to(dtype);
   if (dtype == kBool) return randint(0, 2, shape, kInt64).to(kBool);
-  if (dtype == kUInt8) return randint(right_operand ? 1 : 0, right_operand ? 6 : 256, shape, kUInt8);
+  if (dtype == kUInt8)
+    return randint(right_operand ? 1 : 0, right_operand ? 6 : 256, shape, kUInt8);
   return right_operand ? randint(1, 6, shape, dtype) : randint(-20, 21, shape, dtype);
 }
 
@@ -172,8 +173,9 @@ void check_binary(std::string_view op, Tensor (*cpu_op)(const Tensor&, const Ten
 #include "ember/tensor/binary_ops.def"
 #undef EMBER_BINARY_OP
 
-// The Copy kernel: every pair of kernel dtypes (bool and uint8 included), every layout of the source, against the CPU's
-// copy_ (the same convert), with NaN, infinities and out-of-range values cast to integers.
+// The Copy kernel: every pair of kernel dtypes (bool and uint8 included), every layout of the
+// source, against the CPU's copy_ (the same convert), with NaN, infinities and out-of-range values
+// cast to integers.
 TEST(KernelEmulationCopy, EveryDtypePairAndLayoutMatchesTheCpu) {
   manual_seed(14);
   for (ScalarType from : kTestDtypesWithBytes) {
