@@ -332,7 +332,7 @@ void CachingAllocator::free(void* data) {
   for (const auto& allocator : devices_) {
     if (allocator->free(data)) return;
   }
-  detail::raise<RuntimeError>(
+  ember::detail::raise<RuntimeError>(
       "[cuda caching allocator] expected a pointer it allocated and has "
       "not freed yet; received ",
       data);
@@ -342,7 +342,7 @@ void CachingAllocator::record_stream(void* data, StreamHandle stream) {
   for (const auto& allocator : devices_) {
     if (allocator->record_stream(data, stream)) return;
   }
-  detail::raise<RuntimeError>(
+  ember::detail::raise<RuntimeError>(
       "[record_stream] expected a pointer from the CUDA caching "
       "allocator that has not been freed; received ",
       data);

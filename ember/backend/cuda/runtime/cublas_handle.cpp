@@ -18,10 +18,11 @@ cublasHandle_t create_cublas_handle() {
 void check_cublas(cublasStatus_t status, std::string_view call) {
   if (status == CUBLAS_STATUS_SUCCESS) return;
   if (status == CUBLAS_STATUS_ALLOC_FAILED) {
-    detail::raise<OutOfMemoryError>("[cublas] ", call, " failed: ", cublasGetStatusString(status));
+    ember::detail::raise<OutOfMemoryError>("[cublas] ", call,
+                                           " failed: ", cublasGetStatusString(status));
   }
-  detail::raise<RuntimeError>("[cublas] ", call, " failed: ", cublasGetStatusName(status), " (",
-                              cublasGetStatusString(status), ")");
+  ember::detail::raise<RuntimeError>("[cublas] ", call, " failed: ", cublasGetStatusName(status),
+                                     " (", cublasGetStatusString(status), ")");
 }
 
 cublasHandle_t cublas_handle(int device) {

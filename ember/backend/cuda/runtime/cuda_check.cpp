@@ -9,10 +9,11 @@ void check_cuda(cudaError_t status, std::string_view call) {
   // Clears a non-sticky error so that the next call does not report it again.
   cudaGetLastError();
   if (status == cudaErrorMemoryAllocation) {
-    detail::raise<OutOfMemoryError>("[cuda] ", call, " failed: ", cudaGetErrorString(status));
+    ember::detail::raise<OutOfMemoryError>("[cuda] ", call,
+                                           " failed: ", cudaGetErrorString(status));
   }
-  detail::raise<RuntimeError>("[cuda] ", call, " failed: ", cudaGetErrorName(status), " (",
-                              cudaGetErrorString(status), ")");
+  ember::detail::raise<RuntimeError>("[cuda] ", call, " failed: ", cudaGetErrorName(status), " (",
+                                     cudaGetErrorString(status), ")");
 }
 
 }  // namespace ember::cuda
