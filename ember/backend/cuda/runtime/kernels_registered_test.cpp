@@ -40,5 +40,13 @@ TEST(CudaKernels, CreationAndRandomKernelsAreRegistered) {
   }
 }
 
+// norm.cu.
+TEST(CudaKernels, NormalisationPoolingAndResamplingKernelsAreRegistered) {
+  for (const PrimitiveKind kind : {PrimitiveKind::BatchNorm, PrimitiveKind::BatchNormBackward,
+                                   PrimitiveKind::GroupNorm, PrimitiveKind::GroupNormBackward}) {
+    EXPECT_NE(cuda_kernel(kind), nullptr) << static_cast<int>(kind);
+  }
+}
+
 }  // namespace
 }  // namespace ember
