@@ -40,10 +40,11 @@ TEST(CudaKernels, CreationAndRandomKernelsAreRegistered) {
   }
 }
 
-// norm.cu.
+// norm.cu and pool.cu.
 TEST(CudaKernels, NormalisationPoolingAndResamplingKernelsAreRegistered) {
-  for (const PrimitiveKind kind : {PrimitiveKind::BatchNorm, PrimitiveKind::BatchNormBackward,
-                                   PrimitiveKind::GroupNorm, PrimitiveKind::GroupNormBackward}) {
+  for (const PrimitiveKind kind :
+       {PrimitiveKind::BatchNorm, PrimitiveKind::BatchNormBackward, PrimitiveKind::GroupNorm,
+        PrimitiveKind::GroupNormBackward, PrimitiveKind::Pool, PrimitiveKind::AvgPoolBackward}) {
     EXPECT_NE(cuda_kernel(kind), nullptr) << static_cast<int>(kind);
   }
 }
