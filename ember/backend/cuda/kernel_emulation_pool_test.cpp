@@ -1,10 +1,13 @@
-// The pooling CUDA kernel bodies (pool_kernels.cuh: Pool max and average, AvgPoolBackward) run in
-// the CPU grid emulator on CPU tensors and compared with the same primitive's eval_cpu: float32
+// The pooling and resampling CUDA kernel bodies (pool_kernels.cuh: Pool max and average,
+// AvgPoolBackward; upsample_kernels.cuh: Upsample and its adjoint) run in the CPU grid emulator on
+// CPU tensors and compared with the same primitive's eval_cpu: float32
 // and float64 (the dtypes the CPU admits), 1-, 2- and 3-d windows with stride, padding, dilation,
 // ceil mode, count_include_pad, divisor_override and adaptive windows, NaNs and ties, empty
 // batches and the 64-bit offset path. Max pooling and average pooling are the CPU's bit for bit;
 // the emulator runs the backward's atomic adds in the CPU's order, so it is too (on the device
-// their order is free). The primitives take x contiguous (planes, D, H, W) (the ops make it so).
+// their order is free). Upsample runs every mode, 1- to 3-d, up and down, with and without
+// align_corners and scale factors; its forward is the CPU's bit for bit, its adjoint within
+// rounding. The primitives take x contiguous (the ops make it so).
 #include <algorithm>
 #include <cmath>
 #include <cstring>
@@ -17,6 +20,7 @@
 
 #include "ember/backend/cuda/kernel_emulator.h"
 #include "ember/backend/cuda/pool_kernels.cuh"
+#include "ember/backend/cuda/upsample_kernels.cuh"
 #include "ember/ops/ops.h"
 
 namespace ember::cuda {
@@ -219,6 +223,85 @@ TEST(KernelEmulationPool, OtherDtypesHaveNoKernel) {
   const std::vector<Tensor> outputs = {zeros({2, 1, 1, 1}, kFloat16)};
   EXPECT_THROW(run_pool(op, make_pool_layout(*windows, 2), inputs, outputs, Emulator{op.name()}),
                NotImplementedError);
+}
+
+struct UpsampleCase {
+  UpsampleMode mode;
+  std::vector<int64_t> in, out;
+  std::vector<double> scales;
+  bool align_corners;
+};
+
+std::vector<UpsampleCase> upsample_cases() {
+  using M = UpsampleMode;
+  std::vector<UpsampleCase> cases = {
+      {M::Nearest, {5}, {10}, {0}, false},
+      {M::Nearest, {7, 4}, {3, 9}, {0, 0}, false},
+      {M::Nearest, {3, 4}, {6, 10}, {2.0, 2.5}, false},
+      {M::NearestExact, {5, 6}, {8, 4}, {0, 0}, false},
+      {M::Nearest, {2, 3, 4}, {3, 5, 8}, {0, 0, 0}, false},
+      {M::Area, {9, 7}, {4, 3}, {0, 0}, false},
+      {M::Area, {5}, {7}, {0}, false},
+      {M::LinearAntialias, {12, 9}, {5, 4}, {0, 0}, false},
+      {M::CubicAntialias, {11, 10}, {4, 13}, {0, 0}, true},
+      {M::Cubic, {4, 4}, {4, 4}, {0, 0}, false},
+  };
+  for (bool align : {false, true}) {
+    cases.push_back({M::Linear, {5}, {12}, {0}, align});
+    cases.push_back({M::Linear, {7}, {7}, {0}, align});
+    cases.push_back({M::Linear, {6, 5}, {3, 11}, {0, 0}, align});
+    cases.push_back({M::Linear, {4, 5}, {9, 12}, {2.25, 2.5}, align});
+    cases.push_back({M::Linear, {3, 4, 5}, {5, 2, 9}, {0, 0, 0}, align});
+    cases.push_back({M::Cubic, {5, 6}, {11, 4}, {0, 0}, align});
+    cases.push_back({M::Cubic, {4, 3}, {7, 8}, {1.75, 2.75}, align});
+  }
+  return cases;
+}
+
+std::vector<int64_t> batch_shape(int64_t batch, const std::vector<int64_t>& spatial) {
+  std::vector<int64_t> shape = {batch, 3};
+  shape.insert(shape.end(), spatial.begin(), spatial.end());
+  return shape;
+}
+
+TEST(KernelEmulationPool, UpsampleMatchesTheCpu) {
+  manual_seed(20);
+  for (const UpsampleCase& c : upsample_cases()) {
+    for (bool adjoint : {false, true}) {
+      const Upsample op(c.mode, c.in, c.out, c.scales, c.align_corners, adjoint);
+      for (ScalarType dtype : {kFloat32, kFloat64}) {
+        for (int64_t batch : {int64_t{2}, int64_t{0}}) {
+          for (bool index64 : {false, true}) {
+            const std::string what = std::string(op.name()) + " " + std::string(dtype_name(dtype)) +
+                                     " batch " + std::to_string(batch) +
+                                     (c.align_corners ? " align" : "") +
+                                     (index64 ? " index64" : "");
+            const std::vector<int64_t> source = batch_shape(batch, adjoint ? c.out : c.in);
+            const std::vector<int64_t> target = batch_shape(batch, adjoint ? c.in : c.out);
+            const std::vector<Tensor> inputs = {randn(source).to(dtype)};
+            std::vector<Tensor> expected = {full(target, 7.0, dtype)};
+            std::vector<Tensor> actual = {full(target, 7.0, dtype)};
+            op.eval_cpu(inputs, expected);
+            UpsampleLayout layout = make_upsample_layout(op, dtype, batch * 3);
+            if (index64) layout.fits_32bit = false;
+            run_upsample_kernel(op, layout, inputs, actual, Emulator{op.name()});
+            if (adjoint) {
+              const double tolerance = dtype == kFloat32 ? 1e-6 : 1e-14;
+              EXPECT_TRUE(allclose(actual[0], expected[0], tolerance, tolerance))
+                  << what << "\nemulated " << actual[0] << "\ncpu " << expected[0];
+            } else {
+              expect_same_bits(actual[0], expected[0], what);
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+TEST(KernelEmulationPool, UpsampleOfOtherDtypesHasNoKernel) {
+  const Upsample op(UpsampleMode::Nearest, {2}, {4}, {0}, false, false);
+  EXPECT_THROW(make_upsample_layout(op, kFloat16, 1), NotImplementedError);
 }
 
 }  // namespace

@@ -133,17 +133,6 @@ struct AvgPoolBody {
   }
 };
 
-template <typename T>
-struct PoolZeroBody {
-  T* out;
-  int64_t numel;
-
-  template <typename Ctx>
-  EMBER_HOST_DEVICE void operator()(Ctx& ctx) const {
-    for (int64_t i = global_thread_x(ctx); i < numel; i += grid_threads_x(ctx)) out[i] = T(0);
-  }
-};
-
 template <typename T, typename Index>
 struct AvgPoolScatterBody {
   const T* grad_y;
@@ -237,14 +226,15 @@ void run_avg_pool_backward(const AvgPoolBackward& op, const PoolLayout& layout, 
              [&](auto* dtype_tag, auto* index_tag) {
                using T = std::remove_pointer_t<decltype(dtype_tag)>;
                using Index = std::remove_pointer_t<decltype(index_tag)>;
-               const int64_t in_numel = outputs[0].numel();
-               if (in_numel == 0) return;
-               T* grad_x = outputs[0].data_ptr<T>();
-               launch(elementwise_launch_shape(in_numel, 1), PoolZeroBody<T>{grad_x, in_numel});
+               // The zeros through the Fill kernel of grad_x's device (a CPU fill in the emulation
+               // tests),
+               // on the stream the scatter then runs on.
+               Tensor grad_x = outputs[0];
+               grad_x.zero_();
                const int64_t numel = inputs[0].numel();
                if (numel == 0) return;
                launch(elementwise_launch_shape(numel, 1),
-                      AvgPoolScatterBody<T, Index>{inputs[0].data_ptr<T>(), grad_x,
+                      AvgPoolScatterBody<T, Index>{inputs[0].data_ptr<T>(), grad_x.data_ptr<T>(),
                                                    pool_geometry<Index>(layout), numel});
              });
 }

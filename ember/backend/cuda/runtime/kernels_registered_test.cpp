@@ -40,11 +40,12 @@ TEST(CudaKernels, CreationAndRandomKernelsAreRegistered) {
   }
 }
 
-// norm.cu and pool.cu.
+// norm.cu, pool.cu and upsample.cu.
 TEST(CudaKernels, NormalisationPoolingAndResamplingKernelsAreRegistered) {
   for (const PrimitiveKind kind :
        {PrimitiveKind::BatchNorm, PrimitiveKind::BatchNormBackward, PrimitiveKind::GroupNorm,
-        PrimitiveKind::GroupNormBackward, PrimitiveKind::Pool, PrimitiveKind::AvgPoolBackward}) {
+        PrimitiveKind::GroupNormBackward, PrimitiveKind::Pool, PrimitiveKind::AvgPoolBackward,
+        PrimitiveKind::Upsample}) {
     EXPECT_NE(cuda_kernel(kind), nullptr) << static_cast<int>(kind);
   }
 }
