@@ -12,8 +12,8 @@
 
 #include <cmath>
 #include <cstdint>
-#include <string_view>
 
+#include "ember/backend/cuda/float_kernel_dispatch.h"
 #include "ember/backend/cuda/kernel_grid.h"
 #include "ember/backend/cuda/norm_layout.h"
 #include "ember/backend/cuda/reduce_kernels.cuh"
@@ -329,21 +329,6 @@ struct GroupNormParamGrads {
   }
 };
 
-// f(tag) for the dtypes the normalisation kernels cover (the CPU's: float32 and float64).
-template <typename F>
-void visit_norm_dtype(std::string_view op, ScalarType dtype, F&& f) {
-  if (dtype == ScalarType::Float32) return f(static_cast<float*>(nullptr));
-  if (dtype == ScalarType::Float64) return f(static_cast<double*>(nullptr));
-  raise_no_kernel(op, "CUDA");
-}
-
-// f(tag) with the offset type of `fits_32bit`.
-template <typename F>
-void visit_norm_index(bool fits_32bit, F&& f) {
-  if (fits_32bit) return f(static_cast<int32_t*>(nullptr));
-  f(static_cast<int64_t*>(nullptr));
-}
-
 // The launches of each primitive through launch(shape, body): DeviceLaunch in norm.cu, the
 // emulator in the tests. `layout` is make_norm_layout of x, which a test may switch to 64-bit
 // offsets; the operands are the primitive's, in its order.
@@ -352,48 +337,46 @@ template <typename Launch>
 void run_batch_norm(const BatchNorm& op, const NormLayout& layout, TensorSpan inputs,
                     TensorSpan outputs, Launch&& launch) {
   if (layout.channels == 0) return;
-  visit_norm_dtype(op.name(), inputs[0].dtype(), [&](auto* dtype_tag) {
-    using T = std::remove_pointer_t<decltype(dtype_tag)>;
-    visit_norm_index(layout.fits_32bit, [&](auto* index_tag) {
-      using Index = std::remove_pointer_t<decltype(index_tag)>;
-      size_t next = 1;
-      const T* weight = op.has_weight() ? inputs[next++].data_ptr<T>() : nullptr;
-      const T* bias = op.has_bias() ? inputs[next++].data_ptr<T>() : nullptr;
-      const int64_t count = layout.batch * layout.spatial;
-      launch(norm_launch_shape(layout.channels, count),
-             BatchNormForward<T, Index>{
-                 inputs[0].data_ptr<T>(), weight, bias,
-                 op.training() ? nullptr : inputs[next].data_ptr<T>(),
-                 op.training() ? nullptr : inputs[next + 1].data_ptr<T>(), outputs[0].data_ptr<T>(),
-                 outputs[1].data_ptr<T>(), outputs[2].data_ptr<T>(),
-                 op.training() ? outputs[3].data_ptr<T>() : nullptr,
-                 static_cast<Index>(layout.channels), static_cast<Index>(layout.spatial),
-                 static_cast<Index>(count), op.eps(), op.training()});
-    });
-  });
+  visit_float_kernel(
+      op.name(), inputs[0].dtype(), layout.fits_32bit, [&](auto* dtype_tag, auto* index_tag) {
+        using T = std::remove_pointer_t<decltype(dtype_tag)>;
+        using Index = std::remove_pointer_t<decltype(index_tag)>;
+        size_t next = 1;
+        const T* weight = op.has_weight() ? inputs[next++].data_ptr<T>() : nullptr;
+        const T* bias = op.has_bias() ? inputs[next++].data_ptr<T>() : nullptr;
+        const int64_t count = layout.batch * layout.spatial;
+        launch(norm_launch_shape(layout.channels, count),
+               BatchNormForward<T, Index>{
+                   inputs[0].data_ptr<T>(), weight, bias,
+                   op.training() ? nullptr : inputs[next].data_ptr<T>(),
+                   op.training() ? nullptr : inputs[next + 1].data_ptr<T>(),
+                   outputs[0].data_ptr<T>(), outputs[1].data_ptr<T>(), outputs[2].data_ptr<T>(),
+                   op.training() ? outputs[3].data_ptr<T>() : nullptr,
+                   static_cast<Index>(layout.channels), static_cast<Index>(layout.spatial),
+                   static_cast<Index>(count), op.eps(), op.training()});
+      });
 }
 
 template <typename Launch>
 void run_batch_norm_backward(const BatchNormBackward& op, const NormLayout& layout,
                              TensorSpan inputs, TensorSpan outputs, Launch&& launch) {
   if (layout.channels == 0) return;
-  visit_norm_dtype(op.name(), inputs[1].dtype(), [&](auto* dtype_tag) {
-    using T = std::remove_pointer_t<decltype(dtype_tag)>;
-    visit_norm_index(layout.fits_32bit, [&](auto* index_tag) {
-      using Index = std::remove_pointer_t<decltype(index_tag)>;
-      const int64_t count = layout.batch * layout.spatial;
-      launch(norm_launch_shape(layout.channels, count),
-             BatchNormBackwardBody<T, Index>{
-                 inputs[0].data_ptr<T>(), inputs[1].data_ptr<T>(), inputs[2].data_ptr<T>(),
-                 inputs[3].data_ptr<T>(), op.has_weight() ? inputs[4].data_ptr<T>() : nullptr,
-                 op.input_grad() ? outputs[0].data_ptr<T>() : nullptr,
-                 op.weight_grad() ? outputs[1].data_ptr<T>() : nullptr,
-                 op.bias_grad() ? outputs[2].data_ptr<T>() : nullptr,
-                 static_cast<Index>(layout.channels), static_cast<Index>(layout.spatial),
-                 static_cast<Index>(count), op.training(), op.input_grad(), op.weight_grad(),
-                 op.bias_grad()});
-    });
-  });
+  visit_float_kernel(
+      op.name(), inputs[1].dtype(), layout.fits_32bit, [&](auto* dtype_tag, auto* index_tag) {
+        using T = std::remove_pointer_t<decltype(dtype_tag)>;
+        using Index = std::remove_pointer_t<decltype(index_tag)>;
+        const int64_t count = layout.batch * layout.spatial;
+        launch(norm_launch_shape(layout.channels, count),
+               BatchNormBackwardBody<T, Index>{
+                   inputs[0].data_ptr<T>(), inputs[1].data_ptr<T>(), inputs[2].data_ptr<T>(),
+                   inputs[3].data_ptr<T>(), op.has_weight() ? inputs[4].data_ptr<T>() : nullptr,
+                   op.input_grad() ? outputs[0].data_ptr<T>() : nullptr,
+                   op.weight_grad() ? outputs[1].data_ptr<T>() : nullptr,
+                   op.bias_grad() ? outputs[2].data_ptr<T>() : nullptr,
+                   static_cast<Index>(layout.channels), static_cast<Index>(layout.spatial),
+                   static_cast<Index>(count), op.training(), op.input_grad(), op.weight_grad(),
+                   op.bias_grad()});
+      });
 }
 
 template <typename Launch>
@@ -403,20 +386,19 @@ void run_group_norm(const GroupNorm& op, const NormLayout& layout, TensorSpan in
   const int64_t group_size = group_channels * layout.spatial;
   const int64_t rows = layout.batch * op.num_groups();
   if (group_size == 0 || rows == 0) return;
-  visit_norm_dtype(op.name(), inputs[0].dtype(), [&](auto* dtype_tag) {
-    using T = std::remove_pointer_t<decltype(dtype_tag)>;
-    visit_norm_index(layout.fits_32bit, [&](auto* index_tag) {
-      using Index = std::remove_pointer_t<decltype(index_tag)>;
-      const T* weight = op.has_weight() ? inputs[1].data_ptr<T>() : nullptr;
-      const T* bias = op.has_bias() ? inputs[op.has_weight() ? 2 : 1].data_ptr<T>() : nullptr;
-      launch(norm_launch_shape(rows, group_size),
-             GroupNormForward<T, Index>{
-                 inputs[0].data_ptr<T>(), weight, bias, outputs[0].data_ptr<T>(),
-                 outputs[1].data_ptr<T>(), outputs[2].data_ptr<T>(), static_cast<Index>(rows),
-                 static_cast<Index>(op.num_groups()), static_cast<Index>(group_channels),
-                 static_cast<Index>(layout.spatial), op.eps()});
-    });
-  });
+  visit_float_kernel(
+      op.name(), inputs[0].dtype(), layout.fits_32bit, [&](auto* dtype_tag, auto* index_tag) {
+        using T = std::remove_pointer_t<decltype(dtype_tag)>;
+        using Index = std::remove_pointer_t<decltype(index_tag)>;
+        const T* weight = op.has_weight() ? inputs[1].data_ptr<T>() : nullptr;
+        const T* bias = op.has_bias() ? inputs[op.has_weight() ? 2 : 1].data_ptr<T>() : nullptr;
+        launch(norm_launch_shape(rows, group_size),
+               GroupNormForward<T, Index>{
+                   inputs[0].data_ptr<T>(), weight, bias, outputs[0].data_ptr<T>(),
+                   outputs[1].data_ptr<T>(), outputs[2].data_ptr<T>(), static_cast<Index>(rows),
+                   static_cast<Index>(op.num_groups()), static_cast<Index>(group_channels),
+                   static_cast<Index>(layout.spatial), op.eps()});
+      });
 }
 
 // Three launches: the (sample, channel) sums into double scratch on x's device, grad_x from
@@ -429,44 +411,44 @@ void run_group_norm_backward(const GroupNormBackward& op, const NormLayout& layo
   const int64_t group_size = group_channels * layout.spatial;
   const int64_t planes = layout.batch * layout.channels;
   const bool empty_groups = group_size == 0 || layout.batch == 0;
-  visit_norm_dtype(op.name(), inputs[1].dtype(), [&](auto* dtype_tag) {
-    using T = std::remove_pointer_t<decltype(dtype_tag)>;
-    const Tensor sums = ember::empty({2, empty_groups ? 0 : planes},
-                                     TensorOptions(inputs[1].device()).dtype(ScalarType::Float64));
-    double* sum_dy = sums.data_ptr<double>();
-    double* sum_dy_centered = sum_dy + (empty_groups ? 0 : planes);
-    if (!empty_groups) {
-      visit_norm_index(layout.fits_32bit, [&](auto* index_tag) {
+  visit_float_kernel(
+      op.name(), inputs[1].dtype(), layout.fits_32bit, [&](auto* dtype_tag, auto* index_tag) {
+        using T = std::remove_pointer_t<decltype(dtype_tag)>;
         using Index = std::remove_pointer_t<decltype(index_tag)>;
-        const T* dy = inputs[0].data_ptr<T>();
-        const T* x = inputs[1].data_ptr<T>();
-        launch(
-            norm_launch_shape(planes, layout.spatial),
-            GroupNormChannelSums<T, Index>{
-                dy, x, inputs[2].data_ptr<T>(), sum_dy, sum_dy_centered, static_cast<Index>(planes),
-                static_cast<Index>(layout.channels), static_cast<Index>(groups),
-                static_cast<Index>(group_channels), static_cast<Index>(layout.spatial)});
-        const int64_t rows = layout.batch * groups;
-        launch(norm_launch_shape(rows, group_size),
-               GroupNormInputGrad<T, Index>{
-                   dy, x, inputs[2].data_ptr<T>(), inputs[3].data_ptr<T>(),
-                   op.has_weight() ? inputs[4].data_ptr<T>() : nullptr, sum_dy, sum_dy_centered,
-                   outputs[0].data_ptr<T>(), static_cast<Index>(rows), static_cast<Index>(groups),
-                   static_cast<Index>(group_channels), static_cast<Index>(layout.spatial)});
+        const Tensor sums =
+            ember::empty({2, empty_groups ? 0 : planes},
+                         TensorOptions(inputs[1].device()).dtype(ScalarType::Float64));
+        double* sum_dy = sums.data_ptr<double>();
+        double* sum_dy_centered = sum_dy + (empty_groups ? 0 : planes);
+        if (!empty_groups) {
+          const T* dy = inputs[0].data_ptr<T>();
+          const T* x = inputs[1].data_ptr<T>();
+          launch(norm_launch_shape(planes, layout.spatial),
+                 GroupNormChannelSums<T, Index>{
+                     dy, x, inputs[2].data_ptr<T>(), sum_dy, sum_dy_centered,
+                     static_cast<Index>(planes), static_cast<Index>(layout.channels),
+                     static_cast<Index>(groups), static_cast<Index>(group_channels),
+                     static_cast<Index>(layout.spatial)});
+          const int64_t rows = layout.batch * groups;
+          launch(norm_launch_shape(rows, group_size),
+                 GroupNormInputGrad<T, Index>{
+                     dy, x, inputs[2].data_ptr<T>(), inputs[3].data_ptr<T>(),
+                     op.has_weight() ? inputs[4].data_ptr<T>() : nullptr, sum_dy, sum_dy_centered,
+                     outputs[0].data_ptr<T>(), static_cast<Index>(rows), static_cast<Index>(groups),
+                     static_cast<Index>(group_channels), static_cast<Index>(layout.spatial)});
+        }
+        if ((!op.weight_grad() && !op.bias_grad()) || layout.channels == 0) return;
+        const int64_t blocks = (layout.channels + kReduceBlockThreads - 1) / kReduceBlockThreads;
+        LaunchShape shape;
+        shape.grid.x = static_cast<uint32_t>(blocks < kMaxReduceBlocks ? blocks : kMaxReduceBlocks);
+        shape.block.x = kReduceBlockThreads;
+        launch(shape, GroupNormParamGrads<T>{
+                          empty_groups ? nullptr : inputs[3].data_ptr<T>(), sum_dy, sum_dy_centered,
+                          op.weight_grad() ? outputs[1].data_ptr<T>() : nullptr,
+                          op.bias_grad() ? outputs[2].data_ptr<T>() : nullptr, layout.batch,
+                          layout.channels, groups, group_channels == 0 ? 1 : group_channels,
+                          empty_groups});
       });
-    }
-    if ((!op.weight_grad() && !op.bias_grad()) || layout.channels == 0) return;
-    const int64_t blocks = (layout.channels + kReduceBlockThreads - 1) / kReduceBlockThreads;
-    LaunchShape shape;
-    shape.grid.x = static_cast<uint32_t>(blocks < kMaxReduceBlocks ? blocks : kMaxReduceBlocks);
-    shape.block.x = kReduceBlockThreads;
-    launch(shape, GroupNormParamGrads<T>{empty_groups ? nullptr : inputs[3].data_ptr<T>(), sum_dy,
-                                         sum_dy_centered,
-                                         op.weight_grad() ? outputs[1].data_ptr<T>() : nullptr,
-                                         op.bias_grad() ? outputs[2].data_ptr<T>() : nullptr,
-                                         layout.batch, layout.channels, groups,
-                                         group_channels == 0 ? 1 : group_channels, empty_groups});
-  });
 }
 
 }  // namespace ember::cuda

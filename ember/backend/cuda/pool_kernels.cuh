@@ -15,10 +15,10 @@
 
 #include <cstdint>
 #include <limits>
-#include <string_view>
 #include <type_traits>
 
 #include "ember/backend/cuda/elementwise_kernels.cuh"
+#include "ember/backend/cuda/float_kernel_dispatch.h"
 #include "ember/backend/cuda/kernel_grid.h"
 #include "ember/backend/cuda/pool_layout.h"
 #include "ember/base/error.h"
@@ -181,19 +181,6 @@ PoolGeometry<Index> pool_geometry(const PoolLayout& layout) {
   return g;
 }
 
-// f(dtype tag, index tag) for the dtypes the CPU admits (float32, float64) and the layout's
-// offset type; other dtypes have no kernel.
-template <typename F>
-void visit_pool(std::string_view op, ScalarType dtype, bool fits_32bit, F&& f) {
-  const auto with_index = [&](auto* dtype_tag) {
-    if (fits_32bit) return f(dtype_tag, static_cast<int32_t*>(nullptr));
-    f(dtype_tag, static_cast<int64_t*>(nullptr));
-  };
-  if (dtype == ScalarType::Float32) return with_index(static_cast<float*>(nullptr));
-  if (dtype == ScalarType::Float64) return with_index(static_cast<double*>(nullptr));
-  raise_no_kernel(op, "CUDA");
-}
-
 // The launches through launch(shape, body): DeviceLaunch in pool.cu, the emulator in the tests.
 // `layout` is make_pool_layout of the primitive's windows with its tables on the launch's device;
 // a test may switch it to 64-bit offsets.
@@ -202,7 +189,7 @@ template <typename Launch>
 void run_pool(const Pool& op, const PoolLayout& layout, TensorSpan inputs, TensorSpan outputs,
               Launch&& launch) {
   const int64_t numel = outputs[0].numel();
-  visit_pool(
+  visit_float_kernel(
       op.name(), inputs[0].dtype(), layout.fits_32bit, [&](auto* dtype_tag, auto* index_tag) {
         using T = std::remove_pointer_t<decltype(dtype_tag)>;
         using Index = std::remove_pointer_t<decltype(index_tag)>;
@@ -222,21 +209,21 @@ void run_pool(const Pool& op, const PoolLayout& layout, TensorSpan inputs, Tenso
 template <typename Launch>
 void run_avg_pool_backward(const AvgPoolBackward& op, const PoolLayout& layout, TensorSpan inputs,
                            TensorSpan outputs, Launch&& launch) {
-  visit_pool(op.name(), inputs[0].dtype(), layout.fits_32bit,
-             [&](auto* dtype_tag, auto* index_tag) {
-               using T = std::remove_pointer_t<decltype(dtype_tag)>;
-               using Index = std::remove_pointer_t<decltype(index_tag)>;
-               // The zeros through the Fill kernel of grad_x's device (a CPU fill in the emulation
-               // tests),
-               // on the stream the scatter then runs on.
-               Tensor grad_x = outputs[0];
-               grad_x.zero_();
-               const int64_t numel = inputs[0].numel();
-               if (numel == 0) return;
-               launch(elementwise_launch_shape(numel, 1),
-                      AvgPoolScatterBody<T, Index>{inputs[0].data_ptr<T>(), grad_x.data_ptr<T>(),
-                                                   pool_geometry<Index>(layout), numel});
-             });
+  visit_float_kernel(
+      op.name(), inputs[0].dtype(), layout.fits_32bit, [&](auto* dtype_tag, auto* index_tag) {
+        using T = std::remove_pointer_t<decltype(dtype_tag)>;
+        using Index = std::remove_pointer_t<decltype(index_tag)>;
+        // The zeros through the Fill kernel of grad_x's device (a CPU fill in the emulation
+        // tests),
+        // on the stream the scatter then runs on.
+        Tensor grad_x = outputs[0];
+        grad_x.zero_();
+        const int64_t numel = inputs[0].numel();
+        if (numel == 0) return;
+        launch(elementwise_launch_shape(numel, 1),
+               AvgPoolScatterBody<T, Index>{inputs[0].data_ptr<T>(), grad_x.data_ptr<T>(),
+                                            pool_geometry<Index>(layout), numel});
+      });
 }
 
 }  // namespace ember::cuda

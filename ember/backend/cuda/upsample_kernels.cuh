@@ -15,6 +15,7 @@
 #include <type_traits>
 
 #include "ember/backend/cuda/elementwise_kernels.cuh"
+#include "ember/backend/cuda/float_kernel_dispatch.h"
 #include "ember/backend/cuda/kernel_grid.h"
 #include "ember/backend/cuda/upsample_layout.h"
 #include "ember/base/error.h"
@@ -140,14 +141,7 @@ void run_upsample_kernel(const Upsample& op, const UpsampleLayout& layout, Tenso
                                        out_numel});
     }
   };
-  const auto with_index = [&](auto* dtype_tag) {
-    if (layout.fits_32bit) return run(dtype_tag, static_cast<int32_t*>(nullptr));
-    run(dtype_tag, static_cast<int64_t*>(nullptr));
-  };
-  const ScalarType dtype = inputs[0].dtype();
-  if (dtype == ScalarType::Float32) return with_index(static_cast<float*>(nullptr));
-  if (dtype == ScalarType::Float64) return with_index(static_cast<double*>(nullptr));
-  raise_no_kernel(op.name(), "CUDA");
+  visit_float_kernel(op.name(), inputs[0].dtype(), layout.fits_32bit, run);
 }
 
 }  // namespace ember::cuda
