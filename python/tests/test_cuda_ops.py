@@ -170,3 +170,80 @@ def test_conv_gradients_match_cpu(dtype, x_shape, w_shape, kwargs):
         assert on_device.device.type == "cuda"
         np.testing.assert_allclose(as_numpy(on_device.cpu()), as_numpy(expected),
                                    rtol=tolerance, atol=tolerance)
+
+
+# Normalisation, pooling and resampling on CUDA beyond the op database's samples: the forward
+# outputs (max pooling's indices included) and every gradient against the CPU, which runs the
+# backward kernels (batch_norm/group_norm backward, avg-pool and upsample adjoints, max pooling's
+# scatter_add to the indices).
+F = ember.nn.functional
+NN_CASES = {
+    "batch_norm_train": (lambda x, w, b: F.batch_norm(x, None, None, w, b, training=True),
+                         [(4, 3, 5, 6), (3,), (3,)]),
+    "batch_norm_1d": (lambda x, w, b: F.batch_norm(x, None, None, w, b, training=True, eps=1e-3),
+                      [(7, 5), (5,), (5,)]),
+    "group_norm": (lambda x, w, b: F.group_norm(x, 2, w, b), [(2, 4, 5, 3), (4,), (4,)]),
+    "max_pool2d": (lambda x: F.max_pool2d_with_indices(x, 3, 2, 1), [(2, 3, 9, 8)]),
+    "max_pool3d_ceil": (lambda x: F.max_pool3d(x, 2, 2, 1, ceil_mode=True, return_indices=True),
+                        [(2, 2, 5, 4, 7)]),
+    "max_pool1d_dilated": (lambda x: F.max_pool1d(x, 3, 1, 1, dilation=2), [(2, 3, 11)]),
+    "adaptive_max_pool2d": (lambda x: F.adaptive_max_pool2d(x, (3, 4), return_indices=True),
+                            [(2, 3, 7, 9)]),
+    "avg_pool2d": (lambda x: F.avg_pool2d(x, 3, 2, 1, ceil_mode=True, count_include_pad=False),
+                   [(2, 3, 8, 7)]),
+    "avg_pool3d_divisor": (lambda x: F.avg_pool3d(x, 2, 1, 1, divisor_override=5),
+                           [(1, 2, 3, 4, 5)]),
+    "adaptive_avg_pool2d": (lambda x: F.adaptive_avg_pool2d(x, (3, 4)), [(2, 3, 7, 9)]),
+    "bilinear": (lambda x: F.interpolate(x, size=(7, 9), mode="bilinear"), [(2, 3, 4, 5)]),
+    "bilinear_aligned": (lambda x: F.interpolate(x, scale_factor=2.5, mode="bilinear",
+                                                 align_corners=True), [(2, 3, 4, 5)]),
+    "bicubic": (lambda x: F.interpolate(x, size=(3, 11), mode="bicubic"), [(2, 3, 6, 5)]),
+    "nearest": (lambda x: F.interpolate(x, scale_factor=(2, 3), mode="nearest"), [(2, 3, 4, 5)]),
+    "area": (lambda x: F.interpolate(x, size=(3, 4), mode="area"), [(2, 3, 7, 9)]),
+    "trilinear": (lambda x: F.interpolate(x, size=(3, 5, 4), mode="trilinear"),
+                  [(1, 2, 2, 3, 6)]),
+    "bilinear_antialias": (lambda x: F.interpolate(x, size=(4, 3), mode="bilinear",
+                                                   antialias=True), [(2, 3, 9, 8)]),
+}
+
+
+def outputs_and_grads(device, fn, tensors, dtype):
+    leaves = [t.to(device).detach().requires_grad_() for t in tensors]
+    result = fn(*leaves)
+    outputs = tuple(result) if isinstance(result, (tuple, list)) else (result,)
+    ember.manual_seed(1)
+    upstream = ember.randn(*outputs[0].shape).to(dtype)
+    outputs[0].backward(upstream.to(device))
+    return [out.detach() for out in outputs] + [leaf.grad for leaf in leaves]
+
+
+@pytest.mark.skipif(not ember.cuda.is_available(), reason=NO_DEVICE)
+@pytest.mark.parametrize("dtype", [ember.float32, ember.float64], ids=dtype_name)
+@pytest.mark.parametrize("name", list(NN_CASES))
+def test_norm_pool_and_resampling_gradients_match_cpu(name, dtype):
+    fn, shapes = NN_CASES[name]
+    ember.manual_seed(0)
+    tensors = [ember.randn(*shape).to(dtype) for shape in shapes]
+    expected = outputs_and_grads("cpu", fn, tensors, dtype)
+    on_device = outputs_and_grads("cuda", fn, tensors, dtype)
+    tolerance = 1e-9 if dtype == ember.float64 else 1e-4
+    for actual, wanted in zip(on_device, expected):
+        assert actual.device.type == "cuda"
+        np.testing.assert_allclose(as_numpy(actual.cpu()), as_numpy(wanted), rtol=tolerance,
+                                   atol=tolerance, err_msg=name)
+
+
+@pytest.mark.skipif(not ember.cuda.is_available(), reason=NO_DEVICE)
+def test_batch_norm_running_statistics_match_cpu():
+    ember.manual_seed(0)
+    x = ember.randn(6, 4, 5) * 3 + 1
+    stats = {}
+    for device in ("cpu", "cuda"):
+        mean = ember.zeros(4, device=device)
+        var = ember.ones(4, device=device)
+        y = F.batch_norm(x.to(device), mean, var, training=True, momentum=0.3)
+        evaluated = F.batch_norm(x.to(device), mean, var, training=False)
+        stats[device] = [y, mean, var, evaluated]
+    for actual, wanted in zip(stats["cuda"], stats["cpu"]):
+        np.testing.assert_allclose(as_numpy(actual.cpu()), as_numpy(wanted), rtol=1e-5,
+                                   atol=1e-5)

@@ -48,5 +48,15 @@ TEST(CudaKernels, CreationAndRandomKernelsAreRegistered) {
   }
 }
 
+// norm.cu, pool.cu and upsample.cu.
+TEST(CudaKernels, NormalisationPoolingAndResamplingKernelsAreRegistered) {
+  for (const PrimitiveKind kind :
+       {PrimitiveKind::BatchNorm, PrimitiveKind::BatchNormBackward, PrimitiveKind::GroupNorm,
+        PrimitiveKind::GroupNormBackward, PrimitiveKind::Pool, PrimitiveKind::AvgPoolBackward,
+        PrimitiveKind::Upsample}) {
+    EXPECT_NE(cuda_kernel(kind), nullptr) << static_cast<int>(kind);
+  }
+}
+
 }  // namespace
 }  // namespace ember
