@@ -39,8 +39,11 @@ void check_lists(std::string_view op, TensorList params, TensorList grads,
                       "] to be a tensor; got an undefined tensor");
     EMBER_CHECK_TYPE(param.is_floating_point(), "[", op, "] expected params[", index,
                      "] of a floating-point dtype; got ", param.dtype());
-    EMBER_CHECK_VALUE(param.device().is_cpu(), "[", op, "] expected params[", index,
-                      "] on the CPU; got ", param.device());
+    EMBER_CHECK_VALUE(param.device() == params[0].device() &&
+                          (param.device().is_cpu() || param.device().is_cuda()),
+                      "[", op, "] expected params[", index,
+                      "] on the CPU or on the device of params[0] (", params[0].device(), "); got ",
+                      param.device());
   }
   check_matches(op, "grads", params, grads);
   for (const StateList& state : states) {
@@ -112,6 +115,7 @@ ParamArrays::ParamArrays(TensorList params, TensorList grads,
     }
     is_double_[index] = is_double;
     numel_[index] = params[index].numel();
+    device_ = params[index].device();
     total_numel_ += numel_[index];
   }
 }
