@@ -26,8 +26,8 @@ void _fused_adam_(const std::vector<Tensor>& params, const std::vector<Tensor>& 
        {"exp_avg_sqs", exp_avg_sqs},
        {"max_exp_avg_sqs", max_exp_avg_sqs, amsgrad ? "" : "without amsgrad"}});
   optim_detail::check_scalars(op, "state_steps", params, state_steps);
-  const optim_detail::AdamUpdate update{
-      lr, beta1, beta2, weight_decay, eps, maximize, decoupled_weight_decay};
+  const optim_detail::AdamUpdate update{lr,  beta1,   beta2,    weight_decay,
+                                        eps, amsgrad, maximize, decoupled_weight_decay};
   std::vector<optim_detail::AdamUpdate::Coefficients> coefficients;
   for (const double step : optim_detail::increment_steps(state_steps)) {
     coefficients.push_back(update.coefficients_at(step));

@@ -90,7 +90,7 @@ struct AdamUpdate {
     double bias_correction2_sqrt;  // sqrt(1 - beta2^t)
   };
   double lr, beta1, beta2, weight_decay, eps;
-  bool maximize, decoupled_weight_decay;
+  bool amsgrad, maximize, decoupled_weight_decay;
 
   Coefficients coefficients_at(double step) const {
     return {lr / (1.0 - std::pow(beta1, step)), std::sqrt(1.0 - std::pow(beta2, step))};
@@ -100,6 +100,7 @@ struct AdamUpdate {
   struct Element {
     T sign, decay, shrink, one_minus_beta1, beta2, one_minus_beta2, eps, step_size,
         inverse_correction2;
+    bool amsgrad;
 
     EMBER_HOST_DEVICE Element(const AdamUpdate& u, const Coefficients& c)
         : sign(u.maximize ? T(-1) : T(1)),
@@ -110,7 +111,8 @@ struct AdamUpdate {
           one_minus_beta2(T(1.0 - u.beta2)),
           eps(T(u.eps)),
           step_size(T(c.step_size)),
-          inverse_correction2(T(1.0 / c.bias_correction2_sqrt)) {}
+          inverse_correction2(T(1.0 / c.bias_correction2_sqrt)),
+          amsgrad(u.amsgrad) {}
 
     EMBER_INLINE void operator()(const Arrays<T>& arrays, int64_t i) const {
       T* param = arrays.data[0];
@@ -125,7 +127,7 @@ struct AdamUpdate {
       exp_avg[i] = m;
       exp_avg_sq[i] = v;
       T second = v;
-      if (max_sq != nullptr) {
+      if (amsgrad) {
         second = std::max(max_sq[i], v);
         max_sq[i] = second;
       }

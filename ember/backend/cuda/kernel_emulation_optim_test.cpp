@@ -180,7 +180,8 @@ TEST(KernelEmulationOptim, Adam) {
           _fused_adam_(expected.params, expected.grads, expected.states[0], expected.states[1],
                        amsgrad ? expected.states[2] : none, steps_at(3), 1e-2, 0.9, 0.999, 0.05,
                        1e-8, amsgrad, maximize, decoupled);
-          const optim_detail::AdamUpdate update{1e-2, 0.9, 0.999, 0.05, 1e-8, maximize, decoupled};
+          const optim_detail::AdamUpdate update{1e-2, 0.9,     0.999,    0.05,
+                                                1e-8, amsgrad, maximize, decoupled};
           emulate_step(group, update, repeat(update.coefficients_at(4)));
           expect_same_group(group, expected,
                             "adam " + name_of(dtypes) + std::to_string(amsgrad) +
