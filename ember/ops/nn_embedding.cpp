@@ -56,8 +56,9 @@ int64_t normalized_padding_idx(std::optional<int64_t> padding_idx, const Tensor&
   return *padding_idx < 0 ? *padding_idx + rows : *padding_idx;
 }
 
+// The host walks indices and offsets, so those of a CUDA tensor come over in one copy (a sync).
 std::vector<int64_t> values_of(const Tensor& t) {
-  const Tensor flat = t.to(kInt64).contiguous();
+  const Tensor flat = t.to(TensorOptions(kInt64).device(Device(kCPU))).contiguous();
   return {flat.data_ptr<int64_t>(), flat.data_ptr<int64_t>() + flat.numel()};
 }
 
@@ -207,7 +208,7 @@ struct BagResults {
 Tensor bag_argmax(const Tensor& rows, const std::vector<int64_t>& kept_rows,
                   const std::vector<int64_t>& kept_bag, int64_t bags) {
   const int64_t dim = rows.size(1);
-  const Tensor values = rows.detach().to(kFloat64).contiguous();
+  const Tensor values = rows.detach().to(TensorOptions(kFloat64).device(Device(kCPU))).contiguous();
   const double* value = values.data_ptr<double>();
   std::vector<int64_t> argmax(static_cast<size_t>(bags * dim), 0);
   std::vector<double> best(static_cast<size_t>(bags * dim), 0.0);

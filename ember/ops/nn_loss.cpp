@@ -111,6 +111,9 @@ void check_nll_arguments(std::string_view op, const Tensor& input, const Tensor&
 // kernels read input[t] at each index, so none may escape [0, C) unless it is ignore_index.
 void check_class_indices(std::string_view op, const Tensor& input, const Tensor& indices,
                          int64_t ignore_index) {
+  // A CUDA target is not read here: the loss kernels report a bad class through the device's
+  // index-error slot, raised at the next synchronisation (Note [CUDA indexing]).
+  if (!indices.device().is_cpu()) return;
   const int64_t classes = input.size(class_dim(input));
   const int64_t* data = indices.data_ptr<int64_t>();
   for (int64_t i = 0; i < indices.numel(); ++i) {

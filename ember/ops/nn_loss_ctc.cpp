@@ -17,7 +17,7 @@ namespace {
 
 // The lengths as int64 values on the host.
 std::vector<int64_t> host_values(const Tensor& t) {
-  const Tensor flat = t.to(kInt64).contiguous().flatten();
+  const Tensor flat = t.to(TensorOptions(kInt64).device(Device(kCPU))).contiguous().flatten();
   const int64_t* data = flat.data_ptr<int64_t>();
   return std::vector<int64_t>(data, data + flat.numel());
 }

@@ -52,7 +52,8 @@ Tensor max_unpool(std::string_view op, const Tensor& self, const Tensor& indices
                 "] expected a non-negative output_size; got output_size=", output_size);
     plane *= size;
   }
-  const Tensor flat_indices = indices.contiguous();
+  // Checked on the host: the indices of a CUDA tensor come over in one copy (a sync).
+  const Tensor flat_indices = indices.cpu().contiguous();
   const int64_t* index = flat_indices.data_ptr<int64_t>();
   for (int64_t i = 0; i < flat_indices.numel(); ++i) {
     EMBER_CHECK(index[i] >= 0 && index[i] < plane, "[", op,

@@ -9,34 +9,6 @@
 
 namespace ember {
 
-namespace {
-
-struct AdadeltaUpdate {
-  double lr, rho, eps, weight_decay;
-  bool maximize;
-
-  template <typename T>
-  void apply(size_t, const std::array<T*, optim_detail::kMaxArrays>& arrays, int64_t begin,
-             int64_t end) const {
-    T* param = arrays[0];
-    const T* grad = arrays[1];
-    T* square_avg = arrays[2];
-    T* acc_delta = arrays[3];
-    const T typed_rho = T(rho), one_minus_rho = T(1) - T(rho), typed_eps = T(eps);
-    const T typed_weight_decay = T(weight_decay), typed_lr = T(lr);
-    for (int64_t i = begin; i < end; ++i) {
-      const T g = optim_detail::effective_grad(grad[i], param[i], maximize, typed_weight_decay);
-      square_avg[i] = square_avg[i] * typed_rho + one_minus_rho * g * g;
-      const T std_dev = std::sqrt(square_avg[i] + typed_eps);
-      const T delta = std::sqrt(acc_delta[i] + typed_eps) / std_dev * g;
-      acc_delta[i] = acc_delta[i] * typed_rho + one_minus_rho * delta * delta;
-      param[i] = param[i] + -typed_lr * delta;
-    }
-  }
-};
-
-}  // namespace
-
 void _fused_adadelta_(const std::vector<Tensor>& params, const std::vector<Tensor>& grads,
                       const std::vector<Tensor>& square_avgs, const std::vector<Tensor>& acc_deltas,
                       const std::vector<Tensor>& state_steps, double lr, double rho, double eps,
@@ -47,7 +19,9 @@ void _fused_adadelta_(const std::vector<Tensor>& params, const std::vector<Tenso
   optim_detail::check_scalars(op, "state_steps", params, state_steps);
   optim_detail::increment_steps(state_steps);
   optim_detail::ParamArrays arrays(params, grads, {square_avgs, acc_deltas});
-  optim_detail::for_each_chunk(arrays, AdadeltaUpdate{lr, rho, eps, weight_decay, maximize});
+  const optim_detail::AdadeltaUpdate update{lr, rho, eps, weight_decay, maximize};
+  optim_detail::for_each_chunk(op, arrays, update,
+                               std::vector<optim_detail::NoCoefficients>(params.size()));
 }
 
 namespace detail {

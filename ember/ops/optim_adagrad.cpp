@@ -9,43 +9,19 @@
 
 namespace ember {
 
-namespace {
-
-struct AdagradUpdate {
-  std::vector<double> step_sizes;  // lr / (1 + (step - 1) * lr_decay), per parameter
-  double weight_decay, eps;
-  bool maximize;
-
-  template <typename T>
-  void apply(size_t index, const std::array<T*, optim_detail::kMaxArrays>& arrays, int64_t begin,
-             int64_t end) const {
-    T* param = arrays[0];
-    const T* grad = arrays[1];
-    T* state_sum = arrays[2];
-    const T step_size = T(step_sizes[index]), typed_eps = T(eps);
-    const T typed_weight_decay = T(weight_decay);
-    for (int64_t i = begin; i < end; ++i) {
-      const T g = optim_detail::effective_grad(grad[i], param[i], maximize, typed_weight_decay);
-      state_sum[i] = state_sum[i] + g * g;
-      param[i] = param[i] + -step_size * (g / (std::sqrt(state_sum[i]) + typed_eps));
-    }
-  }
-};
-
-}  // namespace
-
 void _fused_adagrad_(const std::vector<Tensor>& params, const std::vector<Tensor>& grads,
                      const std::vector<Tensor>& state_sums, const std::vector<Tensor>& state_steps,
                      double lr, double lr_decay, double weight_decay, double eps, bool maximize) {
   constexpr std::string_view op = "_fused_adagrad_";
   optim_detail::check_lists(op, params, grads, {{"state_sums", state_sums}});
   optim_detail::check_scalars(op, "state_steps", params, state_steps);
-  AdagradUpdate update{{}, weight_decay, eps, maximize};
+  const optim_detail::AdagradUpdate update{weight_decay, eps, maximize};
+  std::vector<optim_detail::AdagradUpdate::Coefficients> coefficients;
   for (double step : optim_detail::increment_steps(state_steps)) {
-    update.step_sizes.push_back(lr / (1 + (step - 1) * lr_decay));
+    coefficients.push_back({lr / (1 + (step - 1) * lr_decay)});
   }
   optim_detail::ParamArrays arrays(params, grads, {state_sums});
-  optim_detail::for_each_chunk(arrays, update);
+  optim_detail::for_each_chunk(op, arrays, update, coefficients);
 }
 
 namespace detail {

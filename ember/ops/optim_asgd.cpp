@@ -12,37 +12,9 @@ namespace ember {
 
 namespace {
 
-struct ASGDCoefficients {
-  double eta;
-  double mu;
-};
-
-struct ASGDUpdate {
-  std::vector<ASGDCoefficients> coefficients;
-  double lambd, weight_decay;
-  bool maximize;
-
-  template <typename T>
-  void apply(size_t index, const std::array<T*, optim_detail::kMaxArrays>& arrays, int64_t begin,
-             int64_t end) const {
-    T* param = arrays[0];
-    const T* grad = arrays[1];
-    T* ax = arrays[2];
-    const ASGDCoefficients& c = coefficients[index];
-    const T decay = T(1.0 - lambd * c.eta), eta = T(c.eta), mu = T(c.mu);
-    const T typed_weight_decay = T(weight_decay);
-    const bool averaging = c.mu != 1;
-    for (int64_t i = begin; i < end; ++i) {
-      const T g = optim_detail::effective_grad(grad[i], param[i], maximize, typed_weight_decay);
-      param[i] = param[i] * decay;
-      param[i] = param[i] + -eta * g;
-      ax[i] = averaging ? ax[i] + (param[i] - ax[i]) * mu : param[i];
-    }
-  }
-};
-
 // ASGD's eta and mu after `step` steps.
-ASGDCoefficients next_coefficients(double lambd, double lr, double t0, double alpha, double step) {
+optim_detail::ASGDUpdate::Coefficients next_coefficients(double lambd, double lr, double t0,
+                                                         double alpha, double step) {
   return {lr / std::pow(1 + lambd * lr * step, alpha), 1 / std::max(1.0, step - t0)};
 }
 
@@ -58,15 +30,17 @@ void _fused_asgd_(const std::vector<Tensor>& params, const std::vector<Tensor>& 
   optim_detail::check_scalars(op, "state_steps", params, state_steps);
   optim_detail::check_scalars(op, "mus", params, mus);
   optim_detail::check_scalars(op, "etas", params, etas);
-  ASGDUpdate update{{}, lambd, weight_decay, maximize};
+  const optim_detail::ASGDUpdate update{lambd, weight_decay, maximize};
+  std::vector<optim_detail::ASGDUpdate::Coefficients> coefficients;
   for (size_t index = 0; index < params.size(); ++index) {
-    update.coefficients.push_back({etas[index].item<double>(), mus[index].item<double>()});
+    coefficients.push_back({etas[index].item<double>(), mus[index].item<double>()});
   }
   const std::vector<double> steps = optim_detail::increment_steps(state_steps);
   optim_detail::ParamArrays arrays(params, grads, {axs});
-  optim_detail::for_each_chunk(arrays, update);
+  optim_detail::for_each_chunk(op, arrays, update, coefficients);
   for (size_t index = 0; index < steps.size(); ++index) {
-    const ASGDCoefficients next = next_coefficients(lambd, lr, t0, alpha, steps[index]);
+    const optim_detail::ASGDUpdate::Coefficients next =
+        next_coefficients(lambd, lr, t0, alpha, steps[index]);
     optim_detail::store_scalar(etas[index], next.eta);
     optim_detail::store_scalar(mus[index], next.mu);
   }

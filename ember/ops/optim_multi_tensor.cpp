@@ -39,8 +39,14 @@ void check_lists(std::string_view op, TensorList params, TensorList grads,
                       "] to be a tensor; got an undefined tensor");
     EMBER_CHECK_TYPE(param.is_floating_point(), "[", op, "] expected params[", index,
                      "] of a floating-point dtype; got ", param.dtype());
-    EMBER_CHECK_VALUE(param.device().is_cpu(), "[", op, "] expected params[", index,
-                      "] on the CPU; got ", param.device());
+    EMBER_CHECK_VALUE(param.device().is_cpu() || param.device().is_cuda(), "[", op,
+                      "] expected params[", index, "] on the CPU or a CUDA device; got ",
+                      param.device());
+    // One step runs on one device. The optimizers do not yet split a group by device (as
+    // PyTorch's fused steps do), so a mixed group raises here.
+    EMBER_CHECK_VALUE(param.device() == params[0].device(), "[", op, "] expected params[", index,
+                      "] on the device of params[0] (", params[0].device(), "); got ",
+                      param.device());
   }
   check_matches(op, "grads", params, grads);
   for (const StateList& state : states) {
@@ -112,6 +118,7 @@ ParamArrays::ParamArrays(TensorList params, TensorList grads,
     }
     is_double_[index] = is_double;
     numel_[index] = params[index].numel();
+    device_ = params[index].device();
     total_numel_ += numel_[index];
   }
 }

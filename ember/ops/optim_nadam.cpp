@@ -16,44 +16,6 @@ double momentum_coefficient(double beta1, double momentum_decay, double step) {
   return beta1 * (1.0 - 0.5 * std::pow(0.96, step * momentum_decay));
 }
 
-struct NAdamCoefficients {
-  double bias_correction2;
-  double grad_coefficient;     // -lr * (1 - mu_t) / (1 - prod mu)
-  double exp_avg_coefficient;  // -lr * mu_{t+1} / (1 - prod mu * mu_{t+1})
-};
-
-struct NAdamUpdate {
-  std::vector<NAdamCoefficients> coefficients;
-  double lr, beta1, beta2, weight_decay, eps;
-  bool decoupled_weight_decay, maximize;
-
-  template <typename T>
-  void apply(size_t index, const std::array<T*, optim_detail::kMaxArrays>& arrays, int64_t begin,
-             int64_t end) const {
-    T* param = arrays[0];
-    const T* grad = arrays[1];
-    T* exp_avg = arrays[2];
-    T* exp_avg_sq = arrays[3];
-    const NAdamCoefficients& c = coefficients[index];
-    const T one_minus_beta1 = T(1) - T(beta1), typed_beta2 = T(beta2);
-    const T one_minus_beta2 = T(1) - T(beta2), typed_eps = T(eps);
-    const T bias_correction2 = T(c.bias_correction2), grad_coefficient = T(c.grad_coefficient);
-    const T exp_avg_coefficient = T(c.exp_avg_coefficient);
-    const T coupled_decay = decoupled_weight_decay ? T(0) : T(weight_decay);
-    const T decoupled_scale = T(1.0 - lr * weight_decay);
-    const bool decouple = decoupled_weight_decay && weight_decay != 0;
-    for (int64_t i = begin; i < end; ++i) {
-      if (decouple) param[i] = param[i] * decoupled_scale;
-      const T g = optim_detail::effective_grad(grad[i], param[i], maximize, coupled_decay);
-      exp_avg[i] = optim_detail::lerp_value(exp_avg[i], g, one_minus_beta1);
-      exp_avg_sq[i] = exp_avg_sq[i] * typed_beta2 + one_minus_beta2 * g * g;
-      const T denom = std::sqrt(exp_avg_sq[i] / bias_correction2) + typed_eps;
-      param[i] = param[i] + grad_coefficient * (g / denom);
-      param[i] = param[i] + exp_avg_coefficient * (exp_avg[i] / denom);
-    }
-  }
-};
-
 }  // namespace
 
 void _fused_nadam_(const std::vector<Tensor>& params, const std::vector<Tensor>& grads,
@@ -66,7 +28,9 @@ void _fused_nadam_(const std::vector<Tensor>& params, const std::vector<Tensor>&
                             {{"exp_avgs", exp_avgs}, {"exp_avg_sqs", exp_avg_sqs}});
   optim_detail::check_scalars(op, "state_steps", params, state_steps);
   optim_detail::check_scalars(op, "mu_products", params, mu_products);
-  NAdamUpdate update{{}, lr, beta1, beta2, weight_decay, eps, decoupled_weight_decay, maximize};
+  const optim_detail::NAdamUpdate update{
+      lr, beta1, beta2, weight_decay, eps, decoupled_weight_decay, maximize};
+  std::vector<optim_detail::NAdamUpdate::Coefficients> coefficients;
   const std::vector<double> steps = optim_detail::increment_steps(state_steps);
   for (size_t index = 0; index < steps.size(); ++index) {
     const double mu = momentum_coefficient(beta1, momentum_decay, steps[index]);
@@ -74,12 +38,12 @@ void _fused_nadam_(const std::vector<Tensor>& params, const std::vector<Tensor>&
     // In the state's own dtype, as PyTorch's `mu_product *= mu`.
     Tensor product = mu_products[index].detach();
     const double mu_product = product.mul_(mu).item<double>();
-    update.coefficients.push_back({1.0 - std::pow(beta2, steps[index]),
-                                   -lr * (1.0 - mu) / (1.0 - mu_product),
-                                   -lr * mu_next / (1.0 - mu_product * mu_next)});
+    coefficients.push_back({1.0 - std::pow(beta2, steps[index]),
+                            -lr * (1.0 - mu) / (1.0 - mu_product),
+                            -lr * mu_next / (1.0 - mu_product * mu_next)});
   }
   optim_detail::ParamArrays arrays(params, grads, {exp_avgs, exp_avg_sqs});
-  optim_detail::for_each_chunk(arrays, update);
+  optim_detail::for_each_chunk(op, arrays, update, coefficients);
 }
 
 namespace detail {

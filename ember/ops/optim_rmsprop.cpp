@@ -9,45 +9,6 @@
 
 namespace ember {
 
-namespace {
-
-struct RMSpropUpdate {
-  double lr, alpha, eps, weight_decay, momentum;
-  bool centered, maximize;
-
-  template <typename T>
-  void apply(size_t, const std::array<T*, optim_detail::kMaxArrays>& arrays, int64_t begin,
-             int64_t end) const {
-    T* param = arrays[0];
-    const T* grad = arrays[1];
-    T* square_avg = arrays[2];
-    T* grad_avg = arrays[3];
-    T* momentum_buffer = arrays[4];
-    const T typed_alpha = T(alpha), one_minus_alpha = T(1) - T(alpha), typed_eps = T(eps);
-    const T typed_weight_decay = T(weight_decay), typed_momentum = T(momentum);
-    const T typed_lr = T(lr);
-    for (int64_t i = begin; i < end; ++i) {
-      const T g = optim_detail::effective_grad(grad[i], param[i], maximize, typed_weight_decay);
-      square_avg[i] = square_avg[i] * typed_alpha + one_minus_alpha * g * g;
-      T avg;
-      if (centered) {
-        grad_avg[i] = optim_detail::lerp_value(grad_avg[i], g, one_minus_alpha);
-        avg = std::sqrt(square_avg[i] - grad_avg[i] * grad_avg[i]) + typed_eps;
-      } else {
-        avg = std::sqrt(square_avg[i]) + typed_eps;
-      }
-      if (momentum > 0) {
-        momentum_buffer[i] = momentum_buffer[i] * typed_momentum + g / avg;
-        param[i] = param[i] + -typed_lr * momentum_buffer[i];
-      } else {
-        param[i] = param[i] + -typed_lr * (g / avg);
-      }
-    }
-  }
-};
-
-}  // namespace
-
 void _fused_rmsprop_(const std::vector<Tensor>& params, const std::vector<Tensor>& grads,
                      const std::vector<Tensor>& square_avgs, const std::vector<Tensor>& grad_avgs,
                      const std::vector<Tensor>& momentum_buffer_list,
@@ -62,8 +23,10 @@ void _fused_rmsprop_(const std::vector<Tensor>& params, const std::vector<Tensor
   optim_detail::check_scalars(op, "state_steps", params, state_steps);
   optim_detail::increment_steps(state_steps);
   optim_detail::ParamArrays arrays(params, grads, {square_avgs, grad_avgs, momentum_buffer_list});
-  optim_detail::for_each_chunk(
-      arrays, RMSpropUpdate{lr, alpha, eps, weight_decay, momentum, centered, maximize});
+  const optim_detail::RMSpropUpdate update{lr,       alpha,    eps,     weight_decay,
+                                           momentum, centered, maximize};
+  optim_detail::for_each_chunk(op, arrays, update,
+                               std::vector<optim_detail::NoCoefficients>(params.size()));
 }
 
 namespace detail {

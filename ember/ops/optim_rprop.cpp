@@ -10,45 +10,6 @@
 
 namespace ember {
 
-namespace {
-
-template <typename T>
-T sign_of(T value) {
-  return value > T(0) ? T(1) : value < T(0) ? T(-1) : value;
-}
-
-struct RpropUpdate {
-  double step_size_min, step_size_max, etaminus, etaplus;
-  bool maximize;
-
-  template <typename T>
-  void apply(size_t, const std::array<T*, optim_detail::kMaxArrays>& arrays, int64_t begin,
-             int64_t end) const {
-    T* param = arrays[0];
-    const T* grad = arrays[1];
-    T* prev = arrays[2];
-    T* step_size = arrays[3];
-    const T typed_min = T(step_size_min), typed_max = T(step_size_max);
-    const T typed_etaminus = T(etaminus), typed_etaplus = T(etaplus);
-    for (int64_t i = begin; i < end; ++i) {
-      T g = maximize ? -grad[i] : grad[i];
-      const T product = g * prev[i];
-      // PyTorch's factor: etaplus, etaminus or 1 by the product's sign (NaN stays NaN).
-      const T factor = product > T(0)    ? typed_etaplus
-                       : product < T(0)  ? typed_etaminus
-                       : product == T(0) ? T(1)
-                                         : std::numeric_limits<T>::quiet_NaN();
-      const T scaled = step_size[i] * factor;
-      step_size[i] = scaled < typed_min ? typed_min : scaled > typed_max ? typed_max : scaled;
-      if (factor == typed_etaminus) g = T(0);
-      param[i] = param[i] + T(-1) * sign_of(g) * step_size[i];
-      prev[i] = g;
-    }
-  }
-};
-
-}  // namespace
-
 void _fused_rprop_(const std::vector<Tensor>& params, const std::vector<Tensor>& grads,
                    const std::vector<Tensor>& prevs, const std::vector<Tensor>& step_sizes,
                    const std::vector<Tensor>& state_steps, double step_size_min,
@@ -58,8 +19,9 @@ void _fused_rprop_(const std::vector<Tensor>& params, const std::vector<Tensor>&
   optim_detail::check_scalars(op, "state_steps", params, state_steps);
   optim_detail::increment_steps(state_steps);
   optim_detail::ParamArrays arrays(params, grads, {prevs, step_sizes});
-  optim_detail::for_each_chunk(
-      arrays, RpropUpdate{step_size_min, step_size_max, etaminus, etaplus, maximize});
+  const optim_detail::RpropUpdate update{step_size_min, step_size_max, etaminus, etaplus, maximize};
+  optim_detail::for_each_chunk(op, arrays, update,
+                               std::vector<optim_detail::NoCoefficients>(params.size()));
 }
 
 namespace detail {

@@ -11,39 +11,6 @@
 
 namespace ember {
 
-namespace {
-
-struct SgdUpdate {
-  double lr, momentum, dampening, weight_decay;
-  bool nesterov, maximize, is_first_step;
-
-  // arrays: param, grad, momentum buffer (null without momentum).
-  template <typename T>
-  void apply(size_t, const std::array<T*, optim_detail::kMaxArrays>& arrays, int64_t begin,
-             int64_t end) const {
-    T* param = arrays[0];
-    const T* grad = arrays[1];
-    T* buffer = arrays[2];
-    const T typed_lr = T(lr), typed_momentum = T(momentum), keep = T(1.0 - dampening);
-    const T typed_weight_decay = T(weight_decay);
-    const T sign = maximize ? T(-1) : T(1);
-    if (buffer == nullptr) {
-      for (int64_t i = begin; i < end; ++i) {
-        param[i] -= typed_lr * (sign * grad[i] + typed_weight_decay * param[i]);
-      }
-      return;
-    }
-    for (int64_t i = begin; i < end; ++i) {
-      const T step = sign * grad[i] + typed_weight_decay * param[i];
-      const T average = is_first_step ? step : typed_momentum * buffer[i] + keep * step;
-      buffer[i] = average;
-      param[i] -= typed_lr * (nesterov ? step + typed_momentum * average : average);
-    }
-  }
-};
-
-}  // namespace
-
 void _fused_sgd_(const std::vector<Tensor>& params, const std::vector<Tensor>& grads,
                  const std::vector<Tensor>& momentum_buffers, double lr, double momentum,
                  double dampening, double weight_decay, bool nesterov, bool maximize,
@@ -57,8 +24,10 @@ void _fused_sgd_(const std::vector<Tensor>& params, const std::vector<Tensor>& g
       "] expected a momentum and zero dampening with Nesterov momentum; got momentum ", momentum,
       " and dampening ", dampening);
   optim_detail::ParamArrays arrays(params, grads, {momentum_buffers});
-  optim_detail::for_each_chunk(
-      arrays, SgdUpdate{lr, momentum, dampening, weight_decay, nesterov, maximize, is_first_step});
+  const optim_detail::SgdUpdate update{lr,       momentum, dampening,    weight_decay,
+                                       nesterov, maximize, is_first_step};
+  optim_detail::for_each_chunk(op, arrays, update,
+                               std::vector<optim_detail::NoCoefficients>(params.size()));
 }
 
 namespace detail {

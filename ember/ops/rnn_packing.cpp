@@ -12,13 +12,14 @@
 namespace ember {
 namespace {
 
-// The values of a 1-D int64 CPU tensor (lengths, batch_sizes).
+// The values of a 1-D int64 tensor (lengths, batch_sizes), copied to the host if on a device (as
+// PyTorch's pack_padded_sequence moves lengths to the CPU).
 std::vector<int64_t> int64_values(const Tensor& t, const char* op, const char* what) {
   EMBER_CHECK_TYPE(t.dtype() == kInt64, "[", op, "] expected ", what,
                    " as an int64 tensor; got dtype ", t.dtype(), " (shape ", t.shape(), ")");
   EMBER_CHECK(t.dim() == 1, "[", op, "] expected ", what, " as a 1-D tensor; got shape ",
               t.shape());
-  const Tensor flat = t.contiguous();
+  const Tensor flat = t.cpu().contiguous();
   const int64_t* begin = flat.data_ptr<int64_t>();
   return std::vector<int64_t>(begin, begin + flat.numel());
 }

@@ -142,7 +142,10 @@ Tensor repeat_interleave(const Tensor& repeats, std::optional<int64_t> output_si
               repeats.shape());
   EMBER_CHECK(repeats.dtype() == kInt64 || repeats.dtype() == kInt32,
               "[repeat_interleave] repeats has to be Long or Int tensor; got ", repeats.dtype());
-  const Tensor counts = repeats.reshape({-1}).to(kInt64).contiguous();
+  // The output's size depends on the counts: those of a CUDA tensor come over in one copy (a sync,
+  // as PyTorch's without output_size).
+  const Tensor counts =
+      repeats.reshape({-1}).to(TensorOptions(kInt64).device(Device(kCPU))).contiguous();
   const int64_t* count = counts.data_ptr<int64_t>();
   std::vector<int64_t> positions;
   for (int64_t i = 0; i < counts.numel(); ++i) {

@@ -13,6 +13,8 @@ namespace ember {
 Scalar Tensor::item() const {
   EMBER_CHECK(numel() == 1, "[item] a Tensor with ", numel(),
               " elements cannot be converted to Scalar");
+  // A device tensor's value comes over in one synchronising copy, as libtorch's item() does.
+  if (device().is_cuda()) return cpu().item();
   return visit_dtype(dtype(), [&](auto tag) -> Scalar {
     using T = typename decltype(tag)::type;
     const T value = *data_ptr<T>();

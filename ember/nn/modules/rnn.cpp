@@ -116,7 +116,7 @@ std::tuple<Tensor, Tensor, Tensor> rnn_forward(const RNNConfig& config, bool tra
     EMBER_CHECK(input.dim() == 2, "[", layer,
                 "] expected packed data of 2 dims (rows, input_size); got shape ", input.shape());
     EMBER_CHECK(batch_sizes.numel() > 0, "[", layer, "] expected a non-empty packed sequence");
-    batch = batch_sizes.contiguous().data_ptr<int64_t>()[0];
+    batch = batch_sizes.select(0, 0).item<int64_t>();
   } else {
     EMBER_CHECK_VALUE(input.dim() == 2 || input.dim() == 3, "[", layer,
                       "] expected input of 2 (unbatched) or 3 dims; got shape ", input.shape());
