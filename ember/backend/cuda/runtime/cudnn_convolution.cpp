@@ -34,9 +34,10 @@ void check_cudnn(cudnnStatus_t status, std::string_view call) {
   if (status == CUDNN_STATUS_SUCCESS) return;
   if (status == CUDNN_STATUS_INTERNAL_ERROR_HOST_ALLOCATION_FAILED ||
       status == CUDNN_STATUS_INTERNAL_ERROR_DEVICE_ALLOCATION_FAILED) {
-    detail::raise<OutOfMemoryError>("[cudnn] ", call, " failed: ", cudnnGetErrorString(status));
+    ::ember::detail::raise<OutOfMemoryError>("[cudnn] ", call,
+                                             " failed: ", cudnnGetErrorString(status));
   }
-  detail::raise<RuntimeError>("[cudnn] ", call, " failed: ", cudnnGetErrorString(status));
+  ::ember::detail::raise<RuntimeError>("[cudnn] ", call, " failed: ", cudnnGetErrorString(status));
 }
 
 #define EMBER_CUDNN_CHECK(call) check_cudnn((call), #call)
@@ -158,9 +159,10 @@ void run_ranked(const Call& call, const std::vector<Perf>& ranked, int returned,
     run(perf.algo, workspace.defined() ? workspace.data_ptr() : nullptr, perf.memory);
     return;
   }
-  detail::raise<RuntimeError>("[", call.op,
-                              "] cuDNN found no algorithm for this convolution that fits in "
-                              "memory and the TF32 setting");
+  ::ember::detail::raise<RuntimeError>(
+      "[", call.op,
+      "] cuDNN found no algorithm for this convolution that fits in "
+      "memory and the TF32 setting");
 }
 
 void forward(const Call& call, const Tensor& x, const Tensor& w, const Tensor& y) {
@@ -326,7 +328,7 @@ void convolution_kernel(const Primitive& primitive, TensorSpan inputs, TensorSpa
     padding[i] = std::max(geometry.pad_before[i], geometry.pad_after[i]);
     const int64_t shift = padding[i] - geometry.pad_before[i];
     if (shift % geometry.stride[i] != 0) {
-      detail::raise<NotImplementedError>(
+      ::ember::detail::raise<NotImplementedError>(
           "[", op, "] has no CUDA kernel for uneven padding with stride ", geometry.stride[i]);
     }
     offsets[i] = shift / geometry.stride[i];
