@@ -40,5 +40,14 @@ TEST(CudaKernels, CreationAndRandomKernelsAreRegistered) {
   }
 }
 
+// sampling.cu and runtime/cuda_attention.cpp.
+TEST(CudaKernels, AttentionAndSamplerKernelsAreRegistered) {
+  for (const PrimitiveKind kind :
+       {PrimitiveKind::ScaledDotProductAttention, PrimitiveKind::ScaledDotProductAttentionBackward,
+        PrimitiveKind::StandardGamma, PrimitiveKind::StandardGammaGrad, PrimitiveKind::Binomial}) {
+    EXPECT_NE(cuda_kernel(kind), nullptr) << static_cast<int>(kind);
+  }
+}
+
 }  // namespace
 }  // namespace ember
