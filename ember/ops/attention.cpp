@@ -155,9 +155,12 @@ Tensor fused_attention(const Tensor& query, const Tensor& key_arg, const Tensor&
   if (attn_mask.defined()) inputs.push_back(attn_mask.expand(scores));
   const Tensor outputs[] = {out, lse};
   // One generator fill of the (B, L, S) weights, as the composite's dropout takes: the same seed
-  // gives both paths the same mask.
+  // gives both paths the same mask. A CUDA call draws from its device's generator.
+  const Generator& generator = query.device().is_cuda()
+                                   ? cuda::detail::getDefaultCUDAGenerator(query.device().index())
+                                   : detail::getDefaultCPUGenerator();
   const PhiloxState dropout_state =
-      dropout_p > 0.0 ? detail::getDefaultCPUGenerator().take(numel_of(scores)) : PhiloxState{0, 0};
+      dropout_p > 0.0 ? generator.take(numel_of(scores)) : PhiloxState{0, 0};
   run(ScaledDotProductAttention(scale, is_causal, attn_mask.defined(), dropout_p, dropout_state),
       TensorSpan(inputs), TensorSpan(outputs));
   Shape result = batch;

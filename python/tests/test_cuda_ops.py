@@ -230,3 +230,39 @@ def test_samplers_draw_the_cpus_numbers():
     on_cpu = ember.binomial(count, prob, generator=cpu)
     on_cuda = ember.binomial(count.cuda(), prob.cuda(), generator=cuda)
     assert (as_numpy(on_cuda.cpu()) == as_numpy(on_cpu)).mean() > 0.99
+
+
+RNN_CASES = [
+    ("RNN", {"nonlinearity": "relu", "bidirectional": True}),
+    ("LSTM", {"num_layers": 2, "batch_first": True}),
+    ("LSTM", {"proj_size": 2, "bidirectional": True}),
+    ("GRU", {"bias": False}),
+    ("LSTMCell", {}),
+    ("GRUCell", {}),
+    ("RNNCell", {"nonlinearity": "tanh"}),
+]
+
+
+@pytest.mark.skipif(not ember.cuda.is_available(), reason=NO_DEVICE)
+@pytest.mark.parametrize("dtype", [ember.float32, ember.float64], ids=dtype_name)
+@pytest.mark.parametrize(("name", "kwargs"), RNN_CASES, ids=[case[0] for case in RNN_CASES])
+def test_recurrent_layers_and_gradients_match_cpu(dtype, name, kwargs):
+    ember.manual_seed(0)
+    module = getattr(ember.nn, name)(3, 4, **kwargs).to(dtype)
+    x = ember.randn(5, 3) if name.endswith("Cell") else ember.randn(2, 5, 3)
+    x = x.to(dtype)
+    results = {}
+    for device in ("cpu", "cuda"):
+        moved = module.to(device)
+        leaf = x.to(device).detach().requires_grad_()
+        out = moved(leaf)
+        out = out[0] if isinstance(out, tuple) else out
+        out.sum().backward()
+        grads = [p.grad.detach().to("cpu").clone() for p in moved.parameters()]
+        results[device] = [out.detach().to("cpu"), leaf.grad.to("cpu"), *grads]
+        for p in moved.parameters():
+            p.grad = None
+    tolerance = 1e-7 if dtype == ember.float64 else 1e-4
+    for on_device, expected in zip(results["cuda"], results["cpu"]):
+        np.testing.assert_allclose(as_numpy(on_device), as_numpy(expected),
+                                   rtol=tolerance, atol=tolerance)

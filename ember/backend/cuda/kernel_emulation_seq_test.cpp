@@ -5,7 +5,8 @@
 // agree bit for bit, on the launch's grid and on a single warp, for empty and odd sizes, both
 // rejection branches and seeds and offsets with their high words set. Attention's CUDA kernel
 // is a composite of ember ops (attention_composite.h): here it runs on CPU tensors and must match
-// the fused CPU kernel to rounding.
+// the fused CPU kernel to rounding. The recurrent layers' drivers (rnn_kernels.cuh) run their gate
+// bodies in the emulator and their products on CPU tensors, against eval_cpu to rounding.
 #include <cmath>
 #include <cstring>
 #include <string>
@@ -15,6 +16,7 @@
 
 #include "ember/backend/cuda/attention_composite.h"
 #include "ember/backend/cuda/kernel_emulator.h"
+#include "ember/backend/cuda/rnn_kernels.cuh"
 #include "ember/backend/cuda/sampling_kernels.cuh"
 #include "ember/ops/ops.h"
 
@@ -201,6 +203,139 @@ TEST(KernelEmulationSeq, AttentionCompositeMatchesTheCpuKernel) {
       expect_close(grads[0], expected_grads[0], tolerance, "grad_q " + what);
       expect_close(grads[1], expected_grads[1], tolerance, "grad_k " + what);
       expect_close(grads[2], expected_grads[2], tolerance, "grad_v " + what);
+    }
+  }
+}
+
+struct RnnCase {
+  RnnCellKind kind;
+  bool reverse, bias, projection;
+};
+
+// Fresh outputs of the given shapes.
+std::vector<Tensor> empties(const std::vector<Shape>& shapes, TensorOptions options) {
+  std::vector<Tensor> result;
+  for (const Shape& shape : shapes) result.push_back(ember::full(shape, 5.0, options));
+  return result;
+}
+
+void expect_all_close(const std::vector<Tensor>& actual, const std::vector<Tensor>& expected,
+                      double tolerance, const std::string& what) {
+  ASSERT_EQ(actual.size(), expected.size()) << what;
+  for (size_t i = 0; i < actual.size(); ++i) {
+    expect_close(actual[i], expected[i], tolerance, what + " output " + std::to_string(i));
+  }
+}
+
+std::vector<Shape> shapes_of(const std::vector<Tensor>& tensors) {
+  std::vector<Shape> shapes;
+  for (const Tensor& tensor : tensors) shapes.push_back(tensor.shape());
+  return shapes;
+}
+
+// Every kind, both directions, with and without biases, LSTM with a projection; packed batch
+// sizes (3, 3, 2, 1), and an empty sequence.
+TEST(KernelEmulationSeq, RnnLayerMatchesTheCpu) {
+  const std::vector<RnnCase> cases = {
+      {RnnCellKind::Tanh, false, true, false}, {RnnCellKind::Relu, true, false, false},
+      {RnnCellKind::Lstm, false, true, false}, {RnnCellKind::Lstm, true, true, true},
+      {RnnCellKind::Lstm, false, false, true}, {RnnCellKind::Gru, false, true, false},
+      {RnnCellKind::Gru, true, false, false}};
+  for (ScalarType dtype : {kFloat64, kFloat32}) {
+    const double tolerance = dtype == kFloat64 ? 1e-12 : 1e-5;
+    const TensorOptions options(dtype);
+    for (const RnnCase& c : cases) {
+      for (const std::vector<int64_t>& sizes :
+           {std::vector<int64_t>{3, 3, 2, 1}, std::vector<int64_t>{}}) {
+        ember::manual_seed(11);
+        const int64_t batch = sizes.empty() ? 3 : sizes[0], hidden = 4;
+        const int64_t out = c.projection ? 3 : hidden, gates = rnn_gate_count(c.kind) * hidden;
+        int64_t total = 0;
+        for (int64_t size : sizes) total += size;
+        const RnnLayer forward(c.kind, c.reverse, sizes, c.bias, c.projection);
+        std::vector<Tensor> inputs = {ember::randn({total, gates}, options),
+                                      ember::randn({batch, out}, options),
+                                      ember::randn({gates, out}, options)};
+        if (forward.is_lstm()) inputs.push_back(ember::randn({batch, hidden}, options));
+        if (c.bias) inputs.push_back(ember::randn({gates}, options));
+        if (c.projection) inputs.push_back(ember::randn({out, hidden}, options));
+        std::vector<Shape> shapes = {
+            {total, out}, {batch, out}, {total, forward.workspace_size(hidden, out)}};
+        if (forward.is_lstm()) shapes.push_back({batch, hidden});
+        const std::vector<Tensor> expected = empties(shapes, options);
+        const std::vector<Tensor> actual = empties(shapes, options);
+        forward.eval_cpu(TensorSpan(inputs), TensorSpan(expected));
+        run_rnn_layer(forward, TensorSpan(inputs), TensorSpan(actual), Emulator{});
+        const std::string what =
+            std::string(dtype_name(dtype)) + " " + std::string(forward.name()) +
+            " kind=" + std::to_string(static_cast<int>(c.kind)) +
+            " reverse=" + std::to_string(c.reverse) + " steps=" + std::to_string(sizes.size());
+        expect_all_close(actual, expected, tolerance, "forward " + what);
+
+        const RnnLayerBackward backward(c.kind, c.reverse, sizes, c.bias, c.projection);
+        std::vector<Tensor> grad_inputs = {ember::randn({total, out}, options),
+                                           ember::randn({batch, out}, options), expected[2],
+                                           inputs[2]};
+        if (forward.is_lstm()) grad_inputs.push_back(ember::randn({batch, hidden}, options));
+        if (c.projection) grad_inputs.push_back(inputs.back());
+        std::vector<Shape> grad_shapes = {{total, gates}, {batch, out}, {gates, out}, {gates}};
+        if (forward.is_lstm()) grad_shapes.push_back({batch, hidden});
+        if (c.projection) grad_shapes.push_back({out, hidden});
+        const std::vector<Tensor> expected_grads = empties(grad_shapes, options);
+        const std::vector<Tensor> grads = empties(grad_shapes, options);
+        backward.eval_cpu(TensorSpan(grad_inputs), TensorSpan(expected_grads));
+        run_rnn_layer_backward(backward, TensorSpan(grad_inputs), TensorSpan(grads), Emulator{});
+        expect_all_close(grads, expected_grads, tolerance, "backward " + what);
+      }
+    }
+  }
+}
+
+TEST(KernelEmulationSeq, RnnCellMatchesTheCpu) {
+  for (ScalarType dtype : {kFloat64, kFloat32}) {
+    const double tolerance = dtype == kFloat64 ? 1e-12 : 1e-5;
+    const TensorOptions options(dtype);
+    for (RnnCellKind kind :
+         {RnnCellKind::Tanh, RnnCellKind::Relu, RnnCellKind::Lstm, RnnCellKind::Gru}) {
+      for (bool bias : {true, false}) {
+        ember::manual_seed(13);
+        const int64_t batch = 5, in = 3, hidden = 4, gates = rnn_gate_count(kind) * hidden;
+        const RnnLayer forward(kind, false, {batch}, bias, false, true);
+        std::vector<Tensor> inputs = {
+            ember::randn({batch, in}, options), ember::randn({batch, hidden}, options),
+            ember::randn({gates, in}, options), ember::randn({gates, hidden}, options)};
+        if (forward.is_lstm()) inputs.push_back(ember::randn({batch, hidden}, options));
+        if (bias) {
+          inputs.push_back(ember::randn({gates}, options));
+          inputs.push_back(ember::randn({gates}, options));
+        }
+        std::vector<Shape> shapes = {{batch, hidden},
+                                     {batch, forward.workspace_size(hidden, hidden)}};
+        if (forward.is_lstm()) shapes.push_back({batch, hidden});
+        const std::vector<Tensor> expected = empties(shapes, options);
+        const std::vector<Tensor> actual = empties(shapes, options);
+        forward.eval_cpu(TensorSpan(inputs), TensorSpan(expected));
+        run_rnn_layer(forward, TensorSpan(inputs), TensorSpan(actual), Emulator{});
+        const std::string what = std::string(dtype_name(dtype)) + " " +
+                                 std::string(forward.name()) + " bias=" + std::to_string(bias);
+        expect_all_close(actual, expected, tolerance, "forward " + what);
+
+        const RnnLayerBackward backward(kind, false, {batch}, bias, false, true);
+        std::vector<Tensor> grad_inputs = {ember::randn({batch, hidden}, options), expected[1],
+                                           inputs[0], inputs[2], inputs[3]};
+        if (forward.is_lstm()) grad_inputs.push_back(ember::randn({batch, hidden}, options));
+        std::vector<Tensor> grad_like = {inputs[0], inputs[1], inputs[2], inputs[3]};
+        if (forward.is_lstm()) grad_like.push_back(inputs[4]);
+        if (bias) {
+          grad_like.push_back(ember::zeros({gates}, options));
+          grad_like.push_back(ember::zeros({gates}, options));
+        }
+        const std::vector<Tensor> expected_grads = empties(shapes_of(grad_like), options);
+        const std::vector<Tensor> grads = empties(shapes_of(grad_like), options);
+        backward.eval_cpu(TensorSpan(grad_inputs), TensorSpan(expected_grads));
+        run_rnn_layer_backward(backward, TensorSpan(grad_inputs), TensorSpan(grads), Emulator{});
+        expect_all_close(grads, expected_grads, tolerance, "backward " + what);
+      }
     }
   }
 }

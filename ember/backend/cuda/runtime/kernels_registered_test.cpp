@@ -40,11 +40,12 @@ TEST(CudaKernels, CreationAndRandomKernelsAreRegistered) {
   }
 }
 
-// sampling.cu and runtime/cuda_attention.cpp.
-TEST(CudaKernels, AttentionAndSamplerKernelsAreRegistered) {
+// runtime/cuda_attention.cpp, rnn.cu and sampling.cu.
+TEST(CudaKernels, AttentionRecurrentAndSamplerKernelsAreRegistered) {
   for (const PrimitiveKind kind :
        {PrimitiveKind::ScaledDotProductAttention, PrimitiveKind::ScaledDotProductAttentionBackward,
-        PrimitiveKind::StandardGamma, PrimitiveKind::StandardGammaGrad, PrimitiveKind::Binomial}) {
+        PrimitiveKind::RnnLayer, PrimitiveKind::RnnLayerBackward, PrimitiveKind::StandardGamma,
+        PrimitiveKind::StandardGammaGrad, PrimitiveKind::Binomial}) {
     EXPECT_NE(cuda_kernel(kind), nullptr) << static_cast<int>(kind);
   }
 }
