@@ -23,22 +23,29 @@ namespace ember::cuda {
 
 inline constexpr double kAttentionInfinity = std::numeric_limits<double>::infinity();
 
+// A 0-dim tensor of `like`'s dtype on its device: an op's operands share one device, so a Scalar
+// (wrapped on the CPU) cannot meet a CUDA tensor.
+inline Tensor scalar_like(double value, const Tensor& like) {
+  return full({}, Scalar(value), TensorOptions(like.dtype()).device(like.device()));
+}
+
 // The scaled, masked scores (B, L, S): q k^T * scale, then the mask (bool: keep, else added) and
 // causality (key j of query i kept for j <= i, top-left aligned, as the CPU kernel's).
 template <class Attention>
 Tensor attention_scores(const Attention& op, const Tensor& q, const Tensor& k, const Tensor* mask) {
   const int64_t batch = q.size(0), queries = q.size(1), keys = k.size(1);
-  Tensor scores = matmul(q, k.transpose(1, 2)).mul(Scalar(op.scale()));
+  Tensor scores = matmul(q, k.transpose(1, 2));
+  scores = scores.mul(scalar_like(op.scale(), scores));
+  const Tensor minus_infinity = scalar_like(-kAttentionInfinity, scores);
   if (mask != nullptr) {
     const Tensor shaped = mask->reshape({batch, queries, keys});
-    scores = shaped.dtype() == kBool ? where(shaped, scores, Scalar(-kAttentionInfinity))
-                                     : scores.add(shaped);
+    scores = shaped.dtype() == kBool ? where(shaped, scores, minus_infinity) : scores.add(shaped);
   }
   if (op.is_causal()) {
     const TensorOptions index = TensorOptions(kInt64).device(q.device());
     const Tensor causal =
         arange(Scalar(keys), index).le(arange(Scalar(queries), index).unsqueeze(1));
-    scores = where(causal, scores, Scalar(-kAttentionInfinity));
+    scores = where(causal, scores, minus_infinity);
   }
   return scores;
 }
@@ -47,14 +54,16 @@ Tensor attention_scores(const Attention& op, const Tensor& q, const Tensor& k, c
 // shift by the row maximum is 0 there, so no -inf - -inf NaN appears).
 inline Tensor attention_lse(const Tensor& scores) {
   const Tensor row_max = amax(scores, {-1}, true);
-  const Tensor shift = where(row_max.eq(Scalar(-kAttentionInfinity)), Scalar(0.0), row_max);
+  const Tensor shift = where(row_max.eq(scalar_like(-kAttentionInfinity, row_max)),
+                             scalar_like(0.0, row_max), row_max);
   return sum(scores.sub(shift).exp(), {-1}, true).log().add(shift);
 }
 
 // The softmax probabilities exp(scores - lse), lse (B, L, 1); a fully masked row (lse = -inf)
 // reads lse as +inf, so its probabilities are 0 as the CPU kernel's.
 inline Tensor attention_probs(const Tensor& scores, const Tensor& lse) {
-  const Tensor shift = where(lse.eq(Scalar(-kAttentionInfinity)), Scalar(kAttentionInfinity), lse);
+  const Tensor shift = where(lse.eq(scalar_like(-kAttentionInfinity, lse)),
+                             scalar_like(kAttentionInfinity, lse), lse);
   return scores.sub(shift).exp();
 }
 
@@ -65,7 +74,8 @@ Tensor attention_dropout(const Attention& op, const Tensor& scores) {
   const double keep = 1.0 - op.dropout_p();
   const Tensor kept = empty(scores.shape(), TensorOptions(kFloat32).device(scores.device()));
   run(RandomFill(RandomFill::Distribution::Bernoulli, keep, 0.0, op.dropout_state()), {}, {kept});
-  return kept.to(scores.dtype()).mul(Scalar(1.0 / keep));
+  const Tensor multipliers = kept.to(scores.dtype());
+  return multipliers.mul(scalar_like(1.0 / keep, multipliers));
 }
 
 inline void attention_forward(const ScaledDotProductAttention& op, TensorSpan inputs,
@@ -114,7 +124,7 @@ inline void attention_backward(const ScaledDotProductAttentionBackward& op, Tens
   }
   grad_v.copy_(matmul(weights.transpose(1, 2), grad_out));
   const Tensor delta = sum(grad_out.mul(out), {-1}, true);
-  const Tensor grad_scores = probs.mul(grad_probs.sub(delta)).mul(Scalar(op.scale()));
+  const Tensor grad_scores = probs.mul(grad_probs.sub(delta)).mul(scalar_like(op.scale(), probs));
   grad_q.copy_(matmul(grad_scores, k));
   grad_k.copy_(matmul(grad_scores.transpose(1, 2), q));
 }
