@@ -28,9 +28,10 @@ Shape with_matrix(Shape batch, int64_t rows, int64_t columns) {
   return batch;
 }
 
-// The first failing matrix of a batch, for the error: -1 when every info is 0.
+// The first failing matrix of a batch, for the error: -1 when every info is 0. A CUDA info is
+// read from a host copy (the error check synchronises, as PyTorch's does).
 int64_t first_failure(const Tensor& info, int32_t* code) {
-  const Tensor flat = info.contiguous();
+  const Tensor flat = (info.device().is_cuda() ? info.to(kCPU) : info).contiguous();
   const int32_t* data = flat.data_ptr<int32_t>();
   for (int64_t i = 0; i < flat.numel(); ++i) {
     if (data[i] != 0) {
@@ -110,8 +111,8 @@ std::pair<Tensor, Tensor> broadcast_system(std::string_view op, const Tensor& A,
 
 std::tuple<Tensor, Tensor> cholesky_ex(const Tensor& A, bool upper, bool check_errors) {
   check_matrix("linalg.cholesky", A, /*square=*/true);
-  Tensor L = empty_column_major(A.shape(), A.dtype());
-  Tensor info = zeros(batch_shape(A), kInt32);
+  Tensor L = empty_column_major(A.shape(), A.dtype(), A.device());
+  Tensor info = zeros(batch_shape(A), TensorOptions(kInt32).device(A.device()));
   run_unless_empty(Lapack("linalg_cholesky_ex", LapackOp::Cholesky), {A}, {L, info});
   if (check_errors) check_positive_definite("linalg.cholesky_ex", info);
   return {upper ? mT(L) : L, info};
@@ -140,8 +141,8 @@ std::tuple<Tensor, Tensor> solve_ex(const Tensor& A, const Tensor& B, bool left,
   EMBER_CHECK(B_matrix.dim() >= 2, "[linalg.solve] B must have at least 1 dimension; got ",
               B.shape());
   auto [a, b] = broadcast_system("linalg.solve", A, B_matrix);
-  Tensor X = empty_column_major(b.shape(), A.dtype());
-  Tensor info = zeros(batch_shape(a), kInt32);
+  Tensor X = empty_column_major(b.shape(), A.dtype(), A.device());
+  Tensor info = zeros(batch_shape(a), TensorOptions(kInt32).device(A.device()));
   run_unless_empty(Lapack("linalg_solve_ex", LapackOp::Solve), {a, b}, {X, info});
   if (check_errors) check_singular("linalg.solve_ex", info);
   return {vector ? X.squeeze(-1) : X, info};
@@ -219,8 +220,8 @@ std::tuple<Tensor, Tensor> eigh(const Tensor& A, std::string_view UPLO) {
   const int64_t n = A.size(-1);
   Shape value_shape = batch_shape(A);
   value_shape.push_back(n);
-  Tensor values = empty(value_shape, TensorOptions(A.dtype()));
-  Tensor vectors = empty_column_major(A.shape(), A.dtype());
+  Tensor values = empty(value_shape, TensorOptions(A.dtype()).device(A.device()));
+  Tensor vectors = empty_column_major(A.shape(), A.dtype(), A.device());
   run_unless_empty(Lapack("linalg_eigh", LapackOp::Eigh, UPLO == "U"), {A}, {values, vectors});
   return {values, vectors};
 }

@@ -20,7 +20,7 @@ TEST(CudaKernels, ElementwiseReduceCopyAndMatmulKernelsAreRegistered) {
   EXPECT_EQ(cuda_kernel(PrimitiveKind::Convolution), nullptr);
 #endif
   // Kinds without a CUDA body yet stay empty, so their ops raise "has no CUDA kernel".
-  EXPECT_EQ(cuda_kernel(PrimitiveKind::Lapack), nullptr);
+  EXPECT_EQ(cuda_kernel(PrimitiveKind::Mode), nullptr);
 }
 
 // index.cu, scatter.cu and embedding.cu.
@@ -40,12 +40,12 @@ TEST(CudaKernels, CreationAndRandomKernelsAreRegistered) {
   }
 }
 
-// runtime/cuda_attention.cpp, rnn.cu and sampling.cu.
+// runtime/cuda_attention.cpp, rnn.cu, sampling.cu and runtime/cusolver_lapack.cpp.
 TEST(CudaKernels, AttentionRecurrentAndSamplerKernelsAreRegistered) {
   for (const PrimitiveKind kind :
        {PrimitiveKind::ScaledDotProductAttention, PrimitiveKind::ScaledDotProductAttentionBackward,
         PrimitiveKind::RnnLayer, PrimitiveKind::RnnLayerBackward, PrimitiveKind::StandardGamma,
-        PrimitiveKind::StandardGammaGrad, PrimitiveKind::Binomial}) {
+        PrimitiveKind::StandardGammaGrad, PrimitiveKind::Binomial, PrimitiveKind::Lapack}) {
     EXPECT_NE(cuda_kernel(kind), nullptr) << static_cast<int>(kind);
   }
 }
