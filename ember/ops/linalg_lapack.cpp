@@ -50,6 +50,12 @@ std::string batch_prefix(const Tensor& info, int64_t item) {
   return text.str();
 }
 
+// The Lapack ops without a CUDA kernel allocate their outputs on the CPU: a CUDA operand raises
+// "has no CUDA kernel" rather than reaching eval_cpu with device memory.
+void check_host_operand(std::string_view op, const Tensor& A) {
+  if (A.device().is_cuda()) raise_no_kernel(op, "CUDA");
+}
+
 void check_singular(std::string_view op, const Tensor& info) {
   int32_t code = 0;
   const int64_t item = first_failure(info, &code);
@@ -172,6 +178,7 @@ std::tuple<Tensor, Tensor> slogdet(const Tensor& A) {
   check_matrix("linalg.slogdet", A, /*square=*/true);
   Tensor sign = empty(batch_shape(A), TensorOptions(A.dtype()));
   Tensor logabsdet = empty(batch_shape(A), TensorOptions(A.dtype()));
+  check_host_operand("linalg_slogdet", A);
   run_unless_empty(Lapack("linalg_slogdet", LapackOp::Slogdet), {A}, {sign, logabsdet});
   return {sign, logabsdet};
 }
@@ -179,6 +186,7 @@ std::tuple<Tensor, Tensor> slogdet(const Tensor& A) {
 Tensor det(const Tensor& A) {
   check_matrix("linalg.det", A, /*square=*/true);
   Tensor result = empty(batch_shape(A), TensorOptions(A.dtype()));
+  check_host_operand("linalg_det", A);
   run_unless_empty(Lapack("linalg_det", LapackOp::Det), {A}, {result});
   return result;
 }
@@ -192,6 +200,7 @@ Tensor solve_triangular(const Tensor& A, const Tensor& B, bool upper, bool left,
   if (!left) return mT(solve_triangular(mT(A), mT(B), !upper, true, unitriangular));
   auto [a, b] = broadcast_system("linalg.solve_triangular", A, B);
   Tensor X = empty_column_major(b.shape(), A.dtype());
+  check_host_operand("linalg_solve_triangular", a);
   run_unless_empty(
       Lapack("linalg_solve_triangular", LapackOp::SolveTriangular, upper, unitriangular), {a, b},
       {X});
@@ -208,6 +217,7 @@ std::tuple<Tensor, Tensor> qr(const Tensor& A, std::string_view mode) {
   const Shape batch = batch_shape(A);
   Tensor Q = empty_column_major(with_matrix(batch, m, complete ? m : k), A.dtype());
   Tensor R = empty_column_major(with_matrix(batch, complete ? m : k, n), A.dtype());
+  check_host_operand("linalg_qr", A);
   run_unless_empty(Lapack("linalg_qr", LapackOp::Qr, false, false, complete), {A}, {Q, R});
   if (mode == "r") return {empty({0}, TensorOptions(A.dtype())), R};
   return {Q, R};
@@ -237,6 +247,7 @@ std::tuple<Tensor, Tensor, Tensor> svd(const Tensor& A, bool full_matrices) {
   Tensor U = empty_column_major(with_matrix(batch, m, full_matrices ? m : k), A.dtype());
   Tensor S = empty(s_shape, TensorOptions(A.dtype()));
   Tensor Vh = empty_column_major(with_matrix(batch, full_matrices ? n : k, n), A.dtype());
+  check_host_operand("linalg_svd", A);
   run_unless_empty(Lapack("linalg_svd", LapackOp::Svd, false, false, full_matrices), {A},
                    {U, S, Vh});
   return {U, S, Vh};
@@ -249,6 +260,7 @@ Tensor svdvals(const Tensor& A) {
   Shape s_shape = batch_shape(A);
   s_shape.push_back(std::min(A.size(-2), A.size(-1)));
   Tensor S = empty(s_shape, TensorOptions(A.dtype()));
+  check_host_operand("linalg_svdvals", A);
   run_unless_empty(Lapack("linalg_svdvals", LapackOp::Svdvals), {A}, {S});
   return S;
 }
@@ -285,6 +297,7 @@ std::tuple<Tensor, Tensor, Tensor, Tensor> lstsq(const Tensor& A, const Tensor& 
   Tensor rank = empty(batch, TensorOptions(kInt64));
   Tensor singular_values = empty(s_shape, real);
   Tensor info = empty(batch, TensorOptions(kInt32));
+  check_host_operand("linalg_lstsq", a);
   run_unless_empty(Lapack("linalg_lstsq", which, tolerance), {a, b},
                    {solution, rank, singular_values, info});
   check_least_squares(info);
