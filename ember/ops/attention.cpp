@@ -105,7 +105,8 @@ Tensor attention_weights(const Tensor& query, const Tensor& key, const Tensor& a
                          bool is_causal, double scale) {
   Tensor scores = matmul(query, key.transpose(-2, -1)) * scale;
   if (is_causal) {
-    const Tensor keep = tril(ones({query.size(-2), key.size(-2)}, TensorOptions().dtype(kBool)));
+    const Tensor keep =
+        tril(ones({query.size(-2), key.size(-2)}, TensorOptions(kBool).device(query.device())));
     scores = masked_fill(scores, logical_not(keep), -std::numeric_limits<double>::infinity());
   } else if (attn_mask.defined() && attn_mask.dtype() == kBool) {
     scores = masked_fill(scores, logical_not(attn_mask), -std::numeric_limits<double>::infinity());
