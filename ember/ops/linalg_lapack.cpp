@@ -50,8 +50,9 @@ std::string batch_prefix(const Tensor& info, int64_t item) {
   return text.str();
 }
 
-// The Lapack ops without a CUDA kernel allocate their outputs on the CPU: a CUDA operand raises
-// "has no CUDA kernel" rather than reaching eval_cpu with device memory.
+// The Lapack ops without a CUDA kernel (slogdet, det, solve_triangular, lstsq) allocate their
+// outputs on the CPU: a CUDA operand raises "has no CUDA kernel" rather than reaching eval_cpu
+// with device memory.
 void check_host_operand(std::string_view op, const Tensor& A) {
   if (A.device().is_cuda()) raise_no_kernel(op, "CUDA");
 }
@@ -215,11 +216,10 @@ std::tuple<Tensor, Tensor> qr(const Tensor& A, std::string_view mode) {
   const int64_t m = A.size(-2), n = A.size(-1), k = std::min(m, n);
   const bool complete = mode == "complete";
   const Shape batch = batch_shape(A);
-  Tensor Q = empty_column_major(with_matrix(batch, m, complete ? m : k), A.dtype());
-  Tensor R = empty_column_major(with_matrix(batch, complete ? m : k, n), A.dtype());
-  check_host_operand("linalg_qr", A);
+  Tensor Q = empty_column_major(with_matrix(batch, m, complete ? m : k), A.dtype(), A.device());
+  Tensor R = empty_column_major(with_matrix(batch, complete ? m : k, n), A.dtype(), A.device());
   run_unless_empty(Lapack("linalg_qr", LapackOp::Qr, false, false, complete), {A}, {Q, R});
-  if (mode == "r") return {empty({0}, TensorOptions(A.dtype())), R};
+  if (mode == "r") return {empty({0}, TensorOptions(A.dtype()).device(A.device())), R};
   return {Q, R};
 }
 
@@ -244,10 +244,11 @@ std::tuple<Tensor, Tensor, Tensor> svd(const Tensor& A, bool full_matrices) {
   const Shape batch = batch_shape(A);
   Shape s_shape = batch;
   s_shape.push_back(k);
-  Tensor U = empty_column_major(with_matrix(batch, m, full_matrices ? m : k), A.dtype());
-  Tensor S = empty(s_shape, TensorOptions(A.dtype()));
-  Tensor Vh = empty_column_major(with_matrix(batch, full_matrices ? n : k, n), A.dtype());
-  check_host_operand("linalg_svd", A);
+  Tensor U =
+      empty_column_major(with_matrix(batch, m, full_matrices ? m : k), A.dtype(), A.device());
+  Tensor S = empty(s_shape, TensorOptions(A.dtype()).device(A.device()));
+  Tensor Vh =
+      empty_column_major(with_matrix(batch, full_matrices ? n : k, n), A.dtype(), A.device());
   run_unless_empty(Lapack("linalg_svd", LapackOp::Svd, false, false, full_matrices), {A},
                    {U, S, Vh});
   return {U, S, Vh};
@@ -259,8 +260,7 @@ Tensor svdvals(const Tensor& A) {
   if (A.requires_grad()) return std::get<1>(linalg::svd(A, false));
   Shape s_shape = batch_shape(A);
   s_shape.push_back(std::min(A.size(-2), A.size(-1)));
-  Tensor S = empty(s_shape, TensorOptions(A.dtype()));
-  check_host_operand("linalg_svdvals", A);
+  Tensor S = empty(s_shape, TensorOptions(A.dtype()).device(A.device()));
   run_unless_empty(Lapack("linalg_svdvals", LapackOp::Svdvals), {A}, {S});
   return S;
 }

@@ -1,8 +1,8 @@
 // The Lapack CUDA kernel through cuSOLVER (cusolver_lapack.cpp) against the CPU's LAPACK: the
 // Cholesky factor, solve (batched, broadcast B, a singular matrix's info) and eigh (eigenvalues,
 // and eigenvectors through the reconstruction A = V diag(w) V^T, since their signs are free), in
-// float32 and float64. Needs a CUDA device (skipped otherwise); the ops the kernel does not
-// cover raise "has no CUDA kernel".
+// float32 and float64; QR and SVD by reconstruction. Needs a CUDA device (skipped otherwise); the
+// ops the kernel does not cover raise "has no CUDA kernel".
 #include <gtest/gtest.h>
 
 #include <string>
@@ -50,6 +50,33 @@ TEST(CudaLapack, CholeskySolveAndEighMatchTheCpu) {
     expect_close(values_d, values, name + " eigenvalues");
     expect_close(matmul(vectors_d.mul(values_d.unsqueeze(-2)), vectors_d.transpose(-2, -1)), A,
                  name + " eigenvectors");
+  }
+}
+
+// QR and SVD of wide, tall and batched matrices, checked by reconstruction (the factors' signs
+// are free) and by R's triangle and the singular values against the CPU.
+TEST(CudaLapack, QrAndSvdReconstructTheMatrix) {
+  if (!cuda::is_available()) GTEST_SKIP() << kNoDevice;
+  for (ScalarType dtype : {kFloat32, kFloat64}) {
+    manual_seed(4);
+    for (const Shape& shape : {Shape{4, 6}, Shape{6, 4}, Shape{2, 3, 5, 5}}) {
+      const std::string name = std::string(dtype_name(dtype)) + " " + std::to_string(shape[0]);
+      const Tensor A = randn(shape, TensorOptions(dtype));
+      const Tensor A_d = A.cuda();
+      for (std::string_view mode : {"reduced", "complete"}) {
+        const auto [Q, R] = linalg::qr(A_d, mode);
+        expect_close(matmul(Q, R), A, name + " Q R " + std::string(mode));
+        expect_close(R.abs(), std::get<1>(linalg::qr(A, mode)).abs(), name + " |R|");
+      }
+      for (bool full : {false, true}) {
+        const auto [U, S, Vh] = linalg::svd(A_d, full);
+        expect_close(S, std::get<1>(linalg::svd(A, full)), name + " S");
+        const int64_t k = S.size(-1);
+        expect_close(matmul(U.narrow(-1, 0, k).mul(S.unsqueeze(-2)), Vh.narrow(-2, 0, k)), A,
+                     name + " U S Vh");
+      }
+      expect_close(linalg::svdvals(A_d), linalg::svdvals(A), name + " svdvals");
+    }
   }
 }
 
