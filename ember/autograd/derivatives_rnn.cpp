@@ -41,8 +41,9 @@ TensorList rnn_layer_vjp(const RnnLayer& op, const BackwardContext& c,
   const Tensor &igates = inputs[0], &h0 = inputs[1], &w_hh = inputs[2];
   const Tensor c0 = input(c0_index), b_hh = input(bias_index), w_hr = input(projection_index);
   auto grad_or_zeros = [&](size_t output, const Shape& shape) {
-    return c.grads[output].defined() ? c.grads[output]
-                                     : zeros(shape, TensorOptions(igates.dtype()));
+    return c.grads[output].defined()
+               ? c.grads[output]
+               : zeros(shape, TensorOptions(igates.dtype()).device(igates.device()));
   };
   const Tensor grad_output = grad_or_zeros(0, {igates.size(0), h0.size(1)});
   const Tensor grad_h_n = grad_or_zeros(1, h0.shape());
@@ -81,8 +82,9 @@ TensorList rnn_cell_vjp(const RnnLayer& op, const BackwardContext& c,
   const Tensor b_ih = op.has_bias() ? inputs[bias_index] : Tensor();
   const Tensor b_hh = op.has_bias() ? inputs[bias_index + 1] : Tensor();
   auto grad_or_zeros = [&](size_t output) {
-    return c.grads[output].defined() ? c.grads[output]
-                                     : zeros(hx.shape(), TensorOptions(hx.dtype()));
+    return c.grads[output].defined()
+               ? c.grads[output]
+               : zeros(hx.shape(), TensorOptions(hx.dtype()).device(hx.device()));
   };
   const Tensor grad_h = grad_or_zeros(0);
   const Tensor grad_c = op.is_lstm() ? grad_or_zeros(2) : Tensor();

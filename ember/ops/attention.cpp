@@ -105,7 +105,8 @@ Tensor attention_weights(const Tensor& query, const Tensor& key, const Tensor& a
                          bool is_causal, double scale) {
   Tensor scores = matmul(query, key.transpose(-2, -1)) * scale;
   if (is_causal) {
-    const Tensor keep = tril(ones({query.size(-2), key.size(-2)}, TensorOptions().dtype(kBool)));
+    const Tensor keep =
+        tril(ones({query.size(-2), key.size(-2)}, TensorOptions(kBool).device(query.device())));
     scores = masked_fill(scores, logical_not(keep), -std::numeric_limits<double>::infinity());
   } else if (attn_mask.defined() && attn_mask.dtype() == kBool) {
     scores = masked_fill(scores, logical_not(attn_mask), -std::numeric_limits<double>::infinity());
@@ -155,9 +156,12 @@ Tensor fused_attention(const Tensor& query, const Tensor& key_arg, const Tensor&
   if (attn_mask.defined()) inputs.push_back(attn_mask.expand(scores));
   const Tensor outputs[] = {out, lse};
   // One generator fill of the (B, L, S) weights, as the composite's dropout takes: the same seed
-  // gives both paths the same mask.
+  // gives both paths the same mask. A CUDA call draws from its device's generator.
+  const Generator& generator = query.device().is_cuda()
+                                   ? cuda::detail::getDefaultCUDAGenerator(query.device().index())
+                                   : detail::getDefaultCPUGenerator();
   const PhiloxState dropout_state =
-      dropout_p > 0.0 ? detail::getDefaultCPUGenerator().take(numel_of(scores)) : PhiloxState{0, 0};
+      dropout_p > 0.0 ? generator.take(numel_of(scores)) : PhiloxState{0, 0};
   run(ScaledDotProductAttention(scale, is_causal, attn_mask.defined(), dropout_p, dropout_state),
       TensorSpan(inputs), TensorSpan(outputs));
   Shape result = batch;

@@ -28,9 +28,10 @@ Shape with_matrix(Shape batch, int64_t rows, int64_t columns) {
   return batch;
 }
 
-// The first failing matrix of a batch, for the error: -1 when every info is 0.
+// The first failing matrix of a batch, for the error: -1 when every info is 0. A CUDA info is
+// read from a host copy (the error check synchronises, as PyTorch's does).
 int64_t first_failure(const Tensor& info, int32_t* code) {
-  const Tensor flat = info.contiguous();
+  const Tensor flat = (info.device().is_cuda() ? info.to(kCPU) : info).contiguous();
   const int32_t* data = flat.data_ptr<int32_t>();
   for (int64_t i = 0; i < flat.numel(); ++i) {
     if (data[i] != 0) {
@@ -47,6 +48,13 @@ std::string batch_prefix(const Tensor& info, int64_t item) {
   std::ostringstream text;
   text << "(Batch element " << item << "): ";
   return text.str();
+}
+
+// The Lapack ops without a CUDA kernel (slogdet, det, solve_triangular, lstsq) allocate their
+// outputs on the CPU: a CUDA operand raises "has no CUDA kernel" rather than reaching eval_cpu
+// with device memory.
+void check_host_operand(std::string_view op, const Tensor& A) {
+  if (A.device().is_cuda()) raise_no_kernel(op, "CUDA");
 }
 
 void check_singular(std::string_view op, const Tensor& info) {
@@ -110,8 +118,8 @@ std::pair<Tensor, Tensor> broadcast_system(std::string_view op, const Tensor& A,
 
 std::tuple<Tensor, Tensor> cholesky_ex(const Tensor& A, bool upper, bool check_errors) {
   check_matrix("linalg.cholesky", A, /*square=*/true);
-  Tensor L = empty_column_major(A.shape(), A.dtype());
-  Tensor info = zeros(batch_shape(A), kInt32);
+  Tensor L = empty_column_major(A.shape(), A.dtype(), A.device());
+  Tensor info = zeros(batch_shape(A), TensorOptions(kInt32).device(A.device()));
   run_unless_empty(Lapack("linalg_cholesky_ex", LapackOp::Cholesky), {A}, {L, info});
   if (check_errors) check_positive_definite("linalg.cholesky_ex", info);
   return {upper ? mT(L) : L, info};
@@ -140,8 +148,8 @@ std::tuple<Tensor, Tensor> solve_ex(const Tensor& A, const Tensor& B, bool left,
   EMBER_CHECK(B_matrix.dim() >= 2, "[linalg.solve] B must have at least 1 dimension; got ",
               B.shape());
   auto [a, b] = broadcast_system("linalg.solve", A, B_matrix);
-  Tensor X = empty_column_major(b.shape(), A.dtype());
-  Tensor info = zeros(batch_shape(a), kInt32);
+  Tensor X = empty_column_major(b.shape(), A.dtype(), A.device());
+  Tensor info = zeros(batch_shape(a), TensorOptions(kInt32).device(A.device()));
   run_unless_empty(Lapack("linalg_solve_ex", LapackOp::Solve), {a, b}, {X, info});
   if (check_errors) check_singular("linalg.solve_ex", info);
   return {vector ? X.squeeze(-1) : X, info};
@@ -171,6 +179,7 @@ std::tuple<Tensor, Tensor> slogdet(const Tensor& A) {
   check_matrix("linalg.slogdet", A, /*square=*/true);
   Tensor sign = empty(batch_shape(A), TensorOptions(A.dtype()));
   Tensor logabsdet = empty(batch_shape(A), TensorOptions(A.dtype()));
+  check_host_operand("linalg_slogdet", A);
   run_unless_empty(Lapack("linalg_slogdet", LapackOp::Slogdet), {A}, {sign, logabsdet});
   return {sign, logabsdet};
 }
@@ -178,6 +187,7 @@ std::tuple<Tensor, Tensor> slogdet(const Tensor& A) {
 Tensor det(const Tensor& A) {
   check_matrix("linalg.det", A, /*square=*/true);
   Tensor result = empty(batch_shape(A), TensorOptions(A.dtype()));
+  check_host_operand("linalg_det", A);
   run_unless_empty(Lapack("linalg_det", LapackOp::Det), {A}, {result});
   return result;
 }
@@ -191,6 +201,7 @@ Tensor solve_triangular(const Tensor& A, const Tensor& B, bool upper, bool left,
   if (!left) return mT(solve_triangular(mT(A), mT(B), !upper, true, unitriangular));
   auto [a, b] = broadcast_system("linalg.solve_triangular", A, B);
   Tensor X = empty_column_major(b.shape(), A.dtype());
+  check_host_operand("linalg_solve_triangular", a);
   run_unless_empty(
       Lapack("linalg_solve_triangular", LapackOp::SolveTriangular, upper, unitriangular), {a, b},
       {X});
@@ -205,10 +216,10 @@ std::tuple<Tensor, Tensor> qr(const Tensor& A, std::string_view mode) {
   const int64_t m = A.size(-2), n = A.size(-1), k = std::min(m, n);
   const bool complete = mode == "complete";
   const Shape batch = batch_shape(A);
-  Tensor Q = empty_column_major(with_matrix(batch, m, complete ? m : k), A.dtype());
-  Tensor R = empty_column_major(with_matrix(batch, complete ? m : k, n), A.dtype());
+  Tensor Q = empty_column_major(with_matrix(batch, m, complete ? m : k), A.dtype(), A.device());
+  Tensor R = empty_column_major(with_matrix(batch, complete ? m : k, n), A.dtype(), A.device());
   run_unless_empty(Lapack("linalg_qr", LapackOp::Qr, false, false, complete), {A}, {Q, R});
-  if (mode == "r") return {empty({0}, TensorOptions(A.dtype())), R};
+  if (mode == "r") return {empty({0}, TensorOptions(A.dtype()).device(A.device())), R};
   return {Q, R};
 }
 
@@ -219,8 +230,8 @@ std::tuple<Tensor, Tensor> eigh(const Tensor& A, std::string_view UPLO) {
   const int64_t n = A.size(-1);
   Shape value_shape = batch_shape(A);
   value_shape.push_back(n);
-  Tensor values = empty(value_shape, TensorOptions(A.dtype()));
-  Tensor vectors = empty_column_major(A.shape(), A.dtype());
+  Tensor values = empty(value_shape, TensorOptions(A.dtype()).device(A.device()));
+  Tensor vectors = empty_column_major(A.shape(), A.dtype(), A.device());
   run_unless_empty(Lapack("linalg_eigh", LapackOp::Eigh, UPLO == "U"), {A}, {values, vectors});
   return {values, vectors};
 }
@@ -233,9 +244,11 @@ std::tuple<Tensor, Tensor, Tensor> svd(const Tensor& A, bool full_matrices) {
   const Shape batch = batch_shape(A);
   Shape s_shape = batch;
   s_shape.push_back(k);
-  Tensor U = empty_column_major(with_matrix(batch, m, full_matrices ? m : k), A.dtype());
-  Tensor S = empty(s_shape, TensorOptions(A.dtype()));
-  Tensor Vh = empty_column_major(with_matrix(batch, full_matrices ? n : k, n), A.dtype());
+  Tensor U =
+      empty_column_major(with_matrix(batch, m, full_matrices ? m : k), A.dtype(), A.device());
+  Tensor S = empty(s_shape, TensorOptions(A.dtype()).device(A.device()));
+  Tensor Vh =
+      empty_column_major(with_matrix(batch, full_matrices ? n : k, n), A.dtype(), A.device());
   run_unless_empty(Lapack("linalg_svd", LapackOp::Svd, false, false, full_matrices), {A},
                    {U, S, Vh});
   return {U, S, Vh};
@@ -247,7 +260,7 @@ Tensor svdvals(const Tensor& A) {
   if (A.requires_grad()) return std::get<1>(linalg::svd(A, false));
   Shape s_shape = batch_shape(A);
   s_shape.push_back(std::min(A.size(-2), A.size(-1)));
-  Tensor S = empty(s_shape, TensorOptions(A.dtype()));
+  Tensor S = empty(s_shape, TensorOptions(A.dtype()).device(A.device()));
   run_unless_empty(Lapack("linalg_svdvals", LapackOp::Svdvals), {A}, {S});
   return S;
 }
@@ -284,6 +297,7 @@ std::tuple<Tensor, Tensor, Tensor, Tensor> lstsq(const Tensor& A, const Tensor& 
   Tensor rank = empty(batch, TensorOptions(kInt64));
   Tensor singular_values = empty(s_shape, real);
   Tensor info = empty(batch, TensorOptions(kInt32));
+  check_host_operand("linalg_lstsq", a);
   run_unless_empty(Lapack("linalg_lstsq", which, tolerance), {a, b},
                    {solution, rank, singular_values, info});
   check_least_squares(info);

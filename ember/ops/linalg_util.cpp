@@ -32,12 +32,12 @@ void check_same_dtype(std::string_view op, const Tensor& A, const Tensor& B) {
               ")");
 }
 
-Tensor empty_column_major(IntArrayRef shape, ScalarType dtype) {
+Tensor empty_column_major(IntArrayRef shape, ScalarType dtype, Device device) {
   std::vector<int64_t> swapped(shape.begin(), shape.end());
   std::swap(swapped[swapped.size() - 1], swapped[swapped.size() - 2]);
   // detach(): a tensor of its own (not a view), so that autograd records the op writing it as
   // its history rather than a view of an internal base.
-  return mT(empty(swapped, TensorOptions(dtype))).detach();
+  return mT(empty(swapped, TensorOptions(dtype).device(device))).detach();
 }
 
 double epsilon(ScalarType dtype) {
@@ -45,6 +45,8 @@ double epsilon(ScalarType dtype) {
                            : static_cast<double>(std::numeric_limits<float>::epsilon());
 }
 
-Tensor eye_like(const Tensor& A) { return eye(A.size(-1), TensorOptions(A.dtype())); }
+Tensor eye_like(const Tensor& A) {
+  return eye(A.size(-1), TensorOptions(A.dtype()).device(A.device()));
+}
 
 }  // namespace ember::linalg_detail

@@ -16,8 +16,8 @@ void check_matrix(std::string_view op, const Tensor& A, bool square, std::string
 void check_same_dtype(std::string_view op, const Tensor& A, const Tensor& B);
 
 // An uninitialized tensor of `shape` whose matrices are column-major (strides (1, rows)), batch
-// dims contiguous and outermost: the layout LAPACK writes.
-Tensor empty_column_major(IntArrayRef shape, ScalarType dtype);
+// dims contiguous and outermost: the layout LAPACK (and cuSOLVER) writes.
+Tensor empty_column_major(IntArrayRef shape, ScalarType dtype, Device device = kCPU);
 
 // The machine epsilon of float32 or float64 (the tolerances' unit).
 double epsilon(ScalarType dtype);

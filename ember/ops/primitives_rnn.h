@@ -24,6 +24,12 @@ inline int64_t rnn_gate_count(RnnCellKind kind) {
 // cell step with its input projection inside (is_cell: one autograd node per step, the cell ops'
 // path, where per-op overhead is the cost at small batches; then reverse and has_projection
 // are false and batch_sizes is {N}).
+// Where each part of a workspace row starts (RnnLayerShape::workspace_size): the activated gates
+// at 0, then h_prev; for LSTM c_t, c_prev and h before the projection; for Elman h (y).
+struct RnnWorkspaceLayout {
+  int64_t h_prev, c_t, c_prev, h_raw, y;
+};
+
 class RnnLayerShape {
  public:
   RnnLayerShape(RnnCellKind kind, bool reverse, std::vector<int64_t> batch_sizes, bool has_bias,
@@ -56,6 +62,18 @@ class RnnLayerShape {
         break;
     }
     return 2 * out;
+  }
+  RnnWorkspaceLayout workspace_layout(int64_t hidden, int64_t out) const {
+    switch (kind_) {
+      case RnnCellKind::Lstm:
+        return {6 * hidden, 4 * hidden, 5 * hidden, 6 * hidden + out, 0};
+      case RnnCellKind::Gru:
+        return {4 * hidden, 0, 0, 0, 0};
+      case RnnCellKind::Tanh:
+      case RnnCellKind::Relu:
+        break;
+    }
+    return {0, 0, 0, 0, out};
   }
 
  private:

@@ -15,6 +15,7 @@ class StandardGamma final : public Primitive {
  public:
   EMBER_PRIMITIVE(StandardGamma, StandardGamma)
   explicit StandardGamma(PhiloxState state) : state_(state) {}
+  PhiloxState state() const { return state_; }
   std::string_view name() const override { return "_standard_gamma"; }
   void eval_cpu(TensorSpan inputs, TensorSpan outputs) const override;
 
@@ -36,6 +37,7 @@ class Binomial final : public Primitive {
  public:
   EMBER_PRIMITIVE(Binomial, Binomial)
   explicit Binomial(PhiloxState state) : state_(state) {}
+  PhiloxState state() const { return state_; }
   std::string_view name() const override { return "binomial"; }
   void eval_cpu(TensorSpan inputs, TensorSpan outputs) const override;
 

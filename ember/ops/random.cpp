@@ -447,14 +447,17 @@ Tensor poisson(const Tensor& rates, std::optional<Generator> generator) {
 
 namespace {
 
-// The float64 values of a floating tensor of sampler parameters, each checked by `valid`.
+// The float64 values of a floating tensor of sampler parameters (on its device), each checked by
+// `valid` on the host: a CUDA tensor's values are checked on a host copy (one synchronising copy
+// per call, the price of the CPU's error messages).
 template <class Valid>
 Tensor checked_parameters(const Tensor& x, std::string_view op, std::string_view name,
                           std::string_view expected, const Valid& valid) {
   EMBER_CHECK(is_floating_point(x.dtype()), "[", op, "] expects a floating point tensor of ", name,
               "; got ", x.dtype());
   const Tensor values = float64_values(x);
-  const double* v = values.data_ptr<double>();
+  const Tensor host = values.device().is_cuda() ? values.to(kCPU) : values;
+  const double* v = host.data_ptr<double>();
   for (int64_t i = 0; i < values.numel(); ++i) {
     EMBER_CHECK(valid(v[i]), "[", op, "] expects ", name, " ", expected, "; got ", v[i],
                 " in a tensor of shape ", x.shape());
@@ -465,13 +468,13 @@ Tensor checked_parameters(const Tensor& x, std::string_view op, std::string_view
 }  // namespace
 
 Tensor _standard_gamma(const Tensor& alpha, std::optional<Generator> generator) {
-  check_cpu_sampler(alpha, "_standard_gamma");
   checked_parameters(alpha, "_standard_gamma", "alpha", "finite and > 0",
                      [](double a) { return std::isfinite(a) && a > 0; });
   // Through a float64 copy that keeps alpha's history, so the gradient reaches alpha.
   const Tensor alpha64 = alpha.to(kFloat64).contiguous();
-  Tensor sample = empty(alpha.shape(), kFloat64);
-  const PhiloxState state = chosen(generator, kCPU, "_standard_gamma").take(sample.numel());
+  Tensor sample = empty(alpha.shape(), TensorOptions(kFloat64).device(alpha.device()));
+  const PhiloxState state =
+      chosen(generator, alpha.device(), "_standard_gamma").take(sample.numel());
   run_unless_empty(StandardGamma(state), {alpha64}, {sample});
   return sample.to(alpha.dtype());
 }
@@ -481,7 +484,7 @@ Tensor _standard_gamma_grad(const Tensor& alpha, const Tensor& x) {
               "[_standard_gamma_grad] expects floating point alpha and x; got ", alpha.dtype(),
               " and ", x.dtype());
   const Shape shape = broadcast_shapes(alpha.shape(), x.shape(), "_standard_gamma_grad");
-  Tensor grad = empty(shape, kFloat64);
+  Tensor grad = empty(shape, TensorOptions(kFloat64).device(alpha.device()));
   run_unless_empty(StandardGammaGrad(),
                    {float64_values(alpha.expand(shape)), float64_values(x.expand(shape))}, {grad});
   return grad.to(result_type(alpha, x));
@@ -497,17 +500,18 @@ Tensor _sample_dirichlet(const Tensor& alpha, std::optional<Generator> generator
 }
 
 Tensor binomial(const Tensor& count, const Tensor& prob, std::optional<Generator> generator) {
-  check_cpu_sampler(count, "binomial");
-  check_cpu_sampler(prob, "binomial");
+  EMBER_CHECK(count.device() == prob.device(),
+              "[binomial] expects count and prob on one device; got ", count.device(), " and ",
+              prob.device());
   const Shape shape = broadcast_shapes(count.shape(), prob.shape(), "binomial");
   const Tensor counts =
       checked_parameters(count, "binomial", "count", "integral and >= 0",
                          [](double c) { return std::isfinite(c) && c >= 0 && c == std::trunc(c); });
   const Tensor probs = checked_parameters(prob, "binomial", "prob", "in [0, 1]",
                                           [](double p) { return p >= 0 && p <= 1; });
-  Tensor result = empty(shape, kFloat64);
+  Tensor result = empty(shape, TensorOptions(kFloat64).device(count.device()));
   if (result.numel() > 0) {
-    const PhiloxState state = chosen(generator, kCPU, "binomial").take(result.numel());
+    const PhiloxState state = chosen(generator, count.device(), "binomial").take(result.numel());
     run(Binomial(state), {counts.expand(shape).contiguous(), probs.expand(shape).contiguous()},
         {result});
   }

@@ -73,7 +73,8 @@ RnnLayerResult rnn_layer_composite(RnnCellKind kind, bool reverse,
   std::vector<int64_t> offsets(batch_sizes.size() + 1, 0);
   for (int64_t t = 0; t < steps; ++t) offsets[t + 1] = offsets[t] + batch_sizes[t];
   const bool has_cell = c0.defined();
-  if (steps == 0) return {empty({0, h0.size(1)}, TensorOptions(igates.dtype())), h0, c0};
+  if (steps == 0)
+    return {empty({0, h0.size(1)}, TensorOptions(igates.dtype()).device(igates.device())), h0, c0};
   std::vector<Tensor> outputs(batch_sizes.size());
   if (!reverse) {
     CellState state{h0, c0};
@@ -124,7 +125,7 @@ RnnLayerResult rnn_layer(RnnCellKind kind, bool reverse, const std::vector<int64
     return rnn_layer_composite(kind, reverse, batch_sizes, igates, h0, c0, w_hh, b_hh, w_hr);
   }
   const RnnLayer op(kind, reverse, batch_sizes, b_hh.defined(), w_hr.defined());
-  const TensorOptions options(igates.dtype());
+  const TensorOptions options = TensorOptions(igates.dtype()).device(igates.device());
   const int64_t hidden = w_hh.size(0) / rnn_gate_count(kind);
   const int64_t batch = h0.size(0), out = h0.size(1);
   std::vector<Tensor> inputs{igates.contiguous(), h0.contiguous(), w_hh.contiguous()};
@@ -144,7 +145,7 @@ std::vector<Tensor> rnn_layer_backward(const RnnLayerShape& shape, const Tensor&
                                        const Tensor& w_hr) {
   const RnnLayerBackward op(shape.cell_kind(), shape.reverse(), shape.batch_sizes(),
                             shape.has_bias(), shape.has_projection());
-  const TensorOptions options(grad_output.dtype());
+  const TensorOptions options = TensorOptions(grad_output.dtype()).device(grad_output.device());
   const int64_t gates = w_hh.size(0), hidden = gates / rnn_gate_count(shape.cell_kind());
   const int64_t batch = grad_h_n.size(0), out = grad_h_n.size(1);
   std::vector<Tensor> inputs{grad_output.contiguous(), grad_h_n.contiguous(),
@@ -176,7 +177,7 @@ RnnLayerResult rnn_cell(RnnCellKind kind, const Tensor& input, const Tensor& hx,
   }
   const int64_t batch = input.size(0), hidden = hx.size(1);
   const RnnLayer op(kind, false, {batch}, b_ih.defined(), false, true);
-  const TensorOptions options(input.dtype());
+  const TensorOptions options = TensorOptions(input.dtype()).device(input.device());
   std::vector<Tensor> inputs{input.contiguous(), hx.contiguous(), w_ih.contiguous(),
                              w_hh.contiguous()};
   if (op.is_lstm()) inputs.push_back(cx.contiguous());
@@ -196,7 +197,7 @@ std::vector<Tensor> rnn_cell_backward(const RnnLayerShape& shape, const Tensor& 
                                       const Tensor& input, const Tensor& w_ih, const Tensor& w_hh) {
   const RnnLayerBackward op(shape.cell_kind(), false, shape.batch_sizes(), shape.has_bias(), false,
                             true);
-  const TensorOptions options(grad_h.dtype());
+  const TensorOptions options = TensorOptions(grad_h.dtype()).device(grad_h.device());
   std::vector<Tensor> inputs{grad_h.contiguous(), workspace.contiguous(), input.contiguous(),
                              w_ih.contiguous(), w_hh.contiguous()};
   if (op.is_lstm()) inputs.push_back(grad_c.contiguous());

@@ -39,24 +39,6 @@ void apply(UnaryOp op, const T* x, T* y, int64_t n) {
   loop(data, strides, n, LoopArgs{nullptr, 0});
 }
 
-// Where each part of a workspace row starts (RnnLayerShape::workspace_size).
-struct WorkspaceLayout {
-  int64_t h_prev, c_t, c_prev, h_raw, y;
-};
-
-WorkspaceLayout layout_of(const RnnLayerShape& shape, int64_t hidden, int64_t out) {
-  switch (shape.cell_kind()) {
-    case RnnCellKind::Lstm:
-      return {6 * hidden, 4 * hidden, 5 * hidden, 6 * hidden + out, 0};
-    case RnnCellKind::Gru:
-      return {4 * hidden, 0, 0, 0, 0};
-    case RnnCellKind::Tanh:
-    case RnnCellKind::Relu:
-      break;
-  }
-  return {0, 0, 0, 0, out};
-}
-
 std::vector<int64_t> offsets_of(const std::vector<int64_t>& batch_sizes) {
   std::vector<int64_t> offsets(batch_sizes.size() + 1, 0);
   for (size_t t = 0; t < batch_sizes.size(); ++t) offsets[t + 1] = offsets[t] + batch_sizes[t];
@@ -97,7 +79,7 @@ void forward_steps(const RnnLayerShape& op, const ForwardArgs<T>& a) {
   // copy_n, not memcpy: an empty batch has null buffers.
   std::copy_n(a.h0, batch * out, h);
   if (lstm) std::copy_n(a.c0, batch * hidden, c);
-  const WorkspaceLayout at = layout_of(op, hidden, out);
+  const RnnWorkspaceLayout at = op.workspace_layout(hidden, out);
   const std::vector<int64_t>& sizes = op.batch_sizes();
   const std::vector<int64_t> offsets = offsets_of(sizes);
   std::vector<T> hgates(static_cast<size_t>(batch * gates));
@@ -198,7 +180,7 @@ void backward_steps(const RnnLayerShape& op, const BackwardArgs<T>& a) {
   // The gradient of each step's output (its h) for all steps: w_hr's gradient is one GEMM.
   std::vector<T> grad_h_all(static_cast<size_t>(total * out));
   std::vector<T> grad_h_raw(op.has_projection() ? static_cast<size_t>(batch * hidden) : 0);
-  const WorkspaceLayout at = layout_of(op, hidden, out);
+  const RnnWorkspaceLayout at = op.workspace_layout(hidden, out);
   const std::vector<int64_t>& sizes = op.batch_sizes();
   const std::vector<int64_t> offsets = offsets_of(sizes);
   const auto steps = static_cast<int64_t>(sizes.size());

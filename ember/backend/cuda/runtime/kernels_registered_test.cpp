@@ -28,7 +28,7 @@ TEST(CudaKernels, ElementwiseReduceCopyAndMatmulKernelsAreRegistered) {
     EXPECT_NE(cuda_kernel(kind), nullptr) << static_cast<int>(kind);
   }
   // Kinds without a CUDA body yet stay empty, so their ops raise "has no CUDA kernel".
-  EXPECT_EQ(cuda_kernel(PrimitiveKind::Lapack), nullptr);
+  EXPECT_EQ(cuda_kernel(PrimitiveKind::Mode), nullptr);
 }
 
 // index.cu, scatter.cu and embedding.cu.
@@ -54,6 +54,16 @@ TEST(CudaKernels, NormalisationPoolingAndResamplingKernelsAreRegistered) {
        {PrimitiveKind::BatchNorm, PrimitiveKind::BatchNormBackward, PrimitiveKind::GroupNorm,
         PrimitiveKind::GroupNormBackward, PrimitiveKind::Pool, PrimitiveKind::AvgPoolBackward,
         PrimitiveKind::Upsample}) {
+    EXPECT_NE(cuda_kernel(kind), nullptr) << static_cast<int>(kind);
+  }
+}
+
+// runtime/cuda_attention.cpp, rnn.cu, sampling.cu and runtime/cusolver_lapack.cpp.
+TEST(CudaKernels, AttentionRecurrentAndSamplerKernelsAreRegistered) {
+  for (const PrimitiveKind kind :
+       {PrimitiveKind::ScaledDotProductAttention, PrimitiveKind::ScaledDotProductAttentionBackward,
+        PrimitiveKind::RnnLayer, PrimitiveKind::RnnLayerBackward, PrimitiveKind::StandardGamma,
+        PrimitiveKind::StandardGammaGrad, PrimitiveKind::Binomial, PrimitiveKind::Lapack}) {
     EXPECT_NE(cuda_kernel(kind), nullptr) << static_cast<int>(kind);
   }
 }
