@@ -40,5 +40,13 @@ TEST(CudaKernels, CreationAndRandomKernelsAreRegistered) {
   }
 }
 
+// sort.cu and nonzero.cu.
+TEST(CudaKernels, SortingAndSelectionKernelsAreRegistered) {
+  for (const PrimitiveKind kind : {PrimitiveKind::Sort, PrimitiveKind::Topk, PrimitiveKind::Mode,
+                                   PrimitiveKind::SearchSorted, PrimitiveKind::Nonzero}) {
+    EXPECT_NE(cuda_kernel(kind), nullptr) << static_cast<int>(kind);
+  }
+}
+
 }  // namespace
 }  // namespace ember
