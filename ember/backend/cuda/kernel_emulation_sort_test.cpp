@@ -3,9 +3,11 @@
 // with the same primitive's eval_cpu: every dtype each covers, rows along the inner and the outer
 // dim, contiguous, transposed and sliced operands, empty, size-1 and odd sizes, with NaNs, signed
 // zeros and repeated values (Note [CUDA sorting and selection]).
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -197,6 +199,76 @@ TEST(KernelEmulationMode, EveryDtypeLayoutAndDimMatchesTheCpu) {
           expect_same_bits(indices, expected[1], what);
         }
       }
+    }
+  }
+}
+
+// The long-row path around CUB's segmented sort: the key and write kernels in the emulator, each
+// row's (key, position) pairs sorted on the host in CUB's place (stably, by key).
+template <typename T, RowTask kTask>
+void run_long_rows(const Tensor& x, const Tensor& values, const Tensor& indices, int64_t dim,
+                   bool invert) {
+  using K = key_t<T>;
+  const SortRowsLayout layout = make_sort_rows_layout("sort", x, values, indices, dim);
+  const int64_t count = layout.rows * layout.length;
+  std::vector<K> keys(static_cast<size_t>(count));
+  std::vector<int64_t> positions(static_cast<size_t>(count));
+  run_row_keys<T>(layout, invert, keys.data(), positions.data(), Emulator{"sort keys"});
+  for (int64_t row = 0; row < layout.rows; ++row) {
+    std::vector<std::pair<K, int64_t>> pairs;
+    for (int64_t i = row * layout.length; i < (row + 1) * layout.length; ++i) {
+      pairs.emplace_back(keys[i], positions[i]);
+    }
+    std::stable_sort(pairs.begin(), pairs.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
+    for (int64_t i = 0; i < layout.length; ++i) {
+      keys[row * layout.length + i] = pairs[i].first;
+      positions[row * layout.length + i] = pairs[i].second;
+    }
+  }
+  run_sorted_rows<T, kTask>(layout, keys.data(), positions.data(), Emulator{"sorted rows"});
+}
+
+TEST(KernelEmulationLongRows, SortTopkAndModeAroundTheSegmentedSortMatchTheCpu) {
+  manual_seed(20);
+  for (ScalarType dtype : kKernelDtypes) {
+    for (Layout layout : {Layout::Contiguous, Layout::Transposed}) {
+      const Tensor x = operand(layout, 3, 4099, dtype);
+      visit_kernel_dtype(dtype, [&](auto* tag) {
+        using T = std::remove_pointer_t<decltype(tag)>;
+        const std::string what = std::string(dtype_name(dtype)) + " " + name_of(layout);
+        for (bool descending : {false, true}) {
+          const Tensor values = output({3, 4099}, dtype, layout);
+          const Tensor indices = output({3, 4099}, kInt64, layout);
+          Tensor expected[2] = {empty({3, 4099}, TensorOptions(dtype)),
+                                empty({3, 4099}, TensorOptions(kInt64))};
+          Sort(1, descending).eval_cpu(TensorSpan(&x, 1), TensorSpan(expected, 2));
+          run_long_rows<T, RowTask::Sort>(x, values, indices, 1, descending);
+          expect_same_bits(values, expected[0], "long sort " + what);
+          expect_same_bits(indices, expected[1], "long sort indices " + what);
+        }
+        {
+          const Tensor values = zeros({3, 5}, TensorOptions(dtype));
+          const Tensor indices = zeros({3, 5}, TensorOptions(kInt64));
+          Tensor expected[2] = {empty({3, 5}, TensorOptions(dtype)),
+                                empty({3, 5}, TensorOptions(kInt64))};
+          Topk(5, 1, true).eval_cpu(TensorSpan(&x, 1), TensorSpan(expected, 2));
+          run_long_rows<T, RowTask::Topk>(x, values, indices, 1, true);
+          expect_same_bits(values, expected[0], "long topk " + what);
+          expect_same_bits(indices, expected[1], "long topk indices " + what);
+        }
+        {
+          const Tensor values = zeros({3, 1}, TensorOptions(dtype));
+          const Tensor indices = zeros({3, 1}, TensorOptions(kInt64));
+          Tensor expected[2] = {empty({3, 1}, TensorOptions(dtype)),
+                                empty({3, 1}, TensorOptions(kInt64))};
+          Mode(1).eval_cpu(TensorSpan(&x, 1), TensorSpan(expected, 2));
+          run_long_rows<T, RowTask::Mode>(x, values, indices, 1, false);
+          expect_same_bits(values, expected[0], "long mode " + what);
+          expect_same_bits(indices, expected[1], "long mode indices " + what);
+        }
+        return true;
+      });
     }
   }
 }

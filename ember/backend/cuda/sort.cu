@@ -1,6 +1,11 @@
 // The CUDA kernels of the sorting family: Sort, Topk and Mode sort each row in one block's shared
-// memory (sort_kernels.cuh), SearchSorted is a binary search per value. Rows longer than
-// kMaxBlockSortLength raise for now (Note [CUDA sorting and selection]).
+// memory (sort_kernels.cuh), or, for rows longer than kMaxBlockSortLength, through
+// cub::DeviceSegmentedRadixSort on keys the kernels prepare; SearchSorted is a binary search per
+// value (Note [CUDA sorting and selection]).
+#include <cub/device/device_segmented_radix_sort.cuh>
+
+#include <cstddef>
+#include <limits>
 #include <type_traits>
 
 #include "ember/backend/cuda/device_launch.cuh"
@@ -8,22 +13,60 @@
 #include "ember/backend/cuda/sort_kernels.cuh"
 #include "ember/base/error.h"
 #include "ember/ops/cuda_kernels.h"
+#include "ember/ops/ops.h"
 #include "ember/ops/primitives_scan.h"
 #include "ember/tensor/tensor.h"
 
 namespace ember::cuda {
 namespace {
 
+// Sorts every row of layout as one segment of a CUB radix sort (stable, so equal keys keep their
+// positions' order), then writes the outputs. The buffers are ember tensors on the device, from
+// the caching allocator, ordered on the current stream as the kernels are.
+template <typename T, RowTask kTask>
+void run_long_rows(std::string_view op, const SortRowsLayout& layout, bool invert,
+                   const Device& device) {
+  using K = key_t<T>;
+  const int64_t count = layout.rows * layout.length;
+  if (count == 0 || layout.kept == 0) return;
+  EMBER_CHECK_TYPED(count <= std::numeric_limits<int>::max(), NotImplementedError, "[", op,
+                    "] the CUDA kernel sorts at most 2^31 - 1 elements at once; got ", count);
+  const TensorOptions bytes = TensorOptions(kUInt8).device(device);
+  const TensorOptions longs = TensorOptions(kInt64).device(device);
+  const Tensor keys = empty({2 * count * static_cast<int64_t>(sizeof(K))}, bytes);
+  const Tensor positions = empty({2 * count}, longs);
+  auto* keys_in = static_cast<K*>(keys.data_ptr());
+  auto* positions_in = static_cast<int64_t*>(positions.data_ptr());
+  run_row_keys<T>(layout, invert, keys_in, positions_in, DeviceLaunch{});
+  const Tensor offsets = arange(0, (layout.rows + 1) * layout.length, layout.length, longs);
+  const auto* begin = static_cast<const int64_t*>(offsets.data_ptr());
+  int current = 0;
+  EMBER_CUDA_CHECK(cudaGetDevice(&current));
+  const auto stream = static_cast<cudaStream_t>(runtime::current_stream(current));
+  const auto sort_pairs = [&](void* temp, size_t& temp_bytes) {
+    EMBER_CUDA_CHECK(cub::DeviceSegmentedRadixSort::SortPairs(
+        temp, temp_bytes, keys_in, keys_in + count, positions_in, positions_in + count,
+        static_cast<int>(count), static_cast<int>(layout.rows), begin, begin + 1, 0,
+        static_cast<int>(sizeof(K) * 8), stream));
+  };
+  size_t temp_bytes = 0;
+  sort_pairs(nullptr, temp_bytes);
+  const Tensor temp = empty({static_cast<int64_t>(temp_bytes)}, bytes);
+  sort_pairs(temp.data_ptr(), temp_bytes);
+  run_sorted_rows<T, kTask>(layout, keys_in + count, positions_in + count, DeviceLaunch{});
+}
+
 template <RowTask kTask>
 void run_rows(const Primitive& primitive, const Tensor& x, const Tensor& values,
               const Tensor& indices, int64_t dim, bool invert) {
   const SortRowsLayout layout = make_sort_rows_layout(primitive.name(), x, values, indices, dim);
-  EMBER_CHECK_TYPED(fits_block_sort(layout), NotImplementedError, "[", primitive.name(),
-                    "] the CUDA kernel sorts rows of at most ", kMaxBlockSortLength,
-                    " elements; got ", layout.length);
   const bool covered = visit_kernel_dtype(x.dtype(), [&](auto* tag) {
     using T = std::remove_pointer_t<decltype(tag)>;
-    run_row_sort<T, kTask>(layout, invert, DeviceLaunch{});
+    if (fits_block_sort(layout)) {
+      run_row_sort<T, kTask>(layout, invert, DeviceLaunch{});
+    } else {
+      run_long_rows<T, kTask>(primitive.name(), layout, invert, x.device());
+    }
     return true;
   });
   if (!covered) raise_no_kernel(primitive.name(), "CUDA");

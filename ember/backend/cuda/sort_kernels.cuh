@@ -124,7 +124,7 @@ struct RowSortKernel {
   }
 };
 
-// Whether the rows of `layout` fit the block sort.
+// Whether the rows of `layout` fit the block sort (else they take the segmented sort below).
 inline bool fits_block_sort(const SortRowsLayout& layout) {
   return layout.length <= kMaxBlockSortLength;
 }
@@ -148,6 +148,113 @@ void run_row_sort(const SortRowsLayout& layout, bool invert, Launch&& launch) {
                                  layout.indices, layout.outer.calculator<3, int64_t>(), layout.rows,
                                  layout.length, layout.kept, padded, layout.step[0], layout.step[1],
                                  layout.step[2], invert});
+}
+
+// Rows longer than the block sort: RowKeysKernel writes every row's keys (inverted when
+// `invert`) and in-row positions into contiguous buffers, row after row; a segmented sort, stable
+// (cub::DeviceSegmentedRadixSort on the GPU), sorts each row's pairs by key; then
+// SortedRowsKernel writes the outputs from the sorted pairs: an element per thread for Sort and
+// Topk, a row per thread for Mode (the walk of RowSortKernel's Mode).
+inline constexpr unsigned kLongSortBlockThreads = 256;
+
+template <typename T>
+struct RowKeysKernel {
+  const T* in;
+  key_t<T>* keys;
+  int64_t* positions;
+  OffsetCalculator<3, int64_t> outer;
+  int64_t count, length, in_step;
+  bool invert;
+
+  template <typename Ctx>
+  EMBER_HOST_DEVICE void operator()(Ctx& ctx) const {
+    using K = key_t<T>;
+    for (int64_t e = global_thread_x(ctx); e < count; e += grid_threads_x(ctx)) {
+      const int64_t row = e / length, i = e % length;
+      int64_t offset[3];
+      outer.get(row, offset);
+      const K key = sort_key(in[offset[0] + i * in_step]);
+      keys[e] = invert ? static_cast<K>(~key) : key;
+      positions[e] = i;
+    }
+  }
+};
+
+template <typename T, RowTask kTask>
+struct SortedRowsKernel {
+  const T* in;
+  T* values;
+  int64_t* indices;
+  const key_t<T>* keys;      // sorted, row after row
+  const int64_t* positions;  // sorted with the keys
+  OffsetCalculator<3, int64_t> outer;
+  int64_t rows, length, kept;
+  int64_t in_step, value_step, index_step;
+
+  template <typename Ctx>
+  EMBER_HOST_DEVICE void operator()(Ctx& ctx) const {
+    if constexpr (kTask == RowTask::Mode) {
+      for (int64_t row = global_thread_x(ctx); row < rows; row += grid_threads_x(ctx)) {
+        int64_t offset[3];
+        outer.get(row, offset);
+        const key_t<T>* k = keys + row * length;
+        const int64_t* at = positions + row * length;
+        int64_t best_count = 0, best_index = 0, run = 0;
+        for (int64_t i = 0; i < length; ++i) {
+          ++run;
+          if (i + 1 == length || k[i + 1] != k[i] || is_nan_key<T>(k[i])) {
+            if (run > best_count) {
+              best_count = run;
+              best_index = at[i];
+            }
+            run = 0;
+          }
+        }
+        values[offset[1]] = in[offset[0] + best_index * in_step];
+        indices[offset[2]] = best_index;
+      }
+    } else {
+      for (int64_t e = global_thread_x(ctx); e < rows * kept; e += grid_threads_x(ctx)) {
+        const int64_t row = e / kept, i = e % kept;
+        int64_t offset[3];
+        outer.get(row, offset);
+        const int64_t at = positions[row * length + i];
+        values[offset[1] + i * value_step] = in[offset[0] + at * in_step];
+        indices[offset[2] + i * index_step] = at;
+      }
+    }
+  }
+};
+
+inline LaunchShape long_sort_shape(int64_t threads_needed) {
+  const int64_t blocks = (threads_needed + kLongSortBlockThreads - 1) / kLongSortBlockThreads;
+  LaunchShape shape;
+  shape.grid.x = static_cast<uint32_t>(blocks < kMaxSortBlocks ? blocks : kMaxSortBlocks);
+  shape.block.x = kLongSortBlockThreads;
+  return shape;
+}
+
+// Fills keys and positions (rows * length each) for the segmented sort.
+template <typename T, typename Launch>
+void run_row_keys(const SortRowsLayout& layout, bool invert, key_t<T>* keys, int64_t* positions,
+                  Launch&& launch) {
+  const int64_t count = layout.rows * layout.length;
+  if (count == 0) return;
+  launch(long_sort_shape(count), RowKeysKernel<T>{static_cast<const T*>(layout.in), keys, positions,
+                                                  layout.outer.calculator<3, int64_t>(), count,
+                                                  layout.length, layout.step[0], invert});
+}
+
+// Writes the outputs of layout from its rows' sorted keys and positions.
+template <typename T, RowTask kTask, typename Launch>
+void run_sorted_rows(const SortRowsLayout& layout, const key_t<T>* keys, const int64_t* positions,
+                     Launch&& launch) {
+  if (layout.rows == 0 || layout.kept == 0) return;
+  launch(long_sort_shape(kTask == RowTask::Mode ? layout.rows : layout.rows * layout.kept),
+         SortedRowsKernel<T, kTask>{
+             static_cast<const T*>(layout.in), static_cast<T*>(layout.values), layout.indices, keys,
+             positions, layout.outer.calculator<3, int64_t>(), layout.rows, layout.length,
+             layout.kept, layout.step[0], layout.step[1], layout.step[2]});
 }
 
 inline constexpr unsigned kSearchBlockThreads = 256;
