@@ -1,6 +1,7 @@
 // Shared by the scan-family kernels (scan.cpp, scan_sort.cpp): walking the rows of tensors along
 // one dim, and the order-preserving unsigned keys that sorting, selection and binary search
-// compare (Note [scan order] in ops/primitives_scan.h).
+// compare (Note [scan order] in ops/primitives_scan.h; the keys themselves are in
+// base/sort_key.h, shared with the CUDA kernels).
 #pragma once
 
 #include <bit>
