@@ -134,7 +134,8 @@ inline bool fits_block_sort(const SortRowsLayout& layout) {
 template <typename T, RowTask kTask, typename Launch>
 void run_row_sort(const SortRowsLayout& layout, bool invert, Launch&& launch) {
   if (layout.rows == 0 || layout.kept == 0) return;
-  int64_t padded = 1;
+  // At least 2, so that the 32-bit indices after the keys stay 4-byte aligned for 16-bit keys.
+  int64_t padded = 2;
   while (padded < layout.length) padded *= 2;
   int64_t threads = padded / 2;
   if (threads < kWarpSize) threads = kWarpSize;
