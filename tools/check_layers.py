@@ -24,10 +24,11 @@ LAYERS.append("checkpoint")
 LAYERS.append("distributions")
 # env (ember::env: spaces, Env, built-in environments) sits above autograd (ember/CMakeLists.txt).
 LAYERS.append("env")
-# The CUDA backend's host-side logic (the allocator, the kernel emulator) sits beside backend_cpu;
-# the backend itself (built with EMBER_CUDA) above ops: it registers kernels by primitive kind.
+# The CUDA backend's host-side logic (the allocator, the kernel emulator, the kernels' layouts,
+# which read the primitives and build their index tables with ops) and the backend itself (built
+# with EMBER_CUDA) sit above ops: the backend registers kernels by primitive kind.
 OPTIONAL_LAYERS = {"backend_cuda_host", "backend_cuda"}
-LAYERS.insert(LAYERS.index("ops"), "backend_cuda_host")
+LAYERS.insert(LAYERS.index("autograd"), "backend_cuda_host")
 LAYERS.insert(LAYERS.index("autograd"), "backend_cuda")
 
 # Mangled names of entities in namespace ember (functions, data, vtables, typeinfo, guards and

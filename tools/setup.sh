@@ -41,5 +41,8 @@ fi
   ruff==0.17.6
 
 # The Python package: an incremental build in build/python-* (ccache makes rebuilds cheap).
+# One compiler name for both builds: ccache keys on the name, and the package's CMake picked g++
+# where the presets' picked c++ (one compiler), so CI compiled every library source twice.
+export CXX="${CXX:-c++}"
 "$venv/bin/python" -m pip install -q --no-build-isolation "$root"
 export EMBER_PYTHON="$venv/bin/python"
