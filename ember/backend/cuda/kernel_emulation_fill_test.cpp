@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include "ember/backend/cuda/fill_kernels.cuh"
+#include "ember/backend/cuda/kernel_emulation_test_support.h"
 #include "ember/backend/cuda/kernel_emulator.h"
 #include "ember/ops/ops.h"
 #include "ember/ops/primitives.h"
@@ -17,19 +18,8 @@
 namespace ember::cuda {
 namespace {
 
-struct Emulator {
-  std::string_view kernel;
-  template <typename Body>
-  void operator()(const LaunchShape& shape, const Body& body) const {
-    emulate(kernel, shape, [&](EmulatedThread& thread) { body(thread); });
-  }
-};
-
 const std::vector<ScalarType> kAllDtypes = {kBool,  kUInt8,   kInt8,     kInt16,   kInt32,
                                             kInt64, kFloat16, kBFloat16, kFloat32, kFloat64};
-const std::vector<ScalarType> kKernelDtypes = {kFloat32,  kFloat64, kFloat16,
-                                               kBFloat16, kInt32,   kInt64};
-
 // Fresh values of any dtype: floats spread over a few units, integers small.
 Tensor values(IntArrayRef shape, ScalarType dtype) {
   if (is_floating_point(dtype)) return (randn(shape) * 2.5).to(dtype);
@@ -124,7 +114,7 @@ TEST(KernelEmulationFill, EveryDtypeValueAndLayoutMatchesTheCpu) {
           const Tensor expected = output_view(expected_base, layout, cols);
           const Fill fill(value);
           run_fill(fill, dtype, layout_of("fill_", out, {}, layout == Layout::Index64),
-                   Emulator{"fill_"});
+                   EmulatedLauncher{"fill_"});
           fill.eval_cpu({}, TensorSpan(&expected, 1));
           expect_same_bits(base, expected_base, describe("fill_", dtype, layout, rows, cols));
         }
@@ -145,7 +135,8 @@ TEST(KernelEmulationRange, EveryKernelDtypeMatchesTheCpu) {
           const Tensor out = strided ? slice(base, 0, 0, 2 * n, 2) : base;
           const Tensor expected = strided ? slice(expected_base, 0, 0, 2 * n, 2) : expected_base;
           const Range range(start, step);
-          run_range(range, dtype, layout_of("arange", out, {}, strided), Emulator{"arange"});
+          run_range(range, dtype, layout_of("arange", out, {}, strided),
+                    EmulatedLauncher{"arange"});
           range.eval_cpu({}, TensorSpan(&expected, 1));
           expect_same_bits(base, expected_base,
                            "arange " + std::string(dtype_name(dtype)) + " " +
@@ -160,7 +151,7 @@ TEST(KernelEmulationRange, EveryKernelDtypeMatchesTheCpu) {
 TEST(KernelEmulationRange, OtherDtypesHaveNoKernel) {
   const Tensor out = zeros({4}, TensorOptions(kInt16));
   EXPECT_THROW(run_range(Range(0, 1), kInt16, make_elementwise_layout("arange", out, {}),
-                         Emulator{"arange"}),
+                         EmulatedLauncher{"arange"}),
                NotImplementedError);
 }
 
@@ -177,7 +168,7 @@ TEST(KernelEmulationWhere, EveryDtypeAndLayoutMatchesTheCpu) {
         const Tensor expected = empty({rows, cols}, TensorOptions(dtype));
         run_where(out.element_size(),
                   layout_of("where", out, {&condition, &x, &y}, layout == Layout::Index64),
-                  Emulator{"where"});
+                  EmulatedLauncher{"where"});
         const Tensor inputs[] = {condition, x, y};
         Where().eval_cpu(TensorSpan(inputs), TensorSpan(&expected, 1));
         expect_same_bits(out, expected, describe("where", dtype, layout, rows, cols));
@@ -198,7 +189,7 @@ TEST(KernelEmulationAddScaled, Float32AndFloat64MatchTheCpu) {
           const Tensor expected = empty({rows, cols}, TensorOptions(dtype));
           const AddScaled add("add", alpha);
           run_add_scaled(add, dtype, layout_of("add", out, {&a, &b}, layout == Layout::Index64),
-                         Emulator{"add"});
+                         EmulatedLauncher{"add"});
           const Tensor inputs[] = {a, b};
           add.eval_cpu(TensorSpan(inputs), TensorSpan(&expected, 1));
           expect_same_bits(
@@ -212,9 +203,10 @@ TEST(KernelEmulationAddScaled, Float32AndFloat64MatchTheCpu) {
 
 TEST(KernelEmulationAddScaled, OtherDtypesHaveNoKernel) {
   const Tensor out = zeros({4}, TensorOptions(kInt32));
-  EXPECT_THROW(run_add_scaled(AddScaled("add", 2.0), kInt32,
-                              make_elementwise_layout("add", out, {&out, &out}), Emulator{"add"}),
-               NotImplementedError);
+  EXPECT_THROW(
+      run_add_scaled(AddScaled("add", 2.0), kInt32,
+                     make_elementwise_layout("add", out, {&out, &out}), EmulatedLauncher{"add"}),
+      NotImplementedError);
 }
 
 // Inputs along `dim` of a {4, *, 3} result: contiguous, transposed, sliced and empty pieces.
@@ -242,7 +234,7 @@ TEST(KernelEmulationCat, EveryDtypeDimAndPieceLayoutMatchesTheCpu) {
       const Tensor out = empty(shape_with(total), TensorOptions(dtype));
       const Tensor expected = empty(shape_with(total), TensorOptions(dtype));
       const Cat cat(dim);
-      run_cat(cat, TensorSpan(inputs.data(), inputs.size()), out, Emulator{"cat"});
+      run_cat(cat, TensorSpan(inputs.data(), inputs.size()), out, EmulatedLauncher{"cat"});
       cat.eval_cpu(TensorSpan(inputs.data(), inputs.size()), TensorSpan(&expected, 1));
       expect_same_bits(out, expected,
                        "cat " + std::string(dtype_name(dtype)) + " dim " + std::to_string(dim));
@@ -250,7 +242,7 @@ TEST(KernelEmulationCat, EveryDtypeDimAndPieceLayoutMatchesTheCpu) {
   }
   const Tensor empty_out = empty({0, 3}, TensorOptions(kFloat32));
   const Tensor pieces[] = {empty({0, 3}, TensorOptions(kFloat32))};
-  run_cat(Cat(0), TensorSpan(pieces), empty_out, Emulator{"cat"});
+  run_cat(Cat(0), TensorSpan(pieces), empty_out, EmulatedLauncher{"cat"});
 }
 
 }  // namespace

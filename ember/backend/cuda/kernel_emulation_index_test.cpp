@@ -12,6 +12,7 @@
 #include <gtest/gtest.h>
 
 #include "ember/backend/cuda/index_kernels.cuh"
+#include "ember/backend/cuda/kernel_emulation_test_support.h"
 #include "ember/backend/cuda/kernel_emulator.h"
 #include "ember/ops/ops.h"
 #include "ember/ops/primitives_index.h"
@@ -21,17 +22,6 @@
 namespace ember::cuda {
 namespace {
 
-// The `launch` of the run_* functions that runs the body in the emulator.
-struct Emulator {
-  std::string_view kernel;
-  template <typename Body>
-  void operator()(const LaunchShape& shape, const Body& body) const {
-    emulate(kernel, shape, [&](EmulatedThread& thread) { body(thread); });
-  }
-};
-
-const std::vector<ScalarType> kKernelDtypes = {kFloat32,  kFloat64, kFloat16,
-                                               kBFloat16, kInt32,   kInt64};
 // The moves serve every dtype through its element size: one of each size beyond the above.
 const std::vector<ScalarType> kMoveDtypes = {kFloat32, kFloat64, kFloat16, kBFloat16,
                                              kInt32,   kInt64,   kBool,    kInt8};
@@ -40,27 +30,6 @@ Tensor values(IntArrayRef shape, ScalarType dtype) {
   if (dtype == kBool) return randint(0, 2, shape, kInt64).to(kBool);
   if (is_floating_point(dtype)) return (randn(shape) * 2.5).to(dtype);
   return randint(-20, 21, shape, dtype);
-}
-
-void expect_matches(const Tensor& actual, const Tensor& expected, const std::string& what) {
-  ASSERT_EQ(actual.dtype(), expected.dtype()) << what;
-  ASSERT_EQ(actual.sizes(), expected.sizes()) << what;
-  switch (expected.dtype()) {
-    case kFloat32:
-      EXPECT_TRUE(allclose(actual, expected, 1.3e-6, 1e-5, true)) << what;
-      return;
-    case kFloat64:
-      EXPECT_TRUE(allclose(actual, expected, 1e-7, 1e-7, true)) << what;
-      return;
-    case kFloat16:
-      EXPECT_TRUE(allclose(actual.to(kFloat32), expected.to(kFloat32), 1e-3, 1e-5, true)) << what;
-      return;
-    case kBFloat16:
-      EXPECT_TRUE(allclose(actual.to(kFloat32), expected.to(kFloat32), 1.6e-2, 1e-5, true)) << what;
-      return;
-    default:
-      EXPECT_TRUE(equal(actual, expected)) << what;
-  }
 }
 
 // Calls f(tag) with tag a null U* for the unsigned integer of dtype's size.
@@ -212,7 +181,7 @@ TEST(KernelEmulationIndex, IndexMatchesTheCpu) {
         if (force_64bit) kernel.fits_32bit = false;
         with_bits(dtype, [&](auto* tag) {
           using U = std::remove_pointer_t<decltype(tag)>;
-          run_advanced_index<U, IndexMove::Gather>(kernel, Emulator{"index"});
+          run_advanced_index<U, IndexMove::Gather>(kernel, EmulatedLauncher{"index"});
         });
         expect_matches(actual, expected,
                        describe("index", dtype, c.name + (force_64bit ? " index64" : "")));
@@ -255,12 +224,12 @@ void check_index_put(bool accumulate, const std::vector<ScalarType>& dtypes) {
         if (accumulate) {
           with_kernel_dtype(dtype, [&](auto* tag) {
             using T = std::remove_pointer_t<decltype(tag)>;
-            run_advanced_index<T, IndexMove::Accumulate>(kernel, Emulator{"index_put_"});
+            run_advanced_index<T, IndexMove::Accumulate>(kernel, EmulatedLauncher{"index_put_"});
           });
         } else {
           with_bits(dtype, [&](auto* tag) {
             using U = std::remove_pointer_t<decltype(tag)>;
-            run_advanced_index<U, IndexMove::Assign>(kernel, Emulator{"index_put_"});
+            run_advanced_index<U, IndexMove::Assign>(kernel, EmulatedLauncher{"index_put_"});
           });
         }
         expect_matches(actual, expected,
@@ -292,7 +261,7 @@ TEST(KernelEmulationIndex, OutOfRangeIndexIsAnIndexErrorNamingTheOp) {
   const AdvancedIndexLayout kernel =
       make_advanced_index_layout("index", layout, self, out, positions);
   try {
-    run_advanced_index<uint32_t, IndexMove::Gather>(kernel, Emulator{"index"});
+    run_advanced_index<uint32_t, IndexMove::Gather>(kernel, EmulatedLauncher{"index"});
     FAIL() << "expected an IndexError";
   } catch (const IndexError& error) {
     EXPECT_NE(std::string(error.what()).find("[index] index -6 is out of bounds for size 5"),
@@ -305,7 +274,7 @@ TEST(KernelEmulationIndex, OutOfRangeIndexIsAnIndexErrorNamingTheOp) {
   const Tensor row = empty({1, 7});
   EXPECT_THROW((run_advanced_index<uint32_t, IndexMove::Gather>(
                    make_advanced_index_layout("index_select", layout, self, row, negative),
-                   Emulator{"index_select"})),
+                   EmulatedLauncher{"index_select"})),
                IndexError);
 }
 
@@ -378,7 +347,7 @@ TEST(KernelEmulationScatter, GatherMatchesTheCpu) {
         if (force_64bit) layout.fits_32bit = false;
         with_bits(dtype, [&](auto* tag) {
           using U = std::remove_pointer_t<decltype(tag)>;
-          run_scatter_move<U, ScatterMove::Gather>(layout, Emulator{"gather"});
+          run_scatter_move<U, ScatterMove::Gather>(layout, EmulatedLauncher{"gather"});
         });
         expect_matches(actual, expected,
                        describe("gather", dtype, c.name + (force_64bit ? " index64" : "")));
@@ -405,12 +374,12 @@ void check_scatter(ScatterMode mode, const std::vector<ScalarType>& dtypes) {
         if (mode == ScatterMode::Assign) {
           with_bits(dtype, [&](auto* tag) {
             using U = std::remove_pointer_t<decltype(tag)>;
-            run_scatter_move<U, ScatterMove::Assign>(layout, Emulator{"scatter_"});
+            run_scatter_move<U, ScatterMove::Assign>(layout, EmulatedLauncher{"scatter_"});
           });
         } else {
           with_kernel_dtype(dtype, [&](auto* tag) {
             using T = std::remove_pointer_t<decltype(tag)>;
-            run_scatter_move<T, ScatterMove::Add>(layout, Emulator{"scatter_add_"});
+            run_scatter_move<T, ScatterMove::Add>(layout, EmulatedLauncher{"scatter_add_"});
           });
         }
         expect_matches(actual, expected,
@@ -456,7 +425,7 @@ void check_scatter_reduce(const char* name) {
         if (force_64bit) layout.fits_32bit = false;
         with_kernel_dtype(dtype, [&](auto* tag) {
           using T = std::remove_pointer_t<decltype(tag)>;
-          run_scatter_reduce<T, kMode>(layout, Emulator{name});
+          run_scatter_reduce<T, kMode>(layout, EmulatedLauncher{name});
         });
         expect_matches(actual, expected,
                        describe(name, dtype, c.name + (force_64bit ? " index64" : "")));
@@ -477,14 +446,14 @@ TEST(KernelEmulationScatter, OutOfRangeIndexIsAnIndexError) {
   const Tensor index = tensor({int64_t{0}, int64_t{4}, int64_t{1}}, kInt64).reshape({3, 1});
   const Tensor out = empty({3, 1});
   EXPECT_THROW((run_scatter_move<uint32_t, ScatterMove::Gather>(
-                   make_scatter_layout("gather", 0, self, index, out), Emulator{"gather"})),
+                   make_scatter_layout("gather", 0, self, index, out), EmulatedLauncher{"gather"})),
                IndexError);
   const Tensor negative = tensor({int64_t{-1}}, kInt64).reshape({1, 1});
   const Tensor src = randn({1, 1});
   const Tensor target = clone(self);
   EXPECT_THROW((run_scatter_reduce<float, ScatterMode::Amax>(
                    make_scatter_layout("scatter_reduce", 0, target, negative, src),
-                   Emulator{"scatter_reduce"})),
+                   EmulatedLauncher{"scatter_reduce"})),
                IndexError);
   EXPECT_TRUE(equal(target, self));
 }
@@ -504,7 +473,8 @@ TEST(KernelEmulationEmbedding, LookupMatchesTheCpu) {
       const Tensor actual = empty({n, width}, dtype);
       with_bits(dtype, [&](auto* tag) {
         using U = std::remove_pointer_t<decltype(tag)>;
-        run_embedding<U>(make_embedding_layout(weight, actual, indices), Emulator{"embedding"});
+        run_embedding<U>(make_embedding_layout(weight, actual, indices),
+                         EmulatedLauncher{"embedding"});
       });
       expect_matches(
           actual, expected,
@@ -515,9 +485,9 @@ TEST(KernelEmulationEmbedding, LookupMatchesTheCpu) {
   const Tensor weight = randn({4, 3});
   const Tensor bad = tensor({int64_t{1}, int64_t{4}}, kInt64);
   const Tensor out = empty({2, 3});
-  EXPECT_THROW(
-      run_embedding<uint32_t>(make_embedding_layout(weight, out, bad), Emulator{"embedding"}),
-      IndexError);
+  EXPECT_THROW(run_embedding<uint32_t>(make_embedding_layout(weight, out, bad),
+                                       EmulatedLauncher{"embedding"}),
+               IndexError);
 }
 
 template <typename T>
@@ -536,7 +506,7 @@ void check_embedding_backward(ScalarType dtype) {
         const Tensor counts = full({rows}, 3, kInt64);
         run_embedding_backward<T>(make_embedding_layout(actual, grad, indices), padding_idx,
                                   scale ? counts.data_ptr<int64_t>() : nullptr,
-                                  Emulator{"embedding_dense_backward"});
+                                  EmulatedLauncher{"embedding_dense_backward"});
         expect_matches(actual, expected,
                        describe("embedding_dense_backward", dtype,
                                 "padding " + std::to_string(padding_idx) +

@@ -13,20 +13,13 @@
 
 #include <gtest/gtest.h>
 
+#include "ember/backend/cuda/kernel_emulation_test_support.h"
 #include "ember/backend/cuda/kernel_emulator.h"
 #include "ember/backend/cuda/norm_kernels.cuh"
 #include "ember/ops/ops.h"
 
 namespace ember::cuda {
 namespace {
-
-struct Emulator {
-  std::string_view kernel;
-  template <typename Body>
-  void operator()(const LaunchShape& shape, const Body& body) const {
-    emulate(kernel, shape, [&](EmulatedThread& thread) { body(thread); });
-  }
-};
 
 const std::vector<ScalarType> kDtypes = {kFloat32, kFloat64};
 
@@ -106,7 +99,8 @@ TEST(KernelEmulationNorm, BatchNormMatchesTheCpu) {
           std::vector<Tensor> actual = zeros_like_all(expected);
           const BatchNorm op(1e-5, training, has_weight, has_bias);
           op.eval_cpu(inputs, expected);
-          run_batch_norm(op, layout_of(inputs[0], index64), inputs, actual, Emulator{"batch_norm"});
+          run_batch_norm(op, layout_of(inputs[0], index64), inputs, actual,
+                         EmulatedLauncher{"batch_norm"});
           expect_close(actual, expected,
                        describe("batch_norm", dtype, shape, variant, index64) + " flags " +
                            std::to_string(flags));
@@ -136,7 +130,7 @@ TEST(KernelEmulationNorm, BatchNormBackwardMatchesTheCpu) {
           const BatchNormBackward op(training, has_weight, input_grad, weight_grad, bias_grad);
           op.eval_cpu(inputs, expected);
           run_batch_norm_backward(op, layout_of(inputs[1], index64), inputs, actual,
-                                  Emulator{"batch_norm_backward"});
+                                  EmulatedLauncher{"batch_norm_backward"});
           expect_close(actual, expected,
                        describe("batch_norm_backward", dtype, shape, variant, index64) + " flags " +
                            std::to_string(flags));
@@ -171,7 +165,8 @@ TEST(KernelEmulationNorm, GroupNormMatchesTheCpu) {
           std::vector<Tensor> actual = zeros_like_all(expected);
           const GroupNorm op(groups, 1e-5, has_weight, has_bias);
           op.eval_cpu(inputs, expected);
-          run_group_norm(op, layout_of(inputs[0], index64), inputs, actual, Emulator{"group_norm"});
+          run_group_norm(op, layout_of(inputs[0], index64), inputs, actual,
+                         EmulatedLauncher{"group_norm"});
           expect_close(actual, expected,
                        describe("group_norm", dtype, shape, variant, index64) + " flags " +
                            std::to_string(flags));
@@ -204,7 +199,7 @@ TEST(KernelEmulationNorm, GroupNormBackwardMatchesTheCpu) {
           const GroupNormBackward op(groups, has_weight, weight_grad, bias_grad);
           op.eval_cpu(inputs, expected);
           run_group_norm_backward(op, layout_of(x, index64), inputs, actual,
-                                  Emulator{"group_norm_backward"});
+                                  EmulatedLauncher{"group_norm_backward"});
           expect_close(actual, expected,
                        describe("group_norm_backward", dtype, shape, variant, index64) + " flags " +
                            std::to_string(flags),
@@ -221,8 +216,9 @@ TEST(KernelEmulationNorm, OtherDtypesHaveNoKernel) {
   std::vector<Tensor> outputs = {zeros_like(x), zeros({3}, kFloat16), zeros({3}, kFloat16),
                                  zeros({3}, kFloat16)};
   const BatchNorm op(1e-5, true, false, false);
-  EXPECT_THROW(run_batch_norm(op, make_norm_layout(x), inputs, outputs, Emulator{"batch_norm"}),
-               NotImplementedError);
+  EXPECT_THROW(
+      run_batch_norm(op, make_norm_layout(x), inputs, outputs, EmulatedLauncher{"batch_norm"}),
+      NotImplementedError);
 }
 
 }  // namespace

@@ -11,6 +11,7 @@
 
 #include <gtest/gtest.h>
 
+#include "ember/backend/cuda/kernel_emulation_test_support.h"
 #include "ember/backend/cuda/kernel_emulator.h"
 #include "ember/backend/cuda/optim_kernels.cuh"
 #include "ember/ops/ops.h"
@@ -29,13 +30,6 @@ namespace ember::cuda {
 namespace {
 
 using optim_detail::NoCoefficients;
-
-struct Emulator {
-  template <typename Body>
-  void operator()(const LaunchShape& shape, const Body& body) const {
-    emulate("multi_tensor_apply", shape, [&](EmulatedThread& thread) { body(thread); });
-  }
-};
 
 // Parameters, their gradients and their state lists. States flagged positive hold magnitudes
 // (second moments, step sizes).
@@ -119,7 +113,7 @@ void emulate_step(Group& group, const Update& update,
   states.resize(4);
   optim_detail::ParamArrays arrays(group.params, group.grads,
                                    {states[0], states[1], states[2], states[3]});
-  run_multi_tensor(arrays, update, coefficients.data(), Emulator{});
+  run_multi_tensor(arrays, update, coefficients.data(), EmulatedLauncher{"multi_tensor_apply"});
   arrays.write_back();
 }
 

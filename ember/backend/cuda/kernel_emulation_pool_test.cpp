@@ -18,6 +18,7 @@
 
 #include <gtest/gtest.h>
 
+#include "ember/backend/cuda/kernel_emulation_test_support.h"
 #include "ember/backend/cuda/kernel_emulator.h"
 #include "ember/backend/cuda/pool_kernels.cuh"
 #include "ember/backend/cuda/upsample_kernels.cuh"
@@ -25,14 +26,6 @@
 
 namespace ember::cuda {
 namespace {
-
-struct Emulator {
-  std::string_view kernel;
-  template <typename Body>
-  void operator()(const LaunchShape& shape, const Body& body) const {
-    emulate(kernel, shape, [&](EmulatedThread& thread) { body(thread); });
-  }
-};
 
 // A window axis as nn.functional's pools describe it: kernel, stride, padding and dilation, the
 // output size floored or (ceil_mode) ceiled with the last window starting inside the input or its
@@ -180,7 +173,8 @@ TEST(KernelEmulationPool, PoolMatchesTheCpuBitForBit) {
             std::vector<Tensor> actual;
             for (const Tensor& e : expected) actual.push_back(zeros_like(e));
             op.eval_cpu(inputs, expected);
-            run_pool(op, layout_of(*windows, planes, index64), inputs, actual, Emulator{op.name()});
+            run_pool(op, layout_of(*windows, planes, index64), inputs, actual,
+                     EmulatedLauncher{op.name()});
             for (size_t k = 0; k < expected.size(); ++k) {
               expect_same_bits(actual[k], expected[k], what + " output " + std::to_string(k));
             }
@@ -208,7 +202,7 @@ TEST(KernelEmulationPool, AvgPoolBackwardMatchesTheCpu) {
           std::vector<Tensor> actual = {full(plane_shape(planes, *windows, false), 7.0, dtype)};
           op.eval_cpu(inputs, expected);
           run_avg_pool_backward(op, layout_of(*windows, planes, index64), inputs, actual,
-                                Emulator{op.name()});
+                                EmulatedLauncher{op.name()});
           expect_same_bits(actual[0], expected[0], what);
         }
       }
@@ -221,8 +215,9 @@ TEST(KernelEmulationPool, OtherDtypesHaveNoKernel) {
   const Pool op(PoolMode::Avg, windows);
   const std::vector<Tensor> inputs = {zeros({2, 1, 1, 1}, kFloat16)};
   const std::vector<Tensor> outputs = {zeros({2, 1, 1, 1}, kFloat16)};
-  EXPECT_THROW(run_pool(op, make_pool_layout(*windows, 2), inputs, outputs, Emulator{op.name()}),
-               NotImplementedError);
+  EXPECT_THROW(
+      run_pool(op, make_pool_layout(*windows, 2), inputs, outputs, EmulatedLauncher{op.name()}),
+      NotImplementedError);
 }
 
 struct UpsampleCase {
@@ -284,7 +279,7 @@ TEST(KernelEmulationPool, UpsampleMatchesTheCpu) {
             op.eval_cpu(inputs, expected);
             UpsampleLayout layout = make_upsample_layout(op, dtype, batch * 3);
             if (index64) layout.fits_32bit = false;
-            run_upsample_kernel(op, layout, inputs, actual, Emulator{op.name()});
+            run_upsample_kernel(op, layout, inputs, actual, EmulatedLauncher{op.name()});
             if (adjoint) {
               const double tolerance = dtype == kFloat32 ? 1e-6 : 1e-14;
               EXPECT_TRUE(allclose(actual[0], expected[0], tolerance, tolerance))

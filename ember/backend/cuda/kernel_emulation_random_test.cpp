@@ -10,6 +10,7 @@
 
 #include <gtest/gtest.h>
 
+#include "ember/backend/cuda/kernel_emulation_test_support.h"
 #include "ember/backend/cuda/kernel_emulator.h"
 #include "ember/backend/cuda/random_kernels.cuh"
 #include "ember/ops/ops.h"
@@ -18,13 +19,6 @@ namespace ember::cuda {
 namespace {
 
 using Distribution = RandomFill::Distribution;
-
-struct Emulator {
-  template <typename Body>
-  void operator()(const LaunchShape& shape, const Body& body) const {
-    emulate("random", shape, [&](EmulatedThread& thread) { body(thread); });
-  }
-};
 
 // The same body on one block of one warp whatever the launch asked for: the grid-stride loop then
 // visits every Philox block of the fill, and the numbers must not change.
@@ -49,7 +43,7 @@ void expect_emulated_matches_cpu(const RandomFill& fill, ScalarType dtype,
     const Tensor out = full({n}, 3, TensorOptions(dtype));
     const Tensor one_warp_out = full({n}, 3, TensorOptions(dtype));
     const Tensor expected = full({n}, 3, TensorOptions(dtype));
-    run_random_fill(fill, out, Emulator{});
+    run_random_fill(fill, out, EmulatedLauncher{"random"});
     run_random_fill(fill, one_warp_out, OneWarpEmulator{});
     fill.eval_cpu({}, TensorSpan(&expected, 1));
     EXPECT_EQ(std::memcmp(out.data_ptr(), expected.data_ptr(), out.nbytes()), 0)
@@ -119,8 +113,9 @@ TEST(KernelEmulationRandom, PermutationPoissonAndMultinomialHaveNoKernel) {
   for (Distribution distribution :
        {Distribution::Permutation, Distribution::Poisson, Distribution::Multinomial}) {
     const Tensor out = zeros({4}, TensorOptions(kInt64));
-    EXPECT_THROW(run_random_fill(RandomFill(distribution, 0, 0, {1, 2}), out, Emulator{}),
-                 NotImplementedError);
+    EXPECT_THROW(
+        run_random_fill(RandomFill(distribution, 0, 0, {1, 2}), out, EmulatedLauncher{"random"}),
+        NotImplementedError);
   }
 }
 

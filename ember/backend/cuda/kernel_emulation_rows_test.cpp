@@ -15,6 +15,7 @@
 
 #include "ember/backend/cuda/arg_reduce_kernels.cuh"
 #include "ember/backend/cuda/elementwise_kernels.cuh"
+#include "ember/backend/cuda/kernel_emulation_test_support.h"
 #include "ember/backend/cuda/kernel_emulator.h"
 #include "ember/backend/cuda/layer_norm_kernels.cuh"
 #include "ember/backend/cuda/loss_kernels.cuh"
@@ -33,49 +34,11 @@
 namespace ember::cuda {
 namespace {
 
-// The `launch` of the run_* functions that runs the body in the emulator.
-struct Emulator {
-  std::string_view kernel;
-  template <typename Body>
-  void operator()(const LaunchShape& shape, const Body& body) const {
-    emulate(kernel, shape, [&](EmulatedThread& thread) { body(thread); });
-  }
-};
-
-const std::vector<ScalarType> kKernelDtypes = {kFloat32,  kFloat64, kFloat16,
-                                               kBFloat16, kInt32,   kInt64};
-
 // Values with ties (floats rounded to halves, small integers) and zeros; bool half true.
 Tensor values(IntArrayRef shape, ScalarType dtype) {
   if (dtype == kBool) return randint(0, 2, shape, kInt64).to(kBool);
   if (is_floating_point(dtype)) return (round(randn(shape) * 4) / 2).to(dtype);
   return randint(-6, 7, shape, dtype);
-}
-
-// The tolerances of kernel_emulation_test.cpp's expect_matches, looser for float sums and
-// products, which fold in another order than the CPU's.
-void expect_close(const Tensor& actual, const Tensor& expected, bool reassociated,
-                  const std::string& what) {
-  ASSERT_EQ(actual.dtype(), expected.dtype()) << what;
-  ASSERT_EQ(actual.sizes(), expected.sizes()) << what;
-  switch (expected.dtype()) {
-    case kFloat32:
-      EXPECT_TRUE(allclose(actual, expected, reassociated ? 1e-5 : 1.3e-6, 1e-5, true)) << what;
-      return;
-    case kFloat64:
-      EXPECT_TRUE(allclose(actual, expected, 1e-7, 1e-7, true)) << what;
-      return;
-    case kFloat16:
-      EXPECT_TRUE(allclose(actual.to(kFloat32), expected.to(kFloat32), reassociated ? 1e-2 : 1e-3,
-                           1e-5, true))
-          << what;
-      return;
-    case kBFloat16:
-      EXPECT_TRUE(allclose(actual.to(kFloat32), expected.to(kFloat32), 1.6e-2, 1e-5, true)) << what;
-      return;
-    default:
-      EXPECT_TRUE(equal(actual, expected)) << what;
-  }
 }
 
 // " 3 4 5" for {3, 4, 5}; appended piece by piece (GCC 12 warns about `" " + std::string`).
@@ -145,11 +108,11 @@ void check_fold(ReduceOp op, const Tensor& x, const ReduceCase& c, bool force_64
   const Tensor out = empty(keepdim_shape(c), scalar_type_of<Out>());
   ReduceLayout layout = make_reduce_layout(primitive.name(), x, out);
   if (force_64bit) layout.fits_32bit = false;
-  run_reduce<Fold<T>, T, Out>(layout, Emulator{primitive.name()});
+  run_reduce<Fold<T>, T, Out>(layout, EmulatedLauncher{primitive.name()});
   const bool reassociated =
       op == ReduceOp::Sum || op == ReduceOp::Prod || op == ReduceOp::SumSquares;
-  expect_close(out, run_cpu(primitive, x, empty(keepdim_shape(c), scalar_type_of<Out>())),
-               reassociated, what);
+  expect_matches(out, run_cpu(primitive, x, empty(keepdim_shape(c), scalar_type_of<Out>())), what,
+                 reassociated);
 }
 
 // Every output dtype reduce.cu stores for T: T itself and the accumulate type (and float32/64
@@ -214,9 +177,9 @@ void check_count_nonzero(ScalarType dtype) {
     const CountNonzero primitive;
     const Tensor out = empty({}, kInt64);
     run_reduce<NonzeroCountReduce<T>, T, int64_t>(make_reduce_layout("nonzero", x, out),
-                                                  Emulator{"nonzero"});
-    expect_close(out, run_cpu(primitive, x, empty({}, kInt64)), false,
-                 "count_nonzero " + describe(c, dtype, false));
+                                                  EmulatedLauncher{"nonzero"});
+    expect_matches(out, run_cpu(primitive, x, empty({}, kInt64)),
+                   "count_nonzero " + describe(c, dtype, false), false);
   }
 }
 
@@ -253,14 +216,15 @@ void check_arg(const Tensor& x, int64_t dim, bool force_64bit, const std::string
   const Tensor indices_out = empty(shape, kInt64);
   ReduceLayout layout = make_reduce_layout(primitive.name(), x, values_out);
   if (force_64bit) layout.fits_32bit = false;
-  run_arg_reduce<T, kMax>(layout, indices_out.data_ptr<int64_t>(), Emulator{primitive.name()});
+  run_arg_reduce<T, kMax>(layout, indices_out.data_ptr<int64_t>(),
+                          EmulatedLauncher{primitive.name()});
   const Tensor expected_values = empty(shape, x.dtype());
   const Tensor expected_indices = empty(shape, kInt64);
   const std::vector<Tensor> in{x};
   const std::vector<Tensor> outs{expected_values, expected_indices};
   primitive.eval_cpu(in, outs);
   const std::string label = std::string(primitive.name()) + " " + what;
-  expect_close(values_out, expected_values, false, label);
+  expect_matches(values_out, expected_values, label, false);
   EXPECT_TRUE(equal(indices_out, expected_indices)) << label;
 }
 
@@ -333,9 +297,9 @@ void check_softmax(const Tensor& x, int64_t dim, const std::string& what) {
     }
     const int64_t n = x.dim() == 0 ? 1 : x.sizes()[dim];
     run_softmax<T>(x.data_ptr<T>(), out.data_ptr<T>(), outer, n, inner, log,
-                   Emulator{primitive.name()});
-    expect_close(out, run_cpu(primitive, x, empty(x.sizes(), x.dtype())), true,
-                 std::string(primitive.name()) + " " + what);
+                   EmulatedLauncher{primitive.name()});
+    expect_matches(out, run_cpu(primitive, x, empty(x.sizes(), x.dtype())),
+                   std::string(primitive.name()) + " " + what, true);
   }
 }
 
@@ -395,13 +359,13 @@ void check_scan(ScanOp op, const Tensor& x, int64_t dim, const std::string& what
   const Tensor indices_out = empty(x.sizes(), kInt64);
   run_scan<ScanBody, T>(
       make_scan_layout(primitive.name(), x, values_out, with_indices ? &indices_out : nullptr, dim),
-      Emulator{primitive.name()});
+      EmulatedLauncher{primitive.name()});
   std::vector<Tensor> outs{empty(x.sizes(), x.dtype())};
   if (with_indices) outs.push_back(empty(x.sizes(), kInt64));
   const std::vector<Tensor> in{x};
   primitive.eval_cpu(in, outs);
   const std::string label = std::string(primitive.name()) + " " + what;
-  expect_close(values_out, outs[0], !with_indices, label);
+  expect_matches(values_out, outs[0], label, !with_indices);
   if (with_indices) {
     EXPECT_TRUE(equal(indices_out, outs[1])) << label;
   }
@@ -476,13 +440,13 @@ void check_layer_norm(int64_t rows, int64_t n, bool has_weight, bool has_bias,
   run_layer_norm(LayerNormRows<T>{x.data_ptr<T>(), has_weight ? weight.data_ptr<T>() : nullptr,
                                   has_bias ? bias.data_ptr<T>() : nullptr, out[0].data_ptr<T>(),
                                   out[1].data_ptr<T>(), out[2].data_ptr<T>(), rows, n, 1e-5},
-                 Emulator{"layer_norm"});
+                 EmulatedLauncher{"layer_norm"});
   const std::vector<Tensor> expected{empty({rows, n}, dtype), empty({rows}, dtype),
                                      empty({rows}, dtype)};
   forward.eval_cpu(in, expected);
   for (int k = 0; k < 3; ++k) {
-    expect_close(out[k], expected[k], true,
-                 std::string("layer_norm output ") + std::to_string(k) + " " + what);
+    expect_matches(out[k], expected[k],
+                   std::string("layer_norm output ") + std::to_string(k) + " " + what, true);
   }
 
   // Rows of one or two elements normalize to constants: their exact input gradient is 0 and the
@@ -502,14 +466,15 @@ void check_layer_norm(int64_t rows, int64_t n, bool has_weight, bool has_bias,
                                expected[2].data_ptr<T>(),
                                backward.weight_grad() ? grads[1].data_ptr<T>() : nullptr,
                                backward.bias_grad() ? grads[2].data_ptr<T>() : nullptr, rows, n},
-        Emulator{"layer_norm_backward"});
+        EmulatedLauncher{"layer_norm_backward"});
     const std::vector<Tensor> expected_grads{empty({rows, n}, dtype), zeros({n}, dtype),
                                              zeros({n}, dtype)};
     backward.eval_cpu(backward_in, expected_grads);
     for (int k = 0; k < 3; ++k) {
-      expect_close(grads[k], expected_grads[k], true,
-                   std::string("layer_norm_backward output ") + std::to_string(k) +
-                       (param_grads ? " with parameter grads " : " ") + what);
+      expect_matches(grads[k], expected_grads[k],
+                     std::string("layer_norm_backward output ") + std::to_string(k) +
+                         (param_grads ? " with parameter grads " : " ") + what,
+                     true);
     }
   }
 }
@@ -571,23 +536,23 @@ void check_nll(const LossCase& c, const ClassLossOptions& options, const std::st
   run_loss_forward(
       NllLossForward<T>{input.data_ptr<T>(), target.data_ptr<int64_t>(), weight.data_ptr<T>(),
                         out[0].data_ptr<T>(), out[1].data_ptr<T>(), shape},
-      Emulator{"nll_loss"});
+      EmulatedLauncher{"nll_loss"});
   const std::vector<Tensor> in{input, target, weight};
   const std::vector<Tensor> expected{empty(loss_shape(c, options), dtype), empty({}, dtype)};
   NllLoss(options).eval_cpu(in, expected);
-  expect_close(out[0], expected[0], true, "nll_loss " + what);
-  expect_close(out[1], expected[1], true, "nll_loss total_weight " + what);
+  expect_matches(out[0], expected[0], "nll_loss " + what, true);
+  expect_matches(out[1], expected[1], "nll_loss total_weight " + what, true);
 
   const Tensor grad = randn(loss_shape(c, options)).to(dtype);
   const Tensor grad_input = full({c.batch, c.classes, c.positions}, 7.0, dtype);
   run_loss_positions(NllLossBackwardPositions<T>{grad.data_ptr<T>(), target.data_ptr<int64_t>(),
                                                  weight.data_ptr<T>(), expected[1].data_ptr<T>(),
                                                  grad_input.data_ptr<T>(), shape},
-                     shape.rows, Emulator{"nll_loss_backward"});
+                     shape.rows, EmulatedLauncher{"nll_loss_backward"});
   const std::vector<Tensor> backward_in{grad, target, weight, expected[1]};
   const std::vector<Tensor> expected_grad{empty({c.batch, c.classes, c.positions}, dtype)};
   NllLossBackward(options).eval_cpu(backward_in, expected_grad);
-  expect_close(grad_input, expected_grad[0], false, "nll_loss_backward " + what);
+  expect_matches(grad_input, expected_grad[0], "nll_loss_backward " + what, false);
 }
 
 template <typename T>
@@ -604,14 +569,14 @@ void check_cross_entropy(const LossCase& c, const ClassLossOptions& options, dou
       CrossEntropyForward<T>{logits.data_ptr<T>(), target.data_ptr<int64_t>(), weight.data_ptr<T>(),
                              out[0].data_ptr<T>(), out[1].data_ptr<T>(), out[2].data_ptr<T>(),
                              shape, static_cast<T>(smoothing)},
-      Emulator{"cross_entropy_loss"});
+      EmulatedLauncher{"cross_entropy_loss"});
   const std::vector<Tensor> in{logits, target, weight};
   const std::vector<Tensor> expected{empty(loss_shape(c, options), dtype),
                                      empty({c.batch, c.positions}, dtype), empty({}, dtype)};
   CrossEntropy(options, smoothing).eval_cpu(in, expected);
   for (int k = 0; k < 3; ++k) {
-    expect_close(out[k], expected[k], true,
-                 std::string("cross_entropy output ") + std::to_string(k) + " " + what);
+    expect_matches(out[k], expected[k],
+                   std::string("cross_entropy output ") + std::to_string(k) + " " + what, true);
   }
 
   const Tensor grad = randn(loss_shape(c, options)).to(dtype);
@@ -621,11 +586,11 @@ void check_cross_entropy(const LossCase& c, const ClassLossOptions& options, dou
                                        target.data_ptr<int64_t>(), weight.data_ptr<T>(),
                                        expected[1].data_ptr<T>(), expected[2].data_ptr<T>(),
                                        grad_logits.data_ptr<T>(), shape, static_cast<T>(smoothing)},
-      shape.rows, Emulator{"cross_entropy_loss_backward"});
+      shape.rows, EmulatedLauncher{"cross_entropy_loss_backward"});
   const std::vector<Tensor> backward_in{grad, logits, target, weight, expected[1], expected[2]};
   const std::vector<Tensor> expected_grad{empty({c.batch, c.classes, c.positions}, dtype)};
   CrossEntropyBackward(options, smoothing).eval_cpu(backward_in, expected_grad);
-  expect_close(grad_logits, expected_grad[0], true, "cross_entropy_backward " + what);
+  expect_matches(grad_logits, expected_grad[0], "cross_entropy_backward " + what, true);
 }
 
 TEST(KernelEmulationRowsLoss, NllAndCrossEntropyMatchTheCpu) {
@@ -660,7 +625,7 @@ TEST(KernelEmulationRowsLoss, ATargetOutOfRangeIsAnIndexError) {
       run_loss_forward(NllLossForward<float>{input.data_ptr<float>(), target.data_ptr<int64_t>(),
                                              weight.data_ptr<float>(), loss.data_ptr<float>(),
                                              total.data_ptr<float>(), shape_of(c, options)},
-                       Emulator{"nll_loss"}),
+                       EmulatedLauncher{"nll_loss"}),
       IndexError);
 }
 
@@ -681,16 +646,17 @@ TEST(KernelEmulationRowsLoss, BinaryCrossEntropyMatchesTheCpu) {
           run_loss_positions(
               BinaryCrossEntropyElements<T>{input.data_ptr<T>(), target.data_ptr<T>(),
                                             out.data_ptr<T>(), n},
-              n, Emulator{"binary_cross_entropy"});
+              n, EmulatedLauncher{"binary_cross_entropy"});
         }
         return true;
       });
       const std::vector<Tensor> in{input, target};
       const std::vector<Tensor> expected{empty({n}, dtype)};
       BinaryCrossEntropy().eval_cpu(in, expected);
-      expect_close(out, expected[0], true,
-                   std::string("binary_cross_entropy ") + std::string(dtype_name(dtype)) +
-                       std::string(" ") + std::to_string(n));
+      expect_matches(out, expected[0],
+                     std::string("binary_cross_entropy ") + std::string(dtype_name(dtype)) +
+                         std::string(" ") + std::to_string(n),
+                     true);
     }
   }
 }

@@ -13,6 +13,7 @@
 #include <gtest/gtest.h>
 
 #include "ember/backend/cuda/elementwise_kernels.cuh"
+#include "ember/backend/cuda/kernel_emulation_test_support.h"
 #include "ember/backend/cuda/kernel_emulator.h"
 #include "ember/backend/cuda/sort_kernels.cuh"
 #include "ember/ops/ops.h"
@@ -23,17 +24,6 @@
 
 namespace ember::cuda {
 namespace {
-
-struct Emulator {
-  std::string_view kernel;
-  template <typename Body>
-  void operator()(const LaunchShape& shape, const Body& body) const {
-    emulate(kernel, shape, [&](EmulatedThread& thread) { body(thread); });
-  }
-};
-
-const std::vector<ScalarType> kKernelDtypes = {kFloat32,  kFloat64, kFloat16,
-                                               kBFloat16, kInt32,   kInt64};
 
 // Same dtype, shape and bits (NaN payloads and signed zeros included).
 void expect_same_bits(const Tensor& actual, const Tensor& expected, const std::string& what) {
@@ -101,7 +91,7 @@ void run_rows(std::string_view op, const Tensor& x, const Tensor& values, const 
   const SortRowsLayout layout = make_sort_rows_layout(op, x, values, indices, dim);
   ASSERT_TRUE(fits_block_sort(layout));
   const bool covered = visit_kernel_dtype(x.dtype(), [&](auto* tag) {
-    run_row_sort<std::remove_pointer_t<decltype(tag)>, kTask>(layout, invert, Emulator{op});
+    run_row_sort<std::remove_pointer_t<decltype(tag)>, kTask>(layout, invert, EmulatedLauncher{op});
     return true;
   });
   ASSERT_TRUE(covered);
@@ -213,7 +203,7 @@ void run_long_rows(const Tensor& x, const Tensor& values, const Tensor& indices,
   const int64_t count = layout.rows * layout.length;
   std::vector<K> keys(static_cast<size_t>(count));
   std::vector<int64_t> positions(static_cast<size_t>(count));
-  run_row_keys<T>(layout, invert, keys.data(), positions.data(), Emulator{"sort keys"});
+  run_row_keys<T>(layout, invert, keys.data(), positions.data(), EmulatedLauncher{"sort keys"});
   for (int64_t row = 0; row < layout.rows; ++row) {
     std::vector<std::pair<K, int64_t>> pairs;
     for (int64_t i = row * layout.length; i < (row + 1) * layout.length; ++i) {
@@ -226,7 +216,7 @@ void run_long_rows(const Tensor& x, const Tensor& values, const Tensor& indices,
       positions[row * layout.length + i] = pairs[i].second;
     }
   }
-  run_sorted_rows<T, kTask>(layout, keys.data(), positions.data(), Emulator{"sorted rows"});
+  run_sorted_rows<T, kTask>(layout, keys.data(), positions.data(), EmulatedLauncher{"sorted rows"});
 }
 
 TEST(KernelEmulationLongRows, SortTopkAndModeAroundTheSegmentedSortMatchTheCpu) {
@@ -302,10 +292,12 @@ TEST(KernelEmulationSearchSorted, EveryDtypeSideAndOutputTypeMatchesTheCpu) {
             const auto* values = static_cast<const T*>(needles.data_ptr());
             if (out_dtype == kInt64) {
               run_search_sorted(boundaries, values, static_cast<int64_t*>(out.data_ptr()),
-                                needles.numel(), length, per_row, right, Emulator{"searchsorted"});
+                                needles.numel(), length, per_row, right,
+                                EmulatedLauncher{"searchsorted"});
             } else {
               run_search_sorted(boundaries, values, static_cast<int32_t*>(out.data_ptr()),
-                                needles.numel(), length, per_row, right, Emulator{"searchsorted"});
+                                needles.numel(), length, per_row, right,
+                                EmulatedLauncher{"searchsorted"});
             }
             return true;
           });
@@ -340,7 +332,7 @@ void expect_nonzero_matches(const Tensor& x, const std::string& what) {
   const Tensor counts = empty({nonzero_blocks(x.numel())}, TensorOptions(kInt64));
   const bool covered = visit_kernel_or_byte_dtype(x.dtype(), [&](auto* tag) {
     run_nonzero<std::remove_pointer_t<decltype(tag)>>(
-        layout, static_cast<int64_t*>(counts.data_ptr()), Emulator{"nonzero"});
+        layout, static_cast<int64_t*>(counts.data_ptr()), EmulatedLauncher{"nonzero"});
     return true;
   });
   ASSERT_TRUE(covered) << what;

@@ -12,6 +12,7 @@
 #include <gtest/gtest.h>
 
 #include "ember/backend/cuda/elementwise_kernels.cuh"
+#include "ember/backend/cuda/kernel_emulation_test_support.h"
 #include "ember/backend/cuda/kernel_emulator.h"
 #include "ember/backend/cuda/reduce_kernels.cuh"
 #include "ember/ops/ops.h"
@@ -19,15 +20,6 @@
 
 namespace ember::cuda {
 namespace {
-
-// The `launch` of run_elementwise / run_reduce that runs the body in the emulator.
-struct Emulator {
-  std::string_view kernel;
-  template <typename Body>
-  void operator()(const LaunchShape& shape, const Body& body) const {
-    emulate(kernel, shape, [&](EmulatedThread& thread) { body(thread); });
-  }
-};
 
 const std::vector<ScalarType> kTestDtypes = {kFloat32,  kFloat64, kFloat16,
                                              kBFloat16, kInt32,   kInt64};
@@ -43,28 +35,6 @@ Tensor values(IntArrayRef shape, ScalarType dtype, bool right_operand) {
   if (dtype == kUInt8)
     return randint(right_operand ? 1 : 0, right_operand ? 6 : 256, shape, kUInt8);
   return right_operand ? randint(1, 6, shape, dtype) : randint(-20, 21, shape, dtype);
-}
-
-// Tolerances of RELIABILITY.md; the same functor usually gives the same bits.
-void expect_matches(const Tensor& actual, const Tensor& expected, const std::string& what) {
-  ASSERT_EQ(actual.dtype(), expected.dtype()) << what;
-  ASSERT_EQ(actual.sizes(), expected.sizes()) << what;
-  switch (expected.dtype()) {
-    case kFloat32:
-      EXPECT_TRUE(allclose(actual, expected, 1.3e-6, 1e-5, true)) << what;
-      return;
-    case kFloat64:
-      EXPECT_TRUE(allclose(actual, expected, 1e-7, 1e-7, true)) << what;
-      return;
-    case kFloat16:
-      EXPECT_TRUE(allclose(actual.to(kFloat32), expected.to(kFloat32), 1e-3, 1e-5, true)) << what;
-      return;
-    case kBFloat16:
-      EXPECT_TRUE(allclose(actual.to(kFloat32), expected.to(kFloat32), 1.6e-2, 1e-5, true)) << what;
-      return;
-    default:
-      EXPECT_TRUE(equal(actual, expected)) << what;
-  }
 }
 
 // Operand layouts, each giving tensors of `shape` from a maker of fresh tensors.
@@ -101,7 +71,7 @@ void run_on_emulator(std::string_view op, const Tensor& out,
                      std::initializer_list<const Tensor*> in, bool force_64bit) {
   ElementwiseLayout layout = make_elementwise_layout(op, out, in);
   if (force_64bit) layout.fits_32bit = false;
-  run_elementwise<Op, Out, T, NIn>(layout, Emulator{op});
+  run_elementwise<Op, Out, T, NIn>(layout, EmulatedLauncher{op});
 }
 
 template <typename Op, UnaryTypeRule rule>
@@ -252,7 +222,7 @@ Tensor emulate_reduce(std::string_view op, const Tensor& x, IntArrayRef dims, bo
   Tensor out = empty(sum(x, dims, true).sizes(), scalar_type_of<Out>());
   ReduceLayout layout = make_reduce_layout(op, x, out);
   if (force_64bit) layout.fits_32bit = false;
-  run_reduce<Fold<T>, T, Out>(layout, Emulator{op});
+  run_reduce<Fold<T>, T, Out>(layout, EmulatedLauncher{op});
   return out;
 }
 

@@ -89,4 +89,14 @@ void emulate(std::string_view kernel, const LaunchShape& shape, Body&& body) {
       &body);
 }
 
+// The `launch` argument of the kernels' run_* functions (DeviceLaunch on the device) that runs the
+// body in the emulator: the tests call the very run_* the .cu files call.
+struct EmulatedLauncher {
+  std::string_view kernel;
+  template <typename Body>
+  void operator()(const LaunchShape& shape, const Body& body) const {
+    emulate(kernel, shape, [&](EmulatedThread& thread) { body(thread); });
+  }
+};
+
 }  // namespace ember::cuda
