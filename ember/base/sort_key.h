@@ -54,4 +54,23 @@ EMBER_HOST_DEVICE inline bool is_nan_key(key_t<T> key) {
   return !std::is_integral_v<T> && key == static_cast<key_t<T>>(~key_t<T>{0});
 }
 
+// The insertion point of `value` in `row` (`length` values sorted by sort_key): the first index
+// whose value sorts after it (`right`) or not before it (left), searchsorted's answer.
+template <typename T>
+EMBER_HOST_DEVICE inline int64_t sorted_insertion_point(const T* row, int64_t length, T value,
+                                                        bool right) {
+  const auto key = sort_key(value);
+  int64_t low = 0, high = length;
+  while (low < high) {
+    const int64_t mid = low + (high - low) / 2;
+    const auto probe = sort_key(row[mid]);
+    if (right ? probe <= key : probe < key) {
+      low = mid + 1;
+    } else {
+      high = mid;
+    }
+  }
+  return low;
+}
+
 }  // namespace ember

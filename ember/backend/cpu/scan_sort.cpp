@@ -312,18 +312,7 @@ void search_kernel(const Tensor& sorted, const Tensor& values, const Tensor& res
   parallel_for(0, values.numel(), std::max<int64_t>(1, kGrain / log_m), [&](int64_t b, int64_t e) {
     for (int64_t i = b; i < e; ++i) {
       const T* row = boundaries + (per_row == 0 ? 0 : i / per_row) * m;
-      const auto key = sort_key(needles[i]);
-      int64_t low = 0, high = m;
-      while (low < high) {
-        const int64_t mid = low + (high - low) / 2;
-        const auto probe = sort_key(row[mid]);
-        if (right ? probe <= key : probe < key) {
-          low = mid + 1;
-        } else {
-          high = mid;
-        }
-      }
-      out[i] = static_cast<Out>(low);
+      out[i] = static_cast<Out>(sorted_insertion_point(row, m, needles[i], right));
     }
   });
 }

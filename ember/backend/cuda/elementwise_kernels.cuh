@@ -63,6 +63,30 @@ bool visit_kernel_or_byte_dtype(ScalarType dtype, F&& f) {
   }
 }
 
+// The unsigned integer of a `Bytes`-wide element: kernels that only move elements (copies,
+// gathers, fills of a bit pattern) need no more than its bits, one instantiation per size.
+template <int Bytes>
+using ElementWord = std::conditional_t<
+    Bytes == 1, uint8_t,
+    std::conditional_t<Bytes == 2, uint16_t, std::conditional_t<Bytes == 4, uint32_t, uint64_t>>>;
+
+// Calls f(static_cast<ElementWord<element_size>*>(nullptr)); false for other sizes.
+template <typename F>
+bool visit_element_bits(size_t element_size, F&& f) {
+  switch (element_size) {
+    case 1:
+      return f(static_cast<uint8_t*>(nullptr));
+    case 2:
+      return f(static_cast<uint16_t*>(nullptr));
+    case 4:
+      return f(static_cast<uint32_t*>(nullptr));
+    case 8:
+      return f(static_cast<uint64_t*>(nullptr));
+    default:
+      return false;
+  }
+}
+
 // Whether a rule's kernels are built for bool and uint8 operands too.
 constexpr bool admits_byte_operands(BinaryTypeRule rule) {
   return rule == BinaryTypeRule::Comparison || rule == BinaryTypeRule::Logical ||

@@ -24,29 +24,6 @@
 
 namespace ember::cuda {
 
-// The unsigned integer of a `bytes`-wide element, through which the bit-moving kernels copy.
-template <int Bytes>
-using ElementWord = std::conditional_t<
-    Bytes == 1, uint8_t,
-    std::conditional_t<Bytes == 2, uint16_t, std::conditional_t<Bytes == 4, uint32_t, uint64_t>>>;
-
-// Calls f(tag) with a null pointer to the word of `element_size` bytes; false for other sizes.
-template <typename F>
-bool visit_element_word(size_t element_size, F&& f) {
-  switch (element_size) {
-    case 1:
-      return f(static_cast<uint8_t*>(nullptr));
-    case 2:
-      return f(static_cast<uint16_t*>(nullptr));
-    case 4:
-      return f(static_cast<uint32_t*>(nullptr));
-    case 8:
-      return f(static_cast<uint64_t*>(nullptr));
-    default:
-      return false;
-  }
-}
-
 // Every operand dense in the output's order: element i sits at offset i in each.
 template <typename Op, int N>
 struct ContiguousPointwise {
@@ -200,7 +177,7 @@ void run_range(const Range& range, ScalarType dtype, const ElementwiseLayout& la
 // The layout's operands: out, condition (bool), x, y; elements of `element_size` bytes.
 template <typename Launch>
 void run_where(size_t element_size, const ElementwiseLayout& layout, Launch&& launch) {
-  const bool ran = visit_element_word(element_size, [&](auto* tag) {
+  const bool ran = visit_element_bits(element_size, [&](auto* tag) {
     using Word = std::remove_pointer_t<decltype(tag)>;
     run_pointwise<4>(layout,
                      WhereOp<Word>{static_cast<Word*>(layout.data[0]),
@@ -248,7 +225,7 @@ void run_cat(const Cat& cat, TensorSpan inputs, const Tensor& out, Launch&& laun
           IntrusivePtr<TensorImpl>::make(out.storage(), out.storage_offset() + position,
                                          std::move(slice_shape), out.strides(), out.dtype()));
       const ElementwiseLayout layout = make_elementwise_layout(cat.name(), slice, {&input});
-      const bool ran = visit_element_word(out.element_size(), [&](auto* tag) {
+      const bool ran = visit_element_bits(out.element_size(), [&](auto* tag) {
         using Word = std::remove_pointer_t<decltype(tag)>;
         run_pointwise<2>(layout,
                          CopyBitsOp<Word>{static_cast<Word*>(layout.data[0]),

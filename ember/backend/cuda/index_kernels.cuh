@@ -16,24 +16,6 @@
 
 namespace ember::cuda {
 
-// Calls f(static_cast<U*>(nullptr)) with U the unsigned integer of the dtype's size: the kernels
-// that only move elements need no more than their bits.
-template <typename F>
-bool visit_element_bits(size_t element_size, F&& f) {
-  switch (element_size) {
-    case 1:
-      return f(static_cast<uint8_t*>(nullptr));
-    case 2:
-      return f(static_cast<uint16_t*>(nullptr));
-    case 4:
-      return f(static_cast<uint32_t*>(nullptr));
-    case 8:
-      return f(static_cast<uint64_t*>(nullptr));
-    default:
-      return false;
-  }
-}
-
 // ------------------------------------------------------------------ Index and IndexPut
 
 enum class IndexMove : uint8_t { Gather, Assign, Accumulate };

@@ -3,6 +3,7 @@
 #include <type_traits>
 
 #include "ember/backend/cuda/device_launch.cuh"
+#include "ember/backend/cuda/float_kernel_dispatch.h"
 #include "ember/backend/cuda/layer_norm_kernels.cuh"
 #include "ember/ops/cuda_kernels.h"
 #include "ember/ops/primitives_nn_norm.h"
@@ -10,18 +11,6 @@
 
 namespace ember::cuda {
 namespace {
-
-template <typename F>
-bool visit_layer_norm_dtype(ScalarType dtype, F&& f) {
-  switch (dtype) {
-    case ScalarType::Float32:
-      return f(static_cast<float*>(nullptr));
-    case ScalarType::Float64:
-      return f(static_cast<double*>(nullptr));
-    default:
-      return false;
-  }
-}
 
 void check_contiguous(std::string_view op, TensorSpan tensors) {
   for (const Tensor& t : tensors) {
@@ -34,7 +23,7 @@ void layer_norm_kernel(const Primitive& primitive, TensorSpan inputs, TensorSpan
   check_contiguous(norm.name(), inputs);
   check_contiguous(norm.name(), outputs);
   const int64_t n = norm.row_size();
-  const bool ran = visit_layer_norm_dtype(inputs[0].dtype(), [&](auto* tag) {
+  visit_float_dtype(norm.name(), inputs[0].dtype(), [&](auto* tag) {
     using T = std::remove_pointer_t<decltype(tag)>;
     const T* weight = norm.has_weight() ? inputs[1].data_ptr<T>() : nullptr;
     const T* bias = norm.has_bias() ? inputs[norm.has_weight() ? 2 : 1].data_ptr<T>() : nullptr;
@@ -42,9 +31,7 @@ void layer_norm_kernel(const Primitive& primitive, TensorSpan inputs, TensorSpan
                                     outputs[1].data_ptr<T>(), outputs[2].data_ptr<T>(),
                                     n == 0 ? 0 : inputs[0].numel() / n, n, norm.eps()},
                    DeviceLaunch{});
-    return true;
   });
-  if (!ran) raise_no_kernel(norm.name(), "CUDA");
 }
 
 void layer_norm_backward_kernel(const Primitive& primitive, TensorSpan inputs, TensorSpan outputs) {
@@ -52,7 +39,7 @@ void layer_norm_backward_kernel(const Primitive& primitive, TensorSpan inputs, T
   check_contiguous(backward.name(), inputs);
   check_contiguous(backward.name(), outputs);
   const int64_t n = backward.row_size();
-  const bool ran = visit_layer_norm_dtype(inputs[1].dtype(), [&](auto* tag) {
+  visit_float_dtype(backward.name(), inputs[1].dtype(), [&](auto* tag) {
     using T = std::remove_pointer_t<decltype(tag)>;
     const int64_t rows = n == 0 ? 0 : inputs[1].numel() / n;
     const T* dy = inputs[0].data_ptr<T>();
@@ -78,9 +65,7 @@ void layer_norm_backward_kernel(const Primitive& primitive, TensorSpan inputs, T
         rows,
         n};
     run_layer_norm_backward(rows_body, param_body, DeviceLaunch{});
-    return true;
   });
-  if (!ran) raise_no_kernel(backward.name(), "CUDA");
 }
 
 const bool registered = [] {

@@ -4,6 +4,7 @@
 #include <type_traits>
 
 #include "ember/backend/cuda/device_launch.cuh"
+#include "ember/backend/cuda/float_kernel_dispatch.h"
 #include "ember/backend/cuda/loss_kernels.cuh"
 #include "ember/ops/cuda_kernels.h"
 #include "ember/ops/nn_loss.h"
@@ -12,18 +13,6 @@
 
 namespace ember::cuda {
 namespace {
-
-template <typename F>
-bool visit_loss_dtype(ScalarType dtype, F&& f) {
-  switch (dtype) {
-    case ScalarType::Float32:
-      return f(static_cast<float*>(nullptr));
-    case ScalarType::Float64:
-      return f(static_cast<double*>(nullptr));
-    default:
-      return false;
-  }
-}
 
 // The (N, C, S) extents of `input` with the options' reduction and ignore_index.
 ClassLossShape class_loss_shape(const Tensor& input, const ClassLossOptions& options) {
@@ -37,18 +26,9 @@ ClassLossShape class_loss_shape(const Tensor& input, const ClassLossOptions& opt
   return shape;
 }
 
-template <typename F>
-void run_float(std::string_view op, const Tensor& like, F&& f) {
-  const bool ran = visit_loss_dtype(like.dtype(), [&](auto* tag) {
-    f(tag);
-    return true;
-  });
-  if (!ran) raise_no_kernel(op, "CUDA");
-}
-
 void nll_loss_kernel(const Primitive& primitive, TensorSpan inputs, TensorSpan outputs) {
   const auto& nll = dynamic_cast<const NllLoss&>(primitive);
-  run_float(nll.name(), inputs[0], [&](auto* tag) {
+  visit_float_dtype(nll.name(), inputs[0].dtype(), [&](auto* tag) {
     using T = std::remove_pointer_t<decltype(tag)>;
     run_loss_forward(
         NllLossForward<T>{inputs[0].data_ptr<T>(), inputs[1].data_ptr<int64_t>(),
@@ -60,7 +40,7 @@ void nll_loss_kernel(const Primitive& primitive, TensorSpan inputs, TensorSpan o
 
 void nll_loss_backward_kernel(const Primitive& primitive, TensorSpan inputs, TensorSpan outputs) {
   const auto& backward = dynamic_cast<const NllLossBackward&>(primitive);
-  run_float(backward.name(), outputs[0], [&](auto* tag) {
+  visit_float_dtype(backward.name(), outputs[0].dtype(), [&](auto* tag) {
     using T = std::remove_pointer_t<decltype(tag)>;
     const ClassLossShape shape = class_loss_shape(outputs[0], backward.options());
     run_loss_positions(
@@ -73,7 +53,7 @@ void nll_loss_backward_kernel(const Primitive& primitive, TensorSpan inputs, Ten
 
 void cross_entropy_kernel(const Primitive& primitive, TensorSpan inputs, TensorSpan outputs) {
   const auto& ce = dynamic_cast<const CrossEntropy&>(primitive);
-  run_float(ce.name(), inputs[0], [&](auto* tag) {
+  visit_float_dtype(ce.name(), inputs[0].dtype(), [&](auto* tag) {
     using T = std::remove_pointer_t<decltype(tag)>;
     run_loss_forward(CrossEntropyForward<T>{inputs[0].data_ptr<T>(), inputs[1].data_ptr<int64_t>(),
                                             inputs[2].data_ptr<T>(), outputs[0].data_ptr<T>(),
@@ -87,7 +67,7 @@ void cross_entropy_kernel(const Primitive& primitive, TensorSpan inputs, TensorS
 void cross_entropy_backward_kernel(const Primitive& primitive, TensorSpan inputs,
                                    TensorSpan outputs) {
   const auto& backward = dynamic_cast<const CrossEntropyBackward&>(primitive);
-  run_float(backward.name(), inputs[1], [&](auto* tag) {
+  visit_float_dtype(backward.name(), inputs[1].dtype(), [&](auto* tag) {
     using T = std::remove_pointer_t<decltype(tag)>;
     const ClassLossShape shape = class_loss_shape(inputs[1], backward.options());
     run_loss_positions(
@@ -101,7 +81,7 @@ void cross_entropy_backward_kernel(const Primitive& primitive, TensorSpan inputs
 
 void binary_cross_entropy_kernel(const Primitive& primitive, TensorSpan inputs,
                                  TensorSpan outputs) {
-  run_float(primitive.name(), inputs[0], [&](auto* tag) {
+  visit_float_dtype(primitive.name(), inputs[0].dtype(), [&](auto* tag) {
     using T = std::remove_pointer_t<decltype(tag)>;
     run_loss_positions(
         BinaryCrossEntropyElements<T>{inputs[0].data_ptr<T>(), inputs[1].data_ptr<T>(),

@@ -275,18 +275,7 @@ struct SearchSortedKernel {
   EMBER_HOST_DEVICE void operator()(Ctx& ctx) const {
     for (int64_t i = global_thread_x(ctx); i < count; i += grid_threads_x(ctx)) {
       const T* row = sorted + (i / per_row) * length;
-      const auto key = sort_key(needles[i]);
-      int64_t low = 0, high = length;
-      while (low < high) {
-        const int64_t mid = low + (high - low) / 2;
-        const auto probe = sort_key(row[mid]);
-        if (right ? probe <= key : probe < key) {
-          low = mid + 1;
-        } else {
-          high = mid;
-        }
-      }
-      out[i] = static_cast<Out>(low);
+      out[i] = static_cast<Out>(sorted_insertion_point(row, length, needles[i], right));
     }
   }
 };

@@ -24,6 +24,13 @@ void record_event(EventHandle event, StreamHandle stream) {
       cudaEventRecord(static_cast<cudaEvent_t>(event), static_cast<cudaStream_t>(stream)));
 }
 
+EventHandle record_new_event(int device, StreamHandle stream) {
+  DeviceScope scope(device);  // a null stream is the current device's default stream
+  const EventHandle event = create_event(device, /*enable_timing=*/false, /*blocking=*/false);
+  record_event(event, stream);
+  return event;
+}
+
 bool query_event(EventHandle event) {
   const cudaError_t status = cudaEventQuery(static_cast<cudaEvent_t>(event));
   if (status == cudaErrorNotReady) {

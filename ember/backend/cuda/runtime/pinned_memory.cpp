@@ -27,18 +27,12 @@ class CudaHostMemory final : public HostMemory {
   void free(void* data) override { EMBER_CUDA_CHECK(cudaFreeHost(data)); }
 
   EventHandle record_event(int device, StreamHandle stream) override {
-    DeviceScope scope(device);
-    cudaEvent_t event = nullptr;
-    EMBER_CUDA_CHECK(cudaEventCreateWithFlags(&event, cudaEventDisableTiming));
-    EMBER_CUDA_CHECK(cudaEventRecord(event, static_cast<cudaStream_t>(stream)));
-    return event;
+    return runtime::record_new_event(device, stream);
   }
 
   bool query_event(EventHandle event) override { return runtime::query_event(event); }
 
-  void free_event(EventHandle event) override {
-    EMBER_CUDA_CHECK(cudaEventDestroy(static_cast<cudaEvent_t>(event)));
-  }
+  void free_event(EventHandle event) override { runtime::destroy_event(event); }
 };
 
 PinnedHostCache& pinned_host_cache() {

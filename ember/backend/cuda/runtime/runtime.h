@@ -37,6 +37,9 @@ EventHandle create_event(int device, bool enable_timing, bool blocking);
 void destroy_event(EventHandle event);
 void record_event(EventHandle event, StreamHandle stream);
 bool query_event(EventHandle event);
+// A new event without timing, recorded on `stream` of `device`: the caching allocators mark a
+// block's last use with one.
+EventHandle record_new_event(int device, StreamHandle stream);
 void synchronize_event(EventHandle event);
 float elapsed_time(EventHandle start, EventHandle end);
 
