@@ -1,5 +1,5 @@
-// The per-element samplers with a variable number of draws (the gamma and binomial variates) and
-// the gamma's reparameterisation gradient, host/device: the CPU loops (backend/cpu
+// The per-element samplers with a variable number of draws (the gamma, binomial and Poisson
+// variates) and the gamma's reparameterisation gradient, host/device: the CPU loops (backend/cpu
 // random_kernels.cpp) and the CUDA kernels (backend/cuda/sampling_kernels.cuh) share these one
 // definitions, so the same PhiloxState draws the same numbers on both (up to libm's last bit on
 // the device: exp, log and lgamma are the device's own).
@@ -143,6 +143,35 @@ EMBER_INLINE double binomial_sample(double count, double p, ElementStream& strea
   const double k = count * small_p < 10 ? binomial_inversion(count, small_p, stream)
                                         : binomial_btrs(count, small_p, stream);
   return flip ? count - k : k;
+}
+
+// Knuth's product of uniforms for small rates, Hormann's PTRS ("The transformed rejection
+// method for generating Poisson random variables", 1993; numpy's choice) above.
+EMBER_INLINE double poisson_sample(double rate, ElementStream& stream) {
+  if (rate == 0) return 0;
+  if (rate < 10) {
+    const double limit = std::exp(-rate);
+    double product = stream.next();
+    double count = 0;
+    while (product > limit) {
+      product *= stream.next();
+      ++count;
+    }
+    return count;
+  }
+  const double root = std::sqrt(rate), log_rate = std::log(rate);
+  const double b = 0.931 + 2.53 * root, a = -0.059 + 0.02483 * b;
+  const double inv_alpha = 1.1239 + 1.1328 / (b - 3.4), vr = 0.9277 - 3.6224 / (b - 2);
+  while (true) {
+    const double u = stream.next() - 0.5, v = stream.next();
+    const double us = 0.5 - std::fabs(u);
+    const double k = std::floor((2 * a / us + b) * u + rate + 0.43);
+    if (us >= 0.07 && v <= vr) return k;
+    if (k < 0 || (us < 0.013 && v > us)) continue;
+    if (std::log(v) + std::log(inv_alpha) - std::log(a / (us * us) + b) <=
+        -rate + k * log_rate - std::lgamma(k + 1))
+      return k;
+  }
 }
 
 }  // namespace ember::sampling

@@ -12,6 +12,7 @@
 #include "ember/base/error.h"
 #include "ember/ops/dispatch.h"
 #include "ember/ops/inplace.h"
+#include "ember/ops/math.h"
 #include "ember/ops/ops.h"
 #include "ember/ops/primitives.h"
 #include "ember/ops/primitives_sampling.h"
@@ -45,11 +46,6 @@ const Generator& chosen(const std::optional<Generator>& generator, Device device
               device_type_name(device), "' device type for generator but found '",
               device_type_name(generator->device()), "'");
   return *generator;
-}
-
-// The samplers that read their parameters on the host have no CUDA kernel yet.
-void check_cpu_sampler(const Tensor& parameters, std::string_view op) {
-  if (parameters.device().is_cuda()) raise_no_kernel(op, "CUDA");
 }
 
 // The largest value of `dtype` below `bound`: one step down from `bound` rounded to dtype.
@@ -334,6 +330,41 @@ Tensor with_zero_gradients(Tensor sample, std::initializer_list<const Tensor*> i
   return sample;
 }
 
+// Runs `check` (which raises the CPU's message at the first invalid value) on the values of a
+// contiguous float64 tensor of sampler parameters. A CUDA tensor is screened on the device first:
+// `all_valid` reduces it to one bool, read with one synchronising copy (as PyTorch's CUDA samplers
+// check), and only an invalid tensor is copied to the host for the message.
+template <class AllValid, class Check>
+void check_values(const Tensor& values, const AllValid& all_valid, const Check& check) {
+  if (!values.device().is_cuda()) return check(values);
+  if (all_valid(values).item().toBool()) return;
+  check(values.to(kCPU));
+}
+
+// multinomial's checks of (rows, categories) float64 weights, row by row as PyTorch's.
+void check_multinomial_rows(const double* w, int64_t rows, int64_t categories, int64_t num_samples,
+                            bool replacement) {
+  for (int64_t r = 0; r < rows; ++r) {
+    double total = 0;
+    int64_t positive = 0;
+    for (int64_t c = 0; c < categories; ++c) {
+      const double value = w[r * categories + c];
+      EMBER_CHECK(std::isfinite(value) && value >= 0,
+                  "[multinomial] probability tensor contains either `inf`, `nan` or element < 0");
+      total += value;
+      positive += value > 0;
+    }
+    EMBER_CHECK(total > 0,
+                "[multinomial] invalid multinomial distribution (sum of probabilities "
+                "<= 0) in row ",
+                r);
+    EMBER_CHECK(replacement || positive >= num_samples,
+                "[multinomial] invalid multinomial distribution (with replacement=False, not "
+                "enough non-negative category to sample): row ",
+                r, " has ", positive, " positive weights for ", num_samples, " samples");
+  }
+}
+
 }  // namespace
 
 Tensor normal(const Tensor& mean, double std, std::optional<Generator> generator) {
@@ -380,7 +411,6 @@ Tensor bernoulli(const Tensor& self, double p, std::optional<Generator> generato
 
 Tensor multinomial(const Tensor& probabilities, int64_t num_samples, bool replacement,
                    std::optional<Generator> generator) {
-  check_cpu_sampler(probabilities, "multinomial");
   const int64_t dims = probabilities.dim();
   EMBER_CHECK(dims == 1 || dims == 2, "[multinomial] prob_dist must be 1 or 2 dim; got shape ",
               probabilities.shape());
@@ -398,48 +428,43 @@ Tensor multinomial(const Tensor& probabilities, int64_t num_samples, bool replac
               probabilities.shape(), ")");
   const int64_t rows = dims == 2 ? probabilities.size(0) : 1;
   const Tensor weights = float64_values(probabilities).reshape({rows, categories});
-  const double* w = weights.data_ptr<double>();
-  for (int64_t r = 0; r < rows; ++r) {
-    double total = 0;
-    int64_t positive = 0;
-    for (int64_t c = 0; c < categories; ++c) {
-      const double value = w[r * categories + c];
-      EMBER_CHECK(std::isfinite(value) && value >= 0,
-                  "[multinomial] probability tensor contains either `inf`, `nan` or element < 0");
-      total += value;
-      positive += value > 0;
-    }
-    EMBER_CHECK(total > 0,
-                "[multinomial] invalid multinomial distribution (sum of probabilities "
-                "<= 0) in row ",
-                r);
-    EMBER_CHECK(replacement || positive >= num_samples,
-                "[multinomial] invalid multinomial distribution (with replacement=False, not "
-                "enough non-negative category to sample): row ",
-                r, " has ", positive, " positive weights for ", num_samples, " samples");
-  }
-  Tensor result = empty({rows, num_samples}, kInt64);
-  const PhiloxState state = chosen(generator, kCPU, "multinomial").take(result.numel());
+  check_values(
+      weights,
+      [&](const Tensor& w) {
+        // Every row's weights finite and >= 0, with a positive sum (so at least one positive
+        // weight) and, without replacement, at least num_samples positive ones.
+        const Tensor valid = logical_and(isfinite(w), ge(w, 0.0));
+        const Tensor positive = gt(w, 0.0).sum({1});
+        return logical_and(all(valid), all(ge(positive, replacement ? int64_t{1} : num_samples)));
+      },
+      [&](const Tensor& host) {
+        check_multinomial_rows(host.data_ptr<double>(), rows, categories, num_samples, replacement);
+      });
+  Tensor result = empty({rows, num_samples}, TensorOptions(kInt64).device(weights.device()));
+  const PhiloxState state = chosen(generator, weights.device(), "multinomial").take(result.numel());
   run(RandomFill(Distribution::Multinomial, replacement ? 1.0 : 0.0, 0.0, state), {weights},
       {result});
   return dims == 1 ? result.reshape({num_samples}) : result;
 }
 
 Tensor poisson(const Tensor& rates, std::optional<Generator> generator) {
-  check_cpu_sampler(rates, "poisson");
   EMBER_CHECK(is_floating_point(rates.dtype()),
               "[poisson] expects a floating point tensor of rates; got ", rates.dtype());
   const Tensor values = float64_values(rates);
-  const double* r = values.data_ptr<double>();
-  for (int64_t i = 0; i < values.numel(); ++i) {
-    EMBER_CHECK(std::isfinite(r[i]) && r[i] >= 0,
-                "[poisson] invalid Poisson rate, expected rate to be finite and non-negative; "
-                "got ",
-                r[i]);
-  }
-  Tensor result = empty(rates.shape(), kFloat64);
+  check_values(
+      values, [](const Tensor& r) { return all(logical_and(isfinite(r), ge(r, 0.0))); },
+      [](const Tensor& host) {
+        const double* r = host.data_ptr<double>();
+        for (int64_t i = 0; i < host.numel(); ++i) {
+          EMBER_CHECK(std::isfinite(r[i]) && r[i] >= 0,
+                      "[poisson] invalid Poisson rate, expected rate to be finite and "
+                      "non-negative; got ",
+                      r[i]);
+        }
+      });
+  Tensor result = empty(rates.shape(), TensorOptions(kFloat64).device(rates.device()));
   if (result.numel() > 0) {
-    const PhiloxState state = chosen(generator, kCPU, "poisson").take(result.numel());
+    const PhiloxState state = chosen(generator, rates.device(), "poisson").take(result.numel());
     run(RandomFill(Distribution::Poisson, 0.0, 0.0, state), {values}, {result});
   }
   return result.to(rates.dtype());

@@ -4,6 +4,8 @@ op's tolerance class for the result dtype. Random ops draw from the same seed on
 must agree (Philox gives the same numbers). An op without a CUDA kernel yet is an expected failure
 that names the op, so the report shows the backend's coverage. Without a CUDA device the whole
 suite is one skipped test saying so (tools/gpu_check.sh runs it on a GPU)."""
+import re
+
 import numpy as np
 import pytest
 from op_db import OP_DB, as_numpy, dtype_name
@@ -305,6 +307,57 @@ def test_samplers_draw_the_cpus_numbers():
     on_cpu = ember.binomial(count, prob, generator=cpu)
     on_cuda = ember.binomial(count.cuda(), prob.cuda(), generator=cuda)
     assert (as_numpy(on_cuda.cpu()) == as_numpy(on_cpu)).mean() > 0.99
+
+
+@pytest.mark.skipif(not ember.cuda.is_available(), reason=NO_DEVICE)
+def test_poisson_and_multinomial_draw_the_cpus_numbers():
+    """poisson reads the CPU's per-element Philox streams (a rare PTRS decision may differ with
+    the device's log/lgamma); multinomial reads the CPU's uniforms, so without replacement the
+    categories are the CPU's and with replacement they differ only where a draw falls within
+    rounding of a cumulative-sum boundary."""
+    rates = ember.tensor([0.0, 0.5, 3.0, 9.99, 10.0, 42.5, 1e6] * 300, dtype=ember.float32)
+    cpu, cuda = generators_at_one_state(3)
+    on_cpu = ember.poisson(rates, generator=cpu)
+    on_cuda = ember.poisson(rates.cuda(), generator=cuda)
+    assert on_cuda.device.type == "cuda" and on_cuda.dtype == ember.float32
+    assert (as_numpy(on_cuda.cpu()) == as_numpy(on_cpu)).mean() > 0.99
+    strided = rates.reshape(300, 7).t()
+    cpu, cuda = generators_at_one_state(4)
+    assert (as_numpy(ember.poisson(strided.cuda(), generator=cuda).cpu()) ==
+            as_numpy(ember.poisson(strided, generator=cpu))).mean() > 0.99
+
+    probs = ember.rand(16, 500, dtype=ember.float64)
+    probs[:, :7] = 0
+    for replacement, samples in ((True, 2000), (False, 100)):
+        cpu, cuda = generators_at_one_state(7)
+        on_cpu = ember.multinomial(probs, samples, replacement, generator=cpu)
+        on_cuda = ember.multinomial(probs.cuda(), samples, replacement, generator=cuda)
+        assert on_cuda.device.type == "cuda" and on_cuda.dtype == ember.int64
+        same = (as_numpy(on_cuda.cpu()) == as_numpy(on_cpu)).mean()
+        assert same > (0.999 if replacement else 0.99), (replacement, same)
+    for dtype in (ember.float32, ember.float16):
+        weights = ember.tensor([1.0, 0.0, 3.0, 4.0], dtype=dtype)
+        picks = as_numpy(ember.multinomial(weights.cuda(), 20000, True).cpu())
+        shares = np.bincount(picks, minlength=4) / picks.size
+        np.testing.assert_allclose(shares, [0.125, 0.0, 0.375, 0.5], atol=0.02)
+        drawn = as_numpy(ember.multinomial(weights.cuda(), 3).cpu())
+        assert sorted(drawn.tolist()) == [0, 2, 3]
+
+
+@pytest.mark.skipif(not ember.cuda.is_available(), reason=NO_DEVICE)
+@pytest.mark.parametrize(("call", "message"), [
+    (lambda: ember.poisson(ember.tensor([1.0, -2.0]).cuda()), "invalid Poisson rate"),
+    (lambda: ember.poisson(ember.tensor([1.0, float("nan")]).cuda()), "invalid Poisson rate"),
+    (lambda: ember.multinomial(ember.tensor([[1.0, -1.0]]).cuda(), 1), "element < 0"),
+    (lambda: ember.multinomial(ember.tensor([1.0, float("inf")]).cuda(), 1), "element < 0"),
+    (lambda: ember.multinomial(ember.tensor([[1.0, 1.0], [0.0, 0.0]]).cuda(), 1, True),
+     "sum of probabilities <= 0) in row 1"),
+    (lambda: ember.multinomial(ember.tensor([[1.0, 1.0, 0.0], [1.0, 0.0, 0.0]]).cuda(), 2),
+     "row 1 has 1 positive weights for 2 samples"),
+], ids=["negative-rate", "nan-rate", "negative-prob", "inf-prob", "zero-row", "few-positive"])
+def test_poisson_and_multinomial_check_their_parameters_on_cuda(call, message):
+    with pytest.raises(RuntimeError, match=re.escape(message)):
+        call()
 
 
 RNN_CASES = [

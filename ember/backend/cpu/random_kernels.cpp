@@ -59,35 +59,6 @@ double element_uniform(PhiloxState state, uint64_t index) {
 
 using sampling::ElementStream;
 
-// Knuth's product of uniforms for small rates, Hormann's PTRS ("The transformed rejection
-// method for generating Poisson random variables", 1993; numpy's choice) above.
-double poisson_sample(double rate, ElementStream& stream) {
-  if (rate == 0) return 0;
-  if (rate < 10) {
-    const double limit = std::exp(-rate);
-    double product = stream.next();
-    double count = 0;
-    while (product > limit) {
-      product *= stream.next();
-      ++count;
-    }
-    return count;
-  }
-  const double root = std::sqrt(rate), log_rate = std::log(rate);
-  const double b = 0.931 + 2.53 * root, a = -0.059 + 0.02483 * b;
-  const double inv_alpha = 1.1239 + 1.1328 / (b - 3.4), vr = 0.9277 - 3.6224 / (b - 2);
-  while (true) {
-    const double u = stream.next() - 0.5, v = stream.next();
-    const double us = 0.5 - std::fabs(u);
-    const double k = std::floor((2 * a / us + b) * u + rate + 0.43);
-    if (us >= 0.07 && v <= vr) return k;
-    if (k < 0 || (us < 0.013 && v > us)) continue;
-    if (std::log(v) + std::log(inv_alpha) - std::log(a / (us * us) + b) <=
-        -rate + k * log_rate - std::lgamma(k + 1))
-      return k;
-  }
-}
-
 }  // namespace
 
 void fill_uniform_f32(float* out, int64_t n, float low, float high, PhiloxState state) {
@@ -189,7 +160,7 @@ void poisson_f64(const double* rates, double* out, int64_t n, PhiloxState state)
   parallel_for(0, n, 1024, [=](int64_t begin, int64_t end) {
     for (int64_t i = begin; i < end; ++i) {
       ElementStream stream(state, static_cast<uint64_t>(i));
-      out[i] = poisson_sample(rates[i], stream);
+      out[i] = sampling::poisson_sample(rates[i], stream);
     }
   });
 }

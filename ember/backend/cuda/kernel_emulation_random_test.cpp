@@ -109,7 +109,9 @@ TEST(KernelEmulationRandom, RandIntMatchesTheCpuOverSmallAndFullRanges) {
 }
 
 // The sequential shuffle and the samplers with a variable number of draws have no CUDA body.
-TEST(KernelEmulationRandom, PermutationPoissonAndMultinomialHaveNoKernel) {
+// random.cu routes Poisson and Multinomial elsewhere (kernel_emulation_sampling_test.cpp tests
+// them); the fixed-word bodies take none of the three.
+TEST(KernelEmulationRandom, FixedWordBodiesTakeNoPermutationPoissonOrMultinomial) {
   for (Distribution distribution :
        {Distribution::Permutation, Distribution::Poisson, Distribution::Multinomial}) {
     const Tensor out = zeros({4}, TensorOptions(kInt64));

@@ -170,9 +170,9 @@ void launch_random_fill(const Sampler& sampler, const Tensor& out, PhiloxState s
 }
 
 // RandomFill's distributions with a fixed number of words per element, on the dtypes eval_cpu
-// fills (float32/float64; bernoulli float32; randint int64; geometric float64). Permutation
-// (a sequential shuffle), Poisson and Multinomial (rejection loops and sorts per element) raise
-// "has no CUDA kernel".
+// fills (float32/float64; bernoulli float32; randint int64; geometric float64). random.cu routes
+// Poisson to its own body (sampling_kernels.cuh) and Multinomial to a composite of device ops
+// (multinomial_composite.h). Permutation (a sequential shuffle) raises "has no CUDA kernel".
 template <typename Launch>
 void run_random_fill(const RandomFill& fill, const Tensor& out, Launch&& launch) {
   using Distribution = RandomFill::Distribution;

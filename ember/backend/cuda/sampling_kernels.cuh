@@ -1,6 +1,7 @@
-// The bodies of the StandardGamma, StandardGammaGrad and Binomial CUDA kernels, in the vocabulary
-// of kernel_grid.h: sampling.cu launches them on the GPU, kernel_emulation_seq_test.cpp runs them
-// in the CPU emulator. Element i of a sampler reads its own run of Philox blocks (the
+// The bodies of the StandardGamma, StandardGammaGrad and Binomial CUDA kernels and of RandomFill's
+// Poisson draws, in the vocabulary of kernel_grid.h: sampling.cu and random.cu launch them on the
+// GPU, kernel_emulation_seq_test.cpp and kernel_emulation_sampling_test.cpp run them in the CPU
+// emulator. Element i of a sampler reads its own run of Philox blocks (the
 // ElementStream of elementwise/sampling_math.h, which the CPU loops use too), so one thread per
 // element with a grid-stride loop draws the CPU's numbers for the same PhiloxState. The rejection
 // loops diverge within a warp; the samplers are rare enough in models that this is accepted.
@@ -12,6 +13,7 @@
 #include "ember/backend/cuda/kernel_grid.h"
 #include "ember/base/error.h"
 #include "ember/elementwise/sampling_math.h"
+#include "ember/ops/primitives.h"
 #include "ember/ops/primitives_sampling.h"
 #include "ember/tensor/tensor.h"
 
@@ -61,6 +63,21 @@ struct BinomialBody {
   }
 };
 
+struct PoissonBody {
+  const double* rates;
+  double* out;
+  int64_t numel;
+  PhiloxState state;
+
+  template <typename Ctx>
+  EMBER_HOST_DEVICE void operator()(Ctx& ctx) const {
+    for (int64_t i = global_thread_x(ctx); i < numel; i += grid_threads_x(ctx)) {
+      sampling::ElementStream stream(state, static_cast<uint64_t>(i));
+      out[i] = sampling::poisson_sample(rates[i], stream);
+    }
+  }
+};
+
 // The primitives' contract: contiguous float64 operands of the output's numel.
 inline void check_sampler_operands(const Primitive& primitive, TensorSpan inputs,
                                    const Tensor& out) {
@@ -99,6 +116,16 @@ void run_binomial(const Binomial& op, TensorSpan inputs, const Tensor& out, Laun
   launch(elementwise_launch_shape(out.numel(), 1),
          BinomialBody{inputs[0].data_ptr<double>(), inputs[1].data_ptr<double>(),
                       out.data_ptr<double>(), out.numel(), op.state()});
+}
+
+// RandomFill's Poisson distribution: rates (inputs[0]) as the other samplers' operands.
+template <typename Launch>
+void run_poisson(const RandomFill& fill, TensorSpan inputs, const Tensor& out, Launch&& launch) {
+  check_sampler_operands(fill, inputs, out);
+  if (out.numel() == 0) return;
+  launch(
+      elementwise_launch_shape(out.numel(), 1),
+      PoissonBody{inputs[0].data_ptr<double>(), out.data_ptr<double>(), out.numel(), fill.state()});
 }
 
 }  // namespace ember::cuda
