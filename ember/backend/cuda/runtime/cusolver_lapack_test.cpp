@@ -194,7 +194,7 @@ TEST(CudaLapack, LstsqByGelsMatchesTheCpu) {
     // A zero column: R has a zero on its diagonal, which gels reports.
     const Tensor deficient = A.mul(tensor({1.0, 0.0, 1.0}, TensorOptions(dtype)).cuda());
     EXPECT_THROW(linalg::lstsq(deficient, B), LinAlgError);
-    const Tensor no_columns = zeros({4, 2, 0}, TensorOptions(dtype)).cuda();
+    const Tensor no_columns = zeros({4, 0}, TensorOptions(dtype)).cuda();
     EXPECT_EQ(std::get<0>(linalg::lstsq(A, no_columns)).sizes(), (Shape{3, 0}));
   }
 }
