@@ -50,13 +50,6 @@ std::string batch_prefix(const Tensor& info, int64_t item) {
   return text.str();
 }
 
-// The Lapack ops without a CUDA kernel (slogdet, det, solve_triangular, lstsq) allocate their
-// outputs on the CPU: a CUDA operand raises "has no CUDA kernel" rather than reaching eval_cpu
-// with device memory.
-void check_host_operand(std::string_view op, const Tensor& A) {
-  if (A.device().is_cuda()) raise_no_kernel(op, "CUDA");
-}
-
 void check_singular(std::string_view op, const Tensor& info) {
   int32_t code = 0;
   const int64_t item = first_failure(info, &code);
@@ -92,7 +85,15 @@ void check_least_squares(const Tensor& info) {
                              code, ").");
 }
 
-LstsqDriver parse_driver(std::optional<std::string_view> driver) {
+// The default is 'gelsy' on the CPU and 'gels' on CUDA, the only driver there (as in PyTorch:
+// cuSOLVER has no rank-revealing least squares).
+LstsqDriver parse_driver(std::optional<std::string_view> driver, Device device) {
+  if (device.is_cuda()) {
+    EMBER_CHECK(driver.value_or("gels") == "gels",
+                "[linalg.lstsq] `driver` other than `gels` is not supported on CUDA; got '",
+                *driver, "'");
+    return LstsqDriver::Gels;
+  }
   const std::string_view name = driver.value_or("gelsy");
   if (name == "gels") return LstsqDriver::Gels;
   if (name == "gelsy") return LstsqDriver::Gelsy;
@@ -177,17 +178,15 @@ Tensor inv(const Tensor& A) {
 
 std::tuple<Tensor, Tensor> slogdet(const Tensor& A) {
   check_matrix("linalg.slogdet", A, /*square=*/true);
-  Tensor sign = empty(batch_shape(A), TensorOptions(A.dtype()));
-  Tensor logabsdet = empty(batch_shape(A), TensorOptions(A.dtype()));
-  check_host_operand("linalg_slogdet", A);
+  Tensor sign = empty(batch_shape(A), TensorOptions(A.dtype()).device(A.device()));
+  Tensor logabsdet = empty(batch_shape(A), TensorOptions(A.dtype()).device(A.device()));
   run_unless_empty(Lapack("linalg_slogdet", LapackOp::Slogdet), {A}, {sign, logabsdet});
   return {sign, logabsdet};
 }
 
 Tensor det(const Tensor& A) {
   check_matrix("linalg.det", A, /*square=*/true);
-  Tensor result = empty(batch_shape(A), TensorOptions(A.dtype()));
-  check_host_operand("linalg_det", A);
+  Tensor result = empty(batch_shape(A), TensorOptions(A.dtype()).device(A.device()));
   run_unless_empty(Lapack("linalg_det", LapackOp::Det), {A}, {result});
   return result;
 }
@@ -200,8 +199,7 @@ Tensor solve_triangular(const Tensor& A, const Tensor& B, bool upper, bool left,
   // X A = B is A^T X^T = B^T, with the other triangle.
   if (!left) return mT(solve_triangular(mT(A), mT(B), !upper, true, unitriangular));
   auto [a, b] = broadcast_system("linalg.solve_triangular", A, B);
-  Tensor X = empty_column_major(b.shape(), A.dtype());
-  check_host_operand("linalg_solve_triangular", a);
+  Tensor X = empty_column_major(b.shape(), A.dtype(), A.device());
   run_unless_empty(
       Lapack("linalg_solve_triangular", LapackOp::SolveTriangular, upper, unitriangular), {a, b},
       {X});
@@ -270,7 +268,7 @@ std::tuple<Tensor, Tensor, Tensor, Tensor> lstsq(const Tensor& A, const Tensor& 
                                                  std::optional<std::string_view> driver) {
   check_matrix("linalg.lstsq", A, /*square=*/false);
   linalg_detail::check_same_dtype("linalg.lstsq", A, B);
-  const LstsqDriver which = parse_driver(driver);
+  const LstsqDriver which = parse_driver(driver, A.device());
   const int64_t dims_apart = A.dim() - B.dim();
   EMBER_CHECK(dims_apart == 0 || dims_apart == 1,
               "[linalg.lstsq] input.dim() must be greater or equal to other.dim() and ",
@@ -292,12 +290,12 @@ std::tuple<Tensor, Tensor, Tensor, Tensor> lstsq(const Tensor& A, const Tensor& 
   const bool svd_driver = which == LstsqDriver::Gelsd || which == LstsqDriver::Gelss;
   Shape s_shape = batch;
   s_shape.push_back(svd_driver ? std::min(m, n) : 0);
-  const TensorOptions real(A.dtype());
-  Tensor solution = empty_column_major(with_matrix(batch, n, k), A.dtype());
-  Tensor rank = empty(batch, TensorOptions(kInt64));
+  const TensorOptions real = TensorOptions(A.dtype()).device(A.device());
+  const TensorOptions int64 = TensorOptions(kInt64).device(A.device());
+  Tensor solution = empty_column_major(with_matrix(batch, n, k), A.dtype(), A.device());
+  Tensor rank = empty(batch, int64);
   Tensor singular_values = empty(s_shape, real);
-  Tensor info = empty(batch, TensorOptions(kInt32));
-  check_host_operand("linalg_lstsq", a);
+  Tensor info = empty(batch, TensorOptions(kInt32).device(A.device()));
   run_unless_empty(Lapack("linalg_lstsq", which, tolerance), {a, b},
                    {solution, rank, singular_values, info});
   check_least_squares(info);
@@ -307,7 +305,7 @@ std::tuple<Tensor, Tensor, Tensor, Tensor> lstsq(const Tensor& A, const Tensor& 
     const bool full_rank = which == LstsqDriver::Gels || all(rank == n).item<bool>();
     if (full_rank) residuals = sum(square(matmul(a, solution) - b), {-2});
   }
-  if (which == LstsqDriver::Gels) rank = empty({0}, TensorOptions(kInt64));
+  if (which == LstsqDriver::Gels) rank = empty({0}, int64);
   // Only the solution (and the residuals computed from it) are differentiable, as in PyTorch.
   singular_values = svd_driver ? singular_values.detach() : empty({0}, real);
   return {vector ? solution.squeeze(-1) : solution, residuals, rank, singular_values};

@@ -73,6 +73,11 @@ def test_cuda_matches_cpu(info, dtype, layout):
         # Moved before the CPU run, so that a generator argument starts from the same state.
         args = to_device(call.args, "cuda")
         kwargs = {key: to_device(value, "cuda") for key, value in call.kwargs.items()}
+        if info.name == "linalg.lstsq" and kwargs.get("driver", "gels") != "gels":
+            # As PyTorch's, CUDA lstsq has the driver 'gels' only (its default there).
+            with pytest.raises(RuntimeError, match="other than `gels` is not supported on CUDA"):
+                info.op(*args, **kwargs)
+            continue
         ember.manual_seed(info.seed(dtype))
         expected = call.run()
         ember.manual_seed(info.seed(dtype))
@@ -394,3 +399,55 @@ def test_recurrent_layers_and_gradients_match_cpu(dtype, name, kwargs):
     for on_device, expected in zip(results["cuda"], results["cpu"]):
         np.testing.assert_allclose(as_numpy(on_device), as_numpy(expected),
                                    rtol=tolerance, atol=tolerance)
+
+
+# The LAPACK ops that go through cuSOLVER and cuBLAS on CUDA beyond the op database's samples:
+# their gradients (the backward formulas run solves, SVDs and determinants on the device), on
+# well-conditioned matrices (square operands get 4 I added).
+LINALG_CASES = {
+    "det": (lambda a: ember.linalg.det(a), [(2, 4, 4)]),
+    "slogdet": (lambda a: ember.linalg.slogdet(a)[1], [(3, 5, 5)]),
+    "solve_triangular": (lambda a, b: ember.linalg.solve_triangular(a, b, upper=True),
+                         [(2, 4, 4), (2, 4, 3)]),
+    "solve_triangular_right_unit": (
+        lambda a, b: ember.linalg.solve_triangular(a, b, upper=False, left=False,
+                                                   unitriangular=True), [(4, 4), (3, 2, 4)]),
+    "lstsq_tall": (lambda a, b: ember.linalg.lstsq(a, b).solution, [(2, 6, 3), (2, 6, 2)]),
+    "lstsq_wide": (lambda a, b: ember.linalg.lstsq(a, b).solution, [(3, 5), (3, 2)]),
+}
+
+
+@pytest.mark.skipif(not ember.cuda.is_available(), reason=NO_DEVICE)
+@pytest.mark.parametrize("dtype", [ember.float32, ember.float64], ids=dtype_name)
+@pytest.mark.parametrize("name", list(LINALG_CASES))
+def test_linalg_and_gradients_match_cpu(name, dtype):
+    fn, shapes = LINALG_CASES[name]
+    ember.manual_seed(0)
+    tensors = []
+    for shape in shapes:
+        t = ember.randn(*shape, dtype=ember.float64)
+        if shape[-1] == shape[-2]:
+            t = t + 4 * ember.eye(shape[-1], dtype=ember.float64)
+        tensors.append(t.to(dtype))
+    expected = outputs_and_grads("cpu", fn, tensors, dtype)
+    on_device = outputs_and_grads("cuda", fn, tensors, dtype)
+    tolerance = 1e-8 if dtype == ember.float64 else 1e-3
+    for actual, wanted in zip(on_device, expected):
+        assert actual.device.type == "cuda"
+        np.testing.assert_allclose(as_numpy(actual.cpu()), as_numpy(wanted), rtol=tolerance,
+                                   atol=tolerance, err_msg=name)
+
+
+@pytest.mark.skipif(not ember.cuda.is_available(), reason=NO_DEVICE)
+def test_linalg_singular_and_rank_deficient_matrices_on_cuda():
+    singular = ember.tensor([[1.0, 2.0, 3.0], [1.0, 2.0, 3.0], [0.5, -1.0, 4.0]]).cuda()
+    assert ember.linalg.det(singular).item() == 0
+    sign, logabsdet = ember.linalg.slogdet(singular)
+    assert sign.item() == 0 and logabsdet.item() == float("-inf")
+    a = ember.randn(5, 3)
+    a[:, 1] = 0
+    with pytest.raises(ember.linalg.LinAlgError):
+        ember.linalg.lstsq(a.cuda(), ember.randn(5, 2).cuda())
+    result = ember.linalg.lstsq(ember.randn(5, 3).cuda(), ember.randn(5, 2).cuda())
+    assert result.rank.numel() == 0 and result.singular_values.numel() == 0
+    assert result.residuals.shape == (2,)

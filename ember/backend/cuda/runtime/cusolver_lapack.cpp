@@ -1,28 +1,34 @@
-// The CUDA kernel of the Lapack primitive through cuSOLVER's dense API for the most used routines:
-// Cholesky (potrf), Solve (getrf + getrs), Eigh (syevd), QR (geqrf + orgqr), and SVD and singular
-// values (gesvdj, one-sided Jacobi, any shape), float32 and float64, one library call per matrix of
-// the batch. The primitive's matrix outputs are column-major with the batch outermost
+// The CUDA kernel of the Lapack primitive through cuSOLVER's dense API and cuBLAS: Cholesky
+// (potrf), Solve (getrf + getrs), Eigh (syevd), QR (geqrf + orgqr), SVD and singular values
+// (gesvdj, one-sided Jacobi, any shape), determinants (getrf, then the diagonal and the pivots'
+// parity as device ops), triangular solves (cuBLAS trsm) and least squares by driver 'gels' only
+// (geqrf + ormqr + trsm, as PyTorch's CUDA lstsq), float32 and float64, one library call per
+// matrix of the batch. The primitive's matrix outputs are column-major with the batch outermost
 // (primitives_linalg.h), cuSOLVER's own layout: potrf, syevd and orgqr work in place on their
-// output after a strided Copy from the (possibly expanded) input; getrf, geqrf and gesvdj on a
-// column-major scratch copy. Handles are one per (device, thread) on the current stream
-// (thread_handles.h); workspaces come from the caching allocator as tensors. The other Lapack ops
-// raise "has no CUDA kernel". Eigh and SVD have no info output: a matrix on which syevd or gesvdj
-// does not converge is not reported (its values are cuSOLVER's).
+// output after a strided Copy from the (possibly expanded) input; getrf, geqrf, gesvdj and trsm's
+// triangle on a column-major scratch copy. Handles are one per (device, thread) on the current
+// stream (thread_handles.h); workspaces come from the caching allocator as tensors. Nothing here
+// reads device memory on the host: what follows a factorization (triangles, signs, infos) is
+// device ops. Eigh and SVD have no info output: a matrix on which syevd or gesvdj does not
+// converge is not reported (its values are cuSOLVER's).
 #include <cublas_v2.h>
 #include <cuda_runtime_api.h>
 #include <cusolverDn.h>
 
 #include <cstdint>
+#include <limits>
 #include <string_view>
 #include <utility>
 #include <vector>
 
+#include "ember/backend/cuda/runtime/cublas_handle.h"
 #include "ember/backend/cuda/runtime/runtime.h"
 #include "ember/backend/cuda/runtime/thread_handles.h"
 #include "ember/base/error.h"
 #include "ember/ops/cuda_kernels.h"
 #include "ember/ops/ops.h"
 #include "ember/ops/primitives_linalg.h"
+#include "ember/ops/shape.h"
 #include "ember/tensor/tensor.h"
 
 namespace ember::cuda {
@@ -154,6 +160,45 @@ cusolverStatus_t gesvdj(cusolverDnHandle_t h, cusolverEigMode_t jobz, int econ, 
                         double* a, double* s, double* u, double* v, double* work, int lwork,
                         int* info, gesvdjInfo_t params) {
   return cusolverDnDgesvdj(h, jobz, econ, m, n, a, m, s, u, m, v, n, work, lwork, info, params);
+}
+
+cusolverStatus_t ormqr_size(cusolverDnHandle_t h, cublasOperation_t trans, int m, int n, int k,
+                            const float* a, int lda, const float* tau, const float* c, int ldc,
+                            int* lwork) {
+  return cusolverDnSormqr_bufferSize(h, CUBLAS_SIDE_LEFT, trans, m, n, k, a, lda, tau, c, ldc,
+                                     lwork);
+}
+cusolverStatus_t ormqr_size(cusolverDnHandle_t h, cublasOperation_t trans, int m, int n, int k,
+                            const double* a, int lda, const double* tau, const double* c, int ldc,
+                            int* lwork) {
+  return cusolverDnDormqr_bufferSize(h, CUBLAS_SIDE_LEFT, trans, m, n, k, a, lda, tau, c, ldc,
+                                     lwork);
+}
+cusolverStatus_t ormqr(cusolverDnHandle_t h, cublasOperation_t trans, int m, int n, int k,
+                       const float* a, int lda, const float* tau, float* c, int ldc, float* work,
+                       int lwork, int* info) {
+  return cusolverDnSormqr(h, CUBLAS_SIDE_LEFT, trans, m, n, k, a, lda, tau, c, ldc, work, lwork,
+                          info);
+}
+cusolverStatus_t ormqr(cusolverDnHandle_t h, cublasOperation_t trans, int m, int n, int k,
+                       const double* a, int lda, const double* tau, double* c, int ldc,
+                       double* work, int lwork, int* info) {
+  return cusolverDnDormqr(h, CUBLAS_SIDE_LEFT, trans, m, n, k, a, lda, tau, c, ldc, work, lwork,
+                          info);
+}
+// B := op(A)^-1 B for a triangular A (n x n, leading dimension lda), B n x k (leading dimension
+// ldb), from the left.
+cublasStatus_t trsm(cublasHandle_t h, cublasFillMode_t uplo, cublasOperation_t trans,
+                    cublasDiagType_t diag, int n, int k, const float* a, int lda, float* b,
+                    int ldb) {
+  const float one = 1;
+  return cublasStrsm(h, CUBLAS_SIDE_LEFT, uplo, trans, diag, n, k, &one, a, lda, b, ldb);
+}
+cublasStatus_t trsm(cublasHandle_t h, cublasFillMode_t uplo, cublasOperation_t trans,
+                    cublasDiagType_t diag, int n, int k, const double* a, int lda, double* b,
+                    int ldb) {
+  const double one = 1;
+  return cublasDtrsm(h, CUBLAS_SIDE_LEFT, uplo, trans, diag, n, k, &one, a, lda, b, ldb);
 }
 
 // A device buffer of `count` elements like `like` (at least one, so the pointer is valid).
@@ -350,6 +395,148 @@ void svd(const Lapack& op, cusolverDnHandle_t handle, const Tensor& A, Tensor* U
   if (vectors) Vh->copy_(v);
 }
 
+// The batch dims of A (all but the last two).
+std::vector<int64_t> batch_shape(const Tensor& A) {
+  return std::vector<int64_t>(A.sizes().begin(), A.sizes().end() - 2);
+}
+
+// What det and slogdet need of A = P L U (getrf on a scratch copy, n > 0): U's diagonal
+// (batch..., n), (-1)^(row swaps) in A's dtype (batch...), and getrf's info (batch...), positive
+// when U has an exact zero pivot (the later entries of U then mean nothing).
+struct LuDiagonal {
+  Tensor diagonal, swap_sign, info;
+};
+
+template <typename T>
+LuDiagonal lu_diagonal(const Lapack& op, cusolverDnHandle_t handle, const Tensor& A) {
+  const int n = as_int(A.size(-1), op.name());
+  const int64_t batch = batch_count(A);
+  const TensorOptions int32 = TensorOptions(kInt32).device(A.device());
+  const ColumnMajor lu = column_major_copy(A);
+  const Tensor pivots = empty({batch, n}, int32);
+  const Tensor info = empty({batch}, int32);
+  T* a = lu.storage.data_ptr<T>();
+  int lwork = 0;
+  EMBER_CUSOLVER_CHECK(getrf_size(handle, n, a, &lwork));
+  const Tensor work = workspace(lwork, A, A.dtype());
+  for (int64_t i = 0; i < batch; ++i) {
+    EMBER_CUSOLVER_CHECK(getrf(handle, n, a + i * n * n, work.data_ptr<T>(),
+                               pivots.data_ptr<int32_t>() + i * n, info.data_ptr<int32_t>() + i));
+  }
+  // getrf's pivots are 1-based: row i was swapped unless pivots[i] == i + 1.
+  const Tensor swaps = sum(pivots != arange(Scalar(1), Scalar(n + 1), int32), {-1});
+  const Tensor swap_sign = (1 - 2 * remainder(swaps, Scalar(2))).to(A.dtype());
+  const std::vector<int64_t> batch_dims = batch_shape(A);
+  return {diagonal(lu.view, 0, -2, -1), swap_sign.reshape(batch_dims), info.reshape(batch_dims)};
+}
+
+// det = (-1)^swaps prod(diag U); 0 for a zero pivot, as LAPACK's getrf leaves it on the CPU.
+template <typename T>
+void determinant(const Lapack& op, cusolverDnHandle_t handle, const Tensor& A, Tensor det) {
+  if (A.size(-1) == 0) {
+    det.fill_(Scalar(1));
+    return;
+  }
+  const LuDiagonal lu = lu_diagonal<T>(op, handle, A);
+  det.copy_(where(lu.info > 0, Scalar(0), prod(lu.diagonal, -1) * lu.swap_sign));
+}
+
+// sign = (-1)^swaps prod(sign(diag U)), logabsdet = sum(log|diag U|); (0, -inf) when singular.
+template <typename T>
+void slogdet(const Lapack& op, cusolverDnHandle_t handle, const Tensor& A, Tensor sign_out,
+             Tensor logabsdet) {
+  if (A.size(-1) == 0) {
+    sign_out.fill_(Scalar(1));
+    logabsdet.fill_(Scalar(0));
+    return;
+  }
+  const LuDiagonal lu = lu_diagonal<T>(op, handle, A);
+  const Tensor singular = lu.info > 0;
+  sign_out.copy_(where(singular, Scalar(0), prod(sign(lu.diagonal), -1) * lu.swap_sign));
+  logabsdet.copy_(where(singular, Scalar(-std::numeric_limits<double>::infinity()),
+                        sum(log(abs(lu.diagonal)), {-1})));
+}
+
+// X solves A X = B for a triangular A (op.upper(), op.unitriangular()): trsm in place on X (a
+// copy of B) with A's column-major scratch copy. The op layer skips empty X, so n, k > 0.
+template <typename T>
+void solve_triangular(const Lapack& op, const Tensor& A, const Tensor& B, Tensor X) {
+  const int n = as_int(A.size(-1), op.name()), k = as_int(B.size(-1), op.name());
+  const int64_t batch = batch_count(A);
+  const ColumnMajor triangle = column_major_copy(A);
+  X.copy_(B);
+  const cublasHandle_t handle = cublas_handle(X.device().index());
+  const cublasFillMode_t uplo = op.upper() ? CUBLAS_FILL_MODE_UPPER : CUBLAS_FILL_MODE_LOWER;
+  const cublasDiagType_t diag = op.unitriangular() ? CUBLAS_DIAG_UNIT : CUBLAS_DIAG_NON_UNIT;
+  const T* a = triangle.storage.data_ptr<T>();
+  T* x = X.data_ptr<T>();
+  for (int64_t i = 0; i < batch; ++i) {
+    EMBER_CUBLAS_CHECK(
+        trsm(handle, uplo, CUBLAS_OP_N, diag, n, k, a + i * n * n, n, x + i * n * k, n));
+  }
+}
+
+// Least squares by QR, LAPACK gels's method (full rank assumed), as PyTorch's CUDA driver 'gels':
+// m >= n: A = Q R, X = R^-1 (Q^T B)_(first n rows); m < n (the minimum-norm solution): A^T = Q R,
+// X = Q [R^-T B; 0]. B goes into a (k, max(m, n)) row-major scratch, each right-hand side a
+// column of a max(m, n)-row column-major matrix, where X ends in the first n rows. info is
+// gels's: the 1-based index of the first exact zero on R's diagonal, else 0. rank stays 0
+// (gels does not compute it; the op layer returns it empty).
+template <typename T>
+void least_squares(const Lapack& op, cusolverDnHandle_t solver, const Tensor& A, const Tensor& B,
+                   Tensor X, Tensor rank, Tensor info) {
+  const int m = as_int(A.size(-2), op.name()), n = as_int(A.size(-1), op.name());
+  const int k = as_int(B.size(-1), op.name());
+  rank.zero_();
+  info.zero_();
+  if (X.numel() > 0) X.zero_();
+  if (m == 0 || n == 0 || k == 0) return;
+  const bool tall = m >= n;
+  const int rows = tall ? m : n, reflectors = tall ? n : m;
+  const int64_t batch = batch_count(A);
+  const TensorOptions options = TensorOptions(A.dtype()).device(A.device());
+  // The matrix QR factors: A (m x n) when tall, else A^T (n x m); rows x reflectors either way.
+  const ColumnMajor factors = column_major_copy(tall ? A : A.transpose(-2, -1));
+  const Tensor rhs = zeros({batch, k, rows}, options);
+  rhs.transpose(1, 2).narrow(1, 0, m).copy_(B.reshape({batch, m, k}));
+  const Tensor tau = empty({batch, reflectors}, options);
+  const Tensor solver_info = empty({batch}, TensorOptions(kInt32).device(A.device()));
+  T* a = factors.storage.data_ptr<T>();
+  T* c = rhs.data_ptr<T>();
+  int qr_lwork = 0, ormqr_lwork = 0;
+  EMBER_CUSOLVER_CHECK(geqrf_size(solver, rows, reflectors, a, &qr_lwork));
+  EMBER_CUSOLVER_CHECK(ormqr_size(solver, tall ? CUBLAS_OP_T : CUBLAS_OP_N, rows, k, reflectors, a,
+                                  rows, tau.data_ptr<T>(), c, rows, &ormqr_lwork));
+  const int lwork = qr_lwork > ormqr_lwork ? qr_lwork : ormqr_lwork;
+  const Tensor work = workspace(lwork, A, A.dtype());
+  const int64_t a_step = int64_t{rows} * reflectors, c_step = int64_t{rows} * k;
+  const cublasHandle_t blas = cublas_handle(A.device().index());
+  for (int64_t i = 0; i < batch; ++i) {
+    T* matrix = a + i * a_step;
+    T* tau_i = tau.data_ptr<T>() + i * reflectors;
+    T* b = c + i * c_step;
+    int* status = solver_info.data_ptr<int32_t>() + i;
+    EMBER_CUSOLVER_CHECK(
+        geqrf(solver, rows, reflectors, matrix, tau_i, work.data_ptr<T>(), lwork, status));
+    if (tall) {
+      EMBER_CUSOLVER_CHECK(ormqr(solver, CUBLAS_OP_T, rows, k, reflectors, matrix, rows, tau_i, b,
+                                 rows, work.data_ptr<T>(), lwork, status));
+      EMBER_CUBLAS_CHECK(trsm(blas, CUBLAS_FILL_MODE_UPPER, CUBLAS_OP_N, CUBLAS_DIAG_NON_UNIT, n, k,
+                              matrix, rows, b, rows));
+    } else {
+      // R^T Z = B in the first m rows; the rows below stay zero.
+      EMBER_CUBLAS_CHECK(trsm(blas, CUBLAS_FILL_MODE_UPPER, CUBLAS_OP_T, CUBLAS_DIAG_NON_UNIT, m, k,
+                              matrix, rows, b, rows));
+      EMBER_CUSOLVER_CHECK(ormqr(solver, CUBLAS_OP_N, rows, k, reflectors, matrix, rows, tau_i, b,
+                                 rows, work.data_ptr<T>(), lwork, status));
+    }
+  }
+  X.copy_(rhs.transpose(1, 2).narrow(1, 0, n).reshape(X.sizes()));
+  const Tensor zero_pivot = diagonal(factors.view, 0, -2, -1) == 0;
+  const Tensor first = argmax(zero_pivot.to(kInt32), -1) + 1;
+  info.copy_(where(any(zero_pivot, -1), first, Scalar(0)).to(kInt32));
+}
+
 template <typename T>
 void run_lapack(const Lapack& op, cusolverDnHandle_t handle, TensorSpan inputs,
                 TensorSpan outputs) {
@@ -360,6 +547,10 @@ void run_lapack(const Lapack& op, cusolverDnHandle_t handle, TensorSpan inputs,
       return cholesky<T>(op, handle, A, outputs[0].detach(), outputs[1].detach());
     case LapackOp::Solve:
       return solve<T>(op, handle, A, inputs[1].detach(), outputs[0].detach(), outputs[1].detach());
+    case LapackOp::Slogdet:
+      return slogdet<T>(op, handle, A, outputs[0].detach(), outputs[1].detach());
+    case LapackOp::SolveTriangular:
+      return solve_triangular<T>(op, A, inputs[1].detach(), outputs[0].detach());
     case LapackOp::Eigh:
       return eigh<T>(op, handle, A, outputs[0].detach(), outputs[1].detach());
     case LapackOp::Qr:
@@ -370,23 +561,25 @@ void run_lapack(const Lapack& op, cusolverDnHandle_t handle, TensorSpan inputs,
     }
     case LapackOp::Svdvals:
       return svd<T>(op, handle, A, nullptr, outputs[0].detach(), nullptr);
-    default:
-      break;
+    case LapackOp::Det:
+      return determinant<T>(op, handle, A, outputs[0].detach());
+    case LapackOp::Lstsq:
+      return least_squares<T>(op, handle, A, inputs[1].detach(), outputs[0].detach(),
+                              outputs[1].detach(), outputs[3].detach());
   }
-  raise_no_kernel(op.name(), "CUDA");
 }
 
 void lapack_kernel(const Primitive& primitive, TensorSpan inputs, TensorSpan outputs) {
   const auto& op = dynamic_cast<const Lapack&>(primitive);
   const ScalarType dtype = inputs[0].dtype();
-  const bool covered = op.op() == LapackOp::Cholesky || op.op() == LapackOp::Solve ||
-                       op.op() == LapackOp::Eigh || op.op() == LapackOp::Qr ||
-                       op.op() == LapackOp::Svd || op.op() == LapackOp::Svdvals;
-  if (!covered || (dtype != kFloat32 && dtype != kFloat64)) raise_no_kernel(op.name(), "CUDA");
-  // An empty matrix: nothing to factor (info stays the op layer's zeros); QR and SVD fill the
-  // identities an empty factorization has.
-  const bool factors =
-      op.op() == LapackOp::Cholesky || op.op() == LapackOp::Solve || op.op() == LapackOp::Eigh;
+  // lstsq's other drivers (rank-revealing QR, SVD) have no cuSOLVER counterpart: the op layer
+  // refuses them on CUDA, as PyTorch does.
+  const bool gels = op.op() != LapackOp::Lstsq || op.driver() == LstsqDriver::Gels;
+  if (!gels || (dtype != kFloat32 && dtype != kFloat64)) raise_no_kernel(op.name(), "CUDA");
+  // An empty matrix: nothing to factor or solve (info stays the op layer's zeros); QR and SVD
+  // fill the identities an empty factorization has, det and lstsq their own values.
+  const bool factors = op.op() == LapackOp::Cholesky || op.op() == LapackOp::Solve ||
+                       op.op() == LapackOp::Eigh || op.op() == LapackOp::SolveTriangular;
   if (factors && (inputs[0].size(-1) == 0 || outputs[0].numel() == 0)) return;
   const int device = outputs[0].device().index();
   runtime::DeviceScope scope(device);

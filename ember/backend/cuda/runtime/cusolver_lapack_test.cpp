@@ -1,16 +1,22 @@
 // The Lapack CUDA kernel through cuSOLVER (cusolver_lapack.cpp) against the CPU's LAPACK: the
 // Cholesky factor, solve (batched, broadcast B, a singular matrix's info) and eigh (eigenvalues,
 // and eigenvectors through the reconstruction A = V diag(w) V^T, since their signs are free), in
-// float32 and float64; QR and SVD by reconstruction. Needs a CUDA device (skipped otherwise); the
-// ops the kernel does not cover raise "has no CUDA kernel".
+// float32 and float64; QR and SVD by reconstruction; det and slogdet (batched, transposed,
+// singular, empty), solve_triangular (every triangle, side and diagonal, broadcast batch dims,
+// transposed operands) and lstsq by 'gels' (tall, wide, batched, a vector B) against the CPU
+// (their gradients: python/tests/test_cuda_ops.py, since this binary has no autograd). Needs a
+// CUDA device (skipped otherwise).
 #include <gtest/gtest.h>
 
 #include <string>
+#include <tuple>
+#include <vector>
 
 #include "ember/base/error.h"
 #include "ember/base/linalg_error.h"
 #include "ember/ops/linalg.h"
 #include "ember/ops/ops.h"
+#include "ember/ops/shape.h"
 #include "ember/tensor/cuda_runtime.h"
 
 namespace ember {
@@ -77,6 +83,119 @@ TEST(CudaLapack, QrAndSvdReconstructTheMatrix) {
       }
       expect_close(linalg::svdvals(A_d), linalg::svdvals(A), name + " svdvals");
     }
+  }
+}
+
+// Random well-conditioned matrices: a diagonal of 2..3 in magnitude over small entries, with
+// negative diagonal entries so that signs vary.
+Tensor well_conditioned(const Shape& shape, ScalarType dtype) {
+  const int64_t n = shape.back();
+  const Tensor noise = rand(shape, TensorOptions(kFloat64)).sub(0.5).mul(0.5);
+  const Tensor diagonal =
+      rand({n}, TensorOptions(kFloat64))
+          .add(2.0)
+          .mul(tensor({-1.0, 1.0}, TensorOptions(kFloat64)).repeat({n}).narrow(0, 0, n));
+  return noise.add(diag_embed(diagonal)).to(dtype);
+}
+
+TEST(CudaLapack, DetAndSlogdetMatchTheCpu) {
+  if (!cuda::is_available()) GTEST_SKIP() << kNoDevice;
+  for (ScalarType dtype : {kFloat32, kFloat64}) {
+    manual_seed(5);
+    const std::string name(dtype_name(dtype));
+    // A singular matrix whose LU has an exact zero pivot (two equal rows), the zero matrix, a
+    // batch, its transpose (a non-contiguous operand), 1 x 1 and 0 x 0 matrices.
+    const Tensor twin_rows =
+        tensor({{1.0, 2.0, 3.0}, {1.0, 2.0, 3.0}, {0.5, -1.0, 4.0}}, TensorOptions(dtype));
+    const std::vector<std::pair<std::string, Tensor>> cases = {
+        {"batch", well_conditioned({2, 3, 4, 4}, dtype)},
+        {"transposed", well_conditioned({3, 5, 5}, dtype).transpose(-2, -1)},
+        {"random", randn({4, 6, 6}, TensorOptions(dtype))},
+        {"singular", twin_rows},
+        {"zero", zeros({2, 3, 3}, TensorOptions(dtype))},
+        {"1x1", randn({3, 1, 1}, TensorOptions(dtype))},
+        {"0x0", zeros({2, 0, 0}, TensorOptions(dtype))}};
+    for (const auto& [label, A] : cases) {
+      const std::string what = name + " " + label;
+      expect_close(linalg::det(A.cuda()), linalg::det(A), what + " det");
+      const auto [sign_d, log_d] = linalg::slogdet(A.cuda());
+      const auto [sign, log] = linalg::slogdet(A);
+      expect_close(sign_d, sign, what + " sign");
+      expect_close(log_d, log, what + " logabsdet");
+    }
+  }
+}
+
+TEST(CudaLapack, SolveTriangularMatchesTheCpu) {
+  if (!cuda::is_available()) GTEST_SKIP() << kNoDevice;
+  for (ScalarType dtype : {kFloat32, kFloat64}) {
+    manual_seed(6);
+    const std::string name(dtype_name(dtype));
+    const Tensor A = well_conditioned({2, 4, 4}, dtype);
+    for (bool upper : {false, true}) {
+      for (bool left : {true, false}) {
+        for (bool unit : {false, true}) {
+          const std::string what = name + (upper ? " upper" : " lower") +
+                                   (left ? " left" : " right") + (unit ? " unit" : "");
+          const Tensor B = randn(left ? Shape{2, 4, 3} : Shape{2, 3, 4}, TensorOptions(dtype));
+          expect_close(linalg::solve_triangular(A.cuda(), B.cuda(), upper, left, unit),
+                       linalg::solve_triangular(A, B, upper, left, unit), what);
+          // A transposed operand and one matrix A broadcast over B's batch.
+          const Tensor At = A.transpose(-2, -1);
+          expect_close(linalg::solve_triangular(At.cuda(), B.cuda(), upper, left, unit),
+                       linalg::solve_triangular(At, B, upper, left, unit), what + " A^T");
+          const Tensor A0 = A.select(0, 0);
+          const Tensor wide =
+              randn(left ? Shape{3, 2, 4, 5} : Shape{3, 2, 5, 4}, TensorOptions(dtype));
+          expect_close(linalg::solve_triangular(A0.cuda(), wide.cuda(), upper, left, unit),
+                       linalg::solve_triangular(A0, wide, upper, left, unit), what + " broadcast");
+        }
+      }
+    }
+    const Tensor empty_b = zeros({4, 0}, TensorOptions(dtype));
+    EXPECT_EQ(linalg::solve_triangular(A.select(0, 0).cuda(), empty_b.cuda(), true).sizes(),
+              (Shape{4, 0}));
+  }
+}
+
+// lstsq on CUDA is driver 'gels' (QR, full rank), as in PyTorch: the default there, and the
+// only driver; tall systems get residuals, rank and singular values are empty.
+TEST(CudaLapack, LstsqByGelsMatchesTheCpu) {
+  if (!cuda::is_available()) GTEST_SKIP() << kNoDevice;
+  for (ScalarType dtype : {kFloat32, kFloat64}) {
+    manual_seed(7);
+    const std::string name(dtype_name(dtype));
+    const std::vector<std::tuple<std::string, Tensor, Tensor>> cases = {
+        {"tall", randn({6, 3}, TensorOptions(dtype)), randn({6, 2}, TensorOptions(dtype))},
+        {"wide", randn({3, 5}, TensorOptions(dtype)), randn({3, 2}, TensorOptions(dtype))},
+        {"square", well_conditioned({4, 4}, dtype), randn({4, 1}, TensorOptions(dtype))},
+        {"batch", randn({2, 7, 4}, TensorOptions(dtype)), randn({1, 7, 3}, TensorOptions(dtype))},
+        {"sliced", randn({2, 2, 7}, TensorOptions(dtype)).narrow(-1, 1, 5),
+         randn({2, 2, 3}, TensorOptions(dtype))},
+        {"transposed", randn({3, 6}, TensorOptions(dtype)).transpose(-2, -1),
+         randn({2, 6}, TensorOptions(dtype)).transpose(-2, -1)},
+        {"vector", randn({2, 5, 3}, TensorOptions(dtype)), randn({2, 5}, TensorOptions(dtype))}};
+    for (const auto& [label, A, B] : cases) {
+      const std::string what = name + " " + label;
+      const auto [X_d, residuals_d, rank_d, values_d] = linalg::lstsq(A.cuda(), B.cuda());
+      const auto [X, residuals, rank, values] =
+          linalg::lstsq(A, B, std::nullopt, std::string_view("gels"));
+      expect_close(X_d, X, what + " solution");
+      EXPECT_EQ(residuals_d.sizes(), residuals.sizes()) << what;
+      if (residuals.numel() > 0) expect_close(residuals_d, residuals, what + " residuals");
+      EXPECT_EQ(rank_d.numel(), 0) << what;
+      EXPECT_EQ(values_d.numel(), 0) << what;
+    }
+    const Tensor A = randn({4, 3}, TensorOptions(dtype)).cuda();
+    const Tensor B = randn({4, 2}, TensorOptions(dtype)).cuda();
+    expect_close(std::get<0>(linalg::lstsq(A, B, std::nullopt, std::string_view("gels"))),
+                 std::get<0>(linalg::lstsq(A.cpu(), B.cpu())), name + " explicit gels");
+    EXPECT_THROW(linalg::lstsq(A, B, std::nullopt, std::string_view("gelsd")), RuntimeError);
+    // A zero column: R has a zero on its diagonal, which gels reports.
+    const Tensor deficient = A.mul(tensor({1.0, 0.0, 1.0}, TensorOptions(dtype)).cuda());
+    EXPECT_THROW(linalg::lstsq(deficient, B), LinAlgError);
+    const Tensor no_columns = zeros({4, 0}, TensorOptions(dtype)).cuda();
+    EXPECT_EQ(std::get<0>(linalg::lstsq(A, no_columns)).sizes(), (Shape{3, 0}));
   }
 }
 
