@@ -124,6 +124,24 @@ def test_state_dicts_cross_devices():
 
 
 @needs_cuda
+def test_optimizer_state_follows_its_parameters_device():
+    model = ember.nn.Linear(3, 2)
+    optimizer = ember.optim.Adam(model.parameters())
+    model(ember.ones(1, 3)).sum().backward()
+    optimizer.step()
+    on_device = ember.nn.Linear(3, 2).cuda()
+    moved = ember.optim.Adam(on_device.parameters())
+    moved.load_state_dict(optimizer.state_dict())
+    state = moved.state[on_device.weight]
+    assert state["exp_avg"].is_cuda
+    assert state["exp_avg"].cpu().tolist() == optimizer.state[model.weight]["exp_avg"].tolist()
+    step = state["step"]
+    assert not isinstance(step, ember.Tensor) or step.device.type == "cpu"
+    on_device(ember.ones(1, 3, device="cuda")).sum().backward()
+    moved.step()
+
+
+@needs_cuda
 def test_safetensors_saves_host_copies_and_loads_to_a_device(tmp_path):
     host = ember.arange(12.0).reshape(3, 4).t()
     st.save_file({"x": host.cuda()}, tmp_path / "x.safetensors")

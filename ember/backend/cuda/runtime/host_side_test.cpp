@@ -15,6 +15,7 @@
 #include "ember/checkpoint/serialize.h"
 #include "ember/nn/modules/linear.h"
 #include "ember/ops/ops.h"
+#include "ember/optim/adam.h"
 #include "ember/serialize/dlpack.h"
 #include "ember/serialize/safetensors.h"
 #include "ember/tensor/cuda_runtime.h"
@@ -84,6 +85,25 @@ TEST(CudaHostSide, ModulesSavedOnTheDeviceLoadIntoCpuModules) {
   EXPECT_TRUE(other->weight.device().is_cpu());
   EXPECT_TRUE(equal(other->weight, net->weight.cpu()));
   std::remove(path.c_str());
+}
+
+TEST(CudaHostSide, OptimizerStateFollowsItsParametersDevice) {
+  if (!cuda::is_available()) GTEST_SKIP() << kNoDevice;
+  manual_seed(0);
+  nn::Linear net(3, 2);
+  optim::Adam adam(net->parameters(), optim::AdamOptions(0.1));
+  net->forward(ones({4, 3})).sum().backward();
+  adam.step();
+  nn::Linear on_device(3, 2);
+  on_device->to(Device("cuda:0"));
+  optim::Adam moved(on_device->parameters(), optim::AdamOptions(0.1));
+  moved.load_state_dict(adam.state_dict());
+  const Tensor& exp_avg = moved.state_dict().state.at(0).at("exp_avg");
+  EXPECT_TRUE(exp_avg.device().is_cuda());
+  EXPECT_TRUE(equal(exp_avg.cpu(), adam.state_dict().state.at(0).at("exp_avg")));
+  EXPECT_TRUE(moved.state_dict().state.at(0).at("step").device().is_cpu());
+  on_device->forward(ones({4, 3}).cuda()).sum().backward();
+  moved.step();  // the state is where the fused step needs it
 }
 
 TEST(CudaHostSide, DLPackCarriesCudaMemory) {
