@@ -59,9 +59,8 @@ nb::object dlpack(const Tensor& tensor, nb::handle stream, nb::handle max_versio
     // The one cross-device export the standard allows: a copy of a CUDA tensor to the host.
     to_host = device.first == kDLCPU && own.first == kDLCUDA && copied;
     EMBER_CHECK_VALUE(device == own || to_host,
-                      "[__dlpack__] can export only to the tensor's own "
-                      "device (",
-                      own.first, ", ", own.second, ")",
+                      "[__dlpack__] can export only to the tensor's own device (", own.first, ", ",
+                      own.second, ")",
                       own.first == kDLCUDA ? " or, with copy=True, to the CPU (1, 0)" : "",
                       "; got dl_device (", device.first, ", ", device.second, ")");
   }
@@ -125,15 +124,17 @@ Tensor from_dlpack(nb::handle source) {
       stream = nb::int_(id == 0 ? 1 : id);
     }
   }
+  nb::dict arguments;
+  if (!stream.is_none()) arguments["stream"] = stream;
   nb::object capsule;
   try {
-    capsule = source.attr("__dlpack__")(nb::arg("stream") = stream,
-                                        nb::arg("max_version") = nb::make_tuple(1, 0));
+    arguments["max_version"] = nb::make_tuple(1, 0);
+    capsule = source.attr("__dlpack__")(**arguments);
   } catch (nb::python_error& error) {
     // Producers older than DLPack 1.0 take no max_version.
     if (!error.matches(PyExc_TypeError)) throw;
-    capsule = stream.is_none() ? source.attr("__dlpack__")()
-                               : source.attr("__dlpack__")(nb::arg("stream") = stream);
+    PyDict_DelItemString(arguments.ptr(), "max_version");
+    capsule = source.attr("__dlpack__")(**arguments);
   }
   return from_capsule(capsule);
 }
