@@ -1,7 +1,8 @@
 """CUDA tensors on the host side (docs/architecture.md "Note [CUDA tensors on the host side]"):
 ember.save/ember.load record and restore a tensor's device (map_location moves it), safetensors
 saves from host copies, numpy()/__array__ refuse device memory with PyTorch's TypeError, DLPack
-carries kDLCUDA, pickling, printing, copy_ across devices, gradcheck and default_collate.
+carries kDLCUDA, the CUDA Array Interface, pickling, printing, copy_ across devices, optimizer
+state, gradcheck and default_collate.
 
 Without a device only the loading of a checkpoint whose tensors were saved on CUDA runs (such a
 file is made here by writing the format's device field); the rest skips."""
@@ -224,3 +225,20 @@ def test_default_collate_stacks_device_samples_on_the_device():
     batch = default_collate([ember.ones(2, device="cuda"), ember.zeros(2, device="cuda")])
     assert batch.is_cuda
     assert batch.cpu().tolist() == [[1.0, 1.0], [0.0, 0.0]]
+
+
+def test_cpu_tensors_have_no_cuda_array_interface():
+    assert not hasattr(ember.ones(2), "__cuda_array_interface__")
+    with pytest.raises(AttributeError, match="non-CUDA tensor type"):
+        ember.ones(2).__cuda_array_interface__  # noqa: B018
+
+
+@needs_cuda
+def test_cuda_array_interface_describes_device_memory():
+    tensor = ember.arange(12.0, device="cuda").reshape(3, 4)
+    interface = tensor.__cuda_array_interface__
+    assert interface == {"typestr": "<f4", "shape": (3, 4), "strides": None,
+                         "data": (tensor.data_ptr(), False), "version": 2}
+    assert tensor.t().__cuda_array_interface__["strides"] == (4, 16)
+    with pytest.raises(RuntimeError, match="requires grad"):
+        tensor.clone().requires_grad_().__cuda_array_interface__  # noqa: B018
