@@ -1,6 +1,7 @@
 #include "ember/autograd/gradcheck.h"
 
 #include <cmath>
+#include <cstring>
 #include <random>
 #include <sstream>
 
@@ -9,17 +10,63 @@
 #include "ember/base/error.h"
 #include "ember/base/half.h"
 #include "ember/ops/ops.h"
+#include "ember/tensor/cuda_hooks.h"
 
 namespace ember::autograd {
 namespace {
 
 using Values = std::vector<double>;
 
-// The elements of one input, read and written in place in its storage in row-major order.
+// One element of a floating dtype at `at` (host memory), as a double, and back.
+double load(const char* at, ScalarType dtype) {
+  switch (dtype) {
+    case kFloat64:
+      return *reinterpret_cast<const double*>(at);
+    case kFloat32:
+      return *reinterpret_cast<const float*>(at);
+    case kFloat16:
+      return static_cast<float>(*reinterpret_cast<const Half*>(at));
+    case kBFloat16:
+      return static_cast<float>(*reinterpret_cast<const BFloat16*>(at));
+    default:
+      detail::raise<TypeError>("[gradcheck] inputs that require grad must be floating point");
+  }
+}
+
+void store(char* at, ScalarType dtype, double value) {
+  switch (dtype) {
+    case kFloat64:
+      *reinterpret_cast<double*>(at) = value;
+      break;
+    case kFloat32:
+      *reinterpret_cast<float*>(at) = static_cast<float>(value);
+      break;
+    case kFloat16:
+      *reinterpret_cast<Half*>(at) = Half(static_cast<float>(value));
+      break;
+    case kBFloat16:
+      *reinterpret_cast<BFloat16*>(at) = BFloat16(static_cast<float>(value));
+      break;
+    default:
+      detail::raise<TypeError>("[gradcheck] inputs that require grad must be floating point");
+  }
+}
+
+// A tensor's values in row-major order, as doubles read on the host.
+Values flat(const Tensor& tensor) {
+  NoGradGuard no_grad;
+  const Tensor values = tensor.detach().to(Device(kCPU), kFloat64).contiguous();
+  const double* data = values.data_ptr<double>();
+  return Values(data, data + values.numel());
+}
+
+// The elements of one input, read and written in place in its storage in row-major order. The
+// writes bypass autograd (the storage's version counter stays as it is, so the graph built from
+// the input stays valid): a CPU input's through its pointer, a CUDA input's by a copy of the
+// element's bytes between the host and the device (its memory is not the host's to touch).
 class Perturber {
  public:
-  explicit Perturber(const Tensor& input)
-      : base_(static_cast<char*>(input.data_ptr())), dtype_(input.dtype()) {
+  explicit Perturber(const Tensor& input) : input_(input), dtype_(input.dtype()) {
     offsets_.reserve(static_cast<size_t>(input.numel()));
     if (input.numel() == 0) return;
     std::vector<int64_t> index(static_cast<size_t>(input.dim()), 0);
@@ -35,38 +82,14 @@ class Perturber {
   }
   size_t size() const { return offsets_.size(); }
   double get(size_t i) const {
-    const char* at = base_ + offsets_[i];
-    switch (dtype_) {
-      case kFloat64:
-        return *reinterpret_cast<const double*>(at);
-      case kFloat32:
-        return *reinterpret_cast<const float*>(at);
-      case kFloat16:
-        return static_cast<float>(*reinterpret_cast<const Half*>(at));
-      case kBFloat16:
-        return static_cast<float>(*reinterpret_cast<const BFloat16*>(at));
-      default:
-        detail::raise<TypeError>("[gradcheck] inputs that require grad must be floating point");
-    }
+    alignas(8) char element[8];
+    transfer(element, static_cast<char*>(input_.data_ptr()) + offsets_[i], false);
+    return load(element, dtype_);
   }
   void set(size_t i, double value) const {
-    char* at = base_ + offsets_[i];
-    switch (dtype_) {
-      case kFloat64:
-        *reinterpret_cast<double*>(at) = value;
-        break;
-      case kFloat32:
-        *reinterpret_cast<float*>(at) = static_cast<float>(value);
-        break;
-      case kFloat16:
-        *reinterpret_cast<Half*>(at) = Half(static_cast<float>(value));
-        break;
-      case kBFloat16:
-        *reinterpret_cast<BFloat16*>(at) = BFloat16(static_cast<float>(value));
-        break;
-      default:
-        detail::raise<TypeError>("[gradcheck] inputs that require grad must be floating point");
-    }
+    alignas(8) char element[8];
+    store(element, dtype_, value);
+    transfer(element, static_cast<char*>(input_.data_ptr()) + offsets_[i], true);
   }
   Values all() const {
     Values values(size());
@@ -78,9 +101,22 @@ class Perturber {
   }
 
  private:
-  char* base_;
+  // One element's bytes between `host` and `at` in the input's memory (to `at` when writing).
+  void transfer(char* host, char* at, bool write) const {
+    const size_t nbytes = itemsize(dtype_);
+    const Device device = input_.device();
+    if (device.is_cpu()) {
+      std::memcpy(write ? at : host, write ? host : at, nbytes);
+    } else if (write) {
+      cuda::hooks()->copy(at, device, host, Device(kCPU), nbytes, /*non_blocking=*/false);
+    } else {
+      cuda::hooks()->copy(host, Device(kCPU), at, device, nbytes, /*non_blocking=*/false);
+    }
+  }
+
+  Tensor input_;
   ScalarType dtype_;
-  std::vector<int64_t> offsets_;
+  std::vector<int64_t> offsets_;  // in bytes, from the input's first element
 };
 
 // Puts an input's original values back however the evaluation in between ends.
@@ -105,15 +141,9 @@ TensorList floating_outputs(const TensorList& outputs) {
   return kept;
 }
 
-Values flat(const Tensor& tensor) {
-  NoGradGuard no_grad;
-  const Tensor values = tensor.detach().to(kFloat64).contiguous();
-  const double* data = values.data_ptr<double>();
-  return Values(data, data + values.numel());
-}
-
-Tensor from_values(const Values& values, const Shape& shape, ScalarType dtype) {
-  return from_blob_copy(values.data(), shape, kFloat64).to(dtype);
+// A tensor of `like`'s shape, dtype and device holding `values`.
+Tensor from_values(const Values& values, const Tensor& like) {
+  return from_blob_copy(values.data(), like.shape(), kFloat64).to(like.device(), like.dtype());
 }
 
 std::vector<Values> evaluate(const MultiOutputFunction& function, const TensorList& inputs) {
@@ -270,7 +300,7 @@ std::string full_check(const MultiOutputFunction& function, const TensorList& in
     for (size_t k = 0; k < size; ++k) {
       Values one_hot(size, 0.0);
       one_hot[k] = 1.0;
-      const Tensor grad_output = from_values(one_hot, output.shape(), output.dtype());
+      const Tensor grad_output = from_values(one_hot, output);
       std::vector<Values> first, second;
       std::string problem_text = vjp(problem, i, grad_output, options, first);
       if (problem_text.empty()) problem_text = vjp(problem, i, grad_output, options, second);
@@ -330,7 +360,7 @@ std::string fast_check(const MultiOutputFunction& function, const TensorList& in
   for (size_t i = 0; i < outputs; ++i) {
     const Tensor& output = problem.outputs[i];
     if (output.numel() == 0) continue;
-    const Tensor grad_output = from_values(v[i], output.shape(), output.dtype());
+    const Tensor grad_output = from_values(v[i], output);
     std::vector<Values> first, second;
     std::string problem_text = vjp(problem, i, grad_output, options, first);
     if (problem_text.empty()) problem_text = vjp(problem, i, grad_output, options, second);
@@ -400,7 +430,7 @@ std::string gradgradcheck(const MultiOutputFunction& function, const TensorList&
     for (const Tensor& output : problem.outputs) {
       Values values(static_cast<size_t>(output.numel()));
       for (double& value : values) value = uniform(generator);
-      weights.push_back(from_values(values, output.shape(), output.dtype()).requires_grad_());
+      weights.push_back(from_values(values, output).requires_grad_());
     }
   }
   const size_t count = weights.size();

@@ -6,6 +6,7 @@
 #include "ember/base/error.h"
 #include "ember/serialize/json.h"
 #include "ember/serialize/safetensors.h"
+#include "ember/tensor/device.h"
 #include "ember/tensor/tensor_impl.h"
 
 namespace ember::serialize {
@@ -87,10 +88,8 @@ class StructureWriter {
 
  private:
   json::Value write_tensor(const Tensor& tensor) {
-    if (tensor.device().type() != kCPU) {
-      detail::raise<TypeError>("[ember.save] expected CPU tensors; got one on ",
-                               tensor.device().str(), " (move it with .cpu() first)");
-    }
+    // A CUDA storage's entry is the device tensor itself: safetensors writes it from one host
+    // copy.
     const IntrusivePtr<Storage>& storage = tensor.storage();
     auto [found, inserted] = name_of_.try_emplace(storage.get(), std::string());
     if (inserted) {
@@ -103,12 +102,14 @@ class StructureWriter {
       entries_.emplace(found->second, Tensor(IntrusivePtr<TensorImpl>::make(
                                           storage, 0, Shape{numel}, Strides{1}, dtype)));
     }
-    return json::Object{{"tensor", json::Object{{"storage", found->second},
-                                                {"dtype", dtype_name(tensor.dtype())},
-                                                {"shape", int_array(tensor.sizes())},
-                                                {"stride", int_array(tensor.strides())},
-                                                {"offset", tensor.storage_offset()},
-                                                {"requires_grad", tensor.requires_grad()}}}};
+    json::Object fields{
+        {"storage", found->second},           {"dtype", dtype_name(tensor.dtype())},
+        {"shape", int_array(tensor.sizes())}, {"stride", int_array(tensor.strides())},
+        {"offset", tensor.storage_offset()},  {"requires_grad", tensor.requires_grad()}};
+    // Only a tensor off the CPU names its device, so a CPU checkpoint's bytes are those of files
+    // written before devices were recorded (and a file without the field loads on the CPU).
+    if (!tensor.device().is_cpu()) fields.emplace_back("device", tensor.device().str());
+    return json::Object{{"tensor", std::move(fields)}};
   }
 
   safetensors::TensorMap entries_;
@@ -137,7 +138,8 @@ Encoded encode(const Value& value) {
 
 class StructureReader {
  public:
-  explicit StructureReader(const safetensors::TensorMap& entries) : entries_(entries) {}
+  StructureReader(const safetensors::TensorMap& entries, const MapLocation& map_location)
+      : entries_(entries), map_location_(map_location) {}
 
   Value read(const json::Value& node) {
     switch (node.type()) {
@@ -255,6 +257,13 @@ class StructureReader {
     Tensor tensor(IntrusivePtr<TensorImpl>::make(storage, base + offset,
                                                  Shape(shape.begin(), shape.end()),
                                                  Strides(stride.begin(), stride.end()), dtype));
+    const Device saved = saved_device(body);
+    const Device target = map_location_ ? map_location_(tensor, saved).value_or(saved) : saved;
+    if (!target.is_cpu()) {
+      tensor = Tensor(IntrusivePtr<TensorImpl>::make(storage_on(name, entry->second, target),
+                                                     offset, Shape(shape.begin(), shape.end()),
+                                                     Strides(stride.begin(), stride.end()), dtype));
+    }
     if (requires_grad != nullptr && requires_grad->is_bool() && requires_grad->as_bool()) {
       tensor.requires_grad_(true);
     }
@@ -278,11 +287,47 @@ class StructureReader {
     return {found->second, 0};
   }
 
+  // The device a tensor was saved on: the CPU when the file does not say (files written before
+  // devices were recorded held CPU tensors only).
+  static Device saved_device(const json::Value& body) {
+    const json::Value* node = body.find("device");
+    if (node == nullptr) return Device(kCPU);
+    if (!node->is_string()) corrupt("a tensor's device must be a string");
+    try {
+      return Device(node->as_string());
+    } catch (const Error&) {  // Device's parse error
+      corrupt("a tensor has an unknown device '" + node->as_string() + "'");
+    }
+  }
+
+  // Storage `name` copied to `device`, once per device, so that tensors sharing a storage in the
+  // file share one on the device too; views of other dtypes start at the copy's first byte.
+  IntrusivePtr<Storage> storage_on(const std::string& name, const Tensor& entry, Device device) {
+    if (device.is_cuda() && !cuda::is_available()) {
+      detail::raise<RuntimeError>(
+          "[ember.load] Attempting to deserialize object on a CUDA device but "
+          "ember.cuda.is_available() is False. If you are running on a CPU-only machine, please "
+          "use ember.load with map_location='cpu' to map your storages to the CPU.");
+    }
+    auto [found, inserted] = moved_.try_emplace(name + "@" + device.str());
+    if (inserted) {
+      const auto byte_base = static_cast<int64_t>(static_cast<size_t>(entry.storage_offset()) *
+                                                  itemsize(entry.dtype()));
+      const Tensor bytes(IntrusivePtr<TensorImpl>::make(entry.storage(), byte_base,
+                                                        Shape{static_cast<int64_t>(entry.nbytes())},
+                                                        Strides{1}, kUInt8));
+      found->second = bytes.to(device, kUInt8).storage();
+    }
+    return found->second;
+  }
+
   const safetensors::TensorMap& entries_;
+  const MapLocation& map_location_;
   std::unordered_map<std::string, IntrusivePtr<Storage>> realigned_;
+  std::unordered_map<std::string, IntrusivePtr<Storage>> moved_;
 };
 
-Value decode(const safetensors::Contents& contents) {
+Value decode(const safetensors::Contents& contents, const MapLocation& map_location) {
   const auto structure = contents.metadata ? contents.metadata->find(kStructureKey)
                                            : safetensors::Metadata::const_iterator();
   if (!contents.metadata || structure == contents.metadata->end()) {
@@ -298,7 +343,8 @@ Value decode(const safetensors::Contents& contents) {
   json::ParseOptions options;
   options.allow_nonfinite = true;
   options.max_depth = kMaxJsonDepth;
-  return StructureReader(contents.tensors).read(json::parse(structure->second, options));
+  return StructureReader(contents.tensors, map_location)
+      .read(json::parse(structure->second, options));
 }
 
 }  // namespace
@@ -313,10 +359,12 @@ void save_to_file(const Value& value, const std::string& path) {
   safetensors::save_file(encoded.entries, path, encoded.metadata);
 }
 
-Value load_from_bytes(std::string_view bytes) { return decode(safetensors::load_contents(bytes)); }
+Value load_from_bytes(std::string_view bytes, const MapLocation& map_location) {
+  return decode(safetensors::load_contents(bytes), map_location);
+}
 
-Value load_from_file(const std::string& path, bool mmap) {
-  return decode(safetensors::load_file_contents(path, mmap));
+Value load_from_file(const std::string& path, bool mmap, const MapLocation& map_location) {
+  return decode(safetensors::load_file_contents(path, mmap), map_location);
 }
 
 }  // namespace ember::serialize

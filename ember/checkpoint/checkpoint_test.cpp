@@ -8,7 +8,9 @@
 #include <cstring>
 #include <fstream>
 #include <limits>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "ember/checkpoint/serialize.h"
 #include "ember/nn/modules/linear.h"
@@ -16,6 +18,7 @@
 #include "ember/optim/adam.h"
 #include "ember/optim/lbfgs.h"
 #include "ember/optim/sgd.h"
+#include "ember/serialize/safetensors.h"
 #include "ember/tensor/generator.h"
 #include "tests/test_support.h"
 
@@ -173,6 +176,55 @@ TEST(Checkpoint, HostileTensorGeometryIsRejected) {
   missing.replace(missing.find("\\\"s\\\""), 5, "\\\"zz\\\"");
   EXPECT_NE(error(missing).find("does not hold"), std::string::npos);
   EXPECT_NE(error("{\\\"pickle\\\":1}").find("unknown structure tag"), std::string::npos);
+}
+
+// A checkpoint whose tensors record `device`, as a CUDA tensor's save writes it, made from one of
+// CPU tensors (the bytes of the entries are the same: a CUDA storage is written from a host copy).
+std::string recorded_on(const std::string& bytes, const std::string& device) {
+  safetensors::Contents contents = safetensors::load_contents(bytes);
+  std::string& structure = contents.metadata->at("ember.structure");
+  const std::string field = "\"requires_grad\":false";
+  for (size_t at = structure.find(field); at != std::string::npos;
+       at = structure.find(field, at + 1)) {
+    structure.insert(at + field.size(), ",\"device\":\"" + device + "\"");
+  }
+  return safetensors::save(contents.tensors, contents.metadata);
+}
+
+TEST(Checkpoint, TensorsSavedOnCudaNeedCudaOrAMapToTheCpu) {
+  if (cuda::is_available()) GTEST_SKIP() << "the error needs a machine without CUDA";
+  const Tensor weight = arange(6, kFloat32).reshape({2, 3});
+  // CPU checkpoints keep the bytes of files written before devices were recorded.
+  EXPECT_EQ(save_to_bytes(Value(weight)).find("device"), std::string::npos);
+  const std::string bytes =
+      recorded_on(save_to_bytes(Value::dict({{"w", weight}, {"t", weight.t()}})), "cuda:0");
+  const std::string message = message_of([&] { load_from_bytes(bytes); });
+  EXPECT_NE(message.find("[ember.load] Attempting to deserialize object on a CUDA device but "
+                         "ember.cuda.is_available() is False"),
+            std::string::npos)
+      << message;
+  std::vector<std::string> saved_on;
+  const Value loaded = load_from_bytes(bytes, [&](const Tensor& tensor, const Device& saved) {
+    EXPECT_TRUE(tensor.device().is_cpu());
+    saved_on.push_back(saved.str());
+    return std::optional<Device>(Device(kCPU));
+  });
+  EXPECT_EQ(saved_on, (std::vector<std::string>{"cuda:0", "cuda:0"}));
+  const Tensor& w = loaded.find("w")->to_tensor();
+  const Tensor& t = loaded.find("t")->to_tensor();
+  EXPECT_TRUE(w.device().is_cpu());
+  EXPECT_TRUE(equal(w, weight));
+  EXPECT_TRUE(equal(t, weight.t()));
+  EXPECT_EQ(w.storage().get(), t.storage().get());
+  // Mapping nothing (nullopt) is the saved device again.
+  EXPECT_NE(message_of([&] {
+              load_from_bytes(bytes,
+                              [](const Tensor&, const Device&) { return std::optional<Device>(); });
+            }).find("Attempting to deserialize"),
+            std::string::npos);
+  const std::string unknown = recorded_on(save_to_bytes(Value(weight)), "tpu:0");
+  EXPECT_NE(message_of([&] { load_from_bytes(unknown); }).find("unknown device 'tpu:0'"),
+            std::string::npos);
 }
 
 TEST(Checkpoint, AtomicFileSaveAndMmapLoad) {

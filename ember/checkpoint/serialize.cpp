@@ -215,8 +215,9 @@ void save(const optim::Optimizer& optimizer, const std::string& path) {
   save(serialize::to_value(optimizer), path);
 }
 
-serialize::Value load(const std::string& path, bool mmap) {
-  return serialize::load_from_file(path, mmap);
+serialize::Value load(const std::string& path, bool mmap,
+                      const serialize::MapLocation& map_location) {
+  return serialize::load_from_file(path, mmap, map_location);
 }
 
 void load(Tensor& tensor, const std::string& path) { tensor = load(path).to_tensor(); }

@@ -47,8 +47,10 @@ void save(const nn::ModuleHolder<Contained>& module, const std::string& path) {
 }
 void save(const optim::Optimizer& optimizer, const std::string& path);
 
-// The whole object tree of a checkpoint (ember.load's counterpart).
-serialize::Value load(const std::string& path, bool mmap = false);
+// The whole object tree of a checkpoint (ember.load's counterpart); map_location as ember.load's
+// (checkpoint.h): by default tensors return to the devices they were saved on.
+serialize::Value load(const std::string& path, bool mmap = false,
+                      const serialize::MapLocation& map_location = {});
 void load(Tensor& tensor, const std::string& path);
 void load(std::vector<Tensor>& tensors, const std::string& path);
 void load(const std::shared_ptr<nn::Module>& module, const std::string& path);

@@ -94,7 +94,7 @@ std::vector<double> box_action_values(const Env& env, const Tensor& action) {
       action.sizes() != IntArrayRef(env.action_space()->shape())) {
     throw_bad_action(env, action);
   }
-  Tensor values = action.to(kFloat64).contiguous();
+  Tensor values = action.to(Device(kCPU), kFloat64).contiguous();  // read on the host
   return {values.data_ptr<double>(), values.data_ptr<double>() + values.numel()};
 }
 

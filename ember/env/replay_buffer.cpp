@@ -29,7 +29,7 @@ std::vector<int64_t> checked_indices(const Tensor& indices, int64_t size, const 
   EMBER_CHECK_VALUE(indices.dim() == 1 && !indices.is_floating_point() && !indices.is_complex(),
                     "[", op, "] expected a 1-d integer tensor of indices; received ",
                     dtype_name(indices.dtype()), " of shape ", shape_text(indices.sizes().vec()));
-  Tensor values = indices.to(kInt64).contiguous();
+  Tensor values = indices.to(Device(kCPU), kInt64).contiguous();  // read on the host
   const int64_t* data = values.data_ptr<int64_t>();
   std::vector<int64_t> result(data, data + values.numel());
   for (int64_t index : result) {
@@ -227,7 +227,7 @@ void PrioritizedReplayBuffer::update_priorities(const Tensor& indices, const Ten
                     "[PrioritizedReplayBuffer.update_priorities] expected one priority per index (",
                     indices.numel(), "); received priorities of shape ",
                     shape_text(priorities.sizes().vec()));
-  Tensor values = priorities.detach().to(kFloat64).contiguous();
+  Tensor values = priorities.detach().to(Device(kCPU), kFloat64).contiguous();
   const double* data = values.data_ptr<double>();
   for (size_t i = 0; i < slots.size(); ++i) {
     EMBER_CHECK_VALUE(data[i] >= 0 && std::isfinite(data[i]),

@@ -13,7 +13,7 @@ namespace ember::env {
 namespace {
 
 std::vector<double> values_of(const Tensor& x) {
-  Tensor values = x.to(kFloat64).contiguous();
+  Tensor values = x.to(Device(kCPU), kFloat64).contiguous();  // read on the host
   const double* data = values.data_ptr<double>();
   return {data, data + values.numel()};
 }

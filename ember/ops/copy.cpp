@@ -65,13 +65,19 @@ void check_no_partial_overlap(std::string_view op, const Tensor& written, const 
               "performing the operation.");
 }
 
+// A source on another device is allowed, as PyTorch's copy_: it moves to the destination's
+// device first (`to`, which records the transfer, so its gradient goes back to the source's
+// device), and the cast and broadcast happen there.
 Tensor& copy_(Tensor& dst, const Tensor& src) {
-  check_same_device("copy_", {&dst, &src});
   const Shape broadcast = broadcast_shapes(dst.shape(), src.shape(), "copy_");
   EMBER_CHECK(broadcast == dst.shape(), "[copy_] the source of shape ", src.shape(),
               " cannot be broadcast to the destination of shape ", dst.shape());
   if (dst.numel() == 0) return dst;
   check_no_internal_overlap("copy_", dst);
+  if (src.device() != dst.device()) {
+    run(Copy(), {to(src, dst.device(), std::nullopt, /*non_blocking=*/false, false)}, {dst});
+    return dst;
+  }
   check_no_partial_overlap("copy_", dst, src);
   if (!dst.is_same(src)) run(Copy(), {src}, {dst});
   return dst;

@@ -216,11 +216,12 @@ void Optimizer::load_state_dict(const OptimizerStateDict& state_dict) {
       }
       const Tensor& parameter = group.params()[position];
       std::unique_ptr<OptimizerParamState> state = make_param_state();
-      // As PyTorch: state follows its parameter's dtype, except the step counter.
+      // As PyTorch: state follows its parameter's device and dtype, except the step counter
+      // (a CPU tensor, on any device).
       const auto copy = [&](const std::string& name, const Tensor& tensor) {
         const bool keeps_dtype = state->keeps_dtype(name) || !tensor.is_floating_point();
-        return keeps_dtype ? tensor.detach().clone()
-                           : tensor.detach().to(parameter.dtype()).clone();
+        const Device device = name == "step" ? tensor.device() : parameter.device();
+        return tensor.detach().to(device, keeps_dtype ? tensor.dtype() : parameter.dtype()).clone();
       };
       if (saved != state_dict.state.end()) {
         std::map<std::string, Tensor> copies;

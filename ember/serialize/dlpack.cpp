@@ -22,15 +22,18 @@ struct Exported {
 
 template <typename Managed>
 Managed* export_tensor(const Tensor& tensor) {
-  EMBER_CHECK_TYPE(tensor.device().is_cpu(), "[to_dlpack] expected a CPU tensor; got one on ",
-                   tensor.device().str());
+  EMBER_CHECK_TYPE(tensor.device().is_cpu() || tensor.device().is_cuda(),
+                   "[to_dlpack] expected a CPU or CUDA tensor; got one on ", tensor.device().str());
   auto owner = std::make_unique<Exported<Managed>>();
   owner->tensor = tensor;
   owner->shape.assign(tensor.shape().begin(), tensor.shape().end());
   owner->strides.assign(tensor.strides().begin(), tensor.strides().end());
   DLTensor& dl = owner->managed.dl_tensor;
   dl.data = tensor.data_ptr();
-  dl.device = DLDevice{kDLCPU, 0};
+  // A CUDA tensor's pointer is device memory: the consumer learns so from the device type.
+  dl.device = tensor.device().is_cuda()
+                  ? DLDevice{kDLCUDA, static_cast<int32_t>(tensor.device().index())}
+                  : DLDevice{kDLCPU, 0};
   dl.ndim = static_cast<int32_t>(tensor.dim());
   dl.dtype = getDLDataType(tensor.dtype());
   dl.shape = owner->shape.data();
@@ -59,8 +62,19 @@ Tensor import_tensor(Managed* src, std::function<void(void*)> deleter) {
     deleter(nullptr);
     detail::raise<TypeError>(text);
   };
-  if (dl.device.device_type != kDLCPU && dl.device.device_type != kDLCUDAHost) {
-    reject("expected a CPU tensor (DLPack device type 1); got device type ",
+  // Pinned host memory (kDLCUDAHost) is host memory; kDLCUDA memory becomes a CUDA tensor.
+  Device device(kCPU);
+  if (dl.device.device_type == kDLCUDA) {
+    if (!cuda::is_available()) {
+      reject("got a CUDA tensor (DLPack device type 2), but CUDA is not available");
+    }
+    if (dl.device.device_id < 0 || dl.device.device_id >= cuda::device_count()) {
+      reject("expected a CUDA device id in [0, ", cuda::device_count(), "); got ",
+             dl.device.device_id);
+    }
+    device = Device(kCUDA, static_cast<int8_t>(dl.device.device_id));
+  } else if (dl.device.device_type != kDLCPU && dl.device.device_type != kDLCUDAHost) {
+    reject("expected a CPU or CUDA tensor (DLPack device type 1, 2 or 3); got device type ",
            static_cast<int>(dl.device.device_type));
   }
   const std::optional<ScalarType> dtype = toScalarType(dl.dtype);
@@ -82,7 +96,7 @@ Tensor import_tensor(Managed* src, std::function<void(void*)> deleter) {
   }
   void* data = static_cast<char*>(dl.data) + dl.byte_offset;
   try {
-    return from_blob(data, shape, strides, deleter, TensorOptions(*dtype));
+    return from_blob(data, shape, strides, deleter, TensorOptions(*dtype).device(device));
   } catch (...) {
     // from_blob took no ownership when it failed.
     deleter(nullptr);

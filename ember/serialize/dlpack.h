@@ -94,14 +94,16 @@ typedef struct DLManagedTensorVersioned {
 namespace ember {
 
 // A DLPack tensor viewing `tensor`'s memory; it holds a reference to the storage until the
-// consumer calls its deleter. CPU tensors only; TypeError for another device.
+// consumer calls its deleter. CPU and CUDA tensors (kDLCUDA with the device index); TypeError
+// for another device.
 DLManagedTensor* toDLPack(const Tensor& tensor);
 DLManagedTensorVersioned* toDLPackVersioned(const Tensor& tensor);
 
 // A tensor viewing a DLPack tensor's memory (no copy). It takes ownership: `deleter` (by default
 // src->deleter(src)) runs when the last view of the memory is gone. TypeError for a device other
-// than the CPU, a dtype ember lacks (complex, uint16, lanes > 1) or negative strides; the source
-// is released before the error is thrown.
+// than the CPU (kDLCPU, kDLCUDAHost) or CUDA (kDLCUDA: a CUDA tensor; CUDA must be available), a
+// dtype ember lacks (complex, uint16, lanes > 1) or negative strides; the source is released before
+// the error is thrown.
 Tensor fromDLPack(DLManagedTensor* src);
 Tensor fromDLPack(DLManagedTensor* src, std::function<void(void*)> deleter);
 Tensor fromDLPackVersioned(DLManagedTensorVersioned* src);

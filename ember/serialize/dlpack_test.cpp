@@ -40,7 +40,7 @@ TEST(DLPack, RejectsWhatEmberCannotViewAndReleasesTheSource) {
   for (int problem = 0; problem < 3; ++problem) {
     DLManagedTensor* managed = toDLPack(source);
     int64_t negative = -1;
-    if (problem == 0) managed->dl_tensor.device.device_type = kDLCUDA;
+    if (problem == 0) managed->dl_tensor.device.device_type = kDLOpenCL;
     if (problem == 1) managed->dl_tensor.dtype = DLDataType{kDLComplex, 64, 1};
     if (problem == 2) managed->dl_tensor.strides = &negative;
     bool released = false;
@@ -53,6 +53,18 @@ TEST(DLPack, RejectsWhatEmberCannotViewAndReleasesTheSource) {
     EXPECT_TRUE(contains(message, "[from_dlpack]")) << message;
     EXPECT_TRUE(released) << message;
   }
+}
+
+TEST(DLPack, CudaMemoryBecomesACudaTensorOnlyWithCuda) {
+  if (cuda::is_available()) GTEST_SKIP() << "the error needs a machine without CUDA";
+  Tensor source = ones({2}, kFloat32);
+  DLManagedTensor* managed = toDLPack(source);
+  managed->dl_tensor.device = DLDevice{kDLCUDA, 0};
+  const std::string message = error_of<TypeError>([&] { fromDLPack(managed); });
+  EXPECT_TRUE(contains(message,
+                       "[from_dlpack] got a CUDA tensor (DLPack device type 2), but CUDA "
+                       "is not available"))
+      << message;
 }
 
 }  // namespace

@@ -261,9 +261,11 @@ Plan plan(const TensorMap& tensors, const std::optional<Metadata>& metadata) {
     if (!tensor.defined()) {
       fail(ErrorKind::InvalidTensor, "tensor " + named(name) + " is undefined");
     }
+    // A tensor on another device (CUDA) is written from one contiguous host copy, as PyTorch's
+    // safetensors does: its memory is not the host's to read.
     if (!tensor.device().is_cpu()) {
-      fail(ErrorKind::InvalidTensor,
-           "expected CPU tensors; got tensor " + named(name) + " on " + tensor.device().str());
+      result.tensors.emplace_back(name, tensor.to(Device(kCPU), tensor.dtype()).contiguous());
+      continue;
     }
     result.tensors.emplace_back(name, tensor.is_contiguous() ? tensor : tensor.contiguous());
   }

@@ -38,7 +38,7 @@ enum class ErrorKind {
   TensorInvalidInfo,             // L11: END - BEGIN differs from the tensor's byte size
   MetadataIncompleteBuffer,      // L12: bytes after the last tensor, or too few
   TensorNotFound,                // get_tensor of a name the file lacks
-  InvalidTensor,                 // writing: a tensor that cannot be saved (device)
+  InvalidTensor,                 // writing: a tensor that cannot be saved (undefined)
   Io,                            // the file system refused
 };
 std::string_view error_kind_name(ErrorKind kind);

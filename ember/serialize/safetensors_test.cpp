@@ -176,7 +176,8 @@ TEST(Safetensors, SaveFileRemovesTheTemporariesOfDeadProcesses) {
   if (child == 0) ::_exit(0);
   ASSERT_EQ(::waitpid(child, nullptr, 0), child);  // reaped: its pid now names no process
   const auto temporary = [&](pid_t pid) {
-    return directory / ("." + name + ".tmp-" + std::to_string(pid) + "-7");
+    // A counter value this process's saves do not reach (7 did, when the whole suite ran).
+    return directory / ("." + name + ".tmp-" + std::to_string(pid) + "-999999");
   };
   std::ofstream(temporary(child)) << "torn";
   std::ofstream(temporary(::getpid())) << "in progress";

@@ -116,6 +116,11 @@ Tensor.__copy__ = _tensor_pickle.tensor_copy
 Tensor.__deepcopy__ = _tensor_pickle.tensor_deepcopy
 Tensor.__reduce_ex__ = _tensor_pickle.tensor_reduce_ex
 
+# The CUDA Array Interface of CUDA tensors (CuPy, Numba).
+from ember import _tensor_cuda  # noqa: E402
+
+Tensor.__cuda_array_interface__ = property(_tensor_cuda.cuda_array_interface)
+
 # Last: ember.nn builds on everything above (its Parameter subclasses Tensor).
 from ember import nn as nn  # noqa: E402
 from ember._C import _weight_norm as _weight_norm  # noqa: E402  (torch._weight_norm)

@@ -42,58 +42,34 @@ def load(f, map_location=None, pickle_module=None, *, weights_only=True, mmap=No
     Loads what save wrote, from a path or a binary file-like object. weights_only is accepted
     for PyTorch's signature; loading is always safe. mmap=True (paths only) maps the file
     privately and the tensors view the mapping (zero-copy; in-place changes stay in this process).
-    map_location moves the tensors: a device, a device string, a dict from saved location
-    ("cpu") to location, or a callable(storage, location) returning a location, a tensor or None.
+    Tensors return to the device they were saved on (a CUDA one without CUDA raises
+    RuntimeError); map_location moves them instead: a device, a device string, a dict from saved
+    location ("cpu", "cuda:0") to location, or a callable(storage, location) returning a
+    location, a tensor or None (the saved location).
     A truncated, corrupted or hostile file raises ValueError (ember.safetensors' error classes
     for the container, ValueError "[ember.load] ..." for the object tree)."""
     del pickle_module, weights_only, pickle_load_args
+    location = None if map_location is None else _locator(map_location)
     if _is_path(f):
-        obj = _checkpoint.load_file(os.fsdecode(f), bool(mmap))
-    else:
-        if mmap:
-            raise ValueError("[ember.load] mmap=True needs a path; got a file-like object")
-        obj = _checkpoint.load_bytes(bytes(f.read()))
-    if map_location is None:
-        return obj
-    return _move(obj, map_location)
+        return _checkpoint.load_file(os.fsdecode(f), bool(mmap), location)
+    if mmap:
+        raise ValueError("[ember.load] mmap=True needs a path; got a file-like object")
+    return _checkpoint.load_bytes(bytes(f.read()), location)
 
 
-def _target(map_location, tensor):
-    """The device a tensor saved on tensor.device goes to, or None to leave it."""
-    location = str(tensor.device)
-    if isinstance(map_location, dict):
-        map_location = map_location.get(location, location)
-    elif callable(map_location) and not isinstance(map_location, ember.device):
-        result = map_location(tensor, location)
-        if result is None:
-            return None
-        map_location = result.device if isinstance(result, ember.Tensor) else result
+def _locator(map_location):
+    """map_location as the format's callable(tensor, saved location) -> device or None."""
     if isinstance(map_location, (str, ember.device)):
-        return ember.device(map_location)
+        device = ember.device(map_location)
+        return lambda tensor, location: device
+    if isinstance(map_location, dict):
+        return lambda tensor, location: ember.device(map_location.get(location, location))
+    if callable(map_location):
+        def locate(tensor, location):
+            result = map_location(tensor, location)
+            if result is None:
+                return None
+            return ember.device(result.device if isinstance(result, ember.Tensor) else result)
+        return locate
     raise TypeError("[ember.load] expected map_location to be a device, a str, a dict or a "
                     f"callable; got {type(map_location).__name__}")
-
-
-def _move(obj, map_location):
-    moved = {}  # one result per storage-sharing tensor object
-
-    def walk(value):
-        if isinstance(value, ember.Tensor):
-            device = _target(map_location, value)
-            if device is None or device == value.device:
-                return value
-            if id(value) not in moved:
-                moved[id(value)] = value.to(device)
-            return moved[id(value)]
-        if isinstance(value, dict):
-            result = type(value)()
-            for key, item in value.items():
-                result[key] = walk(item)
-            return result
-        if isinstance(value, list):
-            return [walk(item) for item in value]
-        if isinstance(value, tuple):
-            return tuple(walk(item) for item in value)
-        return value
-
-    return walk(obj)

@@ -126,9 +126,10 @@ Tensor from_numpy(nb::handle object) {
 }
 
 nb::object to_numpy(const Tensor& t) {
-  EMBER_CHECK_TYPE(t.device().is_cpu(), "[numpy] can't convert a ", t.device(),
-                   " tensor to numpy. Use Tensor.cpu() "
-                   "to copy the tensor to host memory first.");
+  // PyTorch's words: the array would view device memory, which the host can't read.
+  EMBER_CHECK_TYPE(t.device().is_cpu(), "can't convert ", t.device(),
+                   " device type tensor to numpy. Use Tensor.cpu() to copy the tensor to host "
+                   "memory first.");
   EMBER_CHECK_TYPE(t.dtype() != kBFloat16,
                    "[numpy] Got unsupported ScalarType BFloat16: NumPy has no bfloat16");
   std::vector<size_t> shape(t.shape().begin(), t.shape().end());
@@ -153,13 +154,14 @@ void init_numpy(nb::module_& module, nb::class_<Tensor>& tensor_class) {
         EMBER_CHECK(force || !t.requires_grad(),
                     "Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() "
                     "instead.");
-        return to_numpy(force ? t.detach().contiguous() : t);
+        // force=True is PyTorch's t.detach().cpu().numpy(): a CUDA tensor is copied to the host.
+        return to_numpy(force ? t.detach().cpu().contiguous() : t);
       },
       nb::kw_only(), nb::arg("force") = false,
       nb::sig("def numpy(self, *, force=False) -> numpy.ndarray"),
-      "A NumPy array sharing memory with the tensor; force=True also converts one that requires "
-      "grad "
-      "(detached), as tensor.detach().numpy().");
+      "A NumPy array sharing memory with the tensor (CPU tensors only: TypeError for a CUDA "
+      "one); force=True also converts one that requires grad or lives on CUDA, as "
+      "tensor.detach().cpu().numpy().");
 }
 
 }  // namespace ember::python

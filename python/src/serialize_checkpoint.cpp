@@ -3,6 +3,8 @@
 // python/ember/serialization.py (ember.save / ember.load).
 #include <nanobind/stl/string.h>
 
+#include <optional>
+
 #include "convert.h"
 #include "ember/checkpoint/checkpoint.h"
 #include "serialize.h"
@@ -122,6 +124,21 @@ nb::object to_python(const Value& value) {
   return nb::none();
 }
 
+// ember.load's map_location as the format's: a Python callable(tensor, location) returning a
+// device or None (the saved device), which python/ember/serialization.py makes from PyTorch's
+// forms. The load that calls it may run without the GIL; the callable is kept (and dropped) by
+// the caller with the GIL held.
+serialize::MapLocation map_location_of(nb::handle callable) {
+  if (callable.is_none()) return {};
+  return [held = nb::borrow(callable)](const Tensor& tensor,
+                                       const Device& saved) -> std::optional<Device> {
+    nb::gil_scoped_acquire gil;
+    nb::object result = held(tensor, saved.str());
+    if (result.is_none()) return std::nullopt;
+    return nb::cast<Device>(result);
+  };
+}
+
 }  // namespace
 
 void init_serialize_checkpoint(nb::module_& module) {
@@ -145,25 +162,30 @@ void init_serialize_checkpoint(nb::module_& module) {
       "save_file(obj, path) -> None: writes the checkpoint of obj atomically.");
   m.def(
       "load_bytes",
-      [](nb::bytes data) {
-        return to_python(serialize::load_from_bytes(std::string_view(data.c_str(), data.size())));
+      [](nb::bytes data, nb::handle map_location) {
+        return to_python(serialize::load_from_bytes(std::string_view(data.c_str(), data.size()),
+                                                    map_location_of(map_location)));
       },
-      nb::arg("data"), nb::sig("def load_bytes(data) -> object"),
-      "load_bytes(data) -> object: the object tree of checkpoint bytes.");
+      nb::arg("data"), nb::arg("map_location") = nb::none(),
+      nb::sig("def load_bytes(data, map_location=None) -> object"),
+      "load_bytes(data, map_location=None) -> object: the object tree of checkpoint bytes; "
+      "map_location(tensor, location) -> device or None places each tensor.");
   m.def(
       "load_file",
-      [](const std::string& path, bool mmap) {
+      [](const std::string& path, bool mmap, nb::handle map_location) {
+        const serialize::MapLocation location = map_location_of(map_location);
         Value value;
         {
           nb::gil_scoped_release release;
-          value = serialize::load_from_file(path, mmap);
+          value = serialize::load_from_file(path, mmap, location);
         }
         return to_python(value);
       },
-      nb::arg("path"), nb::arg("mmap") = false,
-      nb::sig("def load_file(path, mmap=False) -> object"),
-      "load_file(path, mmap=False) -> object: the object tree of a checkpoint file; with mmap "
-      "the tensors view a private mapping of the file.");
+      nb::arg("path"), nb::arg("mmap") = false, nb::arg("map_location") = nb::none(),
+      nb::sig("def load_file(path, mmap=False, map_location=None) -> object"),
+      "load_file(path, mmap=False, map_location=None) -> object: the object tree of a checkpoint "
+      "file; with mmap the tensors view a private mapping of the file; map_location as "
+      "load_bytes'.");
 }
 
 }  // namespace ember::python

@@ -59,7 +59,7 @@ std::vector<Tensor> tensor_split_any(const Tensor& self, nb::handle sections, in
                 "dimensional or one-dimensional tensor of dtype long, but got a tensor of shape ",
                 value.shape(), " and dtype ", value.dtype());
     if (value.dim() == 0) return tensor_split(self, value.item<int64_t>(), dim);
-    const Tensor indices = value.contiguous();
+    const Tensor indices = value.cpu().contiguous();  // read on the host
     return tensor_split(
         self, IntArrayRef(indices.data_ptr<int64_t>(), static_cast<size_t>(indices.numel())), dim);
   }

@@ -93,7 +93,7 @@ nb::tuple fields_of(const Schema& schema) {
 void flatten_into(nb::handle value, std::vector<double>& out, int depth) {
   EMBER_CHECK_TYPE(depth < 16, "[streams.Stream.push] expected values nested at most 16 deep");
   if (nb::isinstance<Tensor>(value)) {
-    const Tensor values = nb::cast<Tensor>(value).detach().to(kFloat64).contiguous();
+    const Tensor values = nb::cast<Tensor>(value).detach().to(Device(kCPU), kFloat64).contiguous();
     const double* data = values.data_ptr<double>();
     out.insert(out.end(), data, data + values.numel());
   } else if (PyBool_Check(value.ptr()) || PyLong_Check(value.ptr()) || PyFloat_Check(value.ptr())) {

@@ -25,6 +25,8 @@ std::optional<Tensor> try_operand(nb::handle object) {
 }
 
 nb::object tolist(const Tensor& t) {
+  // One transfer for the whole tensor rather than one per element.
+  if (!t.device().is_cpu()) return tolist(t.cpu());
   if (t.dim() == 0) return scalar_to_python(t.item());
   nb::list items;
   for (int64_t i = 0; i < t.size(0); ++i) items.append(tolist(t.select(0, i)));
@@ -272,7 +274,7 @@ void init_tensor(nb::class_<Tensor>& tensor) {
           "copy_", [](Tensor& t, const Tensor& src) -> Tensor& { return t.copy_(src); },
           nb::arg("src"), nb::rv_policy::reference_internal,
           nb::sig("def copy_(self, src) -> Tensor"),
-          "Copies src (broadcast, cast to self's dtype) into self.")
+          "Copies src (broadcast, cast to self's dtype; from any device) into self.")
 
       // views
       .def(

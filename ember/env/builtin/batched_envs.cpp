@@ -241,7 +241,7 @@ class BuiltinBatch final : public BatchedEnvs {
     if constexpr (Kernel::kDiscrete) {
       const auto& space = static_cast<const Discrete&>(*envs_[0]->action_space());
       const bool integral = actions.dim() == 1 && is_integral(actions.dtype(), false);
-      Tensor values = integral ? actions.to(kInt64).contiguous() : Tensor();
+      Tensor values = integral ? actions.to(Device(kCPU), kInt64).contiguous() : Tensor();
       const int64_t* indices = integral ? values.data_ptr<int64_t>() : nullptr;
       for (size_t i = 0; i < envs_.size(); ++i) {
         if (integral && space.contains(indices[i])) continue;
@@ -253,7 +253,7 @@ class BuiltinBatch final : public BatchedEnvs {
       if (actions.dim() != 2 || actions.size(1) != 1 || actions.dtype() == kBool) {
         box_action_values(*envs_[0], actions.select(0, 0));  // throws the env's error
       }
-      return actions.to(kFloat64).contiguous();
+      return actions.to(Device(kCPU), kFloat64).contiguous();
     }
   }
 

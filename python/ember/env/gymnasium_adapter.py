@@ -88,7 +88,7 @@ def _observation_to_numpy(observation, space):
     if isinstance(space, gymnasium.spaces.Dict):
         return {key: _observation_to_numpy(observation[key], sub) for key, sub in space.items()}
     if isinstance(observation, ember.Tensor):
-        observation = observation.numpy()
+        observation = observation.cpu().numpy()
     array = np.asarray(observation)
     return np.int64(array) if isinstance(space, gymnasium.spaces.Discrete) else array
 
@@ -97,7 +97,7 @@ def _action_to_gymnasium(action, space):
     if isinstance(space, gymnasium.spaces.Discrete):
         return int(action)
     if isinstance(action, ember.Tensor):
-        action = action.numpy()
+        action = action.cpu().numpy()  # a CUDA policy's action comes over to the host
     if space.dtype is not None:
         return np.asarray(action, dtype=space.dtype)
     return action

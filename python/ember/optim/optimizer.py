@@ -248,10 +248,12 @@ class Optimizer:
 
 
 def _state_value_for(param, name, value):
-    """A saved state value as this parameter's state: tensors copied, floating ones (except the
-    step counter) in the parameter's dtype."""
+    """A saved state value as this parameter's state, as PyTorch's: tensors copied, on the
+    parameter's device and floating ones in its dtype, except the step counter (a CPU tensor)."""
     if not isinstance(value, ember.Tensor):
         return deepcopy(value)
-    if name != "step" and value.is_floating_point() and param.is_floating_point():
-        return value.detach().to(param.dtype).clone()
-    return value.detach().clone()
+    if name == "step":
+        return value.detach().clone()
+    if value.is_floating_point() and param.is_floating_point():
+        return value.detach().to(param.device, param.dtype).clone()
+    return value.detach().to(param.device).clone()

@@ -52,7 +52,9 @@ def default_convert(data):
 def _collate_tensors(batch):
     first = batch[0]
     # In a worker the batch is stacked straight into shared memory, which the main process
-    # maps without a copy.
+    # maps without a copy. Shared memory is host memory: CUDA samples stack on their device.
+    if first.device.type != "cpu":
+        return ember.stack(batch, 0)
     out = _shared_memory.empty_shared((len(batch), *first.shape), first.dtype)
     if out is None:
         return ember.stack(batch, 0)
