@@ -20,17 +20,6 @@ namespace {
 
 using Distribution = RandomFill::Distribution;
 
-// The same body on one block of one warp whatever the launch asked for: the grid-stride loop then
-// visits every Philox block of the fill, and the numbers must not change.
-struct OneWarpEmulator {
-  template <typename Body>
-  void operator()(const LaunchShape&, const Body& body) const {
-    LaunchShape one_warp;
-    one_warp.block.x = kWarpSize;
-    emulate("random", one_warp, [&](EmulatedThread& thread) { body(thread); });
-  }
-};
-
 const std::vector<PhiloxState> kStates = {
     {0, 0}, {42, 7}, {0x123456789abcdef0ULL, 0xfedcba9876543210ULL}, {67280421310721ULL, 1}};
 // Sizes that fill whole blocks of 2 and 4 elements, end inside one, or are empty.
@@ -44,7 +33,7 @@ void expect_emulated_matches_cpu(const RandomFill& fill, ScalarType dtype,
     const Tensor one_warp_out = full({n}, 3, TensorOptions(dtype));
     const Tensor expected = full({n}, 3, TensorOptions(dtype));
     run_random_fill(fill, out, EmulatedLauncher{"random"});
-    run_random_fill(fill, one_warp_out, OneWarpEmulator{});
+    run_random_fill(fill, one_warp_out, OneWarpEmulatedLauncher{"random"});
     fill.eval_cpu({}, TensorSpan(&expected, 1));
     EXPECT_EQ(std::memcmp(out.data_ptr(), expected.data_ptr(), out.nbytes()), 0)
         << what << " n=" << n << " seed=" << fill.state().seed << " offset=" << fill.state().offset;

@@ -23,24 +23,6 @@ namespace {
 
 using Distribution = RandomFill::Distribution;
 
-struct Emulator {
-  template <typename Body>
-  void operator()(const LaunchShape& shape, const Body& body) const {
-    emulate("sampling", shape, [&](EmulatedThread& thread) { body(thread); });
-  }
-};
-
-// One block of one warp whatever the launch asked for: the grid-stride loop then visits every
-// element, and the numbers must not change.
-struct OneWarpEmulator {
-  template <typename Body>
-  void operator()(const LaunchShape&, const Body& body) const {
-    LaunchShape one_warp;
-    one_warp.block.x = kWarpSize;
-    emulate("sampling", one_warp, [&](EmulatedThread& thread) { body(thread); });
-  }
-};
-
 const std::vector<PhiloxState> kStates = {
     {0, 0}, {42, 7}, {0x123456789abcdef0ULL, 0xfedcba9876543210ULL}};
 
@@ -66,8 +48,8 @@ TEST(KernelEmulationSampling, PoissonMatchesTheCpuBitForBit) {
       const Tensor out = full({n}, 3.0, TensorOptions(kFloat64));
       const Tensor one_warp_out = full({n}, 3.0, TensorOptions(kFloat64));
       const Tensor expected = full({n}, 3.0, TensorOptions(kFloat64));
-      run_poisson(fill, TensorSpan(&in, 1), out, Emulator{});
-      run_poisson(fill, TensorSpan(&in, 1), one_warp_out, OneWarpEmulator{});
+      run_poisson(fill, TensorSpan(&in, 1), out, EmulatedLauncher{"sampling"});
+      run_poisson(fill, TensorSpan(&in, 1), one_warp_out, OneWarpEmulatedLauncher{"sampling"});
       fill.eval_cpu(TensorSpan(&in, 1), TensorSpan(&expected, 1));
       const std::string what =
           "poisson n=" + std::to_string(n) + " seed=" + std::to_string(state.seed);
@@ -81,10 +63,11 @@ TEST(KernelEmulationSampling, PoissonRejectsOperandsOutsideTheContract) {
   const RandomFill fill(Distribution::Poisson, 0.0, 0.0, {1, 2});
   const Tensor out = empty({2, 3}, TensorOptions(kFloat64));
   const Tensor float32_rates = full({2, 3}, 2.0, TensorOptions(kFloat32));
-  EXPECT_THROW(run_poisson(fill, TensorSpan(&float32_rates, 1), out, Emulator{}),
+  EXPECT_THROW(run_poisson(fill, TensorSpan(&float32_rates, 1), out, EmulatedLauncher{"sampling"}),
                NotImplementedError);
   const Tensor transposed = full({3, 2}, 2.0, TensorOptions(kFloat64)).t();
-  EXPECT_THROW(run_poisson(fill, TensorSpan(&transposed, 1), out, Emulator{}), NotImplementedError);
+  EXPECT_THROW(run_poisson(fill, TensorSpan(&transposed, 1), out, EmulatedLauncher{"sampling"}),
+               NotImplementedError);
 }
 
 // (rows, categories) weights with zeros at the first, inner and last categories of some rows, a

@@ -23,24 +23,6 @@
 namespace ember::cuda {
 namespace {
 
-struct Emulator {
-  template <typename Body>
-  void operator()(const LaunchShape& shape, const Body& body) const {
-    emulate("seq", shape, [&](EmulatedThread& thread) { body(thread); });
-  }
-};
-
-// One block of one warp whatever the launch asked for: the grid-stride loop then visits every
-// element, and the numbers must not change.
-struct OneWarpEmulator {
-  template <typename Body>
-  void operator()(const LaunchShape&, const Body& body) const {
-    LaunchShape one_warp;
-    one_warp.block.x = kWarpSize;
-    emulate("seq", one_warp, [&](EmulatedThread& thread) { body(thread); });
-  }
-};
-
 const std::vector<PhiloxState> kStates = {
     {0, 0}, {42, 7}, {0x123456789abcdef0ULL, 0xfedcba9876543210ULL}};
 const std::vector<int64_t> kSizes = {0, 1, 7, 1001};
@@ -62,8 +44,8 @@ void expect_matches_cpu(const Primitive& primitive, const std::vector<Tensor>& i
   const Tensor out = full({n}, 3.0, TensorOptions(kFloat64));
   const Tensor one_warp_out = full({n}, 3.0, TensorOptions(kFloat64));
   const Tensor expected = full({n}, 3.0, TensorOptions(kFloat64));
-  run(TensorSpan(inputs), out, Emulator{});
-  run(TensorSpan(inputs), one_warp_out, OneWarpEmulator{});
+  run(TensorSpan(inputs), out, EmulatedLauncher{"seq"});
+  run(TensorSpan(inputs), one_warp_out, OneWarpEmulatedLauncher{"seq"});
   primitive.eval_cpu(TensorSpan(inputs), TensorSpan(&expected, 1));
   EXPECT_EQ(std::memcmp(out.data_ptr(), expected.data_ptr(), out.nbytes()), 0) << what;
   EXPECT_EQ(std::memcmp(one_warp_out.data_ptr(), expected.data_ptr(), out.nbytes()), 0)
@@ -122,7 +104,8 @@ TEST(KernelEmulationSeq, BinomialMatchesTheCpuBitForBit) {
 TEST(KernelEmulationSeq, SamplersRejectOperandsOutsideTheContract) {
   const Tensor alpha = full({4}, 2.0, TensorOptions(kFloat32));
   const Tensor out = empty({4}, TensorOptions(kFloat64));
-  EXPECT_THROW(run_standard_gamma(StandardGamma({1, 2}), TensorSpan(&alpha, 1), out, Emulator{}),
+  EXPECT_THROW(run_standard_gamma(StandardGamma({1, 2}), TensorSpan(&alpha, 1), out,
+                                  EmulatedLauncher{"seq"}),
                NotImplementedError);
 }
 
@@ -265,7 +248,7 @@ TEST(KernelEmulationSeq, RnnLayerMatchesTheCpu) {
         const std::vector<Tensor> expected = empties(shapes, options);
         const std::vector<Tensor> actual = empties(shapes, options);
         forward.eval_cpu(TensorSpan(inputs), TensorSpan(expected));
-        run_rnn_layer(forward, TensorSpan(inputs), TensorSpan(actual), Emulator{});
+        run_rnn_layer(forward, TensorSpan(inputs), TensorSpan(actual), EmulatedLauncher{"seq"});
         const std::string what =
             std::string(dtype_name(dtype)) + " " + std::string(forward.name()) +
             " kind=" + std::to_string(static_cast<int>(c.kind)) +
@@ -284,7 +267,8 @@ TEST(KernelEmulationSeq, RnnLayerMatchesTheCpu) {
         const std::vector<Tensor> expected_grads = empties(grad_shapes, options);
         const std::vector<Tensor> grads = empties(grad_shapes, options);
         backward.eval_cpu(TensorSpan(grad_inputs), TensorSpan(expected_grads));
-        run_rnn_layer_backward(backward, TensorSpan(grad_inputs), TensorSpan(grads), Emulator{});
+        run_rnn_layer_backward(backward, TensorSpan(grad_inputs), TensorSpan(grads),
+                               EmulatedLauncher{"seq"});
         expect_all_close(grads, expected_grads, tolerance, "backward " + what);
       }
     }
@@ -315,7 +299,7 @@ TEST(KernelEmulationSeq, RnnCellMatchesTheCpu) {
         const std::vector<Tensor> expected = empties(shapes, options);
         const std::vector<Tensor> actual = empties(shapes, options);
         forward.eval_cpu(TensorSpan(inputs), TensorSpan(expected));
-        run_rnn_layer(forward, TensorSpan(inputs), TensorSpan(actual), Emulator{});
+        run_rnn_layer(forward, TensorSpan(inputs), TensorSpan(actual), EmulatedLauncher{"seq"});
         const std::string what = std::string(dtype_name(dtype)) + " " +
                                  std::string(forward.name()) + " bias=" + std::to_string(bias);
         expect_all_close(actual, expected, tolerance, "forward " + what);
@@ -333,7 +317,8 @@ TEST(KernelEmulationSeq, RnnCellMatchesTheCpu) {
         const std::vector<Tensor> expected_grads = empties(shapes_of(grad_like), options);
         const std::vector<Tensor> grads = empties(shapes_of(grad_like), options);
         backward.eval_cpu(TensorSpan(grad_inputs), TensorSpan(expected_grads));
-        run_rnn_layer_backward(backward, TensorSpan(grad_inputs), TensorSpan(grads), Emulator{});
+        run_rnn_layer_backward(backward, TensorSpan(grad_inputs), TensorSpan(grads),
+                               EmulatedLauncher{"seq"});
         expect_all_close(grads, expected_grads, tolerance, "backward " + what);
       }
     }

@@ -99,4 +99,17 @@ struct EmulatedLauncher {
   }
 };
 
+// EmulatedLauncher on one block of one warp whatever the launch asked for: a grid-stride body then
+// visits every element from few threads, and its results (random numbers above all) must not
+// change.
+struct OneWarpEmulatedLauncher {
+  std::string_view kernel;
+  template <typename Body>
+  void operator()(const LaunchShape&, const Body& body) const {
+    LaunchShape one_warp;
+    one_warp.block.x = kWarpSize;
+    emulate(kernel, one_warp, [&](EmulatedThread& thread) { body(thread); });
+  }
+};
+
 }  // namespace ember::cuda
