@@ -60,22 +60,6 @@ Tensor run_cpu(const Primitive& primitive, const Tensor& x, const Tensor& out) {
 
 // ---------------------------------------------------------------- Reduce, CountNonzero
 
-struct ReduceCase {
-  std::vector<int64_t> shape;
-  std::vector<int64_t> dims;
-  bool transposed;  // the input's last two dims swapped
-};
-// Few outputs take a block each (kFewOutputs), contiguous or not; the last ones have enough
-// outputs for the thread-per-output walk.
-const std::vector<ReduceCase> kReduceCases = {
-    {{5, 1000}, {1}, false},  {{5, 37}, {1}, false},       {{1000, 3}, {0}, false},
-    {{4, 6, 33}, {1}, false}, {{4, 6, 33}, {0, 2}, false}, {{4, 6, 33}, {0, 1, 2}, false},
-    {{7, 9}, {1}, true},      {{7, 9}, {0}, true},         {{3, 0}, {1}, false},
-    {{0, 4}, {1}, false},     {{1, 1}, {0}, false},        {{2, 3, 4, 5}, {1, 3}, false},
-    {{3, 1100}, {0}, false},  {{1200, 5}, {1}, true},      {{2, 1030, 3}, {0, 2}, false},
-    {{1100, 40}, {1}, false},
-};
-
 Tensor case_input(const ReduceCase& c, ScalarType dtype) {
   if (!c.transposed) return values(c.shape, dtype);
   std::vector<int64_t> swapped = c.shape;

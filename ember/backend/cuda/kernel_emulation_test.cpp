@@ -226,18 +226,6 @@ Tensor emulate_reduce(std::string_view op, const Tensor& x, IntArrayRef dims, bo
   return out;
 }
 
-struct ReduceCase {
-  std::vector<int64_t> shape;
-  std::vector<int64_t> dims;
-  bool transposed;  // the input's last two dims swapped
-};
-const std::vector<ReduceCase> kReduceCases = {
-    {{5, 1000}, {1}, false},  {{5, 37}, {1}, false},       {{1000, 3}, {0}, false},
-    {{4, 6, 33}, {1}, false}, {{4, 6, 33}, {0, 2}, false}, {{4, 6, 33}, {0, 1, 2}, false},
-    {{7, 9}, {1}, true},      {{7, 9}, {0}, true},         {{3, 0}, {1}, false},
-    {{0, 4}, {1}, false},     {{1, 1}, {0}, false},        {{2, 3, 4, 5}, {1, 3}, false},
-};
-
 template <typename T>
 void check_reductions(ScalarType dtype) {
   using SumOut = std::conditional_t<std::is_integral_v<T>, int64_t, T>;

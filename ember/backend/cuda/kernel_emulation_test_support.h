@@ -43,4 +43,22 @@ inline void expect_matches(const Tensor& actual, const Tensor& expected, const s
   }
 }
 
+// The reductions' cases (Reduce, CountNonzero, ArgReduce, ...): a shape, the reduced dims, and
+// whether the input is transposed.
+struct ReduceCase {
+  std::vector<int64_t> shape;
+  std::vector<int64_t> dims;
+  bool transposed;  // the input's last two dims swapped
+};
+// Few outputs take a block each (kFewOutputs), contiguous or not; the last ones have enough
+// outputs for the thread-per-output walk.
+inline const std::vector<ReduceCase> kReduceCases = {
+    {{5, 1000}, {1}, false},  {{5, 37}, {1}, false},       {{1000, 3}, {0}, false},
+    {{4, 6, 33}, {1}, false}, {{4, 6, 33}, {0, 2}, false}, {{4, 6, 33}, {0, 1, 2}, false},
+    {{7, 9}, {1}, true},      {{7, 9}, {0}, true},         {{3, 0}, {1}, false},
+    {{0, 4}, {1}, false},     {{1, 1}, {0}, false},        {{2, 3, 4, 5}, {1, 3}, false},
+    {{3, 1100}, {0}, false},  {{1200, 5}, {1}, true},      {{2, 1030, 3}, {0, 2}, false},
+    {{1100, 40}, {1}, false},
+};
+
 }  // namespace ember::cuda

@@ -19,8 +19,10 @@
 
 namespace ember::cuda {
 
-struct StandardGammaBody {
-  const double* alpha;
+// The samplers of one parameter per element: Sample{}(parameter[i], element i's stream).
+template <typename Sample>
+struct OneParameterSamplerBody {
+  const double* parameter;
   double* out;
   int64_t numel;
   PhiloxState state;
@@ -29,8 +31,20 @@ struct StandardGammaBody {
   EMBER_HOST_DEVICE void operator()(Ctx& ctx) const {
     for (int64_t i = global_thread_x(ctx); i < numel; i += grid_threads_x(ctx)) {
       sampling::ElementStream stream(state, static_cast<uint64_t>(i));
-      out[i] = sampling::gamma_sample(alpha[i], stream);
+      out[i] = Sample{}(parameter[i], stream);
     }
+  }
+};
+
+struct GammaSample {
+  EMBER_HOST_DEVICE double operator()(double alpha, sampling::ElementStream& stream) const {
+    return sampling::gamma_sample(alpha, stream);
+  }
+};
+
+struct PoissonSample {
+  EMBER_HOST_DEVICE double operator()(double rate, sampling::ElementStream& stream) const {
+    return sampling::poisson_sample(rate, stream);
   }
 };
 
@@ -63,21 +77,6 @@ struct BinomialBody {
   }
 };
 
-struct PoissonBody {
-  const double* rates;
-  double* out;
-  int64_t numel;
-  PhiloxState state;
-
-  template <typename Ctx>
-  EMBER_HOST_DEVICE void operator()(Ctx& ctx) const {
-    for (int64_t i = global_thread_x(ctx); i < numel; i += grid_threads_x(ctx)) {
-      sampling::ElementStream stream(state, static_cast<uint64_t>(i));
-      out[i] = sampling::poisson_sample(rates[i], stream);
-    }
-  }
-};
-
 // The primitives' contract: contiguous float64 operands of the output's numel.
 inline void check_sampler_operands(const Primitive& primitive, TensorSpan inputs,
                                    const Tensor& out) {
@@ -95,8 +94,8 @@ void run_standard_gamma(const StandardGamma& op, TensorSpan inputs, const Tensor
   check_sampler_operands(op, inputs, out);
   if (out.numel() == 0) return;
   launch(elementwise_launch_shape(out.numel(), 1),
-         StandardGammaBody{inputs[0].data_ptr<double>(), out.data_ptr<double>(), out.numel(),
-                           op.state()});
+         OneParameterSamplerBody<GammaSample>{inputs[0].data_ptr<double>(), out.data_ptr<double>(),
+                                              out.numel(), op.state()});
 }
 
 template <typename Launch>
@@ -123,9 +122,9 @@ template <typename Launch>
 void run_poisson(const RandomFill& fill, TensorSpan inputs, const Tensor& out, Launch&& launch) {
   check_sampler_operands(fill, inputs, out);
   if (out.numel() == 0) return;
-  launch(
-      elementwise_launch_shape(out.numel(), 1),
-      PoissonBody{inputs[0].data_ptr<double>(), out.data_ptr<double>(), out.numel(), fill.state()});
+  launch(elementwise_launch_shape(out.numel(), 1),
+         OneParameterSamplerBody<PoissonSample>{inputs[0].data_ptr<double>(),
+                                                out.data_ptr<double>(), out.numel(), fill.state()});
 }
 
 }  // namespace ember::cuda
