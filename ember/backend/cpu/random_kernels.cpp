@@ -186,7 +186,7 @@ void multinomial_f64(const double* weights, int64_t rows, int64_t categories, in
           // target rounded up to the total: the last category of positive weight.
           if (found == categories) {
             found = categories - 1;
-            while (w[found] == 0) --found;
+            while (found > 0 && w[found] == 0) --found;
           }
           row_out[s] = found;
         }

@@ -11,6 +11,7 @@
 
 #include "ember/backend/cpu/scan_rows.h"
 #include "ember/base/error.h"
+#include "ember/elementwise/math.h"
 #include "ember/ops/primitives_scan.h"
 #include "ember/tensor/dtype_visit.h"
 
@@ -61,12 +62,12 @@ T step(ScanOp op, State<T>& s, T x, int64_t i) {
   switch (op) {
     case ScanOp::Sum:
       if constexpr (kArithmetic) {
-        if (i > 0) s.acc += value;
+        if (i > 0) s.acc = math::wrapping_add(s.acc, value);  // integers wrap, as on CUDA
       }
       return static_cast<T>(s.acc);
     case ScanOp::Prod:
       if constexpr (kArithmetic) {
-        if (i > 0) s.acc *= value;
+        if (i > 0) s.acc = math::wrapping_mul(s.acc, value);
       }
       return static_cast<T>(s.acc);
     case ScanOp::LogSumExp:

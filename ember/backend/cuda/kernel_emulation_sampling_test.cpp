@@ -77,7 +77,8 @@ Tensor test_weights(int64_t rows, int64_t categories) {
   double* data = w.data_ptr<double>();
   for (int64_t r = 0; r < rows; ++r) {
     for (int64_t c = 0; c < categories; ++c) {
-      double value = static_cast<double>((r * 7 + c * 13) % 11) / 3.0;
+      // Every row has a positive weight (the op's contract); rows 1, 5, ... are mostly zeros.
+      double value = static_cast<double>((r * 7 + c * 13 + 1) % 11) / 3.0;
       if (r % 4 == 1) value = c == categories / 2 ? 1.0 : 0.0;
       if (r % 4 == 2 && c % 2 == 0) value = 1e-300;
       data[r * categories + c] = value;
