@@ -156,6 +156,14 @@ CONV_CASES = [((2, 4, 7, 6), (6, 2, 3, 2), {"stride": (2, 1), "padding": 1, "gro
               ((2, 3, 9), (4, 3, 4), {"padding": "same", "dilation": 2})]
 
 
+def assert_device_matches_cpu(on_device, expected, tolerance, what=""):
+    """Each device result is a CUDA tensor within `tolerance` of the CPU's."""
+    for actual, wanted in zip(on_device, expected):
+        assert actual.device.type == "cuda"
+        np.testing.assert_allclose(as_numpy(actual.cpu()), as_numpy(wanted), rtol=tolerance,
+                                   atol=tolerance, err_msg=what)
+
+
 @pytest.mark.skipif(not ember.cuda.is_available(), reason=NO_DEVICE)
 @pytest.mark.parametrize("dtype", [ember.float32, ember.float64], ids=dtype_name)
 @pytest.mark.parametrize(("x_shape", "w_shape", "kwargs"), CONV_CASES)
@@ -173,10 +181,7 @@ def test_conv_gradients_match_cpu(dtype, x_shape, w_shape, kwargs):
         out.backward(upstream.to(device))
         results[device] = [out.detach()] + [leaf.grad for leaf in leaves]
     tolerance = 1e-7 if dtype == ember.float64 else 1e-4
-    for on_device, expected in zip(results["cuda"], results["cpu"]):
-        assert on_device.device.type == "cuda"
-        np.testing.assert_allclose(as_numpy(on_device.cpu()), as_numpy(expected),
-                                   rtol=tolerance, atol=tolerance)
+    assert_device_matches_cpu(results["cuda"], results["cpu"], tolerance)
 
 
 # Normalisation, pooling and resampling on CUDA beyond the op database's samples: the forward
@@ -234,10 +239,7 @@ def test_norm_pool_and_resampling_gradients_match_cpu(name, dtype):
     expected = outputs_and_grads("cpu", fn, tensors, dtype)
     on_device = outputs_and_grads("cuda", fn, tensors, dtype)
     tolerance = 1e-9 if dtype == ember.float64 else 1e-4
-    for actual, wanted in zip(on_device, expected):
-        assert actual.device.type == "cuda"
-        np.testing.assert_allclose(as_numpy(actual.cpu()), as_numpy(wanted), rtol=tolerance,
-                                   atol=tolerance, err_msg=name)
+    assert_device_matches_cpu(on_device, expected, tolerance, name)
 
 
 @pytest.mark.skipif(not ember.cuda.is_available(), reason=NO_DEVICE)
@@ -254,6 +256,8 @@ def test_batch_norm_running_statistics_match_cpu():
     for actual, wanted in zip(stats["cuda"], stats["cpu"]):
         np.testing.assert_allclose(as_numpy(actual.cpu()), as_numpy(wanted), rtol=1e-5,
                                    atol=1e-5)
+
+
 @pytest.mark.skipif(not ember.cuda.is_available(), reason=NO_DEVICE)
 @pytest.mark.parametrize("dtype", [ember.float32, ember.float64], ids=dtype_name)
 @pytest.mark.parametrize(("mask", "is_causal"), [(None, False), (None, True), ("bool", False),
@@ -277,10 +281,7 @@ def test_attention_and_gradients_match_cpu(dtype, mask, is_causal):
         out.backward(upstream.to(device))
         results[device] = [out.detach()] + [leaf.grad for leaf in leaves]
     tolerance = 1e-7 if dtype == ember.float64 else 1e-4
-    for on_device, expected in zip(results["cuda"], results["cpu"]):
-        assert on_device.device.type == "cuda"
-        np.testing.assert_allclose(as_numpy(on_device.cpu()), as_numpy(expected),
-                                   rtol=tolerance, atol=tolerance)
+    assert_device_matches_cpu(results["cuda"], results["cpu"], tolerance)
 
 
 def generators_at_one_state(seed):
@@ -432,10 +433,7 @@ def test_linalg_and_gradients_match_cpu(name, dtype):
     expected = outputs_and_grads("cpu", fn, tensors, dtype)
     on_device = outputs_and_grads("cuda", fn, tensors, dtype)
     tolerance = 1e-8 if dtype == ember.float64 else 1e-3
-    for actual, wanted in zip(on_device, expected):
-        assert actual.device.type == "cuda"
-        np.testing.assert_allclose(as_numpy(actual.cpu()), as_numpy(wanted), rtol=tolerance,
-                                   atol=tolerance, err_msg=name)
+    assert_device_matches_cpu(on_device, expected, tolerance, name)
 
 
 @pytest.mark.skipif(not ember.cuda.is_available(), reason=NO_DEVICE)
