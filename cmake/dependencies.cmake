@@ -22,3 +22,21 @@ endif()
 if(EMBER_BENCHMARKS)
   find_package(benchmark REQUIRED)
 endif()
+
+# The collective engines of ember::distributed (issue 15), each optional: Gloo (Debian's
+# libgloo-dev) and MPI (Debian's Open MPI) for CPU tensors; NCCL (beside the CUDA toolkit) for
+# CUDA tensors. A build without one has no such backend and says so.
+find_package(Gloo CONFIG QUIET)
+if(TARGET gloo)
+  message(STATUS "ember: distributed backend gloo on")
+else()
+  message(STATUS "ember: distributed backend gloo off (no libgloo-dev)")
+endif()
+# The C API, called from C++ (MPI_CXX_SKIP_MPICXX: not the deprecated C++ bindings).
+set(MPI_CXX_SKIP_MPICXX ON)
+find_package(MPI QUIET COMPONENTS CXX)
+if(MPI_CXX_FOUND)
+  message(STATUS "ember: distributed backend mpi on (MPI ${MPI_CXX_VERSION})")
+else()
+  message(STATUS "ember: distributed backend mpi off (no MPI found)")
+endif()
