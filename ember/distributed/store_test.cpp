@@ -1,0 +1,249 @@
+// TCPStore and FileStore: every method, blocking and timeouts, a master that goes away, and
+// processes that share one store (forked children that report through their exit status).
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <thread>
+#include <vector>
+
+#include "ember/base/error_testing.h"
+#include "ember/distributed/errors.h"
+#include "ember/distributed/store.h"
+#include "ember/distributed/store_test_support.h"
+
+namespace ember::distributed {
+namespace {
+
+using namespace std::chrono_literals;
+using test_support::contains;
+using test_support::error_of;
+
+TCPStoreOptions master_options(Duration timeout = 5s) {
+  TCPStoreOptions options;
+  options.port = 0;
+  options.is_master = true;
+  options.timeout = timeout;
+  return options;
+}
+
+TCPStoreOptions client_options(uint16_t port, Duration timeout = 5s) {
+  TCPStoreOptions options;
+  options.port = port;
+  options.timeout = timeout;
+  return options;
+}
+
+template <typename Fn>
+Duration elapsed(Fn&& fn) {
+  const auto start = std::chrono::steady_clock::now();
+  fn();
+  return std::chrono::duration_cast<Duration>(std::chrono::steady_clock::now() - start);
+}
+
+TEST(TCPStore, EveryMethodBetweenMasterAndClient) {
+  TCPStore master("127.0.0.1", master_options());
+  ASSERT_NE(master.port(), 0);
+  TCPStore client("127.0.0.1", client_options(master.port()));
+  EXPECT_EQ(client.port(), master.port());
+  EXPECT_EQ(client.host(), "127.0.0.1");
+
+  master.set("a", std::string("xy"));
+  EXPECT_EQ(client.get_string("a"), "xy");
+  EXPECT_EQ(client.add("n", 3), 3);
+  EXPECT_EQ(master.add("n", -5), -2);
+  EXPECT_EQ(client.get_string("n"), "-2");
+  EXPECT_EQ(client.compare_set("c", {}, Bytes{1}), Bytes{1});
+  EXPECT_EQ(master.compare_set("c", Bytes{2}, Bytes{3}), Bytes{1});
+  EXPECT_EQ(client.compare_set("c", Bytes{1}, Bytes{3}), Bytes{3});
+  EXPECT_EQ(client.compare_set("absent", Bytes{7}, Bytes{8}), Bytes{7});
+  EXPECT_FALSE(client.check({"absent"}));
+  EXPECT_TRUE(client.check({"a", "n", "c"}));
+  EXPECT_TRUE(client.check({}));
+  EXPECT_EQ(master.num_keys(), 3);
+  EXPECT_TRUE(client.delete_key("a"));
+  EXPECT_FALSE(master.delete_key("a"));
+  EXPECT_EQ(client.num_keys(), 2);
+  client.wait({"n", "c"});
+  client.wait({"n"}, 10ms);
+  // Values are bytes: zeros, every byte value and a large value travel unchanged.
+  Bytes binary(256);
+  for (size_t i = 0; i < binary.size(); ++i) binary[i] = static_cast<uint8_t>(i);
+  client.set("binary", binary);
+  EXPECT_EQ(master.get("binary"), binary);
+  const Bytes large(3 << 20, 0x5a);
+  master.set("large", large);
+  EXPECT_EQ(client.get("large"), large);
+  client.set("empty", Bytes{});
+  EXPECT_EQ(master.get("empty"), Bytes{});
+}
+
+TEST(TCPStore, AddOnANonCounterIsAValueErrorAndTheConnectionLives) {
+  TCPStore master("127.0.0.1", master_options());
+  master.set("text", std::string("abc"));
+  const std::string message = error_of<ValueError>([&] { master.add("text", 1); });
+  EXPECT_TRUE(contains(message, "[TCPStore.add]")) << message;
+  EXPECT_EQ(master.add("counter", 2), 2);
+}
+
+TEST(TCPStore, GetBlocksUntilAnotherClientSets) {
+  TCPStore master("127.0.0.1", master_options());
+  std::thread writer([port = master.port()] {
+    TCPStore client("127.0.0.1", client_options(port));
+    std::this_thread::sleep_for(100ms);
+    client.set("late", std::string("v"));
+  });
+  EXPECT_EQ(master.get_string("late"), "v");
+  writer.join();
+}
+
+TEST(TCPStore, TimeoutsRaiseAStoreErrorNamingTheKeysQuickly) {
+  TCPStore master("127.0.0.1", master_options(200ms));
+  std::string message;
+  const Duration took =
+      elapsed([&] { message = error_of<DistStoreError>([&] { master.get("x"); }); });
+  EXPECT_TRUE(contains(message, "[TCPStore.get] key 'x' not set within 200 ms")) << message;
+  EXPECT_GE(took, 190ms);
+  EXPECT_LT(took, 2s);
+  message = error_of<DistStoreError>([&] { master.wait({"p", "q"}, 100ms); });
+  EXPECT_TRUE(contains(message, "[TCPStore.wait] keys 'p', 'q' not set within 100 ms")) << message;
+  // The store still answers after its timeouts.
+  master.set("x", std::string("1"));
+  EXPECT_EQ(master.get_string("x"), "1");
+}
+
+TEST(TCPStore, ManyClientsAtOnce) {
+  TCPStore master("127.0.0.1", master_options());
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 8; ++t) {
+    threads.emplace_back([port = master.port()] {
+      TCPStore client("127.0.0.1", client_options(port));
+      for (int i = 0; i < 50; ++i) client.add("sum", 1);
+      client.add("done", 1);
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  EXPECT_EQ(master.get_string("sum"), "400");
+  EXPECT_EQ(master.get_string("done"), "8");
+}
+
+TEST(TCPStore, MasterGoneMakesABlockedClientRaiseAtOnce) {
+  auto master = std::make_unique<TCPStore>("127.0.0.1", master_options());
+  TCPStore client("127.0.0.1", client_options(master->port(), 60s));
+  std::string message;
+  std::thread blocked([&] {
+    const Duration took =
+        elapsed([&] { message = error_of<DistStoreError>([&] { client.get("never"); }); });
+    EXPECT_LT(took, 5s);
+  });
+  std::this_thread::sleep_for(100ms);
+  master.reset();
+  blocked.join();
+  EXPECT_TRUE(contains(message, "[TCPStore.get]")) << message;
+  EXPECT_TRUE(contains(message, "lost its connection")) << message;
+  // Later calls fail at once too, naming the server.
+  message = error_of<DistStoreError>([&] { client.set("k", std::string("v")); });
+  EXPECT_TRUE(contains(message, "127.0.0.1:")) << message;
+}
+
+TEST(TCPStore, ClientRetriesUntilTheMasterListens) {
+  const uint16_t port = free_port();
+  std::unique_ptr<TCPStore> master;
+  std::thread late_master([&] {
+    std::this_thread::sleep_for(200ms);
+    TCPStoreOptions options = master_options();
+    options.port = port;
+    master = std::make_unique<TCPStore>("127.0.0.1", options);
+  });
+  TCPStore client("127.0.0.1", client_options(port));
+  late_master.join();
+  client.set("k", std::string("v"));
+  EXPECT_EQ(master->get_string("k"), "v");
+}
+
+TEST(TCPStore, NoMasterIsANetworkErrorAfterTheTimeout) {
+  const uint16_t port = free_port();
+  std::string message;
+  const Duration took = elapsed([&] {
+    message = error_of<DistNetworkError>(
+        [&] { TCPStore client("127.0.0.1", client_options(port, 300ms)); });
+  });
+  EXPECT_TRUE(contains(message, "[TCPStore] could not connect")) << message;
+  EXPECT_TRUE(contains(message, "127.0.0.1:" + std::to_string(port))) << message;
+  EXPECT_LT(took, 3s);
+}
+
+TEST(TCPStore, APortInUseIsANetworkErrorNamingIt) {
+  TCPStore first("127.0.0.1", master_options());
+  TCPStoreOptions options = master_options();
+  options.port = first.port();
+  const std::string message =
+      error_of<DistNetworkError>([&] { TCPStore second("127.0.0.1", options); });
+  EXPECT_TRUE(contains(message, "127.0.0.1:" + std::to_string(first.port()))) << message;
+  EXPECT_TRUE(contains(message, "errno")) << message;
+}
+
+TEST(TCPStore, MasterWaitsForItsWorkers) {
+  const uint16_t port = free_port();
+  std::vector<std::thread> workers;
+  for (int w = 0; w < 2; ++w) {
+    workers.emplace_back([port] {
+      TCPStore client("127.0.0.1", client_options(port));
+      client.add("joined", 1);
+    });
+  }
+  TCPStoreOptions options = master_options();
+  options.port = port;
+  options.world_size = 3;
+  TCPStore master("127.0.0.1", options);
+  for (std::thread& worker : workers) worker.join();
+  EXPECT_EQ(master.get_string("joined"), "2");
+}
+
+TEST(TCPStore, MasterWaitingForAbsentWorkersTimesOut) {
+  TCPStoreOptions options = master_options(200ms);
+  options.world_size = 2;
+  const std::string message =
+      error_of<DistStoreError>([&] { TCPStore master("127.0.0.1", options); });
+  EXPECT_TRUE(contains(message, "only 1 of 2 workers")) << message;
+  // Without wait_for_workers the master does not wait.
+  options.wait_for_workers = false;
+  TCPStore master("127.0.0.1", options);
+  EXPECT_EQ(master.num_keys(), 0);
+}
+
+TEST(TCPStore, ForkedProcessesShareTheStore) {
+  TCPStore master("127.0.0.1", master_options(10s));
+  const uint16_t port = master.port();
+  const int children = 3;
+  const bool ok = run_in_children(children, 20s, [port](int index) {
+    TCPStore client("127.0.0.1", client_options(port, 10s));
+    client.add("joined", 1);
+    client.set("rank" + std::to_string(index), std::to_string(index * 10));
+    std::vector<std::string> keys;
+    for (int other = 0; other < children; ++other) keys.push_back("rank" + std::to_string(other));
+    client.wait(keys);
+    for (int other = 0; other < children; ++other) {
+      if (client.get_string(keys[other]) != std::to_string(other * 10)) return false;
+    }
+    return true;
+  });
+  EXPECT_TRUE(ok);
+  EXPECT_EQ(master.get_string("joined"), "3");
+}
+
+TEST(TCPStore, PrefixStoresOverOneTCPStoreAreIsolated) {
+  auto master = std::make_shared<TCPStore>("127.0.0.1", master_options(300ms));
+  PrefixStore one("1", master);
+  PrefixStore two("2", master);
+  one.set("key", std::string("first"));
+  two.set("key", std::string("second"));
+  EXPECT_EQ(one.get_string("key"), "first");
+  EXPECT_EQ(two.get_string("key"), "second");
+  EXPECT_EQ(master->get_string("1/key"), "first");
+  EXPECT_EQ(one.add("n", 1), 1);
+  EXPECT_FALSE(two.check({"n"}));
+  EXPECT_THROW(two.get("n"), DistStoreError);
+}
+
+}  // namespace
+}  // namespace ember::distributed
