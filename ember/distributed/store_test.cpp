@@ -455,10 +455,11 @@ TEST(Rendezvous, TcpAcrossForkedProcesses) {
     result.store->add("joined", 1);
     result.store->set("rank" + std::to_string(rank), std::string("x"));
     result.store->wait({"rank0", "rank1", "rank2"});
-    // Rank 0 hosts the store: it leaves last.
+    const bool joined = result.store->get_string("joined") == "3";
+    // Rank 0 hosts the store: it leaves only after everyone is done with it.
     result.store->add("done", 1);
     while (rank == 0 && result.store->get_string("done") != "3") std::this_thread::sleep_for(1ms);
-    return result.store->get_string("joined") == "3";
+    return joined;
   });
   EXPECT_TRUE(ok);
 }
