@@ -100,6 +100,17 @@ TEST(TCPStore, GetBlocksUntilAnotherClientSets) {
   writer.join();
 }
 
+TEST(TCPStore, ThreadsSharingOneStoreDoNotWaitForEachOther) {
+  TCPStore master("127.0.0.1", master_options());
+  TCPStore client("127.0.0.1", client_options(master.port()));
+  // One thread parks in get on the client; another sets the key through the same client.
+  std::thread reader([&] { EXPECT_EQ(client.get_string("shared"), "v"); });
+  std::this_thread::sleep_for(50ms);
+  client.set("shared", std::string("v"));
+  reader.join();
+  EXPECT_EQ(master.num_keys(), 1);
+}
+
 TEST(TCPStore, TimeoutsRaiseAStoreErrorNamingTheKeysQuickly) {
   TCPStore master("127.0.0.1", master_options(200ms));
   std::string message;

@@ -578,20 +578,44 @@ int connect_until(const std::string& host, uint16_t port, Clock::time_point dead
 struct TCPStore::State {
   std::string host;
   uint16_t port = 0;
+  Duration timeout{};
   std::unique_ptr<Server> server;
   std::mutex mutex;
-  int fd = -1;
-  // Set when the connection broke; every later request raises it.
+  // Idle connections to the server. A request takes one (or opens another), so that a thread
+  // parked in get does not hold up the other threads that share this store.
+  std::vector<int> idle;
+  // Set when a connection broke; every later request raises it.
   std::string broken;
 
-  ~State() { close_fd(fd); }
+  ~State() { close_idle(); }
+
+  void close_idle() {
+    std::lock_guard lock(mutex);
+    for (int& fd : idle) close_fd(fd);
+    idle.clear();
+  }
+
+  int take(const char* op) {
+    {
+      std::lock_guard lock(mutex);
+      if (!broken.empty()) detail::raise<DistStoreError>("[", op, "] ", broken);
+      if (!idle.empty()) {
+        const int fd = idle.back();
+        idle.pop_back();
+        return fd;
+      }
+    }
+    // The server was there when this store connected first: a short wait tells whether it is
+    // still, instead of the store's whole timeout.
+    const Duration limit = std::min<Duration>(timeout, kReplyGrace);
+    return connect_until(host, port, Clock::now() + limit, limit);
+  }
 
   // Sends one request and returns its reply's payload; `wait` is how long the server may
   // legitimately take (a parked request's timeout), beyond which the server is given up.
   Bytes request(const char* op, Encoder& message, Duration wait) {
-    std::lock_guard lock(mutex);
-    if (!broken.empty()) detail::raise<DistStoreError>("[", op, "] ", broken);
-    if (!send_all(fd, message.frame())) fail(op, "could not send to");
+    const int fd = take(op);
+    if (!send_all(fd, message.frame())) fail(op, "could not send to", fd);
     const auto deadline = Clock::now() + wait + kReplyGrace;
     Bytes input;
     size_t need = 4;
@@ -603,8 +627,10 @@ struct TCPStore::State {
         ready = ::poll(&entry, 1, remaining_ms(deadline));
       } while (ready < 0 && errno == EINTR);
       if (ready == 0) {
-        fail(op, detail::concat("got no answer within ", (wait + kReplyGrace).count(), " ms from")
-                     .c_str());
+        fail(op,
+             detail::concat("got no answer within ", (wait + kReplyGrace).count(), " ms from")
+                 .c_str(),
+             fd);
       }
       uint8_t buffer[64 * 1024];
       const size_t want = std::min(sizeof(buffer), need - input.size());
@@ -612,23 +638,32 @@ struct TCPStore::State {
       do {
         count = ::recv(fd, buffer, want, 0);
       } while (count < 0 && errno == EINTR);
-      if (count <= 0) fail(op, "lost its connection to");
+      if (count <= 0) fail(op, "lost its connection to", fd);
       input.insert(input.end(), buffer, buffer + count);
       if (!have_length && input.size() == 4) {
         const uint32_t length = frame_length(input.data());
-        if (length == 0 || length > kMaxFrame) fail(op, "got a corrupted answer from");
+        if (length == 0 || length > kMaxFrame) fail(op, "got a corrupted answer from", fd);
         need = 4 + length;
         have_length = true;
       }
     }
+    {
+      std::lock_guard lock(mutex);
+      idle.push_back(fd);
+    }
     return Bytes(input.begin() + 4, input.end());
   }
 
-  [[noreturn]] void fail(const char* op, const char* what) {
-    broken = detail::concat("the store ", what, " its server at ", address_of(host, port),
-                            " (the master, rank 0, exited or failed)");
-    close_fd(fd);
-    detail::raise<DistStoreError>("[", op, "] ", broken);
+  [[noreturn]] void fail(const char* op, const char* what, int fd) {
+    ::close(fd);
+    std::string message;
+    {
+      std::lock_guard lock(mutex);
+      broken = detail::concat("the store ", what, " its server at ", address_of(host, port),
+                              " (the master, rank 0, exited or failed)");
+      message = broken;
+    }
+    detail::raise<DistStoreError>("[", op, "] ", message);
   }
 };
 
@@ -666,8 +701,9 @@ TCPStore::TCPStore(std::string host, const TCPStoreOptions& options)
     state_->server = std::make_unique<Server>(state_->host, options.port);
     state_->port = state_->server->port();
   }
+  state_->timeout = options.timeout;
   const auto deadline = Clock::now() + options.timeout;
-  state_->fd = connect_until(state_->host, state_->port, deadline, options.timeout);
+  state_->idle.push_back(connect_until(state_->host, state_->port, deadline, options.timeout));
   Encoder hello(Command::Hello);
   decode("TCPStore", state_->request("TCPStore", hello, options.timeout),
          [&](Decoder& reply) { return read_status("TCPStore", reply); });
@@ -686,10 +722,10 @@ TCPStore::TCPStore(std::string host, const TCPStoreOptions& options)
   }
 }
 
-// The client's connection closes before the server stops, so that the server's last view of
+// The client's connections close before the server stops, so that the server's last view of
 // this process is an orderly goodbye.
 TCPStore::~TCPStore() {
-  close_fd(state_->fd);
+  state_->close_idle();
   state_->server.reset();
 }
 
