@@ -752,6 +752,11 @@ class ProcessGroupMPI final : public ProcessGroup {
 
 }  // namespace
 
+MpiWorld mpi_world() {
+  const Engine& engine = Engine::instance();
+  return {engine.world_rank(), engine.world_size()};
+}
+
 std::shared_ptr<ProcessGroup> make_mpi_process_group(std::shared_ptr<Store> store, int rank,
                                                      int size, const ProcessGroupOptions& options,
                                                      const std::vector<int>& global_ranks) {
