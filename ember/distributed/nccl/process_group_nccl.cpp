@@ -401,7 +401,11 @@ class ProcessGroupNCCL final : public ProcessGroup {
         }
       }
       lock.lock();
-      if (!done && !error) continue;
+      if (!done && !error) {
+        // The GPU is still at it: poll again shortly rather than spin a core.
+        wake_.wait_for(lock, std::chrono::microseconds(100));
+        continue;
+      }
       if (error) {
         std::deque<Pending> failed;
         failed.swap(pending_);
