@@ -5,9 +5,6 @@
 #include "ember/autograd/grad_mode.h"
 
 namespace ember::nn::parallel {
-namespace {
-
-// Makes every rank's tensors rank 0's, in place.
 void broadcast_from_rank0(distributed::ProcessGroup& group, const std::vector<Tensor>& tensors) {
   for (const Tensor& tensor : tensors) {
     autograd::NoGradGuard no_grad;
@@ -17,8 +14,6 @@ void broadcast_from_rank0(distributed::ProcessGroup& group, const std::vector<Te
     if (!sent.is_same(data)) data.copy_(sent);
   }
 }
-
-}  // namespace
 
 DistributedDataParallelImpl::DistributedDataParallelImpl(AnyModule module,
                                                          DistributedDataParallelOptions options)

@@ -29,6 +29,9 @@ struct DistributedDataParallelOptions {
   EMBER_ARG(bool, broadcast_buffers) = true;
 };
 
+// Makes every rank's tensors rank 0's, in place (DDP's construction and buffer broadcasts).
+void broadcast_from_rank0(distributed::ProcessGroup& group, const std::vector<Tensor>& tensors);
+
 // While alive, backward accumulates gradients locally without reducing them (DDP.no_sync()).
 class [[nodiscard]] NoSyncGuard {
  public:
