@@ -5,6 +5,7 @@
 #include "convert.h"
 #include "cuda_bindings.h"
 #include "cuda_memory.h"
+#include "distributed_reducer.h"
 #include "distributions.h"
 #include "ember/backend/cpu/kernel_table.h"
 #include "ember/base/linalg_error.h"
@@ -157,6 +158,8 @@ NB_MODULE(_C, module) {
   init_distributions(module);
   // ember.data.streams' live streams: ember._C._streams (python/src/streams.cpp).
   init_streams(module);
+  // DistributedDataParallel's reducer: ember._C._ddp (python/src/distributed_reducer.cpp).
+  init_distributed_reducer(module);
   // ember.env's spaces and environments: ember._C._env (python/src/env*.cpp).
   init_env(module);
   // ember.env's wrappers, registry and vector envs (python/src/env_wrappers.cpp, env_vector.cpp).
