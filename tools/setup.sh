@@ -5,8 +5,10 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
+# libgloo-dev, libopenmpi-dev and openmpi-bin: ember.distributed's Gloo and MPI engines (issue 15).
 apt_packages=(build-essential cmake ninja-build ccache pkg-config libdnnl-dev libopenblas-dev
-              libgtest-dev libgmock-dev libbenchmark-dev python3-venv clang-format)
+              libgtest-dev libgmock-dev libbenchmark-dev python3-venv clang-format
+              libgloo-dev libopenmpi-dev openmpi-bin)
 missing=()
 for package in "${apt_packages[@]}"; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
