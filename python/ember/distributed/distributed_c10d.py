@@ -12,20 +12,20 @@ import datetime
 
 import ember
 from ember._C import _checkpoint
-from ember._C import _distributed as _C
+from ember._C import _distributed as _dist
 
-ReduceOp = _C.ReduceOp
-Work = _C.Work
-ProcessGroup = _C.ProcessGroup
-Store = _C.Store
-TCPStore = _C.TCPStore
-FileStore = _C.FileStore
-HashStore = _C.HashStore
-PrefixStore = _C.PrefixStore
-DistError = _C.DistError
-DistBackendError = _C.DistBackendError
-DistStoreError = _C.DistStoreError
-DistNetworkError = _C.DistNetworkError
+ReduceOp = _dist.ReduceOp
+Work = _dist.Work
+ProcessGroup = _dist.ProcessGroup
+Store = _dist.Store
+TCPStore = _dist.TCPStore
+FileStore = _dist.FileStore
+HashStore = _dist.HashStore
+PrefixStore = _dist.PrefixStore
+DistError = _dist.DistError
+DistBackendError = _dist.DistBackendError
+DistStoreError = _dist.DistStoreError
+DistNetworkError = _dist.DistNetworkError
 
 # torch.distributed's default for the CPU backends.
 default_pg_timeout = datetime.timedelta(minutes=30)
@@ -65,7 +65,7 @@ class _WorldMeta(type):
 
     @property
     def WORLD(cls):  # noqa: N802 (PyTorch's name)
-        return _C._default_group() if _C.is_initialized() else None
+        return _dist._default_group() if _dist.is_initialized() else None
 
 
 class GroupMember(metaclass=_WorldMeta):
@@ -84,15 +84,15 @@ def is_available():
 
 
 def is_gloo_available():
-    return _C.is_gloo_available()
+    return _dist.is_gloo_available()
 
 
 def is_mpi_available():
-    return _C.is_mpi_available()
+    return _dist.is_mpi_available()
 
 
 def is_nccl_available():
-    return _C.is_nccl_available()
+    return _dist.is_nccl_available()
 
 
 def _not_in_group(group):
@@ -116,7 +116,7 @@ def init_process_group(backend=None, init_method=None, timeout=None, world_size=
     if timeout is not None and not isinstance(timeout, datetime.timedelta):
         raise TypeError(f"Expected timeout argument to be of type datetime.timedelta, got "
                         f"{type(timeout).__name__}")
-    _C.init_process_group(None if backend is None else str(Backend(backend)), init_method, rank,
+    _dist.init_process_group(None if backend is None else str(Backend(backend)), init_method, rank,
                           world_size, timeout, store, group_name)
 
 
@@ -124,31 +124,31 @@ def destroy_process_group(group=None):
     """Destroys group, or every group (and the default one) when None."""
     if _not_in_group(group):
         return
-    _C.destroy_process_group(group)
+    _dist.destroy_process_group(group)
 
 
 def is_initialized():
-    return _C.is_initialized()
+    return _dist.is_initialized()
 
 
 def get_rank(group=None):
     """This process's rank in group (the default group when None); -1 for a non-member."""
     if _not_in_group(group):
         return -1
-    return _C.get_rank(group)
+    return _dist.get_rank(group)
 
 
 def get_world_size(group=None):
     """The number of processes in group (the default group when None); -1 for a non-member."""
     if _not_in_group(group):
         return -1
-    return _C.get_world_size(group)
+    return _dist.get_world_size(group)
 
 
 def get_backend(group=None):
     if _not_in_group(group):
         raise ValueError("Invalid process group specified")
-    return Backend(_C.get_backend(group))
+    return Backend(_dist.get_backend(group))
 
 
 def new_group(ranks=None, timeout=None, backend=None, pg_options=None,
@@ -159,99 +159,99 @@ def new_group(ranks=None, timeout=None, backend=None, pg_options=None,
     if use_local_synchronization:
         raise NotImplementedError("new_group(use_local_synchronization=True) is not supported: "
                                   "every process of the default group calls new_group")
-    made = _C.new_group(sorted(ranks) if ranks is not None else [], timeout,
+    made = _dist.new_group(sorted(ranks) if ranks is not None else [], timeout,
                         None if backend is None else str(Backend(backend)))
     return GroupMember.NON_GROUP_MEMBER if made is None else made
 
 
 def get_group_rank(group, global_rank):
-    return _C.get_group_rank(group, global_rank)
+    return _dist.get_group_rank(group, global_rank)
 
 
 def get_global_rank(group, group_rank):
-    return _C.get_global_rank(group, group_rank)
+    return _dist.get_global_rank(group, group_rank)
 
 
 def get_process_group_ranks(group):
     """The global ranks of group's members, in group-rank order."""
-    return [_C.get_global_rank(group, r) for r in range(_C.get_world_size(group))]
+    return [_dist.get_global_rank(group, r) for r in range(_dist.get_world_size(group))]
 
 
 def barrier(group=None, async_op=False, device_ids=None):
     del device_ids
     if _not_in_group(group):
         return None
-    return _C.barrier(group, async_op)
+    return _dist.barrier(group, async_op)
 
 
 def all_reduce(tensor, op=ReduceOp.SUM, group=None, async_op=False):
     """Reduces tensor across the group in place, every rank receiving the result."""
     if _not_in_group(group):
         return None
-    return _C.all_reduce(tensor, op, group, async_op)
+    return _dist.all_reduce(tensor, op, group, async_op)
 
 
 def broadcast(tensor, src=0, group=None, async_op=False):
     """Copies rank src's tensor into every rank's tensor."""
     if _not_in_group(group):
         return None
-    return _C.broadcast(tensor, src, group, async_op)
+    return _dist.broadcast(tensor, src, group, async_op)
 
 
 def reduce(tensor, dst=0, op=ReduceOp.SUM, group=None, async_op=False):
     """Reduces tensor across the group into rank dst's tensor; others' are left as they were."""
     if _not_in_group(group):
         return None
-    return _C.reduce(tensor, dst, op, group, async_op)
+    return _dist.reduce(tensor, dst, op, group, async_op)
 
 
 def all_gather(tensor_list, tensor, group=None, async_op=False):
     """tensor_list[r] receives rank r's tensor."""
     if _not_in_group(group):
         return None
-    return _C.all_gather(list(tensor_list), tensor, group, async_op)
+    return _dist.all_gather(list(tensor_list), tensor, group, async_op)
 
 
 def all_gather_into_tensor(output_tensor, input_tensor, group=None, async_op=False):
     """output_tensor receives every rank's input_tensor, concatenated along dim 0."""
     if _not_in_group(group):
         return None
-    return _C.all_gather_into_tensor(output_tensor, input_tensor, group, async_op)
+    return _dist.all_gather_into_tensor(output_tensor, input_tensor, group, async_op)
 
 
 def reduce_scatter(output, input_list, op=ReduceOp.SUM, group=None, async_op=False):
     """Rank r's output receives the reduction of every rank's input_list[r]."""
     if _not_in_group(group):
         return None
-    return _C.reduce_scatter(output, list(input_list), op, group, async_op)
+    return _dist.reduce_scatter(output, list(input_list), op, group, async_op)
 
 
 def reduce_scatter_tensor(output, input, op=ReduceOp.SUM, group=None, async_op=False):
     """Rank r's output receives the reduction of every rank's r-th dim-0 chunk of input."""
     if _not_in_group(group):
         return None
-    return _C.reduce_scatter_tensor(output, input, op, group, async_op)
+    return _dist.reduce_scatter_tensor(output, input, op, group, async_op)
 
 
 def gather(tensor, gather_list=None, dst=0, group=None, async_op=False):
     """Rank dst's gather_list[r] receives rank r's tensor; gather_list is None elsewhere."""
     if _not_in_group(group):
         return None
-    return _C.gather(tensor, list(gather_list or []), dst, group, async_op)
+    return _dist.gather(tensor, list(gather_list or []), dst, group, async_op)
 
 
 def scatter(tensor, scatter_list=None, src=0, group=None, async_op=False):
     """Rank r's tensor receives rank src's scatter_list[r]; scatter_list is None elsewhere."""
     if _not_in_group(group):
         return None
-    return _C.scatter(tensor, list(scatter_list or []), src, group, async_op)
+    return _dist.scatter(tensor, list(scatter_list or []), src, group, async_op)
 
 
 def all_to_all(output_tensor_list, input_tensor_list, group=None, async_op=False):
     """Rank r's output_tensor_list[s] receives rank s's input_tensor_list[r]."""
     if _not_in_group(group):
         return None
-    return _C.all_to_all(list(output_tensor_list), list(input_tensor_list), group, async_op)
+    return _dist.all_to_all(list(output_tensor_list), list(input_tensor_list), group, async_op)
 
 
 def all_to_all_single(output, input, output_split_sizes=None, input_split_sizes=None,
@@ -260,7 +260,7 @@ def all_to_all_single(output, input, output_split_sizes=None, input_split_sizes=
     sizes are None)."""
     if _not_in_group(group):
         return None
-    return _C.all_to_all_single(output, input, list(output_split_sizes or []),
+    return _dist.all_to_all_single(output, input, list(output_split_sizes or []),
                                 list(input_split_sizes or []), group, async_op)
 
 
@@ -268,7 +268,7 @@ def send(tensor, dst, group=None, tag=0):
     """Sends tensor to rank dst (waits until it was sent)."""
     if _not_in_group(group):
         return
-    _C.send(tensor, dst, group, tag)
+    _dist.send(tensor, dst, group, tag)
 
 
 def recv(tensor, src=None, group=None, tag=0):
@@ -276,21 +276,21 @@ def recv(tensor, src=None, group=None, tag=0):
     for a non-member."""
     if _not_in_group(group):
         return -1
-    return _C.recv(tensor, -1 if src is None else src, group, tag)
+    return _dist.recv(tensor, -1 if src is None else src, group, tag)
 
 
 def isend(tensor, dst, group=None, tag=0):
     """send, returning a Work at once."""
     if _not_in_group(group):
         return None
-    return _C.isend(tensor, dst, group, tag)
+    return _dist.isend(tensor, dst, group, tag)
 
 
 def irecv(tensor, src=None, group=None, tag=0):
     """recv, returning a Work at once."""
     if _not_in_group(group):
         return None
-    return _C.irecv(tensor, -1 if src is None else src, group, tag)
+    return _dist.irecv(tensor, -1 if src is None else src, group, tag)
 
 
 # The object collectives: each object travels as its checkpoint bytes (ember.save's format, which
@@ -328,10 +328,10 @@ def broadcast_object_list(object_list, src=0, group=None, device=None):
         lengths = _lengths_tensor([0] * len(object_list))
     broadcast(lengths, src, group)
     sizes = lengths.tolist()
-    data = _C._bytes_to_tensor(b"".join(payloads)) if me == src else _empty_bytes(sum(sizes))
+    data = _dist._bytes_to_tensor(b"".join(payloads)) if me == src else _empty_bytes(sum(sizes))
     broadcast(data, src, group)
     if me != src:
-        blob = _C._tensor_to_bytes(data, sum(sizes))
+        blob = _dist._tensor_to_bytes(data, sum(sizes))
         offset = 0
         for i, size in enumerate(sizes):
             object_list[i] = _load_object(blob[offset:offset + size])
@@ -339,7 +339,7 @@ def broadcast_object_list(object_list, src=0, group=None, device=None):
 
 
 def _padded(payload, length):
-    return _C._bytes_to_tensor(payload + bytes(length - len(payload)))
+    return _dist._bytes_to_tensor(payload + bytes(length - len(payload)))
 
 
 def all_gather_object(object_list, obj, group=None):
@@ -356,7 +356,7 @@ def all_gather_object(object_list, obj, group=None):
     buffers = [_empty_bytes(longest) for _ in range(size)]
     all_gather(buffers, _padded(payload, longest), group)
     for r in range(size):
-        object_list[r] = _load_object(_C._tensor_to_bytes(buffers[r], sizes[r]))
+        object_list[r] = _load_object(_dist._tensor_to_bytes(buffers[r], sizes[r]))
 
 
 def gather_object(obj, object_gather_list=None, dst=0, group=None):
@@ -375,7 +375,7 @@ def gather_object(obj, object_gather_list=None, dst=0, group=None):
     gather(_padded(payload, longest), buffers, dst, group)
     if is_dst:
         for r in range(size):
-            object_gather_list[r] = _load_object(_C._tensor_to_bytes(buffers[r], sizes[r]))
+            object_gather_list[r] = _load_object(_dist._tensor_to_bytes(buffers[r], sizes[r]))
 
 
 def scatter_object_list(scatter_object_output_list, scatter_object_input_list=None, src=0,
@@ -398,4 +398,4 @@ def scatter_object_list(scatter_object_output_list, scatter_object_input_list=No
     inputs = [_padded(p, longest) for p in payloads] if is_src else None
     scatter(output, inputs, src, group)
     scatter_object_output_list[0] = _load_object(
-        _C._tensor_to_bytes(output, sizes[get_rank(group)]))
+        _dist._tensor_to_bytes(output, sizes[get_rank(group)]))
