@@ -179,8 +179,10 @@ void bind_stores(nb::module_& m) {
                               "A store served over TCP by its master (rank 0) to every process.")
       .def(nb::new_([](const std::string& host_name, int port, std::optional<int> world_size,
                        bool is_master, Duration timeout, bool wait_for_workers) {
-             EMBER_CHECK_VALUE(port >= 0 && port < 65536, "[TCPStore] port must be in [0, 65535], "
-                               "got ", port);
+             EMBER_CHECK_VALUE(port >= 0 && port < 65536,
+                               "[TCPStore] port must be in [0, 65535], "
+                               "got ",
+                               port);
              TCPStoreOptions options;
              options.port = static_cast<uint16_t>(port);
              options.is_master = is_master;
@@ -254,8 +256,8 @@ void bind_process_group(nb::module_& m) {
       .def("rank", &ProcessGroup::rank, "This process's rank in the group.")
       .def("size", &ProcessGroup::size, "The number of processes in the group.")
       .def("name", &ProcessGroup::backend_name, "The group's backend: gloo, mpi or nccl.")
-      .def_prop_ro(
-          "group_name", [](const ProcessGroup& group) { return group.options().group_name; })
+      .def_prop_ro("group_name",
+                   [](const ProcessGroup& group) { return group.options().group_name; })
       .def_prop_ro("options_timeout",
                    [](const ProcessGroup& group) { return group.options().timeout; })
       .def("__repr__", [](const ProcessGroup& group) {
@@ -277,12 +279,14 @@ void init_distributed(nb::module_& module) {
       "A collective failed in its engine: a peer died, the group's timeout passed, or the ranks "
       "disagreed (debug mode).",
       dist_error_types.base);
-  dist_error_types.store = new_error_type(
-      m, "DistStoreError", "The key-value store failed: a key did not appear in time, the server "
-      "went away.", dist_error_types.base);
-  dist_error_types.network = new_error_type(
-      m, "DistNetworkError", "Rendezvous could not reach or bind an address.",
-      dist_error_types.base);
+  dist_error_types.store =
+      new_error_type(m, "DistStoreError",
+                     "The key-value store failed: a key did not appear in time, the server "
+                     "went away.",
+                     dist_error_types.base);
+  dist_error_types.network =
+      new_error_type(m, "DistNetworkError", "Rendezvous could not reach or bind an address.",
+                     dist_error_types.base);
   // Registered after module.cpp's translator, so it is tried first: the package's errors keep
   // their types instead of becoming plain RuntimeErrors.
   nb::register_exception_translator([](const std::exception_ptr& failure, void*) {
@@ -315,7 +319,8 @@ void init_distributed(nb::module_& module) {
   m.def(
       "_bytes_to_tensor",
       [](nb::bytes data) {
-        Tensor tensor = empty({static_cast<int64_t>(data.size())}, TensorOptions(ScalarType::UInt8));
+        Tensor tensor =
+            empty({static_cast<int64_t>(data.size())}, TensorOptions(ScalarType::UInt8));
         if (data.size() > 0) std::memcpy(tensor.data_ptr(), data.c_str(), data.size());
         return tensor;
       },
@@ -324,10 +329,11 @@ void init_distributed(nb::module_& module) {
       "_tensor_to_bytes",
       [](const Tensor& tensor, int64_t length) {
         EMBER_CHECK_VALUE(tensor.scalar_type() == ScalarType::UInt8 && tensor.dim() == 1 &&
-                              tensor.is_contiguous() && tensor.device().is_cpu() &&
-                              length >= 0 && length <= tensor.numel(),
+                              tensor.is_contiguous() && tensor.device().is_cpu() && length >= 0 &&
+                              length <= tensor.numel(),
                           "[_tensor_to_bytes] expected a contiguous 1-D uint8 CPU tensor of at "
-                          "least ", length, " elements, got ", tensor.numel(), " elements");
+                          "least ",
+                          length, " elements, got ", tensor.numel(), " elements");
         return nb::bytes(static_cast<const char*>(tensor.data_ptr()), static_cast<size_t>(length));
       },
       nb::arg("tensor"), nb::arg("length"), "The first length bytes of a 1-D uint8 tensor.");

@@ -178,9 +178,7 @@ void init_distributed_api(nb::module_& m) {
       nb::arg("tensor"), nb::arg("src"), nb::arg("group").none(), nb::arg("tag"));
   m.def(
       "barrier",
-      [](Group group, bool async_op) {
-        return released([&] { return barrier(group, async_op); });
-      },
+      [](Group group, bool async_op) { return released([&] { return barrier(group, async_op); }); },
       nb::arg("group").none(), nb::arg("async_op"));
 }
 
