@@ -72,6 +72,7 @@ void init_distributed_api(nb::module_& m) {
       nb::arg("ranks"), nb::arg("timeout").none(), nb::arg("backend").none());
   m.def("get_group_rank", &get_group_rank, nb::arg("group").none(), nb::arg("global_rank"));
   m.def("get_global_rank", &get_global_rank, nb::arg("group").none(), nb::arg("group_rank"));
+  m.def("get_process_group_ranks", &get_process_group_ranks, nb::arg("group").none());
 
   m.def(
       "all_reduce",

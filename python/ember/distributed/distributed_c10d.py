@@ -174,7 +174,7 @@ def get_global_rank(group, group_rank):
 
 def get_process_group_ranks(group):
     """The global ranks of group's members, in group-rank order."""
-    return [_dist.get_global_rank(group, r) for r in range(_dist.get_world_size(group))]
+    return _dist.get_process_group_ranks(group)
 
 
 def barrier(group=None, async_op=False, device_ids=None):
