@@ -179,14 +179,13 @@ class _Workers:
                 os.killpg(process.pid, signal.SIGKILL)
             process.wait()
 
-    def first_failure(self):
-        """(local rank, return code) of a failed worker, the lowest local rank among those that
-        failed since the last look; None when none failed."""
-        for local_rank, process in enumerate(self.processes):
-            code = process.poll()
-            if code is not None and code != 0:
-                return local_rank, code
-        return None
+    def failures(self):
+        """(local rank, return code) of the failed workers, the likely cause first: a worker
+        killed by a signal before one that exited with an error (often the peers' reaction to
+        the death), then by local rank."""
+        failed = [(local_rank, process.poll()) for local_rank, process in
+                  enumerate(self.processes) if process.poll() not in (None, 0)]
+        return sorted(failed, key=lambda failure: (failure[1] >= 0, failure[0]))
 
     def all_succeeded(self):
         return all(p.poll() == 0 for p in self.processes)
@@ -214,15 +213,15 @@ def run(args):
     try:
         workers.start()
         while True:
-            failure = workers.first_failure()
-            if failure is not None:
-                local_rank, code = failure
-                rank = args.node_rank * args.nproc_per_node + local_rank
-                _log(f"local rank {local_rank} (rank {rank}, pid "
-                     f"{workers.processes[local_rank].pid}) failed: {_describe(code)}; "
-                     f"stopping the other workers")
+            failures = workers.failures()
+            if failures:
+                for i, (local_rank, code) in enumerate(failures):
+                    rank = args.node_rank * args.nproc_per_node + local_rank
+                    _log(f"local rank {local_rank} (rank {rank}, pid "
+                         f"{workers.processes[local_rank].pid}) failed: {_describe(code)}"
+                         + ("; stopping the other workers" if i == 0 else ""))
                 workers.stop()
-                return _exit_code(code)
+                return _exit_code(failures[0][1])
             if workers.all_succeeded():
                 return 0
             time.sleep(_POLL_SECONDS)
