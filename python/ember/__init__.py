@@ -154,9 +154,10 @@ from ember._C import _standard_gamma_grad as _standard_gamma_grad  # noqa: E402
 from ember import distributions as distributions  # noqa: E402
 
 # isort: split
-# ember.env (issue 13), imported on first use as torch's lazy submodules are: `import ember` stays
-# as fast as before, and ember.env's own optional imports (gymnasium) stay deferred.
-_LAZY_SUBMODULES = ("env",)
+# ember.env (issue 13) and ember.distributed (issue 15), imported on first use as torch's lazy
+# submodules are: `import ember` stays as fast as before, and ember.env's own optional imports
+# (gymnasium) stay deferred.
+_LAZY_SUBMODULES = ("env", "distributed")
 
 
 def __getattr__(name):

@@ -6,6 +6,7 @@
 #include "cuda_bindings.h"
 #include "cuda_memory.h"
 #include "distributed_reducer.h"
+#include "distributed_bindings.h"
 #include "distributions.h"
 #include "ember/backend/cpu/kernel_table.h"
 #include "ember/base/linalg_error.h"
@@ -178,4 +179,7 @@ NB_MODULE(_C, module) {
   // Mixed precision's state, regions and GradScaler's ops: ember._C._autocast
   // (python/src/autocast.cpp).
   init_autocast(module);
+  // ember.distributed's errors, stores, process groups and collectives: ember._C._distributed
+  // (python/src/distributed*.cpp).
+  init_distributed(module);
 }

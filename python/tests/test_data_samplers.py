@@ -133,7 +133,8 @@ def test_distributed_sampler_errors():
         DistributedSampler(DATA, num_replicas=3, rank=3)
     with pytest.raises(ValueError, match="Invalid rank"):
         DistributedSampler(DATA, num_replicas=3, rank=-1)
-    with pytest.raises(RuntimeError, match="num_replicas and rank"):
+    # Without them, num_replicas and rank come from the default group, which is not initialized.
+    with pytest.raises(RuntimeError, match="Default process group has not been initialized"):
         DistributedSampler(DATA)
     with pytest.raises(ValueError, match="num_replicas should be a positive integer"):
         DistributedSampler(DATA, num_replicas=0, rank=0)

@@ -7,14 +7,18 @@ from ember.utils.data.sampler import Sampler
 
 class DistributedSampler(Sampler):
     """Indices [rank::num_replicas] of a (shuffled with seed + epoch) order, padded by
-    repeating its start to a multiple of num_replicas, or truncated with drop_last. ember has
-    no process group, so num_replicas and rank are required."""
+    repeating its start to a multiple of num_replicas, or truncated with drop_last. num_replicas
+    and rank default to the default process group's world size and rank (ember.distributed)."""
 
     def __init__(self, dataset, num_replicas=None, rank=None, shuffle=True, seed=0,
                  drop_last=False):
         if num_replicas is None or rank is None:
-            raise RuntimeError("DistributedSampler needs num_replicas and rank: ember has no "
-                               "default process group to read them from")
+            import ember.distributed as dist
+
+            if num_replicas is None:
+                num_replicas = dist.get_world_size()
+            if rank is None:
+                rank = dist.get_rank()
         if not isinstance(num_replicas, int) or num_replicas < 1:
             raise ValueError(f"num_replicas should be a positive integer, got {num_replicas}")
         if rank >= num_replicas or rank < 0:
