@@ -42,7 +42,9 @@ def main():
     # model's initial weights may differ per rank: DDP broadcasts rank 0's at construction.
     ember.manual_seed(rank)
     dataset = TensorDataset(*bars(512, seed=0))
-    sampler = DistributedSampler(dataset, num_replicas=world_size, rank=rank, shuffle=True)
+    # The sampler's seed differs from the data's: drawn from the same seed, randperm's order would
+    # follow the labels' draws and sort each epoch by class (and the model would learn nothing).
+    sampler = DistributedSampler(dataset, num_replicas=world_size, rank=rank, seed=1)
     loader = DataLoader(dataset, batch_size=args.batch_size, sampler=sampler)
     model = DistributedDataParallel(make_model())
     optimizer = optim.Adam(model.parameters(), lr=0.03)
