@@ -6,7 +6,6 @@ import math
 import os
 import pathlib
 import re
-import socket
 import subprocess
 import sys
 
@@ -17,30 +16,11 @@ import ember.distributed as dist
 EXAMPLE = pathlib.Path(__file__).resolve().parents[2] / "examples" / "distributed" / "ddp_cnn.py"
 
 
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.mark.skipif(not dist.is_gloo_available(), reason="ember was built without Gloo")
 def test_ddp_cnn_example_trains_on_two_processes():
-    command = [
-        sys.executable,
-        "-m",
-        "ember.distributed.run",
-        "--nproc-per-node",
-        "2",
-        "--master-addr",
-        "127.0.0.1",
-        "--master-port",
-        str(free_port()),
-        str(EXAMPLE),
-        "--epochs",
-        "2",
-        "--max-steps",
-        "3",
-    ]
+    # --standalone: a free loopback port for the rendezvous (tests run in parallel).
+    launcher = [sys.executable, "-m", "ember.distributed.run", "--nproc-per-node", "2"]
+    command = [*launcher, "--standalone", str(EXAMPLE), "--epochs", "5"]
     environment = dict(os.environ, OMP_NUM_THREADS="1")
     result = subprocess.run(
         command, capture_output=True, text=True, timeout=180, env=environment, check=False
