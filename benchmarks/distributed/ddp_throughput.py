@@ -3,7 +3,9 @@ DistributedDataParallel (each rank the same per-rank batch), in ember or in PyTo
 
 One thread per process (OMP_NUM_THREADS=1 and set_num_threads(1)), random data made once, SGD.
 Rank 0 prints the median step time and the samples per second of the whole job. Without
-WORLD_SIZE (or with 1) the model trains alone, without DDP:
+WORLD_SIZE (or with 1) the model trains alone, without DDP. With --independent the WORLD_SIZE
+processes train side by side without DDP: what the machine gives that many processes with no
+communication at all, the bound DDP's figure is compared with when other work shares the cores:
 
     python ddp_throughput.py [--library ember|torch]
     python -m ember.distributed.run --nproc-per-node 2 ddp_throughput.py
@@ -45,6 +47,7 @@ def main():
     parser.add_argument("--batch", type=int, default=64, help="samples per rank per step")
     parser.add_argument("--steps", type=int, default=20)
     parser.add_argument("--warmup", type=int, default=3)
+    parser.add_argument("--independent", action="store_true", help="no DDP, no process group")
     args = parser.parse_args()
     library = importlib.import_module(args.library)
     nn = importlib.import_module(f"{args.library}.nn")
@@ -55,7 +58,8 @@ def main():
 
     library.manual_seed(rank)
     model = make_model(nn)
-    if world_size > 1:
+    use_ddp = world_size > 1 and not args.independent
+    if use_ddp:
         dist = importlib.import_module(f"{args.library}.distributed")
         dist.init_process_group("gloo")
         parallel = importlib.import_module(f"{args.library}.nn.parallel")
@@ -79,13 +83,14 @@ def main():
         seconds.append(time.perf_counter() - start)
     median = statistics.median(seconds)
     if rank == 0:
+        mode = "ddp" if use_ddp else "independent" if world_size > 1 else "single"
         print(
-            f"ddp library={args.library} world_size={world_size} batch={args.batch} "
+            f"ddp library={args.library} world_size={world_size} mode={mode} batch={args.batch} "
             f"steps={args.steps} step_ms={median * 1e3:.2f} "
             f"samples_per_s={world_size * args.batch / median:.1f}",
             flush=True,
         )
-    if world_size > 1:
+    if use_ddp:
         dist.destroy_process_group()
 
 

@@ -4,7 +4,8 @@
 #   ember's ProcessGroup from C++ (allreduce_ember) and ember.distributed from Python
 #   (allreduce.py), and torch.distributed as a reference when TORCH_PYTHON has it;
 #   DDP throughput of a compute-bound CNN, 1 process against 2 (ddp_throughput.py), ember and
-#   PyTorch.
+#   PyTorch, and the same 2 processes training side by side without DDP (what the machine gives
+#   2 processes while others share its cores).
 # The implementations alternate within each round, so a burst of load from elsewhere hits them
 # alike; each figure in the tables is the median over ROUNDS rounds.
 #
@@ -19,7 +20,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 build=${BUILD_DIR:-$root/build/release}
 python=${PYTHON:-python3}
-torch_python=${TORCH_PYTHON:-/tmp/torchvenv/bin/python}
+# PYTHONPATH may point at an ember install whose numpy this PyTorch cannot load: torch runs without.
+torch_python=(env -u PYTHONPATH "${TORCH_PYTHON:-/tmp/torchvenv/bin/python}")
 rounds=${ROUNDS:-3}
 scale=${SCALE:-1}
 results=${RESULTS:-$(mktemp)}
@@ -66,7 +68,12 @@ run() {
   fi
 }
 
-have_python_module() { "$1" -c "import $2" >/dev/null 2>&1; }
+# have_python_module MODULE PYTHON...: whether that interpreter imports the module.
+have_python_module() {
+  local module=$1
+  shift
+  "$@" -c "import $module" >/dev/null 2>&1
+}
 
 allreduce_round() {
   local direct=$build/benchmarks/distributed/allreduce_direct
@@ -78,17 +85,17 @@ allreduce_round() {
     rm -rf "$store"
   fi
   [ -x "$ember_cpp" ] && run "gloo ember C++" bash -c "$(declare -f spawn free_port); limit=$limit; spawn 2 '$ember_cpp' gloo $scale"
-  if have_python_module "$python" ember.distributed; then
-    run "gloo ember Python" "$python" -m ember.distributed.run --nproc-per-node 2 \
-      --master-port "$(free_port)" "$here/allreduce.py" --scale "$scale"
+  if have_python_module ember.distributed "$python"; then
+    run "gloo ember Python" "$python" -m ember.distributed.run --nproc-per-node 2 --standalone \
+      "$here/allreduce.py" --scale "$scale"
   fi
-  if have_python_module "$torch_python" torch.distributed; then
-    run "gloo torch Python" bash -c "$(declare -f spawn free_port); limit=$limit; spawn 2 '$torch_python' '$here/allreduce.py' --library torch --scale $scale"
+  if have_python_module torch.distributed "${torch_python[@]}"; then
+    run "gloo torch Python" bash -c "$(declare -f spawn free_port); limit=$limit; spawn 2 ${torch_python[*]} '$here/allreduce.py' --library torch --scale $scale"
   fi
   if command -v mpirun >/dev/null; then
     [ -x "$direct" ] && run "mpi direct" timeout -k 5 $limit mpirun "${mpirun_flags[@]}" -np 2 "$direct" mpi "$scale"
     [ -x "$ember_cpp" ] && run "mpi ember C++" timeout -k 5 $limit mpirun "${mpirun_flags[@]}" -np 2 "$ember_cpp" mpi "$scale"
-    if have_python_module "$python" ember.distributed &&
+    if have_python_module ember.distributed "$python" &&
       "$python" -c 'import sys, ember.distributed as d; sys.exit(not d.is_mpi_available())' 2>/dev/null; then
       run "mpi ember Python" timeout -k 5 $limit mpirun "${mpirun_flags[@]}" -np 2 \
         "$python" "$here/allreduce.py" --backend mpi --scale "$scale"
@@ -97,18 +104,21 @@ allreduce_round() {
 }
 
 ddp_round() {
-  if have_python_module "$python" ember.nn.parallel; then
+  if have_python_module ember.nn.parallel "$python"; then
     run "ddp ember 1" "$python" "$here/ddp_throughput.py"
-    run "ddp ember 2" "$python" -m ember.distributed.run --nproc-per-node 2 \
-      --master-port "$(free_port)" "$here/ddp_throughput.py"
+    run "ddp ember 2" "$python" -m ember.distributed.run --nproc-per-node 2 --standalone \
+      "$here/ddp_throughput.py"
+    run "ddp ember 2 independent" "$python" -m ember.distributed.run --nproc-per-node 2 \
+      --standalone "$here/ddp_throughput.py" --independent
   else
     log "ember DDP skipped: $python does not import ember.nn.parallel"
   fi
-  if have_python_module "$torch_python" torch.distributed; then
-    run "ddp torch 1" "$torch_python" "$here/ddp_throughput.py" --library torch
-    run "ddp torch 2" bash -c "$(declare -f spawn free_port); limit=$limit; spawn 2 '$torch_python' '$here/ddp_throughput.py' --library torch"
+  if have_python_module torch.distributed "${torch_python[@]}"; then
+    run "ddp torch 1" "${torch_python[@]}" "$here/ddp_throughput.py" --library torch
+    run "ddp torch 2" bash -c "$(declare -f spawn free_port); limit=$limit; spawn 2 ${torch_python[*]} '$here/ddp_throughput.py' --library torch"
+    run "ddp torch 2 independent" bash -c "$(declare -f spawn free_port); limit=$limit; spawn 2 ${torch_python[*]} '$here/ddp_throughput.py' --library torch --independent"
   else
-    log "PyTorch DDP skipped: $torch_python does not import torch.distributed"
+    log "PyTorch DDP skipped: ${torch_python[*]} does not import torch.distributed"
   fi
 }
 

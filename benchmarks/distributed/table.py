@@ -22,7 +22,8 @@ def parse(lines):
             key = (kind, values["engine"], int(values["bytes"]), values["impl"])
             rows[key].append(float(values["gbps"]))
         else:
-            key = (kind, values["library"], int(values["world_size"]))
+            mode = values.get("mode", "ddp" if int(values["world_size"]) > 1 else "single")
+            key = (kind, values["library"], int(values["world_size"]), mode)
             rows[key].append(float(values["samples_per_s"]))
     return {key: (statistics.median(figures), len(figures)) for key, figures in rows.items()}
 
@@ -54,19 +55,30 @@ def allreduce_table(results):
 def ddp_table(results):
     print(
         f"| library | processes | samples/s (median) | rounds | speedup over 1 process "
-        f"(goal ≥ {DDP_GOAL}) |"
+        f"(goal ≥ {DDP_GOAL}) | DDP / the same processes without DDP |"
     )
-    print("|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|")
     for library in sorted({key[1] for key in results if key[0] == "ddp"}):
-        one = results.get(("ddp", library, 1))
-        for world_size in sorted(key[2] for key in results if key[:2] == ("ddp", library)):
-            samples, rounds = results[("ddp", library, world_size)]
-            if world_size == 1 or one is None:
-                speedup_text = "—"
-            else:
+        one = results.get(("ddp", library, 1, "single"))
+        keys = sorted(key[2:] for key in results if key[:2] == ("ddp", library))
+        for world_size, mode in keys:
+            samples, rounds = results[("ddp", library, world_size, mode)]
+            speedup_text = efficiency_text = "—"
+            if mode != "single" and one is not None:
                 speedup = samples / one[0]
-                speedup_text = f"{speedup:.2f}x: {verdict(speedup, DDP_GOAL)}"
-            print(f"| {library} | {world_size} | {samples:.0f} | {rounds} | {speedup_text} |")
+                speedup_text = f"{speedup:.2f}x"
+                if mode == "ddp":
+                    speedup_text += f": {verdict(speedup, DDP_GOAL)}"
+            independent = results.get(("ddp", library, world_size, "independent"))
+            if mode == "ddp" and independent is not None:
+                efficiency_text = f"{samples / independent[0]:.2f}"
+            label = {"single": "1", "ddp": f"{world_size}, DDP"}.get(
+                mode, f"{world_size}, independent (no DDP)"
+            )
+            print(
+                f"| {library} | {label} | {samples:.0f} | {rounds} | {speedup_text} | "
+                f"{efficiency_text} |"
+            )
 
 
 def main():
