@@ -1,9 +1,11 @@
 #include "ember/autograd/engine.h"
 
 #include <cmath>
+#include <functional>
 #include <queue>
 #include <sstream>
 #include <unordered_map>
+#include <vector>
 
 #include "ember/autograd/grad_mode.h"
 #include "ember/base/error.h"
@@ -65,6 +67,29 @@ void check_anomaly(const Node& node, const TensorList& produced) {
   }
 }
 
+// The final callbacks of the backward passes running on this thread, innermost last (a hook may
+// run a nested backward).
+thread_local std::vector<std::vector<std::function<void()>>> final_callbacks;
+
+// A backward pass's frame of final callbacks, dropped however the pass ends.
+class FinalCallbacksFrame {
+ public:
+  FinalCallbacksFrame() { final_callbacks.emplace_back(); }
+  ~FinalCallbacksFrame() { final_callbacks.pop_back(); }
+  FinalCallbacksFrame(const FinalCallbacksFrame&) = delete;
+  FinalCallbacksFrame& operator=(const FinalCallbacksFrame&) = delete;
+
+  void run() {
+    // Taken out before running: a callback may queue more (or run a nested backward, which
+    // pushes a frame and may reallocate the stack).
+    while (!final_callbacks.back().empty()) {
+      std::vector<std::function<void()>> callbacks = std::move(final_callbacks.back());
+      final_callbacks.back().clear();
+      for (auto& callback : callbacks) callback();
+    }
+  }
+};
+
 // What the engine keeps for each node of the graph, in one hash entry: four containers keyed by
 // node (counts, seen, buffers, owners) cost four allocations per node, a quarter of a small graph's
 // backward (a REINFORCE episode's graph has ~10 nodes per step).
@@ -80,6 +105,7 @@ struct NodeTask {
 TensorList execute(const std::vector<Edge>& roots, const TensorList& root_grads, bool keep_graph,
                    bool create_graph, const std::vector<Edge>& captures) {
   GradModeGuard mode(create_graph);
+  FinalCallbacksFrame callbacks;
   const bool capturing = !captures.empty();
 
   // Every node reachable from the roots, with its dependency count: how many edges point at it.
@@ -150,6 +176,7 @@ TensorList execute(const std::vector<Edge>& roots, const TensorList& root_grads,
       }
     }
   }
+  callbacks.run();
   return captured;
 }
 
@@ -160,6 +187,12 @@ std::vector<Edge> edges_of(const TensorList& tensors) {
 }
 
 }  // namespace
+
+void queue_callback(std::function<void()> callback) {
+  EMBER_CHECK(!final_callbacks.empty(),
+              "[queue_callback] Final callbacks can only be installed during backward pass.");
+  final_callbacks.back().push_back(std::move(callback));
+}
 
 void backward(const TensorList& outputs, const TensorList& grad_outputs,
               std::optional<bool> retain_graph, bool create_graph, const TensorList& inputs) {

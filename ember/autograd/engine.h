@@ -2,6 +2,7 @@
 // order (dependency counting, later nodes first), summing gradients per edge.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <vector>
 
@@ -21,5 +22,10 @@ variable_list grad(const variable_list& outputs, const variable_list& inputs,
                    const variable_list& grad_outputs = {},
                    std::optional<bool> retain_graph = std::nullopt, bool create_graph = false,
                    bool allow_unused = false);
+
+// Variable._execution_engine.queue_callback: `callback` runs once when the backward pass (or
+// autograd.grad call) running on this thread has run its last node, before that call returns;
+// callbacks queued by a callback run too. Raises outside a backward pass (call it from a hook).
+void queue_callback(std::function<void()> callback);
 
 }  // namespace ember::autograd

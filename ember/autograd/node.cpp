@@ -129,7 +129,24 @@ TensorList AccumulateGrad::apply(TensorList&& grads) {
   } else {
     meta.grad.add_(grad);
   }
+  // A copy of the list: a hook may register or remove hooks on this leaf.
+  const auto post_hooks = meta.post_accumulate_grad_hooks;
+  for (const auto& [handle, hook] : post_hooks) (*hook)(leaf_);
   return {};
+}
+
+int64_t register_post_accumulate_grad_hook(const Tensor& leaf,
+                                           std::function<void(const Tensor&)> hook) {
+  EMBER_CHECK(leaf.requires_grad(),
+              "[register_post_accumulate_grad_hook] cannot register a hook on a tensor that "
+              "doesn't require gradient");
+  EMBER_CHECK(leaf.is_leaf(),
+              "[register_post_accumulate_grad_hook] post accumulate grad hooks cannot be "
+              "registered on non-leaf tensors");
+  const int64_t handle = next_hook_handle();
+  leaf.impl()->ensure_autograd_meta().post_accumulate_grad_hooks.emplace_back(
+      handle, std::make_shared<const PostAccumulateGradHook>(std::move(hook)));
+  return handle;
 }
 
 std::shared_ptr<Node> grad_accumulator(const Tensor& leaf) {

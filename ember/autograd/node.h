@@ -135,6 +135,12 @@ void add_retain_grad_hook(const AutogradMeta& meta);
 // keeps filling the old cell, which nothing reads.
 void move_retained_grad(AutogradMeta& meta);
 
+// Tensor.register_post_accumulate_grad_hook: hook(leaf) runs after AccumulateGrad updated the
+// leaf's .grad in a backward pass. Returns a handle for Tensor::remove_hook (leaf hooks, node
+// pre-hooks and these draw their handles from one counter).
+int64_t register_post_accumulate_grad_hook(const Tensor& leaf,
+                                           std::function<void(const Tensor&)> hook);
+
 // The edge a gradient w.r.t. `tensor` travels: its grad_fn, or its leaf accumulator.
 Edge gradient_edge(const Tensor& tensor);
 // The leaf's AccumulateGrad, created on first use and shared afterwards.

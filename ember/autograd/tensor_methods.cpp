@@ -109,9 +109,11 @@ unsigned Tensor::add_hook(std::function<Tensor(const Tensor&)> hook) const {
 void Tensor::remove_hook(unsigned handle) const {
   AutogradMeta* meta = impl_->autograd_meta();
   if (meta == nullptr) return;
-  // Leaf hooks and node pre-hooks draw their handles from one counter, so a handle names one.
-  const auto removed = std::erase_if(
-      meta->hooks, [handle](const auto& entry) { return entry.first == int64_t{handle}; });
+  // Leaf hooks, post-accumulate-grad hooks and node pre-hooks draw their handles from one
+  // counter, so a handle names one.
+  const auto named = [handle](const auto& entry) { return entry.first == int64_t{handle}; };
+  const auto removed =
+      std::erase_if(meta->hooks, named) + std::erase_if(meta->post_accumulate_grad_hooks, named);
   if (removed == 0 && meta->grad_fn) meta->grad_fn->remove_pre_hook(handle);
 }
 

@@ -61,7 +61,7 @@ class ProcessGroup {
   WorkPtr scatter(Tensor output, std::vector<Tensor> inputs, int root);
   // outputs[r] receives rank r's inputs[rank()].
   WorkPtr all_to_all(std::vector<Tensor> outputs, std::vector<Tensor> inputs);
-  // Splits along dim 0 (empty: equal splits).
+  // Splits along dim 0 (empty: equal splits; the engine always gets explicit ones).
   WorkPtr all_to_all_single(Tensor output, Tensor input, std::vector<int64_t> output_splits = {},
                             std::vector<int64_t> input_splits = {});
   WorkPtr send(Tensor tensor, int dst, int tag = 0);
@@ -93,6 +93,18 @@ class ProcessGroup {
   virtual bool supports_avg() const { return false; }
 
  private:
+  // Note [Process group checks]: the argument checks every engine shares.
+  void check_tensor(const char* op, const Tensor& tensor, const char* what) const;
+  void check_like(const char* op, const Tensor& tensor, const Tensor& reference,
+                  const char* what) const;
+  void check_list(const char* op, const std::vector<Tensor>& tensors, const char* what) const;
+  void check_rank(const char* op, int rank, const char* what) const;
+  void check_peer(const char* op, int peer, const char* what) const;
+  void check_reduce_op(const char* op, const Tensor& tensor, ReduceOp reduce) const;
+  // Counts the collective; in debug mode, compares its fingerprint across ranks.
+  void check_agreement(const char* op, const std::string& description);
+  void divide_after(const WorkPtr& work, const Tensor& tensor);
+
   std::shared_ptr<Store> store_;
   int rank_;
   int size_;

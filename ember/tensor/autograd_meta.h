@@ -19,6 +19,8 @@ namespace ember {
 
 // A gradient hook: returns a replacement gradient, or an undefined tensor to keep it.
 using GradHook = std::function<Tensor(const Tensor&)>;
+// A leaf's post-accumulate-grad hook: called with the leaf itself once its .grad was updated.
+using PostAccumulateGradHook = std::function<void(const Tensor&)>;
 
 struct AutogradMeta {
   Tensor grad;
@@ -28,6 +30,10 @@ struct AutogradMeta {
   // A leaf's AccumulateGrad node, shared by every graph that uses the leaf.
   std::weak_ptr<autograd::Node> grad_accumulator;
   std::vector<std::pair<int64_t, GradHook>> hooks;
+  // Leaves only; run by AccumulateGrad after it updated .grad (the DDP reducer's trigger).
+  // Shared so that a running hook survives its own removal.
+  std::vector<std::pair<int64_t, std::shared_ptr<const PostAccumulateGradHook>>>
+      post_accumulate_grad_hooks;
   // A non-leaf's gradient after retain_grad(): shared with the hook on grad_fn that fills it,
   // so the hook holds no reference to the tensor (which would keep its graph alive).
   std::shared_ptr<Tensor> retained_grad;

@@ -72,6 +72,15 @@ struct PythonHook {
   }
 };
 
+// A Python callable registered as a post-accumulate-grad hook: called with the leaf's own object.
+struct PythonPostAccumulateGradHook {
+  nb::object callable;
+  void operator()(const Tensor& leaf) const {
+    nb::gil_scoped_acquire gil;
+    callable(leaf);
+  }
+};
+
 // The node of an ember.autograd.Function call: its backward is the Python staticmethod.
 class PythonFunctionNode final : public Node {
  public:
@@ -214,6 +223,11 @@ int tensor_traverse(PyObject* self, visitproc visit, void* arg) {
   for (const auto& [handle, hook] : meta->hooks) {
     if (const auto* python = hook.target<PythonHook>()) Py_VISIT(python->callable.ptr());
   }
+  for (const auto& [handle, hook] : meta->post_accumulate_grad_hooks) {
+    if (const auto* python = hook->target<PythonPostAccumulateGradHook>()) {
+      Py_VISIT(python->callable.ptr());
+    }
+  }
   if (Node* node = exclusive_grad_fn(*meta)) {
     int result = 0;
     node->for_each_pre_hook([&](const Node::PreHook& hook) {
@@ -236,6 +250,9 @@ int tensor_clear(PyObject* self) {
   auto hooks = std::move(meta->hooks);
   meta->hooks.clear();
   hooks.clear();
+  auto post_hooks = std::move(meta->post_accumulate_grad_hooks);
+  meta->post_accumulate_grad_hooks.clear();
+  post_hooks.clear();
   if (Node* node = exclusive_grad_fn(*meta)) {
     node->clear_pre_hooks();
     if (auto* function = dynamic_cast<PythonFunctionNode*>(node)) function->clear();
@@ -395,6 +412,20 @@ void init_autograd(nb::module_& module, nb::class_<Tensor>& tensor_class) {
           nb::arg("hook"),
           nb::sig("def register_hook(self, hook) -> ember.autograd.graph.RemovableHandle"),
           "hook(grad) runs when this tensor's gradient is computed; a returned tensor replaces it.")
+      .def(
+          "register_post_accumulate_grad_hook",
+          [](nb::handle self, nb::object hook) {
+            const int64_t handle = autograd::register_post_accumulate_grad_hook(
+                nb::cast<const Tensor&>(self), PythonPostAccumulateGradHook{hook});
+            static nb::handle handle_type =
+                nb::object(nb::module_::import_("ember.autograd.graph").attr("RemovableHandle"))
+                    .release();
+            return handle_type(self, handle);
+          },
+          nb::arg("hook"),
+          nb::sig("def register_post_accumulate_grad_hook(self, hook) -> "
+                  "ember.autograd.graph.RemovableHandle"),
+          "hook(tensor) runs after backward accumulated into this leaf's .grad.")
       .def("_remove_hook", &Tensor::remove_hook);
 
   nb::module_ autograd_module = module.def_submodule("_autograd", "autograd engine entry points");

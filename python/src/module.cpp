@@ -6,6 +6,7 @@
 #include "cuda_bindings.h"
 #include "cuda_memory.h"
 #include "distributed_bindings.h"
+#include "distributed_reducer.h"
 #include "distributions.h"
 #include "ember/backend/cpu/kernel_table.h"
 #include "ember/base/linalg_error.h"
@@ -158,6 +159,11 @@ NB_MODULE(_C, module) {
   init_distributions(module);
   // ember.data.streams' live streams: ember._C._streams (python/src/streams.cpp).
   init_streams(module);
+  // ember.distributed's errors, stores, process groups and collectives: ember._C._distributed
+  // (python/src/distributed*.cpp), before the reducer's bindings that take its ProcessGroup.
+  init_distributed(module);
+  // DistributedDataParallel's reducer: ember._C._ddp (python/src/distributed_reducer.cpp).
+  init_distributed_reducer(module);
   // ember.env's spaces and environments: ember._C._env (python/src/env*.cpp).
   init_env(module);
   // ember.env's wrappers, registry and vector envs (python/src/env_wrappers.cpp, env_vector.cpp).
@@ -176,7 +182,4 @@ NB_MODULE(_C, module) {
   // Mixed precision's state, regions and GradScaler's ops: ember._C._autocast
   // (python/src/autocast.cpp).
   init_autocast(module);
-  // ember.distributed's errors, stores, process groups and collectives: ember._C._distributed
-  // (python/src/distributed*.cpp).
-  init_distributed(module);
 }

@@ -6,6 +6,7 @@ thin Python shells over it (DESIGN §10).
 from ember.nn import functional as functional
 from ember.nn import init as init
 from ember.nn import modules as modules
+from ember.nn import parallel as parallel
 from ember.nn import utils as utils
 from ember.nn.modules import CELU as CELU
 from ember.nn.modules import ELU as ELU

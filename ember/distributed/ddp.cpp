@@ -1,0 +1,66 @@
+#include "ember/distributed/ddp.h"
+
+#include <unordered_set>
+
+#include "ember/autograd/grad_mode.h"
+
+namespace ember::nn::parallel {
+void broadcast_from_rank0(distributed::ProcessGroup& group, const std::vector<Tensor>& tensors) {
+  for (const Tensor& tensor : tensors) {
+    autograd::NoGradGuard no_grad;
+    Tensor data = tensor.detach();
+    Tensor sent = data.is_contiguous() ? data : data.contiguous();
+    group.broadcast(sent, 0)->wait(group.options().timeout);
+    if (!sent.is_same(data)) data.copy_(sent);
+  }
+}
+
+DistributedDataParallelImpl::DistributedDataParallelImpl(AnyModule module,
+                                                         DistributedDataParallelOptions options)
+    : module_(std::move(module)), options_(std::move(options)) {
+  EMBER_CHECK_VALUE(!module_.is_empty(), "[DistributedDataParallel] expected a module");
+  EMBER_CHECK_VALUE(options_.process_group() != nullptr,
+                    "[DistributedDataParallel] options.process_group is required");
+  EMBER_CHECK_VALUE(options_.bucket_cap_mb() > 0,
+                    "[DistributedDataParallel] bucket_cap_mb must "
+                    "be positive, got ",
+                    options_.bucket_cap_mb());
+  register_module("module", module_.ptr());
+  distributed::ProcessGroup& group = *options_.process_group();
+  // Shared parameters are reduced once.
+  std::vector<Tensor> params;
+  std::unordered_set<const TensorImpl*> seen;
+  for (const Tensor& param : module_.ptr()->parameters()) {
+    if (param.requires_grad() && seen.insert(param.impl()).second) params.push_back(param);
+  }
+  EMBER_CHECK(!params.empty(),
+              "[DistributedDataParallel] is not needed when a module doesn't have any parameter "
+              "that requires a gradient.");
+  broadcast_from_rank0(group, module_.ptr()->parameters());
+  broadcast_from_rank0(group, module_.ptr()->buffers());
+  const auto cap_bytes = static_cast<size_t>(options_.bucket_cap_mb() * 1024.0 * 1024.0);
+  reducer_ = std::make_unique<distributed::Reducer>(
+      params,
+      distributed::compute_bucket_assignment_by_size(params, cap_bytes,
+                                                     distributed::kDefaultFirstBucketCapBytes),
+      options_.process_group(), options_.find_unused_parameters(),
+      options_.gradient_as_bucket_view());
+}
+
+void DistributedDataParallelImpl::pre_forward() {
+  if (options_.broadcast_buffers() && options_.process_group()->size() > 1) {
+    broadcast_from_rank0(*options_.process_group(), module_.ptr()->buffers());
+  }
+}
+
+void DistributedDataParallelImpl::post_forward(const std::vector<Tensor>& outputs,
+                                               bool outputs_known) {
+  if (!autograd::is_grad_enabled() || !reducer_->require_grad_sync()) return;
+  EMBER_CHECK(outputs_known || !options_.find_unused_parameters(),
+              "[DistributedDataParallel] find_unused_parameters=true needs a forward that returns "
+              "a Tensor or a std::vector<Tensor>, to trace the graph from");
+  reducer_->prepare_for_backward(options_.find_unused_parameters() ? outputs
+                                                                   : std::vector<Tensor>{});
+}
+
+}  // namespace ember::nn::parallel
