@@ -9,41 +9,13 @@
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
-#include <optional>
 #include <string>
 
 // ember.h first: its IValue::Tag::TensorList would otherwise shadow ember::TensorList (-Wshadow).
 #include "ember/ember.h"
 
+#include "bars_dataset.h"
 #include "ember/data/data.h"
-
-namespace {
-
-constexpr int64_t kSide = 8;
-
-class Bars : public ember::data::datasets::Dataset<Bars> {
- public:
-  explicit Bars(int64_t count) {
-    labels_ = ember::randint(0, 2, {count});
-    const ember::Tensor positions = ember::randint(0, kSide, {count, 1, 1});
-    const ember::Tensor lines = ember::arange(kSide);
-    const ember::Tensor horizontal = lines.view({1, kSide, 1}).eq(positions);
-    const ember::Tensor vertical = lines.view({1, 1, kSide}).eq(positions);
-    const ember::Tensor bar = ember::where(labels_.view({-1, 1, 1}).eq(0), horizontal, vertical);
-    images_ = bar.unsqueeze(1).to(ember::kFloat32) + ember::randn({count, 1, kSide, kSide}) * 0.3;
-  }
-
-  ember::data::Example<> get(size_t index) override {
-    const auto i = static_cast<int64_t>(index);
-    return {images_[i], labels_[i]};
-  }
-  std::optional<size_t> size() const override { return static_cast<size_t>(labels_.size(0)); }
-
- private:
-  ember::Tensor images_, labels_;
-};
-
-}  // namespace
 
 int main(int argc, char** argv) {
   if (argc < 3) {

@@ -1,0 +1,122 @@
+#!/usr/bin/env bash
+# Runs issue 15's distributed benchmarks on 2 local processes and prints their tables:
+#   all_reduce of 1 MB and 64 MB float32 — Gloo and MPI called directly (allreduce_direct),
+#   ember's ProcessGroup from C++ (allreduce_ember) and ember.distributed from Python
+#   (allreduce.py), and torch.distributed as a reference when TORCH_PYTHON has it;
+#   DDP throughput of a compute-bound CNN, 1 process against 2 (ddp_throughput.py), ember and
+#   PyTorch.
+# The implementations alternate within each round, so a burst of load from elsewhere hits them
+# alike; each figure in the tables is the median over ROUNDS rounds.
+#
+#   benchmarks/distributed/run_all.sh [allreduce] [ddp]      (both when none is named)
+#
+# Environment: BUILD_DIR (default build/release; built with EMBER_BENCHMARKS=ON), PYTHON (one that
+# imports ember; default python3), TORCH_PYTHON (one that imports torch; default
+# /tmp/torchvenv/bin/python if present, skipped otherwise), ROUNDS (default 3), SCALE (iteration
+# multiplier, default 1), RESULTS (file the raw lines are appended to; default a temp file).
+set -u -o pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+build=${BUILD_DIR:-$root/build/release}
+python=${PYTHON:-python3}
+torch_python=${TORCH_PYTHON:-/tmp/torchvenv/bin/python}
+rounds=${ROUNDS:-3}
+scale=${SCALE:-1}
+results=${RESULTS:-$(mktemp)}
+limit=600  # seconds any one job may take before it is killed: nothing here may hang
+mpirun_flags=(--allow-run-as-root --oversubscribe)
+export OMP_NUM_THREADS=1
+
+sections=("$@")
+[ ${#sections[@]} -eq 0 ] && sections=(allreduce ddp)
+
+log() { echo "# $*" >&2; }
+
+free_port() {
+  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# spawn N COMMAND...: N processes with the environment a launcher sets (env:// rendezvous on a
+# free loopback port), waited for up to $limit seconds; fails when any of them fails.
+spawn() {
+  local n=$1
+  shift
+  local port pids=() status=0
+  port=$(free_port)
+  for ((r = 0; r < n; r++)); do
+    RANK=$r LOCAL_RANK=$r WORLD_SIZE=$n LOCAL_WORLD_SIZE=$n MASTER_ADDR=127.0.0.1 \
+      MASTER_PORT=$port timeout -k 5 $limit "$@" &
+    pids+=($!)
+  done
+  for pid in "${pids[@]}"; do
+    wait "$pid" || status=1
+  done
+  return $status
+}
+
+# run NAME COMMAND...: runs one benchmark, keeps its result lines, says when it failed.
+run() {
+  local name=$1
+  shift
+  local output
+  if output=$("$@" 2>&1); then
+    grep -E '^(allreduce|ddp) ' <<<"$output" | tee -a "$results" >&2
+  else
+    log "$name failed or was skipped: $(tail -n 3 <<<"$output" | tr '\n' ' ')"
+  fi
+}
+
+have_python_module() { "$1" -c "import $2" >/dev/null 2>&1; }
+
+allreduce_round() {
+  local direct=$build/benchmarks/distributed/allreduce_direct
+  local ember_cpp=$build/benchmarks/distributed/allreduce_ember
+  local store
+  if [ -x "$direct" ]; then
+    store=$(mktemp -d)
+    run "gloo direct" env EMBER_BENCH_GLOO_STORE="$store" bash -c "$(declare -f spawn free_port); limit=$limit; spawn 2 '$direct' gloo $scale"
+    rm -rf "$store"
+  fi
+  [ -x "$ember_cpp" ] && run "gloo ember C++" bash -c "$(declare -f spawn free_port); limit=$limit; spawn 2 '$ember_cpp' gloo $scale"
+  if have_python_module "$python" ember.distributed; then
+    run "gloo ember Python" "$python" -m ember.distributed.run --nproc-per-node 2 \
+      --master-port "$(free_port)" "$here/allreduce.py" --scale "$scale"
+  fi
+  if have_python_module "$torch_python" torch.distributed; then
+    run "gloo torch Python" bash -c "$(declare -f spawn free_port); limit=$limit; spawn 2 '$torch_python' '$here/allreduce.py' --library torch --scale $scale"
+  fi
+  if command -v mpirun >/dev/null; then
+    [ -x "$direct" ] && run "mpi direct" timeout -k 5 $limit mpirun "${mpirun_flags[@]}" -np 2 "$direct" mpi "$scale"
+    [ -x "$ember_cpp" ] && run "mpi ember C++" timeout -k 5 $limit mpirun "${mpirun_flags[@]}" -np 2 "$ember_cpp" mpi "$scale"
+    if have_python_module "$python" ember.distributed &&
+      "$python" -c 'import sys, ember.distributed as d; sys.exit(not d.is_mpi_available())' 2>/dev/null; then
+      run "mpi ember Python" timeout -k 5 $limit mpirun "${mpirun_flags[@]}" -np 2 \
+        "$python" "$here/allreduce.py" --backend mpi --scale "$scale"
+    fi
+  fi
+}
+
+ddp_round() {
+  if have_python_module "$python" ember.nn.parallel; then
+    run "ddp ember 1" "$python" "$here/ddp_throughput.py"
+    run "ddp ember 2" "$python" -m ember.distributed.run --nproc-per-node 2 \
+      --master-port "$(free_port)" "$here/ddp_throughput.py"
+  else
+    log "ember DDP skipped: $python does not import ember.nn.parallel"
+  fi
+  if have_python_module "$torch_python" torch.distributed; then
+    run "ddp torch 1" "$torch_python" "$here/ddp_throughput.py" --library torch
+    run "ddp torch 2" bash -c "$(declare -f spawn free_port); limit=$limit; spawn 2 '$torch_python' '$here/ddp_throughput.py' --library torch"
+  else
+    log "PyTorch DDP skipped: $torch_python does not import torch.distributed"
+  fi
+}
+
+log "$(date -u '+%F %T UTC'), $(getconf _NPROCESSORS_ONLN) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg); raw lines in $results"
+for ((round = 1; round <= rounds; round++)); do
+  for section in "${sections[@]}"; do
+    log "round $round/$rounds: $section (load $(cut -d' ' -f1 /proc/loadavg))"
+    "${section}_round"
+  done
+done
+python3 "$here/table.py" <"$results"
