@@ -24,7 +24,8 @@ LAYERS.append("checkpoint")
 LAYERS.append("distributions")
 # env (ember::env: spaces, Env, built-in environments) sits above autograd (ember/CMakeLists.txt).
 LAYERS.append("env")
-# distributed (stores, process groups, the DDP reducer and module) sits above nn (ember/CMakeLists.txt).
+# distributed (stores, process groups, the DDP reducer and module) sits above nn
+# (ember/CMakeLists.txt).
 LAYERS.append("distributed")
 # The CUDA backend's host-side logic (the allocator, the kernel emulator, the kernels' layouts,
 # which read the primitives and build their index tables with ops) and the backend itself (built

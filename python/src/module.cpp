@@ -159,6 +159,9 @@ NB_MODULE(_C, module) {
   init_distributions(module);
   // ember.data.streams' live streams: ember._C._streams (python/src/streams.cpp).
   init_streams(module);
+  // ember.distributed's errors, stores, process groups and collectives: ember._C._distributed
+  // (python/src/distributed*.cpp), before the reducer's bindings that take its ProcessGroup.
+  init_distributed(module);
   // DistributedDataParallel's reducer: ember._C._ddp (python/src/distributed_reducer.cpp).
   init_distributed_reducer(module);
   // ember.env's spaces and environments: ember._C._env (python/src/env*.cpp).
@@ -179,7 +182,4 @@ NB_MODULE(_C, module) {
   // Mixed precision's state, regions and GradScaler's ops: ember._C._autocast
   // (python/src/autocast.cpp).
   init_autocast(module);
-  // ember.distributed's errors, stores, process groups and collectives: ember._C._distributed
-  // (python/src/distributed*.cpp).
-  init_distributed(module);
 }

@@ -86,7 +86,7 @@ def worker_train(rank, world_size):
     """Three SGD steps of DDP on this rank's half batch, and of one process on the whole batch
     (BatchNorm in eval mode: its batch statistics would differ between halves and whole)."""
     model = _model(seed=rank)
-    ddp = nn.parallel.DistributedDataParallel(model, bucket_cap_mb=0.001)
+    ddp = nn.parallel.DistributedDataParallel(model, bucket_cap_mb=0.0002)
     reference = _model(seed=0)
     model.eval()
     reference.eval()

@@ -75,10 +75,14 @@ class DistributedDataParallel(Module):
         _C._ddp.broadcast_from_rank0(
             self.process_group, list(module.parameters()) + list(module.buffers())
         )
+        # As PyTorch: the small first bucket (it starts the first all-reduce early) only with
+        # the default cap; a cap the user chose applies to every bucket.
+        bucket_bytes = int(self.bucket_cap_mb * 1024 * 1024)
+        first_bucket_bytes = (
+            _C._ddp.DEFAULT_FIRST_BUCKET_BYTES if bucket_cap_mb is None else bucket_bytes
+        )
         buckets = _C._ddp.compute_bucket_assignment_by_size(
-            parameters,
-            int(self.bucket_cap_mb * 1024 * 1024),
-            _C._ddp.DEFAULT_FIRST_BUCKET_BYTES,
+            parameters, bucket_bytes, first_bucket_bytes
         )
         self.reducer = _C._ddp.Reducer(
             parameters,
