@@ -3,10 +3,12 @@
 // images (DistributedRandomSampler, reshuffled each epoch); DDP averages the gradients across
 // ranks during backward, so every rank takes the same step and the replicas stay identical.
 // Rank 0 prints each epoch's mean loss over all ranks.
-// Usage: ddp_cnn [EPOCHS [MAX_STEPS_PER_EPOCH [INIT_METHOD]]], one process per rank with the
-// variables ember's launcher sets (RANK, WORLD_SIZE, MASTER_ADDR, MASTER_PORT), from build/release:
+// Usage: ddp_cnn [--epochs N] [--max-steps N] [--backend gloo|mpi] [--init-method URL], one
+// process per rank. With the launcher (from build/release), which sets the env:// variables
+// (RANK, WORLD_SIZE, MASTER_ADDR, MASTER_PORT):
 //   python -m ember.distributed.run --nproc-per-node 2 --no-python examples/cpp/ddp_cnn
-// or with INIT_METHOD "file:///shared/path?rank=R&world_size=N" per process (its test does that).
+// with Open MPI: mpirun -np 2 examples/cpp/ddp_cnn --backend mpi; or one process per rank with
+// --init-method "file:///shared/path?rank=R&world_size=N" (its test does that).
 #include <cstdlib>
 #include <iostream>
 #include <string>
@@ -23,14 +25,29 @@ int main(int argc, char** argv) {
   namespace dist = ember::distributed;
   namespace nn = ember::nn;
   namespace data = ember::data;
-  const int epochs = argc > 1 ? std::atoi(argv[1]) : 5;
-  const int max_steps = argc > 2 ? std::atoi(argv[2]) : -1;
-  try {
-    dist::InitOptions init;
-    init.backend = "gloo";
-    if (argc > 3) {
-      init.init_method = argv[3];
+  int epochs = 5;
+  int max_steps = -1;  // per epoch; -1: the whole shard
+  dist::InitOptions init;
+  if (argc % 2 == 0) {
+    std::cerr << "ddp_cnn: every option takes a value (see the usage at the top of ddp_cnn.cpp)\n";
+    return EXIT_FAILURE;
+  }
+  for (int i = 1; i + 1 < argc; i += 2) {
+    const std::string flag = argv[i];
+    if (flag == "--epochs") {
+      epochs = std::atoi(argv[i + 1]);
+    } else if (flag == "--max-steps") {
+      max_steps = std::atoi(argv[i + 1]);
+    } else if (flag == "--backend") {
+      init.backend = argv[i + 1];
+    } else if (flag == "--init-method") {
+      init.init_method = argv[i + 1];
+    } else {
+      std::cerr << "ddp_cnn: unknown option " << flag << "\n";
+      return EXIT_FAILURE;
     }
+  }
+  try {
     dist::init_process_group(init);
     const int rank = dist::get_rank();
     const int world_size = dist::get_world_size();
