@@ -12,14 +12,16 @@
 #   benchmarks/distributed/run_all.sh [allreduce] [ddp]      (both when none is named)
 #
 # Environment: BUILD_DIR (default build/release; built with EMBER_BENCHMARKS=ON), PYTHON (one that
-# imports ember; default python3), TORCH_PYTHON (one that imports torch; default
+# imports ember; default .venv/bin/python, else python3), TORCH_PYTHON (one that imports torch; default
 # /tmp/torchvenv/bin/python if present, skipped otherwise), ROUNDS (default 3), SCALE (iteration
 # multiplier, default 1), RESULTS (file the raw lines are appended to; default a temp file).
 set -u -o pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 build=${BUILD_DIR:-$root/build/release}
-python=${PYTHON:-python3}
+default_python=python3
+[ -x "$root/.venv/bin/python" ] && default_python=$root/.venv/bin/python
+python=${PYTHON:-$default_python}
 # PYTHONPATH may point at an ember install whose numpy this PyTorch cannot load: torch runs without.
 torch_python=(env -u PYTHONPATH "${TORCH_PYTHON:-/tmp/torchvenv/bin/python}")
 rounds=${ROUNDS:-3}
