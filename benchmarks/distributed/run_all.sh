@@ -7,14 +7,16 @@
 #   PyTorch, and the same 2 processes training side by side without DDP (what the machine gives
 #   2 processes while others share its cores).
 # The implementations alternate within each round, so a burst of load from elsewhere hits them
-# alike; each figure in the tables is the median over ROUNDS rounds.
+# alike; each figure in the tables is the median over ROUNDS rounds, each ratio the median of
+# the per-round ratios (table.py).
 #
 #   benchmarks/distributed/run_all.sh [allreduce] [ddp]      (both when none is named)
 #
-# Environment: BUILD_DIR (default build/release; built with EMBER_BENCHMARKS=ON), PYTHON (one that
-# imports ember; default .venv/bin/python, else python3), TORCH_PYTHON (one that imports torch; default
-# /tmp/torchvenv/bin/python if present, skipped otherwise), ROUNDS (default 3), SCALE (iteration
-# multiplier, default 1), RESULTS (file the raw lines are appended to; default a temp file).
+# Environment: BUILD_DIR (default build/release; built with EMBER_BENCHMARKS=ON), PYTHON (one
+# that imports ember; default .venv/bin/python, else python3), TORCH_PYTHON (one that imports
+# torch; default /tmp/torchvenv/bin/python, skipped when it does not), ROUNDS (default 3), SCALE
+# (iteration multiplier, default 1), RESULTS (file the raw lines are appended to; default a
+# temp file).
 set -u -o pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
