@@ -39,7 +39,8 @@ sections=("$@")
 log() { echo "# $*" >&2; }
 
 free_port() {
-  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0))
+print(s.getsockname()[1])'
 }
 
 # spawn N COMMAND...: N processes with the environment a launcher sets (env:// rendezvous on a
@@ -82,51 +83,55 @@ have_python_module() {
 allreduce_round() {
   local direct=$build/benchmarks/distributed/allreduce_direct
   local ember_cpp=$build/benchmarks/distributed/allreduce_ember
-  local store
+  local mpirun=(timeout -k 5 "$limit" mpirun "${mpirun_flags[@]}" -np 2)
   if [ -x "$direct" ]; then
-    store=$(mktemp -d)
-    run "gloo direct" env EMBER_BENCH_GLOO_STORE="$store" bash -c "$(declare -f spawn free_port); limit=$limit; spawn 2 '$direct' gloo $scale"
-    rm -rf "$store"
+    EMBER_BENCH_GLOO_STORE=$(mktemp -d)
+    export EMBER_BENCH_GLOO_STORE
+    run "gloo direct" spawn 2 "$direct" gloo "$scale"
+    rm -rf "$EMBER_BENCH_GLOO_STORE"
   fi
-  [ -x "$ember_cpp" ] && run "gloo ember C++" bash -c "$(declare -f spawn free_port); limit=$limit; spawn 2 '$ember_cpp' gloo $scale"
+  [ -x "$ember_cpp" ] && run "gloo ember C++" spawn 2 "$ember_cpp" gloo "$scale"
   if have_python_module ember.distributed "$python"; then
     run "gloo ember Python" "$python" -m ember.distributed.run --nproc-per-node 2 --standalone \
       "$here/allreduce.py" --scale "$scale"
   fi
   if have_python_module torch.distributed "${torch_python[@]}"; then
-    run "gloo torch Python" bash -c "$(declare -f spawn free_port); limit=$limit; spawn 2 ${torch_python[*]} '$here/allreduce.py' --library torch --scale $scale"
+    run "gloo torch Python" spawn 2 "${torch_python[@]}" "$here/allreduce.py" --library torch \
+      --scale "$scale"
   fi
   if command -v mpirun >/dev/null; then
-    [ -x "$direct" ] && run "mpi direct" timeout -k 5 $limit mpirun "${mpirun_flags[@]}" -np 2 "$direct" mpi "$scale"
-    [ -x "$ember_cpp" ] && run "mpi ember C++" timeout -k 5 $limit mpirun "${mpirun_flags[@]}" -np 2 "$ember_cpp" mpi "$scale"
+    [ -x "$direct" ] && run "mpi direct" "${mpirun[@]}" "$direct" mpi "$scale"
+    [ -x "$ember_cpp" ] && run "mpi ember C++" "${mpirun[@]}" "$ember_cpp" mpi "$scale"
     if have_python_module ember.distributed "$python" &&
-      "$python" -c 'import sys, ember.distributed as d; sys.exit(not d.is_mpi_available())' 2>/dev/null; then
-      run "mpi ember Python" timeout -k 5 $limit mpirun "${mpirun_flags[@]}" -np 2 \
-        "$python" "$here/allreduce.py" --backend mpi --scale "$scale"
+      "$python" -c 'import sys, ember.distributed as d; sys.exit(not d.is_mpi_available())'; then
+      run "mpi ember Python" "${mpirun[@]}" "$python" "$here/allreduce.py" --backend mpi \
+        --scale "$scale"
     fi
   fi
 }
 
 ddp_round() {
+  local script=$here/ddp_throughput.py
+  local launch=("$python" -m ember.distributed.run --nproc-per-node 2 --standalone)
   if have_python_module ember.nn.parallel "$python"; then
-    run "ddp ember 1" "$python" "$here/ddp_throughput.py"
-    run "ddp ember 2" "$python" -m ember.distributed.run --nproc-per-node 2 --standalone \
-      "$here/ddp_throughput.py"
-    run "ddp ember 2 independent" "$python" -m ember.distributed.run --nproc-per-node 2 \
-      --standalone "$here/ddp_throughput.py" --independent
+    run "ddp ember 1" "$python" "$script"
+    run "ddp ember 2" "${launch[@]}" "$script"
+    run "ddp ember 2 independent" "${launch[@]}" "$script" --independent
   else
     log "ember DDP skipped: $python does not import ember.nn.parallel"
   fi
   if have_python_module torch.distributed "${torch_python[@]}"; then
-    run "ddp torch 1" "${torch_python[@]}" "$here/ddp_throughput.py" --library torch
-    run "ddp torch 2" bash -c "$(declare -f spawn free_port); limit=$limit; spawn 2 ${torch_python[*]} '$here/ddp_throughput.py' --library torch"
-    run "ddp torch 2 independent" bash -c "$(declare -f spawn free_port); limit=$limit; spawn 2 ${torch_python[*]} '$here/ddp_throughput.py' --library torch --independent"
+    run "ddp torch 1" "${torch_python[@]}" "$script" --library torch
+    run "ddp torch 2" spawn 2 "${torch_python[@]}" "$script" --library torch
+    run "ddp torch 2 independent" spawn 2 "${torch_python[@]}" "$script" --library torch \
+      --independent
   else
     log "PyTorch DDP skipped: ${torch_python[*]} does not import torch.distributed"
   fi
 }
 
-log "$(date -u '+%F %T UTC'), $(getconf _NPROCESSORS_ONLN) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg); raw lines in $results"
+log "$(date -u '+%F %T UTC'), $(getconf _NPROCESSORS_ONLN) CPUs," \
+  "load $(cut -d' ' -f1-3 /proc/loadavg); raw lines in $results"
 for ((round = 1; round <= rounds; round++)); do
   for section in "${sections[@]}"; do
     log "round $round/$rounds: $section (load $(cut -d' ' -f1 /proc/loadavg))"
