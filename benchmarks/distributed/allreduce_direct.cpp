@@ -6,19 +6,13 @@
 // (allreduce_timing.h), as allreduce_ember does for ember's process group.
 #include <mpi.h>
 
-#include <chrono>
 #include <cstdio>
-#include <memory>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "allreduce_timing.h"
-#include "gloo/allreduce.h"
-#include "gloo/math.h"
-#include "gloo/rendezvous/context.h"
-#include "gloo/rendezvous/file_store.h"
-#include "gloo/transport/tcp/device.h"
+#include "gloo_direct.h"
 
 namespace {
 
@@ -32,28 +26,11 @@ void run_gloo(int scale) {
     throw std::runtime_error(
         "allreduce_direct gloo needs RANK, WORLD_SIZE, EMBER_BENCH_GLOO_STORE");
   }
-  // Loopback, as ember's group gets from MASTER_ADDR=127.0.0.1 in run_all.sh.
-  gloo::transport::tcp::attr attr;
-  attr.hostname = "127.0.0.1";
-  auto device = gloo::transport::tcp::CreateDevice(attr);
-  gloo::rendezvous::FileStore store(store_dir);
-  auto context = std::make_shared<gloo::rendezvous::Context>(rank, size);
-  context->setTimeout(std::chrono::seconds(120));
-  context->connectFullMesh(store, device);
-
-  // gloo::sum is overloaded; the reduction function has AllreduceOptions::Func's signature.
-  void (*sum)(void*, const void*, const void*, size_t) = &gloo::sum<float>;
-  uint32_t tag = 0;
+  allreduce_bench::GlooDirect gloo(rank, size, store_dir);
   for (const Case& c : allreduce_bench::cases(scale)) {
     std::vector<float> data(c.bytes / sizeof(float), 0.0f);
-    const double median = allreduce_bench::median_seconds(c.iterations, [&] {
-      // Options made per call, as a process group makes them per collective.
-      gloo::AllreduceOptions options(context);
-      options.setOutput(data.data(), data.size());
-      options.setReduceFunction(sum);
-      options.setTag(tag++);
-      gloo::allreduce(options);
-    });
+    const double median = allreduce_bench::median_seconds(
+        c.iterations, [&] { gloo.all_reduce(data.data(), data.size()); });
     if (rank == 0) {
       allreduce_bench::report("gloo", "direct", size, c, median);
     }

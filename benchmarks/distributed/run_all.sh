@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs issue 15's distributed benchmarks on 2 local processes and prints their tables:
 #   all_reduce of 1 MB and 64 MB float32 — Gloo and MPI called directly (allreduce_direct),
-#   ember's ProcessGroup from C++ (allreduce_ember) and ember.distributed from Python
-#   (allreduce.py), and torch.distributed as a reference when TORCH_PYTHON has it;
+#   ember's ProcessGroup from C++ (allreduce_ember; for Gloo it alternates with Gloo's own call
+#   in the same processes) and ember.distributed from Python (allreduce.py), and
+#   torch.distributed as a reference when TORCH_PYTHON has it;
 #   DDP throughput of a compute-bound CNN, 1 process against 2 (ddp_throughput.py), ember and
 #   PyTorch, and the same 2 processes training side by side without DDP (what the machine gives
 #   2 processes while others share its cores).
@@ -32,6 +33,9 @@ results=${RESULTS:-$(mktemp)}
 limit=600  # seconds any one job may take before it is killed: nothing here may hang
 mpirun_flags=(--allow-run-as-root --oversubscribe)
 export OMP_NUM_THREADS=1
+# Gloo's FileStore rendezvous directories, one per job, removed at the end.
+scratch=$(mktemp -d)
+trap 'rm -rf "$scratch"' EXIT
 
 sections=("$@")
 [ ${#sections[@]} -eq 0 ] && sections=(allreduce ddp)
@@ -85,12 +89,14 @@ allreduce_round() {
   local ember_cpp=$build/benchmarks/distributed/allreduce_ember
   local mpirun=(timeout -k 5 "$limit" mpirun "${mpirun_flags[@]}" -np 2)
   if [ -x "$direct" ]; then
-    EMBER_BENCH_GLOO_STORE=$(mktemp -d)
-    export EMBER_BENCH_GLOO_STORE
-    run "gloo direct" spawn 2 "$direct" gloo "$scale"
-    rm -rf "$EMBER_BENCH_GLOO_STORE"
+    EMBER_BENCH_GLOO_STORE=$(mktemp -d -p "$scratch") \
+      run "gloo direct" spawn 2 "$direct" gloo "$scale"
   fi
-  [ -x "$ember_cpp" ] && run "gloo ember C++" spawn 2 "$ember_cpp" gloo "$scale"
+  # ember and Gloo's own call taking turns in the same processes (allreduce_ember.cpp).
+  if [ -x "$ember_cpp" ]; then
+    EMBER_BENCH_GLOO_STORE=$(mktemp -d -p "$scratch") \
+      run "gloo ember C++" spawn 2 "$ember_cpp" gloo "$scale"
+  fi
   if have_python_module ember.distributed "$python"; then
     run "gloo ember Python" "$python" -m ember.distributed.run --nproc-per-node 2 --standalone \
       "$here/allreduce.py" --scale "$scale"

@@ -53,8 +53,10 @@ def allreduce_table(rows):
     for key in sorted(key for key in rows if key[0] == "allreduce"):
         _, engine, size, impl = key
         gbps, rounds = median(rows[key])
-        direct = rows.get(("allreduce", engine, size, "direct"))
-        if impl == "direct" or direct is None:
+        # Runs that alternated with Gloo's own call compare with that call's times.
+        baseline = "direct-alternating" if impl.endswith("-alternating") else "direct"
+        direct = rows.get(("allreduce", engine, size, baseline))
+        if impl.startswith("direct") or direct is None:
             ratio_text = "—"
         elif impl == "python-torch":
             ratio_text = f"{paired_ratio(rows[key], direct):.2f} (PyTorch, reference)"
