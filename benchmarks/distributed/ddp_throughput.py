@@ -48,6 +48,7 @@ def main():
     parser.add_argument("--steps", type=int, default=20)
     parser.add_argument("--warmup", type=int, default=3)
     parser.add_argument("--independent", action="store_true", help="no DDP, no process group")
+    parser.add_argument("--bucket-cap-mb", type=float, default=None, help="DDP's (default 25)")
     args = parser.parse_args()
     library = importlib.import_module(args.library)
     nn = importlib.import_module(f"{args.library}.nn")
@@ -63,7 +64,8 @@ def main():
         dist = importlib.import_module(f"{args.library}.distributed")
         dist.init_process_group("gloo")
         parallel = importlib.import_module(f"{args.library}.nn.parallel")
-        model = parallel.DistributedDataParallel(model)
+        options = {} if args.bucket_cap_mb is None else {"bucket_cap_mb": args.bucket_cap_mb}
+        model = parallel.DistributedDataParallel(model, **options)
     optimizer = library.optim.SGD(model.parameters(), lr=0.01)
     images = library.randn(args.batch, 3, 32, 32)
     labels = library.randint(0, 10, (args.batch,))
