@@ -3,6 +3,7 @@
 #include <unordered_set>
 
 #include "ember/autograd/grad_mode.h"
+#include "ember/distributed/distributed.h"
 
 namespace ember::nn::parallel {
 void broadcast_from_rank0(distributed::ProcessGroup& group, const std::vector<Tensor>& tensors) {
@@ -19,8 +20,8 @@ DistributedDataParallelImpl::DistributedDataParallelImpl(AnyModule module,
                                                          DistributedDataParallelOptions options)
     : module_(std::move(module)), options_(std::move(options)) {
   EMBER_CHECK_VALUE(!module_.is_empty(), "[DistributedDataParallel] expected a module");
-  EMBER_CHECK_VALUE(options_.process_group() != nullptr,
-                    "[DistributedDataParallel] options.process_group is required");
+  // PyTorch's default: the default group (init_process_group's; raises if there is none).
+  if (options_.process_group() == nullptr) options_.process_group(distributed::default_group());
   EMBER_CHECK_VALUE(options_.bucket_cap_mb() > 0,
                     "[DistributedDataParallel] bucket_cap_mb must "
                     "be positive, got ",

@@ -20,7 +20,7 @@
 namespace ember::nn::parallel {
 
 struct DistributedDataParallelOptions {
-  // The group gradients are averaged over (required: C++ has no implicit default group here).
+  // The group gradients are averaged over; null: the default group (init_process_group's).
   EMBER_ARG(std::shared_ptr<distributed::ProcessGroup>, process_group);
   EMBER_ARG(double, bucket_cap_mb) = 25.0;
   EMBER_ARG(bool, find_unused_parameters) = false;

@@ -118,8 +118,10 @@ TEST(DistributedDataParallel, NoSyncGuardAccumulatesLocally) {
   });
 }
 
-TEST(DistributedDataParallel, NeedsAGroupAndParameters) {
-  EXPECT_THROW(DistributedDataParallel(Net(0.1), DistributedDataParallelOptions()), ValueError);
+TEST(DistributedDataParallel, WithoutAGroupItUsesTheDefaultGroupWhichNeedsInit) {
+  // No init_process_group in this process: PyTorch's "Default process group has not been
+  // initialized" error.
+  EXPECT_THROW(DistributedDataParallel(Net(0.1), DistributedDataParallelOptions()), RuntimeError);
 }
 
 }  // namespace

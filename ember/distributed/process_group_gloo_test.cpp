@@ -17,6 +17,7 @@
 
 #include "ember/base/error_testing.h"
 #include "ember/distributed/backends.h"
+#include "ember/distributed/collective_test_support.h"
 #include "ember/distributed/errors.h"
 #include "ember/distributed/gloo/process_group_gloo.h"
 #include "ember/distributed/store.h"
@@ -28,6 +29,10 @@ namespace {
 using namespace std::chrono_literals;
 using test_support::contains;
 using test_support::error_of;
+using collective_test::expected_reduction;
+using collective_test::make;
+using collective_test::read;
+using collective_test::test_values;
 
 // Runs body(group, sync) on `size` threads, rank r on thread r, each with its own Gloo group
 // over one store; sync() is a barrier between the threads (not a collective). Every group lives
@@ -66,50 +71,6 @@ void run_ranks(int size,
   }
 }
 
-// Rank r's test values: small integers, exact in every dtype (products of three stay < 127).
-std::vector<double> values_of(int rank, int64_t n) {
-  std::vector<double> values;
-  for (int64_t i = 0; i < n; ++i) values.push_back(static_cast<double>(i % 3 + rank + 1));
-  return values;
-}
-
-Tensor make(const std::vector<double>& values, ScalarType dtype) {
-  return tensor(values, kFloat64).to(dtype);
-}
-
-std::vector<double> read(const Tensor& t) {
-  Tensor doubles = t.to(kFloat64).contiguous();
-  const double* data = doubles.data_ptr<double>();
-  return std::vector<double>(data, data + doubles.numel());
-}
-
-double combine(ReduceOp op, double a, double b) {
-  switch (op) {
-    case ReduceOp::Sum:
-    case ReduceOp::Avg:
-      return a + b;
-    case ReduceOp::Product:
-      return a * b;
-    case ReduceOp::Min:
-      return std::min(a, b);
-    case ReduceOp::Max:
-      return std::max(a, b);
-  }
-  return 0;
-}
-
-std::vector<double> expected_reduction(ReduceOp op, int size, int64_t n) {
-  std::vector<double> result = values_of(0, n);
-  for (int r = 1; r < size; ++r) {
-    const std::vector<double> other = values_of(r, n);
-    for (size_t i = 0; i < result.size(); ++i) result[i] = combine(op, result[i], other[i]);
-  }
-  if (op == ReduceOp::Avg) {
-    for (double& value : result) value /= size;
-  }
-  return result;
-}
-
 TEST(ProcessGroupGloo, IsAvailableAndNamesItself) {
   EXPECT_TRUE(is_gloo_available());
   run_ranks(2, [](ProcessGroup& group, const auto&) {
@@ -125,7 +86,7 @@ TEST(ProcessGroupGloo, AllReduceEveryOpAndDtypeOnTwoAndThreeRanks) {
       for (ScalarType dtype :
            {kFloat32, kFloat64, kFloat16, kBFloat16, kInt8, kUInt8, kInt32, kInt64}) {
         for (ReduceOp op : {ReduceOp::Sum, ReduceOp::Product, ReduceOp::Min, ReduceOp::Max}) {
-          Tensor t = make(values_of(group.rank(), 7), dtype).view({7});
+          Tensor t = make(test_values(group.rank(), 7), dtype).view({7});
           group.all_reduce(t, op)->wait();
           EXPECT_EQ(read(t), expected_reduction(op, size, 7))
               << "size " << size << " " << dtype << " " << to_string(op);
@@ -137,10 +98,10 @@ TEST(ProcessGroupGloo, AllReduceEveryOpAndDtypeOnTwoAndThreeRanks) {
 
 TEST(ProcessGroupGloo, AvgDividesAfterTheSumAndRefusesIntegers) {
   run_ranks(3, [](ProcessGroup& group, const auto&) {
-    Tensor t = make(values_of(group.rank(), 5), kFloat32);
+    Tensor t = make(test_values(group.rank(), 5), kFloat32);
     group.all_reduce(t, ReduceOp::Avg)->wait();
     EXPECT_EQ(read(t), expected_reduction(ReduceOp::Avg, 3, 5));
-    Tensor ints = make(values_of(group.rank(), 5), kInt64);
+    Tensor ints = make(test_values(group.rank(), 5), kInt64);
     EXPECT_TRUE(contains(error_of<TypeError>([&] { group.all_reduce(ints, ReduceOp::Avg); }),
                          "[all_reduce] ReduceOp.AVG needs a floating-point tensor, got int64[5]"));
   });
@@ -160,24 +121,24 @@ TEST(ProcessGroupGloo, BoolSumIsOrAndProductIsAnd) {
 
 TEST(ProcessGroupGloo, BroadcastAndReduceToARoot) {
   run_ranks(3, [](ProcessGroup& group, const auto&) {
-    Tensor t = make(values_of(group.rank(), 6), kFloat64).view({2, 3});
+    Tensor t = make(test_values(group.rank(), 6), kFloat64).view({2, 3});
     group.broadcast(t, 1)->wait();
-    EXPECT_EQ(read(t), values_of(1, 6));
+    EXPECT_EQ(read(t), test_values(1, 6));
 
-    Tensor r = make(values_of(group.rank(), 4), kInt32);
+    Tensor r = make(test_values(group.rank(), 4), kInt32);
     group.reduce(r, 2, ReduceOp::Max)->wait();
     EXPECT_EQ(read(r), group.rank() == 2 ? expected_reduction(ReduceOp::Max, 3, 4)
-                                         : values_of(group.rank(), 4));
-    Tensor avg = make(values_of(group.rank(), 4), kFloat32);
+                                         : test_values(group.rank(), 4));
+    Tensor avg = make(test_values(group.rank(), 4), kFloat32);
     group.reduce(avg, 0, ReduceOp::Avg)->wait();
     EXPECT_EQ(read(avg), group.rank() == 0 ? expected_reduction(ReduceOp::Avg, 3, 4)
-                                           : values_of(group.rank(), 4));
+                                           : test_values(group.rank(), 4));
   });
 }
 
 TEST(ProcessGroupGloo, AllGatherBothForms) {
   run_ranks(3, [](ProcessGroup& group, const auto&) {
-    Tensor input = make(values_of(group.rank(), 4), kBFloat16).view({2, 2});
+    Tensor input = make(test_values(group.rank(), 4), kBFloat16).view({2, 2});
     std::vector<Tensor> outputs;
     for (int r = 0; r < 3; ++r) outputs.push_back(empty({2, 2}, kBFloat16));
     group.all_gather(outputs, input)->wait();
@@ -185,8 +146,8 @@ TEST(ProcessGroupGloo, AllGatherBothForms) {
     group.all_gather_into_tensor(flat, input)->wait();
     std::vector<double> all;
     for (int r = 0; r < 3; ++r) {
-      EXPECT_EQ(read(outputs[static_cast<size_t>(r)]), values_of(r, 4));
-      const auto mine = values_of(r, 4);
+      EXPECT_EQ(read(outputs[static_cast<size_t>(r)]), test_values(r, 4));
+      const auto mine = test_values(r, 4);
       all.insert(all.end(), mine.begin(), mine.end());
     }
     EXPECT_EQ(read(flat), all);
@@ -195,19 +156,19 @@ TEST(ProcessGroupGloo, AllGatherBothForms) {
 
 TEST(ProcessGroupGloo, ReduceScatterBothForms) {
   run_ranks(2, [](ProcessGroup& group, const auto&) {
-    // Rank r's input for rank q: values_of(r + q); rank q receives their sum over r.
+    // Rank r's input for rank q: test_values(r + q); rank q receives their sum over r.
     std::vector<Tensor> inputs;
-    for (int q = 0; q < 2; ++q) inputs.push_back(make(values_of(group.rank() + q, 3), kFloat32));
+    for (int q = 0; q < 2; ++q) inputs.push_back(make(test_values(group.rank() + q, 3), kFloat32));
     Tensor output = empty({3}, kFloat32);
     group.reduce_scatter(output, inputs)->wait();
     std::vector<double> expected(3, 0.0);
     for (int r = 0; r < 2; ++r) {
-      const auto part = values_of(r + group.rank(), 3);
+      const auto part = test_values(r + group.rank(), 3);
       for (size_t i = 0; i < 3; ++i) expected[i] += part[i];
     }
     EXPECT_EQ(read(output), expected);
 
-    Tensor input = make(values_of(group.rank(), 6), kFloat64);
+    Tensor input = make(test_values(group.rank(), 6), kFloat64);
     const Tensor before = input.clone();
     Tensor half = empty({3}, kFloat64);
     group.reduce_scatter_tensor(half, input, ReduceOp::Avg)->wait();
@@ -220,23 +181,23 @@ TEST(ProcessGroupGloo, ReduceScatterBothForms) {
 
 TEST(ProcessGroupGloo, GatherAndScatter) {
   run_ranks(3, [](ProcessGroup& group, const auto&) {
-    Tensor input = make(values_of(group.rank(), 2), kInt64);
+    Tensor input = make(test_values(group.rank(), 2), kInt64);
     std::vector<Tensor> gathered;
     if (group.rank() == 1) {
       for (int r = 0; r < 3; ++r) gathered.push_back(empty({2}, kInt64));
     }
     group.gather(gathered, input, 1)->wait();
     for (size_t r = 0; r < gathered.size(); ++r) {
-      EXPECT_EQ(read(gathered[r]), values_of(static_cast<int>(r), 2));
+      EXPECT_EQ(read(gathered[r]), test_values(static_cast<int>(r), 2));
     }
 
     std::vector<Tensor> pieces;
     if (group.rank() == 2) {
-      for (int r = 0; r < 3; ++r) pieces.push_back(make(values_of(10 * r, 2), kFloat32));
+      for (int r = 0; r < 3; ++r) pieces.push_back(make(test_values(10 * r, 2), kFloat32));
     }
     Tensor output = empty({2}, kFloat32);
     group.scatter(output, pieces, 2)->wait();
-    EXPECT_EQ(read(output), values_of(10 * group.rank(), 2));
+    EXPECT_EQ(read(output), test_values(10 * group.rank(), 2));
   });
 }
 
@@ -271,11 +232,12 @@ TEST(ProcessGroupGloo, AllToAllWithUnevenSplits) {
                 std::vector<double>(static_cast<size_t>(me + 1), 10 * r + me));
     }
 
-    Tensor equal_in = make(values_of(me, 3), kFloat64);
+    Tensor equal_in = make(test_values(me, 3), kFloat64);
     Tensor equal_out = empty({3}, kFloat64);
     group.all_to_all_single(equal_out, equal_in)->wait();
     for (int r = 0; r < 3; ++r) {
-      EXPECT_EQ(read(equal_out)[static_cast<size_t>(r)], values_of(r, 3)[static_cast<size_t>(me)]);
+      EXPECT_EQ(read(equal_out)[static_cast<size_t>(r)],
+                test_values(r, 3)[static_cast<size_t>(me)]);
     }
   });
 }
@@ -285,26 +247,26 @@ TEST(ProcessGroupGloo, SendRecvAndRecvFromAnySource) {
     if (group.rank() == 0) {
       Tensor from1 = empty({3}, kFloat32);
       group.recv(from1, 1, 7)->wait();
-      EXPECT_EQ(read(from1), values_of(1, 3));
+      EXPECT_EQ(read(from1), test_values(1, 3));
       Tensor any = empty({3}, kFloat32);
       WorkPtr work = group.recv(any, -1, 9);
       work->wait();
       EXPECT_EQ(work->source_rank(), 2);
-      EXPECT_EQ(read(any), values_of(2, 3));
+      EXPECT_EQ(read(any), test_values(2, 3));
     } else if (group.rank() == 1) {
-      group.send(make(values_of(1, 3), kFloat32), 0, 7)->wait();
+      group.send(make(test_values(1, 3), kFloat32), 0, 7)->wait();
     } else {
-      group.send(make(values_of(2, 3), kFloat32), 0, 9)->wait();
+      group.send(make(test_values(2, 3), kFloat32), 0, 9)->wait();
     }
     // Both directions posted before either waits: neither blocks the other.
     if (group.rank() < 2) {
       const int peer = 1 - group.rank();
       Tensor in = empty({2}, kInt64);
-      WorkPtr sent = group.send(make(values_of(group.rank(), 2), kInt64), peer, 3);
+      WorkPtr sent = group.send(make(test_values(group.rank(), 2), kInt64), peer, 3);
       WorkPtr received = group.recv(in, peer, 3);
       sent->wait();
       received->wait();
-      EXPECT_EQ(read(in), values_of(peer, 2));
+      EXPECT_EQ(read(in), test_values(peer, 2));
     }
   });
 }
@@ -557,9 +519,10 @@ TEST(ProcessGroupGlooKilledPeer, SurvivorNamesIt) {
   std::filesystem::remove_all(dir);
   EXPECT_TRUE(WIFSIGNALED(status));
   EXPECT_LT(waited, 15s);
-  // Gloo names the peer by its listening address only when this rank connected to it (Note
-  // [Distributed: process groups and Gloo]), so the peer's rank appears in about half the runs.
-  EXPECT_TRUE(contains(message, "[all_reduce] rank 0 of group 'default_pg': ")) << message;
+  // The child is a zombie until waitpid below: dead all the same (PeerLiveness).
+  EXPECT_TRUE(contains(message, "[all_reduce] rank 0 of group 'default_pg': peer rank 1 (pid " +
+                                    std::to_string(child) + ") is dead: "))
+      << message;
   EXPECT_TRUE(contains(message, "Connection closed by peer")) << message;
 }
 

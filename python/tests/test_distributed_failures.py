@@ -4,6 +4,7 @@ rank, and debug mode names both ranks' shapes when they disagree. Also the store
 
 import datetime
 import os
+import re
 import signal
 import time
 
@@ -151,6 +152,8 @@ def test_killed_rank_makes_the_others_raise(nproc):
         assert failure is not None, job.output
         assert failure["type"] == "DistBackendError", failure
         assert "all_reduce" in failure["message"], failure
+        # The dead rank is named (survivors that already left may be named beside it).
+        assert re.search(rf"peer ranks? [0-9, ]*\b{victim}\b", failure["message"]), failure
         assert failure["seconds"] < 15, failure
 
 

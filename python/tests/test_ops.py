@@ -509,6 +509,7 @@ NON_OP_METHODS = {"size", "stride", "dim", "ndimension", "numel", "nelement", "e
 NON_OP_METHODS |= {"share_memory_", "is_shared"}  # shared memory (test_shared_memory.py)
 NON_OP_METHODS |= {"pin_memory", "is_pinned"}  # pinned host memory (test_cuda_runtime.py)
 NON_OP_METHODS |= {"record_stream"}  # the CUDA caching allocator (test_cuda_memory.py)
+NON_OP_METHODS |= {"register_post_accumulate_grad_hook"}  # test_autograd_post_accumulate_hook.py
 
 
 def public_functions():

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <condition_variable>
 #include <cstdlib>
 #include <deque>
@@ -33,6 +34,7 @@
 #include "ember/base/error.h"
 #include "ember/base/warning.h"
 #include "ember/distributed/errors.h"
+#include "ember/distributed/peer_liveness.h"
 #include "ember/ops/ops.h"
 #include "ember/tensor/dtype_visit.h"
 
@@ -396,6 +398,7 @@ class ProcessGroupGloo final : public ProcessGroup {
                                       size() - 1, " peers: ", error.what());
     }
     learn_peer_addresses();
+    liveness_.exchange(*this->store(), rank(), size());
   }
 
   // Gloo's errors name the peer's address ("[127.0.0.1]:4242"); every rank publishes the
@@ -419,6 +422,13 @@ class ProcessGroupGloo final : public ProcessGroup {
   std::string error_message(const std::string& op, const std::string& engine_message) const {
     std::string text = "[" + op + "] rank " + std::to_string(rank()) + " of group '" +
                        options().group_name + "': ";
+    // A peer on this host is known dead once its process is gone; the socket closes a moment
+    // before the exiting process is reaped, so a closed connection is given a short grace.
+    for (int attempt = 0; attempt < 10; ++attempt) {
+      const std::string dead = liveness_.describe_dead_peers();
+      if (!dead.empty()) return text + dead + ": " + engine_message;
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
     for (const auto& [address, peer] : peer_addresses_) {
       if (!address.empty() && engine_message.find(address) != std::string::npos) {
         text += "peer rank " + std::to_string(peer) + " failed or closed its connection: ";
@@ -571,6 +581,7 @@ class ProcessGroupGloo final : public ProcessGroup {
 
   std::shared_ptr<gloo::rendezvous::Context> context_;
   std::map<std::string, int> peer_addresses_;
+  PeerLiveness liveness_;
   std::mutex mutex_;
   std::condition_variable wake_;
   bool stopping_ = false;

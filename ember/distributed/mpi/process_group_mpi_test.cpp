@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "ember/distributed/collective_test_support.h"
 #include "ember/distributed/errors.h"
 #include "ember/distributed/mpi/process_group_mpi.h"
 #include "ember/ops/ops.h"
@@ -21,6 +22,10 @@ namespace ember::distributed {
 namespace {
 
 using namespace std::chrono_literals;
+using collective_test::expected_reduction;
+using collective_test::make;
+using collective_test::read;
+using collective_test::test_value;
 
 // MPI needs no store; the group's checks (debug mode) would use it.
 std::shared_ptr<Store> local_store() { return std::make_shared<HashStore>(); }
@@ -35,52 +40,8 @@ std::shared_ptr<ProcessGroup> world_group() {
   return group;
 }
 
-// Rank r's element i: small integers, exact in every dtype tested (products stay below 256).
-double value(int rank, int64_t i) { return static_cast<double>(rank + 1 + i % 3); }
-
-Tensor make(const std::vector<double>& values, ScalarType dtype) {
-  return tensor(values, TensorOptions(kFloat64)).to(dtype);
-}
-
 Tensor rank_tensor(int rank, int64_t n, ScalarType dtype, int64_t offset = 0) {
-  std::vector<double> values(static_cast<size_t>(n));
-  for (int64_t i = 0; i < n; ++i) values[static_cast<size_t>(i)] = value(rank, i + offset);
-  return make(values, dtype);
-}
-
-std::vector<double> values_of(const Tensor& t) {
-  const Tensor as_double = t.to(kFloat64).contiguous();
-  const double* data = as_double.data_ptr<double>();
-  return std::vector<double>(data, data + as_double.numel());
-}
-
-double combine(ReduceOp op, double a, double b) {
-  switch (op) {
-    case ReduceOp::Sum:
-    case ReduceOp::Avg:
-      return a + b;
-    case ReduceOp::Product:
-      return a * b;
-    case ReduceOp::Min:
-      return std::min(a, b);
-    case ReduceOp::Max:
-      return std::max(a, b);
-  }
-  return 0;
-}
-
-// The reduction over every rank of value(r, i + offset), as the group should compute it.
-std::vector<double> expected_reduction(ReduceOp op, int size, int64_t n, ScalarType dtype,
-                                       int64_t offset = 0) {
-  std::vector<double> result(static_cast<size_t>(n));
-  for (int64_t i = 0; i < n; ++i) {
-    double acc = value(0, i + offset);
-    for (int r = 1; r < size; ++r) acc = combine(op, acc, value(r, i + offset));
-    if (op == ReduceOp::Avg) acc /= size;
-    if (dtype == kBool) acc = acc != 0 ? 1 : 0;
-    result[static_cast<size_t>(i)] = acc;
-  }
-  return result;
+  return make(collective_test::test_values(rank, n, offset), dtype);
 }
 
 class Mpi : public ::testing::Test {
@@ -112,7 +73,7 @@ TEST_F(Mpi, AllReduceEveryOpAndDtype) {
     for (ReduceOp op : ops) {
       Tensor t = rank_tensor(rank_, 7, dtype);
       group_->all_reduce(t, op)->wait();
-      EXPECT_EQ(values_of(t), expected_reduction(op, size_, 7, dtype))
+      EXPECT_EQ(read(t), expected_reduction(op, size_, 7, dtype))
           << to_string(op) << " of " << dtype;
     }
   }
@@ -131,12 +92,12 @@ TEST_F(Mpi, AllReduceOfBoolIsLogical) {
   for (ReduceOp op : {ReduceOp::Sum, ReduceOp::Max}) {
     Tensor t = make(mine, kBool);
     group_->all_reduce(t, op)->wait();
-    EXPECT_EQ(values_of(t), any) << to_string(op);
+    EXPECT_EQ(read(t), any) << to_string(op);
   }
   for (ReduceOp op : {ReduceOp::Product, ReduceOp::Min}) {
     Tensor t = make(mine, kBool);
     group_->all_reduce(t, op)->wait();
-    EXPECT_EQ(values_of(t), all) << to_string(op);
+    EXPECT_EQ(read(t), all) << to_string(op);
   }
 }
 
@@ -145,7 +106,7 @@ TEST_F(Mpi, AllReduceAverage) {
     Tensor t = rank_tensor(rank_, 5, dtype);
     group_->all_reduce(t, ReduceOp::Avg)->wait();
     const std::vector<double> expected = expected_reduction(ReduceOp::Avg, size_, 5, dtype);
-    const std::vector<double> got = values_of(t);
+    const std::vector<double> got = read(t);
     for (size_t i = 0; i < got.size(); ++i) EXPECT_NEAR(got[i], expected[i], 1e-6);
   }
 }
@@ -154,7 +115,7 @@ TEST_F(Mpi, BroadcastFromEveryRoot) {
   for (int root = 0; root < size_; ++root) {
     Tensor t = rank_tensor(rank_, 9, kFloat32);
     group_->broadcast(t, root)->wait();
-    EXPECT_EQ(values_of(t), values_of(rank_tensor(root, 9, kFloat32))) << "root " << root;
+    EXPECT_EQ(read(t), read(rank_tensor(root, 9, kFloat32))) << "root " << root;
   }
 }
 
@@ -163,9 +124,9 @@ TEST_F(Mpi, ReduceLandsOnTheRootOnly) {
     Tensor t = rank_tensor(rank_, 4, kInt64);
     group_->reduce(t, root, ReduceOp::Max)->wait();
     if (rank_ == root) {
-      EXPECT_EQ(values_of(t), expected_reduction(ReduceOp::Max, size_, 4, kInt64));
+      EXPECT_EQ(read(t), expected_reduction(ReduceOp::Max, size_, 4, kInt64));
     } else {
-      EXPECT_EQ(values_of(t), values_of(rank_tensor(rank_, 4, kInt64)));
+      EXPECT_EQ(read(t), read(rank_tensor(rank_, 4, kInt64)));
     }
   }
 }
@@ -174,16 +135,15 @@ TEST_F(Mpi, AllGatherAndAllGatherIntoTensor) {
   std::vector<Tensor> outputs;
   for (int r = 0; r < size_; ++r) outputs.push_back(zeros({2, 3}, TensorOptions(kFloat64)));
   group_->all_gather(outputs, rank_tensor(rank_, 6, kFloat64).reshape({2, 3}))->wait();
-  for (int r = 0; r < size_; ++r)
-    EXPECT_EQ(values_of(outputs[r]), values_of(rank_tensor(r, 6, kFloat64)));
+  for (int r = 0; r < size_; ++r) EXPECT_EQ(read(outputs[r]), read(rank_tensor(r, 6, kFloat64)));
 
   Tensor output = zeros({size_ * 4}, TensorOptions(kBFloat16));
   group_->all_gather_into_tensor(output, rank_tensor(rank_, 4, kBFloat16))->wait();
   std::vector<double> expected;
   for (int r = 0; r < size_; ++r) {
-    for (double v : values_of(rank_tensor(r, 4, kBFloat16))) expected.push_back(v);
+    for (double v : read(rank_tensor(r, 4, kBFloat16))) expected.push_back(v);
   }
-  EXPECT_EQ(values_of(output), expected);
+  EXPECT_EQ(read(output), expected);
 }
 
 TEST_F(Mpi, GatherAndScatter) {
@@ -194,7 +154,7 @@ TEST_F(Mpi, GatherAndScatter) {
   }
   group_->gather(outputs, rank_tensor(rank_, 3, kInt32), root)->wait();
   for (int r = 0; r < static_cast<int>(outputs.size()); ++r) {
-    EXPECT_EQ(values_of(outputs[r]), values_of(rank_tensor(r, 3, kInt32)));
+    EXPECT_EQ(read(outputs[r]), read(rank_tensor(r, 3, kInt32)));
   }
 
   std::vector<Tensor> inputs;
@@ -203,21 +163,21 @@ TEST_F(Mpi, GatherAndScatter) {
   }
   Tensor output = zeros({5}, TensorOptions(kFloat32));
   group_->scatter(output, inputs, root)->wait();
-  EXPECT_EQ(values_of(output), values_of(rank_tensor(rank_ + 10, 5, kFloat32)));
+  EXPECT_EQ(read(output), read(rank_tensor(rank_ + 10, 5, kFloat32)));
 }
 
 TEST_F(Mpi, ReduceScatterBothForms) {
-  // Rank r's block for destination d is value(r, d * 4 + i).
+  // Rank r's block for destination d is test_value(r, d * 4 + i).
   Tensor input = rank_tensor(rank_, size_ * 4, kFloat32);
   Tensor output = zeros({4}, TensorOptions(kFloat32));
   group_->reduce_scatter_tensor(output, input, ReduceOp::Sum)->wait();
-  EXPECT_EQ(values_of(output), expected_reduction(ReduceOp::Sum, size_, 4, kFloat32, rank_ * 4));
+  EXPECT_EQ(read(output), expected_reduction(ReduceOp::Sum, size_, 4, kFloat32, rank_ * 4));
 
   std::vector<Tensor> inputs;
   for (int d = 0; d < size_; ++d) inputs.push_back(rank_tensor(rank_, 4, kInt64, d * 4));
   Tensor list_output = zeros({4}, TensorOptions(kInt64));
   group_->reduce_scatter(list_output, inputs, ReduceOp::Min)->wait();
-  EXPECT_EQ(values_of(list_output), expected_reduction(ReduceOp::Min, size_, 4, kInt64, rank_ * 4));
+  EXPECT_EQ(read(list_output), expected_reduction(ReduceOp::Min, size_, 4, kInt64, rank_ * 4));
 }
 
 TEST_F(Mpi, AllToAllSingleEqualAndUnequalSplits) {
@@ -227,10 +187,10 @@ TEST_F(Mpi, AllToAllSingleEqualAndUnequalSplits) {
   group_->all_to_all_single(output, input)->wait();
   std::vector<double> expected;
   for (int r = 0; r < size_; ++r) {
-    const std::vector<double> theirs = values_of(rank_tensor(r, size_ * 6, kFloat64));
+    const std::vector<double> theirs = read(rank_tensor(r, size_ * 6, kFloat64));
     expected.insert(expected.end(), theirs.begin() + rank_ * 6, theirs.begin() + rank_ * 6 + 6);
   }
-  EXPECT_EQ(values_of(output), expected);
+  EXPECT_EQ(read(output), expected);
 
   // Unequal: rank r sends d + 1 rows to rank d, so it receives rank_ + 1 rows from each.
   std::vector<int64_t> input_splits;
@@ -247,9 +207,9 @@ TEST_F(Mpi, AllToAllSingleEqualAndUnequalSplits) {
   std::vector<double> uneven_expected;
   const int64_t start = rank_ * (rank_ + 1) / 2;  // rows sent to ranks below mine
   for (int r = 0; r < size_; ++r) {
-    for (int64_t i = 0; i <= rank_; ++i) uneven_expected.push_back(value(r, start + i));
+    for (int64_t i = 0; i <= rank_; ++i) uneven_expected.push_back(test_value(r, start + i));
   }
-  EXPECT_EQ(values_of(uneven_output), uneven_expected);
+  EXPECT_EQ(read(uneven_output), uneven_expected);
 }
 
 TEST_F(Mpi, AllToAllOfLists) {
@@ -261,7 +221,7 @@ TEST_F(Mpi, AllToAllOfLists) {
   }
   group_->all_to_all(outputs, inputs)->wait();
   for (int r = 0; r < size_; ++r) {
-    EXPECT_EQ(values_of(outputs[r]), values_of(rank_tensor(r * 100 + rank_, 3, kFloat32)));
+    EXPECT_EQ(read(outputs[r]), read(rank_tensor(r * 100 + rank_, 3, kFloat32)));
   }
 }
 
@@ -277,7 +237,7 @@ TEST_F(Mpi, SendRecvInARingWithAsyncWorks) {
   sent->wait(20s);
   EXPECT_TRUE(sent->is_success());
   EXPECT_EQ(received->source_rank(), previous);
-  EXPECT_EQ(values_of(in), values_of(rank_tensor(previous, 1 << 20, kFloat32)));
+  EXPECT_EQ(read(in), read(rank_tensor(previous, 1 << 20, kFloat32)));
 }
 
 TEST_F(Mpi, RecvFromAnySourceTellsTheSource) {
@@ -288,7 +248,7 @@ TEST_F(Mpi, RecvFromAnySourceTellsTheSource) {
       work->wait(20s);
       const int source = work->source_rank();
       ASSERT_GE(source, 1);
-      EXPECT_EQ(values_of(in), values_of(rank_tensor(source, 2, kInt64)));
+      EXPECT_EQ(read(in), read(rank_tensor(source, 2, kInt64)));
     }
   } else {
     group_->send(rank_tensor(rank_, 2, kInt64), 0, 3)->wait(20s);
@@ -306,7 +266,7 @@ TEST_F(Mpi, AsyncCollectivesCompleteInOrder) {
   works.back()->wait(20s);
   for (int k = 0; k < 8; ++k) {
     EXPECT_TRUE(works[static_cast<size_t>(k)]->is_completed());
-    EXPECT_EQ(values_of(tensors[static_cast<size_t>(k)]),
+    EXPECT_EQ(read(tensors[static_cast<size_t>(k)]),
               expected_reduction(ReduceOp::Sum, size_, 1000, kFloat32, k));
   }
 }
@@ -319,7 +279,7 @@ TEST_F(Mpi, SubgroupOfTheFirstTwoRanks) {
   auto pair = make_mpi_process_group(local_store(), rank_, 2, options, {0, 1});
   Tensor t = rank_tensor(rank_, 3, kFloat32);
   pair->all_reduce(t, ReduceOp::Sum)->wait(20s);
-  EXPECT_EQ(values_of(t), expected_reduction(ReduceOp::Sum, 2, 3, kFloat32));
+  EXPECT_EQ(read(t), expected_reduction(ReduceOp::Sum, 2, 3, kFloat32));
 }
 
 TEST_F(Mpi, AWrongRankIsAValueErrorNamingBoth) {
@@ -355,7 +315,7 @@ TEST_F(Mpi, TheTimeoutFailsTheWorkWithoutHanging) {
   // The engine still works afterwards.
   Tensor t = rank_tensor(rank_, 2, kFloat32);
   group_->all_reduce(t, ReduceOp::Sum)->wait(20s);
-  EXPECT_EQ(values_of(t), expected_reduction(ReduceOp::Sum, size_, 2, kFloat32));
+  EXPECT_EQ(read(t), expected_reduction(ReduceOp::Sum, size_, 2, kFloat32));
 }
 
 // The scenario check_rank_dies.py drives: all-reduces in a loop; after `steps` of them rank 1

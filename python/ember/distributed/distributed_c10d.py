@@ -314,6 +314,20 @@ def _empty_bytes(length):
     return ember.empty(length, dtype=ember.uint8)
 
 
+def _gathered_lengths(payload, size, group):
+    """Every rank's payload length, by all_gather."""
+    lengths = [_lengths_tensor([0]) for _ in range(size)]
+    all_gather(lengths, _lengths_tensor([len(payload)]), group)
+    return [int(t.item()) for t in lengths]
+
+
+def _broadcast_lengths(payloads, count, src, group):
+    """The lengths of src's `count` payloads (None on the other ranks), by broadcast."""
+    lengths = _lengths_tensor([len(p) for p in payloads] if payloads is not None else [0] * count)
+    broadcast(lengths, src, group)
+    return lengths.tolist()
+
+
 def broadcast_object_list(object_list, src=0, group=None, device=None):
     """Replaces object_list's items on every rank with rank src's (same length on every rank).
     Objects must be what ember.save holds; others raise TypeError on src."""
@@ -321,13 +335,8 @@ def broadcast_object_list(object_list, src=0, group=None, device=None):
     if _not_in_group(group):
         return
     me = get_rank()
-    if me == src:
-        payloads = [_object_bytes(obj) for obj in object_list]
-        lengths = _lengths_tensor([len(p) for p in payloads])
-    else:
-        lengths = _lengths_tensor([0] * len(object_list))
-    broadcast(lengths, src, group)
-    sizes = lengths.tolist()
+    payloads = [_object_bytes(obj) for obj in object_list] if me == src else None
+    sizes = _broadcast_lengths(payloads, len(object_list), src, group)
     data = _dist._bytes_to_tensor(b"".join(payloads)) if me == src else _empty_bytes(sum(sizes))
     broadcast(data, src, group)
     if me != src:
@@ -349,9 +358,7 @@ def all_gather_object(object_list, obj, group=None):
         return
     payload = _object_bytes(obj)
     size = get_world_size(group)
-    lengths = [_lengths_tensor([0]) for _ in range(size)]
-    all_gather(lengths, _lengths_tensor([len(payload)]), group)
-    sizes = [int(t.item()) for t in lengths]
+    sizes = _gathered_lengths(payload, size, group)
     longest = max(sizes)
     buffers = [_empty_bytes(longest) for _ in range(size)]
     all_gather(buffers, _padded(payload, longest), group)
@@ -366,9 +373,7 @@ def gather_object(obj, object_gather_list=None, dst=0, group=None):
         return
     payload = _object_bytes(obj)
     size = get_world_size(group)
-    lengths = [_lengths_tensor([0]) for _ in range(size)]
-    all_gather(lengths, _lengths_tensor([len(payload)]), group)
-    sizes = [int(t.item()) for t in lengths]
+    sizes = _gathered_lengths(payload, size, group)
     longest = max(sizes)
     is_dst = get_rank() == dst
     buffers = [_empty_bytes(longest) for _ in range(size)] if is_dst else None
@@ -386,13 +391,8 @@ def scatter_object_list(scatter_object_output_list, scatter_object_input_list=No
         return
     size = get_world_size(group)
     is_src = get_rank() == src
-    if is_src:
-        payloads = [_object_bytes(obj) for obj in scatter_object_input_list]
-        lengths = _lengths_tensor([len(p) for p in payloads])
-    else:
-        lengths = _lengths_tensor([0] * size)
-    broadcast(lengths, src, group)
-    sizes = lengths.tolist()
+    payloads = [_object_bytes(obj) for obj in scatter_object_input_list] if is_src else None
+    sizes = _broadcast_lengths(payloads, size, src, group)
     longest = max(sizes)
     output = _empty_bytes(longest)
     inputs = [_padded(p, longest) for p in payloads] if is_src else None
