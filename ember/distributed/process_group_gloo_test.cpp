@@ -27,12 +27,12 @@ namespace ember::distributed {
 namespace {
 
 using namespace std::chrono_literals;
-using test_support::contains;
-using test_support::error_of;
 using collective_test::expected_reduction;
 using collective_test::make;
 using collective_test::read;
 using collective_test::test_values;
+using test_support::contains;
+using test_support::error_of;
 
 // Runs body(group, sync) on `size` threads, rank r on thread r, each with its own Gloo group
 // over one store; sync() is a barrier between the threads (not a collective). Every group lives
