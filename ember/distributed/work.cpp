@@ -9,13 +9,30 @@ namespace ember::distributed {
 Work::Work(std::string op, std::vector<Tensor> outputs)
     : op_(std::move(op)), outputs_(std::move(outputs)) {}
 
+void Work::help_before_waiting() {
+  std::function<void()> helper;
+  {
+    std::lock_guard lock(mutex_);
+    if (state_ == State::Done || !wait_helper_) return;
+    helper = wait_helper_;
+  }
+  helper();
+}
+
+void Work::set_wait_helper(std::function<void()> helper) {
+  std::lock_guard lock(mutex_);
+  wait_helper_ = std::move(helper);
+}
+
 void Work::wait() {
+  help_before_waiting();
   std::unique_lock lock(mutex_);
   done_.wait(lock, [&] { return state_ == State::Done; });
   if (error_) std::rethrow_exception(error_);
 }
 
 void Work::wait(Duration timeout) {
+  help_before_waiting();
   std::unique_lock lock(mutex_);
   if (!done_.wait_for(lock, timeout, [&] { return state_ == State::Done; })) {
     detail::raise<DistBackendError>("[", op_, "] did not complete within ", timeout.count(),

@@ -43,6 +43,10 @@ class Work {
 
   // For backends: marks the work done (null: success), running the steps first. Called once.
   void finish(std::exception_ptr error = nullptr);
+  // For backends: wait() calls `helper` before blocking, so that an engine can do the queued
+  // work in the waiting thread instead of waking its own (Note [Distributed: process groups and
+  // Gloo]); it may return without finishing the work.
+  void set_wait_helper(std::function<void()> helper);
   void set_source_rank(int rank);
 
  private:
@@ -55,6 +59,9 @@ class Work {
   std::exception_ptr error_;
   std::vector<std::function<void()>> steps_;
   int source_rank_ = -1;
+  std::function<void()> wait_helper_;
+
+  void help_before_waiting();
 };
 
 using WorkPtr = std::shared_ptr<Work>;
