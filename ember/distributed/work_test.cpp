@@ -58,6 +58,32 @@ TEST(Work, WaitWithATimeoutRaisesNamingTheOp) {
   work->wait(20ms);
 }
 
+TEST(Work, WaitRunsTheHelperFirstSoTheWaitingThreadCanDoTheWork) {
+  auto work = std::make_shared<Work>("all_reduce", std::vector<Tensor>{});
+  int calls = 0;
+  work->set_wait_helper([&calls, raw = work.get()] {
+    ++calls;
+    raw->finish();
+  });
+  work->wait();
+  EXPECT_EQ(calls, 1);
+  // Done: later waits block on nothing and call no helper.
+  work->wait(10ms);
+  EXPECT_EQ(calls, 1);
+}
+
+TEST(Work, AHelperThatLeavesTheWorkPendingFallsBackToBlocking) {
+  auto work = std::make_shared<Work>("all_reduce", std::vector<Tensor>{});
+  work->set_wait_helper([] {});
+  std::thread finisher([&] {
+    std::this_thread::sleep_for(20ms);
+    work->finish();
+  });
+  work->wait();
+  finisher.join();
+  EXPECT_TRUE(work->is_success());
+}
+
 TEST(Work, CompletedWorkIsDone) {
   WorkPtr work = completed_work("send");
   EXPECT_TRUE(work->is_success());
