@@ -1,18 +1,58 @@
 #include "ember/distributed/ddp.h"
 
+#include <map>
+#include <tuple>
 #include <unordered_set>
 
 #include "ember/autograd/grad_mode.h"
 #include "ember/distributed/distributed.h"
+#include "ember/ops/shape.h"
 
 namespace ember::nn::parallel {
+
+namespace {
+
+// PyTorch's _broadcast_coalesced bucket: tensors of one dtype and device travel flattened
+// together, up to this many bytes per broadcast.
+constexpr int64_t kBroadcastBucketBytes = 250 * 1024 * 1024;
+
+void broadcast_flattened(distributed::ProcessGroup& group, const std::vector<Tensor>& tensors) {
+  std::vector<Tensor> flat;
+  flat.reserve(tensors.size());
+  for (const Tensor& tensor : tensors) flat.push_back(tensor.reshape({-1}));
+  Tensor joined = cat(flat, 0);
+  group.broadcast(joined, 0)->wait(group.options().timeout);
+  if (group.rank() == 0) return;
+  int64_t offset = 0;
+  for (Tensor tensor : tensors) {
+    tensor.copy_(joined.narrow(0, offset, tensor.numel()).view(tensor.sizes()));
+    offset += tensor.numel();
+  }
+}
+
+}  // namespace
+
 void broadcast_from_rank0(distributed::ProcessGroup& group, const std::vector<Tensor>& tensors) {
+  autograd::NoGradGuard no_grad;
+  // One broadcast per bucket of same-dtype, same-device tensors instead of one per tensor: a
+  // model's construction costs a few round trips, not one per parameter.
+  using Key = std::tuple<int, int, int>;  // dtype, device type, device index
+  std::map<Key, std::vector<Tensor>> buckets;
+  std::map<Key, int64_t> bucket_bytes;
   for (const Tensor& tensor : tensors) {
-    autograd::NoGradGuard no_grad;
-    Tensor data = tensor.detach();
-    Tensor sent = data.is_contiguous() ? data : data.contiguous();
-    group.broadcast(sent, 0)->wait(group.options().timeout);
-    if (!sent.is_same(data)) data.copy_(sent);
+    const Key key{static_cast<int>(tensor.scalar_type()), static_cast<int>(tensor.device().type()),
+                  static_cast<int>(tensor.device().index())};
+    const auto bytes = static_cast<int64_t>(tensor.nbytes());
+    if (bucket_bytes[key] + bytes > kBroadcastBucketBytes && !buckets[key].empty()) {
+      broadcast_flattened(group, buckets[key]);
+      buckets[key].clear();
+      bucket_bytes[key] = 0;
+    }
+    buckets[key].push_back(tensor.detach());
+    bucket_bytes[key] += bytes;
+  }
+  for (const auto& [key, bucket] : buckets) {
+    if (!bucket.empty()) broadcast_flattened(group, bucket);
   }
 }
 

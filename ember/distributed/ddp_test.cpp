@@ -118,6 +118,23 @@ TEST(DistributedDataParallel, NoSyncGuardAccumulatesLocally) {
   });
 }
 
+TEST(DistributedDataParallel, BroadcastFromRank0CoalescesMixedDtypesViewsAndEmptyTensors) {
+  run_ranks(3, [](const std::shared_ptr<ProcessGroup>& group) {
+    const double r = group->rank();
+    Tensor weights = full({2, 3}, r, kFloat32);
+    Tensor transposed = full({3, 2}, r + 10, kFloat64).t();  // not contiguous
+    Tensor counter = full({}, static_cast<int64_t>(r) + 5, kInt64);
+    Tensor empty = zeros({0, 4}, kFloat32);
+    Tensor bias = full({4}, r - 1, kFloat32);
+    broadcast_from_rank0(*group, {weights, transposed, counter, empty, bias});
+    EXPECT_TRUE(weights.equal(zeros({2, 3}, kFloat32)));
+    EXPECT_TRUE(transposed.equal(full({2, 3}, 10.0, kFloat64)));
+    EXPECT_EQ(counter.item<int64_t>(), 5);
+    EXPECT_EQ(empty.numel(), 0);
+    EXPECT_TRUE(bias.equal(full({4}, -1.0, kFloat32)));
+  });
+}
+
 TEST(DistributedDataParallel, WithoutAGroupItUsesTheDefaultGroupWhichNeedsInit) {
   // No init_process_group in this process: PyTorch's "Default process group has not been
   // initialized" error.
