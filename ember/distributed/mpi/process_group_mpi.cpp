@@ -123,6 +123,7 @@ class Engine {
 
   // Queues a task; it fails at once when the engine is unusable.
   void submit(Task task) {
+    task.work->set_wait_helper([this, target = task.work.get()] { help(target); });
     std::unique_lock lock(mutex_);
     if (broken_.empty() && !stopped_) {
       queue_.push_back(std::move(task));
@@ -215,7 +216,12 @@ class Engine {
       std::optional<Task> next;
       {
         std::unique_lock lock(mutex_);
-        if (in_flight.empty()) wake_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+        if (in_flight.empty()) {
+          // Idle: a thread waiting on a work may run queued collectives meanwhile (help).
+          engine_idle_ = true;
+          wake_.wait(lock, [&] { return !helper_running_ && (stopping_ || !queue_.empty()); });
+          engine_idle_ = false;
+        }
         if (!queue_.empty()) {
           next = std::move(queue_.front());
           queue_.pop_front();
@@ -268,6 +274,34 @@ class Engine {
       running_ = nullptr;
     }
     work->finish(error);
+  }
+
+  // In a thread waiting on `target`: runs the queued collectives up to and including it while
+  // the engine thread is idle (no send or receive in flight, so it makes no MPI call: MPI's
+  // SERIALIZED level allows any thread, one at a time). Waking the engine thread cost each
+  // blocking call a thread hand-off, 25-30 us of a 95 us 1 MB all_reduce.
+  void help(const Work* target) {
+    for (;;) {
+      Task task;
+      {
+        std::lock_guard lock(mutex_);
+        if (!engine_idle_ || helper_running_ || stopping_ || !broken_.empty() || queue_.empty() ||
+            !queue_.front().run) {
+          return;
+        }
+        task = std::move(queue_.front());
+        queue_.pop_front();
+        helper_running_ = true;
+      }
+      const bool mine = task.work.get() == target;
+      run_collective(std::move(task));
+      {
+        std::lock_guard lock(mutex_);
+        helper_running_ = false;
+      }
+      wake_.notify_all();
+      if (mine) return;
+    }
   }
 
   void post(Task task, std::vector<InFlight>& in_flight) {
@@ -402,6 +436,9 @@ class Engine {
   bool owns_mpi_ = false;
   bool stopping_ = false;
   bool stopped_ = false;
+  // The engine thread waits with nothing in flight; a waiting thread runs a collective (help).
+  bool engine_idle_ = false;
+  bool helper_running_ = false;
   std::string broken_;
   std::deque<Task> queue_;
   std::vector<Task> leaked_;
