@@ -2,6 +2,7 @@
 or from worker processes, delivered in sampler order. A worker's batches reach the main process
 through shared memory (_shared_memory), its exceptions with their tracebacks (_worker)."""
 import contextlib
+import gc
 import itertools
 import multiprocessing
 import queue
@@ -249,6 +250,19 @@ class _MultiProcessingIterator(_BaseIterator):
         self._workers = []
         self._shutdown = False
         parent_pid = multiprocessing.current_process().pid
+        # A forked worker must not collect the parent's garbage: a cycle holding a C++ object that
+        # owns threads (a stream, a process group, a vector env) would run its destructor in a
+        # child where those threads do not exist (seen as "terminate called after throwing an
+        # instance of 'std::system_error'"). Objects frozen before the fork stay out of the
+        # child's collections (Python's gc.freeze advice for fork); the parent unfreezes at once.
+        gc.freeze()
+        try:
+            self._start_workers(context, loader, parent_pid)
+        finally:
+            gc.unfreeze()
+        self._start_epoch(first=True)
+
+    def _start_workers(self, context, loader, parent_pid):
         for worker_id in range(self._num_workers):
             index_queue = context.Queue()
             index_queue.cancel_join_thread()
@@ -262,7 +276,6 @@ class _MultiProcessingIterator(_BaseIterator):
             worker.start()
             self._index_queues.append(index_queue)
             self._workers.append(worker)
-        self._start_epoch(first=True)
 
     def _reset(self, loader):
         super()._reset(loader)
