@@ -360,3 +360,46 @@ def test_non_tensor_and_odd_tensors_pass_through_workers():
     assert batch["items"] == [0, 1, 2, 3] and batch["view"].tolist() == [0.0, 2.0, 4.0, 6.0,
                                                                           8.0]
     assert batch["empty"].shape == (0,) and batch["bf16"].dtype == ember.bfloat16
+
+
+class _FinalizedInChild:
+    """Garbage in a reference cycle whose finalizer notes the process it ran in."""
+
+    def __init__(self, marker):
+        self.marker = marker
+        self.cycle = self
+
+    def __del__(self):
+        with open(self.marker, "a") as out:
+            out.write(f"{os.getpid()}\n")
+
+
+class _CollectingDataset(Dataset):
+    """Each item runs a full collection in the worker, as a busy worker's collector would."""
+
+    def __getitem__(self, index):
+        import gc
+
+        gc.collect()
+        return ember.tensor([index])
+
+    def __len__(self):
+        return 4
+
+
+def test_a_forked_worker_never_finalizes_the_parents_garbage(tmp_path):
+    # A cycle holding a C++ object with threads (a stream, a process group) must not have its
+    # destructor run in a child, where those threads do not exist.
+    import gc
+
+    marker = tmp_path / "finalized"
+    gc.disable()
+    try:
+        _FinalizedInChild(str(marker))  # garbage at once, collectable only by the collector
+        batches = list(DataLoader(_CollectingDataset(), batch_size=2, num_workers=2,
+                                  multiprocessing_context="fork"))
+    finally:
+        gc.enable()
+    gc.collect()
+    assert len(batches) == 2
+    assert marker.read_text().split() == [str(os.getpid())]
